@@ -1,0 +1,61 @@
+# cpwarden: a thin wrapper over CMake + Ninja + CTest. See README.md.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+JOBS       ?= 2
+FUZZ_SECONDS ?= 30
+CMAKE      ?= cmake
+CTEST      ?= ctest
+
+.PHONY: all build test asan demo bootstrap fuzz fuzz-smoke lint format install clean
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap
+
+$(BUILD)/build.ninja:
+	$(CMAKE) -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: bootstrap $(BUILD)/build.ninja
+	$(CMAKE) --build $(BUILD) -j $(JOBS)
+
+test: build
+	$(CTEST) --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+$(ASAN_BUILD)/build.ninja:
+	$(CMAKE) -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCPW_SANITIZE=ON
+
+asan: bootstrap $(ASAN_BUILD)/build.ninja
+	$(CMAKE) --build $(ASAN_BUILD) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  $(CTEST) --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+demo: build
+	./$(BUILD)/cpwarden demo
+
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang $(CMAKE) -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCPW_FUZZ=ON
+
+# Runs every fuzz target for FUZZ_SECONDS each, starting from its committed corpus.
+fuzz: bootstrap $(FUZZ_BUILD)/build.ninja
+	$(CMAKE) --build $(FUZZ_BUILD) -j $(JOBS)
+	@for t in $(FUZZ_BUILD)/fuzz_*; do \
+	  name=$$(basename $$t); short=$${name#fuzz_}; \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$short; \
+	  echo "== $$name ($(FUZZ_SECONDS) s)"; \
+	  $$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    $(FUZZ_BUILD)/corpus/$$short tests/fuzz/corpus/$$short || exit 1; \
+	done
+
+lint:
+	@scripts/check-source
+
+format:
+	git ls-files '*.c' '*.h' | xargs clang-format -i
+
+install: build
+	$(CMAKE) --install $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -1,0 +1,225 @@
+/*
+ * main.c - cpwarden's entry point: global set-up and dispatch to one command.
+ */
+#include <curl/curl.h>
+#include <libxml/parser.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cpw/alloc.h"
+#include "cpw/buf.h"
+#include "cpw/crypto.h"
+#include "cpw/error.h"
+#include "cpw/log.h"
+
+/* Commands that exist in the interface contract but have not landed yet. */
+struct planned {
+    const char *name;
+    const char *summary;
+};
+
+static const struct planned s_planned[] = {
+    {"sandbox", "run a local, wire-compatible AWS for Customer Profiles, Connect, IAM, ..."},
+    {"inventory", "find Connect instances, Customer Profiles domains and their roles"},
+    {"audit", "check the inventory against a policy file"},
+    {"plan", "write a clean-up plan for the leftovers found"},
+    {"apply", "execute a saved plan with backups and a journal"},
+    {"backup", "export a Customer Profiles domain's configuration"},
+    {"restore", "recreate a domain from a backup"},
+    {"document", "fill in the runbook's documentation template"},
+    {"doctor", "troubleshoot identity, permissions, SCPs and pending deletions"},
+    {"history", "show the journal of changes cpwarden made"},
+    {"api", "call any modeled AWS operation"},
+};
+
+static const struct cpw_cli_command *const s_commands[] = {
+    &cpw_cli_cmd_demo,
+    &cpw_cli_cmd_sign,
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char s_usage[] =
+    "usage: cpwarden [--log-level LEVEL] COMMAND [ARGS...]\n"
+    "       cpwarden help [COMMAND]\n"
+    "       cpwarden --version\n";
+
+bool cpw_cli_wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            return false;
+        }
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void cpw_cli_print_help(const struct cpw_cli_command *cmd, FILE *out)
+{
+    fputs(cmd->help, out);
+}
+
+int cpw_cli_usage_error(const char *name, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "cpwarden %s: ", name);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry 'cpwarden %s --help'.\n", name);
+    va_end(ap);
+    return CPW_EXIT_USAGE;
+}
+
+void cpw_cli_print_last_error(const char *context)
+{
+    struct cpw_buf line;
+    cpw_buf_init(&line, 8192);
+    (void)cpw_log_redact(&line, cpw_span_from_cstr(cpw_last_error_detail()));
+    if (context) {
+        fprintf(stderr, "cpwarden: error: %s: %s\n", context, cpw_buf_cstr(&line));
+    } else {
+        fprintf(stderr, "cpwarden: error: %s\n", cpw_buf_cstr(&line));
+    }
+    cpw_buf_clean_up(&line);
+}
+
+static void s_print_overview(FILE *out)
+{
+    fputs(s_usage, out);
+    fputs("\ncpwarden finds and safely removes what deleted Amazon Connect instances leave behind:\n"
+          "Customer Profiles domains and the service-linked roles of both services.\n\n"
+          "Commands:\n",
+          out);
+    for (size_t i = 0; i < COUNT(s_commands); i++) {
+        fprintf(out, "  %-10s %s\n", s_commands[i]->name, s_commands[i]->summary);
+    }
+    fputs("\nPlanned (not in this version yet):\n", out);
+    for (size_t i = 0; i < COUNT(s_planned); i++) {
+        fprintf(out, "  %-10s %s\n", s_planned[i].name, s_planned[i].summary);
+    }
+    fputs("\nRun 'cpwarden help COMMAND' for a command's options; 'man cpwarden' for the manual.\n",
+          out);
+}
+
+static const struct cpw_cli_command *s_find(const char *name)
+{
+    for (size_t i = 0; i < COUNT(s_commands); i++) {
+        if (strcmp(s_commands[i]->name, name) == 0) {
+            return s_commands[i];
+        }
+    }
+    return NULL;
+}
+
+static const struct planned *s_find_planned(const char *name)
+{
+    for (size_t i = 0; i < COUNT(s_planned); i++) {
+        if (strcmp(s_planned[i].name, name) == 0) {
+            return &s_planned[i];
+        }
+    }
+    return NULL;
+}
+
+static int s_not_yet(const struct planned *p)
+{
+    fprintf(stderr,
+            "cpwarden %s: not available in this version of cpwarden (%s).\n"
+            "See README.md for what works today.\n",
+            p->name, p->summary);
+    return CPW_EXIT_OTHER;
+}
+
+static int s_help(int argc, char **argv)
+{
+    if (argc < 2) {
+        s_print_overview(stdout);
+        return CPW_EXIT_OK;
+    }
+    const struct cpw_cli_command *cmd = s_find(argv[1]);
+    if (cmd) {
+        cpw_cli_print_help(cmd, stdout);
+        return CPW_EXIT_OK;
+    }
+    const struct planned *p = s_find_planned(argv[1]);
+    if (p) {
+        return s_not_yet(p);
+    }
+    fprintf(stderr, "cpwarden help: unknown command '%s'\n", argv[1]);
+    return CPW_EXIT_USAGE;
+}
+
+static int s_dispatch(int argc, char **argv)
+{
+    int i = 1;
+    while (i < argc && argv[i][0] == '-') {
+        if (strcmp(argv[i], "--version") == 0) {
+            printf("cpwarden %s\n", CPW_VERSION);
+            return CPW_EXIT_OK;
+        }
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            s_print_overview(stdout);
+            return CPW_EXIT_OK;
+        }
+        if (strcmp(argv[i], "--log-level") == 0 && i + 1 < argc) {
+            enum cpw_log_level level;
+            if (cpw_log_level_parse(argv[i + 1], &level)) {
+                cpw_cli_print_last_error(NULL);
+                return CPW_EXIT_USAGE;
+            }
+            cpw_log_set_level(level);
+            i += 2;
+            continue;
+        }
+        fprintf(stderr, "cpwarden: unknown option '%s'\n%s", argv[i], s_usage);
+        return CPW_EXIT_USAGE;
+    }
+    if (i >= argc) {
+        fputs(s_usage, stderr);
+        fputs("Run 'cpwarden help' for the list of commands.\n", stderr);
+        return CPW_EXIT_USAGE;
+    }
+    const char *name = argv[i];
+    if (strcmp(name, "help") == 0) {
+        return s_help(argc - i, argv + i);
+    }
+    const struct cpw_cli_command *cmd = s_find(name);
+    if (cmd) {
+        if (cpw_cli_wants_help(argc - i, argv + i)) {
+            cpw_cli_print_help(cmd, stdout);
+            return CPW_EXIT_OK;
+        }
+        return cmd->run(argc - i, argv + i);
+    }
+    const struct planned *p = s_find_planned(name);
+    if (p) {
+        return s_not_yet(p);
+    }
+    fprintf(stderr, "cpwarden: unknown command '%s'\nRun 'cpwarden help' for the list.\n", name);
+    return CPW_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    const char *level_env = getenv("CPW_LOG_LEVEL");
+    enum cpw_log_level level;
+    if (level_env && cpw_log_level_parse(level_env, &level) == 0) {
+        cpw_log_set_level(level);
+    }
+    cpw_alloc_install_library_hooks();
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    xmlInitParser();
+    int rc = s_dispatch(argc, argv);
+    fflush(stdout);
+    xmlCleanupParser();
+    curl_global_cleanup();
+    cpw_log_forget_secrets();
+    cpw_crypto_clean_up();
+    return rc;
+}

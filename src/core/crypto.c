@@ -1,0 +1,261 @@
+/*
+ * crypto.c - SHA-256, HMAC-SHA256, hex, base64 and constant-time compare on OpenSSL 3.
+ *
+ * The EVP_MD and EVP_MAC objects are fetched once (OpenSSL 3's implicit fetches take locks on
+ * every call; pre-fetching is the maintainers' advice) and shared by all threads.
+ */
+#include "cpw/crypto.h"
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "cpw/alloc.h"
+#include "cpw/error.h"
+
+static pthread_once_t s_once = PTHREAD_ONCE_INIT;
+static EVP_MD *s_sha256;
+static EVP_MAC *s_hmac;
+
+static void s_fetch(void)
+{
+    s_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+    s_hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+}
+
+static int s_ready(void)
+{
+    pthread_once(&s_once, s_fetch);
+    if (!s_sha256 || !s_hmac) {
+        return cpw_raise(CPW_ERR_CRYPTO, "OpenSSL could not provide SHA256/HMAC");
+    }
+    return 0;
+}
+
+void cpw_crypto_clean_up(void)
+{
+    EVP_MD_free(s_sha256);
+    EVP_MAC_free(s_hmac);
+    s_sha256 = NULL;
+    s_hmac = NULL;
+}
+
+int cpw_sha256(struct cpw_span data, uint8_t out[CPW_SHA256_LEN])
+{
+    if (s_ready()) {
+        return -1;
+    }
+    unsigned int out_len = 0;
+    if (!EVP_Digest(data.len ? data.ptr : (const uint8_t *)"", data.len, out, &out_len, s_sha256,
+                    NULL) ||
+        out_len != CPW_SHA256_LEN) {
+        return cpw_raise(CPW_ERR_CRYPTO, "SHA-256 failed");
+    }
+    return 0;
+}
+
+struct cpw_sha256_ctx {
+    EVP_MD_CTX *md;
+};
+
+struct cpw_sha256_ctx *cpw_sha256_new(void)
+{
+    if (s_ready()) {
+        return NULL;
+    }
+    struct cpw_sha256_ctx *ctx = cpw_calloc(1, sizeof(*ctx));
+    ctx->md = EVP_MD_CTX_new();
+    if (!ctx->md || !EVP_DigestInit_ex2(ctx->md, s_sha256, NULL)) {
+        cpw_sha256_destroy(ctx);
+        cpw_raise(CPW_ERR_CRYPTO, "SHA-256 init failed");
+        return NULL;
+    }
+    return ctx;
+}
+
+int cpw_sha256_update(struct cpw_sha256_ctx *ctx, struct cpw_span data)
+{
+    if (data.len && !EVP_DigestUpdate(ctx->md, data.ptr, data.len)) {
+        return cpw_raise(CPW_ERR_CRYPTO, "SHA-256 update failed");
+    }
+    return 0;
+}
+
+int cpw_sha256_final(struct cpw_sha256_ctx *ctx, uint8_t out[CPW_SHA256_LEN])
+{
+    unsigned int out_len = 0;
+    if (!EVP_DigestFinal_ex(ctx->md, out, &out_len) || out_len != CPW_SHA256_LEN) {
+        return cpw_raise(CPW_ERR_CRYPTO, "SHA-256 final failed");
+    }
+    return 0;
+}
+
+void cpw_sha256_destroy(struct cpw_sha256_ctx *ctx)
+{
+    if (!ctx) {
+        return;
+    }
+    EVP_MD_CTX_free(ctx->md);
+    cpw_free(ctx);
+}
+
+int cpw_hmac_sha256(struct cpw_span key, struct cpw_span data, uint8_t out[CPW_SHA256_LEN])
+{
+    if (s_ready()) {
+        return -1;
+    }
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
+        OSSL_PARAM_construct_end(),
+    };
+    EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(s_hmac);
+    size_t out_len = 0;
+    int rc = 0;
+    if (!ctx || !EVP_MAC_init(ctx, key.len ? key.ptr : (const uint8_t *)"", key.len, params) ||
+        !EVP_MAC_update(ctx, data.len ? data.ptr : (const uint8_t *)"", data.len) ||
+        !EVP_MAC_final(ctx, out, &out_len, CPW_SHA256_LEN) || out_len != CPW_SHA256_LEN) {
+        rc = cpw_raise(CPW_ERR_CRYPTO, "HMAC-SHA256 failed");
+    }
+    EVP_MAC_CTX_free(ctx);
+    return rc;
+}
+
+static const char s_hex_lower[] = "0123456789abcdef";
+
+void cpw_hex_encode_to(char *out, const uint8_t *bytes, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        out[2 * i] = s_hex_lower[bytes[i] >> 4];
+        out[2 * i + 1] = s_hex_lower[bytes[i] & 15];
+    }
+    out[2 * len] = '\0';
+}
+
+int cpw_hex_encode(struct cpw_buf *out, struct cpw_span bytes)
+{
+    if (cpw_buf_reserve(out, bytes.len * 2)) {
+        return -1;
+    }
+    cpw_hex_encode_to((char *)out->data + out->len, bytes.ptr, bytes.len);
+    out->len += bytes.len * 2;
+    return 0;
+}
+
+static int s_hex_digit(uint8_t c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+long cpw_hex_decode(struct cpw_span hex, uint8_t *out, size_t out_cap)
+{
+    if (hex.len % 2 != 0 || hex.len / 2 > out_cap) {
+        return cpw_raise(CPW_ERR_ENCODING, "hex string of %zu digits does not fit %zu bytes",
+                         hex.len, out_cap);
+    }
+    for (size_t i = 0; i < hex.len / 2; i++) {
+        int hi = s_hex_digit(hex.ptr[2 * i]);
+        int lo = s_hex_digit(hex.ptr[2 * i + 1]);
+        if (hi < 0 || lo < 0) {
+            return cpw_raise(CPW_ERR_ENCODING, "not a hex digit at offset %zu", 2 * i);
+        }
+        out[i] = (uint8_t)(hi * 16 + lo);
+    }
+    return (long)(hex.len / 2);
+}
+
+bool cpw_ct_equal(struct cpw_span a, struct cpw_span b)
+{
+    if (a.len != b.len) {
+        return false;
+    }
+    return a.len == 0 || CRYPTO_memcmp(a.ptr, b.ptr, a.len) == 0;
+}
+
+void cpw_secure_zero(void *p, size_t len)
+{
+    if (p && len) {
+        OPENSSL_cleanse(p, len);
+    }
+}
+
+int cpw_random_bytes(uint8_t *out, size_t len)
+{
+    if (len > (size_t)INT32_MAX || RAND_bytes(out, (int)len) != 1) {
+        return cpw_raise(CPW_ERR_CRYPTO, "no random bytes available");
+    }
+    return 0;
+}
+
+static const char s_b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+int cpw_base64_encode(struct cpw_buf *out, struct cpw_span bytes)
+{
+    if (cpw_buf_reserve(out, (bytes.len + 2) / 3 * 4)) {
+        return -1;
+    }
+    char *dst = (char *)out->data + out->len;
+    size_t n = 0;
+    for (size_t i = 0; i < bytes.len; i += 3) {
+        uint32_t v = (uint32_t)bytes.ptr[i] << 16;
+        size_t left = bytes.len - i;
+        if (left > 1) {
+            v |= (uint32_t)bytes.ptr[i + 1] << 8;
+        }
+        if (left > 2) {
+            v |= bytes.ptr[i + 2];
+        }
+        dst[n++] = s_b64[(v >> 18) & 63];
+        dst[n++] = s_b64[(v >> 12) & 63];
+        dst[n++] = left > 1 ? s_b64[(v >> 6) & 63] : '=';
+        dst[n++] = left > 2 ? s_b64[v & 63] : '=';
+    }
+    out->len += n;
+    out->data[out->len] = '\0';
+    return 0;
+}
+
+static int s_b64_value(uint8_t c)
+{
+    const char *hit = c ? strchr(s_b64, c) : NULL;
+    return hit ? (int)(hit - s_b64) : -1;
+}
+
+int cpw_base64_decode(struct cpw_buf *out, struct cpw_span text)
+{
+    if (text.len % 4 != 0) {
+        return cpw_raise(CPW_ERR_ENCODING, "base64 length %zu is not a multiple of 4", text.len);
+    }
+    for (size_t i = 0; i < text.len; i += 4) {
+        int v[4];
+        int pad = 0;
+        for (int k = 0; k < 4; k++) {
+            uint8_t c = text.ptr[i + (size_t)k];
+            if (c == '=' && i + 4 == text.len && k >= 2) {
+                v[k] = 0;
+                pad++;
+            } else if (pad || (v[k] = s_b64_value(c)) < 0) {
+                return cpw_raise(CPW_ERR_ENCODING, "invalid base64 at offset %zu",
+                                 i + (size_t)k);
+            }
+        }
+        uint32_t bits = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 |
+                        (uint32_t)v[3];
+        uint8_t chunk[3] = {(uint8_t)(bits >> 16), (uint8_t)(bits >> 8), (uint8_t)bits};
+        if (cpw_buf_append(out, cpw_span_from(chunk, (size_t)(3 - pad)))) {
+            return -1;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,72 @@
+/*
+ * error.c - the thread-local error slot and the table of code names and sentences.
+ */
+#include "cpw/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#define DETAIL_BYTES 1024
+
+static _Thread_local enum cpw_error tl_code;
+static _Thread_local char tl_detail[DETAIL_BYTES];
+
+static const char *const s_names[] = {
+#define CPW_ERROR_NAME_(code, sentence) #code,
+    CPW_ERROR_LIST(CPW_ERROR_NAME_)
+#undef CPW_ERROR_NAME_
+};
+
+static const char *const s_sentences[] = {
+#define CPW_ERROR_SENTENCE_(code, sentence) sentence,
+    CPW_ERROR_LIST(CPW_ERROR_SENTENCE_)
+#undef CPW_ERROR_SENTENCE_
+};
+
+int cpw_raise(enum cpw_error code, const char *fmt, ...)
+{
+    tl_code = code;
+    tl_detail[0] = '\0';
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(tl_detail, sizeof(tl_detail), fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+enum cpw_error cpw_last_error(void)
+{
+    return tl_code;
+}
+
+const char *cpw_last_error_detail(void)
+{
+    if (tl_detail[0] == '\0') {
+        return cpw_error_str(tl_code);
+    }
+    return tl_detail;
+}
+
+void cpw_error_clear(void)
+{
+    tl_code = CPW_ERR_NONE;
+    tl_detail[0] = '\0';
+}
+
+const char *cpw_error_name(enum cpw_error code)
+{
+    if ((unsigned)code >= (unsigned)CPW_ERR_COUNT_) {
+        return "CPW_ERR_UNKNOWN";
+    }
+    return s_names[code];
+}
+
+const char *cpw_error_str(enum cpw_error code)
+{
+    if ((unsigned)code >= (unsigned)CPW_ERR_COUNT_) {
+        return "unknown error";
+    }
+    return s_sentences[code];
+}

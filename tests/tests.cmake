@@ -1,0 +1,67 @@
+# Test registration. Conventions, so that adding a test never needs an edit here:
+#   tests/unit/test_<name>.c     one cmocka binary per module, CTest name unit.<name>
+#   tests/vectors/test_<name>.c  cmocka binaries driven by data files, CTest name vectors.<name>
+#   tests/e2e/test_<name>.sh     end-to-end scripts (bash), CTest name e2e.<name>
+#   tests/e2e/test_<name>.py     end-to-end scripts (Debian's /usr/bin/python3), e2e.<name>
+#   tests/fuzz/fuzz_<name>.c     libFuzzer targets; in every build their corpus under
+#                                tests/fuzz/corpus/<name>/ is replayed as CTest fuzz-replay.<name>
+# Every test gets CPW_SOURCE_DIR, CPW_BUILD_DIR, CPWARDEN (the binary) and CPW_SIGV4_VECTORS.
+
+pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
+
+set(CPW_TEST_ENV
+    "CPW_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+    "CPW_BUILD_DIR=${PROJECT_BINARY_DIR}"
+    "CPWARDEN=$<TARGET_FILE:cpwarden>"
+    "CPW_SIGV4_VECTORS=${CPW_SIGV4_VECTORS}")
+
+add_library(cpw_test_harness STATIC tests/harness.c)
+target_include_directories(cpw_test_harness PUBLIC tests)
+target_compile_options(cpw_test_harness PRIVATE ${CPW_WARNINGS})
+target_link_libraries(cpw_test_harness PUBLIC cpw PkgConfig::CMOCKA)
+
+foreach(layer unit vectors)
+  file(GLOB tests CONFIGURE_DEPENDS tests/${layer}/test_*.c)
+  foreach(src ${tests})
+    get_filename_component(name ${src} NAME_WE)
+    string(REGEX REPLACE "^test_" "" short ${name})
+    add_executable(${layer}_${name} ${src})
+    target_compile_options(${layer}_${name} PRIVATE ${CPW_WARNINGS})
+    target_link_libraries(${layer}_${name} PRIVATE cpw_test_harness)
+    add_test(NAME ${layer}.${short} COMMAND ${layer}_${name})
+    set_tests_properties(${layer}.${short} PROPERTIES ENVIRONMENT "${CPW_TEST_ENV}" TIMEOUT 300
+                         LABELS ${layer})
+  endforeach()
+endforeach()
+
+file(GLOB e2e_scripts CONFIGURE_DEPENDS tests/e2e/test_*.sh tests/e2e/test_*.py)
+foreach(script ${e2e_scripts})
+  get_filename_component(name ${script} NAME_WE)
+  get_filename_component(ext ${script} EXT)
+  string(REGEX REPLACE "^test_" "" short ${name})
+  if(ext STREQUAL ".py")
+    add_test(NAME e2e.${short} COMMAND /usr/bin/python3 ${script})
+  else()
+    add_test(NAME e2e.${short} COMMAND bash ${script})
+  endif()
+  set_tests_properties(e2e.${short} PROPERTIES ENVIRONMENT "${CPW_TEST_ENV}" TIMEOUT 600
+                       LABELS e2e SKIP_RETURN_CODE 77)
+endforeach()
+
+file(GLOB fuzz_targets CONFIGURE_DEPENDS tests/fuzz/fuzz_*.c)
+foreach(src ${fuzz_targets})
+  get_filename_component(name ${src} NAME_WE)
+  string(REGEX REPLACE "^fuzz_" "" short ${name})
+  if(CPW_FUZZ)
+    add_executable(${name} ${src})
+    target_link_libraries(${name} PRIVATE cpw)
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  else()
+    add_executable(${name}_replay ${src} tests/fuzz/replay_main.c)
+    target_compile_options(${name}_replay PRIVATE ${CPW_WARNINGS})
+    target_link_libraries(${name}_replay PRIVATE cpw)
+    add_test(NAME fuzz-replay.${short}
+             COMMAND ${name}_replay ${PROJECT_SOURCE_DIR}/tests/fuzz/corpus/${short})
+    set_tests_properties(fuzz-replay.${short} PROPERTIES TIMEOUT 300 LABELS fuzz)
+  endif()
+endforeach()
