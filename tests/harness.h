@@ -26,7 +26,7 @@ int cpw_test_run(const char *group, const struct CMUnitTest *tests, size_t count
 #define CPW_TEST_MAIN(group, ...)                                                                  \
     int main(void)                                                                                 \
     {                                                                                              \
-        const struct CMUnitTest tests_[] = {__VA_ARGS__};                                          \
+        const struct CMUnitTest tests_[] = { __VA_ARGS__ };                                        \
         return cpw_test_run(group, tests_, sizeof(tests_) / sizeof(tests_[0]));                    \
     }
 

@@ -101,7 +101,8 @@ int cpw_buf_append_cstr(struct cpw_buf *buf, const char *s);
 int cpw_buf_append_byte(struct cpw_buf *buf, uint8_t byte);
 
 /** Appends printf-style formatted text. */
-int cpw_buf_appendf(struct cpw_buf *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cpw_buf_appendf(struct cpw_buf *buf, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
 
 /** va_list form of cpw_buf_appendf. */
 int cpw_buf_vappendf(struct cpw_buf *buf, const char *fmt, va_list ap);

@@ -13,7 +13,7 @@
 
 #include "cpw/buf.h"
 
-#define CPW_SHA256_LEN 32
+#define CPW_SHA256_LEN     32
 #define CPW_SHA256_HEX_LEN 64
 
 /** SHA-256 of data into out. Returns 0, or -1 with CPW_ERR_CRYPTO. */

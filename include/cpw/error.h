@@ -14,9 +14,9 @@
 /* X(code, sentence). Append new codes at the end of their group; never renumber by hand. */
 #define CPW_ERROR_LIST(X)                                                                          \
     X(CPW_ERR_NONE, "no error")                                                                    \
-    X(CPW_ERR_INVALID_ARGUMENT, "an argument was not valid")                                      \
+    X(CPW_ERR_INVALID_ARGUMENT, "an argument was not valid")                                       \
     X(CPW_ERR_LIMIT, "a size limit was exceeded")                                                  \
-    X(CPW_ERR_PARSE, "input could not be parsed")                                                 \
+    X(CPW_ERR_PARSE, "input could not be parsed")                                                  \
     X(CPW_ERR_IO, "an input/output operation failed")                                              \
     X(CPW_ERR_NOT_FOUND, "the requested item does not exist")                                      \
     X(CPW_ERR_UNSUPPORTED, "the operation is not supported")                                       \
@@ -44,7 +44,7 @@ enum cpw_error {
 #define CPW_ERROR_ENUM_(code, sentence) code,
     CPW_ERROR_LIST(CPW_ERROR_ENUM_)
 #undef CPW_ERROR_ENUM_
-        CPW_ERR_COUNT_
+      CPW_ERR_COUNT_
 };
 
 /**

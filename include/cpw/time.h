@@ -14,10 +14,10 @@
 
 #include "cpw/buf.h"
 
-#define CPW_TIME_ISO8601_LEN 20  /* "2015-08-30T12:36:00Z" */
+#define CPW_TIME_ISO8601_LEN    20 /* "2015-08-30T12:36:00Z" */
 #define CPW_TIME_ISO8601_MS_LEN 24 /* "2015-08-30T12:36:00.000Z" */
-#define CPW_TIME_AMZ_LEN 16      /* "20150830T123600Z" */
-#define CPW_TIME_DATE_LEN 8      /* "20150830" */
+#define CPW_TIME_AMZ_LEN        16 /* "20150830T123600Z" */
+#define CPW_TIME_DATE_LEN       8  /* "20150830" */
 
 /** Current time in milliseconds since the epoch (the pinned value, if pinned). */
 int64_t cpw_time_now_ms(void);

@@ -22,17 +22,17 @@ struct planned {
 };
 
 static const struct planned s_planned[] = {
-    {"sandbox", "run a local, wire-compatible AWS for Customer Profiles, Connect, IAM, ..."},
-    {"inventory", "find Connect instances, Customer Profiles domains and their roles"},
-    {"audit", "check the inventory against a policy file"},
-    {"plan", "write a clean-up plan for the leftovers found"},
-    {"apply", "execute a saved plan with backups and a journal"},
-    {"backup", "export a Customer Profiles domain's configuration"},
-    {"restore", "recreate a domain from a backup"},
-    {"document", "fill in the runbook's documentation template"},
-    {"doctor", "troubleshoot identity, permissions, SCPs and pending deletions"},
-    {"history", "show the journal of changes cpwarden made"},
-    {"api", "call any modeled AWS operation"},
+    { "sandbox", "run a local, wire-compatible AWS for Customer Profiles, Connect, IAM, ..." },
+    { "inventory", "find Connect instances, Customer Profiles domains and their roles" },
+    { "audit", "check the inventory against a policy file" },
+    { "plan", "write a clean-up plan for the leftovers found" },
+    { "apply", "execute a saved plan with backups and a journal" },
+    { "backup", "export a Customer Profiles domain's configuration" },
+    { "restore", "recreate a domain from a backup" },
+    { "document", "fill in the runbook's documentation template" },
+    { "doctor", "troubleshoot identity, permissions, SCPs and pending deletions" },
+    { "history", "show the journal of changes cpwarden made" },
+    { "api", "call any modeled AWS operation" },
 };
 
 static const struct cpw_cli_command *const s_commands[] = {
@@ -42,10 +42,9 @@ static const struct cpw_cli_command *const s_commands[] = {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char s_usage[] =
-    "usage: cpwarden [--log-level LEVEL] COMMAND [ARGS...]\n"
-    "       cpwarden help [COMMAND]\n"
-    "       cpwarden --version\n";
+static const char s_usage[] = "usage: cpwarden [--log-level LEVEL] COMMAND [ARGS...]\n"
+                              "       cpwarden help [COMMAND]\n"
+                              "       cpwarden --version\n";
 
 bool cpw_cli_wants_help(int argc, char **argv)
 {
@@ -92,10 +91,11 @@ void cpw_cli_print_last_error(const char *context)
 static void s_print_overview(FILE *out)
 {
     fputs(s_usage, out);
-    fputs("\ncpwarden finds and safely removes what deleted Amazon Connect instances leave behind:\n"
-          "Customer Profiles domains and the service-linked roles of both services.\n\n"
-          "Commands:\n",
-          out);
+    fputs(
+      "\ncpwarden finds and safely removes what deleted Amazon Connect instances leave behind:\n"
+      "Customer Profiles domains and the service-linked roles of both services.\n\n"
+      "Commands:\n",
+      out);
     for (size_t i = 0; i < COUNT(s_commands); i++) {
         fprintf(out, "  %-10s %s\n", s_commands[i]->name, s_commands[i]->summary);
     }

@@ -17,13 +17,13 @@
 
 struct cpw_span cpw_span_from_cstr(const char *s)
 {
-    struct cpw_span span = {(const uint8_t *)s, s ? strlen(s) : 0};
+    struct cpw_span span = { (const uint8_t *)s, s ? strlen(s) : 0 };
     return span;
 }
 
 struct cpw_span cpw_span_from(const void *p, size_t len)
 {
-    struct cpw_span span = {p, p ? len : 0};
+    struct cpw_span span = { p, p ? len : 0 };
     return span;
 }
 
@@ -105,7 +105,7 @@ struct cpw_span cpw_span_sub(struct cpw_span s, size_t start, size_t len)
     if (len > s.len - start) {
         len = s.len - start;
     }
-    struct cpw_span sub = {s.ptr + start, len};
+    struct cpw_span sub = { s.ptr + start, len };
     return sub;
 }
 
@@ -265,7 +265,7 @@ int cpw_buf_appendf(struct cpw_buf *buf, const char *fmt, ...)
 
 struct cpw_span cpw_buf_span(const struct cpw_buf *buf)
 {
-    struct cpw_span span = {buf->data, buf->len};
+    struct cpw_span span = { buf->data, buf->len };
     return span;
 }
 

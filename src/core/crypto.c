@@ -246,13 +246,12 @@ int cpw_base64_decode(struct cpw_buf *out, struct cpw_span text)
                 v[k] = 0;
                 pad++;
             } else if (pad || (v[k] = s_b64_value(c)) < 0) {
-                return cpw_raise(CPW_ERR_ENCODING, "invalid base64 at offset %zu",
-                                 i + (size_t)k);
+                return cpw_raise(CPW_ERR_ENCODING, "invalid base64 at offset %zu", i + (size_t)k);
             }
         }
-        uint32_t bits = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 |
-                        (uint32_t)v[3];
-        uint8_t chunk[3] = {(uint8_t)(bits >> 16), (uint8_t)(bits >> 8), (uint8_t)bits};
+        uint32_t bits =
+          (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
+        uint8_t chunk[3] = { (uint8_t)(bits >> 16), (uint8_t)(bits >> 8), (uint8_t)bits };
         if (cpw_buf_append(out, cpw_span_from(chunk, (size_t)(3 - pad)))) {
             return -1;
         }

@@ -17,9 +17,9 @@
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 
-#define MAX_SECRETS 64
+#define MAX_SECRETS      64
 #define MIN_SECRET_BYTES 8
-#define LINE_MAX_BYTES (64 * 1024)
+#define LINE_MAX_BYTES   (64 * 1024)
 
 static enum cpw_log_level s_level = CPW_LOG_WARN;
 static pthread_mutex_t s_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -28,7 +28,7 @@ static size_t s_secret_next;
 static cpw_log_sink_fn *s_sink;
 static void *s_sink_user;
 
-static const char *const s_level_names[] = {"error", "warn", "info", "debug", "trace"};
+static const char *const s_level_names[] = { "error", "warn", "info", "debug", "trace" };
 
 void cpw_log_set_level(enum cpw_log_level level)
 {
@@ -91,17 +91,17 @@ struct shape {
 };
 
 static const struct shape s_shapes[] = {
-    {"Signature=", ", &\r\n\"'"},
-    {"X-Amz-Signature=", "&\r\n\"' "},
-    {"X-Amz-Security-Token=", "&\r\n\"' "},
-    {"X-Amz-Security-Token:", "\r\n"},
-    {"X-Amz-Credential=", "&\r\n\"' "},
-    {"aws_secret_access_key", "\r\n"},
-    {"aws_session_token", "\r\n"},
-    {"\"SecretAccessKey\"", ",}\r\n"},
-    {"\"SessionToken\"", ",}\r\n"},
-    {"<SecretAccessKey>", "<"},
-    {"<SessionToken>", "<"},
+    { "Signature=", ", &\r\n\"'" },
+    { "X-Amz-Signature=", "&\r\n\"' " },
+    { "X-Amz-Security-Token=", "&\r\n\"' " },
+    { "X-Amz-Security-Token:", "\r\n" },
+    { "X-Amz-Credential=", "&\r\n\"' " },
+    { "aws_secret_access_key", "\r\n" },
+    { "aws_session_token", "\r\n" },
+    { "\"SecretAccessKey\"", ",}\r\n" },
+    { "\"SessionToken\"", ",}\r\n" },
+    { "<SecretAccessKey>", "<" },
+    { "<SessionToken>", "<" },
 };
 
 static bool s_match_ci(struct cpw_span text, size_t at, const char *marker, size_t marker_len)

@@ -120,7 +120,7 @@ static bool s_expect(const uint8_t **p, const uint8_t *end, const char *alternat
 
 static bool s_valid_fields(int year, int mon, int day, int hour, int min, int sec)
 {
-    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
     if (mon < 1 || mon > 12 || day < 1 || day > days[mon - 1] || hour > 23 || min > 59 ||
         sec > 60) {
         return false;
@@ -131,7 +131,7 @@ static bool s_valid_fields(int year, int mon, int day, int hour, int min, int se
 
 static int64_t s_to_epoch(int year, int mon, int day, int hour, int min, int sec)
 {
-    struct tm tm = {0};
+    struct tm tm = { 0 };
     tm.tm_year = year - 1900;
     tm.tm_mon = mon - 1;
     tm.tm_mday = day;
@@ -211,12 +211,11 @@ int cpw_time_parse_amz(struct cpw_span text, int64_t *epoch_s)
 
 int cpw_time_parse_http_date(struct cpw_span text, int64_t *epoch_s)
 {
-    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
     /* "Sun, 30 Aug 2015 12:36:00 GMT" */
     if (text.len != 29 || text.ptr[3] != ',' || text.ptr[4] != ' ' || text.ptr[7] != ' ' ||
-        text.ptr[11] != ' ' || text.ptr[16] != ' ' ||
-        memcmp(text.ptr + 25, " GMT", 4) != 0) {
+        text.ptr[11] != ' ' || text.ptr[16] != ' ' || memcmp(text.ptr + 25, " GMT", 4) != 0) {
         return cpw_raise(CPW_ERR_TIME, "not an HTTP date");
     }
     const uint8_t *p = text.ptr + 5;

@@ -9,8 +9,8 @@ static const char s_hex_upper[] = "0123456789ABCDEF";
 
 bool cpw_uri_is_unreserved(uint8_t c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
 }
 
 int cpw_uri_encode(struct cpw_buf *out, struct cpw_span in, unsigned flags)
@@ -21,7 +21,7 @@ int cpw_uri_encode(struct cpw_buf *out, struct cpw_span in, unsigned flags)
         if (cpw_uri_is_unreserved(c) || (c == '/' && (flags & CPW_URI_KEEP_SLASH))) {
             rc = cpw_buf_append_byte(out, c);
         } else {
-            uint8_t triple[3] = {'%', (uint8_t)s_hex_upper[c >> 4], (uint8_t)s_hex_upper[c & 15]};
+            uint8_t triple[3] = { '%', (uint8_t)s_hex_upper[c >> 4], (uint8_t)s_hex_upper[c & 15] };
             rc = cpw_buf_append(out, cpw_span_from(triple, 3));
         }
         if (rc) {

@@ -56,7 +56,7 @@ static void test_span_helpers(void **state)
     struct cpw_span s = cpw_span_from_cstr("  a;bb;;c  ");
     struct cpw_span t = cpw_span_trim(s);
     assert_true(cpw_span_eq_cstr(t, "a;bb;;c"));
-    const char *expected[] = {"a", "bb", "", "c"};
+    const char *expected[] = { "a", "bb", "", "c" };
     struct cpw_span tok;
     size_t n = 0;
     while (cpw_span_next_token(&t, ';', &tok)) {
@@ -65,10 +65,10 @@ static void test_span_helpers(void **state)
         n++;
     }
     assert_int_equal(n, 4);
-    assert_true(cpw_span_eq_ignore_case(cpw_span_from_cstr("X-Amz-Date"),
-                                        cpw_span_from_cstr("x-amz-date")));
-    assert_false(cpw_span_eq_ignore_case(cpw_span_from_cstr("X-Amz-Date"),
-                                         cpw_span_from_cstr("x-amz-datE1")));
+    assert_true(
+      cpw_span_eq_ignore_case(cpw_span_from_cstr("X-Amz-Date"), cpw_span_from_cstr("x-amz-date")));
+    assert_false(
+      cpw_span_eq_ignore_case(cpw_span_from_cstr("X-Amz-Date"), cpw_span_from_cstr("x-amz-datE1")));
     assert_int_equal(cpw_span_find(cpw_span_from_cstr("abcabd"), cpw_span_from_cstr("abd")), 3);
     assert_int_equal(cpw_span_find(cpw_span_from_cstr("abc"), cpw_span_from_cstr("x")), -1);
     uint64_t v = 0;
@@ -122,16 +122,15 @@ static void test_time_formats(void **state)
     assert_int_equal(cpw_time_parse_iso8601_ms(cpw_span_from_cstr("2015-08-30T12:36:00Z"), &ms), 0);
     assert_true(ms == t * 1000);
     assert_int_equal(
-        cpw_time_parse_iso8601_ms(cpw_span_from_cstr("2015-08-30T14:36:00.250+02:00"), &ms), 0);
+      cpw_time_parse_iso8601_ms(cpw_span_from_cstr("2015-08-30T14:36:00.250+02:00"), &ms), 0);
     assert_true(ms == t * 1000 + 250);
-    assert_int_equal(cpw_time_parse_iso8601_ms(cpw_span_from_cstr("2015-08-30T12:36:00"), &ms),
-                     -1);
+    assert_int_equal(cpw_time_parse_iso8601_ms(cpw_span_from_cstr("2015-08-30T12:36:00"), &ms), -1);
     assert_int_equal(cpw_last_error(), CPW_ERR_TIME);
     assert_int_equal(cpw_time_parse_iso8601_ms(cpw_span_from_cstr("2016-02-29T00:00:00Z"), &ms), 0);
     assert_int_equal(cpw_time_parse_iso8601_ms(cpw_span_from_cstr("2015-02-29T00:00:00Z"), &ms),
                      -1);
     assert_int_equal(
-        cpw_time_parse_http_date(cpw_span_from_cstr("Sun, 30 Aug 2015 12:36:00 GMT"), &back), 0);
+      cpw_time_parse_http_date(cpw_span_from_cstr("Sun, 30 Aug 2015 12:36:00 GMT"), &back), 0);
     assert_true(back == t);
 
     cpw_time_pin_ms(t * 1000);
@@ -201,8 +200,8 @@ static void test_crypto(void **state)
     struct cpw_buf back;
     cpw_buf_init(&b64, 256);
     cpw_buf_init(&back, 256);
-    const char *inputs[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
-    const char *outputs[] = {"", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
+    const char *inputs[] = { "", "f", "fo", "foo", "foob", "fooba", "foobar" };
+    const char *outputs[] = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy" };
     for (size_t i = 0; i < 7; i++) {
         cpw_buf_reset(&b64);
         cpw_buf_reset(&back);
@@ -233,7 +232,7 @@ static void s_capture(enum cpw_log_level level, const char *line, void *user)
 static void test_log_never_prints_secrets(void **state)
 {
     (void)state;
-    struct captured cap = {{0}, 0};
+    struct captured cap = { { 0 }, 0 };
     cpw_log_set_sink(s_capture, &cap);
     cpw_log_set_level(CPW_LOG_INFO);
     cpw_log(CPW_LOG_DEBUG, "not shown");
@@ -285,7 +284,13 @@ static void test_read_file_limits(void **state)
     cpw_buf_clean_up(&small);
 }
 
-CPW_TEST_MAIN("core", CPW_TEST(test_buf_append_and_cap), CPW_TEST(test_buf_detach_and_secure),
-              CPW_TEST(test_span_helpers), CPW_TEST(test_error_slot), CPW_TEST(test_time_formats),
-              CPW_TEST(test_uri_encoding), CPW_TEST(test_crypto),
-              CPW_TEST(test_log_never_prints_secrets), CPW_TEST(test_read_file_limits))
+CPW_TEST_MAIN("core",
+              CPW_TEST(test_buf_append_and_cap),
+              CPW_TEST(test_buf_detach_and_secure),
+              CPW_TEST(test_span_helpers),
+              CPW_TEST(test_error_slot),
+              CPW_TEST(test_time_formats),
+              CPW_TEST(test_uri_encoding),
+              CPW_TEST(test_crypto),
+              CPW_TEST(test_log_never_prints_secrets),
+              CPW_TEST(test_read_file_limits))
