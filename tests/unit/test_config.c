@@ -1,0 +1,140 @@
+/*
+ * test_config.c - the shared config/credentials file reader.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cpw/alloc.h"
+#include "cpw/config.h"
+#include "cpw/error.h"
+#include "harness.h"
+
+static char s_dir[64];
+
+static void s_write(const char *name, const char *text)
+{
+    char path[128];
+    snprintf(path, sizeof(path), "%s/%s", s_dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static struct cpw_config *s_load(const char *profile)
+{
+    char config[128];
+    char creds[128];
+    snprintf(config, sizeof(config), "%s/config", s_dir);
+    snprintf(creds, sizeof(creds), "%s/credentials", s_dir);
+    struct cpw_config_load_options opts = {
+        .config_path = config, .credentials_path = creds, .profile = profile};
+    return cpw_config_load(&opts);
+}
+
+static void s_make_dir(void)
+{
+    snprintf(s_dir, sizeof(s_dir), "/tmp/cpw-config-XXXXXX");
+    assert_non_null(mkdtemp(s_dir));
+}
+
+static void s_remove_dir(void)
+{
+    char path[128];
+    snprintf(path, sizeof(path), "%s/config", s_dir);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/credentials", s_dir);
+    unlink(path);
+    rmdir(s_dir);
+}
+
+static void test_profiles_and_precedence(void **state)
+{
+    (void)state;
+    s_make_dir();
+    s_write("config", "# comment\n"
+                      "[default]\n"
+                      "region = eu-west-1\n"
+                      "aws_access_key_id = FROMCONFIG\n"
+                      "\n"
+                      "[profile dev]\n"
+                      "region=us-east-1\r\n"
+                      "role_arn = arn:aws:iam::111111111111:role/Admin\n"
+                      "source_profile = default\n"
+                      "services = local\n"
+                      "[sso-session corp]\n"
+                      "sso_region = eu-central-1\n"
+                      "[services local]\n"
+                      "customer_profiles =\n"
+                      "  endpoint_url = http://127.0.0.1:4566\n"
+                      "iam =\n"
+                      "    endpoint_url = http://127.0.0.1:4567\n"
+                      "; trailing comment\n");
+    s_write("credentials", "[default]\naws_access_key_id = FROMCREDS\n"
+                           "aws_secret_access_key = s3cr3t\n[other]\nregion = ap-south-1\n");
+    struct cpw_config *cfg = s_load(NULL);
+    assert_non_null(cfg);
+    assert_string_equal(cpw_config_get(cfg, "default", "region"), "eu-west-1");
+    /* The credentials file wins for the same key. */
+    assert_string_equal(cpw_config_get(cfg, "default", "aws_access_key_id"), "FROMCREDS");
+    assert_string_equal(cpw_config_get(cfg, "dev", "region"), "us-east-1");
+    assert_string_equal(cpw_config_get(cfg, "dev", "source_profile"), "default");
+    assert_null(cpw_config_get(cfg, "dev", "aws_access_key_id"));
+    assert_true(cpw_config_has_profile(cfg, "other"));
+    assert_false(cpw_config_has_profile(cfg, "corp"));
+    assert_string_equal(cpw_config_get_section(cfg, "sso-session", "corp", "sso_region"),
+                        "eu-central-1");
+    assert_string_equal(
+        cpw_config_get_section(cfg, "services", "local", "customer_profiles.endpoint_url"),
+        "http://127.0.0.1:4566");
+    assert_string_equal(cpw_config_get_section(cfg, "services", "local", "iam.endpoint_url"),
+                        "http://127.0.0.1:4567");
+    assert_null(cpw_config_get_section(cfg, "services", "local", "customer_profiles"));
+    cpw_config_destroy(cfg);
+
+    cfg = s_load("dev");
+    assert_non_null(cfg);
+    assert_string_equal(cpw_config_profile(cfg), "dev");
+    assert_string_equal(cpw_config_get(cfg, NULL, "region"), "us-east-1");
+    cpw_config_destroy(cfg);
+    s_remove_dir();
+}
+
+static void test_missing_files_are_empty(void **state)
+{
+    (void)state;
+    s_make_dir();
+    struct cpw_config *cfg = s_load(NULL);
+    assert_non_null(cfg);
+    assert_null(cpw_config_get(cfg, NULL, "region"));
+    cpw_config_destroy(cfg);
+    s_remove_dir();
+}
+
+static void test_malformed_files_say_where(void **state)
+{
+    (void)state;
+    const char *bad[] = {
+        "[default\nregion = x\n",
+        "region = x\n",
+        "[default]\nthis line has no equals\n",
+        "[profile ]\nregion = x\n",
+    };
+    const unsigned lines[] = {1, 1, 2, 1};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        s_make_dir();
+        s_write("config", bad[i]);
+        struct cpw_config *cfg = s_load(NULL);
+        assert_null(cfg);
+        assert_int_equal(cpw_last_error(), CPW_ERR_CONFIG);
+        char where[64];
+        snprintf(where, sizeof(where), "config:%u:", lines[i]);
+        assert_non_null(strstr(cpw_last_error_detail(), where));
+        s_remove_dir();
+    }
+}
+
+CPW_TEST_MAIN("config", CPW_TEST(test_profiles_and_precedence),
+              CPW_TEST(test_missing_files_are_empty), CPW_TEST(test_malformed_files_say_where))
