@@ -73,8 +73,10 @@ static void *cpw_stub_on_uri(void *cls, const char *uri, struct MHD_Connection *
     return x;
 }
 
-static enum MHD_Result cpw_stub_collect_header(void *cls, enum MHD_ValueKind kind,
-                                               const char *key, const char *value)
+static enum MHD_Result cpw_stub_collect_header(void *cls,
+                                               enum MHD_ValueKind kind,
+                                               const char *key,
+                                               const char *value)
 {
     (void)kind;
     struct cpw_buf *headers = cls;
@@ -82,7 +84,8 @@ static enum MHD_Result cpw_stub_collect_header(void *cls, enum MHD_ValueKind kin
     return MHD_YES;
 }
 
-static void cpw_stub_record(struct cpw_stub_server *stub, struct cpw_stub_exchange *x,
+static void cpw_stub_record(struct cpw_stub_server *stub,
+                            struct cpw_stub_exchange *x,
                             const char *method)
 {
     pthread_mutex_lock(&stub->lock);
@@ -156,9 +159,13 @@ static enum MHD_Result cpw_stub_respond(struct cpw_stub_server *stub,
     return rc;
 }
 
-static enum MHD_Result cpw_stub_handle(void *cls, struct MHD_Connection *conn, const char *url,
-                                       const char *method, const char *version,
-                                       const char *upload_data, size_t *upload_data_size,
+static enum MHD_Result cpw_stub_handle(void *cls,
+                                       struct MHD_Connection *conn,
+                                       const char *url,
+                                       const char *method,
+                                       const char *version,
+                                       const char *upload_data,
+                                       size_t *upload_data_size,
                                        void **con_cls)
 {
     (void)url;
@@ -202,7 +209,9 @@ static enum MHD_Result cpw_stub_handle(void *cls, struct MHD_Connection *conn, c
     }
 }
 
-static void cpw_stub_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+static void cpw_stub_completed(void *cls,
+                               struct MHD_Connection *conn,
+                               void **con_cls,
                                enum MHD_RequestTerminationCode code)
 {
     (void)conn;
@@ -220,7 +229,9 @@ static void cpw_stub_completed(void *cls, struct MHD_Connection *conn, void **co
     *con_cls = NULL;
 }
 
-static void cpw_stub_on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+static void cpw_stub_on_connection(void *cls,
+                                   struct MHD_Connection *conn,
+                                   void **socket_context,
                                    enum MHD_ConnectionNotificationCode code)
 {
     (void)conn;
@@ -244,8 +255,8 @@ struct cpw_stub_server *cpw_stub_start(void)
     addr.sin_port = 0;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     stub->daemon = MHD_start_daemon(
-      MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0, NULL,
-      NULL, cpw_stub_handle, stub, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+      MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0, NULL, NULL,
+      cpw_stub_handle, stub, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
       MHD_OPTION_URI_LOG_CALLBACK, cpw_stub_on_uri, stub, MHD_OPTION_NOTIFY_COMPLETED,
       cpw_stub_completed, stub, MHD_OPTION_NOTIFY_CONNECTION, cpw_stub_on_connection, stub,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30, MHD_OPTION_END);
@@ -254,8 +265,7 @@ struct cpw_stub_server *cpw_stub_start(void)
         return NULL;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(stub->daemon, MHD_DAEMON_INFO_BIND_PORT);
-    snprintf(stub->url, sizeof(stub->url), "http://127.0.0.1:%u",
-             info ? (unsigned)info->port : 0u);
+    snprintf(stub->url, sizeof(stub->url), "http://127.0.0.1:%u", info ? (unsigned)info->port : 0u);
     return stub;
 }
 
@@ -285,7 +295,8 @@ const char *cpw_stub_url(const struct cpw_stub_server *stub)
     return stub->url;
 }
 
-void cpw_stub_script(struct cpw_stub_server *stub, const struct cpw_stub_reply *replies,
+void cpw_stub_script(struct cpw_stub_server *stub,
+                     const struct cpw_stub_reply *replies,
                      size_t count)
 {
     struct cpw_stub_reply *copy = cpw_calloc(count ? count : 1, sizeof(*copy));
@@ -327,8 +338,7 @@ size_t cpw_stub_max_concurrent(struct cpw_stub_server *stub)
     return cpw_stub_read_counter(stub, &stub->max_current);
 }
 
-bool cpw_stub_request_get(struct cpw_stub_server *stub, size_t index,
-                          struct cpw_stub_request *out)
+bool cpw_stub_request_get(struct cpw_stub_server *stub, size_t index, struct cpw_stub_request *out)
 {
     memset(out, 0, sizeof(*out));
     bool found = false;

@@ -54,7 +54,8 @@ void cpw_stub_stop(struct cpw_stub_server *stub);
 const char *cpw_stub_url(const struct cpw_stub_server *stub);
 
 /** Replies for the next requests in arrival order (copied array; strings borrowed). */
-void cpw_stub_script(struct cpw_stub_server *stub, const struct cpw_stub_reply *replies,
+void cpw_stub_script(struct cpw_stub_server *stub,
+                     const struct cpw_stub_reply *replies,
                      size_t count);
 
 /** The reply for requests past the script (initially 200 with an empty body). */
@@ -73,8 +74,7 @@ size_t cpw_stub_max_concurrent(struct cpw_stub_server *stub);
  * Copies request number index (0-based, arrival order) into *out. Returns false if there is no
  * such request. Release with cpw_stub_request_clean_up.
  */
-bool cpw_stub_request_get(struct cpw_stub_server *stub, size_t index,
-                          struct cpw_stub_request *out);
+bool cpw_stub_request_get(struct cpw_stub_server *stub, size_t index, struct cpw_stub_request *out);
 
 void cpw_stub_request_clean_up(struct cpw_stub_request *req);
 

@@ -59,9 +59,9 @@ enum cpw_http_transport_category {
 
 struct cpw_http_transport_error {
     enum cpw_http_transport_category category;
-    int curl_code;                                  /* CURLcode, 0 when none */
-    bool request_sent;                              /* some request bytes went out */
-    char message[CPW_HTTP_TRANSPORT_MESSAGE_LEN];   /* libcurl's message; never headers */
+    int curl_code;                                /* CURLcode, 0 when none */
+    bool request_sent;                            /* some request bytes went out */
+    char message[CPW_HTTP_TRANSPORT_MESSAGE_LEN]; /* libcurl's message; never headers */
 };
 
 /** The category's short name ("timeout", "connect", ...); static storage. */
@@ -72,12 +72,12 @@ const char *cpw_http_verdict_name(enum cpw_http_verdict verdict);
 
 /** How a call ended, handed to done. */
 struct cpw_http_result {
-    enum cpw_http_verdict verdict; /* the last attempt's verdict (SUCCESS only on success) */
-    enum cpw_error error;          /* CPW_ERR_NONE on success, otherwise why the call failed */
-    char detail[256];              /* a secret-free sentence when error is set */
-    unsigned attempts;             /* attempts made, 0 when prepare failed on the first */
-    bool has_response;             /* the last attempt produced response */
-    struct cpw_http_response response;         /* owned by the result; may be taken (see done) */
+    enum cpw_http_verdict verdict;     /* the last attempt's verdict (SUCCESS only on success) */
+    enum cpw_error error;              /* CPW_ERR_NONE on success, otherwise why the call failed */
+    char detail[256];                  /* a secret-free sentence when error is set */
+    unsigned attempts;                 /* attempts made, 0 when prepare failed on the first */
+    bool has_response;                 /* the last attempt produced response */
+    struct cpw_http_response response; /* owned by the result; may be taken (see done) */
     struct cpw_http_transport_error transport; /* the last attempt's transport error, if any */
     bool retry_quota_exhausted;                /* a retry was wanted but the quota was empty */
     bool max_attempts_reached;                 /* a retry was wanted but attempts ran out */
@@ -96,7 +96,8 @@ typedef int(cpw_http_prepare_fn)(void *user, struct cpw_http_request *request, u
  * cpw_http_classify_default.
  */
 typedef enum cpw_http_verdict(cpw_http_classify_fn)(
-  void *user, const struct cpw_http_response *response,
+  void *user,
+  const struct cpw_http_response *response,
   const struct cpw_http_transport_error *transport);
 
 /**
@@ -114,7 +115,7 @@ enum cpw_http_retry_safety {
 };
 
 struct cpw_http_call_options {
-    const char *url_base; /* "scheme://host[:port]", no path; copied */
+    const char *url_base;                   /* "scheme://host[:port]", no path; copied */
     const struct cpw_http_request *request; /* copied at submit; the caller keeps its own */
     cpw_http_prepare_fn *prepare;           /* optional */
     cpw_http_classify_fn *classify;         /* optional: cpw_http_classify_default */
@@ -123,20 +124,20 @@ struct cpw_http_call_options {
     const char *const *limit_keys;          /* rate/concurrency keys; copied */
     size_t limit_key_count;
     enum cpw_http_retry_safety retry_safety;
-    const char *retry_scope; /* calls sharing a scope share a retry quota and adaptive rate;
-                                NULL: url_base */
+    const char *retry_scope;    /* calls sharing a scope share a retry quota and adaptive rate;
+                                   NULL: url_base */
     int64_t timeout_ms;         /* whole attempt; 0: engine default */
     int64_t connect_timeout_ms; /* 0: engine default */
     size_t max_body_bytes;      /* response body cap; 0: engine default */
 };
 
 struct cpw_http_engine_options {
-    long max_total_connections;  /* 0: 64 */
-    long max_host_connections;   /* 0: 16 */
-    int64_t connect_timeout_ms;  /* 0: 10000 */
-    int64_t timeout_ms;          /* per attempt; 0: 60000 */
-    size_t max_body_bytes;       /* 0: CPW_HTTP_MAX_BODY_BYTES */
-    const char *ca_file;         /* PEM bundle; NULL: AWS_CA_BUNDLE, else the system store */
+    long max_total_connections; /* 0: 64 */
+    long max_host_connections;  /* 0: 16 */
+    int64_t connect_timeout_ms; /* 0: 10000 */
+    int64_t timeout_ms;         /* per attempt; 0: 60000 */
+    size_t max_body_bytes;      /* 0: CPW_HTTP_MAX_BODY_BYTES */
+    const char *ca_file;        /* PEM bundle; NULL: AWS_CA_BUNDLE, else the system store */
     struct cpw_retry_options retry;
 };
 
@@ -192,7 +193,8 @@ int cpw_http_engine_run(struct cpw_http_engine *engine);
  */
 int cpw_http_engine_perform(struct cpw_http_engine *engine,
                             const struct cpw_http_call_options *options,
-                            struct cpw_http_response *out, struct cpw_http_result *result);
+                            struct cpw_http_response *out,
+                            struct cpw_http_result *result);
 
 /**
  * The engine's rate and concurrency registry, borrowed: fill it with cpw_ratelimit_set() before

@@ -41,8 +41,11 @@ void cpw_ratelimit_destroy(struct cpw_ratelimit *rl);
  * count and refills its bucket. Returns 0, or -1 with CPW_ERR_INVALID_ARGUMENT (empty key,
  * rate not finite).
  */
-int cpw_ratelimit_set(struct cpw_ratelimit *rl, const char *key, double rate_per_s,
-                      double burst, unsigned max_in_flight);
+int cpw_ratelimit_set(struct cpw_ratelimit *rl,
+                      const char *key,
+                      double rate_per_s,
+                      double burst,
+                      unsigned max_in_flight);
 
 /**
  * Asks to admit one request subject to keys[0..count) at now_ms. ADMIT takes a token from every
@@ -51,8 +54,10 @@ int cpw_ratelimit_set(struct cpw_ratelimit *rl, const char *key, double rate_per
  * wait is reported first when both apply). Nothing is taken unless ADMIT.
  */
 enum cpw_ratelimit_verdict cpw_ratelimit_acquire(struct cpw_ratelimit *rl,
-                                                 const char *const *keys, size_t count,
-                                                 int64_t now_ms, int64_t *wait_ms);
+                                                 const char *const *keys,
+                                                 size_t count,
+                                                 int64_t now_ms,
+                                                 int64_t *wait_ms);
 
 /** Gives back the concurrency slots taken by an ADMIT for the same keys. */
 void cpw_ratelimit_release(struct cpw_ratelimit *rl, const char *const *keys, size_t count);

@@ -29,11 +29,11 @@ enum cpw_retry_mode {
     CPW_RETRY_MODE_ADAPTIVE = 2,
 };
 
-#define CPW_RETRY_DEFAULT_BASE_MS      1000
-#define CPW_RETRY_DEFAULT_MAX_BACKOFF  20000
-#define CPW_RETRY_QUOTA_INITIAL        500u
-#define CPW_RETRY_QUOTA_COST           5u
-#define CPW_RETRY_QUOTA_TIMEOUT_COST   10u
+#define CPW_RETRY_DEFAULT_BASE_MS       1000
+#define CPW_RETRY_DEFAULT_MAX_BACKOFF   20000
+#define CPW_RETRY_QUOTA_INITIAL         500u
+#define CPW_RETRY_QUOTA_COST            5u
+#define CPW_RETRY_QUOTA_TIMEOUT_COST    10u
 #define CPW_RETRY_QUOTA_NO_RETRY_REFUND 1u
 
 /** A source of uniform random numbers in [0, 1); user is passed back. */
@@ -44,12 +44,12 @@ typedef double(cpw_retry_random_fn)(void *user);
  * ~/.aws/config); this module reads no environment. Zero fields take the defaults.
  */
 struct cpw_retry_options {
-    enum cpw_retry_mode mode;        /* 0: standard */
-    unsigned max_attempts;           /* total attempts incl. the first; 0: the mode's default */
-    int64_t backoff_base_ms;         /* 0: 1000 */
-    int64_t max_backoff_ms;          /* 0: 20000 */
-    unsigned quota_initial;          /* 0: 500 */
-    cpw_retry_random_fn *random;     /* NULL: cryptographic random bytes */
+    enum cpw_retry_mode mode;    /* 0: standard */
+    unsigned max_attempts;       /* total attempts incl. the first; 0: the mode's default */
+    int64_t backoff_base_ms;     /* 0: 1000 */
+    int64_t max_backoff_ms;      /* 0: 20000 */
+    unsigned quota_initial;      /* 0: 500 */
+    cpw_retry_random_fn *random; /* NULL: cryptographic random bytes */
     void *random_user;
 };
 
@@ -139,7 +139,8 @@ int64_t cpw_adaptive_limiter_acquire(struct cpw_adaptive_limiter *limiter, int64
  * Records an answer received at now_ms (throttled or not) and adjusts the fill rate. Called once
  * per attempt that got an answer or a transport error.
  */
-void cpw_adaptive_limiter_update(struct cpw_adaptive_limiter *limiter, bool throttled,
+void cpw_adaptive_limiter_update(struct cpw_adaptive_limiter *limiter,
+                                 bool throttled,
                                  int64_t now_ms);
 
 #endif

@@ -371,13 +371,13 @@ int cpw_http_engine_submit(struct cpw_http_engine *engine,
         call->limit_key_count = options->limit_key_count;
     }
     call->retry_safety = options->retry_safety;
-    call->scope = s_scope_get(engine, options->retry_scope ? options->retry_scope
-                                                           : options->url_base);
+    call->scope =
+      s_scope_get(engine, options->retry_scope ? options->retry_scope : options->url_base);
     call->timeout_ms = options->timeout_ms > 0 ? options->timeout_ms : engine->timeout_ms;
     call->connect_timeout_ms =
       options->connect_timeout_ms > 0 ? options->connect_timeout_ms : engine->connect_timeout_ms;
-    call->max_body_bytes = options->max_body_bytes ? options->max_body_bytes
-                                                   : engine->max_body_bytes;
+    call->max_body_bytes =
+      options->max_body_bytes ? options->max_body_bytes : engine->max_body_bytes;
     call->state = S_CALL_WAITING;
     call->due_ms = 0;
     if (engine->live_tail) {
@@ -394,12 +394,19 @@ int cpw_http_engine_submit(struct cpw_http_engine *engine,
 /* ----- completion --------------------------------------------------------------------------- */
 
 /* Moves call from the live list (prev is its predecessor or NULL) to the done queue. */
-static void s_finish(struct cpw_http_engine *e, struct s_call *prev, struct s_call *call,
-                     enum cpw_error error, const char *fmt, ...)
-  __attribute__((format(printf, 5, 6)));
+static void s_finish(struct cpw_http_engine *e,
+                     struct s_call *prev,
+                     struct s_call *call,
+                     enum cpw_error error,
+                     const char *fmt,
+                     ...) __attribute__((format(printf, 5, 6)));
 
-static void s_finish(struct cpw_http_engine *e, struct s_call *prev, struct s_call *call,
-                     enum cpw_error error, const char *fmt, ...)
+static void s_finish(struct cpw_http_engine *e,
+                     struct s_call *prev,
+                     struct s_call *call,
+                     enum cpw_error error,
+                     const char *fmt,
+                     ...)
 {
     if (prev) {
         prev->next = call->next;
@@ -477,8 +484,10 @@ static void s_release_limits(struct cpw_http_engine *e, struct s_call *call)
 enum s_start_outcome { S_STARTED, S_WAITING, S_FINISHED };
 
 /* Tries to start the next attempt of a waiting call at now_ms. */
-static enum s_start_outcome s_try_start(struct cpw_http_engine *e, struct s_call *prev,
-                                        struct s_call *call, int64_t now_ms)
+static enum s_start_outcome s_try_start(struct cpw_http_engine *e,
+                                        struct s_call *prev,
+                                        struct s_call *call,
+                                        int64_t now_ms)
 {
     if (call->due_ms > now_ms) {
         return S_WAITING;
@@ -492,9 +501,8 @@ static enum s_start_outcome s_try_start(struct cpw_http_engine *e, struct s_call
         }
     }
     int64_t wait_ms = 0;
-    enum cpw_ratelimit_verdict v =
-      cpw_ratelimit_acquire(e->ratelimit, (const char *const *)call->limit_keys,
-                            call->limit_key_count, now_ms, &wait_ms);
+    enum cpw_ratelimit_verdict v = cpw_ratelimit_acquire(
+      e->ratelimit, (const char *const *)call->limit_keys, call->limit_key_count, now_ms, &wait_ms);
     if (v != CPW_RATELIMIT_ADMIT) {
         if (adaptive && call->scope->adaptive.enabled) {
             call->scope->adaptive.capacity += 1.0; /* the token taken above was not used */
@@ -523,6 +531,9 @@ static enum s_start_outcome s_try_start(struct cpw_http_engine *e, struct s_call
         .timeout_ms = call->timeout_ms,
         .max_body_bytes = call->max_body_bytes,
         .ca_file = e->ca_file,
+        /* libcurl silently resends a request whose reused connection died before an answer;
+         * a call that must not be repeated therefore never rides a reused connection. */
+        .fresh_connection = call->retry_safety != CPW_HTTP_RETRY_SAFE,
         .private_data = call,
     };
     CURLMcode mc = CURLM_OK;
@@ -583,7 +594,9 @@ static bool s_is_timeout_like(enum cpw_http_transport_category c)
            c == CPW_HTTP_TRANSPORT_CONNECT || c == CPW_HTTP_TRANSPORT_DNS;
 }
 
-static void s_fail(struct cpw_http_engine *e, struct s_call *prev, struct s_call *call,
+static void s_fail(struct cpw_http_engine *e,
+                   struct s_call *prev,
+                   struct s_call *call,
                    const char *why)
 {
     const struct cpw_http_result *r = &call->result;
@@ -604,8 +617,11 @@ static void s_fail(struct cpw_http_engine *e, struct s_call *prev, struct s_call
 }
 
 /* One attempt of call ended with code. */
-static void s_attempt_done(struct cpw_http_engine *e, struct s_call *prev, struct s_call *call,
-                           CURLcode code, int64_t now_ms)
+static void s_attempt_done(struct cpw_http_engine *e,
+                           struct s_call *prev,
+                           struct s_call *call,
+                           CURLcode code,
+                           int64_t now_ms)
 {
     struct cpw_http_engine_transfer *t = &call->transfer;
     struct cpw_http_result *r = &call->result;
@@ -776,7 +792,8 @@ int cpw_http_engine_run(struct cpw_http_engine *engine)
         if (engine->done_head) {
             continue; /* deliver results (and start what they submit) without waiting */
         }
-        if (engine->in_flight == 0 && next_due_ms == INT64_MAX && s_has_ready_work(engine, now_ms)) {
+        if (engine->in_flight == 0 && next_due_ms == INT64_MAX &&
+            s_has_ready_work(engine, now_ms)) {
             /* Every waiting call is due but none could start and nothing is on the wire. */
             if (++idle_rounds > 2) {
                 s_fail_all(engine, "calls could not be admitted: a concurrency cap never frees");
@@ -842,7 +859,8 @@ static void s_perform_done(void *user, struct cpw_http_result *result)
 
 int cpw_http_engine_perform(struct cpw_http_engine *engine,
                             const struct cpw_http_call_options *options,
-                            struct cpw_http_response *out, struct cpw_http_result *result)
+                            struct cpw_http_response *out,
+                            struct cpw_http_result *result)
 {
     cpw_http_response_init(out);
     if (!options) {

@@ -17,15 +17,16 @@ struct cpw_http_engine_transfer_settings {
     int64_t connect_timeout_ms;
     int64_t timeout_ms;
     size_t max_body_bytes;
-    const char *ca_file; /* NULL: libcurl's default store */
-    void *private_data;  /* stored as CURLOPT_PRIVATE */
+    const char *ca_file;   /* NULL: libcurl's default store */
+    bool fresh_connection; /* no reused connection: libcurl resends on a dead reused one */
+    void *private_data;    /* stored as CURLOPT_PRIVATE */
 };
 
 /** One attempt on the wire. */
 struct cpw_http_engine_transfer {
-    CURL *easy;                 /* borrowed from the engine's pool */
-    struct curl_slist *headers; /* owned */
-    char *url;                  /* owned */
+    CURL *easy;                      /* borrowed from the engine's pool */
+    struct curl_slist *headers;      /* owned */
+    char *url;                       /* owned */
     struct cpw_http_request request; /* the prepared request; its body is what curl sends */
     struct cpw_http_response response;
     size_t header_bytes;
@@ -47,15 +48,16 @@ int cpw_http_engine_transfer_setup(struct cpw_http_engine_transfer *t,
  * After libcurl finished t with code: fills *transport (category NONE when a response arrived),
  * sets the response status, and adds the bytes moved to *bytes_sent / *bytes_received.
  */
-void cpw_http_engine_transfer_finish(struct cpw_http_engine_transfer *t, CURLcode code,
+void cpw_http_engine_transfer_finish(struct cpw_http_engine_transfer *t,
+                                     CURLcode code,
                                      struct cpw_http_transport_error *transport,
-                                     uint64_t *bytes_sent, uint64_t *bytes_received);
+                                     uint64_t *bytes_sent,
+                                     uint64_t *bytes_received);
 
 /** Frees what the transfer owns (not the easy handle, which goes back to the pool). */
 void cpw_http_engine_transfer_clean_up(struct cpw_http_engine_transfer *t);
 
 /** Deep copy of src into dst (dst uninitialised on entry). Returns 0 or -1 (CPW_ERR_LIMIT). */
-int cpw_http_engine_request_copy(struct cpw_http_request *dst,
-                                 const struct cpw_http_request *src);
+int cpw_http_engine_request_copy(struct cpw_http_request *dst, const struct cpw_http_request *src);
 
 #endif

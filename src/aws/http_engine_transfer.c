@@ -15,7 +15,7 @@
     do {                                                                                           \
         CURLcode setopt_rc_ = curl_easy_setopt((easy), (opt), (value));                            \
         if (setopt_rc_ != CURLE_OK) {                                                              \
-            return cpw_raise(CPW_ERR_HTTP, "libcurl refused %s: %s", #opt,                        \
+            return cpw_raise(CPW_ERR_HTTP, "libcurl refused %s: %s", #opt,                         \
                              curl_easy_strerror(setopt_rc_));                                      \
         }                                                                                          \
     } while (0)
@@ -197,8 +197,8 @@ int cpw_http_engine_transfer_setup(struct cpw_http_engine_transfer *t,
     cpw_buf_init(&url, CPW_HTTP_MAX_PATH_BYTES * 3);
     if (cpw_buf_append_cstr(&url, settings->url_base) ||
         cpw_buf_append(&url, cpw_buf_span(&t->request.path)) ||
-        (t->request.query.len > 0 &&
-         (cpw_buf_append_byte(&url, '?') || cpw_buf_append(&url, cpw_buf_span(&t->request.query))))) {
+        (t->request.query.len > 0 && (cpw_buf_append_byte(&url, '?') ||
+                                      cpw_buf_append(&url, cpw_buf_span(&t->request.query))))) {
         cpw_buf_clean_up(&url);
         return -1;
     }
@@ -224,6 +224,9 @@ int cpw_http_engine_transfer_setup(struct cpw_http_engine_transfer *t,
     S_SETOPT(e, CURLOPT_SSL_VERIFYHOST, 2L);
     if (settings->ca_file) {
         S_SETOPT(e, CURLOPT_CAINFO, settings->ca_file);
+    }
+    if (settings->fresh_connection) {
+        S_SETOPT(e, CURLOPT_FRESH_CONNECT, 1L);
     }
     S_SETOPT(e, CURLOPT_FOLLOWLOCATION, 0L);
     S_SETOPT(e, CURLOPT_FAILONERROR, 0L);
@@ -280,9 +283,11 @@ static enum cpw_http_transport_category s_category(CURLcode code, bool too_large
     }
 }
 
-void cpw_http_engine_transfer_finish(struct cpw_http_engine_transfer *t, CURLcode code,
+void cpw_http_engine_transfer_finish(struct cpw_http_engine_transfer *t,
+                                     CURLcode code,
                                      struct cpw_http_transport_error *transport,
-                                     uint64_t *bytes_sent, uint64_t *bytes_received)
+                                     uint64_t *bytes_sent,
+                                     uint64_t *bytes_received)
 {
     memset(transport, 0, sizeof(*transport));
     long request_size = 0;
@@ -291,8 +296,8 @@ void cpw_http_engine_transfer_finish(struct cpw_http_engine_transfer *t, CURLcod
     curl_easy_getinfo(t->easy, CURLINFO_REQUEST_SIZE, &request_size);
     curl_easy_getinfo(t->easy, CURLINFO_SIZE_UPLOAD_T, &uploaded);
     curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
-    *bytes_sent += (uint64_t)(request_size > 0 ? request_size : 0) +
-                   (uint64_t)(uploaded > 0 ? uploaded : 0);
+    *bytes_sent +=
+      (uint64_t)(request_size > 0 ? request_size : 0) + (uint64_t)(uploaded > 0 ? uploaded : 0);
     *bytes_received += t->response.body.len;
     t->response.status = status;
 

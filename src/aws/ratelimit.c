@@ -73,8 +73,11 @@ void cpw_ratelimit_destroy(struct cpw_ratelimit *rl)
     cpw_free(rl);
 }
 
-int cpw_ratelimit_set(struct cpw_ratelimit *rl, const char *key, double rate_per_s,
-                      double burst, unsigned max_in_flight)
+int cpw_ratelimit_set(struct cpw_ratelimit *rl,
+                      const char *key,
+                      double rate_per_s,
+                      double burst,
+                      unsigned max_in_flight)
 {
     if (!rl || !key || !key[0]) {
         return cpw_raise(CPW_ERR_INVALID_ARGUMENT, "a rate limit needs a non-empty key");
@@ -113,8 +116,10 @@ static void s_refill(struct s_limit *l, int64_t now_ms)
 }
 
 enum cpw_ratelimit_verdict cpw_ratelimit_acquire(struct cpw_ratelimit *rl,
-                                                 const char *const *keys, size_t count,
-                                                 int64_t now_ms, int64_t *wait_ms)
+                                                 const char *const *keys,
+                                                 size_t count,
+                                                 int64_t now_ms,
+                                                 int64_t *wait_ms)
 {
     int64_t longest_wait_ms = 0;
     bool slot_full = false;

@@ -213,7 +213,8 @@ static double s_meter_record(struct cpw_adaptive_limiter *l, double now_s)
     return l->measured_rate;
 }
 
-void cpw_adaptive_limiter_update(struct cpw_adaptive_limiter *limiter, bool throttled,
+void cpw_adaptive_limiter_update(struct cpw_adaptive_limiter *limiter,
+                                 bool throttled,
                                  int64_t now_ms)
 {
     double now_s = s_seconds(now_ms);

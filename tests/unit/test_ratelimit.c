@@ -131,5 +131,8 @@ static void test_set_validation_and_replace(void **state)
     cpw_ratelimit_destroy(NULL);
 }
 
-CPW_TEST_MAIN("ratelimit", CPW_TEST(test_bucket_burst_then_rate), CPW_TEST(test_concurrency_cap),
-              CPW_TEST(test_all_keys_or_nothing), CPW_TEST(test_set_validation_and_replace))
+CPW_TEST_MAIN("ratelimit",
+              CPW_TEST(test_bucket_burst_then_rate),
+              CPW_TEST(test_concurrency_cap),
+              CPW_TEST(test_all_keys_or_nothing),
+              CPW_TEST(test_set_validation_and_replace))

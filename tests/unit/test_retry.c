@@ -89,9 +89,8 @@ static void test_injected_random(void **state)
     double value = 0.75;
     struct cpw_retry_options o = { .random = s_fixed_random, .random_user = &value };
     assert_true(cpw_retry_random(&o) == 0.75);
-    assert_int_equal(cpw_retry_backoff_ms(o.backoff_base_ms, o.max_backoff_ms, 2,
-                                          cpw_retry_random(&o)),
-                     1500);
+    assert_int_equal(
+      cpw_retry_backoff_ms(o.backoff_base_ms, o.max_backoff_ms, 2, cpw_retry_random(&o)), 1500);
 }
 
 static void test_quota(void **state)
@@ -173,7 +172,10 @@ static void test_adaptive_limiter_paces_after_throttle(void **state)
     assert_true(cpw_adaptive_limiter_acquire(&l, 2010) > 0); /* one token, one request */
 }
 
-CPW_TEST_MAIN("retry", CPW_TEST(test_mode_parse_and_defaults), CPW_TEST(test_backoff_bounds),
-              CPW_TEST(test_injected_random), CPW_TEST(test_quota),
+CPW_TEST_MAIN("retry",
+              CPW_TEST(test_mode_parse_and_defaults),
+              CPW_TEST(test_backoff_bounds),
+              CPW_TEST(test_injected_random),
+              CPW_TEST(test_quota),
               CPW_TEST(test_adaptive_limiter_follows_cubic),
               CPW_TEST(test_adaptive_limiter_paces_after_throttle))
