@@ -136,6 +136,12 @@ void cpw_adaptive_limiter_init(struct cpw_adaptive_limiter *limiter, int64_t now
 int64_t cpw_adaptive_limiter_acquire(struct cpw_adaptive_limiter *limiter, int64_t now_ms);
 
 /**
+ * Gives back the token of an acquire whose request was not sent after all (another limit said
+ * wait). A no-op while the limiter is not enabled.
+ */
+void cpw_adaptive_limiter_refund(struct cpw_adaptive_limiter *limiter);
+
+/**
  * Records an answer received at now_ms (throttled or not) and adjusts the fill rate. Called once
  * per attempt that got an answer or a transport error.
  */

@@ -40,6 +40,7 @@ struct s_scope {
 
 struct s_call {
     struct s_call *next; /* in the engine's live list, or in its done queue */
+    struct s_call *prev; /* in the live list only */
     struct cpw_http_engine *engine;
     char *url_base;
     struct cpw_http_request request; /* as submitted; each attempt prepares a fresh copy */
@@ -56,7 +57,8 @@ struct s_call {
     size_t max_body_bytes;
 
     enum s_call_state state;
-    int64_t due_ms;
+    int64_t due_ms;           /* waiting: not before this time */
+    bool slot_wait;           /* waiting: for a concurrency slot, re-checked when an attempt ends */
     unsigned last_quota_cost; /* quota units the latest retry took; 0 if none */
     struct cpw_http_engine_transfer transfer;
     struct cpw_http_result result;
@@ -84,6 +86,7 @@ struct cpw_http_engine {
     size_t in_flight;
     struct s_scope *scopes;
     bool running;
+    uint64_t attempts_finished;
     struct cpw_http_engine_stats stats;
 };
 
@@ -380,6 +383,7 @@ int cpw_http_engine_submit(struct cpw_http_engine *engine,
       options->max_body_bytes ? options->max_body_bytes : engine->max_body_bytes;
     call->state = S_CALL_WAITING;
     call->due_ms = 0;
+    call->prev = engine->live_tail;
     if (engine->live_tail) {
         engine->live_tail->next = call;
     } else {
@@ -393,30 +397,31 @@ int cpw_http_engine_submit(struct cpw_http_engine *engine,
 
 /* ----- completion --------------------------------------------------------------------------- */
 
-/* Moves call from the live list (prev is its predecessor or NULL) to the done queue. */
+/* Moves call from the live list to the done queue with its final error. */
 static void s_finish(struct cpw_http_engine *e,
-                     struct s_call *prev,
                      struct s_call *call,
                      enum cpw_error error,
                      const char *fmt,
-                     ...) __attribute__((format(printf, 5, 6)));
+                     ...) __attribute__((format(printf, 4, 5)));
 
 static void s_finish(struct cpw_http_engine *e,
-                     struct s_call *prev,
                      struct s_call *call,
                      enum cpw_error error,
                      const char *fmt,
                      ...)
 {
-    if (prev) {
-        prev->next = call->next;
+    if (call->prev) {
+        call->prev->next = call->next;
     } else {
         e->live_head = call->next;
     }
-    if (e->live_tail == call) {
-        e->live_tail = prev;
+    if (call->next) {
+        call->next->prev = call->prev;
+    } else {
+        e->live_tail = call->prev;
     }
     call->next = NULL;
+    call->prev = NULL;
     call->state = S_CALL_DONE;
     call->result.error = error;
     call->result.detail[0] = '\0';
@@ -485,7 +490,6 @@ enum s_start_outcome { S_STARTED, S_WAITING, S_FINISHED };
 
 /* Tries to start the next attempt of a waiting call at now_ms. */
 static enum s_start_outcome s_try_start(struct cpw_http_engine *e,
-                                        struct s_call *prev,
                                         struct s_call *call,
                                         int64_t now_ms)
 {
@@ -504,13 +508,15 @@ static enum s_start_outcome s_try_start(struct cpw_http_engine *e,
     enum cpw_ratelimit_verdict v = cpw_ratelimit_acquire(
       e->ratelimit, (const char *const *)call->limit_keys, call->limit_key_count, now_ms, &wait_ms);
     if (v != CPW_RATELIMIT_ADMIT) {
-        if (adaptive && call->scope->adaptive.enabled) {
-            call->scope->adaptive.capacity += 1.0; /* the token taken above was not used */
+        if (adaptive) {
+            cpw_adaptive_limiter_refund(&call->scope->adaptive); /* the token was not used */
         }
-        call->due_ms = v == CPW_RATELIMIT_WAIT_TIME ? now_ms + wait_ms : now_ms;
+        call->slot_wait = v == CPW_RATELIMIT_WAIT_SLOT;
+        call->due_ms = call->slot_wait ? now_ms : now_ms + wait_ms;
         return S_WAITING;
     }
 
+    call->slot_wait = false;
     unsigned attempt = ++call->result.attempts;
     struct cpw_http_engine_transfer *t = &call->transfer;
     cpw_http_engine_transfer_clean_up(t);
@@ -520,7 +526,7 @@ static enum s_start_outcome s_try_start(struct cpw_http_engine *e,
         s_release_limits(e, call);
         call->result.attempts = attempt - 1;
         enum cpw_error code = cpw_last_error();
-        s_finish(e, prev, call, code != CPW_ERR_NONE ? code : CPW_ERR_INTERNAL,
+        s_finish(e, call, code != CPW_ERR_NONE ? code : CPW_ERR_INTERNAL,
                  "preparing attempt %u failed: %s", attempt, cpw_last_error_detail());
         return S_FINISHED;
     }
@@ -550,7 +556,7 @@ static enum s_start_outcome s_try_start(struct cpw_http_engine *e,
             t->easy = NULL;
         }
         s_release_limits(e, call);
-        s_finish(e, prev, call, cpw_last_error(), "attempt %u could not start: %s", attempt,
+        s_finish(e, call, cpw_last_error(), "attempt %u could not start: %s", attempt,
                  cpw_last_error_detail());
         return S_FINISHED;
     }
@@ -563,27 +569,38 @@ static enum s_start_outcome s_try_start(struct cpw_http_engine *e,
     return S_STARTED;
 }
 
-/* Starts every waiting call that may go now; *next_due_ms gets the earliest future timer. */
-static void s_start_ready(struct cpw_http_engine *e, int64_t now_ms, int64_t *next_due_ms)
+/* Starts every waiting call that may go now. */
+static void s_start_ready(struct cpw_http_engine *e, int64_t now_ms)
 {
-    struct s_call *prev = NULL;
     struct s_call *call = e->live_head;
     while (call) {
-        struct s_call *next = call->next;
-        if (call->state != S_CALL_WAITING) {
-            prev = call;
-            call = next;
-            continue;
-        }
-        enum s_start_outcome outcome = s_try_start(e, prev, call, now_ms);
-        if (outcome == S_WAITING && call->due_ms > now_ms && call->due_ms < *next_due_ms) {
-            *next_due_ms = call->due_ms;
-        }
-        if (outcome != S_FINISHED) {
-            prev = call;
+        struct s_call *next = call->next; /* call may move to the done queue */
+        if (call->state == S_CALL_WAITING) {
+            s_try_start(e, call, now_ms);
         }
         call = next;
     }
+}
+
+/*
+ * Scans the waiting calls: the earliest timer of those waiting on time (INT64_MAX if none), and
+ * whether any waits for a concurrency slot.
+ */
+static int64_t s_next_due(const struct cpw_http_engine *e, bool *any_slot_wait)
+{
+    int64_t next = INT64_MAX;
+    *any_slot_wait = false;
+    for (const struct s_call *c = e->live_head; c; c = c->next) {
+        if (c->state != S_CALL_WAITING) {
+            continue;
+        }
+        if (c->slot_wait) {
+            *any_slot_wait = true;
+        } else if (c->due_ms < next) {
+            next = c->due_ms;
+        }
+    }
+    return next;
 }
 
 /* ----- retry decision ----------------------------------------------------------------------- */
@@ -594,10 +611,7 @@ static bool s_is_timeout_like(enum cpw_http_transport_category c)
            c == CPW_HTTP_TRANSPORT_CONNECT || c == CPW_HTTP_TRANSPORT_DNS;
 }
 
-static void s_fail(struct cpw_http_engine *e,
-                   struct s_call *prev,
-                   struct s_call *call,
-                   const char *why)
+static void s_fail(struct cpw_http_engine *e, struct s_call *call, const char *why)
 {
     const struct cpw_http_result *r = &call->result;
     if (r->transport.category != CPW_HTTP_TRANSPORT_NONE) {
@@ -607,18 +621,17 @@ static void s_fail(struct cpw_http_engine *e,
         } else if (r->transport.category == CPW_HTTP_TRANSPORT_BODY_LIMIT) {
             code = CPW_ERR_LIMIT;
         }
-        s_finish(e, prev, call, code, "%s error after %u attempt(s)%s: %s",
+        s_finish(e, call, code, "%s error after %u attempt(s)%s: %s",
                  cpw_http_transport_category_name(r->transport.category), r->attempts, why,
                  r->transport.message);
     } else {
-        s_finish(e, prev, call, CPW_ERR_HTTP, "HTTP status %ld (%s) after %u attempt(s)%s",
+        s_finish(e, call, CPW_ERR_HTTP, "HTTP status %ld (%s) after %u attempt(s)%s",
                  r->response.status, cpw_http_verdict_name(r->verdict), r->attempts, why);
     }
 }
 
 /* One attempt of call ended with code. */
 static void s_attempt_done(struct cpw_http_engine *e,
-                           struct s_call *prev,
                            struct s_call *call,
                            CURLcode code,
                            int64_t now_ms)
@@ -631,6 +644,7 @@ static void s_attempt_done(struct cpw_http_engine *e,
     s_easy_put(e, t->easy);
     t->easy = NULL;
     e->in_flight--;
+    e->attempts_finished++;
     s_release_limits(e, call);
     call->state = S_CALL_WAITING;
 
@@ -667,22 +681,22 @@ static void s_attempt_done(struct cpw_http_engine *e,
                                                            ? call->last_quota_cost
                                                            : CPW_RETRY_QUOTA_NO_RETRY_REFUND);
         }
-        s_finish(e, prev, call, CPW_ERR_NONE, NULL);
+        s_finish(e, call, CPW_ERR_NONE, NULL);
         return;
     }
     if (r->verdict == CPW_HTTP_VERDICT_FAIL) {
-        s_fail(e, prev, call, "");
+        s_fail(e, call, "");
         return;
     }
     if (call->retry_safety == CPW_HTTP_RETRY_NEVER ||
         (call->retry_safety == CPW_HTTP_RETRY_UNSENT_ONLY &&
          (got_response || r->transport.request_sent))) {
-        s_fail(e, prev, call, ", not retried: not safe to repeat");
+        s_fail(e, call, ", not retried: not safe to repeat");
         return;
     }
     if (r->attempts >= e->max_attempts) {
         r->max_attempts_reached = true;
-        s_fail(e, prev, call, ", max attempts reached");
+        s_fail(e, call, ", max attempts reached");
         return;
     }
     if (uses_quota) {
@@ -691,7 +705,7 @@ static void s_attempt_done(struct cpw_http_engine *e,
                           : CPW_RETRY_QUOTA_COST;
         if (!cpw_retry_quota_acquire(&call->scope->quota, cost)) {
             r->retry_quota_exhausted = true;
-            s_fail(e, prev, call, ", retry quota exhausted");
+            s_fail(e, call, ", retry quota exhausted");
             return;
         }
         call->last_quota_cost = cost;
@@ -716,12 +730,8 @@ static void s_collect(struct cpw_http_engine *e, int64_t now_ms)
         struct s_call *call = NULL;
         curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&call);
         CURLcode code = msg->data.result;
-        struct s_call *prev = NULL;
-        for (struct s_call *c = e->live_head; c && c != call; c = c->next) {
-            prev = c;
-        }
         if (call) {
-            s_attempt_done(e, prev, call, code, now_ms);
+            s_attempt_done(e, call, code, now_ms);
         }
     }
 }
@@ -738,24 +748,11 @@ static void s_fail_all(struct cpw_http_engine *e, const char *why)
             e->in_flight--;
             s_release_limits(e, call);
         }
-        s_finish(e, NULL, call, CPW_ERR_HTTP, "%s", why);
+        s_finish(e, call, CPW_ERR_HTTP, "%s", why);
     }
 }
 
 /* ----- run ---------------------------------------------------------------------------------- */
-
-static bool s_has_ready_work(const struct cpw_http_engine *e, int64_t now_ms)
-{
-    if (e->done_head) {
-        return true;
-    }
-    for (const struct s_call *c = e->live_head; c; c = c->next) {
-        if (c->state == S_CALL_WAITING && c->due_ms <= now_ms && e->in_flight == 0) {
-            return true; /* nothing on the wire will wake us: a slot wait with no holder */
-        }
-    }
-    return false;
-}
 
 int cpw_http_engine_run(struct cpw_http_engine *engine)
 {
@@ -767,20 +764,26 @@ int cpw_http_engine_run(struct cpw_http_engine *engine)
     }
     engine->running = true;
     int rc = 0;
-    unsigned idle_rounds = 0;
     while (engine->call_count > 0) {
-        int64_t now_ms = cpw_time_monotonic_ms();
-        int64_t next_due_ms = INT64_MAX;
-        s_start_ready(engine, now_ms, &next_due_ms);
+        s_start_ready(engine, cpw_time_monotonic_ms());
+        bool any_slot_wait = false;
+        int64_t next_due_ms = s_next_due(engine, &any_slot_wait);
+        if (engine->in_flight == 0 && next_due_ms == INT64_MAX && any_slot_wait &&
+            !engine->done_head) {
+            /* Every live call waits for a concurrency slot, nothing on the wire will free one,
+             * and no callback is pending that could raise a cap: it would wait forever. */
+            s_fail_all(engine, "calls could not be admitted: a concurrency cap never frees");
+            s_deliver_done(engine);
+            rc = cpw_raise(CPW_ERR_INTERNAL, "HTTP engine stalled on concurrency caps");
+            break;
+        }
         s_deliver_done(engine);
         if (engine->call_count == 0) {
             break;
         }
         int running = 0;
+        uint64_t finished_before = engine->attempts_finished;
         CURLMcode mc = curl_multi_perform(engine->multi, &running);
-        if (mc == CURLM_OK) {
-            s_collect(engine, cpw_time_monotonic_ms());
-        }
         if (mc != CURLM_OK) {
             rc = cpw_raise(CPW_ERR_HTTP, "libcurl multi interface failed: %s",
                            curl_multi_strerror(mc));
@@ -788,30 +791,18 @@ int cpw_http_engine_run(struct cpw_http_engine *engine)
             s_deliver_done(engine);
             break;
         }
-        now_ms = cpw_time_monotonic_ms();
-        if (engine->done_head) {
-            continue; /* deliver results (and start what they submit) without waiting */
+        int64_t now_ms = cpw_time_monotonic_ms();
+        s_collect(engine, now_ms);
+        if (engine->done_head || engine->attempts_finished != finished_before) {
+            continue; /* deliver results; retries and slot waiters may start at once */
         }
-        if (engine->in_flight == 0 && next_due_ms == INT64_MAX &&
-            s_has_ready_work(engine, now_ms)) {
-            /* Every waiting call is due but none could start and nothing is on the wire. */
-            if (++idle_rounds > 2) {
-                s_fail_all(engine, "calls could not be admitted: a concurrency cap never frees");
-                s_deliver_done(engine);
-                rc = cpw_raise(CPW_ERR_INTERNAL, "HTTP engine stalled on concurrency caps");
-                break;
-            }
+        next_due_ms = s_next_due(engine, &any_slot_wait);
+        if (next_due_ms <= now_ms) {
             continue;
         }
-        idle_rounds = 0;
         int64_t wait_ms = S_MAX_POLL_MS;
-        if (next_due_ms != INT64_MAX) {
+        if (next_due_ms - now_ms < wait_ms) {
             wait_ms = next_due_ms - now_ms;
-            if (wait_ms < 0) {
-                wait_ms = 0;
-            } else if (wait_ms > S_MAX_POLL_MS) {
-                wait_ms = S_MAX_POLL_MS;
-            }
         }
         mc = curl_multi_poll(engine->multi, NULL, 0, (int)wait_ms, NULL);
         if (mc != CURLM_OK) {

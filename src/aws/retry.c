@@ -199,6 +199,13 @@ int64_t cpw_adaptive_limiter_acquire(struct cpw_adaptive_limiter *limiter, int64
     return wait_ms > 0 ? wait_ms : 1;
 }
 
+void cpw_adaptive_limiter_refund(struct cpw_adaptive_limiter *limiter)
+{
+    if (limiter->enabled) {
+        limiter->capacity = fmin(limiter->max_capacity, limiter->capacity + 1.0);
+    }
+}
+
 static double s_meter_record(struct cpw_adaptive_limiter *l, double now_s)
 {
     double bucket = floor(now_s / S_METER_BUCKET_S) * S_METER_BUCKET_S;

@@ -18,13 +18,17 @@ static double s_zero_random(void *user)
     return 0.0; /* no backoff wait: retries are counted, not timed */
 }
 
-static struct cpw_http_engine *s_engine(unsigned max_attempts, unsigned quota)
+static struct cpw_http_engine *s_engine_mode(enum cpw_retry_mode mode,
+                                             unsigned max_attempts,
+                                             unsigned quota,
+                                             const char *ca_file)
 {
     struct cpw_http_engine_options o = {
+        .ca_file = ca_file,
         .max_host_connections = 8,
         .connect_timeout_ms = 2000,
         .timeout_ms = 5000,
-        .retry = { .mode = CPW_RETRY_MODE_STANDARD,
+        .retry = { .mode = mode,
                    .max_attempts = max_attempts,
                    .quota_initial = quota,
                    .backoff_base_ms = 1,
@@ -33,6 +37,11 @@ static struct cpw_http_engine *s_engine(unsigned max_attempts, unsigned quota)
     struct cpw_http_engine *e = cpw_http_engine_new(&o);
     assert_non_null(e);
     return e;
+}
+
+static struct cpw_http_engine *s_engine(unsigned max_attempts, unsigned quota)
+{
+    return s_engine_mode(CPW_RETRY_MODE_STANDARD, max_attempts, quota, NULL);
 }
 
 static void s_request(struct cpw_http_request *req, const char *method, const char *target)
@@ -88,8 +97,11 @@ static void s_probe_clean_up(struct s_probe *p)
 }
 
 /* Submits one call with the probe's callbacks and runs the engine. */
-static void s_run_one(struct cpw_http_engine *e, struct s_probe *p, const char *url,
-                      const struct cpw_http_request *req, struct cpw_http_call_options *extra)
+static void s_run_one(struct cpw_http_engine *e,
+                      struct s_probe *p,
+                      const char *url,
+                      const struct cpw_http_request *req,
+                      struct cpw_http_call_options *extra)
 {
     struct cpw_http_call_options o = extra ? *extra : (struct cpw_http_call_options){ 0 };
     o.url_base = url;
@@ -102,7 +114,11 @@ static void s_run_one(struct cpw_http_engine *e, struct s_probe *p, const char *
     assert_int_equal(cpw_http_engine_submit(e, &o), 0);
     p->in_submit = false;
     assert_int_equal(p->done_calls, 0); /* never from inside submit */
-    assert_int_equal(cpw_http_engine_run(e), 0);
+    int rc = cpw_http_engine_run(e);
+    if (rc != 0) {
+        print_message("run failed: %s\n", cpw_last_error_detail());
+    }
+    assert_int_equal(rc, 0);
     assert_int_equal(p->done_calls, 1);
     assert_false(p->done_inside_submit);
 }
@@ -212,8 +228,12 @@ static void s_fanout_done(void *user, struct cpw_http_result *result)
     }
 }
 
-static void s_submit_many(struct cpw_http_engine *e, const char *url, unsigned count,
-                          struct s_fanout *f, const char *const *keys, size_t key_count)
+static void s_submit_many(struct cpw_http_engine *e,
+                          const char *url,
+                          unsigned count,
+                          struct s_fanout *f,
+                          const char *const *keys,
+                          size_t key_count)
 {
     struct cpw_http_request req;
     s_request(&req, "GET", "/item");
@@ -363,7 +383,8 @@ static void test_max_attempts_then_fail(void **state)
 }
 
 static enum cpw_http_verdict s_classify_400_throttle_404_fail(
-  void *user, const struct cpw_http_response *response,
+  void *user,
+  const struct cpw_http_response *response,
   const struct cpw_http_transport_error *transport)
 {
     (void)user;
@@ -494,6 +515,122 @@ static void test_retry_safety(void **state)
     cpw_http_engine_destroy(e);
 }
 
+static void test_legacy_mode_has_no_quota(void **state)
+{
+    (void)state;
+    struct cpw_stub_server *stub = cpw_stub_start();
+    assert_non_null(stub);
+    struct cpw_stub_reply boom = { .status = 502 };
+    cpw_stub_set_default(stub, &boom);
+    struct cpw_http_request req;
+    s_request(&req, "GET", "/");
+    /* Same quota of 5 units: standard stops after one retry, legacy retries to the maximum. */
+    struct cpw_http_engine *standard = s_engine_mode(CPW_RETRY_MODE_STANDARD, 4, 5, NULL);
+    struct s_probe p = { 0 };
+    s_run_one(standard, &p, cpw_stub_url(stub), &req, NULL);
+    assert_int_equal(p.result.attempts, 2);
+    assert_true(p.result.retry_quota_exhausted);
+    struct cpw_http_engine *legacy = s_engine_mode(CPW_RETRY_MODE_LEGACY, 4, 5, NULL);
+    struct s_probe p2 = { 0 };
+    s_run_one(legacy, &p2, cpw_stub_url(stub), &req, NULL);
+    assert_int_equal(p2.result.attempts, 4);
+    assert_true(p2.result.max_attempts_reached);
+    assert_false(p2.result.retry_quota_exhausted);
+    assert_int_equal(cpw_stub_request_count(stub), 6);
+    s_probe_clean_up(&p);
+    s_probe_clean_up(&p2);
+    cpw_http_request_clean_up(&req);
+    cpw_http_engine_destroy(standard);
+    cpw_http_engine_destroy(legacy);
+    cpw_stub_stop(stub);
+}
+
+static void test_adaptive_mode_paces_after_throttle(void **state)
+{
+    (void)state;
+    struct cpw_stub_server *stub = cpw_stub_start();
+    assert_non_null(stub);
+    struct cpw_stub_reply script[] = { { .status = 429 }, { .status = 200 } };
+    cpw_stub_script(stub, script, 2);
+    struct cpw_http_engine *e = s_engine_mode(CPW_RETRY_MODE_ADAPTIVE, 3, 0, NULL);
+    struct cpw_http_request req;
+    s_request(&req, "GET", "/");
+    /* Before any throttle the limiter is off: a burst goes out together. */
+    struct s_probe p = { 0 };
+    int64_t start = cpw_time_monotonic_ms();
+    s_run_one(e, &p, cpw_stub_url(stub), &req, NULL);
+    int64_t elapsed = cpw_time_monotonic_ms() - start;
+    assert_int_equal(p.result.error, CPW_ERR_NONE);
+    assert_int_equal(p.result.attempts, 2);
+    /* The backoff draw is 0 here, so any wait is the limiter's. After the throttle the fill rate
+     * is 0.7 x the measured send rate, which one request in at least half a second puts at most
+     * at 0.7 x 1.6/s (or the 0.5/s floor), and the bucket starts empty: the token is at least
+     * 1 / 1.12 s away. */
+    assert_true(elapsed >= 850);
+    assert_true(elapsed < 10000);
+    s_probe_clean_up(&p);
+    cpw_http_request_clean_up(&req);
+    cpw_http_engine_destroy(e);
+    cpw_stub_stop(stub);
+}
+
+static void test_unsafe_calls_use_fresh_connections(void **state)
+{
+    (void)state;
+    struct cpw_stub_server *stub = cpw_stub_start();
+    assert_non_null(stub);
+    struct cpw_http_engine *e = s_engine(1, 0);
+    struct cpw_http_request req;
+    s_request(&req, "POST", "/");
+    struct cpw_http_call_options safe = { .url_base = cpw_stub_url(stub), .request = &req };
+    struct cpw_http_call_options never = safe;
+    never.retry_safety = CPW_HTTP_RETRY_NEVER;
+    struct cpw_http_response resp;
+    assert_int_equal(cpw_http_engine_perform(e, &safe, &resp, NULL), 0);
+    cpw_http_response_clean_up(&resp);
+    assert_int_equal(cpw_http_engine_perform(e, &safe, &resp, NULL), 0);
+    cpw_http_response_clean_up(&resp);
+    assert_int_equal(cpw_stub_connection_count(stub), 1);
+    /* libcurl would silently resend on a dead reused connection: an unrepeatable call never
+     * takes one. */
+    assert_int_equal(cpw_http_engine_perform(e, &never, &resp, NULL), 0);
+    cpw_http_response_clean_up(&resp);
+    assert_int_equal(cpw_stub_connection_count(stub), 2);
+    assert_int_equal(cpw_stub_request_count(stub), 3);
+    cpw_http_request_clean_up(&req);
+    cpw_http_engine_destroy(e);
+    cpw_stub_stop(stub);
+}
+
+static void test_tls_is_verified(void **state)
+{
+    (void)state;
+    struct cpw_stub_server *stub = cpw_stub_start();
+    assert_non_null(stub);
+    /* https:// to a plain-HTTP server: the handshake must fail, not fall back. */
+    char https_url[64];
+    snprintf(https_url, sizeof(https_url), "https://%s", cpw_stub_url(stub) + strlen("http://"));
+    struct cpw_http_request req;
+    s_request(&req, "GET", "/");
+    struct cpw_http_engine *e = s_engine(1, 0);
+    struct s_probe p = { 0 };
+    s_run_one(e, &p, https_url, &req, NULL);
+    assert_int_equal(p.result.error, CPW_ERR_HTTP);
+    assert_int_equal(p.result.transport.category, CPW_HTTP_TRANSPORT_TLS);
+    /* A CA bundle that cannot be read is an error too, never "verification off". */
+    struct cpw_http_engine *e2 =
+      s_engine_mode(CPW_RETRY_MODE_STANDARD, 1, 0, "/nonexistent/cpwarden-ca.pem");
+    struct s_probe p2 = { 0 };
+    s_run_one(e2, &p2, https_url, &req, NULL);
+    assert_int_equal(p2.result.transport.category, CPW_HTTP_TRANSPORT_TLS);
+    s_probe_clean_up(&p);
+    s_probe_clean_up(&p2);
+    cpw_http_request_clean_up(&req);
+    cpw_http_engine_destroy(e);
+    cpw_http_engine_destroy(e2);
+    cpw_stub_stop(stub);
+}
+
 /* ----- limits ------------------------------------------------------------------------------- */
 
 static void test_timeout_ends_the_call(void **state)
@@ -596,6 +733,25 @@ static void test_rate_limit_paces_calls(void **state)
     assert_true(elapsed >= 79); /* a lower bound the bucket guarantees */
     cpw_http_engine_destroy(e);
     cpw_stub_stop(stub);
+}
+
+static void test_cap_that_never_frees_ends_the_calls(void **state)
+{
+    (void)state;
+    struct cpw_http_engine *e = s_engine(1, 0);
+    struct cpw_ratelimit *rl = cpw_http_engine_ratelimit(e);
+    assert_int_equal(cpw_ratelimit_set(rl, "held", 0, 0, 1), 0);
+    const char *keys[] = { "held" };
+    int64_t wait = 0;
+    /* Someone outside the engine holds the only slot and never gives it back. */
+    assert_int_equal(cpw_ratelimit_acquire(rl, keys, 1, 0, &wait), CPW_RATELIMIT_ADMIT);
+    struct s_fanout f = { 0 };
+    s_submit_many(e, "http://127.0.0.1:9", 2, &f, keys, 1);
+    assert_int_equal(cpw_http_engine_run(e), -1);
+    assert_int_equal(cpw_last_error(), CPW_ERR_INTERNAL);
+    assert_int_equal(f.done, 2); /* every accepted call still gets its done */
+    assert_int_equal(f.ok, 0);
+    cpw_http_engine_destroy(e);
 }
 
 /* ----- callbacks ---------------------------------------------------------------------------- */
@@ -736,15 +892,25 @@ static void test_perform_reports_errors(void **state)
     cpw_stub_stop(stub);
 }
 
-CPW_TEST_MAIN("http_engine", CPW_TEST(test_exact_request_and_response),
+CPW_TEST_MAIN("http_engine",
+              CPW_TEST(test_exact_request_and_response),
               CPW_TEST(test_many_calls_overlap_on_one_thread),
               CPW_TEST(test_sequential_calls_reuse_one_connection),
               CPW_TEST(test_throttle_and_5xx_are_retried_with_fresh_prepare),
               CPW_TEST(test_max_attempts_then_fail),
               CPW_TEST(test_classify_decides_and_fail_is_never_retried),
-              CPW_TEST(test_retry_quota_exhaustion_stops_retries), CPW_TEST(test_retry_safety),
-              CPW_TEST(test_timeout_ends_the_call), CPW_TEST(test_body_cap),
+              CPW_TEST(test_retry_quota_exhaustion_stops_retries),
+              CPW_TEST(test_retry_safety),
+              CPW_TEST(test_legacy_mode_has_no_quota),
+              CPW_TEST(test_adaptive_mode_paces_after_throttle),
+              CPW_TEST(test_unsafe_calls_use_fresh_connections),
+              CPW_TEST(test_tls_is_verified),
+              CPW_TEST(test_timeout_ends_the_call),
+              CPW_TEST(test_body_cap),
               CPW_TEST(test_concurrency_cap_is_never_exceeded),
-              CPW_TEST(test_rate_limit_paces_calls), CPW_TEST(test_submit_from_done_callback),
+              CPW_TEST(test_rate_limit_paces_calls),
+              CPW_TEST(test_cap_that_never_frees_ends_the_calls),
+              CPW_TEST(test_submit_from_done_callback),
               CPW_TEST(test_bad_submissions_get_no_callback),
-              CPW_TEST(test_prepare_failure_ends_the_call), CPW_TEST(test_perform_reports_errors))
+              CPW_TEST(test_prepare_failure_ends_the_call),
+              CPW_TEST(test_perform_reports_errors))
