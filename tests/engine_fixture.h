@@ -23,9 +23,9 @@ static inline double s_zero_random(void *user)
 }
 
 static inline struct cpw_http_engine *s_engine_mode(enum cpw_retry_mode mode,
-                                             unsigned max_attempts,
-                                             unsigned quota,
-                                             const char *ca_file)
+                                                    unsigned max_attempts,
+                                                    unsigned quota,
+                                                    const char *ca_file)
 {
     struct cpw_http_engine_options o = {
         .ca_file = ca_file,
@@ -102,10 +102,10 @@ static inline void s_probe_clean_up(struct s_probe *p)
 
 /* Submits one call with the probe's callbacks and runs the engine. */
 static inline void s_run_one(struct cpw_http_engine *e,
-                      struct s_probe *p,
-                      const char *url,
-                      const struct cpw_http_request *req,
-                      struct cpw_http_call_options *extra)
+                             struct s_probe *p,
+                             const char *url,
+                             const struct cpw_http_request *req,
+                             struct cpw_http_call_options *extra)
 {
     struct cpw_http_call_options o = extra ? *extra : (struct cpw_http_call_options){ 0 };
     o.url_base = url;
@@ -142,11 +142,11 @@ static inline void s_fanout_done(void *user, struct cpw_http_result *result)
 }
 
 static inline void s_submit_many(struct cpw_http_engine *e,
-                          const char *url,
-                          unsigned count,
-                          struct s_fanout *f,
-                          const char *const *keys,
-                          size_t key_count)
+                                 const char *url,
+                                 unsigned count,
+                                 struct s_fanout *f,
+                                 const char *const *keys,
+                                 size_t key_count)
 {
     struct cpw_http_request req;
     s_request(&req, "GET", "/item");

@@ -458,6 +458,7 @@ static enum s_start_outcome s_try_start(struct cpw_http_engine *e,
     struct cpw_http_engine_transfer *t = &call->transfer;
     cpw_http_engine_transfer_clean_up(t);
     cpw_http_engine_transfer_init(t);
+    cpw_error_clear(); /* a prepare that fails without raising must not report a stale code */
     if (cpw_http_engine_request_copy(&t->request, &call->request) != 0 ||
         (call->prepare && call->prepare(call->user, &t->request, attempt) != 0)) {
         s_release_limits(e, call);

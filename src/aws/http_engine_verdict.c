@@ -65,4 +65,3 @@ enum cpw_http_verdict cpw_http_classify_default(void *user,
     }
     return CPW_HTTP_VERDICT_FAIL;
 }
-

@@ -339,4 +339,14 @@ static void test_cap_that_never_frees_ends_the_calls(void **state)
     cpw_http_engine_destroy(e);
 }
 
-CPW_TEST_MAIN("http_retry", CPW_TEST(test_throttle_and_5xx_are_retried_with_fresh_prepare), CPW_TEST(test_max_attempts_then_fail), CPW_TEST(test_classify_decides_and_fail_is_never_retried), CPW_TEST(test_retry_quota_exhaustion_stops_retries), CPW_TEST(test_retry_safety), CPW_TEST(test_legacy_mode_has_no_quota), CPW_TEST(test_adaptive_mode_paces_after_throttle), CPW_TEST(test_concurrency_cap_is_never_exceeded), CPW_TEST(test_rate_limit_paces_calls), CPW_TEST(test_cap_that_never_frees_ends_the_calls))
+CPW_TEST_MAIN("http_retry",
+              CPW_TEST(test_throttle_and_5xx_are_retried_with_fresh_prepare),
+              CPW_TEST(test_max_attempts_then_fail),
+              CPW_TEST(test_classify_decides_and_fail_is_never_retried),
+              CPW_TEST(test_retry_quota_exhaustion_stops_retries),
+              CPW_TEST(test_retry_safety),
+              CPW_TEST(test_legacy_mode_has_no_quota),
+              CPW_TEST(test_adaptive_mode_paces_after_throttle),
+              CPW_TEST(test_concurrency_cap_is_never_exceeded),
+              CPW_TEST(test_rate_limit_paces_calls),
+              CPW_TEST(test_cap_that_never_frees_ends_the_calls))
