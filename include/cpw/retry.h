@@ -23,6 +23,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cpw/buf.h"
+
 enum cpw_retry_mode {
     CPW_RETRY_MODE_STANDARD = 0, /* zero-initialised options mean standard */
     CPW_RETRY_MODE_LEGACY = 1,
@@ -35,6 +37,8 @@ enum cpw_retry_mode {
 #define CPW_RETRY_QUOTA_COST            5u
 #define CPW_RETRY_QUOTA_TIMEOUT_COST    10u
 #define CPW_RETRY_QUOTA_NO_RETRY_REFUND 1u
+#define CPW_RETRY_HINT_MAX_EXTRA_MS     5000
+#define CPW_RETRY_HINT_HEADER           "x-amz-retry-after"
 
 /** A source of uniform random numbers in [0, 1); user is passed back. */
 typedef double(cpw_retry_random_fn)(void *user);
@@ -79,6 +83,14 @@ unsigned cpw_retry_effective_max_attempts(const struct cpw_retry_options *option
  * max_ms. random01 is clamped to [0, 1]. Never negative.
  */
 int64_t cpw_retry_backoff_ms(int64_t base_ms, int64_t max_ms, unsigned attempt, double random01);
+
+/**
+ * Applies a service's retry hint to a computed backoff, as the AWS SDKs do with the
+ * `x-amz-retry-after` response header (milliseconds): the delay becomes
+ * max(backoff, min(hint, backoff + 5 s)). A missing (empty span) or malformed hint leaves
+ * backoff_ms unchanged.
+ */
+int64_t cpw_retry_apply_hint_ms(int64_t backoff_ms, struct cpw_span retry_after_ms);
 
 /** A uniform random number in [0, 1) from the options' source (or the default one). */
 double cpw_retry_random(const struct cpw_retry_options *options);

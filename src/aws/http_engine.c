@@ -650,6 +650,10 @@ static void s_attempt_done(struct cpw_http_engine *e,
     }
     int64_t delay_ms = cpw_retry_backoff_ms(e->retry.backoff_base_ms, e->retry.max_backoff_ms,
                                             r->attempts, cpw_retry_random(&e->retry));
+    if (got_response) {
+        const char *hint = cpw_headers_get(&r->response.headers, CPW_RETRY_HINT_HEADER);
+        delay_ms = cpw_retry_apply_hint_ms(delay_ms, cpw_span_from_cstr(hint));
+    }
     call->due_ms = now_ms + delay_ms;
     e->stats.retries++;
     cpw_log(CPW_LOG_DEBUG, "HTTP attempt %u: %s; retrying in %lld ms", r->attempts,

@@ -98,6 +98,21 @@ int64_t cpw_retry_backoff_ms(int64_t base_ms, int64_t max_ms, unsigned attempt, 
     return (int64_t)(random01 * (double)ceiling);
 }
 
+int64_t cpw_retry_apply_hint_ms(int64_t backoff_ms, struct cpw_span retry_after_ms)
+{
+    uint64_t hint = 0;
+    if (retry_after_ms.len == 0 ||
+        cpw_span_to_u64(cpw_span_trim(retry_after_ms), (uint64_t)INT64_MAX / 2, &hint) != 0) {
+        cpw_error_clear(); /* a bad hint is ignored, not an error */
+        return backoff_ms;
+    }
+    int64_t capped = backoff_ms + CPW_RETRY_HINT_MAX_EXTRA_MS;
+    if ((int64_t)hint < capped) {
+        capped = (int64_t)hint;
+    }
+    return capped > backoff_ms ? capped : backoff_ms;
+}
+
 double cpw_retry_random(const struct cpw_retry_options *options)
 {
     if (options && options->random) {

@@ -217,6 +217,33 @@ static void test_retry_safety(void **state)
     cpw_http_engine_destroy(e);
 }
 
+static void test_retry_after_hint_stretches_the_backoff(void **state)
+{
+    (void)state;
+    struct cpw_stub_server *stub = cpw_stub_start();
+    assert_non_null(stub);
+    struct cpw_stub_reply script[] = {
+        { .status = 503, .headers = "x-amz-retry-after: 300\n" },
+        { .status = 200 },
+    };
+    cpw_stub_script(stub, script, 2);
+    struct cpw_http_engine *e = s_engine(3, 0);
+    struct cpw_http_request req;
+    s_request(&req, "GET", "/");
+    struct s_probe p = { 0 };
+    int64_t start = cpw_time_monotonic_ms();
+    s_run_one(e, &p, cpw_stub_url(stub), &req, NULL);
+    int64_t elapsed = cpw_time_monotonic_ms() - start;
+    assert_int_equal(p.result.error, CPW_ERR_NONE);
+    assert_int_equal(p.result.attempts, 2);
+    /* The backoff draw is 0; only the service's hint can account for the wait. */
+    assert_true(elapsed >= 299);
+    s_probe_clean_up(&p);
+    cpw_http_request_clean_up(&req);
+    cpw_http_engine_destroy(e);
+    cpw_stub_stop(stub);
+}
+
 static void test_legacy_mode_has_no_quota(void **state)
 {
     (void)state;
@@ -345,6 +372,7 @@ CPW_TEST_MAIN("http_retry",
               CPW_TEST(test_classify_decides_and_fail_is_never_retried),
               CPW_TEST(test_retry_quota_exhaustion_stops_retries),
               CPW_TEST(test_retry_safety),
+              CPW_TEST(test_retry_after_hint_stretches_the_backoff),
               CPW_TEST(test_legacy_mode_has_no_quota),
               CPW_TEST(test_adaptive_mode_paces_after_throttle),
               CPW_TEST(test_concurrency_cap_is_never_exceeded),

@@ -78,6 +78,22 @@ static void test_backoff_bounds(void **state)
     }
 }
 
+static void test_retry_after_hint(void **state)
+{
+    (void)state;
+    /* max(backoff, min(hint, backoff + 5 s)) */
+    assert_int_equal(cpw_retry_apply_hint_ms(100, cpw_span_from_cstr("300")), 300);
+    assert_int_equal(cpw_retry_apply_hint_ms(400, cpw_span_from_cstr("300")), 400);
+    assert_int_equal(cpw_retry_apply_hint_ms(100, cpw_span_from_cstr("60000")), 5100);
+    assert_int_equal(cpw_retry_apply_hint_ms(0, cpw_span_from_cstr("0")), 0);
+    /* Missing or malformed hints change nothing and raise nothing. */
+    assert_int_equal(cpw_retry_apply_hint_ms(250, cpw_span_from_cstr(NULL)), 250);
+    assert_int_equal(cpw_retry_apply_hint_ms(250, cpw_span_from_cstr("-5")), 250);
+    assert_int_equal(cpw_retry_apply_hint_ms(250, cpw_span_from_cstr("soon")), 250);
+    assert_int_equal(cpw_retry_apply_hint_ms(250, cpw_span_from_cstr("99999999999999999999")), 250);
+    assert_int_equal(cpw_last_error(), CPW_ERR_NONE);
+}
+
 static double s_fixed_random(void *user)
 {
     return *(const double *)user;
@@ -176,6 +192,7 @@ CPW_TEST_MAIN("retry",
               CPW_TEST(test_mode_parse_and_defaults),
               CPW_TEST(test_backoff_bounds),
               CPW_TEST(test_injected_random),
+              CPW_TEST(test_retry_after_hint),
               CPW_TEST(test_quota),
               CPW_TEST(test_adaptive_limiter_follows_cubic),
               CPW_TEST(test_adaptive_limiter_paces_after_throttle))
