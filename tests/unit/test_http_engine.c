@@ -53,6 +53,7 @@ static void test_exact_request_and_response(void **state)
     assert_non_null(strstr(got.headers, "Host: profile.us-east-1.amazonaws.com\n"));
     assert_non_null(strstr(got.headers, "X-Amz-Date: 20150830T123600Z\n"));
     assert_non_null(strstr(got.headers, "Content-Type: application/x-amz-json-1.1\n"));
+    assert_null(strstr(strstr(got.headers, "Content-Type") + 1, "Content-Type")); /* just one */
     assert_non_null(strstr(got.headers, "X-Empty: \n"));
     assert_non_null(strstr(got.headers, "X-Attempt: 1\n"));
     assert_non_null(strstr(got.headers, "Content-Length: 15\n")); /* sizeof(body) - 1 */
@@ -78,12 +79,27 @@ static void test_exact_request_and_response(void **state)
     assert_non_null(strstr(got.headers, "Host: 127.0.0.1:")); /* derived from the URL */
     cpw_stub_request_clean_up(&got);
 
+    /* A form-looking POST without a Content-Type gets none (libcurl would add a form type). */
+    struct cpw_http_request post;
+    s_request(&post, "POST", "/");
+    assert_int_equal(cpw_buf_append_cstr(&post.body, "Action=ListRoles&Version=2010-05-08"), 0);
+    struct s_probe p3 = { 0 };
+    s_run_one(e, &p3, cpw_stub_url(stub), &post, NULL);
+    assert_true(cpw_stub_request_get(stub, 2, &got));
+    assert_string_equal(got.method, "POST");
+    assert_null(strstr(got.headers, "Content-Type"));
+    assert_non_null(strstr(got.headers, "Content-Length: 35\n"));
+    assert_true(cpw_span_eq_cstr(cpw_buf_span(&got.body), "Action=ListRoles&Version=2010-05-08"));
+    cpw_stub_request_clean_up(&got);
+    s_probe_clean_up(&p3);
+    cpw_http_request_clean_up(&post);
+
     struct cpw_http_engine_stats stats;
     cpw_http_engine_get_stats(e, &stats);
-    assert_int_equal(stats.calls_submitted, 2);
-    assert_int_equal(stats.calls_succeeded, 2);
-    assert_int_equal(stats.requests_sent, 2);
-    assert_int_equal(stats.bytes_received, 12);
+    assert_int_equal(stats.calls_submitted, 3);
+    assert_int_equal(stats.calls_succeeded, 3);
+    assert_int_equal(stats.requests_sent, 3);
+    assert_int_equal(stats.bytes_received, 18); /* "answer" three times */
     assert_true(stats.bytes_sent > sizeof(body) - 1);
 
     s_probe_clean_up(&p);
