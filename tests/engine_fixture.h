@@ -7,6 +7,7 @@
 #define CPW_TEST_ENGINE_FIXTURE_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cpw/alloc.h"
@@ -20,6 +21,16 @@ static inline double s_zero_random(void *user)
 {
     (void)user;
     return 0.0; /* no backoff wait: retries are counted, not timed */
+}
+
+/* Loopback tests must not go through a proxy the environment happens to name. */
+static inline void s_no_proxy_environment(void)
+{
+    static const char *const names[] = { "http_proxy",  "HTTP_PROXY", "https_proxy",
+                                         "HTTPS_PROXY", "all_proxy",  "ALL_PROXY" };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        unsetenv(names[i]);
+    }
 }
 
 static inline struct cpw_http_engine *s_engine_mode(enum cpw_retry_mode mode,
@@ -38,6 +49,7 @@ static inline struct cpw_http_engine *s_engine_mode(enum cpw_retry_mode mode,
                    .backoff_base_ms = 1,
                    .random = s_zero_random },
     };
+    s_no_proxy_environment();
     struct cpw_http_engine *e = cpw_http_engine_new(&o);
     assert_non_null(e);
     return e;

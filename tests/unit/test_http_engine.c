@@ -3,6 +3,8 @@
  * bytes, response capture, concurrency on one thread, connection reuse, TLS verification,
  * timeouts, the body cap and the callback rules.
  */
+#include <stdlib.h>
+
 #include "engine_fixture.h"
 
 static void test_exact_request_and_response(void **state)
