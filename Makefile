@@ -52,7 +52,7 @@ lint:
 	@scripts/check-source
 
 format:
-	git ls-files '*.c' '*.h' | xargs clang-format -i
+	git ls-files --cached --others --exclude-standard '*.c' '*.h' | xargs -r clang-format -i
 
 install: build
 	$(CMAKE) --install $(BUILD)

@@ -15,7 +15,7 @@
 #include "cpw/http_engine.h"
 #include "cpw/time.h"
 #include "harness.h"
-#include "stub_server.c" /* shared test helper, compiled into each engine test */
+#include "stub_server.h"
 
 static inline double s_zero_random(void *user)
 {
