@@ -87,14 +87,14 @@ struct cpw_credentials_options {
                                         AWS_DEFAULT_REGION, the profile's region, us-east-1 */
     cpw_aws_invoke_fn *invoke;       /* NULL: sources that need an AWS call fail clearly */
     void *invoke_ctx;
-    const char *imds_endpoint;       /* NULL: AWS_EC2_METADATA_SERVICE_ENDPOINT, else
-                                        http://169.254.169.254 */
-    const char *container_endpoint;  /* base for AWS_CONTAINER_CREDENTIALS_RELATIVE_URI; NULL:
-                                        http://169.254.170.2 */
-    const char *sso_cache_dir;       /* NULL: $HOME/.aws/sso/cache */
-    int64_t process_timeout_ms;      /* credential_process limit; 0: 60000 */
-    int64_t imds_timeout_ms;         /* per request; 0: 1000 */
-    int64_t container_timeout_ms;    /* per request; 0: 2000 */
+    const char *imds_endpoint;      /* NULL: AWS_EC2_METADATA_SERVICE_ENDPOINT, else
+                                       http://169.254.169.254 */
+    const char *container_endpoint; /* base for AWS_CONTAINER_CREDENTIALS_RELATIVE_URI; NULL:
+                                       http://169.254.170.2 */
+    const char *sso_cache_dir;      /* NULL: $HOME/.aws/sso/cache */
+    int64_t process_timeout_ms;     /* credential_process limit; 0: 60000 */
+    int64_t imds_timeout_ms;        /* per request; 0: 1000 */
+    int64_t container_timeout_ms;   /* per request; 0: 2000 */
 };
 
 /**

@@ -124,9 +124,8 @@ int cpw_credentials_set(struct cpw_credentials *out,
         return cpw_credentials_fail(CPW_ERR_CREDENTIALS, "%s: the access key id is missing", what);
     }
     if (!s_printable(access_key_id)) {
-        return cpw_credentials_fail(CPW_ERR_CREDENTIALS,
-                                    "%s: the access key id contains spaces or control characters",
-                                    what);
+        return cpw_credentials_fail(
+          CPW_ERR_CREDENTIALS, "%s: the access key id contains spaces or control characters", what);
     }
     if (!secret_access_key || !*secret_access_key) {
         return cpw_credentials_fail(CPW_ERR_CREDENTIALS,
@@ -170,12 +169,12 @@ int cpw_credentials_from_json(struct cpw_credentials *out,
     const json_t *token = names->session_token ? json_object_get(doc, names->session_token) : NULL;
     const json_t *expiration = json_object_get(doc, names->expiration);
     if (!json_is_string(akid)) {
-        return cpw_credentials_fail(CPW_ERR_CREDENTIALS, "%s: %s is missing or not a string",
-                                    what, names->access_key_id);
+        return cpw_credentials_fail(CPW_ERR_CREDENTIALS, "%s: %s is missing or not a string", what,
+                                    names->access_key_id);
     }
     if (!json_is_string(secret)) {
-        return cpw_credentials_fail(CPW_ERR_CREDENTIALS, "%s: %s is missing or not a string",
-                                    what, names->secret_access_key);
+        return cpw_credentials_fail(CPW_ERR_CREDENTIALS, "%s: %s is missing or not a string", what,
+                                    names->secret_access_key);
     }
     if (token && !json_is_string(token) && !json_is_null(token)) {
         return cpw_credentials_fail(CPW_ERR_CREDENTIALS, "%s: %s is not a string", what,
@@ -188,19 +187,17 @@ int cpw_credentials_from_json(struct cpw_credentials *out,
         } else if (!json_is_string(expiration) ||
                    cpw_time_parse_iso8601_ms(cpw_span_from_cstr(json_string_value(expiration)),
                                              &expiration_ms)) {
-            return cpw_credentials_fail(CPW_ERR_CREDENTIALS,
-                                        "%s: %s is not an ISO 8601 timestamp", what,
-                                        names->expiration);
+            return cpw_credentials_fail(CPW_ERR_CREDENTIALS, "%s: %s is not an ISO 8601 timestamp",
+                                        what, names->expiration);
         }
     }
     const json_t *account = json_object_get(doc, "AccountId");
     if (!account_id && json_is_string(account)) {
         account_id = json_string_value(account);
     }
-    return cpw_credentials_set(out, what, source, json_string_value(akid),
-                               json_string_value(secret),
-                               json_is_string(token) ? json_string_value(token) : NULL,
-                               expiration_ms, account_id);
+    return cpw_credentials_set(
+      out, what, source, json_string_value(akid), json_string_value(secret),
+      json_is_string(token) ? json_string_value(token) : NULL, expiration_ms, account_id);
 }
 
 char *cpw_credentials_arn_account(const char *arn)
@@ -238,8 +235,8 @@ int cpw_credentials_from_sts_output(struct cpw_credentials *out,
     };
     const json_t *user = json_object_get(output, "AssumedRoleUser");
     const json_t *arn = json_object_get(user, "Arn");
-    char *account = cpw_credentials_arn_account(json_is_string(arn) ? json_string_value(arn)
-                                                                    : role_arn);
+    char *account =
+      cpw_credentials_arn_account(json_is_string(arn) ? json_string_value(arn) : role_arn);
     if (!account) {
         account = cpw_credentials_arn_account(role_arn);
     }
@@ -297,13 +294,12 @@ int cpw_credentials_invoke(struct cpw_credentials_chain *chain,
 
 /* ----- the chain -------------------------------------------------------------------------- */
 
-int cpw_credentials_resolve(const struct cpw_credentials_options *opts,
-                            struct cpw_credentials *out)
+int cpw_credentials_resolve(const struct cpw_credentials_options *opts, struct cpw_credentials *out)
 {
-    struct cpw_credentials_options none = {0};
+    struct cpw_credentials_options none = { 0 };
     opts = opts ? opts : &none;
     struct cpw_config *empty = NULL;
-    struct cpw_credentials_chain chain = {.opts = opts, .config = opts->config};
+    struct cpw_credentials_chain chain = { .opts = opts, .config = opts->config };
     if (!chain.config) {
         empty = cpw_config_new_empty(opts->profile);
         chain.config = empty;
@@ -398,8 +394,9 @@ int cpw_credentials_provider_get(struct cpw_credentials_provider *p, struct cpw_
             cpw_credentials_clean_up(&p->cached);
             p->cached = fresh;
         } else if (p->cached.access_key_id && now_ms < p->cached.expiration_ms) {
-            cpw_log(CPW_LOG_WARN, "credentials: refresh failed, using the current ones until "
-                                  "they expire: %s",
+            cpw_log(CPW_LOG_WARN,
+                    "credentials: refresh failed, using the current ones until "
+                    "they expire: %s",
                     cpw_last_error_detail());
         } else {
             cpw_credentials_clean_up(&p->cached);

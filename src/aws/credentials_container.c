@@ -31,8 +31,8 @@ static const char *s_env(const char *name)
 /* True when host (no brackets) is a loopback address or one of the container hosts. */
 static bool s_allowed_host(const char *host, size_t len)
 {
-    static const char *const allowed[] = {"169.254.170.2", "169.254.170.23", "fd00:ec2::23",
-                                          "localhost", "::1"};
+    static const char *const allowed[] = { "169.254.170.2", "169.254.170.23", "fd00:ec2::23",
+                                           "localhost", "::1" };
     for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
         if (strlen(allowed[i]) == len && strncmp(host, allowed[i], len) == 0) {
             return true;
@@ -132,8 +132,7 @@ static int s_authorization(struct cpw_buf *token)
     return 0;
 }
 
-int cpw_credentials_from_container(struct cpw_credentials_chain *chain,
-                                   struct cpw_credentials *out)
+int cpw_credentials_from_container(struct cpw_credentials_chain *chain, struct cpw_credentials *out)
 {
     const char *relative = s_env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
     const char *full = s_env("AWS_CONTAINER_CREDENTIALS_FULL_URI");

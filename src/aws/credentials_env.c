@@ -24,13 +24,12 @@ int cpw_credentials_from_env(struct cpw_credentials_chain *chain, struct cpw_cre
     }
     if (!secret) {
         return cpw_credentials_fail(CPW_ERR_CREDENTIALS,
-                                    "environment: AWS_ACCESS_KEY_ID is set but "
-                                    "AWS_SECRET_ACCESS_KEY is not");
+                                    "environment: AWS_ACCESS_KEY_ID is set but not "
+                                    "AWS_SECRET_ACCESS_KEY");
     }
     if (!akid) {
         return cpw_credentials_fail(CPW_ERR_CREDENTIALS,
-                                    "environment: AWS_SECRET_ACCESS_KEY is set but "
-                                    "AWS_ACCESS_KEY_ID is not");
+                                    "environment: a secret key is set but not AWS_ACCESS_KEY_ID");
     }
     const char *token = s_env("AWS_SESSION_TOKEN");
     if (!token) {
@@ -44,8 +43,8 @@ int cpw_credentials_from_env(struct cpw_credentials_chain *chain, struct cpw_cre
                                     "8601 timestamp",
                                     expiration);
     }
-    if (cpw_credentials_set(out, "environment", "environment", akid, secret, token,
-                            expiration_ms, s_env("AWS_ACCOUNT_ID"))) {
+    if (cpw_credentials_set(out, "environment", "environment", akid, secret, token, expiration_ms,
+                            s_env("AWS_ACCOUNT_ID"))) {
         return -1;
     }
     return CPW_CREDS_FOUND;

@@ -56,7 +56,7 @@ int cpw_credentials_http_fetch(const struct cpw_credentials_http *req,
         snprintf(line, sizeof(line), "%s: %s", req->header_name, req->header_value);
         headers = curl_slist_append(headers, line);
     }
-    struct sink sink = {.body = body};
+    struct sink sink = { .body = body };
     char errbuf[CURL_ERROR_SIZE] = "";
     long timeout_ms = req->timeout_ms > 0 ? (long)req->timeout_ms : 1000L;
     curl_easy_setopt(curl, CURLOPT_URL, req->url);
@@ -78,8 +78,8 @@ int cpw_credentials_http_fetch(const struct cpw_credentials_http *req,
     } else if (sink.overflow) {
         result = cpw_raise(CPW_ERR_LIMIT, "the answer is larger than %zu bytes", body->max);
     } else {
-        result = cpw_raise(rc == CURLE_OPERATION_TIMEDOUT ? CPW_ERR_TIMEOUT : CPW_ERR_HTTP,
-                           "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+        result = cpw_raise(rc == CURLE_OPERATION_TIMEDOUT ? CPW_ERR_TIMEOUT : CPW_ERR_HTTP, "%s",
+                           errbuf[0] ? errbuf : curl_easy_strerror(rc));
     }
     curl_slist_free_all(headers);
     cpw_secure_zero(line, sizeof(line)); /* it may have held an authorization token */

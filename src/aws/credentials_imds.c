@@ -87,8 +87,8 @@ static int s_absent(struct imds *imds, const char *why)
 static int s_fetch_token(struct imds *imds)
 {
     long status = 0;
-    if (s_request(imds, "PUT", "/latest/api/token", "X-aws-ec2-metadata-token-ttl-seconds",
-                  "21600", &status, &imds->token)) {
+    if (s_request(imds, "PUT", "/latest/api/token", "X-aws-ec2-metadata-token-ttl-seconds", "21600",
+                  &status, &imds->token)) {
         return s_absent(imds, cpw_last_error_detail());
     }
     if (status == 200 && imds->token.len) {
@@ -120,8 +120,8 @@ static int s_setup(struct imds *imds, struct cpw_credentials_chain *chain)
     while (len && imds->endpoint[len - 1] == '/') {
         imds->endpoint[--len] = '\0';
     }
-    imds->timeout_ms = chain->opts->imds_timeout_ms > 0 ? chain->opts->imds_timeout_ms
-                                                        : DEFAULT_TIMEOUT_MS;
+    imds->timeout_ms =
+      chain->opts->imds_timeout_ms > 0 ? chain->opts->imds_timeout_ms : DEFAULT_TIMEOUT_MS;
     imds->attempts = 1;
     const char *attempts = getenv("AWS_METADATA_SERVICE_NUM_ATTEMPTS");
     uint64_t n = 0;
@@ -144,7 +144,7 @@ int cpw_credentials_from_imds(struct cpw_credentials_chain *chain, struct cpw_cr
         cpw_credentials_note(chain, "imds: disabled by AWS_EC2_METADATA_DISABLED");
         return CPW_CREDS_ABSENT;
     }
-    struct imds imds = {0};
+    struct imds imds = { 0 };
     if (s_setup(&imds, chain)) {
         return -1;
     }

@@ -86,8 +86,7 @@ void cpw_credentials_default_session_name(char out[64]);
 char *cpw_credentials_arn_account(const char *arn);
 
 /** The region for STS calls (see struct cpw_credentials_options). Borrowed. */
-const char *cpw_credentials_region(const struct cpw_credentials_chain *chain,
-                                   const char *profile);
+const char *cpw_credentials_region(const struct cpw_credentials_chain *chain, const char *profile);
 
 /**
  * Calls opts->invoke, turning its absence or failure into CPW_ERR_CREDENTIALS "WHAT: ...".
@@ -107,8 +106,7 @@ int cpw_credentials_from_env(struct cpw_credentials_chain *chain, struct cpw_cre
  * credential_process). top is true for the chain's own profile (web identity then also looks at
  * the environment) and false for a source_profile.
  */
-int cpw_credentials_from_profile(struct cpw_credentials_chain *chain,
-                                 struct cpw_credentials *out);
+int cpw_credentials_from_profile(struct cpw_credentials_chain *chain, struct cpw_credentials *out);
 
 /** Web identity: the environment variables (when use_env), else the profile's settings. */
 int cpw_credentials_from_web_identity(struct cpw_credentials_chain *chain,
@@ -135,7 +133,7 @@ int cpw_credentials_from_imds(struct cpw_credentials_chain *chain, struct cpw_cr
 /* ----- plain HTTP for the container and IMDS sources ------------------------------------------ */
 
 struct cpw_credentials_http {
-    const char *method;      /* "GET" or "PUT" */
+    const char *method; /* "GET" or "PUT" */
     const char *url;
     const char *header_name; /* one optional request header */
     const char *header_value;

@@ -32,7 +32,8 @@
 
 extern char **environ;
 
-/* ----- splitting (POSIX shlex) ------------------------------------------------------------------ */
+/* ----- splitting (POSIX shlex) ------------------------------------------------------------------
+ */
 
 static void s_push(char ***argv, size_t *count, struct cpw_buf *word)
 {
@@ -175,8 +176,8 @@ static int s_pipe(int fds[2])
 
 static int s_run(char **argv, int64_t timeout_ms, struct run_result *result)
 {
-    int out_pipe[2] = {-1, -1};
-    int err_pipe[2] = {-1, -1};
+    int out_pipe[2] = { -1, -1 };
+    int err_pipe[2] = { -1, -1 };
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attr;
     bool actions_ready = false;
@@ -208,8 +209,8 @@ static int s_run(char **argv, int64_t timeout_ms, struct run_result *result)
     out_pipe[1] = err_pipe[1] = -1;
 
     int64_t deadline = cpw_time_monotonic_ms() + timeout_ms;
-    struct pollfd fds[2] = {{.fd = out_pipe[0], .events = POLLIN},
-                            {.fd = err_pipe[0], .events = POLLIN}};
+    struct pollfd fds[2] = { { .fd = out_pipe[0], .events = POLLIN },
+                             { .fd = err_pipe[0], .events = POLLIN } };
     while (fds[0].fd >= 0 || fds[1].fd >= 0) {
         int64_t left = deadline - cpw_time_monotonic_ms();
         if (left <= 0) {
@@ -244,7 +245,7 @@ static int s_run(char **argv, int64_t timeout_ms, struct run_result *result)
             result->timed_out = true;
             break;
         }
-        struct timespec pause = {.tv_sec = 0, .tv_nsec = 5 * 1000 * 1000};
+        struct timespec pause = { .tv_sec = 0, .tv_nsec = 5 * 1000 * 1000 };
         nanosleep(&pause, NULL);
     }
     rc = 0;
@@ -303,7 +304,7 @@ int cpw_credentials_from_process(struct cpw_credentials_chain *chain,
     }
     int64_t timeout_ms =
       chain->opts->process_timeout_ms > 0 ? chain->opts->process_timeout_ms : DEFAULT_TIMEOUT_MS;
-    struct run_result result = {.status = 0};
+    struct run_result result = { .status = 0 };
     cpw_buf_init(&result.out, STDOUT_MAX_BYTES);
     cpw_buf_init(&result.err, STDERR_MAX_BYTES);
     struct cpw_buf excerpt;
@@ -345,8 +346,8 @@ int cpw_credentials_from_process(struct cpw_credentials_chain *chain,
     const json_t *version = json_object_get(doc, "Version");
     if (!json_is_integer(version) || json_integer_value(version) != 1) {
         cpw_credentials_fail(CPW_ERR_CREDENTIALS,
-                             "%s: '%s' printed an unsupported Version (only 1 is supported)",
-                             what, argv[0]);
+                             "%s: '%s' printed an unsupported Version (only 1 is supported)", what,
+                             argv[0]);
         goto cleanup;
     }
     static const struct cpw_credentials_json_names names = {

@@ -58,15 +58,13 @@ static int s_static(struct cpw_credentials_chain *chain,
     snprintf(what, sizeof(what), "%s: profile '%s' in %s", s_file_label(file), name, path);
     if (!secret) {
         return cpw_credentials_fail(CPW_ERR_CREDENTIALS,
-                                    "%s: aws_access_key_id is set but aws_secret_access_key is "
-                                    "not",
+                                    "%s: aws_access_key_id is set but not "
+                                    "aws_secret_access_key",
                                     what);
     }
     if (!akid) {
         return cpw_credentials_fail(CPW_ERR_CREDENTIALS,
-                                    "%s: aws_secret_access_key is set but aws_access_key_id is "
-                                    "not",
-                                    what);
+                                    "%s: a secret key is set but not aws_access_key_id", what);
     }
     const char *token = cpw_config_get_from(chain->config, file, name, "aws_session_token");
     const char *account = cpw_config_get_from(chain->config, file, name, "aws_account_id");
@@ -108,6 +106,10 @@ static int s_credential_source(struct cpw_credentials_chain *chain,
                                     "Ec2InstanceMetadata, EcsContainer",
                                     what, source);
     }
+    if (rc < 0) {
+        return cpw_credentials_fail(CPW_ERR_CREDENTIALS, "%s: credential_source %s: %s", what,
+                                    source, cpw_last_error_detail());
+    }
     if (rc == CPW_CREDS_ABSENT) {
         /* The last note says why; a configured source that finds nothing is an error. */
         const char *tried = cpw_buf_cstr(&chain->tried);
@@ -119,7 +121,10 @@ static int s_credential_source(struct cpw_credentials_chain *chain,
     return rc;
 }
 
-static void s_cycle(char *text, size_t size, const struct visited *visited, size_t from,
+static void s_cycle(char *text,
+                    size_t size,
+                    const struct visited *visited,
+                    size_t from,
                     const char *again)
 {
     size_t used = 0;
@@ -149,9 +154,8 @@ static int s_role_source(struct cpw_credentials_chain *chain,
                                     what);
     }
     if (!source_profile && !credential_source) {
-        return cpw_credentials_fail(CPW_ERR_CREDENTIALS,
-                                    "%s: role_arn needs a source_profile or a credential_source",
-                                    what);
+        return cpw_credentials_fail(
+          CPW_ERR_CREDENTIALS, "%s: role_arn needs a source_profile or a credential_source", what);
     }
     if (credential_source) {
         return s_credential_source(chain, what, credential_source, out);
@@ -305,10 +309,9 @@ int cpw_credentials_from_profile(struct cpw_credentials_chain *chain, struct cpw
     const char *name = chain->profile;
     if (!cpw_config_has_profile(chain->config, name)) {
         if (strcmp(name, "default") != 0) {
-            return cpw_credentials_fail(CPW_ERR_CREDENTIALS,
-                                        "profile '%s' does not exist in %s or %s", name,
-                                        cpw_config_path(chain->config),
-                                        cpw_config_credentials_path(chain->config));
+            return cpw_credentials_fail(
+              CPW_ERR_CREDENTIALS, "profile '%s' does not exist in %s or %s", name,
+              cpw_config_path(chain->config), cpw_config_credentials_path(chain->config));
         }
         /* Web identity from the environment needs no profile. */
         int rc = cpw_credentials_from_web_identity(chain, name, true, out);
@@ -317,6 +320,6 @@ int cpw_credentials_from_profile(struct cpw_credentials_chain *chain, struct cpw
         }
         return rc;
     }
-    struct visited visited = {0};
+    struct visited visited = { 0 };
     return s_profile(chain, name, &visited, true, out);
 }

@@ -47,10 +47,9 @@ static int s_settings(struct cpw_credentials_chain *chain,
     s->account_id = s_get(chain, profile, "sso_account_id");
     s->role_name = s_get(chain, profile, "sso_role_name");
     if (s->session) {
-        s->start_url = cpw_config_get_section(chain->config, "sso-session", s->session,
-                                              "sso_start_url");
-        s->region = cpw_config_get_section(chain->config, "sso-session", s->session,
-                                           "sso_region");
+        s->start_url =
+          cpw_config_get_section(chain->config, "sso-session", s->session, "sso_start_url");
+        s->region = cpw_config_get_section(chain->config, "sso-session", s->session, "sso_region");
         if (!s->start_url || !s->region) {
             return cpw_credentials_fail(CPW_ERR_CREDENTIALS,
                                         "%s: [sso-session %s] in %s needs sso_start_url and "
@@ -78,8 +77,8 @@ static int s_settings(struct cpw_credentials_chain *chain,
     if (n) {
         return cpw_credentials_fail(CPW_ERR_CREDENTIALS, "%s: the SSO settings lack %s%s%s%s%s%s%s",
                                     what, missing[0], n > 1 ? ", " : "", n > 1 ? missing[1] : "",
-                                    n > 2 ? ", " : "", n > 2 ? missing[2] : "",
-                                    n > 3 ? ", " : "", n > 3 ? missing[3] : "");
+                                    n > 2 ? ", " : "", n > 2 ? missing[2] : "", n > 3 ? ", " : "",
+                                    n > 3 ? missing[3] : "");
     }
     return 0;
 }
@@ -194,7 +193,7 @@ int cpw_credentials_from_sso(struct cpw_credentials_chain *chain,
     }
     char what[256];
     snprintf(what, sizeof(what), "sso: profile '%s'", profile);
-    struct sso_settings s = {0};
+    struct sso_settings s = { 0 };
     if (s_settings(chain, profile, what, &s)) {
         return -1;
     }

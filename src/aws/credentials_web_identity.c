@@ -34,8 +34,8 @@ int cpw_credentials_from_web_identity(struct cpw_credentials_chain *chain,
                                       bool use_env,
                                       struct cpw_credentials *out)
 {
-    const char *token_file = s_setting(chain, profile, use_env, "AWS_WEB_IDENTITY_TOKEN_FILE",
-                                       "web_identity_token_file");
+    const char *token_file =
+      s_setting(chain, profile, use_env, "AWS_WEB_IDENTITY_TOKEN_FILE", "web_identity_token_file");
     if (!token_file) {
         cpw_credentials_note(chain, "web-identity: AWS_WEB_IDENTITY_TOKEN_FILE not set");
         return CPW_CREDS_ABSENT;
