@@ -50,7 +50,7 @@ static const char *const s_fixture_vars[] = {
 #define FIXTURE_VAR_COUNT (sizeof(s_fixture_vars) / sizeof(s_fixture_vars[0]))
 
 struct fixture {
-    char dir[64];        /* the scratch HOME */
+    char dir[64];     /* the scratch HOME */
     char config[128]; /* HOME/.aws/config */
     char credentials[128];
     char *saved[FIXTURE_VAR_COUNT]; /* plain libc copies: they outlive the leak check */
@@ -152,17 +152,17 @@ struct fake_call {
     char service[16];
     char operation[64];
     char region[32];
-    json_t *input;               /* deep copy */
-    char source_akid[64];        /* "" for unsigned calls */
+    json_t *input;        /* deep copy */
+    char source_akid[64]; /* "" for unsigned calls */
 };
 
 struct fake_aws {
     pthread_mutex_t lock;
     struct fake_call calls[FAKE_MAX_CALLS];
     size_t count;
-    const char *error;          /* set: every call fails with CPW_ERR_AWS and this detail */
-    int64_t lifetime_ms;        /* of issued credentials; 0: one hour */
-    const char *sso_token;      /* the only accessToken GetRoleCredentials accepts */
+    const char *error;     /* set: every call fails with CPW_ERR_AWS and this detail */
+    int64_t lifetime_ms;   /* of issued credentials; 0: one hour */
+    const char *sso_token; /* the only accessToken GetRoleCredentials accepts */
 };
 
 static inline void fake_init(struct fake_aws *fake)
@@ -235,10 +235,10 @@ static inline int fake_invoke(void *ctx, const struct cpw_aws_invoke *call, json
     }
     char user_arn[128];
     snprintf(user_arn, sizeof(user_arn), "arn:aws:sts::%s:assumed-role/Fake/session", account);
-    *output = json_pack("{s:{s:s, s:s, s:s, s:s}, s:{s:s, s:s}}", "Credentials", "AccessKeyId",
-                        akid, "SecretAccessKey", secret, "SessionToken", token, "Expiration",
-                        expiration, "AssumedRoleUser", "Arn", user_arn, "AssumedRoleId",
-                        "AROAFAKE:session");
+    *output =
+      json_pack("{s:{s:s, s:s, s:s, s:s}, s:{s:s, s:s}}", "Credentials", "AccessKeyId", akid,
+                "SecretAccessKey", secret, "SessionToken", token, "Expiration", expiration,
+                "AssumedRoleUser", "Arn", user_arn, "AssumedRoleId", "AROAFAKE:session");
     return 0;
 }
 

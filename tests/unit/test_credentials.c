@@ -16,7 +16,7 @@ static void test_environment(void **state)
     setenv("AWS_SECRET_ACCESS_KEY", EXAMPLE_SECRET, 1);
     setenv("AWS_SESSION_TOKEN", "env-session-token-1234", 1);
     setenv("AWS_CREDENTIAL_EXPIRATION", "2030-01-01T00:00:00Z", 1);
-    struct cpw_credentials_options opts = {0};
+    struct cpw_credentials_options opts = { 0 };
     struct cpw_credentials c;
     assert_int_equal(cpw_credentials_resolve(&opts, &c), 0);
     assert_string_equal(c.access_key_id, "AKIAENVEXAMPLE");
@@ -61,7 +61,7 @@ static void test_static_profiles_and_file_order(void **state)
                   "aws_account_id = 123456789012\n",
                   NULL, 0);
     struct cpw_config *cfg = fixture_config(&f, NULL);
-    struct cpw_credentials_options opts = {.config = cfg};
+    struct cpw_credentials_options opts = { .config = cfg };
     struct cpw_credentials c;
     assert_int_equal(cpw_credentials_resolve(&opts, &c), 0);
     assert_string_equal(c.access_key_id, "AKIACREDSFILE");
@@ -93,7 +93,7 @@ static void test_environment_beats_profile_unless_profile_is_explicit(void **sta
     setenv("AWS_SECRET_ACCESS_KEY", "env-secret-key", 1);
     setenv("AWS_PROFILE", "dev", 1);
     struct cpw_config *cfg = fixture_config(&f, NULL);
-    struct cpw_credentials_options opts = {.config = cfg};
+    struct cpw_credentials_options opts = { .config = cfg };
     struct cpw_credentials c;
     /* AWS_PROFILE does not override the environment's keys... */
     assert_int_equal(cpw_credentials_resolve(&opts, &c), 0);
@@ -121,7 +121,7 @@ static void test_profile_errors_never_print_secrets(void **state)
                   "[nosecret]\naws_access_key_id = AKIANOSECRET\n",
                   NULL, 0);
     struct cpw_config *cfg = fixture_config(&f, NULL);
-    struct cpw_credentials_options opts = {.config = cfg, .profile = "nokey"};
+    struct cpw_credentials_options opts = { .config = cfg, .profile = "nokey" };
     const char *detail = expect_failure(&opts);
     assert_contains(detail, "profile 'nokey'");
     assert_contains(detail, "a secret key is set but not aws_access_key_id");
@@ -148,7 +148,7 @@ static void test_no_credentials_lists_every_source(void **state)
     (void)state;
     struct fixture f;
     fixture_begin(&f);
-    struct cpw_credentials_options opts = {0};
+    struct cpw_credentials_options opts = { 0 };
     const char *detail = expect_failure(&opts);
     const char *order[] = {
         "no credentials: environment: AWS_ACCESS_KEY_ID not set",
@@ -295,14 +295,14 @@ static void test_assume_role_loops_and_errors(void **state)
         const char *profile;
         const char *expected;
     } cases[] = {
-        {"loop-a", "profile loop: loop-b -> loop-c -> loop-b"},
-        {"self-nokeys", "profile loop: self-nokeys -> self-nokeys"},
-        {"mfa", "MFA is not supported non-interactively"},
-        {"both", "both source_profile and credential_source are set"},
-        {"neither", "role_arn needs a source_profile or a credential_source"},
-        {"strange-source", "credential_source 'Floppy' is not one of Environment"},
-        {"dangling", "source_profile 'ghost' does not exist"},
-        {"short", "duration_seconds '60' is not a number of seconds from 900"},
+        { "loop-a", "profile loop: loop-b -> loop-c -> loop-b" },
+        { "self-nokeys", "profile loop: self-nokeys -> self-nokeys" },
+        { "mfa", "MFA is not supported non-interactively" },
+        { "both", "both source_profile and credential_source are set" },
+        { "neither", "role_arn needs a source_profile or a credential_source" },
+        { "strange-source", "credential_source 'Floppy' is not one of Environment" },
+        { "dangling", "source_profile 'ghost' does not exist" },
+        { "short", "duration_seconds '60' is not a number of seconds from 900" },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         opts.profile = cases[i].profile;
@@ -467,8 +467,8 @@ static void test_sso(void **state)
 
     /* No cached token at all. */
     char cached[256];
-    snprintf(cached, sizeof(cached), "%s/.aws/sso/cache/0ad374308c5a4e22f723adf10145eafad7c4031c.json",
-             f.dir);
+    snprintf(cached, sizeof(cached),
+             "%s/.aws/sso/cache/0ad374308c5a4e22f723adf10145eafad7c4031c.json", f.dir);
     assert_int_equal(unlink(cached), 0);
     detail = expect_failure(&opts);
     assert_contains(detail, "no cached SSO token for sso-session 'my-sso'");
@@ -575,7 +575,7 @@ static void test_provider_concurrent_get_resolves_once(void **state)
     pthread_t threads[4];
     struct getter getters[4];
     for (int i = 0; i < 4; i++) {
-        getters[i] = (struct getter){.provider = provider};
+        getters[i] = (struct getter){ .provider = provider };
         assert_int_equal(pthread_create(&threads[i], NULL, s_getter, &getters[i]), 0);
     }
     for (int i = 0; i < 4; i++) {
@@ -596,11 +596,11 @@ static void test_split_command(void **state)
         const char *line;
         const char *words[5];
     } cases[] = {
-        {"/bin/echo a b", {"/bin/echo", "a", "b", NULL}},
-        {"  tool   --x  ", {"tool", "--x", NULL}},
-        {"tool 'a b' \"c d\"", {"tool", "a b", "c d", NULL}},
-        {"tool \"say \\\"hi\\\"\" 'it\\s'", {"tool", "say \"hi\"", "it\\s", NULL}},
-        {"tool a\\ b x''y \"\"", {"tool", "a b", "xy", "", NULL}},
+        { "/bin/echo a b", { "/bin/echo", "a", "b", NULL } },
+        { "  tool   --x  ", { "tool", "--x", NULL } },
+        { "tool 'a b' \"c d\"", { "tool", "a b", "c d", NULL } },
+        { "tool \"say \\\"hi\\\"\" 'it\\s'", { "tool", "say \"hi\"", "it\\s", NULL } },
+        { "tool a\\ b x''y \"\"", { "tool", "a b", "xy", "", NULL } },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char **argv = cpw_credentials_split_command(cases[i].line);
@@ -613,18 +613,23 @@ static void test_split_command(void **state)
         assert_null(argv[n]);
         cpw_credentials_argv_free(argv);
     }
-    const char *bad[] = {"tool 'open", "tool \"open", "", "   ", "tool \\"};
+    const char *bad[] = { "tool 'open", "tool \"open", "", "   ", "tool \\" };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         assert_null(cpw_credentials_split_command(bad[i]));
         assert_int_equal(cpw_last_error(), CPW_ERR_CONFIG);
     }
 }
 
-CPW_TEST_MAIN("credentials", CPW_TEST(test_environment),
+CPW_TEST_MAIN("credentials",
+              CPW_TEST(test_environment),
               CPW_TEST(test_static_profiles_and_file_order),
               CPW_TEST(test_environment_beats_profile_unless_profile_is_explicit),
               CPW_TEST(test_profile_errors_never_print_secrets),
-              CPW_TEST(test_no_credentials_lists_every_source), CPW_TEST(test_assume_role_chain),
-              CPW_TEST(test_assume_role_loops_and_errors), CPW_TEST(test_web_identity),
-              CPW_TEST(test_sso), CPW_TEST(test_provider_caches_and_refreshes),
-              CPW_TEST(test_provider_concurrent_get_resolves_once), CPW_TEST(test_split_command))
+              CPW_TEST(test_no_credentials_lists_every_source),
+              CPW_TEST(test_assume_role_chain),
+              CPW_TEST(test_assume_role_loops_and_errors),
+              CPW_TEST(test_web_identity),
+              CPW_TEST(test_sso),
+              CPW_TEST(test_provider_caches_and_refreshes),
+              CPW_TEST(test_provider_concurrent_get_resolves_once),
+              CPW_TEST(test_split_command))
