@@ -42,7 +42,7 @@ static void test_process_success(void **state)
              "\"SecretAccessKey\": \"long-term-secret-0001\"}'\n",
              "");
     struct cpw_config *cfg = fixture_config(&f, NULL);
-    struct cpw_credentials_options opts = {.config = cfg, .profile = "ok"};
+    struct cpw_credentials_options opts = { .config = cfg, .profile = "ok" };
     struct cpw_credentials c;
     assert_int_equal(cpw_credentials_resolve(&opts, &c), 0);
     assert_string_equal(c.access_key_id, "ASIAPROCESS");
@@ -83,16 +83,16 @@ static void test_process_bad_output(void **state)
              "\"SecretAccessKey\": \"expiry-secret-0001\", \"Expiration\": \"tomorrow\"}'\n",
              "");
     struct cpw_config *cfg = fixture_config(&f, NULL);
-    struct cpw_credentials_options opts = {.config = cfg};
+    struct cpw_credentials_options opts = { .config = cfg };
     const struct {
         const char *profile;
         const char *expected;
         const char *secret;
     } cases[] = {
-        {"badjson", "did not print a JSON object", "half-printed-secret-0001"},
-        {"version2", "unsupported Version (only 1 is supported)", "version-two-secret-0001"},
-        {"nosecret", "SecretAccessKey is missing", NULL},
-        {"badexpiry", "Expiration is not an ISO 8601 timestamp", "expiry-secret-0001"},
+        { "badjson", "did not print a JSON object", "half-printed-secret-0001" },
+        { "version2", "unsupported Version (only 1 is supported)", "version-two-secret-0001" },
+        { "nosecret", "SecretAccessKey is missing", NULL },
+        { "badexpiry", "Expiration is not an ISO 8601 timestamp", "expiry-secret-0001" },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         opts.profile = cases[i].profile;
@@ -125,7 +125,7 @@ static void test_process_failure_shows_stderr_without_secrets(void **state)
           file);
     fclose(file);
     struct cpw_config *cfg = fixture_config(&f, NULL);
-    struct cpw_credentials_options opts = {.config = cfg, .profile = "fails"};
+    struct cpw_credentials_options opts = { .config = cfg, .profile = "fails" };
     const char *detail = expect_failure(&opts);
     assert_contains(detail, "process: profile 'fails'");
     assert_contains(detail, "exit status 7");
@@ -152,8 +152,9 @@ static void test_process_timeout(void **state)
     /* The script's child keeps stdout open too: the whole process group must be killed. */
     s_script(&f, "hangs", "#!/bin/sh\nsleep 30 &\nsleep 30\n", "");
     struct cpw_config *cfg = fixture_config(&f, NULL);
-    struct cpw_credentials_options opts = {
-        .config = cfg, .profile = "hangs", .process_timeout_ms = 300};
+    struct cpw_credentials_options opts = { .config = cfg,
+                                            .profile = "hangs",
+                                            .process_timeout_ms = 300 };
     int64_t start = cpw_time_monotonic_ms();
     const char *detail = expect_failure(&opts);
     int64_t elapsed = cpw_time_monotonic_ms() - start;
@@ -164,7 +165,8 @@ static void test_process_timeout(void **state)
     fixture_end(&f);
 }
 
-CPW_TEST_MAIN("credentials_process", CPW_TEST(test_process_success),
+CPW_TEST_MAIN("credentials_process",
+              CPW_TEST(test_process_success),
               CPW_TEST(test_process_bad_output),
               CPW_TEST(test_process_failure_shows_stderr_without_secrets),
               CPW_TEST(test_process_timeout))
