@@ -7,6 +7,7 @@
 #include <curl/curl.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "aws/credentials_internal.h"
 #include "cpw/crypto.h"
@@ -55,6 +56,10 @@ int cpw_credentials_http_fetch(const struct cpw_credentials_http *req,
     if (req->header_name) {
         snprintf(line, sizeof(line), "%s: %s", req->header_name, req->header_value);
         headers = curl_slist_append(headers, line);
+    }
+    if (strcmp(req->method, "PUT") == 0) {
+        /* A PUT without a body still says so (curl adds nothing for a custom method). */
+        headers = curl_slist_append(headers, "Content-Length: 0");
     }
     struct sink sink = { .body = body };
     char errbuf[CURL_ERROR_SIZE] = "";

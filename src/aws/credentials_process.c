@@ -163,7 +163,8 @@ static bool s_drain(int fd, struct cpw_buf *buf, bool *overflow)
     return true;
 }
 
-/* A pipe whose ends are not inherited by other children started meanwhile. */
+/* A close-on-exec pipe, so that programs started later do not inherit its ends (the dup2
+ * onto the child's stdout/stderr clears the flag there). */
 static int s_pipe(int fds[2])
 {
     if (pipe(fds)) {

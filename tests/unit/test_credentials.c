@@ -482,6 +482,14 @@ static void test_sso(void **state)
     fixture_end(&f);
 }
 
+static void s_capture_log(enum cpw_log_level level, const char *line, void *user)
+{
+    (void)level;
+    char *out = user;
+    size_t used = strlen(out);
+    snprintf(out + used, 1024 - used, "%s\n", line);
+}
+
 static void test_provider_caches_and_refreshes(void **state)
 {
     (void)state;
@@ -513,12 +521,19 @@ static void test_provider_caches_and_refreshes(void **state)
     assert_string_equal(c.access_key_id, "ASIAFAKE2");
     assert_int_equal(fake.count, 2);
     cpw_credentials_clean_up(&c);
-    /* A failed refresh keeps handing out credentials that have not expired yet... */
-    fake.error = "Throttling: Rate exceeded";
+    /* A failed refresh keeps handing out credentials that have not expired yet, and says so
+     * in the log without the source profile's secret. */
+    fake.error = "Throttling: Rate exceeded for self-secret-key-0001";
+    char logged[1024] = "";
+    cpw_log_set_sink(s_capture_log, logged);
     cpw_time_pin_ms(t0 + 113 * 60000);
     assert_int_equal(cpw_credentials_provider_get(provider, &c), 0);
+    cpw_log_set_sink(NULL, NULL);
     assert_string_equal(c.access_key_id, "ASIAFAKE2");
     assert_int_equal(fake.count, 3);
+    assert_contains(logged, "refresh failed");
+    assert_contains(logged, "Throttling");
+    assert_null(strstr(logged, "self-secret-key-0001"));
     cpw_credentials_clean_up(&c);
     /* ...but not expired ones. */
     cpw_time_pin_ms(t0 + 117 * 60000);
