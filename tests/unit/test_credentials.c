@@ -78,6 +78,28 @@ static void test_static_profiles_and_file_order(void **state)
     assert_null(c.session_token);
     cpw_credentials_clean_up(&c);
     cpw_config_destroy(cfg);
+
+    /* The files found the default way: $HOME/.aws/..., and AWS_CONFIG_FILE over it. */
+    cfg = cpw_config_load(NULL);
+    assert_non_null(cfg);
+    opts = (struct cpw_credentials_options){ .config = cfg, .profile = "cfg" };
+    assert_int_equal(cpw_credentials_resolve(&opts, &c), 0);
+    assert_string_equal(c.access_key_id, "AKIACONFIGFILE");
+    cpw_credentials_clean_up(&c);
+    cpw_config_destroy(cfg);
+    char other[256];
+    fixture_write(&f, "other-config",
+                  "[profile cfg]\naws_access_key_id = AKIAOTHERFILE\n"
+                  "aws_secret_access_key = other-secret-0001\n",
+                  other, sizeof(other));
+    setenv("AWS_CONFIG_FILE", other, 1);
+    cfg = cpw_config_load(NULL);
+    assert_non_null(cfg);
+    opts.config = cfg;
+    assert_int_equal(cpw_credentials_resolve(&opts, &c), 0);
+    assert_string_equal(c.access_key_id, "AKIAOTHERFILE");
+    cpw_credentials_clean_up(&c);
+    cpw_config_destroy(cfg);
     fixture_end(&f);
 }
 
