@@ -3,8 +3,9 @@
  *
  * PUT /latest/api/token (X-aws-ec2-metadata-token-ttl-seconds: 21600), then with the token in
  * X-aws-ec2-metadata-token: GET /latest/meta-data/iam/security-credentials/ (the role name) and
- * GET .../<role> (the credentials JSON). As in botocore: each request has a 1 s timeout and is
- * made AWS_METADATA_SERVICE_NUM_ATTEMPTS times (default 1); AWS_EC2_METADATA_DISABLED=true skips
+ * GET .../<role> (the credentials JSON). As in botocore: each request has a 1 s timeout
+ * (AWS_METADATA_SERVICE_TIMEOUT seconds) and is made AWS_METADATA_SERVICE_NUM_ATTEMPTS times
+ * (default 1); AWS_EC2_METADATA_DISABLED=true skips
  * the source; AWS_EC2_METADATA_SERVICE_ENDPOINT replaces http://169.254.169.254; a token request
  * answered 403/404/405 falls back to IMDSv1 unless AWS_EC2_METADATA_V1_DISABLED=true. Failures
  * here are notes, not errors: outside EC2 there is simply nothing to find.
@@ -122,6 +123,17 @@ static int s_setup(struct imds *imds, struct cpw_credentials_chain *chain)
     }
     imds->timeout_ms =
       chain->opts->imds_timeout_ms > 0 ? chain->opts->imds_timeout_ms : DEFAULT_TIMEOUT_MS;
+    const char *timeout = getenv("AWS_METADATA_SERVICE_TIMEOUT");
+    uint64_t seconds = 0;
+    if (chain->opts->imds_timeout_ms <= 0 && timeout && *timeout) {
+        if (cpw_span_to_u64(cpw_span_from_cstr(timeout), 60, &seconds) || seconds == 0) {
+            return cpw_credentials_fail(CPW_ERR_CREDENTIALS,
+                                        "imds: AWS_METADATA_SERVICE_TIMEOUT '%s' is not a number "
+                                        "of seconds from 1 to 60",
+                                        timeout);
+        }
+        imds->timeout_ms = (int64_t)seconds * 1000;
+    }
     imds->attempts = 1;
     const char *attempts = getenv("AWS_METADATA_SERVICE_NUM_ATTEMPTS");
     uint64_t n = 0;

@@ -99,12 +99,13 @@ int cpw_credentials_invoke(struct cpw_credentials_chain *chain,
 
 /* ----- sources --------------------------------------------------------------------------- */
 
+/** AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN (ABSENT when neither key). */
 int cpw_credentials_from_env(struct cpw_credentials_chain *chain, struct cpw_credentials *out);
 
 /**
- * The active profile's part of the chain (assume role, web identity, SSO, static keys,
- * credential_process). top is true for the chain's own profile (web identity then also looks at
- * the environment) and false for a source_profile.
+ * The active profile's part of the chain, in order: role_arn (assume role), web identity (the
+ * environment's variables first), SSO, the credentials file's keys, credential_process, the
+ * config file's keys. A source_profile is resolved the same way, minus the environment.
  */
 int cpw_credentials_from_profile(struct cpw_credentials_chain *chain, struct cpw_credentials *out);
 
@@ -125,9 +126,11 @@ int cpw_credentials_from_sso(struct cpw_credentials_chain *chain,
                              const char *profile,
                              struct cpw_credentials *out);
 
+/** The container endpoint (ABSENT when neither URI variable is set). */
 int cpw_credentials_from_container(struct cpw_credentials_chain *chain,
                                    struct cpw_credentials *out);
 
+/** IMDSv2 (ABSENT when disabled or when nothing usable answers; the note says which). */
 int cpw_credentials_from_imds(struct cpw_credentials_chain *chain, struct cpw_credentials *out);
 
 /* ----- plain HTTP for the container and IMDS sources ------------------------------------------ */

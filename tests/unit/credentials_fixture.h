@@ -46,6 +46,7 @@ static const char *const s_fixture_vars[] = {
     "AWS_EC2_METADATA_SERVICE_ENDPOINT",
     "AWS_EC2_METADATA_V1_DISABLED",
     "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
+    "AWS_METADATA_SERVICE_TIMEOUT",
 };
 #define FIXTURE_VAR_COUNT (sizeof(s_fixture_vars) / sizeof(s_fixture_vars[0]))
 

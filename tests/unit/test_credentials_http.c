@@ -17,6 +17,7 @@ enum fake_mode {
     MODE_IMDS_V1_ONLY,  /* the token PUT answers 404, GETs need no token */
     MODE_IMDS_NO_ROLE,  /* the role list answers 404 */
     MODE_CONTAINER_403, /* the container endpoint refuses */
+    MODE_IMDS_503_ONCE, /* the next token PUT answers 503, later ones work */
 };
 
 struct fake_http {
@@ -99,6 +100,12 @@ static enum MHD_Result s_handler(void *cls,
         }
         if (mode == MODE_IMDS_V1_ONLY) {
             return s_answer(connection, 404, "");
+        }
+        if (mode == MODE_IMDS_503_ONCE) {
+            pthread_mutex_lock(&fake->lock);
+            fake->mode = MODE_NORMAL;
+            pthread_mutex_unlock(&fake->lock);
+            return s_answer(connection, 503, "");
         }
         if (!ttl || strcmp(ttl, "21600") != 0) {
             return s_answer(connection, 400, "");
@@ -196,6 +203,32 @@ static void test_imds_v2(void **state)
     opts.imds_endpoint = NULL;
     detail = expect_failure(&opts);
     assert_contains(detail, "imds: http://127.0.0.1:1");
+
+    /* Tuning variables are checked, not ignored. */
+    setenv("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "0", 1);
+    detail = expect_failure(&opts);
+    assert_contains(detail, "AWS_METADATA_SERVICE_NUM_ATTEMPTS '0' is not a number from 1 to 10");
+    setenv("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "2", 1);
+    setenv("AWS_METADATA_SERVICE_TIMEOUT", "soon", 1);
+    detail = expect_failure(&opts);
+    assert_contains(detail, "AWS_METADATA_SERVICE_TIMEOUT 'soon'");
+    setenv("AWS_METADATA_SERVICE_TIMEOUT", "2", 1);
+    opts.imds_endpoint = fake.base;
+    int puts_before = fake.token_puts;
+    assert_int_equal(cpw_credentials_resolve(&opts, &c), 0);
+    assert_int_equal(fake.token_puts, puts_before + 1); /* answered: no second attempt */
+    cpw_credentials_clean_up(&c);
+    /* A 503 is tried again when two attempts are allowed... */
+    fake.mode = MODE_IMDS_503_ONCE;
+    assert_int_equal(cpw_credentials_resolve(&opts, &c), 0);
+    assert_int_equal(fake.token_puts, puts_before + 3);
+    cpw_credentials_clean_up(&c);
+    /* ...and not with the default single attempt. */
+    unsetenv("AWS_METADATA_SERVICE_NUM_ATTEMPTS");
+    fake.mode = MODE_IMDS_503_ONCE;
+    detail = expect_failure(&opts);
+    assert_contains(detail, "token request answered HTTP 503");
+    assert_int_equal(fake.token_puts, puts_before + 4);
     s_fake_stop(&fake);
     fixture_end(&f);
 }
