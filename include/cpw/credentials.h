@@ -79,6 +79,9 @@ typedef int(cpw_aws_invoke_fn)(void *ctx, const struct cpw_aws_invoke *call, jso
 
 /* ----- the chain ---------------------------------------------------------------------------- */
 
+/** A wall clock in epoch milliseconds (tests inject one; the default is cpw_time_now_ms). */
+typedef int64_t(cpw_credentials_clock_fn)(void *ctx);
+
 struct cpw_credentials_options {
     const struct cpw_config *config; /* borrowed, must outlive the provider; NULL: no files */
     const char *profile;             /* explicit profile (like --profile); NULL: the config's
@@ -87,14 +90,16 @@ struct cpw_credentials_options {
                                         AWS_DEFAULT_REGION, the profile's region, us-east-1 */
     cpw_aws_invoke_fn *invoke;       /* NULL: sources that need an AWS call fail clearly */
     void *invoke_ctx;
-    const char *imds_endpoint;      /* NULL: AWS_EC2_METADATA_SERVICE_ENDPOINT, else
-                                       http://169.254.169.254 */
-    const char *container_endpoint; /* base for AWS_CONTAINER_CREDENTIALS_RELATIVE_URI; NULL:
-                                       http://169.254.170.2 */
-    const char *sso_cache_dir;      /* NULL: $HOME/.aws/sso/cache */
-    int64_t process_timeout_ms;     /* credential_process limit; 0: 60000 */
-    int64_t imds_timeout_ms;        /* per request; 0: 1000 */
-    int64_t container_timeout_ms;   /* per request; 0: 2000 */
+    const char *imds_endpoint;       /* NULL: AWS_EC2_METADATA_SERVICE_ENDPOINT, else
+                                        http://169.254.169.254 */
+    const char *container_endpoint;  /* base for AWS_CONTAINER_CREDENTIALS_RELATIVE_URI; NULL:
+                                        http://169.254.170.2 */
+    const char *sso_cache_dir;       /* NULL: $HOME/.aws/sso/cache */
+    int64_t process_timeout_ms;      /* credential_process limit; 0: 60000 */
+    int64_t imds_timeout_ms;         /* per request; 0: 1000 */
+    int64_t container_timeout_ms;    /* per request; 0: 2000 */
+    cpw_credentials_clock_fn *clock; /* NULL: cpw_time_now_ms (which tests may pin) */
+    void *clock_ctx;
 };
 
 /**

@@ -246,9 +246,15 @@ int cpw_credentials_from_sts_output(struct cpw_credentials *out,
     return rc;
 }
 
-void cpw_credentials_default_session_name(char out[64])
+int64_t cpw_credentials_now_ms(const struct cpw_credentials_options *opts)
 {
-    snprintf(out, 64, "cpwarden-session-%lld", (long long)cpw_time_now_s());
+    return opts->clock ? opts->clock(opts->clock_ctx) : cpw_time_now_ms();
+}
+
+void cpw_credentials_default_session_name(const struct cpw_credentials_chain *chain, char out[64])
+{
+    snprintf(out, 64, "cpwarden-session-%lld",
+             (long long)(cpw_credentials_now_ms(chain->opts) / 1000));
 }
 
 const char *cpw_credentials_region(const struct cpw_credentials_chain *chain, const char *profile)
@@ -387,7 +393,7 @@ int cpw_credentials_provider_get(struct cpw_credentials_provider *p, struct cpw_
     cpw_credentials_init(out);
     int rc = 0;
     pthread_mutex_lock(&p->lock);
-    int64_t now_ms = cpw_time_now_ms();
+    int64_t now_ms = cpw_credentials_now_ms(&p->opts);
     if (!p->cached.access_key_id || cpw_credentials_need_refresh(&p->cached, now_ms)) {
         struct cpw_credentials fresh;
         if (cpw_credentials_resolve(&p->opts, &fresh) == 0) {

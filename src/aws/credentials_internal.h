@@ -79,8 +79,11 @@ int cpw_credentials_from_sts_output(struct cpw_credentials *out,
                                     const json_t *output,
                                     const char *role_arn);
 
+/** Now, in epoch milliseconds, by the options' clock. */
+int64_t cpw_credentials_now_ms(const struct cpw_credentials_options *opts);
+
 /** The session name for an assumed role when none is configured: "cpwarden-session-<epoch s>". */
-void cpw_credentials_default_session_name(char out[64]);
+void cpw_credentials_default_session_name(const struct cpw_credentials_chain *chain, char out[64]);
 
 /** The account id inside an ARN ("arn:aws:iam::123456789012:role/x"), copied, or NULL. */
 char *cpw_credentials_arn_account(const char *arn);

@@ -232,7 +232,7 @@ static int s_assume_role(struct cpw_credentials_chain *chain,
     char session_name[64];
     const char *configured_name = s_get(chain, name, "role_session_name");
     if (!configured_name) {
-        cpw_credentials_default_session_name(session_name);
+        cpw_credentials_default_session_name(chain, session_name);
     }
     input = json_pack("{s:s, s:s}", "RoleArn", role_arn, "RoleSessionName",
                       configured_name ? configured_name : session_name);

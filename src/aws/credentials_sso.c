@@ -165,7 +165,7 @@ static int s_read_token(struct cpw_credentials_chain *chain,
                              "%s: the SSO token cache %s has an unreadable expiresAt", what, path);
         goto cleanup;
     }
-    if (expires_ms <= cpw_time_now_ms()) {
+    if (expires_ms <= cpw_credentials_now_ms(chain->opts)) {
         cpw_credentials_fail(CPW_ERR_CREDENTIALS,
                              "%s: the SSO token expired at %s; run `aws sso login --profile %s`",
                              what, json_string_value(expires), profile);

@@ -72,7 +72,7 @@ int cpw_credentials_from_web_identity(struct cpw_credentials_chain *chain,
     const char *configured_name =
       s_setting(chain, profile, use_env, "AWS_ROLE_SESSION_NAME", "role_session_name");
     if (!configured_name) {
-        cpw_credentials_default_session_name(session_name);
+        cpw_credentials_default_session_name(chain, session_name);
     }
     input = json_pack("{s:s, s:s, s:s%}", "RoleArn", role_arn, "RoleSessionName",
                       configured_name ? configured_name : session_name, "WebIdentityToken",

@@ -422,6 +422,11 @@ static void test_web_identity(void **state)
     fixture_end(&f);
 }
 
+static int64_t s_fixed_clock(void *ctx)
+{
+    return *(const int64_t *)ctx;
+}
+
 static void test_sso(void **state)
 {
     (void)state;
@@ -495,6 +500,20 @@ static void test_sso(void **state)
     detail = expect_failure(&opts);
     assert_contains(detail, "no cached SSO token for sso-session 'my-sso'");
     assert_contains(detail, "aws sso login --profile dev");
+
+    /* The options' clock decides expiry: an hour earlier the legacy token was still valid (and
+     * legacy profiles call SSO in their own sso_region). */
+    int64_t earlier = 1800000000000LL - 3600000;
+    opts.clock = s_fixed_clock;
+    opts.clock_ctx = &earlier;
+    opts.profile = "legacy";
+    fake.sso_token = "sso-access-token-legacy";
+    assert_int_equal(cpw_credentials_resolve(&opts, &c), 0);
+    assert_string_equal(fake_input(&fake, fake.count - 1, "accountId"), "888888888888");
+    assert_string_equal(fake_input(&fake, fake.count - 1, "roleName"), "ReadOnly");
+    assert_string_equal(fake.calls[fake.count - 1].region, "us-west-2");
+    cpw_credentials_clean_up(&c);
+    opts.clock = NULL;
 
     opts.profile = "partial";
     detail = expect_failure(&opts);
