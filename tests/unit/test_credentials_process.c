@@ -165,8 +165,40 @@ static void test_process_timeout(void **state)
     fixture_end(&f);
 }
 
+static void test_process_as_source_profile(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_begin(&f);
+    s_script(&f, "helper",
+             "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIAHELPER\", "
+             "\"SecretAccessKey\": \"helper-secret-0001\"}'\n",
+             "");
+    FILE *file = fopen(f.config, "a");
+    assert_non_null(file);
+    fputs("[profile role]\nrole_arn = arn:aws:iam::131313131313:role/R\nsource_profile = helper\n",
+          file);
+    fclose(file);
+    struct cpw_config *cfg = fixture_config(&f, NULL);
+    struct fake_aws fake;
+    fake_init(&fake);
+    struct cpw_credentials_options opts = fixture_options(cfg, &fake);
+    opts.profile = "role";
+    struct cpw_credentials c;
+    assert_int_equal(cpw_credentials_resolve(&opts, &c), 0);
+    assert_int_equal(fake.count, 1);
+    assert_string_equal(fake.calls[0].source_akid, "AKIAHELPER");
+    assert_string_equal(c.source, "assume-role");
+    assert_string_equal(c.account_id, "131313131313");
+    cpw_credentials_clean_up(&c);
+    fake_clean_up(&fake);
+    cpw_config_destroy(cfg);
+    fixture_end(&f);
+}
+
 CPW_TEST_MAIN("credentials_process",
               CPW_TEST(test_process_success),
               CPW_TEST(test_process_bad_output),
               CPW_TEST(test_process_failure_shows_stderr_without_secrets),
-              CPW_TEST(test_process_timeout))
+              CPW_TEST(test_process_timeout),
+              CPW_TEST(test_process_as_source_profile))
