@@ -50,6 +50,21 @@ int cpw_config_has_profile(const struct cpw_config *cfg, const char *profile);
  */
 const char *cpw_config_get(const struct cpw_config *cfg, const char *profile, const char *key);
 
+/** The two files a configuration is read from. */
+enum cpw_config_file {
+    CPW_CONFIG_FILE_CONFIG,      /* ~/.aws/config */
+    CPW_CONFIG_FILE_CREDENTIALS, /* ~/.aws/credentials */
+};
+
+/**
+ * Like cpw_config_get, but only what one of the two files says (the credential chain tells keys
+ * in the credentials file from keys in the config file, as botocore does). Borrowed.
+ */
+const char *cpw_config_get_from(const struct cpw_config *cfg,
+                                enum cpw_config_file file,
+                                const char *profile,
+                                const char *key);
+
 /**
  * A value from another section type of the config file: ("sso-session", "my-sso", "sso_region"),
  * ("services", "local", "customer_profiles.endpoint_url"): a sub-key is "parent.child". Borrowed.

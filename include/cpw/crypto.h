@@ -19,6 +19,14 @@
 /** SHA-256 of data into out. Returns 0, or -1 with CPW_ERR_CRYPTO. */
 int cpw_sha256(struct cpw_span data, uint8_t out[CPW_SHA256_LEN]);
 
+#define CPW_SHA1_LEN 20
+
+/**
+ * SHA-1 of data into out. Not for security: only to compute names that other tools derive with
+ * it (the AWS CLI's SSO token cache file names). Returns 0, or -1 with CPW_ERR_CRYPTO.
+ */
+int cpw_sha1(struct cpw_span data, uint8_t out[CPW_SHA1_LEN]);
+
 /** Streaming SHA-256, for bodies too large to hold. Opaque; new/update/final/destroy. */
 struct cpw_sha256_ctx;
 struct cpw_sha256_ctx *cpw_sha256_new(void);

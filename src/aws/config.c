@@ -265,6 +265,15 @@ const char *cpw_config_get(const struct cpw_config *cfg, const char *profile, co
     return v ? v : s_find(cfg, SOURCE_CONFIG, "profile", name, key);
 }
 
+const char *cpw_config_get_from(const struct cpw_config *cfg,
+                                enum cpw_config_file file,
+                                const char *profile,
+                                const char *key)
+{
+    return s_find(cfg, file == CPW_CONFIG_FILE_CREDENTIALS ? SOURCE_CREDENTIALS : SOURCE_CONFIG,
+                  "profile", profile ? profile : cfg->profile, key);
+}
+
 const char *cpw_config_get_section(const struct cpw_config *cfg,
                                    const char *section_type,
                                    const char *name,

@@ -57,6 +57,18 @@ int cpw_sha256(struct cpw_span data, uint8_t out[CPW_SHA256_LEN])
     return 0;
 }
 
+int cpw_sha1(struct cpw_span data, uint8_t out[CPW_SHA1_LEN])
+{
+    EVP_MD *sha1 = EVP_MD_fetch(NULL, "SHA1", NULL); /* rare: fetched per call */
+    unsigned int out_len = 0;
+    int ok =
+      sha1 &&
+      EVP_Digest(data.len ? data.ptr : (const uint8_t *)"", data.len, out, &out_len, sha1, NULL) &&
+      out_len == CPW_SHA1_LEN;
+    EVP_MD_free(sha1);
+    return ok ? 0 : cpw_raise(CPW_ERR_CRYPTO, "SHA-1 failed");
+}
+
 struct cpw_sha256_ctx {
     EVP_MD_CTX *md;
 };

@@ -1,0 +1,371 @@
+/*
+ * credentials_process.c - credential_process: runs the configured command without a shell and
+ * reads credentials from its standard output, as the AWS CLI does.
+ *
+ * The command line is split like Python's shlex.split (what the CLI uses on POSIX), the program
+ * is started with posix_spawnp (safe in a threaded process) in its own process group, standard
+ * output and standard error are read with poll() up to a deadline and a byte cap, and the whole
+ * group is killed at the deadline. The output must be JSON with "Version": 1, AccessKeyId,
+ * SecretAccessKey, and optionally SessionToken, Expiration (ISO 8601) and AccountId.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aws/credentials_internal.h"
+#include "cpw/alloc.h"
+#include "cpw/log.h"
+#include "cpw/time.h"
+
+#define STDOUT_MAX_BYTES   (64u * 1024u)
+#define STDERR_MAX_BYTES   (4u * 1024u)
+#define STDERR_SHOWN_BYTES 512u
+#define DEFAULT_TIMEOUT_MS 60000
+#define MAX_ARGS           256
+
+extern char **environ;
+
+/* ----- splitting (POSIX shlex) ------------------------------------------------------------------
+ */
+
+static void s_push(char ***argv, size_t *count, struct cpw_buf *word)
+{
+    *argv = cpw_realloc(*argv, (*count + 2) * sizeof(**argv));
+    (*argv)[(*count)++] = cpw_buf_detach(word);
+    (*argv)[*count] = NULL;
+}
+
+char **cpw_credentials_split_command(const char *command)
+{
+    char **argv = NULL;
+    size_t count = 0;
+    struct cpw_buf word;
+    cpw_buf_init(&word, 64 * 1024);
+    bool in_word = false;
+    char quote = 0;
+    const char *p = command ? command : "";
+    for (; *p; p++) {
+        char c = *p;
+        if (quote == '\'') {
+            if (c == '\'') {
+                quote = 0;
+            } else if (cpw_buf_append_byte(&word, (uint8_t)c)) {
+                goto on_error;
+            }
+            continue;
+        }
+        if (quote == '"') {
+            if (c == '"') {
+                quote = 0;
+                continue;
+            }
+            if (c == '\\' && (p[1] == '"' || p[1] == '\\')) {
+                c = *++p;
+            }
+            if (cpw_buf_append_byte(&word, (uint8_t)c)) {
+                goto on_error;
+            }
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            if (in_word) {
+                if (count == MAX_ARGS) {
+                    goto on_error;
+                }
+                s_push(&argv, &count, &word);
+                in_word = false;
+            }
+            continue;
+        }
+        in_word = true;
+        if (c == '\'' || c == '"') {
+            quote = c;
+            continue;
+        }
+        if (c == '\\') {
+            if (!p[1]) {
+                goto on_error; /* shlex: "No escaped character" */
+            }
+            c = *++p;
+        }
+        if (cpw_buf_append_byte(&word, (uint8_t)c)) {
+            goto on_error;
+        }
+    }
+    if (quote) {
+        goto on_error;
+    }
+    if (in_word) {
+        s_push(&argv, &count, &word);
+    }
+    if (count == 0) {
+        cpw_raise(CPW_ERR_CONFIG, "the command is empty");
+        cpw_free(argv);
+        return NULL;
+    }
+    return argv;
+on_error:
+    cpw_buf_clean_up(&word);
+    cpw_credentials_argv_free(argv);
+    cpw_raise(CPW_ERR_CONFIG,
+              "the command line has an unterminated quote, a trailing backslash or too many "
+              "words");
+    return NULL;
+}
+
+void cpw_credentials_argv_free(char **argv)
+{
+    if (!argv) {
+        return;
+    }
+    for (char **a = argv; *a; a++) {
+        cpw_free(*a);
+    }
+    cpw_free(argv);
+}
+
+/* ----- running ------------------------------------------------------------------------------- */
+
+struct run_result {
+    struct cpw_buf out;
+    struct cpw_buf err;
+    int status; /* waitpid status */
+    bool timed_out;
+    bool out_too_long;
+};
+
+/* Reads what is available on fd into buf (bytes past the cap are drained and dropped). Returns
+ * false at end of file. */
+static bool s_drain(int fd, struct cpw_buf *buf, bool *overflow)
+{
+    uint8_t chunk[4096];
+    ssize_t n = read(fd, chunk, sizeof(chunk));
+    if (n < 0) {
+        return errno == EINTR || errno == EAGAIN;
+    }
+    if (n == 0) {
+        return false;
+    }
+    if (buf->len + (size_t)n > buf->max) {
+        if (overflow) {
+            *overflow = true;
+        }
+        return true;
+    }
+    (void)cpw_buf_append(buf, cpw_span_from(chunk, (size_t)n));
+    return true;
+}
+
+/* A close-on-exec pipe, so that programs started later do not inherit its ends (the dup2
+ * onto the child's stdout/stderr clears the flag there). */
+static int s_pipe(int fds[2])
+{
+    if (pipe(fds)) {
+        return -1;
+    }
+    (void)fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    (void)fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    return 0;
+}
+
+static int s_run(char **argv, int64_t timeout_ms, struct run_result *result)
+{
+    int out_pipe[2] = { -1, -1 };
+    int err_pipe[2] = { -1, -1 };
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attr;
+    bool actions_ready = false;
+    bool attr_ready = false;
+    pid_t pid = -1;
+    int rc = -1;
+    if (s_pipe(out_pipe) || s_pipe(err_pipe)) {
+        rc = cpw_raise(CPW_ERR_IO, "pipe: %s", strerror(errno));
+        goto cleanup;
+    }
+    actions_ready = posix_spawn_file_actions_init(&actions) == 0;
+    attr_ready = posix_spawnattr_init(&attr) == 0;
+    if (!actions_ready || !attr_ready ||
+        posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO) ||
+        posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO) ||
+        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP) ||
+        posix_spawnattr_setpgroup(&attr, 0)) {
+        rc = cpw_raise(CPW_ERR_IO, "cannot prepare the process");
+        goto cleanup;
+    }
+    int spawn_rc = posix_spawnp(&pid, argv[0], &actions, &attr, argv, environ);
+    if (spawn_rc != 0) {
+        pid = -1;
+        rc = cpw_raise(CPW_ERR_IO, "cannot start '%s': %s", argv[0], strerror(spawn_rc));
+        goto cleanup;
+    }
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    out_pipe[1] = err_pipe[1] = -1;
+
+    int64_t deadline = cpw_time_monotonic_ms() + timeout_ms;
+    struct pollfd fds[2] = { { .fd = out_pipe[0], .events = POLLIN },
+                             { .fd = err_pipe[0], .events = POLLIN } };
+    while (fds[0].fd >= 0 || fds[1].fd >= 0) {
+        int64_t left = deadline - cpw_time_monotonic_ms();
+        if (left <= 0) {
+            result->timed_out = true;
+            break;
+        }
+        int n = poll(fds, 2, (int)(left > 1000 ? 1000 : left));
+        if (n < 0 && errno != EINTR) {
+            break;
+        }
+        for (int i = 0; i < 2 && n > 0; i++) {
+            if (fds[i].fd >= 0 && fds[i].revents) {
+                bool open = s_drain(fds[i].fd, i == 0 ? &result->out : &result->err,
+                                    i == 0 ? &result->out_too_long : NULL);
+                if (!open) {
+                    fds[i].fd = -1;
+                }
+            }
+        }
+    }
+    /* Both pipes closed: the process is exiting; give it until the deadline to do so. */
+    while (!result->timed_out) {
+        pid_t w = waitpid(pid, &result->status, WNOHANG);
+        if (w == pid) {
+            pid = -1;
+            break;
+        }
+        if (w < 0 && errno != EINTR) {
+            break;
+        }
+        if (cpw_time_monotonic_ms() >= deadline) {
+            result->timed_out = true;
+            break;
+        }
+        struct timespec pause = { .tv_sec = 0, .tv_nsec = 5 * 1000 * 1000 };
+        nanosleep(&pause, NULL);
+    }
+    rc = 0;
+cleanup:
+    if (pid > 0) {
+        kill(-pid, SIGKILL); /* the whole group: the command may have started children */
+        kill(pid, SIGKILL);
+        while (waitpid(pid, &result->status, 0) < 0 && errno == EINTR) {
+        }
+    }
+    for (int i = 0; i < 2; i++) {
+        if (out_pipe[i] >= 0) {
+            close(out_pipe[i]);
+        }
+        if (err_pipe[i] >= 0) {
+            close(err_pipe[i]);
+        }
+    }
+    if (actions_ready) {
+        posix_spawn_file_actions_destroy(&actions);
+    }
+    if (attr_ready) {
+        posix_spawnattr_destroy(&attr);
+    }
+    return rc;
+}
+
+/* The first STDERR_SHOWN_BYTES of stderr on one line, redacted. */
+static void s_stderr_excerpt(const struct cpw_buf *err, struct cpw_buf *excerpt)
+{
+    struct cpw_span text = cpw_span_trim(cpw_buf_span(err));
+    if (text.len > STDERR_SHOWN_BYTES) {
+        text.len = STDERR_SHOWN_BYTES;
+    }
+    struct cpw_buf flat;
+    cpw_buf_init(&flat, STDERR_SHOWN_BYTES + 1);
+    for (size_t i = 0; i < text.len; i++) {
+        uint8_t c = text.ptr[i];
+        (void)cpw_buf_append_byte(&flat, (c < ' ' || c == 0x7f) ? ' ' : c);
+    }
+    (void)cpw_log_redact(excerpt, cpw_buf_span(&flat));
+    cpw_buf_clean_up_secure(&flat);
+}
+
+int cpw_credentials_from_process(struct cpw_credentials_chain *chain,
+                                 const char *profile,
+                                 const char *command,
+                                 struct cpw_credentials *out)
+{
+    char what[256];
+    snprintf(what, sizeof(what), "process: profile '%s'", profile);
+    char **argv = cpw_credentials_split_command(command);
+    if (!argv) {
+        return cpw_credentials_fail(CPW_ERR_CREDENTIALS, "%s: credential_process: %s", what,
+                                    cpw_last_error_detail());
+    }
+    int64_t timeout_ms =
+      chain->opts->process_timeout_ms > 0 ? chain->opts->process_timeout_ms : DEFAULT_TIMEOUT_MS;
+    struct run_result result = { .status = 0 };
+    cpw_buf_init(&result.out, STDOUT_MAX_BYTES);
+    cpw_buf_init(&result.err, STDERR_MAX_BYTES);
+    struct cpw_buf excerpt;
+    cpw_buf_init(&excerpt, STDERR_SHOWN_BYTES * 2);
+    json_t *doc = NULL;
+    int rc = -1;
+    if (s_run(argv, timeout_ms, &result)) {
+        cpw_credentials_fail(CPW_ERR_CREDENTIALS, "%s: %s", what, cpw_last_error_detail());
+        goto cleanup;
+    }
+    s_stderr_excerpt(&result.err, &excerpt);
+    if (result.timed_out) {
+        cpw_credentials_fail(CPW_ERR_CREDENTIALS, "%s: '%s' did not finish within %lld ms", what,
+                             argv[0], (long long)timeout_ms);
+        goto cleanup;
+    }
+    if (!WIFEXITED(result.status) || WEXITSTATUS(result.status) != 0) {
+        int code = WIFEXITED(result.status) ? WEXITSTATUS(result.status) : -1;
+        cpw_credentials_fail(CPW_ERR_CREDENTIALS, "%s: '%s' failed (%s %d): %s", what, argv[0],
+                             WIFEXITED(result.status) ? "exit status" : "signal",
+                             WIFEXITED(result.status) ? code : WTERMSIG(result.status),
+                             excerpt.len ? cpw_buf_cstr(&excerpt) : "(no error output)");
+        goto cleanup;
+    }
+    if (result.out_too_long) {
+        cpw_credentials_fail(CPW_ERR_CREDENTIALS, "%s: '%s' wrote more than %u bytes", what,
+                             argv[0], STDOUT_MAX_BYTES);
+        goto cleanup;
+    }
+    json_error_t jerr;
+    doc = json_loadb((const char *)result.out.data, result.out.len, 0, &jerr);
+    if (!json_is_object(doc)) {
+        /* jerr.text may quote the input: say only where it broke. */
+        cpw_credentials_fail(CPW_ERR_CREDENTIALS,
+                             "%s: '%s' did not print a JSON object (line %d, column %d)", what,
+                             argv[0], jerr.line, jerr.column);
+        goto cleanup;
+    }
+    const json_t *version = json_object_get(doc, "Version");
+    if (!json_is_integer(version) || json_integer_value(version) != 1) {
+        cpw_credentials_fail(CPW_ERR_CREDENTIALS,
+                             "%s: '%s' printed an unsupported Version (only 1 is supported)", what,
+                             argv[0]);
+        goto cleanup;
+    }
+    static const struct cpw_credentials_json_names names = {
+        .access_key_id = "AccessKeyId",
+        .secret_access_key = "SecretAccessKey",
+        .session_token = "SessionToken",
+        .expiration = "Expiration",
+    };
+    if (cpw_credentials_from_json(out, what, "process", doc, &names, NULL)) {
+        goto cleanup;
+    }
+    rc = CPW_CREDS_FOUND;
+cleanup:
+    json_decref(doc);
+    cpw_buf_clean_up_secure(&result.out);
+    cpw_buf_clean_up_secure(&result.err);
+    cpw_buf_clean_up(&excerpt);
+    cpw_credentials_argv_free(argv);
+    return rc;
+}
