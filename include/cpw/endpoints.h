@@ -32,12 +32,12 @@
 
 /* Where the endpoint came from, in precedence order. */
 enum cpw_endpoint_source {
-    CPW_ENDPOINT_FROM_OPTION,       /* --endpoint-url */
-    CPW_ENDPOINT_FROM_ENV_SERVICE,  /* AWS_ENDPOINT_URL_<SERVICE_ID> */
-    CPW_ENDPOINT_FROM_ENV,          /* AWS_ENDPOINT_URL */
-    CPW_ENDPOINT_FROM_SERVICES,     /* [services NAME] <service_key>.endpoint_url */
-    CPW_ENDPOINT_FROM_PROFILE,      /* the profile's endpoint_url */
-    CPW_ENDPOINT_FROM_PARTITION,    /* the default from the partitions table */
+    CPW_ENDPOINT_FROM_OPTION,      /* --endpoint-url */
+    CPW_ENDPOINT_FROM_ENV_SERVICE, /* AWS_ENDPOINT_URL_<SERVICE_ID> */
+    CPW_ENDPOINT_FROM_ENV,         /* AWS_ENDPOINT_URL */
+    CPW_ENDPOINT_FROM_SERVICES,    /* [services NAME] <service_key>.endpoint_url */
+    CPW_ENDPOINT_FROM_PROFILE,     /* the profile's endpoint_url */
+    CPW_ENDPOINT_FROM_PARTITION,   /* the default from the partitions table */
 };
 
 struct cpw_endpoint {
@@ -47,16 +47,16 @@ struct cpw_endpoint {
     char *signing_region; /* the SigV4 scope region */
     char *signing_name;   /* the SigV4 scope service ("profile", "iam") */
     enum cpw_endpoint_source source;
-    char *source_detail;  /* for diagnostics: "env AWS_ENDPOINT_URL_IAM", "profile dev: [services
-                             local] iam.endpoint_url", "partition aws (global endpoint)" */
+    char *source_detail; /* for diagnostics: "env AWS_ENDPOINT_URL_IAM", "profile dev: [services
+                            local] iam.endpoint_url", "partition aws (global endpoint)" */
 };
 
 struct cpw_endpoint_options {
-    const char *service;       /* cpwarden name, signing name or endpoint prefix ("iam") */
-    const char *region;        /* the client region; required */
-    const char *endpoint_url;  /* explicit --endpoint-url, or NULL */
-    bool use_fips;             /* FIPS endpoint wanted */
-    bool use_dualstack;        /* dual-stack (IPv6) endpoint wanted */
+    const char *service;      /* cpwarden name, signing name or endpoint prefix ("iam") */
+    const char *region;       /* the client region; required */
+    const char *endpoint_url; /* explicit --endpoint-url, or NULL */
+    bool use_fips;            /* FIPS endpoint wanted */
+    bool use_dualstack;       /* dual-stack (IPv6) endpoint wanted */
     bool ignore_configured_endpoint_urls; /* skip env/config endpoint URLs (not the option) */
     const struct cpw_config *config;      /* the profile's settings; NULL: none */
 };

@@ -57,15 +57,15 @@ enum cpw_output_format {
 
 /* What the command line said; NULL/0/-1 mean "not given". */
 struct cpw_settings_options {
-    const char *profile;      /* --profile */
-    const char *region;       /* --region */
-    const char *endpoint_url; /* --endpoint-url (applies to every service of the command) */
-    const char *output;       /* --output */
-    int use_fips;             /* --fips: 1, --no-fips: 0, not given: -1 */
-    int use_dualstack;        /* --dualstack: 1, --no-dualstack: 0, not given: -1 */
-    unsigned connect_timeout_ms; /* --connect-timeout; 0: default */
-    unsigned read_timeout_ms;    /* --read-timeout; 0: default */
-    bool region_optional;        /* a command that works without a region (sandbox, help) */
+    const char *profile;             /* --profile */
+    const char *region;              /* --region */
+    const char *endpoint_url;        /* --endpoint-url (applies to every service of the command) */
+    const char *output;              /* --output */
+    int use_fips;                    /* --fips: 1, --no-fips: 0, not given: -1 */
+    int use_dualstack;               /* --dualstack: 1, --no-dualstack: 0, not given: -1 */
+    unsigned connect_timeout_ms;     /* --connect-timeout; 0: default */
+    unsigned read_timeout_ms;        /* --read-timeout; 0: default */
+    bool region_optional;            /* a command that works without a region (sandbox, help) */
     const struct cpw_config *config; /* borrowed; NULL: load the files for the profile */
 };
 

@@ -15,7 +15,7 @@
 #include "cpw/model.h"
 #include "cpw/regions.h"
 
-#define URL_MAX_LEN 2048u
+#define URL_MAX_LEN  2048u
 #define NAME_MAX_LEN 256u
 
 static char *s_upper_or_lower_id(const char *service, bool upper, const char *prefix)
@@ -106,7 +106,7 @@ static int s_parse_url(const char *url, const char *what, char **normal, char **
     }
     struct cpw_span s = cpw_span_from(url, len);
     long sep = cpw_span_find(s, cpw_span_from_cstr("://"));
-    struct cpw_span scheme = sep > 0 ? cpw_span_sub(s, 0, (size_t)sep) : (struct cpw_span){0};
+    struct cpw_span scheme = sep > 0 ? cpw_span_sub(s, 0, (size_t)sep) : (struct cpw_span){ 0 };
     bool https = cpw_span_eq_ignore_case(scheme, cpw_span_from_cstr("https"));
     if (!https && !cpw_span_eq_ignore_case(scheme, cpw_span_from_cstr("http"))) {
         return cpw_raise(CPW_ERR_CONFIG,
@@ -117,14 +117,13 @@ static int s_parse_url(const char *url, const char *what, char **normal, char **
                          url);
     }
     if (cpw_span_find_byte(s, '?') >= 0) {
-        return cpw_raise(CPW_ERR_CONFIG, "%s: endpoint URL '%s' must not have a ?query", what,
-                         url);
+        return cpw_raise(CPW_ERR_CONFIG, "%s: endpoint URL '%s' must not have a ?query", what, url);
     }
     struct cpw_span rest = cpw_span_sub(s, (size_t)sep + 3, len);
     long slash = cpw_span_find_byte(rest, '/');
     struct cpw_span authority = slash < 0 ? rest : cpw_span_sub(rest, 0, (size_t)slash);
-    struct cpw_span path = slash < 0 ? (struct cpw_span){0}
-                                     : cpw_span_sub(rest, (size_t)slash, rest.len);
+    struct cpw_span path =
+      slash < 0 ? (struct cpw_span){ 0 } : cpw_span_sub(rest, (size_t)slash, rest.len);
     if (cpw_span_find_byte(authority, '@') >= 0) {
         return cpw_raise(CPW_ERR_CONFIG,
                          "%s: endpoint URL must not contain user information ('user@'); give "
@@ -132,7 +131,7 @@ static int s_parse_url(const char *url, const char *what, char **normal, char **
                          what);
     }
     struct cpw_span hostpart = authority;
-    struct cpw_span port = {0};
+    struct cpw_span port = { 0 };
     bool has_port = false;
     if (authority.len && authority.ptr[0] == '[') {
         long close = cpw_span_find_byte(authority, ']');
@@ -341,13 +340,13 @@ static int s_default(const struct default_ctx *c,
     const char *ds_dns = json_string_value(json_object_get(c->part, "dualStackDnsSuffix"));
     bool ds_ok = json_is_true(json_object_get(c->part, "supportsDualStack"));
     const char *pe = json_string_value(json_object_get(c->entry, "partitionEndpoint"));
-    bool global = json_is_true(json_object_get(c->entry, "global")) ||
-                  (pe && strcmp(pe, c->region) == 0);
+    bool global =
+      json_is_true(json_object_get(c->entry, "global")) || (pe && strcmp(pe, c->region) == 0);
     if (global && pe) {
         /* One endpoint for the partition (IAM, Organizations, sts "aws-global"). */
         const char *sr = json_string_value(json_object_get(c->entry, "signingRegion"));
-        *signing_region = sr ? sr : json_string_value(json_object_get(c->part,
-                                                                       "implicitGlobalRegion"));
+        *signing_region =
+          sr ? sr : json_string_value(json_object_get(c->part, "implicitGlobalRegion"));
         (void)cpw_buf_appendf(detail, "partition %s (global endpoint%s%s)", c->pname,
                               opts->use_fips ? ", FIPS" : "",
                               opts->use_dualstack ? ", dual-stack" : "");
@@ -359,10 +358,10 @@ static int s_default(const struct default_ctx *c,
         const char *variant = opts->use_fips ? "fips" : opts->use_dualstack ? "dualStack" : NULL;
         if (variant) {
             const char *h =
-                json_string_value(json_object_get(json_object_get(c->entry, variant), pe));
+              json_string_value(json_object_get(json_object_get(c->entry, variant), pe));
             if (!h) {
-                return cpw_raise(CPW_ERR_CONFIG, "%s has no %s endpoint in partition %s",
-                                 c->label, opts->use_fips ? "FIPS" : "dual-stack", c->pname);
+                return cpw_raise(CPW_ERR_CONFIG, "%s has no %s endpoint in partition %s", c->label,
+                                 opts->use_fips ? "FIPS" : "dual-stack", c->pname);
             }
             return cpw_buf_append_cstr(host, h);
         }

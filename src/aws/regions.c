@@ -17,7 +17,7 @@
 #include "cpw/error.h"
 #include "cpw/model.h"
 
-#define REGION_MAX_LEN 64
+#define REGION_MAX_LEN   64
 #define REGIONS_SPEC_MAX (64u * 1024u)
 
 /* A region's shape: lower-case words joined by '-', the last one a number ("eu-west-1"). */
@@ -222,9 +222,7 @@ void cpw_region_list_add(struct cpw_region_list *list, const char *region)
     list->names[list->count++] = cpw_strdup(region);
 }
 
-int cpw_regions_for_service(const char *service,
-                            const char *partition,
-                            struct cpw_region_list *out)
+int cpw_regions_for_service(const char *service, const char *partition, struct cpw_region_list *out)
 {
     const struct cpw_model_service *svc = cpw_model_service_get(service);
     if (!svc) {
@@ -234,8 +232,7 @@ int cpw_regions_for_service(const char *service,
     if (!part) {
         return -1;
     }
-    const json_t *entry =
-        json_object_get(json_object_get(part, "services"), cpw_model_name(svc));
+    const json_t *entry = json_object_get(json_object_get(part, "services"), cpw_model_name(svc));
     size_t i;
     const json_t *r;
     json_array_foreach(json_object_get(entry, "regions"), i, r)
@@ -335,8 +332,8 @@ int cpw_regions_parse(const char *spec,
     }
     struct cpw_span trimmed = cpw_span_trim(cpw_span_from_cstr(spec));
     int rc = cpw_span_eq_cstr(trimmed, "all")
-                 ? s_parse_all(services, service_count, current_region, out)
-                 : s_parse_list(spec, out);
+               ? s_parse_all(services, service_count, current_region, out)
+               : s_parse_list(spec, out);
     if (rc) {
         cpw_region_list_clean_up(out);
     }

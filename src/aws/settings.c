@@ -40,7 +40,7 @@ static struct found s_lookup(const struct cpw_settings *s,
                              const char *const *env_names,
                              const char *profile_key)
 {
-    struct found f = {0};
+    struct found f = { 0 };
     if (option_value) {
         f.value = option_value;
         s_origin(&f.origin, CPW_SETTING_OPTION, option_name, NULL);
@@ -119,8 +119,11 @@ static int s_resolve_bool(struct cpw_settings *s,
                           bool *value,
                           struct cpw_setting_origin *origin)
 {
-    const char *envs[] = {env, NULL};
-    struct found f = s_lookup(s, option_name, option < 0 ? NULL : option ? "true" : "false",
+    const char *envs[] = { env, NULL };
+    struct found f = s_lookup(s, option_name,
+                              option < 0 ? NULL
+                              : option   ? "true"
+                                         : "false",
                               env ? envs : NULL, key);
     *origin = f.origin;
     return s_bool(&f, value);
@@ -128,7 +131,7 @@ static int s_resolve_bool(struct cpw_settings *s,
 
 static int s_resolve_region(struct cpw_settings *s, const struct cpw_settings_options *opts)
 {
-    const char *envs[] = {"AWS_REGION", "AWS_DEFAULT_REGION", NULL};
+    const char *envs[] = { "AWS_REGION", "AWS_DEFAULT_REGION", NULL };
     struct found f = s_lookup(s, "--region", opts->region, envs, "region");
     s->region_origin = f.origin;
     if (!f.value) {
@@ -149,7 +152,7 @@ static int s_resolve_region(struct cpw_settings *s, const struct cpw_settings_op
 
 static int s_resolve_retries(struct cpw_settings *s)
 {
-    const char *mode_env[] = {"AWS_RETRY_MODE", NULL};
+    const char *mode_env[] = { "AWS_RETRY_MODE", NULL };
     struct found f = s_lookup(s, NULL, NULL, mode_env, "retry_mode");
     s->retry_mode_origin = f.origin;
     s->retry_mode = CPW_RETRY_STANDARD;
@@ -166,7 +169,7 @@ static int s_resolve_retries(struct cpw_settings *s)
                          f.value);
         }
     }
-    const char *attempts_env[] = {"AWS_MAX_ATTEMPTS", NULL};
+    const char *attempts_env[] = { "AWS_MAX_ATTEMPTS", NULL };
     f = s_lookup(s, NULL, NULL, attempts_env, "max_attempts");
     s->max_attempts_origin = f.origin;
     s->max_attempts = s->retry_mode == CPW_RETRY_LEGACY ? 5u : 3u;
@@ -186,7 +189,7 @@ static int s_resolve_retries(struct cpw_settings *s)
 
 static int s_resolve_output(struct cpw_settings *s, const struct cpw_settings_options *opts)
 {
-    const char *envs[] = {"AWS_DEFAULT_OUTPUT", NULL};
+    const char *envs[] = { "AWS_DEFAULT_OUTPUT", NULL };
     struct found f = s_lookup(s, "--output", opts->output, envs, "output");
     s->output_origin = f.origin;
     s->output = CPW_OUTPUT_TABLE;
@@ -196,10 +199,10 @@ static int s_resolve_output(struct cpw_settings *s, const struct cpw_settings_op
     static const struct {
         const char *name;
         enum cpw_output_format format;
-    } known[] = {{"table", CPW_OUTPUT_TABLE},
-                 {"json", CPW_OUTPUT_JSON},
-                 {"csv", CPW_OUTPUT_CSV},
-                 {"markdown", CPW_OUTPUT_MARKDOWN}};
+    } known[] = { { "table", CPW_OUTPUT_TABLE },
+                  { "json", CPW_OUTPUT_JSON },
+                  { "csv", CPW_OUTPUT_CSV },
+                  { "markdown", CPW_OUTPUT_MARKDOWN } };
     for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
         if (strcmp(f.value, known[i].name) == 0) {
             s->output = known[i].format;
@@ -213,8 +216,8 @@ static int s_resolve_output(struct cpw_settings *s, const struct cpw_settings_op
                      "table, json, csv or markdown)",
                      f.value);
     }
-    return s_bad(&f.origin,
-                 "output format '%s' is not valid (use table, json, csv or markdown)", f.value);
+    return s_bad(&f.origin, "output format '%s' is not valid (use table, json, csv or markdown)",
+                 f.value);
 }
 
 static void s_timeout(unsigned option_ms,
@@ -233,7 +236,7 @@ static void s_timeout(unsigned option_ms,
 
 static int s_resolve_profile(struct cpw_settings *s, const struct cpw_settings_options *opts)
 {
-    const char *envs[] = {"AWS_PROFILE", NULL};
+    const char *envs[] = { "AWS_PROFILE", NULL };
     struct found f = s_lookup(s, "--profile", opts->profile, envs, NULL);
     if (opts->config) {
         s->config = opts->config;
@@ -249,7 +252,7 @@ static int s_resolve_profile(struct cpw_settings *s, const struct cpw_settings_o
     }
     s->profile = cpw_strdup(f.value ? f.value : "default");
     s->profile_origin = f.origin;
-    struct cpw_config_load_options load = {.profile = s->profile};
+    struct cpw_config_load_options load = { .profile = s->profile };
     s->owned_config = cpw_config_load(&load);
     if (!s->owned_config) {
         return -1;
@@ -264,16 +267,16 @@ int cpw_settings_resolve(const struct cpw_settings_options *opts, struct cpw_set
     const char *fips_env = "AWS_USE_FIPS_ENDPOINT";
     const char *ds_env = "AWS_USE_DUALSTACK_ENDPOINT";
     const char *ignore_env = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
-    const char *ca_env[] = {"AWS_CA_BUNDLE", NULL};
+    const char *ca_env[] = { "AWS_CA_BUNDLE", NULL };
     int rc = s_resolve_profile(out, opts);
     rc = rc ? rc : s_resolve_region(out, opts);
     rc = rc ? rc
             : s_resolve_bool(out, opts->use_fips, "--fips", fips_env, "use_fips_endpoint",
                              &out->use_fips, &out->use_fips_origin);
-    rc = rc ? rc
-            : s_resolve_bool(out, opts->use_dualstack, "--dualstack", ds_env,
-                             "use_dualstack_endpoint", &out->use_dualstack,
-                             &out->use_dualstack_origin);
+    rc =
+      rc ? rc
+         : s_resolve_bool(out, opts->use_dualstack, "--dualstack", ds_env, "use_dualstack_endpoint",
+                          &out->use_dualstack, &out->use_dualstack_origin);
     rc = rc ? rc
             : s_resolve_bool(out, -1, NULL, ignore_env, "ignore_configured_endpoint_urls",
                              &out->ignore_configured_endpoint_urls,
