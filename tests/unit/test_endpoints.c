@@ -47,8 +47,9 @@ static struct cpw_config *s_config(const char *text, const char *profile)
     assert_non_null(f);
     fputs(text, f);
     fclose(f);
-    struct cpw_config_load_options opts = {
-        .config_path = config, .credentials_path = creds, .profile = profile};
+    struct cpw_config_load_options opts = { .config_path = config,
+                                            .credentials_path = creds,
+                                            .profile = profile };
     struct cpw_config *cfg = cpw_config_load(&opts);
     assert_non_null(cfg);
     unlink(config);
@@ -64,7 +65,8 @@ static int s_resolve(const char *service,
                      struct cpw_endpoint *ep)
 {
     struct cpw_endpoint_options opts = {
-        .service = service, .region = region, .endpoint_url = option_url, .config = cfg};
+        .service = service, .region = region, .endpoint_url = option_url, .config = cfg
+    };
     return cpw_endpoint_resolve(&opts, ep);
 }
 
@@ -77,7 +79,8 @@ static void s_expect(const char *service,
 {
     struct cpw_endpoint ep;
     struct cpw_endpoint_options opts = {
-        .service = service, .region = region, .use_fips = fips, .use_dualstack = dualstack};
+        .service = service, .region = region, .use_fips = fips, .use_dualstack = dualstack
+    };
     if (cpw_endpoint_resolve(&opts, &ep) != 0) {
         fail_msg("%s %s: %s", service, region, cpw_last_error_detail());
     }
@@ -96,7 +99,8 @@ static void s_expect_error(const char *service,
 {
     struct cpw_endpoint ep;
     struct cpw_endpoint_options opts = {
-        .service = service, .region = region, .use_fips = fips, .use_dualstack = dualstack};
+        .service = service, .region = region, .use_fips = fips, .use_dualstack = dualstack
+    };
     assert_int_equal(cpw_endpoint_resolve(&opts, &ep), -1);
     assert_int_equal(cpw_last_error(), CPW_ERR_CONFIG);
     if (!strstr(cpw_last_error_detail(), needle)) {
@@ -274,7 +278,7 @@ static void test_precedence_chain(void **state)
 
     /* 1: the option beats everything. */
     assert_int_equal(
-        s_resolve("customer-profiles", "eu-west-1", "https://sandbox.test:8443/", cfg, &ep), 0);
+      s_resolve("customer-profiles", "eu-west-1", "https://sandbox.test:8443/", cfg, &ep), 0);
     assert_string_equal(ep.url, "https://sandbox.test:8443");
     assert_string_equal(ep.hostname, "sandbox.test:8443");
     assert_int_equal(ep.source, CPW_ENDPOINT_FROM_OPTION);
@@ -305,7 +309,8 @@ static void test_custom_endpoint_signs_client_region(void **state)
     cpw_endpoint_clean_up(&ep);
     /* FIPS or dual-stack with a custom URL is a configuration error, as in botocore. */
     struct cpw_endpoint_options opts = {
-        .service = "sts", .region = "eu-west-1", .use_fips = true, .config = cfg};
+        .service = "sts", .region = "eu-west-1", .use_fips = true, .config = cfg
+    };
     assert_int_equal(cpw_endpoint_resolve(&opts, &ep), -1);
     assert_non_null(strstr(cpw_last_error_detail(), "env AWS_ENDPOINT_URL_STS"));
     s_clear_env();
@@ -321,10 +326,10 @@ static void test_ignore_configured_endpoint_urls(void **state)
     struct cpw_endpoint ep;
     setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:5003", 1);
     setenv("AWS_ENDPOINT_URL_IAM", "http://127.0.0.1:5002", 1);
-    struct cpw_endpoint_options opts = {.service = "iam",
-                                        .region = "eu-west-1",
-                                        .ignore_configured_endpoint_urls = true,
-                                        .config = cfg};
+    struct cpw_endpoint_options opts = { .service = "iam",
+                                         .region = "eu-west-1",
+                                         .ignore_configured_endpoint_urls = true,
+                                         .config = cfg };
     assert_int_equal(cpw_endpoint_resolve(&opts, &ep), 0);
     assert_string_equal(ep.url, "https://iam.amazonaws.com");
     assert_string_equal(ep.signing_region, "us-east-1");
@@ -349,19 +354,19 @@ static void test_bad_urls(void **state)
         const char *url;
         const char *needle;
     } bad[] = {
-        {"", "empty"},
-        {"127.0.0.1:4566", "http:// or https://"},
-        {"ftp://host", "http:// or https://"},
-        {"http://", "no host"},
-        {"http://:4566", "no host"},
-        {"http://user:pw@host", "user information"},
-        {"http://host/#frag", "fragment"},
-        {"http://host/?a=b", "query"},
-        {"http://host:0", "bad port"},
-        {"http://host:99999", "bad port"},
-        {"http://host:abc", "bad port"},
-        {"http://ho st", "space"},
-        {"http://[::1", "IPv6"},
+        { "", "empty" },
+        { "127.0.0.1:4566", "http:// or https://" },
+        { "ftp://host", "http:// or https://" },
+        { "http://", "no host" },
+        { "http://:4566", "no host" },
+        { "http://user:pw@host", "user information" },
+        { "http://host/#frag", "fragment" },
+        { "http://host/?a=b", "query" },
+        { "http://host:0", "bad port" },
+        { "http://host:99999", "bad port" },
+        { "http://host:abc", "bad port" },
+        { "http://ho st", "space" },
+        { "http://[::1", "IPv6" },
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         assert_int_equal(cpw_endpoint_url_check(bad[i].url, "--endpoint-url"), -1);
@@ -390,8 +395,13 @@ static void test_bad_urls(void **state)
     cpw_model_clean_up();
 }
 
-CPW_TEST_MAIN("endpoints", CPW_TEST(test_names_from_service_id), CPW_TEST(test_regional_defaults),
-              CPW_TEST(test_global_services_per_partition), CPW_TEST(test_fips),
-              CPW_TEST(test_dualstack), CPW_TEST(test_precedence_chain),
+CPW_TEST_MAIN("endpoints",
+              CPW_TEST(test_names_from_service_id),
+              CPW_TEST(test_regional_defaults),
+              CPW_TEST(test_global_services_per_partition),
+              CPW_TEST(test_fips),
+              CPW_TEST(test_dualstack),
+              CPW_TEST(test_precedence_chain),
               CPW_TEST(test_custom_endpoint_signs_client_region),
-              CPW_TEST(test_ignore_configured_endpoint_urls), CPW_TEST(test_bad_urls))
+              CPW_TEST(test_ignore_configured_endpoint_urls),
+              CPW_TEST(test_bad_urls))

@@ -20,8 +20,8 @@ static void test_region_check(void **state)
     /* Unknown but well-formed: a region newer than the embedded data. */
     assert_int_equal(cpw_region_check("eu-west-9"), 0);
     assert_int_equal(cpw_region_check("ap-southeast-42"), 0);
-    const char *bad[] = {"",          "euwest1",   "eu-west",    "EU-WEST-1", "us-east-1 ",
-                         "us_east_1", "us-east-1a", "eu--west-1", "zz-west-1", "1-east-1"};
+    const char *bad[] = { "",          "euwest1",    "eu-west",    "EU-WEST-1", "us-east-1 ",
+                          "us_east_1", "us-east-1a", "eu--west-1", "zz-west-1", "1-east-1" };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         assert_int_equal(cpw_region_check(bad[i]), -1);
         assert_int_equal(cpw_last_error(), CPW_ERR_CONFIG);
@@ -41,12 +41,18 @@ static void test_partition_of_region(void **state)
         const char *region;
         const char *partition;
     } cases[] = {
-        {"us-east-1", "aws"},          {"eu-west-2", "aws"},
-        {"eu-west-9", "aws"},          {"cn-north-1", "aws-cn"},
-        {"cn-south-7", "aws-cn"},      {"us-gov-west-1", "aws-us-gov"},
-        {"us-gov-north-3", "aws-us-gov"}, {"us-iso-east-1", "aws-iso"},
-        {"us-isob-east-1", "aws-iso-b"},  {"aws-global", "aws"},
-        {"aws-us-gov-global", "aws-us-gov"}, {"eusc-de-east-1", "aws-eusc"},
+        { "us-east-1", "aws" },
+        { "eu-west-2", "aws" },
+        { "eu-west-9", "aws" },
+        { "cn-north-1", "aws-cn" },
+        { "cn-south-7", "aws-cn" },
+        { "us-gov-west-1", "aws-us-gov" },
+        { "us-gov-north-3", "aws-us-gov" },
+        { "us-iso-east-1", "aws-iso" },
+        { "us-isob-east-1", "aws-iso-b" },
+        { "aws-global", "aws" },
+        { "aws-us-gov-global", "aws-us-gov" },
+        { "eusc-de-east-1", "aws-eusc" },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         const char *p = cpw_region_partition_name(cases[i].region);
@@ -75,7 +81,7 @@ static size_t s_model_regions(const char *service, const char *partition, const 
 static void test_regions_for_service(void **state)
 {
     (void)state;
-    struct cpw_region_list list = {0};
+    struct cpw_region_list list = { 0 };
     assert_int_equal(cpw_regions_for_service("customer-profiles", "aws", &list), 0);
     const json_t *model = NULL;
     assert_int_equal(list.count, s_model_regions("customer-profiles", "aws", &model));
@@ -103,12 +109,12 @@ static void test_regions_for_service(void **state)
     cpw_model_clean_up();
 }
 
-static const char *const s_both[] = {"customer-profiles", "connect"};
+static const char *const s_both[] = { "customer-profiles", "connect" };
 
 static void test_regions_all_is_model_union(void **state)
 {
     (void)state;
-    struct cpw_region_list list = {0};
+    struct cpw_region_list list = { 0 };
     assert_int_equal(cpw_regions_parse("all", s_both, 2, "eu-west-1", &list), 0);
     /* Expected: the union of both model lists, sorted. */
     const json_t *a = NULL;
@@ -156,16 +162,16 @@ static void test_regions_all_is_model_union(void **state)
 static void test_regions_list(void **state)
 {
     (void)state;
-    struct cpw_region_list list = {0};
+    struct cpw_region_list list = { 0 };
     assert_int_equal(
-        cpw_regions_parse("eu-west-2, us-east-1,eu-west-2,us-east-1", s_both, 2, NULL, &list), 0);
+      cpw_regions_parse("eu-west-2, us-east-1,eu-west-2,us-east-1", s_both, 2, NULL, &list), 0);
     assert_int_equal(list.count, 2);
     assert_string_equal(list.names[0], "eu-west-2"); /* the order given */
     assert_string_equal(list.names[1], "us-east-1");
     cpw_region_list_clean_up(&list);
 
     assert_int_equal(
-        cpw_regions_parse("us-east-1,eu-wset-2,us-west-2,mars-1", s_both, 2, NULL, &list), -1);
+      cpw_regions_parse("us-east-1,eu-wset-2,us-west-2,mars-1", s_both, 2, NULL, &list), -1);
     assert_int_equal(cpw_last_error(), CPW_ERR_CONFIG);
     const char *detail = cpw_last_error_detail();
     assert_non_null(strstr(detail, "'eu-wset-2'"));
@@ -181,6 +187,9 @@ static void test_regions_list(void **state)
     cpw_model_clean_up();
 }
 
-CPW_TEST_MAIN("regions", CPW_TEST(test_region_check), CPW_TEST(test_partition_of_region),
-              CPW_TEST(test_regions_for_service), CPW_TEST(test_regions_all_is_model_union),
+CPW_TEST_MAIN("regions",
+              CPW_TEST(test_region_check),
+              CPW_TEST(test_partition_of_region),
+              CPW_TEST(test_regions_for_service),
+              CPW_TEST(test_regions_all_is_model_union),
               CPW_TEST(test_regions_list))
