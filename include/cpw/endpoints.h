@@ -18,7 +18,8 @@
  * (iam.amazonaws.com / us-east-1); a partition endpoint pseudo-region (sts "aws-global") uses
  * its hostname. FIPS and dual-stack variants exist only where the table publishes them; asking
  * for one elsewhere is an error. With a custom URL the signing region is the client region
- * unchanged, for every service (IAM and STS included), and FIPS/dual-stack cannot be combined.
+ * unchanged, for every service (IAM and STS included), and the FIPS/dual-stack flags do not
+ * apply (botocore drops them too; source_detail says so).
  *
  * Thread-safety: resolution is thread-safe; it reads the environment with getenv().
  */
@@ -63,9 +64,9 @@ struct cpw_endpoint_options {
 
 /**
  * Resolves the endpoint for opts (see the precedence above) into out, which the caller zeroes.
- * Returns 0, or -1 with CPW_ERR_CONFIG (bad URL, FIPS/dual-stack unavailable or combined with a
- * custom URL, bad region) or CPW_ERR_MODEL (unknown service); out is then left empty. On success
- * out owns its strings: release with cpw_endpoint_clean_up().
+ * Returns 0, or -1 with CPW_ERR_CONFIG (bad URL, FIPS/dual-stack unavailable, bad region) or
+ * CPW_ERR_MODEL (unknown service); out is then left empty. On success out owns its strings: release
+ * with cpw_endpoint_clean_up().
  */
 int cpw_endpoint_resolve(const struct cpw_endpoint_options *opts, struct cpw_endpoint *out);
 

@@ -350,23 +350,36 @@ static int s_default(const struct default_ctx *c,
         (void)cpw_buf_appendf(detail, "partition %s (global endpoint%s%s)", c->pname,
                               opts->use_fips ? ", FIPS" : "",
                               opts->use_dualstack ? ", dual-stack" : "");
-        if (opts->use_fips && opts->use_dualstack) {
-            return cpw_raise(CPW_ERR_CONFIG,
-                             "%s has no endpoint that is both FIPS and dual-stack in partition %s",
-                             c->label, c->pname);
-        }
-        const char *variant = opts->use_fips ? "fips" : opts->use_dualstack ? "dualStack" : NULL;
-        if (variant) {
-            const char *h =
-              json_string_value(json_object_get(json_object_get(c->entry, variant), pe));
-            if (!h) {
-                return cpw_raise(CPW_ERR_CONFIG, "%s has no %s endpoint in partition %s", c->label,
-                                 opts->use_fips ? "FIPS" : "dual-stack", c->pname);
-            }
+        bool fips = opts->use_fips;
+        bool dual = opts->use_dualstack;
+        const char *variant = fips && dual ? "fipsDualStack"
+                              : fips       ? "fips"
+                              : dual       ? "dualStack"
+                                           : "default";
+        /* The rule set's fixed endpoint for this partition and variant, when it names one. */
+        const json_t *named = json_object_get(json_object_get(c->entry, "ruleEndpoints"), variant);
+        const char *h = json_string_value(json_object_get(named, "hostname"));
+        if (h) {
+            const char *named_sr = json_string_value(json_object_get(named, "signingRegion"));
+            *signing_region = named_sr ? named_sr : *signing_region;
             return cpw_buf_append_cstr(host, h);
         }
-        const char *h = json_string_value(json_object_get(c->entry, "hostname"));
-        return h ? cpw_buf_append_cstr(host, h) : cpw_buf_appendf(host, "%s.%s", c->prefix, dns);
+        if (fips != dual) {
+            /* The variant endpoints.json publishes for the partition endpoint. */
+            h = json_string_value(json_object_get(json_object_get(c->entry, variant), pe));
+        } else if (!fips) {
+            h = json_string_value(json_object_get(c->entry, "hostname"));
+            return h ? cpw_buf_append_cstr(host, h)
+                     : cpw_buf_appendf(host, "%s.%s", c->prefix, dns);
+        }
+        if (!h) {
+            return cpw_raise(CPW_ERR_CONFIG, "%s has no %s endpoint in partition %s", c->label,
+                             fips && dual ? "FIPS dual-stack"
+                             : fips       ? "FIPS"
+                                          : "dual-stack",
+                             c->pname);
+        }
+        return cpw_buf_append_cstr(host, h);
     }
     *signing_region = c->region;
     (void)cpw_buf_appendf(detail, "partition %s%s%s", c->pname, opts->use_fips ? " (FIPS)" : "",
@@ -425,16 +438,16 @@ int cpw_endpoint_resolve(const struct cpw_endpoint_options *opts, struct cpw_end
         url = s_configured_url(opts, env_name, service_key, &detail, &source);
     }
     if (url) {
-        /* A custom endpoint: the client region is the scope region, for every service. */
-        if (opts->use_fips || opts->use_dualstack) {
-            rc = cpw_raise(CPW_ERR_CONFIG,
-                           "%s endpoints cannot be combined with a custom endpoint URL (from %s); "
-                           "turn %s off or remove the endpoint URL",
-                           opts->use_fips ? "FIPS" : "dual-stack", cpw_buf_cstr(&detail),
-                           opts->use_fips ? "FIPS" : "dual-stack");
-            goto cleanup;
-        }
+        /* A custom endpoint: the client region is the scope region, for every service
+         * (interop: both AWS CLIs sign IAM and STS for the configured region). */
         rc = s_parse_url(url, cpw_buf_cstr(&detail), &out->url, &out->hostname);
+        if (opts->use_fips || opts->use_dualstack) {
+            /* botocore drops the flags when an endpoint is given: the custom URL wins. */
+            (void)cpw_buf_appendf(&detail, " (%s%s%s not applied to a custom endpoint)",
+                                  opts->use_fips ? "FIPS" : "",
+                                  opts->use_fips && opts->use_dualstack ? " and " : "",
+                                  opts->use_dualstack ? "dual-stack" : "");
+        }
         if (rc == 0) {
             out->signing_region = cpw_strdup(opts->region);
         }

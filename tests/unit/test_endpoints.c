@@ -189,6 +189,9 @@ static void test_fips(void **state)
     s_expect("iam", "eu-west-1", true, false, "https://iam-fips.amazonaws.com", "us-east-1");
     s_expect("organizations", "us-east-1", true, false,
              "https://organizations-fips.us-east-1.amazonaws.com", "us-east-1");
+    s_expect("iam", "us-iso-east-1", true, false, "https://iam-fips.us-iso-east-1.c2s.ic.gov",
+             "us-iso-east-1");
+    s_expect_error("sts", "aws-global", true, false, "no FIPS endpoint in partition aws");
     /* GovCloud's FIPS endpoints are its ordinary ones. */
     s_expect("iam", "us-gov-west-1", true, false, "https://iam.us-gov.amazonaws.com",
              "us-gov-west-1");
@@ -217,7 +220,11 @@ static void test_dualstack(void **state)
              "us-east-1");
     s_expect_error("sts", "us-iso-east-1", false, true, "no dual-stack endpoints");
     s_expect_error("organizations", "us-east-1", false, true, "no dual-stack endpoint");
-    s_expect_error("iam", "eu-west-1", true, true, "both FIPS and dual-stack");
+    s_expect("iam", "eu-west-1", true, true, "https://iam-fips.global.api.aws", "us-east-1");
+    s_expect("iam", "cn-north-1", false, true, "https://iam.global.api.amazonwebservices.com.cn",
+             "cn-north-1");
+    s_expect("iam", "us-gov-west-1", false, true, "https://iam.us-gov.api.aws", "us-gov-west-1");
+    s_expect_error("organizations", "us-east-1", true, true, "no FIPS dual-stack endpoint");
     s_expect_error("connect", "eu-west-2", true, true, "no FIPS endpoint in eu-west-2");
     cpw_model_clean_up();
 }
@@ -307,12 +314,16 @@ static void test_custom_endpoint_signs_client_region(void **state)
     assert_string_equal(ep.signing_region, "aws-global");
     assert_string_equal(ep.hostname, "127.0.0.1"); /* the default port is not repeated */
     cpw_endpoint_clean_up(&ep);
-    /* FIPS or dual-stack with a custom URL is a configuration error, as in botocore. */
+    /* A custom URL wins over FIPS and dual-stack, as in botocore; the detail says so. */
     struct cpw_endpoint_options opts = {
         .service = "sts", .region = "eu-west-1", .use_fips = true, .config = cfg
     };
-    assert_int_equal(cpw_endpoint_resolve(&opts, &ep), -1);
-    assert_non_null(strstr(cpw_last_error_detail(), "env AWS_ENDPOINT_URL_STS"));
+    assert_int_equal(cpw_endpoint_resolve(&opts, &ep), 0);
+    assert_string_equal(ep.url, "http://127.0.0.1:80");
+    assert_string_equal(ep.signing_region, "eu-west-1");
+    assert_non_null(strstr(ep.source_detail, "env AWS_ENDPOINT_URL_STS"));
+    assert_non_null(strstr(ep.source_detail, "FIPS not applied"));
+    cpw_endpoint_clean_up(&ep);
     s_clear_env();
     cpw_config_destroy(cfg);
     cpw_model_clean_up();

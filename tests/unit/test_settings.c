@@ -16,11 +16,20 @@
 #include "harness.h"
 
 static const char *const s_env_names[] = {
-    "AWS_REGION",          "AWS_DEFAULT_REGION",         "AWS_PROFILE",
-    "AWS_MAX_ATTEMPTS",    "AWS_RETRY_MODE",             "AWS_CA_BUNDLE",
-    "AWS_DEFAULT_OUTPUT",  "AWS_USE_FIPS_ENDPOINT",      "AWS_USE_DUALSTACK_ENDPOINT",
-    "AWS_ENDPOINT_URL",    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_ENDPOINT_URL_IAM",
-    "AWS_CONFIG_FILE",     "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_PROFILE",
+    "AWS_MAX_ATTEMPTS",
+    "AWS_RETRY_MODE",
+    "AWS_CA_BUNDLE",
+    "AWS_DEFAULT_OUTPUT",
+    "AWS_USE_FIPS_ENDPOINT",
+    "AWS_USE_DUALSTACK_ENDPOINT",
+    "AWS_ENDPOINT_URL",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+    "AWS_ENDPOINT_URL_IAM",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
 };
 
 static void s_clear_env(void)
@@ -77,7 +86,7 @@ static const char s_config_text[] = "[default]\n"
 
 static struct cpw_settings_options s_opts(void)
 {
-    return (struct cpw_settings_options){.use_fips = -1, .use_dualstack = -1};
+    return (struct cpw_settings_options){ .use_fips = -1, .use_dualstack = -1 };
 }
 
 static void s_expect_origin(const struct cpw_setting_origin *o, const char *text)
@@ -211,14 +220,14 @@ static void test_retry_settings(void **state)
     s_expect_origin(&s.retry_mode_origin, "env AWS_RETRY_MODE");
     cpw_settings_clean_up(&s);
 
-    const char *bad_attempts[] = {"abc", "0", "-1", "3.5", " 3", "101", "99999999999999999999"};
+    const char *bad_attempts[] = { "abc", "0", "-1", "3.5", " 3", "101", "99999999999999999999" };
     for (size_t i = 0; i < sizeof(bad_attempts) / sizeof(bad_attempts[0]); i++) {
         setenv("AWS_MAX_ATTEMPTS", bad_attempts[i], 1);
         s_expect_error(&opts, "env AWS_MAX_ATTEMPTS: max attempts");
         assert_non_null(strstr(cpw_last_error_detail(), bad_attempts[i]));
     }
     unsetenv("AWS_MAX_ATTEMPTS");
-    const char *bad_modes[] = {"fast", "Standard", "retry"};
+    const char *bad_modes[] = { "fast", "Standard", "retry" };
     for (size_t i = 0; i < sizeof(bad_modes) / sizeof(bad_modes[0]); i++) {
         setenv("AWS_RETRY_MODE", bad_modes[i], 1);
         s_expect_error(&opts, "env AWS_RETRY_MODE: retry mode");
@@ -379,8 +388,9 @@ static void test_borrowed_config(void **state)
     (void)state;
     s_clear_env();
     s_files(s_config_text);
-    struct cpw_config_load_options load = {
-        .config_path = s_config_path, .credentials_path = s_creds_path, .profile = "dev"};
+    struct cpw_config_load_options load = { .config_path = s_config_path,
+                                            .credentials_path = s_creds_path,
+                                            .profile = "dev" };
     struct cpw_config *cfg = cpw_config_load(&load);
     assert_non_null(cfg);
     struct cpw_settings_options opts = s_opts();
@@ -397,8 +407,13 @@ static void test_borrowed_config(void **state)
     s_remove_files();
 }
 
-CPW_TEST_MAIN("settings", CPW_TEST(test_region_precedence), CPW_TEST(test_profile_selection),
-              CPW_TEST(test_missing_and_bad_region), CPW_TEST(test_retry_settings),
-              CPW_TEST(test_ca_bundle_and_timeouts), CPW_TEST(test_output_format),
-              CPW_TEST(test_fips_dualstack_flags), CPW_TEST(test_settings_endpoint),
+CPW_TEST_MAIN("settings",
+              CPW_TEST(test_region_precedence),
+              CPW_TEST(test_profile_selection),
+              CPW_TEST(test_missing_and_bad_region),
+              CPW_TEST(test_retry_settings),
+              CPW_TEST(test_ca_bundle_and_timeouts),
+              CPW_TEST(test_output_format),
+              CPW_TEST(test_fips_dualstack_flags),
+              CPW_TEST(test_settings_endpoint),
               CPW_TEST(test_borrowed_config))
