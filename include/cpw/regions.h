@@ -19,7 +19,9 @@
 
 /**
  * Checks a region name. Returns 0, or -1 with CPW_ERR_CONFIG and a detail that names the value
- * and says what a region looks like ("'euwest1' is not a valid region name ...").
+ * and says what a region looks like ("'euwest1' is not a valid region name ..."). A well-formed
+ * name that is not listed and whose words match no listed region ("eu-wset-1") is accepted with
+ * a warning on the log naming the closest listed region; "eu-west-9" is accepted silently.
  */
 int cpw_region_check(const char *region);
 

@@ -15,6 +15,7 @@
 #include "cpw/alloc.h"
 #include "cpw/buf.h"
 #include "cpw/error.h"
+#include "cpw/log.h"
 #include "cpw/model.h"
 
 #define REGION_MAX_LEN   64
@@ -151,6 +152,72 @@ const char *cpw_region_partition_name(const char *region)
     return part ? json_string_value(json_object_get(part, "partition")) : NULL;
 }
 
+/* Levenshtein distance of two short strings (region names are at most REGION_MAX_LEN bytes). */
+static size_t s_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a);
+    size_t lb = strlen(b);
+    if (la > REGION_MAX_LEN || lb > REGION_MAX_LEN) {
+        return (size_t)-1;
+    }
+    size_t row[REGION_MAX_LEN + 1];
+    for (size_t j = 0; j <= lb; j++) {
+        row[j] = j;
+    }
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] == b[j - 1] ? 0 : 1);
+            best = up + 1 < best ? up + 1 : best;
+            best = row[j - 1] + 1 < best ? row[j - 1] + 1 : best;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* The length of a region's words without the final "-N" ("eu-west" of "eu-west-1"). */
+static size_t s_words_len(const char *region)
+{
+    const char *dash = strrchr(region, '-');
+    return dash ? (size_t)(dash - region) : strlen(region);
+}
+
+/* A well-formed region that no partition lists is allowed (newer than the embedded data), but
+ * when its words ("eu-wset") are not those of any listed region it is probably a typo: warn
+ * and name the closest listed region. */
+static void s_warn_if_typo(const json_t *part, const char *region)
+{
+    size_t words = s_words_len(region);
+    const char *closest = NULL;
+    size_t best = (size_t)-1;
+    size_t i;
+    const json_t *v;
+    json_array_foreach(json_object_get(part, "regions"), i, v)
+    {
+        const char *known = json_string_value(v);
+        if (!known) {
+            continue;
+        }
+        if (s_words_len(known) == words && strncmp(known, region, words) == 0) {
+            return; /* "eu-west-9": a new number in a known area */
+        }
+        size_t d = s_distance(known, region);
+        if (d < best) {
+            best = d;
+            closest = known;
+        }
+    }
+    if (closest) {
+        cpw_log(CPW_LOG_WARN,
+                "region '%s' is not one cpwarden knows; using it as given (did you mean '%s'?)",
+                region, closest);
+    }
+}
+
 int cpw_region_check(const char *region)
 {
     const char *shown = region ? region : "";
@@ -177,12 +244,14 @@ int cpw_region_check(const char *region)
                          "'-' and ending in a number, like 'us-east-1')",
                          region);
     }
-    if (!cpw_region_partition(region)) {
+    const json_t *owner = cpw_region_partition(region);
+    if (!owner) {
         return cpw_raise(CPW_ERR_CONFIG,
                          "'%s' is not a region of any known AWS partition (aws, aws-cn, "
                          "aws-us-gov, ...); check the spelling",
                          region);
     }
+    s_warn_if_typo(owner, region);
     return 0;
 }
 

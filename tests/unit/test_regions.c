@@ -2,10 +2,12 @@
  * test_regions.c - region names, partitions, service availability and --regions parsing.
  */
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cpw/error.h"
+#include "cpw/log.h"
 #include "cpw/model.h"
 #include "cpw/regions.h"
 #include "harness.h"
@@ -31,6 +33,29 @@ static void test_region_check(void **state)
     assert_non_null(strstr(cpw_last_error_detail(), "not a valid region name"));
     assert_int_equal(cpw_region_check("zz-west-1"), -1);
     assert_non_null(strstr(cpw_last_error_detail(), "partition"));
+    cpw_model_clean_up();
+}
+
+static char s_logged[512];
+
+static void s_sink(enum cpw_log_level level, const char *line, void *user)
+{
+    (void)level;
+    (void)user;
+    snprintf(s_logged, sizeof(s_logged), "%s", line);
+}
+
+static void test_unknown_region_typo_warning(void **state)
+{
+    (void)state;
+    cpw_log_set_sink(s_sink, NULL);
+    s_logged[0] = '\0';
+    assert_int_equal(cpw_region_check("eu-west-9"), 0); /* a new number in a known area */
+    assert_string_equal(s_logged, "");
+    assert_int_equal(cpw_region_check("eu-wset-1"), 0); /* allowed, but flagged */
+    assert_non_null(strstr(s_logged, "eu-wset-1"));
+    assert_non_null(strstr(s_logged, "did you mean 'eu-west-1'"));
+    cpw_log_set_sink(NULL, NULL);
     cpw_model_clean_up();
 }
 
@@ -189,6 +214,7 @@ static void test_regions_list(void **state)
 
 CPW_TEST_MAIN("regions",
               CPW_TEST(test_region_check),
+              CPW_TEST(test_unknown_region_typo_warning),
               CPW_TEST(test_partition_of_region),
               CPW_TEST(test_regions_for_service),
               CPW_TEST(test_regions_all_is_model_union),
