@@ -239,25 +239,33 @@ static int s_resolve_profile(struct cpw_settings *s, const struct cpw_settings_o
     const char *envs[] = { "AWS_PROFILE", NULL };
     struct found f = s_lookup(s, "--profile", opts->profile, envs, NULL);
     if (opts->config) {
+        /* The caller loaded the files: its profile is the one; say where the name came from
+         * only when it is the one the option or the environment gave. */
         s->config = opts->config;
         const char *name = cpw_config_profile(opts->config);
         if (!f.value || strcmp(f.value, name) != 0) {
-            /* The caller loaded the files for a profile of its own choosing. */
-            s_origin(&f.origin, f.value ? CPW_SETTING_OPTION : CPW_SETTING_DEFAULT,
-                     f.value ? "--profile" : NULL, NULL);
+            s_origin(&f.origin, CPW_SETTING_DEFAULT, NULL, NULL);
         }
         s->profile = cpw_strdup(name);
         s->profile_origin = f.origin;
-        return 0;
+    } else {
+        s->profile = cpw_strdup(f.value ? f.value : "default");
+        s->profile_origin = f.origin;
+        struct cpw_config_load_options load = { .profile = s->profile };
+        s->owned_config = cpw_config_load(&load);
+        if (!s->owned_config) {
+            return -1;
+        }
+        s->config = s->owned_config;
     }
-    s->profile = cpw_strdup(f.value ? f.value : "default");
-    s->profile_origin = f.origin;
-    struct cpw_config_load_options load = { .profile = s->profile };
-    s->owned_config = cpw_config_load(&load);
-    if (!s->owned_config) {
-        return -1;
+    /* As botocore: a profile someone asked for must exist; the implicit default need not. */
+    if (s->profile_origin.source != CPW_SETTING_DEFAULT &&
+        !cpw_config_has_profile(s->config, s->profile)) {
+        return s_bad(&s->profile_origin,
+                     "the config profile '%s' could not be found (looked in AWS_CONFIG_FILE and "
+                     "AWS_SHARED_CREDENTIALS_FILE, default ~/.aws/config and ~/.aws/credentials)",
+                     s->profile);
     }
-    s->config = s->owned_config;
     return 0;
 }
 

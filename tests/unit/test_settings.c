@@ -173,6 +173,13 @@ static void test_profile_selection(void **state)
     assert_int_equal(s.max_attempts, 5); /* legacy's default */
     s_expect_origin(&s.max_attempts_origin, "default");
     cpw_settings_clean_up(&s);
+
+    /* A profile someone asked for must exist. */
+    opts.profile = "nosuch";
+    s_expect_error(&opts, "option --profile: the config profile 'nosuch' could not be found");
+    opts.profile = NULL;
+    setenv("AWS_PROFILE", "typo", 1);
+    s_expect_error(&opts, "env AWS_PROFILE: the config profile 'typo' could not be found");
     s_remove_files();
 }
 
