@@ -373,11 +373,13 @@ static int s_default(const struct default_ctx *c,
                      : cpw_buf_appendf(host, "%s.%s", c->prefix, dns);
         }
         if (!h) {
-            return cpw_raise(CPW_ERR_CONFIG, "%s has no %s endpoint in partition %s", c->label,
+            return cpw_raise(CPW_ERR_CONFIG,
+                             "%s has no %s endpoint in partition %s (region %s); turn %s off",
+                             c->label,
                              fips && dual ? "FIPS dual-stack"
                              : fips       ? "FIPS"
                                           : "dual-stack",
-                             c->pname);
+                             c->pname, c->region, fips ? "FIPS" : "dual-stack");
         }
         return cpw_buf_append_cstr(host, h);
     }
