@@ -127,6 +127,15 @@ int cpw_settings_endpoint(const struct cpw_settings *settings,
  */
 int cpw_setting_origin_describe(const struct cpw_setting_origin *origin, struct cpw_buf *out);
 
+/**
+ * Appends one line per setting to out, "name = value (origin)", for `doctor`:
+ *   profile = dev (env AWS_PROFILE)
+ *   region = eu-west-1 (profile dev (region))
+ *   ...
+ * Returns 0 or -1 (buffer limit).
+ */
+int cpw_settings_describe(const struct cpw_settings *settings, struct cpw_buf *out);
+
 /** "legacy", "standard", "adaptive". Static storage. */
 const char *cpw_retry_mode_name(enum cpw_retry_mode mode);
 

@@ -340,6 +340,58 @@ int cpw_settings_endpoint(const struct cpw_settings *settings,
     return cpw_endpoint_resolve(&opts, out);
 }
 
+static int s_describe_line(struct cpw_buf *out,
+                           const char *name,
+                           const char *value,
+                           const struct cpw_setting_origin *origin)
+{
+    int rc = cpw_buf_appendf(out, "%s = %s (", name, value);
+    rc = rc ? rc : cpw_setting_origin_describe(origin, out);
+    return rc ? rc : cpw_buf_append_cstr(out, ")\n");
+}
+
+int cpw_settings_describe(const struct cpw_settings *s, struct cpw_buf *out)
+{
+    char attempts[16];
+    char connect_ms[16];
+    char read_ms[16];
+    (void)snprintf(attempts, sizeof(attempts), "%u", s->max_attempts);
+    (void)snprintf(connect_ms, sizeof(connect_ms), "%u ms", s->connect_timeout_ms);
+    (void)snprintf(read_ms, sizeof(read_ms), "%u ms", s->read_timeout_ms);
+    const struct cpw_setting_origin option = { .source = CPW_SETTING_OPTION,
+                                               .name = "--endpoint-url" };
+    const struct cpw_setting_origin none = { .source = CPW_SETTING_DEFAULT };
+    int rc = s_describe_line(out, "profile", s->profile, &s->profile_origin);
+    rc =
+      rc ? rc : s_describe_line(out, "region", s->region ? s->region : "(none)", &s->region_origin);
+    rc =
+      rc ? rc
+         : s_describe_line(out, "endpoint_url", s->endpoint_url ? s->endpoint_url : "(per service)",
+                           s->endpoint_url ? &option : &none);
+    rc = rc ? rc
+            : s_describe_line(out, "use_fips_endpoint", s->use_fips ? "true" : "false",
+                              &s->use_fips_origin);
+    rc = rc ? rc
+            : s_describe_line(out, "use_dualstack_endpoint", s->use_dualstack ? "true" : "false",
+                              &s->use_dualstack_origin);
+    rc = rc ? rc
+            : s_describe_line(out, "ignore_configured_endpoint_urls",
+                              s->ignore_configured_endpoint_urls ? "true" : "false",
+                              &s->ignore_configured_endpoint_urls_origin);
+    rc = rc ? rc
+            : s_describe_line(out, "retry_mode", cpw_retry_mode_name(s->retry_mode),
+                              &s->retry_mode_origin);
+    rc = rc ? rc : s_describe_line(out, "max_attempts", attempts, &s->max_attempts_origin);
+    rc = rc ? rc
+            : s_describe_line(out, "ca_bundle", s->ca_bundle ? s->ca_bundle : "(system)",
+                              &s->ca_bundle_origin);
+    rc = rc ? rc : s_describe_line(out, "connect_timeout", connect_ms, &s->connect_timeout_origin);
+    rc = rc ? rc : s_describe_line(out, "read_timeout", read_ms, &s->read_timeout_origin);
+    rc = rc ? rc
+            : s_describe_line(out, "output", cpw_output_format_name(s->output), &s->output_origin);
+    return rc;
+}
+
 const char *cpw_retry_mode_name(enum cpw_retry_mode mode)
 {
     switch (mode) {

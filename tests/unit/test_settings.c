@@ -390,6 +390,32 @@ static void test_settings_endpoint(void **state)
     s_remove_files();
 }
 
+static void test_describe(void **state)
+{
+    (void)state;
+    s_clear_env();
+    s_files(s_config_text);
+    setenv("AWS_PROFILE", "dev", 1);
+    setenv("AWS_MAX_ATTEMPTS", "4", 1);
+    struct cpw_settings_options opts = s_opts();
+    opts.output = "json";
+    struct cpw_settings s;
+    assert_int_equal(cpw_settings_resolve(&opts, &s), 0);
+    struct cpw_buf text;
+    cpw_buf_init(&text, 4096);
+    assert_int_equal(cpw_settings_describe(&s, &text), 0);
+    const char *t = cpw_buf_cstr(&text);
+    assert_non_null(strstr(t, "profile = dev (env AWS_PROFILE)\n"));
+    assert_non_null(strstr(t, "region = ap-south-1 (profile dev (region))\n"));
+    assert_non_null(strstr(t, "max_attempts = 4 (env AWS_MAX_ATTEMPTS)\n"));
+    assert_non_null(strstr(t, "retry_mode = standard (default)\n"));
+    assert_non_null(strstr(t, "output = json (option --output)\n"));
+    assert_non_null(strstr(t, "read_timeout = 60000 ms (default)\n"));
+    cpw_buf_clean_up(&text);
+    cpw_settings_clean_up(&s);
+    s_remove_files();
+}
+
 static void test_borrowed_config(void **state)
 {
     (void)state;
@@ -423,4 +449,5 @@ CPW_TEST_MAIN("settings",
               CPW_TEST(test_output_format),
               CPW_TEST(test_fips_dualstack_flags),
               CPW_TEST(test_settings_endpoint),
+              CPW_TEST(test_describe),
               CPW_TEST(test_borrowed_config))
