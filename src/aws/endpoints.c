@@ -84,6 +84,23 @@ void cpw_endpoint_clean_up(struct cpw_endpoint *ep)
 
 /* ----- URL checks ------------------------------------------------------------------------- */
 
+/* Host names: letters, digits, '-', '.', '_'; a bracketed IPv6 literal: hex digits, ':', '.'. */
+static bool s_host_chars_ok(struct cpw_span host)
+{
+    bool v6 = host.len >= 2 && host.ptr[0] == '[';
+    size_t start = v6 ? 1 : 0;
+    size_t end = v6 ? host.len - 1 : host.len;
+    for (size_t i = start; i < end; i++) {
+        int c = host.ptr[i];
+        bool ok = v6 ? (isxdigit(c) || c == ':' || c == '.')
+                     : (isalnum(c) || c == '-' || c == '.' || c == '_');
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Splits and checks url; on success *normal is the URL without trailing '/' and *host the Host
  * header value (both owned). */
 static int s_parse_url(const char *url, const char *what, char **normal, char **host)
@@ -157,6 +174,12 @@ static int s_parse_url(const char *url, const char *what, char **normal, char **
     }
     if (hostpart.len == 0) {
         return cpw_raise(CPW_ERR_CONFIG, "%s: endpoint URL '%s' has no host", what, url);
+    }
+    if (!s_host_chars_ok(hostpart)) {
+        return cpw_raise(CPW_ERR_CONFIG,
+                         "%s: endpoint URL '%s' has a host with characters a host name cannot "
+                         "have",
+                         what, url);
     }
     uint64_t port_number = 0;
     if (has_port && (cpw_span_to_u64(port, 65535, &port_number) || port_number == 0)) {

@@ -378,6 +378,9 @@ static void test_bad_urls(void **state)
         { "http://host:abc", "bad port" },
         { "http://ho st", "space" },
         { "http://[::1", "IPv6" },
+        { "http://ho$t:4566", "host name cannot" },
+        { "http://host\\x/", "host name cannot" },
+        { "http://[::g]:1", "host name cannot" },
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         assert_int_equal(cpw_endpoint_url_check(bad[i].url, "--endpoint-url"), -1);
