@@ -65,19 +65,22 @@ int cpw_regions_for_service(const char *service,
                             const char *partition,
                             struct cpw_region_list *out);
 
+struct cpw_regions_parse_options {
+    const char *spec;            /* the option's value: "all" or "R1,R2,..." */
+    const char *const *services; /* for "all": the services that must be offered */
+    size_t service_count;
+    const char *current_region; /* for "all": its partition is the one swept; may be NULL */
+};
+
 /**
  * Parses the value of a `--regions` option into out (which must be empty):
- *  - "all": every region where any of services is offered in the partition of current_region,
- *    sorted by name, without duplicates;
+ *  - "all": every region where any of opts->services is offered in the partition of
+ *    opts->current_region, sorted by name, without duplicates (no current region: an error);
  *  - "R1,R2,...": the named regions in the order given, duplicates removed, spaces around names
  *    ignored. Every name must be a region the partitions table knows; otherwise -1 with
  *    CPW_ERR_CONFIG and a detail naming every bad entry.
  * Returns 0 or -1 (out left empty).
  */
-int cpw_regions_parse(const char *spec,
-                      const char *const *services,
-                      size_t service_count,
-                      const char *current_region,
-                      struct cpw_region_list *out);
+int cpw_regions_parse(const struct cpw_regions_parse_options *opts, struct cpw_region_list *out);
 
 #endif

@@ -387,22 +387,18 @@ static int s_parse_list(const char *spec, struct cpw_region_list *out)
     return rc;
 }
 
-int cpw_regions_parse(const char *spec,
-                      const char *const *services,
-                      size_t service_count,
-                      const char *current_region,
-                      struct cpw_region_list *out)
+int cpw_regions_parse(const struct cpw_regions_parse_options *opts, struct cpw_region_list *out)
 {
-    if (!spec) {
+    if (!opts->spec) {
         return cpw_raise(CPW_ERR_CONFIG, "--regions: no value given");
     }
-    if (strlen(spec) > REGIONS_SPEC_MAX) {
+    if (strlen(opts->spec) > REGIONS_SPEC_MAX) {
         return cpw_raise(CPW_ERR_CONFIG, "--regions: value too long");
     }
-    struct cpw_span trimmed = cpw_span_trim(cpw_span_from_cstr(spec));
+    struct cpw_span trimmed = cpw_span_trim(cpw_span_from_cstr(opts->spec));
     int rc = cpw_span_eq_cstr(trimmed, "all")
-               ? s_parse_all(services, service_count, current_region, out)
-               : s_parse_list(spec, out);
+               ? s_parse_all(opts->services, opts->service_count, opts->current_region, out)
+               : s_parse_list(opts->spec, out);
     if (rc) {
         cpw_region_list_clean_up(out);
     }

@@ -26,7 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     (void)cpw_region_partition_name(text);
     struct cpw_region_list list = { 0 };
-    if (strcmp(text, "all") != 0 && cpw_regions_parse(text, NULL, 0, NULL, &list) == 0) {
+    if (strcmp(text, "all") != 0 &&
+        cpw_regions_parse(&(struct cpw_regions_parse_options){ .spec = text }, &list) == 0) {
         for (size_t i = 0; i < list.count; i++) {
             if (cpw_region_check(list.names[i]) != 0) {
                 abort(); /* the list only holds known regions */

@@ -136,11 +136,20 @@ static void test_regions_for_service(void **state)
 
 static const char *const s_both[] = { "customer-profiles", "connect" };
 
+/* --regions for Customer Profiles and Connect, as inventory asks for it. */
+static int s_parse(const char *spec, const char *current_region, struct cpw_region_list *out)
+{
+    struct cpw_regions_parse_options opts = {
+        .spec = spec, .services = s_both, .service_count = 2, .current_region = current_region
+    };
+    return cpw_regions_parse(&opts, out);
+}
+
 static void test_regions_all_is_model_union(void **state)
 {
     (void)state;
     struct cpw_region_list list = { 0 };
-    assert_int_equal(cpw_regions_parse("all", s_both, 2, "eu-west-1", &list), 0);
+    assert_int_equal(s_parse("all", "eu-west-1", &list), 0);
     /* Expected: the union of both model lists, sorted. */
     const json_t *a = NULL;
     const json_t *b = NULL;
@@ -173,12 +182,12 @@ static void test_regions_all_is_model_union(void **state)
     cpw_region_list_clean_up(&list);
 
     /* GovCloud: the partition of the current region decides. */
-    assert_int_equal(cpw_regions_parse(" all ", s_both, 2, "us-gov-east-1", &list), 0);
+    assert_int_equal(s_parse(" all ", "us-gov-east-1", &list), 0);
     assert_int_equal(list.count, 1);
     assert_string_equal(list.names[0], "us-gov-west-1");
     cpw_region_list_clean_up(&list);
 
-    assert_int_equal(cpw_regions_parse("all", s_both, 2, NULL, &list), -1);
+    assert_int_equal(s_parse("all", NULL, &list), -1);
     assert_int_equal(cpw_last_error(), CPW_ERR_CONFIG);
     assert_int_equal(list.count, 0);
     cpw_model_clean_up();
@@ -188,15 +197,13 @@ static void test_regions_list(void **state)
 {
     (void)state;
     struct cpw_region_list list = { 0 };
-    assert_int_equal(
-      cpw_regions_parse("eu-west-2, us-east-1,eu-west-2,us-east-1", s_both, 2, NULL, &list), 0);
+    assert_int_equal(s_parse("eu-west-2, us-east-1,eu-west-2,us-east-1", NULL, &list), 0);
     assert_int_equal(list.count, 2);
     assert_string_equal(list.names[0], "eu-west-2"); /* the order given */
     assert_string_equal(list.names[1], "us-east-1");
     cpw_region_list_clean_up(&list);
 
-    assert_int_equal(
-      cpw_regions_parse("us-east-1,eu-wset-2,us-west-2,mars-1", s_both, 2, NULL, &list), -1);
+    assert_int_equal(s_parse("us-east-1,eu-wset-2,us-west-2,mars-1", NULL, &list), -1);
     assert_int_equal(cpw_last_error(), CPW_ERR_CONFIG);
     const char *detail = cpw_last_error_detail();
     assert_non_null(strstr(detail, "'eu-wset-2'"));
@@ -205,9 +212,9 @@ static void test_regions_list(void **state)
     assert_null(strstr(detail, "'us-west-2'"));
     assert_int_equal(list.count, 0);
 
-    assert_int_equal(cpw_regions_parse("us-east-1,,eu-west-2", s_both, 2, NULL, &list), -1);
-    assert_int_equal(cpw_regions_parse("", s_both, 2, NULL, &list), -1);
-    assert_int_equal(cpw_regions_parse(NULL, s_both, 2, NULL, &list), -1);
+    assert_int_equal(s_parse("us-east-1,,eu-west-2", NULL, &list), -1);
+    assert_int_equal(s_parse("", NULL, &list), -1);
+    assert_int_equal(s_parse(NULL, NULL, &list), -1);
     assert_int_equal(list.count, 0);
     cpw_model_clean_up();
 }
