@@ -67,7 +67,7 @@ int cpw_regions_for_service(const char *service,
 
 struct cpw_regions_parse_options {
     const char *spec;            /* the option's value: "all" or "R1,R2,..." */
-    const char *const *services; /* for "all": the services that must be offered */
+    const char *const *services; /* for "all": regions where any of these is offered */
     size_t service_count;
     const char *current_region; /* for "all": its partition is the one swept; may be NULL */
 };
