@@ -28,6 +28,7 @@
 #include "cpw/buf.h"
 #include "cpw/config.h"
 #include "cpw/endpoints.h"
+#include "cpw/retry.h"
 
 enum cpw_setting_source {
     CPW_SETTING_DEFAULT, /* nobody set it */
@@ -40,12 +41,6 @@ struct cpw_setting_origin {
     enum cpw_setting_source source;
     char name[64]; /* option, variable or profile name; "" for defaults */
     char key[48];  /* the profile key ("max_attempts"); "" otherwise */
-};
-
-enum cpw_retry_mode {
-    CPW_RETRY_STANDARD,
-    CPW_RETRY_LEGACY,
-    CPW_RETRY_ADAPTIVE,
 };
 
 enum cpw_output_format {
@@ -135,9 +130,6 @@ int cpw_setting_origin_describe(const struct cpw_setting_origin *origin, struct 
  * Returns 0 or -1 (buffer limit).
  */
 int cpw_settings_describe(const struct cpw_settings *settings, struct cpw_buf *out);
-
-/** "legacy", "standard", "adaptive". Static storage. */
-const char *cpw_retry_mode_name(enum cpw_retry_mode mode);
 
 /** "table", "json", "csv", "markdown". Static storage. */
 const char *cpw_output_format_name(enum cpw_output_format format);

@@ -11,6 +11,7 @@
 #include "cpw/buf.h"
 #include "cpw/crypto.h"
 #include "cpw/error.h"
+#include <string.h>
 
 /* Adaptive mode constants (AWS SDKs' client-side rate limiting). */
 #define S_MIN_FILL_RATE      0.5
@@ -23,11 +24,11 @@
 
 int cpw_retry_mode_parse(const char *name, enum cpw_retry_mode *mode)
 {
-    if (name && strcasecmp(name, "standard") == 0) {
+    if (name && strcmp(name, "standard") == 0) {
         *mode = CPW_RETRY_MODE_STANDARD;
-    } else if (name && strcasecmp(name, "legacy") == 0) {
+    } else if (name && strcmp(name, "legacy") == 0) {
         *mode = CPW_RETRY_MODE_LEGACY;
-    } else if (name && strcasecmp(name, "adaptive") == 0) {
+    } else if (name && strcmp(name, "adaptive") == 0) {
         *mode = CPW_RETRY_MODE_ADAPTIVE;
     } else {
         return cpw_raise(CPW_ERR_CONFIG, "retry mode '%s' is not legacy, standard or adaptive",

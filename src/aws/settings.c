@@ -155,15 +155,10 @@ static int s_resolve_retries(struct cpw_settings *s)
     const char *mode_env[] = { "AWS_RETRY_MODE", NULL };
     struct found f = s_lookup(s, NULL, NULL, mode_env, "retry_mode");
     s->retry_mode_origin = f.origin;
-    s->retry_mode = CPW_RETRY_STANDARD;
+    s->retry_mode = CPW_RETRY_MODE_STANDARD;
     if (f.value) {
-        if (strcmp(f.value, "standard") == 0) {
-            s->retry_mode = CPW_RETRY_STANDARD;
-        } else if (strcmp(f.value, "legacy") == 0) {
-            s->retry_mode = CPW_RETRY_LEGACY;
-        } else if (strcmp(f.value, "adaptive") == 0) {
-            s->retry_mode = CPW_RETRY_ADAPTIVE;
-        } else {
+        if (cpw_retry_mode_parse(f.value, &s->retry_mode)) {
+            cpw_error_clear();
             return s_bad(&f.origin,
                          "retry mode '%s' is not valid (use legacy, standard or adaptive)",
                          f.value);
@@ -172,7 +167,7 @@ static int s_resolve_retries(struct cpw_settings *s)
     const char *attempts_env[] = { "AWS_MAX_ATTEMPTS", NULL };
     f = s_lookup(s, NULL, NULL, attempts_env, "max_attempts");
     s->max_attempts_origin = f.origin;
-    s->max_attempts = s->retry_mode == CPW_RETRY_LEGACY ? 5u : 3u;
+    s->max_attempts = cpw_retry_default_max_attempts(s->retry_mode);
     if (f.value) {
         uint64_t n = 0;
         if (cpw_span_to_u64(cpw_span_from_cstr(f.value), MAX_ATTEMPTS_LIMIT, &n) || n == 0) {
@@ -390,19 +385,6 @@ int cpw_settings_describe(const struct cpw_settings *s, struct cpw_buf *out)
     rc = rc ? rc
             : s_describe_line(out, "output", cpw_output_format_name(s->output), &s->output_origin);
     return rc;
-}
-
-const char *cpw_retry_mode_name(enum cpw_retry_mode mode)
-{
-    switch (mode) {
-    case CPW_RETRY_LEGACY:
-        return "legacy";
-    case CPW_RETRY_ADAPTIVE:
-        return "adaptive";
-    case CPW_RETRY_STANDARD:
-        break;
-    }
-    return "standard";
 }
 
 const char *cpw_output_format_name(enum cpw_output_format format)

@@ -15,7 +15,8 @@ static void test_mode_parse_and_defaults(void **state)
     enum cpw_retry_mode mode = CPW_RETRY_MODE_LEGACY;
     assert_int_equal(cpw_retry_mode_parse("standard", &mode), 0);
     assert_int_equal(mode, CPW_RETRY_MODE_STANDARD);
-    assert_int_equal(cpw_retry_mode_parse("Adaptive", &mode), 0);
+    assert_int_equal(cpw_retry_mode_parse("Adaptive", &mode), -1); /* case-sensitive, as botocore */
+    assert_int_equal(cpw_retry_mode_parse("adaptive", &mode), 0);
     assert_int_equal(mode, CPW_RETRY_MODE_ADAPTIVE);
     assert_int_equal(cpw_retry_mode_parse("legacy", &mode), 0);
     assert_int_equal(mode, CPW_RETRY_MODE_LEGACY);

@@ -158,7 +158,7 @@ static void test_profile_selection(void **state)
     s_expect_origin(&s.region_origin, "profile dev (region)");
     /* dev sets none of these: the defaults apply. */
     assert_int_equal(s.max_attempts, 3);
-    assert_int_equal(s.retry_mode, CPW_RETRY_STANDARD);
+    assert_int_equal(s.retry_mode, CPW_RETRY_MODE_STANDARD);
     assert_int_equal(s.output, CPW_OUTPUT_TABLE);
     assert_false(s.use_fips);
     assert_null(s.ca_bundle);
@@ -169,7 +169,7 @@ static void test_profile_selection(void **state)
     assert_int_equal(cpw_settings_resolve(&opts, &s), 0);
     assert_string_equal(s.profile, "legacy");
     s_expect_origin(&s.profile_origin, "option --profile");
-    assert_int_equal(s.retry_mode, CPW_RETRY_LEGACY);
+    assert_int_equal(s.retry_mode, CPW_RETRY_MODE_LEGACY);
     assert_int_equal(s.max_attempts, 5); /* legacy's default */
     s_expect_origin(&s.max_attempts_origin, "default");
     cpw_settings_clean_up(&s);
@@ -214,7 +214,7 @@ static void test_retry_settings(void **state)
     assert_int_equal(cpw_settings_resolve(&opts, &s), 0);
     assert_int_equal(s.max_attempts, 7);
     s_expect_origin(&s.max_attempts_origin, "profile default (max_attempts)");
-    assert_int_equal(s.retry_mode, CPW_RETRY_ADAPTIVE);
+    assert_int_equal(s.retry_mode, CPW_RETRY_MODE_ADAPTIVE);
     assert_string_equal(cpw_retry_mode_name(s.retry_mode), "adaptive");
     cpw_settings_clean_up(&s);
 
@@ -223,7 +223,7 @@ static void test_retry_settings(void **state)
     assert_int_equal(cpw_settings_resolve(&opts, &s), 0);
     assert_int_equal(s.max_attempts, 2);
     s_expect_origin(&s.max_attempts_origin, "env AWS_MAX_ATTEMPTS");
-    assert_int_equal(s.retry_mode, CPW_RETRY_LEGACY);
+    assert_int_equal(s.retry_mode, CPW_RETRY_MODE_LEGACY);
     s_expect_origin(&s.retry_mode_origin, "env AWS_RETRY_MODE");
     cpw_settings_clean_up(&s);
 
