@@ -319,6 +319,12 @@ int cpw_inventory_write_file(const struct cpw_inventory *inv,
                              FILE *stream);
 
 /**
+ * Appends s as one RFC 4180 CSV field: enclosed in quotes (inner quotes doubled) when it holds a
+ * comma, quote, CR or LF; NULL gives an empty field. Shared by every CSV output. Returns 0 or -1.
+ */
+int cpw_inventory_csv_field(struct cpw_buf *out, const char *s);
+
+/**
  * Reads a JSON document written by cpw_inventory_write(JSON) back into a new inventory (the
  * fields the document carries, derived links and findings included; CloudTrail events are not
  * part of the document). Returns the inventory (owned by the caller) or NULL with

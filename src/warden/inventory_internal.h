@@ -79,9 +79,6 @@ int cpw_inventory_write_table(const struct cpw_inventory *inv, bool color, struc
 int cpw_inventory_write_csv(const struct cpw_inventory *inv, struct cpw_buf *out);
 int cpw_inventory_write_markdown(const struct cpw_inventory *inv, struct cpw_buf *out);
 
-/** Appends one RFC 4180 CSV field (quoted when it holds a comma, quote, CR or LF). */
-int cpw_inventory_csv_field(struct cpw_buf *out, const char *s);
-
 /** Appends text for a Markdown table cell ('|' and newlines escaped; NULL gives "-"). */
 int cpw_inventory_md_cell(struct cpw_buf *out, const char *s);
 

@@ -14,6 +14,7 @@
  * that account/region/service, or a region outside the scan) never becomes a certain orphan; the
  * confidence drops and the evidence names the error.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -76,13 +77,27 @@ static enum visibility s_visibility(const struct cpw_inventory *inv,
     return VIS_SEEN;
 }
 
+static const char *s_service_title(const char *service)
+{
+    static const char *const names[][2] = { { "connect", "Amazon Connect" },
+                                            { "profile", "Customer Profiles" },
+                                            { "iam", "IAM" },
+                                            { "cloudtrail", "CloudTrail" } };
+    for (size_t i = 0; service && i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcmp(service, names[i][0]) == 0) {
+            return names[i][1];
+        }
+    }
+    return service ? service : "a service";
+}
+
 static void s_evidence_error(struct cpw_inv_finding *f,
                              const struct cpw_inv_error *e,
                              const char *consequence)
 {
     cpw_inventory_evidence(f,
                            "%s could not be read in account %s, region %s (%s failed: %s: %s); %s",
-                           e->service ? e->service : "?", e->account,
+                           s_service_title(e->service), e->account,
                            e->region ? e->region : "global", e->operation ? e->operation : "?",
                            e->code ? e->code : "error", e->message ? e->message : "", consequence);
 }
@@ -90,6 +105,22 @@ static void s_evidence_error(struct cpw_inv_finding *f,
 static enum cpw_inv_confidence s_min(enum cpw_inv_confidence a, enum cpw_inv_confidence b)
 {
     return a < b ? a : b;
+}
+
+static void s_action(struct cpw_inv_finding *f, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+
+static void s_action(struct cpw_inv_finding *f, const char *fmt, ...)
+{
+    struct cpw_buf text;
+    cpw_buf_init(&text, 64 * 1024);
+    va_list ap;
+    va_start(ap, fmt);
+    (void)cpw_buf_vappendf(&text, fmt, ap);
+    va_end(ap);
+    cpw_free(f->action);
+    f->action = cpw_buf_detach(&text);
+    cpw_buf_clean_up(&text);
 }
 
 /* ----- ARNs -------------------------------------------------------------------------------------
@@ -392,11 +423,14 @@ static void s_find_instances(struct cpw_inventory *inv)
         if (x->service_role_arn) {
             cpw_inventory_evidence(f, "its service role is %s", x->service_role_arn);
         }
-        cpw_inventory_set_str(
-          &f->action,
-          failed ? "Delete the failed instance (aws connect delete-instance --instance-id ID), "
-                   "then check that its service-linked role went with it."
-                 : "Wait for the instance to leave this state, then scan again.");
+        if (failed) {
+            s_action(f,
+                     "Delete the failed instance (aws connect delete-instance --region %s "
+                     "--instance-id %s), then check that its service-linked role went with it.",
+                     x->region ? x->region : "?", x->id ? x->id : "?");
+        } else {
+            s_action(f, "Wait for the instance to leave %s, then scan again.", x->status);
+        }
     }
 }
 
@@ -488,10 +522,11 @@ static void s_find_domain(struct cpw_inventory *inv, const struct cpw_inv_domain
             cpw_inventory_evidence(f, "its Customer Profiles role is %s (%s link)", dom->role_arn,
                                    cpw_inv_confidence_name(dom->role_confidence));
         }
-        cpw_inventory_set_str(
-          &f->action, "Back up the domain (cpwarden backup), then delete it (aws "
-                      "customer-profiles delete-domain --domain-name NAME); remove its "
-                      "service-linked role with iam delete-service-linked-role if it stays.");
+        s_action(f,
+                 "Back up the domain (cpwarden backup), then delete it (aws customer-profiles "
+                 "delete-domain --region %s --domain-name %s); if its service-linked role "
+                 "stays, remove it with aws iam delete-service-linked-role.",
+                 dom->region ? dom->region : "?", dom->name ? dom->name : "?");
     } else {
         for (size_t i = 0; i < gone_count; i++) {
             struct cpw_buf arn;
@@ -510,10 +545,10 @@ static void s_find_domain(struct cpw_inventory *inv, const struct cpw_inv_domain
             if (own_error) {
                 s_evidence_error(f, own_error, "the integration list may be stale");
             }
-            cpw_inventory_set_str(&f->action,
-                                  "Remove the integration (aws customer-profiles "
-                                  "delete-integration --domain-name NAME --uri URI); keep "
-                                  "the domain.");
+            s_action(f,
+                     "Remove the integration (aws customer-profiles delete-integration --region "
+                     "%s --domain-name %s --uri %s); keep the domain.",
+                     dom->region ? dom->region : "?", dom->name ? dom->name : "?", gone[i].uri);
         }
     }
     cpw_free(gone);
@@ -570,9 +605,10 @@ static void s_find_connect_role(struct cpw_inventory *inv, const struct cpw_inv_
         }
     }
     s_evidence_role_facts(f, r);
-    cpw_inventory_set_str(&f->action,
-                          "Delete it (aws iam delete-service-linked-role --role-name NAME) and "
-                          "poll get-service-linked-role-deletion-status until SUCCEEDED.");
+    s_action(f,
+             "Delete it (aws iam delete-service-linked-role --role-name %s) and poll "
+             "aws iam get-service-linked-role-deletion-status until SUCCEEDED.",
+             r->name ? r->name : "?");
 }
 
 static void s_find_profile_role(struct cpw_inventory *inv, const struct cpw_inv_role *r)
@@ -626,9 +662,10 @@ static void s_find_profile_role(struct cpw_inventory *inv, const struct cpw_inv_
         f->confidence = weakest; /* every domain has its own role: this one is left over */
     }
     s_evidence_role_facts(f, r);
-    cpw_inventory_set_str(&f->action,
-                          "Delete it (aws iam delete-service-linked-role --role-name NAME) and "
-                          "poll get-service-linked-role-deletion-status until SUCCEEDED.");
+    s_action(f,
+             "Delete it (aws iam delete-service-linked-role --role-name %s) and poll "
+             "aws iam get-service-linked-role-deletion-status until SUCCEEDED.",
+             r->name ? r->name : "?");
 }
 
 static void s_find_roles(struct cpw_inventory *inv)
@@ -646,9 +683,10 @@ static void s_find_roles(struct cpw_inventory *inv)
                                    r->deletion_task_id ? r->deletion_task_id : "?",
                                    r->deletion_status);
             s_evidence_role_facts(f, r);
-            cpw_inventory_set_str(&f->action,
-                                  "Wait: poll aws iam get-service-linked-role-deletion-status "
-                                  "--deletion-task-id ID; do not start another deletion.");
+            s_action(f,
+                     "Wait: poll aws iam get-service-linked-role-deletion-status "
+                     "--deletion-task-id %s; do not start another deletion.",
+                     r->deletion_task_id ? r->deletion_task_id : "?");
             continue;
         }
         if (r->service == CPW_INV_ROLE_PROFILE && s_is_legacy(r)) {

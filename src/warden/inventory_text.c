@@ -66,7 +66,7 @@ static int s_grid_write(struct grid *g, bool color, struct cpw_buf *out)
     int rc = 0;
     for (size_t r = 0; r < g->rows && rc == 0; r++) {
         const char *on = color ? (r == 0 ? ANSI_BOLD : g->color[r]) : NULL;
-        rc |= cpw_buf_append_cstr(out, "  ");
+        rc |= cpw_buf_append_cstr(out, "    ");
         if (on) {
             rc |= cpw_buf_append_cstr(out, on);
         }
