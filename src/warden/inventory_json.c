@@ -219,11 +219,13 @@ static int s_get_time(json_t *o, const struct where *w, const char *key, int64_t
         return 0;
     }
     int64_t ms = 0;
+    char check[CPW_TIME_ISO8601_LEN + 1];
+    /* Only times the writer can write back (after 1970, within its format) round-trip. */
     if (!json_is_string(v) ||
         cpw_time_parse_iso8601_ms(cpw_span_from(json_string_value(v), json_string_length(v)),
                                   &ms) != 0 ||
-        ms / 1000 == 0) {
-        return s_bad(w, key, "expected an ISO 8601 time or null");
+        ms < 1000 || cpw_time_format_iso8601(ms / 1000, check) != 0) {
+        return s_bad(w, key, "expected an ISO 8601 time after 1970 or null");
     }
     *out = ms / 1000;
     return 0;

@@ -102,6 +102,11 @@ static void s_evidence_error(struct cpw_inv_finding *f,
                            e->code ? e->code : "error", e->message ? e->message : "", consequence);
 }
 
+static const char *s_or(const char *s, const char *fallback)
+{
+    return s ? s : fallback;
+}
+
 static enum cpw_inv_confidence s_min(enum cpw_inv_confidence a, enum cpw_inv_confidence b)
 {
     return a < b ? a : b;
@@ -503,13 +508,14 @@ static void s_find_domain(struct cpw_inventory *inv, const struct cpw_inv_domain
           inv, CPW_INV_FINDING_DOMAIN_WITHOUT_INSTANCE, CPW_INV_SEVERITY_WARNING, c, dom->arn,
           dom->account, dom->region);
         if (connect_count == 0) {
-            cpw_inventory_evidence(
-              f, "domain %s has no integration whose Uri is a Connect instance", dom->name);
+            cpw_inventory_evidence(f,
+                                   "domain %s has no integration whose Uri is a Connect instance",
+                                   s_or(dom->name, "?"));
         } else {
             cpw_inventory_evidence(f,
                                    "every Connect integration of domain %s (%zu) points at an "
                                    "instance that no longer exists",
-                                   dom->name, connect_count);
+                                   s_or(dom->name, "?"), connect_count);
         }
         for (size_t i = 0; i < gone_count; i++) {
             s_evidence_gone(f, &gone[i]);
@@ -520,7 +526,7 @@ static void s_find_domain(struct cpw_inventory *inv, const struct cpw_inv_domain
         cpw_inventory_evidence(f, "the domain holds %s profiles", count);
         if (dom->role_arn) {
             cpw_inventory_evidence(f, "its Customer Profiles role is %s (%s link)", dom->role_arn,
-                                   cpw_inv_confidence_name(dom->role_confidence));
+                                   s_or(cpw_inv_confidence_name(dom->role_confidence), "unknown"));
         }
         s_action(f,
                  "Back up the domain (cpwarden backup), then delete it (aws customer-profiles "
@@ -541,7 +547,8 @@ static void s_find_domain(struct cpw_inventory *inv, const struct cpw_inv_domain
             cpw_buf_clean_up(&arn);
             s_evidence_gone(f, &gone[i]);
             cpw_inventory_evidence(f, "domain %s still serves %zu live instance(s), first %s",
-                                   dom->name, dom->instance_arn_count, dom->instance_arns[0]);
+                                   s_or(dom->name, "?"), dom->instance_arn_count,
+                                   s_or(dom->instance_arns[0], "?"));
             if (own_error) {
                 s_evidence_error(f, own_error, "the integration list may be stale");
             }
@@ -600,8 +607,9 @@ static void s_find_connect_role(struct cpw_inventory *inv, const struct cpw_inv_
     }
     for (size_t i = 0; i < inv->instance_count; i++) {
         const struct cpw_inv_instance *x = inv->instances[i];
-        if (!s_live(x) && cpw_inventory_streq(x->service_role_arn, r->arn)) {
-            cpw_inventory_evidence(f, "it served instance %s, which is %s", x->arn, x->status);
+        if (!s_live(x) && r->arn && cpw_inventory_streq(x->service_role_arn, r->arn)) {
+            cpw_inventory_evidence(f, "it served instance %s, which is %s", s_or(x->arn, "?"),
+                                   x->status);
         }
     }
     s_evidence_role_facts(f, r);
@@ -643,12 +651,15 @@ static void s_find_profile_role(struct cpw_inventory *inv, const struct cpw_inv_
         if (!dom->role_arn) {
             unlinked++;
             cpw_inventory_evidence(f, "domain %s in %s has no known role; this role may be its own",
-                                   dom->name, dom->region ? dom->region : "?");
+                                   s_or(dom->name, "?"), s_or(dom->region, "?"));
         } else {
-            weakest = s_min(weakest, dom->role_confidence);
-            cpw_inventory_evidence(f, "domain %s in %s is linked to %s (%s)", dom->name,
-                                   dom->region ? dom->region : "?", dom->role_arn,
-                                   cpw_inv_confidence_name(dom->role_confidence));
+            enum cpw_inv_confidence link = dom->role_confidence != CPW_INV_CONFIDENCE_NONE
+                                             ? dom->role_confidence
+                                             : CPW_INV_CONFIDENCE_POSSIBLE;
+            weakest = s_min(weakest, link);
+            cpw_inventory_evidence(f, "domain %s in %s is linked to %s (%s)", s_or(dom->name, "?"),
+                                   s_or(dom->region, "?"), dom->role_arn,
+                                   cpw_inv_confidence_name(link));
         }
     }
     if (unreadable || unlinked > 0) {
