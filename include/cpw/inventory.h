@@ -172,7 +172,7 @@ struct cpw_inv_event {
 struct cpw_inv_error {
     char *account;
     char *region;    /* NULL for IAM (global) */
-    char *service;   /* signing name: connect, profile, iam, cloudtrail */
+    char *service;   /* signing name: connect, profile, iam, cloudtrail; NULL: all services */
     char *operation; /* ListInstances, ListDomains, ... */
     char *code;      /* AccessDeniedException, RegionNotEnabled, ThrottlingException, ... */
     char *message;

@@ -41,7 +41,8 @@ static bool s_has(char *const *v, size_t count, const char *s)
 }
 
 /* The first scan error of service in account and region (NULL region: any region). An error
- * without a region covers every region. */
+ * without a region covers every region; one without a service (a region that is not enabled)
+ * covers every service. */
 static const struct cpw_inv_error *s_error_for(const struct cpw_inventory *inv,
                                                const char *account,
                                                const char *region,
@@ -50,7 +51,7 @@ static const struct cpw_inv_error *s_error_for(const struct cpw_inventory *inv,
     for (size_t i = 0; i < inv->error_count; i++) {
         const struct cpw_inv_error *e = inv->errors[i];
         if (!cpw_inventory_streq(e->account, account) ||
-            !cpw_inventory_streq(e->service, service)) {
+            (e->service && !cpw_inventory_streq(e->service, service))) {
             continue;
         }
         if (!region || !e->region || strcmp(region, e->region) == 0) {
@@ -88,7 +89,7 @@ static const char *s_service_title(const char *service)
             return names[i][1];
         }
     }
-    return service ? service : "a service";
+    return service ? service : "the region";
 }
 
 static void s_evidence_error(struct cpw_inv_finding *f,
@@ -634,7 +635,7 @@ static void s_find_profile_role(struct cpw_inventory *inv, const struct cpw_inv_
     for (size_t i = 0; i < inv->error_count; i++) {
         const struct cpw_inv_error *e = inv->errors[i];
         if (cpw_inventory_streq(e->account, r->account) &&
-            cpw_inventory_streq(e->service, "profile")) {
+            (!e->service || strcmp(e->service, "profile") == 0)) {
             s_evidence_error(f, e, "a domain there may own this role");
             unreadable = true;
         }

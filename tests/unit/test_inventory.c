@@ -144,6 +144,32 @@ static void test_connect_scan_error_lowers_confidence(void **state)
     cpw_inventory_destroy(inv);
 }
 
+/* Region B is not enabled: one error without a service covers Connect and Customer Profiles. */
+static void test_region_not_enabled_covers_every_service(void **state)
+{
+    (void)state;
+    struct cpw_inventory *inv = fx_orphans_story();
+    struct cpw_inv_error e = { .account = FX_ACCOUNT,
+                               .region = FX_REGION_B,
+                               .operation = "ListInstances",
+                               .code = "UnrecognizedClientException",
+                               .message = "The security token included in the request is invalid" };
+    assert_non_null(cpw_inventory_add_error(inv, &e));
+    assert_int_equal(cpw_inventory_analyze(inv), 0);
+    const struct expect expected[] = {
+        { CPW_INV_FINDING_ORPHANED_CONNECT_ROLE, CPW_INV_CONFIDENCE_POSSIBLE,
+          "/AWSServiceRoleForAmazonConnect_B" },
+        { CPW_INV_FINDING_ORPHANED_PROFILE_ROLE, CPW_INV_CONFIDENCE_POSSIBLE,
+          "/AWSServiceRoleForProfile" },
+        { CPW_INV_FINDING_LEGACY_PROFILE_ROLE, CPW_INV_CONFIDENCE_CERTAIN,
+          "/AWSServiceRoleForProfile" },
+        { CPW_INV_FINDING_DOMAIN_WITHOUT_INSTANCE, CPW_INV_CONFIDENCE_POSSIBLE, ":domains/dom-b" },
+    };
+    s_assert_findings(inv, expected, 4);
+    assert_true(s_evidence_contains(cpw_inventory_finding(inv, 1), "UnrecognizedClientException"));
+    cpw_inventory_destroy(inv);
+}
+
 /* An account with service-linked roles and no domain (nor instance) in any scanned region. */
 static struct cpw_inventory *s_roles_only(void)
 {
@@ -379,6 +405,7 @@ static void test_names_and_formats(void **state)
 CPW_TEST_MAIN("inventory",
               CPW_TEST(test_orphans_story),
               CPW_TEST(test_connect_scan_error_lowers_confidence),
+              CPW_TEST(test_region_not_enabled_covers_every_service),
               CPW_TEST(test_roles_without_domains_are_certain_orphans),
               CPW_TEST(test_profile_scan_error_prevents_certain_orphans),
               CPW_TEST(test_last_used_region_gives_possible_link),
