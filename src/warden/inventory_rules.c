@@ -276,7 +276,9 @@ static const char *s_created_domain_name(const struct cpw_inv_event *e)
     if (!name && e->resource_name_count > 0) {
         name = e->resource_names[0];
     }
-    return name;
+    /* A resource may be named by its ARN: arn:aws:profile:REGION:ACCOUNT:domains/NAME. */
+    const char *domains = name ? strstr(name, ":domains/") : NULL;
+    return domains ? domains + strlen(":domains/") : name;
 }
 
 /* CloudTrail: CreateServiceLinkedRole by profile.amazonaws.com for role R, and the latest

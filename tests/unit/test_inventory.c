@@ -265,7 +265,7 @@ static void test_cloudtrail_makes_link_certain(void **state)
 {
     (void)state;
     struct cpw_inventory *inv = s_ambiguous_domain();
-    char *domain_names[] = { "dom-a" };
+    char *domain_names[] = { "arn:aws:profile:us-east-1:111111111111:domains/dom-a" };
     struct cpw_inv_event create = { .account = FX_ACCOUNT,
                                     .region = FX_REGION_A,
                                     .event_name = "CreateDomain",

@@ -207,7 +207,7 @@ static const struct cpw_inv_change *s_find_change(const struct cpw_inventory_dif
         size_t slen = strlen(arn_suffix);
         const char *what = c->change == CPW_INV_CHANGE_CHANGED ? c->field : c->kind;
         if (c->change == change && strcmp(c->type, type) == 0 && len >= slen &&
-            strcmp(c->arn + len - slen, arn_suffix) == 0 &&
+            strcmp(c->arn ? c->arn + len - slen : "", arn_suffix) == 0 &&
             (!kind_or_field || (what && strcmp(what, kind_or_field) == 0))) {
             return c;
         }
@@ -317,8 +317,53 @@ static void test_snapshots_and_diff(void **state)
     s_remove_root();
 }
 
+/* Field changes: a status, a profile count, a link's confidence and a finding's confidence. */
+static void test_diff_field_changes(void **state)
+{
+    (void)state;
+    struct cpw_inventory *before = fx_orphans_story();
+    struct cpw_inventory *after = fx_orphans_story();
+    fx_error(after, FX_ACCOUNT, FX_REGION_B, "connect", "ListInstances", "ThrottlingException");
+    assert_int_equal(cpw_inventory_analyze(before), 0);
+    assert_int_equal(cpw_inventory_analyze(after), 0);
+    struct cpw_inventory_diff *diff = cpw_inventory_diff_new(before, after);
+    const struct cpw_inv_change *c = s_find_change(
+      diff, CPW_INV_CHANGE_CHANGED, "finding", "/AWSServiceRoleForAmazonConnect_B", "confidence");
+    assert_string_equal(c->kind, "orphaned-connect-role");
+    assert_string_equal(c->before, "certain");
+    assert_string_equal(c->after, "possible");
+    s_find_change(diff, CPW_INV_CHANGE_APPEARED, "error", "", NULL);
+    cpw_inventory_diff_destroy(diff);
+    cpw_inventory_destroy(after);
+    cpw_inventory_destroy(before);
+
+    before = cpw_inventory_new();
+    after = cpw_inventory_new();
+    fx_instance(before, FX_ACCOUNT, FX_REGION_A, "inst-a", "CREATION_IN_PROGRESS", "R");
+    fx_instance(after, FX_ACCOUNT, FX_REGION_A, "inst-a", "ACTIVE", "R");
+    fx_domain(before, FX_ACCOUNT, FX_REGION_A, "dom-a", FX_T0, NULL, NULL);
+    struct cpw_inv_domain bigger = { .account = FX_ACCOUNT,
+                                     .region = FX_REGION_A,
+                                     .name = "dom-a",
+                                     .created_at_s = FX_T0,
+                                     .profile_count = 4200 };
+    assert_non_null(cpw_inventory_add_domain(after, &bigger));
+    diff = cpw_inventory_diff_new(before, after);
+    c = s_find_change(diff, CPW_INV_CHANGE_CHANGED, "instance", ":instance/inst-a", "status");
+    assert_string_equal(c->before, "CREATION_IN_PROGRESS");
+    assert_string_equal(c->after, "ACTIVE");
+    c = s_find_change(diff, CPW_INV_CHANGE_CHANGED, "domain", ":domains/dom-a", "profile_count");
+    assert_string_equal(c->before, "42");
+    assert_string_equal(c->after, "4200");
+    assert_int_equal(cpw_inventory_diff_count(diff), 2);
+    cpw_inventory_diff_destroy(diff);
+    cpw_inventory_destroy(after);
+    cpw_inventory_destroy(before);
+}
+
 CPW_TEST_MAIN("store",
               CPW_TEST(test_open_creates_private_files),
               CPW_TEST(test_newer_schema_and_bad_documents_refused),
               CPW_TEST(test_default_dir),
-              CPW_TEST(test_snapshots_and_diff))
+              CPW_TEST(test_snapshots_and_diff),
+              CPW_TEST(test_diff_field_changes))
