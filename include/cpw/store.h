@@ -1,0 +1,105 @@
+/*
+ * store.h - cpwarden's local state store: one SQLite database (state.db) holding the inventory
+ * snapshots today, and the clean-up journal and the backups index of later commands in the same
+ * file (their tables arrive as later schema migrations; see src/store/store.c).
+ *
+ * Location: the directory given by the caller (`--state DIR`), else $XDG_STATE_HOME/cpwarden,
+ * else ~/.local/state/cpwarden. The directory is created 0700 and state.db 0600 (SQLite gives
+ * its -wal and -shm files the same mode). The database runs in WAL mode with STRICT tables; its
+ * schema version is PRAGMA user_version, upgraded by ordered migrations when the store opens, and
+ * a store written by a newer cpwarden is refused rather than misread. Nothing secret is stored:
+ * snapshots hold resource names, ARNs and findings only.
+ *
+ * Ownership: the caller owns the store handle (cpw_store_destroy) and everything marked owned.
+ * Thread-safety: the connection is opened in SQLite's serialized mode, so one handle may be
+ * shared; several processes may open the same file (WAL, 5 s busy timeout).
+ */
+#ifndef CPW_STORE_H
+#define CPW_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpw/buf.h"
+#include "cpw/inventory.h"
+
+/** The schema version this build writes (PRAGMA user_version). */
+#define CPW_STORE_SCHEMA_VERSION 1
+
+/** The database file name inside the state directory. */
+#define CPW_STORE_FILE_NAME "state.db"
+
+struct cpw_store;
+
+struct cpw_store_options {
+    const char *dir; /* the state directory; NULL: $XDG_STATE_HOME/cpwarden or ~/.local/state/... */
+};
+
+/**
+ * Appends the default state directory to out: $XDG_STATE_HOME/cpwarden when XDG_STATE_HOME is an
+ * absolute path, else $HOME/.local/state/cpwarden. Returns 0, or -1 with CPW_ERR_CONFIG when
+ * neither variable is usable.
+ */
+int cpw_store_default_dir(struct cpw_buf *out);
+
+/**
+ * Opens (creating when needed) the store: the directory (and missing parents) 0700, state.db
+ * 0600, WAL, migrations applied. opts may be NULL. Returns the store (owned) or NULL with
+ * CPW_ERR_IO (directory/file), CPW_ERR_STORE (SQLite, or a schema newer than this build).
+ */
+struct cpw_store *cpw_store_open(const struct cpw_store_options *opts);
+
+/** Closes the store. NULL is a no-op. */
+void cpw_store_destroy(struct cpw_store *store);
+
+/** The database file path. Borrowed, valid until destroy. */
+const char *cpw_store_path(const struct cpw_store *store);
+
+/** The schema version of the open database (after migrations). */
+int cpw_store_schema_version(const struct cpw_store *store);
+
+/* ----- inventory snapshots ------------------------------------------------------------------ */
+
+struct cpw_store_snapshot_info {
+    int64_t id;
+    int64_t scanned_at_s; /* the inventory's scan time */
+    int64_t saved_at_s;   /* when it was stored */
+    char *identity;       /* the caller identity that scanned (an ARN) */
+    char *scope;          /* what was scanned, e.g. "accounts=all regions=us-east-1,us-west-2" */
+    int schema;           /* the inventory JSON schema of the document */
+};
+
+/**
+ * Saves inv (as its JSON document) with who scanned it and what was scanned. identity and scope
+ * may be NULL (stored empty). *id_out (may be NULL) receives the snapshot id. Returns 0, or -1
+ * with CPW_ERR_STORE.
+ */
+int cpw_store_snapshot_save(struct cpw_store *store,
+                            const struct cpw_inventory *inv,
+                            const char *identity,
+                            const char *scope,
+                            int64_t *id_out);
+
+/**
+ * Lists up to limit snapshots (0: all), newest first (by scan time, then id), without their
+ * documents. *out is owned by the caller (cpw_store_snapshot_list_free). Returns 0 or -1.
+ */
+int cpw_store_snapshot_list(struct cpw_store *store,
+                            size_t limit,
+                            struct cpw_store_snapshot_info **out,
+                            size_t *count);
+
+/** Frees a list from cpw_store_snapshot_list. NULL is a no-op. */
+void cpw_store_snapshot_list_free(struct cpw_store_snapshot_info *list, size_t count);
+
+/**
+ * Loads snapshot id (0: the latest) as an inventory (owned by the caller). NULL with
+ * CPW_ERR_NOT_FOUND when there is none, CPW_ERR_STORE, or the loader's errors for a document
+ * this build cannot read (CPW_ERR_UNSUPPORTED for another schema).
+ */
+struct cpw_inventory *cpw_store_snapshot_load(struct cpw_store *store, int64_t id);
+
+/** Appends snapshot id's (0: latest) JSON document to out. -1 with CPW_ERR_NOT_FOUND etc. */
+int cpw_store_snapshot_document(struct cpw_store *store, int64_t id, struct cpw_buf *out);
+
+#endif

@@ -1,0 +1,762 @@
+/*
+ * inventory_model.c - the inventory data model: building it (deep copies), reading it, freeing
+ * it, sorting it and naming its enums. The rules live in inventory_rules.c, the formats in
+ * inventory_json.c, inventory_text.c and inventory_report.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpw/alloc.h"
+#include "cpw/error.h"
+#include "cpw/time.h"
+#include "warden/inventory_internal.h"
+
+/* ----- small helpers ------------------------------------------------------------------------ */
+
+void cpw_inventory_strv_push(char ***v, size_t *count, const char *s)
+{
+    *v = cpw_realloc(*v, (*count + 1) * sizeof(**v));
+    (*v)[(*count)++] = cpw_strdup(s);
+}
+
+void cpw_inventory_strv_free(char ***v, size_t *count)
+{
+    for (size_t i = 0; i < *count; i++) {
+        cpw_free((*v)[i]);
+    }
+    cpw_free(*v);
+    *v = NULL;
+    *count = 0;
+}
+
+int cpw_inventory_strcmp(const char *a, const char *b)
+{
+    if (!a || !b) {
+        return (a != NULL) - (b != NULL);
+    }
+    return strcmp(a, b);
+}
+
+bool cpw_inventory_streq(const char *a, const char *b)
+{
+    return cpw_inventory_strcmp(a, b) == 0;
+}
+
+void cpw_inventory_set_str(char **slot, const char *s)
+{
+    char *copy = cpw_strdup(s);
+    cpw_free(*slot);
+    *slot = copy;
+}
+
+void cpw_inventory_format_time(int64_t epoch_s, char out[32])
+{
+    if (epoch_s == 0 || cpw_time_format_iso8601(epoch_s, out) != 0) {
+        memcpy(out, "unknown", sizeof("unknown"));
+    }
+}
+
+static struct cpw_inv_tag *s_copy_tags(const struct cpw_inv_tag *tags, size_t count)
+{
+    if (count == 0 || !tags) {
+        return NULL;
+    }
+    struct cpw_inv_tag *copy = cpw_calloc(count, sizeof(*copy));
+    for (size_t i = 0; i < count; i++) {
+        copy[i].key = cpw_strdup(tags[i].key);
+        copy[i].value = cpw_strdup(tags[i].value);
+    }
+    return copy;
+}
+
+static void s_free_tags(struct cpw_inv_tag *tags, size_t count)
+{
+    for (size_t i = 0; tags && i < count; i++) {
+        cpw_free(tags[i].key);
+        cpw_free(tags[i].value);
+    }
+    cpw_free(tags);
+}
+
+static void s_push_ptr(void ***v, size_t *count, void *p)
+{
+    *v = cpw_realloc(*v, (*count + 1) * sizeof(**v));
+    (*v)[(*count)++] = p;
+}
+
+/* ----- freeing ------------------------------------------------------------------------------- */
+
+static void s_free_instance(struct cpw_inv_instance *x)
+{
+    if (!x) {
+        return;
+    }
+    cpw_free(x->account);
+    cpw_free(x->region);
+    cpw_free(x->id);
+    cpw_free(x->arn);
+    cpw_free(x->alias);
+    cpw_free(x->status);
+    cpw_free(x->service_role_arn);
+    cpw_free(x->domain_arn);
+    cpw_free(x);
+}
+
+static void s_free_domain(struct cpw_inv_domain *x)
+{
+    if (!x) {
+        return;
+    }
+    cpw_free(x->account);
+    cpw_free(x->region);
+    cpw_free(x->name);
+    cpw_free(x->arn);
+    cpw_free(x->default_encryption_key);
+    cpw_free(x->dead_letter_queue_url);
+    s_free_tags(x->tags, x->tag_count);
+    for (size_t i = 0; i < x->integration_count; i++) {
+        cpw_free(x->integrations[i].uri);
+        cpw_free(x->integrations[i].object_type_name);
+    }
+    cpw_free(x->integrations);
+    cpw_inventory_strv_free(&x->instance_arns, &x->instance_arn_count);
+    cpw_free(x->role_arn);
+    cpw_free(x);
+}
+
+static void s_free_role(struct cpw_inv_role *x)
+{
+    if (!x) {
+        return;
+    }
+    cpw_free(x->account);
+    cpw_free(x->name);
+    cpw_free(x->arn);
+    cpw_free(x->path);
+    cpw_free(x->last_used_region);
+    s_free_tags(x->tags, x->tag_count);
+    cpw_free(x->deletion_task_id);
+    cpw_free(x->deletion_status);
+    cpw_free(x->deletion_reason);
+    cpw_free(x->linked_arn);
+    cpw_free(x);
+}
+
+static void s_free_event(struct cpw_inv_event *x)
+{
+    if (!x) {
+        return;
+    }
+    cpw_free(x->account);
+    cpw_free(x->region);
+    cpw_free(x->event_name);
+    cpw_inventory_strv_free(&x->resource_names, &x->resource_name_count);
+    cpw_free(x->invoked_by);
+    s_free_tags(x->request_parameters, x->request_parameter_count);
+    cpw_free(x);
+}
+
+static void s_free_error(struct cpw_inv_error *x)
+{
+    if (!x) {
+        return;
+    }
+    cpw_free(x->account);
+    cpw_free(x->region);
+    cpw_free(x->service);
+    cpw_free(x->operation);
+    cpw_free(x->code);
+    cpw_free(x->message);
+    cpw_free(x);
+}
+
+static void s_free_finding(struct cpw_inv_finding *x)
+{
+    if (!x) {
+        return;
+    }
+    cpw_free(x->resource_arn);
+    cpw_free(x->account);
+    cpw_free(x->region);
+    cpw_inventory_strv_free(&x->evidence, &x->evidence_count);
+    cpw_free(x->action);
+    cpw_free(x);
+}
+
+/* ----- lifecycle -------------------------------------------------------------------------------
+ */
+
+struct cpw_inventory *cpw_inventory_new(void)
+{
+    return cpw_calloc(1, sizeof(struct cpw_inventory));
+}
+
+void cpw_inventory_destroy(struct cpw_inventory *inv)
+{
+    if (!inv) {
+        return;
+    }
+    cpw_inventory_strv_free(&inv->accounts, &inv->account_count);
+    cpw_inventory_strv_free(&inv->regions, &inv->region_count);
+    for (size_t i = 0; i < inv->instance_count; i++) {
+        s_free_instance(inv->instances[i]);
+    }
+    for (size_t i = 0; i < inv->domain_count; i++) {
+        s_free_domain(inv->domains[i]);
+    }
+    for (size_t i = 0; i < inv->role_count; i++) {
+        s_free_role(inv->roles[i]);
+    }
+    for (size_t i = 0; i < inv->event_count; i++) {
+        s_free_event(inv->events[i]);
+    }
+    for (size_t i = 0; i < inv->error_count; i++) {
+        s_free_error(inv->errors[i]);
+    }
+    for (size_t i = 0; i < inv->finding_count; i++) {
+        s_free_finding(inv->findings[i]);
+    }
+    cpw_free(inv->instances);
+    cpw_free(inv->domains);
+    cpw_free(inv->roles);
+    cpw_free(inv->events);
+    cpw_free(inv->errors);
+    cpw_free(inv->findings);
+    cpw_free(inv);
+}
+
+void cpw_inventory_set_scanned_at(struct cpw_inventory *inv, int64_t epoch_s)
+{
+    inv->scanned_at_s = epoch_s;
+}
+
+int64_t cpw_inventory_scanned_at(const struct cpw_inventory *inv)
+{
+    return inv->scanned_at_s;
+}
+
+static void s_add_unique(char ***v, size_t *count, const char *s)
+{
+    if (!s) {
+        return;
+    }
+    for (size_t i = 0; i < *count; i++) {
+        if (strcmp((*v)[i], s) == 0) {
+            return;
+        }
+    }
+    cpw_inventory_strv_push(v, count, s);
+}
+
+void cpw_inventory_add_account(struct cpw_inventory *inv, const char *account)
+{
+    s_add_unique(&inv->accounts, &inv->account_count, account);
+}
+
+void cpw_inventory_add_region(struct cpw_inventory *inv, const char *region)
+{
+    s_add_unique(&inv->regions, &inv->region_count, region);
+}
+
+static bool s_check_account(const char *what, const char *account)
+{
+    if (!account) {
+        cpw_raise(CPW_ERR_INVALID_ARGUMENT, "inventory: a %s needs an account", what);
+        return false;
+    }
+    return true;
+}
+
+struct cpw_inv_instance *cpw_inventory_add_instance(struct cpw_inventory *inv,
+                                                    const struct cpw_inv_instance *src)
+{
+    if (!s_check_account("instance", src->account)) {
+        return NULL;
+    }
+    struct cpw_inv_instance *x = cpw_calloc(1, sizeof(*x));
+    x->account = cpw_strdup(src->account);
+    x->region = cpw_strdup(src->region);
+    x->id = cpw_strdup(src->id);
+    x->arn = cpw_strdup(src->arn);
+    x->alias = cpw_strdup(src->alias);
+    x->status = cpw_strdup(src->status);
+    x->service_role_arn = cpw_strdup(src->service_role_arn);
+    x->created_at_s = src->created_at_s;
+    s_push_ptr((void ***)&inv->instances, &inv->instance_count, x);
+    return x;
+}
+
+struct cpw_inv_domain *cpw_inventory_add_domain(struct cpw_inventory *inv,
+                                                const struct cpw_inv_domain *src)
+{
+    if (!s_check_account("domain", src->account)) {
+        return NULL;
+    }
+    struct cpw_inv_domain *x = cpw_calloc(1, sizeof(*x));
+    x->account = cpw_strdup(src->account);
+    x->region = cpw_strdup(src->region);
+    x->name = cpw_strdup(src->name);
+    if (src->arn) {
+        x->arn = cpw_strdup(src->arn);
+    } else if (src->region && src->name) {
+        struct cpw_buf arn;
+        cpw_buf_init(&arn, 4096);
+        if (cpw_inventory_domain_arn(&arn, src->account, src->region, src->name) == 0) {
+            x->arn = cpw_buf_detach(&arn);
+        }
+        cpw_buf_clean_up(&arn);
+    }
+    x->created_at_s = src->created_at_s;
+    x->profile_count = src->profile_count;
+    x->object_count = src->object_count;
+    x->metering_profile_count = src->metering_profile_count;
+    x->default_encryption_key = cpw_strdup(src->default_encryption_key);
+    x->dead_letter_queue_url = cpw_strdup(src->dead_letter_queue_url);
+    x->matching_enabled = src->matching_enabled;
+    x->tags = s_copy_tags(src->tags, src->tag_count);
+    x->tag_count = x->tags ? src->tag_count : 0;
+    if (src->integration_count && src->integrations) {
+        x->integrations = cpw_calloc(src->integration_count, sizeof(*x->integrations));
+        for (size_t i = 0; i < src->integration_count; i++) {
+            x->integrations[i].uri = cpw_strdup(src->integrations[i].uri);
+            x->integrations[i].object_type_name = cpw_strdup(src->integrations[i].object_type_name);
+            x->integrations[i].created_at_s = src->integrations[i].created_at_s;
+        }
+        x->integration_count = src->integration_count;
+    }
+    s_push_ptr((void ***)&inv->domains, &inv->domain_count, x);
+    return x;
+}
+
+static enum cpw_inv_role_service s_service_from_path(const char *path)
+{
+    if (path && strcmp(path, CPW_INV_PROFILE_ROLE_PATH) == 0) {
+        return CPW_INV_ROLE_PROFILE;
+    }
+    if (path && strcmp(path, CPW_INV_CONNECT_ROLE_PATH) == 0) {
+        return CPW_INV_ROLE_CONNECT;
+    }
+    return CPW_INV_ROLE_OTHER;
+}
+
+struct cpw_inv_role *cpw_inventory_add_role(struct cpw_inventory *inv,
+                                            const struct cpw_inv_role *src)
+{
+    if (!s_check_account("role", src->account)) {
+        return NULL;
+    }
+    struct cpw_inv_role *x = cpw_calloc(1, sizeof(*x));
+    x->account = cpw_strdup(src->account);
+    x->name = cpw_strdup(src->name);
+    x->arn = cpw_strdup(src->arn);
+    x->path = cpw_strdup(src->path);
+    x->service = s_service_from_path(src->path);
+    x->created_at_s = src->created_at_s;
+    x->last_used_at_s = src->last_used_at_s;
+    x->last_used_region = cpw_strdup(src->last_used_region);
+    x->tags = s_copy_tags(src->tags, src->tag_count);
+    x->tag_count = x->tags ? src->tag_count : 0;
+    x->deletion_task_id = cpw_strdup(src->deletion_task_id);
+    x->deletion_status = cpw_strdup(src->deletion_status);
+    x->deletion_reason = cpw_strdup(src->deletion_reason);
+    s_push_ptr((void ***)&inv->roles, &inv->role_count, x);
+    return x;
+}
+
+struct cpw_inv_event *cpw_inventory_add_event(struct cpw_inventory *inv,
+                                              const struct cpw_inv_event *src)
+{
+    if (!s_check_account("CloudTrail event", src->account)) {
+        return NULL;
+    }
+    struct cpw_inv_event *x = cpw_calloc(1, sizeof(*x));
+    x->account = cpw_strdup(src->account);
+    x->region = cpw_strdup(src->region);
+    x->event_name = cpw_strdup(src->event_name);
+    x->event_time_s = src->event_time_s;
+    for (size_t i = 0; src->resource_names && i < src->resource_name_count; i++) {
+        cpw_inventory_strv_push(&x->resource_names, &x->resource_name_count,
+                                src->resource_names[i]);
+    }
+    x->invoked_by = cpw_strdup(src->invoked_by);
+    x->request_parameters = s_copy_tags(src->request_parameters, src->request_parameter_count);
+    x->request_parameter_count = x->request_parameters ? src->request_parameter_count : 0;
+    s_push_ptr((void ***)&inv->events, &inv->event_count, x);
+    return x;
+}
+
+struct cpw_inv_error *cpw_inventory_add_error(struct cpw_inventory *inv,
+                                              const struct cpw_inv_error *src)
+{
+    if (!s_check_account("scan error", src->account)) {
+        return NULL;
+    }
+    struct cpw_inv_error *x = cpw_calloc(1, sizeof(*x));
+    x->account = cpw_strdup(src->account);
+    x->region = cpw_strdup(src->region);
+    x->service = cpw_strdup(src->service);
+    x->operation = cpw_strdup(src->operation);
+    x->code = cpw_strdup(src->code);
+    x->message = cpw_strdup(src->message);
+    s_push_ptr((void ***)&inv->errors, &inv->error_count, x);
+    return x;
+}
+
+int cpw_inventory_domain_arn(struct cpw_buf *out,
+                             const char *account,
+                             const char *region,
+                             const char *name)
+{
+    /* Service Authorization Reference: arn:${Partition}:profile:${Region}:${Account}:domains/... */
+    const char *partition = "aws";
+    if (region && strncmp(region, "cn-", 3) == 0) {
+        partition = "aws-cn";
+    } else if (region && strncmp(region, "us-gov-", 7) == 0) {
+        partition = "aws-us-gov";
+    }
+    return cpw_buf_appendf(out, "arn:%s:profile:%s:%s:domains/%s", partition, region ? region : "",
+                           account ? account : "", name ? name : "");
+}
+
+struct cpw_inv_finding *cpw_inventory_push_finding(struct cpw_inventory *inv,
+                                                   enum cpw_inv_finding_kind kind,
+                                                   enum cpw_inv_severity severity,
+                                                   enum cpw_inv_confidence confidence,
+                                                   const char *resource_arn,
+                                                   const char *account,
+                                                   const char *region)
+{
+    struct cpw_inv_finding *f = cpw_calloc(1, sizeof(*f));
+    f->kind = kind;
+    f->severity = severity;
+    f->confidence = confidence;
+    f->resource_arn = cpw_strdup(resource_arn);
+    f->account = cpw_strdup(account);
+    f->region = cpw_strdup(region);
+    s_push_ptr((void ***)&inv->findings, &inv->finding_count, f);
+    return f;
+}
+
+void cpw_inventory_evidence(struct cpw_inv_finding *f, const char *fmt, ...)
+{
+    struct cpw_buf text;
+    cpw_buf_init(&text, 64 * 1024);
+    va_list ap;
+    va_start(ap, fmt);
+    (void)cpw_buf_vappendf(&text, fmt, ap); /* on failure the statement is empty, never partial */
+    va_end(ap);
+    f->evidence = cpw_realloc(f->evidence, (f->evidence_count + 1) * sizeof(*f->evidence));
+    f->evidence[f->evidence_count++] = cpw_buf_detach(&text);
+    cpw_buf_clean_up(&text);
+}
+
+void cpw_inventory_clear_derived(struct cpw_inventory *inv)
+{
+    for (size_t i = 0; i < inv->instance_count; i++) {
+        cpw_inventory_set_str(&inv->instances[i]->domain_arn, NULL);
+    }
+    for (size_t i = 0; i < inv->domain_count; i++) {
+        struct cpw_inv_domain *d = inv->domains[i];
+        cpw_inventory_strv_free(&d->instance_arns, &d->instance_arn_count);
+        cpw_inventory_set_str(&d->role_arn, NULL);
+        d->role_confidence = CPW_INV_CONFIDENCE_NONE;
+    }
+    for (size_t i = 0; i < inv->role_count; i++) {
+        cpw_inventory_set_str(&inv->roles[i]->linked_arn, NULL);
+    }
+    for (size_t i = 0; i < inv->finding_count; i++) {
+        s_free_finding(inv->findings[i]);
+    }
+    cpw_free(inv->findings);
+    inv->findings = NULL;
+    inv->finding_count = 0;
+}
+
+/* ----- sorting ------------------------------------------------------------------------------- */
+
+static int s_cmp_str(const void *a, const void *b)
+{
+    return cpw_inventory_strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int s_cmp_instance(const void *a, const void *b)
+{
+    const struct cpw_inv_instance *x = *(const struct cpw_inv_instance *const *)a;
+    const struct cpw_inv_instance *y = *(const struct cpw_inv_instance *const *)b;
+    int c = cpw_inventory_strcmp(x->account, y->account);
+    c = c ? c : cpw_inventory_strcmp(x->region, y->region);
+    c = c ? c : cpw_inventory_strcmp(x->arn, y->arn);
+    return c ? c : cpw_inventory_strcmp(x->id, y->id);
+}
+
+static int s_cmp_domain(const void *a, const void *b)
+{
+    const struct cpw_inv_domain *x = *(const struct cpw_inv_domain *const *)a;
+    const struct cpw_inv_domain *y = *(const struct cpw_inv_domain *const *)b;
+    int c = cpw_inventory_strcmp(x->account, y->account);
+    c = c ? c : cpw_inventory_strcmp(x->region, y->region);
+    return c ? c : cpw_inventory_strcmp(x->name, y->name);
+}
+
+static int s_cmp_role(const void *a, const void *b)
+{
+    const struct cpw_inv_role *x = *(const struct cpw_inv_role *const *)a;
+    const struct cpw_inv_role *y = *(const struct cpw_inv_role *const *)b;
+    int c = cpw_inventory_strcmp(x->account, y->account);
+    c = c ? c : cpw_inventory_strcmp(x->path, y->path);
+    return c ? c : cpw_inventory_strcmp(x->name, y->name);
+}
+
+static int s_cmp_event(const void *a, const void *b)
+{
+    const struct cpw_inv_event *x = *(const struct cpw_inv_event *const *)a;
+    const struct cpw_inv_event *y = *(const struct cpw_inv_event *const *)b;
+    int c = cpw_inventory_strcmp(x->account, y->account);
+    if (c) {
+        return c;
+    }
+    if (x->event_time_s != y->event_time_s) {
+        return x->event_time_s < y->event_time_s ? -1 : 1;
+    }
+    return cpw_inventory_strcmp(x->event_name, y->event_name);
+}
+
+static int s_cmp_error(const void *a, const void *b)
+{
+    const struct cpw_inv_error *x = *(const struct cpw_inv_error *const *)a;
+    const struct cpw_inv_error *y = *(const struct cpw_inv_error *const *)b;
+    int c = cpw_inventory_strcmp(x->account, y->account);
+    c = c ? c : cpw_inventory_strcmp(x->region, y->region);
+    c = c ? c : cpw_inventory_strcmp(x->service, y->service);
+    c = c ? c : cpw_inventory_strcmp(x->operation, y->operation);
+    c = c ? c : cpw_inventory_strcmp(x->code, y->code);
+    return c ? c : cpw_inventory_strcmp(x->message, y->message);
+}
+
+static int s_cmp_finding(const void *a, const void *b)
+{
+    const struct cpw_inv_finding *x = *(const struct cpw_inv_finding *const *)a;
+    const struct cpw_inv_finding *y = *(const struct cpw_inv_finding *const *)b;
+    int c = cpw_inventory_strcmp(x->account, y->account);
+    c = c ? c : cpw_inventory_strcmp(x->region, y->region);
+    if (c) {
+        return c;
+    }
+    if (x->kind != y->kind) {
+        return x->kind < y->kind ? -1 : 1;
+    }
+    return cpw_inventory_strcmp(x->resource_arn, y->resource_arn);
+}
+
+static void s_sort(void *base, size_t count, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (count > 1) {
+        qsort(base, count, size, cmp);
+    }
+}
+
+void cpw_inventory_sort(struct cpw_inventory *inv)
+{
+    s_sort(inv->accounts, inv->account_count, sizeof(char *), s_cmp_str);
+    s_sort(inv->regions, inv->region_count, sizeof(char *), s_cmp_str);
+    s_sort(inv->instances, inv->instance_count, sizeof(void *), s_cmp_instance);
+    s_sort(inv->domains, inv->domain_count, sizeof(void *), s_cmp_domain);
+    s_sort(inv->roles, inv->role_count, sizeof(void *), s_cmp_role);
+    s_sort(inv->events, inv->event_count, sizeof(void *), s_cmp_event);
+    s_sort(inv->errors, inv->error_count, sizeof(void *), s_cmp_error);
+    s_sort(inv->findings, inv->finding_count, sizeof(void *), s_cmp_finding);
+    for (size_t i = 0; i < inv->domain_count; i++) {
+        struct cpw_inv_domain *d = inv->domains[i];
+        s_sort(d->instance_arns, d->instance_arn_count, sizeof(char *), s_cmp_str);
+    }
+}
+
+/* ----- reading ------------------------------------------------------------------------------- */
+
+size_t cpw_inventory_account_count(const struct cpw_inventory *inv)
+{
+    return inv->account_count;
+}
+
+const char *cpw_inventory_account(const struct cpw_inventory *inv, size_t i)
+{
+    return i < inv->account_count ? inv->accounts[i] : NULL;
+}
+
+size_t cpw_inventory_region_count(const struct cpw_inventory *inv)
+{
+    return inv->region_count;
+}
+
+const char *cpw_inventory_region(const struct cpw_inventory *inv, size_t i)
+{
+    return i < inv->region_count ? inv->regions[i] : NULL;
+}
+
+#define CPW_INV_ACCESSORS_(type, plural)                                                           \
+    size_t cpw_inventory_##type##_count(const struct cpw_inventory *inv)                           \
+    {                                                                                              \
+        return inv->type##_count;                                                                  \
+    }                                                                                              \
+    const struct cpw_inv_##type *cpw_inventory_##type(const struct cpw_inventory *inv, size_t i)   \
+    {                                                                                              \
+        return i < inv->type##_count ? inv->plural[i] : NULL;                                      \
+    }
+
+CPW_INV_ACCESSORS_(instance, instances)
+CPW_INV_ACCESSORS_(domain, domains)
+CPW_INV_ACCESSORS_(role, roles)
+CPW_INV_ACCESSORS_(event, events)
+CPW_INV_ACCESSORS_(error, errors)
+CPW_INV_ACCESSORS_(finding, findings)
+
+const struct cpw_inv_instance *cpw_inventory_find_instance(const struct cpw_inventory *inv,
+                                                           const char *arn)
+{
+    for (size_t i = 0; arn && i < inv->instance_count; i++) {
+        if (cpw_inventory_streq(inv->instances[i]->arn, arn)) {
+            return inv->instances[i];
+        }
+    }
+    return NULL;
+}
+
+const struct cpw_inv_domain *cpw_inventory_find_domain(const struct cpw_inventory *inv,
+                                                       const char *arn)
+{
+    for (size_t i = 0; arn && i < inv->domain_count; i++) {
+        if (cpw_inventory_streq(inv->domains[i]->arn, arn)) {
+            return inv->domains[i];
+        }
+    }
+    return NULL;
+}
+
+const struct cpw_inv_role *cpw_inventory_find_role(const struct cpw_inventory *inv, const char *arn)
+{
+    for (size_t i = 0; arn && i < inv->role_count; i++) {
+        if (cpw_inventory_streq(inv->roles[i]->arn, arn)) {
+            return inv->roles[i];
+        }
+    }
+    return NULL;
+}
+
+const struct cpw_inv_finding *cpw_inventory_find_finding(const struct cpw_inventory *inv,
+                                                         enum cpw_inv_finding_kind kind,
+                                                         const char *resource_arn)
+{
+    for (size_t i = 0; i < inv->finding_count; i++) {
+        const struct cpw_inv_finding *f = inv->findings[i];
+        if (f->kind == kind && cpw_inventory_streq(f->resource_arn, resource_arn)) {
+            return f;
+        }
+    }
+    return NULL;
+}
+
+/* ----- names -----------------------------------------------------------------------------------
+ */
+
+static const char *const s_kind_names[CPW_INV_FINDING_KIND_COUNT_] = {
+    [CPW_INV_FINDING_ORPHANED_CONNECT_ROLE] = "orphaned-connect-role",
+    [CPW_INV_FINDING_ORPHANED_PROFILE_ROLE] = "orphaned-profile-role",
+    [CPW_INV_FINDING_LEGACY_PROFILE_ROLE] = "legacy-profile-role",
+    [CPW_INV_FINDING_DOMAIN_WITHOUT_INSTANCE] = "domain-without-instance",
+    [CPW_INV_FINDING_DANGLING_INTEGRATION] = "dangling-integration",
+    [CPW_INV_FINDING_INSTANCE_NOT_ACTIVE] = "instance-not-active",
+    [CPW_INV_FINDING_ROLE_DELETION_PENDING] = "role-deletion-pending",
+};
+
+static const char *const s_confidence_names[] = { NULL, "possible", "likely", "certain" };
+static const char *const s_severity_names[] = { "info", "warning", "error" };
+static const char *const s_service_names[] = { "other", "profile", "connect" };
+static const char *const s_format_names[] = { "table", "json", "csv", "markdown" };
+
+const char *cpw_inv_finding_kind_name(enum cpw_inv_finding_kind kind)
+{
+    return (unsigned)kind < CPW_INV_FINDING_KIND_COUNT_ ? s_kind_names[kind] : "unknown";
+}
+
+const char *cpw_inv_confidence_name(enum cpw_inv_confidence confidence)
+{
+    return (unsigned)confidence <= CPW_INV_CONFIDENCE_CERTAIN ? s_confidence_names[confidence]
+                                                              : NULL;
+}
+
+const char *cpw_inv_severity_name(enum cpw_inv_severity severity)
+{
+    return (unsigned)severity <= CPW_INV_SEVERITY_ERROR ? s_severity_names[severity] : "unknown";
+}
+
+const char *cpw_inv_role_service_name(enum cpw_inv_role_service service)
+{
+    return (unsigned)service <= CPW_INV_ROLE_CONNECT ? s_service_names[service] : "other";
+}
+
+const char *cpw_inv_format_name(enum cpw_inv_format format)
+{
+    return (unsigned)format <= CPW_INV_FORMAT_MARKDOWN ? s_format_names[format] : "unknown";
+}
+
+static int s_parse_name(const char *name, const char *const *names, size_t count)
+{
+    for (size_t i = 0; name && i < count; i++) {
+        if (names[i] && strcmp(names[i], name) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+int cpw_inv_format_parse(const char *name, enum cpw_inv_format *out)
+{
+    int i = s_parse_name(name, s_format_names, 4);
+    if (i < 0) {
+        return cpw_raise(CPW_ERR_INVALID_ARGUMENT,
+                         "unknown output format '%s' (table, json, csv or markdown)",
+                         name ? name : "");
+    }
+    *out = (enum cpw_inv_format)i;
+    return 0;
+}
+
+int cpw_inventory_parse_confidence(const char *name, enum cpw_inv_confidence *out)
+{
+    int i = s_parse_name(name, s_confidence_names, 4);
+    if (i < 1) {
+        return -1;
+    }
+    *out = (enum cpw_inv_confidence)i;
+    return 0;
+}
+
+int cpw_inventory_parse_severity(const char *name, enum cpw_inv_severity *out)
+{
+    int i = s_parse_name(name, s_severity_names, 3);
+    if (i < 0) {
+        return -1;
+    }
+    *out = (enum cpw_inv_severity)i;
+    return 0;
+}
+
+int cpw_inventory_parse_kind(const char *name, enum cpw_inv_finding_kind *out)
+{
+    int i = s_parse_name(name, s_kind_names, CPW_INV_FINDING_KIND_COUNT_);
+    if (i < 0) {
+        return -1;
+    }
+    *out = (enum cpw_inv_finding_kind)i;
+    return 0;
+}
+
+int cpw_inventory_parse_role_service(const char *name, enum cpw_inv_role_service *out)
+{
+    int i = s_parse_name(name, s_service_names, 3);
+    if (i < 0) {
+        return -1;
+    }
+    *out = (enum cpw_inv_role_service)i;
+    return 0;
+}

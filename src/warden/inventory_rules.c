@@ -1,0 +1,753 @@
+/*
+ * inventory_rules.c - the inventory graph and its findings (cpw_inventory_analyze).
+ *
+ * Links, each with the evidence it rests on (aws-facts.md 1-3, 7):
+ *   instance -> domain        a domain integration whose Uri is the instance ARN
+ *   instance -> Connect role  the instance's ServiceRole ARN
+ *   domain -> Profile role    strongest first: CloudTrail (CreateServiceLinkedRole invoked by
+ *                             profile.amazonaws.com right after that domain's CreateDomain:
+ *                             certain), creation time (one role created within the window after
+ *                             the domain, and no other pairing: likely), RoleLastUsed region (the
+ *                             only unlinked role last used in the only unlinked domain's region:
+ *                             possible).
+ * Then the findings. The rule above all others: what the scan could not read (a scan error for
+ * that account/region/service, or a region outside the scan) never becomes a certain orphan; the
+ * confidence drops and the evidence names the error.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cpw/alloc.h"
+#include "warden/inventory_internal.h"
+
+enum visibility {
+    VIS_SEEN,      /* scanned without error */
+    VIS_FAILED,    /* a scan error covers it */
+    VIS_UNSCANNED, /* outside the scanned accounts/regions */
+};
+
+/* ----- facts about the scan --------------------------------------------------------------------
+ */
+
+static bool s_has(char *const *v, size_t count, const char *s)
+{
+    for (size_t i = 0; s && i < count; i++) {
+        if (strcmp(v[i], s) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The first scan error of service in account and region (NULL region: any region). An error
+ * without a region covers every region; one without a service (a region that is not enabled)
+ * covers every service. */
+static const struct cpw_inv_error *s_error_for(const struct cpw_inventory *inv,
+                                               const char *account,
+                                               const char *region,
+                                               const char *service)
+{
+    for (size_t i = 0; i < inv->error_count; i++) {
+        const struct cpw_inv_error *e = inv->errors[i];
+        if (!cpw_inventory_streq(e->account, account) ||
+            (e->service && !cpw_inventory_streq(e->service, service))) {
+            continue;
+        }
+        if (!region || !e->region || strcmp(region, e->region) == 0) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
+static enum visibility s_visibility(const struct cpw_inventory *inv,
+                                    const char *account,
+                                    const char *region,
+                                    const char *service,
+                                    const struct cpw_inv_error **error)
+{
+    *error = s_error_for(inv, account, region, service);
+    if (*error) {
+        return VIS_FAILED;
+    }
+    if (!s_has(inv->accounts, inv->account_count, account) ||
+        !s_has(inv->regions, inv->region_count, region)) {
+        return VIS_UNSCANNED;
+    }
+    return VIS_SEEN;
+}
+
+static const char *s_service_title(const char *service)
+{
+    static const char *const names[][2] = { { "connect", "Amazon Connect" },
+                                            { "profile", "Customer Profiles" },
+                                            { "iam", "IAM" },
+                                            { "cloudtrail", "CloudTrail" } };
+    for (size_t i = 0; service && i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcmp(service, names[i][0]) == 0) {
+            return names[i][1];
+        }
+    }
+    return service ? service : "the region";
+}
+
+static void s_evidence_error(struct cpw_inv_finding *f,
+                             const struct cpw_inv_error *e,
+                             const char *consequence)
+{
+    cpw_inventory_evidence(f,
+                           "%s could not be read in account %s, region %s (%s failed: %s: %s); %s",
+                           s_service_title(e->service), e->account,
+                           e->region ? e->region : "global", e->operation ? e->operation : "?",
+                           e->code ? e->code : "error", e->message ? e->message : "", consequence);
+}
+
+static const char *s_or(const char *s, const char *fallback)
+{
+    return s ? s : fallback;
+}
+
+static enum cpw_inv_confidence s_min(enum cpw_inv_confidence a, enum cpw_inv_confidence b)
+{
+    return a < b ? a : b;
+}
+
+static void s_action(struct cpw_inv_finding *f, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+
+static void s_action(struct cpw_inv_finding *f, const char *fmt, ...)
+{
+    struct cpw_buf text;
+    cpw_buf_init(&text, 64 * 1024);
+    va_list ap;
+    va_start(ap, fmt);
+    (void)cpw_buf_vappendf(&text, fmt, ap);
+    va_end(ap);
+    cpw_free(f->action);
+    f->action = cpw_buf_detach(&text);
+    cpw_buf_clean_up(&text);
+}
+
+/* ----- ARNs -------------------------------------------------------------------------------------
+ */
+
+struct arn_parts {
+    struct cpw_span service;
+    struct cpw_span region;
+    struct cpw_span account;
+    struct cpw_span resource;
+};
+
+static bool s_parse_arn(const char *arn, struct arn_parts *out)
+{
+    if (!arn || strncmp(arn, "arn:", 4) != 0) {
+        return false;
+    }
+    struct cpw_span rest = cpw_span_from_cstr(arn + 4);
+    struct cpw_span partition;
+    if (!cpw_span_next_token(&rest, ':', &partition) ||
+        !cpw_span_next_token(&rest, ':', &out->service) ||
+        !cpw_span_next_token(&rest, ':', &out->region) ||
+        !cpw_span_next_token(&rest, ':', &out->account)) {
+        return false;
+    }
+    out->resource = rest;
+    return rest.len > 0;
+}
+
+/* True for arn:PARTITION:connect:REGION:ACCOUNT:instance/ID; region and account are copied. */
+static bool s_connect_instance_arn(const char *arn, char **account, char **region)
+{
+    struct arn_parts p;
+    if (!s_parse_arn(arn, &p) || !cpw_span_eq_cstr(p.service, "connect") ||
+        !cpw_span_starts_with(p.resource, cpw_span_from_cstr("instance/")) ||
+        cpw_span_find_byte(cpw_span_sub(p.resource, 9, p.resource.len), '/') >= 0) {
+        return false;
+    }
+    *account = cpw_strndup((const char *)p.account.ptr, p.account.len);
+    *region = cpw_strndup((const char *)p.region.ptr, p.region.len);
+    return true;
+}
+
+static const char *s_instance_id(const char *arn)
+{
+    const char *slash = strrchr(arn, '/');
+    return slash ? slash + 1 : arn;
+}
+
+/* ----- liveness ------------------------------------------------------------------------------- */
+
+/* Live = listed and not deleted. Connect has no DELETED status today; a collector that records a
+ * deleted instance (from CloudTrail, say) marks it with a status starting with DELET. */
+static bool s_live(const struct cpw_inv_instance *x)
+{
+    return !x->status || strncmp(x->status, "DELET", 5) != 0;
+}
+
+static const struct cpw_inv_instance *s_live_instance(const struct cpw_inventory *inv,
+                                                      const char *arn)
+{
+    const struct cpw_inv_instance *x = cpw_inventory_find_instance(inv, arn);
+    return x && s_live(x) ? x : NULL;
+}
+
+static bool s_deletion_in_flight(const struct cpw_inv_role *r)
+{
+    return r->deletion_status && (strcmp(r->deletion_status, "IN_PROGRESS") == 0 ||
+                                  strcmp(r->deletion_status, "NOT_STARTED") == 0);
+}
+
+static bool s_is_legacy(const struct cpw_inv_role *r)
+{
+    return r->name && strcmp(r->name, CPW_INV_LEGACY_PROFILE_ROLE) == 0;
+}
+
+/* ----- links: instance -> domain, instance -> Connect role ---------------------------------- */
+
+static void s_link_instances(struct cpw_inventory *inv)
+{
+    for (size_t d = 0; d < inv->domain_count; d++) {
+        struct cpw_inv_domain *dom = inv->domains[d];
+        for (size_t i = 0; i < dom->integration_count; i++) {
+            const char *uri = dom->integrations[i].uri;
+            struct cpw_inv_instance *x = (struct cpw_inv_instance *)s_live_instance(inv, uri);
+            if (!x || s_has(dom->instance_arns, dom->instance_arn_count, x->arn)) {
+                continue;
+            }
+            cpw_inventory_strv_push(&dom->instance_arns, &dom->instance_arn_count, x->arn);
+            if (!x->domain_arn) { /* one domain per instance (aws-facts.md 3) */
+                cpw_inventory_set_str(&x->domain_arn, dom->arn);
+            }
+        }
+    }
+    for (size_t i = 0; i < inv->instance_count; i++) {
+        const struct cpw_inv_instance *x = inv->instances[i];
+        if (!s_live(x) || !x->service_role_arn) {
+            continue;
+        }
+        for (size_t r = 0; r < inv->role_count; r++) {
+            struct cpw_inv_role *role = inv->roles[r];
+            if (!role->linked_arn && cpw_inventory_streq(role->arn, x->service_role_arn)) {
+                cpw_inventory_set_str(&role->linked_arn, x->arn);
+            }
+        }
+    }
+}
+
+/* ----- links: domain -> Customer Profiles role ---------------------------------------------- */
+
+static void s_link(struct cpw_inv_domain *d, struct cpw_inv_role *r, enum cpw_inv_confidence c)
+{
+    cpw_inventory_set_str(&d->role_arn, r->arn);
+    d->role_confidence = c;
+    cpw_inventory_set_str(&r->linked_arn, d->arn);
+}
+
+static bool s_unlinked_profile_role(const struct cpw_inv_role *r, const char *account)
+{
+    return r->service == CPW_INV_ROLE_PROFILE && !r->linked_arn &&
+           cpw_inventory_streq(r->account, account);
+}
+
+static const char *s_param(const struct cpw_inv_event *e, const char *key)
+{
+    for (size_t i = 0; i < e->request_parameter_count; i++) {
+        if (cpw_inventory_streq(e->request_parameters[i].key, key)) {
+            return e->request_parameters[i].value;
+        }
+    }
+    return NULL;
+}
+
+static bool s_created_by_profile(const struct cpw_inv_event *e)
+{
+    return cpw_inventory_streq(e->event_name, "CreateServiceLinkedRole") &&
+           (cpw_inventory_streq(e->invoked_by, CPW_INV_PROFILE_PRINCIPAL) ||
+            cpw_inventory_streq(s_param(e, "aWSServiceName"), CPW_INV_PROFILE_PRINCIPAL));
+}
+
+static const char *s_created_domain_name(const struct cpw_inv_event *e)
+{
+    const char *name = s_param(e, "domainName");
+    if (!name) {
+        name = s_param(e, "DomainName");
+    }
+    if (!name && e->resource_name_count > 0) {
+        name = e->resource_names[0];
+    }
+    /* A resource may be named by its ARN: arn:aws:profile:REGION:ACCOUNT:domains/NAME. */
+    const char *domains = name ? strstr(name, ":domains/") : NULL;
+    return domains ? domains + strlen(":domains/") : name;
+}
+
+/* CloudTrail: CreateServiceLinkedRole by profile.amazonaws.com for role R, and the latest
+ * CreateDomain of the same account within the window before it names domain D: certain. */
+static void s_link_by_cloudtrail(struct cpw_inventory *inv)
+{
+    for (size_t i = 0; i < inv->event_count; i++) {
+        const struct cpw_inv_event *slr = inv->events[i];
+        if (!s_created_by_profile(slr)) {
+            continue;
+        }
+        const struct cpw_inv_event *create = NULL;
+        for (size_t j = 0; j < inv->event_count; j++) {
+            const struct cpw_inv_event *c = inv->events[j];
+            if (!cpw_inventory_streq(c->event_name, "CreateDomain") ||
+                !cpw_inventory_streq(c->account, slr->account) ||
+                c->event_time_s > slr->event_time_s ||
+                slr->event_time_s - c->event_time_s > CPW_INVENTORY_LINK_WINDOW_S) {
+                continue;
+            }
+            if (!create || c->event_time_s > create->event_time_s) {
+                create = c;
+            }
+        }
+        const char *domain_name = create ? s_created_domain_name(create) : NULL;
+        if (!domain_name) {
+            continue;
+        }
+        struct cpw_inv_domain *dom = NULL;
+        for (size_t d = 0; d < inv->domain_count; d++) {
+            struct cpw_inv_domain *x = inv->domains[d];
+            if (cpw_inventory_streq(x->account, create->account) &&
+                cpw_inventory_streq(x->region, create->region) &&
+                cpw_inventory_streq(x->name, domain_name)) {
+                dom = x;
+            }
+        }
+        for (size_t n = 0; dom && !dom->role_arn && n < slr->resource_name_count; n++) {
+            const char *res = slr->resource_names[n];
+            for (size_t r = 0; r < inv->role_count; r++) {
+                struct cpw_inv_role *role = inv->roles[r];
+                if (s_unlinked_profile_role(role, slr->account) &&
+                    (cpw_inventory_streq(role->name, res) || cpw_inventory_streq(role->arn, res))) {
+                    s_link(dom, role, CPW_INV_CONFIDENCE_CERTAIN);
+                    break;
+                }
+            }
+        }
+    }
+}
+
+static bool s_in_window(const struct cpw_inv_domain *d, const struct cpw_inv_role *r)
+{
+    return d->created_at_s != 0 && r->created_at_s != 0 && r->created_at_s >= d->created_at_s &&
+           r->created_at_s - d->created_at_s <= CPW_INVENTORY_LINK_WINDOW_S;
+}
+
+/* Creation time: the domain has one candidate role in its window, and that role falls in the
+ * window of no other unlinked domain: likely. Pairs are chosen before any is linked. */
+static void s_link_by_time(struct cpw_inventory *inv)
+{
+    struct cpw_inv_role **pick = cpw_calloc(inv->domain_count + 1, sizeof(*pick));
+    for (size_t d = 0; d < inv->domain_count; d++) {
+        const struct cpw_inv_domain *dom = inv->domains[d];
+        if (dom->role_arn) {
+            continue;
+        }
+        struct cpw_inv_role *only = NULL;
+        size_t candidates = 0;
+        for (size_t r = 0; r < inv->role_count; r++) {
+            struct cpw_inv_role *role = inv->roles[r];
+            if (s_unlinked_profile_role(role, dom->account) && s_in_window(dom, role)) {
+                only = role;
+                candidates++;
+            }
+        }
+        if (candidates != 1) {
+            continue;
+        }
+        size_t domains = 0;
+        for (size_t o = 0; o < inv->domain_count; o++) {
+            const struct cpw_inv_domain *other = inv->domains[o];
+            if (!other->role_arn && cpw_inventory_streq(other->account, dom->account) &&
+                s_in_window(other, only)) {
+                domains++;
+            }
+        }
+        if (domains == 1) {
+            pick[d] = only;
+        }
+    }
+    for (size_t d = 0; d < inv->domain_count; d++) {
+        if (pick[d]) {
+            s_link(inv->domains[d], pick[d], CPW_INV_CONFIDENCE_LIKELY);
+        }
+    }
+    cpw_free(pick);
+}
+
+/* RoleLastUsed: the only unlinked domain of an account/region, and the only unlinked role of the
+ * account last used in that region: possible. */
+static void s_link_by_last_used(struct cpw_inventory *inv)
+{
+    for (size_t d = 0; d < inv->domain_count; d++) {
+        struct cpw_inv_domain *dom = inv->domains[d];
+        if (dom->role_arn || !dom->region) {
+            continue;
+        }
+        size_t domains = 0;
+        for (size_t o = 0; o < inv->domain_count; o++) {
+            const struct cpw_inv_domain *other = inv->domains[o];
+            domains += !other->role_arn && cpw_inventory_streq(other->account, dom->account) &&
+                       cpw_inventory_streq(other->region, dom->region);
+        }
+        struct cpw_inv_role *only = NULL;
+        size_t candidates = 0;
+        for (size_t r = 0; r < inv->role_count; r++) {
+            struct cpw_inv_role *role = inv->roles[r];
+            if (s_unlinked_profile_role(role, dom->account) &&
+                cpw_inventory_streq(role->last_used_region, dom->region)) {
+                only = role;
+                candidates++;
+            }
+        }
+        if (domains == 1 && candidates == 1) {
+            s_link(dom, only, CPW_INV_CONFIDENCE_POSSIBLE);
+        }
+    }
+}
+
+/* ----- findings: instances ------------------------------------------------------------------- */
+
+static void s_find_instances(struct cpw_inventory *inv)
+{
+    for (size_t i = 0; i < inv->instance_count; i++) {
+        const struct cpw_inv_instance *x = inv->instances[i];
+        if (!s_live(x) || !x->status || strcmp(x->status, "ACTIVE") == 0) {
+            continue;
+        }
+        bool failed = strcmp(x->status, "CREATION_FAILED") == 0;
+        struct cpw_inv_finding *f =
+          cpw_inventory_push_finding(inv, CPW_INV_FINDING_INSTANCE_NOT_ACTIVE,
+                                     failed ? CPW_INV_SEVERITY_WARNING : CPW_INV_SEVERITY_INFO,
+                                     CPW_INV_CONFIDENCE_CERTAIN, x->arn, x->account, x->region);
+        char created[32];
+        cpw_inventory_format_time(x->created_at_s, created);
+        cpw_inventory_evidence(f, "instance %s (%s) has status %s (created %s)",
+                               x->id ? x->id : s_instance_id(x->arn ? x->arn : ""),
+                               x->alias ? x->alias : "no alias", x->status, created);
+        if (x->service_role_arn) {
+            cpw_inventory_evidence(f, "its service role is %s", x->service_role_arn);
+        }
+        if (failed) {
+            s_action(f,
+                     "Delete the failed instance (aws connect delete-instance --region %s "
+                     "--instance-id %s), then check that its service-linked role went with it.",
+                     x->region ? x->region : "?", x->id ? x->id : "?");
+        } else {
+            s_action(f, "Wait for the instance to leave %s, then scan again.", x->status);
+        }
+    }
+}
+
+/* ----- findings: domains and integrations ----------------------------------------------------- */
+
+struct gone {
+    const char *uri;
+    enum cpw_inv_confidence confidence;
+    const struct cpw_inv_error *error;
+    bool unscanned;
+};
+
+static void s_evidence_gone(struct cpw_inv_finding *f, const struct gone *g)
+{
+    if (g->error) {
+        s_evidence_error(f, g->error, "the instance it points at may still exist");
+        cpw_inventory_evidence(f, "integration Uri %s: instance not confirmed gone", g->uri);
+    } else if (g->unscanned) {
+        cpw_inventory_evidence(f,
+                               "integration Uri %s points at an account or region outside "
+                               "this scan; the instance may still exist",
+                               g->uri);
+    } else {
+        cpw_inventory_evidence(f,
+                               "integration Uri %s points at instance %s, which ListInstances "
+                               "no longer returns",
+                               g->uri, s_instance_id(g->uri));
+    }
+}
+
+static void s_find_domain(struct cpw_inventory *inv, const struct cpw_inv_domain *dom)
+{
+    struct gone *gone = cpw_calloc(dom->integration_count + 1, sizeof(*gone));
+    size_t gone_count = 0;
+    size_t connect_count = 0;
+    for (size_t i = 0; i < dom->integration_count; i++) {
+        const char *uri = dom->integrations[i].uri;
+        char *account = NULL;
+        char *region = NULL;
+        if (!s_connect_instance_arn(uri, &account, &region)) {
+            continue;
+        }
+        connect_count++;
+        if (!s_live_instance(inv, uri)) {
+            struct gone *g = &gone[gone_count++];
+            g->uri = uri;
+            enum visibility v = s_visibility(inv, account, region, "connect", &g->error);
+            g->unscanned = v == VIS_UNSCANNED;
+            g->confidence =
+              v == VIS_SEEN ? CPW_INV_CONFIDENCE_CERTAIN : CPW_INV_CONFIDENCE_POSSIBLE;
+        }
+        cpw_free(account);
+        cpw_free(region);
+    }
+    const struct cpw_inv_error *own_error = s_error_for(inv, dom->account, dom->region, "profile");
+    char count[32] = "an unknown number of";
+    if (dom->profile_count >= 0) {
+        snprintf(count, sizeof(count), "%lld", (long long)dom->profile_count);
+    }
+
+    if (dom->instance_arn_count == 0) {
+        enum cpw_inv_confidence c = CPW_INV_CONFIDENCE_CERTAIN;
+        for (size_t i = 0; i < gone_count; i++) {
+            c = s_min(c, gone[i].confidence);
+        }
+        if (own_error) {
+            c = CPW_INV_CONFIDENCE_POSSIBLE;
+        }
+        struct cpw_inv_finding *f = cpw_inventory_push_finding(
+          inv, CPW_INV_FINDING_DOMAIN_WITHOUT_INSTANCE, CPW_INV_SEVERITY_WARNING, c, dom->arn,
+          dom->account, dom->region);
+        if (connect_count == 0) {
+            cpw_inventory_evidence(f,
+                                   "domain %s has no integration whose Uri is a Connect instance",
+                                   s_or(dom->name, "?"));
+        } else {
+            cpw_inventory_evidence(f,
+                                   "every Connect integration of domain %s (%zu) points at an "
+                                   "instance that no longer exists",
+                                   s_or(dom->name, "?"), connect_count);
+        }
+        for (size_t i = 0; i < gone_count; i++) {
+            s_evidence_gone(f, &gone[i]);
+        }
+        if (own_error) {
+            s_evidence_error(f, own_error, "the domain's integrations may be incomplete");
+        }
+        cpw_inventory_evidence(f, "the domain holds %s profiles", count);
+        if (dom->role_arn) {
+            cpw_inventory_evidence(f, "its Customer Profiles role is %s (%s link)", dom->role_arn,
+                                   s_or(cpw_inv_confidence_name(dom->role_confidence), "unknown"));
+        }
+        s_action(f,
+                 "Back up the domain (cpwarden backup), then delete it (aws customer-profiles "
+                 "delete-domain --region %s --domain-name %s); if its service-linked role "
+                 "stays, remove it with aws iam delete-service-linked-role.",
+                 dom->region ? dom->region : "?", dom->name ? dom->name : "?");
+    } else {
+        for (size_t i = 0; i < gone_count; i++) {
+            struct cpw_buf arn;
+            cpw_buf_init(&arn, 8192);
+            (void)cpw_buf_appendf(&arn, "%s/integrations/%s", dom->arn ? dom->arn : "",
+                                  gone[i].uri);
+            enum cpw_inv_confidence c =
+              own_error ? CPW_INV_CONFIDENCE_POSSIBLE : gone[i].confidence;
+            struct cpw_inv_finding *f = cpw_inventory_push_finding(
+              inv, CPW_INV_FINDING_DANGLING_INTEGRATION, CPW_INV_SEVERITY_WARNING, c,
+              cpw_buf_cstr(&arn), dom->account, dom->region);
+            cpw_buf_clean_up(&arn);
+            s_evidence_gone(f, &gone[i]);
+            cpw_inventory_evidence(f, "domain %s still serves %zu live instance(s), first %s",
+                                   s_or(dom->name, "?"), dom->instance_arn_count,
+                                   s_or(dom->instance_arns[0], "?"));
+            if (own_error) {
+                s_evidence_error(f, own_error, "the integration list may be stale");
+            }
+            s_action(f,
+                     "Remove the integration (aws customer-profiles delete-integration --region "
+                     "%s --domain-name %s --uri %s); keep the domain.",
+                     dom->region ? dom->region : "?", dom->name ? dom->name : "?", gone[i].uri);
+        }
+    }
+    cpw_free(gone);
+}
+
+/* ----- findings: roles ------------------------------------------------------------------------ */
+
+static void s_evidence_role_facts(struct cpw_inv_finding *f, const struct cpw_inv_role *r)
+{
+    char when[32];
+    cpw_inventory_format_time(r->created_at_s, when);
+    cpw_inventory_evidence(f, "role %s (path %s) was created %s", r->name ? r->name : "?",
+                           r->path ? r->path : "?", when);
+    if (r->last_used_at_s) {
+        cpw_inventory_format_time(r->last_used_at_s, when);
+        cpw_inventory_evidence(f, "RoleLastUsed: %s in %s", when,
+                               r->last_used_region ? r->last_used_region : "an unknown region");
+    } else {
+        cpw_inventory_evidence(f, "RoleLastUsed: no use within the IAM tracking period");
+    }
+    if (r->deletion_status && strcmp(r->deletion_status, "FAILED") == 0) {
+        cpw_inventory_evidence(f, "an earlier deletion task %s FAILED: %s",
+                               r->deletion_task_id ? r->deletion_task_id : "?",
+                               r->deletion_reason ? r->deletion_reason : "no reason given");
+    }
+}
+
+static void s_find_connect_role(struct cpw_inventory *inv, const struct cpw_inv_role *r)
+{
+    enum cpw_inv_confidence c = s_has(inv->accounts, inv->account_count, r->account)
+                                  ? CPW_INV_CONFIDENCE_CERTAIN
+                                  : CPW_INV_CONFIDENCE_POSSIBLE;
+    struct cpw_inv_finding *f =
+      cpw_inventory_push_finding(inv, CPW_INV_FINDING_ORPHANED_CONNECT_ROLE,
+                                 CPW_INV_SEVERITY_WARNING, c, r->arn, r->account, NULL);
+    cpw_inventory_evidence(f,
+                           "no live Connect instance in account %s uses it as its ServiceRole "
+                           "(%zu region(s) scanned)",
+                           r->account, inv->region_count);
+    if (c != CPW_INV_CONFIDENCE_CERTAIN) {
+        cpw_inventory_evidence(f, "account %s is not among the scanned accounts", r->account);
+    }
+    for (size_t g = 0; g < inv->region_count; g++) {
+        const struct cpw_inv_error *e = s_error_for(inv, r->account, inv->regions[g], "connect");
+        if (e) {
+            f->confidence = CPW_INV_CONFIDENCE_POSSIBLE;
+            s_evidence_error(f, e, "an instance there may still use this role");
+        }
+    }
+    for (size_t i = 0; i < inv->instance_count; i++) {
+        const struct cpw_inv_instance *x = inv->instances[i];
+        if (!s_live(x) && r->arn && cpw_inventory_streq(x->service_role_arn, r->arn)) {
+            cpw_inventory_evidence(f, "it served instance %s, which is %s", s_or(x->arn, "?"),
+                                   x->status);
+        }
+    }
+    s_evidence_role_facts(f, r);
+    s_action(f,
+             "Delete it (aws iam delete-service-linked-role --role-name %s) and poll "
+             "aws iam get-service-linked-role-deletion-status until SUCCEEDED.",
+             r->name ? r->name : "?");
+}
+
+static void s_find_profile_role(struct cpw_inventory *inv, const struct cpw_inv_role *r)
+{
+    struct cpw_inv_finding *f = cpw_inventory_push_finding(
+      inv, CPW_INV_FINDING_ORPHANED_PROFILE_ROLE, CPW_INV_SEVERITY_WARNING,
+      CPW_INV_CONFIDENCE_CERTAIN, r->arn, r->account, NULL);
+    cpw_inventory_evidence(f, "no Customer Profiles domain in account %s can be linked to it",
+                           r->account);
+    bool unreadable = false;
+    if (!s_has(inv->accounts, inv->account_count, r->account)) {
+        cpw_inventory_evidence(f, "account %s is not among the scanned accounts", r->account);
+        unreadable = true;
+    }
+    for (size_t i = 0; i < inv->error_count; i++) {
+        const struct cpw_inv_error *e = inv->errors[i];
+        if (cpw_inventory_streq(e->account, r->account) &&
+            (!e->service || strcmp(e->service, "profile") == 0)) {
+            s_evidence_error(f, e, "a domain there may own this role");
+            unreadable = true;
+        }
+    }
+    size_t domains = 0;
+    size_t unlinked = 0;
+    enum cpw_inv_confidence weakest = CPW_INV_CONFIDENCE_CERTAIN;
+    for (size_t d = 0; d < inv->domain_count; d++) {
+        const struct cpw_inv_domain *dom = inv->domains[d];
+        if (!cpw_inventory_streq(dom->account, r->account)) {
+            continue;
+        }
+        domains++;
+        if (!dom->role_arn) {
+            unlinked++;
+            cpw_inventory_evidence(f, "domain %s in %s has no known role; this role may be its own",
+                                   s_or(dom->name, "?"), s_or(dom->region, "?"));
+        } else {
+            enum cpw_inv_confidence link = dom->role_confidence != CPW_INV_CONFIDENCE_NONE
+                                             ? dom->role_confidence
+                                             : CPW_INV_CONFIDENCE_POSSIBLE;
+            weakest = s_min(weakest, link);
+            cpw_inventory_evidence(f, "domain %s in %s is linked to %s (%s)", s_or(dom->name, "?"),
+                                   s_or(dom->region, "?"), dom->role_arn,
+                                   cpw_inv_confidence_name(link));
+        }
+    }
+    if (unreadable || unlinked > 0) {
+        f->confidence = CPW_INV_CONFIDENCE_POSSIBLE;
+    } else if (domains == 0) {
+        cpw_inventory_evidence(f,
+                               "account %s has no domain in any of the %zu scanned region(s), and "
+                               "every region was read without error",
+                               r->account, inv->region_count);
+    } else {
+        f->confidence = weakest; /* every domain has its own role: this one is left over */
+    }
+    s_evidence_role_facts(f, r);
+    s_action(f,
+             "Delete it (aws iam delete-service-linked-role --role-name %s) and poll "
+             "aws iam get-service-linked-role-deletion-status until SUCCEEDED.",
+             r->name ? r->name : "?");
+}
+
+static void s_find_roles(struct cpw_inventory *inv)
+{
+    for (size_t i = 0; i < inv->role_count; i++) {
+        const struct cpw_inv_role *r = inv->roles[i];
+        if (r->service == CPW_INV_ROLE_OTHER) {
+            continue;
+        }
+        if (s_deletion_in_flight(r)) {
+            struct cpw_inv_finding *f = cpw_inventory_push_finding(
+              inv, CPW_INV_FINDING_ROLE_DELETION_PENDING, CPW_INV_SEVERITY_INFO,
+              CPW_INV_CONFIDENCE_CERTAIN, r->arn, r->account, NULL);
+            cpw_inventory_evidence(f, "deletion task %s is %s",
+                                   r->deletion_task_id ? r->deletion_task_id : "?",
+                                   r->deletion_status);
+            s_evidence_role_facts(f, r);
+            s_action(f,
+                     "Wait: poll aws iam get-service-linked-role-deletion-status "
+                     "--deletion-task-id %s; do not start another deletion.",
+                     r->deletion_task_id ? r->deletion_task_id : "?");
+            continue;
+        }
+        if (r->service == CPW_INV_ROLE_PROFILE && s_is_legacy(r)) {
+            struct cpw_inv_finding *f = cpw_inventory_push_finding(
+              inv, CPW_INV_FINDING_LEGACY_PROFILE_ROLE, CPW_INV_SEVERITY_INFO,
+              CPW_INV_CONFIDENCE_CERTAIN, r->arn, r->account, NULL);
+            cpw_inventory_evidence(f,
+                                   "named %s without a per-domain suffix: the role Customer "
+                                   "Profiles created before it gave each domain its own role "
+                                   "(June 8, 2023)",
+                                   CPW_INV_LEGACY_PROFILE_ROLE);
+            if (r->linked_arn) {
+                cpw_inventory_evidence(f, "linked to domain %s", r->linked_arn);
+            }
+            s_evidence_role_facts(f, r);
+            cpw_inventory_set_str(
+              &f->action, r->linked_arn ? "Keep it while the linked domain exists."
+                                        : "Check that no domain created before June 2023 still "
+                                          "relies on it; see the orphaned-profile-role finding.");
+        }
+        if (r->linked_arn) {
+            continue;
+        }
+        if (r->service == CPW_INV_ROLE_CONNECT) {
+            s_find_connect_role(inv, r);
+        } else {
+            s_find_profile_role(inv, r);
+        }
+    }
+}
+
+/* ----- entry point ------------------------------------------------------------------------------
+ */
+
+int cpw_inventory_analyze(struct cpw_inventory *inv)
+{
+    cpw_inventory_clear_derived(inv);
+    cpw_inventory_sort(inv); /* links are chosen in a stable order */
+    s_link_instances(inv);
+    s_link_by_cloudtrail(inv);
+    s_link_by_time(inv);
+    s_link_by_last_used(inv);
+    s_find_instances(inv);
+    for (size_t d = 0; d < inv->domain_count; d++) {
+        s_find_domain(inv, inv->domains[d]);
+    }
+    s_find_roles(inv);
+    cpw_inventory_sort(inv);
+    return 0;
+}

@@ -1,0 +1,417 @@
+/*
+ * test_inventory.c - the inventory graph and its findings: the runbook situations, each with
+ * the exact findings and confidence expected, and the rule that a scan error never yields a
+ * certain orphan.
+ */
+#include <string.h>
+
+#include "cpw/alloc.h"
+#include "cpw/error.h"
+#include "cpw/inventory.h"
+#include "harness.h"
+#include "inventory_fixtures.h"
+
+struct expect {
+    enum cpw_inv_finding_kind kind;
+    enum cpw_inv_confidence confidence;
+    const char *arn_suffix; /* the resource ARN ends with this */
+};
+
+/* Asserts that the findings are exactly `expected`, in this order. */
+static void s_assert_findings(const struct cpw_inventory *inv,
+                              const struct expect *expected,
+                              size_t count)
+{
+    if (cpw_inventory_finding_count(inv) != count) {
+        for (size_t i = 0; i < cpw_inventory_finding_count(inv); i++) {
+            const struct cpw_inv_finding *f = cpw_inventory_finding(inv, i);
+            print_message("finding %zu: %s %s %s\n", i, cpw_inv_finding_kind_name(f->kind),
+                          cpw_inv_confidence_name(f->confidence), f->resource_arn);
+        }
+    }
+    assert_int_equal(cpw_inventory_finding_count(inv), count);
+    for (size_t i = 0; i < count; i++) {
+        const struct cpw_inv_finding *f = cpw_inventory_finding(inv, i);
+        assert_string_equal(cpw_inv_finding_kind_name(f->kind),
+                            cpw_inv_finding_kind_name(expected[i].kind));
+        assert_string_equal(cpw_inv_confidence_name(f->confidence),
+                            cpw_inv_confidence_name(expected[i].confidence));
+        size_t len = strlen(f->resource_arn);
+        size_t suffix = strlen(expected[i].arn_suffix);
+        assert_true(len >= suffix);
+        assert_string_equal(f->resource_arn + len - suffix, expected[i].arn_suffix);
+        assert_true(f->evidence_count > 0);
+        assert_non_null(f->action);
+    }
+}
+
+static bool s_evidence_contains(const struct cpw_inv_finding *f, const char *needle)
+{
+    for (size_t i = 0; i < f->evidence_count; i++) {
+        if (strstr(f->evidence[i], needle)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static const struct cpw_inv_domain *s_domain(const struct cpw_inventory *inv, const char *name)
+{
+    for (size_t i = 0; i < cpw_inventory_domain_count(inv); i++) {
+        if (strcmp(cpw_inventory_domain(inv, i)->name, name) == 0) {
+            return cpw_inventory_domain(inv, i);
+        }
+    }
+    fail_msg("no domain %s", name);
+    return NULL;
+}
+
+static const struct cpw_inv_role *s_role(const struct cpw_inventory *inv, const char *name)
+{
+    for (size_t i = 0; i < cpw_inventory_role_count(inv); i++) {
+        if (strcmp(cpw_inventory_role(inv, i)->name, name) == 0) {
+            return cpw_inventory_role(inv, i);
+        }
+    }
+    fail_msg("no role %s", name);
+    return NULL;
+}
+
+static void test_orphans_story(void **state)
+{
+    (void)state;
+    struct cpw_inventory *inv = fx_orphans_story();
+    assert_int_equal(cpw_inventory_analyze(inv), 0);
+
+    const struct expect expected[] = {
+        { CPW_INV_FINDING_ORPHANED_CONNECT_ROLE, CPW_INV_CONFIDENCE_CERTAIN,
+          "/AWSServiceRoleForAmazonConnect_B" },
+        { CPW_INV_FINDING_ORPHANED_PROFILE_ROLE, CPW_INV_CONFIDENCE_LIKELY,
+          "/AWSServiceRoleForProfile" },
+        { CPW_INV_FINDING_LEGACY_PROFILE_ROLE, CPW_INV_CONFIDENCE_CERTAIN,
+          "/AWSServiceRoleForProfile" },
+        { CPW_INV_FINDING_DOMAIN_WITHOUT_INSTANCE, CPW_INV_CONFIDENCE_CERTAIN, ":domains/dom-b" },
+    };
+    s_assert_findings(inv, expected, 4);
+    const struct cpw_inv_finding *dom_b = cpw_inventory_finding(inv, 3);
+    assert_string_equal(dom_b->region, FX_REGION_B);
+    assert_true(s_evidence_contains(dom_b, "instance/inst-b"));
+    assert_true(s_evidence_contains(dom_b, "42 profiles"));
+    assert_null(cpw_inventory_finding(inv, 0)->region); /* roles are global */
+
+    /* The graph: region A is whole, region B's domain keeps its role by creation time. */
+    const struct cpw_inv_domain *a = s_domain(inv, "dom-a");
+    assert_int_equal(a->instance_arn_count, 1);
+    assert_string_equal(a->instance_arns[0],
+                        "arn:aws:connect:us-east-1:111111111111:instance/inst-a");
+    assert_string_equal(a->role_arn, s_role(inv, "AWSServiceRoleForProfile_a")->arn);
+    assert_int_equal(a->role_confidence, CPW_INV_CONFIDENCE_LIKELY);
+    assert_string_equal(a->arn, "arn:aws:profile:us-east-1:111111111111:domains/dom-a");
+    const struct cpw_inv_domain *b = s_domain(inv, "dom-b");
+    assert_int_equal(b->instance_arn_count, 0);
+    assert_string_equal(b->role_arn, s_role(inv, "AWSServiceRoleForProfile_b")->arn);
+    assert_string_equal(cpw_inventory_instance(inv, 0)->domain_arn, a->arn);
+    assert_string_equal(s_role(inv, "AWSServiceRoleForAmazonConnect_A")->linked_arn,
+                        cpw_inventory_instance(inv, 0)->arn);
+    assert_null(s_role(inv, "AWSServiceRoleForAmazonConnect_B")->linked_arn);
+
+    /* Analysing twice gives the same result (derived state is replaced, not appended). */
+    assert_int_equal(cpw_inventory_analyze(inv), 0);
+    s_assert_findings(inv, expected, 4);
+    cpw_inventory_destroy(inv);
+}
+
+/* The same story, but Connect could not be listed in region B: nothing there is certain. */
+static void test_connect_scan_error_lowers_confidence(void **state)
+{
+    (void)state;
+    struct cpw_inventory *inv = fx_orphans_story();
+    fx_error(inv, FX_ACCOUNT, FX_REGION_B, "connect", "ListInstances", "AccessDeniedException");
+    assert_int_equal(cpw_inventory_analyze(inv), 0);
+    const struct expect expected[] = {
+        { CPW_INV_FINDING_ORPHANED_CONNECT_ROLE, CPW_INV_CONFIDENCE_POSSIBLE,
+          "/AWSServiceRoleForAmazonConnect_B" },
+        { CPW_INV_FINDING_ORPHANED_PROFILE_ROLE, CPW_INV_CONFIDENCE_LIKELY,
+          "/AWSServiceRoleForProfile" },
+        { CPW_INV_FINDING_LEGACY_PROFILE_ROLE, CPW_INV_CONFIDENCE_CERTAIN,
+          "/AWSServiceRoleForProfile" },
+        { CPW_INV_FINDING_DOMAIN_WITHOUT_INSTANCE, CPW_INV_CONFIDENCE_POSSIBLE, ":domains/dom-b" },
+    };
+    s_assert_findings(inv, expected, 4);
+    assert_true(s_evidence_contains(cpw_inventory_finding(inv, 0), "AccessDeniedException"));
+    assert_true(s_evidence_contains(cpw_inventory_finding(inv, 0), "us-west-2"));
+    assert_true(s_evidence_contains(cpw_inventory_finding(inv, 3), "ListInstances failed"));
+    cpw_inventory_destroy(inv);
+}
+
+/* Region B is not enabled: one error without a service covers Connect and Customer Profiles. */
+static void test_region_not_enabled_covers_every_service(void **state)
+{
+    (void)state;
+    struct cpw_inventory *inv = fx_orphans_story();
+    struct cpw_inv_error e = { .account = FX_ACCOUNT,
+                               .region = FX_REGION_B,
+                               .operation = "ListInstances",
+                               .code = "UnrecognizedClientException",
+                               .message = "The security token included in the request is invalid" };
+    assert_non_null(cpw_inventory_add_error(inv, &e));
+    assert_int_equal(cpw_inventory_analyze(inv), 0);
+    const struct expect expected[] = {
+        { CPW_INV_FINDING_ORPHANED_CONNECT_ROLE, CPW_INV_CONFIDENCE_POSSIBLE,
+          "/AWSServiceRoleForAmazonConnect_B" },
+        { CPW_INV_FINDING_ORPHANED_PROFILE_ROLE, CPW_INV_CONFIDENCE_POSSIBLE,
+          "/AWSServiceRoleForProfile" },
+        { CPW_INV_FINDING_LEGACY_PROFILE_ROLE, CPW_INV_CONFIDENCE_CERTAIN,
+          "/AWSServiceRoleForProfile" },
+        { CPW_INV_FINDING_DOMAIN_WITHOUT_INSTANCE, CPW_INV_CONFIDENCE_POSSIBLE, ":domains/dom-b" },
+    };
+    s_assert_findings(inv, expected, 4);
+    assert_true(s_evidence_contains(cpw_inventory_finding(inv, 1), "UnrecognizedClientException"));
+    cpw_inventory_destroy(inv);
+}
+
+/* An account with service-linked roles and no domain (nor instance) in any scanned region. */
+static struct cpw_inventory *s_roles_only(void)
+{
+    struct cpw_inventory *inv = cpw_inventory_new();
+    cpw_inventory_add_account(inv, FX_ACCOUNT2);
+    cpw_inventory_add_region(inv, FX_REGION_A);
+    cpw_inventory_add_region(inv, FX_REGION_B);
+    fx_role(inv, FX_ACCOUNT2, CPW_INV_ROLE_PROFILE, "AWSServiceRoleForProfile_x1", FX_T0, NULL);
+    fx_role(inv, FX_ACCOUNT2, CPW_INV_ROLE_PROFILE, "AWSServiceRoleForProfile_x2", FX_T0 + 99,
+            FX_REGION_B);
+    fx_role(inv, FX_ACCOUNT2, CPW_INV_ROLE_CONNECT, "AWSServiceRoleForAmazonConnect_X", FX_T0,
+            NULL);
+    return inv;
+}
+
+static void test_roles_without_domains_are_certain_orphans(void **state)
+{
+    (void)state;
+    struct cpw_inventory *inv = s_roles_only();
+    assert_int_equal(cpw_inventory_analyze(inv), 0);
+    const struct expect expected[] = {
+        { CPW_INV_FINDING_ORPHANED_CONNECT_ROLE, CPW_INV_CONFIDENCE_CERTAIN,
+          "/AWSServiceRoleForAmazonConnect_X" },
+        { CPW_INV_FINDING_ORPHANED_PROFILE_ROLE, CPW_INV_CONFIDENCE_CERTAIN,
+          "/AWSServiceRoleForProfile_x1" },
+        { CPW_INV_FINDING_ORPHANED_PROFILE_ROLE, CPW_INV_CONFIDENCE_CERTAIN,
+          "/AWSServiceRoleForProfile_x2" },
+    };
+    s_assert_findings(inv, expected, 3);
+    assert_true(s_evidence_contains(cpw_inventory_finding(inv, 1), "no domain in any of the 2"));
+    cpw_inventory_destroy(inv);
+}
+
+static void test_profile_scan_error_prevents_certain_orphans(void **state)
+{
+    (void)state;
+    struct cpw_inventory *inv = s_roles_only();
+    fx_error(inv, FX_ACCOUNT2, FX_REGION_B, "profile", "ListDomains", "AccessDeniedException");
+    assert_int_equal(cpw_inventory_analyze(inv), 0);
+    const struct expect expected[] = {
+        { CPW_INV_FINDING_ORPHANED_CONNECT_ROLE, CPW_INV_CONFIDENCE_CERTAIN,
+          "/AWSServiceRoleForAmazonConnect_X" },
+        { CPW_INV_FINDING_ORPHANED_PROFILE_ROLE, CPW_INV_CONFIDENCE_POSSIBLE,
+          "/AWSServiceRoleForProfile_x1" },
+        { CPW_INV_FINDING_ORPHANED_PROFILE_ROLE, CPW_INV_CONFIDENCE_POSSIBLE,
+          "/AWSServiceRoleForProfile_x2" },
+    };
+    s_assert_findings(inv, expected, 3);
+    for (size_t i = 1; i < 3; i++) {
+        const struct cpw_inv_finding *f = cpw_inventory_finding(inv, i);
+        assert_true(s_evidence_contains(f, "ListDomains failed: AccessDeniedException"));
+        assert_true(s_evidence_contains(f, "a domain there may own this role"));
+    }
+    assert_int_equal(cpw_inventory_error_count(inv), 1);
+    cpw_inventory_destroy(inv);
+}
+
+/* Two roles created right after one domain: the creation-time rule cannot choose; the last-used
+ * region picks one as `possible`, and CloudTrail then makes that link (and the leftover role's
+ * orphan finding) certain. */
+static struct cpw_inventory *s_ambiguous_domain(void)
+{
+    struct cpw_inventory *inv = cpw_inventory_new();
+    cpw_inventory_add_account(inv, FX_ACCOUNT);
+    cpw_inventory_add_region(inv, FX_REGION_A);
+    fx_instance(inv, FX_ACCOUNT, FX_REGION_A, "inst-a", "ACTIVE",
+                "AWSServiceRoleForAmazonConnect_A");
+    fx_role(inv, FX_ACCOUNT, CPW_INV_ROLE_CONNECT, "AWSServiceRoleForAmazonConnect_A", FX_T0, NULL);
+    fx_domain(inv, FX_ACCOUNT, FX_REGION_A, "dom-a", FX_T0, "inst-a", NULL);
+    fx_role(inv, FX_ACCOUNT, CPW_INV_ROLE_PROFILE, "AWSServiceRoleForProfile_p1", FX_T0 + 20,
+            FX_REGION_A);
+    fx_role(inv, FX_ACCOUNT, CPW_INV_ROLE_PROFILE, "AWSServiceRoleForProfile_p9", FX_T0 + 40, NULL);
+    return inv;
+}
+
+static void test_last_used_region_gives_possible_link(void **state)
+{
+    (void)state;
+    struct cpw_inventory *inv = s_ambiguous_domain();
+    assert_int_equal(cpw_inventory_analyze(inv), 0);
+    const struct cpw_inv_domain *d = s_domain(inv, "dom-a");
+    assert_string_equal(d->role_arn, s_role(inv, "AWSServiceRoleForProfile_p1")->arn);
+    assert_int_equal(d->role_confidence, CPW_INV_CONFIDENCE_POSSIBLE);
+    const struct expect expected[] = {
+        { CPW_INV_FINDING_ORPHANED_PROFILE_ROLE, CPW_INV_CONFIDENCE_POSSIBLE,
+          "/AWSServiceRoleForProfile_p9" },
+    };
+    s_assert_findings(inv, expected, 1);
+    cpw_inventory_destroy(inv);
+}
+
+static void test_cloudtrail_makes_link_certain(void **state)
+{
+    (void)state;
+    struct cpw_inventory *inv = s_ambiguous_domain();
+    char *domain_names[] = { "arn:aws:profile:us-east-1:111111111111:domains/dom-a" };
+    struct cpw_inv_event create = { .account = FX_ACCOUNT,
+                                    .region = FX_REGION_A,
+                                    .event_name = "CreateDomain",
+                                    .event_time_s = FX_T0,
+                                    .resource_names = domain_names,
+                                    .resource_name_count = 1 };
+    char *role_names[] = { "AWSServiceRoleForProfile_p1" };
+    struct cpw_inv_tag params[] = { { "aWSServiceName", CPW_INV_PROFILE_PRINCIPAL } };
+    struct cpw_inv_event slr = { .account = FX_ACCOUNT,
+                                 .region = "us-east-1",
+                                 .event_name = "CreateServiceLinkedRole",
+                                 .event_time_s = FX_T0 + 20,
+                                 .resource_names = role_names,
+                                 .resource_name_count = 1,
+                                 .invoked_by = CPW_INV_PROFILE_PRINCIPAL,
+                                 .request_parameters = params,
+                                 .request_parameter_count = 1 };
+    assert_non_null(cpw_inventory_add_event(inv, &slr));
+    assert_non_null(cpw_inventory_add_event(inv, &create));
+    assert_int_equal(cpw_inventory_analyze(inv), 0);
+    const struct cpw_inv_domain *d = s_domain(inv, "dom-a");
+    assert_string_equal(d->role_arn, s_role(inv, "AWSServiceRoleForProfile_p1")->arn);
+    assert_int_equal(d->role_confidence, CPW_INV_CONFIDENCE_CERTAIN);
+    const struct expect expected[] = {
+        { CPW_INV_FINDING_ORPHANED_PROFILE_ROLE, CPW_INV_CONFIDENCE_CERTAIN,
+          "/AWSServiceRoleForProfile_p9" },
+    };
+    s_assert_findings(inv, expected, 1);
+    cpw_inventory_destroy(inv);
+}
+
+static void test_dangling_integration_on_live_domain(void **state)
+{
+    (void)state;
+    struct cpw_inventory *inv = cpw_inventory_new();
+    cpw_inventory_add_account(inv, FX_ACCOUNT);
+    cpw_inventory_add_region(inv, FX_REGION_A);
+    fx_instance(inv, FX_ACCOUNT, FX_REGION_A, "inst-a", "ACTIVE",
+                "AWSServiceRoleForAmazonConnect_A");
+    fx_role(inv, FX_ACCOUNT, CPW_INV_ROLE_CONNECT, "AWSServiceRoleForAmazonConnect_A", FX_T0, NULL);
+    fx_domain(inv, FX_ACCOUNT, FX_REGION_A, "dom-a", FX_T0, "inst-a", "inst-gone");
+    fx_role(inv, FX_ACCOUNT, CPW_INV_ROLE_PROFILE, "AWSServiceRoleForProfile_a", FX_T0 + 30, NULL);
+    assert_int_equal(cpw_inventory_analyze(inv), 0);
+    const struct expect expected[] = {
+        { CPW_INV_FINDING_DANGLING_INTEGRATION, CPW_INV_CONFIDENCE_CERTAIN,
+          ":domains/dom-a/integrations/arn:aws:connect:us-east-1:111111111111:instance/inst-gone" },
+    };
+    s_assert_findings(inv, expected, 1);
+    assert_true(s_evidence_contains(cpw_inventory_finding(inv, 0), "1 live instance"));
+    assert_int_equal(s_domain(inv, "dom-a")->instance_arn_count, 1);
+    cpw_inventory_destroy(inv);
+}
+
+static void test_instance_creation_failed(void **state)
+{
+    (void)state;
+    struct cpw_inventory *inv = cpw_inventory_new();
+    cpw_inventory_add_account(inv, FX_ACCOUNT);
+    cpw_inventory_add_region(inv, FX_REGION_A);
+    fx_instance(inv, FX_ACCOUNT, FX_REGION_A, "inst-f", "CREATION_FAILED",
+                "AWSServiceRoleForAmazonConnect_F");
+    fx_role(inv, FX_ACCOUNT, CPW_INV_ROLE_CONNECT, "AWSServiceRoleForAmazonConnect_F", FX_T0, NULL);
+    assert_int_equal(cpw_inventory_analyze(inv), 0);
+    const struct expect expected[] = {
+        { CPW_INV_FINDING_INSTANCE_NOT_ACTIVE, CPW_INV_CONFIDENCE_CERTAIN, ":instance/inst-f" },
+    };
+    s_assert_findings(inv, expected, 1);
+    const struct cpw_inv_finding *f = cpw_inventory_finding(inv, 0);
+    assert_int_equal(f->severity, CPW_INV_SEVERITY_WARNING);
+    assert_true(s_evidence_contains(f, "CREATION_FAILED"));
+    cpw_inventory_destroy(inv);
+}
+
+static void test_pending_role_deletion(void **state)
+{
+    (void)state;
+    struct cpw_inventory *inv = s_roles_only();
+    struct cpw_inv_role pending = {
+        .account = FX_ACCOUNT2,
+        .name = "AWSServiceRoleForAmazonConnect_Y",
+        .arn = "arn:aws:iam::222222222222:role/aws-service-role/connect.amazonaws.com/"
+               "AWSServiceRoleForAmazonConnect_Y",
+        .path = CPW_INV_CONNECT_ROLE_PATH,
+        .created_at_s = FX_T0,
+        .deletion_task_id = "task/aws-service-role/connect.amazonaws.com/"
+                            "AWSServiceRoleForAmazonConnect_Y/0f3e",
+        .deletion_status = "IN_PROGRESS",
+    };
+    assert_non_null(cpw_inventory_add_role(inv, &pending));
+    assert_int_equal(cpw_inventory_analyze(inv), 0);
+    const struct expect expected[] = {
+        { CPW_INV_FINDING_ORPHANED_CONNECT_ROLE, CPW_INV_CONFIDENCE_CERTAIN,
+          "/AWSServiceRoleForAmazonConnect_X" },
+        { CPW_INV_FINDING_ORPHANED_PROFILE_ROLE, CPW_INV_CONFIDENCE_CERTAIN,
+          "/AWSServiceRoleForProfile_x1" },
+        { CPW_INV_FINDING_ORPHANED_PROFILE_ROLE, CPW_INV_CONFIDENCE_CERTAIN,
+          "/AWSServiceRoleForProfile_x2" },
+        { CPW_INV_FINDING_ROLE_DELETION_PENDING, CPW_INV_CONFIDENCE_CERTAIN,
+          "/AWSServiceRoleForAmazonConnect_Y" },
+    };
+    s_assert_findings(inv, expected, 4);
+    assert_true(s_evidence_contains(cpw_inventory_finding(inv, 3), "IN_PROGRESS"));
+    cpw_inventory_destroy(inv);
+}
+
+static void test_unscanned_account_is_never_certain(void **state)
+{
+    (void)state;
+    struct cpw_inventory *inv = cpw_inventory_new();
+    cpw_inventory_add_region(inv, FX_REGION_A);
+    fx_role(inv, FX_ACCOUNT, CPW_INV_ROLE_PROFILE, "AWSServiceRoleForProfile_z", FX_T0, NULL);
+    fx_role(inv, FX_ACCOUNT, CPW_INV_ROLE_CONNECT, "AWSServiceRoleForAmazonConnect_Z", FX_T0, NULL);
+    assert_int_equal(cpw_inventory_analyze(inv), 0);
+    assert_int_equal(cpw_inventory_finding_count(inv), 2);
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(cpw_inventory_finding(inv, i)->confidence, CPW_INV_CONFIDENCE_POSSIBLE);
+    }
+    struct cpw_inv_role no_account = { .name = "x" };
+    assert_null(cpw_inventory_add_role(inv, &no_account));
+    assert_int_equal(cpw_last_error(), CPW_ERR_INVALID_ARGUMENT);
+    cpw_inventory_destroy(inv);
+}
+
+static void test_names_and_formats(void **state)
+{
+    (void)state;
+    enum cpw_inv_format fmt;
+    assert_int_equal(cpw_inv_format_parse("markdown", &fmt), 0);
+    assert_int_equal(fmt, CPW_INV_FORMAT_MARKDOWN);
+    assert_int_equal(cpw_inv_format_parse("yaml", &fmt), -1);
+    assert_int_equal(cpw_last_error(), CPW_ERR_INVALID_ARGUMENT);
+    assert_null(cpw_inv_confidence_name(CPW_INV_CONFIDENCE_NONE));
+    assert_string_equal(cpw_inv_finding_kind_name(CPW_INV_FINDING_ROLE_DELETION_PENDING),
+                        "role-deletion-pending");
+}
+
+CPW_TEST_MAIN("inventory",
+              CPW_TEST(test_orphans_story),
+              CPW_TEST(test_connect_scan_error_lowers_confidence),
+              CPW_TEST(test_region_not_enabled_covers_every_service),
+              CPW_TEST(test_roles_without_domains_are_certain_orphans),
+              CPW_TEST(test_profile_scan_error_prevents_certain_orphans),
+              CPW_TEST(test_last_used_region_gives_possible_link),
+              CPW_TEST(test_cloudtrail_makes_link_certain),
+              CPW_TEST(test_dangling_integration_on_live_domain),
+              CPW_TEST(test_instance_creation_failed),
+              CPW_TEST(test_pending_role_deletion),
+              CPW_TEST(test_unscanned_account_is_never_certain),
+              CPW_TEST(test_names_and_formats))
