@@ -501,7 +501,7 @@ int cpw_plan_builder_add_domain(struct cpw_plan_builder *b, const struct cpw_pla
     del->impact = (struct cpw_plan_impact){
         .profiles = d->profile_count,
         .objects = d->object_count,
-        .integrations = d->integration_count,
+        .integrations = d->integration_count - integration_id_count, /* the rest go first */
         .object_types = d->object_type_count,
         .event_streams = d->event_stream_count,
         .calculated_attributes = d->calculated_attribute_count,
