@@ -34,6 +34,7 @@
 #define CPW_PLAN_FORMAT_VERSION 1
 #define CPW_PLAN_FORMAT_NAME    "cpwarden-plan"
 #define CPW_PLAN_MAX_BYTES      (64u * 1024u * 1024u)
+#define CPW_PLAN_MAX_ACTIONS    10000u /* a loaded plan holds at most this many actions */
 
 /* X(enum, name in the document) */
 #define CPW_PLAN_ACTION_KIND_LIST(X)                                                               \

@@ -449,6 +449,10 @@ static int s_parse_body(const json_t *root, struct cpw_plan *plan)
     if (!json_is_array(lists) || !json_is_array(actions)) {
         return cpw_raise(CPW_ERR_PARSE, "plan: checklists and actions must be arrays");
     }
+    if (json_array_size(actions) > CPW_PLAN_MAX_ACTIONS) {
+        return cpw_raise(CPW_ERR_LIMIT, "plan: %zu actions is over the limit of %u",
+                         json_array_size(actions), CPW_PLAN_MAX_ACTIONS);
+    }
     plan->checklists = cpw_calloc(json_array_size(lists) + 1, sizeof(*plan->checklists));
     for (size_t i = 0; i < json_array_size(lists); i++) {
         if (s_parse_checklist(json_array_get(lists, i), i,
