@@ -262,6 +262,14 @@ int cpw_plan_write_file(const struct cpw_plan *plan, const char *path);
  */
 int cpw_plan_compute_fingerprint(const struct cpw_plan *plan, char out[CPW_SHA256_HEX_LEN + 1]);
 
+/**
+ * Terraform's stale-plan rule: compares a saved plan with one rebuilt from live observations
+ * (same inputs, same flags). Returns 0 when their fingerprints match, else -1 with
+ * CPW_ERR_STALE_PLAN and a detail naming the first difference, e.g. "a03 delete-domain
+ * orphan-dom: domain.profile_count was 1234, is now 1300" or an action that appeared or went.
+ */
+int cpw_plan_check_fresh(const struct cpw_plan *saved, const struct cpw_plan *live);
+
 /** Frees a plan. NULL is a no-op. */
 void cpw_plan_destroy(struct cpw_plan *plan);
 

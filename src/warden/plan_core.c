@@ -219,3 +219,63 @@ int cpw_plan_compute_fingerprint(const struct cpw_plan *plan, char out[CPW_SHA25
     json_decref(list);
     return rc;
 }
+
+static bool s_same_target(const struct cpw_plan_action *a, const struct cpw_plan_action *b)
+{
+    return a->kind == b->kind && strcmp(a->account, b->account) == 0 &&
+           strcmp(a->region, b->region) == 0 && strcmp(a->arn, b->arn) == 0 &&
+           strcmp(a->name, b->name) == 0;
+}
+
+/* The first fact of `was` that `now` lacks or holds differently, raised as the stale detail. */
+static int s_fact_difference(const struct cpw_plan_action *was, const struct cpw_plan_action *now)
+{
+    for (size_t i = 0; i < was->fact_count; i++) {
+        const char *value = cpw_plan_action_fact(now, was->facts[i].key);
+        if (!value || strcmp(value, was->facts[i].value) != 0) {
+            return cpw_raise(CPW_ERR_STALE_PLAN, "%s %s %s: %s was %s, is now %s", was->id,
+                             cpw_plan_action_kind_name(was->kind), was->name, was->facts[i].key,
+                             was->facts[i].value, value ? value : "not observed");
+        }
+    }
+    for (size_t i = 0; i < now->fact_count; i++) {
+        if (!cpw_plan_action_fact(was, now->facts[i].key)) {
+            return cpw_raise(CPW_ERR_STALE_PLAN, "%s %s %s: %s is new (now %s)", was->id,
+                             cpw_plan_action_kind_name(was->kind), was->name, now->facts[i].key,
+                             now->facts[i].value);
+        }
+    }
+    return 0;
+}
+
+int cpw_plan_check_fresh(const struct cpw_plan *saved, const struct cpw_plan *live)
+{
+    if (strcmp(saved->fingerprint, live->fingerprint) == 0) {
+        return 0;
+    }
+    size_t n = saved->action_count < live->action_count ? saved->action_count : live->action_count;
+    for (size_t i = 0; i < n; i++) {
+        const struct cpw_plan_action *was = &saved->actions[i];
+        const struct cpw_plan_action *now = &live->actions[i];
+        if (strcmp(was->id, now->id) != 0 || !s_same_target(was, now)) {
+            return cpw_raise(CPW_ERR_STALE_PLAN,
+                             "%s %s %s: the live state now calls for %s %s %s instead", was->id,
+                             cpw_plan_action_kind_name(was->kind), was->name, now->id,
+                             cpw_plan_action_kind_name(now->kind), now->name);
+        }
+        if (s_fact_difference(was, now)) {
+            return -1;
+        }
+    }
+    if (saved->action_count > n) {
+        const struct cpw_plan_action *was = &saved->actions[n];
+        return cpw_raise(CPW_ERR_STALE_PLAN, "%s %s %s: no longer called for by the live state",
+                         was->id, cpw_plan_action_kind_name(was->kind), was->name);
+    }
+    if (live->action_count > n) {
+        const struct cpw_plan_action *now = &live->actions[n];
+        return cpw_raise(CPW_ERR_STALE_PLAN, "the live state now also calls for %s %s",
+                         cpw_plan_action_kind_name(now->kind), now->name);
+    }
+    return cpw_raise(CPW_ERR_STALE_PLAN, "the observed facts differ from the plan's");
+}

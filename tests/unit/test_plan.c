@@ -609,7 +609,41 @@ static void test_bad_plans_refused(void **state)
     s_expect_refused(doc, ACCOUNT, CPW_ERR_PARSE, "is not an account id");
 }
 
+static void test_stale_plan_detected(void **state)
+{
+    (void)state;
+    struct cpw_plan_domain_input d = s_domain("orphan-dom");
+    struct cpw_plan *saved = s_build(NULL, false, &d, &s_connect_role);
+    struct cpw_plan *same = s_build(NULL, false, &d, &s_connect_role);
+    assert_int_equal(cpw_plan_check_fresh(saved, same), 0);
+    cpw_plan_destroy(same);
+
+    d.profile_count = 1300; /* profiles arrived since the plan was made */
+    struct cpw_plan *live = s_build(NULL, false, &d, &s_connect_role);
+    assert_int_equal(cpw_plan_check_fresh(saved, live), -1);
+    assert_int_equal(cpw_last_error(), CPW_ERR_STALE_PLAN);
+    assert_string_equal(cpw_last_error_detail(),
+                        "a01 backup-domain orphan-dom: domain.profile_count was 1234, is now 1300");
+    cpw_plan_destroy(live);
+
+    d = s_domain("orphan-dom");
+    d.instances = s_active; /* an instance was re-pointed at the domain */
+    d.instance_count = 2;
+    live = s_build(NULL, true, &d, &s_connect_role);
+    assert_int_equal(cpw_plan_check_fresh(saved, live), -1);
+    assert_non_null(strstr(cpw_last_error_detail(), "instance." LIVE_INSTANCE ".status is new"));
+    cpw_plan_destroy(live);
+
+    d = s_domain("orphan-dom");
+    live = s_build(NULL, false, &d, NULL); /* the Connect role is gone already */
+    assert_int_equal(cpw_plan_check_fresh(saved, live), -1);
+    assert_non_null(strstr(cpw_last_error_detail(), "no longer called for"));
+    cpw_plan_destroy(live);
+    cpw_plan_destroy(saved);
+}
+
 CPW_TEST_MAIN("plan",
+              CPW_TEST(test_stale_plan_detected),
               CPW_TEST(test_runbook_order),
               CPW_TEST(test_active_instance_refused_unless_forced),
               CPW_TEST(test_protected_targets_are_skipped),
