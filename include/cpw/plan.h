@@ -238,7 +238,8 @@ struct cpw_plan_load_options {
  * name and version (CPW_ERR_VERSION), body checksum (CPW_ERR_INTEGRITY: edited by hand), no
  * unknown or missing fields (CPW_ERR_PARSE), fingerprint matching the facts (CPW_ERR_INTEGRITY),
  * unique action ids, known dependencies, no cycle, dependencies before dependents
- * (CPW_ERR_PARSE), made by current_account (CPW_ERR_WRONG_ACCOUNT). The detail says what is wrong
+ * (CPW_ERR_PARSE), at most CPW_PLAN_MAX_ACTIONS actions (CPW_ERR_LIMIT), made by current_account
+ * (CPW_ERR_WRONG_ACCOUNT). The detail says what is wrong
  * and where. Returns the plan, owned by the caller, or NULL.
  */
 struct cpw_plan *cpw_plan_load(struct cpw_span document, const struct cpw_plan_load_options *opts);
