@@ -39,7 +39,7 @@ struct cpw_http_server_options {
     unsigned threads;         /* worker threads; 0: one per core */
     size_t max_body_bytes;    /* default CPW_HTTP_MAX_BODY_BYTES; larger bodies get 413 */
     size_t max_request_memory_bytes; /* per-request arena cap; default 32 MiB */
-    unsigned idle_timeout_s;  /* connection idle timeout; default 60 */
+    unsigned idle_timeout_s;         /* connection idle timeout; default 60 */
     cpw_http_handler_fn *handler;
     void *user;
 };

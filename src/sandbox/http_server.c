@@ -86,7 +86,7 @@ static enum MHD_Result s_collect_header(void *cls,
 static void s_peer_ip(struct MHD_Connection *connection, char *out, size_t out_size)
 {
     const union MHD_ConnectionInfo *info =
-        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+      MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     snprintf(out, out_size, "unknown");
     if (!info || !info->client_addr) {
         return;
@@ -105,7 +105,7 @@ static enum MHD_Result s_send(struct MHD_Connection *connection,
                               const struct cpw_http_response *resp)
 {
     struct MHD_Response *response = MHD_create_response_from_buffer(
-        resp->body.len, resp->body.data ? resp->body.data : (void *)"", MHD_RESPMEM_MUST_COPY);
+      resp->body.len, resp->body.data ? resp->body.data : (void *)"", MHD_RESPMEM_MUST_COPY);
     if (!response) {
         return MHD_NO;
     }
@@ -171,8 +171,9 @@ static enum MHD_Result s_access(void *cls,
     }
     char peer[64];
     s_peer_ip(connection, peer, sizeof(peer));
-    struct cpw_http_exchange exchange = {
-        .request = &st->request, .peer_ip = peer, .arena = &st->arena};
+    struct cpw_http_exchange exchange = { .request = &st->request,
+                                          .peer_ip = peer,
+                                          .arena = &st->arena };
     struct cpw_http_response resp;
     cpw_http_response_init(&resp);
     server->options.handler(server->options.user, &exchange, &resp);
@@ -264,20 +265,20 @@ struct cpw_http_server *cpw_http_server_start(const struct cpw_http_server_optio
         flags |= MHD_USE_IPv6;
     }
     server->daemon = MHD_start_daemon(
-        flags, options->port, NULL, NULL, s_access, server, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&ss, MHD_OPTION_URI_LOG_CALLBACK, s_uri_log, server,
-        MHD_OPTION_UNESCAPE_CALLBACK, s_no_unescape, server, MHD_OPTION_NOTIFY_COMPLETED,
-        s_completed, server, MHD_OPTION_EXTERNAL_LOGGER, s_mhd_log, server,
-        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(256 * 1024), MHD_OPTION_CONNECTION_TIMEOUT,
-        options->idle_timeout_s ? options->idle_timeout_s : 60u, MHD_OPTION_END);
+      flags, options->port, NULL, NULL, s_access, server, MHD_OPTION_SOCK_ADDR,
+      (struct sockaddr *)&ss, MHD_OPTION_URI_LOG_CALLBACK, s_uri_log, server,
+      MHD_OPTION_UNESCAPE_CALLBACK, s_no_unescape, server, MHD_OPTION_NOTIFY_COMPLETED, s_completed,
+      server, MHD_OPTION_EXTERNAL_LOGGER, s_mhd_log, server, MHD_OPTION_THREAD_POOL_SIZE, threads,
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_CONNECTION_TIMEOUT,
+      options->idle_timeout_s ? options->idle_timeout_s : 60u, MHD_OPTION_END);
     if (!server->daemon) {
         cpw_raise(CPW_ERR_IO, "cannot listen on %s port %u (in use, or not permitted)", address,
                   (unsigned)options->port);
         cpw_http_server_stop(server);
         return NULL;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    const union MHD_DaemonInfo *info =
+      MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
     server->port = info ? info->port : options->port;
     return server;
 }

@@ -15,9 +15,7 @@
 
 static atomic_int s_calls;
 
-static void s_echo(void *user,
-                   const struct cpw_http_exchange *ex,
-                   struct cpw_http_response *resp)
+static void s_echo(void *user, const struct cpw_http_exchange *ex, struct cpw_http_response *resp)
 {
     (void)user;
     atomic_fetch_add(&s_calls, 1);
@@ -83,7 +81,8 @@ static void s_fetch(CURL *curl,
 static struct cpw_http_server *s_start(size_t max_body)
 {
     struct cpw_http_server_options opts = {
-        .port = 0, .threads = 2, .max_body_bytes = max_body, .handler = s_echo};
+        .port = 0, .threads = 2, .max_body_bytes = max_body, .handler = s_echo
+    };
     struct cpw_http_server *server = cpw_http_server_start(&opts);
     assert_non_null(server);
     assert_true(cpw_http_server_port(server) > 0);
@@ -100,8 +99,8 @@ static void test_raw_target_headers_body(void **state)
             "/domains/a%20b%3Ac%2Fd~e%25f?next-token=a%20b%2Fc%2Bd&max-results=5", NULL, &f);
     assert_int_equal(f.status, 200);
     assert_string_equal(cpw_buf_cstr(&f.body), "GET|/domains/a%20b%3Ac%2Fd~e%25f|"
-                                                "next-token=a%20b%2Fc%2Bd&max-results=5|"
-                                                "hello  world|127.0.0.1|arena|");
+                                               "next-token=a%20b%2Fc%2Bd&max-results=5|"
+                                               "hello  world|127.0.0.1|arena|");
     cpw_buf_clean_up(&f.body);
 
     s_fetch(curl, cpw_http_server_port(server), "POST", "/", "Action=ListRoles&Version=2010-05-08",
@@ -137,7 +136,7 @@ static void test_body_limit_answers_413(void **state)
 static void test_remote_bind_needs_consent(void **state)
 {
     (void)state;
-    struct cpw_http_server_options opts = {.bind_address = "0.0.0.0", .handler = s_echo};
+    struct cpw_http_server_options opts = { .bind_address = "0.0.0.0", .handler = s_echo };
     assert_null(cpw_http_server_start(&opts));
     assert_int_equal(cpw_last_error(), CPW_ERR_INVALID_ARGUMENT);
     assert_non_null(strstr(cpw_last_error_detail(), "--allow-remote"));
@@ -205,6 +204,8 @@ static void test_concurrent_clients_lose_nothing(void **state)
     cpw_http_server_stop(server);
 }
 
-CPW_TEST_MAIN("http_server", CPW_TEST(test_raw_target_headers_body),
-              CPW_TEST(test_body_limit_answers_413), CPW_TEST(test_remote_bind_needs_consent),
+CPW_TEST_MAIN("http_server",
+              CPW_TEST(test_raw_target_headers_body),
+              CPW_TEST(test_body_limit_answers_413),
+              CPW_TEST(test_remote_bind_needs_consent),
               CPW_TEST(test_concurrent_clients_lose_nothing))
