@@ -223,6 +223,12 @@ void cpw_plan_builder_destroy(struct cpw_plan_builder *builder)
     cpw_free(builder);
 }
 
+/* The service principal the role is linked to (aws-facts §1, §2). */
+static const char *s_role_service(enum cpw_plan_role_kind kind)
+{
+    return kind == CPW_PLAN_ROLE_PROFILE_SLR ? "profile.amazonaws.com" : "connect.amazonaws.com";
+}
+
 /* The role's service-linked-role deletion chain: delete, poll the task, verify. */
 static void s_role_chain(struct action_list *list,
                          const struct cpw_plan_role_input *role,
@@ -247,6 +253,7 @@ static void s_role_chain(struct action_list *list,
     }
     s_fact(del, "role.arn", "%s", s_or(role->arn, ""));
     s_fact(del, "role.exists", "true");
+    s_fact(del, "role.service", "%s", s_role_service(role->kind));
     s_fact(del, "role.last_used", "%s", s_or(role->last_used, "never"));
     s_fact(del, "role.linked_resource", "%s", s_or(role->linked_resource, ""));
     if (linked_gone) {

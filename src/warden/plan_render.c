@@ -12,21 +12,22 @@ static int s_impact_text(struct cpw_buf *out, const struct cpw_plan_impact *im)
 {
     const struct {
         uint64_t n;
-        const char *what;
+        const char *one;
+        const char *many;
     } parts[] = {
-        { im->profiles, "profiles" },
-        { im->objects, "objects" },
-        { im->integrations, "integrations" },
-        { im->object_types, "object types" },
-        { im->event_streams, "event streams" },
-        { im->calculated_attributes, "calculated attributes" },
+        { im->profiles, "profile", "profiles" },
+        { im->objects, "object", "objects" },
+        { im->integrations, "integration", "integrations" },
+        { im->object_types, "object type", "object types" },
+        { im->event_streams, "event stream", "event streams" },
+        { im->calculated_attributes, "calculated attribute", "calculated attributes" },
     };
     int rc = 0;
     bool any = false;
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
         if (parts[i].n) {
             rc |= cpw_buf_appendf(out, "%s%llu %s", any ? ", " : "", (unsigned long long)parts[i].n,
-                                  parts[i].what);
+                                  parts[i].n == 1 ? parts[i].one : parts[i].many);
             any = true;
         }
     }

@@ -232,7 +232,49 @@ static void test_damaged_files_refused(void **state)
     s_remove_dir();
 }
 
+/* The committed seed files double as golden files of the documented format. */
+static void test_seed_files(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        enum cpw_error code; /* CPW_ERR_NONE: reads to the end */
+    } seeds[] = {
+        { "valid.backup", CPW_ERR_NONE },
+        { "truncated.backup", CPW_ERR_PARSE },
+        { "no-trailer.backup", CPW_ERR_PARSE },
+        { "edited.backup", CPW_ERR_INTEGRITY },
+        { "wrong-version.backup", CPW_ERR_VERSION },
+        { "record-before-section.backup", CPW_ERR_INTEGRITY },
+    };
+    for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+        char rel[128];
+        snprintf(rel, sizeof(rel), "tests/fuzz/corpus/backup_read/%s", seeds[i].name);
+        char *path = cpw_test_source_path(rel);
+        struct cpw_backup_reader *r = cpw_backup_reader_open(path);
+        cpw_free(path);
+        if (seeds[i].code == CPW_ERR_NONE) {
+            if (!r) {
+                fail_msg("%s: %s", seeds[i].name, cpw_last_error_detail());
+            }
+            assert_string_equal(cpw_backup_reader_header(r)->domain, "orphan-dom");
+            assert_non_null(cpw_backup_reader_section(r, CPW_BACKUP_OBJECT_TYPES));
+            const json_t *rec;
+            int n = 0;
+            while (cpw_backup_reader_next(r, &rec) == 1) {
+                n++;
+            }
+            assert_int_equal(n, 2);
+        } else if (r || cpw_last_error() != seeds[i].code) {
+            fail_msg("%s: expected %s, got %s (%s)", seeds[i].name, cpw_error_name(seeds[i].code),
+                     cpw_error_name(cpw_last_error()), cpw_last_error_detail());
+        }
+        cpw_backup_reader_destroy(r);
+    }
+}
+
 CPW_TEST_MAIN("backup_file",
+              CPW_TEST(test_seed_files),
               CPW_TEST(test_round_trip),
               CPW_TEST(test_unfinished_writer_leaves_nothing),
               CPW_TEST(test_damaged_files_refused))

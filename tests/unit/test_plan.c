@@ -188,6 +188,8 @@ static void test_runbook_order(void **state)
         saw_unused |= strcmp(a[5].preconditions[i], "role unused since 2026-01-02T00:00:00Z") == 0;
     }
     assert_true(saw_unused);
+    assert_string_equal(cpw_plan_action_fact(&a[5], "role.service"), "profile.amazonaws.com");
+    assert_string_equal(cpw_plan_action_fact(&a[8], "role.service"), "connect.amazonaws.com");
 
     /* Header and checklist. */
     assert_string_equal(plan->created_at, "2026-11-18T11:06:40Z");
@@ -410,7 +412,7 @@ static void test_round_trip_file_is_private(void **state)
     assert_int_equal(cpw_plan_render_table(loaded, &text), 0);
     const char *t = cpw_buf_cstr(&text);
     assert_non_null(strstr(t, "a03  planned  delete-domain"));
-    assert_non_null(strstr(t, "1234 profiles, 5678 objects, 1 integrations"));
+    assert_non_null(strstr(t, "1234 profiles, 5678 objects, 1 integration, 3 object types"));
     assert_non_null(strstr(t, "[pass   ] Associated instances checked"));
     cpw_buf_reset(&text);
     assert_int_equal(cpw_plan_render_markdown(loaded, &text), 0);
@@ -642,7 +644,49 @@ static void test_stale_plan_detected(void **state)
     cpw_plan_destroy(saved);
 }
 
+/* The committed seed files double as golden files of the documented format. */
+static void test_seed_files(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        enum cpw_error code; /* CPW_ERR_NONE: loads */
+    } seeds[] = {
+        { "valid.json", CPW_ERR_NONE },
+        { "truncated.json", CPW_ERR_PARSE },
+        { "empty.json", CPW_ERR_PARSE },
+        { "edited-action.json", CPW_ERR_INTEGRITY },
+        { "edited-fingerprint.json", CPW_ERR_INTEGRITY },
+        { "wrong-version.json", CPW_ERR_VERSION },
+        { "wrong-account.json", CPW_ERR_WRONG_ACCOUNT },
+        { "cycle.json", CPW_ERR_PARSE },
+        { "unknown-dep.json", CPW_ERR_PARSE },
+        { "duplicate-id.json", CPW_ERR_PARSE },
+        { "unknown-field.json", CPW_ERR_PARSE },
+    };
+    struct cpw_plan_load_options lo = { .current_account = ACCOUNT };
+    for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+        char rel[128];
+        snprintf(rel, sizeof(rel), "tests/fuzz/corpus/plan_load/%s", seeds[i].name);
+        char *path = cpw_test_source_path(rel);
+        struct cpw_plan *plan = cpw_plan_load_file(path, &lo);
+        cpw_free(path);
+        if (seeds[i].code == CPW_ERR_NONE) {
+            if (!plan) {
+                fail_msg("%s: %s", seeds[i].name, cpw_last_error_detail());
+            }
+            assert_int_equal(plan->action_count, 15);
+            assert_int_equal(plan->actions[8].status, CPW_PLAN_ACTION_REFUSED);
+        } else if (plan || cpw_last_error() != seeds[i].code) {
+            fail_msg("%s: expected %s, got %s (%s)", seeds[i].name, cpw_error_name(seeds[i].code),
+                     cpw_error_name(cpw_last_error()), cpw_last_error_detail());
+        }
+        cpw_plan_destroy(plan);
+    }
+}
+
 CPW_TEST_MAIN("plan",
+              CPW_TEST(test_seed_files),
               CPW_TEST(test_stale_plan_detected),
               CPW_TEST(test_runbook_order),
               CPW_TEST(test_active_instance_refused_unless_forced),
