@@ -38,7 +38,11 @@
     X(CPW_ERR_MODEL, "the service model does not describe this")                                   \
     X(CPW_ERR_VALIDATION, "the input does not match the service model")                            \
     X(CPW_ERR_AWS, "the AWS service answered with an error")                                       \
-    X(CPW_ERR_STORE, "the state store failed")
+    X(CPW_ERR_STORE, "the state store failed")                                                     \
+    X(CPW_ERR_VERSION, "the file's format version is not supported")                               \
+    X(CPW_ERR_INTEGRITY, "a checksum or fingerprint does not match the content")                   \
+    X(CPW_ERR_WRONG_ACCOUNT, "the document was made for another AWS account")                      \
+    X(CPW_ERR_STALE_PLAN, "the plan no longer matches the live state")
 
 enum cpw_error {
 #define CPW_ERROR_ENUM_(code, sentence) code,

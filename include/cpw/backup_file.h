@@ -1,0 +1,153 @@
+/*
+ * backup_file.h - the container a Customer Profiles domain's configuration is exported into
+ * before deletion (`cpwarden backup`, read back by `cpwarden restore`).
+ *
+ * A backup file is JSON Lines (docs/backup-format.md): a header line (format version, creation
+ * time, account, region, domain, source identity, counts), one line per section (settings,
+ * tags, matching, rule-based matching, object types, integrations, event streams, calculated
+ * attributes: each a JSON document, typically the AWS API's output), then any number of record
+ * lines (profiles with their objects), then a trailer line holding the sha256 of every byte
+ * before it. Records are written and read one at a time, so memory stays flat however large
+ * the domain. Files are created 0600 and appear atomically (temporary file + rename).
+ *
+ * The reader verifies the version and the checksum over the whole file before it hands back
+ * anything, so a truncated, edited or foreign file is refused up front.
+ *
+ * Ownership: writers and readers are owned by their creator (_destroy). json_t values passed in
+ * are borrowed; json_t values handed out are borrowed from the reader (see each function).
+ * Thread-safety: one writer or reader per thread; no shared state.
+ */
+#ifndef CPW_BACKUP_FILE_H
+#define CPW_BACKUP_FILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "cpw/buf.h"
+
+#define CPW_BACKUP_FORMAT_VERSION 1
+#define CPW_BACKUP_FORMAT_NAME    "cpwarden-backup"
+#define CPW_BACKUP_MAX_LINE_BYTES (64u * 1024u * 1024u)
+
+/* X(enum, name in the file) */
+#define CPW_BACKUP_SECTION_LIST(X)                                                                 \
+    X(CPW_BACKUP_SETTINGS, "settings")                                                             \
+    X(CPW_BACKUP_TAGS, "tags")                                                                     \
+    X(CPW_BACKUP_MATCHING, "matching")                                                             \
+    X(CPW_BACKUP_RULE_BASED_MATCHING, "rule_based_matching")                                       \
+    X(CPW_BACKUP_OBJECT_TYPES, "object_types")                                                     \
+    X(CPW_BACKUP_INTEGRATIONS, "integrations")                                                     \
+    X(CPW_BACKUP_EVENT_STREAMS, "event_streams")                                                   \
+    X(CPW_BACKUP_CALCULATED_ATTRIBUTES, "calculated_attributes")
+
+enum cpw_backup_section {
+#define CPW_BACKUP_SECTION_ENUM_(e, name) e,
+    CPW_BACKUP_SECTION_LIST(CPW_BACKUP_SECTION_ENUM_)
+#undef CPW_BACKUP_SECTION_ENUM_
+      CPW_BACKUP_SECTION_COUNT_
+};
+
+/** What the domain held when the backup started (from GetDomain and the listings). */
+struct cpw_backup_counts {
+    uint64_t profiles;
+    uint64_t objects;
+    uint64_t object_types;
+    uint64_t integrations;
+    uint64_t event_streams;
+    uint64_t calculated_attributes;
+};
+
+struct cpw_backup_header {
+    int format_version;
+    char *created_at; /* ISO 8601 */
+    char *account;
+    char *region;
+    char *domain;
+    char *source_identity; /* ARN of the caller that made the backup */
+    struct cpw_backup_counts counts;
+};
+
+/** "settings", ...; static storage. */
+const char *cpw_backup_section_name(enum cpw_backup_section section);
+
+/* ----- writing ---------------------------------------------------------------------------- */
+
+struct cpw_backup_writer_options {
+    const char *path; /* required */
+    const char *account;
+    const char *region;
+    const char *domain;
+    const char *source_identity;
+    struct cpw_backup_counts counts;
+};
+
+struct cpw_backup_writer;
+
+/**
+ * Starts a backup file: creates the temporary file (0600) and writes the header, stamped with
+ * cpw_time_now_s(). account (12 digits), region and domain are required. Returns the writer
+ * (owned by the caller) or NULL with CPW_ERR_INVALID_ARGUMENT / CPW_ERR_IO.
+ */
+struct cpw_backup_writer *cpw_backup_writer_new(const struct cpw_backup_writer_options *opts);
+
+/**
+ * Writes one section (document borrowed). Each section at most once, all before the first
+ * record. Returns 0, or -1 (CPW_ERR_INVALID_ARGUMENT for order/duplicates, CPW_ERR_IO).
+ */
+int cpw_backup_writer_add_section(struct cpw_backup_writer *writer,
+                                  enum cpw_backup_section section,
+                                  const json_t *document);
+
+/**
+ * Writes one record (borrowed; by convention {"profile": {...}, "objects": [...]}) as one line.
+ * Memory use does not grow with the number of records. Returns 0 or -1.
+ */
+int cpw_backup_writer_add_record(struct cpw_backup_writer *writer, const json_t *record);
+
+/**
+ * Writes the trailer and moves the file into place. Returns 0 or -1 (the file then does not
+ * appear). Only cpw_backup_writer_destroy may follow.
+ */
+int cpw_backup_writer_finish(struct cpw_backup_writer *writer);
+
+/** Frees the writer; an unfinished file is discarded (its temporary file removed). NULL ok. */
+void cpw_backup_writer_destroy(struct cpw_backup_writer *writer);
+
+/* ----- reading ---------------------------------------------------------------------------- */
+
+struct cpw_backup_reader;
+
+/**
+ * Opens a backup file and verifies it before returning: format and version (CPW_ERR_VERSION),
+ * complete with its trailer (CPW_ERR_PARSE "truncated"), sha256 of the content
+ * (CPW_ERR_INTEGRITY), well-formed header and sections (CPW_ERR_PARSE). Sections are loaded;
+ * records are left for cpw_backup_reader_next. Returns the reader (owned) or NULL.
+ */
+struct cpw_backup_reader *cpw_backup_reader_open(const char *path);
+
+/** The same over bytes in memory (borrowed for the reader's life). */
+struct cpw_backup_reader *cpw_backup_reader_open_memory(struct cpw_span bytes);
+
+/** The header; borrowed from the reader. */
+const struct cpw_backup_header *cpw_backup_reader_header(const struct cpw_backup_reader *reader);
+
+/** A section's document, or NULL when the backup has none. Borrowed from the reader. */
+const json_t *cpw_backup_reader_section(const struct cpw_backup_reader *reader,
+                                        enum cpw_backup_section section);
+
+/**
+ * Reads the next record: 1 with *record set (borrowed; valid until the next call or destroy),
+ * 0 at the end (after checking the record count against the trailer), -1 on error.
+ */
+int cpw_backup_reader_next(struct cpw_backup_reader *reader, const json_t **record);
+
+/** Records the trailer announces. */
+uint64_t cpw_backup_reader_record_count(const struct cpw_backup_reader *reader);
+
+/** Closes the file and frees everything. NULL is a no-op. */
+void cpw_backup_reader_destroy(struct cpw_backup_reader *reader);
+
+#endif
