@@ -15,12 +15,15 @@
 #include "cpw/buf.h"
 
 #define CPW_HTTP_MAX_HEADER_BYTES (64u * 1024u)
-#define CPW_HTTP_MAX_BODY_BYTES (16u * 1024u * 1024u)
-#define CPW_HTTP_MAX_PATH_BYTES (16u * 1024u)
+#define CPW_HTTP_MAX_BODY_BYTES   (16u * 1024u * 1024u)
+#define CPW_HTTP_MAX_PATH_BYTES   (16u * 1024u)
 
 struct cpw_header {
     char *name;  /* owned, NUL-terminated */
     char *value; /* owned, NUL-terminated */
+    /* Whitespace that followed the ':' in a parsed message (at most 7 bytes kept), written back
+     * by cpw_http_request_write so a parsed message is reproduced byte for byte. */
+    char lead_ws[8];
 };
 
 struct cpw_headers {
@@ -49,9 +52,9 @@ const char *cpw_headers_get(const struct cpw_headers *headers, const char *name)
 size_t cpw_headers_count_name(const struct cpw_headers *headers, const char *name);
 
 struct cpw_http_request {
-    char *method;              /* owned: "GET", "POST", ... */
-    struct cpw_buf path;       /* raw, percent-encoded path, starts with '/' */
-    struct cpw_buf query;      /* raw query string without '?', may be empty */
+    char *method;         /* owned: "GET", "POST", ... */
+    struct cpw_buf path;  /* raw, percent-encoded path, starts with '/' */
+    struct cpw_buf query; /* raw query string without '?', may be empty */
     struct cpw_headers headers;
     struct cpw_buf body;
 };
@@ -77,7 +80,11 @@ int cpw_http_request_set_target(struct cpw_http_request *req, struct cpw_span ta
  */
 int cpw_http_request_parse(struct cpw_http_request *req, struct cpw_span raw);
 
-/** Appends the request as HTTP/1.1 text (LF line ends, the SigV4 suite's format) to out. */
+/**
+ * Appends the request as HTTP/1.1 text (LF line ends, the SigV4 suite's format: request line,
+ * "Name:value" lines with the whitespace the parsed message had after ':', an empty line, the
+ * body) to out.
+ */
 int cpw_http_request_write(const struct cpw_http_request *req, struct cpw_buf *out);
 
 struct cpw_http_response {
