@@ -130,7 +130,10 @@ struct cpw_sigv4_signing {
     char signature[CPW_SHA256_HEX_LEN + 1];
 };
 
+/** Prepares empty outputs (caller storage). Never fails. */
 void cpw_sigv4_signing_init(struct cpw_sigv4_signing *signing);
+
+/** Frees the outputs' buffers and leaves them empty. NULL is a no-op. */
 void cpw_sigv4_signing_clean_up(struct cpw_sigv4_signing *signing);
 
 /**

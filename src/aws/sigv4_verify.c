@@ -354,11 +354,26 @@ static int s_check_scope_and_time(struct verify_state *st,
     return 0;
 }
 
-/* SignedHeaders: 1..64 lower-case names separated by ';', host among them. */
+/* Byte order of two spans, shorter first on a common prefix. */
+static int s_span_cmp(struct cpw_span a, struct cpw_span b)
+{
+    size_t n = a.len < b.len ? a.len : b.len;
+    int c = n ? memcmp(a.ptr, b.ptr, n) : 0;
+    if (c != 0) {
+        return c;
+    }
+    return a.len < b.len ? -1 : a.len > b.len;
+}
+
+/*
+ * SignedHeaders: 1..64 lower-case names separated by ';', sorted without repeats as SigV4 builds
+ * it (a repeated name would make the canonical request grow with every repeat), host among them.
+ */
 static int s_check_signed_headers(struct verify_state *st, bool *decided)
 {
     struct cpw_span rest = st->signed_headers;
     struct cpw_span name;
+    struct cpw_span previous = { 0 };
     size_t count = 0;
     bool has_host = false;
     *decided = true;
@@ -372,12 +387,16 @@ static int s_check_signed_headers(struct verify_state *st, bool *decided)
             ok =
               (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
         }
+        if (ok && count > 1) {
+            ok = s_span_cmp(previous, name) < 0;
+        }
         if (!ok) {
             return s_verdict(st, CPW_SIGV4_INCOMPLETE,
-                             "SignedHeaders must be up to %d lower-case header names separated "
-                             "by ';'.",
+                             "SignedHeaders must be up to %d sorted, distinct, lower-case header "
+                             "names separated by ';'.",
                              CPW_SIGV4_MAX_SIGNED);
         }
+        previous = name;
         has_host |= cpw_span_eq_cstr(name, "host");
     }
     if (st->signed_headers.ptr[st->signed_headers.len - 1] == ';') {

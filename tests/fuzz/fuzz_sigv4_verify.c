@@ -3,8 +3,10 @@
  * as a raw HTTP request through cpw_http_request_parse and cpw_sigv4_verify (header and
  * presigned paths, a long-term and a temporary key), the same bytes straight into the
  * Authorization and credential parsers, and, when the request parses, the signer too. It must
- * never crash, leak or hang, and no verdict message may carry the secret.
+ * never crash, leak or hang, and no verdict message may carry a secret the client did not
+ * send.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,10 @@ static int s_lookup(const char *access_key_id, struct cpw_sigv4_secret *out, voi
     return -1;
 }
 
+/* The input itself may quote the secret (messages echo client input); only a secret the client
+ * did not send is a leak. */
+static bool s_input_has_secret;
+
 static void s_verify(const struct cpw_http_request *req, int64_t now, const char *service)
 {
     struct cpw_sigv4_verify_options opts = {
@@ -42,7 +48,7 @@ static void s_verify(const struct cpw_http_request *req, int64_t now, const char
     struct cpw_sigv4_verify_result result;
     (void)cpw_sigv4_verify(req, &opts, &result);
     if (memchr(result.message, '\0', sizeof(result.message)) == NULL ||
-        strstr(result.message, SECRET) != NULL) {
+        (!s_input_has_secret && strstr(result.message, SECRET) != NULL)) {
         abort();
     }
 }
@@ -50,6 +56,7 @@ static void s_verify(const struct cpw_http_request *req, int64_t now, const char
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct cpw_span input = cpw_span_from(data, size);
+    s_input_has_secret = cpw_span_find(input, cpw_span_from_cstr(SECRET)) >= 0;
 
     struct cpw_sigv4_authorization auth;
     struct cpw_sigv4_scope scope;

@@ -250,6 +250,13 @@ static void test_incomplete_signature(void **state)
     text = s_replace(text, "SignedHeaders=host;x-amz-date", "SignedHeaders=Host;x-amz-date");
     r = s_verify(text);
     assert_int_equal(r.verdict, CPW_SIGV4_INCOMPLETE);
+    /* Unsorted or repeated names are refused before any work is done for them. */
+    text = s_replace(text, "SignedHeaders=Host;x-amz-date", "SignedHeaders=x-amz-date;host");
+    assert_int_equal(s_verify(text).verdict, CPW_SIGV4_INCOMPLETE);
+    text = s_replace(text, "SignedHeaders=x-amz-date;host", "SignedHeaders=host;host;x-amz-date");
+    assert_int_equal(s_verify(text).verdict, CPW_SIGV4_INCOMPLETE);
+    text = s_replace(text, "SignedHeaders=host;host;x-amz-date", "SignedHeaders=host;x-amz-date;");
+    assert_int_equal(s_verify(text).verdict, CPW_SIGV4_INCOMPLETE);
     cpw_free(text);
 
     /* Presigned URL without X-Amz-Signature. */
