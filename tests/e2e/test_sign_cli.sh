@@ -15,6 +15,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0
 failed=0
+show_cases="get-vanilla get-utf8 get-header-value-multiline post-x-www-form-urlencoded post-sts-header-after"
 
 check() { # check DESCRIPTION COMMAND...
   local what=$1
@@ -48,10 +49,16 @@ for dir in "$suite"/*/; do
     [ $variant = query ] && flag=(--query)
     check "$case $variant request" same "$dir/$variant-signed-request.txt" \
       "$bin" sign "${flag[@]}" --context "$dir/context.json" "$dir/request.txt"
-    for show in canonical:canonical-request string-to-sign:string-to-sign signature:signature; do
-      check "$case $variant ${show%%:*}" same "$dir/$variant-${show#*:}.txt" \
-        "$bin" sign "${flag[@]}" --show "${show%%:*}" --context "$dir/context.json" "$dir/request.txt"
-    done
+    # Intermediates of every case are checked by vectors.sigv4_vectors; here a few cases show
+    # that the command prints them untouched.
+    case " $show_cases " in
+    *" $case "*)
+      for show in canonical:canonical-request string-to-sign:string-to-sign signature:signature; do
+        check "$case $variant ${show%%:*}" same "$dir/$variant-${show#*:}.txt" \
+          "$bin" sign "${flag[@]}" --show "${show%%:*}" --context "$dir/context.json" "$dir/request.txt"
+      done
+      ;;
+    esac
     printf 'OK\n' >"$tmp/ok"
     check "$case $variant verify" same "$tmp/ok" \
       "$bin" sign --verify --context "$dir/context.json" "$dir/$variant-signed-request.txt"
