@@ -3,6 +3,7 @@
  * runs even without the suite folder), botocore's double encoding, the Authorization and
  * credential parsers, key derivation and the signing-key cache.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "cpw/alloc.h"
@@ -366,6 +367,93 @@ static void test_request_round_trip(void **state)
     cpw_http_request_clean_up(&req);
 }
 
+/* Payload hash choices: UNSIGNED-PAYLOAD and a caller-supplied hash end the canonical request. */
+static void test_payload_hash_options(void **state)
+{
+    (void)state;
+    static const char given[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    struct cpw_sigv4_credentials creds = { SUITE_AKID, SUITE_SECRET, NULL };
+    struct cpw_sigv4_sign_options opts = {
+        .credentials = &creds,
+        .region = "us-east-1",
+        .service = "service",
+        .timestamp_s = SUITE_TIME,
+        .payload = CPW_SIGV4_PAYLOAD_UNSIGNED,
+    };
+    struct cpw_http_request req;
+    struct cpw_sigv4_signing signing;
+    cpw_sigv4_signing_init(&signing);
+    assert_int_equal(
+      cpw_http_request_parse(&req, cpw_span_from_cstr("PUT /o HTTP/1.1\nHost:h\n\nbody")), 0);
+    assert_int_equal(cpw_sigv4_sign(&req, &opts, &signing), 0);
+    const char *cr = cpw_buf_cstr(&signing.canonical_request);
+    assert_string_equal(cr + strlen(cr) - strlen("\nUNSIGNED-PAYLOAD"), "\nUNSIGNED-PAYLOAD");
+    assert_null(cpw_headers_get(&req.headers, "x-amz-content-sha256")); /* only when asked */
+    opts.payload = CPW_SIGV4_PAYLOAD_GIVEN;
+    opts.payload_hash = given;
+    opts.add_content_sha256_header = true;
+    assert_int_equal(cpw_sigv4_sign(&req, &opts, &signing), 0);
+    cr = cpw_buf_cstr(&signing.canonical_request);
+    assert_string_equal(cr + strlen(cr) - strlen(given), given);
+    assert_string_equal(cpw_headers_get(&req.headers, "x-amz-content-sha256"), given);
+    /* Re-signing replaced the first signature instead of adding a second one. */
+    assert_int_equal(cpw_headers_count_name(&req.headers, "authorization"), 1);
+    assert_int_equal(cpw_headers_count_name(&req.headers, "x-amz-date"), 1);
+    cpw_sigv4_signing_clean_up(&signing);
+    cpw_http_request_clean_up(&req);
+}
+
+struct cache_worker {
+    struct cpw_sigv4_key_cache *cache;
+    int mismatches;
+};
+
+static void *s_cache_worker(void *arg)
+{
+    struct cache_worker *w = arg;
+    static const char *const dates[] = { "20120215", "20120216", "20120217" };
+    uint8_t expected[3][CPW_SHA256_LEN];
+    uint8_t got[CPW_SHA256_LEN];
+    for (int d = 0; d < 3; d++) {
+        cpw_sigv4_derive_key(cpw_span_from_cstr(SUITE_SECRET), cpw_span_from_cstr(dates[d]),
+                             cpw_span_from_cstr("us-east-1"), cpw_span_from_cstr("iam"),
+                             expected[d]);
+    }
+    for (int i = 0; i < 300; i++) {
+        int d = i % 3;
+        if (cpw_sigv4_key_cache_get(w->cache, cpw_span_from_cstr("AK1"),
+                                    cpw_span_from_cstr(SUITE_SECRET), cpw_span_from_cstr(dates[d]),
+                                    cpw_span_from_cstr("us-east-1"), cpw_span_from_cstr("iam"),
+                                    got) != 0 ||
+            memcmp(got, expected[d], sizeof(got)) != 0) {
+            w->mismatches++;
+        }
+    }
+    return NULL;
+}
+
+/* Threads sharing a cache smaller than their working set always get the right key. */
+static void test_key_cache_threads(void **state)
+{
+    (void)state;
+    struct cpw_sigv4_key_cache *cache = cpw_sigv4_key_cache_new(2);
+    struct cache_worker workers[4];
+    pthread_t threads[4];
+    for (int i = 0; i < 4; i++) {
+        workers[i] = (struct cache_worker){ .cache = cache };
+        assert_int_equal(pthread_create(&threads[i], NULL, s_cache_worker, &workers[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(pthread_join(threads[i], NULL), 0);
+        assert_int_equal(workers[i].mismatches, 0);
+    }
+    size_t hits = 0;
+    size_t misses = 0;
+    cpw_sigv4_key_cache_stats(cache, &hits, &misses);
+    assert_int_equal(hits + misses, 4 * 300);
+    cpw_sigv4_key_cache_destroy(cache);
+}
+
 static void test_suite_context_errors(void **state)
 {
     (void)state;
@@ -411,4 +499,6 @@ CPW_TEST_MAIN("sigv4",
               CPW_TEST(test_sign_rejects_bad_options),
               CPW_TEST(test_parse_authorization_variants),
               CPW_TEST(test_suite_context_errors),
+              CPW_TEST(test_payload_hash_options),
+              CPW_TEST(test_key_cache_threads),
               CPW_TEST(test_request_round_trip))

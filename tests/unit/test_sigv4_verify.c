@@ -407,6 +407,32 @@ static void test_presigned_expiry(void **state)
     cpw_free(text);
 }
 
+/* x-amz-content-sha256: UNSIGNED-PAYLOAD is honoured only when the server allows it. */
+static void test_unsigned_payload(void **state)
+{
+    (void)state;
+    struct cpw_sigv4_credentials creds = { AKID, SECRET, NULL };
+    struct cpw_sigv4_sign_options opts = {
+        .credentials = &creds,
+        .region = "us-east-1",
+        .service = "s3",
+        .timestamp_s = T0,
+        .payload = CPW_SIGV4_PAYLOAD_UNSIGNED,
+        .add_content_sha256_header = true,
+    };
+    struct cpw_http_request req;
+    struct cpw_sigv4_verify_result r;
+    assert_int_equal(cpw_http_request_parse(&req, cpw_span_from_cstr(s_post)), 0);
+    assert_int_equal(cpw_sigv4_sign(&req, &opts, NULL), 0);
+    struct cpw_sigv4_verify_options vopts = { .lookup = s_lookup, .now_s = T0 };
+    assert_int_equal(cpw_sigv4_verify(&req, &vopts, &r), 0);
+    assert_int_equal(r.verdict, CPW_SIGV4_MISMATCH);
+    vopts.allow_unsigned_payload = true;
+    assert_int_equal(cpw_sigv4_verify(&req, &vopts, &r), 0);
+    assert_int_equal(r.verdict, CPW_SIGV4_VERIFIED);
+    cpw_http_request_clean_up(&req);
+}
+
 static void test_verdict_codes(void **state)
 {
     (void)state;
@@ -428,5 +454,6 @@ CPW_TEST_MAIN("sigv4_verify",
               CPW_TEST(test_signature_does_not_match),
               CPW_TEST(test_scope_mismatch),
               CPW_TEST(test_clock_skew),
+              CPW_TEST(test_unsigned_payload),
               CPW_TEST(test_presigned_expiry),
               CPW_TEST(test_verdict_codes))
