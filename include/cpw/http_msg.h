@@ -21,6 +21,9 @@
 struct cpw_header {
     char *name;  /* owned, NUL-terminated */
     char *value; /* owned, NUL-terminated */
+    /* Whitespace that followed the ':' in a parsed message (at most 7 bytes kept), written back
+     * by cpw_http_request_write so a parsed message is reproduced byte for byte. */
+    char lead_ws[8];
 };
 
 struct cpw_headers {
@@ -77,7 +80,11 @@ int cpw_http_request_set_target(struct cpw_http_request *req, struct cpw_span ta
  */
 int cpw_http_request_parse(struct cpw_http_request *req, struct cpw_span raw);
 
-/** Appends the request as HTTP/1.1 text (LF line ends, the SigV4 suite's format) to out. */
+/**
+ * Appends the request as HTTP/1.1 text (LF line ends, the SigV4 suite's format: request line,
+ * "Name:value" lines with the whitespace the parsed message had after ':', an empty line, the
+ * body) to out.
+ */
 int cpw_http_request_write(const struct cpw_http_request *req, struct cpw_buf *out);
 
 struct cpw_http_response {

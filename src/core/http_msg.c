@@ -38,6 +38,7 @@ void cpw_headers_add(struct cpw_headers *headers, struct cpw_span name, struct c
     struct cpw_header *h = &headers->items[headers->count++];
     h->name = cpw_strndup((const char *)name.ptr, name.len);
     h->value = cpw_strndup((const char *)value.ptr, value.len);
+    h->lead_ws[0] = '\0';
 }
 
 void cpw_headers_add_cstr(struct cpw_headers *headers, const char *name, const char *value)
@@ -237,11 +238,17 @@ int cpw_http_request_parse(struct cpw_http_request *req, struct cpw_span raw)
             }
         }
         struct cpw_span value = cpw_span_sub(line, (size_t)colon + 1, line.len);
+        char lead_ws[sizeof(req->headers.items[0].lead_ws)] = { 0 };
+        size_t lead_len = 0;
         while (value.len && (value.ptr[0] == ' ' || value.ptr[0] == '\t')) {
+            if (lead_len + 1 < sizeof(lead_ws)) {
+                lead_ws[lead_len++] = (char)value.ptr[0];
+            }
             value.ptr++;
             value.len--;
         }
         cpw_headers_add(&req->headers, name, value);
+        memcpy(req->headers.items[req->headers.count - 1].lead_ws, lead_ws, sizeof(lead_ws));
     }
     if (pos < raw.len && cpw_buf_append(&req->body, cpw_span_sub(raw, pos, raw.len - pos))) {
         goto on_error;
@@ -261,15 +268,14 @@ int cpw_http_request_write(const struct cpw_http_request *req, struct cpw_buf *o
         return -1;
     }
     for (size_t i = 0; i < req->headers.count; i++) {
-        if (cpw_buf_appendf(out, "%s:%s\n", req->headers.items[i].name,
-                            req->headers.items[i].value)) {
+        if (cpw_buf_appendf(out, "%s:%s%s\n", req->headers.items[i].name,
+                            req->headers.items[i].lead_ws, req->headers.items[i].value)) {
             return -1;
         }
     }
-    if (req->body.len) {
-        if (cpw_buf_append_byte(out, '\n') || cpw_buf_append(out, cpw_buf_span(&req->body))) {
-            return -1;
-        }
+    /* The empty line that ends the header section is always written, as HTTP requires. */
+    if (cpw_buf_append_byte(out, '\n') || cpw_buf_append(out, cpw_buf_span(&req->body))) {
+        return -1;
     }
     return 0;
 }
