@@ -111,10 +111,10 @@ static int s_parse(struct cpw_config *cfg, enum source_file file, const char *pa
     int rc = 0;
     struct cpw_span rest = cpw_buf_span(&text);
     struct cpw_span line;
-    struct cpw_span type = {0};
-    struct cpw_span name = {0};
+    struct cpw_span type = { 0 };
+    struct cpw_span name = { 0 };
     bool in_section = false;
-    struct cpw_span parent = {0}; /* a key with an empty value opens a sub-key block */
+    struct cpw_span parent = { 0 }; /* a key with an empty value opens a sub-key block */
     struct cpw_buf key;
     cpw_buf_init(&key, 1024);
     unsigned lineno = 0;
@@ -142,8 +142,7 @@ static int s_parse(struct cpw_config *cfg, enum source_file file, const char *pa
             break;
         }
         if (!in_section) {
-            rc = cpw_raise(CPW_ERR_CONFIG, "%s:%u: setting outside of any [section]", path,
-                           lineno);
+            rc = cpw_raise(CPW_ERR_CONFIG, "%s:%u: setting outside of any [section]", path, lineno);
             break;
         }
         struct cpw_span k = s_trim_all(cpw_span_sub(t, 0, (size_t)eq));
@@ -153,7 +152,7 @@ static int s_parse(struct cpw_config *cfg, enum source_file file, const char *pa
             rc = cpw_buf_append(&key, parent) || cpw_buf_append_byte(&key, '.') ||
                  cpw_buf_append(&key, k);
         } else {
-            parent = v.len == 0 ? k : (struct cpw_span){0};
+            parent = v.len == 0 ? k : (struct cpw_span){ 0 };
             rc = cpw_buf_append(&key, k);
         }
         if (rc == 0 && !(v.len == 0 && parent.len)) {
@@ -182,8 +181,8 @@ struct cpw_config *cpw_config_new_empty(const char *profile)
 {
     struct cpw_config *cfg = cpw_calloc(1, sizeof(*cfg));
     const char *env_profile = getenv("AWS_PROFILE");
-    cfg->profile = cpw_strdup(profile ? profile
-                                      : (env_profile && *env_profile ? env_profile : "default"));
+    cfg->profile =
+      cpw_strdup(profile ? profile : (env_profile && *env_profile ? env_profile : "default"));
     cfg->config_path = cpw_strdup("");
     cfg->credentials_path = cpw_strdup("");
     return cfg;
@@ -194,12 +193,11 @@ struct cpw_config *cpw_config_load(const struct cpw_config_load_options *opts)
     struct cpw_config *cfg = cpw_config_new_empty(opts ? opts->profile : NULL);
     cpw_free(cfg->config_path);
     cpw_free(cfg->credentials_path);
-    cfg->config_path = opts && opts->config_path
-                           ? cpw_strdup(opts->config_path)
-                           : s_default_path("AWS_CONFIG_FILE", ".aws/config");
+    cfg->config_path = opts && opts->config_path ? cpw_strdup(opts->config_path)
+                                                 : s_default_path("AWS_CONFIG_FILE", ".aws/config");
     cfg->credentials_path = opts && opts->credentials_path
-                                ? cpw_strdup(opts->credentials_path)
-                                : s_default_path("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials");
+                              ? cpw_strdup(opts->credentials_path)
+                              : s_default_path("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials");
     if (s_parse(cfg, SOURCE_CONFIG, cfg->config_path) ||
         s_parse(cfg, SOURCE_CREDENTIALS, cfg->credentials_path)) {
         cpw_config_destroy(cfg);

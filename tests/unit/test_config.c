@@ -29,8 +29,9 @@ static struct cpw_config *s_load(const char *profile)
     char creds[128];
     snprintf(config, sizeof(config), "%s/config", s_dir);
     snprintf(creds, sizeof(creds), "%s/credentials", s_dir);
-    struct cpw_config_load_options opts = {
-        .config_path = config, .credentials_path = creds, .profile = profile};
+    struct cpw_config_load_options opts = { .config_path = config,
+                                            .credentials_path = creds,
+                                            .profile = profile };
     return cpw_config_load(&opts);
 }
 
@@ -87,8 +88,8 @@ static void test_profiles_and_precedence(void **state)
     assert_string_equal(cpw_config_get_section(cfg, "sso-session", "corp", "sso_region"),
                         "eu-central-1");
     assert_string_equal(
-        cpw_config_get_section(cfg, "services", "local", "customer_profiles.endpoint_url"),
-        "http://127.0.0.1:4566");
+      cpw_config_get_section(cfg, "services", "local", "customer_profiles.endpoint_url"),
+      "http://127.0.0.1:4566");
     assert_string_equal(cpw_config_get_section(cfg, "services", "local", "iam.endpoint_url"),
                         "http://127.0.0.1:4567");
     assert_null(cpw_config_get_section(cfg, "services", "local", "customer_profiles"));
@@ -122,7 +123,7 @@ static void test_malformed_files_say_where(void **state)
         "[default]\nthis line has no equals\n",
         "[profile ]\nregion = x\n",
     };
-    const unsigned lines[] = {1, 1, 2, 1};
+    const unsigned lines[] = { 1, 1, 2, 1 };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         s_make_dir();
         s_write("config", bad[i]);
@@ -136,5 +137,7 @@ static void test_malformed_files_say_where(void **state)
     }
 }
 
-CPW_TEST_MAIN("config", CPW_TEST(test_profiles_and_precedence),
-              CPW_TEST(test_missing_files_are_empty), CPW_TEST(test_malformed_files_say_where))
+CPW_TEST_MAIN("config",
+              CPW_TEST(test_profiles_and_precedence),
+              CPW_TEST(test_missing_files_are_empty),
+              CPW_TEST(test_malformed_files_say_where))
