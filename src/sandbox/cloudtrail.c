@@ -19,9 +19,9 @@
 #include "cpw/error.h"
 #include "sandbox/sbx_service.h"
 
-#define WINDOW_MS      (90LL * 24 * 3600 * 1000)
-#define LOOKUP_MAX     50
-#define GLOBAL_REGION  "us-east-1"
+#define WINDOW_MS     (90LL * 24 * 3600 * 1000)
+#define LOOKUP_MAX    50
+#define GLOBAL_REGION "us-east-1"
 
 static const char s_schema[] =
   "CREATE TABLE IF NOT EXISTS cloudtrail_trails("
@@ -51,8 +51,8 @@ void cpw_sbx_add_resource(struct cpw_sbx_ctx *ctx, const char *type, const char 
 
 static bool s_is_secret(const char *key)
 {
-    static const char *const secrets[] = {"secretAccessKey", "sessionToken", "password",
-                                          "newPassword",     "oldPassword",  "privateKey"};
+    static const char *const secrets[] = { "secretAccessKey", "sessionToken", "password",
+                                           "newPassword",     "oldPassword",  "privateKey" };
     for (size_t i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++) {
         if (strcasecmp(key, secrets[i]) == 0) {
             return true;
@@ -119,11 +119,11 @@ static json_t *s_user_identity(const struct cpw_sbx_caller *caller, char *userna
         snprintf(role_id, sizeof(role_id), "%.*s", colon ? (int)(colon - uid) : (int)strlen(uid),
                  uid);
         json_object_set_new(id, "type", json_string("AssumedRole"));
-        json_object_set_new(
-          id, "sessionContext",
-          json_pack("{s:{s:s,s:s,s:s,s:s,s:s},s:{s:s}}", "sessionIssuer", "type", "Role",
-                    "principalId", role_id, "arn", role_arn, "accountId", caller->account_id,
-                    "userName", role_name, "attributes", "mfaAuthenticated", "false"));
+        json_object_set_new(id, "sessionContext",
+                            json_pack("{s:{s:s,s:s,s:s,s:s,s:s},s:{s:s}}", "sessionIssuer", "type",
+                                      "Role", "principalId", role_id, "arn", role_arn, "accountId",
+                                      caller->account_id, "userName", role_name, "attributes",
+                                      "mfaAuthenticated", "false"));
         snprintf(username, cap, "%s", slash ? slash + 1 : "");
     } else if (user != NULL) {
         json_object_set_new(id, "type", json_string("IAMUser"));
@@ -181,8 +181,7 @@ static int s_store(struct cpw_sbx_ctx *ctx, const struct event_row *row)
     json_object_set_new(row->body, "requestID", json_string(rid));
     json_object_set_new(row->body, "eventID", json_string(event_id));
     json_object_set_new(row->body, "readOnly", json_false());
-    json_object_set_new(row->body, "resources",
-                        s_event_resources(row->resources, row->account_id));
+    json_object_set_new(row->body, "resources", s_event_resources(row->resources, row->account_id));
     json_object_set_new(row->body, "eventType", json_string("AwsApiCall"));
     json_object_set_new(row->body, "managementEvent", json_true());
     json_object_set_new(row->body, "recipientAccountId", json_string(row->account_id));
@@ -234,14 +233,14 @@ int cpw_sbx_record_call_event(struct cpw_sbx_ctx *ctx,
     json_object_set_new(body, "requestParameters", s_params(ctx->req->input));
     json_object_set_new(body, "responseElements", output ? s_params(output) : json_null());
     struct event_row row = {
-      .account_id = caller->account_id,
-      .region = region,
-      .event_name = ctx->req->operation,
-      .event_source = service->event_source,
-      .username = username,
-      .access_key_id = caller->access_key_id,
-      .resources = ctx->resources,
-      .body = body,
+        .account_id = caller->account_id,
+        .region = region,
+        .event_name = ctx->req->operation,
+        .event_source = service->event_source,
+        .username = username,
+        .access_key_id = caller->access_key_id,
+        .resources = ctx->resources,
+        .body = body,
     };
     int rc = s_store(ctx, &row);
     json_decref(body);
@@ -250,10 +249,10 @@ int cpw_sbx_record_call_event(struct cpw_sbx_ctx *ctx,
 
 int cpw_sbx_record_service_event(struct cpw_sbx_ctx *ctx, const struct cpw_sbx_service_event *ev)
 {
-    json_t *body = s_body_start(ctx, ev->event_source, ev->event_name,
-                                ev->region ? ev->region : GLOBAL_REGION);
-    json_object_set_new(body, "userIdentity", json_pack("{s:s,s:s}", "type", "AWSService",
-                                                        "invokedBy", ev->invoked_by));
+    json_t *body =
+      s_body_start(ctx, ev->event_source, ev->event_name, ev->region ? ev->region : GLOBAL_REGION);
+    json_object_set_new(body, "userIdentity",
+                        json_pack("{s:s,s:s}", "type", "AWSService", "invokedBy", ev->invoked_by));
     json_object_set_new(body, "sourceIPAddress", json_string(ev->invoked_by));
     json_object_set_new(body, "userAgent", json_string(ev->invoked_by));
     if (ev->error_code != NULL) {
@@ -265,14 +264,14 @@ int cpw_sbx_record_service_event(struct cpw_sbx_ctx *ctx, const struct cpw_sbx_s
     json_object_set_new(body, "responseElements", s_params(ev->response));
     json_t *empty = json_array();
     struct event_row row = {
-      .account_id = ev->account_id,
-      .region = ev->region ? ev->region : GLOBAL_REGION,
-      .event_name = ev->event_name,
-      .event_source = ev->event_source,
-      .username = ev->invoked_by,
-      .access_key_id = NULL,
-      .resources = ev->resources ? ev->resources : empty,
-      .body = body,
+        .account_id = ev->account_id,
+        .region = ev->region ? ev->region : GLOBAL_REGION,
+        .event_name = ev->event_name,
+        .event_source = ev->event_source,
+        .username = ev->invoked_by,
+        .access_key_id = NULL,
+        .resources = ev->resources ? ev->resources : empty,
+        .body = body,
     };
     int rc = s_store(ctx, &row);
     json_decref(body);
@@ -285,16 +284,16 @@ int cpw_sbx_record_service_event(struct cpw_sbx_ctx *ctx, const struct cpw_sbx_s
 static const char *s_attribute_sql(const char *key)
 {
     static const char *const map[][2] = {
-      {"EventId", "event_id = ?"},
-      {"EventName", "event_name = ?"},
-      {"ReadOnly", "read_only = ?"},
-      {"Username", "username = ?"},
-      {"EventSource", "event_source = ?"},
-      {"AccessKeyId", "access_key_id = ?"},
-      {"ResourceType", "EXISTS (SELECT 1 FROM json_each(resources)"
-                       " WHERE json_extract(value, '$.ResourceType') = ?)"},
-      {"ResourceName", "EXISTS (SELECT 1 FROM json_each(resources)"
-                       " WHERE json_extract(value, '$.ResourceName') = ?)"},
+        { "EventId", "event_id = ?" },
+        { "EventName", "event_name = ?" },
+        { "ReadOnly", "read_only = ?" },
+        { "Username", "username = ?" },
+        { "EventSource", "event_source = ?" },
+        { "AccessKeyId", "access_key_id = ?" },
+        { "ResourceType", "EXISTS (SELECT 1 FROM json_each(resources)"
+                          " WHERE json_extract(value, '$.ResourceType') = ?)" },
+        { "ResourceName", "EXISTS (SELECT 1 FROM json_each(resources)"
+                          " WHERE json_extract(value, '$.ResourceName') = ?)" },
     };
     for (size_t i = 0; key != NULL && i < sizeof(map) / sizeof(map[0]); i++) {
         if (strcmp(map[i][0], key) == 0) {
@@ -362,8 +361,7 @@ static int s_lookup_events(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     }
     start = start < now - WINDOW_MS ? now - WINDOW_MS : start;
     int64_t max = LOOKUP_MAX;
-    if (cpw_sbx_in_int(input, "MaxResults", LOOKUP_MAX, &max) != 0 || max < 1 ||
-        max > LOOKUP_MAX) {
+    if (cpw_sbx_in_int(input, "MaxResults", LOOKUP_MAX, &max) != 0 || max < 1 || max > LOOKUP_MAX) {
         cpw_error_clear();
         return cpw_sbx_fail(ctx, 400, "InvalidMaxResultsException",
                             "MaxResults must be between 1 and 50.");
@@ -383,9 +381,9 @@ static int s_lookup_events(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
              " AND %s ORDER BY event_time_ms DESC, seq DESC LIMIT ?",
              filter);
     const char *region = ctx->req->caller->region ? ctx->req->caller->region : GLOBAL_REGION;
-    sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db, sql, "ssiiiisi", ctx->req->caller->account_id,
-                                           region, start, end, after_time, after_seq, value,
-                                           max + 1);
+    sqlite3_stmt *stmt =
+      cpw_sbx_sql_query(ctx->db, sql, "ssiiiisi", ctx->req->caller->account_id, region, start, end,
+                        after_time, after_seq, value, max + 1);
     if (stmt == NULL) {
         return -1;
     }
@@ -428,13 +426,12 @@ static json_t *s_trail_from_row(sqlite3_stmt *stmt, const char *account_id)
     char arn[600];
     snprintf(arn, sizeof(arn), "arn:aws:cloudtrail:%s:%s:trail/%s", cpw_sbx_col(stmt, 1),
              account_id, cpw_sbx_col(stmt, 0));
-    return json_pack("{s:s,s:s,s:b,s:b,s:s,s:s,s:b,s:b,s:b,s:b}", "Name", cpw_sbx_col(stmt, 0),
-                     "S3BucketName", cpw_sbx_col(stmt, 2), "IncludeGlobalServiceEvents",
-                     sqlite3_column_int(stmt, 4), "IsMultiRegionTrail",
-                     sqlite3_column_int(stmt, 3), "HomeRegion", cpw_sbx_col(stmt, 1), "TrailARN",
-                     arn, "LogFileValidationEnabled", sqlite3_column_int(stmt, 5),
-                     "HasCustomEventSelectors", 0, "HasInsightSelectors", 0,
-                     "IsOrganizationTrail", 0);
+    return json_pack(
+      "{s:s,s:s,s:b,s:b,s:s,s:s,s:b,s:b,s:b,s:b}", "Name", cpw_sbx_col(stmt, 0), "S3BucketName",
+      cpw_sbx_col(stmt, 2), "IncludeGlobalServiceEvents", sqlite3_column_int(stmt, 4),
+      "IsMultiRegionTrail", sqlite3_column_int(stmt, 3), "HomeRegion", cpw_sbx_col(stmt, 1),
+      "TrailARN", arn, "LogFileValidationEnabled", sqlite3_column_int(stmt, 5),
+      "HasCustomEventSelectors", 0, "HasInsightSelectors", 0, "IsOrganizationTrail", 0);
 }
 
 #define TRAIL_COLUMNS "name, region, bucket, multi_region, global_events, validation"
@@ -590,17 +587,17 @@ static int s_stop_logging(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
 }
 
 static const struct cpw_sbx_op s_ops[] = {
-  {"LookupEvents", s_lookup_events},     {"CreateTrail", s_create_trail},
-  {"DescribeTrails", s_describe_trails}, {"GetTrailStatus", s_get_trail_status},
-  {"StartLogging", s_start_logging},     {"StopLogging", s_stop_logging},
+    { "LookupEvents", s_lookup_events },     { "CreateTrail", s_create_trail },
+    { "DescribeTrails", s_describe_trails }, { "GetTrailStatus", s_get_trail_status },
+    { "StartLogging", s_start_logging },     { "StopLogging", s_stop_logging },
 };
 
 const struct cpw_sbx_service cpw_sbx_cloudtrail_service = {
-  .signing_name = "cloudtrail",
-  .model_name = "cloudtrail",
-  .event_source = "cloudtrail.amazonaws.com",
-  .global = false,
-  .ops = s_ops,
-  .op_count = sizeof(s_ops) / sizeof(s_ops[0]),
-  .schema_sql = s_schema,
+    .signing_name = "cloudtrail",
+    .model_name = "cloudtrail",
+    .event_source = "cloudtrail.amazonaws.com",
+    .global = false,
+    .ops = s_ops,
+    .op_count = sizeof(s_ops) / sizeof(s_ops[0]),
+    .schema_sql = s_schema,
 };

@@ -112,7 +112,7 @@ int cpw_sbx_dispatch(struct cpw_sbx *sbx,
         req->service == NULL || req->operation == NULL) {
         return cpw_raise(CPW_ERR_INVALID_ARGUMENT, "incomplete sandbox request");
     }
-    struct cpw_sbx_ctx ctx = {.sbx = sbx, .db = sbx->db, .req = req, .err = err};
+    struct cpw_sbx_ctx ctx = { .sbx = sbx, .db = sbx->db, .req = req, .err = err };
     ctx.resources = json_array();
     pthread_mutex_lock(&sbx->lock);
     int rc = cpw_sbx_sql_exec(sbx->db, "BEGIN IMMEDIATE");

@@ -108,9 +108,9 @@ json_t *cpw_sbx_iam_role_json(sqlite3 *db,
                               const char *name,
                               bool with_last_used)
 {
-    sqlite3_stmt *stmt =
-      cpw_sbx_sql_query(db, "SELECT " ROLE_COLUMNS " FROM iam_roles WHERE account_id = ? AND name = ?",
-                        "ss", account_id, name);
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(
+      db, "SELECT " ROLE_COLUMNS " FROM iam_roles WHERE account_id = ? AND name = ?", "ss",
+      account_id, name);
     if (stmt == NULL) {
         return NULL;
     }
@@ -297,14 +297,14 @@ static int s_create_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
         return rc;
     }
     struct cpw_sbx_role_spec spec = {
-      .account_id = s_account(ctx),
-      .name = name,
-      .path = path,
-      .trust_policy = trust,
-      .description = cpw_sbx_in_str(input, "Description"),
-      .max_session_s = max_session,
-      .tags = json_object_get(input, "Tags"),
-      .now_ms = ctx->req->now_ms,
+        .account_id = s_account(ctx),
+        .name = name,
+        .path = path,
+        .trust_policy = trust,
+        .description = cpw_sbx_in_str(input, "Description"),
+        .max_session_s = max_session,
+        .tags = json_object_get(input, "Tags"),
+        .now_ms = ctx->req->now_ms,
     };
     rc = cpw_sbx_iam_insert_role(ctx->db, &spec);
     if (rc == 1) {
@@ -453,8 +453,8 @@ static int s_update_role_description(struct cpw_sbx_ctx *ctx, const json_t *inpu
     if (rc != 0) {
         return rc;
     }
-    json_t *role = cpw_sbx_iam_role_json(ctx->db, s_account(ctx),
-                                         cpw_sbx_in_str(input, "RoleName"), true);
+    json_t *role =
+      cpw_sbx_iam_role_json(ctx->db, s_account(ctx), cpw_sbx_in_str(input, "RoleName"), true);
     if (role == NULL) {
         return -1;
     }
@@ -552,8 +552,8 @@ static int s_list_attached_role_policies(struct cpw_sbx_ctx *ctx, const json_t *
     while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
         const char *arn = cpw_sbx_col(stmt, 0);
         const char *slash = strrchr(arn, '/');
-        json_array_append_new(list, json_pack("{s:s,s:s}", "PolicyName", slash ? slash + 1 : arn,
-                                              "PolicyArn", arn));
+        json_array_append_new(
+          list, json_pack("{s:s,s:s}", "PolicyName", slash ? slash + 1 : arn, "PolicyArn", arn));
     }
     sqlite3_finalize(stmt);
     if (rc < 0) {
@@ -608,9 +608,9 @@ static int s_get_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_
     }
     rc = cpw_sbx_sql_step(stmt);
     if (rc == 1) {
-        *output = json_pack("{s:s,s:s,s:o}", "RoleName", cpw_sbx_col(stmt, 0), "PolicyName",
-                            cpw_sbx_col(stmt, 1), "PolicyDocument",
-                            s_url_encoded(cpw_sbx_col(stmt, 2)));
+        *output =
+          json_pack("{s:s,s:s,s:o}", "RoleName", cpw_sbx_col(stmt, 0), "PolicyName",
+                    cpw_sbx_col(stmt, 1), "PolicyDocument", s_url_encoded(cpw_sbx_col(stmt, 2)));
     }
     sqlite3_finalize(stmt);
     if (rc == 0) {
@@ -674,9 +674,9 @@ static int s_list_role_policies(struct cpw_sbx_ctx *ctx, const json_t *input, js
 
 static json_t *s_load_tags(struct cpw_sbx_ctx *ctx, const char *name)
 {
-    sqlite3_stmt *stmt = cpw_sbx_sql_query(
-      ctx->db, "SELECT tags FROM iam_roles WHERE account_id = ? AND name = ?", "ss",
-      s_account(ctx), name);
+    sqlite3_stmt *stmt =
+      cpw_sbx_sql_query(ctx->db, "SELECT tags FROM iam_roles WHERE account_id = ? AND name = ?",
+                        "ss", s_account(ctx), name);
     if (stmt == NULL) {
         return NULL;
     }
@@ -727,8 +727,9 @@ static int s_tag_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **out
     }
     if (json_array_size(tags) > 50) {
         json_decref(tags);
-        return cpw_sbx_fail(ctx, 409, "LimitExceeded", "The number of tags has reached the "
-                                                       "maximum limit.");
+        return cpw_sbx_fail(ctx, 409, "LimitExceeded",
+                            "The number of tags has reached the "
+                            "maximum limit.");
     }
     rc = s_store_tags(ctx, name, tags);
     json_decref(tags);
@@ -774,40 +775,40 @@ static int s_list_role_tags(struct cpw_sbx_ctx *ctx, const json_t *input, json_t
 /* ----- the IAM service --------------------------------------------------------------------- */
 
 static const struct cpw_sbx_op s_ops[] = {
-  {"CreateRole", s_create_role},
-  {"GetRole", s_get_role},
-  {"ListRoles", s_list_roles},
-  {"UpdateRole", s_update_role},
-  {"UpdateRoleDescription", s_update_role_description},
-  {"DeleteRole", s_delete_role},
-  {"AttachRolePolicy", s_attach_role_policy},
-  {"DetachRolePolicy", s_detach_role_policy},
-  {"ListAttachedRolePolicies", s_list_attached_role_policies},
-  {"PutRolePolicy", s_put_role_policy},
-  {"GetRolePolicy", s_get_role_policy},
-  {"DeleteRolePolicy", s_delete_role_policy},
-  {"ListRolePolicies", s_list_role_policies},
-  {"TagRole", s_tag_role},
-  {"UntagRole", s_untag_role},
-  {"ListRoleTags", s_list_role_tags},
-  {"CreateUser", cpw_sbx_iam_create_user},
-  {"GetUser", cpw_sbx_iam_get_user},
-  {"ListUsers", cpw_sbx_iam_list_users},
-  {"DeleteUser", cpw_sbx_iam_delete_user},
-  {"CreateAccessKey", cpw_sbx_iam_create_access_key},
-  {"ListAccessKeys", cpw_sbx_iam_list_access_keys},
-  {"DeleteAccessKey", cpw_sbx_iam_delete_access_key},
-  {"CreateServiceLinkedRole", cpw_sbx_iam_create_slr_op},
-  {"DeleteServiceLinkedRole", cpw_sbx_iam_delete_slr_op},
-  {"GetServiceLinkedRoleDeletionStatus", cpw_sbx_iam_slr_status_op},
+    { "CreateRole", s_create_role },
+    { "GetRole", s_get_role },
+    { "ListRoles", s_list_roles },
+    { "UpdateRole", s_update_role },
+    { "UpdateRoleDescription", s_update_role_description },
+    { "DeleteRole", s_delete_role },
+    { "AttachRolePolicy", s_attach_role_policy },
+    { "DetachRolePolicy", s_detach_role_policy },
+    { "ListAttachedRolePolicies", s_list_attached_role_policies },
+    { "PutRolePolicy", s_put_role_policy },
+    { "GetRolePolicy", s_get_role_policy },
+    { "DeleteRolePolicy", s_delete_role_policy },
+    { "ListRolePolicies", s_list_role_policies },
+    { "TagRole", s_tag_role },
+    { "UntagRole", s_untag_role },
+    { "ListRoleTags", s_list_role_tags },
+    { "CreateUser", cpw_sbx_iam_create_user },
+    { "GetUser", cpw_sbx_iam_get_user },
+    { "ListUsers", cpw_sbx_iam_list_users },
+    { "DeleteUser", cpw_sbx_iam_delete_user },
+    { "CreateAccessKey", cpw_sbx_iam_create_access_key },
+    { "ListAccessKeys", cpw_sbx_iam_list_access_keys },
+    { "DeleteAccessKey", cpw_sbx_iam_delete_access_key },
+    { "CreateServiceLinkedRole", cpw_sbx_iam_create_slr_op },
+    { "DeleteServiceLinkedRole", cpw_sbx_iam_delete_slr_op },
+    { "GetServiceLinkedRoleDeletionStatus", cpw_sbx_iam_slr_status_op },
 };
 
 const struct cpw_sbx_service cpw_sbx_iam_service = {
-  .signing_name = "iam",
-  .model_name = "iam",
-  .event_source = "iam.amazonaws.com",
-  .global = true,
-  .ops = s_ops,
-  .op_count = sizeof(s_ops) / sizeof(s_ops[0]),
-  .schema_sql = s_schema,
+    .signing_name = "iam",
+    .model_name = "iam",
+    .event_source = "iam.amazonaws.com",
+    .global = true,
+    .ops = s_ops,
+    .op_count = sizeof(s_ops) / sizeof(s_ops[0]),
+    .schema_sql = s_schema,
 };

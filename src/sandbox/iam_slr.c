@@ -19,33 +19,33 @@
 
 struct slr_naming {
     const char *principal;
-    const char *base;         /* AWSServiceRoleFor<base> */
-    bool suffix_required;     /* generated when the caller gives none */
+    const char *base;     /* AWSServiceRoleFor<base> */
+    bool suffix_required; /* generated when the caller gives none */
     bool suffix_allowed;
-    const char *policy;       /* attached managed policy, or NULL */
+    const char *policy; /* attached managed policy, or NULL */
 };
 
 /* Names from AWS documentation (aws-facts §1, §2, §5.1). */
 static const struct slr_naming s_namings[] = {
-  {"profile.amazonaws.com", "Profile", true, true,
-   "arn:aws:iam::aws:policy/aws-service-role/CustomerProfilesServiceLinkedRolePolicy"},
-  {"connect.amazonaws.com", "AmazonConnect", true, true,
-   "arn:aws:iam::aws:policy/aws-service-role/AmazonConnectServiceLinkedRolePolicy"},
-  {"synchronization.connect.amazonaws.com", "AmazonConnectSynchronization", true, true, NULL},
-  {"connect-campaigns.amazonaws.com", "ConnectCampaigns", false, false, NULL},
-  {"app-integrations.amazonaws.com", "AppIntegrations", false, false, NULL},
-  {"elasticfilesystem.amazonaws.com", "AmazonElasticFileSystem", false, false, NULL},
-  {"ecs.amazonaws.com", "ECS", false, false, NULL},
-  {"es.amazonaws.com", "AmazonElasticsearchService", false, false, NULL},
-  {"autoscaling.amazonaws.com", "AutoScaling", false, true, NULL},
-  {"elasticloadbalancing.amazonaws.com", "ElasticLoadBalancing", false, false, NULL},
-  {"organizations.amazonaws.com", "Organizations", false, false, NULL},
-  {"sso.amazonaws.com", "SSO", false, false, NULL},
-  {"guardduty.amazonaws.com", "AmazonGuardDuty", false, false, NULL},
-  {"support.amazonaws.com", "Support", false, false, NULL},
-  {"trustedadvisor.amazonaws.com", "TrustedAdvisor", false, false, NULL},
-  {"cloudtrail.amazonaws.com", "CloudTrail", false, false, NULL},
-  {"rds.amazonaws.com", "RDS", false, false, NULL},
+    { "profile.amazonaws.com", "Profile", true, true,
+      "arn:aws:iam::aws:policy/aws-service-role/CustomerProfilesServiceLinkedRolePolicy" },
+    { "connect.amazonaws.com", "AmazonConnect", true, true,
+      "arn:aws:iam::aws:policy/aws-service-role/AmazonConnectServiceLinkedRolePolicy" },
+    { "synchronization.connect.amazonaws.com", "AmazonConnectSynchronization", true, true, NULL },
+    { "connect-campaigns.amazonaws.com", "ConnectCampaigns", false, false, NULL },
+    { "app-integrations.amazonaws.com", "AppIntegrations", false, false, NULL },
+    { "elasticfilesystem.amazonaws.com", "AmazonElasticFileSystem", false, false, NULL },
+    { "ecs.amazonaws.com", "ECS", false, false, NULL },
+    { "es.amazonaws.com", "AmazonElasticsearchService", false, false, NULL },
+    { "autoscaling.amazonaws.com", "AutoScaling", false, true, NULL },
+    { "elasticloadbalancing.amazonaws.com", "ElasticLoadBalancing", false, false, NULL },
+    { "organizations.amazonaws.com", "Organizations", false, false, NULL },
+    { "sso.amazonaws.com", "SSO", false, false, NULL },
+    { "guardduty.amazonaws.com", "AmazonGuardDuty", false, false, NULL },
+    { "support.amazonaws.com", "Support", false, false, NULL },
+    { "trustedadvisor.amazonaws.com", "TrustedAdvisor", false, false, NULL },
+    { "cloudtrail.amazonaws.com", "CloudTrail", false, false, NULL },
+    { "rds.amazonaws.com", "RDS", false, false, NULL },
 };
 
 static const struct slr_naming *s_naming(const char *principal)
@@ -99,13 +99,13 @@ int cpw_sbx_iam_create_slr(struct cpw_sbx_ctx *ctx,
              "{\"Service\":[\"%s\"]},\"Action\":[\"sts:AssumeRole\"]}]}",
              principal);
     struct cpw_sbx_role_spec spec = {
-      .account_id = account_id,
-      .name = name,
-      .path = path,
-      .trust_policy = trust,
-      .description = description,
-      .slr_principal = principal,
-      .now_ms = ctx->req->now_ms,
+        .account_id = account_id,
+        .name = name,
+        .path = path,
+        .trust_policy = trust,
+        .description = description,
+        .slr_principal = principal,
+        .now_ms = ctx->req->now_ms,
     };
     int rc = cpw_sbx_iam_insert_role(ctx->db, &spec);
     if (rc == 1) {
@@ -129,10 +129,9 @@ int cpw_sbx_iam_create_slr(struct cpw_sbx_ctx *ctx,
 int cpw_sbx_iam_create_slr_op(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     json_t *role = NULL;
-    int rc = cpw_sbx_iam_create_slr(ctx, ctx->req->caller->account_id,
-                                    cpw_sbx_in_str(input, "AWSServiceName"),
-                                    cpw_sbx_in_str(input, "CustomSuffix"),
-                                    cpw_sbx_in_str(input, "Description"), false, &role);
+    int rc = cpw_sbx_iam_create_slr(
+      ctx, ctx->req->caller->account_id, cpw_sbx_in_str(input, "AWSServiceName"),
+      cpw_sbx_in_str(input, "CustomSuffix"), cpw_sbx_in_str(input, "Description"), false, &role);
     if (rc != 0) {
         return rc;
     }
@@ -200,12 +199,12 @@ static int s_settle_one(struct cpw_sbx_ctx *ctx,
 
 int cpw_sbx_iam_settle_tasks(struct cpw_sbx_ctx *ctx, const char *account_id)
 {
-    sqlite3_stmt *stmt = cpw_sbx_sql_query(
-      ctx->db,
-      "SELECT task_id, role_name, principal, role_arn FROM iam_slr_tasks"
-      " WHERE account_id = ? AND status = 'IN_PROGRESS' AND created_ms + ? <= ?"
-      " ORDER BY created_ms",
-      "sii", account_id, ctx->sbx->slr_deletion_delay_ms, ctx->req->now_ms);
+    sqlite3_stmt *stmt =
+      cpw_sbx_sql_query(ctx->db,
+                        "SELECT task_id, role_name, principal, role_arn FROM iam_slr_tasks"
+                        " WHERE account_id = ? AND status = 'IN_PROGRESS' AND created_ms + ? <= ?"
+                        " ORDER BY created_ms",
+                        "sii", account_id, ctx->sbx->slr_deletion_delay_ms, ctx->req->now_ms);
     if (stmt == NULL) {
         return -1;
     }
@@ -326,8 +325,7 @@ int cpw_sbx_iam_slr_status_op(struct cpw_sbx_ctx *ctx, const json_t *input, json
 {
     const char *id = cpw_sbx_in_str(input, "DeletionTaskId");
     if (!s_task_id_ok(id)) {
-        return cpw_sbx_fail(ctx, 400, "InvalidInput", "Invalid deletion task id: %s",
-                            id ? id : "");
+        return cpw_sbx_fail(ctx, 400, "InvalidInput", "Invalid deletion task id: %s", id ? id : "");
     }
     sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
                                            "SELECT status, reason FROM iam_slr_tasks WHERE"

@@ -101,8 +101,9 @@ static json_t *s_org_json(struct cpw_sbx_ctx *ctx, const struct org *org)
     snprintf(account_arn, sizeof(account_arn), "arn:aws:organizations::%s:account/%s/%s",
              org->management, org->id, org->management);
     char email[320] = "";
-    sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db, "SELECT email FROM accounts WHERE"
-                                                    " account_id = ?",
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
+                                           "SELECT email FROM accounts WHERE"
+                                           " account_id = ?",
                                            "s", org->management);
     if (stmt != NULL && cpw_sbx_sql_step(stmt) == 1) {
         snprintf(email, sizeof(email), "%s", cpw_sbx_col(stmt, 0));
@@ -111,11 +112,12 @@ static json_t *s_org_json(struct cpw_sbx_ctx *ctx, const struct org *org)
     return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:[{s:s,s:s}]}", "Id", org->id, "Arn", arn,
                      "FeatureSet", org->feature_set, "MasterAccountArn", account_arn,
                      "MasterAccountId", org->management, "MasterAccountEmail", email,
-                     "AvailablePolicyTypes", "Type", "SERVICE_CONTROL_POLICY", "Status",
-                     "ENABLED");
+                     "AvailablePolicyTypes", "Type", "SERVICE_CONTROL_POLICY", "Status", "ENABLED");
 }
 
-int cpw_sbx_org_create(sqlite3 *db, const char *management_account, const char *feature_set,
+int cpw_sbx_org_create(sqlite3 *db,
+                       const char *management_account,
+                       const char *feature_set,
                        int64_t now_ms)
 {
     sqlite3_stmt *stmt = cpw_sbx_sql_query(db, "SELECT 1 FROM org_accounts WHERE account_id = ?",
@@ -162,10 +164,10 @@ static int s_add_member(sqlite3 *db,
              "{\"AWS\":\"arn:aws:iam::%s:root\"},\"Action\":\"sts:AssumeRole\"}]}",
              management);
     struct cpw_sbx_role_spec spec = {
-      .account_id = account_id,
-      .name = role_name ? role_name : ACCESS_ROLE,
-      .trust_policy = trust,
-      .now_ms = now_ms,
+        .account_id = account_id,
+        .name = role_name ? role_name : ACCESS_ROLE,
+        .trust_policy = trust,
+        .now_ms = now_ms,
     };
     if (cpw_sbx_sql_do(db,
                        "INSERT INTO org_accounts(account_id, org_id, joined_ms, method, parent_id)"
@@ -174,14 +176,16 @@ static int s_add_member(sqlite3 *db,
         return -1;
     }
     int rc = cpw_sbx_iam_insert_role(db, &spec);
-    if (rc < 0 || (rc == 0 && cpw_sbx_iam_attach_policy(db, account_id, spec.name,
-                                                        ADMIN_POLICY) != 0)) {
+    if (rc < 0 ||
+        (rc == 0 && cpw_sbx_iam_attach_policy(db, account_id, spec.name, ADMIN_POLICY) != 0)) {
         return -1;
     }
     return 0; /* an existing role of that name is kept as it is */
 }
 
-int cpw_sbx_org_add_member(sqlite3 *db, const char *management_account, const char *account_id,
+int cpw_sbx_org_add_member(sqlite3 *db,
+                           const char *management_account,
+                           const char *account_id,
                            int64_t now_ms)
 {
     sqlite3_stmt *stmt = cpw_sbx_sql_query(db,
@@ -323,8 +327,8 @@ static int s_create_account(struct cpw_sbx_ctx *ctx, const json_t *input, json_t
     int64_t now = ctx->req->now_ms;
     int64_t done = now + ctx->sbx->create_account_delay_ms;
     if (cpw_sbx_account_create(ctx->db, account_id, name, email, now) != 0 ||
-        s_add_member(ctx->db, org.management, org.id, org.root_id, account_id, role, "CREATED",
-                     now, done) != 0 ||
+        s_add_member(ctx->db, org.management, org.id, org.root_id, account_id, role, "CREATED", now,
+                     done) != 0 ||
         cpw_sbx_sql_do(ctx->db,
                        "INSERT INTO org_create_requests(request_id, org_id, account_name,"
                        " account_id, requested_ms, completed_ms, state)"
@@ -412,11 +416,11 @@ static int s_list_accounts(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
         snprintf(arn, sizeof(arn), "arn:aws:organizations::%s:account/%s/%s", org.management,
                  org.id, cpw_sbx_col(stmt, 0));
         json_array_append_new(
-          accounts, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "Id", cpw_sbx_col(stmt, 0),
-                              "Arn", arn, "Email", cpw_sbx_col(stmt, 2), "Name",
-                              cpw_sbx_col(stmt, 1), "Status", "ACTIVE", "State", "ACTIVE",
-                              "JoinedMethod", cpw_sbx_col(stmt, 3), "JoinedTimestamp",
-                              cpw_sbx_time_json(sqlite3_column_int64(stmt, 4))));
+          accounts,
+          json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "Id", cpw_sbx_col(stmt, 0), "Arn", arn,
+                    "Email", cpw_sbx_col(stmt, 2), "Name", cpw_sbx_col(stmt, 1), "Status", "ACTIVE",
+                    "State", "ACTIVE", "JoinedMethod", cpw_sbx_col(stmt, 3), "JoinedTimestamp",
+                    cpw_sbx_time_json(sqlite3_column_int64(stmt, 4))));
     }
     sqlite3_finalize(stmt);
     if (rc < 0) {
@@ -438,14 +442,16 @@ static int s_list_roots(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **o
     char arn[160];
     snprintf(arn, sizeof(arn), "arn:aws:organizations::%s:root/%s/%s", org.management, org.id,
              org.root_id);
-    *output = json_pack("{s:[{s:s,s:s,s:s,s:[{s:s,s:s}]}]}", "Roots", "Id", org.root_id, "Arn", arn,
-                        "Name", "Root", "PolicyTypes", "Type", "SERVICE_CONTROL_POLICY", "Status",
-                        "ENABLED");
+    *output =
+      json_pack("{s:[{s:s,s:s,s:s,s:[{s:s,s:s}]}]}", "Roots", "Id", org.root_id, "Arn", arn, "Name",
+                "Root", "PolicyTypes", "Type", "SERVICE_CONTROL_POLICY", "Status", "ENABLED");
     return 0;
 }
 
 /* Whether id is the root, an OU or (accounts_too) an account of the organization. */
-static int s_target_exists(struct cpw_sbx_ctx *ctx, const struct org *org, const char *id,
+static int s_target_exists(struct cpw_sbx_ctx *ctx,
+                           const struct org *org,
+                           const char *id,
                            bool accounts_too)
 {
     if (id == NULL) {
@@ -583,8 +589,7 @@ static int s_create_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
         cpw_sbx_sql_do(ctx->db,
                        "INSERT INTO org_policies(policy_id, org_id, name, description, type,"
                        " content) VALUES (?, ?, ?, ?, ?, ?)",
-                       "ssssss", id, org.id, name ? name : "",
-                       cpw_sbx_in_str(input, "Description"),
+                       "ssssss", id, org.id, name ? name : "", cpw_sbx_in_str(input, "Description"),
                        type ? type : "SERVICE_CONTROL_POLICY", content) < 0) {
         return -1;
     }
@@ -612,9 +617,9 @@ static int s_attach_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     }
     const char *policy = cpw_sbx_in_str(input, "PolicyId");
     const char *target = cpw_sbx_in_str(input, "TargetId");
-    sqlite3_stmt *stmt = cpw_sbx_sql_query(
-      ctx->db, "SELECT 1 FROM org_policies WHERE policy_id = ? AND org_id = ?", "ss", policy,
-      org.id);
+    sqlite3_stmt *stmt =
+      cpw_sbx_sql_query(ctx->db, "SELECT 1 FROM org_policies WHERE policy_id = ? AND org_id = ?",
+                        "ss", policy, org.id);
     rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
     sqlite3_finalize(stmt);
     if (rc <= 0) {
@@ -655,12 +660,12 @@ static int s_list_policies_for_target(struct cpw_sbx_ctx *ctx, const json_t *inp
     }
     const char *target = cpw_sbx_in_str(input, "TargetId");
     const char *filter = cpw_sbx_in_str(input, "Filter");
-    sqlite3_stmt *stmt = cpw_sbx_sql_query(
-      ctx->db,
-      "SELECT p.policy_id, p.name, p.description, p.type FROM org_policies p"
-      " JOIN org_policy_targets t ON t.policy_id = p.policy_id WHERE p.org_id = ?"
-      " AND t.target_id = ? AND (? IS NULL OR p.type = ?3) ORDER BY p.policy_id",
-      "sss", org.id, target, filter);
+    sqlite3_stmt *stmt =
+      cpw_sbx_sql_query(ctx->db,
+                        "SELECT p.policy_id, p.name, p.description, p.type FROM org_policies p"
+                        " JOIN org_policy_targets t ON t.policy_id = p.policy_id WHERE p.org_id = ?"
+                        " AND t.target_id = ? AND (? IS NULL OR p.type = ?3) ORDER BY p.policy_id",
+                        "sss", org.id, target, filter);
     if (stmt == NULL) {
         return -1;
     }
@@ -678,25 +683,25 @@ static int s_list_policies_for_target(struct cpw_sbx_ctx *ctx, const json_t *inp
 }
 
 static const struct cpw_sbx_op s_ops[] = {
-  {"CreateOrganization", s_create_organization},
-  {"DescribeOrganization", s_describe_organization},
-  {"CreateAccount", s_create_account},
-  {"DescribeCreateAccountStatus", s_describe_create_account_status},
-  {"ListAccounts", s_list_accounts},
-  {"ListRoots", s_list_roots},
-  {"CreateOrganizationalUnit", s_create_ou},
-  {"ListOrganizationalUnitsForParent", s_list_ous_for_parent},
-  {"CreatePolicy", s_create_policy},
-  {"AttachPolicy", s_attach_policy},
-  {"ListPoliciesForTarget", s_list_policies_for_target},
+    { "CreateOrganization", s_create_organization },
+    { "DescribeOrganization", s_describe_organization },
+    { "CreateAccount", s_create_account },
+    { "DescribeCreateAccountStatus", s_describe_create_account_status },
+    { "ListAccounts", s_list_accounts },
+    { "ListRoots", s_list_roots },
+    { "CreateOrganizationalUnit", s_create_ou },
+    { "ListOrganizationalUnitsForParent", s_list_ous_for_parent },
+    { "CreatePolicy", s_create_policy },
+    { "AttachPolicy", s_attach_policy },
+    { "ListPoliciesForTarget", s_list_policies_for_target },
 };
 
 const struct cpw_sbx_service cpw_sbx_organizations_service = {
-  .signing_name = "organizations",
-  .model_name = "organizations",
-  .event_source = "organizations.amazonaws.com",
-  .global = true,
-  .ops = s_ops,
-  .op_count = sizeof(s_ops) / sizeof(s_ops[0]),
-  .schema_sql = s_schema,
+    .signing_name = "organizations",
+    .model_name = "organizations",
+    .event_source = "organizations.amazonaws.com",
+    .global = true,
+    .ops = s_ops,
+    .op_count = sizeof(s_ops) / sizeof(s_ops[0]),
+    .schema_sql = s_schema,
 };

@@ -14,8 +14,8 @@
 
 #include "sbx.h"
 
-#define CPW_SBX_MAX_SERVICES 16
-#define CPW_SBX_MAX_HOOKS    8
+#define CPW_SBX_MAX_SERVICES   16
+#define CPW_SBX_MAX_HOOKS      8
 #define CPW_SBX_SCHEMA_VERSION 1
 
 struct cpw_sbx_hook {
@@ -142,15 +142,15 @@ void cpw_sbx_add_resource(struct cpw_sbx_ctx *ctx, const char *type, const char 
 
 /* An event a service makes itself (e.g. creating its service-linked role). */
 struct cpw_sbx_service_event {
-    const char *account_id;     /* recipient account */
-    const char *event_source;   /* "iam.amazonaws.com" */
-    const char *event_name;     /* "CreateServiceLinkedRole" */
-    const char *region;         /* "us-east-1" for IAM */
-    const char *invoked_by;     /* "profile.amazonaws.com" */
-    const json_t *request;      /* input document (model member names), borrowed, may be NULL */
-    const json_t *response;     /* output document, borrowed, may be NULL */
-    const json_t *resources;    /* [{"ResourceType","ResourceName"}], borrowed, may be NULL */
-    const char *error_code;     /* NULL on success */
+    const char *account_id;   /* recipient account */
+    const char *event_source; /* "iam.amazonaws.com" */
+    const char *event_name;   /* "CreateServiceLinkedRole" */
+    const char *region;       /* "us-east-1" for IAM */
+    const char *invoked_by;   /* "profile.amazonaws.com" */
+    const json_t *request;    /* input document (model member names), borrowed, may be NULL */
+    const json_t *response;   /* output document, borrowed, may be NULL */
+    const json_t *resources;  /* [{"ResourceType","ResourceName"}], borrowed, may be NULL */
+    const char *error_code;   /* NULL on success */
     const char *error_message;
 };
 
@@ -173,12 +173,12 @@ const char *cpw_sbx_event_region(const struct cpw_sbx_service *service, const ch
 struct cpw_sbx_role_spec {
     const char *account_id;
     const char *name;
-    const char *path;         /* NULL: "/" */
-    const char *trust_policy; /* JSON text */
-    const char *description;  /* may be NULL */
-    int64_t max_session_s;    /* 0: 3600 */
-    const json_t *tags;       /* [{"Key","Value"}] or NULL */
-    const char *slr_principal;/* service-linked roles: the service principal */
+    const char *path;          /* NULL: "/" */
+    const char *trust_policy;  /* JSON text */
+    const char *description;   /* may be NULL */
+    int64_t max_session_s;     /* 0: 3600 */
+    const json_t *tags;        /* [{"Key","Value"}] or NULL */
+    const char *slr_principal; /* service-linked roles: the service principal */
     int64_t now_ms;
 };
 
@@ -223,7 +223,9 @@ int cpw_sbx_iam_settle_tasks(struct cpw_sbx_ctx *ctx, const char *account_id);
  * Creates an organization managed by management_account (which must exist and belong to no
  * organization). Returns 0, 1 when the account already belongs to one, or -1.
  */
-int cpw_sbx_org_create(sqlite3 *db, const char *management_account, const char *feature_set,
+int cpw_sbx_org_create(sqlite3 *db,
+                       const char *management_account,
+                       const char *feature_set,
                        int64_t now_ms);
 
 /**
@@ -231,7 +233,9 @@ int cpw_sbx_org_create(sqlite3 *db, const char *management_account, const char *
  * OrganizationAccountAccessRole trusting the management account. Returns 0, 1 when there is no
  * such organization or the account already belongs to one, or -1.
  */
-int cpw_sbx_org_add_member(sqlite3 *db, const char *management_account, const char *account_id,
+int cpw_sbx_org_add_member(sqlite3 *db,
+                           const char *management_account,
+                           const char *account_id,
                            int64_t now_ms);
 
 /** Settles the organization's due CreateAccount requests. Returns 0 or -1. */

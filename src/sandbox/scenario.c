@@ -141,8 +141,8 @@ static int s_organization(struct loader *ld, const json_t *org)
     }
     int rc = cpw_sbx_org_create(ld->db, management, feature_set, ld->now_ms);
     if (rc != 0) {
-        return rc < 0 ? -1 : s_bad(path, "account %s already belongs to an organization",
-                                   management);
+        return rc < 0 ? -1
+                      : s_bad(path, "account %s already belongs to an organization", management);
     }
     size_t i;
     const json_t *member;
@@ -208,8 +208,7 @@ static int s_users(struct loader *ld, const json_t *list)
                 strlen(secret) < 16) {
                 return s_bad(kpath, "needs access_key_id (AKIA...) and secret_access_key");
             }
-            rc = cpw_sbx_iam_insert_access_key(ld->db, account, name, id, secret, ld->now_ms,
-                                               NULL);
+            rc = cpw_sbx_iam_insert_access_key(ld->db, account, name, id, secret, ld->now_ms, NULL);
             if (rc != 0) {
                 return rc < 0 ? -1 : s_bad(kpath, "access key %s already exists", id);
             }
@@ -222,7 +221,7 @@ static int s_role(struct loader *ld, const json_t *item, size_t i)
 {
     char path[64];
     snprintf(path, sizeof(path), "$.roles[%zu]", i);
-    struct cpw_sbx_role_spec spec = {.now_ms = ld->now_ms};
+    struct cpw_sbx_role_spec spec = { .now_ms = ld->now_ms };
     if (!json_is_object(item)) {
         return s_bad(path, "must be an object");
     }
@@ -267,8 +266,8 @@ static int s_role(struct loader *ld, const json_t *item, size_t i)
         if (!json_is_string(arn) || strncmp(json_string_value(arn), "arn:aws:iam::", 13) != 0) {
             return s_bad(path, "managed_policies[%zu] must be a policy ARN", k);
         }
-        if (cpw_sbx_iam_attach_policy(ld->db, spec.account_id, spec.name,
-                                      json_string_value(arn)) != 0) {
+        if (cpw_sbx_iam_attach_policy(ld->db, spec.account_id, spec.name, json_string_value(arn)) !=
+            0) {
             return -1;
         }
     }
@@ -295,10 +294,10 @@ static int s_service_linked_role(struct loader *ld, const json_t *item, size_t i
     if (service == NULL) {
         return s_bad(path, "service (the service principal) is required");
     }
-    struct cpw_sbx_caller caller = {.account_id = account};
-    struct cpw_sbx_request req = {.caller = &caller, .now_ms = ld->now_ms};
-    struct cpw_sbx_error err = {0};
-    struct cpw_sbx_ctx ctx = {.sbx = ld->sbx, .db = ld->db, .req = &req, .err = &err};
+    struct cpw_sbx_caller caller = { .account_id = account };
+    struct cpw_sbx_request req = { .caller = &caller, .now_ms = ld->now_ms };
+    struct cpw_sbx_error err = { 0 };
+    struct cpw_sbx_ctx ctx = { .sbx = ld->sbx, .db = ld->db, .req = &req, .err = &err };
     json_t *role = NULL;
     int rc = cpw_sbx_iam_create_slr(&ctx, account, service, suffix, description,
                                     json_is_true(json_object_get(item, "legacy")), &role);
@@ -311,8 +310,8 @@ static int s_service_linked_role(struct loader *ld, const json_t *item, size_t i
 
 static int s_load(struct loader *ld, const json_t *scenario)
 {
-    static const char *const known[] = {"accounts", "organization", "users", "roles",
-                                        "service_linked_roles"};
+    static const char *const known[] = { "accounts", "organization", "users", "roles",
+                                         "service_linked_roles" };
     if (!json_is_object(scenario)) {
         return s_bad("$", "a scenario is a JSON object");
     }
@@ -363,7 +362,7 @@ static int s_load(struct loader *ld, const json_t *scenario)
 
 int cpw_sbx_load_scenario(struct cpw_sbx *sbx, const json_t *scenario)
 {
-    struct loader ld = {.sbx = sbx, .db = sbx->db, .now_ms = cpw_time_now_ms()};
+    struct loader ld = { .sbx = sbx, .db = sbx->db, .now_ms = cpw_time_now_ms() };
     pthread_mutex_lock(&sbx->lock);
     int rc = cpw_sbx_sql_exec(sbx->db, "BEGIN IMMEDIATE");
     if (rc == 0) {

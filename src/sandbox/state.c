@@ -314,8 +314,8 @@ static int s_user_version(sqlite3 *db, int64_t *version)
 
 struct cpw_sbx *cpw_sbx_open(const struct cpw_sbx_options *opts)
 {
-    struct cpw_sbx_options defaults = {
-      .slr_deletion_delay_ms = -1, .create_account_delay_ms = -1};
+    struct cpw_sbx_options defaults = { .slr_deletion_delay_ms = -1,
+                                        .create_account_delay_ms = -1 };
     if (opts == NULL) {
         opts = &defaults;
     }

@@ -168,8 +168,8 @@ static int s_issue(struct cpw_sbx_ctx *ctx,
                           "INSERT INTO access_keys(access_key_id, secret, session_token,"
                           " expires_ms, account_id, principal_arn, user_id, created_ms)"
                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                          "sssisssi", out->access_key_id, out->secret, out->token,
-                          expires_ms, account_id, principal_arn, user_id, ctx->req->now_ms) < 0
+                          "sssisssi", out->access_key_id, out->secret, out->token, expires_ms,
+                          account_id, principal_arn, user_id, ctx->req->now_ms) < 0
              ? -1
              : 0;
 }
@@ -185,9 +185,9 @@ static int s_get_caller_identity(struct cpw_sbx_ctx *ctx, const json_t *input, j
 {
     (void)input;
     const struct cpw_sbx_caller *caller = ctx->req->caller;
-    *output = json_pack("{s:s,s:s,s:s}", "UserId", caller->user_id ? caller->user_id : "",
-                        "Account", caller->account_id, "Arn",
-                        caller->principal_arn ? caller->principal_arn : "");
+    *output =
+      json_pack("{s:s,s:s,s:s}", "UserId", caller->user_id ? caller->user_id : "", "Account",
+                caller->account_id, "Arn", caller->principal_arn ? caller->principal_arn : "");
     return 0;
 }
 
@@ -309,8 +309,7 @@ static int s_get_session_token(struct cpw_sbx_ctx *ctx, const json_t *input, jso
         duration < 900 || duration > max) {
         cpw_error_clear();
         return cpw_sbx_fail(ctx, 400, "ValidationError",
-                            "DurationSeconds must be between 900 and %lld seconds",
-                            (long long)max);
+                            "DurationSeconds must be between 900 and %lld seconds", (long long)max);
     }
     int64_t expires_ms = ctx->req->now_ms + duration * 1000;
     struct temp_creds creds;
@@ -323,17 +322,17 @@ static int s_get_session_token(struct cpw_sbx_ctx *ctx, const json_t *input, jso
 }
 
 static const struct cpw_sbx_op s_ops[] = {
-  {"GetCallerIdentity", s_get_caller_identity},
-  {"AssumeRole", s_assume_role},
-  {"GetSessionToken", s_get_session_token},
+    { "GetCallerIdentity", s_get_caller_identity },
+    { "AssumeRole", s_assume_role },
+    { "GetSessionToken", s_get_session_token },
 };
 
 const struct cpw_sbx_service cpw_sbx_sts_service = {
-  .signing_name = "sts",
-  .model_name = "sts",
-  .event_source = "sts.amazonaws.com",
-  .global = true,
-  .ops = s_ops,
-  .op_count = sizeof(s_ops) / sizeof(s_ops[0]),
-  .schema_sql = NULL,
+    .signing_name = "sts",
+    .model_name = "sts",
+    .event_source = "sts.amazonaws.com",
+    .global = true,
+    .ops = s_ops,
+    .op_count = sizeof(s_ops) / sizeof(s_ops[0]),
+    .schema_sql = NULL,
 };

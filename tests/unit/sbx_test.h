@@ -34,8 +34,7 @@ static inline void sbx_identity_for(struct sbx_fixture *fx,
                                     const char *region,
                                     struct sbx_identity *id)
 {
-    assert_int_equal(cpw_sbx_credentials_lookup(fx->sbx, access_key_id, fx->now_ms, &id->creds),
-                     0);
+    assert_int_equal(cpw_sbx_credentials_lookup(fx->sbx, access_key_id, fx->now_ms, &id->creds), 0);
     assert_false(id->creds.expired);
     cpw_sbx_caller_from_credentials(&id->creds, region, "192.0.2.10", "aws-cli/2.9.19",
                                     &id->caller);
@@ -75,12 +74,12 @@ static inline int sbx_call(struct sbx_fixture *fx,
         fail_msg("bad test input: %s", jerr.text);
     }
     struct cpw_sbx_request req = {
-      .service = service,
-      .operation = operation,
-      .input = input,
-      .caller = &who->caller,
-      .request_id = NULL,
-      .now_ms = fx->now_ms,
+        .service = service,
+        .operation = operation,
+        .input = input,
+        .caller = &who->caller,
+        .request_id = NULL,
+        .now_ms = fx->now_ms,
     };
     json_t *output = NULL;
     int rc = cpw_sbx_dispatch(fx->sbx, &req, &output, &fx->err);

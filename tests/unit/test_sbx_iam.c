@@ -6,7 +6,8 @@
 
 #define TRUST_ACCOUNT                                                                              \
     "{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":[{\\\"Effect\\\":\\\"Allow\\\","        \
-    "\\\"Principal\\\":{\\\"AWS\\\":\\\"123456789012\\\"},\\\"Action\\\":\\\"sts:AssumeRole\\\"}]}"
+    "\\\"Principal\\\":{\\\"AWS\\\":\\\"123456789012\\\"},\\\"Action\\\":\\\"sts:AssumeRole\\\"}]" \
+    "}"
 
 static void s_create_role(struct sbx_fixture *fx, const char *name, const char *path)
 {
@@ -73,8 +74,8 @@ static void test_create_and_get_role(void **state)
 
     json_decref(sbx_ok(&fx, &fx.root, "iam", "UpdateRoleDescription",
                        "{\"RoleName\":\"App\",\"Description\":\"new\"}"));
-    json_decref(
-      sbx_ok(&fx, &fx.root, "iam", "UpdateRole", "{\"RoleName\":\"App\",\"MaxSessionDuration\":3600}"));
+    json_decref(sbx_ok(&fx, &fx.root, "iam", "UpdateRole",
+                       "{\"RoleName\":\"App\",\"MaxSessionDuration\":3600}"));
     out = sbx_ok(&fx, &fx.root, "iam", "GetRole", "{\"RoleName\":\"App\"}");
     assert_string_equal(sbx_str2(out, "Role", "Description"), "new");
     assert_int_equal(
@@ -106,7 +107,7 @@ static void test_list_roles_path_prefix_and_marker(void **state)
     (void)state;
     struct sbx_fixture fx;
     sbx_fixture_open(&fx, NULL);
-    const char *app[] = {"a1", "a2", "a3", "a4", "a5"};
+    const char *app[] = { "a1", "a2", "a3", "a4", "a5" };
     for (size_t i = 0; i < 5; i++) {
         s_create_role(&fx, app[4 - i], "/app/x/");
     }
@@ -166,8 +167,8 @@ static void test_policies_tags_and_delete_conflict(void **state)
     json_decref(sbx_ok(&fx, &fx.root, "iam", "AttachRolePolicy", input));
     json_t *out = sbx_ok(&fx, &fx.root, "iam", "ListAttachedRolePolicies", "{\"RoleName\":\"R\"}");
     assert_string_equal(
-      json_string_value(json_object_get(json_array_get(json_object_get(out, "AttachedPolicies"), 0),
-                                        "PolicyName")),
+      json_string_value(
+        json_object_get(json_array_get(json_object_get(out, "AttachedPolicies"), 0), "PolicyName")),
       "ReadOnlyAccess");
     json_decref(out);
     sbx_expect_error(&fx, &fx.root, "iam", "DeleteRole", "{\"RoleName\":\"R\"}", 409,
@@ -196,7 +197,8 @@ static void test_policies_tags_and_delete_conflict(void **state)
                        "{\"Key\":\"b\",\"Value\":\"2\"}]}"));
     json_decref(sbx_ok(&fx, &fx.root, "iam", "TagRole",
                        "{\"RoleName\":\"R\",\"Tags\":[{\"Key\":\"a\",\"Value\":\"3\"}]}"));
-    json_decref(sbx_ok(&fx, &fx.root, "iam", "UntagRole", "{\"RoleName\":\"R\",\"TagKeys\":[\"b\"]}"));
+    json_decref(
+      sbx_ok(&fx, &fx.root, "iam", "UntagRole", "{\"RoleName\":\"R\",\"TagKeys\":[\"b\"]}"));
     out = sbx_ok(&fx, &fx.root, "iam", "ListRoleTags", "{\"RoleName\":\"R\"}");
     assert_int_equal(json_array_size(json_object_get(out, "Tags")), 1);
     assert_string_equal(
@@ -284,15 +286,15 @@ static void test_slr_naming(void **state)
     assert_memory_equal(name, "AWSServiceRoleForProfile_", 25);
     assert_true(s_all_of(name + 25, ALNUM));
     assert_string_equal(sbx_str2(out, "Role", "Path"), "/aws-service-role/profile.amazonaws.com/");
-    assert_non_null(strstr(sbx_str2(out, "Role", "AssumeRolePolicyDocument"),
-                           "profile.amazonaws.com"));
+    assert_non_null(
+      strstr(sbx_str2(out, "Role", "AssumeRolePolicyDocument"), "profile.amazonaws.com"));
     char input[256];
     snprintf(input, sizeof(input), "{\"RoleName\":\"%s\"}", name);
     json_decref(out);
     out = sbx_ok(&fx, &fx.root, "iam", "ListAttachedRolePolicies", input);
     assert_string_equal(
-      json_string_value(json_object_get(json_array_get(json_object_get(out, "AttachedPolicies"), 0),
-                                        "PolicyArn")),
+      json_string_value(
+        json_object_get(json_array_get(json_object_get(out, "AttachedPolicies"), 0), "PolicyArn")),
       "arn:aws:iam::aws:policy/aws-service-role/CustomerProfilesServiceLinkedRolePolicy");
     json_decref(out);
 
@@ -314,8 +316,8 @@ static void test_slr_naming(void **state)
     json_decref(out);
     out = sbx_ok(&fx, &fx.root, "iam", "ListAttachedRolePolicies", input);
     assert_string_equal(
-      json_string_value(json_object_get(json_array_get(json_object_get(out, "AttachedPolicies"), 0),
-                                        "PolicyArn")),
+      json_string_value(
+        json_object_get(json_array_get(json_object_get(out, "AttachedPolicies"), 0), "PolicyArn")),
       "arn:aws:iam::aws:policy/aws-service-role/AmazonConnectServiceLinkedRolePolicy");
     json_decref(out);
 
@@ -383,13 +385,12 @@ static void test_slr_deletion_succeeds_after_delay(void **state)
 {
     (void)state;
     struct sbx_fixture fx;
-    struct cpw_sbx_options opts = {.slr_deletion_delay_ms = 2000, .create_account_delay_ms = -1};
+    struct cpw_sbx_options opts = { .slr_deletion_delay_ms = 2000, .create_account_delay_ms = -1 };
     sbx_fixture_open(&fx, &opts);
     json_decref(sbx_ok(&fx, &fx.root, "iam", "CreateServiceLinkedRole",
                        "{\"AWSServiceName\":\"profile.amazonaws.com\",\"CustomSuffix\":\"d\"}"));
     char *task = s_delete_slr(&fx, "AWSServiceRoleForProfile_d");
-    const char *prefix =
-      "task/aws-service-role/profile.amazonaws.com/AWSServiceRoleForProfile_d/";
+    const char *prefix = "task/aws-service-role/profile.amazonaws.com/AWSServiceRoleForProfile_d/";
     assert_memory_equal(task, prefix, strlen(prefix));
     assert_int_equal(strlen(task), strlen(prefix) + 36);
 
@@ -400,8 +401,8 @@ static void test_slr_deletion_succeeds_after_delay(void **state)
     json_t *out = s_status(&fx, task);
     assert_string_equal(json_string_value(json_object_get(out, "Status")), "IN_PROGRESS");
     json_decref(out);
-    json_decref(sbx_ok(&fx, &fx.root, "iam", "GetRole",
-                       "{\"RoleName\":\"AWSServiceRoleForProfile_d\"}"));
+    json_decref(
+      sbx_ok(&fx, &fx.root, "iam", "GetRole", "{\"RoleName\":\"AWSServiceRoleForProfile_d\"}"));
 
     fx.now_ms += 1;
     out = s_status(&fx, task);
@@ -443,9 +444,9 @@ static void test_slr_deletion_fails_while_in_use(void **state)
 {
     (void)state;
     struct sbx_fixture fx;
-    struct cpw_sbx_options opts = {.slr_deletion_delay_ms = 0, .create_account_delay_ms = -1};
+    struct cpw_sbx_options opts = { .slr_deletion_delay_ms = 0, .create_account_delay_ms = -1 };
     sbx_fixture_open(&fx, &opts);
-    struct fake_usage usage = {.in_use = true};
+    struct fake_usage usage = { .in_use = true };
     assert_int_equal(
       cpw_sbx_register_role_usage_hook(fx.sbx, "profile.amazonaws.com", s_fake_hook, &usage), 0);
     json_decref(sbx_ok(&fx, &fx.root, "iam", "CreateServiceLinkedRole",
@@ -463,8 +464,8 @@ static void test_slr_deletion_fails_while_in_use(void **state)
     assert_string_equal(json_string_value(json_array_get(json_object_get(use, "Resources"), 0)),
                         "arn:aws:profile:eu-west-2:123456789012:domains/still-here");
     json_decref(out);
-    json_decref(sbx_ok(&fx, &fx.root, "iam", "GetRole",
-                       "{\"RoleName\":\"AWSServiceRoleForProfile_u\"}"));
+    json_decref(
+      sbx_ok(&fx, &fx.root, "iam", "GetRole", "{\"RoleName\":\"AWSServiceRoleForProfile_u\"}"));
 
     /* Once the resource is gone, a new task succeeds. */
     usage.in_use = false;
@@ -500,10 +501,15 @@ static void test_slr_deletion_errors(void **state)
     sbx_fixture_close(&fx);
 }
 
-CPW_TEST_MAIN("sbx_iam", CPW_TEST(test_create_and_get_role), CPW_TEST(test_role_quota),
+CPW_TEST_MAIN("sbx_iam",
+              CPW_TEST(test_create_and_get_role),
+              CPW_TEST(test_role_quota),
               CPW_TEST(test_list_roles_path_prefix_and_marker),
               CPW_TEST(test_policies_tags_and_delete_conflict),
-              CPW_TEST(test_users_and_access_keys_sign), CPW_TEST(test_not_emulated_operation),
-              CPW_TEST(test_slr_naming), CPW_TEST(test_slr_duplicate_and_protected),
+              CPW_TEST(test_users_and_access_keys_sign),
+              CPW_TEST(test_not_emulated_operation),
+              CPW_TEST(test_slr_naming),
+              CPW_TEST(test_slr_duplicate_and_protected),
               CPW_TEST(test_slr_deletion_succeeds_after_delay),
-              CPW_TEST(test_slr_deletion_fails_while_in_use), CPW_TEST(test_slr_deletion_errors))
+              CPW_TEST(test_slr_deletion_fails_while_in_use),
+              CPW_TEST(test_slr_deletion_errors))
