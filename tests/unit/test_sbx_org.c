@@ -9,14 +9,14 @@ static void test_create_account_then_assume_role(void **state)
 {
     (void)state;
     struct sbx_fixture fx;
-    struct cpw_sbx_options opts = {.slr_deletion_delay_ms = -1, .create_account_delay_ms = 1500};
+    struct cpw_sbx_options opts = { .slr_deletion_delay_ms = -1, .create_account_delay_ms = 1500 };
     sbx_fixture_open(&fx, &opts);
     sbx_expect_error(&fx, &fx.root, "organizations", "DescribeOrganization", NULL, 400,
                      "AWSOrganizationsNotInUseException");
     assert_string_equal(fx.err.message, "Your account is not a member of an organization.");
 
-    json_t *out = sbx_ok(&fx, &fx.root, "organizations", "CreateOrganization",
-                         "{\"FeatureSet\":\"ALL\"}");
+    json_t *out =
+      sbx_ok(&fx, &fx.root, "organizations", "CreateOrganization", "{\"FeatureSet\":\"ALL\"}");
     assert_string_equal(sbx_str2(out, "Organization", "MasterAccountId"), "123456789012");
     assert_string_equal(sbx_str2(out, "Organization", "FeatureSet"), "ALL");
     assert_memory_equal(sbx_str2(out, "Organization", "Id"), "o-", 2);
@@ -90,13 +90,13 @@ static void test_list_accounts_pages_roots_ous_policies(void **state)
 {
     (void)state;
     struct sbx_fixture fx;
-    struct cpw_sbx_options opts = {.slr_deletion_delay_ms = -1, .create_account_delay_ms = 0};
+    struct cpw_sbx_options opts = { .slr_deletion_delay_ms = -1, .create_account_delay_ms = 0 };
     sbx_fixture_open(&fx, &opts);
     json_decref(sbx_ok(&fx, &fx.root, "organizations", "CreateOrganization", NULL));
     for (int i = 0; i < 4; i++) {
         char input[128];
-        snprintf(input, sizeof(input), "{\"AccountName\":\"a%d\",\"Email\":\"a%d@example.com\"}",
-                 i, i);
+        snprintf(input, sizeof(input), "{\"AccountName\":\"a%d\",\"Email\":\"a%d@example.com\"}", i,
+                 i);
         fx.now_ms += 1;
         json_decref(sbx_ok(&fx, &fx.root, "organizations", "CreateAccount", input));
     }
@@ -105,8 +105,8 @@ static void test_list_accounts_pages_roots_ous_policies(void **state)
     char token[64] = "";
     do {
         char input[128];
-        snprintf(input, sizeof(input), token[0] ? "{\"MaxResults\":2,\"NextToken\":\"%s\"}"
-                                                : "{\"MaxResults\":2}%s",
+        snprintf(input, sizeof(input),
+                 token[0] ? "{\"MaxResults\":2,\"NextToken\":\"%s\"}" : "{\"MaxResults\":2}%s",
                  token);
         json_t *out = sbx_ok(&fx, &fx.root, "organizations", "ListAccounts", input);
         total += json_array_size(json_object_get(out, "Accounts"));
@@ -120,9 +120,9 @@ static void test_list_accounts_pages_roots_ous_policies(void **state)
 
     json_t *out = sbx_ok(&fx, &fx.root, "organizations", "ListRoots", NULL);
     char root[32];
-    snprintf(root, sizeof(root), "%s",
-             json_string_value(json_object_get(json_array_get(json_object_get(out, "Roots"), 0),
-                                               "Id")));
+    snprintf(
+      root, sizeof(root), "%s",
+      json_string_value(json_object_get(json_array_get(json_object_get(out, "Roots"), 0), "Id")));
     json_decref(out);
     assert_memory_equal(root, "r-", 2);
     char input[512];
@@ -130,10 +130,9 @@ static void test_list_accounts_pages_roots_ous_policies(void **state)
     json_decref(sbx_ok(&fx, &fx.root, "organizations", "CreateOrganizationalUnit", input));
     snprintf(input, sizeof(input), "{\"ParentId\":\"%s\"}", root);
     out = sbx_ok(&fx, &fx.root, "organizations", "ListOrganizationalUnitsForParent", input);
-    assert_string_equal(
-      json_string_value(json_object_get(
-        json_array_get(json_object_get(out, "OrganizationalUnits"), 0), "Name")),
-      "Workloads");
+    assert_string_equal(json_string_value(json_object_get(
+                          json_array_get(json_object_get(out, "OrganizationalUnits"), 0), "Name")),
+                        "Workloads");
     json_decref(out);
     sbx_expect_error(&fx, &fx.root, "organizations", "ListOrganizationalUnitsForParent",
                      "{\"ParentId\":\"r-zzzz\"}", 400, "ParentNotFoundException");
@@ -144,16 +143,15 @@ static void test_list_accounts_pages_roots_ous_policies(void **state)
                  "\\\"Statement\\\":[]}\"}");
     char policy[32];
     snprintf(policy, sizeof(policy), "%s",
-             json_string_value(
-               json_object_get(json_object_get(json_object_get(out, "Policy"), "PolicySummary"),
-                               "Id")));
+             json_string_value(json_object_get(
+               json_object_get(json_object_get(out, "Policy"), "PolicySummary"), "Id")));
     json_decref(out);
     snprintf(input, sizeof(input), "{\"PolicyId\":\"%s\",\"TargetId\":\"%s\"}", policy, root);
     json_decref(sbx_ok(&fx, &fx.root, "organizations", "AttachPolicy", input));
     sbx_expect_error(&fx, &fx.root, "organizations", "AttachPolicy", input, 400,
                      "DuplicatePolicyAttachmentException");
-    snprintf(input, sizeof(input),
-             "{\"TargetId\":\"%s\",\"Filter\":\"SERVICE_CONTROL_POLICY\"}", root);
+    snprintf(input, sizeof(input), "{\"TargetId\":\"%s\",\"Filter\":\"SERVICE_CONTROL_POLICY\"}",
+             root);
     out = sbx_ok(&fx, &fx.root, "organizations", "ListPoliciesForTarget", input);
     assert_string_equal(
       json_string_value(json_object_get(json_array_get(json_object_get(out, "Policies"), 0), "Id")),
@@ -162,5 +160,6 @@ static void test_list_accounts_pages_roots_ous_policies(void **state)
     sbx_fixture_close(&fx);
 }
 
-CPW_TEST_MAIN("sbx_org", CPW_TEST(test_create_account_then_assume_role),
+CPW_TEST_MAIN("sbx_org",
+              CPW_TEST(test_create_account_then_assume_role),
               CPW_TEST(test_list_accounts_pages_roots_ous_policies))

@@ -7,10 +7,10 @@
 /* Creates role NAME trusting principal (a JSON value: "\"123456789012\"", "[...]"). */
 static void s_role(struct sbx_fixture *fx, const char *name, const char *principal_json)
 {
-    json_t *policy = json_pack("{s:s,s:[{s:s,s:s,s:o}]}", "Version", "2012-10-17", "Statement",
-                               "Effect", "Allow", "Action", "sts:AssumeRole", "Principal",
-                               json_pack("{s:o}", "AWS", json_loads(principal_json, JSON_DECODE_ANY,
-                                                                    NULL)));
+    json_t *policy =
+      json_pack("{s:s,s:[{s:s,s:s,s:o}]}", "Version", "2012-10-17", "Statement", "Effect", "Allow",
+                "Action", "sts:AssumeRole", "Principal",
+                json_pack("{s:o}", "AWS", json_loads(principal_json, JSON_DECODE_ANY, NULL)));
     char *text = json_dumps(policy, JSON_COMPACT);
     json_t *input = json_pack("{s:s,s:s,s:i}", "RoleName", name, "AssumeRolePolicyDocument", text,
                               "MaxSessionDuration", 7200);
@@ -29,8 +29,8 @@ static json_t *s_assume(struct sbx_fixture *fx,
 {
     char input[512];
     snprintf(input, sizeof(input),
-             "{\"RoleArn\":\"%s\",\"RoleSessionName\":\"sess-1\",\"DurationSeconds\":%d}",
-             role_arn, duration_s);
+             "{\"RoleArn\":\"%s\",\"RoleSessionName\":\"sess-1\",\"DurationSeconds\":%d}", role_arn,
+             duration_s);
     return sbx_ok(fx, who, "sts", "AssumeRole", input);
 }
 
@@ -191,5 +191,8 @@ static void test_get_session_token(void **state)
     sbx_fixture_close(&fx);
 }
 
-CPW_TEST_MAIN("sbx_sts", CPW_TEST(test_caller_identity_root), CPW_TEST(test_assume_role_and_expiry),
-              CPW_TEST(test_trust_policy_decides), CPW_TEST(test_get_session_token))
+CPW_TEST_MAIN("sbx_sts",
+              CPW_TEST(test_caller_identity_root),
+              CPW_TEST(test_assume_role_and_expiry),
+              CPW_TEST(test_trust_policy_decides),
+              CPW_TEST(test_get_session_token))
