@@ -77,8 +77,8 @@ static void test_mutating_calls_are_recorded(void **state)
     assert_string_equal(s_get(ev, "ReadOnly"), "false");
     assert_string_equal(s_get(ev, "Username"), "root");
     assert_string_equal(s_get(ev, "AccessKeyId"), CPW_SBX_ROOT_ACCESS_KEY_ID);
-    assert_string_equal(
-      s_get(json_array_get(json_object_get(ev, "Resources"), 0), "ResourceName"), "Audited");
+    assert_string_equal(s_get(json_array_get(json_object_get(ev, "Resources"), 0), "ResourceName"),
+                        "Audited");
     json_t *body = s_body(out, 0);
     assert_string_equal(s_get(body, "eventVersion"), "1.09");
     assert_string_equal(s_get(body, "eventSource"), "iam.amazonaws.com");
@@ -199,9 +199,10 @@ static void test_lookup_pages_window_and_errors(void **state)
                      "InvalidMaxResultsException");
     sbx_expect_error(&fx, &use1, "cloudtrail", "LookupEvents", "{\"NextToken\":\"garbage\"}", 400,
                      "InvalidNextTokenException");
-    sbx_expect_error(&fx, &use1, "cloudtrail", "LookupEvents",
-                     "{\"StartTime\":\"2026-11-20T00:00:00Z\",\"EndTime\":\"2026-11-19T00:00:00Z\"}",
-                     400, "InvalidTimeRangeException");
+    sbx_expect_error(
+      &fx, &use1, "cloudtrail", "LookupEvents",
+      "{\"StartTime\":\"2026-11-20T00:00:00Z\",\"EndTime\":\"2026-11-19T00:00:00Z\"}", 400,
+      "InvalidTimeRangeException");
     sbx_expect_error(&fx, &use1, "cloudtrail", "LookupEvents",
                      "{\"LookupAttributes\":[{\"AttributeKey\":\"EventName\",\"AttributeValue\":"
                      "\"a\"},{\"AttributeKey\":\"EventName\",\"AttributeValue\":\"b\"}]}",
@@ -229,14 +230,14 @@ static int s_fake_create_domain(struct cpw_sbx_ctx *ctx, const json_t *input, js
     json_t *resources = json_pack("[{s:s,s:O}]", "ResourceType", "AWS::IAM::Role", "ResourceName",
                                   json_object_get(role, "RoleName"));
     struct cpw_sbx_service_event ev = {
-      .account_id = ctx->req->caller->account_id,
-      .event_source = "iam.amazonaws.com",
-      .event_name = "CreateServiceLinkedRole",
-      .region = "us-east-1",
-      .invoked_by = "profile.amazonaws.com",
-      .request = request,
-      .response = response,
-      .resources = resources,
+        .account_id = ctx->req->caller->account_id,
+        .event_source = "iam.amazonaws.com",
+        .event_name = "CreateServiceLinkedRole",
+        .region = "us-east-1",
+        .invoked_by = "profile.amazonaws.com",
+        .request = request,
+        .response = response,
+        .resources = resources,
     };
     rc = cpw_sbx_record_service_event(ctx, &ev);
     json_decref(request);
@@ -250,14 +251,14 @@ static int s_fake_create_domain(struct cpw_sbx_ctx *ctx, const json_t *input, js
     return 0;
 }
 
-static const struct cpw_sbx_op s_fake_ops[] = {{"CreateDomain", s_fake_create_domain}};
+static const struct cpw_sbx_op s_fake_ops[] = { { "CreateDomain", s_fake_create_domain } };
 static const struct cpw_sbx_service s_fake_profile = {
-  .signing_name = "profile",
-  .model_name = "customer-profiles",
-  .event_source = "profile.amazonaws.com",
-  .global = false,
-  .ops = s_fake_ops,
-  .op_count = 1,
+    .signing_name = "profile",
+    .model_name = "customer-profiles",
+    .event_source = "profile.amazonaws.com",
+    .global = false,
+    .ops = s_fake_ops,
+    .op_count = 1,
 };
 
 static void test_service_events_and_registration(void **state)
@@ -304,9 +305,11 @@ static void test_trails(void **state)
     (void)state;
     struct sbx_fixture fx;
     sbx_fixture_open(&fx, NULL);
-    json_t *out = sbx_ok(&fx, &fx.root, "cloudtrail", "CreateTrail",
-                         "{\"Name\":\"main\",\"S3BucketName\":\"logs\",\"IsMultiRegionTrail\":true}");
-    assert_string_equal(s_get(out, "TrailARN"), "arn:aws:cloudtrail:eu-west-1:123456789012:trail/main");
+    json_t *out =
+      sbx_ok(&fx, &fx.root, "cloudtrail", "CreateTrail",
+             "{\"Name\":\"main\",\"S3BucketName\":\"logs\",\"IsMultiRegionTrail\":true}");
+    assert_string_equal(s_get(out, "TrailARN"),
+                        "arn:aws:cloudtrail:eu-west-1:123456789012:trail/main");
     assert_true(json_is_true(json_object_get(out, "IsMultiRegionTrail")));
     json_decref(out);
     sbx_expect_error(&fx, &fx.root, "cloudtrail", "CreateTrail",
@@ -336,6 +339,8 @@ static void test_trails(void **state)
     sbx_fixture_close(&fx);
 }
 
-CPW_TEST_MAIN("sbx_cloudtrail", CPW_TEST(test_mutating_calls_are_recorded),
+CPW_TEST_MAIN("sbx_cloudtrail",
+              CPW_TEST(test_mutating_calls_are_recorded),
               CPW_TEST(test_lookup_pages_window_and_errors),
-              CPW_TEST(test_service_events_and_registration), CPW_TEST(test_trails))
+              CPW_TEST(test_service_events_and_registration),
+              CPW_TEST(test_trails))
