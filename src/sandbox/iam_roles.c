@@ -60,7 +60,7 @@ static const char *s_account(struct cpw_sbx_ctx *ctx)
 }
 
 /* AWS returns policy documents URL-encoded in IAM's query responses. */
-static json_t *s_url_encoded(const char *text)
+json_t *cpw_sbx_iam_url_encoded(const char *text)
 {
     struct cpw_buf buf;
     cpw_buf_init(&buf, 1u << 20);
@@ -80,7 +80,8 @@ static json_t *s_role_from_row(sqlite3_stmt *stmt, bool full)
     json_object_set_new(role, "RoleId", json_string(cpw_sbx_col(stmt, 2)));
     json_object_set_new(role, "Arn", json_string(cpw_sbx_col(stmt, 3)));
     json_object_set_new(role, "CreateDate", cpw_sbx_time_json(sqlite3_column_int64(stmt, 4)));
-    json_object_set_new(role, "AssumeRolePolicyDocument", s_url_encoded(cpw_sbx_col(stmt, 5)));
+    json_object_set_new(role, "AssumeRolePolicyDocument",
+                        cpw_sbx_iam_url_encoded(cpw_sbx_col(stmt, 5)));
     if (sqlite3_column_type(stmt, 6) != SQLITE_NULL) {
         json_object_set_new(role, "Description", json_string(cpw_sbx_col(stmt, 6)));
     }
@@ -211,7 +212,10 @@ static bool s_path_ok(const char *path)
 }
 
 /* Looks the role up; answers NoSuchEntity when absent. 0 found, 1 AWS error, -1. */
-static int s_need_role(struct cpw_sbx_ctx *ctx, const char *name, char *slr_principal, size_t cap)
+int cpw_sbx_iam_need_role(struct cpw_sbx_ctx *ctx,
+                          const char *name,
+                          char *slr_principal,
+                          size_t cap)
 {
     if (name == NULL) {
         return cpw_sbx_fail(ctx, 400, "ValidationError", "RoleName is required");
@@ -235,10 +239,10 @@ static int s_need_role(struct cpw_sbx_ctx *ctx, const char *name, char *slr_prin
 }
 
 /* Service-linked roles are modifiable by AWS only. 0 ordinary role, 1 AWS error, -1. */
-static int s_need_modifiable_role(struct cpw_sbx_ctx *ctx, const char *name)
+int cpw_sbx_iam_need_modifiable_role(struct cpw_sbx_ctx *ctx, const char *name)
 {
     char principal[256] = "";
-    int rc = s_need_role(ctx, name, principal, sizeof(principal));
+    int rc = cpw_sbx_iam_need_role(ctx, name, principal, sizeof(principal));
     if (rc != 0) {
         return rc;
     }
@@ -251,7 +255,7 @@ static int s_need_modifiable_role(struct cpw_sbx_ctx *ctx, const char *name)
     return 0;
 }
 
-static int s_malformed_policy(struct cpw_sbx_ctx *ctx, const char *document)
+int cpw_sbx_iam_check_policy(struct cpw_sbx_ctx *ctx, const char *document)
 {
     json_t *doc = document ? json_loads(document, 0, NULL) : NULL;
     bool ok = json_is_object(doc);
@@ -261,7 +265,7 @@ static int s_malformed_policy(struct cpw_sbx_ctx *ctx, const char *document)
                              "This policy contains invalid Json");
 }
 
-static void s_add_role_resource(struct cpw_sbx_ctx *ctx, const char *name)
+void cpw_sbx_iam_add_role_resource(struct cpw_sbx_ctx *ctx, const char *name)
 {
     cpw_sbx_add_resource(ctx, "AWS::IAM::Role", name);
 }
@@ -292,7 +296,7 @@ static int s_create_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
                             "The requested MaxSessionDuration is invalid: it must be between "
                             "3600 and 43200 seconds.");
     }
-    int rc = s_malformed_policy(ctx, trust);
+    int rc = cpw_sbx_iam_check_policy(ctx, trust);
     if (rc != 0) {
         return rc;
     }
@@ -326,7 +330,7 @@ static int s_create_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
     if (json_array_size(tags) > 0) {
         json_object_set(role, "Tags", (json_t *)tags);
     }
-    s_add_role_resource(ctx, name);
+    cpw_sbx_iam_add_role_resource(ctx, name);
     *output = json_pack("{s:o}", "Role", role);
     return 0;
 }
@@ -334,7 +338,7 @@ static int s_create_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
 static int s_get_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     const char *name = cpw_sbx_in_str(input, "RoleName");
-    int rc = s_need_role(ctx, name, NULL, 0);
+    int rc = cpw_sbx_iam_need_role(ctx, name, NULL, 0);
     if (rc != 0) {
         return rc;
     }
@@ -418,7 +422,8 @@ static int s_update_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
     const char *description = cpw_sbx_in_str(input, "Description");
     int64_t max_session = 0;
     bool wants_session = json_object_get(input, "MaxSessionDuration") != NULL;
-    int rc = wants_session ? s_need_modifiable_role(ctx, name) : s_need_role(ctx, name, NULL, 0);
+    int rc = wants_session ? cpw_sbx_iam_need_modifiable_role(ctx, name)
+                           : cpw_sbx_iam_need_role(ctx, name, NULL, 0);
     if (rc != 0) {
         return rc;
     }
@@ -440,7 +445,7 @@ static int s_update_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
                        "iss", max_session, s_account(ctx), name) < 0) {
         return -1;
     }
-    s_add_role_resource(ctx, name);
+    cpw_sbx_iam_add_role_resource(ctx, name);
     *output = json_object();
     return 0;
 }
@@ -465,7 +470,7 @@ static int s_update_role_description(struct cpw_sbx_ctx *ctx, const json_t *inpu
 static int s_delete_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     const char *name = cpw_sbx_in_str(input, "RoleName");
-    int rc = s_need_modifiable_role(ctx, name);
+    int rc = cpw_sbx_iam_need_modifiable_role(ctx, name);
     if (rc != 0) {
         return rc;
     }
@@ -486,289 +491,8 @@ static int s_delete_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
                        s_account(ctx), name) < 0) {
         return -1;
     }
-    s_add_role_resource(ctx, name);
+    cpw_sbx_iam_add_role_resource(ctx, name);
     *output = json_object();
-    return 0;
-}
-
-/* ----- managed and inline policies --------------------------------------------------------- */
-
-static int s_attach_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
-{
-    const char *name = cpw_sbx_in_str(input, "RoleName");
-    const char *arn = cpw_sbx_in_str(input, "PolicyArn");
-    int rc = s_need_modifiable_role(ctx, name);
-    if (rc != 0) {
-        return rc;
-    }
-    if (arn == NULL || strncmp(arn, "arn:aws:iam::", 13) != 0 || strstr(arn, ":policy/") == NULL) {
-        return cpw_sbx_fail(ctx, 400, "InvalidInput", "ARN %s is not valid.", arn ? arn : "");
-    }
-    if (cpw_sbx_iam_attach_policy(ctx->db, s_account(ctx), name, arn) != 0) {
-        return -1;
-    }
-    s_add_role_resource(ctx, name);
-    *output = json_object();
-    return 0;
-}
-
-static int s_detach_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
-{
-    const char *name = cpw_sbx_in_str(input, "RoleName");
-    const char *arn = cpw_sbx_in_str(input, "PolicyArn");
-    int rc = s_need_modifiable_role(ctx, name);
-    if (rc != 0) {
-        return rc;
-    }
-    int n = cpw_sbx_sql_do(
-      ctx->db, "DELETE FROM iam_role_attached WHERE account_id=? AND role_name=? AND policy_arn=?",
-      "sss", s_account(ctx), name, arn);
-    if (n < 0) {
-        return -1;
-    }
-    if (n == 0) {
-        return cpw_sbx_fail(ctx, 404, "NoSuchEntity", "Policy %s was not found.", arn ? arn : "");
-    }
-    s_add_role_resource(ctx, name);
-    *output = json_object();
-    return 0;
-}
-
-static int s_list_attached_role_policies(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out)
-{
-    const char *name = cpw_sbx_in_str(in, "RoleName");
-    int rc = s_need_role(ctx, name, NULL, 0);
-    if (rc != 0) {
-        return rc;
-    }
-    sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
-                                           "SELECT policy_arn FROM iam_role_attached WHERE"
-                                           " account_id = ? AND role_name = ? ORDER BY policy_arn",
-                                           "ss", s_account(ctx), name);
-    if (stmt == NULL) {
-        return -1;
-    }
-    json_t *list = json_array();
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        const char *arn = cpw_sbx_col(stmt, 0);
-        const char *slash = strrchr(arn, '/');
-        json_array_append_new(
-          list, json_pack("{s:s,s:s}", "PolicyName", slash ? slash + 1 : arn, "PolicyArn", arn));
-    }
-    sqlite3_finalize(stmt);
-    if (rc < 0) {
-        json_decref(list);
-        return -1;
-    }
-    *out = json_pack("{s:o,s:b}", "AttachedPolicies", list, "IsTruncated", 0);
-    return 0;
-}
-
-static int s_put_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
-{
-    const char *name = cpw_sbx_in_str(input, "RoleName");
-    const char *policy = cpw_sbx_in_str(input, "PolicyName");
-    const char *document = cpw_sbx_in_str(input, "PolicyDocument");
-    int rc = s_need_modifiable_role(ctx, name);
-    if (rc == 0) {
-        rc = s_malformed_policy(ctx, document);
-    }
-    if (rc != 0) {
-        return rc;
-    }
-    if (policy == NULL || !s_name_ok(policy)) {
-        return cpw_sbx_fail(ctx, 400, "ValidationError", "PolicyName is not valid");
-    }
-    if (cpw_sbx_sql_do(ctx->db,
-                       "INSERT OR REPLACE INTO iam_role_inline(account_id, role_name, policy_name,"
-                       " document) VALUES (?, ?, ?, ?)",
-                       "ssss", s_account(ctx), name, policy, document) < 0) {
-        return -1;
-    }
-    s_add_role_resource(ctx, name);
-    *output = json_object();
-    return 0;
-}
-
-static int s_get_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
-{
-    const char *name = cpw_sbx_in_str(input, "RoleName");
-    const char *policy = cpw_sbx_in_str(input, "PolicyName");
-    int rc = s_need_role(ctx, name, NULL, 0);
-    if (rc != 0) {
-        return rc;
-    }
-    sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
-                                           "SELECT role_name, policy_name, document FROM"
-                                           " iam_role_inline WHERE account_id = ? AND"
-                                           " role_name = ? AND policy_name = ?",
-                                           "sss", s_account(ctx), name, policy);
-    if (stmt == NULL) {
-        return -1;
-    }
-    rc = cpw_sbx_sql_step(stmt);
-    if (rc == 1) {
-        *output =
-          json_pack("{s:s,s:s,s:o}", "RoleName", cpw_sbx_col(stmt, 0), "PolicyName",
-                    cpw_sbx_col(stmt, 1), "PolicyDocument", s_url_encoded(cpw_sbx_col(stmt, 2)));
-    }
-    sqlite3_finalize(stmt);
-    if (rc == 0) {
-        return cpw_sbx_fail(ctx, 404, "NoSuchEntity",
-                            "The role policy with name %s cannot be found.", policy ? policy : "");
-    }
-    return rc < 0 ? -1 : 0;
-}
-
-static int s_delete_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
-{
-    const char *name = cpw_sbx_in_str(input, "RoleName");
-    const char *policy = cpw_sbx_in_str(input, "PolicyName");
-    int rc = s_need_modifiable_role(ctx, name);
-    if (rc != 0) {
-        return rc;
-    }
-    int n = cpw_sbx_sql_do(
-      ctx->db, "DELETE FROM iam_role_inline WHERE account_id=? AND role_name=? AND policy_name=?",
-      "sss", s_account(ctx), name, policy);
-    if (n < 0) {
-        return -1;
-    }
-    if (n == 0) {
-        return cpw_sbx_fail(ctx, 404, "NoSuchEntity",
-                            "The role policy with name %s cannot be found.", policy ? policy : "");
-    }
-    s_add_role_resource(ctx, name);
-    *output = json_object();
-    return 0;
-}
-
-static int s_list_role_policies(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
-{
-    const char *name = cpw_sbx_in_str(input, "RoleName");
-    int rc = s_need_role(ctx, name, NULL, 0);
-    if (rc != 0) {
-        return rc;
-    }
-    sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
-                                           "SELECT policy_name FROM iam_role_inline WHERE"
-                                           " account_id = ? AND role_name = ? ORDER BY policy_name",
-                                           "ss", s_account(ctx), name);
-    if (stmt == NULL) {
-        return -1;
-    }
-    json_t *names = json_array();
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        json_array_append_new(names, json_string(cpw_sbx_col(stmt, 0)));
-    }
-    sqlite3_finalize(stmt);
-    if (rc < 0) {
-        json_decref(names);
-        return -1;
-    }
-    *output = json_pack("{s:o,s:b}", "PolicyNames", names, "IsTruncated", 0);
-    return 0;
-}
-
-/* ----- tags -------------------------------------------------------------------------------- */
-
-static json_t *s_load_tags(struct cpw_sbx_ctx *ctx, const char *name)
-{
-    sqlite3_stmt *stmt =
-      cpw_sbx_sql_query(ctx->db, "SELECT tags FROM iam_roles WHERE account_id = ? AND name = ?",
-                        "ss", s_account(ctx), name);
-    if (stmt == NULL) {
-        return NULL;
-    }
-    json_t *tags = NULL;
-    if (cpw_sbx_sql_step(stmt) == 1) {
-        tags = json_loads(cpw_sbx_col(stmt, 0), 0, NULL);
-    }
-    sqlite3_finalize(stmt);
-    return json_is_array(tags) ? tags : (json_decref(tags), json_array());
-}
-
-static int s_store_tags(struct cpw_sbx_ctx *ctx, const char *name, json_t *tags)
-{
-    char *text = json_dumps(tags, JSON_COMPACT);
-    int rc = cpw_sbx_sql_do(ctx->db, "UPDATE iam_roles SET tags = ? WHERE account_id=? AND name=?",
-                            "sss", text, s_account(ctx), name);
-    cpw_free(text);
-    return rc < 0 ? -1 : 0;
-}
-
-static void s_remove_tag(json_t *tags, const char *key)
-{
-    for (size_t i = json_array_size(tags); i-- > 0;) {
-        const char *k = json_string_value(json_object_get(json_array_get(tags, i), "Key"));
-        if (k != NULL && strcmp(k, key) == 0) {
-            json_array_remove(tags, i);
-        }
-    }
-}
-
-static int s_tag_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
-{
-    const char *name = cpw_sbx_in_str(input, "RoleName");
-    int rc = s_need_role(ctx, name, NULL, 0);
-    if (rc != 0) {
-        return rc;
-    }
-    json_t *tags = s_load_tags(ctx, name);
-    size_t i;
-    json_t *tag;
-    json_array_foreach(json_object_get(input, "Tags"), i, tag)
-    {
-        const char *key = json_string_value(json_object_get(tag, "Key"));
-        if (key != NULL) {
-            s_remove_tag(tags, key);
-            json_array_append(tags, tag);
-        }
-    }
-    if (json_array_size(tags) > 50) {
-        json_decref(tags);
-        return cpw_sbx_fail(ctx, 409, "LimitExceeded",
-                            "The number of tags has reached the "
-                            "maximum limit.");
-    }
-    rc = s_store_tags(ctx, name, tags);
-    json_decref(tags);
-    s_add_role_resource(ctx, name);
-    *output = rc == 0 ? json_object() : NULL;
-    return rc;
-}
-
-static int s_untag_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
-{
-    const char *name = cpw_sbx_in_str(input, "RoleName");
-    int rc = s_need_role(ctx, name, NULL, 0);
-    if (rc != 0) {
-        return rc;
-    }
-    json_t *tags = s_load_tags(ctx, name);
-    size_t i;
-    json_t *key;
-    json_array_foreach(json_object_get(input, "TagKeys"), i, key)
-    {
-        if (json_is_string(key)) {
-            s_remove_tag(tags, json_string_value(key));
-        }
-    }
-    rc = s_store_tags(ctx, name, tags);
-    json_decref(tags);
-    s_add_role_resource(ctx, name);
-    *output = rc == 0 ? json_object() : NULL;
-    return rc;
-}
-
-static int s_list_role_tags(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
-{
-    const char *name = cpw_sbx_in_str(input, "RoleName");
-    int rc = s_need_role(ctx, name, NULL, 0);
-    if (rc != 0) {
-        return rc;
-    }
-    *output = json_pack("{s:o,s:b}", "Tags", s_load_tags(ctx, name), "IsTruncated", 0);
     return 0;
 }
 
@@ -781,16 +505,16 @@ static const struct cpw_sbx_op s_ops[] = {
     { "UpdateRole", s_update_role },
     { "UpdateRoleDescription", s_update_role_description },
     { "DeleteRole", s_delete_role },
-    { "AttachRolePolicy", s_attach_role_policy },
-    { "DetachRolePolicy", s_detach_role_policy },
-    { "ListAttachedRolePolicies", s_list_attached_role_policies },
-    { "PutRolePolicy", s_put_role_policy },
-    { "GetRolePolicy", s_get_role_policy },
-    { "DeleteRolePolicy", s_delete_role_policy },
-    { "ListRolePolicies", s_list_role_policies },
-    { "TagRole", s_tag_role },
-    { "UntagRole", s_untag_role },
-    { "ListRoleTags", s_list_role_tags },
+    { "AttachRolePolicy", cpw_sbx_iam_attach_role_policy },
+    { "DetachRolePolicy", cpw_sbx_iam_detach_role_policy },
+    { "ListAttachedRolePolicies", cpw_sbx_iam_list_attached_role_policies },
+    { "PutRolePolicy", cpw_sbx_iam_put_role_policy },
+    { "GetRolePolicy", cpw_sbx_iam_get_role_policy },
+    { "DeleteRolePolicy", cpw_sbx_iam_delete_role_policy },
+    { "ListRolePolicies", cpw_sbx_iam_list_role_policies },
+    { "TagRole", cpw_sbx_iam_tag_role },
+    { "UntagRole", cpw_sbx_iam_untag_role },
+    { "ListRoleTags", cpw_sbx_iam_list_role_tags },
     { "CreateUser", cpw_sbx_iam_create_user },
     { "GetUser", cpw_sbx_iam_get_user },
     { "ListUsers", cpw_sbx_iam_list_users },

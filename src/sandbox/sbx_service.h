@@ -50,6 +50,18 @@ extern const struct cpw_sbx_service cpw_sbx_organizations_service;
 extern const struct cpw_sbx_service cpw_sbx_cloudtrail_service;
 
 /* IAM's handlers live in three files; iam_roles.c owns the operation table. */
+int cpw_sbx_iam_attach_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_detach_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_list_attached_role_policies(struct cpw_sbx_ctx *ctx,
+                                            const json_t *input,
+                                            json_t **output);
+int cpw_sbx_iam_put_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_get_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_delete_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_list_role_policies(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_tag_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_untag_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_list_role_tags(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
 int cpw_sbx_iam_create_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
 int cpw_sbx_iam_get_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
 int cpw_sbx_iam_list_users(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
@@ -60,6 +72,23 @@ int cpw_sbx_iam_delete_access_key(struct cpw_sbx_ctx *ctx, const json_t *input, 
 int cpw_sbx_iam_create_slr_op(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
 int cpw_sbx_iam_delete_slr_op(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
 int cpw_sbx_iam_slr_status_op(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+
+/**
+ * Finds role name of the caller's account: 0 found (its service principal, "" for ordinary
+ * roles, copied to slr_principal when not NULL), 1 NoSuchEntity answered, -1.
+ */
+int cpw_sbx_iam_need_role(struct cpw_sbx_ctx *ctx,
+                          const char *name,
+                          char *slr_principal,
+                          size_t cap);
+/** Like cpw_sbx_iam_need_role, and answers UnmodifiableEntity for service-linked roles. */
+int cpw_sbx_iam_need_modifiable_role(struct cpw_sbx_ctx *ctx, const char *name);
+/** 0 when document is a JSON object, else 1 with MalformedPolicyDocument answered. */
+int cpw_sbx_iam_check_policy(struct cpw_sbx_ctx *ctx, const char *document);
+/** text URL-encoded as IAM returns policy documents, as a new json string (owned). */
+json_t *cpw_sbx_iam_url_encoded(const char *text);
+/** Adds the role to the CloudTrail resources of the request. */
+void cpw_sbx_iam_add_role_resource(struct cpw_sbx_ctx *ctx, const char *name);
 
 /** Inserts an IAM user (0, 1 name taken, -1); *user (owned) gets the User document if asked. */
 int cpw_sbx_iam_insert_user(sqlite3 *db,

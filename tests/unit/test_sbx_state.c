@@ -22,7 +22,7 @@ static void s_make_dir(void)
 
 static void s_remove_dir(void)
 {
-    const char *files[] = {"sandbox.db", "sandbox.db-wal", "sandbox.db-shm"};
+    const char *files[] = { "sandbox.db", "sandbox.db-wal", "sandbox.db-shm" };
     for (size_t i = 0; i < 3; i++) {
         char path[128];
         snprintf(path, sizeof(path), "%s/%s", s_dir, files[i]);
@@ -35,8 +35,9 @@ static void test_directory_survives_reopen(void **state)
 {
     (void)state;
     s_make_dir();
-    struct cpw_sbx_options opts = {
-      .data_dir = s_dir, .slr_deletion_delay_ms = -1, .create_account_delay_ms = -1};
+    struct cpw_sbx_options opts = { .data_dir = s_dir,
+                                    .slr_deletion_delay_ms = -1,
+                                    .create_account_delay_ms = -1 };
     struct sbx_fixture fx;
     sbx_fixture_open(&fx, &opts);
     json_decref(sbx_ok(&fx, &fx.root, "iam", "CreateRole",
@@ -103,11 +104,11 @@ static void *s_worker(void *arg)
                  "{\"RoleName\":\"t%d-%02d\",\"AssumeRolePolicyDocument\":\"{}\"}", w->index, i);
         json_t *in = json_loads(input, 0, NULL);
         struct cpw_sbx_request req = {
-          .service = "iam",
-          .operation = "CreateRole",
-          .input = in,
-          .caller = &w->fx->root.caller,
-          .now_ms = T0_MS + i,
+            .service = "iam",
+            .operation = "CreateRole",
+            .input = in,
+            .caller = &w->fx->root.caller,
+            .now_ms = T0_MS + i,
         };
         json_t *out = NULL;
         struct cpw_sbx_error err;
@@ -117,7 +118,8 @@ static void *s_worker(void *arg)
         json_decref(out);
         json_decref(in);
         struct cpw_sbx_credentials creds;
-        if (cpw_sbx_credentials_lookup(w->fx->sbx, CPW_SBX_ROOT_ACCESS_KEY_ID, T0_MS, &creds) != 0) {
+        if (cpw_sbx_credentials_lookup(w->fx->sbx, CPW_SBX_ROOT_ACCESS_KEY_ID, T0_MS, &creds) !=
+            0) {
             w->failures++;
         }
         cpw_sbx_credentials_clean_up(&creds);
@@ -129,14 +131,15 @@ static void test_concurrent_dispatch(void **state)
 {
     (void)state;
     s_make_dir();
-    struct cpw_sbx_options opts = {
-      .data_dir = s_dir, .slr_deletion_delay_ms = -1, .create_account_delay_ms = -1};
+    struct cpw_sbx_options opts = { .data_dir = s_dir,
+                                    .slr_deletion_delay_ms = -1,
+                                    .create_account_delay_ms = -1 };
     struct sbx_fixture fx;
     sbx_fixture_open(&fx, &opts);
     pthread_t threads[THREADS];
     struct worker workers[THREADS];
     for (int i = 0; i < THREADS; i++) {
-        workers[i] = (struct worker){.fx = &fx, .index = i};
+        workers[i] = (struct worker){ .fx = &fx, .index = i };
         assert_int_equal(pthread_create(&threads[i], NULL, s_worker, &workers[i]), 0);
     }
     for (int i = 0; i < THREADS; i++) {
@@ -187,8 +190,8 @@ static void test_scenario_loads(void **state)
     if (rc != 0) {
         fail_msg("scenario: %s", cpw_last_error_detail());
     }
-    json_t *out = sbx_ok(&fx, &fx.root, "iam", "GetRole",
-                         "{\"RoleName\":\"AWSServiceRoleForProfile\"}");
+    json_t *out =
+      sbx_ok(&fx, &fx.root, "iam", "GetRole", "{\"RoleName\":\"AWSServiceRoleForProfile\"}");
     assert_string_equal(sbx_str2(out, "Role", "Path"), "/aws-service-role/profile.amazonaws.com/");
     json_decref(out);
     json_decref(
@@ -254,13 +257,15 @@ static void test_bad_scenario_changes_nothing(void **state)
                      "$.service_linked_roles[1]");
     sbx_expect_error(&fx, &fx.root, "iam", "GetRole",
                      "{\"RoleName\":\"AWSServiceRoleForProfile_a\"}", 404, "NoSuchEntity");
-    s_expect_refused(&fx,
-                     "{\"users\":[{\"name\":\"y\",\"access_keys\":[{\"access_key_id\":\"nope\"}]}]}",
-                     "$.users[0].access_keys[0]");
+    s_expect_refused(
+      &fx, "{\"users\":[{\"name\":\"y\",\"access_keys\":[{\"access_key_id\":\"nope\"}]}]}",
+      "$.users[0].access_keys[0]");
     sbx_expect_error(&fx, &fx.root, "iam", "GetUser", "{\"UserName\":\"y\"}", 404, "NoSuchEntity");
     sbx_fixture_close(&fx);
 }
 
-CPW_TEST_MAIN("sbx_state", CPW_TEST(test_directory_survives_reopen),
-              CPW_TEST(test_concurrent_dispatch), CPW_TEST(test_scenario_loads),
+CPW_TEST_MAIN("sbx_state",
+              CPW_TEST(test_directory_survives_reopen),
+              CPW_TEST(test_concurrent_dispatch),
+              CPW_TEST(test_scenario_loads),
               CPW_TEST(test_bad_scenario_changes_nothing))
