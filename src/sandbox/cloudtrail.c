@@ -97,8 +97,24 @@ static json_t *s_params(const json_t *doc)
     return json_object_size(doc) > 0 ? s_camel(doc) : json_null();
 }
 
+/* The ARN (with its path) of the role a session belongs to; "" when the role is gone. */
+static void s_role_arn(sqlite3 *db, const char *account_id, const char *name, char *out, size_t cap)
+{
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(
+      db, "SELECT arn FROM iam_roles WHERE account_id = ? AND name = ?", "ss", account_id, name);
+    out[0] = '\0';
+    if (stmt != NULL && cpw_sbx_sql_step(stmt) == 1) {
+        snprintf(out, cap, "%s", cpw_sbx_col(stmt, 0));
+    }
+    sqlite3_finalize(stmt);
+    cpw_error_clear();
+}
+
 /* userIdentity of a caller, and the Username that LookupEvents shows. */
-static json_t *s_user_identity(const struct cpw_sbx_caller *caller, char *username, size_t cap)
+static json_t *s_user_identity(sqlite3 *db,
+                               const struct cpw_sbx_caller *caller,
+                               char *username,
+                               size_t cap)
 {
     const char *arn = caller->principal_arn ? caller->principal_arn : "";
     json_t *id = json_object();
@@ -111,8 +127,11 @@ static json_t *s_user_identity(const struct cpw_sbx_caller *caller, char *userna
         char role_arn[600];
         char role_name[128];
         snprintf(role_name, sizeof(role_name), "%.*s", role_len, role);
-        snprintf(role_arn, sizeof(role_arn), "arn:aws:iam::%s:role/%s", caller->account_id,
-                 role_name);
+        s_role_arn(db, caller->account_id, role_name, role_arn, sizeof(role_arn));
+        if (role_arn[0] == '\0') {
+            snprintf(role_arn, sizeof(role_arn), "arn:aws:iam::%s:role/%s", caller->account_id,
+                     role_name);
+        }
         char role_id[64] = "";
         const char *uid = caller->user_id ? caller->user_id : "";
         const char *colon = strchr(uid, ':');
@@ -221,7 +240,8 @@ int cpw_sbx_record_call_event(struct cpw_sbx_ctx *ctx,
     const char *region = cpw_sbx_event_region(service, caller->region);
     char username[128] = "";
     json_t *body = s_body_start(ctx, service->event_source, ctx->req->operation, region);
-    json_object_set_new(body, "userIdentity", s_user_identity(caller, username, sizeof(username)));
+    json_object_set_new(body, "userIdentity",
+                        s_user_identity(ctx->db, caller, username, sizeof(username)));
     json_object_set_new(body, "sourceIPAddress",
                         json_string(caller->source_ip ? caller->source_ip : "127.0.0.1"));
     json_object_set_new(body, "userAgent",

@@ -1,7 +1,7 @@
 /*
- * iam_roles.c - IAM roles in the sandbox: create/get/list/update/delete, managed and inline
- * policies, tags; and the IAM service table (users and service-linked roles live in
- * iam_users.c and iam_slr.c).
+ * iam_roles.c - IAM roles in the sandbox: create/get/list/update/delete, the helpers the other
+ * IAM files share, and the IAM service table (policies and tags live in iam_role_policies.c,
+ * users and keys in iam_users.c, service-linked roles in iam_slr.c).
  *
  * IAM is global: a role belongs to an account whatever region the caller signed for. Names are
  * unique per account ignoring case, as in IAM. ListRoles orders by name (case-insensitive);
@@ -140,7 +140,7 @@ static int s_count(sqlite3 *db, const char *sql, const char *a, const char *b)
 
 int cpw_sbx_iam_insert_role(sqlite3 *db, const struct cpw_sbx_role_spec *spec)
 {
-    int n = s_count(db, "SELECT count(*) FROM iam_roles WHERE account_id = ? AND ? IS NOT NULL",
+    int n = s_count(db, "SELECT count(*) FROM iam_roles WHERE account_id = ?1 AND ?2 = ''",
                     spec->account_id, "");
     if (n < 0) {
         return -1;

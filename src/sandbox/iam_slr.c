@@ -231,6 +231,52 @@ int cpw_sbx_iam_settle_tasks(struct cpw_sbx_ctx *ctx, const char *account_id)
     return rc < 0 ? -1 : 0;
 }
 
+int cpw_sbx_iam_delete_slr_as_service(struct cpw_sbx_ctx *ctx,
+                                      const char *account_id,
+                                      const char *role_name)
+{
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
+                                           "SELECT name, slr_principal FROM iam_roles WHERE"
+                                           " account_id = ? AND name = ? AND"
+                                           " slr_principal IS NOT NULL",
+                                           "ss", account_id, role_name);
+    if (stmt == NULL) {
+        return -1;
+    }
+    int rc = cpw_sbx_sql_step(stmt);
+    char name[128] = "";
+    char principal[256] = "";
+    if (rc == 1) {
+        snprintf(name, sizeof(name), "%s", cpw_sbx_col(stmt, 0));
+        snprintf(principal, sizeof(principal), "%s", cpw_sbx_col(stmt, 1));
+    }
+    sqlite3_finalize(stmt);
+    if (rc <= 0) {
+        return rc < 0 ? -1 : 1;
+    }
+    if (cpw_sbx_sql_do(ctx->db, "DELETE FROM iam_roles WHERE account_id = ? AND name = ?", "ss",
+                       account_id, name) < 0) {
+        return -1;
+    }
+    /* Which event AWS records for a service's own deletion is UNVERIFIED (aws-facts §7.1). */
+    json_t *request = json_pack("{s:s}", "RoleName", name);
+    json_t *resources =
+      json_pack("[{s:s,s:s}]", "ResourceType", "AWS::IAM::Role", "ResourceName", name);
+    struct cpw_sbx_service_event ev = {
+        .account_id = account_id,
+        .event_source = "iam.amazonaws.com",
+        .event_name = "DeleteServiceLinkedRole",
+        .region = "us-east-1",
+        .invoked_by = principal,
+        .request = request,
+        .resources = resources,
+    };
+    rc = cpw_sbx_record_service_event(ctx, &ev);
+    json_decref(request);
+    json_decref(resources);
+    return rc;
+}
+
 int cpw_sbx_iam_delete_slr_op(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     const char *account_id = ctx->req->caller->account_id;

@@ -141,7 +141,8 @@ struct cpw_sbx_ctx;
 /**
  * An operation handler: reads input (borrowed; may be an empty object), answers 0 with *output
  * (owned, handed to dispatch), 1 after cpw_sbx_fail(), or -1 after cpw_raise(). It runs inside
- * the request's transaction: everything it writes is undone on 1 or -1.
+ * the request's transaction, under the sandbox's mutex (it must not call back into dispatch):
+ * everything it writes is undone on 1 or -1.
  */
 typedef int (*cpw_sbx_op_fn)(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
 
@@ -172,7 +173,8 @@ int cpw_sbx_register_service(struct cpw_sbx *sbx, const struct cpw_sbx_service *
  * Asked when a service-linked role deletion task comes due: append to role_usage_list one
  * {"Region": "...", "Resources": ["arn", ...]} object per region where a resource still uses the
  * role (nothing appended: the role may go). Returns 0 or -1 (raised). Runs inside the request's
- * transaction and may read the state with cpw_sbx_ctx_db().
+ * transaction, under the sandbox's mutex: it may read and write the state through ctx (see
+ * sbx_service.h) but must not call cpw_sbx_dispatch() or cpw_sbx_credentials_lookup().
  */
 typedef int (*cpw_sbx_role_usage_fn)(void *user,
                                      struct cpw_sbx_ctx *ctx,

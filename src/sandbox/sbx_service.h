@@ -245,6 +245,16 @@ int cpw_sbx_iam_create_slr(struct cpw_sbx_ctx *ctx,
                            bool legacy_unsuffixed,
                            json_t **role);
 
+/**
+ * Deletes a service-linked role at once on behalf of its service (Customer Profiles deleting the
+ * role of a deleted domain), with its policies, and records the CloudTrail event
+ * DeleteServiceLinkedRole invoked by the role's principal. Returns 0, 1 when there is no such
+ * service-linked role, or -1.
+ */
+int cpw_sbx_iam_delete_slr_as_service(struct cpw_sbx_ctx *ctx,
+                                      const char *account_id,
+                                      const char *role_name);
+
 /** Settles the account's due service-linked role deletion tasks. Returns 0 or -1. */
 int cpw_sbx_iam_settle_tasks(struct cpw_sbx_ctx *ctx, const char *account_id);
 

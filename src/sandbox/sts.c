@@ -254,7 +254,16 @@ static int s_assume_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
     if (rc < 0) {
         return -1;
     }
-    if (!trusted) {
+    /* An account whose CreateAccount has not completed cannot be entered yet. */
+    stmt = cpw_sbx_sql_query(ctx->db,
+                             "SELECT 1 FROM org_accounts WHERE account_id = ? AND joined_ms > ?",
+                             "si", account_id, ctx->req->now_ms);
+    rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
+    sqlite3_finalize(stmt);
+    if (rc < 0) {
+        return -1;
+    }
+    if (!trusted || rc == 1) {
         return s_denied(ctx, role_arn); /* AWS does not tell a missing role from a refusal */
     }
     int64_t duration = 3600;
@@ -264,6 +273,13 @@ static int s_assume_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
                             "1 validation error detected: Value at 'durationSeconds' failed to "
                             "satisfy constraint: Member must have value greater than or equal "
                             "to 900");
+    }
+    /* Role chaining (a role session assuming a role) is limited to one hour. */
+    const char *caller_arn = ctx->req->caller->principal_arn;
+    if (caller_arn != NULL && strstr(caller_arn, ":assumed-role/") != NULL && duration > 3600) {
+        return cpw_sbx_fail(ctx, 400, "ValidationError",
+                            "The requested DurationSeconds exceeds the 1 hour session limit for "
+                            "roles assumed by role chaining.");
     }
     if (duration > max_session) {
         return cpw_sbx_fail(ctx, 400, "ValidationError",

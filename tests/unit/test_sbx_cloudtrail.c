@@ -251,14 +251,32 @@ static int s_fake_create_domain(struct cpw_sbx_ctx *ctx, const json_t *input, js
     return 0;
 }
 
-static const struct cpw_sbx_op s_fake_ops[] = { { "CreateDomain", s_fake_create_domain } };
+/* The same service deleting its role when the domain goes. */
+static int s_fake_delete_domain(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    const char *role = json_string_value(json_object_get(input, "RoleName"));
+    int rc = cpw_sbx_iam_delete_slr_as_service(ctx, ctx->req->caller->account_id, role);
+    if (rc == 1) {
+        return cpw_sbx_fail(ctx, 404, "ResourceNotFoundException", "no role %s", role);
+    }
+    if (rc < 0) {
+        return -1;
+    }
+    *output = json_object();
+    return 0;
+}
+
+static const struct cpw_sbx_op s_fake_ops[] = {
+    { "CreateDomain", s_fake_create_domain },
+    { "DeleteDomain", s_fake_delete_domain },
+};
 static const struct cpw_sbx_service s_fake_profile = {
     .signing_name = "profile",
     .model_name = "customer-profiles",
     .event_source = "profile.amazonaws.com",
     .global = false,
     .ops = s_fake_ops,
-    .op_count = 1,
+    .op_count = 2,
 };
 
 static void test_service_events_and_registration(void **state)
@@ -294,9 +312,58 @@ static void test_service_events_and_registration(void **state)
     assert_memory_equal(
       s_get(json_object_get(json_object_get(body, "responseElements"), "role"), "roleName"),
       "AWSServiceRoleForProfile_", 25);
+    char role[128];
+    snprintf(role, sizeof(role), "{\"RoleName\":\"%s\"}",
+             s_get(json_object_get(json_object_get(body, "responseElements"), "role"), "roleName"));
+    json_decref(body);
+    json_decref(out);
+
+    /* The service deletes its role itself: gone at once, recorded as invoked by the service. */
+    json_decref(sbx_ok(&fx, &fx.root, "profile", "DeleteDomain", role));
+    sbx_expect_error(&fx, &fx.root, "iam", "GetRole", role, 404, "NoSuchEntity");
+    sbx_expect_error(&fx, &fx.root, "profile", "DeleteDomain", role, 404,
+                     "ResourceNotFoundException");
+    out = s_lookup(&fx, &use1, "EventName", "DeleteServiceLinkedRole");
+    assert_int_equal(json_array_size(json_object_get(out, "Events")), 1);
+    body = s_body(out, 0);
+    assert_string_equal(s_get(json_object_get(body, "userIdentity"), "invokedBy"),
+                        "profile.amazonaws.com");
     json_decref(body);
     json_decref(out);
     cpw_sbx_credentials_clean_up(&use1.creds);
+    sbx_fixture_close(&fx);
+}
+
+static void test_assumed_role_identity(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    sbx_fixture_open(&fx, NULL);
+    json_decref(sbx_ok(&fx, &fx.root, "iam", "CreateRole",
+                       "{\"RoleName\":\"Ops\",\"Path\":\"/teams/\",\"AssumeRolePolicyDocument\":"
+                       "\"{\\\"Statement\\\":[{\\\"Effect\\\":\\\"Allow\\\",\\\"Principal\\\":"
+                       "{\\\"AWS\\\":\\\"*\\\"},\\\"Action\\\":\\\"sts:AssumeRole\\\"}]}\"}"));
+    json_t *out = sbx_ok(&fx, &fx.root, "sts", "AssumeRole",
+                         "{\"RoleArn\":\"arn:aws:iam::123456789012:role/teams/Ops\","
+                         "\"RoleSessionName\":\"night-shift\"}");
+    struct sbx_identity ops;
+    sbx_identity_for(&fx, sbx_str2(out, "Credentials", "AccessKeyId"), "us-east-1", &ops);
+    json_decref(out);
+    json_decref(sbx_ok(&fx, &ops, "iam", "CreateUser", "{\"UserName\":\"by-role\"}"));
+    out = s_lookup(&fx, &ops, "Username", "night-shift");
+    assert_int_equal(json_array_size(json_object_get(out, "Events")), 1);
+    json_t *body = s_body(out, 0);
+    json_t *identity = json_object_get(body, "userIdentity");
+    assert_string_equal(s_get(identity, "type"), "AssumedRole");
+    assert_string_equal(s_get(identity, "arn"),
+                        "arn:aws:sts::123456789012:assumed-role/Ops/night-shift");
+    assert_string_equal(s_get(identity, "principalId"), ops.creds.user_id);
+    json_t *issuer = json_object_get(json_object_get(identity, "sessionContext"), "sessionIssuer");
+    assert_string_equal(s_get(issuer, "arn"), "arn:aws:iam::123456789012:role/teams/Ops");
+    assert_string_equal(s_get(issuer, "userName"), "Ops");
+    json_decref(body);
+    json_decref(out);
+    cpw_sbx_credentials_clean_up(&ops.creds);
     sbx_fixture_close(&fx);
 }
 
@@ -343,4 +410,5 @@ CPW_TEST_MAIN("sbx_cloudtrail",
               CPW_TEST(test_mutating_calls_are_recorded),
               CPW_TEST(test_lookup_pages_window_and_errors),
               CPW_TEST(test_service_events_and_registration),
+              CPW_TEST(test_assumed_role_identity),
               CPW_TEST(test_trails))

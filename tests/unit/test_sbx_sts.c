@@ -153,6 +153,11 @@ static void test_trust_policy_decides(void **state)
     sbx_identity_for(&fx, sbx_str2(out, "Credentials", "AccessKeyId"), "us-east-1", &chained);
     json_decref(out);
     json_decref(s_assume(&fx, &chained, "arn:aws:iam::123456789012:role/FromRole", 3600));
+    /* Role chaining is limited to one hour even where MaxSessionDuration allows more. */
+    sbx_expect_error(&fx, &chained, "sts", "AssumeRole",
+                     "{\"RoleArn\":\"arn:aws:iam::123456789012:role/FromRole\","
+                     "\"RoleSessionName\":\"s1\",\"DurationSeconds\":3601}",
+                     400, "ValidationError");
     sbx_expect_error(&fx, &bob, "sts", "AssumeRole",
                      "{\"RoleArn\":\"arn:aws:iam::123456789012:role/FromRole\","
                      "\"RoleSessionName\":\"s1\"}",
