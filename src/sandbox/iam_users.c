@@ -332,11 +332,7 @@ int cpw_sbx_iam_list_access_keys(struct cpw_sbx_ctx *ctx, const json_t *input, j
         json_decref(list);
         return -1;
     }
-    json_t *result = json_pack("{s:o,s:b}", "AccessKeyMetadata", list, "IsTruncated", 0);
-    if (name != NULL) {
-        json_object_set_new(result, "UserName", json_string(name));
-    }
-    *output = result;
+    *output = json_pack("{s:o,s:b}", "AccessKeyMetadata", list, "IsTruncated", 0);
     return 0;
 }
 

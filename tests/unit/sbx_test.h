@@ -95,7 +95,106 @@ static inline int sbx_call(struct sbx_fixture *fx,
     return rc;
 }
 
-/* Calls and expects success; returns the output (owned). */
+/*
+ * Checks value against a botocore shape: every member name exists in the model, required members
+ * are present, enums hold a listed value, JSON types match. Timestamps are ISO 8601 strings.
+ */
+static inline void sbx_check_shape(const struct cpw_model_service *svc,
+                                   const json_t *shape,
+                                   const json_t *value,
+                                   const char *path)
+{
+    const char *type = json_string_value(json_object_get(shape, "type"));
+    char sub[512];
+    if (type == NULL) {
+        fail_msg("%s: shape without type", path);
+    }
+    if (strcmp(type, "structure") == 0) {
+        if (!json_is_object(value)) {
+            fail_msg("%s: not an object", path);
+        }
+        const json_t *members = json_object_get(shape, "members");
+        const char *key;
+        json_t *item;
+        json_object_foreach((json_t *)value, key, item)
+        {
+            const json_t *ref = json_object_get(members, key);
+            snprintf(sub, sizeof(sub), "%s.%s", path, key);
+            if (ref == NULL) {
+                fail_msg("%s: not a member in the model", sub);
+            }
+            sbx_check_shape(svc, cpw_model_resolve_ref(svc, ref), item, sub);
+        }
+        size_t i;
+        json_t *req;
+        json_array_foreach(json_object_get(shape, "required"), i, req)
+        {
+            if (json_object_get(value, json_string_value(req)) == NULL) {
+                fail_msg("%s: required member %s missing", path, json_string_value(req));
+            }
+        }
+    } else if (strcmp(type, "list") == 0) {
+        if (!json_is_array(value)) {
+            fail_msg("%s: not a list", path);
+        }
+        size_t i;
+        json_t *item;
+        json_array_foreach(value, i, item)
+        {
+            snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+            sbx_check_shape(svc, cpw_model_resolve_ref(svc, json_object_get(shape, "member")), item,
+                            sub);
+        }
+    } else if (strcmp(type, "map") == 0) {
+        if (!json_is_object(value)) {
+            fail_msg("%s: not a map", path);
+        }
+    } else if (strcmp(type, "string") == 0 || strcmp(type, "timestamp") == 0) {
+        if (!json_is_string(value)) {
+            fail_msg("%s: not a string", path);
+        }
+        const json_t *enums = json_object_get(shape, "enum");
+        if (enums != NULL) {
+            bool found = false;
+            size_t i;
+            json_t *e;
+            json_array_foreach(enums, i, e)
+            {
+                found = found || strcmp(json_string_value(e), json_string_value(value)) == 0;
+            }
+            if (!found) {
+                fail_msg("%s: %s is not in the model's enum", path, json_string_value(value));
+            }
+        }
+    } else if (strcmp(type, "integer") == 0 || strcmp(type, "long") == 0) {
+        if (!json_is_integer(value)) {
+            fail_msg("%s: not an integer", path);
+        }
+    } else if (strcmp(type, "boolean") == 0) {
+        if (!json_is_boolean(value)) {
+            fail_msg("%s: not a boolean", path);
+        }
+    }
+}
+
+/* Every successful output must match the operation's output shape in the model. */
+static inline void sbx_check_output(const char *service, const char *operation, const json_t *out)
+{
+    const struct cpw_model_service *svc = cpw_model_service_get(service);
+    if (svc == NULL) {
+        fail_msg("no model for %s", service);
+    }
+    const json_t *shape = cpw_model_output_shape(svc, operation);
+    if (shape == NULL) {
+        if (json_object_size(out) != 0) {
+            fail_msg("%s:%s has no output in the model but answered members", service, operation);
+        }
+        return;
+    }
+    sbx_check_shape(svc, shape, out, operation);
+}
+
+/* Calls and expects success; returns the output (owned), checked against the model. */
 static inline json_t *sbx_ok(struct sbx_fixture *fx,
                              const struct sbx_identity *who,
                              const char *service,
@@ -108,6 +207,7 @@ static inline json_t *sbx_ok(struct sbx_fixture *fx,
         fail_msg("%s:%s answered %ld %s: %s", service, operation, fx->err.status, fx->err.code,
                  fx->err.message);
     }
+    sbx_check_output(service, operation, out);
     return out;
 }
 

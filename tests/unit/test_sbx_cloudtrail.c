@@ -247,7 +247,9 @@ static int s_fake_create_domain(struct cpw_sbx_ctx *ctx, const json_t *input, js
     if (rc != 0) {
         return -1;
     }
-    *output = json_object();
+    *output =
+      json_pack("{s:s,s:i,s:s,s:s}", "DomainName", "d", "DefaultExpirationDays", 366, "CreatedAt",
+                "2026-11-18T11:06:40Z", "LastUpdatedAt", "2026-11-18T11:06:40Z");
     return 0;
 }
 
@@ -262,7 +264,7 @@ static int s_fake_delete_domain(struct cpw_sbx_ctx *ctx, const json_t *input, js
     if (rc < 0) {
         return -1;
     }
-    *output = json_object();
+    *output = json_pack("{s:s}", "Message", "deleted");
     return 0;
 }
 
