@@ -9,6 +9,8 @@
 #include "cpw/alloc.h"
 #include "sandbox/sbx_service.h"
 
+#define MANAGED_PER_ROLE 10
+
 static const char *s_account(struct cpw_sbx_ctx *ctx)
 {
     return ctx->req->caller->account_id;
@@ -44,6 +46,23 @@ int cpw_sbx_iam_attach_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input,
     }
     if (arn == NULL || strncmp(arn, "arn:aws:iam::", 13) != 0 || strstr(arn, ":policy/") == NULL) {
         return cpw_sbx_fail(ctx, 400, "InvalidInput", "ARN %s is not valid.", arn ? arn : "");
+    }
+    /* IAM quota: 10 managed policies per role (aws-facts §6.3). */
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
+                                           "SELECT count(*), sum(policy_arn = ?3) FROM"
+                                           " iam_role_attached WHERE account_id = ?1 AND"
+                                           " role_name = ?2",
+                                           "sss", s_account(ctx), name, arn);
+    rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
+    int64_t attached = rc == 1 ? sqlite3_column_int64(stmt, 0) : 0;
+    bool already = rc == 1 && sqlite3_column_int64(stmt, 1) > 0;
+    sqlite3_finalize(stmt);
+    if (rc < 0) {
+        return -1;
+    }
+    if (!already && attached >= MANAGED_PER_ROLE) {
+        return cpw_sbx_fail(ctx, 409, "LimitExceeded",
+                            "Cannot exceed quota for PoliciesPerRole: %d", MANAGED_PER_ROLE);
     }
     if (cpw_sbx_iam_attach_policy(ctx->db, s_account(ctx), name, arn) != 0) {
         return -1;

@@ -18,6 +18,7 @@
 #include "sandbox/sbx_service.h"
 
 #define ROLE_QUOTA       1000
+#define TRUST_POLICY_MAX 2048 /* characters, IAM quota (aws-facts §6.3) */
 #define ROLE_NAME_MAX    64
 #define PATH_MAX_LEN     512
 #define LIST_DEFAULT_MAX 100
@@ -299,6 +300,10 @@ static int s_create_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
     int rc = cpw_sbx_iam_check_policy(ctx, trust);
     if (rc != 0) {
         return rc;
+    }
+    if (strlen(trust) > TRUST_POLICY_MAX) {
+        return cpw_sbx_fail(ctx, 409, "LimitExceeded", "Cannot exceed quota for ACLSizePerRole: %d",
+                            TRUST_POLICY_MAX);
     }
     struct cpw_sbx_role_spec spec = {
         .account_id = s_account(ctx),

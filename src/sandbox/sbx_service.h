@@ -49,7 +49,11 @@ extern const struct cpw_sbx_service cpw_sbx_sts_service;
 extern const struct cpw_sbx_service cpw_sbx_organizations_service;
 extern const struct cpw_sbx_service cpw_sbx_cloudtrail_service;
 
-/* IAM's handlers live in three files; iam_roles.c owns the operation table. */
+/*
+ * IAM's operation handlers (cpw_sbx_op_fn: 0 output, 1 AWS error in ctx->err, -1 raised), one per
+ * model operation of the same name. They live in iam_role_policies.c, iam_users.c and
+ * iam_slr.c; iam_roles.c owns the operation table.
+ */
 int cpw_sbx_iam_attach_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
 int cpw_sbx_iam_detach_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
 int cpw_sbx_iam_list_attached_role_policies(struct cpw_sbx_ctx *ctx,

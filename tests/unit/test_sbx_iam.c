@@ -71,6 +71,14 @@ static void test_create_and_get_role(void **state)
                      "MalformedPolicyDocument");
     sbx_expect_error(&fx, &fx.root, "iam", "GetRole", "{\"RoleName\":\"Nope\"}", 404,
                      "NoSuchEntity");
+    /* Trust policies are limited to 2,048 characters. */
+    char big[3000];
+    int len = snprintf(big, sizeof(big),
+                       "{\"RoleName\":\"Big\",\"AssumeRolePolicyDocument\":\"{\\\"Sid\\\":\\\"");
+    memset(big + len, 'x', 2100);
+    snprintf(big + len + 2100, sizeof(big) - (size_t)len - 2100, "\\\"}\"}");
+    sbx_expect_error(&fx, &fx.root, "iam", "CreateRole", big, 409, "LimitExceeded");
+    assert_string_equal(fx.err.message, "Cannot exceed quota for ACLSizePerRole: 2048");
 
     json_decref(sbx_ok(&fx, &fx.root, "iam", "UpdateRoleDescription",
                        "{\"RoleName\":\"App\",\"Description\":\"new\"}"));
@@ -174,6 +182,23 @@ static void test_policies_tags_and_delete_conflict(void **state)
     sbx_expect_error(&fx, &fx.root, "iam", "DeleteRole", "{\"RoleName\":\"R\"}", 409,
                      "DeleteConflict");
     assert_string_equal(fx.err.message, "Cannot delete entity, must detach all policies first.");
+    /* At most 10 managed policies per role; attaching one again is not a new one. */
+    for (int i = 0; i < 9; i++) {
+        char more[256];
+        snprintf(more, sizeof(more),
+                 "{\"RoleName\":\"R\",\"PolicyArn\":\"arn:aws:iam::aws:policy/P%d\"}", i);
+        json_decref(sbx_ok(&fx, &fx.root, "iam", "AttachRolePolicy", more));
+    }
+    json_decref(sbx_ok(&fx, &fx.root, "iam", "AttachRolePolicy", input));
+    sbx_expect_error(&fx, &fx.root, "iam", "AttachRolePolicy",
+                     "{\"RoleName\":\"R\",\"PolicyArn\":\"arn:aws:iam::aws:policy/P10\"}", 409,
+                     "LimitExceeded");
+    for (int i = 0; i < 9; i++) {
+        char more[256];
+        snprintf(more, sizeof(more),
+                 "{\"RoleName\":\"R\",\"PolicyArn\":\"arn:aws:iam::aws:policy/P%d\"}", i);
+        json_decref(sbx_ok(&fx, &fx.root, "iam", "DetachRolePolicy", more));
+    }
     json_decref(sbx_ok(&fx, &fx.root, "iam", "DetachRolePolicy", input));
     sbx_expect_error(&fx, &fx.root, "iam", "DetachRolePolicy", input, 404, "NoSuchEntity");
 
