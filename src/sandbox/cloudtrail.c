@@ -169,6 +169,9 @@ static json_t *s_event_resources(const json_t *resources, const char *account_id
     json_array_foreach(resources, i, r)
     {
         const char *name = json_string_value(json_object_get(r, "ResourceName"));
+        if (name == NULL || !json_is_string(json_object_get(r, "ResourceType"))) {
+            continue;
+        }
         json_t *item = json_pack("{s:s,s:O}", "accountId", account_id, "type",
                                  json_object_get(r, "ResourceType"));
         json_object_set_new(item, strncmp(name, "arn:", 4) == 0 ? "ARN" : "name",

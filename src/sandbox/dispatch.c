@@ -87,6 +87,8 @@ static int s_run(struct cpw_sbx_ctx *ctx, const struct cpw_sbx_service *service,
     if (rc != 0) {
         json_decref(*output);
         *output = NULL;
+    } else if (*output == NULL) {
+        *output = json_object(); /* an operation without output members */
     }
     if (rc == 1 && cpw_sbx_sql_exec(ctx->db, "ROLLBACK TO op") != 0) {
         return -1;
