@@ -374,6 +374,15 @@ static int s_lookup_events(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
                                 "The lookup attribute key %s is not valid.", key ? key : "");
         }
     }
+    const char *category = cpw_sbx_in_str(input, "EventCategory");
+    if (category != NULL && strcmp(category, "insight") != 0) {
+        return cpw_sbx_fail(ctx, 400, "InvalidEventCategoryException",
+                            "The event category %s is not valid.", category);
+    }
+    if (category != NULL) { /* the sandbox has no Insights events */
+        *output = json_pack("{s:[]}", "Events");
+        return 0;
+    }
     int64_t now = ctx->req->now_ms;
     int64_t start = now - WINDOW_MS;
     int64_t end = now;

@@ -356,32 +356,42 @@ static int s_get_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **out
 }
 
 /* Markers are opaque to clients: the base64 of the next name to return. */
-static int s_decode_marker(struct cpw_sbx_ctx *ctx, const char *marker, struct cpw_buf *out)
+int cpw_sbx_iam_page_start(struct cpw_sbx_ctx *ctx,
+                           const json_t *input,
+                           struct cpw_buf *after,
+                           int64_t *max_items)
 {
-    if (marker == NULL) {
-        return 0;
+    if (cpw_sbx_in_int(input, "MaxItems", LIST_DEFAULT_MAX, max_items) != 0 || *max_items < 1 ||
+        *max_items > 1000) {
+        cpw_error_clear();
+        return cpw_sbx_fail(ctx, 400, "ValidationError",
+                            "1 validation error detected: Value at 'maxItems' failed to satisfy "
+                            "constraint: Member must have value between 1 and 1000");
     }
-    if (cpw_base64_decode(out, cpw_span_from_cstr(marker)) != 0) {
+    const char *marker = cpw_sbx_in_str(input, "Marker");
+    if (marker != NULL && cpw_base64_decode(after, cpw_span_from_cstr(marker)) != 0) {
         cpw_error_clear();
         return cpw_sbx_fail(ctx, 400, "InvalidInput", "Invalid value for Marker: %s", marker);
     }
     return 0;
 }
 
+void cpw_sbx_iam_page_marker(json_t *result, const char *next_name)
+{
+    struct cpw_buf marker;
+    cpw_buf_init(&marker, 1024);
+    cpw_base64_encode(&marker, cpw_span_from_cstr(next_name));
+    json_object_set_new(result, "Marker", json_string(cpw_buf_cstr(&marker)));
+    cpw_buf_clean_up(&marker);
+}
+
 static int s_list_roles(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     const char *prefix = cpw_sbx_in_str(input, "PathPrefix");
     int64_t max_items = LIST_DEFAULT_MAX;
-    if (cpw_sbx_in_int(input, "MaxItems", LIST_DEFAULT_MAX, &max_items) != 0 || max_items < 1 ||
-        max_items > 1000) {
-        cpw_error_clear();
-        return cpw_sbx_fail(ctx, 400, "ValidationError",
-                            "1 validation error detected: Value at 'maxItems' failed to satisfy "
-                            "constraint: Member must have value between 1 and 1000");
-    }
     struct cpw_buf after;
     cpw_buf_init(&after, 1024);
-    int rc = s_decode_marker(ctx, cpw_sbx_in_str(input, "Marker"), &after);
+    int rc = cpw_sbx_iam_page_start(ctx, input, &after, &max_items);
     if (rc != 0) {
         cpw_buf_clean_up(&after);
         return rc;
@@ -402,11 +412,7 @@ static int s_list_roles(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **o
     while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
         if ((int64_t)json_array_size(roles) == max_items) {
             truncated = true;
-            struct cpw_buf marker;
-            cpw_buf_init(&marker, 1024);
-            cpw_base64_encode(&marker, cpw_span_from_cstr(cpw_sbx_col(stmt, 0)));
-            json_object_set_new(result, "Marker", json_string(cpw_buf_cstr(&marker)));
-            cpw_buf_clean_up(&marker);
+            cpw_sbx_iam_page_marker(result, cpw_sbx_col(stmt, 0));
             break;
         }
         json_array_append_new(roles, s_role_from_row(stmt, false));

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cpw/buf.h"
 #include "cpw/error.h"
 #include "sandbox/sbx_service.h"
 
@@ -201,26 +202,44 @@ int cpw_sbx_iam_get_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
 int cpw_sbx_iam_list_users(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     const char *prefix = cpw_sbx_in_str(input, "PathPrefix");
+    int64_t max_items = 0;
+    struct cpw_buf after;
+    cpw_buf_init(&after, 1024);
+    int rc = cpw_sbx_iam_page_start(ctx, input, &after, &max_items);
+    if (rc != 0) {
+        cpw_buf_clean_up(&after);
+        return rc;
+    }
     prefix = prefix ? prefix : "/";
     sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
                                            "SELECT name, path, user_id, arn, created_ms FROM"
                                            " iam_users WHERE account_id = ? AND"
-                                           " substr(path, 1, length(?)) = ? ORDER BY name",
-                                           "sss", s_account(ctx), prefix, prefix);
+                                           " substr(path, 1, length(?)) = ? AND name >= ?"
+                                           " ORDER BY name LIMIT ?",
+                                           "ssssi", s_account(ctx), prefix, prefix,
+                                           cpw_buf_cstr(&after), max_items + 1);
+    cpw_buf_clean_up(&after);
     if (stmt == NULL) {
         return -1;
     }
     json_t *users = json_array();
-    int rc;
+    json_t *result = json_pack("{s:o}", "Users", users);
+    bool truncated = false;
     while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
+        if ((int64_t)json_array_size(users) == max_items) {
+            truncated = true;
+            cpw_sbx_iam_page_marker(result, cpw_sbx_col(stmt, 0));
+            break;
+        }
         json_array_append_new(users, s_user_from_row(stmt));
     }
     sqlite3_finalize(stmt);
     if (rc < 0) {
-        json_decref(users);
+        json_decref(result);
         return -1;
     }
-    *output = json_pack("{s:o,s:b}", "Users", users, "IsTruncated", 0);
+    json_object_set_new(result, "IsTruncated", json_boolean(truncated));
+    *output = result;
     return 0;
 }
 

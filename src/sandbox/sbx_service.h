@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
+#include "cpw/buf.h"
 #include "sbx.h"
 
 #define CPW_SBX_MAX_SERVICES   16
@@ -91,6 +92,16 @@ int cpw_sbx_iam_need_modifiable_role(struct cpw_sbx_ctx *ctx, const char *name);
 int cpw_sbx_iam_check_policy(struct cpw_sbx_ctx *ctx, const char *document);
 /** text URL-encoded as IAM returns policy documents, as a new json string (owned). */
 json_t *cpw_sbx_iam_url_encoded(const char *text);
+/**
+ * IAM list paging: validates MaxItems (1-1000, default 100) into *max_items and decodes Marker
+ * into after (caller's buffer: the first name to return). Returns 0, or 1 with the AWS error.
+ */
+int cpw_sbx_iam_page_start(struct cpw_sbx_ctx *ctx,
+                           const json_t *input,
+                           struct cpw_buf *after,
+                           int64_t *max_items);
+/** Sets result's Marker to the opaque form of the next name to return. */
+void cpw_sbx_iam_page_marker(json_t *result, const char *next_name);
 /** Adds the role to the CloudTrail resources of the request. */
 void cpw_sbx_iam_add_role_resource(struct cpw_sbx_ctx *ctx, const char *name);
 

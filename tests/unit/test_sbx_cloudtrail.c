@@ -195,6 +195,8 @@ static void test_lookup_pages_window_and_errors(void **state)
     assert_int_equal(json_array_size(json_object_get(out, "Events")), 0);
     json_decref(out);
 
+    sbx_expect_error(&fx, &use1, "cloudtrail", "LookupEvents", "{\"EventCategory\":\"data\"}", 400,
+                     "InvalidEventCategoryException");
     sbx_expect_error(&fx, &use1, "cloudtrail", "LookupEvents", "{\"MaxResults\":51}", 400,
                      "InvalidMaxResultsException");
     sbx_expect_error(&fx, &use1, "cloudtrail", "LookupEvents", "{\"NextToken\":\"garbage\"}", 400,

@@ -268,6 +268,24 @@ static void test_users_and_access_keys_sign(void **state)
     assert_string_equal(json_string_value(json_object_get(out, "UserId")), user_id);
     json_decref(out);
 
+    /* ListUsers pages like ListRoles. */
+    json_decref(sbx_ok(&fx, &fx.root, "iam", "CreateUser", "{\"UserName\":\"bob\"}"));
+    json_decref(sbx_ok(&fx, &fx.root, "iam", "CreateUser", "{\"UserName\":\"carol\"}"));
+    out = sbx_ok(&fx, &fx.root, "iam", "ListUsers", "{\"MaxItems\":2}");
+    assert_int_equal(json_array_size(json_object_get(out, "Users")), 2);
+    assert_true(json_is_true(json_object_get(out, "IsTruncated")));
+    char page[256];
+    snprintf(page, sizeof(page), "{\"MaxItems\":2,\"Marker\":\"%s\"}",
+             json_string_value(json_object_get(out, "Marker")));
+    json_decref(out);
+    out = sbx_ok(&fx, &fx.root, "iam", "ListUsers", page);
+    assert_int_equal(json_array_size(json_object_get(out, "Users")), 1);
+    assert_string_equal(json_string_value(json_object_get(
+                          json_array_get(json_object_get(out, "Users"), 0), "UserName")),
+                        "carol");
+    assert_true(json_is_false(json_object_get(out, "IsTruncated")));
+    json_decref(out);
+
     out = sbx_ok(&fx, &fx.root, "iam", "ListAccessKeys", "{\"UserName\":\"alice\"}");
     assert_int_equal(json_array_size(json_object_get(out, "AccessKeyMetadata")), 1);
     json_decref(out);
