@@ -16,24 +16,6 @@ static const char *s_account(struct cpw_sbx_ctx *ctx)
     return ctx->req->caller->account_id;
 }
 
-/* policyNameType: 1 to 128 of [\w+=,.@-]. */
-static bool s_policy_name_ok(const char *name)
-{
-    size_t len = strlen(name);
-    if (len == 0 || len > 128) {
-        return false;
-    }
-    for (size_t i = 0; i < len; i++) {
-        char c = name[i];
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  strchr("_+=,.@-", c) != NULL;
-        if (!ok) {
-            return false;
-        }
-    }
-    return true;
-}
-
 /* ----- managed and inline policies --------------------------------------------------------- */
 
 int cpw_sbx_iam_attach_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
@@ -136,7 +118,7 @@ int cpw_sbx_iam_put_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input, js
     if (rc != 0) {
         return rc;
     }
-    if (policy == NULL || !s_policy_name_ok(policy)) {
+    if (policy == NULL || !cpw_sbx_name_ok(policy, 1, 128)) {
         return cpw_sbx_fail(ctx, 400, "ValidationError", "PolicyName is not valid");
     }
     if (cpw_sbx_sql_do(ctx->db,

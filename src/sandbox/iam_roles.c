@@ -189,23 +189,6 @@ int cpw_sbx_iam_attach_policy(sqlite3 *db,
 
 /* ----- validation -------------------------------------------------------------------------- */
 
-static bool s_name_ok(const char *name)
-{
-    size_t len = strlen(name);
-    if (len == 0 || len > ROLE_NAME_MAX) {
-        return false;
-    }
-    for (size_t i = 0; i < len; i++) {
-        char c = name[i];
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  strchr("_+=,.@-", c) != NULL;
-        if (!ok) {
-            return false;
-        }
-    }
-    return true;
-}
-
 static bool s_path_ok(const char *path)
 {
     size_t len = strlen(path);
@@ -279,7 +262,7 @@ static int s_create_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
     const char *path = cpw_sbx_in_str(input, "Path");
     const char *trust = cpw_sbx_in_str(input, "AssumeRolePolicyDocument");
     int64_t max_session = 3600;
-    if (name == NULL || !s_name_ok(name)) {
+    if (name == NULL || !cpw_sbx_name_ok(name, 1, ROLE_NAME_MAX)) {
         return cpw_sbx_fail(ctx, 400, "ValidationError",
                             "1 validation error detected: Value '%s' at 'roleName' failed to "
                             "satisfy constraint: Member must have length less than or equal to 64",

@@ -474,6 +474,19 @@ static int s_target_exists(struct cpw_sbx_ctx *ctx,
     return rc;
 }
 
+/* 0 when parent is the root or an OU of org, else 1 (ParentNotFoundException) or -1. */
+static int s_need_parent(struct cpw_sbx_ctx *ctx, const struct org *org, const char *parent)
+{
+    int rc = s_target_exists(ctx, org, parent, false);
+    if (rc <= 0) {
+        return rc < 0 ? -1
+                      : cpw_sbx_fail(ctx, 400, "ParentNotFoundException",
+                                     "We can't find a root or OU with the ParentId that you "
+                                     "specified.");
+    }
+    return 0;
+}
+
 static int s_create_ou(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     struct org org;
@@ -483,12 +496,9 @@ static int s_create_ou(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **ou
     }
     const char *parent = cpw_sbx_in_str(input, "ParentId");
     const char *name = cpw_sbx_in_str(input, "Name");
-    rc = s_target_exists(ctx, &org, parent, false);
-    if (rc <= 0) {
-        return rc < 0 ? -1
-                      : cpw_sbx_fail(ctx, 400, "ParentNotFoundException",
-                                     "We can't find a root or OU with the ParentId that you "
-                                     "specified.");
+    rc = s_need_parent(ctx, &org, parent);
+    if (rc != 0) {
+        return rc;
     }
     char ou_id[128];
     char suffix[9];
@@ -516,12 +526,9 @@ static int s_list_ous_for_parent(struct cpw_sbx_ctx *ctx, const json_t *input, j
         return rc;
     }
     const char *parent = cpw_sbx_in_str(input, "ParentId");
-    rc = s_target_exists(ctx, &org, parent, false);
-    if (rc <= 0) {
-        return rc < 0 ? -1
-                      : cpw_sbx_fail(ctx, 400, "ParentNotFoundException",
-                                     "We can't find a root or OU with the ParentId that you "
-                                     "specified.");
+    rc = s_need_parent(ctx, &org, parent);
+    if (rc != 0) {
+        return rc;
     }
     sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
                                            "SELECT ou_id, name FROM org_units WHERE org_id = ?"

@@ -168,6 +168,11 @@ int cpw_sbx_in_int(const json_t *input, const char *key, int64_t def, int64_t *o
 /** An epoch ms from a number (epoch seconds) or an ISO 8601 string; 0 absent, 1 bad, 2 set. */
 int cpw_sbx_in_time(const json_t *input, const char *key, int64_t *out_ms);
 
+/** True when name has min..max characters of IAM's [\w+=,.@-] (role, user, policy, session). */
+bool cpw_sbx_name_ok(const char *name, size_t min, size_t max);
+/** True for a 12-digit account id. */
+bool cpw_sbx_is_account_id(const char *s);
+
 /* ----- accounts ---------------------------------------------------------------------------- */
 
 /** 1 when the account exists, 0 when not, -1 (raised). */

@@ -31,36 +31,6 @@ static int s_bad(const char *path, const char *fmt, ...)
     return cpw_raise(CPW_ERR_CONFIG, "scenario: %s: %s", path, detail);
 }
 
-static bool s_is_account_id(const char *s)
-{
-    if (s == NULL || strlen(s) != 12) {
-        return false;
-    }
-    for (size_t i = 0; i < 12; i++) {
-        if (s[i] < '0' || s[i] > '9') {
-            return false;
-        }
-    }
-    return true;
-}
-
-static bool s_is_name(const char *s, size_t max)
-{
-    size_t n = s ? strlen(s) : 0;
-    if (n == 0 || n > max) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  strchr("_+=,.@-", c) != NULL;
-        if (!ok) {
-            return false;
-        }
-    }
-    return true;
-}
-
 static bool s_is_path(const char *s)
 {
     size_t n = s ? strlen(s) : 0;
@@ -116,7 +86,7 @@ static int s_accounts(struct loader *ld, const json_t *list)
             s_opt_str(item, "email", path, &email) != 0) {
             return -1;
         }
-        if (!s_is_account_id(id)) {
+        if (!cpw_sbx_is_account_id(id)) {
             return s_bad(path, "id must be 12 digits");
         }
         if (cpw_sbx_account_create(ld->db, id, name ? name : id,
@@ -151,7 +121,7 @@ static int s_organization(struct loader *ld, const json_t *org)
         char mpath[64];
         snprintf(mpath, sizeof(mpath), "$.organization.members[%zu]", i);
         const char *id = json_string_value(member);
-        rc = s_is_account_id(id) ? cpw_sbx_account_exists(ld->db, id) : 0;
+        rc = cpw_sbx_is_account_id(id) ? cpw_sbx_account_exists(ld->db, id) : 0;
         if (rc <= 0) {
             return rc < 0 ? -1 : s_bad(mpath, "must be a declared account id");
         }
@@ -182,7 +152,7 @@ static int s_users(struct loader *ld, const json_t *list)
             s_opt_str(item, "path", path, &user_path) != 0) {
             return -1;
         }
-        if (!s_is_name(name, 64)) {
+        if (!cpw_sbx_name_ok(name, 1, 64)) {
             return s_bad(path, "name must be 1 to 64 characters of [\\w+=,.@-]");
         }
         if (user_path != NULL && !s_is_path(user_path)) {
@@ -233,7 +203,7 @@ static int s_role(struct loader *ld, const json_t *item, size_t i)
     }
     char npath[80];
     snprintf(npath, sizeof(npath), "%s.name", path);
-    if (!s_is_name(spec.name, 64)) {
+    if (!cpw_sbx_name_ok(spec.name, 1, 64)) {
         return s_bad(npath, "must be 1 to 64 characters of [\\w+=,.@-]");
     }
     if (spec.path != NULL && !s_is_path(spec.path)) {

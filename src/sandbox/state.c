@@ -217,6 +217,36 @@ int cpw_sbx_fail(struct cpw_sbx_ctx *ctx, long status, const char *code, const c
     return 1;
 }
 
+bool cpw_sbx_name_ok(const char *name, size_t min, size_t max)
+{
+    size_t len = name ? strlen(name) : 0;
+    if (len < min || len > max) {
+        return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        char c = name[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  strchr("_+=,.@-", c) != NULL;
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool cpw_sbx_is_account_id(const char *s)
+{
+    if (s == NULL || strlen(s) != 12) {
+        return false;
+    }
+    for (size_t i = 0; i < 12; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* ----- accounts ---------------------------------------------------------------------------- */
 
 int cpw_sbx_account_exists(sqlite3 *db, const char *account_id)

@@ -21,20 +21,6 @@ struct temp_creds {
     char token[400];
 };
 
-static bool s_is_account_id(const char *s)
-{
-    size_t n = strlen(s);
-    if (n != 12) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') {
-            return false;
-        }
-    }
-    return true;
-}
-
 /* arn:aws:sts::A:assumed-role/R/s -> does the role pattern arn:aws:iam::A:role/.../R match? */
 static bool s_assumed_role_matches(const char *pattern, const char *caller_arn)
 {
@@ -63,7 +49,7 @@ static bool s_principal_matches(const char *pattern, const struct cpw_sbx_caller
     if (strcmp(pattern, "*") == 0) {
         return true;
     }
-    if (s_is_account_id(pattern)) {
+    if (cpw_sbx_is_account_id(pattern)) {
         return strcmp(pattern, caller->account_id) == 0;
     }
     if (strcmp(pattern, root) == 0) {
@@ -191,23 +177,6 @@ static int s_get_caller_identity(struct cpw_sbx_ctx *ctx, const json_t *input, j
     return 0;
 }
 
-static bool s_session_name_ok(const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    if (n < 2 || n > 64) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  strchr("_+=,.@-", c) != NULL;
-        if (!ok) {
-            return false;
-        }
-    }
-    return true;
-}
-
 static int s_denied(struct cpw_sbx_ctx *ctx, const char *role_arn)
 {
     const char *who = ctx->req->caller->principal_arn;
@@ -225,7 +194,7 @@ static int s_assume_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
         return cpw_sbx_fail(ctx, 400, "ValidationError", "%s is invalid",
                             role_arn ? role_arn : "RoleArn");
     }
-    if (!s_session_name_ok(session)) {
+    if (!cpw_sbx_name_ok(session, 2, 64)) {
         return cpw_sbx_fail(ctx, 400, "ValidationError",
                             "1 validation error detected: Value '%s' at 'roleSessionName' failed "
                             "to satisfy constraint: Member must satisfy regular expression "
