@@ -43,4 +43,153 @@ struct cpw_sbx_request {
     int64_t now_ms; /* the sandbox clock for this request */
 };
 
+/* ----- the sandbox object ------------------------------------------------------------------- */
+
+struct cpw_sbx; /* opaque: the state store plus the registered services */
+
+#define CPW_SBX_DEFAULT_ACCOUNT           "123456789012"
+#define CPW_SBX_ROOT_ACCESS_KEY_ID        "AKIAIOSFODNN7EXAMPLE"
+#define CPW_SBX_ROOT_SECRET_KEY           "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+#define CPW_SBX_DEFAULT_SLR_DELETE_MS     2000 /* DeleteServiceLinkedRole task stays IN_PROGRESS */
+#define CPW_SBX_DEFAULT_CREATE_ACCOUNT_MS 1000 /* CreateAccount stays IN_PROGRESS */
+
+struct cpw_sbx_options {
+    const char *data_dir;            /* DIR/sandbox.db (mode 0600); NULL: in memory */
+    int64_t slr_deletion_delay_ms;   /* < 0: CPW_SBX_DEFAULT_SLR_DELETE_MS; 0 allowed */
+    int64_t create_account_delay_ms; /* < 0: CPW_SBX_DEFAULT_CREATE_ACCOUNT_MS; 0 allowed */
+};
+
+/**
+ * Opens (creating if needed) the sandbox state: DIR/sandbox.db when opts->data_dir is set, else
+ * an in-memory database. Creates or migrates the schema, seeds the default account and its root
+ * credentials, and registers the built-in services (iam, sts, organizations, cloudtrail).
+ * Returns an owned object (release with cpw_sbx_close) or NULL with CPW_ERR_STORE / CPW_ERR_IO.
+ * opts may be NULL (in memory, defaults).
+ *
+ * Thread-safety: the returned object may be used by any number of threads at once. It holds one
+ * SQLite connection guarded by a mutex; every dispatch and every credentials lookup holds the
+ * mutex for its whole transaction, so requests are serialised (SQLite has one writer anyway).
+ */
+struct cpw_sbx *cpw_sbx_open(const struct cpw_sbx_options *opts);
+
+/** Closes the database and frees everything. NULL is a no-op. No request may be in flight. */
+void cpw_sbx_close(struct cpw_sbx *sbx);
+
+/**
+ * Runs one operation in one transaction. Returns 0 with *output set (owned by the caller; decref
+ * it), 1 with an AWS error in *err (*output NULL), or -1 for an internal failure (raised; the
+ * front answers 500 InternalFailure). Modeled operations that the sandbox does not emulate answer
+ * 501 NotImplemented naming the operation. Mutating calls (not Get*, List*, Describe*,
+ * LookupEvents) are recorded as CloudTrail events, failed ones included. Thread-safe.
+ */
+int cpw_sbx_dispatch(struct cpw_sbx *sbx,
+                     const struct cpw_sbx_request *req,
+                     json_t **output,
+                     struct cpw_sbx_error *err);
+
+/* ----- credentials, for the SigV4 verifier ------------------------------------------------- */
+
+struct cpw_sbx_credentials {
+    char access_key_id[32];
+    char secret_access_key[64]; /* wiped by cpw_sbx_credentials_clean_up */
+    char session_token[512];    /* "" for long-term keys; else the request must carry it */
+    int64_t expires_ms;         /* 0: never */
+    bool expired;               /* temporary credentials past expires_ms: answer ExpiredToken */
+    char account_id[16];
+    char principal_arn[512];
+    char user_id[256]; /* root: account id; user: AIDA...; role: AROA...:session */
+};
+
+/**
+ * Finds the credentials of an access key id as of now_ms. Returns 0 (out filled; out->expired
+ * tells whether temporary credentials have run out), or -1 with CPW_ERR_SIGV4_UNKNOWN_KEY for an
+ * unknown or deleted key, or CPW_ERR_STORE. Thread-safe.
+ */
+int cpw_sbx_credentials_lookup(struct cpw_sbx *sbx,
+                               const char *access_key_id,
+                               int64_t now_ms,
+                               struct cpw_sbx_credentials *out);
+
+/** Wipes the secret and session token of out. */
+void cpw_sbx_credentials_clean_up(struct cpw_sbx_credentials *creds);
+
+/**
+ * Fills caller from creds (borrowing its strings) with the given region, source ip and user
+ * agent (borrowed; user_agent may be NULL). creds must outlive caller.
+ */
+void cpw_sbx_caller_from_credentials(const struct cpw_sbx_credentials *creds,
+                                     const char *region,
+                                     const char *source_ip,
+                                     const char *user_agent,
+                                     struct cpw_sbx_caller *caller);
+
+/* ----- scenarios --------------------------------------------------------------------------- */
+
+/**
+ * Loads a scenario document (docs/sandbox-scenarios.md) in one transaction: accounts, an
+ * organization, users with access keys, roles and service-linked roles. On a bad element nothing
+ * is changed and -1 is returned with CPW_ERR_CONFIG and a detail naming the element's path
+ * ("$.roles[1].name: ..."). Borrows scenario. Thread-safe.
+ */
+int cpw_sbx_load_scenario(struct cpw_sbx *sbx, const json_t *scenario);
+
+/* ----- service registration ---------------------------------------------------------------- */
+
+/* One request in flight, handed to operation handlers (see sbx_service.h for its accessors). */
+struct cpw_sbx_ctx;
+
+/**
+ * An operation handler: reads input (borrowed; may be an empty object), answers 0 with *output
+ * (owned, handed to dispatch), 1 after cpw_sbx_fail(), or -1 after cpw_raise(). It runs inside
+ * the request's transaction, under the sandbox's mutex (it must not call back into dispatch):
+ * everything it writes is undone on 1 or -1.
+ */
+typedef int (*cpw_sbx_op_fn)(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+
+struct cpw_sbx_op {
+    const char *name; /* model operation name */
+    cpw_sbx_op_fn fn;
+};
+
+struct cpw_sbx_service {
+    const char *signing_name; /* "profile" */
+    const char *model_name;   /* "customer-profiles": to tell modeled-but-missing operations */
+    const char *event_source; /* "profile.amazonaws.com" */
+    bool global;              /* events recorded in us-east-1 (IAM, STS, Organizations) */
+    const struct cpw_sbx_op *ops;
+    size_t op_count;
+    const char *schema_sql; /* CREATE TABLE IF NOT EXISTS ... run at registration; may be NULL */
+};
+
+/**
+ * Adds a service to sbx (service and everything it points to are borrowed and must outlive sbx;
+ * use static storage). Runs its schema. A second registration of the same signing name replaces
+ * the first. Returns 0, or -1 (CPW_ERR_LIMIT past 16 services, CPW_ERR_STORE). Call before
+ * serving requests (not thread-safe against dispatch).
+ */
+int cpw_sbx_register_service(struct cpw_sbx *sbx, const struct cpw_sbx_service *service);
+
+/**
+ * Asked when a service-linked role deletion task comes due: append to role_usage_list one
+ * {"Region": "...", "Resources": ["arn", ...]} object per region where a resource still uses the
+ * role (nothing appended: the role may go). Returns 0 or -1 (raised). Runs inside the request's
+ * transaction, under the sandbox's mutex: it may read and write the state through ctx (see
+ * sbx_service.h) but must not call cpw_sbx_dispatch() or cpw_sbx_credentials_lookup().
+ */
+typedef int (*cpw_sbx_role_usage_fn)(void *user,
+                                     struct cpw_sbx_ctx *ctx,
+                                     const char *account_id,
+                                     const char *role_arn,
+                                     json_t *role_usage_list);
+
+/**
+ * Registers the usage hook of the service whose principal is service_principal
+ * ("profile.amazonaws.com"); user is passed back. Replaces an earlier hook of that principal.
+ * Returns 0 or -1 (CPW_ERR_LIMIT). Call before serving requests.
+ */
+int cpw_sbx_register_role_usage_hook(struct cpw_sbx *sbx,
+                                     const char *service_principal,
+                                     cpw_sbx_role_usage_fn fn,
+                                     void *user);
+
 #endif

@@ -1,0 +1,135 @@
+/*
+ * dispatch.c - runs one sandbox operation: finds the service and handler, wraps the call in one
+ * transaction, settles asynchronous work that has come due, and records the CloudTrail event of
+ * every mutating call (failed ones too: the handler's writes are rolled back to a savepoint, the
+ * event is kept).
+ */
+#include <string.h>
+
+#include "cpw/error.h"
+#include "cpw/model.h"
+#include "sandbox/sbx_service.h"
+
+static bool s_starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* CloudTrail's read-only calls: Get*, List*, Describe*, LookupEvents. */
+static bool s_is_read_only(const char *operation)
+{
+    return s_starts_with(operation, "Get") || s_starts_with(operation, "List") ||
+           s_starts_with(operation, "Describe") || strcmp(operation, "LookupEvents") == 0;
+}
+
+static const struct cpw_sbx_service *s_find_service(const struct cpw_sbx *sbx, const char *name)
+{
+    for (size_t i = 0; i < sbx->service_count; i++) {
+        if (strcmp(sbx->services[i]->signing_name, name) == 0) {
+            return sbx->services[i];
+        }
+    }
+    return NULL;
+}
+
+static cpw_sbx_op_fn s_find_op(const struct cpw_sbx_service *service, const char *operation)
+{
+    for (size_t i = 0; i < service->op_count; i++) {
+        if (strcmp(service->ops[i].name, operation) == 0) {
+            return service->ops[i].fn;
+        }
+    }
+    return NULL;
+}
+
+static int s_not_emulated(struct cpw_sbx_ctx *ctx, const struct cpw_sbx_service *service)
+{
+    const char *service_name = ctx->req->service;
+    const char *model_name = service ? service->model_name : service_name;
+    const struct cpw_model_service *model = cpw_model_service_get(model_name);
+    if (model == NULL || cpw_model_operation(model, ctx->req->operation) == NULL) {
+        cpw_error_clear();
+        return cpw_sbx_fail(ctx, 400, "InvalidAction", "Could not find operation %s for %s",
+                            ctx->req->operation, service_name);
+    }
+    int rc = cpw_sbx_fail(ctx, 501, "NotImplemented", "The sandbox does not emulate %s:%s yet",
+                          service_name, ctx->req->operation);
+    ctx->err->receiver = true;
+    return rc;
+}
+
+static int s_run(struct cpw_sbx_ctx *ctx, const struct cpw_sbx_service *service, json_t **output)
+{
+    cpw_sbx_op_fn fn = service ? s_find_op(service, ctx->req->operation) : NULL;
+    if (fn == NULL) {
+        return s_not_emulated(ctx, service);
+    }
+    /* Asynchronous work is evaluated lazily from timestamps, before the call sees the state. */
+    if (strcmp(service->signing_name, "iam") == 0 &&
+        cpw_sbx_iam_settle_tasks(ctx, ctx->req->caller->account_id) != 0) {
+        return -1;
+    }
+    if ((strcmp(service->signing_name, "organizations") == 0 ||
+         strcmp(service->signing_name, "sts") == 0) &&
+        cpw_sbx_org_settle(ctx) != 0) {
+        return -1;
+    }
+    if (cpw_sbx_sql_exec(ctx->db, "SAVEPOINT op") != 0) {
+        return -1;
+    }
+    json_t *empty = NULL;
+    const json_t *input = ctx->req->input;
+    if (input == NULL) {
+        input = empty = json_object();
+    }
+    int rc = fn(ctx, input, output);
+    json_decref(empty);
+    if (rc != 0) {
+        json_decref(*output);
+        *output = NULL;
+    } else if (*output == NULL) {
+        *output = json_object(); /* an operation without output members */
+    }
+    if (rc == 1 && cpw_sbx_sql_exec(ctx->db, "ROLLBACK TO op") != 0) {
+        return -1;
+    }
+    if (rc >= 0 && cpw_sbx_sql_exec(ctx->db, "RELEASE op") != 0) {
+        return -1;
+    }
+    if (rc >= 0 && !s_is_read_only(ctx->req->operation) &&
+        cpw_sbx_record_call_event(ctx, service, rc == 0 ? *output : NULL) != 0) {
+        return -1;
+    }
+    return rc;
+}
+
+int cpw_sbx_dispatch(struct cpw_sbx *sbx,
+                     const struct cpw_sbx_request *req,
+                     json_t **output,
+                     struct cpw_sbx_error *err)
+{
+    *output = NULL;
+    memset(err, 0, sizeof(*err));
+    if (req == NULL || req->caller == NULL || req->caller->account_id == NULL ||
+        req->service == NULL || req->operation == NULL) {
+        return cpw_raise(CPW_ERR_INVALID_ARGUMENT, "incomplete sandbox request");
+    }
+    struct cpw_sbx_ctx ctx = { .sbx = sbx, .db = sbx->db, .req = req, .err = err };
+    ctx.resources = json_array();
+    pthread_mutex_lock(&sbx->lock);
+    int rc = cpw_sbx_sql_exec(sbx->db, "BEGIN IMMEDIATE");
+    if (rc == 0) {
+        rc = s_run(&ctx, s_find_service(sbx, req->service), output);
+        if (rc >= 0 && cpw_sbx_sql_exec(sbx->db, "COMMIT") != 0) {
+            rc = -1;
+        }
+        if (rc < 0) {
+            sqlite3_exec(sbx->db, "ROLLBACK", NULL, NULL, NULL);
+            json_decref(*output);
+            *output = NULL;
+        }
+    }
+    pthread_mutex_unlock(&sbx->lock);
+    json_decref(ctx.resources);
+    return rc;
+}

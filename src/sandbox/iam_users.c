@@ -1,0 +1,376 @@
+/*
+ * iam_users.c - IAM users and their access keys in the sandbox.
+ *
+ * Access keys live in the access_keys table that the SigV4 verifier reads through
+ * cpw_sbx_credentials_lookup(), so a key created here signs requests at once. Secrets appear in
+ * CreateAccessKey's answer only (and never in CloudTrail: cloudtrail.c strips them).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cpw/buf.h"
+#include "cpw/error.h"
+#include "sandbox/sbx_service.h"
+
+#define KEYS_PER_USER 2
+#define SECRET_CHARS  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+static const char *s_account(struct cpw_sbx_ctx *ctx)
+{
+    return ctx->req->caller->account_id;
+}
+
+static json_t *s_user_from_row(sqlite3_stmt *stmt)
+{
+    return json_pack("{s:s,s:s,s:s,s:s,s:o}", "Path", cpw_sbx_col(stmt, 1), "UserName",
+                     cpw_sbx_col(stmt, 0), "UserId", cpw_sbx_col(stmt, 2), "Arn",
+                     cpw_sbx_col(stmt, 3), "CreateDate",
+                     cpw_sbx_time_json(sqlite3_column_int64(stmt, 4)));
+}
+
+/* 1 found (*user set when user != NULL), 0 absent, -1. */
+static int s_find_user(sqlite3 *db, const char *account_id, const char *name, json_t **user)
+{
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(db,
+                                           "SELECT name, path, user_id, arn, created_ms FROM"
+                                           " iam_users WHERE account_id = ? AND name = ?",
+                                           "ss", account_id, name);
+    if (stmt == NULL) {
+        return -1;
+    }
+    int rc = cpw_sbx_sql_step(stmt);
+    if (rc == 1 && user != NULL) {
+        *user = s_user_from_row(stmt);
+    }
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+int cpw_sbx_iam_insert_user(sqlite3 *db,
+                            const char *account_id,
+                            const char *name,
+                            const char *path,
+                            int64_t now_ms,
+                            json_t **user)
+{
+    int rc = s_find_user(db, account_id, name, NULL);
+    if (rc != 0) {
+        return rc < 0 ? -1 : 1;
+    }
+    path = path ? path : "/";
+    char user_id[32] = "AIDA";
+    char arn[1024];
+    if (cpw_sbx_random_chars(user_id + 4, 17, CPW_SBX_UPPER_ALNUM) != 0) {
+        return -1;
+    }
+    snprintf(arn, sizeof(arn), "arn:aws:iam::%s:user%s%s", account_id, path, name);
+    if (cpw_sbx_sql_do(db,
+                       "INSERT INTO iam_users(account_id, name, path, user_id, arn, created_ms)"
+                       " VALUES (?, ?, ?, ?, ?, ?)",
+                       "sssssi", account_id, name, path, user_id, arn, now_ms) < 0) {
+        return -1;
+    }
+    if (user != NULL && s_find_user(db, account_id, name, user) != 1) {
+        return -1;
+    }
+    return 0;
+}
+
+int cpw_sbx_iam_insert_access_key(sqlite3 *db,
+                                  const char *account_id,
+                                  const char *user_name,
+                                  const char *access_key_id,
+                                  const char *secret,
+                                  int64_t now_ms,
+                                  json_t **key)
+{
+    char id[32] = "AKIA";
+    char secret_buf[48];
+    char principal[1024];
+    char user_id[64];
+    if (access_key_id == NULL) {
+        if (cpw_sbx_random_chars(id + 4, 16, CPW_SBX_UPPER_ALNUM) != 0) {
+            return -1;
+        }
+        access_key_id = id;
+    }
+    if (secret == NULL) {
+        if (cpw_sbx_random_chars(secret_buf, 40, SECRET_CHARS) != 0) {
+            return -1;
+        }
+        secret = secret_buf;
+    }
+    if (user_name == NULL) {
+        snprintf(principal, sizeof(principal), "arn:aws:iam::%s:root", account_id);
+        snprintf(user_id, sizeof(user_id), "%s", account_id);
+    } else {
+        sqlite3_stmt *stmt = cpw_sbx_sql_query(
+          db, "SELECT arn, user_id FROM iam_users WHERE account_id = ? AND name = ?", "ss",
+          account_id, user_name);
+        int rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
+        if (rc == 1) {
+            snprintf(principal, sizeof(principal), "%s", cpw_sbx_col(stmt, 0));
+            snprintf(user_id, sizeof(user_id), "%s", cpw_sbx_col(stmt, 1));
+        }
+        sqlite3_finalize(stmt);
+        if (rc != 1) {
+            return rc == 0 ? cpw_raise(CPW_ERR_NOT_FOUND, "user %s", user_name) : -1;
+        }
+    }
+    int n = cpw_sbx_sql_do(db,
+                           "INSERT OR IGNORE INTO access_keys(access_key_id, secret, account_id,"
+                           " principal_arn, user_id, user_name, created_ms)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           "ssssssi", access_key_id, secret, account_id, principal, user_id,
+                           user_name, now_ms);
+    if (n <= 0) {
+        return n < 0 ? -1 : 1;
+    }
+    if (key != NULL) {
+        *key = json_pack("{s:s,s:s,s:s,s:s,s:o}", "UserName", user_name ? user_name : "root",
+                         "AccessKeyId", access_key_id, "Status", "Active", "SecretAccessKey",
+                         secret, "CreateDate", cpw_sbx_time_json(now_ms));
+    }
+    return 0;
+}
+
+/* The user an operation is about: UserName, else the caller when the caller is an IAM user. */
+static const char *s_target_user(struct cpw_sbx_ctx *ctx, const json_t *input)
+{
+    const char *name = cpw_sbx_in_str(input, "UserName");
+    if (name != NULL) {
+        return name;
+    }
+    const char *arn = ctx->req->caller->principal_arn;
+    if (arn != NULL && strstr(arn, ":user/") != NULL) {
+        return strrchr(arn, '/') + 1;
+    }
+    return NULL; /* root */
+}
+
+static int s_no_user(struct cpw_sbx_ctx *ctx, const char *name)
+{
+    return cpw_sbx_fail(ctx, 404, "NoSuchEntity", "The user with name %s cannot be found.", name);
+}
+
+int cpw_sbx_iam_create_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    const char *name = cpw_sbx_in_str(input, "UserName");
+    const char *path = cpw_sbx_in_str(input, "Path");
+    if (name == NULL || strlen(name) > 64) {
+        return cpw_sbx_fail(ctx, 400, "ValidationError", "UserName must be 1 to 64 characters");
+    }
+    json_t *user = NULL;
+    int rc = cpw_sbx_iam_insert_user(ctx->db, s_account(ctx), name, path, ctx->req->now_ms, &user);
+    if (rc == 1) {
+        return cpw_sbx_fail(ctx, 409, "EntityAlreadyExists", "User with name %s already exists.",
+                            name);
+    }
+    if (rc < 0) {
+        return -1;
+    }
+    cpw_sbx_add_resource(ctx, "AWS::IAM::User", name);
+    *output = json_pack("{s:o}", "User", user);
+    return 0;
+}
+
+int cpw_sbx_iam_get_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    const char *name = s_target_user(ctx, input);
+    json_t *user = NULL;
+    if (name == NULL) {
+        /* GetUser as root describes the account's root user. */
+        user = json_pack("{s:s,s:s,s:o}", "UserId", s_account(ctx), "Arn",
+                         ctx->req->caller->principal_arn ? ctx->req->caller->principal_arn : "",
+                         "CreateDate", cpw_sbx_time_json(0));
+        json_object_set_new(user, "Path", json_string("/"));
+        json_object_set_new(user, "UserName", json_string(""));
+        *output = json_pack("{s:o}", "User", user);
+        return 0;
+    }
+    int rc = s_find_user(ctx->db, s_account(ctx), name, &user);
+    if (rc == 0) {
+        return s_no_user(ctx, name);
+    }
+    if (rc < 0) {
+        return -1;
+    }
+    *output = json_pack("{s:o}", "User", user);
+    return 0;
+}
+
+int cpw_sbx_iam_list_users(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    const char *prefix = cpw_sbx_in_str(input, "PathPrefix");
+    int64_t max_items = 0;
+    struct cpw_buf after;
+    cpw_buf_init(&after, 1024);
+    int rc = cpw_sbx_iam_page_start(ctx, input, &after, &max_items);
+    if (rc != 0) {
+        cpw_buf_clean_up(&after);
+        return rc;
+    }
+    prefix = prefix ? prefix : "/";
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
+                                           "SELECT name, path, user_id, arn, created_ms FROM"
+                                           " iam_users WHERE account_id = ? AND"
+                                           " substr(path, 1, length(?)) = ? AND name >= ?"
+                                           " ORDER BY name LIMIT ?",
+                                           "ssssi", s_account(ctx), prefix, prefix,
+                                           cpw_buf_cstr(&after), max_items + 1);
+    cpw_buf_clean_up(&after);
+    if (stmt == NULL) {
+        return -1;
+    }
+    json_t *users = json_array();
+    json_t *result = json_pack("{s:o}", "Users", users);
+    bool truncated = false;
+    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
+        if ((int64_t)json_array_size(users) == max_items) {
+            truncated = true;
+            cpw_sbx_iam_page_marker(result, cpw_sbx_col(stmt, 0));
+            break;
+        }
+        json_array_append_new(users, s_user_from_row(stmt));
+    }
+    sqlite3_finalize(stmt);
+    if (rc < 0) {
+        json_decref(result);
+        return -1;
+    }
+    json_object_set_new(result, "IsTruncated", json_boolean(truncated));
+    *output = result;
+    return 0;
+}
+
+static int s_key_count(sqlite3 *db, const char *account_id, const char *user_name)
+{
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(db,
+                                           "SELECT count(*) FROM access_keys WHERE account_id = ?"
+                                           " AND user_name IS ? AND session_token IS NULL",
+                                           "ss", account_id, user_name);
+    if (stmt == NULL) {
+        return -1;
+    }
+    int rc = cpw_sbx_sql_step(stmt);
+    int n = rc == 1 ? sqlite3_column_int(stmt, 0) : -1;
+    sqlite3_finalize(stmt);
+    return n;
+}
+
+int cpw_sbx_iam_delete_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    const char *name = cpw_sbx_in_str(input, "UserName");
+    int rc = name ? s_find_user(ctx->db, s_account(ctx), name, NULL) : 0;
+    if (rc <= 0) {
+        return rc < 0 ? -1 : s_no_user(ctx, name ? name : "");
+    }
+    int keys = s_key_count(ctx->db, s_account(ctx), name);
+    if (keys < 0) {
+        return -1;
+    }
+    if (keys > 0) {
+        return cpw_sbx_fail(ctx, 409, "DeleteConflict",
+                            "Cannot delete entity, must delete access keys first.");
+    }
+    if (cpw_sbx_sql_do(ctx->db, "DELETE FROM iam_users WHERE account_id = ? AND name = ?", "ss",
+                       s_account(ctx), name) < 0) {
+        return -1;
+    }
+    cpw_sbx_add_resource(ctx, "AWS::IAM::User", name);
+    *output = json_object();
+    return 0;
+}
+
+int cpw_sbx_iam_create_access_key(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    const char *name = s_target_user(ctx, input);
+    if (name != NULL) {
+        int rc = s_find_user(ctx->db, s_account(ctx), name, NULL);
+        if (rc <= 0) {
+            return rc < 0 ? -1 : s_no_user(ctx, name);
+        }
+    }
+    int keys = s_key_count(ctx->db, s_account(ctx), name);
+    if (keys < 0) {
+        return -1;
+    }
+    if (keys >= KEYS_PER_USER) {
+        return cpw_sbx_fail(ctx, 409, "LimitExceeded",
+                            "Cannot exceed quota for AccessKeysPerUser: %d", KEYS_PER_USER);
+    }
+    json_t *key = NULL;
+    int rc;
+    do { /* a generated id colliding with an existing one is retried */
+        rc = cpw_sbx_iam_insert_access_key(ctx->db, s_account(ctx), name, NULL, NULL,
+                                           ctx->req->now_ms, &key);
+    } while (rc == 1);
+    if (rc < 0) {
+        return -1;
+    }
+    if (name != NULL) {
+        cpw_sbx_add_resource(ctx, "AWS::IAM::User", name);
+    }
+    cpw_sbx_add_resource(ctx, "AWS::IAM::AccessKey",
+                         json_string_value(json_object_get(key, "AccessKeyId")));
+    *output = json_pack("{s:o}", "AccessKey", key);
+    return 0;
+}
+
+int cpw_sbx_iam_list_access_keys(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    const char *name = s_target_user(ctx, input);
+    if (name != NULL) {
+        int rc = s_find_user(ctx->db, s_account(ctx), name, NULL);
+        if (rc <= 0) {
+            return rc < 0 ? -1 : s_no_user(ctx, name);
+        }
+    }
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
+                                           "SELECT access_key_id, status, created_ms FROM"
+                                           " access_keys WHERE account_id = ? AND user_name IS ?"
+                                           " AND session_token IS NULL ORDER BY created_ms,"
+                                           " access_key_id",
+                                           "ss", s_account(ctx), name);
+    if (stmt == NULL) {
+        return -1;
+    }
+    json_t *list = json_array();
+    int rc;
+    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
+        json_t *meta = json_pack("{s:s,s:s,s:o}", "AccessKeyId", cpw_sbx_col(stmt, 0), "Status",
+                                 cpw_sbx_col(stmt, 1), "CreateDate",
+                                 cpw_sbx_time_json(sqlite3_column_int64(stmt, 2)));
+        if (name != NULL) {
+            json_object_set_new(meta, "UserName", json_string(name));
+        }
+        json_array_append_new(list, meta);
+    }
+    sqlite3_finalize(stmt);
+    if (rc < 0) {
+        json_decref(list);
+        return -1;
+    }
+    *output = json_pack("{s:o,s:b}", "AccessKeyMetadata", list, "IsTruncated", 0);
+    return 0;
+}
+
+int cpw_sbx_iam_delete_access_key(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    const char *name = s_target_user(ctx, input);
+    const char *key_id = cpw_sbx_in_str(input, "AccessKeyId");
+    int n = cpw_sbx_sql_do(ctx->db,
+                           "DELETE FROM access_keys WHERE account_id = ? AND user_name IS ?"
+                           " AND access_key_id = ? AND session_token IS NULL",
+                           "sss", s_account(ctx), name, key_id);
+    if (n < 0) {
+        return -1;
+    }
+    if (n == 0) {
+        return cpw_sbx_fail(ctx, 404, "NoSuchEntity", "The Access Key with id %s cannot be found.",
+                            key_id ? key_id : "");
+    }
+    cpw_sbx_add_resource(ctx, "AWS::IAM::AccessKey", key_id);
+    *output = json_object();
+    return 0;
+}

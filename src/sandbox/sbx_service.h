@@ -1,0 +1,303 @@
+/*
+ * sbx_service.h - what the sandbox's service files share (internal to src/sandbox/).
+ *
+ * The state store (state.c), the request context handed to operation handlers, SQL helpers,
+ * identifier generators, CloudTrail recording and the IAM helpers other services reuse (creating
+ * roles, service-linked roles). Everything here runs inside the request's transaction, under the
+ * sandbox's mutex: none of it is thread-safe on its own.
+ */
+#ifndef CPW_SANDBOX_SBX_SERVICE_H
+#define CPW_SANDBOX_SBX_SERVICE_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+
+#include "cpw/buf.h"
+#include "sbx.h"
+
+#define CPW_SBX_MAX_SERVICES   16
+#define CPW_SBX_MAX_HOOKS      8
+#define CPW_SBX_SCHEMA_VERSION 1
+
+struct cpw_sbx_hook {
+    char principal[128];
+    cpw_sbx_role_usage_fn fn;
+    void *user;
+};
+
+struct cpw_sbx {
+    sqlite3 *db;
+    pthread_mutex_t lock;
+    int64_t slr_deletion_delay_ms;
+    int64_t create_account_delay_ms;
+    const struct cpw_sbx_service *services[CPW_SBX_MAX_SERVICES];
+    size_t service_count;
+    struct cpw_sbx_hook hooks[CPW_SBX_MAX_HOOKS];
+    size_t hook_count;
+};
+
+struct cpw_sbx_ctx {
+    struct cpw_sbx *sbx;
+    sqlite3 *db;
+    const struct cpw_sbx_request *req;
+    struct cpw_sbx_error *err;
+    json_t *resources; /* [{"ResourceType", "ResourceName"}] for the CloudTrail event; owned */
+};
+
+/* The built-in services (one per file). */
+extern const struct cpw_sbx_service cpw_sbx_iam_service;
+extern const struct cpw_sbx_service cpw_sbx_sts_service;
+extern const struct cpw_sbx_service cpw_sbx_organizations_service;
+extern const struct cpw_sbx_service cpw_sbx_cloudtrail_service;
+
+/*
+ * IAM's operation handlers (cpw_sbx_op_fn: 0 output, 1 AWS error in ctx->err, -1 raised), one per
+ * model operation of the same name. They live in iam_role_policies.c, iam_users.c and
+ * iam_slr.c; iam_roles.c owns the operation table.
+ */
+int cpw_sbx_iam_attach_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_detach_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_list_attached_role_policies(struct cpw_sbx_ctx *ctx,
+                                            const json_t *input,
+                                            json_t **output);
+int cpw_sbx_iam_put_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_get_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_delete_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_list_role_policies(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_tag_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_untag_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_list_role_tags(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_create_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_get_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_list_users(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_delete_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_create_access_key(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_list_access_keys(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_delete_access_key(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_create_slr_op(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_delete_slr_op(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_slr_status_op(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+
+/**
+ * Finds role name of the caller's account: 0 found (its service principal, "" for ordinary
+ * roles, copied to slr_principal when not NULL), 1 NoSuchEntity answered, -1.
+ */
+int cpw_sbx_iam_need_role(struct cpw_sbx_ctx *ctx,
+                          const char *name,
+                          char *slr_principal,
+                          size_t cap);
+/** Like cpw_sbx_iam_need_role, and answers UnmodifiableEntity for service-linked roles. */
+int cpw_sbx_iam_need_modifiable_role(struct cpw_sbx_ctx *ctx, const char *name);
+/** 0 when document is a JSON object, else 1 with MalformedPolicyDocument answered. */
+int cpw_sbx_iam_check_policy(struct cpw_sbx_ctx *ctx, const char *document);
+/** text URL-encoded as IAM returns policy documents, as a new json string (owned). */
+json_t *cpw_sbx_iam_url_encoded(const char *text);
+/**
+ * IAM list paging: validates MaxItems (1-1000, default 100) into *max_items and decodes Marker
+ * into after (caller's buffer: the first name to return). Returns 0, or 1 with the AWS error.
+ */
+int cpw_sbx_iam_page_start(struct cpw_sbx_ctx *ctx,
+                           const json_t *input,
+                           struct cpw_buf *after,
+                           int64_t *max_items);
+/** Sets result's Marker to the opaque form of the next name to return. */
+void cpw_sbx_iam_page_marker(json_t *result, const char *next_name);
+/** Adds the role to the CloudTrail resources of the request. */
+void cpw_sbx_iam_add_role_resource(struct cpw_sbx_ctx *ctx, const char *name);
+
+/** Inserts an IAM user (0, 1 name taken, -1); *user (owned) gets the User document if asked. */
+int cpw_sbx_iam_insert_user(sqlite3 *db,
+                            const char *account_id,
+                            const char *name,
+                            const char *path,
+                            int64_t now_ms,
+                            json_t **user);
+/**
+ * Adds an access key for a user (or, with user_name NULL, root). access_key_id/secret NULL:
+ * generated. *key (owned, may be NULL) gets the AccessKey document with the secret.
+ * Returns 0, 1 (key id taken) or -1.
+ */
+int cpw_sbx_iam_insert_access_key(sqlite3 *db,
+                                  const char *account_id,
+                                  const char *user_name,
+                                  const char *access_key_id,
+                                  const char *secret,
+                                  int64_t now_ms,
+                                  json_t **key);
+
+/* ----- errors ------------------------------------------------------------------------------ */
+
+/** Sets ctx->err to an AWS error (Sender fault) and returns 1. */
+int cpw_sbx_fail(struct cpw_sbx_ctx *ctx, long status, const char *code, const char *fmt, ...)
+  __attribute__((format(printf, 4, 5)));
+
+/* ----- SQL --------------------------------------------------------------------------------- */
+
+/**
+ * Prepares sql and binds the varargs by types: 's' text (NULL binds NULL), 'i' int64_t.
+ * Returns the statement (finalize it) or NULL with CPW_ERR_STORE.
+ */
+sqlite3_stmt *cpw_sbx_sql_query(sqlite3 *db, const char *sql, const char *types, ...);
+/** Like cpw_sbx_sql_query, then steps to completion. Returns sqlite3_changes() or -1. */
+int cpw_sbx_sql_do(sqlite3 *db, const char *sql, const char *types, ...);
+/** Steps: 1 a row, 0 done, -1 (CPW_ERR_STORE). */
+int cpw_sbx_sql_step(sqlite3_stmt *stmt);
+/** Column i as text ("" for NULL; borrowed until the next step). */
+const char *cpw_sbx_col(sqlite3_stmt *stmt, int i);
+/** Runs a statement list without parameters. Returns 0 or -1 (CPW_ERR_STORE). */
+int cpw_sbx_sql_exec(sqlite3 *db, const char *sql);
+
+/* ----- identifiers and times --------------------------------------------------------------- */
+
+/** n random characters of alphabet into out (n+1 bytes). Returns 0 or -1. */
+int cpw_sbx_random_chars(char *out, size_t n, const char *alphabet);
+#define CPW_SBX_UPPER_ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+#define CPW_SBX_ALNUM       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+#define CPW_SBX_LOWER_ALNUM "abcdefghijklmnopqrstuvwxyz0123456789"
+/** A random UUID v4 into out (37 bytes). Returns 0 or -1. */
+int cpw_sbx_uuid(char out[37]);
+/** "YYYY-MM-DDTHH:MM:SSZ" of epoch ms as a new json string (owned). */
+json_t *cpw_sbx_time_json(int64_t epoch_ms);
+
+/* ----- input documents --------------------------------------------------------------------- */
+
+/** The string member key of input, or NULL when absent or not a string. Borrowed. */
+const char *cpw_sbx_in_str(const json_t *input, const char *key);
+/** The integer member key (a JSON integer or a decimal string), or def when absent. */
+int cpw_sbx_in_int(const json_t *input, const char *key, int64_t def, int64_t *out);
+/** An epoch ms from a number (epoch seconds) or an ISO 8601 string; 0 absent, 1 bad, 2 set. */
+int cpw_sbx_in_time(const json_t *input, const char *key, int64_t *out_ms);
+
+/** True when name has min..max characters of IAM's [\w+=,.@-] (role, user, policy, session). */
+bool cpw_sbx_name_ok(const char *name, size_t min, size_t max);
+/** True for a 12-digit account id. */
+bool cpw_sbx_is_account_id(const char *s);
+
+/* ----- accounts ---------------------------------------------------------------------------- */
+
+/** 1 when the account exists, 0 when not, -1 (raised). */
+int cpw_sbx_account_exists(sqlite3 *db, const char *account_id);
+/** Creates an account (ignored when it exists). Returns 0 or -1. */
+int cpw_sbx_account_create(sqlite3 *db,
+                           const char *account_id,
+                           const char *name,
+                           const char *email,
+                           int64_t now_ms);
+
+/* ----- CloudTrail -------------------------------------------------------------------------- */
+
+/** Adds {"ResourceType": type, "ResourceName": name} to the event of this request. */
+void cpw_sbx_add_resource(struct cpw_sbx_ctx *ctx, const char *type, const char *name);
+
+/* An event a service makes itself (e.g. creating its service-linked role). */
+struct cpw_sbx_service_event {
+    const char *account_id;   /* recipient account */
+    const char *event_source; /* "iam.amazonaws.com" */
+    const char *event_name;   /* "CreateServiceLinkedRole" */
+    const char *region;       /* "us-east-1" for IAM */
+    const char *invoked_by;   /* "profile.amazonaws.com" */
+    const json_t *request;    /* input document (model member names), borrowed, may be NULL */
+    const json_t *response;   /* output document, borrowed, may be NULL */
+    const json_t *resources;  /* [{"ResourceType","ResourceName"}], borrowed, may be NULL */
+    const char *error_code;   /* NULL on success */
+    const char *error_message;
+};
+
+/** Records a service-made event (userIdentity type AWSService). Returns 0 or -1. */
+int cpw_sbx_record_service_event(struct cpw_sbx_ctx *ctx, const struct cpw_sbx_service_event *ev);
+
+/**
+ * Records the event of the caller's request (dispatch calls this for every mutating call).
+ * output is NULL for a failed call (err then holds the error). Returns 0 or -1.
+ */
+int cpw_sbx_record_call_event(struct cpw_sbx_ctx *ctx,
+                              const struct cpw_sbx_service *service,
+                              const json_t *output);
+
+/** The CloudTrail region of a service's events: us-east-1 for global services. */
+const char *cpw_sbx_event_region(const struct cpw_sbx_service *service, const char *region);
+
+/* ----- IAM helpers other services use ------------------------------------------------------ */
+
+struct cpw_sbx_role_spec {
+    const char *account_id;
+    const char *name;
+    const char *path;          /* NULL: "/" */
+    const char *trust_policy;  /* JSON text */
+    const char *description;   /* may be NULL */
+    int64_t max_session_s;     /* 0: 3600 */
+    const json_t *tags;        /* [{"Key","Value"}] or NULL */
+    const char *slr_principal; /* service-linked roles: the service principal */
+    int64_t now_ms;
+};
+
+/**
+ * Inserts a role. Returns 0, 1 when the name is taken, 2 at the 1,000-role quota, or -1.
+ */
+int cpw_sbx_iam_insert_role(sqlite3 *db, const struct cpw_sbx_role_spec *spec);
+
+/**
+ * The Role document of a role (GetRole's shape; with_last_used adds RoleLastUsed and Tags), or
+ * NULL with CPW_ERR_NOT_FOUND when the role does not exist (or CPW_ERR_STORE). Owned.
+ */
+json_t *cpw_sbx_iam_role_json(sqlite3 *db,
+                              const char *account_id,
+                              const char *name,
+                              bool with_last_used);
+
+/** Attaches a managed policy to a role (idempotent). Returns 0 or -1. */
+int cpw_sbx_iam_attach_policy(sqlite3 *db,
+                              const char *account_id,
+                              const char *role,
+                              const char *policy_arn);
+
+/**
+ * Creates a service-linked role as CreateServiceLinkedRole does, with AWS's naming for the
+ * principal; custom_suffix may be NULL (generated where the service requires a suffix). With
+ * legacy_unsuffixed the Customer Profiles role is created without a suffix (old accounts).
+ * Returns 0 with *role (owned), 1 with an AWS error in ctx->err, or -1.
+ */
+int cpw_sbx_iam_create_slr(struct cpw_sbx_ctx *ctx,
+                           const char *account_id,
+                           const char *principal,
+                           const char *custom_suffix,
+                           const char *description,
+                           bool legacy_unsuffixed,
+                           json_t **role);
+
+/**
+ * Deletes a service-linked role at once on behalf of its service (Customer Profiles deleting the
+ * role of a deleted domain), with its policies, and records the CloudTrail event
+ * DeleteServiceLinkedRole invoked by the role's principal. Returns 0, 1 when there is no such
+ * service-linked role, or -1.
+ */
+int cpw_sbx_iam_delete_slr_as_service(struct cpw_sbx_ctx *ctx,
+                                      const char *account_id,
+                                      const char *role_name);
+
+/** Settles the account's due service-linked role deletion tasks. Returns 0 or -1. */
+int cpw_sbx_iam_settle_tasks(struct cpw_sbx_ctx *ctx, const char *account_id);
+
+/**
+ * Creates an organization managed by management_account (which must exist and belong to no
+ * organization). Returns 0, 1 when the account already belongs to one, or -1.
+ */
+int cpw_sbx_org_create(sqlite3 *db,
+                       const char *management_account,
+                       const char *feature_set,
+                       int64_t now_ms);
+
+/**
+ * Adds an existing account to the organization of management_account, with an
+ * OrganizationAccountAccessRole trusting the management account. Returns 0, 1 when there is no
+ * such organization or the account already belongs to one, or -1.
+ */
+int cpw_sbx_org_add_member(sqlite3 *db,
+                           const char *management_account,
+                           const char *account_id,
+                           int64_t now_ms);
+
+/** Settles the organization's due CreateAccount requests. Returns 0 or -1. */
+int cpw_sbx_org_settle(struct cpw_sbx_ctx *ctx);
+
+#endif

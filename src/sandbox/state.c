@@ -1,0 +1,505 @@
+/*
+ * state.c - the sandbox's state store: one SQLite database (a file under --data DIR, or memory).
+ *
+ * Concurrency: one connection guarded by one mutex. The HTTP front calls cpw_sbx_dispatch() and
+ * cpw_sbx_credentials_lookup() from several threads; each holds the mutex for its whole
+ * transaction. SQLite allows one writer at a time anyway, and the sandbox's requests are short,
+ * so a connection per thread would only add SQLITE_BUSY retries. WAL and busy_timeout still
+ * matter for other processes reading the file (cpwarden inspecting a sandbox's data directory).
+ *
+ * Also here: the small helpers every service file uses (SQL binding, identifiers, input
+ * getters, accounts) and the registration tables (services, role-usage hooks).
+ */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cpw/alloc.h"
+#include "cpw/buf.h"
+#include "cpw/crypto.h"
+#include "cpw/error.h"
+#include "cpw/time.h"
+#include "sandbox/sbx_service.h"
+
+static const char s_core_schema[] =
+  "CREATE TABLE IF NOT EXISTS accounts("
+  " account_id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL,"
+  " created_ms INTEGER NOT NULL) STRICT;"
+  "CREATE TABLE IF NOT EXISTS access_keys("
+  " access_key_id TEXT PRIMARY KEY, secret TEXT NOT NULL, session_token TEXT,"
+  " expires_ms INTEGER,"
+  " account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,"
+  " principal_arn TEXT NOT NULL, user_id TEXT NOT NULL, user_name TEXT,"
+  " status TEXT NOT NULL DEFAULT 'Active', created_ms INTEGER NOT NULL) STRICT;"
+  "CREATE INDEX IF NOT EXISTS access_keys_by_user ON access_keys(account_id, user_name);"
+  "CREATE TABLE IF NOT EXISTS events("
+  " seq INTEGER PRIMARY KEY, account_id TEXT NOT NULL, region TEXT NOT NULL,"
+  " event_id TEXT NOT NULL UNIQUE, event_time_ms INTEGER NOT NULL, event_name TEXT NOT NULL,"
+  " event_source TEXT NOT NULL, read_only TEXT NOT NULL, username TEXT, access_key_id TEXT,"
+  " resources TEXT NOT NULL, body TEXT NOT NULL) STRICT;"
+  "CREATE INDEX IF NOT EXISTS events_by_time ON events(account_id, region, event_time_ms);";
+
+/* ----- SQL helpers ------------------------------------------------------------------------- */
+
+static sqlite3_stmt *s_vquery(sqlite3 *db, const char *sql, const char *types, va_list ap)
+{
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        cpw_raise(CPW_ERR_STORE, "prepare: %s", sqlite3_errmsg(db));
+        return NULL;
+    }
+    for (int i = 0; types != NULL && types[i] != '\0'; i++) {
+        int rc;
+        if (types[i] == 's') {
+            const char *v = va_arg(ap, const char *);
+            rc = v ? sqlite3_bind_text(stmt, i + 1, v, -1, SQLITE_TRANSIENT)
+                   : sqlite3_bind_null(stmt, i + 1);
+        } else {
+            rc = sqlite3_bind_int64(stmt, i + 1, va_arg(ap, int64_t));
+        }
+        if (rc != SQLITE_OK) {
+            cpw_raise(CPW_ERR_STORE, "bind: %s", sqlite3_errmsg(db));
+            sqlite3_finalize(stmt);
+            return NULL;
+        }
+    }
+    return stmt;
+}
+
+sqlite3_stmt *cpw_sbx_sql_query(sqlite3 *db, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    sqlite3_stmt *stmt = s_vquery(db, sql, types, ap);
+    va_end(ap);
+    return stmt;
+}
+
+int cpw_sbx_sql_step(sqlite3_stmt *stmt)
+{
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+        return 1;
+    }
+    if (rc == SQLITE_DONE) {
+        return 0;
+    }
+    return cpw_raise(CPW_ERR_STORE, "step: %s", sqlite3_errmsg(sqlite3_db_handle(stmt)));
+}
+
+int cpw_sbx_sql_do(sqlite3 *db, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    sqlite3_stmt *stmt = s_vquery(db, sql, types, ap);
+    va_end(ap);
+    if (stmt == NULL) {
+        return -1;
+    }
+    int rc;
+    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
+    }
+    sqlite3_finalize(stmt);
+    return rc < 0 ? -1 : sqlite3_changes(db);
+}
+
+const char *cpw_sbx_col(sqlite3_stmt *stmt, int i)
+{
+    const unsigned char *t = sqlite3_column_text(stmt, i);
+    return t ? (const char *)t : "";
+}
+
+int cpw_sbx_sql_exec(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        cpw_raise(CPW_ERR_STORE, "%s", msg ? msg : sqlite3_errmsg(db));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* ----- identifiers, times, inputs ---------------------------------------------------------- */
+
+int cpw_sbx_random_chars(char *out, size_t n, const char *alphabet)
+{
+    uint8_t bytes[128];
+    size_t len = strlen(alphabet);
+    if (n > sizeof(bytes) || cpw_random_bytes(bytes, n) != 0) {
+        return cpw_raise(CPW_ERR_CRYPTO, "random identifier");
+    }
+    for (size_t i = 0; i < n; i++) {
+        out[i] = alphabet[bytes[i] % len];
+    }
+    out[n] = '\0';
+    return 0;
+}
+
+int cpw_sbx_uuid(char out[37])
+{
+    uint8_t b[16];
+    if (cpw_random_bytes(b, sizeof(b)) != 0) {
+        return -1;
+    }
+    b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
+    b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
+    char hex[33];
+    cpw_hex_encode_to(hex, b, sizeof(b));
+    snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
+    return 0;
+}
+
+json_t *cpw_sbx_time_json(int64_t epoch_ms)
+{
+    char text[CPW_TIME_ISO8601_LEN + 1] = "";
+    cpw_time_format_iso8601(epoch_ms / 1000, text);
+    return json_string(text);
+}
+
+const char *cpw_sbx_in_str(const json_t *input, const char *key)
+{
+    const json_t *v = json_object_get(input, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+int cpw_sbx_in_int(const json_t *input, const char *key, int64_t def, int64_t *out)
+{
+    const json_t *v = json_object_get(input, key);
+    *out = def;
+    if (v == NULL || json_is_null(v)) {
+        return 0;
+    }
+    if (json_is_integer(v)) {
+        *out = (int64_t)json_integer_value(v);
+        return 0;
+    }
+    uint64_t u = 0;
+    if (json_is_string(v) &&
+        cpw_span_to_u64(cpw_span_from_cstr(json_string_value(v)), INT64_MAX, &u) == 0) {
+        *out = (int64_t)u;
+        return 0;
+    }
+    return cpw_raise(CPW_ERR_VALIDATION, "%s is not an integer", key);
+}
+
+int cpw_sbx_in_time(const json_t *input, const char *key, int64_t *out_ms)
+{
+    const json_t *v = json_object_get(input, key);
+    if (v == NULL || json_is_null(v)) {
+        return 0;
+    }
+    if (json_is_number(v)) {
+        *out_ms = (int64_t)(json_number_value(v) * 1000.0);
+        return 2;
+    }
+    if (json_is_string(v) &&
+        cpw_time_parse_iso8601_ms(cpw_span_from_cstr(json_string_value(v)), out_ms) == 0) {
+        return 2;
+    }
+    return 1;
+}
+
+int cpw_sbx_fail(struct cpw_sbx_ctx *ctx, long status, const char *code, const char *fmt, ...)
+{
+    struct cpw_sbx_error *err = ctx->err;
+    memset(err, 0, sizeof(*err));
+    err->status = status;
+    snprintf(err->code, sizeof(err->code), "%s", code);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    va_end(ap);
+    err->receiver = status >= 500;
+    return 1;
+}
+
+bool cpw_sbx_name_ok(const char *name, size_t min, size_t max)
+{
+    size_t len = name ? strlen(name) : 0;
+    if (len < min || len > max) {
+        return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        char c = name[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  strchr("_+=,.@-", c) != NULL;
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool cpw_sbx_is_account_id(const char *s)
+{
+    if (s == NULL || strlen(s) != 12) {
+        return false;
+    }
+    for (size_t i = 0; i < 12; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ----- accounts ---------------------------------------------------------------------------- */
+
+int cpw_sbx_account_exists(sqlite3 *db, const char *account_id)
+{
+    sqlite3_stmt *stmt =
+      cpw_sbx_sql_query(db, "SELECT 1 FROM accounts WHERE account_id = ?", "s", account_id);
+    if (stmt == NULL) {
+        return -1;
+    }
+    int rc = cpw_sbx_sql_step(stmt);
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+int cpw_sbx_account_create(sqlite3 *db,
+                           const char *account_id,
+                           const char *name,
+                           const char *email,
+                           int64_t now_ms)
+{
+    return cpw_sbx_sql_do(db,
+                          "INSERT OR IGNORE INTO accounts(account_id, name, email, created_ms) "
+                          "VALUES (?, ?, ?, ?)",
+                          "sssi", account_id, name, email, now_ms) < 0
+             ? -1
+             : 0;
+}
+
+static int s_seed_default_account(sqlite3 *db)
+{
+    int64_t now_ms = cpw_time_now_ms();
+    if (cpw_sbx_account_create(db, CPW_SBX_DEFAULT_ACCOUNT, "sandbox", "root@example.com",
+                               now_ms) != 0) {
+        return -1;
+    }
+    return cpw_sbx_sql_do(db,
+                          "INSERT OR IGNORE INTO access_keys(access_key_id, secret, account_id,"
+                          " principal_arn, user_id, created_ms) VALUES (?, ?, ?, ?, ?, ?)",
+                          "sssssi", CPW_SBX_ROOT_ACCESS_KEY_ID, CPW_SBX_ROOT_SECRET_KEY,
+                          CPW_SBX_DEFAULT_ACCOUNT, "arn:aws:iam::" CPW_SBX_DEFAULT_ACCOUNT ":root",
+                          CPW_SBX_DEFAULT_ACCOUNT, now_ms) < 0
+             ? -1
+             : 0;
+}
+
+/* ----- open / close ------------------------------------------------------------------------ */
+
+static int s_open_db(struct cpw_sbx *sbx, const char *data_dir)
+{
+    char path[4096];
+    if (data_dir == NULL) {
+        snprintf(path, sizeof(path), ":memory:");
+    } else {
+        if ((size_t)snprintf(path, sizeof(path), "%s/sandbox.db", data_dir) >= sizeof(path)) {
+            return cpw_raise(CPW_ERR_LIMIT, "data directory path too long");
+        }
+        /* Create the file ourselves so that it is 0600 from the first byte. */
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0) {
+            return cpw_raise(CPW_ERR_IO, "cannot open %s", path);
+        }
+        int rc = fchmod(fd, 0600);
+        close(fd);
+        if (rc != 0) {
+            return cpw_raise(CPW_ERR_IO, "cannot chmod %s", path);
+        }
+    }
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path, &sbx->db, flags, NULL) != SQLITE_OK) {
+        return cpw_raise(CPW_ERR_STORE, "open %s: %s", path,
+                         sbx->db ? sqlite3_errmsg(sbx->db) : "out of memory");
+    }
+    sqlite3_busy_timeout(sbx->db, 5000);
+    if (cpw_sbx_sql_exec(sbx->db, "PRAGMA foreign_keys = ON;") != 0) {
+        return -1;
+    }
+    if (data_dir != NULL && cpw_sbx_sql_exec(sbx->db, "PRAGMA journal_mode = WAL;"
+                                                      "PRAGMA synchronous = NORMAL;") != 0) {
+        return -1;
+    }
+    return 0;
+}
+
+static int s_user_version(sqlite3 *db, int64_t *version)
+{
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(db, "PRAGMA user_version", NULL);
+    if (stmt == NULL) {
+        return -1;
+    }
+    int rc = cpw_sbx_sql_step(stmt);
+    *version = rc == 1 ? sqlite3_column_int64(stmt, 0) : 0;
+    sqlite3_finalize(stmt);
+    return rc < 0 ? -1 : 0;
+}
+
+struct cpw_sbx *cpw_sbx_open(const struct cpw_sbx_options *opts)
+{
+    struct cpw_sbx_options defaults = { .slr_deletion_delay_ms = -1,
+                                        .create_account_delay_ms = -1 };
+    if (opts == NULL) {
+        opts = &defaults;
+    }
+    struct cpw_sbx *sbx = cpw_calloc(1, sizeof(*sbx));
+    pthread_mutex_init(&sbx->lock, NULL);
+    sbx->slr_deletion_delay_ms =
+      opts->slr_deletion_delay_ms < 0 ? CPW_SBX_DEFAULT_SLR_DELETE_MS : opts->slr_deletion_delay_ms;
+    sbx->create_account_delay_ms = opts->create_account_delay_ms < 0
+                                     ? CPW_SBX_DEFAULT_CREATE_ACCOUNT_MS
+                                     : opts->create_account_delay_ms;
+    int64_t version = 0;
+    if (s_open_db(sbx, opts->data_dir) != 0 || s_user_version(sbx->db, &version) != 0) {
+        goto on_error;
+    }
+    if (version > CPW_SBX_SCHEMA_VERSION) {
+        cpw_raise(CPW_ERR_STORE, "sandbox.db has schema version %lld; this cpwarden knows %d",
+                  (long long)version, CPW_SBX_SCHEMA_VERSION);
+        goto on_error;
+    }
+    if (cpw_sbx_sql_exec(sbx->db, "BEGIN IMMEDIATE") != 0) {
+        goto on_error;
+    }
+    if (cpw_sbx_sql_exec(sbx->db, s_core_schema) != 0 || s_seed_default_account(sbx->db) != 0 ||
+        cpw_sbx_register_service(sbx, &cpw_sbx_iam_service) != 0 ||
+        cpw_sbx_register_service(sbx, &cpw_sbx_sts_service) != 0 ||
+        cpw_sbx_register_service(sbx, &cpw_sbx_organizations_service) != 0 ||
+        cpw_sbx_register_service(sbx, &cpw_sbx_cloudtrail_service) != 0 ||
+        cpw_sbx_sql_exec(sbx->db, "PRAGMA user_version = 1") != 0) {
+        sqlite3_exec(sbx->db, "ROLLBACK", NULL, NULL, NULL);
+        goto on_error;
+    }
+    if (cpw_sbx_sql_exec(sbx->db, "COMMIT") != 0) {
+        goto on_error;
+    }
+    return sbx;
+on_error:
+    cpw_sbx_close(sbx);
+    return NULL;
+}
+
+void cpw_sbx_close(struct cpw_sbx *sbx)
+{
+    if (sbx == NULL) {
+        return;
+    }
+    if (sbx->db != NULL) {
+        sqlite3_close(sbx->db);
+    }
+    pthread_mutex_destroy(&sbx->lock);
+    cpw_free(sbx);
+}
+
+/* ----- registration ------------------------------------------------------------------------ */
+
+int cpw_sbx_register_service(struct cpw_sbx *sbx, const struct cpw_sbx_service *service)
+{
+    if (service->schema_sql != NULL && cpw_sbx_sql_exec(sbx->db, service->schema_sql) != 0) {
+        return -1;
+    }
+    for (size_t i = 0; i < sbx->service_count; i++) {
+        if (strcmp(sbx->services[i]->signing_name, service->signing_name) == 0) {
+            sbx->services[i] = service;
+            return 0;
+        }
+    }
+    if (sbx->service_count == CPW_SBX_MAX_SERVICES) {
+        return cpw_raise(CPW_ERR_LIMIT, "more than %d sandbox services", CPW_SBX_MAX_SERVICES);
+    }
+    sbx->services[sbx->service_count++] = service;
+    return 0;
+}
+
+int cpw_sbx_register_role_usage_hook(struct cpw_sbx *sbx,
+                                     const char *service_principal,
+                                     cpw_sbx_role_usage_fn fn,
+                                     void *user)
+{
+    struct cpw_sbx_hook *slot = NULL;
+    for (size_t i = 0; i < sbx->hook_count; i++) {
+        if (strcmp(sbx->hooks[i].principal, service_principal) == 0) {
+            slot = &sbx->hooks[i];
+        }
+    }
+    if (slot == NULL) {
+        if (sbx->hook_count == CPW_SBX_MAX_HOOKS) {
+            return cpw_raise(CPW_ERR_LIMIT, "more than %d role usage hooks", CPW_SBX_MAX_HOOKS);
+        }
+        slot = &sbx->hooks[sbx->hook_count++];
+    }
+    snprintf(slot->principal, sizeof(slot->principal), "%s", service_principal);
+    slot->fn = fn;
+    slot->user = user;
+    return 0;
+}
+
+/* ----- credentials ------------------------------------------------------------------------- */
+
+int cpw_sbx_credentials_lookup(struct cpw_sbx *sbx,
+                               const char *access_key_id,
+                               int64_t now_ms,
+                               struct cpw_sbx_credentials *out)
+{
+    memset(out, 0, sizeof(*out));
+    pthread_mutex_lock(&sbx->lock);
+    int result = -1;
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(
+      sbx->db,
+      "SELECT access_key_id, secret, session_token, expires_ms, account_id, principal_arn,"
+      " user_id FROM access_keys WHERE access_key_id = ? AND status = 'Active'",
+      "s", access_key_id);
+    if (stmt == NULL) {
+        goto cleanup;
+    }
+    int rc = cpw_sbx_sql_step(stmt);
+    if (rc == 0) {
+        cpw_raise(CPW_ERR_SIGV4_UNKNOWN_KEY, "access key %s is not known", access_key_id);
+        goto cleanup;
+    }
+    if (rc < 0) {
+        goto cleanup;
+    }
+    snprintf(out->access_key_id, sizeof(out->access_key_id), "%s", cpw_sbx_col(stmt, 0));
+    snprintf(out->secret_access_key, sizeof(out->secret_access_key), "%s", cpw_sbx_col(stmt, 1));
+    snprintf(out->session_token, sizeof(out->session_token), "%s", cpw_sbx_col(stmt, 2));
+    out->expires_ms = sqlite3_column_int64(stmt, 3);
+    out->expired = out->expires_ms != 0 && now_ms >= out->expires_ms;
+    snprintf(out->account_id, sizeof(out->account_id), "%s", cpw_sbx_col(stmt, 4));
+    snprintf(out->principal_arn, sizeof(out->principal_arn), "%s", cpw_sbx_col(stmt, 5));
+    snprintf(out->user_id, sizeof(out->user_id), "%s", cpw_sbx_col(stmt, 6));
+    result = 0;
+cleanup:
+    sqlite3_finalize(stmt);
+    pthread_mutex_unlock(&sbx->lock);
+    return result;
+}
+
+void cpw_sbx_credentials_clean_up(struct cpw_sbx_credentials *creds)
+{
+    cpw_secure_zero(creds->secret_access_key, sizeof(creds->secret_access_key));
+    cpw_secure_zero(creds->session_token, sizeof(creds->session_token));
+}
+
+void cpw_sbx_caller_from_credentials(const struct cpw_sbx_credentials *creds,
+                                     const char *region,
+                                     const char *source_ip,
+                                     const char *user_agent,
+                                     struct cpw_sbx_caller *caller)
+{
+    memset(caller, 0, sizeof(*caller));
+    caller->access_key_id = creds->access_key_id;
+    caller->account_id = creds->account_id;
+    caller->principal_arn = creds->principal_arn;
+    caller->user_id = creds->user_id;
+    caller->region = region;
+    caller->source_ip = source_ip;
+    caller->user_agent = user_agent;
+}

@@ -1,0 +1,323 @@
+/*
+ * sts.c - STS in the sandbox: GetCallerIdentity, AssumeRole (trust policy checked, temporary
+ * credentials that the credentials lookup expires), GetSessionToken.
+ *
+ * Trust policies are evaluated for Principal.AWS only (account ids, ...:root, user and role
+ * ARNs, "*"), with Deny statements winning; Condition blocks and the caller's own IAM
+ * permissions are not evaluated (the sandbox has no IAM policy engine yet).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cpw/error.h"
+#include "sandbox/sbx_service.h"
+
+#define TOKEN_CHARS  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+#define SECRET_CHARS TOKEN_CHARS
+
+struct temp_creds {
+    char access_key_id[32];
+    char secret[48];
+    char token[400];
+};
+
+/* arn:aws:sts::A:assumed-role/R/s -> does the role pattern arn:aws:iam::A:role/.../R match? */
+static bool s_assumed_role_matches(const char *pattern, const char *caller_arn)
+{
+    const char *marker = strstr(caller_arn, ":assumed-role/");
+    const char *pat_role = strstr(pattern, ":role/");
+    if (marker == NULL || pat_role == NULL || strncmp(pattern, "arn:aws:iam::", 13) != 0 ||
+        strncmp(caller_arn, "arn:aws:sts::", 13) != 0) {
+        return false;
+    }
+    size_t account_len = (size_t)(marker - (caller_arn + 13));
+    if ((size_t)(pat_role - (pattern + 13)) != account_len ||
+        strncmp(pattern + 13, caller_arn + 13, account_len) != 0) {
+        return false;
+    }
+    const char *role = marker + strlen(":assumed-role/");
+    const char *slash = strchr(role, '/');
+    const char *pat_name = strrchr(pattern, '/') + 1;
+    size_t role_len = slash ? (size_t)(slash - role) : strlen(role);
+    return strlen(pat_name) == role_len && strncmp(pat_name, role, role_len) == 0;
+}
+
+static bool s_principal_matches(const char *pattern, const struct cpw_sbx_caller *caller)
+{
+    char root[64];
+    snprintf(root, sizeof(root), "arn:aws:iam::%s:root", caller->account_id);
+    if (strcmp(pattern, "*") == 0) {
+        return true;
+    }
+    if (cpw_sbx_is_account_id(pattern)) {
+        return strcmp(pattern, caller->account_id) == 0;
+    }
+    if (strcmp(pattern, root) == 0) {
+        return true;
+    }
+    if (caller->principal_arn != NULL && strcmp(pattern, caller->principal_arn) == 0) {
+        return true;
+    }
+    return caller->principal_arn != NULL && s_assumed_role_matches(pattern, caller->principal_arn);
+}
+
+/* A string or a list of strings, any of which matches. */
+static bool s_any(const json_t *value, bool (*match)(const char *, const void *), const void *arg)
+{
+    if (json_is_string(value)) {
+        return match(json_string_value(value), arg);
+    }
+    size_t i;
+    const json_t *item;
+    json_array_foreach(value, i, item)
+    {
+        if (json_is_string(item) && match(json_string_value(item), arg)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool s_action_matches(const char *action, const void *unused)
+{
+    (void)unused;
+    return strcmp(action, "*") == 0 || strcmp(action, "sts:*") == 0 ||
+           strcmp(action, "sts:AssumeRole") == 0;
+}
+
+static bool s_caller_matches(const char *pattern, const void *caller)
+{
+    return s_principal_matches(pattern, caller);
+}
+
+static bool s_statement_applies(const json_t *st, const struct cpw_sbx_caller *caller)
+{
+    if (!s_any(json_object_get(st, "Action"), s_action_matches, NULL)) {
+        return false;
+    }
+    const json_t *principal = json_object_get(st, "Principal");
+    if (json_is_string(principal)) {
+        return strcmp(json_string_value(principal), "*") == 0;
+    }
+    return s_any(json_object_get(principal, "AWS"), s_caller_matches, caller);
+}
+
+/* True when the role's trust policy lets the caller assume it. */
+static bool s_trusts(const char *policy_text, const struct cpw_sbx_caller *caller)
+{
+    json_t *policy = json_loads(policy_text, 0, NULL);
+    json_t *statements = json_object_get(policy, "Statement");
+    json_t *single = NULL;
+    if (json_is_object(statements)) {
+        single = json_pack("[O]", statements);
+        statements = single;
+    }
+    bool allowed = false;
+    bool denied = false;
+    size_t i;
+    json_t *st;
+    json_array_foreach(statements, i, st)
+    {
+        if (!s_statement_applies(st, caller)) {
+            continue;
+        }
+        const char *effect = json_string_value(json_object_get(st, "Effect"));
+        if (effect != NULL && strcmp(effect, "Deny") == 0) {
+            denied = true;
+        } else if (effect != NULL && strcmp(effect, "Allow") == 0) {
+            allowed = true;
+        }
+    }
+    json_decref(single);
+    json_decref(policy);
+    return allowed && !denied;
+}
+
+/* Makes and stores temporary credentials. Returns 0 or -1. */
+static int s_issue(struct cpw_sbx_ctx *ctx,
+                   const char *account_id,
+                   const char *principal_arn,
+                   const char *user_id,
+                   int64_t expires_ms,
+                   struct temp_creds *out)
+{
+    snprintf(out->access_key_id, sizeof(out->access_key_id), "ASIA");
+    snprintf(out->token, sizeof(out->token), "IQoJb3JpZ2luX2VjE");
+    size_t token_len = strlen(out->token);
+    if (cpw_sbx_random_chars(out->access_key_id + 4, 16, CPW_SBX_UPPER_ALNUM) != 0 ||
+        cpw_sbx_random_chars(out->secret, 40, SECRET_CHARS) != 0 ||
+        cpw_sbx_random_chars(out->token + token_len, 120, TOKEN_CHARS) != 0 ||
+        cpw_sbx_random_chars(out->token + token_len + 120, 120, TOKEN_CHARS) != 0) {
+        return -1;
+    }
+    return cpw_sbx_sql_do(ctx->db,
+                          "INSERT INTO access_keys(access_key_id, secret, session_token,"
+                          " expires_ms, account_id, principal_arn, user_id, created_ms)"
+                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                          "sssisssi", out->access_key_id, out->secret, out->token, expires_ms,
+                          account_id, principal_arn, user_id, ctx->req->now_ms) < 0
+             ? -1
+             : 0;
+}
+
+static json_t *s_credentials_json(const struct temp_creds *c, int64_t expires_ms)
+{
+    return json_pack("{s:s,s:s,s:s,s:o}", "AccessKeyId", c->access_key_id, "SecretAccessKey",
+                     c->secret, "SessionToken", c->token, "Expiration",
+                     cpw_sbx_time_json(expires_ms));
+}
+
+static int s_get_caller_identity(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    (void)input;
+    const struct cpw_sbx_caller *caller = ctx->req->caller;
+    *output =
+      json_pack("{s:s,s:s,s:s}", "UserId", caller->user_id ? caller->user_id : "", "Account",
+                caller->account_id, "Arn", caller->principal_arn ? caller->principal_arn : "");
+    return 0;
+}
+
+static int s_denied(struct cpw_sbx_ctx *ctx, const char *role_arn)
+{
+    const char *who = ctx->req->caller->principal_arn;
+    return cpw_sbx_fail(ctx, 403, "AccessDenied",
+                        "User: %s is not authorized to perform: sts:AssumeRole on resource: %s",
+                        who ? who : "", role_arn);
+}
+
+static int s_assume_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    const char *role_arn = cpw_sbx_in_str(input, "RoleArn");
+    const char *session = cpw_sbx_in_str(input, "RoleSessionName");
+    if (role_arn == NULL || strncmp(role_arn, "arn:aws:iam::", 13) != 0 ||
+        strlen(role_arn) < 13 + 12 + 7 || strncmp(role_arn + 25, ":role/", 6) != 0) {
+        return cpw_sbx_fail(ctx, 400, "ValidationError", "%s is invalid",
+                            role_arn ? role_arn : "RoleArn");
+    }
+    if (!cpw_sbx_name_ok(session, 2, 64)) {
+        return cpw_sbx_fail(ctx, 400, "ValidationError",
+                            "1 validation error detected: Value '%s' at 'roleSessionName' failed "
+                            "to satisfy constraint: Member must satisfy regular expression "
+                            "pattern: [\\w+=,.@-]*",
+                            session ? session : "");
+    }
+    char account_id[16];
+    snprintf(account_id, sizeof(account_id), "%.12s", role_arn + 13);
+    const char *name = strrchr(role_arn, '/') + 1;
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
+                                           "SELECT arn, role_id, trust_policy, max_session_s"
+                                           " FROM iam_roles WHERE account_id = ? AND name = ?",
+                                           "ss", account_id, name);
+    if (stmt == NULL) {
+        return -1;
+    }
+    int rc = cpw_sbx_sql_step(stmt);
+    bool found = rc == 1 && strcmp(cpw_sbx_col(stmt, 0), role_arn) == 0;
+    bool trusted = found && s_trusts(cpw_sbx_col(stmt, 2), ctx->req->caller);
+    char role_id[64] = "";
+    int64_t max_session = found ? sqlite3_column_int64(stmt, 3) : 3600;
+    if (found) {
+        snprintf(role_id, sizeof(role_id), "%s", cpw_sbx_col(stmt, 1));
+    }
+    sqlite3_finalize(stmt);
+    if (rc < 0) {
+        return -1;
+    }
+    /* An account whose CreateAccount has not completed cannot be entered yet. */
+    stmt = cpw_sbx_sql_query(ctx->db,
+                             "SELECT 1 FROM org_accounts WHERE account_id = ? AND joined_ms > ?",
+                             "si", account_id, ctx->req->now_ms);
+    rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
+    sqlite3_finalize(stmt);
+    if (rc < 0) {
+        return -1;
+    }
+    if (!trusted || rc == 1) {
+        return s_denied(ctx, role_arn); /* AWS does not tell a missing role from a refusal */
+    }
+    int64_t duration = 3600;
+    if (cpw_sbx_in_int(input, "DurationSeconds", 3600, &duration) != 0 || duration < 900) {
+        cpw_error_clear();
+        return cpw_sbx_fail(ctx, 400, "ValidationError",
+                            "1 validation error detected: Value at 'durationSeconds' failed to "
+                            "satisfy constraint: Member must have value greater than or equal "
+                            "to 900");
+    }
+    /* Role chaining (a role session assuming a role) is limited to one hour. */
+    const char *caller_arn = ctx->req->caller->principal_arn;
+    if (caller_arn != NULL && strstr(caller_arn, ":assumed-role/") != NULL && duration > 3600) {
+        return cpw_sbx_fail(ctx, 400, "ValidationError",
+                            "The requested DurationSeconds exceeds the 1 hour session limit for "
+                            "roles assumed by role chaining.");
+    }
+    if (duration > max_session) {
+        return cpw_sbx_fail(ctx, 400, "ValidationError",
+                            "The requested DurationSeconds exceeds the MaxSessionDuration set for "
+                            "this role.");
+    }
+    char principal[512];
+    char user_id[160];
+    snprintf(principal, sizeof(principal), "arn:aws:sts::%s:assumed-role/%s/%s", account_id, name,
+             session);
+    snprintf(user_id, sizeof(user_id), "%s:%s", role_id, session);
+    int64_t expires_ms = ctx->req->now_ms + duration * 1000;
+    struct temp_creds creds;
+    if (s_issue(ctx, account_id, principal, user_id, expires_ms, &creds) != 0) {
+        return -1;
+    }
+    const char *region = ctx->req->caller->region ? ctx->req->caller->region : "us-east-1";
+    if (cpw_sbx_sql_do(ctx->db,
+                       "UPDATE iam_roles SET last_used_ms = ?, last_used_region = ?"
+                       " WHERE account_id = ? AND name = ?",
+                       "isss", ctx->req->now_ms, region, account_id, name) < 0) {
+        return -1;
+    }
+    cpw_sbx_add_resource(ctx, "AWS::IAM::Role", role_arn);
+    cpw_sbx_add_resource(ctx, "AWS::IAM::AccessKey", creds.access_key_id);
+    *output = json_pack("{s:o,s:{s:s,s:s}}", "Credentials", s_credentials_json(&creds, expires_ms),
+                        "AssumedRoleUser", "AssumedRoleId", user_id, "Arn", principal);
+    return 0;
+}
+
+static int s_get_session_token(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    const struct cpw_sbx_caller *caller = ctx->req->caller;
+    const char *arn = caller->principal_arn ? caller->principal_arn : "";
+    if (strstr(arn, ":assumed-role/") != NULL || strncmp(arn, "arn:aws:sts::", 13) == 0) {
+        return cpw_sbx_fail(ctx, 403, "AccessDenied",
+                            "Cannot call GetSessionToken with session credentials");
+    }
+    bool root = strstr(arn, ":root") != NULL;
+    int64_t max = root ? 3600 : 129600;
+    int64_t duration = 0;
+    if (cpw_sbx_in_int(input, "DurationSeconds", root ? 3600 : 43200, &duration) != 0 ||
+        duration < 900 || duration > max) {
+        cpw_error_clear();
+        return cpw_sbx_fail(ctx, 400, "ValidationError",
+                            "DurationSeconds must be between 900 and %lld seconds", (long long)max);
+    }
+    int64_t expires_ms = ctx->req->now_ms + duration * 1000;
+    struct temp_creds creds;
+    if (s_issue(ctx, caller->account_id, arn, caller->user_id ? caller->user_id : "", expires_ms,
+                &creds) != 0) {
+        return -1;
+    }
+    *output = json_pack("{s:o}", "Credentials", s_credentials_json(&creds, expires_ms));
+    return 0;
+}
+
+static const struct cpw_sbx_op s_ops[] = {
+    { "GetCallerIdentity", s_get_caller_identity },
+    { "AssumeRole", s_assume_role },
+    { "GetSessionToken", s_get_session_token },
+};
+
+const struct cpw_sbx_service cpw_sbx_sts_service = {
+    .signing_name = "sts",
+    .model_name = "sts",
+    .event_source = "sts.amazonaws.com",
+    .global = true,
+    .ops = s_ops,
+    .op_count = sizeof(s_ops) / sizeof(s_ops[0]),
+    .schema_sql = NULL,
+};

@@ -1,0 +1,165 @@
+/*
+ * test_sbx_org.c - the sandbox's Organizations: creating the organization, CreateAccount as an
+ * asynchronous request, stepping into the new account through OrganizationAccountAccessRole,
+ * listing with pagination, organizational units and (stored) policies.
+ */
+#include "sbx_test.h"
+
+static void test_create_account_then_assume_role(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    struct cpw_sbx_options opts = { .slr_deletion_delay_ms = -1, .create_account_delay_ms = 1500 };
+    sbx_fixture_open(&fx, &opts);
+    sbx_expect_error(&fx, &fx.root, "organizations", "DescribeOrganization", NULL, 400,
+                     "AWSOrganizationsNotInUseException");
+    assert_string_equal(fx.err.message, "Your account is not a member of an organization.");
+
+    json_t *out =
+      sbx_ok(&fx, &fx.root, "organizations", "CreateOrganization", "{\"FeatureSet\":\"ALL\"}");
+    assert_string_equal(sbx_str2(out, "Organization", "MasterAccountId"), "123456789012");
+    assert_string_equal(sbx_str2(out, "Organization", "FeatureSet"), "ALL");
+    assert_memory_equal(sbx_str2(out, "Organization", "Id"), "o-", 2);
+    json_decref(out);
+    sbx_expect_error(&fx, &fx.root, "organizations", "CreateOrganization", NULL, 400,
+                     "AlreadyInOrganizationException");
+
+    out = sbx_ok(&fx, &fx.root, "organizations", "CreateAccount",
+                 "{\"AccountName\":\"dev\",\"Email\":\"dev@example.com\"}");
+    assert_string_equal(sbx_str2(out, "CreateAccountStatus", "State"), "IN_PROGRESS");
+    char request[128];
+    snprintf(request, sizeof(request), "{\"CreateAccountRequestId\":\"%s\"}",
+             sbx_str2(out, "CreateAccountStatus", "Id"));
+    json_decref(out);
+
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListAccounts", NULL);
+    assert_int_equal(json_array_size(json_object_get(out, "Accounts")), 1); /* not yet */
+    json_decref(out);
+
+    fx.now_ms += 1500;
+    out = sbx_ok(&fx, &fx.root, "organizations", "DescribeCreateAccountStatus", request);
+    assert_string_equal(sbx_str2(out, "CreateAccountStatus", "State"), "SUCCEEDED");
+    char account[16];
+    snprintf(account, sizeof(account), "%s", sbx_str2(out, "CreateAccountStatus", "AccountId"));
+    json_decref(out);
+    assert_int_equal(strlen(account), 12);
+    assert_string_not_equal(account, "123456789012");
+
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListAccounts", NULL);
+    assert_int_equal(json_array_size(json_object_get(out, "Accounts")), 2);
+    json_decref(out);
+
+    /* From the management account into the member account. */
+    char input[256];
+    snprintf(input, sizeof(input),
+             "{\"RoleArn\":\"arn:aws:iam::%s:role/OrganizationAccountAccessRole\","
+             "\"RoleSessionName\":\"admin\"}",
+             account);
+    out = sbx_ok(&fx, &fx.root, "sts", "AssumeRole", input);
+    struct sbx_identity member;
+    sbx_identity_for(&fx, sbx_str2(out, "Credentials", "AccessKeyId"), "us-east-1", &member);
+    json_decref(out);
+    assert_string_equal(member.creds.account_id, account);
+    out = sbx_ok(&fx, &member, "sts", "GetCallerIdentity", NULL);
+    assert_string_equal(json_string_value(json_object_get(out, "Account")), account);
+    char arn[128];
+    snprintf(arn, sizeof(arn), "arn:aws:sts::%s:assumed-role/OrganizationAccountAccessRole/admin",
+             account);
+    assert_string_equal(json_string_value(json_object_get(out, "Arn")), arn);
+    json_decref(out);
+
+    /* The member account's IAM is its own. */
+    out = sbx_ok(&fx, &member, "iam", "ListRoles", NULL);
+    assert_int_equal(json_array_size(json_object_get(out, "Roles")), 1);
+    json_decref(out);
+    json_decref(sbx_ok(&fx, &member, "iam", "CreateRole",
+                       "{\"RoleName\":\"OnlyInMember\",\"AssumeRolePolicyDocument\":\"{}\"}"));
+    sbx_expect_error(&fx, &fx.root, "iam", "GetRole", "{\"RoleName\":\"OnlyInMember\"}", 404,
+                     "NoSuchEntity");
+    out = sbx_ok(&fx, &member, "organizations", "DescribeOrganization", NULL);
+    assert_string_equal(sbx_str2(out, "Organization", "MasterAccountId"), "123456789012");
+    json_decref(out);
+    sbx_expect_error(&fx, &member, "organizations", "CreateAccount",
+                     "{\"AccountName\":\"x\",\"Email\":\"x@example.com\"}", 400,
+                     "AccessDeniedException");
+    cpw_sbx_credentials_clean_up(&member.creds);
+    sbx_fixture_close(&fx);
+}
+
+static void test_list_accounts_pages_roots_ous_policies(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    struct cpw_sbx_options opts = { .slr_deletion_delay_ms = -1, .create_account_delay_ms = 0 };
+    sbx_fixture_open(&fx, &opts);
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "CreateOrganization", NULL));
+    for (int i = 0; i < 4; i++) {
+        char input[128];
+        snprintf(input, sizeof(input), "{\"AccountName\":\"a%d\",\"Email\":\"a%d@example.com\"}", i,
+                 i);
+        fx.now_ms += 1;
+        json_decref(sbx_ok(&fx, &fx.root, "organizations", "CreateAccount", input));
+    }
+    size_t total = 0;
+    int pages = 0;
+    char token[64] = "";
+    do {
+        char input[128];
+        snprintf(input, sizeof(input),
+                 token[0] ? "{\"MaxResults\":2,\"NextToken\":\"%s\"}" : "{\"MaxResults\":2}%s",
+                 token);
+        json_t *out = sbx_ok(&fx, &fx.root, "organizations", "ListAccounts", input);
+        total += json_array_size(json_object_get(out, "Accounts"));
+        const char *next = json_string_value(json_object_get(out, "NextToken"));
+        snprintf(token, sizeof(token), "%s", next ? next : "");
+        json_decref(out);
+        pages++;
+    } while (token[0] != '\0');
+    assert_int_equal(total, 5);
+    assert_int_equal(pages, 3);
+
+    json_t *out = sbx_ok(&fx, &fx.root, "organizations", "ListRoots", NULL);
+    char root[32];
+    snprintf(
+      root, sizeof(root), "%s",
+      json_string_value(json_object_get(json_array_get(json_object_get(out, "Roots"), 0), "Id")));
+    json_decref(out);
+    assert_memory_equal(root, "r-", 2);
+    char input[512];
+    snprintf(input, sizeof(input), "{\"ParentId\":\"%s\",\"Name\":\"Workloads\"}", root);
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "CreateOrganizationalUnit", input));
+    snprintf(input, sizeof(input), "{\"ParentId\":\"%s\"}", root);
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListOrganizationalUnitsForParent", input);
+    assert_string_equal(json_string_value(json_object_get(
+                          json_array_get(json_object_get(out, "OrganizationalUnits"), 0), "Name")),
+                        "Workloads");
+    json_decref(out);
+    sbx_expect_error(&fx, &fx.root, "organizations", "ListOrganizationalUnitsForParent",
+                     "{\"ParentId\":\"r-zzzz\"}", 400, "ParentNotFoundException");
+
+    out = sbx_ok(&fx, &fx.root, "organizations", "CreatePolicy",
+                 "{\"Name\":\"deny-all\",\"Description\":\"d\",\"Type\":"
+                 "\"SERVICE_CONTROL_POLICY\",\"Content\":\"{\\\"Version\\\":\\\"2012-10-17\\\","
+                 "\\\"Statement\\\":[]}\"}");
+    char policy[32];
+    snprintf(policy, sizeof(policy), "%s",
+             json_string_value(json_object_get(
+               json_object_get(json_object_get(out, "Policy"), "PolicySummary"), "Id")));
+    json_decref(out);
+    snprintf(input, sizeof(input), "{\"PolicyId\":\"%s\",\"TargetId\":\"%s\"}", policy, root);
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "AttachPolicy", input));
+    sbx_expect_error(&fx, &fx.root, "organizations", "AttachPolicy", input, 400,
+                     "DuplicatePolicyAttachmentException");
+    snprintf(input, sizeof(input), "{\"TargetId\":\"%s\",\"Filter\":\"SERVICE_CONTROL_POLICY\"}",
+             root);
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListPoliciesForTarget", input);
+    assert_string_equal(
+      json_string_value(json_object_get(json_array_get(json_object_get(out, "Policies"), 0), "Id")),
+      policy);
+    json_decref(out);
+    sbx_fixture_close(&fx);
+}
+
+CPW_TEST_MAIN("sbx_org",
+              CPW_TEST(test_create_account_then_assume_role),
+              CPW_TEST(test_list_accounts_pages_roots_ous_policies))
