@@ -16,7 +16,7 @@ set(CPW_TEST_ENV
     "CPW_SIGV4_VECTORS=${CPW_SIGV4_VECTORS}")
 
 add_library(cpw_test_harness STATIC tests/harness.c tests/stub_server.c)
-target_include_directories(cpw_test_harness PUBLIC tests)
+target_include_directories(cpw_test_harness PUBLIC tests src)
 target_compile_options(cpw_test_harness PRIVATE ${CPW_WARNINGS})
 target_link_libraries(cpw_test_harness PUBLIC cpw PkgConfig::CMOCKA)
 

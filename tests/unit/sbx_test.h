@@ -8,11 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../src/sandbox/sbx.h"
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 #include "cpw/model.h"
 #include "harness.h"
+#include "sandbox/sbx.h"
 
 #define T0_MS 1795000000000LL /* 2026-11-18: an arbitrary fixed "now" */
 

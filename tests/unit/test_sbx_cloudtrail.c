@@ -3,7 +3,7 @@
  * recorded with AWS's fields and without secrets, LookupEvents filters and pages, service-made
  * events, trails.
  */
-#include "../../src/sandbox/sbx_service.h"
+#include "sandbox/sbx_service.h"
 #include "sbx_test.h"
 
 static json_t *s_lookup(struct sbx_fixture *fx,
