@@ -15,8 +15,8 @@
 #include "cpw/buf.h"
 
 #define CPW_HTTP_MAX_HEADER_BYTES (64u * 1024u)
-#define CPW_HTTP_MAX_BODY_BYTES (16u * 1024u * 1024u)
-#define CPW_HTTP_MAX_PATH_BYTES (16u * 1024u)
+#define CPW_HTTP_MAX_BODY_BYTES   (16u * 1024u * 1024u)
+#define CPW_HTTP_MAX_PATH_BYTES   (16u * 1024u)
 
 struct cpw_header {
     char *name;  /* owned, NUL-terminated */
@@ -49,9 +49,9 @@ const char *cpw_headers_get(const struct cpw_headers *headers, const char *name)
 size_t cpw_headers_count_name(const struct cpw_headers *headers, const char *name);
 
 struct cpw_http_request {
-    char *method;              /* owned: "GET", "POST", ... */
-    struct cpw_buf path;       /* raw, percent-encoded path, starts with '/' */
-    struct cpw_buf query;      /* raw query string without '?', may be empty */
+    char *method;         /* owned: "GET", "POST", ... */
+    struct cpw_buf path;  /* raw, percent-encoded path, starts with '/' */
+    struct cpw_buf query; /* raw query string without '?', may be empty */
     struct cpw_headers headers;
     struct cpw_buf body;
 };
