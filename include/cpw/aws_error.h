@@ -42,8 +42,11 @@ void cpw_aws_error_clean_up(struct cpw_aws_error *err);
  * Replaces err's code, message and status (copies; the message is printf-formatted), clears
  * type, keeps request_id, and recomputes the class.
  */
-void cpw_aws_error_set(struct cpw_aws_error *err, long http_status, const char *code,
-                       const char *message_fmt, ...) __attribute__((format(printf, 4, 5)));
+void cpw_aws_error_set(struct cpw_aws_error *err,
+                       long http_status,
+                       const char *code,
+                       const char *message_fmt,
+                       ...) __attribute__((format(printf, 4, 5)));
 
 /** Replaces a string field (copies value; NULL clears). */
 void cpw_aws_error_set_field(char **field, const char *value);
@@ -58,7 +61,8 @@ bool cpw_aws_error_is_retryable(const struct cpw_aws_error *err);
  * Appends the AWS CLI's line to out: "An error occurred (Code) when calling the Op operation:
  * Message" (code "Unknown" when empty). Returns 0 or -1 (CPW_ERR_LIMIT).
  */
-int cpw_aws_error_format(const struct cpw_aws_error *err, const char *operation,
+int cpw_aws_error_format(const struct cpw_aws_error *err,
+                         const char *operation,
                          struct cpw_buf *out);
 
 #endif

@@ -38,8 +38,10 @@
  * (unknown operation), CPW_ERR_VALIDATION (a member the model does not have, a value of the
  * wrong type, a missing URI label) or CPW_ERR_LIMIT.
  */
-int cpw_codec_serialize_request(const struct cpw_model_service *svc, const char *operation,
-                                const json_t *input, struct cpw_http_request *out);
+int cpw_codec_serialize_request(const struct cpw_model_service *svc,
+                                const char *operation,
+                                const json_t *input,
+                                struct cpw_http_request *out);
 
 /**
  * Reads a response to operation. For a status below 301 it returns 0 and a new output document
@@ -48,8 +50,10 @@ int cpw_codec_serialize_request(const struct cpw_model_service *svc, const char 
  * that is not valid JSON/XML where one is required gives -1 with CPW_ERR_PARSE. err must be
  * initialised; its previous contents are replaced.
  */
-int cpw_codec_parse_response(const struct cpw_model_service *svc, const char *operation,
-                             const struct cpw_http_response *resp, json_t **output,
+int cpw_codec_parse_response(const struct cpw_model_service *svc,
+                             const char *operation,
+                             const struct cpw_http_response *resp,
+                             json_t **output,
                              struct cpw_aws_error *err);
 
 /* ----- server side ------------------------------------------------------------------------- */
@@ -60,7 +64,8 @@ int cpw_codec_parse_response(const struct cpw_model_service *svc, const char *op
  * required), query by the Action form field, json by X-Amz-Target. *operation is borrowed from
  * the model. Returns 0, or -1 with CPW_ERR_NOT_FOUND.
  */
-int cpw_codec_route(const struct cpw_model_service *svc, const struct cpw_http_request *req,
+int cpw_codec_route(const struct cpw_model_service *svc,
+                    const struct cpw_http_request *req,
                     const char **operation);
 
 /**
@@ -69,8 +74,10 @@ int cpw_codec_route(const struct cpw_model_service *svc, const struct cpw_http_r
  * (SerializationException for json, MalformedQueryString / InvalidParameterValue for query,
  * the operation's bad-request exception for rest-json) and CPW_ERR_PARSE raised.
  */
-int cpw_codec_parse_request(const struct cpw_model_service *svc, const char *operation,
-                            const struct cpw_http_request *req, json_t **input,
+int cpw_codec_parse_request(const struct cpw_model_service *svc,
+                            const char *operation,
+                            const struct cpw_http_request *req,
+                            json_t **input,
                             struct cpw_aws_error *err);
 
 /**
@@ -78,15 +85,18 @@ int cpw_codec_parse_request(const struct cpw_model_service *svc, const char *ope
  * means {}) in the protocol's wire format, including the request id header or element.
  * Returns 0, or -1 with CPW_ERR_VALIDATION (output does not match the model) or CPW_ERR_LIMIT.
  */
-int cpw_codec_serialize_response(const struct cpw_model_service *svc, const char *operation,
-                                 const json_t *output, const char *request_id,
+int cpw_codec_serialize_response(const struct cpw_model_service *svc,
+                                 const char *operation,
+                                 const json_t *output,
+                                 const char *request_id,
                                  struct cpw_http_response *out);
 
 /**
  * Fills out with err in the protocol's error format. The status comes from the model's error
  * shape (error.httpStatusCode) when it has one, else err->http_status, else 400. Returns 0 or -1.
  */
-int cpw_codec_serialize_error(const struct cpw_model_service *svc, const struct cpw_aws_error *err,
+int cpw_codec_serialize_error(const struct cpw_model_service *svc,
+                              const struct cpw_aws_error *err,
                               struct cpw_http_response *out);
 
 /**
@@ -109,7 +119,9 @@ const char *cpw_codec_validation_error_code(const struct cpw_model_service *svc,
  * err filled with what the service would answer (cpw_codec_validation_error_code, status 400,
  * AWS's "N validation error(s) detected: ..." message). err may be NULL.
  */
-int cpw_validate_input(const struct cpw_model_service *svc, const char *operation,
-                       const json_t *input, struct cpw_aws_error *err);
+int cpw_validate_input(const struct cpw_model_service *svc,
+                       const char *operation,
+                       const json_t *input,
+                       struct cpw_aws_error *err);
 
 #endif

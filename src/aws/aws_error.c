@@ -65,8 +65,11 @@ void cpw_aws_error_set_field(char **field, const char *value)
     *field = value ? cpw_strdup(value) : NULL;
 }
 
-void cpw_aws_error_set(struct cpw_aws_error *err, long http_status, const char *code,
-                       const char *message_fmt, ...)
+void cpw_aws_error_set(struct cpw_aws_error *err,
+                       long http_status,
+                       const char *code,
+                       const char *message_fmt,
+                       ...)
 {
     struct cpw_buf msg;
     cpw_buf_init(&msg, 64u * 1024u);
@@ -100,7 +103,8 @@ bool cpw_aws_error_is_retryable(const struct cpw_aws_error *err)
            err->error_class == CPW_AWS_ERROR_TRANSIENT;
 }
 
-int cpw_aws_error_format(const struct cpw_aws_error *err, const char *operation,
+int cpw_aws_error_format(const struct cpw_aws_error *err,
+                         const char *operation,
                          struct cpw_buf *out)
 {
     const char *code = err->code && err->code[0] ? err->code : "Unknown";

@@ -155,7 +155,8 @@ int cpw_codec_time_parse(struct cpw_span text, int64_t *epoch_ms)
     char *end = NULL;
     errno = 0;
     double value = strtod(copy, &end);
-    if (errno || end == copy || *end != '\0' || !(copy[0] == '-' || (copy[0] >= '0' && copy[0] <= '9'))) {
+    if (errno || end == copy || *end != '\0' ||
+        !(copy[0] == '-' || (copy[0] >= '0' && copy[0] <= '9'))) {
         return cpw_raise(CPW_ERR_TIME, "not a timestamp: \"%s\"", copy);
     }
     return s_seconds_to_ms(value, epoch_ms);
@@ -185,15 +186,19 @@ static int s_float_text(double v, struct cpw_buf *out)
     return cpw_buf_append_cstr(out, text);
 }
 
-int cpw_codec_scalar_text(const json_t *ref, const json_t *shape, const json_t *value,
-                          const char *ts_default, struct cpw_buf *out)
+int cpw_codec_scalar_text(const json_t *ref,
+                          const json_t *shape,
+                          const json_t *value,
+                          const char *ts_default,
+                          struct cpw_buf *out)
 {
     const char *t = cpw_codec_type(shape);
     if (strcmp(t, "string") == 0 || strcmp(t, "blob") == 0) {
         if (!json_is_string(value)) {
             return cpw_raise(CPW_ERR_VALIDATION, "expected a string");
         }
-        return cpw_buf_append(out, cpw_span_from(json_string_value(value), json_string_length(value)));
+        return cpw_buf_append(out,
+                              cpw_span_from(json_string_value(value), json_string_length(value)));
     }
     if (strcmp(t, "integer") == 0 || strcmp(t, "long") == 0) {
         if (!json_is_integer(value)) {
@@ -255,8 +260,8 @@ int cpw_codec_scalar_parse(const json_t *shape, struct cpw_span text, json_t **o
     if (strcmp(t, "integer") == 0 || strcmp(t, "long") == 0) {
         long long v = 0;
         if (s_parse_int(cpw_span_trim(text), &v)) {
-            return cpw_raise(CPW_ERR_PARSE, "\"%.*s\" is not an integer", (int)(text.len > 40 ? 40 : text.len),
-                             (const char *)text.ptr);
+            return cpw_raise(CPW_ERR_PARSE, "\"%.*s\" is not an integer",
+                             (int)(text.len > 40 ? 40 : text.len), (const char *)text.ptr);
         }
         *out = json_integer((json_int_t)v);
         return 0;
@@ -394,8 +399,9 @@ int cpw_codec_pairs_decode(struct cpw_span text, struct cpw_codec_pairs *pairs)
         }
         long eq = cpw_span_find_byte(token, '=');
         struct cpw_span k = eq < 0 ? token : cpw_span_sub(token, 0, (size_t)eq);
-        struct cpw_span v = eq < 0 ? cpw_span_from("", 0)
-                                   : cpw_span_sub(token, (size_t)eq + 1, token.len - (size_t)eq - 1);
+        struct cpw_span v = eq < 0
+                              ? cpw_span_from("", 0)
+                              : cpw_span_sub(token, (size_t)eq + 1, token.len - (size_t)eq - 1);
         cpw_buf_reset(&key);
         cpw_buf_reset(&value);
         if (cpw_uri_decode(&key, k, CPW_URI_PLUS_IS_SPACE) ||
@@ -425,8 +431,10 @@ static int s_check_op(const struct cpw_model_service *svc, const char *operation
     return 0;
 }
 
-int cpw_codec_serialize_request(const struct cpw_model_service *svc, const char *operation,
-                                const json_t *input, struct cpw_http_request *out)
+int cpw_codec_serialize_request(const struct cpw_model_service *svc,
+                                const char *operation,
+                                const json_t *input,
+                                struct cpw_http_request *out)
 {
     if (s_check_op(svc, operation)) {
         return -1;
@@ -441,18 +449,24 @@ int cpw_codec_serialize_request(const struct cpw_model_service *svc, const char 
     }
     int rc;
     switch (cpw_model_protocol(svc)) {
-    case CPW_PROTOCOL_JSON: rc = cpw_codec_json_serialize_request(svc, operation, input, out); break;
+    case CPW_PROTOCOL_JSON:
+        rc = cpw_codec_json_serialize_request(svc, operation, input, out);
+        break;
     case CPW_PROTOCOL_REST_JSON:
         rc = cpw_codec_rest_serialize_request(svc, operation, input, out);
         break;
-    default: rc = cpw_codec_query_serialize_request(svc, operation, input, out); break;
+    default:
+        rc = cpw_codec_query_serialize_request(svc, operation, input, out);
+        break;
     }
     json_decref(empty);
     return rc;
 }
 
-int cpw_codec_parse_response(const struct cpw_model_service *svc, const char *operation,
-                             const struct cpw_http_response *resp, json_t **output,
+int cpw_codec_parse_response(const struct cpw_model_service *svc,
+                             const char *operation,
+                             const struct cpw_http_response *resp,
+                             json_t **output,
                              struct cpw_aws_error *err)
 {
     *output = NULL;
@@ -469,13 +483,17 @@ int cpw_codec_parse_response(const struct cpw_model_service *svc, const char *op
                          resp->status);
     }
     switch (cpw_model_protocol(svc)) {
-    case CPW_PROTOCOL_JSON: return cpw_codec_json_parse_output(svc, operation, resp, output);
-    case CPW_PROTOCOL_REST_JSON: return cpw_codec_rest_parse_output(svc, operation, resp, output);
-    default: return cpw_codec_query_parse_output(svc, operation, resp, output);
+    case CPW_PROTOCOL_JSON:
+        return cpw_codec_json_parse_output(svc, operation, resp, output);
+    case CPW_PROTOCOL_REST_JSON:
+        return cpw_codec_rest_parse_output(svc, operation, resp, output);
+    default:
+        return cpw_codec_query_parse_output(svc, operation, resp, output);
     }
 }
 
-int cpw_codec_route(const struct cpw_model_service *svc, const struct cpw_http_request *req,
+int cpw_codec_route(const struct cpw_model_service *svc,
+                    const struct cpw_http_request *req,
                     const char **operation)
 {
     *operation = NULL;
@@ -491,15 +509,20 @@ int cpw_codec_route(const struct cpw_model_service *svc, const struct cpw_http_r
                 return 0;
             }
         }
-        return cpw_raise(CPW_ERR_NOT_FOUND, "no %s operation for X-Amz-Target", cpw_model_name(svc));
+        return cpw_raise(CPW_ERR_NOT_FOUND, "no %s operation for X-Amz-Target",
+                         cpw_model_name(svc));
     }
-    case CPW_PROTOCOL_REST_JSON: return cpw_codec_rest_route(svc, req, operation);
-    default: return cpw_codec_query_route(svc, req, operation);
+    case CPW_PROTOCOL_REST_JSON:
+        return cpw_codec_rest_route(svc, req, operation);
+    default:
+        return cpw_codec_query_route(svc, req, operation);
     }
 }
 
-int cpw_codec_parse_request(const struct cpw_model_service *svc, const char *operation,
-                            const struct cpw_http_request *req, json_t **input,
+int cpw_codec_parse_request(const struct cpw_model_service *svc,
+                            const char *operation,
+                            const struct cpw_http_request *req,
+                            json_t **input,
                             struct cpw_aws_error *err)
 {
     *input = NULL;
@@ -509,9 +532,15 @@ int cpw_codec_parse_request(const struct cpw_model_service *svc, const char *ope
     int rc;
     enum cpw_protocol protocol = cpw_model_protocol(svc);
     switch (protocol) {
-    case CPW_PROTOCOL_JSON: rc = cpw_codec_json_parse_request(svc, operation, req, input); break;
-    case CPW_PROTOCOL_REST_JSON: rc = cpw_codec_rest_parse_request(svc, operation, req, input); break;
-    default: rc = cpw_codec_query_parse_request(svc, operation, req, input); break;
+    case CPW_PROTOCOL_JSON:
+        rc = cpw_codec_json_parse_request(svc, operation, req, input);
+        break;
+    case CPW_PROTOCOL_REST_JSON:
+        rc = cpw_codec_rest_parse_request(svc, operation, req, input);
+        break;
+    default:
+        rc = cpw_codec_query_parse_request(svc, operation, req, input);
+        break;
     }
     if (rc == 0) {
         return 0;
@@ -525,7 +554,8 @@ int cpw_codec_parse_request(const struct cpw_model_service *svc, const char *ope
     } else if (protocol == CPW_PROTOCOL_QUERY) {
         bool encoding = code == CPW_ERR_ENCODING || code == CPW_ERR_LIMIT;
         cpw_aws_error_set(err, encoding ? 404 : 400,
-                          encoding ? "MalformedQueryString" : "InvalidParameterValue", "%s", detail);
+                          encoding ? "MalformedQueryString" : "InvalidParameterValue", "%s",
+                          detail);
         cpw_aws_error_set_field(&err->type, "Sender");
     } else {
         cpw_aws_error_set(err, 400, cpw_codec_validation_error_code(svc, operation), "%s", detail);
@@ -533,8 +563,10 @@ int cpw_codec_parse_request(const struct cpw_model_service *svc, const char *ope
     return cpw_raise(code == CPW_ERR_NONE ? CPW_ERR_PARSE : CPW_ERR_PARSE, "%s", detail);
 }
 
-int cpw_codec_serialize_response(const struct cpw_model_service *svc, const char *operation,
-                                 const json_t *output, const char *request_id,
+int cpw_codec_serialize_response(const struct cpw_model_service *svc,
+                                 const char *operation,
+                                 const json_t *output,
+                                 const char *request_id,
                                  struct cpw_http_response *out)
 {
     if (s_check_op(svc, operation)) {
@@ -546,7 +578,9 @@ int cpw_codec_serialize_response(const struct cpw_model_service *svc, const char
     }
     int rc;
     switch (cpw_model_protocol(svc)) {
-    case CPW_PROTOCOL_JSON: rc = cpw_codec_json_serialize_response(svc, operation, output, out); break;
+    case CPW_PROTOCOL_JSON:
+        rc = cpw_codec_json_serialize_response(svc, operation, output, out);
+        break;
     case CPW_PROTOCOL_REST_JSON:
         rc = cpw_codec_rest_serialize_response(svc, operation, output, out);
         break;

@@ -17,17 +17,28 @@
 static const char *s_reason(long status)
 {
     switch (status) {
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    case 505: return "HTTP Version Not Supported";
-    case 507: return "Insufficient Storage";
-    case 508: return "Loop Detected";
-    case 510: return "Not Extended";
-    case 511: return "Network Authentication Required";
-    default: return "";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    case 505:
+        return "HTTP Version Not Supported";
+    case 507:
+        return "Insufficient Storage";
+    case 508:
+        return "Loop Detected";
+    case 510:
+        return "Not Extended";
+    case 511:
+        return "Network Authentication Required";
+    default:
+        return "";
     }
 }
 
@@ -71,7 +82,8 @@ static json_t *s_error_body(const struct cpw_http_response *resp)
     return obj;
 }
 
-static int s_parse_json_error(const struct cpw_http_response *resp, bool rest,
+static int s_parse_json_error(const struct cpw_http_response *resp,
+                              bool rest,
                               struct cpw_aws_error *err)
 {
     json_t *body = s_error_body(resp);
@@ -140,7 +152,8 @@ static int s_parse_query_error(const struct cpw_http_response *resp, struct cpw_
     return 0;
 }
 
-int cpw_codec_parse_error(const struct cpw_model_service *svc, const struct cpw_http_response *resp,
+int cpw_codec_parse_error(const struct cpw_model_service *svc,
+                          const struct cpw_http_response *resp,
                           struct cpw_aws_error *err)
 {
     /* ResponseParser._is_generic_error_response: 5xx with an empty or HTML body. */
@@ -156,9 +169,12 @@ int cpw_codec_parse_error(const struct cpw_model_service *svc, const struct cpw_
         return 0;
     }
     switch (cpw_model_protocol(svc)) {
-    case CPW_PROTOCOL_JSON: return s_parse_json_error(resp, false, err);
-    case CPW_PROTOCOL_REST_JSON: return s_parse_json_error(resp, true, err);
-    default: return s_parse_query_error(resp, err);
+    case CPW_PROTOCOL_JSON:
+        return s_parse_json_error(resp, false, err);
+    case CPW_PROTOCOL_REST_JSON:
+        return s_parse_json_error(resp, true, err);
+    default:
+        return s_parse_query_error(resp, err);
     }
 }
 
@@ -182,14 +198,15 @@ static const json_t *s_error_shape(const struct cpw_model_service *svc, const ch
     return NULL;
 }
 
-int cpw_codec_serialize_error(const struct cpw_model_service *svc, const struct cpw_aws_error *err,
+int cpw_codec_serialize_error(const struct cpw_model_service *svc,
+                              const struct cpw_aws_error *err,
                               struct cpw_http_response *out)
 {
     const char *code = err->code && err->code[0] ? err->code : "InternalFailure";
     const char *message = err->message ? err->message : "";
     const json_t *shape = s_error_shape(svc, code);
     const json_t *status = json_object_get(json_object_get(shape, "error"), "httpStatusCode");
-    out->status = json_is_integer(status) ? (long)json_integer_value(status)
+    out->status = json_is_integer(status)   ? (long)json_integer_value(status)
                   : err->http_status >= 300 ? err->http_status
                                             : 400;
     if (err->request_id) {

@@ -54,8 +54,11 @@ int cpw_codec_time_parse(struct cpw_span text, int64_t *epoch_ms);
  * "true"/"false", timestamps in the member's format (else ts_default). -1 with
  * CPW_ERR_VALIDATION for a value of the wrong type.
  */
-int cpw_codec_scalar_text(const json_t *ref, const json_t *shape, const json_t *value,
-                          const char *ts_default, struct cpw_buf *out);
+int cpw_codec_scalar_text(const json_t *ref,
+                          const json_t *shape,
+                          const json_t *value,
+                          const char *ts_default,
+                          struct cpw_buf *out);
 
 /** Parses text into a new document scalar for shape. -1 with CPW_ERR_PARSE. */
 int cpw_codec_scalar_parse(const json_t *shape, struct cpw_span text, json_t **out);
@@ -71,13 +74,22 @@ enum cpw_codec_json_flags {
 };
 
 /** Document -> wire JSON (member names -> locationName, timestamps per format). New ref. */
-int cpw_codec_json_to_wire(const struct cpw_model_service *svc, const json_t *ref,
-                           const json_t *shape, const json_t *doc, const char *ts_default,
-                           unsigned flags, int depth, json_t **out);
+int cpw_codec_json_to_wire(const struct cpw_model_service *svc,
+                           const json_t *ref,
+                           const json_t *shape,
+                           const json_t *doc,
+                           const char *ts_default,
+                           unsigned flags,
+                           int depth,
+                           json_t **out);
 
 /** Wire JSON -> document (unknown keys ignored, timestamps to ISO). New ref. */
-int cpw_codec_json_from_wire(const struct cpw_model_service *svc, const json_t *ref,
-                             const json_t *shape, const json_t *wire, unsigned flags, int depth,
+int cpw_codec_json_from_wire(const struct cpw_model_service *svc,
+                             const json_t *ref,
+                             const json_t *shape,
+                             const json_t *wire,
+                             unsigned flags,
+                             int depth,
                              json_t **out);
 
 /* ----- key/value pairs --------------------------------------------------------------------- */
@@ -111,40 +123,67 @@ int cpw_codec_pairs_decode(struct cpw_span text, struct cpw_codec_pairs *pairs);
 
 /* ----- per protocol ------------------------------------------------------------------------ */
 
-int cpw_codec_json_serialize_request(const struct cpw_model_service *svc, const char *operation,
-                                     const json_t *input, struct cpw_http_request *out);
-int cpw_codec_json_parse_request(const struct cpw_model_service *svc, const char *operation,
-                                 const struct cpw_http_request *req, json_t **input);
-int cpw_codec_json_parse_output(const struct cpw_model_service *svc, const char *operation,
-                                const struct cpw_http_response *resp, json_t **output);
-int cpw_codec_json_serialize_response(const struct cpw_model_service *svc, const char *operation,
-                                      const json_t *output, struct cpw_http_response *out);
+int cpw_codec_json_serialize_request(const struct cpw_model_service *svc,
+                                     const char *operation,
+                                     const json_t *input,
+                                     struct cpw_http_request *out);
+int cpw_codec_json_parse_request(const struct cpw_model_service *svc,
+                                 const char *operation,
+                                 const struct cpw_http_request *req,
+                                 json_t **input);
+int cpw_codec_json_parse_output(const struct cpw_model_service *svc,
+                                const char *operation,
+                                const struct cpw_http_response *resp,
+                                json_t **output);
+int cpw_codec_json_serialize_response(const struct cpw_model_service *svc,
+                                      const char *operation,
+                                      const json_t *output,
+                                      struct cpw_http_response *out);
 
-int cpw_codec_rest_serialize_request(const struct cpw_model_service *svc, const char *operation,
-                                     const json_t *input, struct cpw_http_request *out);
-int cpw_codec_rest_route(const struct cpw_model_service *svc, const struct cpw_http_request *req,
+int cpw_codec_rest_serialize_request(const struct cpw_model_service *svc,
+                                     const char *operation,
+                                     const json_t *input,
+                                     struct cpw_http_request *out);
+int cpw_codec_rest_route(const struct cpw_model_service *svc,
+                         const struct cpw_http_request *req,
                          const char **operation);
-int cpw_codec_rest_parse_request(const struct cpw_model_service *svc, const char *operation,
-                                 const struct cpw_http_request *req, json_t **input);
-int cpw_codec_rest_parse_output(const struct cpw_model_service *svc, const char *operation,
-                                const struct cpw_http_response *resp, json_t **output);
-int cpw_codec_rest_serialize_response(const struct cpw_model_service *svc, const char *operation,
-                                      const json_t *output, struct cpw_http_response *out);
+int cpw_codec_rest_parse_request(const struct cpw_model_service *svc,
+                                 const char *operation,
+                                 const struct cpw_http_request *req,
+                                 json_t **input);
+int cpw_codec_rest_parse_output(const struct cpw_model_service *svc,
+                                const char *operation,
+                                const struct cpw_http_response *resp,
+                                json_t **output);
+int cpw_codec_rest_serialize_response(const struct cpw_model_service *svc,
+                                      const char *operation,
+                                      const json_t *output,
+                                      struct cpw_http_response *out);
 
-int cpw_codec_query_serialize_request(const struct cpw_model_service *svc, const char *operation,
-                                      const json_t *input, struct cpw_http_request *out);
-int cpw_codec_query_route(const struct cpw_model_service *svc, const struct cpw_http_request *req,
+int cpw_codec_query_serialize_request(const struct cpw_model_service *svc,
+                                      const char *operation,
+                                      const json_t *input,
+                                      struct cpw_http_request *out);
+int cpw_codec_query_route(const struct cpw_model_service *svc,
+                          const struct cpw_http_request *req,
                           const char **operation);
-int cpw_codec_query_parse_request(const struct cpw_model_service *svc, const char *operation,
-                                  const struct cpw_http_request *req, json_t **input);
-int cpw_codec_query_parse_output(const struct cpw_model_service *svc, const char *operation,
-                                 const struct cpw_http_response *resp, json_t **output);
-int cpw_codec_query_serialize_response(const struct cpw_model_service *svc, const char *operation,
-                                       const json_t *output, const char *request_id,
+int cpw_codec_query_parse_request(const struct cpw_model_service *svc,
+                                  const char *operation,
+                                  const struct cpw_http_request *req,
+                                  json_t **input);
+int cpw_codec_query_parse_output(const struct cpw_model_service *svc,
+                                 const char *operation,
+                                 const struct cpw_http_response *resp,
+                                 json_t **output);
+int cpw_codec_query_serialize_response(const struct cpw_model_service *svc,
+                                       const char *operation,
+                                       const json_t *output,
+                                       const char *request_id,
                                        struct cpw_http_response *out);
 
 /** Fills err from an error response (status >= 301) the way botocore 1.43 reads it. */
-int cpw_codec_parse_error(const struct cpw_model_service *svc, const struct cpw_http_response *resp,
+int cpw_codec_parse_error(const struct cpw_model_service *svc,
+                          const struct cpw_http_response *resp,
                           struct cpw_aws_error *err);
 
 #endif

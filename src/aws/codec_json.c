@@ -16,8 +16,10 @@ static void s_content_type(const struct cpw_model_service *svc, char *out, size_
     snprintf(out, size, "application/x-amz-json-%s", version ? version : "1.0");
 }
 
-int cpw_codec_json_serialize_request(const struct cpw_model_service *svc, const char *operation,
-                                     const json_t *input, struct cpw_http_request *out)
+int cpw_codec_json_serialize_request(const struct cpw_model_service *svc,
+                                     const char *operation,
+                                     const json_t *input,
+                                     struct cpw_http_request *out)
 {
     const json_t *op = cpw_model_operation(svc, operation);
     const json_t *http = json_object_get(op, "http");
@@ -50,8 +52,10 @@ int cpw_codec_json_serialize_request(const struct cpw_model_service *svc, const 
     return rc;
 }
 
-static int s_body_to_doc(const struct cpw_model_service *svc, const json_t *shape,
-                         struct cpw_span body, json_t **doc)
+static int s_body_to_doc(const struct cpw_model_service *svc,
+                         const json_t *shape,
+                         struct cpw_span body,
+                         json_t **doc)
 {
     *doc = NULL;
     if (!shape) {
@@ -71,28 +75,34 @@ static int s_body_to_doc(const struct cpw_model_service *svc, const json_t *shap
     return rc;
 }
 
-int cpw_codec_json_parse_request(const struct cpw_model_service *svc, const char *operation,
-                                 const struct cpw_http_request *req, json_t **input)
+int cpw_codec_json_parse_request(const struct cpw_model_service *svc,
+                                 const char *operation,
+                                 const struct cpw_http_request *req,
+                                 json_t **input)
 {
     return s_body_to_doc(svc, cpw_model_input_shape(svc, operation), cpw_buf_span(&req->body),
                          input);
 }
 
-int cpw_codec_json_parse_output(const struct cpw_model_service *svc, const char *operation,
-                                const struct cpw_http_response *resp, json_t **output)
+int cpw_codec_json_parse_output(const struct cpw_model_service *svc,
+                                const char *operation,
+                                const struct cpw_http_response *resp,
+                                json_t **output)
 {
     return s_body_to_doc(svc, cpw_model_output_shape(svc, operation), cpw_buf_span(&resp->body),
                          output);
 }
 
-int cpw_codec_json_serialize_response(const struct cpw_model_service *svc, const char *operation,
-                                      const json_t *output, struct cpw_http_response *out)
+int cpw_codec_json_serialize_response(const struct cpw_model_service *svc,
+                                      const char *operation,
+                                      const json_t *output,
+                                      struct cpw_http_response *out)
 {
     const json_t *shape = cpw_model_output_shape(svc, operation);
     json_t *body = NULL;
     if (shape) {
-        if (cpw_codec_json_to_wire(svc, NULL, shape, output, "unixTimestamp", CPW_CODEC_JSON_FRACTIONS, 0,
-                                   &body)) {
+        if (cpw_codec_json_to_wire(svc, NULL, shape, output, "unixTimestamp",
+                                   CPW_CODEC_JSON_FRACTIONS, 0, &body)) {
             return -1;
         }
     } else {

@@ -15,9 +15,14 @@ static int s_deep(int code)
                      CPW_CODEC_MAX_DEPTH);
 }
 
-int cpw_codec_json_to_wire(const struct cpw_model_service *svc, const json_t *ref,
-                           const json_t *shape, const json_t *doc, const char *ts_default,
-                           unsigned flags, int depth, json_t **out)
+int cpw_codec_json_to_wire(const struct cpw_model_service *svc,
+                           const json_t *ref,
+                           const json_t *shape,
+                           const json_t *doc,
+                           const char *ts_default,
+                           unsigned flags,
+                           int depth,
+                           json_t **out)
 {
     *out = NULL;
     if (depth > CPW_CODEC_MAX_DEPTH) {
@@ -45,9 +50,9 @@ int cpw_codec_json_to_wire(const struct cpw_model_service *svc, const json_t *re
             }
             const json_t *mshape = cpw_codec_target(svc, mref);
             json_t *wire = NULL;
-            if (!mshape ||
-                cpw_codec_json_to_wire(svc, mref, mshape, value, ts_default, flags & ~(unsigned)CPW_CODEC_JSON_BODY_ONLY,
-                                       depth + 1, &wire)) {
+            if (!mshape || cpw_codec_json_to_wire(svc, mref, mshape, value, ts_default,
+                                                  flags & ~(unsigned)CPW_CODEC_JSON_BODY_ONLY,
+                                                  depth + 1, &wire)) {
                 json_decref(obj);
                 return -1;
             }
@@ -71,8 +76,9 @@ int cpw_codec_json_to_wire(const struct cpw_model_service *svc, const json_t *re
         json_array_foreach(doc, i, value)
         {
             json_t *wire = NULL;
-            if (cpw_codec_json_to_wire(svc, mref, mshape, value, ts_default, flags & ~(unsigned)CPW_CODEC_JSON_BODY_ONLY,
-                                       depth + 1, &wire)) {
+            if (cpw_codec_json_to_wire(svc, mref, mshape, value, ts_default,
+                                       flags & ~(unsigned)CPW_CODEC_JSON_BODY_ONLY, depth + 1,
+                                       &wire)) {
                 json_decref(arr);
                 return -1;
             }
@@ -96,8 +102,9 @@ int cpw_codec_json_to_wire(const struct cpw_model_service *svc, const json_t *re
         json_object_foreach((json_t *)doc, key, value)
         {
             json_t *wire = NULL;
-            if (cpw_codec_json_to_wire(svc, vref, vshape, value, ts_default, flags & ~(unsigned)CPW_CODEC_JSON_BODY_ONLY,
-                                       depth + 1, &wire)) {
+            if (cpw_codec_json_to_wire(svc, vref, vshape, value, ts_default,
+                                       flags & ~(unsigned)CPW_CODEC_JSON_BODY_ONLY, depth + 1,
+                                       &wire)) {
                 json_decref(obj);
                 return -1;
             }
@@ -149,8 +156,12 @@ int cpw_codec_json_to_wire(const struct cpw_model_service *svc, const json_t *re
     return 0;
 }
 
-int cpw_codec_json_from_wire(const struct cpw_model_service *svc, const json_t *ref,
-                             const json_t *shape, const json_t *wire, unsigned flags, int depth,
+int cpw_codec_json_from_wire(const struct cpw_model_service *svc,
+                             const json_t *ref,
+                             const json_t *shape,
+                             const json_t *wire,
+                             unsigned flags,
+                             int depth,
                              json_t **out)
 {
     *out = NULL;

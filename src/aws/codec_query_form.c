@@ -9,8 +9,8 @@
 #include <strings.h>
 
 #include "aws/codec_internal.h"
-#include "cpw/codec.h"
 #include "cpw/alloc.h"
+#include "cpw/codec.h"
 #include "cpw/error.h"
 
 static bool s_flattened(const json_t *ref, const json_t *shape)
@@ -20,7 +20,10 @@ static bool s_flattened(const json_t *ref, const json_t *shape)
 }
 
 /* The dotted prefix of a list's items (without ".N"). */
-static void s_list_prefix(const json_t *ref, const json_t *shape, const char *prefix, char *out,
+static void s_list_prefix(const json_t *ref,
+                          const json_t *shape,
+                          const char *prefix,
+                          char *out,
                           size_t size)
 {
     const json_t *iref = json_object_get(shape, "member");
@@ -37,8 +40,12 @@ static void s_list_prefix(const json_t *ref, const json_t *shape, const char *pr
     }
 }
 
-static int s_form_out(const struct cpw_model_service *svc, const json_t *ref, const json_t *shape,
-                      const json_t *value, const char *prefix, struct cpw_codec_pairs *pairs,
+static int s_form_out(const struct cpw_model_service *svc,
+                      const json_t *ref,
+                      const json_t *shape,
+                      const json_t *value,
+                      const char *prefix,
+                      struct cpw_codec_pairs *pairs,
                       int depth)
 {
     char child[1280];
@@ -48,7 +55,8 @@ static int s_form_out(const struct cpw_model_service *svc, const json_t *ref, co
     const char *t = cpw_codec_type(shape);
     if (strcmp(t, "structure") == 0) {
         if (!json_is_object(value)) {
-            return cpw_raise(CPW_ERR_VALIDATION, "%s: expected an object", prefix[0] ? prefix : "input");
+            return cpw_raise(CPW_ERR_VALIDATION, "%s: expected an object",
+                             prefix[0] ? prefix : "input");
         }
         const json_t *members = json_object_get(shape, "members");
         const char *key;
@@ -133,8 +141,10 @@ static int s_form_out(const struct cpw_model_service *svc, const json_t *ref, co
     return rc;
 }
 
-int cpw_codec_query_serialize_request(const struct cpw_model_service *svc, const char *operation,
-                                      const json_t *input, struct cpw_http_request *out)
+int cpw_codec_query_serialize_request(const struct cpw_model_service *svc,
+                                      const char *operation,
+                                      const json_t *input,
+                                      struct cpw_http_request *out)
 {
     const json_t *http = json_object_get(cpw_model_operation(svc, operation), "http");
     const char *method = cpw_codec_str(http, "method");
@@ -177,8 +187,12 @@ static bool s_has_prefix(const struct cpw_codec_pairs *pairs, const char *prefix
     return false;
 }
 
-static int s_form_in(const struct cpw_model_service *svc, const json_t *ref, const json_t *shape,
-                     const char *prefix, const struct cpw_codec_pairs *pairs, int depth,
+static int s_form_in(const struct cpw_model_service *svc,
+                     const json_t *ref,
+                     const json_t *shape,
+                     const char *prefix,
+                     const struct cpw_codec_pairs *pairs,
+                     int depth,
                      json_t **out)
 {
     char child[1280];
@@ -294,7 +308,8 @@ static int s_request_pairs(const struct cpw_http_request *req, struct cpw_codec_
     return 0;
 }
 
-int cpw_codec_query_route(const struct cpw_model_service *svc, const struct cpw_http_request *req,
+int cpw_codec_query_route(const struct cpw_model_service *svc,
+                          const struct cpw_http_request *req,
                           const char **operation)
 {
     struct cpw_codec_pairs pairs;
@@ -312,8 +327,10 @@ int cpw_codec_query_route(const struct cpw_model_service *svc, const struct cpw_
     return 0;
 }
 
-int cpw_codec_query_parse_request(const struct cpw_model_service *svc, const char *operation,
-                                  const struct cpw_http_request *req, json_t **input)
+int cpw_codec_query_parse_request(const struct cpw_model_service *svc,
+                                  const char *operation,
+                                  const struct cpw_http_request *req,
+                                  json_t **input)
 {
     struct cpw_codec_pairs pairs;
     cpw_codec_pairs_init(&pairs);

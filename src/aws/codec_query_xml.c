@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "aws/codec_internal.h"
-#include "cpw/codec.h"
 #include "cpw/alloc.h"
+#include "cpw/codec.h"
 #include "cpw/error.h"
 #include "cpw/xml.h"
 
@@ -20,7 +20,8 @@ static bool s_flattened(const json_t *ref, const json_t *shape)
 }
 
 /* botocore _member_key_name: a flattened list uses its item's locationName when it has one. */
-static const char *s_xml_name(const struct cpw_model_service *svc, const json_t *mref,
+static const char *s_xml_name(const struct cpw_model_service *svc,
+                              const json_t *mref,
                               const char *member)
 {
     const json_t *mshape = cpw_model_resolve_ref(svc, mref);
@@ -35,11 +36,18 @@ static const char *s_xml_name(const struct cpw_model_service *svc, const json_t 
 
 /* ----- reading ----------------------------------------------------------------------------- */
 
-static int s_xml_in(const struct cpw_model_service *svc, const json_t *ref, const json_t *shape,
-                    const struct cpw_xml_node *node, int depth, json_t **out);
+static int s_xml_in(const struct cpw_model_service *svc,
+                    const json_t *ref,
+                    const json_t *shape,
+                    const struct cpw_xml_node *node,
+                    int depth,
+                    json_t **out);
 
-static int s_list_items(const struct cpw_model_service *svc, const json_t *shape,
-                        const struct cpw_xml_node *first, const char *only_name, int depth,
+static int s_list_items(const struct cpw_model_service *svc,
+                        const json_t *shape,
+                        const struct cpw_xml_node *first,
+                        const char *only_name,
+                        int depth,
                         json_t **out)
 {
     const json_t *iref = json_object_get(shape, "member");
@@ -63,8 +71,11 @@ static int s_list_items(const struct cpw_model_service *svc, const json_t *shape
     return 0;
 }
 
-static int s_map_entry(const struct cpw_model_service *svc, const json_t *shape,
-                       const struct cpw_xml_node *entry, int depth, json_t *map)
+static int s_map_entry(const struct cpw_model_service *svc,
+                       const json_t *shape,
+                       const struct cpw_xml_node *entry,
+                       int depth,
+                       json_t *map)
 {
     const json_t *kref = json_object_get(shape, "key");
     const json_t *vref = json_object_get(shape, "value");
@@ -84,8 +95,12 @@ static int s_map_entry(const struct cpw_model_service *svc, const json_t *shape,
     return 0;
 }
 
-static int s_xml_in(const struct cpw_model_service *svc, const json_t *ref, const json_t *shape,
-                    const struct cpw_xml_node *node, int depth, json_t **out)
+static int s_xml_in(const struct cpw_model_service *svc,
+                    const json_t *ref,
+                    const json_t *shape,
+                    const struct cpw_xml_node *node,
+                    int depth,
+                    json_t **out)
 {
     *out = NULL;
     if (depth > CPW_CODEC_MAX_DEPTH) {
@@ -158,8 +173,10 @@ static int s_xml_in(const struct cpw_model_service *svc, const json_t *ref, cons
     return rc;
 }
 
-int cpw_codec_query_parse_output(const struct cpw_model_service *svc, const char *operation,
-                                 const struct cpw_http_response *resp, json_t **output)
+int cpw_codec_query_parse_output(const struct cpw_model_service *svc,
+                                 const char *operation,
+                                 const struct cpw_http_response *resp,
+                                 json_t **output)
 {
     *output = NULL;
     const json_t *shape = cpw_model_output_shape(svc, operation);
@@ -192,12 +209,19 @@ int cpw_codec_query_parse_output(const struct cpw_model_service *svc, const char
 
 /* ----- writing ----------------------------------------------------------------------------- */
 
-static int s_xml_out(struct cpw_xml_writer *w, const struct cpw_model_service *svc,
-                     const json_t *ref, const json_t *shape, const json_t *value,
-                     const char *name, int depth);
+static int s_xml_out(struct cpw_xml_writer *w,
+                     const struct cpw_model_service *svc,
+                     const json_t *ref,
+                     const json_t *shape,
+                     const json_t *value,
+                     const char *name,
+                     int depth);
 
-static int s_xml_members(struct cpw_xml_writer *w, const struct cpw_model_service *svc,
-                         const json_t *shape, const json_t *value, int depth)
+static int s_xml_members(struct cpw_xml_writer *w,
+                         const struct cpw_model_service *svc,
+                         const json_t *shape,
+                         const json_t *value,
+                         int depth)
 {
     if (!json_is_object(value)) {
         return cpw_raise(CPW_ERR_VALIDATION, "expected an object");
@@ -222,9 +246,13 @@ static int s_xml_members(struct cpw_xml_writer *w, const struct cpw_model_servic
     return 0;
 }
 
-static int s_xml_out(struct cpw_xml_writer *w, const struct cpw_model_service *svc,
-                     const json_t *ref, const json_t *shape, const json_t *value,
-                     const char *name, int depth)
+static int s_xml_out(struct cpw_xml_writer *w,
+                     const struct cpw_model_service *svc,
+                     const json_t *ref,
+                     const json_t *shape,
+                     const json_t *value,
+                     const char *name,
+                     int depth)
 {
     if (depth > CPW_CODEC_MAX_DEPTH) {
         return cpw_raise(CPW_ERR_VALIDATION, "output nested too deeply");
@@ -293,8 +321,10 @@ static int s_xml_out(struct cpw_xml_writer *w, const struct cpw_model_service *s
     return rc;
 }
 
-int cpw_codec_query_serialize_response(const struct cpw_model_service *svc, const char *operation,
-                                       const json_t *output, const char *request_id,
+int cpw_codec_query_serialize_response(const struct cpw_model_service *svc,
+                                       const char *operation,
+                                       const json_t *output,
+                                       const char *request_id,
                                        struct cpw_http_response *out)
 {
     const json_t *shape = cpw_model_output_shape(svc, operation);

@@ -42,8 +42,10 @@ static const char *s_label_member(const json_t *shape, struct cpw_span label, co
     return NULL;
 }
 
-int cpw_codec_rest_serialize_request(const struct cpw_model_service *svc, const char *operation,
-                                     const json_t *input, struct cpw_http_request *out)
+int cpw_codec_rest_serialize_request(const struct cpw_model_service *svc,
+                                     const char *operation,
+                                     const json_t *input,
+                                     struct cpw_http_request *out)
 {
     const json_t *http = json_object_get(cpw_model_operation(svc, operation), "http");
     const char *method = cpw_codec_str(http, "method");
@@ -128,7 +130,8 @@ int cpw_codec_rest_serialize_request(const struct cpw_model_service *svc, const 
                     json_array_foreach(v, j, item)
                     {
                         if (json_is_string(item)) {
-                            cpw_codec_pairs_add(&pairs, k, cpw_span_from_cstr(json_string_value(item)));
+                            cpw_codec_pairs_add(&pairs, k,
+                                                cpw_span_from_cstr(json_string_value(item)));
                         }
                     }
                 }
@@ -278,7 +281,8 @@ static long s_static_query_score(struct cpw_span static_query, const struct cpw_
     return score;
 }
 
-int cpw_codec_rest_route(const struct cpw_model_service *svc, const struct cpw_http_request *req,
+int cpw_codec_rest_route(const struct cpw_model_service *svc,
+                         const struct cpw_http_request *req,
                          const char **operation)
 {
     struct cpw_codec_pairs query;
@@ -330,15 +334,18 @@ static bool s_claimed_query_key(const json_t *shape, const char *key)
     json_object_foreach(json_object_get(shape, "members"), name, ref)
     {
         const char *loc = cpw_codec_str(ref, "location");
-        if (loc && strcmp(loc, "querystring") == 0 && strcmp(cpw_codec_wire_name(ref, name), key) == 0) {
+        if (loc && strcmp(loc, "querystring") == 0 &&
+            strcmp(cpw_codec_wire_name(ref, name), key) == 0) {
             return true;
         }
     }
     return false;
 }
 
-static int s_query_in(const struct cpw_model_service *svc, const json_t *shape,
-                      const struct cpw_codec_pairs *query, json_t *doc)
+static int s_query_in(const struct cpw_model_service *svc,
+                      const json_t *shape,
+                      const struct cpw_codec_pairs *query,
+                      json_t *doc)
 {
     const char *name;
     json_t *mref;
@@ -377,7 +384,8 @@ static int s_query_in(const struct cpw_model_service *svc, const json_t *shape,
                     continue;
                 }
                 json_t *item = NULL;
-                if (cpw_codec_scalar_parse(ishape, cpw_span_from_cstr(query->items[i].value), &item)) {
+                if (cpw_codec_scalar_parse(ishape, cpw_span_from_cstr(query->items[i].value),
+                                           &item)) {
                     json_decref(value);
                     return cpw_raise(CPW_ERR_PARSE, "query parameter %s: %s", wire,
                                      "malformed value");
@@ -400,8 +408,10 @@ static int s_query_in(const struct cpw_model_service *svc, const json_t *shape,
     return 0;
 }
 
-int cpw_codec_rest_parse_request(const struct cpw_model_service *svc, const char *operation,
-                                 const struct cpw_http_request *req, json_t **input)
+int cpw_codec_rest_parse_request(const struct cpw_model_service *svc,
+                                 const char *operation,
+                                 const struct cpw_http_request *req,
+                                 json_t **input)
 {
     const json_t *shape = cpw_model_input_shape(svc, operation);
     *input = json_object();
@@ -427,8 +437,8 @@ int cpw_codec_rest_parse_request(const struct cpw_model_service *svc, const char
         const char *member = s_label_member(shape, cpw_span_from_cstr(labels.items[i].key), &mref);
         const json_t *mshape = mref ? cpw_codec_target(svc, mref) : NULL;
         json_t *value = NULL;
-        if (!mshape || cpw_codec_scalar_parse(mshape, cpw_span_from_cstr(labels.items[i].value),
-                                              &value)) {
+        if (!mshape ||
+            cpw_codec_scalar_parse(mshape, cpw_span_from_cstr(labels.items[i].value), &value)) {
             rc = cpw_raise(CPW_ERR_PARSE, "URI label %s is malformed", labels.items[i].key);
             break;
         }
@@ -451,8 +461,10 @@ int cpw_codec_rest_parse_request(const struct cpw_model_service *svc, const char
 
 /* ----- responses --------------------------------------------------------------------------- */
 
-int cpw_codec_rest_parse_output(const struct cpw_model_service *svc, const char *operation,
-                                const struct cpw_http_response *resp, json_t **output)
+int cpw_codec_rest_parse_output(const struct cpw_model_service *svc,
+                                const char *operation,
+                                const struct cpw_http_response *resp,
+                                json_t **output)
 {
     const json_t *shape = cpw_model_output_shape(svc, operation);
     *output = json_object();
@@ -468,8 +480,10 @@ int cpw_codec_rest_parse_output(const struct cpw_model_service *svc, const char 
     return 0;
 }
 
-int cpw_codec_rest_serialize_response(const struct cpw_model_service *svc, const char *operation,
-                                      const json_t *output, struct cpw_http_response *out)
+int cpw_codec_rest_serialize_response(const struct cpw_model_service *svc,
+                                      const char *operation,
+                                      const json_t *output,
+                                      struct cpw_http_response *out)
 {
     const json_t *op = cpw_model_operation(svc, operation);
     const json_t *code = json_object_get(json_object_get(op, "http"), "responseCode");

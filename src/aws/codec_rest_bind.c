@@ -31,8 +31,11 @@ static int s_append_list_item(struct cpw_buf *out, const char *text, bool quote_
     return cpw_buf_append_cstr(out, text);
 }
 
-int cpw_codec_rest_header_value(const struct cpw_model_service *svc, const json_t *mref,
-                                const json_t *mshape, const json_t *value, struct cpw_buf *out)
+int cpw_codec_rest_header_value(const struct cpw_model_service *svc,
+                                const json_t *mref,
+                                const json_t *mshape,
+                                const json_t *value,
+                                struct cpw_buf *out)
 {
     if (strcmp(cpw_codec_type(mshape), "list") == 0) {
         const json_t *iref = json_object_get(mshape, "member");
@@ -75,8 +78,11 @@ int cpw_codec_rest_header_value(const struct cpw_model_service *svc, const json_
     return cpw_codec_scalar_text(mref, mshape, value, "rfc822", out);
 }
 
-int cpw_codec_rest_headers_out(const struct cpw_model_service *svc, const json_t *shape,
-                               const json_t *doc, struct cpw_headers *headers, long *status)
+int cpw_codec_rest_headers_out(const struct cpw_model_service *svc,
+                               const json_t *shape,
+                               const json_t *doc,
+                               struct cpw_headers *headers,
+                               long *status)
 {
     const json_t *members = json_object_get(shape, "members");
     const char *key;
@@ -141,8 +147,10 @@ int cpw_codec_rest_headers_out(const struct cpw_model_service *svc, const json_t
     return 0;
 }
 
-static int s_header_to_doc(const struct cpw_model_service *svc, const json_t *mshape,
-                           const char *text, json_t **out)
+static int s_header_to_doc(const struct cpw_model_service *svc,
+                           const json_t *mshape,
+                           const char *text,
+                           json_t **out)
 {
     if (strcmp(cpw_codec_type(mshape), "list") == 0) {
         /* RFC 7230 lists: comma separated, items trimmed (botocore _handle_list). */
@@ -177,8 +185,11 @@ static int s_header_to_doc(const struct cpw_model_service *svc, const json_t *ms
     return cpw_codec_scalar_parse(mshape, cpw_span_from_cstr(text), out);
 }
 
-int cpw_codec_rest_headers_in(const struct cpw_model_service *svc, const json_t *shape,
-                              const struct cpw_headers *headers, long status, json_t *doc)
+int cpw_codec_rest_headers_in(const struct cpw_model_service *svc,
+                              const json_t *shape,
+                              const struct cpw_headers *headers,
+                              long status,
+                              json_t *doc)
 {
     const json_t *members = json_object_get(shape, "members");
     const char *name;
@@ -228,8 +239,11 @@ const char *cpw_codec_rest_payload(const json_t *shape)
     return cpw_codec_str(shape, "payload");
 }
 
-int cpw_codec_rest_body_out(const struct cpw_model_service *svc, const json_t *shape,
-                            const json_t *doc, bool always_json, struct cpw_buf *body,
+int cpw_codec_rest_body_out(const struct cpw_model_service *svc,
+                            const json_t *shape,
+                            const json_t *doc,
+                            bool always_json,
+                            struct cpw_buf *body,
                             bool *is_json)
 {
     unsigned fractions = always_json ? CPW_CODEC_JSON_FRACTIONS : 0; /* responses */
@@ -251,8 +265,10 @@ int cpw_codec_rest_body_out(const struct cpw_model_service *svc, const json_t *s
             if (!json_is_string(value)) {
                 return cpw_raise(CPW_ERR_VALIDATION, "%s: expected a string", payload);
             }
-            struct cpw_span text = cpw_span_from(json_string_value(value), json_string_length(value));
-            return strcmp(t, "blob") == 0 ? cpw_base64_decode(body, text) : cpw_buf_append(body, text);
+            struct cpw_span text =
+              cpw_span_from(json_string_value(value), json_string_length(value));
+            return strcmp(t, "blob") == 0 ? cpw_base64_decode(body, text)
+                                          : cpw_buf_append(body, text);
         }
         if (value && !json_is_null(value)) {
             if (cpw_codec_json_to_wire(svc, pref, pshape, value, "unixTimestamp", fractions, 0,
@@ -286,12 +302,14 @@ int cpw_codec_rest_body_out(const struct cpw_model_service *svc, const json_t *s
     return rc;
 }
 
-int cpw_codec_rest_body_in(const struct cpw_model_service *svc, const json_t *shape,
-                           struct cpw_span body, json_t *doc)
+int cpw_codec_rest_body_in(const struct cpw_model_service *svc,
+                           const json_t *shape,
+                           struct cpw_span body,
+                           json_t *doc)
 {
     const char *payload = cpw_codec_rest_payload(shape);
-    const json_t *pref = payload ? json_object_get(json_object_get(shape, "members"), payload)
-                                 : NULL;
+    const json_t *pref =
+      payload ? json_object_get(json_object_get(shape, "members"), payload) : NULL;
     const json_t *pshape = pref ? cpw_codec_target(svc, pref) : shape;
     if (!pshape) {
         return -1;
@@ -308,7 +326,8 @@ int cpw_codec_rest_body_in(const struct cpw_model_service *svc, const json_t *sh
             value = json_string(cpw_buf_cstr(&b64));
             cpw_buf_clean_up(&b64);
         } else {
-            value = json_stringn((const char *)(body.len ? body.ptr : (const uint8_t *)""), body.len);
+            value =
+              json_stringn((const char *)(body.len ? body.ptr : (const uint8_t *)""), body.len);
             if (!value) {
                 return cpw_raise(CPW_ERR_PARSE, "the body is not valid UTF-8");
             }
@@ -324,8 +343,8 @@ int cpw_codec_rest_body_in(const struct cpw_model_service *svc, const json_t *sh
         return -1;
     }
     json_t *parsed = NULL;
-    int rc = cpw_codec_json_from_wire(svc, pref, pshape, wire, payload ? 0 : CPW_CODEC_JSON_BODY_ONLY,
-                                      0, &parsed);
+    int rc = cpw_codec_json_from_wire(svc, pref, pshape, wire,
+                                      payload ? 0 : CPW_CODEC_JSON_BODY_ONLY, 0, &parsed);
     json_decref(wire);
     if (rc) {
         return -1;

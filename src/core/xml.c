@@ -194,8 +194,8 @@ int cpw_xml_start(struct cpw_xml_writer *w, const char *name, const char *ns)
     }
     w->depth++;
     if (ns) {
-        return s_check(w, xmlTextWriterWriteAttribute(w->writer, (const xmlChar *)"xmlns",
-                                                      (const xmlChar *)ns));
+        return s_check(
+          w, xmlTextWriterWriteAttribute(w->writer, (const xmlChar *)"xmlns", (const xmlChar *)ns));
     }
     return 0;
 }
@@ -229,6 +229,6 @@ int cpw_xml_writer_finish(struct cpw_xml_writer *w, struct cpw_buf *out)
     if (w->failed || s_check(w, xmlTextWriterFlush(w->writer))) {
         return cpw_raise(CPW_ERR_INTERNAL, "XML writing failed");
     }
-    return cpw_buf_append(out, cpw_span_from(xmlBufferContent(w->buffer),
-                                             (size_t)xmlBufferLength(w->buffer)));
+    return cpw_buf_append(
+      out, cpw_span_from(xmlBufferContent(w->buffer), (size_t)xmlBufferLength(w->buffer)));
 }

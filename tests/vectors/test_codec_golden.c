@@ -1,12 +1,10 @@
 /*
- * test_codec_golden.c - replays the files in tests/golden/wire (written by scripts/gen-wire-golden from
- * botocore 1.43) against the codecs in both directions:
- *   client serialize(input)            == the request botocore sent
- *   server route + parse(that request) == the input document
- *   client parse(raw reply)            == botocore's parsed output
- *   client parse(server serialize(output)) == the output document
- * and, for error replies, the code/message/type/request id botocore read, plus a round trip
- * through serialize_error.
+ * test_codec_golden.c - replays the files in tests/golden/wire (written by scripts/gen-wire-golden
+ * from botocore 1.43) against the codecs in both directions: client serialize(input)            ==
+ * the request botocore sent server route + parse(that request) == the input document client
+ * parse(raw reply)            == botocore's parsed output client parse(server serialize(output)) ==
+ * the output document and, for error replies, the code/message/type/request id botocore read, plus
+ * a round trip through serialize_error.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -53,7 +51,10 @@ static bool s_is_json_type(const char *ct)
     return ct && strstr(ct, "json") != NULL;
 }
 
-static void s_check_body(const char *name, const char *what, const char *ct, struct cpw_span got,
+static void s_check_body(const char *name,
+                         const char *what,
+                         const char *ct,
+                         struct cpw_span got,
                          const char *want)
 {
     if (s_is_json_type(ct) && got.len && want[0]) {
@@ -86,8 +87,10 @@ static void s_fill_response(const json_t *golden, struct cpw_http_response *resp
     assert_int_equal(cpw_buf_append_cstr(&resp->body, cpw_json_get_string(r, "body")), 0);
 }
 
-static void s_client_request(const char *name, const struct cpw_model_service *svc,
-                             const char *op, const json_t *golden)
+static void s_client_request(const char *name,
+                             const struct cpw_model_service *svc,
+                             const char *op,
+                             const json_t *golden)
 {
     const json_t *want = json_object_get(golden, "request");
     struct cpw_http_request req;
@@ -95,7 +98,8 @@ static void s_client_request(const char *name, const struct cpw_model_service *s
     int rc = cpw_codec_serialize_request(svc, op, json_object_get(golden, "input"), &req);
     CHECK(rc == 0, "serialize_request failed: %s", cpw_last_error_detail());
     if (rc == 0) {
-        CHECK(strcmp(req.method, cpw_json_get_string(want, "method")) == 0, "method %s", req.method);
+        CHECK(strcmp(req.method, cpw_json_get_string(want, "method")) == 0, "method %s",
+              req.method);
         CHECK(strcmp(cpw_buf_cstr(&req.path), cpw_json_get_string(want, "path")) == 0,
               "path %s, want %s", cpw_buf_cstr(&req.path), cpw_json_get_string(want, "path"));
         CHECK(strcmp(cpw_buf_cstr(&req.query), cpw_json_get_string(want, "query")) == 0,
@@ -106,8 +110,8 @@ static void s_client_request(const char *name, const struct cpw_model_service *s
         json_object_foreach((json_t *)headers, key, value)
         {
             const char *got = cpw_headers_get(&req.headers, key);
-            CHECK(got && strcmp(got, json_string_value(value)) == 0, "header %s: %s, want %s",
-                  key, got ? got : "(none)", json_string_value(value));
+            CHECK(got && strcmp(got, json_string_value(value)) == 0, "header %s: %s, want %s", key,
+                  got ? got : "(none)", json_string_value(value));
         }
         CHECK(req.headers.count == json_object_size(headers), "%zu headers, want %zu",
               req.headers.count, json_object_size(headers));
@@ -117,8 +121,10 @@ static void s_client_request(const char *name, const struct cpw_model_service *s
     cpw_http_request_clean_up(&req);
 }
 
-static void s_server_request(const char *name, const struct cpw_model_service *svc,
-                             const char *op, const json_t *golden)
+static void s_server_request(const char *name,
+                             const struct cpw_model_service *svc,
+                             const char *op,
+                             const json_t *golden)
 {
     const json_t *want = json_object_get(golden, "request");
     struct cpw_http_request req;
@@ -154,8 +160,10 @@ static void s_server_request(const char *name, const struct cpw_model_service *s
     cpw_http_request_clean_up(&req);
 }
 
-static void s_client_response(const char *name, const struct cpw_model_service *svc,
-                              const char *op, const json_t *golden)
+static void s_client_response(const char *name,
+                              const struct cpw_model_service *svc,
+                              const char *op,
+                              const json_t *golden)
 {
     struct cpw_http_response resp;
     cpw_http_response_init(&resp);
@@ -173,8 +181,10 @@ static void s_client_response(const char *name, const struct cpw_model_service *
     cpw_http_response_clean_up(&resp);
 }
 
-static void s_server_response(const char *name, const struct cpw_model_service *svc,
-                              const char *op, const json_t *golden)
+static void s_server_response(const char *name,
+                              const struct cpw_model_service *svc,
+                              const char *op,
+                              const json_t *golden)
 {
     struct cpw_http_response resp;
     cpw_http_response_init(&resp);
@@ -212,7 +222,9 @@ static void s_check_str(const char *name, const char *what, const char *got, con
     CHECK(same, "%s: got %s, want %s", what, got ? got : "(null)", w ? w : "(null)");
 }
 
-static void s_error_case(const char *name, const struct cpw_model_service *svc, const char *op,
+static void s_error_case(const char *name,
+                         const struct cpw_model_service *svc,
+                         const char *op,
                          const json_t *golden)
 {
     const json_t *want = json_object_get(golden, "error");
