@@ -40,15 +40,33 @@ static int s_escape(const char *p, size_t *len, int *literal, const char **cls, 
     *cls = NULL;
     *len = 1;
     switch (p[0]) {
-    case 'w': *cls = in_bracket ? "A-Za-z0-9_" : "[A-Za-z0-9_]"; return 0;
-    case 'd': *cls = in_bracket ? "0-9" : "[0-9]"; return 0;
-    case 's': *cls = in_bracket ? "[:space:]" : "[[:space:]]"; return 0;
-    case 'S': *cls = in_bracket ? NULL : "[^[:space:]]"; return *cls ? 0 : 1;
-    case 'W': *cls = in_bracket ? NULL : "[^A-Za-z0-9_]"; return *cls ? 0 : 1;
-    case 'D': *cls = in_bracket ? NULL : "[^0-9]"; return *cls ? 0 : 1;
-    case 't': *literal = '\t'; return 0;
-    case 'n': *literal = '\n'; return 0;
-    case 'r': *literal = '\r'; return 0;
+    case 'w':
+        *cls = in_bracket ? "A-Za-z0-9_" : "[A-Za-z0-9_]";
+        return 0;
+    case 'd':
+        *cls = in_bracket ? "0-9" : "[0-9]";
+        return 0;
+    case 's':
+        *cls = in_bracket ? "[:space:]" : "[[:space:]]";
+        return 0;
+    case 'S':
+        *cls = in_bracket ? NULL : "[^[:space:]]";
+        return *cls ? 0 : 1;
+    case 'W':
+        *cls = in_bracket ? NULL : "[^A-Za-z0-9_]";
+        return *cls ? 0 : 1;
+    case 'D':
+        *cls = in_bracket ? NULL : "[^0-9]";
+        return *cls ? 0 : 1;
+    case 't':
+        *literal = '\t';
+        return 0;
+    case 'n':
+        *literal = '\n';
+        return 0;
+    case 'r':
+        *literal = '\r';
+        return 0;
     case 'x':
     case 'u': {
         size_t n = p[0] == 'x' ? 2 : 4;

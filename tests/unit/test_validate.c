@@ -18,7 +18,9 @@ static json_t *s_doc(const char *text)
 }
 
 /* Validates text for svc/op; returns the rc and leaves err filled. */
-static int s_validate(const char *svc_name, const char *op, const char *text,
+static int s_validate(const char *svc_name,
+                      const char *op,
+                      const char *text,
                       struct cpw_aws_error *err)
 {
     json_t *doc = s_doc(text);
@@ -27,8 +29,11 @@ static int s_validate(const char *svc_name, const char *op, const char *text,
     return rc;
 }
 
-static void s_expect_fail(const char *svc_name, const char *op, const char *text,
-                          const char *client_part, const char *service_part)
+static void s_expect_fail(const char *svc_name,
+                          const char *op,
+                          const char *text,
+                          const char *client_part,
+                          const char *service_part)
 {
     struct cpw_aws_error err;
     cpw_aws_error_init(&err);
@@ -62,14 +67,16 @@ static void s_expect_pass(const char *svc_name, const char *op, const char *text
 static void test_required_members(void **state)
 {
     (void)state;
-    s_expect_fail("customer-profiles", "GetDomain", "{}",
-                  "Parameter validation failed:\nMissing required parameter in input: \"DomainName\"",
-                  "Value null at 'domainName' failed to satisfy constraint: Member must not be null");
+    s_expect_fail(
+      "customer-profiles", "GetDomain", "{}",
+      "Parameter validation failed:\nMissing required parameter in input: \"DomainName\"",
+      "Value null at 'domainName' failed to satisfy constraint: Member must not be null");
     s_expect_pass("customer-profiles", "GetDomain", "{\"DomainName\": \"d\"}");
     /* Nested required members are named by their path. */
     s_expect_fail("iam", "TagRole", "{\"RoleName\": \"R\", \"Tags\": [{\"Key\": \"k\"}]}",
                   "Missing required parameter in Tags[0]: \"Value\"", "Member must not be null");
-    s_expect_pass("iam", "TagRole", "{\"RoleName\": \"R\", \"Tags\": [{\"Key\": \"k\", \"Value\": \"\"}]}");
+    s_expect_pass("iam", "TagRole",
+                  "{\"RoleName\": \"R\", \"Tags\": [{\"Key\": \"k\", \"Value\": \"\"}]}");
     s_expect_pass("sts", "GetCallerIdentity", "{}");
 }
 
@@ -118,7 +125,8 @@ static void test_lengths_and_service_message(void **state)
         strcat(tags, i ? ",{\"Key\":\"k\",\"Value\":\"v\"}" : "{\"Key\":\"k\",\"Value\":\"v\"}");
     }
     strcat(tags, "]}");
-    s_expect_fail("iam", "TagRole", tags, "Invalid length for parameter Tags, value: 51, valid max length: 50",
+    s_expect_fail("iam", "TagRole", tags,
+                  "Invalid length for parameter Tags, value: 51, valid max length: 50",
                   "Member must have length less than or equal to 50");
 }
 
@@ -126,15 +134,19 @@ static void test_types(void **state)
 {
     (void)state;
     s_expect_fail("iam", "ListRoles", "{\"MaxItems\": \"ten\"}",
-                  "Invalid type for parameter MaxItems, value: ten, type: <class 'str'>, valid types: <class 'int'>",
+                  "Invalid type for parameter MaxItems, value: ten, type: <class 'str'>, valid "
+                  "types: <class 'int'>",
                   "at 'maxItems'");
     s_expect_fail("connect", "CreateInstance",
-                  "{\"IdentityManagementType\": \"SAML\", \"InboundCallsEnabled\": 1, \"OutboundCallsEnabled\": true}",
+                  "{\"IdentityManagementType\": \"SAML\", \"InboundCallsEnabled\": 1, "
+                  "\"OutboundCallsEnabled\": true}",
                   "Invalid type for parameter InboundCallsEnabled", "inboundCallsEnabled");
     s_expect_fail("cloudtrail", "LookupEvents", "{\"StartTime\": \"yesterday\"}",
                   "Invalid type for parameter StartTime", "startTime");
-    s_expect_pass("cloudtrail", "LookupEvents", "{\"StartTime\": \"2024-01-01T00:00:00Z\", \"EndTime\": 1704067200}");
-    s_expect_fail("customer-profiles", "ListDomains", "[]", "Invalid type for parameter input", "Member must be");
+    s_expect_pass("cloudtrail", "LookupEvents",
+                  "{\"StartTime\": \"2024-01-01T00:00:00Z\", \"EndTime\": 1704067200}");
+    s_expect_fail("customer-profiles", "ListDomains", "[]", "Invalid type for parameter input",
+                  "Member must be");
     s_expect_fail("customer-profiles", "CreateDomain",
                   "{\"DomainName\": \"d\", \"DefaultExpirationDays\": 1, \"Tags\": []}",
                   "Invalid type for parameter Tags", "tags");
@@ -171,8 +183,11 @@ static void test_patterns(void **state)
     s_expect_pass("iam", "GetRole", "{\"RoleName\": \"Good_Name+=,.@-1\"}");
     /* (\u002F)|(\u002F[\u0021-\u007E]+\u002F): a path is "/" or "/.../". */
     s_expect_pass("iam", "ListRoles", "{\"PathPrefix\": \"/\"}");
-    s_expect_pass("iam", "CreateRole", "{\"RoleName\": \"r\", \"AssumeRolePolicyDocument\": \"{}\", \"Path\": \"/a/b/\"}");
-    s_expect_fail("iam", "CreateRole", "{\"RoleName\": \"r\", \"AssumeRolePolicyDocument\": \"{}\", \"Path\": \"a/b\"}",
+    s_expect_pass(
+      "iam", "CreateRole",
+      "{\"RoleName\": \"r\", \"AssumeRolePolicyDocument\": \"{}\", \"Path\": \"/a/b/\"}");
+    s_expect_fail("iam", "CreateRole",
+                  "{\"RoleName\": \"r\", \"AssumeRolePolicyDocument\": \"{}\", \"Path\": \"a/b\"}",
                   "Invalid value for parameter Path", "at 'path'");
     /* Patterns with \p classes or lookaheads are not checked. */
     struct cpw_buf ere;
@@ -208,7 +223,7 @@ static void test_sensitive_values_are_redacted(void **state)
     cpw_aws_error_init(&err);
     int rc = s_validate("connect", "CreateInstance",
                         "{\"IdentityManagementType\": \"SAML\", \"InboundCallsEnabled\": true,"
-                        " \"OutboundCallsEnabled\": true, \"InstanceAlias\": \"" 
+                        " \"OutboundCallsEnabled\": true, \"InstanceAlias\": \""
                         "d-secretvalue-but-far-too-long-for-the-alias-length-limit-of-the-model\"}",
                         &err);
     assert_int_equal(rc, -1);
@@ -238,8 +253,13 @@ static void test_error_codes_per_protocol(void **state)
     cpw_model_clean_up();
 }
 
-CPW_TEST_MAIN("validate", CPW_TEST(test_required_members),
-              CPW_TEST(test_lengths_and_service_message), CPW_TEST(test_types),
-              CPW_TEST(test_ranges), CPW_TEST(test_enums), CPW_TEST(test_patterns),
-              CPW_TEST(test_unknown_members), CPW_TEST(test_sensitive_values_are_redacted),
+CPW_TEST_MAIN("validate",
+              CPW_TEST(test_required_members),
+              CPW_TEST(test_lengths_and_service_message),
+              CPW_TEST(test_types),
+              CPW_TEST(test_ranges),
+              CPW_TEST(test_enums),
+              CPW_TEST(test_patterns),
+              CPW_TEST(test_unknown_members),
+              CPW_TEST(test_sensitive_values_are_redacted),
               CPW_TEST(test_error_codes_per_protocol))
