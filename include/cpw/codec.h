@@ -44,6 +44,16 @@ int cpw_codec_serialize_request(const struct cpw_model_service *svc,
                                 struct cpw_http_request *out);
 
 /**
+ * Adds a fresh UUID v4 for every top-level member of operation's input that the model marks
+ * idempotencyToken and input lacks, as botocore does before serializing (ClientToken). input
+ * must be an object the caller owns. Returns the number of tokens added, or -1 with
+ * CPW_ERR_MODEL / CPW_ERR_CRYPTO.
+ */
+int cpw_codec_fill_idempotency_tokens(const struct cpw_model_service *svc,
+                                      const char *operation,
+                                      json_t *input);
+
+/**
  * Reads a response to operation. For a status below 301 it returns 0 and a new output document
  * in *output ({} for operations without output). For a status of 301 and above it fills err
  * (code, message, type, status, request id, class) and returns -1 with CPW_ERR_AWS. A body

@@ -12,6 +12,7 @@
 
 #include "aws/codec_internal.h"
 #include "cpw/alloc.h"
+#include "cpw/crypto.h"
 #include "cpw/error.h"
 #include "cpw/time.h"
 #include "cpw/uri.h"
@@ -461,6 +462,40 @@ int cpw_codec_serialize_request(const struct cpw_model_service *svc,
     }
     json_decref(empty);
     return rc;
+}
+
+int cpw_codec_fill_idempotency_tokens(const struct cpw_model_service *svc,
+                                      const char *operation,
+                                      json_t *input)
+{
+    if (s_check_op(svc, operation)) {
+        return -1;
+    }
+    const json_t *shape = cpw_model_input_shape(svc, operation);
+    int added = 0;
+    const char *name;
+    json_t *ref;
+    json_object_foreach(json_object_get(shape, "members"), name, ref)
+    {
+        if (!json_is_true(json_object_get(ref, "idempotencyToken")) ||
+            json_object_get(input, name)) {
+            continue;
+        }
+        uint8_t b[16];
+        if (cpw_random_bytes(b, sizeof(b))) {
+            return -1;
+        }
+        b[6] = (uint8_t)((b[6] & 0x0F) | 0x40); /* RFC 4122 version 4 */
+        b[8] = (uint8_t)((b[8] & 0x3F) | 0x80);
+        char uuid[37];
+        snprintf(uuid, sizeof(uuid),
+                 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+                 b[15]);
+        json_object_set_new(input, name, json_string(uuid));
+        added++;
+    }
+    return added;
 }
 
 int cpw_codec_parse_response(const struct cpw_model_service *svc,

@@ -1,7 +1,7 @@
 /*
  * codec_errors.c - AWS error responses in both directions: reading them exactly as botocore
- * 1.43 does (parsers.py; cpwarden's interop notes §2.2 R1-R9, Q1-Q6, J1-J4) and writing them the
- * way each protocol's services send them.
+ * 1.43 does (parsers.py; the variants R1-R9, Q1-Q6, J1-J4 of tests/unit/test_codec.c) and writing
+ * them the way each protocol's services send them.
  */
 #include <stdio.h>
 #include <string.h>

@@ -187,11 +187,7 @@ int cpw_codec_rest_serialize_request(const struct cpw_model_service *svc,
 
 /* ----- routing ----------------------------------------------------------------------------- */
 
-/*
- * Matches a raw request path against a path template. Returns the specificity (> 0) or 0 for no
- * match; with labels non-NULL, adds each label's decoded value (name without '+').
- */
-static long s_match(struct cpw_span tpl, struct cpw_span path, struct cpw_codec_pairs *labels)
+long cpw_codec_rest_match(struct cpw_span tpl, struct cpw_span path, struct cpw_codec_pairs *labels)
 {
     long score = 1;
     struct cpw_span trest = tpl;
@@ -304,7 +300,7 @@ int cpw_codec_rest_route(const struct cpw_model_service *svc,
         struct cpw_span tpl;
         struct cpw_span static_query;
         s_split_uri(cpw_codec_str(http, "requestUri"), &tpl, &static_query);
-        long score = s_match(tpl, cpw_buf_span(&req->path), NULL);
+        long score = cpw_codec_rest_match(tpl, cpw_buf_span(&req->path), NULL);
         if (score <= 0) {
             continue;
         }
@@ -427,7 +423,7 @@ int cpw_codec_rest_parse_request(const struct cpw_model_service *svc,
     cpw_codec_pairs_init(&labels);
     cpw_codec_pairs_init(&query);
     int rc = 0;
-    if (s_match(tpl, cpw_buf_span(&req->path), &labels) <= 0) {
+    if (cpw_codec_rest_match(tpl, cpw_buf_span(&req->path), &labels) <= 0) {
         rc = cpw_raise(CPW_ERR_PARSE, "the path does not match %s", operation);
     } else if (cpw_codec_pairs_decode(cpw_buf_span(&req->query), &query)) {
         rc = -1;

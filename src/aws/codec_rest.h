@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <strings.h>
 
-#include "aws/codec_internal.h"
+#include "codec_internal.h"
 
 /** Appends a header-bound member's value as header text (lists comma-joined, jsonvalue base64). */
 int cpw_codec_rest_header_value(const struct cpw_model_service *svc,
@@ -53,5 +53,14 @@ int cpw_codec_rest_body_in(const struct cpw_model_service *svc,
                            const json_t *shape,
                            struct cpw_span body,
                            json_t *doc);
+
+/**
+ * Matches a raw request path against a requestUri path template ("/a/{B}/{C+}"). Returns the
+ * specificity (> 0; literal segments weigh most, greedy labels least) or 0 for no match; with
+ * labels non-NULL, adds each label's percent-decoded value under its name (without '+').
+ */
+long cpw_codec_rest_match(struct cpw_span tpl,
+                          struct cpw_span path,
+                          struct cpw_codec_pairs *labels);
 
 #endif

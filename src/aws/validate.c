@@ -295,6 +295,32 @@ static void s_structure(struct s_report *r,
             s_add(r, NULL, line, child, NULL, "Member must not be null");
         }
     }
+    if (json_is_true(json_object_get(shape, "union"))) {
+        /* botocore: a tagged union takes exactly one member. */
+        size_t set = 0;
+        const char *key;
+        json_t *v;
+        json_object_foreach((json_t *)value, key, v)
+        {
+            set += !json_is_null(v);
+        }
+        if (set != 1) {
+            struct cpw_buf names;
+            cpw_buf_init(&names, 8192);
+            const char *name;
+            json_t *ignored;
+            json_object_foreach((json_t *)members, name, ignored)
+            {
+                (void)cpw_buf_appendf(&names, "%s%s", names.len ? ", " : "", name);
+            }
+            snprintf(line, sizeof(line),
+                     "Invalid number of parameters set for tagged union structure %s. Can only "
+                     "set one of the following keys: %s.",
+                     s_name(path), cpw_buf_cstr(&names));
+            s_add(r, NULL, line, path, value, "Member must have exactly one member set");
+            cpw_buf_clean_up(&names);
+        }
+    }
     const char *key;
     json_t *v;
     json_object_foreach((json_t *)value, key, v)

@@ -1,10 +1,11 @@
 /*
- * test_codec.c - the protocol codecs' edges: the AWS error matrix (interop notes §2.2) as a
- * table, error classes and the CLI line, malformed replies and requests, routing, error
- * replies the sandbox sends, timestamps, and the JSON/XML wrappers.
+ * test_codec.c - the protocol codecs' edges: the AWS error matrix (how the CLIs read each reply
+ * variant) as a table, error classes and the CLI line, malformed replies and requests, routing,
+ * error replies the sandbox sends, timestamps, and the JSON/XML wrappers.
  */
 #include <string.h>
 
+#include "../../src/aws/codec_rest.h"
 #include "cpw/alloc.h"
 #include "cpw/codec.h"
 #include "cpw/error.h"
@@ -20,7 +21,7 @@ struct error_row {
     const char *header_name; /* optional */
     const char *header_value;
     const char *body;
-    int want_rc;          /* 0 success, -1 */
+    int want_rc; /* 0 success, -1 */
     enum cpw_error want_error;
     const char *want_code; /* NULL: not checked */
     const char *want_message;
@@ -57,7 +58,8 @@ static const struct error_row s_matrix[] = {
       "not json", -1, CPW_ERR_AWS, "ResourceNotFoundException", "not json" },
     { "R-200", "customer-profiles", "GetDomain", 200, "x-amzn-ErrorType",
       "ResourceNotFoundException", "{\"Message\":\"m\"}", 0, CPW_ERR_NONE, NULL, NULL },
-    { "R-300", "customer-profiles", "GetDomain", 300, NULL, NULL, "{}", 0, CPW_ERR_NONE, NULL, NULL },
+    { "R-300", "customer-profiles", "GetDomain", 300, NULL, NULL, "{}", 0, CPW_ERR_NONE, NULL,
+      NULL },
     { "R-301", "customer-profiles", "GetDomain", 301, NULL, NULL, "", -1, CPW_ERR_AWS, "301", "" },
     { "R-503", "customer-profiles", "GetDomain", 503, NULL, NULL, "", -1, CPW_ERR_AWS, "503",
       "Service Unavailable" },
@@ -151,8 +153,9 @@ static void test_query_error_fields(void **state)
     struct cpw_buf line;
     cpw_buf_init(&line, 1024);
     assert_int_equal(cpw_aws_error_format(&err, "DeleteServiceLinkedRole", &line), 0);
-    assert_string_equal(cpw_buf_cstr(&line), "An error occurred (DeleteConflict) when calling the "
-                                             "DeleteServiceLinkedRole operation: Cannot delete entity.");
+    assert_string_equal(cpw_buf_cstr(&line),
+                        "An error occurred (DeleteConflict) when calling the "
+                        "DeleteServiceLinkedRole operation: Cannot delete entity.");
     cpw_buf_clean_up(&line);
     cpw_aws_error_clean_up(&err);
     cpw_http_response_clean_up(&resp);
@@ -166,7 +169,8 @@ static void test_error_classes(void **state)
     assert_int_equal(cpw_aws_error_classify("PriorRequestNotComplete", 400),
                      CPW_AWS_ERROR_THROTTLING);
     assert_int_equal(cpw_aws_error_classify("RequestTimeout", 400), CPW_AWS_ERROR_TRANSIENT);
-    assert_int_equal(cpw_aws_error_classify("InternalServerException", 500), CPW_AWS_ERROR_TRANSIENT);
+    assert_int_equal(cpw_aws_error_classify("InternalServerException", 500),
+                     CPW_AWS_ERROR_TRANSIENT);
     assert_int_equal(cpw_aws_error_classify("503", 503), CPW_AWS_ERROR_TRANSIENT);
     assert_int_equal(cpw_aws_error_classify("NotImplemented", 501), CPW_AWS_ERROR_SERVER);
     assert_int_equal(cpw_aws_error_classify("NoSuchEntity", 404), CPW_AWS_ERROR_CLIENT);
@@ -234,8 +238,12 @@ static void test_malformed_replies(void **state)
     }
 }
 
-static void s_request(struct cpw_http_request *req, const char *method, const char *target,
-                      const char *header, const char *value, const char *body)
+static void s_request(struct cpw_http_request *req,
+                      const char *method,
+                      const char *target,
+                      const char *header,
+                      const char *value,
+                      const char *body)
 {
     cpw_http_request_init(req);
     cpw_http_request_set_method(req, method);
@@ -313,15 +321,19 @@ static void test_malformed_requests(void **state)
         const char *want_code;
         long want_status;
     } rows[] = {
-        { "organizations", "ListAccounts", "POST", "/", "{\"MaxResults\": ", "SerializationException", 400 },
+        { "organizations", "ListAccounts", "POST", "/",
+          "{\"MaxResults\": ", "SerializationException", 400 },
         { "organizations", "ListAccounts", "POST", "/", "{\"MaxResults\": \"5\"}",
           "SerializationException", 400 },
         { "organizations", "ListAccounts", "POST", "/", "[]", "SerializationException", 400 },
-        { "iam", "ListRoles", "POST", "/", "Action=ListRoles&MaxItems=%zz", "MalformedQueryString", 404 },
-        { "iam", "ListRoles", "POST", "/", "Action=ListRoles&MaxItems=ten", "InvalidParameterValue", 400 },
-        { "iam", "ListRoles", "POST", "/", "Action=ListRoles&PathPrefix=%00", "MalformedQueryString", 404 },
-        { "customer-profiles", "CreateDomain", "POST", "/domains/d", "{\"DefaultExpirationDays\": true}",
-          "BadRequestException", 400 },
+        { "iam", "ListRoles", "POST", "/", "Action=ListRoles&MaxItems=%zz", "MalformedQueryString",
+          404 },
+        { "iam", "ListRoles", "POST", "/", "Action=ListRoles&MaxItems=ten", "InvalidParameterValue",
+          400 },
+        { "iam", "ListRoles", "POST", "/", "Action=ListRoles&PathPrefix=%00",
+          "MalformedQueryString", 404 },
+        { "customer-profiles", "CreateDomain", "POST", "/domains/d",
+          "{\"DefaultExpirationDays\": true}", "BadRequestException", 400 },
         { "customer-profiles", "ListDomains", "GET", "/domains?max-results=many", "",
           "BadRequestException", 400 },
         { "customer-profiles", "GetDomain", "GET", "/domains/%zz", "", "BadRequestException", 400 },
@@ -396,7 +408,8 @@ static void test_server_error_replies(void **state)
     assert_int_equal(resp.status, 503);
     assert_string_equal(cpw_headers_get(&resp.headers, "Content-Type"),
                         "application/x-amz-json-1.1");
-    assert_string_equal(cpw_buf_cstr(&resp.body), "{\"__type\": \"SomethingElse\", \"message\": \"m\"}");
+    assert_string_equal(cpw_buf_cstr(&resp.body),
+                        "{\"__type\": \"SomethingElse\", \"message\": \"m\"}");
     cpw_http_response_clean_up(&resp);
     cpw_aws_error_clean_up(&err);
 }
@@ -427,7 +440,8 @@ static void test_client_serialize_refusals(void **state)
     doc = json_pack("{s:s}", "PathPrefix", "/");
     json_t *bad = json_pack("{s:b}", "MaxItems", 1);
     cpw_http_request_init(&req);
-    assert_int_equal(cpw_codec_serialize_request(cpw_model_service_get("iam"), "ListRoles", bad, &req), -1);
+    assert_int_equal(
+      cpw_codec_serialize_request(cpw_model_service_get("iam"), "ListRoles", bad, &req), -1);
     assert_int_equal(cpw_last_error(), CPW_ERR_VALIDATION);
     cpw_http_request_clean_up(&req);
     json_decref(bad);
@@ -443,8 +457,10 @@ static void test_timestamps(void **state)
     struct cpw_http_request req;
     cpw_http_request_init(&req);
     assert_int_equal(
-      cpw_codec_serialize_request(cpw_model_service_get("cloudtrail"), "LookupEvents", doc, &req), 0);
-    assert_string_equal(cpw_buf_cstr(&req.body), "{\"StartTime\": 1704067200, \"EndTime\": 1704067200}");
+      cpw_codec_serialize_request(cpw_model_service_get("cloudtrail"), "LookupEvents", doc, &req),
+      0);
+    assert_string_equal(cpw_buf_cstr(&req.body),
+                        "{\"StartTime\": 1704067200, \"EndTime\": 1704067200}");
     cpw_http_request_clean_up(&req);
     json_decref(doc);
 
@@ -453,7 +469,8 @@ static void test_timestamps(void **state)
                     951782400);
     cpw_http_request_init(&req);
     assert_int_equal(
-      cpw_codec_serialize_request(cpw_model_service_get("connect"), "UpdateTestCase", doc, &req), 0);
+      cpw_codec_serialize_request(cpw_model_service_get("connect"), "UpdateTestCase", doc, &req),
+      0);
     assert_string_equal(cpw_headers_get(&req.headers, "x-amz-last-modified-time"),
                         "Tue, 29 Feb 2000 00:00:00 GMT");
     cpw_http_request_clean_up(&req);
@@ -462,21 +479,22 @@ static void test_timestamps(void **state)
     /* Query forms use ISO 8601, with microseconds only when there are any. */
     doc = json_pack("{s:s, s:s}", "RoleArn", "arn:aws:iam::1:role/r", "RoleSessionName", "s1");
     cpw_http_request_init(&req);
-    assert_int_equal(cpw_codec_serialize_request(cpw_model_service_get("sts"), "AssumeRole", doc, &req),
-                     0);
+    assert_int_equal(
+      cpw_codec_serialize_request(cpw_model_service_get("sts"), "AssumeRole", doc, &req), 0);
     cpw_http_request_clean_up(&req);
     json_decref(doc);
 
     /* Replies: epoch fractions, ISO with offsets and HTTP dates all become +00:00 strings. */
     struct cpw_http_response resp;
-    s_reply(&resp, 200, "{\"Events\": [{\"EventTime\": 1700000000.25}, {\"EventTime\": "
-                        "\"2024-01-01T02:00:00+02:00\"}, {\"EventTime\": \"Mon, 01 Jan 2024 00:00:00 GMT\"}]}");
+    s_reply(&resp, 200,
+            "{\"Events\": [{\"EventTime\": 1700000000.25}, {\"EventTime\": "
+            "\"2024-01-01T02:00:00+02:00\"}, {\"EventTime\": \"Mon, 01 Jan 2024 00:00:00 GMT\"}]}");
     json_t *out = NULL;
     struct cpw_aws_error err;
     cpw_aws_error_init(&err);
-    assert_int_equal(
-      cpw_codec_parse_response(cpw_model_service_get("cloudtrail"), "LookupEvents", &resp, &out, &err),
-      0);
+    assert_int_equal(cpw_codec_parse_response(cpw_model_service_get("cloudtrail"), "LookupEvents",
+                                              &resp, &out, &err),
+                     0);
     json_t *events = json_object_get(out, "Events");
     assert_string_equal(cpw_json_get_string(json_array_get(events, 0), "EventTime"),
                         "2023-11-14T22:13:20.250000+00:00");
@@ -487,6 +505,56 @@ static void test_timestamps(void **state)
     json_decref(out);
     cpw_http_response_clean_up(&resp);
     cpw_aws_error_clean_up(&err);
+}
+
+static void test_rest_templates(void **state)
+{
+    (void)state;
+    struct cpw_codec_pairs labels;
+    cpw_codec_pairs_init(&labels);
+    struct cpw_span tpl = cpw_span_from_cstr("/buckets/{Bucket}/{Key+}");
+    long score =
+      cpw_codec_rest_match(tpl, cpw_span_from_cstr("/buckets/b%20x/a/b%2Fc/d.txt"), &labels);
+    assert_true(score > 0);
+    assert_int_equal(labels.count, 2);
+    assert_string_equal(cpw_codec_pairs_get(&labels, "Bucket"), "b x");
+    assert_string_equal(cpw_codec_pairs_get(&labels, "Key"), "a/b/c/d.txt");
+    cpw_codec_pairs_clean_up(&labels);
+    /* A greedy label needs at least one character; labels need their segment. */
+    assert_int_equal(cpw_codec_rest_match(tpl, cpw_span_from_cstr("/buckets/b/"), NULL), 0);
+    assert_int_equal(cpw_codec_rest_match(tpl, cpw_span_from_cstr("/buckets//k"), NULL), 0);
+    /* Literal segments are more specific than labels, labels than greedy labels. */
+    long literal =
+      cpw_codec_rest_match(cpw_span_from_cstr("/a/b"), cpw_span_from_cstr("/a/b"), NULL);
+    long label =
+      cpw_codec_rest_match(cpw_span_from_cstr("/a/{X}"), cpw_span_from_cstr("/a/b"), NULL);
+    long greedy =
+      cpw_codec_rest_match(cpw_span_from_cstr("/a/{X+}"), cpw_span_from_cstr("/a/b"), NULL);
+    assert_true(literal > label && label > greedy && greedy > 0);
+    assert_int_equal(
+      cpw_codec_rest_match(cpw_span_from_cstr("/a"), cpw_span_from_cstr("/a/"), NULL), 0);
+    assert_int_equal(
+      cpw_codec_rest_match(cpw_span_from_cstr("/a/{X}"), cpw_span_from_cstr("/a/%zz"), &labels), 0);
+    cpw_codec_pairs_clean_up(&labels);
+}
+
+static void test_idempotency_tokens(void **state)
+{
+    (void)state;
+    const struct cpw_model_service *connect = cpw_model_service_get("connect");
+    json_t *input = json_pack("{s:s}", "IdentityManagementType", "SAML");
+    assert_int_equal(cpw_codec_fill_idempotency_tokens(connect, "CreateInstance", input), 1);
+    const char *token = cpw_json_get_string(input, "ClientToken");
+    assert_non_null(token);
+    assert_int_equal(strlen(token), 36);
+    assert_int_equal(token[14], '4');
+    assert_int_equal(cpw_codec_fill_idempotency_tokens(connect, "CreateInstance", input), 0);
+    json_decref(input);
+    input = json_object();
+    assert_int_equal(
+      cpw_codec_fill_idempotency_tokens(cpw_model_service_get("iam"), "ListRoles", input), 0);
+    assert_int_equal(json_object_size(input), 0);
+    json_decref(input);
 }
 
 static void test_json_wrapper(void **state)
@@ -513,8 +581,8 @@ static void test_json_wrapper(void **state)
 static void test_xml_wrapper(void **state)
 {
     (void)state;
-    struct cpw_xml_doc *doc = cpw_xml_parse(cpw_span_from_cstr(
-      "<a xmlns=\"urn:x\"><b>1</b><c/><b>2 &amp; 3</b></a>"));
+    struct cpw_xml_doc *doc =
+      cpw_xml_parse(cpw_span_from_cstr("<a xmlns=\"urn:x\"><b>1</b><c/><b>2 &amp; 3</b></a>"));
     assert_non_null(doc);
     const struct cpw_xml_node *root = cpw_xml_root(doc);
     assert_true(cpw_xml_is(root, "a"));
@@ -536,8 +604,8 @@ static void test_xml_wrapper(void **state)
     assert_non_null(strstr(cpw_last_error_detail(), "line 1"));
     assert_null(cpw_xml_parse(cpw_span_from_cstr("")));
     /* No external entities, no DTDs. */
-    assert_null(cpw_xml_parse(cpw_span_from_cstr(
-      "<!DOCTYPE a [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><a>&x;</a>")));
+    assert_null(cpw_xml_parse(
+      cpw_span_from_cstr("<!DOCTYPE a [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><a>&x;</a>")));
 
     struct cpw_xml_writer *w = cpw_xml_writer_new();
     assert_int_equal(cpw_xml_start(w, "R", "urn:y"), 0);
@@ -546,14 +614,24 @@ static void test_xml_wrapper(void **state)
     struct cpw_buf out;
     cpw_buf_init(&out, 1000);
     assert_int_equal(cpw_xml_writer_finish(w, &out), 0);
-    assert_string_equal(cpw_buf_cstr(&out), "<R xmlns=\"urn:y\"><M>&lt;&amp;&gt;&quot;</M><E></E></R>");
+    assert_string_equal(cpw_buf_cstr(&out),
+                        "<R xmlns=\"urn:y\"><M>&lt;&amp;&gt;&quot;</M><E></E></R>");
     cpw_buf_clean_up(&out);
     cpw_xml_writer_destroy(w);
     cpw_model_clean_up();
 }
 
-CPW_TEST_MAIN("codec", CPW_TEST(test_error_matrix), CPW_TEST(test_query_error_fields),
-              CPW_TEST(test_error_classes), CPW_TEST(test_malformed_replies),
-              CPW_TEST(test_routing), CPW_TEST(test_malformed_requests),
-              CPW_TEST(test_server_error_replies), CPW_TEST(test_client_serialize_refusals),
-              CPW_TEST(test_timestamps), CPW_TEST(test_json_wrapper), CPW_TEST(test_xml_wrapper))
+CPW_TEST_MAIN("codec",
+              CPW_TEST(test_error_matrix),
+              CPW_TEST(test_query_error_fields),
+              CPW_TEST(test_error_classes),
+              CPW_TEST(test_malformed_replies),
+              CPW_TEST(test_routing),
+              CPW_TEST(test_malformed_requests),
+              CPW_TEST(test_server_error_replies),
+              CPW_TEST(test_client_serialize_refusals),
+              CPW_TEST(test_timestamps),
+              CPW_TEST(test_rest_templates),
+              CPW_TEST(test_idempotency_tokens),
+              CPW_TEST(test_json_wrapper),
+              CPW_TEST(test_xml_wrapper))

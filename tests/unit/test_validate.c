@@ -2,6 +2,7 @@
  * test_validate.c - input validation against the model: every rule fails when it should and
  * passes when it should, with botocore's client report and the service's error.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "../../src/aws/validate_internal.h"
@@ -233,6 +234,24 @@ static void test_sensitive_values_are_redacted(void **state)
     cpw_aws_error_clean_up(&err);
 }
 
+static void test_tagged_unions(void **state)
+{
+    (void)state;
+    const char *base = "{\"InstanceId\": \"i\", \"FileName\": \"f\", \"FileSizeInBytes\": 1,"
+                       " \"FileUseCaseType\": \"ATTACHMENT\", \"AssociatedResourceArn\": \"a\"";
+    char text[512];
+    snprintf(text, sizeof(text), "%s, \"CreatedBy\": {}}", base);
+    s_expect_fail("connect", "StartAttachedFileUpload", text,
+                  "Invalid number of parameters set for tagged union structure CreatedBy. Can only "
+                  "set one of the following keys: AWSIdentityArn, ConnectUserArn.",
+                  "at 'createdBy'");
+    snprintf(text, sizeof(text),
+             "%s, \"CreatedBy\": {\"AWSIdentityArn\": \"a\", \"ConnectUserArn\": \"b\"}}", base);
+    s_expect_fail("connect", "StartAttachedFileUpload", text, "tagged union", "exactly one");
+    snprintf(text, sizeof(text), "%s, \"CreatedBy\": {\"ConnectUserArn\": \"b\"}}", base);
+    s_expect_pass("connect", "StartAttachedFileUpload", text);
+}
+
 static void test_error_codes_per_protocol(void **state)
 {
     (void)state;
@@ -261,5 +280,6 @@ CPW_TEST_MAIN("validate",
               CPW_TEST(test_enums),
               CPW_TEST(test_patterns),
               CPW_TEST(test_unknown_members),
+              CPW_TEST(test_tagged_unions),
               CPW_TEST(test_sensitive_values_are_redacted),
               CPW_TEST(test_error_codes_per_protocol))
