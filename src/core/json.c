@@ -29,12 +29,27 @@ static int s_dump_cb(const char *buffer, size_t size, void *data)
 
 int cpw_json_dump(const json_t *value, struct cpw_buf *out)
 {
+    size_t start = out->len;
     /* Without JSON_COMPACT and with indent 0 jansson separates as ", " and ": " (Python's). */
     if (json_dump_callback(value, s_dump_cb, out, JSON_ENSURE_ASCII | JSON_ENCODE_ANY) != 0) {
         if (cpw_last_error() != CPW_ERR_LIMIT) {
             return cpw_raise(CPW_ERR_INTERNAL, "JSON could not be written");
         }
         return -1;
+    }
+    /* Python writes \u00e9 where jansson writes \u00E9; every backslash starts an escape. */
+    for (size_t i = start; i + 1 < out->len; i++) {
+        if (out->data[i] != '\\') {
+            continue;
+        }
+        if (out->data[i + 1] == 'u') {
+            for (size_t j = i + 2; j < i + 6 && j < out->len; j++) {
+                if (out->data[j] >= 'A' && out->data[j] <= 'F') {
+                    out->data[j] = (uint8_t)(out->data[j] - 'A' + 'a');
+                }
+            }
+        }
+        i++; /* skip the escaped character */
     }
     return 0;
 }

@@ -18,6 +18,7 @@
 #include "harness.h"
 
 static int s_failures;
+static int s_inexact_json;
 
 #define CHECK(cond, ...)                                                                           \
     do {                                                                                           \
@@ -57,6 +58,11 @@ static void s_check_body(const char *name,
                          struct cpw_span got,
                          const char *want)
 {
+    /* Bytes as botocore writes them; for JSON, a semantic diff helps explain a mismatch. */
+    if (cpw_span_eq_cstr(got, want)) {
+        return;
+    }
+    s_inexact_json++;
     if (s_is_json_type(ct) && got.len && want[0]) {
         json_t *g = NULL;
         json_t *w = NULL;
@@ -315,6 +321,9 @@ static void test_golden_wire_files(void **state)
     cpw_model_clean_up();
     assert_true(errors_seen >= 15);
     assert_int_equal(s_failures, 0);
+    /* Every request body is byte-identical to botocore's (the JSON diff above explains any miss).
+     */
+    assert_int_equal(s_inexact_json, 0);
 }
 
 CPW_TEST_MAIN("codec_golden", CPW_TEST(test_golden_wire_files))
