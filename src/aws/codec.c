@@ -595,7 +595,7 @@ int cpw_codec_parse_request(const struct cpw_model_service *svc,
     } else {
         cpw_aws_error_set(err, 400, cpw_codec_validation_error_code(svc, operation), "%s", detail);
     }
-    return cpw_raise(code == CPW_ERR_NONE ? CPW_ERR_PARSE : CPW_ERR_PARSE, "%s", detail);
+    return cpw_raise(CPW_ERR_PARSE, "%s", detail);
 }
 
 int cpw_codec_serialize_response(const struct cpw_model_service *svc,
