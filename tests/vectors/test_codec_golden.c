@@ -93,6 +93,37 @@ static void s_fill_response(const json_t *golden, struct cpw_http_response *resp
     assert_int_equal(cpw_buf_append_cstr(&resp->body, cpw_json_get_string(r, "body")), 0);
 }
 
+/*
+ * With CPW_CODEC_SERVED_DIR set, every reply the sandbox side serialized is written there as
+ * JSON (with what a client must read from it), so tests/e2e/test_codec_botocore.py can check
+ * that botocore reads the sandbox's replies the same way.
+ */
+static void s_dump_served(const char *name,
+                          const json_t *golden,
+                          const struct cpw_http_response *resp,
+                          const char *key,
+                          const json_t *expected)
+{
+    const char *dir = getenv("CPW_CODEC_SERVED_DIR");
+    if (!dir || !dir[0]) {
+        return;
+    }
+    json_t *headers = json_object();
+    for (size_t i = 0; i < resp->headers.count; i++) {
+        json_object_set_new(headers, resp->headers.items[i].name,
+                            json_string(resp->headers.items[i].value));
+    }
+    json_t *doc = json_pack(
+      "{s:O, s:O, s:i, s:o, s:s%, s:O}", "service", json_object_get(golden, "service"), "operation",
+      json_object_get(golden, "operation"), "status", (json_int_t)resp->status, "headers", headers,
+      "body", (const char *)resp->body.data, resp->body.len, key, expected);
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    assert_non_null(doc);
+    assert_int_equal(json_dump_file(doc, path, JSON_INDENT(1)), 0);
+    json_decref(doc);
+}
+
 static void s_client_request(const char *name,
                              const struct cpw_model_service *svc,
                              const char *op,
@@ -208,6 +239,7 @@ static void s_server_response(const char *name,
         if (rc == 0) {
             s_check_json(name, "served output read back", output, want);
         }
+        s_dump_served(name, golden, &resp, "output", want);
         if (cpw_model_protocol(svc) == CPW_PROTOCOL_QUERY) {
             CHECK(strstr(cpw_buf_cstr(&resp.body), "<RequestId>rid-42</RequestId>") != NULL,
                   "no request id in %s", cpw_buf_cstr(&resp.body));
@@ -253,6 +285,7 @@ static void s_error_case(const char *name,
     struct cpw_http_response served;
     cpw_http_response_init(&served);
     assert_int_equal(cpw_codec_serialize_error(svc, &err, &served), 0);
+    s_dump_served(name, golden, &served, "error", want);
     struct cpw_aws_error back;
     cpw_aws_error_init(&back);
     rc = cpw_codec_parse_response(svc, op, &served, &output, &back);
