@@ -113,7 +113,8 @@ int cpw_codec_serialize_error(const struct cpw_model_service *svc,
  * The error code the service answers for input that fails validation in operation:
  * "ValidationError" for query, otherwise the first of the operation's modelled errors among
  * ValidationException, BadRequestException, InvalidParameterException, InvalidInputException,
- * InvalidRequestException (falling back to ValidationException / BadRequestException).
+ * InvalidRequestException, else the first of those the service models at all (falling back to
+ * ValidationException for json, BadRequestException for rest-json).
  * Static or model storage.
  */
 const char *cpw_codec_validation_error_code(const struct cpw_model_service *svc,

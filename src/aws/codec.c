@@ -652,5 +652,11 @@ const char *cpw_codec_validation_error_code(const struct cpw_model_service *svc,
             }
         }
     }
+    /* Not modelled for this operation: the service's own shape, when it has one. */
+    for (size_t p = 0; p < sizeof(preferred) / sizeof(*preferred); p++) {
+        if (cpw_model_shape(svc, preferred[p])) {
+            return preferred[p];
+        }
+    }
     return protocol == CPW_PROTOCOL_JSON ? "ValidationException" : "BadRequestException";
 }

@@ -262,7 +262,8 @@ static void test_error_codes_per_protocol(void **state)
     assert_int_equal(s_validate("organizations", "DescribeAccount", "{}", &err), -1);
     assert_string_equal(err.code, "InvalidInputException");
     assert_int_equal(s_validate("cloudtrail", "LookupEvents", "{\"MaxResults\": 0}", &err), -1);
-    assert_string_equal(err.code, "ValidationException"); /* no validation error modelled */
+    /* Not modelled for LookupEvents: the service's own InvalidParameterException. */
+    assert_string_equal(err.code, "InvalidParameterException");
     assert_int_equal(s_validate("iam", "GetRole", "{}", &err), -1);
     assert_string_equal(err.code, "ValidationError");
     /* Two errors are counted in the service message. */
