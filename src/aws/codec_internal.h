@@ -123,6 +123,13 @@ int cpw_codec_pairs_decode(struct cpw_span text, struct cpw_codec_pairs *pairs);
 
 /* ----- per protocol ------------------------------------------------------------------------ */
 
+/*
+ * The protocol halves of the public entry points in codec.h, with the same contracts. The
+ * dispatcher has already checked that the operation exists, turned a NULL document into {} and
+ * (for parse_request) maps a failure to the service's error; these return 0 or -1 with an
+ * internal error raised. Documents returned are new references owned by the caller.
+ */
+
 int cpw_codec_json_serialize_request(const struct cpw_model_service *svc,
                                      const char *operation,
                                      const json_t *input,
