@@ -19,7 +19,8 @@
 #define CPW_JSON_MAX_TEXT_BYTES (16u * 1024u * 1024u)
 
 /**
- * Parses text (at most max_bytes; any JSON value) into *out, rejecting duplicate object keys.
+ * Parses text (at most max_bytes; any JSON value) into *out, rejecting duplicate object keys
+ * and \u0000 in strings (so every string is also a valid C string).
  * Returns 0 with a new reference in *out (owned by the caller), or -1 with CPW_ERR_PARSE (detail
  * names line/column and jansson's reason) or CPW_ERR_LIMIT, leaving *out NULL.
  */

@@ -13,7 +13,7 @@ int cpw_json_load(struct cpw_span text, size_t max_bytes, json_t **out)
     }
     json_error_t jerr;
     json_t *value = json_loadb((const char *)(text.len ? text.ptr : (const uint8_t *)""), text.len,
-                               JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+                               JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
     if (!value) {
         return cpw_raise(CPW_ERR_PARSE, "malformed JSON at line %d column %d: %s", jerr.line,
                          jerr.column, jerr.text);

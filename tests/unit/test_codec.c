@@ -645,6 +645,8 @@ static void test_json_wrapper(void **state)
     assert_int_equal(cpw_json_load(cpw_span_from_cstr("{\"a\":1,\"a\":2}"), 100, &v), -1);
     assert_int_equal(cpw_last_error(), CPW_ERR_PARSE);
     assert_null(v);
+    assert_int_equal(cpw_json_load(cpw_span_from_cstr("[\"a\\u0000b\"]"), 100, &v), -1);
+    assert_int_equal(cpw_last_error(), CPW_ERR_PARSE);
     assert_int_equal(cpw_json_load(cpw_span_from_cstr("[1,2,3]"), 3, &v), -1);
     assert_int_equal(cpw_last_error(), CPW_ERR_LIMIT);
     assert_int_equal(cpw_json_load(cpw_span_from_cstr("{\"k\":\"\\u00e9/\"}"), 100, &v), 0);
