@@ -25,7 +25,7 @@ enum cpw_aws_error_class {
 
 struct cpw_aws_error {
     char *code;       /* owned: "ResourceNotFoundException", or the status as text ("404") */
-    char *message;    /* owned, may be "" */
+    char *message;    /* owned, may be "", NULL when the reply had no message element */
     char *type;       /* owned or NULL: "Sender"/"Receiver" (query protocol) */
     char *request_id; /* owned or NULL */
     long http_status;
@@ -59,7 +59,8 @@ bool cpw_aws_error_is_retryable(const struct cpw_aws_error *err);
 
 /**
  * Appends the AWS CLI's line to out: "An error occurred (Code) when calling the Op operation:
- * Message" (code "Unknown" when empty). Returns 0 or -1 (CPW_ERR_LIMIT).
+ * Message" (code "Unknown" when empty, message "Unknown" when NULL, as botocore's ClientError).
+ * Returns 0 or -1 (CPW_ERR_LIMIT).
  */
 int cpw_aws_error_format(const struct cpw_aws_error *err,
                          const char *operation,

@@ -109,5 +109,5 @@ int cpw_aws_error_format(const struct cpw_aws_error *err,
 {
     const char *code = err->code && err->code[0] ? err->code : "Unknown";
     return cpw_buf_appendf(out, "An error occurred (%s) when calling the %s operation: %s", code,
-                           operation, err->message ? err->message : "");
+                           operation, err->message ? err->message : "Unknown");
 }

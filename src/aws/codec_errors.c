@@ -140,6 +140,9 @@ static int s_parse_query_error(const struct cpw_http_response *resp, struct cpw_
     char *type = s_child_text(error, "Type");
     char *request_id = s_child_text(root, "RequestId");
     cpw_aws_error_set(err, resp->status, code ? code : "", "%s", message ? message : "");
+    if (!message) {
+        cpw_aws_error_set_field(&err->message, NULL); /* botocore: "Unknown" when printed */
+    }
     cpw_aws_error_set_field(&err->type, type);
     if (request_id) {
         cpw_aws_error_set_field(&err->request_id, request_id);

@@ -157,6 +157,19 @@ static void test_query_error_fields(void **state)
                         "An error occurred (DeleteConflict) when calling the "
                         "DeleteServiceLinkedRole operation: Cannot delete entity.");
     cpw_buf_clean_up(&line);
+
+    /* No <Code> and no <Message>: botocore prints "Unknown" for both. */
+    cpw_buf_reset(&resp.body);
+    assert_int_equal(cpw_buf_append_cstr(&resp.body, "<ErrorResponse><Error><Type>Sender</Type>"
+                                                     "</Error></ErrorResponse>"),
+                     0);
+    assert_int_equal(cpw_codec_parse_response(iam, "GetRole", &resp, &output, &err), -1);
+    assert_null(err.message);
+    cpw_buf_init(&line, 1024);
+    assert_int_equal(cpw_aws_error_format(&err, "GetRole", &line), 0);
+    assert_string_equal(cpw_buf_cstr(&line),
+                        "An error occurred (Unknown) when calling the GetRole operation: Unknown");
+    cpw_buf_clean_up(&line);
     cpw_aws_error_clean_up(&err);
     cpw_http_response_clean_up(&resp);
 }
