@@ -489,13 +489,26 @@ static void test_timestamps(void **state)
     cpw_http_request_clean_up(&req);
     json_decref(doc);
 
-    /* Query forms use ISO 8601, with microseconds only when there are any. */
-    doc = json_pack("{s:s, s:s}", "RoleArn", "arn:aws:iam::1:role/r", "RoleSessionName", "s1");
-    cpw_http_request_init(&req);
-    assert_int_equal(
-      cpw_codec_serialize_request(cpw_model_service_get("sts"), "AssumeRole", doc, &req), 0);
-    cpw_http_request_clean_up(&req);
-    json_decref(doc);
+    /* Query strings and forms use ISO 8601, with microseconds only when there are any. */
+    struct cpw_buf text;
+    cpw_buf_init(&text, 100);
+    assert_int_equal(cpw_codec_time_text(1704067200250, "iso8601", &text), 0);
+    assert_string_equal(cpw_buf_cstr(&text), "2024-01-01T00:00:00.250000Z");
+    cpw_buf_reset(&text);
+    assert_int_equal(cpw_codec_time_text(1704067200000, "iso8601", &text), 0);
+    assert_string_equal(cpw_buf_cstr(&text), "2024-01-01T00:00:00Z");
+    cpw_buf_reset(&text);
+    assert_int_equal(cpw_codec_time_text(-1000, "unixTimestamp", &text), 0);
+    assert_string_equal(cpw_buf_cstr(&text), "-1");
+    cpw_buf_reset(&text);
+    assert_int_equal(cpw_codec_time_text(0, "rfc822", &text), 0);
+    assert_string_equal(cpw_buf_cstr(&text), "Thu, 01 Jan 1970 00:00:00 GMT");
+    cpw_buf_clean_up(&text);
+    int64_t ms = 0;
+    assert_int_equal(cpw_codec_time_parse(cpw_span_from_cstr("1.5"), &ms), 0);
+    assert_int_equal(ms, 1500);
+    assert_int_equal(cpw_codec_time_parse(cpw_span_from_cstr("soon"), &ms), -1);
+    assert_int_equal(cpw_codec_time_parse(cpw_span_from_cstr("1e400"), &ms), -1);
 
     /* Replies: epoch fractions, ISO with offsets and HTTP dates all become +00:00 strings. */
     struct cpw_http_response resp;
