@@ -9,6 +9,7 @@
 
 #include "cpw/alloc.h"
 #include "cpw/error.h"
+#include "cpw/log.h"
 #include "cpw/model.h"
 #include "cpw/time.h"
 
@@ -27,7 +28,8 @@ int cpw_test_teardown(void **state)
 {
     (void)state;
     cpw_time_pin_ms(-1);
-    cpw_model_clean_up(); /* the models are process-lifetime caches, not leaks */
+    cpw_model_clean_up();     /* the models are process-lifetime caches, not leaks; */
+    cpw_log_forget_secrets(); /* so are the secrets registered with the log redactor */
     size_t live = cpw_alloc_live_count();
     if (live != s_live_before) {
         fprintf(stderr, "leak: %zu allocation(s) (%zu bytes live) not released by the test\n",

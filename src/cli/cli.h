@@ -44,5 +44,7 @@ void cpw_cli_print_last_error(const char *context);
 
 extern const struct cpw_cli_command cpw_cli_cmd_sign;
 extern const struct cpw_cli_command cpw_cli_cmd_demo;
+extern const struct cpw_cli_command cpw_cli_cmd_sandbox;
+extern const struct cpw_cli_command cpw_cli_cmd_api;
 
 #endif

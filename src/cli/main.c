@@ -36,8 +36,10 @@ static const struct planned s_planned[] = {
 };
 
 static const struct cpw_cli_command *const s_commands[] = {
-    &cpw_cli_cmd_demo,
+    &cpw_cli_cmd_sandbox,
+    &cpw_cli_cmd_api,
     &cpw_cli_cmd_sign,
+    &cpw_cli_cmd_demo,
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

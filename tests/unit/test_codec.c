@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "../../src/aws/codec_rest.h"
+#include "aws/codec_rest.h"
 #include "cpw/alloc.h"
 #include "cpw/codec.h"
 #include "cpw/error.h"

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../src/aws/validate_internal.h"
+#include "aws/validate_internal.h"
 #include "cpw/codec.h"
 #include "cpw/error.h"
 #include "cpw/json.h"

@@ -1,0 +1,252 @@
+/*
+ * cmd_sandbox.c - `cpwarden sandbox`: run the local AWS until SIGINT/SIGTERM.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cpw/alloc.h"
+#include "cpw/buf.h"
+#include "cpw/error.h"
+#include "cpw/http_server.h"
+#include "cpw/sandbox.h"
+#include "sandbox/sbx.h"
+
+#define SCENARIO_MAX_BYTES (64u * 1024u * 1024u)
+
+enum {
+    OPT_BIND = 1,
+    OPT_PORT,
+    OPT_DATA,
+    OPT_MEMORY,
+    OPT_SCENARIO,
+    OPT_READY_FILE,
+    OPT_PRINT_ENV,
+    OPT_ALLOW_REMOTE,
+    OPT_THREADS,
+    OPT_SLR_DELAY,
+};
+
+static const struct option s_long[] = {
+    { "bind", required_argument, NULL, OPT_BIND },
+    { "port", required_argument, NULL, OPT_PORT },
+    { "data", required_argument, NULL, OPT_DATA },
+    { "memory", no_argument, NULL, OPT_MEMORY },
+    { "scenario", required_argument, NULL, OPT_SCENARIO },
+    { "ready-file", required_argument, NULL, OPT_READY_FILE },
+    { "print-env", no_argument, NULL, OPT_PRINT_ENV },
+    { "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
+    { "threads", required_argument, NULL, OPT_THREADS },
+    { "slr-deletion-delay-ms", required_argument, NULL, OPT_SLR_DELAY },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+};
+
+/* Writes the URL to path atomically (temp file + rename), so a waiting test never reads half. */
+static int s_write_ready_file(const char *path, const char *url)
+{
+    struct cpw_buf tmp;
+    cpw_buf_init(&tmp, 4096);
+    if (cpw_buf_appendf(&tmp, "%s.tmp.%ld", path, (long)getpid())) {
+        return -1;
+    }
+    int fd = open(cpw_buf_cstr(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int rc = 0;
+    if (fd < 0) {
+        rc = cpw_raise(CPW_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+    } else {
+        size_t len = strlen(url);
+        if (write(fd, url, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || close(fd) != 0 ||
+            rename(cpw_buf_cstr(&tmp), path) != 0) {
+            rc = cpw_raise(CPW_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+            unlink(cpw_buf_cstr(&tmp));
+        }
+    }
+    cpw_buf_clean_up(&tmp);
+    return rc;
+}
+
+static void s_print_env(const char *host, unsigned port)
+{
+    printf("export AWS_ACCESS_KEY_ID=%s\n"
+           "export AWS_SECRET_ACCESS_KEY=%s\n"
+           "export AWS_DEFAULT_REGION=us-east-1\n"
+           "export AWS_ENDPOINT_URL=http://%s:%u\n"
+           "# AWS CLI v2 before 2.13 ignores AWS_ENDPOINT_URL: pass --endpoint-url http://%s:%u\n",
+           CPW_SBX_ROOT_ACCESS_KEY_ID, CPW_SBX_ROOT_SECRET_KEY, host, port, host, port);
+}
+
+static json_t *s_load_scenario(const char *path)
+{
+    struct cpw_buf text;
+    cpw_buf_init(&text, SCENARIO_MAX_BYTES);
+    if (cpw_buf_read_file(&text, path)) {
+        cpw_buf_clean_up(&text);
+        return NULL;
+    }
+    json_error_t err;
+    json_t *doc = json_loadb((const char *)text.data, text.len, JSON_REJECT_DUPLICATES, &err);
+    cpw_buf_clean_up(&text);
+    if (!doc) {
+        cpw_raise(CPW_ERR_CONFIG, "%s: line %d, column %d: %s", path, err.line, err.column,
+                  err.text);
+    }
+    return doc;
+}
+
+static int s_run(int argc, char **argv)
+{
+    struct cpw_sandbox_options opts = { .port = 4566,
+                                        .slr_deletion_delay_ms = -1,
+                                        .create_account_delay_ms = -1 };
+    const char *ready_file = NULL;
+    const char *scenario_path = NULL;
+    bool print_env = false;
+    optind = 0;
+    opterr = 0;
+    int c;
+    uint64_t n = 0;
+    while ((c = getopt_long(argc, argv, "+h", s_long, NULL)) != -1) {
+        switch (c) {
+        case OPT_BIND:
+            opts.bind_address = optarg;
+            break;
+        case OPT_PORT:
+            if (cpw_span_to_u64(cpw_span_from_cstr(optarg), 65535, &n)) {
+                return cpw_cli_usage_error("sandbox", "--port takes 0-65535, not '%s'", optarg);
+            }
+            opts.port = (uint16_t)n;
+            break;
+        case OPT_DATA:
+            opts.data_dir = optarg;
+            break;
+        case OPT_MEMORY:
+            opts.data_dir = NULL;
+            break;
+        case OPT_SCENARIO:
+            scenario_path = optarg;
+            break;
+        case OPT_READY_FILE:
+            ready_file = optarg;
+            break;
+        case OPT_PRINT_ENV:
+            print_env = true;
+            break;
+        case OPT_ALLOW_REMOTE:
+            opts.allow_remote = true;
+            break;
+        case OPT_THREADS:
+            if (cpw_span_to_u64(cpw_span_from_cstr(optarg), 64, &n) || n == 0) {
+                return cpw_cli_usage_error("sandbox", "--threads takes 1-64");
+            }
+            opts.threads = (unsigned)n;
+            break;
+        case OPT_SLR_DELAY:
+            if (cpw_span_to_u64(cpw_span_from_cstr(optarg), 86400000, &n)) {
+                return cpw_cli_usage_error("sandbox", "--slr-deletion-delay-ms takes 0-86400000");
+            }
+            opts.slr_deletion_delay_ms = (int64_t)n;
+            break;
+        default:
+            return cpw_cli_usage_error("sandbox", "unknown or incomplete option '%s'",
+                                       argv[optind - 1]);
+        }
+    }
+    if (optind < argc) {
+        return cpw_cli_usage_error("sandbox", "unexpected argument '%s'", argv[optind]);
+    }
+    const char *host = opts.bind_address ? opts.bind_address : "127.0.0.1";
+    if (print_env) {
+        s_print_env(host, opts.port);
+        return CPW_EXIT_OK;
+    }
+    if (opts.bind_address && !cpw_http_is_loopback(opts.bind_address)) {
+        if (!opts.allow_remote) {
+            return cpw_cli_usage_error("sandbox",
+                                       "refusing to listen on %s: only loopback addresses unless "
+                                       "--allow-remote",
+                                       opts.bind_address);
+        }
+        fprintf(stderr,
+                "cpwarden sandbox: WARNING: listening on %s; anyone who can reach it and "
+                "knows the example keys can use it\n",
+                opts.bind_address);
+    }
+    if (opts.data_dir && mkdir(opts.data_dir, 0700) != 0 && errno != EEXIST) {
+        fprintf(stderr, "cpwarden sandbox: cannot create %s: %s\n", opts.data_dir, strerror(errno));
+        return CPW_EXIT_CONFIG;
+    }
+    json_t *scenario = NULL;
+    if (scenario_path && !(scenario = s_load_scenario(scenario_path))) {
+        cpw_cli_print_last_error("--scenario");
+        return CPW_EXIT_CONFIG;
+    }
+    opts.scenario = scenario;
+
+    /* Block the signals before any thread starts, so that only sigwait sees them. */
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, NULL);
+
+    struct cpw_sandbox *sandbox = cpw_sandbox_start(&opts);
+    json_decref(scenario);
+    if (!sandbox) {
+        cpw_cli_print_last_error("sandbox");
+        return CPW_EXIT_OTHER;
+    }
+    printf("cpwarden sandbox listening on %s\n", cpw_sandbox_url(sandbox));
+    fflush(stdout);
+    int exit_code = CPW_EXIT_OK;
+    if (ready_file && s_write_ready_file(ready_file, cpw_sandbox_url(sandbox))) {
+        cpw_cli_print_last_error("--ready-file");
+        exit_code = CPW_EXIT_OTHER;
+    } else {
+        int sig = 0;
+        sigwait(&signals, &sig);
+        fprintf(stderr, "cpwarden sandbox: %s received, stopping after %llu requests\n",
+                sig == SIGINT ? "SIGINT" : "SIGTERM",
+                (unsigned long long)cpw_sandbox_request_count(sandbox));
+    }
+    cpw_sandbox_stop(sandbox);
+    if (ready_file) {
+        unlink(ready_file);
+    }
+    return exit_code;
+}
+
+const struct cpw_cli_command cpw_cli_cmd_sandbox = {
+    .name = "sandbox",
+    .summary = "run a local, wire-compatible AWS (IAM, STS, Organizations, CloudTrail, ...)",
+    .help =
+      "usage: cpwarden sandbox [--bind ADDR] [--port N] [--data DIR | --memory]\n"
+      "                        [--scenario FILE] [--ready-file FILE]\n"
+      "                        [--threads N] [--slr-deletion-delay-ms MS] [--allow-remote]\n"
+      "       cpwarden sandbox --print-env [--port N]\n"
+      "\n"
+      "Serves the emulated AWS services on one loopback endpoint until SIGINT or SIGTERM.\n"
+      "Every request must be signed (SigV4). The default account is 123456789012 and its\n"
+      "root credentials are AWS's documented example keys (see --print-env).\n"
+      "\n"
+      "  --bind ADDR         listen address (default 127.0.0.1; others need --allow-remote)\n"
+      "  --port N            port (default 4566; 0 picks a free one and prints it)\n"
+      "  --data DIR          keep state in DIR/sandbox.db across restarts (default: memory)\n"
+      "  --memory            keep state in memory only (the default)\n"
+      "  --scenario FILE     preload accounts, users and roles (docs/sandbox-scenarios.md)\n"
+      "  --ready-file FILE   once serving, write the URL to FILE (tests wait on it)\n"
+      "  --threads N         worker threads (default: one per core)\n"
+      "  --slr-deletion-delay-ms MS  how long DeleteServiceLinkedRole tasks stay IN_PROGRESS\n"
+      "  --print-env         print export lines for the AWS CLI and boto3, then exit\n"
+      "\n"
+      "Once serving it prints 'cpwarden sandbox listening on http://HOST:PORT'.\n"
+      "Example: aws --endpoint-url http://127.0.0.1:4566 sts get-caller-identity\n",
+    .run = s_run,
+};

@@ -1,0 +1,337 @@
+/*
+ * sandbox.c - the sandbox's request pipeline: SigV4 verification, routing, input parsing and
+ * validation with the shared codecs, dispatch to the service logic, and the answer in the
+ * service's wire format.
+ */
+#include "cpw/sandbox.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cpw/alloc.h"
+#include "cpw/codec.h"
+#include "cpw/crypto.h"
+#include "cpw/error.h"
+#include "cpw/http_server.h"
+#include "cpw/log.h"
+#include "cpw/model.h"
+#include "cpw/sigv4.h"
+#include "cpw/time.h"
+#include "cpw/uri.h"
+#include "sandbox/sbx.h"
+
+struct cpw_sandbox {
+    struct cpw_sbx *sbx;
+    struct cpw_http_server *server;
+    struct cpw_sigv4_key_cache *keys;
+    char url[96];
+    atomic_uint_fast64_t requests;
+};
+
+/* Per-request context for the key lookup. */
+struct lookup_ctx {
+    struct cpw_sandbox *sandbox;
+    int64_t now_ms;
+    struct cpw_sbx_credentials creds;
+    bool found;
+};
+
+static int s_lookup(const char *access_key_id, struct cpw_sigv4_secret *out, void *user)
+{
+    struct lookup_ctx *ctx = user;
+    if (cpw_sbx_credentials_lookup(ctx->sandbox->sbx, access_key_id, ctx->now_ms, &ctx->creds)) {
+        return -1;
+    }
+    ctx->found = true;
+    out->secret_access_key = ctx->creds.secret_access_key;
+    out->session_token = ctx->creds.session_token[0] ? ctx->creds.session_token : NULL;
+    return 0;
+}
+
+static void s_request_id(char out[37])
+{
+    uint8_t b[16];
+    if (cpw_random_bytes(b, sizeof(b))) {
+        memset(b, 0, sizeof(b));
+    }
+    b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
+    b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
+    char hex[33];
+    cpw_hex_encode_to(hex, b, sizeof(b));
+    snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
+}
+
+/* The service a request is for, from its credential scope (header or presigned query). */
+static bool s_scope_service(const struct cpw_http_request *req, char *out, size_t out_size)
+{
+    const char *auth = cpw_headers_get(&req->headers, "Authorization");
+    struct cpw_span credential = { 0 };
+    struct cpw_sigv4_authorization parsed;
+    if (auth && cpw_sigv4_parse_authorization(cpw_span_from_cstr(auth), &parsed) == 0) {
+        credential = parsed.credential;
+    } else {
+        struct cpw_span q = cpw_buf_span(&req->query);
+        struct cpw_span item;
+        static const char key[] = "X-Amz-Credential=";
+        while (cpw_span_next_token(&q, '&', &item)) {
+            if (cpw_span_starts_with(item, cpw_span_from_cstr(key))) {
+                credential = cpw_span_sub(item, sizeof(key) - 1, item.len);
+            }
+        }
+        /* The query form is percent-encoded: "AKID%2F20150830%2F..." */
+        struct cpw_buf decoded;
+        cpw_buf_init(&decoded, 1024);
+        bool ok = credential.ptr && cpw_uri_decode(&decoded, credential, 0) == 0;
+        struct cpw_sigv4_scope scope;
+        if (ok && cpw_sigv4_parse_credential(cpw_buf_span(&decoded), &scope) == 0 &&
+            scope.service.len < out_size) {
+            memcpy(out, scope.service.ptr, scope.service.len);
+            out[scope.service.len] = '\0';
+            cpw_buf_clean_up(&decoded);
+            return true;
+        }
+        cpw_buf_clean_up(&decoded);
+        return false;
+    }
+    struct cpw_sigv4_scope scope;
+    if (!credential.ptr || cpw_sigv4_parse_credential(credential, &scope) ||
+        scope.service.len >= out_size) {
+        return false;
+    }
+    memcpy(out, scope.service.ptr, scope.service.len);
+    out[scope.service.len] = '\0';
+    return true;
+}
+
+/* Guesses the protocol of a request that names no service (for the error's format). */
+static const struct cpw_model_service *s_guess_service(const struct cpw_http_request *req)
+{
+    const char *target = cpw_headers_get(&req->headers, "X-Amz-Target");
+    const char *ctype = cpw_headers_get(&req->headers, "Content-Type");
+    if (target) {
+        return cpw_model_service_get("organizations");
+    }
+    if (ctype && strstr(ctype, "x-www-form-urlencoded")) {
+        return cpw_model_service_get("sts");
+    }
+    return cpw_model_service_get("customer-profiles");
+}
+
+static void s_answer_error(const struct cpw_model_service *svc,
+                           long status,
+                           const char *code,
+                           const char *message,
+                           bool receiver,
+                           const char *request_id,
+                           struct cpw_http_response *resp)
+{
+    struct cpw_aws_error err;
+    cpw_aws_error_init(&err);
+    cpw_aws_error_set(&err, status, code, "%s", message);
+    cpw_aws_error_set_field(&err.type, receiver ? "Receiver" : "Sender");
+    cpw_aws_error_set_field(&err.request_id, request_id);
+    cpw_http_response_clean_up(resp);
+    cpw_http_response_init(resp);
+    if (!svc || cpw_codec_serialize_error(svc, &err, resp)) {
+        cpw_http_response_clean_up(resp);
+        cpw_http_response_init(resp);
+        resp->status = status;
+        cpw_headers_add_cstr(&resp->headers, "Content-Type", "text/plain");
+        (void)cpw_buf_appendf(&resp->body, "%s: %s\n", code, message);
+    }
+    if (!cpw_headers_get(&resp->headers, "x-amzn-RequestId")) {
+        cpw_headers_add_cstr(&resp->headers, "x-amzn-RequestId", request_id);
+    }
+    cpw_aws_error_clean_up(&err);
+}
+
+static void s_answer_aws_error(const struct cpw_model_service *svc,
+                               const struct cpw_aws_error *err,
+                               const char *request_id,
+                               struct cpw_http_response *resp)
+{
+    s_answer_error(svc, err->http_status ? err->http_status : 400, err->code ? err->code : "",
+                   err->message ? err->message : "",
+                   err->type && strcmp(err->type, "Receiver") == 0, request_id, resp);
+}
+
+static void s_handle(void *user, const struct cpw_http_exchange *ex, struct cpw_http_response *resp)
+{
+    struct cpw_sandbox *sandbox = user;
+    const struct cpw_http_request *req = ex->request;
+    atomic_fetch_add(&sandbox->requests, 1);
+    char request_id[37];
+    s_request_id(request_id);
+    int64_t now_ms = cpw_time_now_ms();
+
+    char service_name[64];
+    if (!s_scope_service(req, service_name, sizeof(service_name))) {
+        s_answer_error(s_guess_service(req), 403, "MissingAuthenticationToken",
+                       "Missing Authentication Token", false, request_id, resp);
+        return;
+    }
+    const struct cpw_model_service *svc = cpw_model_service_get(service_name);
+    if (!svc) {
+        char message[160];
+        snprintf(message, sizeof(message), "The sandbox does not emulate the service '%s'.",
+                 service_name);
+        s_answer_error(s_guess_service(req), 400, "UnrecognizedClientException", message, false,
+                       request_id, resp);
+        return;
+    }
+
+    struct lookup_ctx lookup = { .sandbox = sandbox, .now_ms = now_ms };
+    struct cpw_sigv4_verify_options vopts = {
+        .lookup = s_lookup,
+        .lookup_user = &lookup,
+        .service = cpw_model_signing_name(svc),
+        .now_s = now_ms / 1000,
+        .key_cache = sandbox->keys,
+        .rest_json_errors = cpw_model_protocol(svc) == CPW_PROTOCOL_REST_JSON,
+    };
+    struct cpw_sigv4_verify_result verdict;
+    json_t *input = NULL;
+    json_t *output = NULL;
+    struct cpw_aws_error aws;
+    cpw_aws_error_init(&aws);
+    if (cpw_sigv4_verify(req, &vopts, &verdict) || verdict.verdict != CPW_SIGV4_VERIFIED) {
+        s_answer_error(svc, verdict.http_status ? verdict.http_status : 500,
+                       verdict.aws_code && *verdict.aws_code ? verdict.aws_code : "InternalFailure",
+                       verdict.message, verdict.verdict == CPW_SIGV4_INTERNAL, request_id, resp);
+        goto cleanup;
+    }
+    if (lookup.creds.expired) {
+        s_answer_error(svc, 403, "ExpiredToken",
+                       "The security token included in the request is expired", false, request_id,
+                       resp);
+        goto cleanup;
+    }
+
+    const char *operation = NULL;
+    if (cpw_codec_route(svc, req, &operation)) {
+        bool query = cpw_model_protocol(svc) == CPW_PROTOCOL_QUERY;
+        s_answer_error(svc, query ? 400 : 404,
+                       query ? "InvalidAction" : "UnknownOperationException",
+                       query ? "The action or operation requested is invalid."
+                             : "The requested operation is not recognized by the service.",
+                       false, request_id, resp);
+        goto cleanup;
+    }
+    if (cpw_codec_parse_request(svc, operation, req, &input, &aws) ||
+        cpw_validate_input(svc, operation, input, &aws)) {
+        cpw_aws_error_set_field(&aws.request_id, request_id);
+        s_answer_aws_error(svc, &aws, request_id, resp);
+        goto cleanup;
+    }
+
+    struct cpw_sbx_caller caller;
+    cpw_sbx_caller_from_credentials(&lookup.creds, verdict.region, ex->peer_ip,
+                                    cpw_headers_get(&req->headers, "User-Agent"), &caller);
+    struct cpw_sbx_request sreq = {
+        .service = cpw_model_signing_name(svc),
+        .operation = operation,
+        .input = input,
+        .caller = &caller,
+        .request_id = request_id,
+        .now_ms = now_ms,
+    };
+    struct cpw_sbx_error serr;
+    memset(&serr, 0, sizeof(serr));
+    int rc = cpw_sbx_dispatch(sandbox->sbx, &sreq, &output, &serr);
+    if (rc == 1) {
+        s_answer_error(svc, serr.status, serr.code, serr.message, serr.receiver, request_id, resp);
+    } else if (rc < 0) {
+        cpw_log(CPW_LOG_ERROR, "sandbox: %s %s failed: %s", service_name, operation,
+                cpw_last_error_detail());
+        s_answer_error(svc, 500, "InternalFailure",
+                       "The request processing has failed because of an unknown error.", true,
+                       request_id, resp);
+    } else if (cpw_codec_serialize_response(svc, operation, output, request_id, resp)) {
+        cpw_log(CPW_LOG_ERROR, "sandbox: %s %s: cannot serialize the answer: %s", service_name,
+                operation, cpw_last_error_detail());
+        s_answer_error(svc, 500, "InternalFailure",
+                       "The request processing has failed because of an unknown error.", true,
+                       request_id, resp);
+    } else if (!cpw_headers_get(&resp->headers, "x-amzn-RequestId")) {
+        cpw_headers_add_cstr(&resp->headers, "x-amzn-RequestId", request_id);
+    }
+
+cleanup:
+    json_decref(input);
+    json_decref(output);
+    cpw_aws_error_clean_up(&aws);
+    if (lookup.found) {
+        cpw_sbx_credentials_clean_up(&lookup.creds);
+    }
+}
+
+struct cpw_sandbox *cpw_sandbox_start(const struct cpw_sandbox_options *options)
+{
+    struct cpw_sandbox_options defaults = { .slr_deletion_delay_ms = -1,
+                                            .create_account_delay_ms = -1 };
+    if (!options) {
+        options = &defaults;
+    }
+    struct cpw_sandbox *sandbox = cpw_calloc(1, sizeof(*sandbox));
+    struct cpw_sbx_options sopts = {
+        .data_dir = options->data_dir,
+        .slr_deletion_delay_ms = options->slr_deletion_delay_ms,
+        .create_account_delay_ms = options->create_account_delay_ms,
+    };
+    sandbox->sbx = cpw_sbx_open(&sopts);
+    if (!sandbox->sbx) {
+        goto on_error;
+    }
+    if (options->scenario && cpw_sbx_load_scenario(sandbox->sbx, options->scenario)) {
+        goto on_error;
+    }
+    sandbox->keys = cpw_sigv4_key_cache_new(64);
+    struct cpw_http_server_options hopts = {
+        .bind_address = options->bind_address,
+        .port = options->port,
+        .allow_remote = options->allow_remote,
+        .threads = options->threads,
+        .handler = s_handle,
+        .user = sandbox,
+    };
+    sandbox->server = cpw_http_server_start(&hopts);
+    if (!sandbox->server) {
+        goto on_error;
+    }
+    const char *address = cpw_http_server_address(sandbox->server);
+    bool v6 = strchr(address, ':') != NULL;
+    snprintf(sandbox->url, sizeof(sandbox->url), v6 ? "http://[%s]:%u" : "http://%s:%u", address,
+             (unsigned)cpw_http_server_port(sandbox->server));
+    return sandbox;
+
+on_error:
+    cpw_sandbox_stop(sandbox);
+    return NULL;
+}
+
+uint16_t cpw_sandbox_port(const struct cpw_sandbox *sandbox)
+{
+    return cpw_http_server_port(sandbox->server);
+}
+
+const char *cpw_sandbox_url(const struct cpw_sandbox *sandbox)
+{
+    return sandbox->url;
+}
+
+uint64_t cpw_sandbox_request_count(const struct cpw_sandbox *sandbox)
+{
+    return atomic_load(&sandbox->requests);
+}
+
+void cpw_sandbox_stop(struct cpw_sandbox *sandbox)
+{
+    if (!sandbox) {
+        return;
+    }
+    cpw_http_server_stop(sandbox->server);
+    cpw_sbx_close(sandbox->sbx);
+    cpw_sigv4_key_cache_destroy(sandbox->keys);
+    cpw_free(sandbox);
+}
