@@ -572,6 +572,7 @@ int cpw_aws_client_call_all_pages(struct cpw_aws_client *client,
         if (pg.more_results && !json_is_true(json_object_get(out, pg.more_results))) {
             more = false;
         }
+        char *next = more ? cpw_strdup(token) : NULL; /* out may be released below */
         if (!merged) {
             merged = out;
         } else {
@@ -586,17 +587,18 @@ int cpw_aws_client_call_all_pages(struct cpw_aws_client *client,
             }
             json_decref(out);
         }
-        if (!more) {
+        if (!next) {
             break;
         }
-        if (last_token && strcmp(last_token, token) == 0) {
+        if (last_token && strcmp(last_token, next) == 0) {
+            cpw_free(next);
             rc = cpw_raise(CPW_ERR_AWS, "%s returned the same %s twice; stopping", operation,
                            pg.output_token);
             break;
         }
         cpw_free(last_token);
-        last_token = cpw_strdup(token);
-        json_object_set_new(input, pg.input_token, json_string(token));
+        last_token = next;
+        json_object_set_new(input, pg.input_token, json_string(last_token));
         if (page + 1 == max_pages) {
             rc = cpw_raise(CPW_ERR_LIMIT, "%s: more than %u pages", operation, max_pages);
         }
