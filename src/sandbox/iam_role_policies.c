@@ -149,9 +149,9 @@ int cpw_sbx_iam_get_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input, js
     }
     rc = cpw_sbx_sql_step(stmt);
     if (rc == 1) {
-        *output =
-          json_pack("{s:s,s:s,s:o}", "RoleName", cpw_sbx_col(stmt, 0), "PolicyName",
-                    cpw_sbx_col(stmt, 1), "PolicyDocument", cpw_sbx_iam_url_encoded(cpw_sbx_col(stmt, 2)));
+        *output = json_pack("{s:s,s:s,s:o}", "RoleName", cpw_sbx_col(stmt, 0), "PolicyName",
+                            cpw_sbx_col(stmt, 1), "PolicyDocument",
+                            cpw_sbx_iam_url_encoded(cpw_sbx_col(stmt, 2)));
     }
     sqlite3_finalize(stmt);
     if (rc == 0) {
@@ -312,4 +312,3 @@ int cpw_sbx_iam_list_role_tags(struct cpw_sbx_ctx *ctx, const json_t *input, jso
     *output = json_pack("{s:o,s:b}", "Tags", s_load_tags(ctx, name), "IsTruncated", 0);
     return 0;
 }
-
