@@ -42,13 +42,13 @@ static json_t *s_instance_json(sqlite3_stmt *stmt, int64_t now_ms, bool with_tag
     char url[200];
     snprintf(url, sizeof(url), "https://%s.my.connect.aws", alias[0] ? alias : id);
     bool active = now_ms >= sqlite3_column_int64(stmt, 4);
-    json_t *doc = json_pack(
-      "{s:s,s:s,s:s,s:o,s:s,s:s,s:b,s:b,s:s}", "Id", id, "Arn", cpw_sbx_col(stmt, 1),
-      "IdentityManagementType", cpw_sbx_col(stmt, 5), "CreatedTime",
-      cpw_sbx_time_json(sqlite3_column_int64(stmt, 3)), "InstanceStatus",
-      active ? "ACTIVE" : "CREATION_IN_PROGRESS", "ServiceRole", cpw_sbx_col(stmt, 8),
-      "InboundCallsEnabled", sqlite3_column_int64(stmt, 6) != 0, "OutboundCallsEnabled",
-      sqlite3_column_int64(stmt, 7) != 0, "InstanceAccessUrl", url);
+    json_t *doc =
+      json_pack("{s:s,s:s,s:s,s:o,s:s,s:s,s:b,s:b,s:s}", "Id", id, "Arn", cpw_sbx_col(stmt, 1),
+                "IdentityManagementType", cpw_sbx_col(stmt, 5), "CreatedTime",
+                cpw_sbx_time_json(sqlite3_column_int64(stmt, 3)), "InstanceStatus",
+                active ? "ACTIVE" : "CREATION_IN_PROGRESS", "ServiceRole", cpw_sbx_col(stmt, 8),
+                "InboundCallsEnabled", sqlite3_column_int64(stmt, 6) != 0, "OutboundCallsEnabled",
+                sqlite3_column_int64(stmt, 7) != 0, "InstanceAccessUrl", url);
     if (alias[0] != '\0') {
         json_object_set_new(doc, "InstanceAlias", json_string(alias));
     }
@@ -69,9 +69,8 @@ static int s_find(struct cpw_sbx_ctx *ctx, const char *id_or_arn, sqlite3_stmt *
              " AND (id = ? OR arn = ?)",
              s_columns);
     const char *key = id_or_arn ? id_or_arn : "";
-    sqlite3_stmt *stmt =
-      cpw_sbx_sql_query(ctx->db, sql, "ssss", ctx->req->caller->account_id, s_region(ctx), key,
-                        key);
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db, sql, "ssss", ctx->req->caller->account_id,
+                                           s_region(ctx), key, key);
     if (stmt == NULL) {
         return -1;
     }
@@ -90,12 +89,11 @@ static int s_count(struct cpw_sbx_ctx *ctx, const char *where, const char *value
 {
     char sql[200];
     snprintf(sql, sizeof(sql),
-             "SELECT count(*) FROM connect_instances WHERE account_id = ? AND region = ?%s",
-             where);
+             "SELECT count(*) FROM connect_instances WHERE account_id = ? AND region = ?%s", where);
     sqlite3_stmt *stmt =
-      value ? cpw_sbx_sql_query(ctx->db, sql, "sss", ctx->req->caller->account_id, s_region(ctx),
-                                value)
-            : cpw_sbx_sql_query(ctx->db, sql, "ss", ctx->req->caller->account_id, s_region(ctx));
+      value
+        ? cpw_sbx_sql_query(ctx->db, sql, "sss", ctx->req->caller->account_id, s_region(ctx), value)
+        : cpw_sbx_sql_query(ctx->db, sql, "ss", ctx->req->caller->account_id, s_region(ctx));
     if (stmt == NULL || cpw_sbx_sql_step(stmt) != 1) {
         sqlite3_finalize(stmt);
         return -1;
@@ -149,23 +147,23 @@ static int s_create_instance(struct cpw_sbx_ctx *ctx, const json_t *input, json_
     cpw_sbx_add_resource(ctx, "AWS::Connect::Instance", arn);
     char role_name[128];
     char role_arn[512];
-    int rc = cpw_sbx_contact_create_role(ctx, ctx->req->caller->account_id, CPW_CONNECT_PRINCIPAL,
-                                         NULL, role_name, sizeof(role_name), role_arn,
-                                         sizeof(role_arn));
+    int rc =
+      cpw_sbx_contact_create_role(ctx, ctx->req->caller->account_id, CPW_CONNECT_PRINCIPAL, NULL,
+                                  role_name, sizeof(role_name), role_arn, sizeof(role_arn));
     if (rc != 0) {
         return rc;
     }
     struct cpw_sbx_knobs knobs;
     cpw_sbx_knobs_current(ctx->sbx, &knobs);
-    char *tag_text = json_dumps(tags ? tags : json_object(), JSON_COMPACT);
+    char *tag_text = tags ? json_dumps(tags, JSON_COMPACT) : cpw_strdup("{}");
     rc = cpw_sbx_sql_do(ctx->db,
                         "INSERT INTO connect_instances(account_id, region, id, arn, alias,"
                         " created_ms, active_ms, identity_type, inbound, outbound, service_role,"
                         " tags) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                        "sssssiisiiss", ctx->req->caller->account_id, s_region(ctx), id, arn,
-                        alias, ctx->req->now_ms, ctx->req->now_ms + knobs.instance_activation_ms,
-                        type, (int64_t)json_is_true(inbound), (int64_t)json_is_true(outbound),
-                        role_arn, tag_text);
+                        "sssssiisiiss", ctx->req->caller->account_id, s_region(ctx), id, arn, alias,
+                        ctx->req->now_ms, ctx->req->now_ms + knobs.instance_activation_ms, type,
+                        (int64_t)json_is_true(inbound), (int64_t)json_is_true(outbound), role_arn,
+                        tag_text);
     cpw_free(tag_text);
     if (rc < 0) {
         return -1;
@@ -258,10 +256,9 @@ static int s_delete_instance(struct cpw_sbx_ctx *ctx, const json_t *input, json_
     }
     const char *slash = strrchr(role_arn, '/');
     if (knobs.instance_delete_removes_role && slash != NULL &&
-        cpw_sbx_contact_schedule_role_cleanup(ctx, ctx->req->caller->account_id, slash + 1,
-                                              CPW_CONNECT_PRINCIPAL,
-                                              ctx->req->now_ms + knobs.instance_role_cleanup_ms) !=
-          0) {
+        cpw_sbx_contact_schedule_role_cleanup(
+          ctx, ctx->req->caller->account_id, slash + 1, CPW_CONNECT_PRINCIPAL,
+          ctx->req->now_ms + knobs.instance_role_cleanup_ms) != 0) {
         return -1;
     }
     *output = json_object();
@@ -270,7 +267,10 @@ static int s_delete_instance(struct cpw_sbx_ctx *ctx, const json_t *input, json_
 
 /* ----- tags -------------------------------------------------------------------------------- */
 
-static int s_tag_target(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **tags, char *arn,
+static int s_tag_target(struct cpw_sbx_ctx *ctx,
+                        const json_t *input,
+                        json_t **tags,
+                        char *arn,
                         size_t cap)
 {
     const char *given = cpw_sbx_in_str(input, "resourceArn");
@@ -365,8 +365,8 @@ static int s_list_tags(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **ou
 
 int cpw_connect_instance_exists(sqlite3 *db, const char *arn)
 {
-    sqlite3_stmt *stmt = cpw_sbx_sql_query(db, "SELECT 1 FROM connect_instances WHERE arn = ?",
-                                           "s", arn);
+    sqlite3_stmt *stmt =
+      cpw_sbx_sql_query(db, "SELECT 1 FROM connect_instances WHERE arn = ?", "s", arn);
     if (stmt == NULL) {
         return -1;
     }
@@ -376,9 +376,9 @@ int cpw_connect_instance_exists(sqlite3 *db, const char *arn)
 }
 
 static const struct cpw_sbx_op s_ops[] = {
-    { "CreateInstance", s_create_instance },   { "DescribeInstance", s_describe_instance },
-    { "ListInstances", s_list_instances },     { "DeleteInstance", s_delete_instance },
-    { "TagResource", s_tag_resource },         { "UntagResource", s_untag_resource },
+    { "CreateInstance", s_create_instance }, { "DescribeInstance", s_describe_instance },
+    { "ListInstances", s_list_instances },   { "DeleteInstance", s_delete_instance },
+    { "TagResource", s_tag_resource },       { "UntagResource", s_untag_resource },
     { "ListTagsForResource", s_list_tags },
 };
 

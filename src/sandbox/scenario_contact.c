@@ -62,7 +62,10 @@ static void s_fake(struct loader *ld, const char *account, const char *region, s
     f->ctx.err = &f->err;
 }
 
-static int s_where(struct loader *ld, const json_t *item, const char *path, const char **account,
+static int s_where(struct loader *ld,
+                   const json_t *item,
+                   const char *path,
+                   const char **account,
                    const char **region)
 {
     if (!json_is_object(item)) {
@@ -78,8 +81,15 @@ static int s_where(struct loader *ld, const json_t *item, const char *path, cons
 }
 
 /* A service-linked role for principal: "role" names an existing one, else one is created. */
-static int s_role(struct loader *ld, struct fake *f, const json_t *item, const char *path,
-                  const char *principal, char *name, size_t cap, char *arn, size_t arn_cap)
+static int s_role(struct loader *ld,
+                  struct fake *f,
+                  const json_t *item,
+                  const char *path,
+                  const char *principal,
+                  char *name,
+                  size_t cap,
+                  char *arn,
+                  size_t arn_cap)
 {
     const char *existing = s_str(item, "role", NULL);
     json_t *role = NULL;
@@ -137,7 +147,7 @@ static int s_instance(struct loader *ld, const json_t *item, size_t i)
         return 0; /* only the role stays behind */
     }
     const json_t *tags = json_object_get(item, "tags");
-    char *tag_text = json_dumps(json_is_object(tags) ? tags : json_object(), JSON_COMPACT);
+    char *tag_text = json_is_object(tags) ? json_dumps(tags, JSON_COMPACT) : cpw_strdup("{}");
     int rc = cpw_sbx_sql_do(
       ld->db,
       "INSERT INTO connect_instances(account_id, region, id, arn, alias, created_ms, active_ms,"
@@ -152,7 +162,10 @@ static int s_instance(struct loader *ld, const json_t *item, size_t i)
     return 0;
 }
 
-static int s_domain_items(struct loader *ld, struct fake *f, const json_t *item, const char *path,
+static int s_domain_items(struct loader *ld,
+                          struct fake *f,
+                          const json_t *item,
+                          const char *path,
                           const char *name)
 {
     struct cpw_sbx_ctx *ctx = &f->ctx;
@@ -186,9 +199,9 @@ static int s_domain_items(struct loader *ld, struct fake *f, const json_t *item,
         if (uri == NULL) {
             return s_bad(path, "integrations[%zu] needs uri or connect_instance", k);
         }
-        json_t *doc = json_pack("{s:s,s:s,s:s,s:s,s:b}", "DomainName", name, "Uri", uri,
-                                "ObjectTypeName", s_str(it, "object_type", "CTR"), "Scope",
-                                "PROFILE", "IsUnstructured", 0);
+        json_t *doc =
+          json_pack("{s:s,s:s,s:s,s:s,s:b}", "DomainName", name, "Uri", uri, "ObjectTypeName",
+                    s_str(it, "object_type", "CTR"), "Scope", "PROFILE", "IsUnstructured", 0);
         int rc = cpw_cp_item_put(ctx, name, CPW_CP_INTEGRATION, uri, doc);
         json_decref(doc);
         if (rc != 0) {
@@ -238,11 +251,11 @@ static int s_domain(struct loader *ld, const json_t *item, size_t i)
     }
     char *text = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
-    int rc = cpw_sbx_sql_do(ld->db,
-                            "INSERT INTO cp_domains(account_id, region, name, created_ms,"
-                            " updated_ms, doc, role_name) VALUES (?,?,?,?,?,?,?)",
-                            "sssiiss", account, region, name, ld->now_ms, ld->now_ms, text,
-                            role_name);
+    int rc =
+      cpw_sbx_sql_do(ld->db,
+                     "INSERT INTO cp_domains(account_id, region, name, created_ms,"
+                     " updated_ms, doc, role_name) VALUES (?,?,?,?,?,?,?)",
+                     "sssiiss", account, region, name, ld->now_ms, ld->now_ms, text, role_name);
     cpw_free(text);
     if (rc < 0) {
         cpw_error_clear();
