@@ -50,7 +50,10 @@ const char *cpw_cp_region(const struct cpw_sbx_ctx *ctx)
     return region != NULL && region[0] != '\0' ? region : "us-east-1";
 }
 
-static int s_vfail(struct cpw_sbx_ctx *ctx, long status, const char *code, const char *fmt,
+static int s_vfail(struct cpw_sbx_ctx *ctx,
+                   long status,
+                   const char *code,
+                   const char *fmt,
                    va_list ap)
 {
     char message[512];
@@ -137,10 +140,9 @@ int cpw_cp_check_tags(struct cpw_sbx_ctx *ctx, const json_t *tags)
 
 int cpw_cp_need_domain(struct cpw_sbx_ctx *ctx, const char *domain)
 {
-    sqlite3_stmt *stmt =
-      cpw_sbx_sql_query(ctx->db,
-                        "SELECT 1 FROM cp_domains WHERE account_id = ? AND region = ? AND name = ?",
-                        "sss", ctx->req->caller->account_id, cpw_cp_region(ctx), domain);
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(
+      ctx->db, "SELECT 1 FROM cp_domains WHERE account_id = ? AND region = ? AND name = ?", "sss",
+      ctx->req->caller->account_id, cpw_cp_region(ctx), domain);
     if (stmt == NULL) {
         return -1;
     }
@@ -223,11 +225,11 @@ int cpw_cp_item_delete(struct cpw_sbx_ctx *ctx,
 
 int64_t cpw_cp_item_count(struct cpw_sbx_ctx *ctx, const char *domain, const char *kind)
 {
-    sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
-                                           "SELECT count(*) FROM cp_items WHERE account_id = ?"
-                                           " AND region = ? AND domain = ? AND kind = ?",
-                                           "ssss", ctx->req->caller->account_id,
-                                           cpw_cp_region(ctx), domain, kind);
+    sqlite3_stmt *stmt =
+      cpw_sbx_sql_query(ctx->db,
+                        "SELECT count(*) FROM cp_items WHERE account_id = ?"
+                        " AND region = ? AND domain = ? AND kind = ?",
+                        "ssss", ctx->req->caller->account_id, cpw_cp_region(ctx), domain, kind);
     if (stmt == NULL) {
         return -1;
     }
@@ -306,9 +308,12 @@ static bool s_domain_name_ok(const char *name)
     return true;
 }
 
-static const char *const s_domain_settings[] = { "DefaultExpirationDays", "DefaultEncryptionKey",
-                                                 "DeadLetterQueueUrl",    "Matching",
-                                                 "RuleBasedMatching",     "DataStore",
+static const char *const s_domain_settings[] = { "DefaultExpirationDays",
+                                                 "DefaultEncryptionKey",
+                                                 "DeadLetterQueueUrl",
+                                                 "Matching",
+                                                 "RuleBasedMatching",
+                                                 "DataStore",
                                                  "Tags" };
 
 /* The domain's stored document (owned) with times and name; NULL when absent. 0 or -1. */
@@ -340,15 +345,17 @@ static int s_check_expiration(struct cpw_sbx_ctx *ctx, const json_t *input, bool
     if (v == NULL) {
         return required ? cpw_cp_bad(ctx, "DefaultExpirationDays is required.") : 0;
     }
-    if (cpw_sbx_in_int(input, "DefaultExpirationDays", 0, &days) != 0 || days < 1 ||
-        days > 1098) {
+    if (cpw_sbx_in_int(input, "DefaultExpirationDays", 0, &days) != 0 || days < 1 || days > 1098) {
         cpw_error_clear();
         return cpw_cp_bad(ctx, "DefaultExpirationDays must be between 1 and 1098.");
     }
     return 0;
 }
 
-static int s_store_domain(struct cpw_sbx_ctx *ctx, const char *name, const json_t *doc, bool insert,
+static int s_store_domain(struct cpw_sbx_ctx *ctx,
+                          const char *name,
+                          const json_t *doc,
+                          bool insert,
                           const char *role_name)
 {
     char *text = json_dumps(doc, JSON_COMPACT);
@@ -404,9 +411,8 @@ static int s_create_domain(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     int64_t count = sqlite3_column_int64(stmt, 0);
     sqlite3_finalize(stmt);
     if (count >= DOMAIN_QUOTA) {
-        return cpw_cp_bad(ctx,
-                          "You have reached the maximum number of domains (%d) in this Region.",
-                          DOMAIN_QUOTA);
+        return cpw_cp_bad(
+          ctx, "You have reached the maximum number of domains (%d) in this Region.", DOMAIN_QUOTA);
     }
     /* The domain's own service-linked role, created by the service with the caller's rights. */
     char role_name[128];
@@ -423,9 +429,9 @@ static int s_create_domain(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
             json_object_set_new(doc, s_domain_settings[i], json_deep_copy(v));
         }
     }
-    json_object_set_new(doc, "DefaultExpirationDays",
-                        json_integer(json_integer_value(json_object_get(input,
-                                                                        "DefaultExpirationDays"))));
+    json_object_set_new(
+      doc, "DefaultExpirationDays",
+      json_integer(json_integer_value(json_object_get(input, "DefaultExpirationDays"))));
     rc = s_store_domain(ctx, name, doc, true, role_name);
     json_decref(doc);
     if (rc != 0 || s_domain_doc(ctx, name, output) != 0) {
@@ -445,13 +451,13 @@ static int s_get_domain(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **o
         return cpw_cp_not_found(ctx, "Domain %s does not exist.", name ? name : "");
     }
     /* Stats are computed from what the domain holds. */
-    sqlite3_stmt *stmt = cpw_sbx_sql_query(
-      ctx->db,
-      "SELECT coalesce(sum(kind = ?), 0), coalesce(sum(kind = ?), 0),"
-      " coalesce(sum(CASE WHEN kind IN (?, ?) THEN length(doc) ELSE 0 END), 0)"
-      " FROM cp_items WHERE account_id = ? AND region = ? AND domain = ?",
-      "sssssss", CPW_CP_PROFILE, CPW_CP_OBJECT, CPW_CP_PROFILE, CPW_CP_OBJECT,
-      ctx->req->caller->account_id, cpw_cp_region(ctx), name);
+    sqlite3_stmt *stmt =
+      cpw_sbx_sql_query(ctx->db,
+                        "SELECT coalesce(sum(kind = ?), 0), coalesce(sum(kind = ?), 0),"
+                        " coalesce(sum(CASE WHEN kind IN (?, ?) THEN length(doc) ELSE 0 END), 0)"
+                        " FROM cp_items WHERE account_id = ? AND region = ? AND domain = ?",
+                        "sssssss", CPW_CP_PROFILE, CPW_CP_OBJECT, CPW_CP_PROFILE, CPW_CP_OBJECT,
+                        ctx->req->caller->account_id, cpw_cp_region(ctx), name);
     if (stmt == NULL || cpw_sbx_sql_step(stmt) != 1) {
         sqlite3_finalize(stmt);
         json_decref(doc);
@@ -569,11 +575,11 @@ static int s_delete_domain(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     char arn[400];
     cpw_cp_arn(ctx, name ? name : "", NULL, arn, sizeof(arn));
     cpw_sbx_add_resource(ctx, "AWS::CustomerProfiles::Domain", arn);
-    sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
-                                           "SELECT role_name FROM cp_domains WHERE account_id = ?"
-                                           " AND region = ? AND name = ?",
-                                           "sss", ctx->req->caller->account_id,
-                                           cpw_cp_region(ctx), name);
+    sqlite3_stmt *stmt =
+      cpw_sbx_sql_query(ctx->db,
+                        "SELECT role_name FROM cp_domains WHERE account_id = ?"
+                        " AND region = ? AND name = ?",
+                        "sss", ctx->req->caller->account_id, cpw_cp_region(ctx), name);
     if (stmt == NULL) {
         return -1;
     }
@@ -619,10 +625,9 @@ static int s_delete_domain(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
         return -1;
     }
     if (role_name[0] != '\0' && !knobs.domain_role_persists &&
-        cpw_sbx_contact_schedule_role_cleanup(ctx, ctx->req->caller->account_id, role_name,
-                                              CPW_CP_PRINCIPAL,
-                                              ctx->req->now_ms + knobs.domain_role_cleanup_ms) !=
-          0) {
+        cpw_sbx_contact_schedule_role_cleanup(
+          ctx, ctx->req->caller->account_id, role_name, CPW_CP_PRINCIPAL,
+          ctx->req->now_ms + knobs.domain_role_cleanup_ms) != 0) {
         return -1;
     }
     *output = json_pack("{s:s}", "Message", "Domain Deleted");

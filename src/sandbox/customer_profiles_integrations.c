@@ -16,7 +16,7 @@
 #define INTEGRATION_QUOTA 50 /* per domain (aws-facts §6.1) */
 #define LIST_MAX          100
 
-static const char *const s_fields[] = { "ObjectTypeName", "ObjectTypeNames", "Tags",
+static const char *const s_fields[] = { "ObjectTypeName", "ObjectTypeNames",   "Tags",
                                         "RoleArn",        "EventTriggerNames", "Scope" };
 
 static void s_add_resource(struct cpw_sbx_ctx *ctx, const char *domain, const char *uri)
@@ -85,10 +85,11 @@ int cpw_cp_put_integration(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     if (cpw_cp_item_get(ctx, domain, CPW_CP_INTEGRATION, uri, &existing) != 0) {
         return -1;
     }
-    if (existing == NULL && cpw_cp_item_count(ctx, domain, CPW_CP_INTEGRATION) >=
-                              INTEGRATION_QUOTA) {
-        return cpw_cp_bad(ctx, "You have reached the maximum number of integrations (%d) for"
-                               " domain %s.",
+    if (existing == NULL &&
+        cpw_cp_item_count(ctx, domain, CPW_CP_INTEGRATION) >= INTEGRATION_QUOTA) {
+        return cpw_cp_bad(ctx,
+                          "You have reached the maximum number of integrations (%d) for"
+                          " domain %s.",
                           INTEGRATION_QUOTA, domain);
     }
     json_t *doc = json_pack("{s:s,s:s,s:b}", "DomainName", domain, "Uri", uri, "IsUnstructured", 0);
@@ -123,8 +124,9 @@ int cpw_cp_get_integration(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     if (cpw_cp_item_get(ctx, domain, CPW_CP_INTEGRATION, uri ? uri : "", output) != 0) {
         return -1;
     }
-    return *output ? 0 : cpw_cp_not_found(ctx, "Integration %s does not exist in domain %s.",
-                                          uri ? uri : "", domain);
+    return *output ? 0
+                   : cpw_cp_not_found(ctx, "Integration %s does not exist in domain %s.",
+                                      uri ? uri : "", domain);
 }
 
 int cpw_cp_list_integrations(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
@@ -147,8 +149,8 @@ int cpw_cp_delete_integration(struct cpw_sbx_ctx *ctx, const json_t *input, json
         return -1;
     }
     if (rc == 0) {
-        return cpw_cp_not_found(ctx, "Integration %s does not exist in domain %s.",
-                                uri ? uri : "", domain);
+        return cpw_cp_not_found(ctx, "Integration %s does not exist in domain %s.", uri ? uri : "",
+                                domain);
     }
     *output = json_pack("{s:s}", "Message", "Integration deleted");
     return 0;
@@ -188,8 +190,7 @@ int cpw_cp_list_account_integrations(struct cpw_sbx_ctx *ctx, const json_t *inpu
             doc = json_object();
         }
         json_object_set_new(doc, "CreatedAt", cpw_sbx_time_json(sqlite3_column_int64(stmt, 1)));
-        json_object_set_new(doc, "LastUpdatedAt",
-                            cpw_sbx_time_json(sqlite3_column_int64(stmt, 2)));
+        json_object_set_new(doc, "LastUpdatedAt", cpw_sbx_time_json(sqlite3_column_int64(stmt, 2)));
         json_array_append_new(items, doc);
     }
     sqlite3_finalize(stmt);

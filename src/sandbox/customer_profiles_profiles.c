@@ -147,8 +147,8 @@ int cpw_cp_search_profiles(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
                                            "SELECT doc FROM cp_items WHERE account_id = ? AND"
                                            " region = ? AND domain = ? AND kind = ? ORDER BY name",
-                                           "ssss", ctx->req->caller->account_id,
-                                           cpw_cp_region(ctx), domain, CPW_CP_PROFILE);
+                                           "ssss", ctx->req->caller->account_id, cpw_cp_region(ctx),
+                                           domain, CPW_CP_PROFILE);
     if (stmt == NULL) {
         return -1;
     }
@@ -222,12 +222,11 @@ static const char *s_key_value(const json_t *type, const json_t *object, const c
             bool wanted = false;
             json_array_foreach(json_object_get(def, "StandardIdentifiers"), k, id)
             {
-                wanted = wanted || (json_is_string(id) &&
-                                    strcmp(json_string_value(id), identifier) == 0);
+                wanted =
+                  wanted || (json_is_string(id) && strcmp(json_string_value(id), identifier) == 0);
             }
-            const char *field = json_string_value(json_array_get(json_object_get(def,
-                                                                                 "FieldNames"),
-                                                                 0));
+            const char *field =
+              json_string_value(json_array_get(json_object_get(def, "FieldNames"), 0));
             const json_t *v = field ? json_object_get(object, field) : NULL;
             if (wanted && json_is_string(v)) {
                 return json_string_value(v);
@@ -238,7 +237,9 @@ static const char *s_key_value(const json_t *type, const json_t *object, const c
 }
 
 /* The profile that holds an object with this PROFILE key value: copies its id or "". */
-static int s_profile_by_key(struct cpw_sbx_ctx *ctx, const char *domain, const char *value,
+static int s_profile_by_key(struct cpw_sbx_ctx *ctx,
+                            const char *domain,
+                            const char *value,
                             char out[64])
 {
     out[0] = '\0';
@@ -303,9 +304,9 @@ int cpw_cp_put_profile_object(struct cpw_sbx_ctx *ctx, const json_t *input, json
     }
     char item_name[400];
     snprintf(item_name, sizeof(item_name), "%s/%s", type_name, unique);
-    json_t *doc = json_pack("{s:s,s:s,s:s,s:s}", "ObjectTypeName", type_name,
-                            "ProfileObjectUniqueKey", unique, "ProfileId", profile_id, "Object",
-                            text);
+    json_t *doc =
+      json_pack("{s:s,s:s,s:s,s:s}", "ObjectTypeName", type_name, "ProfileObjectUniqueKey", unique,
+                "ProfileId", profile_id, "Object", text);
     if (profile_key != NULL) {
         json_object_set_new(doc, "ProfileKey", json_string(profile_key));
     }
@@ -356,10 +357,10 @@ int cpw_cp_list_profile_objects(struct cpw_sbx_ctx *ctx, const json_t *input, js
             more = true;
             break;
         }
-        json_array_append_new(items, json_pack("{s:s,s:s,s:s}", "ObjectTypeName",
-                                               cpw_sbx_col(stmt, 0), "ProfileObjectUniqueKey",
-                                               cpw_sbx_col(stmt, 1), "Object",
-                                               cpw_sbx_col(stmt, 2)));
+        json_array_append_new(items,
+                              json_pack("{s:s,s:s,s:s}", "ObjectTypeName", cpw_sbx_col(stmt, 0),
+                                        "ProfileObjectUniqueKey", cpw_sbx_col(stmt, 1), "Object",
+                                        cpw_sbx_col(stmt, 2)));
     }
     sqlite3_finalize(stmt);
     if (rc < 0) {

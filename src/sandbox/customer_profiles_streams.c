@@ -13,7 +13,10 @@
 #define EVENT_STREAM_QUOTA 1  /* per domain, not adjustable (aws-facts §6.1) */
 #define CALC_ATTR_QUOTA    50 /* per domain, not adjustable */
 
-static void s_stream_arn(struct cpw_sbx_ctx *ctx, const char *domain, const char *name, char *out,
+static void s_stream_arn(struct cpw_sbx_ctx *ctx,
+                         const char *domain,
+                         const char *name,
+                         char *out,
                          size_t cap)
 {
     char suffix[200];
@@ -87,10 +90,10 @@ int cpw_cp_get_event_stream(struct cpw_sbx_ctx *ctx, const json_t *input, json_t
 
 static json_t *s_stream_summary(const json_t *doc)
 {
-    json_t *item = json_pack("{s:O,s:O,s:O,s:O}", "DomainName", json_object_get(doc, "DomainName"),
-                             "EventStreamName", json_object_get(doc, "EventStreamName"),
-                             "EventStreamArn", json_object_get(doc, "EventStreamArn"), "State",
-                             json_object_get(doc, "State"));
+    json_t *item =
+      json_pack("{s:O,s:O,s:O,s:O}", "DomainName", json_object_get(doc, "DomainName"),
+                "EventStreamName", json_object_get(doc, "EventStreamName"), "EventStreamArn",
+                json_object_get(doc, "EventStreamArn"), "State", json_object_get(doc, "State"));
     const json_t *dest = json_object_get(doc, "DestinationDetails");
     json_object_set_new(item, "DestinationSummary",
                         json_pack("{s:O,s:O}", "Uri", json_object_get(dest, "Uri"), "Status",
@@ -129,9 +132,10 @@ int cpw_cp_delete_event_stream(struct cpw_sbx_ctx *ctx, const json_t *input, jso
 
 /* ----- calculated attribute definitions ---------------------------------------------------- */
 
-static const char *const s_statistics[] = { "FIRST_OCCURRENCE", "LAST_OCCURRENCE", "COUNT",
-                                            "SUM",              "MINIMUM",         "MAXIMUM",
-                                            "AVERAGE",          "MAX_OCCURRENCE" };
+static const char *const s_statistics[] = {
+    "FIRST_OCCURRENCE", "LAST_OCCURRENCE", "COUNT",   "SUM",
+    "MINIMUM",          "MAXIMUM",         "AVERAGE", "MAX_OCCURRENCE"
+};
 
 int cpw_cp_create_calc_attr(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
@@ -190,16 +194,17 @@ int cpw_cp_get_calc_attr(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
     if (cpw_cp_item_get(ctx, domain, CPW_CP_CALC_ATTR, name ? name : "", output) != 0) {
         return -1;
     }
-    return *output ? 0
-                   : cpw_cp_not_found(ctx, "Calculated attribute %s does not exist.",
-                                      name ? name : "");
+    return *output
+             ? 0
+             : cpw_cp_not_found(ctx, "Calculated attribute %s does not exist.", name ? name : "");
 }
 
 static json_t *s_calc_item(const json_t *doc)
 {
-    static const char *const keep[] = { "CalculatedAttributeName", "DisplayName",   "Description",
-                                        "CreatedAt",               "LastUpdatedAt", "Status",
-                                        "UseHistoricalData",       "Tags" };
+    static const char *const keep[] = {
+        "CalculatedAttributeName", "DisplayName", "Description",       "CreatedAt",
+        "LastUpdatedAt",           "Status",      "UseHistoricalData", "Tags"
+    };
     json_t *item = json_object();
     for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
         json_t *v = json_object_get(doc, keep[i]);

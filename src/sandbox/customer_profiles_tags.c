@@ -24,8 +24,10 @@ struct target {
 static int s_parse(struct cpw_sbx_ctx *ctx, const char *arn, struct target *t)
 {
     static const char *const kinds[][2] = {
-        { "object-types/", CPW_CP_OBJECT_TYPE },     { "integrations/", CPW_CP_INTEGRATION },
-        { "event-streams/", CPW_CP_EVENT_STREAM },   { "calculated-attributes/", CPW_CP_CALC_ATTR },
+        { "object-types/", CPW_CP_OBJECT_TYPE },
+        { "integrations/", CPW_CP_INTEGRATION },
+        { "event-streams/", CPW_CP_EVENT_STREAM },
+        { "calculated-attributes/", CPW_CP_CALC_ATTR },
     };
     memset(t, 0, sizeof(*t));
     char prefix[200];
@@ -58,7 +60,9 @@ static int s_parse(struct cpw_sbx_ctx *ctx, const char *arn, struct target *t)
 }
 
 /* The resource's stored tags (owned map): 0, 1 answered, -1. */
-static int s_tags_of(struct cpw_sbx_ctx *ctx, const char *arn, const struct target *t,
+static int s_tags_of(struct cpw_sbx_ctx *ctx,
+                     const char *arn,
+                     const struct target *t,
                      json_t **tags)
 {
     *tags = NULL;
@@ -103,11 +107,11 @@ static int s_store_tags(struct cpw_sbx_ctx *ctx, const struct target *t, const j
                             "ssssss", text, ctx->req->caller->account_id, cpw_cp_region(ctx),
                             t->domain, t->kind, t->name);
     } else {
-        rc = cpw_sbx_sql_do(ctx->db,
-                            "UPDATE cp_domains SET doc = json_set(doc, '$.Tags', json(?))"
-                            " WHERE account_id = ? AND region = ? AND name = ?",
-                            "ssss", text, ctx->req->caller->account_id, cpw_cp_region(ctx),
-                            t->domain);
+        rc =
+          cpw_sbx_sql_do(ctx->db,
+                         "UPDATE cp_domains SET doc = json_set(doc, '$.Tags', json(?))"
+                         " WHERE account_id = ? AND region = ? AND name = ?",
+                         "ssss", text, ctx->req->caller->account_id, cpw_cp_region(ctx), t->domain);
     }
     cpw_free(text);
     return rc < 0 ? -1 : 0;

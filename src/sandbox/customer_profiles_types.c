@@ -124,8 +124,9 @@ int cpw_cp_put_object_type(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     bool is_new = existing == NULL;
     json_decref(existing);
     if (is_new && cpw_cp_item_count(ctx, domain, CPW_CP_OBJECT_TYPE) >= OBJECT_TYPE_QUOTA) {
-        return cpw_cp_bad(ctx, "You have reached the maximum number of object types (%d) for"
-                               " domain %s.",
+        return cpw_cp_bad(ctx,
+                          "You have reached the maximum number of object types (%d) for"
+                          " domain %s.",
                           OBJECT_TYPE_QUOTA, domain);
     }
     json_t *doc = json_pack("{s:s}", "ObjectTypeName", type);
@@ -165,9 +166,10 @@ int cpw_cp_get_object_type(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
 
 static json_t *s_list_item(const json_t *doc)
 {
-    static const char *const keep[] = { "ObjectTypeName", "Description",   "CreatedAt",
-                                        "LastUpdatedAt",  "SourcePriority", "MaxProfileObjectCount",
-                                        "Tags" };
+    static const char *const keep[] = {
+        "ObjectTypeName", "Description",           "CreatedAt", "LastUpdatedAt",
+        "SourcePriority", "MaxProfileObjectCount", "Tags"
+    };
     json_t *item = json_object();
     for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
         json_t *v = json_object_get(doc, keep[i]);
@@ -212,8 +214,8 @@ int cpw_cp_delete_object_type(struct cpw_sbx_ctx *ctx, const json_t *input, json
 
 static json_t *s_template_json(const struct template_def *tpl, bool full)
 {
-    json_t *doc = json_pack("{s:s,s:s,s:s}", "TemplateId", tpl->id, "SourceName",
-                            tpl->source_name, "SourceObject", tpl->source_object);
+    json_t *doc = json_pack("{s:s,s:s,s:s}", "TemplateId", tpl->id, "SourceName", tpl->source_name,
+                            "SourceObject", tpl->source_object);
     if (full) {
         json_t *fk = json_loads(tpl->fields_keys, 0, NULL);
         json_object_update(doc, fk);

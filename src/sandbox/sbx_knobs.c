@@ -167,17 +167,21 @@ static void s_internal_error(const char *service, struct cpw_sbx_error *err)
     if (strcmp(service, "profile") == 0) {
         s_error(err, 500, "InternalServerException", "An internal error occurred.");
     } else if (strcmp(service, "connect") == 0) {
-        s_error(err, 500, "InternalServiceException", "Request processing failed because of an"
-                                                      " error or failure with the service.");
+        s_error(err, 500, "InternalServiceException",
+                "Request processing failed because of an"
+                " error or failure with the service.");
     } else if (strcmp(service, "iam") == 0) {
-        s_error(err, 500, "ServiceFailure", "The request processing has failed because of an"
-                                            " unknown error, exception or failure.");
+        s_error(err, 500, "ServiceFailure",
+                "The request processing has failed because of an"
+                " unknown error, exception or failure.");
     } else if (strcmp(service, "organizations") == 0) {
-        s_error(err, 500, "ServiceException", "AWS Organizations can't complete your request"
-                                              " because of an internal service error.");
+        s_error(err, 500, "ServiceException",
+                "AWS Organizations can't complete your request"
+                " because of an internal service error.");
     } else {
-        s_error(err, 500, "InternalFailure", "The request processing has failed because of an"
-                                             " unknown error, exception or failure.");
+        s_error(err, 500, "InternalFailure",
+                "The request processing has failed because of an"
+                " unknown error, exception or failure.");
     }
 }
 
@@ -276,8 +280,7 @@ int cpw_sbx_knobs_from_json(const json_t *obj, struct cpw_sbx_knobs *k)
             k->domain_role_persists = json_is_true(v);
         } else if (strcmp(key, "instance_delete_removes_role") == 0 && json_is_boolean(v)) {
             k->instance_delete_removes_role = json_is_true(v);
-        } else if (strcmp(key, "instance_delete_removes_integrations") == 0 &&
-                   json_is_boolean(v)) {
+        } else if (strcmp(key, "instance_delete_removes_integrations") == 0 && json_is_boolean(v)) {
             k->instance_delete_removes_integrations = json_is_true(v);
         } else if (strcmp(key, "delete_domain_failure") == 0) {
             if (s_enum(v, key, failures, 4, &e) != 0) {
@@ -353,7 +356,10 @@ static double s_draw(struct cpw_sbx_realism *r)
 }
 
 /* Takes one token from the bucket of key: true when there was one. */
-static bool s_take(struct cpw_sbx_realism *r, const char *key, double rate, double burst,
+static bool s_take(struct cpw_sbx_realism *r,
+                   const char *key,
+                   double rate,
+                   double burst,
                    int64_t now_ms)
 {
     struct bucket *b = NULL;

@@ -31,10 +31,10 @@ enum cpw_sbx_domain_delete_failure {
 
 /* Which error an injected fault answers. */
 enum cpw_sbx_fault_kind {
-    CPW_SBX_FAULT_MIXED = 0,  /* one of the three below, drawn */
-    CPW_SBX_FAULT_INTERNAL,   /* the service's 500 */
+    CPW_SBX_FAULT_MIXED = 0,   /* one of the three below, drawn */
+    CPW_SBX_FAULT_INTERNAL,    /* the service's 500 */
     CPW_SBX_FAULT_UNAVAILABLE, /* 503 ServiceUnavailable */
-    CPW_SBX_FAULT_THROTTLE,   /* the service's throttling error */
+    CPW_SBX_FAULT_THROTTLE,    /* the service's throttling error */
 };
 
 struct cpw_sbx_knobs {
@@ -45,14 +45,14 @@ struct cpw_sbx_knobs {
     int64_t latency_jitter_ms; /* plus a uniform draw in [0, jitter] */
     double fault_probability;  /* 0..1: chance that an admitted request gets a fault */
     enum cpw_sbx_fault_kind fault_kind;
-    char fault_service[32];    /* signing name the faults apply to; "" all */
-    char fault_operation[64];  /* operation the faults apply to; "" all */
+    char fault_service[32];   /* signing name the faults apply to; "" all */
+    char fault_operation[64]; /* operation the faults apply to; "" all */
     /* Asynchronous transitions (< 0: default; 0 allowed). */
-    int64_t instance_activation_ms; /* CreateInstance until ACTIVE */
-    int64_t domain_role_cleanup_ms; /* DeleteDomain until its service-linked role is deleted */
+    int64_t instance_activation_ms;   /* CreateInstance until ACTIVE */
+    int64_t domain_role_cleanup_ms;   /* DeleteDomain until its service-linked role is deleted */
     int64_t instance_role_cleanup_ms; /* DeleteInstance until its role is deleted (if it is) */
     /* Leftovers. */
-    bool domain_role_persists;        /* DeleteDomain leaves its role behind (runbook case) */
+    bool domain_role_persists;         /* DeleteDomain leaves its role behind (runbook case) */
     bool instance_delete_removes_role; /* DeleteInstance deletes its role; default false */
     bool instance_delete_removes_integrations; /* ... and integrations with its ARN as Uri */
     enum cpw_sbx_domain_delete_failure delete_domain_failure;
@@ -102,10 +102,7 @@ enum cpw_sbx_admission cpw_sbx_admit(struct cpw_sbx *sbx,
  * The published rate of service/operation: requests per second and burst. Returns false when
  * the operation is not rate-limited (then *rate_per_s and *burst are 0). Static data.
  */
-bool cpw_sbx_rate_of(const char *service,
-                     const char *operation,
-                     double *rate_per_s,
-                     double *burst);
+bool cpw_sbx_rate_of(const char *service, const char *operation, double *rate_per_s, double *burst);
 
 /**
  * A built-in scenario document for cpw_sbx_load_scenario(): "orphans" (the runbook's

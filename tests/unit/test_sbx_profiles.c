@@ -5,7 +5,8 @@
  */
 #include "sbx_test.h"
 
-static json_t *s_create_domain(struct sbx_fixture *fx, const struct sbx_identity *who,
+static json_t *s_create_domain(struct sbx_fixture *fx,
+                               const struct sbx_identity *who,
                                const char *name)
 {
     char input[256];
@@ -103,8 +104,8 @@ static void test_list_domains_pages_and_regions(void **state)
     int seen = 0;
     for (;;) {
         char input[128];
-        snprintf(input, sizeof(input), token[0] ? "{\"MaxResults\":3,\"NextToken\":\"%s\"}"
-                                                : "{\"MaxResults\":3%s}",
+        snprintf(input, sizeof(input),
+                 token[0] ? "{\"MaxResults\":3,\"NextToken\":\"%s\"}" : "{\"MaxResults\":3%s}",
                  token);
         json_t *out = sbx_ok(&fx, &fx.root, "profile", "ListDomains", input);
         pages++;
@@ -161,7 +162,8 @@ static void test_domain_quota(void **state)
     sbx_fixture_close(&fx);
 }
 
-#define INSTANCE_ARN "arn:aws:connect:eu-west-1:123456789012:instance/11111111-2222-3333-4444-555555555555"
+#define INSTANCE_ARN                                                                               \
+    "arn:aws:connect:eu-west-1:123456789012:instance/11111111-2222-3333-4444-555555555555"
 
 static void test_integrations_and_account_lookup(void **state)
 {
@@ -170,9 +172,9 @@ static void test_integrations_and_account_lookup(void **state)
     sbx_fixture_open(&fx, NULL);
     json_decref(s_create_domain(&fx, &fx.root, "a"));
     json_decref(s_create_domain(&fx, &fx.root, "b"));
-    json_t *out = sbx_ok(&fx, &fx.root, "profile", "PutIntegration",
-                         "{\"DomainName\":\"a\",\"Uri\":\"" INSTANCE_ARN
-                         "\",\"ObjectTypeName\":\"CTR\"}");
+    json_t *out =
+      sbx_ok(&fx, &fx.root, "profile", "PutIntegration",
+             "{\"DomainName\":\"a\",\"Uri\":\"" INSTANCE_ARN "\",\"ObjectTypeName\":\"CTR\"}");
     assert_string_equal(json_string_value(json_object_get(out, "Uri")), INSTANCE_ARN);
     assert_string_equal(json_string_value(json_object_get(out, "Scope")), "PROFILE");
     json_decref(out);
@@ -185,8 +187,8 @@ static void test_integrations_and_account_lookup(void **state)
     json_decref(sbx_ok(&fx, &fx.root, "profile", "PutIntegration",
                        "{\"DomainName\":\"a\",\"Uri\":\"" INSTANCE_ARN
                        "\",\"ObjectTypeName\":\"CTR2\"}"));
-    out = sbx_ok(&fx, &fx.root, "profile", "ListAccountIntegrations",
-                 "{\"Uri\":\"" INSTANCE_ARN "\"}");
+    out =
+      sbx_ok(&fx, &fx.root, "profile", "ListAccountIntegrations", "{\"Uri\":\"" INSTANCE_ARN "\"}");
     assert_int_equal(json_array_size(json_object_get(out, "Items")), 1);
     const json_t *item = json_array_get(json_object_get(out, "Items"), 0);
     assert_string_equal(json_string_value(json_object_get(item, "DomainName")), "a");
@@ -241,6 +243,8 @@ static void test_integrations_and_account_lookup(void **state)
     sbx_fixture_close(&fx);
 }
 
-CPW_TEST_MAIN("sbx_profiles", CPW_TEST(test_domain_lifecycle_and_stats),
-              CPW_TEST(test_list_domains_pages_and_regions), CPW_TEST(test_domain_quota),
+CPW_TEST_MAIN("sbx_profiles",
+              CPW_TEST(test_domain_lifecycle_and_stats),
+              CPW_TEST(test_list_domains_pages_and_regions),
+              CPW_TEST(test_domain_quota),
               CPW_TEST(test_integrations_and_account_lookup))
