@@ -8,7 +8,7 @@
 #include "../../src/sandbox/sbx_realism.h"
 
 #define CREATE_INPUT(alias)                                                                        \
-    "{\"IdentityManagementType\":\"CONNECT_MANAGED\",\"InstanceAlias\":\"" alias "\","            \
+    "{\"IdentityManagementType\":\"CONNECT_MANAGED\",\"InstanceAlias\":\"" alias "\","             \
     "\"InboundCallsEnabled\":true,\"OutboundCallsEnabled\":false}"
 
 static bool s_alnum(const char *s)
@@ -99,15 +99,15 @@ static void test_quota_pages_tags_delete(void **state)
     json_t *out = sbx_ok(&fx, &fx.root, "connect", "ListInstances", "{\"MaxResults\":1}");
     json_t *list = json_object_get(out, "InstanceSummaryList");
     assert_int_equal(json_array_size(list), 1);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "InstanceAlias")),
-                        "one");
+    assert_string_equal(
+      json_string_value(json_object_get(json_array_get(list, 0), "InstanceAlias")), "one");
     assert_string_equal(json_string_value(json_object_get(out, "NextToken")), "1");
     json_decref(out);
-    out = sbx_ok(&fx, &fx.root, "connect", "ListInstances",
-                 "{\"MaxResults\":1,\"NextToken\":\"1\"}");
+    out =
+      sbx_ok(&fx, &fx.root, "connect", "ListInstances", "{\"MaxResults\":1,\"NextToken\":\"1\"}");
     list = json_object_get(out, "InstanceSummaryList");
-    assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "InstanceAlias")),
-                        "two");
+    assert_string_equal(
+      json_string_value(json_object_get(json_array_get(list, 0), "InstanceAlias")), "two");
     assert_null(json_object_get(out, "NextToken"));
     json_decref(out);
     sbx_expect_error(&fx, &fx.root, "connect", "ListInstances", "{\"MaxResults\":11}", 400,
@@ -115,8 +115,8 @@ static void test_quota_pages_tags_delete(void **state)
 
     const char *arn = json_string_value(json_object_get(a, "Arn"));
     char input[400];
-    snprintf(input, sizeof(input), "{\"resourceArn\":\"%s\",\"tags\":{\"env\":\"dev\",\"x\":\"1\"}}",
-             arn);
+    snprintf(input, sizeof(input),
+             "{\"resourceArn\":\"%s\",\"tags\":{\"env\":\"dev\",\"x\":\"1\"}}", arn);
     json_decref(sbx_ok(&fx, &fx.root, "connect", "TagResource", input));
     snprintf(input, sizeof(input), "{\"resourceArn\":\"%s\",\"tagKeys\":[\"x\"]}", arn);
     json_decref(sbx_ok(&fx, &fx.root, "connect", "UntagResource", input));
@@ -141,5 +141,6 @@ static void test_quota_pages_tags_delete(void **state)
     sbx_fixture_close(&fx);
 }
 
-CPW_TEST_MAIN("sbx_connect", CPW_TEST(test_create_describe_activation),
+CPW_TEST_MAIN("sbx_connect",
+              CPW_TEST(test_create_describe_activation),
               CPW_TEST(test_quota_pages_tags_delete))

@@ -83,9 +83,8 @@ static void test_role_per_domain_with_events(void **state)
                          "\"AttributeValue\":\"CreateServiceLinkedRole\"}]}");
     json_t *events = json_object_get(out, "Events");
     assert_int_equal(json_array_size(events), 2);
-    json_t *body =
-      json_loads(json_string_value(json_object_get(json_array_get(events, 0), "CloudTrailEvent")),
-                 0, NULL);
+    json_t *body = json_loads(
+      json_string_value(json_object_get(json_array_get(events, 0), "CloudTrailEvent")), 0, NULL);
     json_t *identity = json_object_get(body, "userIdentity");
     assert_string_equal(json_string_value(json_object_get(identity, "type")), "AWSService");
     assert_string_equal(json_string_value(json_object_get(identity, "invokedBy")),
@@ -182,9 +181,10 @@ static void test_delete_instance_leaves_role_and_integration(void **state)
     (void)state;
     struct sbx_fixture fx;
     sbx_fixture_open(&fx, NULL);
-    json_t *inst = sbx_ok(&fx, &fx.root, "connect", "CreateInstance",
-                          "{\"IdentityManagementType\":\"CONNECT_MANAGED\",\"InstanceAlias\":\"cc\","
-                          "\"InboundCallsEnabled\":true,\"OutboundCallsEnabled\":true}");
+    json_t *inst =
+      sbx_ok(&fx, &fx.root, "connect", "CreateInstance",
+             "{\"IdentityManagementType\":\"CONNECT_MANAGED\",\"InstanceAlias\":\"cc\","
+             "\"InboundCallsEnabled\":true,\"OutboundCallsEnabled\":true}");
     char arn[200];
     char id[64];
     snprintf(arn, sizeof(arn), "%s", json_string_value(json_object_get(inst, "Arn")));
@@ -298,7 +298,8 @@ static void test_delete_domain_failure_knob(void **state)
     sbx_fixture_close(&fx);
 }
 
-CPW_TEST_MAIN("sbx_lifecycle", CPW_TEST(test_role_per_domain_with_events),
+CPW_TEST_MAIN("sbx_lifecycle",
+              CPW_TEST(test_role_per_domain_with_events),
               CPW_TEST(test_delete_domain_removes_role_after_delay),
               CPW_TEST(test_role_persists_under_knob_and_slr_deletion),
               CPW_TEST(test_delete_instance_leaves_role_and_integration),
