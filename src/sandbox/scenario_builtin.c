@@ -21,9 +21,9 @@
 #include "cpw/error.h"
 #include "sandbox/sbx_contact.h"
 
-static const char *const s_regions[] = { "us-east-1",      "us-west-2",      "eu-west-2",
-                                         "eu-central-1",   "ap-southeast-2", "ap-northeast-1",
-                                         "ca-central-1",   "ap-southeast-1", "ap-northeast-2",
+static const char *const s_regions[] = { "us-east-1",    "us-west-2",      "eu-west-2",
+                                         "eu-central-1", "ap-southeast-2", "ap-northeast-1",
+                                         "ca-central-1", "ap-southeast-1", "ap-northeast-2",
                                          "af-south-1" };
 #define REGION_COUNT (sizeof(s_regions) / sizeof(s_regions[0]))
 
@@ -34,15 +34,15 @@ static json_t *s_orphans(void)
       " s:[{s:s,s:s,s:s,s:i,s:[{s:s}],s:[{s:s,s:s}]},{s:s,s:s,s:s,s:i,s:[{s:s}]}],"
       " s:[{s:s,s:b}]}",
       "connect_instances", "region", "us-east-1", "id", "0f7c4a5e-1a2b-4c3d-8e9f-000000000001",
-      "alias", "live-contact-center", "role_suffix", "LiveInstanceRole0001", "region",
-      "eu-west-2", "id", "5d2e8b1c-3f4a-4b5c-9d6e-000000000002", "alias",
-      "retired-contact-center", "role_suffix", "DeletedInstance00002", "deleted", 1,
-      "profile_domains", "region", "us-east-1", "name", "live-customers", "role_suffix",
-      "LiveDomainRole000001", "profiles", 3, "integrations", "connect_instance",
-      "live-contact-center", "object_types", "name", "CTR", "description", "Contact records",
-      "region", "eu-west-2", "name", "retired-customers", "role_suffix", "OrphanDomainRole0002",
-      "profiles", 2, "integrations", "connect_instance", "retired-contact-center",
-      "service_linked_roles", "service", "profile.amazonaws.com", "legacy", 1);
+      "alias", "live-contact-center", "role_suffix", "LiveInstanceRole0001", "region", "eu-west-2",
+      "id", "5d2e8b1c-3f4a-4b5c-9d6e-000000000002", "alias", "retired-contact-center",
+      "role_suffix", "DeletedInstance00002", "deleted", 1, "profile_domains", "region", "us-east-1",
+      "name", "live-customers", "role_suffix", "LiveDomainRole000001", "profiles", 3,
+      "integrations", "connect_instance", "live-contact-center", "object_types", "name", "CTR",
+      "description", "Contact records", "region", "eu-west-2", "name", "retired-customers",
+      "role_suffix", "OrphanDomainRole0002", "profiles", 2, "integrations", "connect_instance",
+      "retired-contact-center", "service_linked_roles", "service", "profile.amazonaws.com",
+      "legacy", 1);
 }
 
 /* splitmix64 */
@@ -136,8 +136,8 @@ static json_t *s_org(const struct org_params *p)
         snprintf(id, sizeof(id), "%012llu", 200000000000ULL + (unsigned long long)a + 1);
         char name[32];
         snprintf(name, sizeof(name), "member-%03llu", (unsigned long long)a + 1);
-        json_array_append_new(accounts, json_pack("{s:s,s:s,s:s}", "id", id, "name", name,
-                                                  "email", "member@example.com"));
+        json_array_append_new(accounts, json_pack("{s:s,s:s,s:s}", "id", id, "name", name, "email",
+                                                  "member@example.com"));
         json_array_append_new(members, json_string(id));
         for (uint64_t r = 0; r < p->regions; r++) {
             char uuid[37];
@@ -154,8 +154,8 @@ static json_t *s_org(const struct org_params *p)
             snprintf(domain, sizeof(domain), "customers-%s", s_regions[r]);
             json_array_append_new(instances,
                                   json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "account", id, "region",
-                                            s_regions[r], "id", uuid, "alias", alias,
-                                            "role_suffix", irole, "deleted", orphan));
+                                            s_regions[r], "id", uuid, "alias", alias, "role_suffix",
+                                            irole, "deleted", orphan));
             json_array_append_new(domains,
                                   json_pack("{s:s,s:s,s:s,s:s,s:i,s:[{s:s}]}", "account", id,
                                             "region", s_regions[r], "name", domain, "role_suffix",
@@ -163,9 +163,9 @@ static json_t *s_org(const struct org_params *p)
                                             "integrations", "connect_instance", alias));
         }
     }
-    return json_pack("{s:o,s:{s:s,s:o},s:o,s:o}", "accounts", accounts, "organization",
-                     "account", CPW_SBX_DEFAULT_ACCOUNT, "members", members, "connect_instances",
-                     instances, "profile_domains", domains);
+    return json_pack("{s:o,s:{s:s,s:o},s:o,s:o}", "accounts", accounts, "organization", "account",
+                     CPW_SBX_DEFAULT_ACCOUNT, "members", members, "connect_instances", instances,
+                     "profile_domains", domains);
 }
 
 int cpw_sbx_builtin_scenario(const char *spec, json_t **doc)

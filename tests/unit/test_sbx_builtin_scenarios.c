@@ -7,8 +7,12 @@
 
 #include "../../src/sandbox/sbx_realism.h"
 
-static size_t s_count(struct sbx_fixture *fx, const struct sbx_identity *who, const char *service,
-                      const char *operation, const char *input, const char *list)
+static size_t s_count(struct sbx_fixture *fx,
+                      const struct sbx_identity *who,
+                      const char *service,
+                      const char *operation,
+                      const char *input,
+                      const char *list)
 {
     json_t *out = sbx_ok(fx, who, service, operation, input);
     size_t n = json_array_size(json_object_get(out, list));
@@ -32,8 +36,10 @@ static json_t *s_roles(struct sbx_fixture *fx, const char *principal)
     return names;
 }
 
-static const char *s_status_after_slr_delete(struct sbx_fixture *fx, const char *role,
-                                             char *region, size_t cap)
+static const char *s_status_after_slr_delete(struct sbx_fixture *fx,
+                                             const char *role,
+                                             char *region,
+                                             size_t cap)
 {
     static char status[32];
     char input[300];
@@ -80,17 +86,17 @@ static void test_orphans(void **state)
     json_decref(out);
     out = sbx_ok(&fx, &use1, "profile", "ListAccountIntegrations", input);
     assert_int_equal(json_array_size(json_object_get(out, "Items")), 1);
-    assert_string_equal(
-      json_string_value(json_object_get(json_array_get(json_object_get(out, "Items"), 0),
-                                        "DomainName")),
-      "live-customers");
+    assert_string_equal(json_string_value(json_object_get(
+                          json_array_get(json_object_get(out, "Items"), 0), "DomainName")),
+                        "live-customers");
     json_decref(out);
     assert_int_equal(s_count(&fx, &use1, "profile", "ListDomains", NULL, "Items"), 1);
 
     /* eu-west-2: no instance, but its domain with an integration naming the deleted instance. */
     assert_int_equal(s_count(&fx, &euw2, "connect", "ListInstances", NULL, "InstanceSummaryList"),
                      0);
-    out = sbx_ok(&fx, &euw2, "profile", "ListIntegrations", "{\"DomainName\":\"retired-customers\"}");
+    out =
+      sbx_ok(&fx, &euw2, "profile", "ListIntegrations", "{\"DomainName\":\"retired-customers\"}");
     const char *uri =
       json_string_value(json_object_get(json_array_get(json_object_get(out, "Items"), 0), "Uri"));
     assert_string_equal(uri, "arn:aws:connect:eu-west-2:123456789012:instance/"
@@ -118,18 +124,19 @@ static void test_orphans(void **state)
     /* The orphan domain's role is still in use (its domain exists); the deleted instance's is
      * not; the live instance's is. */
     char region[32];
-    assert_string_equal(s_status_after_slr_delete(&fx, "AWSServiceRoleForProfile_OrphanDomainRole0002",
+    assert_string_equal(s_status_after_slr_delete(&fx,
+                                                  "AWSServiceRoleForProfile_OrphanDomainRole0002",
                                                   region, sizeof(region)),
                         "FAILED");
     assert_string_equal(region, "eu-west-2");
-    assert_string_equal(s_status_after_slr_delete(
-                          &fx, "AWSServiceRoleForAmazonConnect_DeletedInstance00002", region,
-                          sizeof(region)),
-                        "SUCCEEDED");
-    assert_string_equal(s_status_after_slr_delete(
-                          &fx, "AWSServiceRoleForAmazonConnect_LiveInstanceRole0001", region,
-                          sizeof(region)),
-                        "FAILED");
+    assert_string_equal(
+      s_status_after_slr_delete(&fx, "AWSServiceRoleForAmazonConnect_DeletedInstance00002", region,
+                                sizeof(region)),
+      "SUCCEEDED");
+    assert_string_equal(
+      s_status_after_slr_delete(&fx, "AWSServiceRoleForAmazonConnect_LiveInstanceRole0001", region,
+                                sizeof(region)),
+      "FAILED");
     assert_string_equal(region, "us-east-1");
     cpw_sbx_credentials_clean_up(&use1.creds);
     cpw_sbx_credentials_clean_up(&euw2.creds);
@@ -211,5 +218,7 @@ static void test_org_generated(void **state)
     sbx_fixture_close(&fx);
 }
 
-CPW_TEST_MAIN("sbx_builtin_scenarios", CPW_TEST(test_orphans), CPW_TEST(test_clean_and_unknown),
+CPW_TEST_MAIN("sbx_builtin_scenarios",
+              CPW_TEST(test_orphans),
+              CPW_TEST(test_clean_and_unknown),
               CPW_TEST(test_org_generated))
