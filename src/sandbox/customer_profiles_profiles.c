@@ -4,7 +4,8 @@
  * ListProfileObjects. They are what GetDomain's Stats count.
  *
  * Searching matches a profile field exactly: KeyName is a Profile member name ("EmailAddress")
- * or one of the standard keys _profileId, _email, _phone, _account, _fullName. A profile object is
+ * or one of the standard keys _profileId, _email, _phone, _account, _fullName; a value that is
+ * the PROFILE key of an object also finds the profile that object belongs to. A profile object is
  * attached to the profile that already holds an object with the same PROFILE key value of its
  * object type, else to a new profile (which is how objects create profiles in AWS).
  */
@@ -109,8 +110,15 @@ static void s_key_fields(const char *key, const char *fields[4])
     }
 }
 
-static bool s_matches(const json_t *profile, const char *key, const json_t *values)
+static bool s_matches(const json_t *profile,
+                      const char *key,
+                      const json_t *values,
+                      const json_t *by_object)
 {
+    const char *id = json_string_value(json_object_get(profile, "ProfileId"));
+    if (id != NULL && json_object_get(by_object, id) != NULL) {
+        return true;
+    }
     const char *fields[4];
     s_key_fields(key, fields);
     for (size_t f = 0; f < 3 && fields[f] != NULL; f++) {
@@ -144,12 +152,38 @@ int cpw_cp_search_profiles(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     if (key == NULL || !json_is_array(values) || json_array_size(values) == 0) {
         return cpw_cp_bad(ctx, "KeyName and Values are required.");
     }
+    /* Keys of object types find the profiles their objects belong to. */
+    json_t *by_object = json_object();
+    size_t vi;
+    const json_t *value;
+    json_array_foreach(values, vi, value)
+    {
+        sqlite3_stmt *q = cpw_sbx_sql_query(
+          ctx->db,
+          "SELECT json_extract(doc, '$.ProfileId') FROM cp_items WHERE account_id = ? AND"
+          " region = ? AND domain = ? AND kind = ? AND json_extract(doc, '$.ProfileKey') = ?",
+          "sssss", ctx->req->caller->account_id, cpw_cp_region(ctx), domain, CPW_CP_OBJECT,
+          json_is_string(value) ? json_string_value(value) : "");
+        if (q == NULL) {
+            json_decref(by_object);
+            return -1;
+        }
+        while ((rc = cpw_sbx_sql_step(q)) == 1) {
+            json_object_set_new(by_object, cpw_sbx_col(q, 0), json_true());
+        }
+        sqlite3_finalize(q);
+        if (rc < 0) {
+            json_decref(by_object);
+            return -1;
+        }
+    }
     sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
                                            "SELECT doc FROM cp_items WHERE account_id = ? AND"
                                            " region = ? AND domain = ? AND kind = ? ORDER BY name",
                                            "ssss", ctx->req->caller->account_id, cpw_cp_region(ctx),
                                            domain, CPW_CP_PROFILE);
     if (stmt == NULL) {
+        json_decref(by_object);
         return -1;
     }
     json_t *items = json_array();
@@ -158,7 +192,7 @@ int cpw_cp_search_profiles(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     bool more = false;
     while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
         json_t *profile = json_loads(cpw_sbx_col(stmt, 0), 0, NULL);
-        if (profile != NULL && s_matches(profile, key, values)) {
+        if (profile != NULL && s_matches(profile, key, values, by_object)) {
             if (seen >= offset + limit) {
                 more = true;
             } else if (seen >= offset) {
@@ -174,6 +208,7 @@ int cpw_cp_search_profiles(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
         }
     }
     sqlite3_finalize(stmt);
+    json_decref(by_object);
     if (rc < 0) {
         json_decref(result);
         return -1;

@@ -8,8 +8,14 @@
 #include "../../src/sandbox/sbx_realism.h"
 
 /* Number of admitted requests among n sent at now_ms. */
-static int s_burst(struct cpw_sbx *sbx, const char *service, const char *op, const char *account,
-                   const char *region, int64_t now_ms, int n, struct cpw_sbx_error *last)
+static int s_burst(struct cpw_sbx *sbx,
+                   const char *service,
+                   const char *op,
+                   const char *account,
+                   const char *region,
+                   int64_t now_ms,
+                   int n,
+                   struct cpw_sbx_error *last)
 {
     int admitted = 0;
     for (int i = 0; i < n; i++) {
@@ -33,8 +39,8 @@ static void test_published_rates(void **state)
     assert_int_equal(s_burst(fx.sbx, "profile", "DeleteDomain", acct, "us-east-1", t, 10, &err), 1);
     assert_string_equal(err.code, "ThrottlingException");
     assert_int_equal(err.status, 429);
-    assert_int_equal(s_burst(fx.sbx, "profile", "DeleteDomain", acct, "us-east-1", t + 999, 5, &err),
-                     0);
+    assert_int_equal(
+      s_burst(fx.sbx, "profile", "DeleteDomain", acct, "us-east-1", t + 999, 5, &err), 0);
     assert_int_equal(
       s_burst(fx.sbx, "profile", "DeleteDomain", acct, "us-east-1", t + 1000, 5, &err), 1);
     /* Per region, per account, per operation. */
@@ -50,9 +56,8 @@ static void test_published_rates(void **state)
                   s_burst(fx.sbx, "connect", "DescribeInstance", acct, "us-east-1", t, 10, &err);
     assert_int_equal(connect, 5);
     assert_int_equal(err.status, 429);
-    assert_int_equal(s_burst(fx.sbx, "connect", "ListInstances", acct, "us-east-1", t + 1000, 10,
-                             &err),
-                     2);
+    assert_int_equal(
+      s_burst(fx.sbx, "connect", "ListInstances", acct, "us-east-1", t + 1000, 10, &err), 2);
     /* CloudTrail LookupEvents: 2 per second. */
     assert_int_equal(s_burst(fx.sbx, "cloudtrail", "LookupEvents", acct, "us-east-1", t, 10, &err),
                      2);
@@ -82,7 +87,10 @@ static void test_published_rates(void **state)
 }
 
 /* The outcomes of n GetDomain admissions as a string of 'a' / 'f'. */
-static void s_outcomes(struct cpw_sbx *sbx, const char *service, int n, char *out,
+static void s_outcomes(struct cpw_sbx *sbx,
+                       const char *service,
+                       int n,
+                       char *out,
                        struct cpw_sbx_error *err)
 {
     for (int i = 0; i < n; i++) {
@@ -171,8 +179,8 @@ static void test_latency_and_json(void **state)
     int64_t delays[20];
     bool varied = false;
     for (int i = 0; i < 20; i++) {
-        assert_int_equal(cpw_sbx_admit(fx.sbx, "profile", "GetDomain", "123456789012",
-                                       "us-east-1", T0_MS, &err, &delays[i]),
+        assert_int_equal(cpw_sbx_admit(fx.sbx, "profile", "GetDomain", "123456789012", "us-east-1",
+                                       T0_MS, &err, &delays[i]),
                          CPW_SBX_ADMITTED);
         assert_true(delays[i] >= 100 && delays[i] <= 150);
         varied = varied || delays[i] != delays[0];
@@ -181,8 +189,7 @@ static void test_latency_and_json(void **state)
     cpw_sbx_set_knobs(fx.sbx, &knobs);
     for (int i = 0; i < 20; i++) {
         int64_t d = 0;
-        cpw_sbx_admit(fx.sbx, "profile", "GetDomain", "123456789012", "us-east-1", T0_MS, &err,
-                      &d);
+        cpw_sbx_admit(fx.sbx, "profile", "GetDomain", "123456789012", "us-east-1", T0_MS, &err, &d);
         assert_int_equal(d, delays[i]);
     }
     /* DeleteDomain answers the configured failure and deletes nothing. */
@@ -215,5 +222,7 @@ static void test_latency_and_json(void **state)
     sbx_fixture_close(&fx);
 }
 
-CPW_TEST_MAIN("sbx_knobs", CPW_TEST(test_published_rates), CPW_TEST(test_faults_deterministic),
+CPW_TEST_MAIN("sbx_knobs",
+              CPW_TEST(test_published_rates),
+              CPW_TEST(test_faults_deterministic),
               CPW_TEST(test_latency_and_json))
