@@ -39,6 +39,9 @@ struct cpw_sbx_realism *cpw_sbx_realism_new(void);
 /** Frees the realism state of sbx (cpw_sbx_close). NULL-safe. */
 void cpw_sbx_realism_destroy(struct cpw_sbx_realism *realism);
 
+/** cpw_sbx_set_knobs() for a caller that already holds the sandbox's lock (scenario loading). */
+void cpw_sbx_set_knobs_locked(struct cpw_sbx *sbx, const struct cpw_sbx_knobs *knobs);
+
 /** The knobs in force (copy), for handlers running under the sandbox's lock. */
 void cpw_sbx_knobs_current(const struct cpw_sbx *sbx, struct cpw_sbx_knobs *out);
 

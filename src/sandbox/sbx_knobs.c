@@ -195,6 +195,8 @@ void cpw_sbx_knobs_init(struct cpw_sbx_knobs *knobs)
     knobs->instance_activation_ms = CPW_SBX_DEFAULT_INSTANCE_ACTIVATION_MS;
     knobs->domain_role_cleanup_ms = CPW_SBX_DEFAULT_ROLE_CLEANUP_MS;
     knobs->instance_role_cleanup_ms = CPW_SBX_DEFAULT_ROLE_CLEANUP_MS;
+    knobs->slr_deletion_delay_ms = -1;
+    knobs->create_account_delay_ms = -1;
 }
 
 static void s_normalise(struct cpw_sbx_knobs *k)
@@ -276,6 +278,10 @@ int cpw_sbx_knobs_from_json(const json_t *obj, struct cpw_sbx_knobs *k)
             k->domain_role_cleanup_ms = (int64_t)json_integer_value(v);
         } else if (strcmp(key, "instance_role_cleanup_ms") == 0 && json_is_integer(v)) {
             k->instance_role_cleanup_ms = (int64_t)json_integer_value(v);
+        } else if (strcmp(key, "slr_deletion_delay_ms") == 0 && json_is_integer(v)) {
+            k->slr_deletion_delay_ms = (int64_t)json_integer_value(v);
+        } else if (strcmp(key, "create_account_delay_ms") == 0 && json_is_integer(v)) {
+            k->create_account_delay_ms = (int64_t)json_integer_value(v);
         } else if (strcmp(key, "domain_role_persists") == 0 && json_is_boolean(v)) {
             k->domain_role_persists = json_is_true(v);
         } else if (strcmp(key, "instance_delete_removes_role") == 0 && json_is_boolean(v)) {
@@ -319,15 +325,29 @@ void cpw_sbx_realism_destroy(struct cpw_sbx_realism *r)
     cpw_free(r);
 }
 
-void cpw_sbx_set_knobs(struct cpw_sbx *sbx, const struct cpw_sbx_knobs *knobs)
+void cpw_sbx_set_knobs_locked(struct cpw_sbx *sbx, const struct cpw_sbx_knobs *knobs)
 {
     struct cpw_sbx_realism *r = sbx->realism;
+    if (knobs->slr_deletion_delay_ms >= 0) {
+        sbx->slr_deletion_delay_ms = knobs->slr_deletion_delay_ms;
+    }
+    if (knobs->create_account_delay_ms >= 0) {
+        sbx->create_account_delay_ms = knobs->create_account_delay_ms;
+    }
     pthread_mutex_lock(&r->lock);
     r->knobs = *knobs;
     s_normalise(&r->knobs);
     r->rng = knobs->seed;
     r->bucket_count = 0;
     pthread_mutex_unlock(&r->lock);
+}
+
+void cpw_sbx_set_knobs(struct cpw_sbx *sbx, const struct cpw_sbx_knobs *knobs)
+{
+    /* The delays in struct cpw_sbx are read by dispatch under the sandbox's lock. */
+    pthread_mutex_lock(&sbx->lock);
+    cpw_sbx_set_knobs_locked(sbx, knobs);
+    pthread_mutex_unlock(&sbx->lock);
 }
 
 void cpw_sbx_get_knobs(struct cpw_sbx *sbx, struct cpw_sbx_knobs *out)

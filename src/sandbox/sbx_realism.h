@@ -51,6 +51,8 @@ struct cpw_sbx_knobs {
     int64_t instance_activation_ms;   /* CreateInstance until ACTIVE */
     int64_t domain_role_cleanup_ms;   /* DeleteDomain until its service-linked role is deleted */
     int64_t instance_role_cleanup_ms; /* DeleteInstance until its role is deleted (if it is) */
+    int64_t slr_deletion_delay_ms;    /* IAM DeleteServiceLinkedRole task; < 0: unchanged */
+    int64_t create_account_delay_ms;  /* Organizations CreateAccount; < 0: unchanged */
     /* Leftovers. */
     bool domain_role_persists;         /* DeleteDomain leaves its role behind (runbook case) */
     bool instance_delete_removes_role; /* DeleteInstance deletes its role; default false */
@@ -70,7 +72,11 @@ void cpw_sbx_knobs_init(struct cpw_sbx_knobs *knobs);
  */
 int cpw_sbx_knobs_from_json(const json_t *obj, struct cpw_sbx_knobs *knobs);
 
-/** Replaces the sandbox's knobs (copied) and resets the rate-limit buckets. Thread-safe. */
+/**
+ * Replaces the sandbox's knobs (copied) and resets the rate-limit buckets and the generator.
+ * slr_deletion_delay_ms / create_account_delay_ms >= 0 also replace the delays given to
+ * cpw_sbx_open(). Thread-safe (waits for the request in flight).
+ */
 void cpw_sbx_set_knobs(struct cpw_sbx *sbx, const struct cpw_sbx_knobs *knobs);
 
 /** Copies the sandbox's current knobs into out. Thread-safe. */

@@ -295,7 +295,7 @@ int cpw_sbx_scenario_contact(struct cpw_sbx *sbx,
     }
     json_decref(ld.instances);
     if (rc == 0 && knob_doc != NULL) {
-        cpw_sbx_set_knobs(sbx, &knobs);
+        cpw_sbx_set_knobs_locked(sbx, &knobs);
     }
     return rc;
 }

@@ -222,7 +222,36 @@ static void test_latency_and_json(void **state)
     sbx_fixture_close(&fx);
 }
 
+static void test_async_delays(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    sbx_fixture_open(&fx, NULL);
+    struct cpw_sbx_knobs knobs;
+    cpw_sbx_knobs_init(&knobs);
+    knobs.slr_deletion_delay_ms = 10000;
+    cpw_sbx_set_knobs(fx.sbx, &knobs);
+    json_decref(sbx_ok(&fx, &fx.root, "iam", "CreateServiceLinkedRole",
+                       "{\"AWSServiceName\":\"connect.amazonaws.com\",\"CustomSuffix\":\"x\"}"));
+    json_t *out = sbx_ok(&fx, &fx.root, "iam", "DeleteServiceLinkedRole",
+                         "{\"RoleName\":\"AWSServiceRoleForAmazonConnect_x\"}");
+    char input[300];
+    snprintf(input, sizeof(input), "{\"DeletionTaskId\":\"%s\"}",
+             json_string_value(json_object_get(out, "DeletionTaskId")));
+    json_decref(out);
+    fx.now_ms += CPW_SBX_DEFAULT_SLR_DELETE_MS; /* the default delay is no longer enough */
+    out = sbx_ok(&fx, &fx.root, "iam", "GetServiceLinkedRoleDeletionStatus", input);
+    assert_string_equal(json_string_value(json_object_get(out, "Status")), "IN_PROGRESS");
+    json_decref(out);
+    fx.now_ms += 10000;
+    out = sbx_ok(&fx, &fx.root, "iam", "GetServiceLinkedRoleDeletionStatus", input);
+    assert_string_equal(json_string_value(json_object_get(out, "Status")), "SUCCEEDED");
+    json_decref(out);
+    sbx_fixture_close(&fx);
+}
+
 CPW_TEST_MAIN("sbx_knobs",
+              CPW_TEST(test_async_delays),
               CPW_TEST(test_published_rates),
               CPW_TEST(test_faults_deterministic),
               CPW_TEST(test_latency_and_json))

@@ -48,12 +48,14 @@ static void test_object_types_and_templates(void **state)
                  "{\"DomainName\":\"crm\",\"ObjectTypeName\":\"T%02d\",\"Description\":\"t\"}", i);
         json_decref(sbx_ok(&fx, &fx.root, "profile", "PutProfileObjectType", input));
     }
-    sbx_expect_error(&fx, &fx.root, "profile", "PutProfileObjectType",
-                     "{\"DomainName\":\"crm\",\"ObjectTypeName\":\"TooMany\",\"Description\":\"t\"}",
-                     400, "BadRequestException");
+    sbx_expect_error(
+      &fx, &fx.root, "profile", "PutProfileObjectType",
+      "{\"DomainName\":\"crm\",\"ObjectTypeName\":\"TooMany\",\"Description\":\"t\"}", 400,
+      "BadRequestException");
     /* Replacing an existing type is not a new one. */
-    json_decref(sbx_ok(&fx, &fx.root, "profile", "PutProfileObjectType",
-                       "{\"DomainName\":\"crm\",\"ObjectTypeName\":\"T01\",\"Description\":\"n\"}"));
+    json_decref(
+      sbx_ok(&fx, &fx.root, "profile", "PutProfileObjectType",
+             "{\"DomainName\":\"crm\",\"ObjectTypeName\":\"T01\",\"Description\":\"n\"}"));
     out = sbx_ok(&fx, &fx.root, "profile", "GetProfileObjectType",
                  "{\"DomainName\":\"crm\",\"ObjectTypeName\":\"T01\"}");
     assert_string_equal(json_string_value(json_object_get(out, "Description")), "n");
@@ -171,8 +173,8 @@ static void test_list_profile_objects(void **state)
     snprintf(input, sizeof(input),
              "{\"DomainName\":\"crm\",\"ObjectTypeName\":\"Order\",\"ProfileId\":\"%s\","
              "\"MaxResults\":2}",
-             json_string_value(json_object_get(json_array_get(json_object_get(search, "Items"), 0),
-                                               "ProfileId")));
+             json_string_value(
+               json_object_get(json_array_get(json_object_get(search, "Items"), 0), "ProfileId")));
     json_decref(search);
     json_t *out = sbx_ok(&fx, &fx.root, "profile", "ListProfileObjects", input);
     json_t *items = json_object_get(out, "Items");
@@ -280,9 +282,11 @@ static void test_tags(void **state)
     json_decref(out);
 
     json_decref(sbx_ok(&fx, &fx.root, "profile", "TagResource",
-                       "{\"resourceArn\":\"" DOMAIN_ARN "/object-types/T\",\"tags\":{\"b\":\"2\"}}"));
+                       "{\"resourceArn\":\"" DOMAIN_ARN
+                       "/object-types/T\",\"tags\":{\"b\":\"2\"}}"));
     assert_int_equal(s_tag_count(&fx, DOMAIN_ARN "/object-types/T"), 2);
-    const char *integ = DOMAIN_ARN "/integrations/arn:aws:connect:eu-west-1:123456789012:instance/abc";
+    const char *integ =
+      DOMAIN_ARN "/integrations/arn:aws:connect:eu-west-1:123456789012:instance/abc";
     char input[600];
     snprintf(input, sizeof(input), "{\"resourceArn\":\"%s\",\"tags\":{\"c\":\"3\"}}", integ);
     json_decref(sbx_ok(&fx, &fx.root, "profile", "TagResource", input));
@@ -316,6 +320,9 @@ static void test_tags(void **state)
     sbx_fixture_close(&fx);
 }
 
-CPW_TEST_MAIN("sbx_profiles_objects", CPW_TEST(test_object_types_and_templates),
-              CPW_TEST(test_profiles_and_objects), CPW_TEST(test_list_profile_objects),
-              CPW_TEST(test_event_streams_and_calculated_attributes), CPW_TEST(test_tags))
+CPW_TEST_MAIN("sbx_profiles_objects",
+              CPW_TEST(test_object_types_and_templates),
+              CPW_TEST(test_profiles_and_objects),
+              CPW_TEST(test_list_profile_objects),
+              CPW_TEST(test_event_streams_and_calculated_attributes),
+              CPW_TEST(test_tags))
