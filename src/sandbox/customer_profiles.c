@@ -338,7 +338,10 @@ static int s_domain_doc(struct cpw_sbx_ctx *ctx, const char *name, json_t **doc)
     return rc < 0 ? -1 : 0;
 }
 
-static int s_check_expiration(struct cpw_sbx_ctx *ctx, const json_t *input, bool required)
+static int s_check_expiration(struct cpw_sbx_ctx *ctx,
+                              const json_t *input,
+                              bool required,
+                              int64_t *days_out)
 {
     int64_t days = 0;
     const json_t *v = json_object_get(input, "DefaultExpirationDays");
@@ -349,6 +352,7 @@ static int s_check_expiration(struct cpw_sbx_ctx *ctx, const json_t *input, bool
         cpw_error_clear();
         return cpw_cp_bad(ctx, "DefaultExpirationDays must be between 1 and 1098.");
     }
+    *days_out = days;
     return 0;
 }
 
@@ -383,7 +387,8 @@ static int s_create_domain(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     if (!s_domain_name_ok(name)) {
         return cpw_cp_bad(ctx, "DomainName must be 1 to 64 characters of [a-zA-Z0-9_-].");
     }
-    int rc = s_check_expiration(ctx, input, true);
+    int64_t days = 0;
+    int rc = s_check_expiration(ctx, input, true, &days);
     if (rc == 0) {
         rc = cpw_cp_check_tags(ctx, json_object_get(input, "Tags"));
     }
@@ -429,9 +434,7 @@ static int s_create_domain(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
             json_object_set_new(doc, s_domain_settings[i], json_deep_copy(v));
         }
     }
-    json_object_set_new(
-      doc, "DefaultExpirationDays",
-      json_integer(json_integer_value(json_object_get(input, "DefaultExpirationDays"))));
+    json_object_set_new(doc, "DefaultExpirationDays", json_integer((json_int_t)days));
     rc = s_store_domain(ctx, name, doc, true, role_name);
     json_decref(doc);
     if (rc != 0 || s_domain_doc(ctx, name, output) != 0) {
@@ -528,7 +531,8 @@ static int s_update_domain(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     if (doc == NULL) {
         return cpw_cp_not_found(ctx, "Domain %s does not exist.", name ? name : "");
     }
-    int rc = s_check_expiration(ctx, input, false);
+    int64_t days = 0;
+    int rc = s_check_expiration(ctx, input, false, &days);
     if (rc == 0) {
         rc = cpw_cp_check_tags(ctx, json_object_get(input, "Tags"));
     }
@@ -544,6 +548,9 @@ static int s_update_domain(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
         if (v != NULL) {
             json_object_set_new(doc, s_domain_settings[i], json_deep_copy(v));
         }
+    }
+    if (days > 0) {
+        json_object_set_new(doc, "DefaultExpirationDays", json_integer((json_int_t)days));
     }
     rc = s_store_domain(ctx, name, doc, false, NULL);
     json_decref(doc);

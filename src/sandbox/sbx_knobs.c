@@ -26,7 +26,7 @@ static double s_min(double a, double b)
 }
 
 struct bucket {
-    char key[200];
+    char key[160];
     double tokens;
     int64_t last_ms;
 };
@@ -338,6 +338,7 @@ void cpw_sbx_set_knobs_locked(struct cpw_sbx *sbx, const struct cpw_sbx_knobs *k
     r->knobs = *knobs;
     s_normalise(&r->knobs);
     r->rng = knobs->seed;
+    memset(r->buckets, 0, BUCKET_MAX * sizeof(*r->buckets));
     r->bucket_count = 0;
     pthread_mutex_unlock(&r->lock);
 }
@@ -375,6 +376,16 @@ static double s_draw(struct cpw_sbx_realism *r)
     return (double)(z >> 11) / 9007199254740992.0;
 }
 
+/* FNV-1a of key: the bucket table's hash. */
+static uint64_t s_hash(const char *key)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (; *key != '\0'; key++) {
+        h = (h ^ (uint8_t)*key) * 0x100000001b3ULL;
+    }
+    return h;
+}
+
 /* Takes one token from the bucket of key: true when there was one. */
 static bool s_take(struct cpw_sbx_realism *r,
                    const char *key,
@@ -382,21 +393,22 @@ static bool s_take(struct cpw_sbx_realism *r,
                    double burst,
                    int64_t now_ms)
 {
-    struct bucket *b = NULL;
-    for (size_t i = 0; i < r->bucket_count; i++) {
-        if (strcmp(r->buckets[i].key, key) == 0) {
-            b = &r->buckets[i];
-            break;
-        }
+    /* Open addressing; a table three quarters full starts over (buckets refill anyway). */
+    if (r->bucket_count * 4 >= BUCKET_MAX * 3) {
+        memset(r->buckets, 0, BUCKET_MAX * sizeof(*r->buckets));
+        r->bucket_count = 0;
     }
-    if (b == NULL) {
-        if (r->bucket_count == BUCKET_MAX) {
-            r->bucket_count = 0; /* forget old buckets rather than grow without bound */
-        }
-        b = &r->buckets[r->bucket_count++];
+    size_t slot = (size_t)(s_hash(key) % BUCKET_MAX);
+    struct bucket *b = &r->buckets[slot];
+    while (b->key[0] != '\0' && strcmp(b->key, key) != 0) {
+        slot = (slot + 1) % BUCKET_MAX;
+        b = &r->buckets[slot];
+    }
+    if (b->key[0] == '\0') {
         snprintf(b->key, sizeof(b->key), "%s", key);
         b->tokens = burst;
         b->last_ms = now_ms;
+        r->bucket_count++;
     }
     if (now_ms > b->last_ms) {
         b->tokens = s_min(burst, b->tokens + rate * (double)(now_ms - b->last_ms) / 1000.0);
@@ -430,7 +442,7 @@ enum cpw_sbx_admission cpw_sbx_admit(struct cpw_sbx *sbx,
     double burst = 0;
     if (k->rate_limits && cpw_sbx_rate_of(service, operation, &rate, &burst)) {
         bool global = strcmp(service, "iam") == 0 || strcmp(service, "organizations") == 0;
-        char key[200];
+        char key[160];
         snprintf(key, sizeof(key), "%s|%s|%s|%s", service, s_shared(service) ? "*" : operation,
                  account_id ? account_id : "", global ? "" : (region ? region : ""));
         double scaled_burst = (burst * k->rate_scale < 1.0 ? 1.0 : burst * k->rate_scale);

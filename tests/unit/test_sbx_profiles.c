@@ -69,6 +69,11 @@ static void test_domain_lifecycle_and_stats(void **state)
     assert_string_equal(json_string_value(json_object_get(out, "LastUpdatedAt")),
                         "2026-11-18T11:07:40Z");
     json_decref(out);
+    /* Integers may arrive as strings (query and path bindings). */
+    out = sbx_ok(&fx, &fx.root, "profile", "UpdateDomain",
+                 "{\"DomainName\":\"shop\",\"DefaultExpirationDays\":\"45\"}");
+    assert_int_equal(json_integer_value(json_object_get(out, "DefaultExpirationDays")), 45);
+    json_decref(out);
 
     out = sbx_ok(&fx, &fx.root, "profile", "DeleteDomain", "{\"DomainName\":\"shop\"}");
     assert_string_equal(json_string_value(json_object_get(out, "Message")), "Domain Deleted");
