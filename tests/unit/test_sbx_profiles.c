@@ -75,6 +75,17 @@ static void test_domain_lifecycle_and_stats(void **state)
     assert_int_equal(json_integer_value(json_object_get(out, "DefaultExpirationDays")), 45);
     json_decref(out);
 
+    json_decref(sbx_ok(&fx, &fx.root, "profile", "PutIntegration",
+                       "{\"DomainName\":\"shop\",\"Uri\":\"arn:aws:connect:eu-west-1:"
+                       "123456789012:instance/i-1\",\"ObjectTypeName\":\"Order\"}"));
+    json_decref(sbx_ok(&fx, &fx.root, "profile", "CreateEventStream",
+                       "{\"DomainName\":\"shop\",\"EventStreamName\":\"s\",\"Uri\":"
+                       "\"arn:aws:kinesis:eu-west-1:123456789012:stream/s\"}"));
+    json_decref(sbx_ok(&fx, &fx.root, "profile", "CreateCalculatedAttributeDefinition",
+                       "{\"DomainName\":\"shop\",\"CalculatedAttributeName\":\"n\","
+                       "\"Statistic\":\"COUNT\",\"AttributeDetails\":{\"Attributes\":"
+                       "[{\"Name\":\"id\"}],\"Expression\":\"{Order.id}\"}}"));
+
     out = sbx_ok(&fx, &fx.root, "profile", "DeleteDomain", "{\"DomainName\":\"shop\"}");
     assert_string_equal(json_string_value(json_object_get(out, "Message")), "Domain Deleted");
     json_decref(out);
@@ -88,7 +99,15 @@ static void test_domain_lifecycle_and_stats(void **state)
     assert_int_equal(
       json_integer_value(json_object_get(json_object_get(out, "Stats"), "ProfileCount")), 0);
     json_decref(out);
-    out = sbx_ok(&fx, &fx.root, "profile", "ListProfileObjectTypes", "{\"DomainName\":\"shop\"}");
+    const char *lists[] = { "ListProfileObjectTypes", "ListIntegrations", "ListEventStreams",
+                            "ListCalculatedAttributeDefinitions" };
+    for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+        out = sbx_ok(&fx, &fx.root, "profile", lists[i], "{\"DomainName\":\"shop\"}");
+        assert_int_equal(json_array_size(json_object_get(out, "Items")), 0);
+        json_decref(out);
+    }
+    out = sbx_ok(&fx, &fx.root, "profile", "ListAccountIntegrations",
+                 "{\"Uri\":\"arn:aws:connect:eu-west-1:123456789012:instance/i-1\"}");
     assert_int_equal(json_array_size(json_object_get(out, "Items")), 0);
     json_decref(out);
     sbx_fixture_close(&fx);
