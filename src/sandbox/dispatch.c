@@ -8,7 +8,7 @@
 
 #include "cpw/error.h"
 #include "cpw/model.h"
-#include "sandbox/sbx_service.h"
+#include "sandbox/sbx_contact.h"
 
 static bool s_starts_with(const char *s, const char *prefix)
 {
@@ -72,6 +72,9 @@ static int s_run(struct cpw_sbx_ctx *ctx, const struct cpw_sbx_service *service,
     if ((strcmp(service->signing_name, "organizations") == 0 ||
          strcmp(service->signing_name, "sts") == 0) &&
         cpw_sbx_org_settle(ctx) != 0) {
+        return -1;
+    }
+    if (cpw_sbx_contact_settle(ctx, ctx->req->caller->account_id) != 0) {
         return -1;
     }
     if (cpw_sbx_sql_exec(ctx->db, "SAVEPOINT op") != 0) {

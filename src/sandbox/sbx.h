@@ -62,7 +62,8 @@ struct cpw_sbx_options {
 /**
  * Opens (creating if needed) the sandbox state: DIR/sandbox.db when opts->data_dir is set, else
  * an in-memory database. Creates or migrates the schema, seeds the default account and its root
- * credentials, and registers the built-in services (iam, sts, organizations, cloudtrail).
+ * credentials, and registers the built-in services (iam, sts, organizations, cloudtrail,
+ * profile, connect).
  * Returns an owned object (release with cpw_sbx_close) or NULL with CPW_ERR_STORE / CPW_ERR_IO.
  * opts may be NULL (in memory, defaults).
  *
@@ -127,7 +128,8 @@ void cpw_sbx_caller_from_credentials(const struct cpw_sbx_credentials *creds,
 
 /**
  * Loads a scenario document (docs/sandbox-scenarios.md) in one transaction: accounts, an
- * organization, users with access keys, roles and service-linked roles. On a bad element nothing
+ * organization, users with access keys, roles and service-linked roles, Connect instances,
+ * Customer Profiles domains and realism knobs (sbx_realism.h). On a bad element nothing
  * is changed and -1 is returned with CPW_ERR_CONFIG and a detail naming the element's path
  * ("$.roles[1].name: ..."). Borrows scenario. Thread-safe.
  */

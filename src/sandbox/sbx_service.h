@@ -25,6 +25,8 @@ struct cpw_sbx_hook {
     void *user;
 };
 
+struct cpw_sbx_realism; /* knobs and rate-limit state (sbx_knobs.c) */
+
 struct cpw_sbx {
     sqlite3 *db;
     pthread_mutex_t lock;
@@ -34,6 +36,7 @@ struct cpw_sbx {
     size_t service_count;
     struct cpw_sbx_hook hooks[CPW_SBX_MAX_HOOKS];
     size_t hook_count;
+    struct cpw_sbx_realism *realism;
 };
 
 struct cpw_sbx_ctx {

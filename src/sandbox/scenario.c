@@ -11,7 +11,7 @@
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 #include "cpw/time.h"
-#include "sandbox/sbx_service.h"
+#include "sandbox/sbx_contact.h"
 
 struct loader {
     struct cpw_sbx *sbx;
@@ -280,8 +280,10 @@ static int s_service_linked_role(struct loader *ld, const json_t *item, size_t i
 
 static int s_load(struct loader *ld, const json_t *scenario)
 {
-    static const char *const known[] = { "accounts", "organization", "users", "roles",
-                                         "service_linked_roles" };
+    static const char *const known[] = {
+        "accounts",          "organization",    "users", "roles", "service_linked_roles",
+        "connect_instances", "profile_domains", "knobs"
+    };
     if (!json_is_object(scenario)) {
         return s_bad("$", "a scenario is a JSON object");
     }
@@ -298,7 +300,8 @@ static int s_load(struct loader *ld, const json_t *scenario)
             snprintf(path, sizeof(path), "$.%.100s", key);
             return s_bad(path, "unknown member");
         }
-        if (strcmp(key, "organization") != 0 && !json_is_array(value)) {
+        if (strcmp(key, "organization") != 0 && strcmp(key, "knobs") != 0 &&
+            !json_is_array(value)) {
             char path[160];
             snprintf(path, sizeof(path), "$.%s", key);
             return s_bad(path, "must be an array");
@@ -327,7 +330,7 @@ static int s_load(struct loader *ld, const json_t *scenario)
             return -1;
         }
     }
-    return 0;
+    return cpw_sbx_scenario_contact(ld->sbx, ld->db, scenario, ld->now_ms);
 }
 
 int cpw_sbx_load_scenario(struct cpw_sbx *sbx, const json_t *scenario)

@@ -22,7 +22,7 @@
 #include "cpw/crypto.h"
 #include "cpw/error.h"
 #include "cpw/time.h"
-#include "sandbox/sbx_service.h"
+#include "sandbox/sbx_contact.h"
 
 static const char s_core_schema[] =
   "CREATE TABLE IF NOT EXISTS accounts("
@@ -373,6 +373,7 @@ struct cpw_sbx *cpw_sbx_open(const struct cpw_sbx_options *opts)
         cpw_sbx_register_service(sbx, &cpw_sbx_sts_service) != 0 ||
         cpw_sbx_register_service(sbx, &cpw_sbx_organizations_service) != 0 ||
         cpw_sbx_register_service(sbx, &cpw_sbx_cloudtrail_service) != 0 ||
+        cpw_sbx_contact_register(sbx) != 0 ||
         cpw_sbx_sql_exec(sbx->db, "PRAGMA user_version = 1") != 0) {
         sqlite3_exec(sbx->db, "ROLLBACK", NULL, NULL, NULL);
         goto on_error;
@@ -395,6 +396,7 @@ void cpw_sbx_close(struct cpw_sbx *sbx)
         sqlite3_close(sbx->db);
     }
     pthread_mutex_destroy(&sbx->lock);
+    cpw_sbx_realism_destroy(sbx->realism);
     cpw_free(sbx);
 }
 

@@ -288,7 +288,8 @@ static void test_service_events_and_registration(void **state)
     (void)state;
     struct sbx_fixture fx;
     sbx_fixture_open(&fx, NULL);
-    sbx_expect_error(&fx, &fx.root, "profile", "CreateDomain", "{}", 501, "NotImplemented");
+    sbx_expect_error(&fx, &fx.root, "profile", "GetDomain", "{\"DomainName\":\"d\"}", 404,
+                     "ResourceNotFoundException");
     assert_int_equal(cpw_sbx_register_service(fx.sbx, &s_fake_profile), 0);
     sbx_expect_error(&fx, &fx.root, "profile", "ListDomains", "{}", 501, "NotImplemented");
     assert_string_equal(fx.err.message, "The sandbox does not emulate profile:ListDomains yet");

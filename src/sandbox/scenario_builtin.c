@@ -1,0 +1,197 @@
+/*
+ * scenario_builtin.c - the sandbox's built-in scenarios, by name, as scenario documents for
+ * cpw_sbx_load_scenario() (docs/sandbox-scenarios.md):
+ *
+ *   clean    nothing beyond the default account.
+ *   orphans  the runbook's situation in the default account, over two regions: a live ACTIVE
+ *            instance (us-east-1) integrated with its domain, both with their roles; a deleted
+ *            instance (eu-west-2) whose domain, domain role and instance role stayed behind; and
+ *            a legacy un-suffixed AWSServiceRoleForProfile.
+ *   org:accounts=N,regions=R,leftover=P,seed=S
+ *            an organization managed by the default account with N member accounts; in each
+ *            member account and each of the first R Connect regions one instance and its domain,
+ *            a share P of them left behind as orphans of a deleted instance. Identifiers come
+ *            from a generator seeded by S, so the same spec always gives the same document.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpw/buf.h"
+#include "cpw/error.h"
+#include "sandbox/sbx_contact.h"
+
+static const char *const s_regions[] = { "us-east-1",    "us-west-2",      "eu-west-2",
+                                         "eu-central-1", "ap-southeast-2", "ap-northeast-1",
+                                         "ca-central-1", "ap-southeast-1", "ap-northeast-2",
+                                         "af-south-1" };
+#define REGION_COUNT (sizeof(s_regions) / sizeof(s_regions[0]))
+
+static json_t *s_orphans(void)
+{
+    return json_pack(
+      "{s:[{s:s,s:s,s:s,s:s},{s:s,s:s,s:s,s:s,s:b}],"
+      " s:[{s:s,s:s,s:s,s:i,s:[{s:s}],s:[{s:s,s:s}]},{s:s,s:s,s:s,s:i,s:[{s:s}]}],"
+      " s:[{s:s,s:b}]}",
+      "connect_instances", "region", "us-east-1", "id", "0f7c4a5e-1a2b-4c3d-8e9f-000000000001",
+      "alias", "live-contact-center", "role_suffix", "LiveInstanceRole0001", "region", "eu-west-2",
+      "id", "5d2e8b1c-3f4a-4b5c-9d6e-000000000002", "alias", "retired-contact-center",
+      "role_suffix", "DeletedInstance00002", "deleted", 1, "profile_domains", "region", "us-east-1",
+      "name", "live-customers", "role_suffix", "LiveDomainRole000001", "profiles", 3,
+      "integrations", "connect_instance", "live-contact-center", "object_types", "name", "CTR",
+      "description", "Contact records", "region", "eu-west-2", "name", "retired-customers",
+      "role_suffix", "OrphanDomainRole0002", "profiles", 2, "integrations", "connect_instance",
+      "retired-contact-center", "service_linked_roles", "service", "profile.amazonaws.com",
+      "legacy", 1);
+}
+
+/* splitmix64 */
+static uint64_t s_next(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static void s_suffix(uint64_t *rng, char out[21])
+{
+    static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    for (int i = 0; i < 20; i++) {
+        out[i] = alnum[s_next(rng) % 62];
+    }
+    out[20] = '\0';
+}
+
+static void s_uuid(uint64_t *rng, char out[37])
+{
+    uint64_t a = s_next(rng);
+    uint64_t b = s_next(rng);
+    snprintf(out, 37, "%08x-%04x-4%03x-%04x-%012llx", (unsigned)(a >> 32),
+             (unsigned)((a >> 16) & 0xffff), (unsigned)(a & 0xfff),
+             (unsigned)(0x8000 | ((b >> 48) & 0x3fff)),
+             (unsigned long long)(b & 0xffffffffffffULL));
+}
+
+struct org_params {
+    uint64_t accounts;
+    uint64_t regions;
+    double leftover;
+    uint64_t seed;
+};
+
+static int s_parse_org(const char *spec, struct org_params *p)
+{
+    *p = (struct org_params){ .accounts = 3, .regions = 2, .leftover = 0.3, .seed = 1 };
+    char buf[256];
+    if (strlen(spec) >= sizeof(buf)) {
+        return cpw_raise(CPW_ERR_CONFIG, "scenario %s: too long", spec);
+    }
+    snprintf(buf, sizeof(buf), "%s", spec);
+    char *save = NULL;
+    for (char *kv = strtok_r(buf, ",", &save); kv != NULL; kv = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(kv, '=');
+        if (eq == NULL) {
+            return cpw_raise(CPW_ERR_CONFIG, "scenario org: %s is not key=value", kv);
+        }
+        *eq = '\0';
+        const char *value = eq + 1;
+        uint64_t n = 0;
+        if (strcmp(kv, "leftover") == 0) {
+            char *end = NULL;
+            p->leftover = strtod(value, &end);
+            if (end == value || *end != '\0' || p->leftover < 0 || p->leftover > 1) {
+                return cpw_raise(CPW_ERR_CONFIG, "scenario org: leftover must be 0 to 1");
+            }
+            continue;
+        }
+        if (cpw_span_to_u64(cpw_span_from_cstr(value), UINT64_MAX, &n) != 0) {
+            return cpw_raise(CPW_ERR_CONFIG, "scenario org: %s must be a number", kv);
+        }
+        if (strcmp(kv, "accounts") == 0 && n >= 1 && n <= 1000) {
+            p->accounts = n;
+        } else if (strcmp(kv, "regions") == 0 && n >= 1 && n <= REGION_COUNT) {
+            p->regions = n;
+        } else if (strcmp(kv, "seed") == 0) {
+            p->seed = n;
+        } else {
+            return cpw_raise(CPW_ERR_CONFIG,
+                             "scenario org: %s is unknown or out of range (accounts 1-1000,"
+                             " regions 1-%zu)",
+                             kv, REGION_COUNT);
+        }
+    }
+    return 0;
+}
+
+static json_t *s_org(const struct org_params *p)
+{
+    uint64_t rng = p->seed;
+    json_t *accounts = json_array();
+    json_t *members = json_array();
+    json_t *instances = json_array();
+    json_t *domains = json_array();
+    for (uint64_t a = 0; a < p->accounts; a++) {
+        char id[16];
+        snprintf(id, sizeof(id), "%012llu", 200000000000ULL + (unsigned long long)a + 1);
+        char name[32];
+        snprintf(name, sizeof(name), "member-%03llu", (unsigned long long)a + 1);
+        json_array_append_new(accounts, json_pack("{s:s,s:s,s:s}", "id", id, "name", name, "email",
+                                                  "member@example.com"));
+        json_array_append_new(members, json_string(id));
+        for (uint64_t r = 0; r < p->regions; r++) {
+            char uuid[37];
+            char irole[21];
+            char drole[21];
+            char alias[64];
+            char domain[64];
+            s_uuid(&rng, uuid);
+            s_suffix(&rng, irole);
+            s_suffix(&rng, drole);
+            double draw = (double)(s_next(&rng) >> 11) / 9007199254740992.0;
+            bool orphan = draw < p->leftover;
+            snprintf(alias, sizeof(alias), "cc-%s-%s", id, s_regions[r]);
+            snprintf(domain, sizeof(domain), "customers-%s", s_regions[r]);
+            json_array_append_new(instances,
+                                  json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "account", id, "region",
+                                            s_regions[r], "id", uuid, "alias", alias, "role_suffix",
+                                            irole, "deleted", orphan));
+            json_array_append_new(domains,
+                                  json_pack("{s:s,s:s,s:s,s:s,s:i,s:[{s:s}]}", "account", id,
+                                            "region", s_regions[r], "name", domain, "role_suffix",
+                                            drole, "profiles", (int)(s_next(&rng) % 5),
+                                            "integrations", "connect_instance", alias));
+        }
+    }
+    return json_pack("{s:o,s:{s:s,s:o},s:o,s:o}", "accounts", accounts, "organization", "account",
+                     CPW_SBX_DEFAULT_ACCOUNT, "members", members, "connect_instances", instances,
+                     "profile_domains", domains);
+}
+
+int cpw_sbx_builtin_scenario(const char *spec, json_t **doc)
+{
+    *doc = NULL;
+    if (spec == NULL) {
+        return cpw_raise(CPW_ERR_CONFIG, "no scenario name");
+    }
+    if (strcmp(spec, "clean") == 0) {
+        *doc = json_object();
+        return 0;
+    }
+    if (strcmp(spec, "orphans") == 0) {
+        *doc = s_orphans();
+        return 0;
+    }
+    if (strcmp(spec, "org") == 0 || strncmp(spec, "org:", 4) == 0) {
+        struct org_params p;
+        if (s_parse_org(spec[3] == ':' ? spec + 4 : "", &p) != 0) {
+            return -1;
+        }
+        *doc = s_org(&p);
+        return 0;
+    }
+    return cpw_raise(CPW_ERR_CONFIG,
+                     "unknown scenario %s (built-in: clean, orphans, org:accounts=N,regions=R,"
+                     "leftover=P,seed=S)",
+                     spec);
+}
