@@ -27,6 +27,8 @@ struct cpw_sandbox_options {
     const json_t *scenario;          /* optional, borrowed: loaded once the state is open */
     int64_t slr_deletion_delay_ms;   /* < 0: default */
     int64_t create_account_delay_ms; /* < 0: default */
+    const json_t *knobs; /* optional, borrowed: realism knobs (docs/sandbox.md), applied after
+                            the scenario's own "knobs" */
 };
 
 /**

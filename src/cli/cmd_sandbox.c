@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include "cpw/http_server.h"
 #include "cpw/sandbox.h"
 #include "sandbox/sbx.h"
+#include "sandbox/sbx_realism.h"
 
 #define SCENARIO_MAX_BYTES (64u * 1024u * 1024u)
 
@@ -32,6 +34,12 @@ enum {
     OPT_ALLOW_REMOTE,
     OPT_THREADS,
     OPT_SLR_DELAY,
+    OPT_SEED,
+    OPT_NO_RATE_LIMITS,
+    OPT_LATENCY,
+    OPT_FAULTS,
+    OPT_ROLE_PERSISTS,
+    OPT_KNOB,
 };
 
 static const struct option s_long[] = {
@@ -83,8 +91,20 @@ static void s_print_env(const char *host, unsigned port)
            CPW_SBX_ROOT_ACCESS_KEY_ID, CPW_SBX_ROOT_SECRET_KEY, host, port, host, port);
 }
 
+/* A scenario is a file, or the name of a built-in one (orphans, clean, org:...). */
 static json_t *s_load_scenario(const char *path)
 {
+    if (access(path, F_OK) != 0) {
+        json_t *doc = NULL;
+        if (cpw_sbx_builtin_scenario(path, &doc) == 0) {
+            return doc;
+        }
+        cpw_raise(CPW_ERR_CONFIG,
+                  "'%s' is neither a file nor a built-in scenario (orphans, clean, "
+                  "org:accounts=N,regions=R,leftover=P,seed=S): %s",
+                  path, cpw_last_error_detail());
+        return NULL;
+    }
     struct cpw_buf text;
     cpw_buf_init(&text, SCENARIO_MAX_BYTES);
     if (cpw_buf_read_file(&text, path)) {
@@ -101,6 +121,23 @@ static json_t *s_load_scenario(const char *path)
     return doc;
 }
 
+/* "--knob KEY=VALUE": VALUE as JSON when it parses (numbers, true/false), else a string. */
+static int s_add_knob(json_t *knobs, const char *spec)
+{
+    const char *eq = strchr(spec, '=');
+    if (!eq || eq == spec) {
+        return cpw_cli_usage_error("sandbox", "--knob takes KEY=VALUE, not '%s'", spec);
+    }
+    json_t *value = json_loads(eq + 1, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, NULL);
+    if (!value) {
+        value = json_string(eq + 1);
+    }
+    char *key = cpw_strndup(spec, (size_t)(eq - spec));
+    json_object_set_new(knobs, key, value);
+    cpw_free(key);
+    return 0;
+}
+
 static int s_run(int argc, char **argv)
 {
     struct cpw_sandbox_options opts = { .port = 4566,
@@ -109,6 +146,9 @@ static int s_run(int argc, char **argv)
     const char *ready_file = NULL;
     const char *scenario_path = NULL;
     bool print_env = false;
+    json_t *knobs = json_object();
+    json_t *scenario = NULL;
+    int exit_code = CPW_EXIT_OK;
     optind = 0;
     opterr = 0;
     int c;
@@ -120,7 +160,9 @@ static int s_run(int argc, char **argv)
             break;
         case OPT_PORT:
             if (cpw_span_to_u64(cpw_span_from_cstr(optarg), 65535, &n)) {
-                return cpw_cli_usage_error("sandbox", "--port takes 0-65535, not '%s'", optarg);
+                exit_code =
+                  cpw_cli_usage_error("sandbox", "--port takes 0-65535, not '%s'", optarg);
+                goto done;
             }
             opts.port = (uint16_t)n;
             break;
@@ -144,35 +186,77 @@ static int s_run(int argc, char **argv)
             break;
         case OPT_THREADS:
             if (cpw_span_to_u64(cpw_span_from_cstr(optarg), 64, &n) || n == 0) {
-                return cpw_cli_usage_error("sandbox", "--threads takes 1-64");
+                exit_code = cpw_cli_usage_error("sandbox", "--threads takes 1-64");
+                goto done;
             }
             opts.threads = (unsigned)n;
             break;
         case OPT_SLR_DELAY:
             if (cpw_span_to_u64(cpw_span_from_cstr(optarg), 86400000, &n)) {
-                return cpw_cli_usage_error("sandbox", "--slr-deletion-delay-ms takes 0-86400000");
+                exit_code =
+                  cpw_cli_usage_error("sandbox", "--slr-deletion-delay-ms takes 0-86400000");
+                goto done;
             }
             opts.slr_deletion_delay_ms = (int64_t)n;
             break;
+        case OPT_SEED:
+            if (cpw_span_to_u64(cpw_span_from_cstr(optarg), INT64_MAX, &n)) {
+                exit_code = cpw_cli_usage_error("sandbox", "--seed takes a whole number");
+                goto done;
+            }
+            json_object_set_new(knobs, "seed", json_integer((json_int_t)n));
+            break;
+        case OPT_NO_RATE_LIMITS:
+            json_object_set_new(knobs, "rate_limits", json_false());
+            break;
+        case OPT_LATENCY:
+            if (cpw_span_to_u64(cpw_span_from_cstr(optarg), 60000, &n)) {
+                exit_code = cpw_cli_usage_error("sandbox", "--latency-ms takes 0-60000");
+                goto done;
+            }
+            json_object_set_new(knobs, "latency_ms", json_integer((json_int_t)n));
+            break;
+        case OPT_FAULTS: {
+            char *end = NULL;
+            double p = strtod(optarg, &end);
+            if (!end || *end || p < 0 || p > 1) {
+                exit_code = cpw_cli_usage_error("sandbox", "--fault-probability takes 0 to 1");
+                goto done;
+            }
+            json_object_set_new(knobs, "fault_probability", json_real(p));
+            break;
+        }
+        case OPT_ROLE_PERSISTS:
+            json_object_set_new(knobs, "domain_role_persists", json_true());
+            break;
+        case OPT_KNOB:
+            if (s_add_knob(knobs, optarg)) {
+                exit_code = CPW_EXIT_USAGE;
+                goto done;
+            }
+            break;
         default:
-            return cpw_cli_usage_error("sandbox", "unknown or incomplete option '%s'",
-                                       argv[optind - 1]);
+            exit_code =
+              cpw_cli_usage_error("sandbox", "unknown or incomplete option '%s'", argv[optind - 1]);
+            goto done;
         }
     }
     if (optind < argc) {
-        return cpw_cli_usage_error("sandbox", "unexpected argument '%s'", argv[optind]);
+        exit_code = cpw_cli_usage_error("sandbox", "unexpected argument '%s'", argv[optind]);
+        goto done;
     }
     const char *host = opts.bind_address ? opts.bind_address : "127.0.0.1";
     if (print_env) {
         s_print_env(host, opts.port);
-        return CPW_EXIT_OK;
+        goto done;
     }
     if (opts.bind_address && !cpw_http_is_loopback(opts.bind_address)) {
         if (!opts.allow_remote) {
-            return cpw_cli_usage_error("sandbox",
-                                       "refusing to listen on %s: only loopback addresses unless "
-                                       "--allow-remote",
-                                       opts.bind_address);
+            exit_code = cpw_cli_usage_error("sandbox",
+                                            "refusing to listen on %s: only loopback addresses "
+                                            "unless --allow-remote",
+                                            opts.bind_address);
+            goto done;
         }
         fprintf(stderr,
                 "cpwarden sandbox: WARNING: listening on %s; anyone who can reach it and "
@@ -181,14 +265,16 @@ static int s_run(int argc, char **argv)
     }
     if (opts.data_dir && mkdir(opts.data_dir, 0700) != 0 && errno != EEXIST) {
         fprintf(stderr, "cpwarden sandbox: cannot create %s: %s\n", opts.data_dir, strerror(errno));
-        return CPW_EXIT_CONFIG;
+        exit_code = CPW_EXIT_CONFIG;
+        goto done;
     }
-    json_t *scenario = NULL;
     if (scenario_path && !(scenario = s_load_scenario(scenario_path))) {
         cpw_cli_print_last_error("--scenario");
-        return CPW_EXIT_CONFIG;
+        exit_code = CPW_EXIT_CONFIG;
+        goto done;
     }
     opts.scenario = scenario;
+    opts.knobs = json_object_size(knobs) ? knobs : NULL;
 
     /* Block the signals before any thread starts, so that only sigwait sees them. */
     sigset_t signals;
@@ -198,14 +284,13 @@ static int s_run(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &signals, NULL);
 
     struct cpw_sandbox *sandbox = cpw_sandbox_start(&opts);
-    json_decref(scenario);
     if (!sandbox) {
         cpw_cli_print_last_error("sandbox");
-        return CPW_EXIT_OTHER;
+        exit_code = cpw_last_error() == CPW_ERR_CONFIG ? CPW_EXIT_CONFIG : CPW_EXIT_OTHER;
+        goto done;
     }
     printf("cpwarden sandbox listening on %s\n", cpw_sandbox_url(sandbox));
     fflush(stdout);
-    int exit_code = CPW_EXIT_OK;
     if (ready_file && s_write_ready_file(ready_file, cpw_sandbox_url(sandbox))) {
         cpw_cli_print_last_error("--ready-file");
         exit_code = CPW_EXIT_OTHER;
@@ -220,6 +305,10 @@ static int s_run(int argc, char **argv)
     if (ready_file) {
         unlink(ready_file);
     }
+
+done:
+    json_decref(scenario);
+    json_decref(knobs);
     return exit_code;
 }
 
@@ -228,7 +317,7 @@ const struct cpw_cli_command cpw_cli_cmd_sandbox = {
     .summary = "run a local, wire-compatible AWS (IAM, STS, Organizations, CloudTrail, ...)",
     .help =
       "usage: cpwarden sandbox [--bind ADDR] [--port N] [--data DIR | --memory]\n"
-      "                        [--scenario FILE] [--ready-file FILE]\n"
+      "                        [--scenario NAME|FILE] [--ready-file FILE] [knobs]\n"
       "                        [--threads N] [--slr-deletion-delay-ms MS] [--allow-remote]\n"
       "       cpwarden sandbox --print-env [--port N]\n"
       "\n"

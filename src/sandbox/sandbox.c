@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cpw/alloc.h"
 #include "cpw/codec.h"
@@ -20,6 +21,7 @@
 #include "cpw/time.h"
 #include "cpw/uri.h"
 #include "sandbox/sbx.h"
+#include "sandbox/sbx_realism.h"
 
 struct cpw_sandbox {
     struct cpw_sbx *sbx;
@@ -238,6 +240,19 @@ static void s_handle(void *user, const struct cpw_http_exchange *ex, struct cpw_
     };
     struct cpw_sbx_error serr;
     memset(&serr, 0, sizeof(serr));
+    int64_t delay_ms = 0;
+    enum cpw_sbx_admission admission =
+      cpw_sbx_admit(sandbox->sbx, sreq.service, operation, caller.account_id, verdict.region,
+                    now_ms, &serr, &delay_ms);
+    if (admission != CPW_SBX_ADMITTED) {
+        s_answer_error(svc, serr.status, serr.code, serr.message, serr.receiver, request_id, resp);
+        goto cleanup;
+    }
+    if (delay_ms > 0) {
+        /* The latency knob: the answer is meant to take this long. */
+        struct timespec ts = { .tv_sec = delay_ms / 1000, .tv_nsec = (delay_ms % 1000) * 1000000 };
+        nanosleep(&ts, NULL);
+    }
     int rc = cpw_sbx_dispatch(sandbox->sbx, &sreq, &output, &serr);
     if (rc == 1) {
         s_answer_error(svc, serr.status, serr.code, serr.message, serr.receiver, request_id, resp);
@@ -285,6 +300,14 @@ struct cpw_sandbox *cpw_sandbox_start(const struct cpw_sandbox_options *options)
     }
     if (options->scenario && cpw_sbx_load_scenario(sandbox->sbx, options->scenario)) {
         goto on_error;
+    }
+    if (options->knobs) {
+        struct cpw_sbx_knobs knobs;
+        cpw_sbx_get_knobs(sandbox->sbx, &knobs);
+        if (cpw_sbx_knobs_from_json(options->knobs, &knobs)) {
+            goto on_error;
+        }
+        cpw_sbx_set_knobs(sandbox->sbx, &knobs);
     }
     sandbox->keys = cpw_sigv4_key_cache_new(64);
     struct cpw_http_server_options hopts = {

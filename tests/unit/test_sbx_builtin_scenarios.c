@@ -5,7 +5,7 @@
  */
 #include "sbx_test.h"
 
-#include "../../src/sandbox/sbx_realism.h"
+#include "sandbox/sbx_realism.h"
 
 static size_t s_count(struct sbx_fixture *fx,
                       const struct sbx_identity *who,

@@ -5,7 +5,7 @@
  */
 #include "sbx_test.h"
 
-#include "../../src/sandbox/sbx_realism.h"
+#include "sandbox/sbx_realism.h"
 
 #define CREATE_INPUT(alias)                                                                        \
     "{\"IdentityManagementType\":\"CONNECT_MANAGED\",\"InstanceAlias\":\"" alias "\","             \

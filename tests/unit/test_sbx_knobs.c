@@ -5,7 +5,7 @@
  */
 #include "sbx_test.h"
 
-#include "../../src/sandbox/sbx_realism.h"
+#include "sandbox/sbx_realism.h"
 
 /* Number of admitted requests among n sent at now_ms. */
 static int s_burst(struct cpw_sbx *sbx,

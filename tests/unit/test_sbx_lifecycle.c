@@ -7,7 +7,7 @@
  */
 #include "sbx_test.h"
 
-#include "../../src/sandbox/sbx_realism.h"
+#include "sandbox/sbx_realism.h"
 
 #define CP_PATH      "/aws-service-role/profile.amazonaws.com/"
 #define CONNECT_PATH "/aws-service-role/connect.amazonaws.com/"
