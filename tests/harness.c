@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 #include "cpw/log.h"
@@ -29,7 +32,8 @@ int cpw_test_teardown(void **state)
     (void)state;
     cpw_time_pin_ms(-1);
     cpw_model_clean_up();     /* the models are process-lifetime caches, not leaks; */
-    cpw_log_forget_secrets(); /* so are the secrets registered with the log redactor */
+    cpw_log_forget_secrets(); /* so are the secrets registered with the log redactor, */
+    xmlResetLastError();      /* and libxml2's copy of its last parse error */
     size_t live = cpw_alloc_live_count();
     if (live != s_live_before) {
         fprintf(stderr, "leak: %zu allocation(s) (%zu bytes live) not released by the test\n",
@@ -43,7 +47,10 @@ int cpw_test_run(const char *group, const struct CMUnitTest *tests, size_t count
 {
     cpw_alloc_use_counting();
     cpw_alloc_install_library_hooks();
-    return _cmocka_run_group_tests(group, tests, count, NULL, NULL);
+    xmlInitParser(); /* libxml2's global tables, made once, before any test's baseline */
+    int failures = _cmocka_run_group_tests(group, tests, count, NULL, NULL);
+    xmlCleanupParser();
+    return failures;
 }
 
 char *cpw_test_source_path(const char *relative)

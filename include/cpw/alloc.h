@@ -52,8 +52,8 @@ size_t cpw_alloc_live_bytes(void);
 size_t cpw_alloc_peak_bytes(void);
 
 /**
- * Routes jansson's allocations through this wrapper, so the counting allocator sees them.
- * Call once at start-up, before threads.
+ * Routes jansson's and libxml2's allocations through this wrapper, so the counting allocator
+ * sees them. Call once at start-up, before threads and before either library is used.
  */
 void cpw_alloc_install_library_hooks(void);
 

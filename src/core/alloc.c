@@ -8,6 +8,7 @@
 #include "cpw/alloc.h"
 
 #include <jansson.h>
+#include <libxml/xmlmemory.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -166,4 +167,5 @@ size_t cpw_alloc_peak_bytes(void)
 void cpw_alloc_install_library_hooks(void)
 {
     json_set_alloc_funcs(cpw_malloc, cpw_free);
+    xmlMemSetup(cpw_free, cpw_malloc, cpw_realloc, cpw_strdup);
 }
