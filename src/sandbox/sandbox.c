@@ -29,6 +29,7 @@ struct cpw_sandbox {
     struct cpw_sigv4_key_cache *keys;
     char url[96];
     atomic_uint_fast64_t requests;
+    atomic_llong clock_offset_ms; /* the emulated services' clock runs ahead by this much */
 };
 
 /* Per-request context for the key lookup. */
@@ -158,6 +159,56 @@ static void s_answer_aws_error(const struct cpw_model_service *svc,
                    err->type && strcmp(err->type, "Receiver") == 0, request_id, resp);
 }
 
+/*
+ * Sandbox control requests (not AWS APIs), under /_cpwarden/:
+ *   GET  /_cpwarden/clock                      -> {"now_ms": N, "offset_ms": N}
+ *   POST /_cpwarden/clock?advance_ms=N         -> moves the services' clock ahead by N ms
+ * They let tests and rehearsals fast-forward asynchronous work (role deletion tasks, account
+ * creation, session expiry) instead of waiting. The clock never moves back.
+ */
+static void s_control(struct cpw_sandbox *sandbox,
+                      const struct cpw_http_request *req,
+                      const char *request_id,
+                      struct cpw_http_response *resp)
+{
+    resp->status = 200;
+    cpw_headers_add_cstr(&resp->headers, "Content-Type", "application/json");
+    cpw_headers_add_cstr(&resp->headers, "x-amzn-RequestId", request_id);
+    struct cpw_span path = cpw_buf_span(&req->path);
+    if (!cpw_span_eq_cstr(path, "/_cpwarden/clock")) {
+        resp->status = 404;
+        (void)cpw_buf_append_cstr(&resp->body, "{\"message\": \"unknown control path\"}\n");
+        return;
+    }
+    if (strcmp(req->method, "POST") == 0) {
+        struct cpw_span q = cpw_buf_span(&req->query);
+        struct cpw_span item;
+        uint64_t advance = 0;
+        bool found = false;
+        while (cpw_span_next_token(&q, '&', &item)) {
+            struct cpw_span key = cpw_span_from_cstr("advance_ms=");
+            if (cpw_span_starts_with(item, key) &&
+                cpw_span_to_u64(cpw_span_sub(item, key.len, item.len), 10ull * 365 * 86400000,
+                                &advance) == 0) {
+                found = true;
+            }
+        }
+        if (!found) {
+            resp->status = 400;
+            (void)cpw_buf_append_cstr(&resp->body,
+                                      "{\"message\": \"POST /_cpwarden/clock?advance_ms=N\"}\n");
+            return;
+        }
+        atomic_fetch_add(&sandbox->clock_offset_ms, (long long)advance);
+    } else if (strcmp(req->method, "GET") != 0) {
+        resp->status = 405;
+        return;
+    }
+    long long offset = atomic_load(&sandbox->clock_offset_ms);
+    (void)cpw_buf_appendf(&resp->body, "{\"now_ms\": %lld, \"offset_ms\": %lld}\n",
+                          (long long)cpw_time_now_ms() + offset, offset);
+}
+
 static void s_handle(void *user, const struct cpw_http_exchange *ex, struct cpw_http_response *resp)
 {
     struct cpw_sandbox *sandbox = user;
@@ -165,7 +216,14 @@ static void s_handle(void *user, const struct cpw_http_exchange *ex, struct cpw_
     atomic_fetch_add(&sandbox->requests, 1);
     char request_id[37];
     s_request_id(request_id);
-    int64_t now_ms = cpw_time_now_ms();
+    int64_t real_ms = cpw_time_now_ms();
+    /* Signatures are checked against real time (clients sign with it); the services' clock
+     * (asynchronous tasks, credential expiry, rate limits) can be moved ahead for tests. */
+    int64_t now_ms = real_ms + (int64_t)atomic_load(&sandbox->clock_offset_ms);
+    if (cpw_span_starts_with(cpw_buf_span(&req->path), cpw_span_from_cstr("/_cpwarden/"))) {
+        s_control(sandbox, req, request_id, resp);
+        return;
+    }
 
     char service_name[64];
     if (!s_scope_service(req, service_name, sizeof(service_name))) {
@@ -188,7 +246,7 @@ static void s_handle(void *user, const struct cpw_http_exchange *ex, struct cpw_
         .lookup = s_lookup,
         .lookup_user = &lookup,
         .service = cpw_model_signing_name(svc),
-        .now_s = now_ms / 1000,
+        .now_s = real_ms / 1000,
         .key_cache = sandbox->keys,
         .rest_json_errors = cpw_model_protocol(svc) == CPW_PROTOCOL_REST_JSON,
     };

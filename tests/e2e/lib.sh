@@ -34,6 +34,11 @@ start_sandbox() {
     ENDPOINT=$(cat "$E2E_TMP/ready")
 }
 
+# advance_clock MS: moves the sandbox services' clock ahead (docs/sandbox.md, control API).
+advance_clock() {
+    curl -fsS -X POST "$ENDPOINT/_cpwarden/clock?advance_ms=$1" >/dev/null
+}
+
 stop_sandbox() {
     kill -TERM "$SANDBOX_PID"
     wait "$SANDBOX_PID" || { echo "sandbox exited with $?"; exit 1; }

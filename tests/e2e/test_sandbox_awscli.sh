@@ -14,7 +14,7 @@ for k in sys.argv[1].split("."):
     d = d[int(k)] if isinstance(d, list) else d[k]
 print(d)' "$1"; }
 
-start_sandbox --slr-deletion-delay-ms 12000 --data "$E2E_TMP/state"
+start_sandbox --slr-deletion-delay-ms 3600000 --data "$E2E_TMP/state"
 
 # --- identity ---------------------------------------------------------------------------------
 out=$(aws_ sts get-caller-identity)
@@ -42,12 +42,9 @@ check "task id format" bash -c "[[ '$task' == task/aws-service-role/profile.amaz
 again=$(aws_ iam delete-service-linked-role --role-name "$role" | field DeletionTaskId)
 check "same task id while pending" test "$again" = "$task"
 status=$(aws_ iam get-service-linked-role-deletion-status --deletion-task-id "$task" | field Status)
-check "task starts IN_PROGRESS" test "$status" = IN_PROGRESS
-for _ in $(seq 1 150); do   # a waiter: bounded polling (30 s), as Terraform polls this API
-    status=$(aws_ iam get-service-linked-role-deletion-status --deletion-task-id "$task" | field Status)
-    [ "$status" = IN_PROGRESS ] || break
-    sleep 0.2
-done
+check "task is IN_PROGRESS" test "$status" = IN_PROGRESS
+advance_clock 3600001   # the task's hour is over
+status=$(aws_ iam get-service-linked-role-deletion-status --deletion-task-id "$task" | field Status)
 check "task ends SUCCEEDED" test "$status" = SUCCEEDED
 set +e
 err=$(aws_ iam get-role --role-name "$role" 2>&1 >/dev/null); rc=$?
@@ -94,6 +91,22 @@ for acct in "${members[@]}"; do
     check "assumed into $acct" test "$(echo "$who" | field Account)" = "$acct"
     check "assumed-role ARN" test "$(echo "$who" | field Arn)" = "arn:aws:sts::$acct:assumed-role/OrganizationAccountAccessRole/e2e"
 done
+
+# --- an expired session is refused -------------------------------------------------------------
+creds=$(aws_ sts assume-role --role-arn "arn:aws:iam::${members[0]}:role/OrganizationAccountAccessRole" \
+        --role-session-name short --duration-seconds 900)
+export_creds() {
+    AWS_ACCESS_KEY_ID=$(echo "$creds" | field Credentials.AccessKeyId) \
+    AWS_SECRET_ACCESS_KEY=$(echo "$creds" | field Credentials.SecretAccessKey) \
+    AWS_SESSION_TOKEN=$(echo "$creds" | field Credentials.SessionToken) "$@"
+}
+check "session works before expiry" test "$(export_creds "$AWS" --endpoint-url "$ENDPOINT" --output json sts get-caller-identity | field Account)" = "${members[0]}"
+advance_clock 901000
+set +e
+err=$(export_creds "$AWS" --endpoint-url "$ENDPOINT" sts get-caller-identity 2>&1 >/dev/null); rc=$?
+set -e
+check "expired session exits 254" test "$rc" = 254
+check "expired session is ExpiredToken" grep -q "(ExpiredToken)" <<<"$err"
 
 # --- CloudTrail finds those calls ---------------------------------------------------------------
 for event in CreateServiceLinkedRole DeleteServiceLinkedRole CreateAccount AssumeRole; do
