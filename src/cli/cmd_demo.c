@@ -1,38 +1,195 @@
 /*
- * cmd_demo.c - `cpwarden demo`. The full story (sandbox, inventory, plan, apply) arrives with the
- * sandbox and the clean-up commands; until then the demo says so plainly and shows the one piece
- * that works end to end today: signing a request with SigV4 and verifying it like a server.
+ * cmd_demo.c - `cpwarden demo`: the runbook told end to end on an in-process sandbox.
+ *
+ * The demo starts a sandbox on an ephemeral loopback port with the `orphans` scenario (a
+ * deleted Connect instance whose Customer Profiles domain, domain role and instance role were
+ * left behind, next to a live instance that must not be touched), then runs cpwarden's own
+ * commands against it, exactly as a user would type them, with a line of narration before each.
+ * Nothing outside a temporary directory is read or written: the user's AWS configuration is
+ * ignored for the duration of the demo.
  */
-#include "cli/cli.h"
-
+#define _XOPEN_SOURCE 700 /* nftw */
+#include <errno.h>
+#include <ftw.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "cli/cli.h"
+#include "cpw/alloc.h"
+#include "cpw/buf.h"
 #include "cpw/error.h"
+#include "cpw/sandbox.h"
+#include "sandbox/sbx.h"
+#include "sandbox/sbx_realism.h"
 
-static int s_run(int argc, char **argv)
+#define DEMO_MAX_ARGS 32
+
+struct demo {
+    struct cpw_sandbox *sandbox;
+    char dir[64];
+    int step;
+    int failures;
+};
+
+static void s_say(const char *text)
+{
+    printf("\n%s\n", text);
+    fflush(stdout);
+}
+
+/* Runs one cpwarden command in-process, showing it first as the user would type it. */
+static int s_run(struct demo *d,
+                 const struct cpw_cli_command *cmd,
+                 int expected_exit,
+                 const char *const *args)
+{
+    char *argv[DEMO_MAX_ARGS];
+    int argc = 0;
+    argv[argc++] = (char *)cmd->name;
+    printf("\n  $ cpwarden %s", cmd->name);
+    for (const char *const *a = args; *a && argc < DEMO_MAX_ARGS - 1; a++) {
+        argv[argc++] = (char *)*a;
+        bool quote = strpbrk(*a, " {\"") != NULL;
+        printf(quote ? " '%s'" : " %s", *a);
+    }
+    argv[argc] = NULL;
+    printf("\n\n");
+    fflush(stdout);
+    int rc = cmd->run(argc, argv);
+    fflush(stdout);
+    fflush(stderr);
+    if (rc != expected_exit) {
+        fprintf(stderr, "cpwarden demo: step %d: 'cpwarden %s' exited %d, expected %d\n", d->step,
+                cmd->name, rc, expected_exit);
+        d->failures++;
+    }
+    return rc;
+}
+
+/* The demo's AWS environment: the sandbox's example keys, no files, one attempt. */
+static void s_environment(const struct demo *d)
+{
+    static const char *const unset[] = { "AWS_PROFILE",      "AWS_SESSION_TOKEN",
+                                         "AWS_ENDPOINT_URL", "AWS_REGION",
+                                         "AWS_ROLE_ARN",     "AWS_WEB_IDENTITY_TOKEN_FILE" };
+    for (size_t i = 0; i < sizeof(unset) / sizeof(unset[0]); i++) {
+        unsetenv(unset[i]);
+    }
+    setenv("AWS_ACCESS_KEY_ID", CPW_SBX_ROOT_ACCESS_KEY_ID, 1);
+    setenv("AWS_SECRET_ACCESS_KEY", CPW_SBX_ROOT_SECRET_KEY, 1);
+    setenv("AWS_DEFAULT_REGION", "us-east-1", 1);
+    setenv("AWS_CONFIG_FILE", "/dev/null", 1);
+    setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 1);
+    setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+    setenv("AWS_ENDPOINT_URL", cpw_sandbox_url(d->sandbox), 1);
+    setenv("XDG_STATE_HOME", d->dir, 1);
+    setenv("XDG_CONFIG_HOME", d->dir, 1);
+    setenv("NO_COLOR", "1", 1);
+}
+
+static int s_start(struct demo *d)
+{
+    snprintf(d->dir, sizeof(d->dir), "/tmp/cpwarden-demo-XXXXXX");
+    if (!mkdtemp(d->dir)) {
+        return cpw_raise(CPW_ERR_IO, "cannot create a temporary directory: %s", strerror(errno));
+    }
+    json_t *scenario = NULL;
+    if (cpw_sbx_builtin_scenario("orphans", &scenario)) {
+        return -1;
+    }
+    struct cpw_sandbox_options opts = {
+        .port = 0,
+        .threads = 2,
+        .scenario = scenario,
+        .slr_deletion_delay_ms = 0,
+        .create_account_delay_ms = 0,
+    };
+    d->sandbox = cpw_sandbox_start(&opts);
+    json_decref(scenario);
+    return d->sandbox ? 0 : -1;
+}
+
+static int s_remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    remove(path);
+    return 0;
+}
+
+/* Removes the demo's own temporary directory (and only that: it checks the prefix). */
+static void s_remove_tree(const char *dir)
+{
+    if (strncmp(dir, "/tmp/cpwarden-demo-", 19) == 0) {
+        nftw(dir, s_remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    }
+}
+
+static int s_demo(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    puts("cpwarden demo\n"
-         "\n"
-         "The full demo (a local sandbox with an orphaned Customer Profiles domain and its\n"
-         "service-linked roles, found, planned, backed up, cleaned up and verified) arrives with\n"
-         "`cpwarden sandbox` and the clean-up commands; they are not in this version yet.\n"
-         "\n"
-         "What works today: AWS Signature Version 4, signing and server-side verification,\n"
-         "checked against the official AWS signing test suite. Try:\n"
-         "\n"
-         "  cpwarden sign --context ../shared/test-vectors/sigv4/get-vanilla/context.json \\\n"
-         "                ../shared/test-vectors/sigv4/get-vanilla/request.txt\n");
+    struct demo d;
+    memset(&d, 0, sizeof(d));
+    printf("cpwarden demo: what a deleted Amazon Connect instance leaves behind, found and\n"
+           "cleaned up on a local sandbox. Nothing here touches a real AWS account.\n");
+    if (s_start(&d)) {
+        cpw_cli_print_last_error("demo");
+        s_remove_tree(d.dir);
+        return CPW_EXIT_OTHER;
+    }
+    s_environment(&d);
+    printf("\nA sandbox is serving at %s with the runbook's situation: in us-east-1 a live\n"
+           "contact center with its Customer Profiles domain; in eu-west-2 an instance that was\n"
+           "deleted, whose domain, domain role and instance role stayed behind; and a legacy\n"
+           "AWSServiceRoleForProfile role.\n",
+           cpw_sandbox_url(d.sandbox));
+
+    d.step = 1;
+    s_say("1. The runbook starts by listing the service-linked roles by path prefix:");
+    s_run(&d, &cpw_cli_cmd_api, CPW_EXIT_OK,
+          (const char *const[]){ "iam", "list-roles",
+                                 "{\"PathPrefix\": \"/aws-service-role/profile.amazonaws.com/\"}",
+                                 NULL });
+    d.step = 2;
+    s_say("2. ...and the domains, region by region:");
+    s_run(
+      &d, &cpw_cli_cmd_api, CPW_EXIT_OK,
+      (const char *const[]){ "customer-profiles", "list-domains", "--region", "eu-west-2", NULL });
+    s_run(&d, &cpw_cli_cmd_api, CPW_EXIT_OK,
+          (const char *const[]){ "connect", "list-instances", "--region", "eu-west-2", NULL });
+    d.step = 3;
+    s_say("3. The retired domain's role cannot go while the domain exists: IAM's deletion task\n"
+          "   fails and says what still uses it.");
+    s_run(&d, &cpw_cli_cmd_api, CPW_EXIT_OK,
+          (const char *const[]){
+            "iam", "delete-service-linked-role",
+            "{\"RoleName\": \"AWSServiceRoleForProfile_OrphanDomainRole0002\"}", NULL });
+
+    cpw_sandbox_stop(d.sandbox);
+    s_remove_tree(d.dir);
+    if (d.failures) {
+        fprintf(stderr, "cpwarden demo: %d step(s) did not go as expected\n", d.failures);
+        return CPW_EXIT_FAILED;
+    }
+    printf("\nThe same commands work against a real account: drop the sandbox, keep your usual\n"
+           "AWS profile (--profile, AWS_PROFILE) and start read-only with `cpwarden api`.\n");
     return CPW_EXIT_OK;
 }
 
 const struct cpw_cli_command cpw_cli_cmd_demo = {
     .name = "demo",
-    .summary = "tell the whole story on a local sandbox (arrives with the sandbox)",
+    .summary = "tell the whole story on an in-process sandbox",
     .help = "usage: cpwarden demo\n"
             "\n"
-            "Runs cpwarden's story end to end on an in-process sandbox. In this version the\n"
-            "sandbox has not landed yet: the demo says so and points at what works today.\n",
-    .run = s_run,
+            "Starts a sandbox on an ephemeral loopback port with the 'orphans' scenario and runs\n"
+            "cpwarden's commands against it, narrating each step. It ignores your AWS\n"
+            "configuration and writes only to a temporary directory, removed at the end.\n"
+            "Exit status: 0 when every step went as expected, 1 otherwise.\n",
+    .run = s_demo,
 };
