@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The sandbox driven by Debian's AWS CLI v2 (/usr/bin/aws), a client nobody here wrote: identity,
+# The sandbox driven by the AWS CLI (Debian's v2 at /usr/bin/aws by default), a client nobody here wrote: identity,
 # the runbook's service-linked-role commands through every task state, errors as the CLI prints
 # them, Organizations + AssumeRole into member accounts, CloudTrail, and state across restarts.
 source "$(dirname "$0")/lib.sh"
 
-AWS=/usr/bin/aws
+AWS=${CPW_TEST_AWS:-/usr/bin/aws}      # Debian's AWS CLI v2 unless a caller names another
+ERR_RC=${CPW_TEST_AWS_ERROR_EXIT:-254} # what the CLI exits with on a service error (v1: 255)
 if [ ! -x "$AWS" ]; then
-    echo "skipped: Debian's awscli (v2) is not installed"; exit 77
+    echo "skipped: $AWS is not installed"; exit 77
 fi
 aws_() { "$AWS" --endpoint-url "$ENDPOINT" --output json "$@"; }
 field() { /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin)
@@ -34,7 +35,7 @@ check "other prefix finds nothing" test "$(echo "$out" | field Roles)" = "[]"
 set +e
 err=$(aws_ iam delete-role --role-name "$role" 2>&1 >/dev/null); rc=$?
 set -e
-check "delete-role on an SLR exits 254" test "$rc" = 254
+check "delete-role on an SLR exits $ERR_RC" test "$rc" = "$ERR_RC"
 check "delete-role on an SLR is UnmodifiableEntity" grep -q "(UnmodifiableEntity) when calling the DeleteRole operation" <<<"$err"
 
 task=$(aws_ iam delete-service-linked-role --role-name "$role" | field DeletionTaskId)
@@ -53,13 +54,13 @@ check "role is gone (NoSuchEntity)" grep -q "(NoSuchEntity)" <<<"$err"
 set +e
 err=$(aws_ iam get-service-linked-role-deletion-status --deletion-task-id "task/aws-service-role/x/y/nope" 2>&1 >/dev/null); rc=$?
 set -e
-check "unknown task is an error" test "$rc" = 254
+check "unknown task is an error" test "$rc" = "$ERR_RC"
 
 # --- signatures ---------------------------------------------------------------------------------
 set +e
 err=$(AWS_SECRET_ACCESS_KEY=wrong-secret "$AWS" --endpoint-url "$ENDPOINT" sts get-caller-identity 2>&1 >/dev/null); rc=$?
 set -e
-check "wrong secret exits 254" test "$rc" = 254
+check "wrong secret exits $ERR_RC" test "$rc" = "$ERR_RC"
 check "wrong secret is SignatureDoesNotMatch" grep -q "(SignatureDoesNotMatch)" <<<"$err"
 set +e
 err=$(AWS_ACCESS_KEY_ID=AKIAUNKNOWNKEY000000 "$AWS" --endpoint-url "$ENDPOINT" sts get-caller-identity 2>&1 >/dev/null)
@@ -105,7 +106,7 @@ advance_clock 901000
 set +e
 err=$(export_creds "$AWS" --endpoint-url "$ENDPOINT" sts get-caller-identity 2>&1 >/dev/null); rc=$?
 set -e
-check "expired session exits 254" test "$rc" = 254
+check "expired session exits $ERR_RC" test "$rc" = "$ERR_RC"
 check "expired session is ExpiredToken" grep -q "(ExpiredToken)" <<<"$err"
 
 # --- CloudTrail finds those calls ---------------------------------------------------------------
