@@ -181,6 +181,11 @@ struct cpw_http_engine *cpw_aws_client_engine(struct cpw_aws_client *client)
     return client->engine;
 }
 
+struct cpw_credentials_provider *cpw_aws_client_credentials(struct cpw_aws_client *client)
+{
+    return client->credentials;
+}
+
 /* ----- one call ----------------------------------------------------------------------------- */
 
 static void s_pending_destroy(struct pending *p)
