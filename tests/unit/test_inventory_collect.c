@@ -193,6 +193,17 @@ static void test_orphans_scenario_gives_the_story_findings(void **state)
     assert_non_null(strstr(retired->role_arn, "AWSServiceRoleForProfile_OrphanDomainRole0002"));
     assert_string_equal(cpw_inventory_instance(inv, 0)->domain_arn, live->arn);
     assert_string_equal(cpw_inventory_instance(inv, 0)->status, "ACTIVE");
+    /* The JSON document reads back through the loader with the same content. */
+    struct cpw_buf json;
+    cpw_buf_init(&json, 16u * 1024u * 1024u);
+    assert_int_equal(cpw_inventory_write(inv, CPW_INV_FORMAT_JSON, NULL, &json), 0);
+    struct cpw_inventory *back = cpw_inventory_load_json(cpw_buf_span(&json));
+    assert_non_null(back);
+    s_assert_findings(back, expected, 4);
+    assert_int_equal(cpw_inventory_role_count(back), 5);
+    assert_int_equal(cpw_inventory_domain_count(back), 2);
+    cpw_inventory_destroy(back);
+    cpw_buf_clean_up(&json);
     assert_string_equal(result.identity_arn, "arn:aws:iam::123456789012:root");
     assert_int_equal(result.final.parts_done, 3);
     assert_true(result.final.requests >= 10);
