@@ -555,6 +555,12 @@ int cpw_collect_inventory(struct cpw_aws_client *client,
                               "the scan ended before this account was read");
         }
     }
+    cpw_log(CPW_LOG_INFO,
+            "inventory: %zu account(s) x %zu region(s): %llu requests, %llu throttled, %llu "
+            "retries, %zu scan error(s) in %lld ms",
+            scan.account_count, opts->region_count, (unsigned long long)scan.progress.requests,
+            (unsigned long long)scan.progress.throttles, (unsigned long long)scan.progress.retries,
+            cpw_inventory_error_count(inv), (long long)scan.progress.elapsed_ms);
     result->accounts_scanned = scan.account_count;
     result->scan_errors = cpw_inventory_error_count(inv);
     result->final = scan.progress;
