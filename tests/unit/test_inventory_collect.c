@@ -395,6 +395,51 @@ static void test_cloudtrail_evidence_links_certainly(void **state)
     s_stop();
 }
 
+/* The assume-role provider: resolves through STS with the source's credentials, refreshes
+ * after an invalidation, and fails with CPW_ERR_CREDENTIALS when the trust policy refuses. */
+static void test_assume_role_provider(void **state)
+{
+    (void)state;
+    s_start(s_org_scenario(), NULL);
+    struct cpw_aws_client *client = s_client();
+    struct cpw_credentials_assume_role_options aopts = {
+        .source = cpw_aws_client_credentials(client),
+        .role_arn = "arn:aws:iam::" M1 ":role/InventoryReader",
+        .invoke = cpw_aws_client_invoke,
+        .invoke_ctx = client,
+    };
+    struct cpw_credentials_provider *p = cpw_credentials_provider_new_assume_role(&aopts);
+    struct cpw_credentials c;
+    assert_int_equal(cpw_credentials_provider_get(p, &c), 0);
+    assert_string_equal(c.account_id, M1);
+    assert_non_null(c.session_token);
+    char *first_key = cpw_strdup(c.access_key_id);
+    cpw_credentials_clean_up(&c);
+    /* Calls signed with it act in the member account. */
+    json_t *out = NULL;
+    struct cpw_aws_call call = { .service = "sts",
+                                 .operation = "GetCallerIdentity",
+                                 .credentials = p };
+    assert_int_equal(cpw_aws_client_call(client, &call, &out, NULL), 0);
+    assert_string_equal(json_string_value(json_object_get(out, "Account")), M1);
+    json_decref(out);
+    cpw_credentials_provider_invalidate(p);
+    assert_int_equal(cpw_credentials_provider_get(p, &c), 0);
+    assert_string_not_equal(c.access_key_id, first_key); /* a new session */
+    cpw_credentials_clean_up(&c);
+    cpw_free(first_key);
+    cpw_credentials_provider_destroy(p);
+
+    aopts.role_arn = "arn:aws:iam::" M2 ":role/InventoryReader";
+    p = cpw_credentials_provider_new_assume_role(&aopts);
+    assert_int_equal(cpw_credentials_provider_get(p, &c), -1);
+    assert_int_equal(cpw_last_error(), CPW_ERR_CREDENTIALS);
+    assert_non_null(strstr(cpw_last_error_detail(), "AccessDenied"));
+    cpw_credentials_provider_destroy(p);
+    cpw_aws_client_destroy(client);
+    s_stop();
+}
+
 static int s_setup(void **state)
 {
     s_env();
@@ -411,6 +456,7 @@ int main(void)
         COLLECT_TEST(test_generated_org_is_read_whole),
         COLLECT_TEST(test_throttled_service_is_a_scan_error),
         COLLECT_TEST(test_cloudtrail_evidence_links_certainly),
+        COLLECT_TEST(test_assume_role_provider),
     };
     return cpw_test_run("inventory_collect", tests, sizeof(tests) / sizeof(tests[0]));
 }
