@@ -50,6 +50,12 @@ void cpw_aws_client_destroy(struct cpw_aws_client *client);
 /** The engine the client runs on (rate limits, statistics). Borrowed. */
 struct cpw_http_engine *cpw_aws_client_engine(struct cpw_aws_client *client);
 
+/**
+ * The credentials provider the client signs with by default (the one given in its options, or
+ * the chain it built). Borrowed: valid until the client is destroyed.
+ */
+struct cpw_credentials_provider *cpw_aws_client_credentials(struct cpw_aws_client *client);
+
 /** One call. Strings and documents are borrowed until submit returns (copied inside). */
 struct cpw_aws_call {
     const char *service;   /* "customer-profiles", "iam", ... (any name model.h knows) */

@@ -135,6 +135,45 @@ int cpw_credentials_provider_get(struct cpw_credentials_provider *provider,
 /** Drops the cached credentials so that the next get resolves again. Thread-safe. */
 void cpw_credentials_provider_invalidate(struct cpw_credentials_provider *provider);
 
+/* ----- assumed roles from explicit source credentials ------------------------------------- */
+
+struct cpw_credentials_assume_role_options {
+    struct cpw_credentials_provider *source; /* borrowed, must outlive the provider: the
+                                                credentials that call AssumeRole */
+    const char *role_arn;                    /* required */
+    const char *session_name;                /* NULL: "cpwarden-session-<epoch s>" */
+    const char *region;                      /* region for STS; NULL: us-east-1 */
+    cpw_aws_invoke_fn *invoke;               /* required: makes the STS call */
+    void *invoke_ctx;
+};
+
+/**
+ * A caching provider whose credentials come from STS AssumeRole of role_arn, called with the
+ * source provider's credentials (cross-account access, e.g. OrganizationAccountAccessRole in
+ * every member of an organization). The options are copied (strings duplicated; source and
+ * invoke_ctx stay borrowed). Refreshes like any provider. Owned by the caller
+ * (cpw_credentials_provider_destroy). Never NULL.
+ */
+struct cpw_credentials_provider *cpw_credentials_provider_new_assume_role(
+  const struct cpw_credentials_assume_role_options *opts);
+
+/**
+ * Puts credentials obtained elsewhere (an AssumeRole made asynchronously) into the provider's
+ * cache, so that its first get needs no call. c is copied. Thread-safe.
+ */
+void cpw_credentials_provider_seed(struct cpw_credentials_provider *provider,
+                                   const struct cpw_credentials *c);
+
+/**
+ * Fills out (zeroed by the caller) from an STS AssumeRole output document ({"Credentials":
+ * {...}, "AssumedRoleUser": {"Arn": ...}}); the account comes from the assumed role's ARN, else
+ * from role_arn. The secret and token are registered with the log redactor. Returns 0, or -1
+ * with CPW_ERR_CREDENTIALS (a missing or malformed member; no value is echoed).
+ */
+int cpw_credentials_from_assume_role_output(struct cpw_credentials *out,
+                                            const json_t *output,
+                                            const char *role_arn);
+
 /**
  * Splits a command line the way the AWS CLI splits credential_process (POSIX shlex: whitespace
  * separates words, single quotes are literal, double quotes allow \" and \\, a backslash outside

@@ -25,7 +25,8 @@ struct endpoint_entry {
 };
 
 struct cpw_aws_client {
-    struct cpw_aws_client_options options; /* strings below are owned copies */
+    struct cpw_aws_client_options options;         /* strings below are owned copies */
+    struct cpw_http_engine_options engine_options; /* options.engine points here (a copy) */
     char *region;
     char *endpoint_url;
     char *profile;
@@ -125,6 +126,12 @@ struct cpw_aws_client *cpw_aws_client_new(const struct cpw_aws_client_options *o
     client->options.region = client->region;
     client->options.endpoint_url = client->endpoint_url;
     client->options.profile = client->profile;
+    if (options->engine) {
+        /* Kept for the private clients of cpw_aws_client_invoke, which may run long after the
+         * caller's engine options went out of scope. */
+        client->engine_options = *options->engine;
+        client->options.engine = &client->engine_options;
+    }
     client->engine = cpw_http_engine_new(options->engine);
     if (!client->engine) {
         goto on_error;
@@ -179,6 +186,11 @@ void cpw_aws_client_destroy(struct cpw_aws_client *client)
 struct cpw_http_engine *cpw_aws_client_engine(struct cpw_aws_client *client)
 {
     return client->engine;
+}
+
+struct cpw_credentials_provider *cpw_aws_client_credentials(struct cpw_aws_client *client)
+{
+    return client->credentials;
 }
 
 /* ----- one call ----------------------------------------------------------------------------- */

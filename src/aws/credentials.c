@@ -346,8 +346,19 @@ int cpw_credentials_resolve(const struct cpw_credentials_options *opts, struct c
 
 /* ----- the caching provider ------------------------------------------------------------------ */
 
+/* An assumed role's configuration (cpw_credentials_provider_new_assume_role). */
+struct assume_role {
+    struct cpw_credentials_provider *source; /* borrowed */
+    char *role_arn;
+    char *session_name; /* NULL: the default */
+    char *region;
+    cpw_aws_invoke_fn *invoke;
+    void *invoke_ctx;
+};
+
 struct cpw_credentials_provider {
     struct cpw_credentials_options opts; /* strings owned (copies) */
+    struct assume_role *assume;          /* NULL: the chain */
     pthread_mutex_t lock;
     struct cpw_credentials cached; /* access_key_id NULL: nothing cached */
 };
@@ -384,8 +395,80 @@ void cpw_credentials_provider_destroy(struct cpw_credentials_provider *p)
     cpw_free((char *)p->opts.imds_endpoint);
     cpw_free((char *)p->opts.container_endpoint);
     cpw_free((char *)p->opts.sso_cache_dir);
+    if (p->assume) {
+        cpw_free(p->assume->role_arn);
+        cpw_free(p->assume->session_name);
+        cpw_free(p->assume->region);
+        cpw_free(p->assume);
+    }
     pthread_mutex_destroy(&p->lock);
     cpw_free(p);
+}
+
+int cpw_credentials_from_assume_role_output(struct cpw_credentials *out,
+                                            const json_t *output,
+                                            const char *role_arn)
+{
+    return cpw_credentials_from_sts_output(out, "assume-role", "assume-role", output, role_arn);
+}
+
+/* AssumeRole of a.role_arn with the source provider's credentials. */
+static int s_assume_role_resolve(const struct assume_role *a, struct cpw_credentials *out)
+{
+    cpw_credentials_init(out);
+    struct cpw_credentials source;
+    if (cpw_credentials_provider_get(a->source, &source)) {
+        return -1;
+    }
+    char session[64];
+    if (!a->session_name) {
+        snprintf(session, sizeof(session), "cpwarden-session-%lld",
+                 (long long)(cpw_time_now_ms() / 1000));
+    }
+    json_t *input = json_pack("{s:s, s:s}", "RoleArn", a->role_arn, "RoleSessionName",
+                              a->session_name ? a->session_name : session);
+    json_t *output = NULL;
+    struct cpw_aws_invoke call = {
+        .service = "sts",
+        .operation = "AssumeRole",
+        .region = a->region ? a->region : "us-east-1",
+        .input = input,
+        .credentials = &source,
+    };
+    int rc = -1;
+    if (!a->invoke || a->invoke(a->invoke_ctx, &call, &output) || !output) {
+        cpw_credentials_fail(CPW_ERR_CREDENTIALS, "assume-role %s: sts AssumeRole failed: %s",
+                             a->role_arn, cpw_last_error_detail());
+    } else {
+        rc = cpw_credentials_from_assume_role_output(out, output, a->role_arn);
+    }
+    json_decref(output);
+    json_decref(input);
+    cpw_credentials_clean_up(&source);
+    return rc;
+}
+
+struct cpw_credentials_provider *cpw_credentials_provider_new_assume_role(
+  const struct cpw_credentials_assume_role_options *opts)
+{
+    struct cpw_credentials_provider *p = cpw_credentials_provider_new(NULL);
+    p->assume = cpw_calloc(1, sizeof(*p->assume));
+    p->assume->source = opts->source;
+    p->assume->role_arn = cpw_strdup(opts->role_arn ? opts->role_arn : "");
+    p->assume->session_name = cpw_strdup(opts->session_name);
+    p->assume->region = cpw_strdup(opts->region);
+    p->assume->invoke = opts->invoke;
+    p->assume->invoke_ctx = opts->invoke_ctx;
+    return p;
+}
+
+void cpw_credentials_provider_seed(struct cpw_credentials_provider *p,
+                                   const struct cpw_credentials *c)
+{
+    pthread_mutex_lock(&p->lock);
+    cpw_credentials_clean_up(&p->cached);
+    cpw_credentials_copy(&p->cached, c);
+    pthread_mutex_unlock(&p->lock);
 }
 
 int cpw_credentials_provider_get(struct cpw_credentials_provider *p, struct cpw_credentials *out)
@@ -396,7 +479,9 @@ int cpw_credentials_provider_get(struct cpw_credentials_provider *p, struct cpw_
     int64_t now_ms = cpw_credentials_now_ms(&p->opts);
     if (!p->cached.access_key_id || cpw_credentials_need_refresh(&p->cached, now_ms)) {
         struct cpw_credentials fresh;
-        if (cpw_credentials_resolve(&p->opts, &fresh) == 0) {
+        int resolved = p->assume ? s_assume_role_resolve(p->assume, &fresh)
+                                 : cpw_credentials_resolve(&p->opts, &fresh);
+        if (resolved == 0) {
             cpw_credentials_clean_up(&p->cached);
             p->cached = fresh;
         } else if (p->cached.access_key_id && now_ms < p->cached.expiration_ms) {

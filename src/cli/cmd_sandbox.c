@@ -53,6 +53,12 @@ static const struct option s_long[] = {
     { "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
     { "threads", required_argument, NULL, OPT_THREADS },
     { "slr-deletion-delay-ms", required_argument, NULL, OPT_SLR_DELAY },
+    { "seed", required_argument, NULL, OPT_SEED },
+    { "no-rate-limits", no_argument, NULL, OPT_NO_RATE_LIMITS },
+    { "latency-ms", required_argument, NULL, OPT_LATENCY },
+    { "fault-probability", required_argument, NULL, OPT_FAULTS },
+    { "role-persists", no_argument, NULL, OPT_ROLE_PERSISTS },
+    { "knob", required_argument, NULL, OPT_KNOB },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -334,6 +340,8 @@ const struct cpw_cli_command cpw_cli_cmd_sandbox = {
       "  --threads N         worker threads (default: one per core)\n"
       "  --slr-deletion-delay-ms MS  how long DeleteServiceLinkedRole tasks stay IN_PROGRESS\n"
       "  --print-env         print export lines for the AWS CLI and boto3, then exit\n"
+      "Knobs (docs/sandbox.md): --seed N, --no-rate-limits, --latency-ms MS,\n"
+      "  --fault-probability P, --role-persists, --knob KEY=VALUE (any knob)\n"
       "\n"
       "Once serving it prints 'cpwarden sandbox listening on http://HOST:PORT'.\n"
       "Example: aws --endpoint-url http://127.0.0.1:4566 sts get-caller-identity\n",

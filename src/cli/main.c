@@ -23,7 +23,6 @@ struct planned {
 
 static const struct planned s_planned[] = {
     { "sandbox", "run a local, wire-compatible AWS for Customer Profiles, Connect, IAM, ..." },
-    { "inventory", "find Connect instances, Customer Profiles domains and their roles" },
     { "audit", "check the inventory against a policy file" },
     { "plan", "write a clean-up plan for the leftovers found" },
     { "apply", "execute a saved plan with backups and a journal" },
@@ -36,10 +35,8 @@ static const struct planned s_planned[] = {
 };
 
 static const struct cpw_cli_command *const s_commands[] = {
-    &cpw_cli_cmd_sandbox,
-    &cpw_cli_cmd_api,
-    &cpw_cli_cmd_sign,
-    &cpw_cli_cmd_demo,
+    &cpw_cli_cmd_sandbox, &cpw_cli_cmd_api,       &cpw_cli_cmd_sign,
+    &cpw_cli_cmd_demo,    &cpw_cli_cmd_inventory,
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

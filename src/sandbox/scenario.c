@@ -264,8 +264,15 @@ static int s_service_linked_role(struct loader *ld, const json_t *item, size_t i
     if (service == NULL) {
         return s_bad(path, "service (the service principal) is required");
     }
+    const json_t *age = json_object_get(item, "age_days");
+    if (age != NULL &&
+        (!json_is_number(age) || json_number_value(age) < 0 || json_number_value(age) > 36500)) {
+        return s_bad(path, "age_days must be a number of days from 0 to 36500");
+    }
+    int64_t created_ms =
+      ld->now_ms - (age != NULL ? (int64_t)(json_number_value(age) * 86400000.0) : 0);
     struct cpw_sbx_caller caller = { .account_id = account };
-    struct cpw_sbx_request req = { .caller = &caller, .now_ms = ld->now_ms };
+    struct cpw_sbx_request req = { .caller = &caller, .now_ms = created_ms };
     struct cpw_sbx_error err = { 0 };
     struct cpw_sbx_ctx ctx = { .sbx = ld->sbx, .db = ld->db, .req = &req, .err = &err };
     json_t *role = NULL;

@@ -29,20 +29,24 @@ static const char *const s_regions[] = { "us-east-1",    "us-west-2",      "eu-w
 
 static json_t *s_orphans(void)
 {
+    /* A timeline, so that creation times can tie each domain to its role as on AWS: the
+     * retired instance came first, then the live one, then one domain each, a day apart; the
+     * legacy role dates from long before. */
     return json_pack(
-      "{s:[{s:s,s:s,s:s,s:s},{s:s,s:s,s:s,s:s,s:b}],"
-      " s:[{s:s,s:s,s:s,s:i,s:[{s:s}],s:[{s:s,s:s}]},{s:s,s:s,s:s,s:i,s:[{s:s}]}],"
-      " s:[{s:s,s:b}]}",
+      "{s:[{s:s,s:s,s:s,s:s,s:i},{s:s,s:s,s:s,s:s,s:b,s:i}],"
+      " s:[{s:s,s:s,s:s,s:i,s:[{s:s}],s:[{s:s,s:s}],s:i},{s:s,s:s,s:s,s:i,s:[{s:s}],s:i}],"
+      " s:[{s:s,s:b,s:i}]}",
       "connect_instances", "region", "us-east-1", "id", "0f7c4a5e-1a2b-4c3d-8e9f-000000000001",
-      "alias", "live-contact-center", "role_suffix", "LiveInstanceRole0001", "region", "eu-west-2",
-      "id", "5d2e8b1c-3f4a-4b5c-9d6e-000000000002", "alias", "retired-contact-center",
-      "role_suffix", "DeletedInstance00002", "deleted", 1, "profile_domains", "region", "us-east-1",
-      "name", "live-customers", "role_suffix", "LiveDomainRole000001", "profiles", 3,
-      "integrations", "connect_instance", "live-contact-center", "object_types", "name", "CTR",
-      "description", "Contact records", "region", "eu-west-2", "name", "retired-customers",
-      "role_suffix", "OrphanDomainRole0002", "profiles", 2, "integrations", "connect_instance",
-      "retired-contact-center", "service_linked_roles", "service", "profile.amazonaws.com",
-      "legacy", 1);
+      "alias", "live-contact-center", "role_suffix", "LiveInstanceRole0001", "age_days", 31,
+      "region", "eu-west-2", "id", "5d2e8b1c-3f4a-4b5c-9d6e-000000000002", "alias",
+      "retired-contact-center", "role_suffix", "DeletedInstance00002", "deleted", 1, "age_days", 32,
+      "profile_domains", "region", "us-east-1", "name", "live-customers", "role_suffix",
+      "LiveDomainRole000001", "profiles", 3, "integrations", "connect_instance",
+      "live-contact-center", "object_types", "name", "CTR", "description", "Contact records",
+      "age_days", 30, "region", "eu-west-2", "name", "retired-customers", "role_suffix",
+      "OrphanDomainRole0002", "profiles", 2, "integrations", "connect_instance",
+      "retired-contact-center", "age_days", 29, "service_linked_roles", "service",
+      "profile.amazonaws.com", "legacy", 1, "age_days", 400);
 }
 
 /* splitmix64 */

@@ -80,6 +80,21 @@ static int s_where(struct loader *ld,
     return 0;
 }
 
+/* When the element was created: "age_days" (a number >= 0) days before the load. */
+static int s_created_ms(const struct loader *ld, const json_t *item, const char *path, int64_t *ms)
+{
+    const json_t *age = json_object_get(item, "age_days");
+    *ms = ld->now_ms;
+    if (age == NULL) {
+        return 0;
+    }
+    if (!json_is_number(age) || json_number_value(age) < 0 || json_number_value(age) > 36500) {
+        return s_bad(path, "age_days must be a number of days from 0 to 36500");
+    }
+    *ms -= (int64_t)(json_number_value(age) * 86400000.0);
+    return 0;
+}
+
 /* A service-linked role for principal: "role" names an existing one, else one is created. */
 static int s_role(struct loader *ld,
                   struct fake *f,
@@ -129,6 +144,10 @@ static int s_instance(struct loader *ld, const json_t *item, size_t i)
         return -1;
     }
     const char *alias = s_str(item, "alias", NULL);
+    int64_t created_ms = 0;
+    if (s_created_ms(ld, item, path, &created_ms) != 0) {
+        return -1;
+    }
     char arn[200];
     snprintf(arn, sizeof(arn), "arn:aws:connect:%s:%s:instance/%s", region, account, id);
     json_object_set_new(ld->instances, id, json_string(arn));
@@ -137,6 +156,7 @@ static int s_instance(struct loader *ld, const json_t *item, size_t i)
     }
     struct fake f;
     s_fake(ld, account, region, &f);
+    f.req.now_ms = created_ms;
     char role_name[128];
     char role_arn[512];
     if (s_role(ld, &f, item, path, CPW_CONNECT_PRINCIPAL, role_name, sizeof(role_name), role_arn,
@@ -152,7 +172,7 @@ static int s_instance(struct loader *ld, const json_t *item, size_t i)
       ld->db,
       "INSERT INTO connect_instances(account_id, region, id, arn, alias, created_ms, active_ms,"
       " identity_type, inbound, outbound, service_role, tags) VALUES (?,?,?,?,?,?,?,?,1,1,?,?)",
-      "sssssiisss", account, region, id, arn, alias, ld->now_ms, (int64_t)0,
+      "sssssiisss", account, region, id, arn, alias, created_ms, (int64_t)0,
       s_str(item, "identity_management_type", "CONNECT_MANAGED"), role_arn, tag_text);
     cpw_free(tag_text);
     if (rc < 0) {
@@ -235,8 +255,13 @@ static int s_domain(struct loader *ld, const json_t *item, size_t i)
     if (name == NULL || name[0] == '\0' || strlen(name) > 64) {
         return s_bad(path, "name (1 to 64 characters) is required");
     }
+    int64_t created_ms = 0;
+    if (s_created_ms(ld, item, path, &created_ms) != 0) {
+        return -1;
+    }
     struct fake f;
     s_fake(ld, account, region, &f);
+    f.req.now_ms = created_ms;
     char role_name[128];
     char role_arn[512];
     if (s_role(ld, &f, item, path, CPW_CP_PRINCIPAL, role_name, sizeof(role_name), role_arn,
@@ -255,7 +280,7 @@ static int s_domain(struct loader *ld, const json_t *item, size_t i)
       cpw_sbx_sql_do(ld->db,
                      "INSERT INTO cp_domains(account_id, region, name, created_ms,"
                      " updated_ms, doc, role_name) VALUES (?,?,?,?,?,?,?)",
-                     "sssiiss", account, region, name, ld->now_ms, ld->now_ms, text, role_name);
+                     "sssiiss", account, region, name, created_ms, created_ms, text, role_name);
     cpw_free(text);
     if (rc < 0) {
         cpw_error_clear();

@@ -1,0 +1,418 @@
+/*
+ * cmd_inventory.c - `cpwarden inventory`: scan the accounts and regions in scope for Connect
+ * instances, Customer Profiles domains and the service-linked roles of both services, print the
+ * inventory with its findings (or the changes since a snapshot), and store it as a snapshot.
+ * The work is libcpw's (inventory_collect.h, inventory.h, store.h); this file parses arguments.
+ */
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/aws_opts.h"
+#include "cli/cli.h"
+#include "cpw/alloc.h"
+#include "cpw/buf.h"
+#include "cpw/error.h"
+#include "cpw/inventory.h"
+#include "cpw/inventory_collect.h"
+#include "cpw/inventory_diff.h"
+#include "cpw/regions.h"
+#include "cpw/store.h"
+
+#define LIST_MAX 10000
+
+enum {
+    OPT_ORG = 1,
+    OPT_ROLE_NAME,
+    OPT_ACCOUNTS,
+    OPT_EXCLUDE,
+    OPT_REGIONS,
+    OPT_EVIDENCE,
+    OPT_OUTPUT_FILE,
+    OPT_STATE,
+    OPT_NO_SAVE,
+    OPT_DIFF,
+};
+
+static const struct option s_long[] = {
+    { "org", no_argument, NULL, OPT_ORG },
+    { "role-name", required_argument, NULL, OPT_ROLE_NAME },
+    { "accounts", required_argument, NULL, OPT_ACCOUNTS },
+    { "exclude-accounts", required_argument, NULL, OPT_EXCLUDE },
+    { "regions", required_argument, NULL, OPT_REGIONS },
+    { "evidence", required_argument, NULL, OPT_EVIDENCE },
+    { "output-file", required_argument, NULL, OPT_OUTPUT_FILE },
+    { "state", required_argument, NULL, OPT_STATE },
+    { "no-save", no_argument, NULL, OPT_NO_SAVE },
+    { "diff", optional_argument, NULL, OPT_DIFF },
+    { "help", no_argument, NULL, 'h' },
+    CPW_CLI_AWS_LONG_OPTIONS,
+    { NULL, 0, NULL, 0 },
+};
+
+struct args {
+    bool org;
+    const char *role_name;
+    struct cpw_region_list accounts; /* a plain list of strings: the region list type fits */
+    struct cpw_region_list exclude;
+    const char *regions;
+    bool evidence_cloudtrail;
+    const char *output_file;
+    const char *state_dir;
+    bool no_save;
+    bool diff;
+    int64_t diff_id; /* 0: the latest snapshot */
+};
+
+/* "A,B,C" into list; every entry must be a 12-digit account id. */
+static int s_accounts(const char *flag, const char *value, struct cpw_region_list *list)
+{
+    struct cpw_span rest = cpw_span_from_cstr(value);
+    struct cpw_span token;
+    while (cpw_span_next_token(&rest, ',', &token)) {
+        token = cpw_span_trim(token);
+        uint64_t ignored = 0;
+        if (token.len != 12 || cpw_span_to_u64(token, UINT64_MAX, &ignored)) {
+            return cpw_cli_usage_error("inventory", "%s takes 12-digit account ids, not '%.*s'",
+                                       flag, (int)token.len, (const char *)token.ptr);
+        }
+        char id[13];
+        memcpy(id, token.ptr, 12);
+        id[12] = '\0';
+        cpw_region_list_add(list, id);
+    }
+    return 0;
+}
+
+static bool s_digits(const char *s)
+{
+    uint64_t ignored = 0;
+    return s && *s && cpw_span_to_u64(cpw_span_from_cstr(s), INT64_MAX, &ignored) == 0;
+}
+
+static int s_parse(int argc, char **argv, struct args *a, struct cpw_settings_options *sopts)
+{
+    optind = 0;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", s_long, NULL)) != -1) {
+        int handled = cpw_cli_aws_option("inventory", c, optarg, sopts);
+        if (handled < 0) {
+            return CPW_EXIT_USAGE;
+        }
+        if (handled) {
+            continue;
+        }
+        switch (c) {
+        case OPT_ORG:
+            a->org = true;
+            break;
+        case OPT_ROLE_NAME:
+            a->role_name = optarg;
+            break;
+        case OPT_ACCOUNTS:
+            if (s_accounts("--accounts", optarg, &a->accounts)) {
+                return CPW_EXIT_USAGE;
+            }
+            break;
+        case OPT_EXCLUDE:
+            if (s_accounts("--exclude-accounts", optarg, &a->exclude)) {
+                return CPW_EXIT_USAGE;
+            }
+            break;
+        case OPT_REGIONS:
+            a->regions = optarg;
+            break;
+        case OPT_EVIDENCE:
+            if (strcmp(optarg, "cloudtrail") != 0) {
+                return cpw_cli_usage_error("inventory", "--evidence takes 'cloudtrail'");
+            }
+            a->evidence_cloudtrail = true;
+            break;
+        case OPT_OUTPUT_FILE:
+            a->output_file = optarg;
+            break;
+        case OPT_STATE:
+            a->state_dir = optarg;
+            break;
+        case OPT_NO_SAVE:
+            a->no_save = true;
+            break;
+        case OPT_DIFF: {
+            a->diff = true;
+            const char *id = optarg;
+            if (!id && optind < argc && s_digits(argv[optind])) {
+                id = argv[optind++]; /* --diff 12 as well as --diff=12 */
+            }
+            if (id) {
+                uint64_t n = 0;
+                if (cpw_span_to_u64(cpw_span_from_cstr(id), INT64_MAX, &n) || n == 0) {
+                    return cpw_cli_usage_error("inventory", "--diff takes a snapshot id");
+                }
+                a->diff_id = (int64_t)n;
+            }
+            break;
+        }
+        default:
+            return cpw_cli_usage_error("inventory", "unknown or incomplete option '%s'",
+                                       argv[optind - 1]);
+        }
+    }
+    if (optind < argc) {
+        return cpw_cli_usage_error("inventory", "unexpected argument '%s'", argv[optind]);
+    }
+    return 0;
+}
+
+/* Progress on stderr (only when it is a terminal). */
+static void s_progress(void *user, const struct cpw_collect_progress *p)
+{
+    (void)user;
+    char eta[32] = "?";
+    if (p->remaining_ms >= 0) {
+        snprintf(eta, sizeof(eta), "%.1fs", (double)p->remaining_ms / 1000.0);
+    }
+    fprintf(stderr,
+            "\r\033[Kaccounts %zu/%zu  regions %zu/%zu  requests %llu  throttles %llu  "
+            "errors %zu  %.1fs elapsed  %s left",
+            p->accounts_done, p->accounts_total, p->parts_done, p->parts_total,
+            (unsigned long long)p->requests, (unsigned long long)p->throttles, p->scan_errors,
+            (double)p->elapsed_ms / 1000.0, eta);
+    if (p->finished) {
+        fputc('\n', stderr);
+    }
+    fflush(stderr);
+}
+
+static FILE *s_open_output(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        cpw_raise(CPW_ERR_IO, "cannot write %s", path);
+        return NULL;
+    }
+    (void)fchmod(fd, 0600); /* account data: never readable by others */
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        cpw_raise(CPW_ERR_IO, "cannot write %s", path);
+    }
+    return f;
+}
+
+static void s_scope(struct cpw_buf *out, const struct args *a, const struct cpw_region_list *rl)
+{
+    (void)cpw_buf_appendf(out, "accounts=%s", a->org ? "org" : a->accounts.count ? "" : "caller");
+    for (size_t i = 0; !a->org && i < a->accounts.count; i++) {
+        (void)cpw_buf_appendf(out, "%s%s", i ? "," : "", a->accounts.names[i]);
+    }
+    (void)cpw_buf_append_cstr(out, " regions=");
+    for (size_t i = 0; i < rl->count; i++) {
+        (void)cpw_buf_appendf(out, "%s%s", i ? "," : "", rl->names[i]);
+    }
+}
+
+static int s_run(int argc, char **argv)
+{
+    struct args a;
+    memset(&a, 0, sizeof(a));
+    struct cpw_settings_options sopts;
+    cpw_cli_aws_options_init(&sopts);
+    sopts.region_optional = true;
+    int exit_code = s_parse(argc, argv, &a, &sopts);
+    struct cpw_settings settings;
+    memset(&settings, 0, sizeof(settings));
+    struct cpw_region_list regions = { 0 };
+    struct cpw_aws_client *client = NULL;
+    struct cpw_inventory *inv = NULL;
+    struct cpw_inventory *before = NULL;
+    struct cpw_inventory_diff *diff = NULL;
+    struct cpw_store *store = NULL;
+    struct cpw_collect_result result = { 0 };
+    FILE *out = NULL;
+    struct cpw_buf scope;
+    cpw_buf_init(&scope, 64 * 1024);
+    if (exit_code) {
+        goto cleanup;
+    }
+    exit_code = CPW_EXIT_OTHER;
+
+    enum cpw_inv_format format =
+      isatty(STDOUT_FILENO) && !a.output_file ? CPW_INV_FORMAT_TABLE : CPW_INV_FORMAT_JSON;
+    if (sopts.output && cpw_inv_format_parse(sopts.output, &format)) {
+        exit_code = cpw_cli_usage_error("inventory", "--output takes table, json, csv or markdown");
+        goto cleanup;
+    }
+    if (cpw_settings_resolve(&sopts, &settings)) {
+        cpw_cli_print_last_error(NULL);
+        exit_code = CPW_EXIT_CONFIG;
+        goto cleanup;
+    }
+    struct cpw_regions_parse_options ropts = {
+        .spec = a.regions ? a.regions : "all",
+        .services = (const char *const[]){ "customer-profiles", "connect" },
+        .service_count = 2,
+        .current_region = settings.region ? settings.region : "us-east-1",
+    };
+    if (cpw_regions_parse(&ropts, &regions)) {
+        exit_code = cpw_cli_usage_error("inventory", "%s", cpw_last_error_detail());
+        goto cleanup;
+    }
+    struct cpw_aws_client_options copts;
+    struct cpw_http_engine_options eopts;
+    cpw_cli_client_options(&settings, &copts, &eopts);
+    if (!copts.region) {
+        copts.region = regions.names[0];
+    }
+    if (settings.retry_mode_origin.source == CPW_SETTING_DEFAULT) {
+        eopts.retry.mode = CPW_RETRY_MODE_ADAPTIVE; /* throttling is expected across an org */
+        eopts.retry.max_attempts = 0;
+    }
+    eopts.max_host_connections = 32;
+    eopts.max_total_connections = 128;
+    client = cpw_aws_client_new(&copts);
+    if (!client) {
+        cpw_cli_print_last_error(NULL);
+        exit_code = cpw_cli_exit_for_error();
+        goto cleanup;
+    }
+    if (!a.no_save || a.diff) {
+        struct cpw_store_options store_opts = { .dir = a.state_dir };
+        store = cpw_store_open(&store_opts);
+        if (!store) {
+            cpw_cli_print_last_error("state store");
+            exit_code = CPW_EXIT_OTHER;
+            goto cleanup;
+        }
+        if (a.diff) {
+            before = cpw_store_snapshot_load(store, a.diff_id);
+            if (!before) {
+                cpw_cli_print_last_error(a.diff_id ? "--diff" : "--diff: no earlier snapshot");
+                exit_code = cpw_last_error() == CPW_ERR_NOT_FOUND ? CPW_EXIT_USAGE : CPW_EXIT_OTHER;
+                goto cleanup;
+            }
+        }
+    }
+    struct cpw_collect_options opts = {
+        .org = a.org,
+        .role_name = a.role_name,
+        .accounts = (const char *const *)a.accounts.names,
+        .account_count = a.accounts.count,
+        .exclude_accounts = (const char *const *)a.exclude.names,
+        .exclude_count = a.exclude.count,
+        .regions = (const char *const *)regions.names,
+        .region_count = regions.count,
+        .evidence_cloudtrail = a.evidence_cloudtrail,
+        .progress = isatty(STDERR_FILENO) ? s_progress : NULL,
+    };
+    inv = cpw_inventory_new();
+    if (cpw_collect_inventory(client, &opts, inv, &result)) {
+        cpw_cli_print_last_error(NULL);
+        exit_code = cpw_cli_exit_for_error();
+        goto cleanup;
+    }
+    s_scope(&scope, &a, &regions);
+    if (store && !a.no_save) {
+        int64_t id = 0;
+        if (cpw_store_snapshot_save(store, inv, result.identity_arn, cpw_buf_cstr(&scope), &id)) {
+            cpw_cli_print_last_error("saving the snapshot");
+        } else if (isatty(STDERR_FILENO)) {
+            fprintf(stderr, "snapshot %lld saved in %s\n", (long long)id, cpw_store_path(store));
+        }
+    }
+    out = a.output_file ? s_open_output(a.output_file) : stdout;
+    if (!out) {
+        cpw_cli_print_last_error(NULL);
+        goto cleanup;
+    }
+    struct cpw_inventory_write_options wopts = {
+        .color = format == CPW_INV_FORMAT_TABLE && !a.output_file && isatty(fileno(out)) &&
+                 !getenv("NO_COLOR"),
+    };
+    int wrc = 0;
+    if (before) {
+        diff = cpw_inventory_diff_new(before, inv);
+        wrc = cpw_inventory_diff_write_file(diff, format, &wopts, out);
+    } else {
+        wrc = cpw_inventory_write_file(inv, format, &wopts, out);
+    }
+    if (wrc || fflush(out)) {
+        cpw_cli_print_last_error("writing the output");
+        goto cleanup;
+    }
+    exit_code = cpw_inventory_error_count(inv) ? CPW_EXIT_PARTIAL : CPW_EXIT_OK;
+    if (exit_code == CPW_EXIT_PARTIAL) {
+        fprintf(stderr, "cpwarden inventory: %zu part(s) of the scan failed; see the errors\n",
+                cpw_inventory_error_count(inv));
+    }
+
+cleanup:
+    if (out && out != stdout && fclose(out) && exit_code == CPW_EXIT_OK) {
+        exit_code = CPW_EXIT_OTHER;
+    }
+    cpw_inventory_diff_destroy(diff);
+    cpw_inventory_destroy(before);
+    cpw_inventory_destroy(inv);
+    cpw_collect_result_clean_up(&result);
+    cpw_store_destroy(store);
+    cpw_aws_client_destroy(client);
+    cpw_region_list_clean_up(&regions);
+    cpw_region_list_clean_up(&a.accounts);
+    cpw_region_list_clean_up(&a.exclude);
+    cpw_settings_clean_up(&settings);
+    cpw_buf_clean_up(&scope);
+    return exit_code;
+}
+
+const struct cpw_cli_command cpw_cli_cmd_inventory = {
+    .name = "inventory",
+    .summary = "find Connect instances, Customer Profiles domains and their roles",
+    .help =
+      "usage: cpwarden inventory [--org] [--role-name NAME] [--accounts A,B]\n"
+      "                          [--exclude-accounts A,B] [--regions all|R1,R2]\n"
+      "                          [--evidence cloudtrail] [--output table|json|csv|markdown]\n"
+      "                          [--output-file FILE] [--state DIR] [--no-save]\n"
+      "                          [--diff [SNAPSHOT_ID]] [AWS options]\n"
+      "\n"
+      "Scans every account and region in scope, concurrently, for Amazon Connect instances,\n"
+      "Customer Profiles domains and their integrations, and the service-linked roles of both\n"
+      "services; links them and reports leftovers (findings) with their confidence and the\n"
+      "evidence behind each. What could not be read (access denied, region not enabled,\n"
+      "throttling beyond the retries, a role that cannot be assumed) is reported as a scan\n"
+      "error and never turns into a certain orphan.\n"
+      "\n"
+      "  --org                   every ACTIVE account of the organization (from its management\n"
+      "                          or a delegated administrator account), through AssumeRole\n"
+      "  --role-name NAME        role assumed in member accounts\n"
+      "                          (default OrganizationAccountAccessRole)\n"
+      "  --accounts A,B          only these accounts (without --org: assumed one by one)\n"
+      "  --exclude-accounts A,B  never these accounts\n"
+      "  --regions all|R1,R2     default all: every region where Customer Profiles or Connect\n"
+      "                          is offered in the current region's partition\n"
+      "  --evidence cloudtrail   read CloudTrail (LookupEvents) to tie roles to domains\n"
+      "  --output FORMAT         table, json, csv or markdown; default: table when stdout is a\n"
+      "                          terminal, JSON otherwise (docs/inventory-schema.md)\n"
+      "  --output-file FILE      write there (mode 0600) instead of stdout\n"
+      "  --state DIR             state directory (default $XDG_STATE_HOME/cpwarden)\n"
+      "  --no-save               do not store this run as a snapshot\n"
+      "  --diff [SNAPSHOT_ID]    print the changes since the latest (or the given) snapshot\n"
+      "                          instead of the inventory\n"
+      "\n" CPW_CLI_AWS_OPTIONS_HELP "\n"
+      "Requests stay within AWS's published rate for each operation, per account and region;\n"
+      "retries are adaptive unless AWS_RETRY_MODE or the profile's retry_mode says otherwise.\n"
+      "Progress goes to stderr when it is a terminal; stdout carries only the report.\n"
+      "\n"
+      "Exit status: 0 the whole scope was read; 3 part of the scan failed (the results are\n"
+      "still printed, with the scan errors); 252 invalid arguments; 253 configuration or\n"
+      "credentials; 255 any other failure.\n"
+      "\n"
+      "Examples:\n"
+      "  cpwarden inventory --regions us-east-1,eu-west-2\n"
+      "  cpwarden inventory --org --output json --output-file inventory.json\n"
+      "  cpwarden inventory --diff\n",
+    .run = s_run,
+};

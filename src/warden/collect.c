@@ -1,0 +1,587 @@
+/*
+ * collect.c - the collector's frame: who the caller is, which accounts are in scope (the
+ * caller's, a list, or the organization's), the AssumeRole into each member, the rate-limit keys
+ * of every account and region, one paginated AWS call with its scan error on failure, the parts
+ * (account x region) and their completion, and the progress counters.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cpw/alloc.h"
+#include "cpw/error.h"
+#include "cpw/json.h"
+#include "cpw/log.h"
+#include "cpw/ratelimit.h"
+#include "cpw/regions.h"
+#include "cpw/time.h"
+#include "warden/collect_internal.h"
+
+#define DEFAULT_MAX_PAGES          1000u
+#define DEFAULT_ACCOUNTS_IN_FLIGHT 32u
+#define DEFAULT_PROGRESS_MS        200
+
+/* ----- small helpers ------------------------------------------------------------------------ */
+
+void cpw_collect_key(char *out,
+                     size_t cap,
+                     const char *account,
+                     const char *region,
+                     const char *service,
+                     const char *what)
+{
+    snprintf(out, cap, "%s/%s/%s/%s", account, region ? region : "global", service, what);
+}
+
+int64_t cpw_collect_time(const json_t *obj, const char *key)
+{
+    const json_t *v = json_object_get(obj, key);
+    if (json_is_integer(v)) {
+        return (int64_t)json_integer_value(v);
+    }
+    if (json_is_real(v)) {
+        return (int64_t)json_real_value(v);
+    }
+    int64_t ms = 0;
+    if (json_is_string(v) &&
+        cpw_time_parse_iso8601_ms(cpw_span_from_cstr(json_string_value(v)), &ms) == 0) {
+        return ms / 1000;
+    }
+    return 0;
+}
+
+void cpw_collect_error(struct cpw_collect *scan,
+                       const char *account,
+                       const char *region,
+                       const char *service,
+                       const char *operation,
+                       const char *code,
+                       const char *message)
+{
+    struct cpw_inv_error e = { .account = (char *)account,
+                               .region = (char *)region,
+                               .service = (char *)service,
+                               .operation = (char *)operation,
+                               .code = (char *)code,
+                               .message = (char *)message };
+    cpw_inventory_add_error(scan->inv, &e);
+    scan->progress.scan_errors++;
+}
+
+/* A short code for a failure that is not an AWS error answer. */
+static const char *s_local_code(enum cpw_error error)
+{
+    switch (error) {
+    case CPW_ERR_HTTP:
+        return "ConnectionError";
+    case CPW_ERR_TIMEOUT:
+        return "RequestTimeout";
+    case CPW_ERR_CREDENTIALS:
+        return "CredentialsError";
+    case CPW_ERR_PARSE:
+        return "UnreadableResponse";
+    case CPW_ERR_CONFIG:
+        return "EndpointError";
+    default:
+        return cpw_error_name(error);
+    }
+}
+
+/* ----- progress ----------------------------------------------------------------------------- */
+
+static void s_progress(struct cpw_collect *scan, bool finished)
+{
+    int64_t now = cpw_time_monotonic_ms();
+    int64_t interval =
+      scan->opts->progress_interval_ms > 0 ? scan->opts->progress_interval_ms : DEFAULT_PROGRESS_MS;
+    if (!finished && now - scan->last_progress_ms < interval) {
+        return;
+    }
+    scan->last_progress_ms = now;
+    struct cpw_collect_progress *p = &scan->progress;
+    struct cpw_http_engine_stats stats;
+    cpw_http_engine_get_stats(cpw_aws_client_engine(scan->client), &stats);
+    p->requests = stats.requests_sent;
+    p->throttles = stats.throttles;
+    p->retries = stats.retries;
+    p->elapsed_ms = now - scan->started_ms;
+    p->remaining_ms = -1;
+    if (p->parts_done > 0 && p->parts_total >= p->parts_done) {
+        p->remaining_ms =
+          (int64_t)((double)p->elapsed_ms * (double)(p->parts_total - p->parts_done) /
+                    (double)p->parts_done);
+    }
+    p->finished = finished;
+    if (scan->opts->progress) {
+        scan->opts->progress(scan->opts->progress_user, p);
+    }
+}
+
+/* ----- parts and accounts ------------------------------------------------------------------- */
+
+static void s_start_next_accounts(struct cpw_collect *scan);
+
+static void s_part_end(struct cpw_collect_part *part)
+{
+    struct cpw_collect_account *acct = part->account;
+    struct cpw_collect *scan = acct->scan;
+    if (part->region) {
+        cpw_collect_flush_domains(part);
+    }
+    json_decref(part->domains);
+    json_decref(part->account_integrations);
+    part->domains = NULL;
+    part->account_integrations = NULL;
+    scan->progress.parts_done++;
+    if (--acct->parts_left == 0) {
+        scan->progress.accounts_done++;
+        scan->accounts_in_flight--;
+        cpw_credentials_provider_destroy(acct->provider);
+        acct->provider = NULL;
+        s_start_next_accounts(scan);
+    }
+    s_progress(scan, false);
+}
+
+static void s_part_release(struct cpw_collect_part *part)
+{
+    if (--part->pending == 0) {
+        s_part_end(part);
+    }
+}
+
+/* Sets the account's rate limits for one region (NULL: the global services). */
+static void s_limits(struct cpw_collect *scan, const char *account, const char *region)
+{
+    char key[192];
+    if (!region) {
+        cpw_collect_key(key, sizeof(key), account, NULL, "iam", "ALL");
+        cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_IAM, CPW_COLLECT_BURST_IAM, 0);
+        cpw_collect_key(key, sizeof(key), account, "us-east-1", "cloudtrail", "LookupEvents");
+        cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP,
+                          CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP, 0);
+        return;
+    }
+    static const char *const list_ops[] = { "ListDomains", "GetDomain", "ListIntegrations" };
+    for (size_t i = 0; i < sizeof(list_ops) / sizeof(list_ops[0]); i++) {
+        cpw_collect_key(key, sizeof(key), account, region, "profile", list_ops[i]);
+        cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_PROFILE_LIST,
+                          CPW_COLLECT_RATE_PROFILE_LIST, 0);
+    }
+    cpw_collect_key(key, sizeof(key), account, region, "profile", "ListAccountIntegrations");
+    cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_PROFILE_ACCOUNT,
+                      CPW_COLLECT_RATE_PROFILE_ACCOUNT, 0);
+    cpw_collect_key(key, sizeof(key), account, region, "connect", "ALL");
+    cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_CONNECT, CPW_COLLECT_BURST_CONNECT, 0);
+    if (strcmp(region, "us-east-1") != 0) {
+        cpw_collect_key(key, sizeof(key), account, region, "cloudtrail", "LookupEvents");
+        cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP,
+                          CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP, 0);
+    }
+}
+
+/* The account's calls, once its credentials are there. */
+static void s_scan_account(struct cpw_collect_account *acct)
+{
+    struct cpw_collect *scan = acct->scan;
+    size_t regions = scan->opts->region_count;
+    /* Hold every part open until all its first calls are submitted. */
+    for (size_t r = 0; r <= regions; r++) {
+        acct->parts[r].pending++;
+    }
+    s_limits(scan, acct->id, NULL);
+    cpw_collect_start_iam(&acct->parts[regions]);
+    for (size_t r = 0; r < regions; r++) {
+        struct cpw_collect_part *part = &acct->parts[r];
+        s_limits(scan, acct->id, part->region);
+        cpw_collect_start_connect(part);
+        cpw_collect_start_profile(part);
+        if (scan->opts->evidence_cloudtrail) {
+            cpw_collect_start_regional_evidence(part);
+        }
+    }
+    for (size_t r = 0; r <= regions; r++) {
+        s_part_release(&acct->parts[r]);
+    }
+}
+
+/* Every part of an account that could not be reached ends at once. */
+static void s_account_unreachable(struct cpw_collect_account *acct)
+{
+    for (size_t r = 0; r <= acct->scan->opts->region_count; r++) {
+        s_part_end(&acct->parts[r]);
+    }
+}
+
+static void s_assume_done(void *user, struct cpw_aws_result *r)
+{
+    struct cpw_collect_account *acct = user;
+    struct cpw_collect *scan = acct->scan;
+    struct cpw_credentials creds;
+    cpw_credentials_init(&creds);
+    char role_arn[256];
+    snprintf(role_arn, sizeof(role_arn), "arn:%s:iam::%s:role/%s", scan->partition, acct->id,
+             scan->opts->role_name ? scan->opts->role_name : CPW_COLLECT_DEFAULT_ROLE_NAME);
+    if (r->status == 0 &&
+        cpw_credentials_from_assume_role_output(&creds, r->output, role_arn) == 0) {
+        struct cpw_credentials_assume_role_options aopts = {
+            .source = cpw_aws_client_credentials(scan->client),
+            .role_arn = role_arn,
+            .invoke = cpw_aws_client_invoke,
+            .invoke_ctx = scan->client,
+        };
+        acct->provider = cpw_credentials_provider_new_assume_role(&aopts);
+        cpw_credentials_provider_seed(acct->provider, &creds);
+        cpw_credentials_clean_up(&creds);
+        s_scan_account(acct);
+        return;
+    }
+    const char *code = r->aws.code      ? r->aws.code
+                       : r->status == 0 ? "CredentialsError"
+                                        : s_local_code(r->error);
+    const char *message = r->aws.code ? (r->aws.message ? r->aws.message : "") : r->detail;
+    if (r->status == 0) {
+        message = cpw_last_error_detail();
+    }
+    struct cpw_buf what;
+    cpw_buf_init(&what, 4096);
+    (void)cpw_buf_appendf(&what, "cannot assume %s: %s", role_arn, message);
+    cpw_collect_error(scan, acct->id, NULL, NULL, "AssumeRole", code, cpw_buf_cstr(&what));
+    cpw_buf_clean_up(&what);
+    cpw_credentials_clean_up(&creds);
+    s_account_unreachable(acct);
+}
+
+static void s_start_account(struct cpw_collect_account *acct)
+{
+    struct cpw_collect *scan = acct->scan;
+    acct->started = true;
+    scan->accounts_in_flight++;
+    cpw_inventory_add_account(scan->inv, acct->id);
+    if (strcmp(acct->id, scan->caller_account) == 0) {
+        s_scan_account(acct);
+        return;
+    }
+    char role_arn[256];
+    char session[64];
+    snprintf(role_arn, sizeof(role_arn), "arn:%s:iam::%s:role/%s", scan->partition, acct->id,
+             scan->opts->role_name ? scan->opts->role_name : CPW_COLLECT_DEFAULT_ROLE_NAME);
+    snprintf(session, sizeof(session), "cpwarden-inventory-%lld",
+             (long long)(cpw_time_now_ms() / 1000));
+    json_t *input = json_pack("{s:s, s:s}", "RoleArn", role_arn, "RoleSessionName", session);
+    char key[192];
+    cpw_collect_key(key, sizeof(key), scan->caller_account, NULL, "sts", "ALL");
+    const char *keys[] = { key };
+    struct cpw_aws_call call = { .service = "sts",
+                                 .operation = "AssumeRole",
+                                 .input = input,
+                                 .limit_keys = keys,
+                                 .limit_key_count = 1 };
+    int rc = cpw_aws_client_submit(scan->client, &call, s_assume_done, acct);
+    json_decref(input);
+    if (rc) {
+        cpw_collect_error(scan, acct->id, NULL, NULL, "AssumeRole", s_local_code(cpw_last_error()),
+                          cpw_last_error_detail());
+        s_account_unreachable(acct);
+    }
+}
+
+static void s_start_next_accounts(struct cpw_collect *scan)
+{
+    unsigned cap = scan->opts->max_accounts_in_flight ? scan->opts->max_accounts_in_flight
+                                                      : DEFAULT_ACCOUNTS_IN_FLIGHT;
+    while (scan->next_account < scan->account_count && scan->accounts_in_flight < cap) {
+        s_start_account(scan->accounts[scan->next_account++]);
+    }
+}
+
+/* ----- one call ----------------------------------------------------------------------------- */
+
+static void s_call_free(struct cpw_collect_call *call)
+{
+    json_decref(call->spec.input);
+    cpw_free(call);
+}
+
+static int s_call_send(struct cpw_collect_call *call);
+
+static void s_call_done(void *user, struct cpw_aws_result *r)
+{
+    struct cpw_collect_call *call = user;
+    struct cpw_collect_part *part = call->part;
+    struct cpw_collect *scan = part->account->scan;
+    if (r->status == 0) {
+        call->pages++;
+        if (call->spec.on_page) {
+            call->spec.on_page(call, r->output);
+        }
+        const char *token = call->spec.out_token
+                              ? json_string_value(json_object_get(r->output, call->spec.out_token))
+                              : NULL;
+        bool more = token && *token;
+        if (call->spec.more && !json_is_true(json_object_get(r->output, call->spec.more))) {
+            more = false;
+        }
+        unsigned max_pages = call->spec.max_pages ? call->spec.max_pages : DEFAULT_MAX_PAGES;
+        if (more && call->pages < max_pages) {
+            json_object_set_new(call->spec.input, call->spec.in_token, json_string(token));
+            if (s_call_send(call) == 0) {
+                return; /* still pending */
+            }
+            cpw_collect_error(scan, part->account->id, call->spec.region, call->spec.signing,
+                              call->spec.operation, s_local_code(cpw_last_error()),
+                              cpw_last_error_detail());
+            if (call->spec.on_end) {
+                call->spec.on_end(call, false, NULL);
+            }
+        } else if (call->spec.on_end) {
+            call->spec.on_end(call, true, NULL);
+        }
+    } else {
+        const char *code = r->aws.code ? r->aws.code : s_local_code(r->error);
+        bool quiet =
+          call->spec.quiet_code && r->aws.code && strcmp(call->spec.quiet_code, r->aws.code) == 0;
+        if (!quiet) {
+            const char *message = r->aws.code && r->aws.message ? r->aws.message : r->detail;
+            cpw_collect_error(scan, part->account->id, call->spec.region, call->spec.signing,
+                              call->spec.operation, code, message);
+        }
+        if (call->spec.on_end) {
+            call->spec.on_end(call, false, code);
+        }
+    }
+    s_call_free(call);
+    s_part_release(part);
+}
+
+static int s_call_send(struct cpw_collect_call *call)
+{
+    const char *keys[] = { call->key };
+    struct cpw_aws_call c = {
+        .service = call->spec.service,
+        .operation = call->spec.operation,
+        .input = call->spec.input,
+        .region = call->spec.region,
+        .credentials = call->part->account->provider,
+        .limit_keys = keys,
+        .limit_key_count = call->key[0] ? 1 : 0,
+    };
+    return cpw_aws_client_submit(call->part->account->scan->client, &c, s_call_done, call);
+}
+
+void cpw_collect_submit(struct cpw_collect_part *part, const struct cpw_collect_call_spec *spec)
+{
+    struct cpw_collect *scan = part->account->scan;
+    struct cpw_collect_call *call = cpw_calloc(1, sizeof(*call));
+    call->part = part;
+    call->spec = *spec;
+    if (!call->spec.input) {
+        call->spec.input = json_object();
+    }
+    if (!call->spec.region) {
+        call->spec.region = part->region;
+    }
+    if (spec->limit_key) {
+        snprintf(call->key, sizeof(call->key), "%s", spec->limit_key);
+    }
+    part->pending++;
+    if (s_call_send(call)) {
+        cpw_collect_error(scan, part->account->id, call->spec.region, spec->signing,
+                          spec->operation, s_local_code(cpw_last_error()), cpw_last_error_detail());
+        if (spec->on_end) {
+            spec->on_end(call, false, NULL);
+        }
+        s_call_free(call);
+        s_part_release(part);
+    }
+}
+
+/* ----- scope -------------------------------------------------------------------------------- */
+
+static bool s_listed(const char *const *list, size_t count, const char *id)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp(list[i], id) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void s_add_account(struct cpw_collect *scan, const char *id)
+{
+    const struct cpw_collect_options *o = scan->opts;
+    if (s_listed(o->exclude_accounts, o->exclude_count, id)) {
+        return;
+    }
+    for (size_t i = 0; i < scan->account_count; i++) {
+        if (strcmp(scan->accounts[i]->id, id) == 0) {
+            return;
+        }
+    }
+    struct cpw_collect_account *acct = cpw_calloc(1, sizeof(*acct));
+    acct->scan = scan;
+    acct->id = cpw_strdup(id);
+    acct->parts = cpw_calloc(o->region_count + 1, sizeof(*acct->parts));
+    for (size_t r = 0; r <= o->region_count; r++) {
+        acct->parts[r].account = acct;
+        acct->parts[r].region = r < o->region_count ? o->regions[r] : NULL;
+    }
+    acct->parts_left = o->region_count + 1;
+    scan->accounts = cpw_realloc(scan->accounts, (scan->account_count + 1) * sizeof(void *));
+    scan->accounts[scan->account_count++] = acct;
+}
+
+static int s_identity(struct cpw_collect *scan)
+{
+    json_t *out = NULL;
+    struct cpw_aws_error aws;
+    cpw_aws_error_init(&aws);
+    struct cpw_aws_call call = { .service = "sts", .operation = "GetCallerIdentity" };
+    int rc = cpw_aws_client_call(scan->client, &call, &out, &aws);
+    if (rc == 0) {
+        scan->caller_account = cpw_strdup(cpw_json_get_string(out, "Account"));
+        scan->caller_arn = cpw_strdup(cpw_json_get_string(out, "Arn"));
+        if (!scan->caller_account) {
+            rc = cpw_raise(CPW_ERR_AWS, "GetCallerIdentity returned no Account");
+        }
+        const char *arn = scan->caller_arn ? scan->caller_arn : "";
+        const char *colon = strncmp(arn, "arn:", 4) == 0 ? strchr(arn + 4, ':') : NULL;
+        scan->partition = colon ? cpw_strndup(arn + 4, (size_t)(colon - arn - 4)) : NULL;
+    } else if (cpw_last_error() == CPW_ERR_AWS && aws.code) {
+        /* Unknown or expired keys are a credentials problem, as the AWS CLI reports them. */
+        cpw_raise(CPW_ERR_CREDENTIALS, "sts GetCallerIdentity: %s: %s", aws.code,
+                  aws.message ? aws.message : "");
+    }
+    if (!scan->partition) {
+        scan->partition = cpw_strdup("aws");
+    }
+    json_decref(out);
+    cpw_aws_error_clean_up(&aws);
+    return rc;
+}
+
+static void s_organization(struct cpw_collect *scan)
+{
+    json_t *out = NULL;
+    struct cpw_aws_error aws;
+    cpw_aws_error_init(&aws);
+    struct cpw_aws_call call = { .service = "organizations", .operation = "ListAccounts" };
+    if (cpw_aws_client_call_all_pages(scan->client, &call, 0, &out, &aws)) {
+        cpw_collect_error(scan, scan->caller_account, NULL, "organizations", "ListAccounts",
+                          aws.code ? aws.code : s_local_code(cpw_last_error()),
+                          aws.code && aws.message ? aws.message : cpw_last_error_detail());
+        s_add_account(scan, scan->caller_account); /* what can be read without the list */
+    } else {
+        size_t i;
+        const json_t *a;
+        json_array_foreach(json_object_get(out, "Accounts"), i, a)
+        {
+            const char *id = cpw_json_get_string(a, "Id");
+            const char *status = cpw_json_get_string(a, "Status");
+            if (!id || (status && strcmp(status, "ACTIVE") != 0)) {
+                continue;
+            }
+            if (scan->opts->account_count &&
+                !s_listed(scan->opts->accounts, scan->opts->account_count, id)) {
+                continue;
+            }
+            s_add_account(scan, id);
+        }
+    }
+    json_decref(out);
+    cpw_aws_error_clean_up(&aws);
+}
+
+/* ----- entry point -------------------------------------------------------------------------- */
+
+void cpw_collect_result_clean_up(struct cpw_collect_result *result)
+{
+    if (!result) {
+        return;
+    }
+    cpw_free(result->identity_arn);
+    cpw_free(result->caller_account);
+    memset(result, 0, sizeof(*result));
+}
+
+int cpw_collect_inventory(struct cpw_aws_client *client,
+                          const struct cpw_collect_options *opts,
+                          struct cpw_inventory *inv,
+                          struct cpw_collect_result *result)
+{
+    memset(result, 0, sizeof(*result));
+    if (!client || !opts || !inv || opts->region_count == 0) {
+        return cpw_raise(CPW_ERR_INVALID_ARGUMENT, "the inventory needs a client and a region");
+    }
+    struct cpw_collect scan = {
+        .client = client,
+        .limits = cpw_http_engine_ratelimit(cpw_aws_client_engine(client)),
+        .opts = opts,
+        .inv = inv,
+        .started_ms = cpw_time_monotonic_ms(),
+    };
+    int rc = -1;
+    cpw_inventory_set_scanned_at(inv, cpw_time_now_s());
+    if (s_identity(&scan)) {
+        goto cleanup;
+    }
+    result->identity_arn = cpw_strdup(scan.caller_arn);
+    result->caller_account = cpw_strdup(scan.caller_account);
+    char key[192];
+    cpw_collect_key(key, sizeof(key), scan.caller_account, NULL, "sts", "ALL");
+    cpw_ratelimit_set(scan.limits, key, CPW_COLLECT_RATE_STS, CPW_COLLECT_RATE_STS, 0);
+    for (size_t r = 0; r < opts->region_count; r++) {
+        cpw_inventory_add_region(inv, opts->regions[r]);
+    }
+    if (opts->org) {
+        s_organization(&scan);
+    } else if (opts->account_count) {
+        for (size_t i = 0; i < opts->account_count; i++) {
+            s_add_account(&scan, opts->accounts[i]);
+        }
+    } else {
+        s_add_account(&scan, scan.caller_account);
+    }
+    scan.progress.accounts_total = scan.account_count;
+    scan.progress.parts_total = scan.account_count * (opts->region_count + 1);
+    s_start_next_accounts(&scan);
+    if (cpw_aws_client_run(client)) {
+        cpw_log(CPW_LOG_WARN, "inventory: the HTTP engine stopped: %s", cpw_last_error_detail());
+    }
+    s_progress(&scan, true);
+    for (size_t i = 0; i < scan.account_count; i++) {
+        if (!scan.accounts[i]->started || scan.accounts[i]->parts_left) {
+            cpw_collect_error(&scan, scan.accounts[i]->id, NULL, NULL, NULL, "NotScanned",
+                              "the scan ended before this account was read");
+        }
+    }
+    cpw_log(CPW_LOG_INFO,
+            "inventory: %zu account(s) x %zu region(s): %llu requests, %llu throttled, %llu "
+            "retries, %zu scan error(s) in %lld ms",
+            scan.account_count, opts->region_count, (unsigned long long)scan.progress.requests,
+            (unsigned long long)scan.progress.throttles, (unsigned long long)scan.progress.retries,
+            cpw_inventory_error_count(inv), (long long)scan.progress.elapsed_ms);
+    result->accounts_scanned = scan.account_count;
+    result->scan_errors = cpw_inventory_error_count(inv);
+    result->final = scan.progress;
+    cpw_inventory_analyze(inv);
+    rc = 0;
+
+cleanup:
+    for (size_t i = 0; i < scan.account_count; i++) {
+        struct cpw_collect_account *acct = scan.accounts[i];
+        for (size_t r = 0; r <= opts->region_count; r++) {
+            json_decref(acct->parts[r].domains);
+            json_decref(acct->parts[r].account_integrations);
+        }
+        cpw_credentials_provider_destroy(acct->provider);
+        cpw_free(acct->parts);
+        cpw_free(acct->id);
+        cpw_free(acct);
+    }
+    cpw_free(scan.accounts);
+    cpw_free(scan.caller_account);
+    cpw_free(scan.caller_arn);
+    cpw_free(scan.partition);
+    return rc;
+}
