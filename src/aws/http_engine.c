@@ -7,6 +7,7 @@
 #include "cpw/http_engine.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +96,9 @@ static CURLcode s_curl_init_rc = CURLE_OK;
 
 static void s_curl_global_init(void)
 {
+    /* With CURLOPT_NOSIGNAL libcurl leaves SIGPIPE alone, and a TLS write to a peer that has
+     * closed would kill the process: a closed connection must be an error, not a death. */
+    signal(SIGPIPE, SIG_IGN);
     s_curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 

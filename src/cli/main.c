@@ -3,6 +3,7 @@
  */
 #include <curl/curl.h>
 #include <libxml/parser.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,6 +213,7 @@ int main(int argc, char **argv)
         cpw_log_set_level(level);
     }
     cpw_alloc_install_library_hooks();
+    signal(SIGPIPE, SIG_IGN); /* a closed peer is an error to report, not a reason to die */
     curl_global_init(CURL_GLOBAL_DEFAULT);
     xmlInitParser();
     int rc = s_dispatch(argc, argv);

@@ -202,14 +202,21 @@ static void test_tls_is_verified(void **state)
     snprintf(https_url, sizeof(https_url), "https://%s", cpw_stub_url(stub) + strlen("http://"));
     struct cpw_http_request req;
     s_request(&req, "GET", "/");
-    struct cpw_http_engine *e = s_engine(1, 0);
+    /* Generous timeouts: the category must be the TLS failure even on a loaded machine, where
+     * a 2 s connect budget (handshake included) can run out first. */
+    struct cpw_http_engine_options o = { .connect_timeout_ms = 30000,
+                                         .timeout_ms = 30000,
+                                         .retry = { .max_attempts = 1 } };
+    struct cpw_http_engine *e = cpw_http_engine_new(&o);
+    assert_non_null(e);
     struct s_probe p = { 0 };
     s_run_one(e, &p, https_url, &req, NULL);
     assert_int_equal(p.result.error, CPW_ERR_HTTP);
     assert_int_equal(p.result.transport.category, CPW_HTTP_TRANSPORT_TLS);
     /* A CA bundle that cannot be read is an error too, never "verification off". */
-    struct cpw_http_engine *e2 =
-      s_engine_mode(CPW_RETRY_MODE_STANDARD, 1, 0, "/nonexistent/cpwarden-ca.pem");
+    o.ca_file = "/nonexistent/cpwarden-ca.pem";
+    struct cpw_http_engine *e2 = cpw_http_engine_new(&o);
+    assert_non_null(e2);
     struct s_probe p2 = { 0 };
     s_run_one(e2, &p2, https_url, &req, NULL);
     assert_int_equal(p2.result.transport.category, CPW_HTTP_TRANSPORT_TLS);
