@@ -46,5 +46,7 @@ extern const struct cpw_cli_command cpw_cli_cmd_sign;
 extern const struct cpw_cli_command cpw_cli_cmd_demo;
 extern const struct cpw_cli_command cpw_cli_cmd_sandbox;
 extern const struct cpw_cli_command cpw_cli_cmd_api;
+extern const struct cpw_cli_command cpw_cli_cmd_backup;
+extern const struct cpw_cli_command cpw_cli_cmd_restore;
 
 #endif

@@ -27,8 +27,6 @@ static const struct planned s_planned[] = {
     { "audit", "check the inventory against a policy file" },
     { "plan", "write a clean-up plan for the leftovers found" },
     { "apply", "execute a saved plan with backups and a journal" },
-    { "backup", "export a Customer Profiles domain's configuration" },
-    { "restore", "recreate a domain from a backup" },
     { "document", "fill in the runbook's documentation template" },
     { "doctor", "troubleshoot identity, permissions, SCPs and pending deletions" },
     { "history", "show the journal of changes cpwarden made" },
@@ -36,10 +34,8 @@ static const struct planned s_planned[] = {
 };
 
 static const struct cpw_cli_command *const s_commands[] = {
-    &cpw_cli_cmd_sandbox,
-    &cpw_cli_cmd_api,
-    &cpw_cli_cmd_sign,
-    &cpw_cli_cmd_demo,
+    &cpw_cli_cmd_sandbox, &cpw_cli_cmd_api,    &cpw_cli_cmd_sign,
+    &cpw_cli_cmd_demo,    &cpw_cli_cmd_backup, &cpw_cli_cmd_restore,
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
