@@ -27,15 +27,14 @@ static const struct planned s_planned[] = {
     { "audit", "check the inventory against a policy file" },
     { "plan", "write a clean-up plan for the leftovers found" },
     { "apply", "execute a saved plan with backups and a journal" },
-    { "document", "fill in the runbook's documentation template" },
     { "doctor", "troubleshoot identity, permissions, SCPs and pending deletions" },
     { "history", "show the journal of changes cpwarden made" },
     { "api", "call any modeled AWS operation" },
 };
 
 static const struct cpw_cli_command *const s_commands[] = {
-    &cpw_cli_cmd_sandbox, &cpw_cli_cmd_api,    &cpw_cli_cmd_sign,
-    &cpw_cli_cmd_demo,    &cpw_cli_cmd_backup, &cpw_cli_cmd_restore,
+    &cpw_cli_cmd_sandbox, &cpw_cli_cmd_api,     &cpw_cli_cmd_sign,     &cpw_cli_cmd_demo,
+    &cpw_cli_cmd_backup,  &cpw_cli_cmd_restore, &cpw_cli_cmd_document,
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
