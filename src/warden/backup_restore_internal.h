@@ -18,6 +18,7 @@ struct cpw_restore_run {
     bool domain_exists;  /* the target domain exists (or was created by this run) */
     bool domain_created; /* this run created it */
     struct cpw_restore_summary summary;
+    json_t *keyless; /* target profiles without a standard key: fields text -> [ids] */
 };
 
 /** Counts action in the summary and tells the caller's report function. */

@@ -1,7 +1,8 @@
 /*
  * backup_restore_profiles.c - restores a backup's profile records, one at a time: finds the
  * profile in the target (by its objects' PROFILE key, else by a standard key: account number,
- * e-mail, phone), puts the objects it lacks (PutProfileObject joins them to the profile that
+ * e-mail, phone, else by identical fields among the target's key-less profiles), puts the
+ * objects it lacks (PutProfileObject joins them to the profile that
  * holds their PROFILE key, as Customer Profiles does), and creates or completes the profile.
  */
 #include <stdio.h>
@@ -11,6 +12,11 @@
 #include "cpw/json.h"
 #include "warden/backup_internal.h"
 #include "warden/backup_restore_internal.h"
+
+static int s_append(const char *text, size_t size, void *data)
+{
+    return cpw_buf_append((struct cpw_buf *)data, cpw_span_from(text, size));
+}
 
 /* Standard search keys and the profile members they match, strongest first. */
 static const struct {
@@ -81,6 +87,21 @@ static const json_t *s_type(const json_t *types, const char *name)
     return NULL;
 }
 
+/* The profile's own fields (no id, no search decoration). */
+static json_t *s_fields(const json_t *profile)
+{
+    json_t *f = json_deep_copy(profile);
+    json_object_del(f, "ProfileId");
+    json_object_del(f, "FoundByItems");
+    return f;
+}
+
+/* Fields as canonical text: sorted keys, compact. */
+static int s_dump_sorted(const json_t *value, struct cpw_buf *out)
+{
+    return json_dump_callback(value, s_append, out, JSON_COMPACT | JSON_SORT_KEYS) ? -1 : 0;
+}
+
 /* SearchProfiles: 1 with *profile (owned), 0 none, -1 error. */
 static int s_search(struct cpw_restore_run *run,
                     const char *key,
@@ -136,18 +157,22 @@ static int s_find(struct cpw_restore_run *run,
             return s_search(run, s_standard_keys[k].key, value, found);
         }
     }
-    /* No key: only the same profile in the same domain can be recognised, by its id. */
-    const char *id = cpw_json_get_string(profile, "ProfileId");
-    return id ? s_search(run, "_profileId", id, found) : 0;
-}
-
-/* The profile's own fields (no id, no search decoration). */
-static json_t *s_fields(const json_t *profile)
-{
-    json_t *f = json_deep_copy(profile);
-    json_object_del(f, "ProfileId");
-    json_object_del(f, "FoundByItems");
-    return f;
+    /* No key: a profile of the target with exactly these fields (counted once each). */
+    json_t *fields = s_fields(profile);
+    struct cpw_buf text;
+    cpw_buf_init(&text, 1024u * 1024u);
+    int rc = 0;
+    json_t *ids = NULL;
+    if (run->keyless && s_dump_sorted(fields, &text) == 0 &&
+        (ids = json_object_get(run->keyless, cpw_buf_cstr(&text))) && json_array_size(ids) > 0) {
+        *found = json_deep_copy(fields);
+        json_object_set(*found, "ProfileId", json_array_get(ids, json_array_size(ids) - 1));
+        json_array_remove(ids, json_array_size(ids) - 1);
+        rc = 1;
+    }
+    cpw_buf_clean_up(&text);
+    json_decref(fields);
+    return rc;
 }
 
 /* Puts the record's objects that the target profile (NULL: none yet) does not hold. */
@@ -268,6 +293,67 @@ done:
     json_decref(want);
 }
 
+static bool s_has_standard_key(const json_t *profile)
+{
+    for (size_t k = 0; k < sizeof(s_standard_keys) / sizeof(s_standard_keys[0]); k++) {
+        if (cpw_json_get_string(profile, s_standard_keys[k].member)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Indexes the target's profiles that have no standard key by their fields (text -> [ids]),
+ * reading them in batches: ListProfileAttributeValues on ProfileId, SearchProfiles on ids. */
+static int s_index_keyless(struct cpw_restore_run *run)
+{
+    json_t *out = NULL;
+    if (cpw_restore_send(run, "ListProfileAttributeValues",
+                         json_pack("{s:s}", "AttributeName", "ProfileId"), &out)) {
+        return -1;
+    }
+    run->keyless = json_object();
+    json_t *items = json_object_get(out, "Items");
+    int rc = 0;
+    struct cpw_buf text;
+    cpw_buf_init(&text, 1024u * 1024u);
+    for (size_t start = 0; rc == 0 && start < json_array_size(items); start += 100) {
+        json_t *batch = json_array();
+        for (size_t i = start; i < start + 100 && i < json_array_size(items); i++) {
+            json_array_append(batch, json_object_get(json_array_get(items, i), "Value"));
+        }
+        json_t *found = NULL;
+        json_t *input =
+          json_pack("{s:s,s:o,s:i}", "KeyName", "_profileId", "Values", batch, "MaxResults", 100);
+        json_object_set_new(input, "DomainName", json_string(run->domain));
+        rc = cpw_backup_call(run->client, run->region, "customer-profiles", "SearchProfiles", input,
+                             true, &found);
+        size_t i;
+        json_t *p;
+        json_array_foreach(json_object_get(found, "Items"), i, p)
+        {
+            if (s_has_standard_key(p)) {
+                continue;
+            }
+            json_t *fields = s_fields(p);
+            cpw_buf_reset(&text);
+            if (s_dump_sorted(fields, &text) == 0) {
+                json_t *ids = json_object_get(run->keyless, cpw_buf_cstr(&text));
+                if (!ids) {
+                    ids = json_array();
+                    json_object_set_new(run->keyless, cpw_buf_cstr(&text), ids);
+                }
+                json_array_append(ids, json_object_get(p, "ProfileId"));
+            }
+            json_decref(fields);
+        }
+        json_decref(found);
+    }
+    cpw_buf_clean_up(&text);
+    json_decref(out);
+    return rc;
+}
+
 int cpw_restore_profiles(struct cpw_restore_run *run,
                          struct cpw_backup_reader *reader,
                          const json_t *object_types)
@@ -276,9 +362,16 @@ int cpw_restore_profiles(struct cpw_restore_run *run,
     int rc;
     uint64_t records = 0;
     while ((rc = cpw_backup_reader_next(reader, &record)) == 1) {
+        if (records == 0 && run->domain_exists && !run->domain_created && s_index_keyless(run)) {
+            json_decref(run->keyless);
+            run->keyless = NULL;
+            return -1;
+        }
         s_record(run, record, object_types);
         records++;
     }
+    json_decref(run->keyless);
+    run->keyless = NULL;
     if (rc < 0) {
         return -1;
     }
