@@ -20,11 +20,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cpw/backup_file.h"
 #include "cpw/buf.h"
 #include "cpw/inventory.h"
 
 /** The schema version this build writes (PRAGMA user_version). */
-#define CPW_STORE_SCHEMA_VERSION 1
+#define CPW_STORE_SCHEMA_VERSION 3
 
 /** The database file name inside the state directory. */
 #define CPW_STORE_FILE_NAME "state.db"
@@ -101,5 +102,41 @@ struct cpw_inventory *cpw_store_snapshot_load(struct cpw_store *store, int64_t i
 
 /** Appends snapshot id's (0: latest) JSON document to out. -1 with CPW_ERR_NOT_FOUND etc. */
 int cpw_store_snapshot_document(struct cpw_store *store, int64_t id, struct cpw_buf *out);
+
+/* ----- backups index ------------------------------------------------------------------------- */
+
+struct cpw_store_backup {
+    int64_t id;
+    int64_t created_at_s;
+    char *account;
+    char *region;
+    char *domain;
+    char *path;
+    char *sha256; /* hex digest of the whole backup file */
+    struct cpw_backup_counts counts;
+    uint64_t records; /* profile records in the file */
+};
+
+/**
+ * Records a backup file (strings borrowed; id ignored). *id_out (may be NULL) receives its id.
+ * Returns 0, or -1 with CPW_ERR_STORE.
+ */
+int cpw_store_backup_add(struct cpw_store *store,
+                         const struct cpw_store_backup *backup,
+                         int64_t *id_out);
+
+/**
+ * Lists the backups of account/region/domain (each NULL: any), newest first. *out is owned by
+ * the caller (cpw_store_backup_list_free). Returns 0 or -1 with CPW_ERR_STORE.
+ */
+int cpw_store_backup_list(struct cpw_store *store,
+                          const char *account,
+                          const char *region,
+                          const char *domain,
+                          struct cpw_store_backup **out,
+                          size_t *count);
+
+/** Frees a list from cpw_store_backup_list. NULL is a no-op. */
+void cpw_store_backup_list_free(struct cpw_store_backup *list, size_t count);
 
 #endif

@@ -6,7 +6,9 @@
  * punctuation, \xHH and \uHHHH below 0x80, and (?: groups. Patterns that use anything else - \p{..}
  * classes, lookarounds (?= (?!, back references, non-ASCII \u escapes, lazy quantifiers - are
  * not checked (cpw_validate_pattern_translate returns 1). A pattern must match the whole value,
- * as Java's String.matches does.
+ * as Java's String.matches does, except one that starts with ^ and does not end with $: its
+ * author anchored only the start (Customer Profiles' TagArn "^arn:[a-z0-9]{1,10}:profile"), so
+ * it matches a prefix of the value.
  */
 #include <regex.h>
 #include <stdbool.h>
@@ -193,7 +195,9 @@ int cpw_validate_pattern_translate(const char *java, struct cpw_buf *out)
     if (in_bracket || rbracket) {
         return 1;
     }
-    return cpw_buf_append_cstr(out, ")$") ? -1 : 0;
+    size_t n = strlen(java);
+    bool prefix_only = n > 0 && java[0] == '^' && java[n - 1] != '$';
+    return cpw_buf_append_cstr(out, prefix_only ? ")" : ")$") ? -1 : 0;
 }
 
 int cpw_validate_pattern_match(const char *java, const char *value)

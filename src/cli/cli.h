@@ -47,5 +47,8 @@ extern const struct cpw_cli_command cpw_cli_cmd_demo;
 extern const struct cpw_cli_command cpw_cli_cmd_sandbox;
 extern const struct cpw_cli_command cpw_cli_cmd_api;
 extern const struct cpw_cli_command cpw_cli_cmd_inventory;
+extern const struct cpw_cli_command cpw_cli_cmd_backup;
+extern const struct cpw_cli_command cpw_cli_cmd_restore;
+extern const struct cpw_cli_command cpw_cli_cmd_document;
 
 #endif

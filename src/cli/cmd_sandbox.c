@@ -320,30 +320,43 @@ done:
 
 const struct cpw_cli_command cpw_cli_cmd_sandbox = {
     .name = "sandbox",
-    .summary = "run a local, wire-compatible AWS (IAM, STS, Organizations, CloudTrail, ...)",
+    .summary = "run a local, wire-compatible AWS (Customer Profiles, Connect, IAM, STS, ...)",
     .help =
       "usage: cpwarden sandbox [--bind ADDR] [--port N] [--data DIR | --memory]\n"
-      "                        [--scenario NAME|FILE] [--ready-file FILE] [knobs]\n"
-      "                        [--threads N] [--slr-deletion-delay-ms MS] [--allow-remote]\n"
+      "                        [--scenario NAME|FILE] [--ready-file FILE] [--threads N]\n"
+      "                        [--allow-remote] [knobs]\n"
       "       cpwarden sandbox --print-env [--port N]\n"
       "\n"
-      "Serves the emulated AWS services on one loopback endpoint until SIGINT or SIGTERM.\n"
-      "Every request must be signed (SigV4). The default account is 123456789012 and its\n"
-      "root credentials are AWS's documented example keys (see --print-env).\n"
+      "Serves the emulated AWS services (Customer Profiles, Connect, IAM, STS, CloudTrail,\n"
+      "Organizations) on one loopback endpoint until SIGINT or SIGTERM. Every request must be\n"
+      "signed (SigV4). The default account is 123456789012 and its root credentials are AWS's\n"
+      "documented example keys (see --print-env).\n"
       "\n"
       "  --bind ADDR         listen address (default 127.0.0.1; others need --allow-remote)\n"
       "  --port N            port (default 4566; 0 picks a free one and prints it)\n"
       "  --data DIR          keep state in DIR/sandbox.db across restarts (default: memory)\n"
       "  --memory            keep state in memory only (the default)\n"
-      "  --scenario FILE     preload accounts, users and roles (docs/sandbox-scenarios.md)\n"
+      "  --scenario NAME|FILE  a built-in scenario (orphans, clean,\n"
+      "                      org:accounts=N,regions=R,leftover=P,seed=S) or a scenario file\n"
+      "                      (docs/sandbox-scenarios.md)\n"
       "  --ready-file FILE   once serving, write the URL to FILE (tests wait on it)\n"
       "  --threads N         worker threads (default: one per core)\n"
-      "  --slr-deletion-delay-ms MS  how long DeleteServiceLinkedRole tasks stay IN_PROGRESS\n"
       "  --print-env         print export lines for the AWS CLI and boto3, then exit\n"
-      "Knobs (docs/sandbox.md): --seed N, --no-rate-limits, --latency-ms MS,\n"
-      "  --fault-probability P, --role-persists, --knob KEY=VALUE (any knob)\n"
       "\n"
+      "Realism knobs (docs/sandbox.md; AWS's published rate limits apply by default):\n"
+      "  --seed N            seed for faults and jitter (reproducible runs)\n"
+      "  --no-rate-limits    do not throttle at AWS's published request rates\n"
+      "  --latency-ms MS     add MS to every answer\n"
+      "  --fault-probability P  answer a share P (0-1) of requests with 500/503/throttling\n"
+      "  --role-persists     DeleteDomain leaves the domain's service-linked role behind\n"
+      "  --slr-deletion-delay-ms MS  how long DeleteServiceLinkedRole tasks stay IN_PROGRESS\n"
+      "  --knob KEY=VALUE    any other knob, e.g. --knob delete_domain_failure=internal\n"
+      "\n"
+      "POST /_cpwarden/clock?advance_ms=N on the same port moves the services' clock ahead\n"
+      "(asynchronous tasks, session expiry) instead of waiting.\n"
       "Once serving it prints 'cpwarden sandbox listening on http://HOST:PORT'.\n"
+      "Exit status: 0 stopped by SIGINT/SIGTERM, 252 usage, 253 bad scenario or state\n"
+      "directory, 255 other (the port in use).\n"
       "Example: aws --endpoint-url http://127.0.0.1:4566 sts get-caller-identity\n",
     .run = s_run,
 };

@@ -664,6 +664,7 @@ static const struct cpw_sbx_op s_ops[] = {
     { "CreateProfile", cpw_cp_create_profile },
     { "UpdateProfile", cpw_cp_update_profile },
     { "SearchProfiles", cpw_cp_search_profiles },
+    { "ListProfileAttributeValues", cpw_cp_list_profile_attribute_values },
     { "DeleteProfile", cpw_cp_delete_profile },
     { "PutProfileObject", cpw_cp_put_profile_object },
     { "ListProfileObjects", cpw_cp_list_profile_objects },

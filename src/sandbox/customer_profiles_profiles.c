@@ -1,7 +1,9 @@
 /*
  * customer_profiles_profiles.c - Customer Profiles profiles and profile objects in the sandbox:
- * CreateProfile, UpdateProfile, SearchProfiles, DeleteProfile, PutProfileObject and
- * ListProfileObjects. They are what GetDomain's Stats count.
+ * CreateProfile, UpdateProfile, SearchProfiles, ListProfileAttributeValues, DeleteProfile,
+ * PutProfileObject and ListProfileObjects. They are what GetDomain's Stats count.
+ * ListProfileAttributeValues answers the distinct values of one Profile member (a standard key
+ * such as _profileId or _email names its fields), in value order, unpaged as in the model.
  *
  * Searching matches a profile field exactly: KeyName is a Profile member name ("EmailAddress")
  * or one of the standard keys _profileId, _email, _phone, _account, _fullName; a value that is
@@ -215,6 +217,54 @@ int cpw_cp_search_profiles(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     }
     cpw_cp_next_token(result, offset, limit, more);
     *output = result;
+    return 0;
+}
+
+int cpw_cp_list_profile_attribute_values(struct cpw_sbx_ctx *ctx,
+                                         const json_t *input,
+                                         json_t **output)
+{
+    const char *domain = cpw_sbx_in_str(input, "DomainName");
+    const char *attribute = cpw_sbx_in_str(input, "AttributeName");
+    int rc = cpw_cp_need_domain(ctx, domain);
+    if (rc != 0) {
+        return rc;
+    }
+    const char *fields[4];
+    s_key_fields(attribute ? attribute : "", fields);
+    json_t *seen = json_object();
+    json_t *items = json_array();
+    for (size_t f = 0; f < 3 && fields[f] != NULL; f++) {
+        char path[96];
+        snprintf(path, sizeof(path), "$.%s", fields[f]);
+        sqlite3_stmt *q = cpw_sbx_sql_query(
+          ctx->db,
+          "SELECT DISTINCT json_extract(doc, ?) FROM cp_items WHERE account_id = ? AND region = ?"
+          " AND domain = ? AND kind = ? ORDER BY 1",
+          "sssss", path, ctx->req->caller->account_id, cpw_cp_region(ctx), domain, CPW_CP_PROFILE);
+        if (q == NULL) {
+            rc = -1;
+            break;
+        }
+        while ((rc = cpw_sbx_sql_step(q)) == 1) {
+            const char *v = cpw_sbx_col(q, 0);
+            if (v != NULL && v[0] != '\0' && json_object_get(seen, v) == NULL) {
+                json_object_set_new(seen, v, json_true());
+                json_array_append_new(items, json_pack("{s:s}", "Value", v));
+            }
+        }
+        sqlite3_finalize(q);
+        if (rc < 0) {
+            break;
+        }
+    }
+    json_decref(seen);
+    if (rc < 0) {
+        json_decref(items);
+        return -1;
+    }
+    *output =
+      json_pack("{s:s,s:s,s:o}", "DomainName", domain, "AttributeName", attribute, "Items", items);
     return 0;
 }
 

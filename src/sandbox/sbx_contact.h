@@ -147,6 +147,7 @@ CPW_CP_OP(cpw_cp_get_template);
 CPW_CP_OP(cpw_cp_create_profile);
 CPW_CP_OP(cpw_cp_update_profile);
 CPW_CP_OP(cpw_cp_search_profiles);
+CPW_CP_OP(cpw_cp_list_profile_attribute_values);
 CPW_CP_OP(cpw_cp_delete_profile);
 CPW_CP_OP(cpw_cp_put_profile_object);
 CPW_CP_OP(cpw_cp_list_profile_objects);

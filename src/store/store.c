@@ -1,7 +1,7 @@
 /*
  * store.c - opening cpwarden's SQLite state store: where it lives, its file modes, WAL, and the
- * ordered schema migrations. The snapshot queries are in store_snapshots.c; the clean-up journal
- * and the backups index will get their own files beside it, and their tables a migration each.
+ * ordered schema migrations. The snapshot queries are in store_snapshots.c, the backups index in
+ * store_backups.c; the clean-up journal will get its own file beside them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +37,20 @@ static const char *const s_migrations[] = {
     "  document TEXT NOT NULL"
     ") STRICT;"
     "CREATE INDEX snapshots_by_scan ON snapshots (scanned_at, id);",
+    /* 2: reserved for the clean-up journal of `cpwarden apply` */
+    "SELECT 1;",
+    /* 3: the backups index of `cpwarden backup` (store_backups.c) */
+    "CREATE TABLE backups ("
+    "  id INTEGER PRIMARY KEY,"
+    "  created_at TEXT NOT NULL,"
+    "  account TEXT NOT NULL,"
+    "  region TEXT NOT NULL,"
+    "  domain TEXT NOT NULL,"
+    "  path TEXT NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  counts TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX backups_by_domain ON backups (account, region, domain, created_at);",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(s_migrations) / sizeof(s_migrations[0])))

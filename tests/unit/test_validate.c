@@ -204,6 +204,12 @@ static void test_patterns(void **state)
     assert_int_equal(cpw_validate_pattern_match("\\d{12}", "12345678901x"), 0);
     assert_int_equal(cpw_validate_pattern_match("\\d{12}", "1234567890123"), 0);
     assert_int_equal(cpw_validate_pattern_match("^o-[a-z0-9]{10,32}$", "o-abcdefghij"), 1);
+    /* Anchored at the start only: a prefix match (Customer Profiles' TagArn). */
+    assert_int_equal(cpw_validate_pattern_match("^arn:[a-z0-9]{1,10}:profile",
+                                                "arn:aws:profile:us-east-1:123456789012:domains/d"),
+                     1);
+    assert_int_equal(cpw_validate_pattern_match("^arn:[a-z0-9]{1,10}:profile", "xarn:aws:profile"),
+                     0);
     assert_int_equal(cpw_validate_pattern_match("\\S+", "a b"), 0);
 }
 

@@ -1,0 +1,131 @@
+/*
+ * backup.h - `cpwarden backup` and `cpwarden restore` as library calls: export one Customer
+ * Profiles domain's whole configuration (and optionally its profiles with their objects) into a
+ * backup file (backup_file.h), and recreate a domain from such a file, idempotently.
+ *
+ * Export: GetDomain (settings, matching, rule-based matching), ListTagsForResource on the domain
+ * ARN, ListProfileObjectTypes + GetProfileObjectType each, ListIntegrations, ListEventStreams +
+ * GetEventStream each, ListCalculatedAttributeDefinitions + Get each; with profiles, every
+ * profile (enumerated with ListProfileAttributeValues on ProfileId, read in batches with
+ * SearchProfiles on _profileId) and its objects (ListProfileObjects per object type), written as
+ * one record per profile so memory stays flat.
+ *
+ * Restore: compares every item of the backup with what the target already holds; an equal item
+ * is skipped, a missing one created, a different one reported as a conflict (and overwritten
+ * only with force). A second restore of the same backup therefore changes nothing.
+ *
+ * Ownership: the client is borrowed; summaries are plain data. Thread-safety: the client's.
+ */
+#ifndef CPW_BACKUP_H
+#define CPW_BACKUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cpw/aws_client.h"
+#include "cpw/backup_file.h"
+#include "cpw/buf.h"
+
+struct cpw_backup_options {
+    bool with_profiles;          /* also export profiles and their objects as records */
+    const char *account;         /* the domain's account; NULL: STS GetCallerIdentity */
+    const char *source_identity; /* the caller's ARN for the header; NULL: GetCallerIdentity */
+};
+
+struct cpw_backup_summary {
+    char account[16];
+    char sha256[65]; /* hex digest of the whole file */
+    struct cpw_backup_counts counts;
+    uint64_t records; /* profile records written */
+    int64_t created_at_s;
+};
+
+/**
+ * Exports domain (in region, required) into a new backup file at path (mode 0600,
+ * written atomically; the directory must exist). options may be NULL. Fills *summary (may be
+ * NULL). Returns 0, or -1 with the error raised: CPW_ERR_AWS (a call failed; the detail names
+ * the operation and the AWS error), CPW_ERR_IO, CPW_ERR_INVALID_ARGUMENT. On failure no file
+ * appears at path.
+ */
+int cpw_backup_domain(struct cpw_aws_client *client,
+                      const char *region,
+                      const char *domain,
+                      const char *path,
+                      const struct cpw_backup_options *options,
+                      struct cpw_backup_summary *summary);
+
+/**
+ * Appends the default backup path to out: DIR/backups/DOMAIN-REGION-YYYYMMDDTHHMMSSZ.cpwbackup
+ * where DIR is state_dir, else the store's default directory (store.h), and creates
+ * DIR/backups with mode 0700. Returns 0, or -1 (CPW_ERR_CONFIG, CPW_ERR_IO, CPW_ERR_LIMIT).
+ */
+int cpw_backup_default_path(const char *state_dir,
+                            const char *domain,
+                            const char *region,
+                            int64_t now_s,
+                            struct cpw_buf *out);
+
+/* ----- restore ---------------------------------------------------------------------------- */
+
+/** What restore did (or, with dry_run, would do) to one item. */
+enum cpw_restore_action {
+    CPW_RESTORE_CREATE = 0, /* created (or would be) */
+    CPW_RESTORE_SKIP,       /* already there, equal */
+    CPW_RESTORE_UPDATE,     /* different, overwritten because of force */
+    CPW_RESTORE_CONFLICT,   /* different, left alone */
+    CPW_RESTORE_WARNING,    /* restored or tried, with a caveat (detail says which) */
+    CPW_RESTORE_FAILED,     /* the service refused it (detail says why) */
+};
+
+/** "create", "skip", "update", "conflict", "warning", "failed". Static storage. */
+const char *cpw_restore_action_name(enum cpw_restore_action action);
+
+/**
+ * Told about every item: kind ("domain", "object-type", "integration", "event-stream",
+ * "calculated-attribute", "tags", "profiles"), its name, and a detail sentence (may be "").
+ * Strings are borrowed for the call.
+ */
+typedef void(cpw_restore_report_fn)(void *user,
+                                    enum cpw_restore_action action,
+                                    const char *kind,
+                                    const char *name,
+                                    const char *detail);
+
+struct cpw_restore_options {
+    const char *domain;  /* target domain name; NULL: the backup's */
+    const char *region;  /* target region; NULL: the client's */
+    const char *account; /* target account (Connect ARN checks); NULL: GetCallerIdentity */
+    bool dry_run;        /* compare and report; send nothing that changes anything */
+    bool force;          /* overwrite differing items (domain settings included) */
+    bool skip_profiles;  /* leave the backup's profile records out */
+    cpw_restore_report_fn *report; /* may be NULL */
+    void *report_user;
+};
+
+struct cpw_restore_summary {
+    unsigned created;
+    unsigned skipped;
+    unsigned updated;
+    unsigned conflicts;
+    unsigned warnings;
+    unsigned failed;
+    uint64_t profiles_created;
+    uint64_t profiles_skipped;
+    uint64_t objects_put;
+};
+
+/**
+ * Verifies the backup file (backup_file.h: version, completeness, checksum) before anything is
+ * sent, then recreates what it holds in the target. options may be NULL. Returns 0 when every
+ * item is created or already equal (warnings allowed), 1 when some items conflicted or failed
+ * (the summary counts them; nothing else was stopped by them), or -1 with the error raised: the
+ * reader's errors (CPW_ERR_VERSION, CPW_ERR_PARSE, CPW_ERR_INTEGRITY), CPW_ERR_AWS when the
+ * domain itself cannot be read or created, or a conflicting domain without force
+ * (CPW_ERR_AWS is not used for that: CPW_ERR_INVALID_ARGUMENT with the differing settings named).
+ */
+int cpw_restore_domain(struct cpw_aws_client *client,
+                       const char *path,
+                       const struct cpw_restore_options *options,
+                       struct cpw_restore_summary *summary);
+
+#endif

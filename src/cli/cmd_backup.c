@@ -1,0 +1,328 @@
+/*
+ * cmd_backup.c - `cpwarden backup` (export a Customer Profiles domain into a backup file and
+ * record it in the state store's backups index) and `cpwarden restore` (recreate a domain from
+ * one). Both only parse arguments and call libcpw (backup.h, store.h).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/aws_opts.h"
+#include "cli/cli.h"
+#include "cpw/backup.h"
+#include "cpw/backup_file.h"
+#include "cpw/error.h"
+#include "cpw/store.h"
+#include "cpw/time.h"
+
+enum {
+    OPT_DOMAIN = 1,
+    OPT_WITH_PROFILES,
+    OPT_STATE,
+    OPT_DRY_RUN,
+    OPT_FORCE,
+    OPT_NO_PROFILES,
+};
+
+static const struct option s_backup_long[] = {
+    { "domain", required_argument, NULL, OPT_DOMAIN },
+    { "output-file", required_argument, NULL, 'o' },
+    { "with-profiles", no_argument, NULL, OPT_WITH_PROFILES },
+    { "state", required_argument, NULL, OPT_STATE },
+    { "help", no_argument, NULL, 'h' },
+    CPW_CLI_AWS_LONG_OPTIONS,
+    { NULL, 0, NULL, 0 },
+};
+
+/* Settings and a client for a command; returns an exit code (OK on success). */
+static int s_client(struct cpw_settings_options *sopts,
+                    struct cpw_settings *settings,
+                    struct cpw_aws_client **client)
+{
+    if (cpw_settings_resolve(sopts, settings)) {
+        cpw_cli_print_last_error(NULL);
+        return CPW_EXIT_CONFIG;
+    }
+    struct cpw_aws_client_options copts;
+    struct cpw_http_engine_options eopts;
+    cpw_cli_client_options(settings, &copts, &eopts);
+    *client = cpw_aws_client_new(&copts);
+    if (!*client) {
+        cpw_cli_print_last_error(NULL);
+        return cpw_cli_exit_for_error();
+    }
+    return CPW_EXIT_OK;
+}
+
+static int s_backup(int argc, char **argv)
+{
+    struct cpw_settings_options sopts;
+    cpw_cli_aws_options_init(&sopts);
+    const char *domain = NULL;
+    const char *path = NULL;
+    const char *state_dir = NULL;
+    bool with_profiles = false;
+    optind = 0;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "ho:", s_backup_long, NULL)) != -1) {
+        int handled = cpw_cli_aws_option("backup", c, optarg, &sopts);
+        if (handled < 0) {
+            return CPW_EXIT_USAGE;
+        }
+        if (handled) {
+            continue;
+        }
+        switch (c) {
+        case OPT_DOMAIN:
+            domain = optarg;
+            break;
+        case 'o':
+            path = optarg;
+            break;
+        case OPT_WITH_PROFILES:
+            with_profiles = true;
+            break;
+        case OPT_STATE:
+            state_dir = optarg;
+            break;
+        default:
+            return cpw_cli_usage_error("backup", "unknown or incomplete option '%s'",
+                                       argv[optind - 1]);
+        }
+    }
+    if (optind != argc) {
+        return cpw_cli_usage_error("backup", "unexpected argument '%s'", argv[optind]);
+    }
+    if (!domain) {
+        return cpw_cli_usage_error("backup", "--domain NAME is required");
+    }
+    struct cpw_settings settings;
+    memset(&settings, 0, sizeof(settings));
+    struct cpw_aws_client *client = NULL;
+    struct cpw_store *store = NULL;
+    struct cpw_buf default_path;
+    cpw_buf_init(&default_path, 4096);
+    int exit_code = s_client(&sopts, &settings, &client);
+    if (exit_code != CPW_EXIT_OK) {
+        goto cleanup;
+    }
+    exit_code = CPW_EXIT_FAILED;
+    if (!path) {
+        if (cpw_backup_default_path(state_dir, domain, settings.region, cpw_time_now_s(),
+                                    &default_path)) {
+            cpw_cli_print_last_error("backup");
+            goto cleanup;
+        }
+        path = cpw_buf_cstr(&default_path);
+    }
+    struct cpw_backup_options bopts = { .with_profiles = with_profiles };
+    struct cpw_backup_summary summary;
+    if (cpw_backup_domain(client, settings.region, domain, path, &bopts, &summary)) {
+        cpw_cli_print_last_error("backup");
+        exit_code = cpw_last_error() == CPW_ERR_AWS || cpw_last_error() == CPW_ERR_NOT_FOUND
+                      ? CPW_EXIT_SERVICE
+                      : cpw_cli_exit_for_error();
+        goto cleanup;
+    }
+    store = cpw_store_open(&(struct cpw_store_options){ .dir = state_dir });
+    int64_t id = 0;
+    struct cpw_store_backup record = {
+        .created_at_s = summary.created_at_s,
+        .account = summary.account,
+        .region = settings.region,
+        .domain = (char *)domain,
+        .path = (char *)path,
+        .sha256 = summary.sha256,
+        .counts = summary.counts,
+        .records = summary.records,
+    };
+    if (!store || cpw_store_backup_add(store, &record, &id)) {
+        cpw_cli_print_last_error("backup: the file was written but not recorded in the index");
+        exit_code = CPW_EXIT_PARTIAL;
+    } else {
+        exit_code = CPW_EXIT_OK;
+    }
+    const struct cpw_backup_counts *k = &summary.counts;
+    printf("backup: %s\nid: %lld\naccount: %s\nregion: %s\ndomain: %s\nsha256: %s\n"
+           "object_types: %llu\nintegrations: %llu\nevent_streams: %llu\n"
+           "calculated_attributes: %llu\nprofiles: %llu\nprofile_records: %llu\n",
+           path, (long long)id, summary.account, settings.region, domain, summary.sha256,
+           (unsigned long long)k->object_types, (unsigned long long)k->integrations,
+           (unsigned long long)k->event_streams, (unsigned long long)k->calculated_attributes,
+           (unsigned long long)k->profiles, (unsigned long long)summary.records);
+cleanup:
+    cpw_store_destroy(store);
+    cpw_aws_client_destroy(client);
+    cpw_settings_clean_up(&settings);
+    cpw_buf_clean_up(&default_path);
+    return exit_code;
+}
+
+const struct cpw_cli_command cpw_cli_cmd_backup = {
+    .name = "backup",
+    .summary = "export a Customer Profiles domain's configuration into a backup file",
+    .help =
+      "usage: cpwarden backup --domain NAME [--region R] [-o PATH] [--with-profiles]\n"
+      "                       [--state DIR] [AWS options]\n"
+      "\n"
+      "Exports the domain's whole configuration: settings, tags, matching and rule-based\n"
+      "matching, object types, integrations, event streams and calculated attributes; with\n"
+      "--with-profiles also every profile and its objects, streamed one at a time. The file is\n"
+      "written with mode 0600 and recorded in the state store's backups index.\n"
+      "\n"
+      "  --domain NAME        the domain to back up (required)\n"
+      "  -o, --output-file PATH\n"
+      "                       where to write it (default: "
+      "STATE/backups/NAME-REGION-TIME.cpwbackup)\n"
+      "  --with-profiles      also export profiles and their objects\n"
+      "  --state DIR          the state directory (default $XDG_STATE_HOME/cpwarden)\n"
+      "\n" CPW_CLI_AWS_OPTIONS_HELP "\n"
+      "Prints the file, its index id, sha256 and counts. Exit status: 0 written and recorded;\n"
+      "3 written but not recorded; 252 usage; 253 configuration; 254 an AWS call failed\n"
+      "(nothing is written); 1 or 255 other failures.\n",
+    .run = s_backup,
+};
+
+/* ----- restore ---------------------------------------------------------------------------- */
+
+static const struct option s_restore_long[] = {
+    { "domain", required_argument, NULL, OPT_DOMAIN },
+    { "dry-run", no_argument, NULL, OPT_DRY_RUN },
+    { "force", no_argument, NULL, OPT_FORCE },
+    { "no-profiles", no_argument, NULL, OPT_NO_PROFILES },
+    { "help", no_argument, NULL, 'h' },
+    CPW_CLI_AWS_LONG_OPTIONS,
+    { NULL, 0, NULL, 0 },
+};
+
+static void s_report(void *user,
+                     enum cpw_restore_action action,
+                     const char *kind,
+                     const char *name,
+                     const char *detail)
+{
+    (void)user;
+    printf("%-8s %-20s %s%s%s\n", cpw_restore_action_name(action), kind, name,
+           detail[0] ? ": " : "", detail);
+    if (action == CPW_RESTORE_WARNING || action == CPW_RESTORE_CONFLICT ||
+        action == CPW_RESTORE_FAILED) {
+        fprintf(stderr, "cpwarden: %s: %s %s: %s\n",
+                action == CPW_RESTORE_FAILED ? "error" : "warning", kind, name, detail);
+    }
+}
+
+static int s_restore(int argc, char **argv)
+{
+    struct cpw_settings_options sopts;
+    cpw_cli_aws_options_init(&sopts);
+    struct cpw_restore_options ropts = { .report = s_report };
+    optind = 0;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", s_restore_long, NULL)) != -1) {
+        int handled = cpw_cli_aws_option("restore", c, optarg, &sopts);
+        if (handled < 0) {
+            return CPW_EXIT_USAGE;
+        }
+        if (handled) {
+            continue;
+        }
+        switch (c) {
+        case OPT_DOMAIN:
+            ropts.domain = optarg;
+            break;
+        case OPT_DRY_RUN:
+            ropts.dry_run = true;
+            break;
+        case OPT_FORCE:
+            ropts.force = true;
+            break;
+        case OPT_NO_PROFILES:
+            ropts.skip_profiles = true;
+            break;
+        default:
+            return cpw_cli_usage_error("restore", "unknown or incomplete option '%s'",
+                                       argv[optind - 1]);
+        }
+    }
+    if (argc - optind != 1) {
+        return cpw_cli_usage_error("restore", "expected one BACKUP file");
+    }
+    const char *path = argv[optind];
+    /* Verify the file before anything else: a bad file never reaches AWS. */
+    struct cpw_backup_reader *reader = cpw_backup_reader_open(path);
+    if (!reader) {
+        cpw_cli_print_last_error("restore: the backup file is refused");
+        return CPW_EXIT_FAILED;
+    }
+    char backup_region[64];
+    snprintf(backup_region, sizeof(backup_region), "%s", cpw_backup_reader_header(reader)->region);
+    cpw_backup_reader_destroy(reader);
+    if (!sopts.region) {
+        sopts.region = backup_region; /* default: where the backup was taken */
+    }
+    struct cpw_settings settings;
+    memset(&settings, 0, sizeof(settings));
+    struct cpw_aws_client *client = NULL;
+    int exit_code = s_client(&sopts, &settings, &client);
+    if (exit_code != CPW_EXIT_OK) {
+        goto cleanup;
+    }
+    ropts.region = settings.region;
+    struct cpw_restore_summary summary;
+    int rc = cpw_restore_domain(client, path, &ropts, &summary);
+    if (rc < 0) {
+        cpw_cli_print_last_error("restore");
+        switch (cpw_last_error()) {
+        case CPW_ERR_AWS:
+        case CPW_ERR_NOT_FOUND:
+            exit_code = CPW_EXIT_SERVICE;
+            break;
+        case CPW_ERR_CONFLICT:
+        case CPW_ERR_PARSE:
+        case CPW_ERR_VERSION:
+        case CPW_ERR_INTEGRITY:
+            exit_code = CPW_EXIT_FAILED;
+            break;
+        default:
+            exit_code = cpw_cli_exit_for_error();
+        }
+        goto cleanup;
+    }
+    printf("%s: %u created, %u unchanged, %u updated, %u conflicts, %u warnings, %u failed\n",
+           ropts.dry_run ? "dry run" : "restored", summary.created, summary.skipped,
+           summary.updated, summary.conflicts, summary.warnings, summary.failed);
+    exit_code = rc == 0 ? CPW_EXIT_OK : CPW_EXIT_PARTIAL;
+cleanup:
+    cpw_aws_client_destroy(client);
+    cpw_settings_clean_up(&settings);
+    return exit_code;
+}
+
+const struct cpw_cli_command cpw_cli_cmd_restore = {
+    .name = "restore",
+    .summary = "recreate a Customer Profiles domain from a backup file",
+    .help =
+      "usage: cpwarden restore BACKUP [--domain NEW] [--region R] [--dry-run] [--force]\n"
+      "                        [--no-profiles] [AWS options]\n"
+      "\n"
+      "Verifies BACKUP (format version, completeness, sha256) before anything is sent, then\n"
+      "recreates the domain, its tags, object types, integrations, event streams, calculated\n"
+      "attributes and, when the backup has them, its profiles and their objects, in the\n"
+      "current account and --region (default: the backup's region). Items already there and\n"
+      "equal are skipped, so restoring twice changes nothing. A domain that exists with other\n"
+      "settings is reported and left alone unless --force; other differing items are reported\n"
+      "as conflicts. An integration whose Uri is a Connect instance the target does not have\n"
+      "is restored with a warning.\n"
+      "\n"
+      "  --domain NEW     restore under another domain name\n"
+      "  --dry-run        print what would be created; change nothing\n"
+      "  --force          overwrite differing settings and items\n"
+      "  --no-profiles    leave the backup's profiles out\n"
+      "\n" CPW_CLI_AWS_OPTIONS_HELP "\n"
+      "Prints one line per item (create, skip, update, conflict, warning, failed) and a total.\n"
+      "Exit status: 0 done; 3 some items conflicted or failed; 1 the file is refused or the\n"
+      "domain conflicts; 252 usage; 253 configuration; 254 an AWS call failed.\n",
+    .run = s_restore,
+};

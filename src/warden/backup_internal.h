@@ -1,0 +1,43 @@
+/*
+ * backup_internal.h - what backup export, restore and document share: one AWS call with its
+ * error turned into a sentence, and the caller's identity.
+ */
+#ifndef CPW_WARDEN_BACKUP_INTERNAL_H
+#define CPW_WARDEN_BACKUP_INTERNAL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "cpw/aws_client.h"
+
+/**
+ * Calls service/operation in region (NULL: the client's) with input (consumed; NULL means {}),
+ * every page when all_pages. Returns 0 with *output owned by the caller, or -1 with the error
+ * raised: CPW_ERR_NOT_FOUND when the service answered ResourceNotFoundException (or 404), else
+ * CPW_ERR_AWS / the client's error, the detail naming the operation and the service's message.
+ */
+int cpw_backup_call(struct cpw_aws_client *client,
+                    const char *region,
+                    const char *service,
+                    const char *operation,
+                    json_t *input,
+                    bool all_pages,
+                    json_t **output);
+
+/**
+ * The caller's account (12 digits, into account[16]) and ARN (into arn, arn_size bytes) from
+ * STS GetCallerIdentity. Returns 0 or -1.
+ */
+int cpw_backup_caller(struct cpw_aws_client *client,
+                      const char *region,
+                      char account[16],
+                      char *arn,
+                      size_t arn_size);
+
+/**
+ * A new object (owned) with the members of src named in keys (NULL-terminated) that src has;
+ * null, {} and [] members are left out (the service answers them for "none").
+ */
+json_t *cpw_backup_project(const json_t *src, const char *const *keys);
+
+#endif
