@@ -53,6 +53,12 @@ static const struct option s_long[] = {
     { "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
     { "threads", required_argument, NULL, OPT_THREADS },
     { "slr-deletion-delay-ms", required_argument, NULL, OPT_SLR_DELAY },
+    { "seed", required_argument, NULL, OPT_SEED },
+    { "no-rate-limits", no_argument, NULL, OPT_NO_RATE_LIMITS },
+    { "latency-ms", required_argument, NULL, OPT_LATENCY },
+    { "fault-probability", required_argument, NULL, OPT_FAULTS },
+    { "role-persists", no_argument, NULL, OPT_ROLE_PERSISTS },
+    { "knob", required_argument, NULL, OPT_KNOB },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -329,11 +335,21 @@ const struct cpw_cli_command cpw_cli_cmd_sandbox = {
       "  --port N            port (default 4566; 0 picks a free one and prints it)\n"
       "  --data DIR          keep state in DIR/sandbox.db across restarts (default: memory)\n"
       "  --memory            keep state in memory only (the default)\n"
-      "  --scenario FILE     preload accounts, users and roles (docs/sandbox-scenarios.md)\n"
+      "  --scenario NAME|FILE  preload a built-in scenario (orphans, clean,\n"
+      "                      org:accounts=N,regions=R,leftover=P,seed=S) or a scenario file\n"
+      "                      (docs/sandbox-scenarios.md)\n"
       "  --ready-file FILE   once serving, write the URL to FILE (tests wait on it)\n"
       "  --threads N         worker threads (default: one per core)\n"
       "  --slr-deletion-delay-ms MS  how long DeleteServiceLinkedRole tasks stay IN_PROGRESS\n"
       "  --print-env         print export lines for the AWS CLI and boto3, then exit\n"
+      "\n"
+      "Realism knobs (docs/sandbox-services.md):\n"
+      "  --no-rate-limits    turn AWS's published request rates off\n"
+      "  --latency-ms N      answer every request N ms late\n"
+      "  --fault-probability P  answer a share P (0-1) of requests with a service fault\n"
+      "  --seed N            seed faults and jitter (same seed, same answers)\n"
+      "  --role-persists     DeleteDomain leaves the domain's service-linked role behind\n"
+      "  --knob KEY=VALUE    any other knob, e.g. --knob delete_domain_failure=internal\n"
       "\n"
       "Once serving it prints 'cpwarden sandbox listening on http://HOST:PORT'.\n"
       "Example: aws --endpoint-url http://127.0.0.1:4566 sts get-caller-identity\n",
