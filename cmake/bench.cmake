@@ -1,0 +1,6 @@
+# Benchmarks (bench/): built with everything else, never run by CTest. See docs/performance.md.
+#   cpw-loadgen       replays one SigV4-signed request with K connections in flight (libcurl multi)
+#   cpw-bench-client  signing + serialization + parsing per operation, in-process
+add_executable(cpw-loadgen bench/loadgen.c)
+target_compile_options(cpw-loadgen PRIVATE ${CPW_WARNINGS})
+target_link_libraries(cpw-loadgen PRIVATE cpw)
