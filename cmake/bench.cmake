@@ -4,3 +4,7 @@
 add_executable(cpw-loadgen bench/loadgen.c)
 target_compile_options(cpw-loadgen PRIVATE ${CPW_WARNINGS})
 target_link_libraries(cpw-loadgen PRIVATE cpw)
+
+add_executable(cpw-bench-client bench/client/bench_client.c)
+target_compile_options(cpw-bench-client PRIVATE ${CPW_WARNINGS})
+target_link_libraries(cpw-bench-client PRIVATE cpw)
