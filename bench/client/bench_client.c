@@ -6,7 +6,8 @@
  *
  * bench/client/run.py runs botocore over the same inputs and responses in the same run and
  * reports the ratio. Prints one JSON line per operation: {"operation", "iterations",
- * "seconds", "ops_per_s"}.
+ * "seconds", "ops_per_s"} for the whole call, and the microseconds per call of the request
+ * half (validate, serialize, sign) and the response half (parse) measured apart.
  *
  * usage: cpw-bench-client DATA_DIR [ITERATIONS]
  */
@@ -60,11 +61,18 @@ static double s_now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* One call's client-side work; 0 or -1 with the error raised. */
+enum phases {
+    PHASE_REQUEST = 1,  /* validate, serialize, sign */
+    PHASE_RESPONSE = 2, /* parse the canned response */
+    PHASE_ALL = 3,
+};
+
+/* One call's client-side work (the given phases); 0 or -1 with the error raised. */
 static int s_one(const struct cpw_model_service *svc,
                  const struct bench_case *c,
                  const json_t *input,
-                 const struct cpw_http_response *resp)
+                 const struct cpw_http_response *resp,
+                 unsigned phases)
 {
     struct cpw_http_request req;
     cpw_http_request_init(&req);
@@ -78,16 +86,21 @@ static int s_one(const struct cpw_model_service *svc,
     struct cpw_sigv4_sign_options sopts = { .credentials = &creds,
                                             .region = c->region,
                                             .service = cpw_model_signing_name(svc) };
-    if (cpw_validate_input(svc, c->operation, input, NULL) ||
-        cpw_codec_serialize_request(svc, c->operation, input, &req)) {
-        goto cleanup;
+    if (phases & PHASE_REQUEST) {
+        if (cpw_validate_input(svc, c->operation, input, NULL) ||
+            cpw_codec_serialize_request(svc, c->operation, input, &req)) {
+            goto cleanup;
+        }
+        cpw_headers_add_cstr(&req.headers, "Host", c->host);
+        if (cpw_sigv4_sign(&req, &sopts, NULL)) {
+            goto cleanup;
+        }
     }
-    cpw_headers_add_cstr(&req.headers, "Host", c->host);
-    if (cpw_sigv4_sign(&req, &sopts, NULL)) {
-        goto cleanup;
-    }
-    if (cpw_codec_parse_response(svc, c->operation, resp, &output, &err)) {
-        goto cleanup;
+    if (phases & PHASE_RESPONSE) {
+        if (cpw_codec_parse_response(svc, c->operation, resp, &output, &err)) {
+            goto cleanup;
+        }
+        (void)cpw_codec_customize_output(svc, c->operation, output);
     }
     rc = 0;
 cleanup:
@@ -124,7 +137,7 @@ int main(int argc, char **argv)
         cpw_headers_add_cstr(&resp.headers, "Content-Type", c->content_type);
         cpw_headers_add_cstr(&resp.headers, "x-amzn-RequestId",
                              "7a62c49f-347e-4fc4-9331-6e8eEXAMPLE");
-        if (ok && s_one(svc, c, input, &resp)) { /* warm-up, and proof the case works */
+        if (ok && s_one(svc, c, input, &resp, PHASE_ALL)) { /* warm-up, and proof it works */
             ok = 0;
         }
         if (!ok) {
@@ -132,17 +145,23 @@ int main(int argc, char **argv)
                     cpw_last_error_detail());
             status = 1;
         } else {
-            double t0 = s_now_s();
-            for (long n = 0; n < iterations; n++) {
-                if (s_one(svc, c, input, &resp)) {
-                    status = 1;
-                    break;
+            double seconds[4] = { 0 };
+            for (unsigned phases = PHASE_REQUEST; phases <= PHASE_ALL; phases++) {
+                double t0 = s_now_s();
+                for (long n = 0; n < iterations; n++) {
+                    if (s_one(svc, c, input, &resp, phases)) {
+                        status = 1;
+                        break;
+                    }
                 }
+                seconds[phases] = s_now_s() - t0;
             }
-            double seconds = s_now_s() - t0;
             printf("{\"operation\": \"%s\", \"iterations\": %ld, \"seconds\": %.4f, "
-                   "\"ops_per_s\": %.1f}\n",
-                   c->operation, iterations, seconds, (double)iterations / seconds);
+                   "\"ops_per_s\": %.1f, \"request_us\": %.2f, \"response_us\": %.2f}\n",
+                   c->operation, iterations, seconds[PHASE_ALL],
+                   (double)iterations / seconds[PHASE_ALL],
+                   seconds[PHASE_REQUEST] * 1e6 / (double)iterations,
+                   seconds[PHASE_RESPONSE] * 1e6 / (double)iterations);
         }
         cpw_buf_clean_up(&path);
         cpw_http_response_clean_up(&resp);

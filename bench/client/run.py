@@ -3,7 +3,8 @@
 For ListRoles, GetDomain, ListInstances, LookupEvents and CreateServiceLinkedRole: validate and
 serialize a representative input, sign the request with SigV4 (botocore's SigV4Auth; the
 signing key derived every call on both sides), prepare the final request, and parse a canned
-representative response (bench/client/data/) into the output document. No network on either
+representative response (bench/client/data/) into the output document (with IAM's policy
+documents decoded, as boto3's after-call handler and libcpw's client both do). No network on either
 side. The C side is cpw-bench-client (bench/client/bench_client.c), run from here so that both
 measurements share one run on one machine. Prints a Markdown table with ops/s and the ratio.
 
@@ -19,6 +20,7 @@ import botocore
 import botocore.auth
 import botocore.awsrequest
 import botocore.credentials
+import botocore.handlers
 import botocore.model
 import botocore.parsers
 import botocore.serialize
@@ -62,22 +64,33 @@ def botocore_ops_per_s(session, case, iterations):
         body = f.read()
     headers = {"content-type": content_type, "x-amzn-requestid": "7a62c49f-347e-4fc4-9331-6e8eEXAMPLE"}
 
-    def one():
+    def request_half():
         request_dict = serializer.serialize_to_request(params, op)
         botocore.awsrequest.prepare_request_dict(request_dict, endpoint_url=endpoint)
         request = botocore.awsrequest.create_request_object(request_dict)
         signer.add_auth(request)
-        request.prepare()
+        return request.prepare()
+
+    def response_half():
         parsed = parser.parse({"status_code": 200, "headers": headers, "body": body},
                               op.output_shape)
+        if service == "iam":  # boto3's after-call handler; libcpw does the same
+            botocore.handlers.json_decode_policies(parsed, op)
         return parsed
+
+    def one():
+        request_half()
+        return response_half()
 
     out = one()  # warm-up, and proof the case works
     assert "Error" not in out or not out["Error"].get("Code"), out
-    t0 = time.perf_counter()
-    for _ in range(iterations):
-        one()
-    return iterations / (time.perf_counter() - t0)
+    timings = {}
+    for name, fn in (("all", one), ("request", request_half), ("response", response_half)):
+        t0 = time.perf_counter()
+        for _ in range(iterations):
+            fn()
+        timings[name] = (time.perf_counter() - t0) / iterations
+    return 1 / timings["all"], timings["request"] * 1e6, timings["response"] * 1e6
 
 
 def main():
@@ -88,19 +101,22 @@ def main():
     py_iterations = int(sys.argv[3]) if len(sys.argv) > 3 else 1000
     proc = subprocess.run([os.path.join(build, "cpw-bench-client"), DATA, str(c_iterations)],
                           check=True, capture_output=True, text=True)
-    c_results = {r["operation"]: r["ops_per_s"] for r in map(json.loads, proc.stdout.splitlines())}
+    c_results = {r["operation"]: r for r in map(json.loads, proc.stdout.splitlines())}
     session = botocore.session.get_session()
     print(f"Machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; botocore "
           f"{botocore.__version__}; {c_iterations} C iterations, {py_iterations} botocore "
           f"iterations per operation, one thread each.\n")
-    print("| operation | libcpw ops/s | botocore ops/s | ratio |")
-    print("|---|---|---|---|")
+    print("| operation | libcpw ops/s | botocore ops/s | ratio | request half µs (libcpw / botocore) "
+          "| response half µs (libcpw / botocore) |")
+    print("|---|---|---|---|---|---|")
     ratios = []
     for case in CASES:
-        py = botocore_ops_per_s(session, case, py_iterations)
-        c = c_results[case[1]]
+        py, py_req, py_resp = botocore_ops_per_s(session, case, py_iterations)
+        cr = c_results[case[1]]
+        c = cr["ops_per_s"]
         ratios.append(c / py)
-        print(f"| {case[0]} {case[1]} | {c:,.0f} | {py:,.0f} | {c / py:.1f}x |")
+        print(f"| {case[0]} {case[1]} | {c:,.0f} | {py:,.0f} | {c / py:.1f}x "
+              f"| {cr['request_us']:.1f} / {py_req:.1f} | {cr['response_us']:.1f} / {py_resp:.1f} |")
     geo = 1.0
     for r in ratios:
         geo *= r
