@@ -14,7 +14,8 @@ for k in sys.argv[1].split("."):
     d = d[int(k)] if isinstance(d, list) else d[k]
 print(d)' "$1"; }
 
-start_sandbox --slr-deletion-delay-ms 12000 --data "$E2E_TMP/state"
+SLR_DELAY_MS=12000
+start_sandbox --slr-deletion-delay-ms "$SLR_DELAY_MS" --data "$E2E_TMP/state"
 
 # --- identity ---------------------------------------------------------------------------------
 out=$(aws_ sts get-caller-identity)
@@ -37,12 +38,19 @@ set -e
 check "delete-role on an SLR exits 254" test "$rc" = 254
 check "delete-role on an SLR is UnmodifiableEntity" grep -q "(UnmodifiableEntity) when calling the DeleteRole operation" <<<"$err"
 
+t_delete_ms=$(date +%s%3N)
 task=$(aws_ iam delete-service-linked-role --role-name "$role" | field DeletionTaskId)
 check "task id format" bash -c "[[ '$task' == task/aws-service-role/profile.amazonaws.com/$role/* ]]"
-again=$(aws_ iam delete-service-linked-role --role-name "$role" | field DeletionTaskId)
-check "same task id while pending" test "$again" = "$task"
+again=$(aws_ iam delete-service-linked-role --role-name "$role" | field DeletionTaskId || true)
 status=$(aws_ iam get-service-linked-role-deletion-status --deletion-task-id "$task" | field Status)
-check "task starts IN_PROGRESS" test "$status" = IN_PROGRESS
+# The task is IN_PROGRESS for SLR_DELAY_MS after the delete. On a machine so loaded that the
+# three CLI calls above outlast that window, the answer no longer shows it: assert only within it.
+if [ $(($(date +%s%3N) - t_delete_ms)) -lt "$SLR_DELAY_MS" ]; then
+    check "same task id while pending" test "$again" = "$task"
+    check "task starts IN_PROGRESS" test "$status" = IN_PROGRESS
+else
+    echo "note: the CLI calls outlasted the ${SLR_DELAY_MS} ms deletion window; IN_PROGRESS not observable"
+fi
 for _ in $(seq 1 150); do   # a waiter: bounded polling (30 s), as Terraform polls this API
     status=$(aws_ iam get-service-linked-role-deletion-status --deletion-task-id "$task" | field Status)
     [ "$status" = IN_PROGRESS ] || break
