@@ -66,6 +66,18 @@ int cpw_codec_parse_response(const struct cpw_model_service *svc,
                              json_t **output,
                              struct cpw_aws_error *err);
 
+/**
+ * Applies botocore's after-call customizations to operation's output document, in place, so
+ * that it equals what boto3 returns and the AWS CLI prints: IAM's policy documents (members of
+ * shape policyDocumentType, sent URL-encoded) become JSON values (botocore's
+ * json_decode_policies); a value that does not decode stays a string. The client calls this
+ * after cpw_codec_parse_response; the sandbox never does. Returns 0, or -1 with CPW_ERR_MODEL
+ * (unknown operation).
+ */
+int cpw_codec_customize_output(const struct cpw_model_service *svc,
+                               const char *operation,
+                               json_t *output);
+
 /* ----- server side ------------------------------------------------------------------------- */
 
 /**

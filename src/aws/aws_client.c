@@ -278,6 +278,7 @@ static void s_done(void *user, struct cpw_http_result *http)
     if (http->has_response) {
         if (cpw_codec_parse_response(p->svc, p->operation, &http->response, &r.output, &r.aws) ==
             0) {
+            (void)cpw_codec_customize_output(p->svc, p->operation, r.output);
             r.status = 0;
         } else if (r.aws.code) {
             struct cpw_buf line;

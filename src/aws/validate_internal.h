@@ -7,7 +7,8 @@
 #include "cpw/buf.h"
 
 /**
- * Appends the POSIX ERE form of a model (Java) pattern, anchored to match the whole value.
+ * Appends the POSIX ERE form of a model (Java) pattern, anchored to match the whole value
+ * unless the pattern starts with '^' or ends with '$' (its own anchors then apply).
  * Returns 0, 1 when the pattern uses syntax that has no ERE form, or -1 (buffer limit).
  */
 int cpw_validate_pattern_translate(const char *java, struct cpw_buf *out);

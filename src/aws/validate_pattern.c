@@ -5,10 +5,11 @@
  * Translated: \w \d \s (also inside brackets), \S \W \D outside brackets, \t \n \r, escaped
  * punctuation, \xHH and \uHHHH below 0x80, and (?: groups. Patterns that use anything else - \p{..}
  * classes, lookarounds (?= (?!, back references, non-ASCII \u escapes, lazy quantifiers - are
- * not checked (cpw_validate_pattern_translate returns 1). A pattern must match the whole value,
- * as Java's String.matches does, except one that starts with ^ and does not end with $: its
- * author anchored only the start (Customer Profiles' TagArn "^arn:[a-z0-9]{1,10}:profile"), so
- * it matches a prefix of the value.
+ * not checked (cpw_validate_pattern_translate returns 1). A pattern without anchors must match the
+ * whole value, as Java's String.matches does (IAM refuses "my role" for [\w+=,.@-]+). A pattern
+ * that starts with '^' or ends with '$' carries its own anchors and is searched for as written:
+ * Customer Profiles' TagArn "^arn:[a-z0-9]{1,10}:profile" accepts every full domain ARN, as the
+ * service does.
  */
 #include <regex.h>
 #include <stdbool.h>
@@ -100,7 +101,11 @@ int cpw_validate_pattern_translate(const char *java, struct cpw_buf *out)
     bool caret = false;
     bool rbracket = false;
     size_t bracket_start = 0;
-    if (cpw_buf_append_cstr(out, "^(")) {
+    size_t java_len = strlen(java);
+    bool own_anchors =
+      (java_len > 0 && java[0] == '^') ||
+      (java_len > 0 && java[java_len - 1] == '$' && (java_len < 2 || java[java_len - 2] != '\\'));
+    if (cpw_buf_append_cstr(out, own_anchors ? "(" : "^(")) {
         return -1;
     }
     for (const char *p = java; *p;) {
@@ -195,9 +200,7 @@ int cpw_validate_pattern_translate(const char *java, struct cpw_buf *out)
     if (in_bracket || rbracket) {
         return 1;
     }
-    size_t n = strlen(java);
-    bool prefix_only = n > 0 && java[0] == '^' && java[n - 1] != '$';
-    return cpw_buf_append_cstr(out, prefix_only ? ")" : ")$") ? -1 : 0;
+    return cpw_buf_append_cstr(out, own_anchors ? ")" : ")$") ? -1 : 0;
 }
 
 int cpw_validate_pattern_match(const char *java, const char *value)

@@ -730,6 +730,46 @@ static void test_xml_wrapper(void **state)
     cpw_model_clean_up();
 }
 
+/* IAM policy documents come back decoded, as boto3 and the AWS CLI show them. */
+static void test_customize_output_decodes_policies(void **state)
+{
+    (void)state;
+    const struct cpw_model_service *iam = cpw_model_service_get("iam");
+    assert_non_null(iam);
+    json_t *out = json_pack(
+      "{s:[{s:s,s:s},{s:s,s:s}],s:b}", "Roles", "RoleName", "a", "AssumeRolePolicyDocument",
+      "%7B%22Version%22%3A%20%222012-10-17%22%2C%20%22Statement%22%3A%20%5B%5D%7D", "RoleName", "b",
+      "AssumeRolePolicyDocument", "not%20json", "IsTruncated", 0);
+    assert_int_equal(cpw_codec_customize_output(iam, "ListRoles", out), 0);
+    json_t *doc =
+      json_object_get(json_array_get(json_object_get(out, "Roles"), 0), "AssumeRolePolicyDocument");
+    assert_true(json_is_object(doc));
+    assert_string_equal(json_string_value(json_object_get(doc, "Version")), "2012-10-17");
+    assert_true(json_is_array(json_object_get(doc, "Statement")));
+    /* A value that does not decode to JSON stays as it was. */
+    assert_string_equal(
+      json_string_value(json_object_get(json_array_get(json_object_get(out, "Roles"), 1),
+                                        "AssumeRolePolicyDocument")),
+      "not%20json");
+    json_decref(out);
+
+    out =
+      json_pack("{s:s,s:s,s:s}", "RoleName", "r", "PolicyName", "p", "PolicyDocument", "%7B%7D");
+    assert_int_equal(cpw_codec_customize_output(iam, "GetRolePolicy", out), 0);
+    assert_true(json_is_object(json_object_get(out, "PolicyDocument")));
+    json_decref(out);
+
+    /* Other services keep their strings: botocore decodes IAM's only. */
+    const struct cpw_model_service *org = cpw_model_service_get("organizations");
+    out = json_pack("{s:{s:s}}", "Policy", "Content", "%7B%7D");
+    assert_int_equal(cpw_codec_customize_output(org, "DescribePolicy", out), 0);
+    assert_string_equal(
+      json_string_value(json_object_get(json_object_get(out, "Policy"), "Content")), "%7B%7D");
+    json_decref(out);
+    assert_int_equal(cpw_codec_customize_output(iam, "NoSuchOperation", NULL), -1);
+    cpw_model_clean_up();
+}
+
 CPW_TEST_MAIN("codec",
               CPW_TEST(test_error_matrix),
               CPW_TEST(test_query_error_fields),
@@ -744,4 +784,5 @@ CPW_TEST_MAIN("codec",
               CPW_TEST(test_rest_bindings_not_in_models),
               CPW_TEST(test_idempotency_tokens),
               CPW_TEST(test_json_wrapper),
-              CPW_TEST(test_xml_wrapper))
+              CPW_TEST(test_xml_wrapper),
+              CPW_TEST(test_customize_output_decodes_policies))

@@ -211,6 +211,16 @@ static void test_patterns(void **state)
     assert_int_equal(cpw_validate_pattern_match("^arn:[a-z0-9]{1,10}:profile", "xarn:aws:profile"),
                      0);
     assert_int_equal(cpw_validate_pattern_match("\\S+", "a b"), 0);
+    /* A pattern with its own anchors is searched for as written (Customer Profiles' TagArn). */
+    assert_int_equal(cpw_validate_pattern_match("^arn:[a-z0-9]{1,10}:profile",
+                                                "arn:aws:profile:us-east-1:123456789012:domains/d"),
+                     1);
+    assert_int_equal(cpw_validate_pattern_match("^arn:[a-z0-9]{1,10}:profile", "xarn:aws:profile"),
+                     0);
+    assert_int_equal(cpw_validate_pattern_match("^o-[a-z0-9]{10,32}$", "o-abcdefghij!"), 0);
+    s_expect_pass("customer-profiles", "TagResource",
+                  "{\"resourceArn\": \"arn:aws:profile:us-east-1:123456789012:domains/d\", "
+                  "\"tags\": {\"k\": \"v\"}}");
 }
 
 static void test_unknown_members(void **state)

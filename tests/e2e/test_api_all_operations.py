@@ -1,0 +1,429 @@
+"""Every operation the sandbox emulates, called through `cpwarden api` and through Debian's boto3
+(an independent client) with the same input, and the outputs compared.
+
+boto3 reads the same service models as cpwarden (src/models/, botocore 1.43's, through
+AWS_DATA_PATH), so that operations newer than Debian's botocore are covered too: the wire
+formats are still produced and read by botocore's own serializers and parsers.
+Two sandboxes start from the same state; the same sequence of calls runs against each, one with
+cpwarden, one with boto3. Inputs start from the model's required members (placeholder values
+by type) with the values that refer to earlier results filled in. Outputs must be equal once
+request-specific values (timestamps, generated ids, tokens, user agents) are masked - so the
+serialization of every input and the parsing of every output is checked against botocore.
+The list of emulated operations is read from the sandbox's service tables
+(src/sandbox/*.c), so a new operation without a step here fails the test.
+
+Run by CTest with /usr/bin/python3. Exit 77 (skipped) when boto3 is not importable."""
+import datetime
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+try:
+    import boto3
+    import botocore.config
+except ImportError:
+    print("skipped: Debian's python3-boto3 is not installed")
+    sys.exit(77)
+
+CPWARDEN = os.environ["CPWARDEN"]
+SOURCE = os.environ.get("CPW_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+KEY, SECRET = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+ACCT = "123456789012"
+REGION = "us-east-1"
+PASSED = 0
+FAILED = 0
+
+# Files of src/sandbox/ whose s_ops table belongs to each service (model name).
+SERVICE_FILES = {"customer_profiles.c": "customer-profiles", "connect.c": "connect",
+                 "iam_roles.c": "iam", "sts.c": "sts", "organizations.c": "organizations",
+                 "cloudtrail.c": "cloudtrail"}
+
+
+def check(name, cond, detail=""):
+    global PASSED, FAILED
+    if cond:
+        PASSED += 1
+    else:
+        FAILED += 1
+        print("FAILED:", name, detail)
+
+
+def emulated_operations():
+    ops = set()
+    for fname, service in SERVICE_FILES.items():
+        with open(os.path.join(SOURCE, "src", "sandbox", fname)) as f:
+            text = f.read()
+        table = re.search(r"static const struct cpw_sbx_op s_ops\[\] = \{(.*?)\n\};", text, re.S)
+        ops.update((service, name) for name in re.findall(r'\{\s*"([A-Za-z]+)",', table.group(1)))
+    return ops
+
+
+MODELS = {}
+
+
+def model(service):
+    if service not in MODELS:
+        with open(os.path.join(SOURCE, "src", "models", service + ".json")) as f:
+            MODELS[service] = json.load(f)
+    return MODELS[service]
+
+
+def placeholder(service, shape_name, depth=0):
+    """A value of the shape built from its required members only."""
+    m = model(service)
+    shape = m["shapes"][shape_name]
+    kind = shape["type"]
+    if kind == "structure":
+        return {k: placeholder(service, shape["members"][k]["shape"], depth + 1)
+                for k in shape.get("required", [])}
+    if kind == "list":
+        return [placeholder(service, shape["member"]["shape"], depth + 1)]
+    if kind == "map":
+        return {"k1": placeholder(service, shape["value"]["shape"], depth + 1)}
+    if kind == "string":
+        return shape["enum"][0] if "enum" in shape else "x" * max(1, shape.get("min", 1))
+    if kind in ("integer", "long"):
+        return max(1, int(shape.get("min", 1)))
+    if kind == "boolean":
+        return True
+    raise AssertionError(f"no placeholder for {shape_name} ({kind})")
+
+
+def minimal(service, operation, **given):
+    """The operation's required members (placeholders), with the given values on top."""
+    m = model(service)
+    doc = placeholder(service, m["operations"][operation]["input"]["shape"]) \
+        if "input" in m["operations"][operation] else {}
+    doc.update(given)
+    return doc
+
+
+def install_models(tmp):
+    """Our models as botocore data (AWS_DATA_PATH), with Debian botocore's endpoint rules."""
+    import botocore as bc
+    root = os.path.join(tmp, "models")
+    for service in set(SERVICE_FILES.values()):
+        doc = dict(model(service))
+        doc.pop("paginators", None)
+        version = doc["metadata"]["apiVersion"]
+        target = os.path.join(root, service, version)
+        os.makedirs(target)
+        with open(os.path.join(target, "service-2.json"), "w") as f:
+            json.dump(doc, f)
+        rules = os.path.join(os.path.dirname(bc.__file__), "data", service, version,
+                             "endpoint-rule-set-1.json")
+        if os.path.exists(rules):
+            with open(rules) as src, open(os.path.join(target, "endpoint-rule-set-1.json"), "w") as dst:
+                dst.write(src.read())
+    os.environ["AWS_DATA_PATH"] = root
+
+
+def start_sandbox(tmp, name):
+    ready = os.path.join(tmp, name + ".ready")
+    proc = subprocess.Popen([CPWARDEN, "sandbox", "--port", "0", "--ready-file", ready,
+                             "--no-rate-limits", "--slr-deletion-delay-ms", "0",
+                             "--knob", "instance_activation_ms=0",
+                             "--knob", "create_account_delay_ms=0", "--seed", "7"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if os.path.exists(ready) and os.path.getsize(ready) > 0:
+            with open(ready) as f:
+                return proc, f.read().strip()
+        if proc.poll() is not None:
+            raise SystemExit("sandbox exited: " + proc.stderr.read().decode())
+        time.sleep(0.05)
+    proc.kill()
+    raise SystemExit("sandbox did not become ready in 10 s")
+
+
+class CpwardenSide:
+    name = "cpwarden"
+
+    def __init__(self, endpoint):
+        self.endpoint = endpoint
+
+    def call(self, service, operation, params):
+        proc = subprocess.run([CPWARDEN, "api", "--endpoint-url", self.endpoint, "--region", REGION,
+                               service, operation, json.dumps(params)],
+                              capture_output=True, text=True, timeout=60)
+        if proc.returncode != 0:
+            return {"__error__": proc.stderr.strip()}
+        return json.loads(proc.stdout) if proc.stdout.strip() else {}
+
+
+def _jsonable(value):
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+class Boto3Side:
+    name = "boto3"
+
+    def __init__(self, endpoint):
+        self.endpoint = endpoint
+        self.clients = {}
+
+    def call(self, service, operation, params):
+        if service not in self.clients:
+            self.clients[service] = boto3.client(
+                service, endpoint_url=self.endpoint, region_name=REGION,
+                aws_access_key_id=KEY, aws_secret_access_key=SECRET,
+                config=botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"}))
+        client = self.clients[service]
+        method = getattr(client, client.meta.method_to_api_mapping and
+                         {v: k for k, v in client.meta.method_to_api_mapping.items()}[operation])
+        try:
+            out = method(**params)
+        except client.exceptions.ClientError as e:
+            return {"__error__": f"{e.response['Error'].get('Code')}: {e}"}
+        out.pop("ResponseMetadata", None)
+        return _jsonable(out)
+
+
+MASKS = [
+    (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)"), "<time>"),
+    (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "<uuid>"),
+    (re.compile(r"\b(AROA|AIDA|ASIA|AKIA)[A-Z0-9]{12,17}\b"), "<id>"),
+    (re.compile(r"(AWSServiceRoleFor[A-Za-z]+_)[A-Za-z0-9]{20}\b"), r"\1<suffix>"),
+    (re.compile(r"\b[0-9a-f]{32}\b"), "<hex32>"),
+    (re.compile(r"\b(?!123456789012\b)\d{12}\b"), "<account>"),
+    (re.compile(r"\b(o|r|ou|p|car)-[a-z0-9]{4,32}(-[a-z0-9]{8,32})?\b"), "<org-id>"),
+]
+MASKED_KEYS = {"NextToken", "Marker", "SecretAccessKey", "SessionToken", "userAgent",
+               "sourceIPAddress", "ProfileObjectUniqueKey"}
+
+
+def normalize(value, key=None):
+    if key in MASKED_KEYS:
+        return "<masked>"
+    if key == "CloudTrailEvent" and isinstance(value, str):
+        return normalize(json.loads(value))
+    if isinstance(value, dict):
+        return {k: normalize(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [normalize(v) for v in value]
+    if isinstance(value, str):
+        for pattern, repl in MASKS:
+            value = pattern.sub(repl, value)
+    return value
+
+
+def steps():
+    """(service, operation, input function of the side's earlier results, capture function)."""
+    S = []
+
+    def add(service, operation, params=lambda r: {}, **given):
+        S.append((service, operation, params, given))
+
+    POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCT}:root"}, "Action": "sts:AssumeRole"}]})
+    # --- STS, IAM -------------------------------------------------------------------------------
+    add("sts", "GetCallerIdentity")
+    add("sts", "GetSessionToken", lambda r: {"DurationSeconds": 900})
+    add("iam", "CreateRole", lambda r: minimal("iam", "CreateRole", RoleName="app", Path="/e2e/",
+                                               AssumeRolePolicyDocument=POLICY, Description="d"))
+    add("iam", "GetRole", lambda r: {"RoleName": "app"})
+    add("iam", "ListRoles", lambda r: {"PathPrefix": "/e2e/"})
+    add("iam", "UpdateRole", lambda r: minimal("iam", "UpdateRole", RoleName="app", MaxSessionDuration=7200))
+    add("iam", "UpdateRoleDescription", lambda r: minimal("iam", "UpdateRoleDescription", RoleName="app", Description="d2"))
+    add("iam", "AttachRolePolicy", lambda r: minimal("iam", "AttachRolePolicy", RoleName="app",
+                                                     PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess"))
+    add("iam", "ListAttachedRolePolicies", lambda r: minimal("iam", "ListAttachedRolePolicies", RoleName="app"))
+    add("iam", "PutRolePolicy", lambda r: minimal("iam", "PutRolePolicy", RoleName="app", PolicyName="inline",
+                                                  PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []})))
+    add("iam", "GetRolePolicy", lambda r: minimal("iam", "GetRolePolicy", RoleName="app", PolicyName="inline"))
+    add("iam", "ListRolePolicies", lambda r: minimal("iam", "ListRolePolicies", RoleName="app"))
+    add("iam", "TagRole", lambda r: minimal("iam", "TagRole", RoleName="app",
+                                            Tags=[{"Key": "team", "Value": "ops"}, {"Key": "env", "Value": "dev"}]))
+    add("iam", "UntagRole", lambda r: minimal("iam", "UntagRole", RoleName="app", TagKeys=["env"]))
+    add("iam", "ListRoleTags", lambda r: minimal("iam", "ListRoleTags", RoleName="app"))
+    add("sts", "AssumeRole", lambda r: minimal("sts", "AssumeRole", RoleArn=f"arn:aws:iam::{ACCT}:role/e2e/app",
+                                               RoleSessionName="s1"))
+    add("iam", "DeleteRolePolicy", lambda r: minimal("iam", "DeleteRolePolicy", RoleName="app", PolicyName="inline"))
+    add("iam", "DetachRolePolicy", lambda r: minimal("iam", "DetachRolePolicy", RoleName="app",
+                                                     PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess"))
+    add("iam", "DeleteRole", lambda r: {"RoleName": "app"})
+    add("iam", "CreateUser", lambda r: minimal("iam", "CreateUser", UserName="ops", Path="/"))
+    add("iam", "GetUser", lambda r: {"UserName": "ops"})
+    add("iam", "ListUsers")
+    add("iam", "CreateAccessKey", lambda r: {"UserName": "ops"})
+    add("iam", "ListAccessKeys", lambda r: {"UserName": "ops"})
+    add("iam", "DeleteAccessKey", lambda r: {"UserName": "ops",
+                                             "AccessKeyId": r["CreateAccessKey"]["AccessKey"]["AccessKeyId"]})
+    add("iam", "DeleteUser", lambda r: {"UserName": "ops"})
+    add("iam", "CreateServiceLinkedRole", lambda r: minimal("iam", "CreateServiceLinkedRole",
+                                                            AWSServiceName="profile.amazonaws.com"))
+    add("iam", "DeleteServiceLinkedRole", lambda r: {"RoleName": r["CreateServiceLinkedRole"]["Role"]["RoleName"]})
+    add("iam", "GetServiceLinkedRoleDeletionStatus",
+        lambda r: {"DeletionTaskId": r["DeleteServiceLinkedRole"]["DeletionTaskId"]})
+    # --- Connect --------------------------------------------------------------------------------
+    add("connect", "CreateInstance", lambda r: minimal("connect", "CreateInstance", InstanceAlias="cc-e2e",
+                                                       IdentityManagementType="CONNECT_MANAGED",
+                                                       InboundCallsEnabled=True, OutboundCallsEnabled=False))
+    add("connect", "DescribeInstance", lambda r: {"InstanceId": r["CreateInstance"]["Id"]})
+    add("connect", "ListInstances")
+    add("connect", "TagResource", lambda r: {"resourceArn": r["CreateInstance"]["Arn"], "tags": {"a": "1", "b": "2"}})
+    add("connect", "UntagResource", lambda r: {"resourceArn": r["CreateInstance"]["Arn"], "tagKeys": ["a"]})
+    add("connect", "ListTagsForResource", lambda r: {"resourceArn": r["CreateInstance"]["Arn"]})
+    # --- Customer Profiles ----------------------------------------------------------------------
+    D = "e2e-domain"
+    add("customer-profiles", "CreateDomain", lambda r: minimal("customer-profiles", "CreateDomain", DomainName=D,
+                                                               DefaultExpirationDays=30, Tags={"t": "1"}))
+    add("customer-profiles", "GetDomain", lambda r: {"DomainName": D})
+    add("customer-profiles", "ListDomains")
+    add("customer-profiles", "UpdateDomain", lambda r: {"DomainName": D, "DefaultExpirationDays": 60})
+    add("customer-profiles", "ListProfileObjectTypeTemplates")
+    add("customer-profiles", "GetProfileObjectTypeTemplate", lambda r: {"TemplateId": "Salesforce-Account"})
+    add("customer-profiles", "PutProfileObjectType", lambda r: minimal(
+        "customer-profiles", "PutProfileObjectType", DomainName=D, ObjectTypeName="CTR", Description="calls",
+        AllowProfileCreation=True,
+        Fields={"phone": {"Source": "_source.phone", "Target": "_profile.PhoneNumber", "ContentType": "PHONE_NUMBER"}},
+        Keys={"_phone": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["phone"]}]}))
+    add("customer-profiles", "GetProfileObjectType", lambda r: {"DomainName": D, "ObjectTypeName": "CTR"})
+    add("customer-profiles", "ListProfileObjectTypes", lambda r: {"DomainName": D})
+    add("customer-profiles", "PutIntegration", lambda r: minimal(
+        "customer-profiles", "PutIntegration", DomainName=D, Uri=r["CreateInstance"]["Arn"], ObjectTypeName="CTR"))
+    add("customer-profiles", "GetIntegration", lambda r: {"DomainName": D, "Uri": r["CreateInstance"]["Arn"]})
+    add("customer-profiles", "ListIntegrations", lambda r: {"DomainName": D})
+    add("customer-profiles", "ListAccountIntegrations", lambda r: {"Uri": r["CreateInstance"]["Arn"]})
+    add("customer-profiles", "ListWorkflows", lambda r: {"DomainName": D})
+    add("customer-profiles", "CreateProfile", lambda r: minimal(
+        "customer-profiles", "CreateProfile", DomainName=D, FirstName="Ana", PhoneNumber="+15550100",
+        Attributes={"tier": "gold"}))
+    add("customer-profiles", "UpdateProfile", lambda r: minimal(
+        "customer-profiles", "UpdateProfile", DomainName=D, ProfileId=r["CreateProfile"]["ProfileId"],
+        LastName="Lee"))
+    add("customer-profiles", "SearchProfiles", lambda r: minimal(
+        "customer-profiles", "SearchProfiles", DomainName=D, KeyName="_profileId",
+        Values=[r["CreateProfile"]["ProfileId"]]))
+    add("customer-profiles", "ListProfileAttributeValues", lambda r: minimal(
+        "customer-profiles", "ListProfileAttributeValues", DomainName=D, AttributeName="FirstName"))
+    add("customer-profiles", "PutProfileObject", lambda r: minimal(
+        "customer-profiles", "PutProfileObject", DomainName=D, ObjectTypeName="CTR",
+        Object=json.dumps({"phone": "+15550199"})))
+    add("customer-profiles", "ListProfileObjects", lambda r: minimal(
+        "customer-profiles", "ListProfileObjects", DomainName=D, ObjectTypeName="CTR",
+        ProfileId=r["CreateProfile"]["ProfileId"]))
+    add("customer-profiles", "CreateEventStream", lambda r: minimal(
+        "customer-profiles", "CreateEventStream", DomainName=D, EventStreamName="es1",
+        Uri=f"arn:aws:kinesis:{REGION}:{ACCT}:stream/profiles"))
+    add("customer-profiles", "GetEventStream", lambda r: {"DomainName": D, "EventStreamName": "es1"})
+    add("customer-profiles", "ListEventStreams", lambda r: {"DomainName": D})
+    add("customer-profiles", "DeleteEventStream", lambda r: {"DomainName": D, "EventStreamName": "es1"})
+    add("customer-profiles", "CreateCalculatedAttributeDefinition", lambda r: minimal(
+        "customer-profiles", "CreateCalculatedAttributeDefinition", DomainName=D, CalculatedAttributeName="total",
+        AttributeDetails={"Attributes": [{"Name": "amount"}], "Expression": "{CTR.amount}"}, Statistic="SUM"))
+    add("customer-profiles", "GetCalculatedAttributeDefinition",
+        lambda r: {"DomainName": D, "CalculatedAttributeName": "total"})
+    add("customer-profiles", "ListCalculatedAttributeDefinitions", lambda r: {"DomainName": D})
+    add("customer-profiles", "UpdateCalculatedAttributeDefinition",
+        lambda r: {"DomainName": D, "CalculatedAttributeName": "total", "Description": "sum"})
+    add("customer-profiles", "DeleteCalculatedAttributeDefinition",
+        lambda r: {"DomainName": D, "CalculatedAttributeName": "total"})
+    add("customer-profiles", "TagResource", lambda r: {
+        "resourceArn": f"arn:aws:profile:{REGION}:{ACCT}:domains/{D}", "tags": {"owner": "ops"}})
+    add("customer-profiles", "UntagResource", lambda r: {
+        "resourceArn": f"arn:aws:profile:{REGION}:{ACCT}:domains/{D}", "tagKeys": ["t"]})
+    add("customer-profiles", "ListTagsForResource", lambda r: {
+        "resourceArn": f"arn:aws:profile:{REGION}:{ACCT}:domains/{D}"})
+    add("customer-profiles", "DeleteProfile", lambda r: {"DomainName": D, "ProfileId": r["CreateProfile"]["ProfileId"]})
+    add("customer-profiles", "DeleteIntegration", lambda r: {"DomainName": D, "Uri": r["CreateInstance"]["Arn"]})
+    add("customer-profiles", "DeleteProfileObjectType", lambda r: {"DomainName": D, "ObjectTypeName": "CTR"})
+    add("customer-profiles", "DeleteDomain", lambda r: {"DomainName": D})
+    add("connect", "DeleteInstance", lambda r: {"InstanceId": r["CreateInstance"]["Id"]})
+    # --- Organizations --------------------------------------------------------------------------
+    add("organizations", "CreateOrganization", lambda r: {"FeatureSet": "ALL"})
+    add("organizations", "DescribeOrganization")
+    add("organizations", "ListRoots")
+    add("organizations", "CreateAccount", lambda r: minimal("organizations", "CreateAccount",
+                                                            Email="dev@example.com", AccountName="dev"))
+    add("organizations", "DescribeCreateAccountStatus",
+        lambda r: {"CreateAccountRequestId": r["CreateAccount"]["CreateAccountStatus"]["Id"]})
+    add("organizations", "ListAccounts")
+    add("organizations", "CreateOrganizationalUnit", lambda r: minimal(
+        "organizations", "CreateOrganizationalUnit", ParentId=r["ListRoots"]["Roots"][0]["Id"], Name="apps"))
+    add("organizations", "ListOrganizationalUnitsForParent",
+        lambda r: {"ParentId": r["ListRoots"]["Roots"][0]["Id"]})
+    add("organizations", "CreatePolicy", lambda r: minimal(
+        "organizations", "CreatePolicy", Name="deny-nothing", Description="d", Type="SERVICE_CONTROL_POLICY",
+        Content=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})))
+    add("organizations", "AttachPolicy", lambda r: {
+        "PolicyId": r["CreatePolicy"]["Policy"]["PolicySummary"]["Id"],
+        "TargetId": r["CreateOrganizationalUnit"]["OrganizationalUnit"]["Id"]})
+    add("organizations", "ListPoliciesForTarget", lambda r: {
+        "TargetId": r["CreateOrganizationalUnit"]["OrganizationalUnit"]["Id"], "Filter": "SERVICE_CONTROL_POLICY"})
+    # --- CloudTrail -----------------------------------------------------------------------------
+    add("cloudtrail", "CreateTrail", lambda r: minimal("cloudtrail", "CreateTrail", Name="trail-1", S3BucketName="cpw-trail-bucket"))
+    add("cloudtrail", "DescribeTrails")
+    add("cloudtrail", "StartLogging", lambda r: {"Name": "trail-1"})
+    add("cloudtrail", "GetTrailStatus", lambda r: {"Name": "trail-1"})
+    add("cloudtrail", "StopLogging", lambda r: {"Name": "trail-1"})
+    add("cloudtrail", "LookupEvents", lambda r: {"LookupAttributes": [
+        {"AttributeKey": "EventName", "AttributeValue": "CreateRole"}]})
+    return S
+
+
+def run(side, plan):
+    results, outputs = {}, []
+    for service, operation, params, _ in plan:
+        try:
+            doc = params(results)
+        except (KeyError, IndexError, TypeError) as e:  # an earlier step failed
+            outputs.append({"__error__": f"input not available: {e!r}"})
+            continue
+        out = side.call(service, operation, doc)
+        results[operation] = out
+        outputs.append(out)
+    return outputs
+
+
+def main():
+    for var in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
+        os.environ.pop(var, None)
+    os.environ.update({"AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+                       "AWS_EC2_METADATA_DISABLED": "true", "AWS_MAX_ATTEMPTS": "1",
+                       "AWS_ACCESS_KEY_ID": KEY, "AWS_SECRET_ACCESS_KEY": SECRET})
+    plan = steps()
+    called = {(s, o) for s, o, _, _ in plan}
+    missing = emulated_operations() - called
+    check("every emulated operation has a step", not missing, sorted(missing))
+    with tempfile.TemporaryDirectory() as tmp:
+        install_models(tmp)
+        procs = []
+        try:
+            proc_a, url_a = start_sandbox(tmp, "a")
+            procs.append(proc_a)
+            proc_b, url_b = start_sandbox(tmp, "b")
+            procs.append(proc_b)
+            cpw = run(CpwardenSide(url_a), plan)
+            ref = run(Boto3Side(url_b), plan)
+        finally:
+            for p in procs:
+                p.terminate()
+                p.wait(timeout=10)
+    for (service, operation, _, _), mine, theirs in zip(plan, cpw, ref):
+        name = f"{service} {operation}"
+        check(f"{name}: boto3 succeeds", "__error__" not in theirs, theirs.get("__error__", ""))
+        check(f"{name}: cpwarden succeeds", "__error__" not in mine, mine.get("__error__", ""))
+        if "__error__" in mine or "__error__" in theirs:
+            continue
+        a, b = normalize(mine), normalize(theirs)
+        check(f"{name}: same output", a == b,
+              "\n  cpwarden: " + json.dumps(a, sort_keys=True)[:1500] +
+              "\n  boto3:    " + json.dumps(b, sort_keys=True)[:1500])
+    print(f"{PASSED} passed, {FAILED} failed")
+    sys.exit(1 if FAILED else 0)
+
+
+if __name__ == "__main__":
+    main()
