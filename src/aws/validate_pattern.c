@@ -193,7 +193,11 @@ int cpw_validate_pattern_translate(const char *java, struct cpw_buf *out)
     if (in_bracket || rbracket) {
         return 1;
     }
-    return cpw_buf_append_cstr(out, ")$") ? -1 : 0;
+    /* A pattern that anchors its start itself but not its end ("^arn:[a-z0-9]{1,10}:profile",
+     * Customer Profiles' TagArn) is a prefix rule: Smithy patterns are not implicitly anchored. */
+    size_t len = strlen(java);
+    bool prefix_rule = len > 1 && java[0] == '^' && java[len - 1] != '$';
+    return cpw_buf_append_cstr(out, prefix_rule ? ")" : ")$") ? -1 : 0;
 }
 
 int cpw_validate_pattern_match(const char *java, const char *value)
