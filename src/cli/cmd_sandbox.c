@@ -53,6 +53,12 @@ static const struct option s_long[] = {
     { "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
     { "threads", required_argument, NULL, OPT_THREADS },
     { "slr-deletion-delay-ms", required_argument, NULL, OPT_SLR_DELAY },
+    { "seed", required_argument, NULL, OPT_SEED },
+    { "no-rate-limits", no_argument, NULL, OPT_NO_RATE_LIMITS },
+    { "latency-ms", required_argument, NULL, OPT_LATENCY },
+    { "fault-probability", required_argument, NULL, OPT_FAULTS },
+    { "role-persists", no_argument, NULL, OPT_ROLE_PERSISTS },
+    { "knob", required_argument, NULL, OPT_KNOB },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
