@@ -24,7 +24,7 @@
 #include "cpw/inventory.h"
 
 /** The schema version this build writes (PRAGMA user_version). */
-#define CPW_STORE_SCHEMA_VERSION 1
+#define CPW_STORE_SCHEMA_VERSION 2
 
 /** The database file name inside the state directory. */
 #define CPW_STORE_FILE_NAME "state.db"
