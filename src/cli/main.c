@@ -25,21 +25,16 @@ static const struct planned s_planned[] = {
     { "sandbox", "run a local, wire-compatible AWS for Customer Profiles, Connect, IAM, ..." },
     { "inventory", "find Connect instances, Customer Profiles domains and their roles" },
     { "audit", "check the inventory against a policy file" },
-    { "plan", "write a clean-up plan for the leftovers found" },
-    { "apply", "execute a saved plan with backups and a journal" },
     { "backup", "export a Customer Profiles domain's configuration" },
     { "restore", "recreate a domain from a backup" },
     { "document", "fill in the runbook's documentation template" },
     { "doctor", "troubleshoot identity, permissions, SCPs and pending deletions" },
-    { "history", "show the journal of changes cpwarden made" },
     { "api", "call any modeled AWS operation" },
 };
 
 static const struct cpw_cli_command *const s_commands[] = {
-    &cpw_cli_cmd_sandbox,
-    &cpw_cli_cmd_api,
-    &cpw_cli_cmd_sign,
-    &cpw_cli_cmd_demo,
+    &cpw_cli_cmd_sandbox, &cpw_cli_cmd_api,  &cpw_cli_cmd_plan, &cpw_cli_cmd_apply,
+    &cpw_cli_cmd_history, &cpw_cli_cmd_sign, &cpw_cli_cmd_demo,
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
