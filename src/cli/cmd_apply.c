@@ -262,7 +262,9 @@ static int s_run(int argc, char **argv)
     }
     int64_t runs = cpw_journal_run_count(store, checksum);
     if (runs < 0 || cpw_apply_check(client, plan, protect, runs > 0)) {
-        cpw_cli_print_last_error("refused");
+        cpw_cli_print_last_error(cpw_last_error() == CPW_ERR_STALE_PLAN  ? "stale plan refused"
+                                 : cpw_last_error() == CPW_ERR_PROTECTED ? "protected, refused"
+                                                                         : NULL);
         exit_code = s_refusal_exit();
         goto cleanup;
     }
