@@ -19,6 +19,15 @@ check "plan carries the caller identity" grep -q '"arn": "arn:aws:iam::123456789
 cpw plan --regions "$REGIONS" --output markdown >"$E2E_TMP/plan.md"
 check "plan renders Markdown" grep -q "^# " "$E2E_TMP/plan.md"
 
+cpw plan --instance 5d2e8b1c-3f4a-4b5c-9d6e-000000000002 --regions "$REGIONS" --output json \
+    >"$E2E_TMP/byinstance.json"
+check "plan --instance finds the deleted instance's domain" grep -q \
+    '"name": "retired-customers"' "$E2E_TMP/byinstance.json"
+cpw plan --instance 0f7c4a5e-1a2b-4c3d-8e9f-000000000001 --regions "$REGIONS" --output json \
+    >"$E2E_TMP/byactive.json"
+check "plan --instance of the live instance refuses its domain" grep -q '"status": "refused"' \
+    "$E2E_TMP/byactive.json"
+
 rc=0
 cpw apply "$E2E_TMP/plan.json" </dev/null >/dev/null 2>"$E2E_TMP/noconfirm.err" || rc=$?
 check "apply without a terminal and without --yes is refused (4)" test "$rc" -eq 4
@@ -81,6 +90,44 @@ check "the wait reports the role stayed" grep -q "still there after 300 ms" "$E2
 check "the role is gone after DeleteServiceLinkedRole" not role_exists "$ORPHAN_DOMAIN_ROLE"
 check "DeleteServiceLinkedRole was called once for it" \
     test "$(count_events DeleteServiceLinkedRole us-east-1)" -eq 1
+
+# ---- plan --from-inventory: the inventory's findings and links choose the targets ----------
+start_orphans --role-persists
+/usr/bin/python3 - "$E2E_TMP/inventory.json" <<'PY'
+import json, sys
+acct = "123456789012"
+dom = "arn:aws:profile:eu-west-2:%s:domains/retired-customers" % acct
+role = ("arn:aws:iam::%s:role/aws-service-role/profile.amazonaws.com/"
+        "AWSServiceRoleForProfile_OrphanDomainRole0002" % acct)
+doc = {"schema": 1, "scanned_at": "2026-11-27T16:00:00Z", "accounts": [acct],
+       "regions": ["eu-west-2"], "instances": [], "errors": [],
+       "domains": [{"account": acct, "region": "eu-west-2", "name": "retired-customers",
+                    "arn": dom, "created_at": None, "profile_count": 2, "instance_arns": [],
+                    "integrations": [], "role_arn": role, "role_confidence": "likely"}],
+       "roles": [{"account": acct, "name": "AWSServiceRoleForProfile_OrphanDomainRole0002",
+                  "arn": role, "path": "/aws-service-role/profile.amazonaws.com/",
+                  "service": "profile", "created_at": None, "last_used_at": None,
+                  "last_used_region": None, "linked_arn": dom}],
+       "findings": [{"kind": "domain-without-instance", "severity": "warning",
+                     "confidence": "certain", "resource_arn": dom, "account": acct,
+                     "region": "eu-west-2", "evidence": ["its instance is gone"],
+                     "action": None}]}
+json.dump(doc, open(sys.argv[1], "w"))
+PY
+cpw plan --from-inventory "$E2E_TMP/inventory.json" -o "$E2E_TMP/frominv.json" >/dev/null
+check "plan --from-inventory exits 0" test $? -eq 0
+check "... plans the domain's linked role after the domain" /usr/bin/python3 -c 'import json,sys
+a=json.load(open(sys.argv[1]))["actions"]; k=[(x["kind"], x["target"]["name"]) for x in a]
+sys.exit(("wait-role-gone", "AWSServiceRoleForProfile_OrphanDomainRole0002") not in k
+    or k[0] != ("backup-domain", "retired-customers"))' "$E2E_TMP/frominv.json"
+check "... and reads the integration live (dangling: deleted first)" \
+    grep -q '"kind": "delete-integration"' "$E2E_TMP/frominv.json"
+rc=0
+cpw apply "$E2E_TMP/frominv.json" --yes --state "$E2E_TMP/inv-state" --poll-interval 20ms \
+    --wait 300ms >/dev/null 2>&1 || rc=$?
+check "apply of the inventory-based plan exits 0" test "$rc" -eq 0
+check "... the domain and its role are gone" not role_exists "$ORPHAN_DOMAIN_ROLE"
+check "... and the live domain is untouched" domain_exists "$LIVE_DOMAIN" us-east-1
 
 # ---- a FAILED deletion task is explained from its RoleUsageList ----------------------------
 cpw plan --role "$LIVE_DOMAIN_ROLE" -o "$E2E_TMP/inuse.json" >/dev/null
