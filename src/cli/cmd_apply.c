@@ -28,6 +28,7 @@ enum {
     OPT_RETRY_INTERVAL,
     OPT_MAX_RETRIES,
     OPT_POLL_INTERVAL,
+    OPT_RESUME,
 };
 
 static const struct option s_long[] = {
@@ -39,6 +40,7 @@ static const struct option s_long[] = {
     { "retry-interval", required_argument, NULL, OPT_RETRY_INTERVAL },
     { "max-retries", required_argument, NULL, OPT_MAX_RETRIES },
     { "poll-interval", required_argument, NULL, OPT_POLL_INTERVAL },
+    { "resume", no_argument, NULL, OPT_RESUME },
     { "help", no_argument, NULL, 'h' },
     CPW_CLI_AWS_LONG_OPTIONS,
     { NULL, 0, NULL, 0 },
@@ -108,6 +110,8 @@ static int s_parse(int argc, char **argv, struct apply_args *args, struct cpw_se
         case 'y':
         case OPT_YES:
             args->yes = true;
+            break;
+        case OPT_RESUME: /* always on: a plan applied again resumes from the journal */
             break;
         case OPT_STATE:
             args->state_dir = optarg;
@@ -268,7 +272,7 @@ static int s_run(int argc, char **argv)
         exit_code = s_refusal_exit();
         goto cleanup;
     }
-    if (!args.yes && s_confirm(plan)) {
+    if (!args.yes && plan->account_count > 0 && s_confirm(plan)) { /* nothing planned: no ask */
         cpw_cli_print_last_error(NULL);
         exit_code = CPW_EXIT_REFUSED;
         goto cleanup;
@@ -334,8 +338,8 @@ const struct cpw_cli_command cpw_cli_cmd_apply = {
     .name = "apply",
     .summary = "execute a saved plan with backups and a journal",
     .help =
-      "usage: cpwarden apply PLAN [--yes] [--state DIR] [--backup-dir DIR] [--config FILE]\n"
-      "                      [--wait DUR] [--retry-interval DUR] [--max-retries N]\n"
+      "usage: cpwarden apply PLAN [--yes] [--resume] [--state DIR] [--backup-dir DIR]\n"
+      "                      [--config FILE] [--wait DUR] [--retry-interval DUR] [--max-retries N]\n"
       "                      [--poll-interval DUR] [AWS options]\n"
       "\n"
       "Executes a plan written by 'cpwarden plan'. Before touching anything it loads PLAN for\n"
@@ -347,6 +351,7 @@ const struct cpw_cli_command cpw_cli_cmd_apply = {
       "interrupted run without repeating finished steps.\n"
       "\n"
       "  -y, --yes             confirm without a terminal (for automation)\n"
+      "  --resume              accepted for clarity: applying a plan again always resumes\n"
       "  --state DIR           the state store (default $XDG_STATE_HOME/cpwarden)\n"
       "  --backup-dir DIR      where domains are backed up first (default STATE/backups)\n"
       "  --config FILE         protections (default ~/.config/cpwarden/config)\n"
