@@ -339,7 +339,8 @@ const struct cpw_cli_command cpw_cli_cmd_apply = {
     .summary = "execute a saved plan with backups and a journal",
     .help =
       "usage: cpwarden apply PLAN [--yes] [--resume] [--state DIR] [--backup-dir DIR]\n"
-      "                      [--config FILE] [--wait DUR] [--retry-interval DUR] [--max-retries N]\n"
+      "                      [--config FILE] [--wait DUR] [--retry-interval DUR] [--max-retries "
+      "N]\n"
       "                      [--poll-interval DUR] [AWS options]\n"
       "\n"
       "Executes a plan written by 'cpwarden plan'. Before touching anything it loads PLAN for\n"
