@@ -14,7 +14,9 @@ for k in sys.argv[1].split("."):
     d = d[int(k)] if isinstance(d, list) else d[k]
 print(d)' "$1"; }
 
-start_sandbox --slr-deletion-delay-ms 12000 --data "$E2E_TMP/state"
+# The deletion task must still be IN_PROGRESS after three AWS CLI runs, even on a loaded machine
+# (an ASan build beside other end-to-end tests): 30 s, with the waiter below bounded at 60 s.
+start_sandbox --slr-deletion-delay-ms 30000 --data "$E2E_TMP/state"
 
 # --- identity ---------------------------------------------------------------------------------
 out=$(aws_ sts get-caller-identity)
@@ -43,7 +45,7 @@ again=$(aws_ iam delete-service-linked-role --role-name "$role" | field Deletion
 check "same task id while pending" test "$again" = "$task"
 status=$(aws_ iam get-service-linked-role-deletion-status --deletion-task-id "$task" | field Status)
 check "task starts IN_PROGRESS" test "$status" = IN_PROGRESS
-for _ in $(seq 1 150); do   # a waiter: bounded polling (30 s), as Terraform polls this API
+for _ in $(seq 1 300); do   # a waiter: bounded polling (60 s), as Terraform polls this API
     status=$(aws_ iam get-service-linked-role-deletion-status --deletion-task-id "$task" | field Status)
     [ "$status" = IN_PROGRESS ] || break
     sleep 0.2
