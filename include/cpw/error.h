@@ -43,7 +43,9 @@
     X(CPW_ERR_INTEGRITY, "a checksum or fingerprint does not match the content")                   \
     X(CPW_ERR_WRONG_ACCOUNT, "the document was made for another AWS account")                      \
     X(CPW_ERR_STALE_PLAN, "the plan no longer matches the live state")                             \
-    X(CPW_ERR_CONFLICT, "an existing resource differs from what was asked for")
+    X(CPW_ERR_CONFLICT, "an existing resource differs from what was asked for")                    \
+    X(CPW_ERR_PROTECTED, "a protection rule forbids the change")                                   \
+    X(CPW_ERR_NOT_CONFIRMED, "the change was not confirmed")
 
 enum cpw_error {
 #define CPW_ERROR_ENUM_(code, sentence) code,

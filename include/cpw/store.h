@@ -1,7 +1,7 @@
 /*
  * store.h - cpwarden's local state store: one SQLite database (state.db) holding the inventory
- * snapshots today, and the clean-up journal and the backups index of later commands in the same
- * file (their tables arrive as later schema migrations; see src/store/store.c).
+ * snapshots, the clean-up journal of `cpwarden apply` (journal.h, schema version 2) and, later, the
+ * backups index in the same file (each arrives as a schema migration; see src/store/store.c).
  *
  * Location: the directory given by the caller (`--state DIR`), else $XDG_STATE_HOME/cpwarden,
  * else ~/.local/state/cpwarden. The directory is created 0700 and state.db 0600 (SQLite gives

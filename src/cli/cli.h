@@ -15,6 +15,7 @@ enum cpw_exit {
     CPW_EXIT_OK = 0,
     CPW_EXIT_FAILED = 1,    /* the command ran and failed (details on stderr) */
     CPW_EXIT_PARTIAL = 3,   /* results printed, but part of the work failed */
+    CPW_EXIT_REFUSED = 4,   /* apply refused: bad or stale plan, protected, not confirmed */
     CPW_EXIT_USAGE = 252,   /* invalid syntax or unknown option */
     CPW_EXIT_CONFIG = 253,  /* invalid environment, configuration or credentials */
     CPW_EXIT_SERVICE = 254, /* an AWS service answered with an error */
@@ -50,5 +51,8 @@ extern const struct cpw_cli_command cpw_cli_cmd_inventory;
 extern const struct cpw_cli_command cpw_cli_cmd_backup;
 extern const struct cpw_cli_command cpw_cli_cmd_restore;
 extern const struct cpw_cli_command cpw_cli_cmd_document;
+extern const struct cpw_cli_command cpw_cli_cmd_plan;
+extern const struct cpw_cli_command cpw_cli_cmd_apply;
+extern const struct cpw_cli_command cpw_cli_cmd_history;
 
 #endif

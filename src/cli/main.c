@@ -24,15 +24,13 @@ struct planned {
 
 static const struct planned s_planned[] = {
     { "audit", "check the inventory against a policy file" },
-    { "plan", "write a clean-up plan for the leftovers found" },
-    { "apply", "execute a saved plan with backups and a journal" },
     { "doctor", "troubleshoot identity, permissions, SCPs and pending deletions" },
-    { "history", "show the journal of changes cpwarden made" },
 };
 
 static const struct cpw_cli_command *const s_commands[] = {
-    &cpw_cli_cmd_inventory, &cpw_cli_cmd_backup, &cpw_cli_cmd_restore, &cpw_cli_cmd_document,
-    &cpw_cli_cmd_sandbox,   &cpw_cli_cmd_api,    &cpw_cli_cmd_sign,    &cpw_cli_cmd_demo,
+    &cpw_cli_cmd_inventory, &cpw_cli_cmd_plan,    &cpw_cli_cmd_apply,    &cpw_cli_cmd_history,
+    &cpw_cli_cmd_backup,    &cpw_cli_cmd_restore, &cpw_cli_cmd_document, &cpw_cli_cmd_sandbox,
+    &cpw_cli_cmd_api,       &cpw_cli_cmd_sign,    &cpw_cli_cmd_demo,
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))

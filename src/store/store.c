@@ -20,8 +20,8 @@
 /*
  * Schema migrations, applied in order inside one transaction; migration i (0-based) brings the
  * database to version i + 1. Never edit a released migration: append a new one.
- * Planned next: version 2, the clean-up journal of `cpwarden apply` (journal_runs, journal_steps:
- * one row per step with state and timestamps, so an interrupted run resumes); version 3, the
+ * Version 2 is the clean-up journal of `cpwarden apply` (journal_runs, journal_steps: one row per
+ * step with state and timestamps, so an interrupted run resumes). Planned next: version 3, the
  * backups index of `cpwarden backup` (backups: domain ARN, account, region, taken_at, file path,
  * sha256). Both belong to this same database.
  */
@@ -37,8 +37,31 @@ static const char *const s_migrations[] = {
     "  document TEXT NOT NULL"
     ") STRICT;"
     "CREATE INDEX snapshots_by_scan ON snapshots (scanned_at, id);",
-    /* 2: reserved for the clean-up journal of `cpwarden apply` */
-    "SELECT 1;",
+    /* 2: the clean-up journal of `cpwarden apply` (src/store/journal.c) */
+    "CREATE TABLE journal_runs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  plan_checksum TEXT NOT NULL,"
+    "  plan_path TEXT NOT NULL,"
+    "  caller_arn TEXT NOT NULL,"
+    "  account TEXT NOT NULL,"
+    "  started_at TEXT NOT NULL,"
+    "  finished_at TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX journal_runs_by_plan ON journal_runs (plan_checksum, id);"
+    "CREATE TABLE journal_steps ("
+    "  id INTEGER PRIMARY KEY,"
+    "  run_id INTEGER NOT NULL REFERENCES journal_runs (id),"
+    "  action_id TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  target TEXT NOT NULL,"
+    "  intent_at TEXT NOT NULL,"
+    "  result_at TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL,"
+    "  detail TEXT NOT NULL,"
+    "  data TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX journal_steps_by_run ON journal_steps (run_id, id);",
     /* 3: the backups index of `cpwarden backup` (store_backups.c) */
     "CREATE TABLE backups ("
     "  id INTEGER PRIMARY KEY,"

@@ -1,0 +1,343 @@
+/*
+ * cmd_plan.c - `cpwarden plan`: choose the targets (orphans found live or in an inventory file,
+ * or named ones), read their facts live, build the plan, write it (0600) and show it.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/aws_opts.h"
+#include "cli/cli.h"
+#include "cpw/alloc.h"
+#include "cpw/error.h"
+#include "cpw/inventory.h"
+#include "cpw/live.h"
+#include "cpw/plan_targets.h"
+#include "cpw/protect.h"
+#include "cpw/regions.h"
+
+#define MAX_NAMED 64
+
+enum {
+    OPT_ORPHANS = 1,
+    OPT_INCLUDE_POSSIBLE,
+    OPT_DOMAIN,
+    OPT_ROLE,
+    OPT_INSTANCE,
+    OPT_REGIONS,
+    OPT_FROM_INVENTORY,
+    OPT_CONFIG,
+    OPT_FORCE,
+};
+
+static const struct option s_long[] = {
+    { "orphans", no_argument, NULL, OPT_ORPHANS },
+    { "include-possible", no_argument, NULL, OPT_INCLUDE_POSSIBLE },
+    { "domain", required_argument, NULL, OPT_DOMAIN },
+    { "role", required_argument, NULL, OPT_ROLE },
+    { "instance", required_argument, NULL, OPT_INSTANCE },
+    { "regions", required_argument, NULL, OPT_REGIONS },
+    { "from-inventory", required_argument, NULL, OPT_FROM_INVENTORY },
+    { "config", required_argument, NULL, OPT_CONFIG },
+    { "force", no_argument, NULL, OPT_FORCE },
+    { "out", required_argument, NULL, 'o' },
+    { "help", no_argument, NULL, 'h' },
+    CPW_CLI_AWS_LONG_OPTIONS,
+    { NULL, 0, NULL, 0 },
+};
+
+struct plan_args {
+    bool include_possible;
+    bool force;
+    const char *domains[MAX_NAMED];
+    size_t domain_count;
+    const char *roles[MAX_NAMED];
+    size_t role_count;
+    const char *instance;
+    const char *regions;
+    const char *inventory_path;
+    const char *config_path;
+    const char *out_path;
+};
+
+static void s_progress(const char *fmt, const char *arg)
+{
+    if (isatty(STDERR_FILENO)) {
+        fprintf(stderr, fmt, arg);
+    }
+}
+
+/* The inventory the orphans (or --instance) come from: the file, or a live scan. */
+static struct cpw_inventory *s_inventory(const struct plan_args *args,
+                                         struct cpw_aws_client *client,
+                                         const struct cpw_settings *settings,
+                                         const char *account)
+{
+    if (args->inventory_path) {
+        struct cpw_buf text;
+        cpw_buf_init(&text, 64u * 1024u * 1024u);
+        struct cpw_inventory *inv = NULL;
+        if (cpw_buf_read_file(&text, args->inventory_path) == 0) {
+            inv = cpw_inventory_load_json(cpw_buf_span(&text));
+        }
+        cpw_buf_clean_up(&text);
+        return inv;
+    }
+    static const char *const services[] = { "connect", "customer-profiles" };
+    struct cpw_region_list regions;
+    memset(&regions, 0, sizeof(regions));
+    struct cpw_regions_parse_options ro = {
+        .spec = args->regions ? args->regions : settings->region,
+        .services = services,
+        .service_count = 2,
+        .current_region = settings->region,
+    };
+    if (cpw_regions_parse(&ro, &regions)) {
+        return NULL;
+    }
+    s_progress("cpwarden plan: scanning %s ...\n", ro.spec);
+    struct cpw_inventory *inv = cpw_inventory_new();
+    (void)cpw_live_scan(client, account, &regions, inv);
+    cpw_region_list_clean_up(&regions);
+    return inv;
+}
+
+static int s_targets(const struct plan_args *args,
+                     struct cpw_aws_client *client,
+                     const struct cpw_settings *settings,
+                     const char *account,
+                     struct cpw_plan_targets *targets)
+{
+    const char *domain_role = NULL;
+    for (size_t i = 0; i < args->role_count; i++) {
+        enum cpw_plan_role_kind kind;
+        if (cpw_plan_role_kind_of(args->roles[i], &kind)) {
+            return -1;
+        }
+        if (kind == CPW_PLAN_ROLE_PROFILE_SLR && args->domain_count == 1 && !domain_role) {
+            domain_role = args->roles[i]; /* --domain D --role R: the domain and its role */
+            continue;
+        }
+        cpw_plan_targets_add_role(targets, kind, account, args->roles[i], NULL, false);
+    }
+    for (size_t i = 0; i < args->domain_count; i++) {
+        struct cpw_buf arn;
+        cpw_buf_init(&arn, 2048);
+        (void)cpw_inventory_domain_arn(&arn, account, settings->region, args->domains[i]);
+        cpw_plan_targets_add_domain(targets, account, settings->region, args->domains[i],
+                                    domain_role, domain_role ? cpw_buf_cstr(&arn) : NULL);
+        cpw_buf_clean_up(&arn);
+    }
+    bool named = args->domain_count || args->role_count;
+    if (named && !args->instance) {
+        return 0;
+    }
+    struct cpw_inventory *inv = s_inventory(args, client, settings, account);
+    if (!inv) {
+        return -1;
+    }
+    if (args->instance) {
+        if (cpw_plan_targets_for_instance(inv, account, args->instance, targets) == 0) {
+            cpw_inventory_destroy(inv);
+            return cpw_raise(CPW_ERR_NOT_FOUND,
+                             "no Customer Profiles domain in the scanned regions has an "
+                             "integration with instance %s",
+                             args->instance);
+        }
+    } else {
+        (void)cpw_plan_targets_from_inventory(inv, account, args->include_possible, targets);
+    }
+    cpw_inventory_destroy(inv);
+    return 0;
+}
+
+static int s_parse(int argc, char **argv, struct plan_args *args, struct cpw_settings_options *so)
+{
+    optind = 0;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "ho:", s_long, NULL)) != -1) {
+        int handled = cpw_cli_aws_option("plan", c, optarg, so);
+        if (handled < 0) {
+            return -1;
+        }
+        if (handled) {
+            continue;
+        }
+        switch (c) {
+        case OPT_ORPHANS:
+            break;
+        case OPT_INCLUDE_POSSIBLE:
+            args->include_possible = true;
+            break;
+        case OPT_FORCE:
+            args->force = true;
+            break;
+        case OPT_DOMAIN:
+        case OPT_ROLE:
+            if ((c == OPT_DOMAIN ? args->domain_count : args->role_count) >= MAX_NAMED) {
+                cpw_cli_usage_error("plan", "at most %d domains and %d roles", MAX_NAMED,
+                                    MAX_NAMED);
+                return -1;
+            }
+            if (c == OPT_DOMAIN) {
+                args->domains[args->domain_count++] = optarg;
+            } else {
+                args->roles[args->role_count++] = optarg;
+            }
+            break;
+        case OPT_INSTANCE:
+            args->instance = optarg;
+            break;
+        case OPT_REGIONS:
+            args->regions = optarg;
+            break;
+        case OPT_FROM_INVENTORY:
+            args->inventory_path = optarg;
+            break;
+        case OPT_CONFIG:
+            args->config_path = optarg;
+            break;
+        case 'o':
+            args->out_path = optarg;
+            break;
+        default:
+            cpw_cli_usage_error("plan", "unknown or incomplete option '%s'", argv[optind - 1]);
+            return -1;
+        }
+    }
+    if (optind < argc) {
+        cpw_cli_usage_error("plan", "unexpected argument '%s'", argv[optind]);
+        return -1;
+    }
+    return 0;
+}
+
+static int s_run(int argc, char **argv)
+{
+    struct plan_args args;
+    memset(&args, 0, sizeof(args));
+    struct cpw_settings_options so;
+    cpw_cli_aws_options_init(&so);
+    if (s_parse(argc, argv, &args, &so)) {
+        return CPW_EXIT_USAGE;
+    }
+    int exit_code = CPW_EXIT_OTHER;
+    struct cpw_settings settings;
+    memset(&settings, 0, sizeof(settings));
+    struct cpw_aws_client *client = NULL;
+    struct cpw_protect *protect = NULL;
+    struct cpw_plan *plan = NULL;
+    struct cpw_plan_targets targets;
+    memset(&targets, 0, sizeof(targets));
+    char *account = NULL;
+    char *arn = NULL;
+    struct cpw_buf out;
+    cpw_buf_init(&out, 256u * 1024u * 1024u);
+
+    if (cpw_settings_resolve(&so, &settings)) {
+        cpw_cli_print_last_error(NULL);
+        exit_code = CPW_EXIT_CONFIG;
+        goto cleanup;
+    }
+    if (settings.output == CPW_OUTPUT_CSV) {
+        exit_code = cpw_cli_usage_error("plan", "--output takes table, markdown or json");
+        goto cleanup;
+    }
+    protect = cpw_protect_load(args.config_path);
+    if (!protect) {
+        cpw_cli_print_last_error(NULL);
+        exit_code = CPW_EXIT_CONFIG;
+        goto cleanup;
+    }
+    struct cpw_aws_client_options copts;
+    struct cpw_http_engine_options eopts;
+    cpw_cli_client_options(&settings, &copts, &eopts);
+    client = cpw_aws_client_new(&copts);
+    if (!client || cpw_live_identity(client, &account, &arn) ||
+        s_targets(&args, client, &settings, account, &targets)) {
+        cpw_cli_print_last_error(NULL);
+        exit_code = cpw_cli_exit_for_error();
+        goto cleanup;
+    }
+    struct cpw_plan_builder_options bo = {
+        .caller_account = account,
+        .caller_arn = arn,
+        .protect = protect,
+        .force = args.force,
+        .include_possible = args.include_possible,
+    };
+    plan = cpw_plan_from_targets(client, &bo, &targets);
+    if (!plan) {
+        cpw_cli_print_last_error(NULL);
+        exit_code = cpw_cli_exit_for_error();
+        goto cleanup;
+    }
+    if (args.out_path && cpw_plan_write_file(plan, args.out_path)) {
+        cpw_cli_print_last_error(NULL);
+        goto cleanup;
+    }
+    int rc = settings.output == CPW_OUTPUT_JSON       ? cpw_plan_to_json(plan, &out)
+             : settings.output == CPW_OUTPUT_MARKDOWN ? cpw_plan_render_markdown(plan, &out)
+                                                      : cpw_plan_render_table(plan, &out);
+    if (rc) {
+        cpw_cli_print_last_error(NULL);
+        goto cleanup;
+    }
+    fwrite(out.data, 1, out.len, stdout);
+    if (args.out_path && isatty(STDERR_FILENO)) {
+        fprintf(stderr, "cpwarden plan: wrote %s; run 'cpwarden apply %s' to execute it\n",
+                args.out_path, args.out_path);
+    }
+    exit_code = CPW_EXIT_OK;
+cleanup:
+    cpw_buf_clean_up(&out);
+    cpw_plan_destroy(plan);
+    cpw_plan_targets_clean_up(&targets);
+    cpw_free(account);
+    cpw_free(arn);
+    cpw_protect_destroy(protect);
+    cpw_aws_client_destroy(client);
+    cpw_settings_clean_up(&settings);
+    return exit_code;
+}
+
+const struct cpw_cli_command cpw_cli_cmd_plan = {
+    .name = "plan",
+    .summary = "write a clean-up plan for the leftovers found",
+    .help =
+      "usage: cpwarden plan [--orphans] [--include-possible] [--regions all|R1,R2]\n"
+      "                     [--from-inventory FILE] [--domain NAME] [--role NAME]\n"
+      "                     [--instance ID] [--force] [--config FILE] [-o PLAN]\n"
+      "                     [AWS options]\n"
+      "\n"
+      "Proposes what to delete, in order, with the runbook's checklist per domain, and writes\n"
+      "it as a plan for 'cpwarden apply'. Nothing is changed. Targets:\n"
+      "  --orphans             (default) every leftover whose finding is certain or likely:\n"
+      "                        domains without a live instance (with their linked role),\n"
+      "                        orphaned Connect and Customer Profiles service-linked roles\n"
+      "  --include-possible    also act on findings that are only possible\n"
+      "  --regions SPEC        regions scanned: all, or R1,R2 (default: --region)\n"
+      "  --from-inventory FILE take the findings from a 'cpwarden inventory --output json'\n"
+      "                        document instead of scanning; the targets' facts are still\n"
+      "                        read live, so apply can check them\n"
+      "  --domain NAME         the domain NAME in --region (repeatable); with one --domain, a\n"
+      "                        --role AWSServiceRoleForProfile_* is that domain's role\n"
+      "  --role NAME           a service-linked role (repeatable)\n"
+      "  --instance ID         the domain(s) integrated with Connect instance ID (id or ARN)\n"
+      "Options:\n"
+      "  --force               act on a domain that an ACTIVE instance uses (else refused)\n"
+      "  --config FILE         protections (default ~/.config/cpwarden/config)\n"
+      "  -o, --out PLAN        write the plan to PLAN (mode 0600)\n"
+      "  --output FORMAT       how stdout shows it: table (default), markdown, json (the plan)\n"
+      "\n" CPW_CLI_AWS_OPTIONS_HELP "\n"
+      "The plan records the caller identity (STS GetCallerIdentity) and a fingerprint of every\n"
+      "observed fact; apply refuses it when the facts changed. See docs/cleanup-guide.md.\n"
+      "\n"
+      "Exit status: 0 plan made; 252 invalid arguments; 253 configuration, protections file or\n"
+      "credentials; 254 an AWS service answered an error; 255 any other failure.\n"
+      "\n"
+      "Example: cpwarden plan --regions us-east-1,eu-west-2 -o plan.json\n",
+    .run = s_run,
+};
