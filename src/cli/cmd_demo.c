@@ -150,26 +150,50 @@ static int s_demo(int argc, char **argv)
            "AWSServiceRoleForProfile role.\n",
            cpw_sandbox_url(d.sandbox));
 
+    char plan_path[128];
+    snprintf(plan_path, sizeof(plan_path), "%s/plan.json", d.dir);
+    const char *regions = "us-east-1,eu-west-2";
+
     d.step = 1;
-    s_say("1. The runbook starts by listing the service-linked roles by path prefix:");
+    s_say("1. The runbook starts by listing the service-linked roles by path prefix. With the\n"
+          "   AWS CLI that is one command per service and region; cpwarden can call any API:");
     s_run(&d, &cpw_cli_cmd_api, CPW_EXIT_OK,
-          (const char *const[]){ "iam", "list-roles",
+          (const char *const[]){ "iam", "list-roles", "--paginate",
                                  "{\"PathPrefix\": \"/aws-service-role/profile.amazonaws.com/\"}",
-                                 NULL });
+                                 "--output", "json", NULL });
+
     d.step = 2;
-    s_say("2. ...and the domains, region by region:");
-    s_run(
-      &d, &cpw_cli_cmd_api, CPW_EXIT_OK,
-      (const char *const[]){ "customer-profiles", "list-domains", "--region", "eu-west-2", NULL });
-    s_run(&d, &cpw_cli_cmd_api, CPW_EXIT_OK,
-          (const char *const[]){ "connect", "list-instances", "--region", "eu-west-2", NULL });
+    s_say("2. Inventory: every region at once, instances, domains, integrations and both\n"
+          "   services' roles linked into one graph, leftovers reported with their evidence\n"
+          "   and confidence (exit 0: the whole scope was read):");
+    s_run(&d, &cpw_cli_cmd_inventory, CPW_EXIT_OK,
+          (const char *const[]){ "--regions", regions, "--output", "table", NULL });
+
     d.step = 3;
-    s_say("3. The retired domain's role cannot go while the domain exists: IAM's deletion task\n"
-          "   fails and says what still uses it.");
-    s_run(&d, &cpw_cli_cmd_api, CPW_EXIT_OK,
-          (const char *const[]){
-            "iam", "delete-service-linked-role",
-            "{\"RoleName\": \"AWSServiceRoleForProfile_OrphanDomainRole0002\"}", NULL });
+    s_say("3. Plan: what would be deleted, in which order, with the runbook's pre-deletion\n"
+          "   checklist checked. Nothing is deleted without a saved plan; the live contact\n"
+          "   center's domain and roles are not in it.");
+    s_run(&d, &cpw_cli_cmd_plan, CPW_EXIT_OK,
+          (const char *const[]){ "--regions", regions, "-o", plan_path, NULL });
+
+    d.step = 4;
+    s_say("4. Apply: the plan is checked against the live state (a stale plan is refused), the\n"
+          "   domain is backed up, then deleted, verified, and the roles removed with\n"
+          "   DeleteServiceLinkedRole and polled. Each step is journaled before and after its\n"
+          "   call, so an interrupted run resumes. (--yes stands in for typing the account id.)");
+    s_run(&d, &cpw_cli_cmd_apply, CPW_EXIT_OK,
+          (const char *const[]){ plan_path, "--yes", "--poll-interval", "50ms", "--wait", "10s",
+                                 "--retry-interval", "100ms", NULL });
+
+    d.step = 5;
+    s_say("5. Verify: a fresh inventory finds no leftovers; the live contact center is intact.");
+    s_run(&d, &cpw_cli_cmd_inventory, CPW_EXIT_OK,
+          (const char *const[]){ "--regions", regions, "--output", "table", "--no-save", NULL });
+
+    d.step = 6;
+    s_say("6. History: who changed what, when, with which plan.");
+    s_run(&d, &cpw_cli_cmd_history, CPW_EXIT_OK,
+          (const char *const[]){ "--output", "table", NULL });
 
     cpw_sandbox_stop(d.sandbox);
     s_remove_tree(d.dir);
@@ -177,8 +201,10 @@ static int s_demo(int argc, char **argv)
         fprintf(stderr, "cpwarden demo: %d step(s) did not go as expected\n", d.failures);
         return CPW_EXIT_FAILED;
     }
-    printf("\nThe same commands work against a real account: drop the sandbox, keep your usual\n"
-           "AWS profile (--profile, AWS_PROFILE) and start read-only with `cpwarden api`.\n");
+    printf("\nThe account is clean. Against a real account the same commands run with your usual\n"
+           "AWS profile (--profile, AWS_PROFILE): start read-only with `cpwarden inventory\n"
+           "--regions all` (add --org for a whole organization), then review `cpwarden plan`\n"
+           "before any `cpwarden apply`. See docs/cleanup-guide.md.\n");
     return CPW_EXIT_OK;
 }
 
