@@ -11,7 +11,7 @@
  * the same plan (matched by the plan's checksum) is not done again; a resource that is already
  * gone (ResourceNotFoundException, NoSuchEntity) counts as done; an action whose dependency did
  * not complete is not run. Steps (docs/cleanup-guide.md):
- *   backup-domain               export to BACKUP_DIR (domain_export.h), verified
+ *   backup-domain               export to BACKUP_DIR (backup.h), read back and verified
  *   delete-integration          DeleteIntegration
  *   delete-domain               DeleteDomain, retried after retry_interval up to max_retries
  *   verify-domain-gone          GetDomain answers not found and ListDomains no longer lists it

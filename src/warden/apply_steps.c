@@ -11,7 +11,8 @@
 #include <time.h>
 
 #include "cpw/alloc.h"
-#include "cpw/domain_export.h"
+#include "cpw/backup.h"
+#include "cpw/backup_file.h"
 #include "cpw/error.h"
 #include "cpw/json.h"
 #include "cpw/live.h"
@@ -124,26 +125,27 @@ static enum cpw_apply_outcome s_backup(struct cpw_apply_ctx *ctx,
         (void)cpw_buf_appendf(detail, "cannot prepare the backup: %s", cpw_last_error_detail());
         goto cleanup;
     }
-    struct cpw_domain_export_options eo = {
-        .client = s_client(ctx),
-        .account = a->account,
-        .region = a->region,
-        .domain = a->name,
-        .source_identity = ctx->opts->caller_arn,
-        .path = cpw_buf_cstr(&path),
-    };
-    bool exists = true;
-    struct cpw_backup_counts counts;
-    memset(&counts, 0, sizeof(counts));
-    if (cpw_domain_export(&eo, &exists, &counts)) {
-        (void)cpw_buf_appendf(detail, "backup failed: %s", cpw_last_error_detail());
+    struct cpw_backup_options bo = { .account = a->account,
+                                     .source_identity = ctx->opts->caller_arn };
+    struct cpw_backup_summary summary;
+    memset(&summary, 0, sizeof(summary));
+    if (cpw_backup_domain(s_client(ctx), a->region, a->name, cpw_buf_cstr(&path), &bo, &summary)) {
+        if (cpw_last_error() == CPW_ERR_NOT_FOUND) {
+            (void)cpw_buf_appendf(detail, "domain %s is already gone: nothing to back up", a->name);
+            outcome = CPW_APPLY_ALREADY;
+        } else {
+            (void)cpw_buf_appendf(detail, "backup failed: %s", cpw_last_error_detail());
+        }
         goto cleanup;
     }
-    if (!exists) {
-        (void)cpw_buf_appendf(detail, "domain %s is already gone: nothing to back up", a->name);
-        outcome = CPW_APPLY_ALREADY;
+    /* Read it back before anything is deleted: version, trailer and checksum must hold. */
+    struct cpw_backup_reader *reader = cpw_backup_reader_open(cpw_buf_cstr(&path));
+    if (!reader) {
+        (void)cpw_buf_appendf(detail, "the backup does not read back: %s", cpw_last_error_detail());
         goto cleanup;
     }
+    cpw_backup_reader_destroy(reader);
+    const struct cpw_backup_counts counts = summary.counts;
     (void)cpw_buf_appendf(
       detail,
       "backed up to %s (verified; %llu profile(s), %llu object type(s), "
