@@ -178,6 +178,25 @@ struct cpw_inv_error {
     char *message;
 };
 
+/** Whether a region is open to an account (AWS Account Management ListRegions). */
+enum cpw_inv_region_state {
+    CPW_INV_REGION_ENABLED = 0, /* ENABLED or ENABLED_BY_DEFAULT: it was (or can be) scanned */
+    CPW_INV_REGION_NOT_ENABLED, /* an opt-in region the account has not enabled: holds nothing */
+    CPW_INV_REGION_UNKNOWN,     /* could not be determined: treat as a scan error */
+};
+
+/**
+ * What the scan knows about one region of one account. A scanned region without a status is
+ * taken as enabled (scanned). A NOT_ENABLED region is complete and empty for the scope rules;
+ * an UNKNOWN one is as unread as a region with a scan error.
+ */
+struct cpw_inv_region_status {
+    char *account;
+    char *region;
+    enum cpw_inv_region_state state;
+    char *evidence; /* how it is known: "ListRegions: DISABLED", "GetRegionOptStatus failed: ..." */
+};
+
 /** A finding about one resource, with the facts behind it. */
 struct cpw_inv_finding {
     enum cpw_inv_finding_kind kind;
@@ -228,6 +247,10 @@ struct cpw_inv_event *cpw_inventory_add_event(struct cpw_inventory *inv,
                                               const struct cpw_inv_event *src);
 struct cpw_inv_error *cpw_inventory_add_error(struct cpw_inventory *inv,
                                               const struct cpw_inv_error *src);
+/** Records (or replaces) the status of src->region for src->account. */
+struct cpw_inv_region_status *cpw_inventory_add_region_status(
+  struct cpw_inventory *inv,
+  const struct cpw_inv_region_status *src);
 
 /**
  * Builds the Customer Profiles domain ARN (arn:aws:profile:REGION:ACCOUNT:domains/NAME) into out.
@@ -256,6 +279,14 @@ size_t cpw_inventory_event_count(const struct cpw_inventory *inv);
 const struct cpw_inv_event *cpw_inventory_event(const struct cpw_inventory *inv, size_t i);
 size_t cpw_inventory_error_count(const struct cpw_inventory *inv);
 const struct cpw_inv_error *cpw_inventory_error(const struct cpw_inventory *inv, size_t i);
+size_t cpw_inventory_region_status_count(const struct cpw_inventory *inv);
+const struct cpw_inv_region_status *cpw_inventory_region_status(const struct cpw_inventory *inv,
+                                                                size_t i);
+/** The status recorded for account/region, or NULL (none recorded). Borrowed. */
+const struct cpw_inv_region_status *cpw_inventory_find_region_status(
+  const struct cpw_inventory *inv,
+  const char *account,
+  const char *region);
 size_t cpw_inventory_finding_count(const struct cpw_inventory *inv);
 const struct cpw_inv_finding *cpw_inventory_finding(const struct cpw_inventory *inv, size_t i);
 
@@ -281,6 +312,7 @@ const char *cpw_inv_confidence_name(enum cpw_inv_confidence confidence); /* NONE
 const char *cpw_inv_severity_name(enum cpw_inv_severity severity);
 const char *cpw_inv_role_service_name(enum cpw_inv_role_service service);
 const char *cpw_inv_format_name(enum cpw_inv_format format);
+const char *cpw_inv_region_state_name(enum cpw_inv_region_state state); /* "enabled", ... */
 
 /** Parses a --output value ("table", "json", "csv", "markdown"). -1 with INVALID_ARGUMENT. */
 int cpw_inv_format_parse(const char *name, enum cpw_inv_format *out);

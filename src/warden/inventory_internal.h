@@ -28,6 +28,8 @@ struct cpw_inventory {
     size_t error_count;
     struct cpw_inv_finding **findings;
     size_t finding_count;
+    struct cpw_inv_region_status **region_statuses;
+    size_t region_status_count;
 };
 
 /** Appends a copy of s (NULL allowed) to a string vector. */

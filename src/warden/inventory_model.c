@@ -170,6 +170,17 @@ static void s_free_error(struct cpw_inv_error *x)
     cpw_free(x);
 }
 
+static void s_free_region_status(struct cpw_inv_region_status *x)
+{
+    if (!x) {
+        return;
+    }
+    cpw_free(x->account);
+    cpw_free(x->region);
+    cpw_free(x->evidence);
+    cpw_free(x);
+}
+
 static void s_free_finding(struct cpw_inv_finding *x)
 {
     if (!x) {
@@ -216,6 +227,10 @@ void cpw_inventory_destroy(struct cpw_inventory *inv)
     for (size_t i = 0; i < inv->finding_count; i++) {
         s_free_finding(inv->findings[i]);
     }
+    for (size_t i = 0; i < inv->region_status_count; i++) {
+        s_free_region_status(inv->region_statuses[i]);
+    }
+    cpw_free(inv->region_statuses);
     cpw_free(inv->instances);
     cpw_free(inv->domains);
     cpw_free(inv->roles);
@@ -402,6 +417,35 @@ struct cpw_inv_error *cpw_inventory_add_error(struct cpw_inventory *inv,
     return x;
 }
 
+struct cpw_inv_region_status *cpw_inventory_add_region_status(
+  struct cpw_inventory *inv,
+  const struct cpw_inv_region_status *src)
+{
+    if (!s_check_account("region status", src->account)) {
+        return NULL;
+    }
+    if (!src->region) {
+        cpw_raise(CPW_ERR_INVALID_ARGUMENT, "a region status needs a region");
+        return NULL;
+    }
+    struct cpw_inv_region_status *x = NULL;
+    for (size_t i = 0; i < inv->region_status_count; i++) {
+        if (cpw_inventory_streq(inv->region_statuses[i]->account, src->account) &&
+            cpw_inventory_streq(inv->region_statuses[i]->region, src->region)) {
+            x = inv->region_statuses[i];
+        }
+    }
+    if (!x) {
+        x = cpw_calloc(1, sizeof(*x));
+        x->account = cpw_strdup(src->account);
+        x->region = cpw_strdup(src->region);
+        s_push_ptr((void ***)&inv->region_statuses, &inv->region_status_count, x);
+    }
+    x->state = src->state;
+    cpw_inventory_set_str(&x->evidence, src->evidence);
+    return x;
+}
+
 int cpw_inventory_domain_arn(struct cpw_buf *out,
                              const char *account,
                              const char *region,
@@ -533,6 +577,14 @@ static int s_cmp_error(const void *a, const void *b)
     return c ? c : cpw_inventory_strcmp(x->message, y->message);
 }
 
+static int s_cmp_region_status(const void *a, const void *b)
+{
+    const struct cpw_inv_region_status *x = *(const struct cpw_inv_region_status *const *)a;
+    const struct cpw_inv_region_status *y = *(const struct cpw_inv_region_status *const *)b;
+    int c = cpw_inventory_strcmp(x->account, y->account);
+    return c ? c : cpw_inventory_strcmp(x->region, y->region);
+}
+
 static int s_cmp_finding(const void *a, const void *b)
 {
     const struct cpw_inv_finding *x = *(const struct cpw_inv_finding *const *)a;
@@ -565,6 +617,7 @@ void cpw_inventory_sort(struct cpw_inventory *inv)
     s_sort(inv->events, inv->event_count, sizeof(void *), s_cmp_event);
     s_sort(inv->errors, inv->error_count, sizeof(void *), s_cmp_error);
     s_sort(inv->findings, inv->finding_count, sizeof(void *), s_cmp_finding);
+    s_sort(inv->region_statuses, inv->region_status_count, sizeof(void *), s_cmp_region_status);
     for (size_t i = 0; i < inv->domain_count; i++) {
         struct cpw_inv_domain *d = inv->domains[i];
         s_sort(d->instance_arns, d->instance_arn_count, sizeof(char *), s_cmp_str);
@@ -609,6 +662,21 @@ CPW_INV_ACCESSORS_(role, roles)
 CPW_INV_ACCESSORS_(event, events)
 CPW_INV_ACCESSORS_(error, errors)
 CPW_INV_ACCESSORS_(finding, findings)
+CPW_INV_ACCESSORS_(region_status, region_statuses)
+
+const struct cpw_inv_region_status *cpw_inventory_find_region_status(
+  const struct cpw_inventory *inv,
+  const char *account,
+  const char *region)
+{
+    for (size_t i = 0; i < inv->region_status_count; i++) {
+        const struct cpw_inv_region_status *x = inv->region_statuses[i];
+        if (cpw_inventory_streq(x->account, account) && cpw_inventory_streq(x->region, region)) {
+            return x;
+        }
+    }
+    return NULL;
+}
 
 const struct cpw_inv_instance *cpw_inventory_find_instance(const struct cpw_inventory *inv,
                                                            const char *arn)
@@ -697,6 +765,12 @@ const char *cpw_inv_role_service_name(enum cpw_inv_role_service service)
 const char *cpw_inv_format_name(enum cpw_inv_format format)
 {
     return (unsigned)format <= CPW_INV_FORMAT_MARKDOWN ? s_format_names[format] : "unknown";
+}
+
+const char *cpw_inv_region_state_name(enum cpw_inv_region_state state)
+{
+    static const char *const names[] = { "enabled", "not-enabled", "unknown" };
+    return (unsigned)state <= CPW_INV_REGION_UNKNOWN ? names[state] : "unknown";
 }
 
 static int s_parse_name(const char *name, const char *const *names, size_t count)
