@@ -152,11 +152,8 @@ static void test_every_case_both_variants(void **state)
     (void)state;
     const char *dir = getenv("CPW_SIGV4_VECTORS");
     DIR *d = dir && *dir ? opendir(dir) : NULL;
-    if (!d) {
-        CPW_TEST_SKIP("SigV4 test suite not found at '%s' (CPW_SIGV4_VECTORS): vector cases "
-                      "SKIPPED\n",
-                      dir ? dir : "");
-        return;
+    if (!d) { /* vendored in tests/vectors/sigv4: missing means a broken checkout */
+        fail_msg("SigV4 test suite not found at '%s' (CPW_SIGV4_VECTORS)", dir ? dir : "");
     }
     char *names[256];
     size_t count = 0;
