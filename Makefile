@@ -54,8 +54,11 @@ lint:
 format:
 	git ls-files --cached --others --exclude-standard '*.c' '*.h' | xargs -r clang-format -i
 
+# PREFIX (default /usr/local) and DESTDIR (staging root, for packagers) as every GNU makefile.
+PREFIX  ?= /usr/local
+DESTDIR ?=
 install: build
-	$(CMAKE) --install $(BUILD)
+	DESTDIR="$(DESTDIR)" $(CMAKE) --install $(BUILD) --prefix "$(PREFIX)"
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
