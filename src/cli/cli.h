@@ -8,6 +8,7 @@
 #define CPW_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 /* Exit codes (documented in docs/cpwarden.1, EXIT STATUS). */
@@ -30,13 +31,53 @@ struct cpw_cli_command {
     int (*run)(int argc, char **argv); /* argv[0] is the command name */
 };
 
+/** The cpwarden-wide options, wherever they stood on the line (globals.c). */
+struct cpw_cli_globals {
+    int color;        /* --color on|off|auto, --no-color: 1 on, 0 off, -1 auto */
+    bool no_progress; /* --no-progress */
+    bool debug;       /* --debug: log level debug */
+};
+
+/** The global options parsed by cpw_cli_normalize_args. Borrowed, process-wide. */
+const struct cpw_cli_globals *cpw_cli_globals(void);
+
+/** Colours on stream: --color, else a terminal without NO_COLOR and with TERM other than dumb. */
+bool cpw_cli_color(FILE *stream);
+
+/** True unless TERM is dumb: progress may redraw its line with escape sequences. */
+bool cpw_cli_terminal_redraws(void);
+
+/** Progress lines on stderr: stderr is a terminal and --no-progress was not given. */
+bool cpw_cli_progress(void);
+
+/**
+ * Takes the cpwarden-wide options (--log-level, --debug, --color, --no-color, --no-progress, in
+ * `--opt value` or `--opt=value` form) out of argv wherever they stand before a "--", and moves
+ * the AWS options given before the command (--region, --profile, ...) behind the command's name.
+ * argv is rewritten in place; *argc_io is updated; *command_index is the command's index or -1.
+ * Returns 0, or -1 after printing a usage error (a bad value).
+ */
+int cpw_cli_normalize_args(int *argc_io, char **argv, int *command_index);
+
+/** The candidate nearest to word (a few edits away), or NULL. Borrowed from candidates. */
+const char *cpw_cli_nearest(const char *word, const char *const *candidates, size_t count);
+
+/**
+ * The usage error for the option getopt_long just refused (argv[optind - 1]): a known option
+ * without its value, or an unknown one with the nearest option of table suggested. Returns
+ * CPW_EXIT_USAGE.
+ */
+struct option;
+int cpw_cli_option_error(const char *command, const struct option *table, int argc, char **argv);
+
 /** True when argv holds -h or --help before any "--". */
 bool cpw_cli_wants_help(int argc, char **argv);
 
 /** Prints a command's help text to out. */
 void cpw_cli_print_help(const struct cpw_cli_command *cmd, FILE *out);
 
-/** Prints "cpwarden NAME: message" and a hint to use --help; returns CPW_EXIT_USAGE. */
+/** Prints "cpwarden NAME: message" and a hint to use --help (NAME NULL: the top level, a hint to
+ * use 'cpwarden help'); returns CPW_EXIT_USAGE. */
 int cpw_cli_usage_error(const char *name, const char *fmt, ...)
   __attribute__((format(printf, 2, 3)));
 

@@ -87,8 +87,7 @@ static int s_run(int argc, char **argv)
             }
             break;
         default:
-            return cpw_cli_usage_error("api", "unknown or incomplete option '%s'",
-                                       argv[optind - 1]);
+            return cpw_cli_option_error("api", s_long, argc, argv);
         }
     }
     int rest = argc - optind;

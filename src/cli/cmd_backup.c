@@ -87,8 +87,7 @@ static int s_backup(int argc, char **argv)
             state_dir = optarg;
             break;
         default:
-            return cpw_cli_usage_error("backup", "unknown or incomplete option '%s'",
-                                       argv[optind - 1]);
+            return cpw_cli_option_error("backup", s_backup_long, argc, argv);
         }
     }
     if (optind != argc) {
@@ -242,8 +241,7 @@ static int s_restore(int argc, char **argv)
             ropts.skip_profiles = true;
             break;
         default:
-            return cpw_cli_usage_error("restore", "unknown or incomplete option '%s'",
-                                       argv[optind - 1]);
+            return cpw_cli_option_error("restore", s_restore_long, argc, argv);
         }
     }
     if (argc - optind != 1) {

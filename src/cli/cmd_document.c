@@ -64,8 +64,7 @@ static int s_run(int argc, char **argv)
             state_dir = optarg;
             break;
         default:
-            return cpw_cli_usage_error("document", "unknown or incomplete option '%s'",
-                                       argv[optind - 1]);
+            return cpw_cli_option_error("document", s_long, argc, argv);
         }
     }
     if (optind != argc) {

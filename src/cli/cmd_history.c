@@ -150,8 +150,7 @@ static int s_run(int argc, char **argv)
             output = optarg;
             break;
         default:
-            return cpw_cli_usage_error("history", "unknown or incomplete option '%s'",
-                                       argv[optind - 1]);
+            return cpw_cli_option_error("history", s_long, argc, argv);
         }
     }
     if (optind < argc) {

@@ -158,8 +158,7 @@ static int s_parse(int argc, char **argv, struct args *a, struct cpw_settings_op
             break;
         }
         default:
-            return cpw_cli_usage_error("inventory", "unknown or incomplete option '%s'",
-                                       argv[optind - 1]);
+            return cpw_cli_option_error("inventory", s_long, argc, argv);
         }
     }
     if (optind < argc) {
@@ -172,12 +171,17 @@ static int s_parse(int argc, char **argv, struct args *a, struct cpw_settings_op
 static void s_progress(void *user, const struct cpw_collect_progress *p)
 {
     (void)user;
+    bool redraw = cpw_cli_terminal_redraws();
+    if (!redraw && !p->finished) {
+        return; /* a terminal that cannot redraw a line (TERM=dumb) gets the last line only */
+    }
     char eta[32] = "?";
     if (p->remaining_ms >= 0) {
         snprintf(eta, sizeof(eta), "%.1fs", (double)p->remaining_ms / 1000.0);
     }
+    fputs(redraw ? "\r\033[K" : "", stderr);
     fprintf(stderr,
-            "\r\033[Kaccounts %zu/%zu  regions %zu/%zu  requests %llu  throttles %llu  "
+            "accounts %zu/%zu  regions %zu/%zu  requests %llu  throttles %llu  "
             "errors %zu  %.1fs elapsed  %s left",
             p->accounts_done, p->accounts_total, p->parts_done, p->parts_total,
             (unsigned long long)p->requests, (unsigned long long)p->throttles, p->scan_errors,
@@ -307,7 +311,7 @@ static int s_run(int argc, char **argv)
         .regions = (const char *const *)regions.names,
         .region_count = regions.count,
         .evidence_cloudtrail = a.evidence_cloudtrail,
-        .progress = isatty(STDERR_FILENO) ? s_progress : NULL,
+        .progress = cpw_cli_progress() ? s_progress : NULL,
     };
     inv = cpw_inventory_new();
     if (cpw_collect_inventory(client, &opts, inv, &result)) {
@@ -330,8 +334,7 @@ static int s_run(int argc, char **argv)
         goto cleanup;
     }
     struct cpw_inventory_write_options wopts = {
-        .color = format == CPW_INV_FORMAT_TABLE && !a.output_file && isatty(fileno(out)) &&
-                 !getenv("NO_COLOR"),
+        .color = format == CPW_INV_FORMAT_TABLE && !a.output_file && cpw_cli_color(out),
     };
     int wrc = 0;
     if (before) {

@@ -78,8 +78,7 @@ static int s_parse_args(int argc, char **argv, struct sign_args *a)
             }
             break;
         default:
-            return cpw_cli_usage_error("sign", "unknown option or missing value: '%s'",
-                                       argv[optind - 1]);
+            return cpw_cli_option_error("sign", s_options, argc, argv);
         }
     }
     if (!a->context_path) {

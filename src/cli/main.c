@@ -35,9 +35,10 @@ static const struct cpw_cli_command *const s_commands[] = {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char s_usage[] = "usage: cpwarden [--log-level LEVEL] COMMAND [ARGS...]\n"
-                              "       cpwarden help [COMMAND]\n"
-                              "       cpwarden --version\n";
+static const char s_usage[] =
+  "usage: cpwarden [GLOBAL OPTIONS] COMMAND [ARGS...] [GLOBAL OPTIONS]\n"
+  "       cpwarden help [COMMAND]\n"
+  "       cpwarden --version\n";
 
 bool cpw_cli_wants_help(int argc, char **argv)
 {
@@ -61,9 +62,13 @@ int cpw_cli_usage_error(const char *name, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "cpwarden %s: ", name);
+    fprintf(stderr, name ? "cpwarden %s: " : "cpwarden: ", name);
     vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'cpwarden %s --help'.\n", name);
+    if (name) {
+        fprintf(stderr, "\nTry 'cpwarden %s --help'.\n", name);
+    } else {
+        fputs("\nTry 'cpwarden help'.\n", stderr);
+    }
     va_end(ap);
     return CPW_EXIT_USAGE;
 }
@@ -148,10 +153,33 @@ static int s_help(int argc, char **argv)
     return CPW_EXIT_USAGE;
 }
 
+/* "unknown command 'inventroy'; did you mean 'inventory'?" */
+static int s_unknown_command(const char *name)
+{
+    const char *names[COUNT(s_commands) + COUNT(s_planned) + 1];
+    size_t count = 0;
+    for (size_t i = 0; i < COUNT(s_commands); i++) {
+        names[count++] = s_commands[i]->name;
+    }
+    for (size_t i = 0; i < COUNT(s_planned); i++) {
+        names[count++] = s_planned[i].name;
+    }
+    names[count++] = "help";
+    const char *near = cpw_cli_nearest(name, names, count);
+    if (near) {
+        return cpw_cli_usage_error(NULL, "unknown command '%s'; did you mean '%s'?", name, near);
+    }
+    return cpw_cli_usage_error(NULL, "unknown command '%s'", name);
+}
+
 static int s_dispatch(int argc, char **argv)
 {
-    int i = 1;
-    while (i < argc && argv[i][0] == '-') {
+    int command = -1;
+    if (cpw_cli_normalize_args(&argc, argv, &command)) {
+        return CPW_EXIT_USAGE;
+    }
+    int end = command < 0 ? argc : command;
+    for (int i = 1; i < end; i++) { /* what stands before the command, globals taken out */
         if (strcmp(argv[i], "--version") == 0) {
             printf("cpwarden %s\n", CPW_VERSION);
             return CPW_EXIT_OK;
@@ -160,42 +188,39 @@ static int s_dispatch(int argc, char **argv)
             s_print_overview(stdout);
             return CPW_EXIT_OK;
         }
-        if (strcmp(argv[i], "--log-level") == 0 && i + 1 < argc) {
-            enum cpw_log_level level;
-            if (cpw_log_level_parse(argv[i + 1], &level)) {
-                cpw_cli_print_last_error(NULL);
-                return CPW_EXIT_USAGE;
-            }
-            cpw_log_set_level(level);
-            i += 2;
-            continue;
+        static const char *const globals[] = { "log-level",   "debug",   "color", "no-color",
+                                               "no-progress", "version", "help" };
+        const char *near = strncmp(argv[i], "--", 2) == 0
+                             ? cpw_cli_nearest(argv[i] + 2, globals, COUNT(globals))
+                             : NULL;
+        if (near) {
+            return cpw_cli_usage_error(NULL, "unknown option '%s'; did you mean '--%s'?", argv[i],
+                                       near);
         }
-        fprintf(stderr, "cpwarden: unknown option '%s'\n%s", argv[i], s_usage);
-        return CPW_EXIT_USAGE;
+        return cpw_cli_usage_error(NULL, "unknown option '%s'", argv[i]);
     }
-    if (i >= argc) {
+    if (command < 0) {
         fputs(s_usage, stderr);
         fputs("Run 'cpwarden help' for the list of commands.\n", stderr);
         return CPW_EXIT_USAGE;
     }
-    const char *name = argv[i];
+    const char *name = argv[command];
     if (strcmp(name, "help") == 0) {
-        return s_help(argc - i, argv + i);
+        return s_help(argc - command, argv + command);
     }
     const struct cpw_cli_command *cmd = s_find(name);
     if (cmd) {
-        if (cpw_cli_wants_help(argc - i, argv + i)) {
+        if (cpw_cli_wants_help(argc - command, argv + command)) {
             cpw_cli_print_help(cmd, stdout);
             return CPW_EXIT_OK;
         }
-        return cmd->run(argc - i, argv + i);
+        return cmd->run(argc - command, argv + command);
     }
     const struct planned *p = s_find_planned(name);
     if (p) {
         return s_not_yet(p);
     }
-    fprintf(stderr, "cpwarden: unknown command '%s'\nRun 'cpwarden help' for the list.\n", name);
-    return CPW_EXIT_USAGE;
+    return s_unknown_command(name);
 }
 
 int main(int argc, char **argv)

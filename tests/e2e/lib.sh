@@ -58,6 +58,8 @@ export AWS_CONFIG_FILE="$E2E_TMP/aws-config"
 export AWS_SHARED_CREDENTIALS_FILE="$E2E_TMP/aws-credentials"
 : >"$AWS_CONFIG_FILE"
 : >"$AWS_SHARED_CREDENTIALS_FILE"
+# cpwarden's own state and protections stay in the test's directory, never the user's.
+export XDG_STATE_HOME="$E2E_TMP/state" XDG_CONFIG_HOME="$E2E_TMP/config"
 
 # check NAME CONDITION...: records one assertion.
 check() {

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# One grammar on every command: global options before or after the command, `--opt value` and
+# `--opt=value`, suggestions for unknown commands and options, usage errors exit 252, and colour
+# only where asked for or on a terminal that can show it.
+source "$(dirname "$0")/lib.sh"
+start_sandbox --scenario orphans
+
+rc() { "$@" >"$E2E_TMP/out" 2>"$E2E_TMP/err"; echo $?; }
+err_has() { grep -q -- "$1" "$E2E_TMP/err"; }
+
+id_after=$("$CPWARDEN" api --endpoint-url "$ENDPOINT" --region eu-west-2 sts get-caller-identity)
+id_before=$("$CPWARDEN" --endpoint-url "$ENDPOINT" --region eu-west-2 api sts get-caller-identity)
+id_equals=$("$CPWARDEN" --endpoint-url="$ENDPOINT" api --region=eu-west-2 sts get-caller-identity)
+check "AWS options before the command work" test -n "$id_before"
+check "before and after the command give the same answer" test "$id_before" = "$id_after"
+check "--opt=value works before and after the command" test "$id_equals" = "$id_after"
+
+check "--log-level after the command is accepted" \
+    test "$(rc "$CPWARDEN" inventory --endpoint-url "$ENDPOINT" --regions us-east-1 \
+              --output json --no-save --log-level info)" = 0
+check "--log-level=LEVEL is accepted" \
+    test "$(rc "$CPWARDEN" --log-level=warn inventory --endpoint-url "$ENDPOINT" \
+              --regions us-east-1 --output json --no-save)" = 0
+check "a bad --log-level is a usage error (252)" \
+    test "$(rc "$CPWARDEN" inventory --log-level loud)" = 252
+check "...naming the levels" err_has "error, warn, info, debug or trace"
+
+check "an unknown command exits 252" test "$(rc "$CPWARDEN" inventroy)" = 252
+check "...and suggests the nearest" err_has "did you mean 'inventory'"
+check "an unknown option exits 252" test "$(rc "$CPWARDEN" history --sine 2026-01-01)" = 252
+check "...and suggests the nearest" err_has "did you mean '--since'"
+check "an option without its value is named" test "$(rc "$CPWARDEN" history --since)" = 252
+check "...as such" err_has "option '--since' needs a value"
+check "an unknown global option suggests the nearest" test "$(rc "$CPWARDEN" --colr on help)" = 252
+check "...with its name" err_has "did you mean '--color'"
+
+# Colour: forced on gives escape sequences in the table, --no-color and NO_COLOR none.
+"$CPWARDEN" inventory --endpoint-url "$ENDPOINT" --regions us-east-1 --output table \
+    --color on --no-save >"$E2E_TMP/color" 2>/dev/null || true
+"$CPWARDEN" inventory --endpoint-url "$ENDPOINT" --regions us-east-1 --output table \
+    --no-color --no-save >"$E2E_TMP/plain" 2>/dev/null || true
+check "--color on colours the table" grep -q $'\033\[' "$E2E_TMP/color"
+check "--no-color gives no escape sequence" bash -c "! grep -q $'\033' '$E2E_TMP/plain'"
+# On a terminal (script(1) gives the command one): colour by default, none with TERM=dumb.
+tty_inventory() {
+    TERM=$1 script -qec "'$CPWARDEN' inventory --endpoint-url '$ENDPOINT' --regions us-east-1 \
+        --output table --no-save" /dev/null </dev/null 2>/dev/null || true
+}
+tty_inventory xterm-256color >"$E2E_TMP/tty-color"
+tty_inventory dumb >"$E2E_TMP/tty-dumb"
+check "a terminal gets colour" grep -q $'\033\[' "$E2E_TMP/tty-color"
+check "TERM=dumb gets no escape sequence" bash -c "! grep -q $'\033' '$E2E_TMP/tty-dumb'"
+check "...but the table itself" grep -q "LiveDomain\|domain" "$E2E_TMP/tty-dumb"
+check "a bad --color value is a usage error" test "$(rc "$CPWARDEN" --color sometimes help)" = 252
+finish
