@@ -74,7 +74,7 @@ struct cpw_aws_result {
     json_t *output;           /* on success: the output document (owned by the result) */
     struct cpw_aws_error aws; /* when the service answered an error (code non-NULL) */
     enum cpw_error error;     /* CPW_ERR_AWS for service errors, else what failed */
-    char detail[512];         /* a secret-free sentence when status is -1 */
+    char detail[2304];        /* a secret-free sentence when status is -1 */
     const char *operation;    /* the model name */
     unsigned attempts;
 };

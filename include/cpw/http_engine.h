@@ -74,7 +74,7 @@ const char *cpw_http_verdict_name(enum cpw_http_verdict verdict);
 struct cpw_http_result {
     enum cpw_http_verdict verdict;     /* the last attempt's verdict (SUCCESS only on success) */
     enum cpw_error error;              /* CPW_ERR_NONE on success, otherwise why the call failed */
-    char detail[256];                  /* a secret-free sentence when error is set */
+    char detail[2048];                 /* a secret-free sentence when error is set */
     unsigned attempts;                 /* attempts made, 0 when prepare failed on the first */
     bool has_response;                 /* the last attempt produced response */
     struct cpw_http_response response; /* owned by the result; may be taken (see done) */

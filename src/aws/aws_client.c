@@ -425,7 +425,7 @@ struct sync_result {
     json_t *output;
     struct cpw_aws_error *aws;
     enum cpw_error error;
-    char detail[512];
+    char detail[2304];
 };
 
 static void s_sync_done(void *user, struct cpw_aws_result *r)

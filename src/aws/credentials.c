@@ -331,7 +331,10 @@ int cpw_credentials_resolve(const struct cpw_credentials_options *opts, struct c
         rc = cpw_credentials_from_imds(&chain, out);
     }
     if (rc == CPW_CREDS_ABSENT) {
-        rc = cpw_credentials_fail(CPW_ERR_CREDENTIALS, "no credentials: %s",
+        rc = cpw_credentials_fail(CPW_ERR_CREDENTIALS,
+                                  "no credentials found; run 'aws configure' (or 'aws sso "
+                                  "login'), export AWS_ACCESS_KEY_ID with its secret key, or "
+                                  "name a profile with --profile. Tried: %s",
                                   cpw_buf_cstr(&chain.tried));
     }
     if (rc != CPW_CREDS_FOUND) {

@@ -6,7 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#define DETAIL_BYTES 1024
+#define DETAIL_BYTES 4096 /* room for the credential chain's summary behind a call's context */
 
 static _Thread_local enum cpw_error tl_code;
 static _Thread_local char tl_detail[DETAIL_BYTES];

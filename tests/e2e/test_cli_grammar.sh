@@ -52,4 +52,11 @@ check "a terminal gets colour" grep -q $'\033\[' "$E2E_TMP/tty-color"
 check "TERM=dumb gets no escape sequence" bash -c "! grep -q $'\033' '$E2E_TMP/tty-dumb'"
 check "...but the table itself" grep -q "LiveDomain\|domain" "$E2E_TMP/tty-dumb"
 check "a bad --color value is a usage error" test "$(rc "$CPWARDEN" --color sometimes help)" = 252
+
+# Clear failures: the no-credentials error arrives whole (it was cut mid-word) and names the fix.
+env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_EC2_METADATA_DISABLED=true \
+    "$CPWARDEN" api --endpoint-url "$ENDPOINT" sts get-caller-identity >/dev/null 2>"$E2E_TMP/err" || true
+check "no credentials: the fix is named" err_has "run 'aws configure'"
+check "no credentials: every source is listed, the last one whole" \
+    err_has "imds: disabled by AWS_EC2_METADATA_DISABLED$"
 finish

@@ -173,7 +173,8 @@ static void test_no_credentials_lists_every_source(void **state)
     struct cpw_credentials_options opts = { 0 };
     const char *detail = expect_failure(&opts);
     const char *order[] = {
-        "no credentials: environment: AWS_ACCESS_KEY_ID not set",
+        "no credentials found; run 'aws configure'",
+        "Tried: environment: AWS_ACCESS_KEY_ID not set",
         "web-identity: AWS_WEB_IDENTITY_TOKEN_FILE not set",
         "profile 'default': not in the config or credentials file",
         "container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",

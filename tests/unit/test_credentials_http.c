@@ -188,7 +188,7 @@ static void test_imds_v2(void **state)
     /* No role attached: a note in the summary, not a crash. */
     fake.mode = MODE_IMDS_NO_ROLE;
     detail = expect_failure(&opts);
-    assert_contains(detail, "no credentials: ");
+    assert_contains(detail, "no credentials found; ");
     assert_contains(detail, "no IAM role is attached to this instance");
 
     /* The option overrides the environment's endpoint. */
