@@ -32,6 +32,12 @@ int cpw_json_load(struct cpw_span text, size_t max_bytes, json_t **out);
  */
 int cpw_json_dump(const json_t *value, struct cpw_buf *out);
 
+/**
+ * Appends value as a document for people and tools: indented by two spaces, UTF-8 as is, and a
+ * final newline (what every command's --output json prints). Returns 0 or -1 (CPW_ERR_LIMIT).
+ */
+int cpw_json_dump_document(const json_t *value, struct cpw_buf *out);
+
 /** Borrowed string value of obj[key], or NULL when absent or not a string. */
 const char *cpw_json_get_string(const json_t *obj, const char *key);
 

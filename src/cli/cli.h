@@ -95,5 +95,6 @@ extern const struct cpw_cli_command cpw_cli_cmd_document;
 extern const struct cpw_cli_command cpw_cli_cmd_plan;
 extern const struct cpw_cli_command cpw_cli_cmd_apply;
 extern const struct cpw_cli_command cpw_cli_cmd_history;
+extern const struct cpw_cli_command cpw_cli_cmd_snapshots;
 
 #endif

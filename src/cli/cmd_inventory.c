@@ -220,6 +220,32 @@ static void s_scope(struct cpw_buf *out, const struct args *a, const struct cpw_
     }
 }
 
+/* --diff compares like with like: a scan of fewer regions or other accounts would show their
+ * resources as removed. 0 when snapshot id (0: the latest) has scope; else a usage error. */
+static int s_same_scope(struct cpw_store *store, int64_t id, const char *scope)
+{
+    struct cpw_store_snapshot_info *list = NULL;
+    size_t count = 0;
+    if (cpw_store_snapshot_list(store, 0, &list, &count)) {
+        cpw_cli_print_last_error("--diff");
+        return -1;
+    }
+    const struct cpw_store_snapshot_info *snap = NULL;
+    for (size_t i = 0; i < count && !snap; i++) {
+        snap = id == 0 || list[i].id == id ? &list[i] : NULL; /* newest first */
+    }
+    int rc = 0;
+    if (snap && strcmp(snap->scope, scope) != 0) {
+        cpw_cli_usage_error("inventory",
+                            "--diff: snapshot %lld scanned %s, this scan covers %s; compare "
+                            "scans of the same accounts and regions (see 'cpwarden snapshots')",
+                            (long long)snap->id, snap->scope, scope);
+        rc = -1;
+    }
+    cpw_store_snapshot_list_free(list, count);
+    return rc;
+}
+
 static int s_run(int argc, char **argv)
 {
     struct args a;
@@ -299,6 +325,11 @@ static int s_run(int argc, char **argv)
                 exit_code = cpw_last_error() == CPW_ERR_NOT_FOUND ? CPW_EXIT_USAGE : CPW_EXIT_OTHER;
                 goto cleanup;
             }
+            s_scope(&scope, &a, &regions);
+            if (s_same_scope(store, a.diff_id, cpw_buf_cstr(&scope))) {
+                exit_code = CPW_EXIT_USAGE;
+                goto cleanup;
+            }
         }
     }
     struct cpw_collect_options opts = {
@@ -319,6 +350,7 @@ static int s_run(int argc, char **argv)
         exit_code = cpw_cli_exit_for_error();
         goto cleanup;
     }
+    cpw_buf_reset(&scope);
     s_scope(&scope, &a, &regions);
     if (store && !a.no_save) {
         int64_t id = 0;

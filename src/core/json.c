@@ -54,6 +54,16 @@ int cpw_json_dump(const json_t *value, struct cpw_buf *out)
     return 0;
 }
 
+int cpw_json_dump_document(const json_t *value, struct cpw_buf *out)
+{
+    if (json_dump_callback(value, s_dump_cb, out, JSON_INDENT(2) | JSON_ENCODE_ANY) != 0) {
+        return cpw_last_error() == CPW_ERR_LIMIT
+                 ? -1
+                 : cpw_raise(CPW_ERR_INTERNAL, "JSON could not be written");
+    }
+    return cpw_buf_append_byte(out, '\n');
+}
+
 const char *cpw_json_get_string(const json_t *obj, const char *key)
 {
     return json_string_value(cpw_json_get(obj, key));
