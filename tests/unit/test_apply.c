@@ -162,8 +162,10 @@ static void test_lifecycle_in_process(void **state)
 
     char state_dir[128];
     char backups[160];
+    char locks[160];
     snprintf(state_dir, sizeof(state_dir), "%s/state", s_dir);
     snprintf(backups, sizeof(backups), "%s/backups", state_dir);
+    snprintf(locks, sizeof(locks), "%s/locks", state_dir);
     struct cpw_store_options so = { .dir = state_dir };
     struct cpw_store *store = cpw_store_open(&so);
     assert_non_null(store);
@@ -176,6 +178,7 @@ static void test_lifecycle_in_process(void **state)
         .caller_arn = arn,
         .account = account,
         .backup_dir = backups,
+        .lock_dir = locks,
         .wait_ms = 2000,
         .poll_interval_ms = 10,
         .max_retries = 0,
