@@ -148,6 +148,16 @@ check "... and the role is untouched" role_exists "$LIVE_CONNECT_ROLE"
 check "... no deletion task was submitted" \
     test "$(count_events DeleteServiceLinkedRole us-east-1)" -eq 0
 
+# ---- a Connect role judged on an incomplete scope: some region cannot be listed ------------
+start_orphans --fault-probability 1 --knob fault_operation=ListInstances --knob fault_kind=internal
+cpw plan --role "$ORPHAN_CONNECT_ROLE" -o "$E2E_TMP/noscope.json" >/dev/null
+check "a Connect role whose usage cannot be read everywhere is refused (4)" \
+    test "$(apply_rc "$E2E_TMP/noscope.json" "$E2E_TMP/noscope.err" --state "$E2E_TMP/st-s")" -eq 4
+check "... saying which regions could not be read" grep -q \
+    "not every region where Connect is offered could be read (ListInstances in af-south-1: " \
+    "$E2E_TMP/noscope.err"
+check "... and the role is untouched" role_exists "$ORPHAN_CONNECT_ROLE"
+
 # ---- one apply per plan and per account at a time ------------------------------------------
 # The test shell holds a lock with flock(1) on fd 9 and names itself in it, as cpwarden does:
 # cpwarden apply is then the second process, refused at once (no timing involved).
