@@ -6,11 +6,35 @@
  * protections) and refuses a stale plan (cpw_plan_check_fresh) or one whose planned action a
  * protection rule now forbids; cpw_apply_confirmation_matches() checks what the user typed.
  *
- * During: cpw_apply_run() executes the planned actions in order. Each step's intent is journaled
+ * During: cpw_apply_run() takes the account lock (lock.h) of every account its planned actions
+ * touch, then executes the planned actions in order. Each step's intent is journaled
  * (journal.h) before its AWS call and its result after it. An action done by an earlier run of
  * the same plan (matched by the plan's checksum) is not done again; a resource that is already
  * gone (ResourceNotFoundException, NoSuchEntity) counts as done; an action whose dependency did
- * not complete is not run. Steps (docs/cleanup-guide.md):
+ * not complete is not run.
+ *
+ * Fresh preconditions: on every run, first or resumed, immediately before each mutating call
+ * (DeleteIntegration, DeleteDomain and each of its retries, DeleteServiceLinkedRole) the step's
+ * target is read again live and the step is REFUSED (never executed; its dependants not run)
+ * when:
+ *   - its account is not opts->account (the account opts->client acts in);
+ *   - a protection rule (protect.h: account lists, name globs, the live tags) now forbids it;
+ *   - domain steps: a Connect instance that exists (DescribeInstance per Connect integration)
+ *     uses the domain and the plan did not record it with that status (an ACTIVE one only when
+ *     the plan was forced); the domain's profiles, objects, integrations, object types, event
+ *     streams or calculated attributes outnumber the plan's facts; a dangling integration's
+ *     target exists again;
+ *   - a Customer Profiles role: its domain still exists; with no domain recorded, the account
+ *     scanned live over every region where Customer Profiles or Connect is offered
+ *     (cpw_live_scan, once per run per account) no longer gives an orphaned-profile-role
+ *     finding for it at the confidence the plan accepted (likely; possible with
+ *     include_possible);
+ *   - a Connect role: it is the ServiceRole of an instance in any region where Connect is
+ *     offered in the role's partition (ListInstances, read once per run per account), or such a
+ *     region cannot be read.
+ * A refusal is journaled with outcome "refused" and the reason.
+ *
+ * Steps (docs/cleanup-guide.md):
  *   backup-domain               export to BACKUP_DIR (backup.h), read back and verified
  *   delete-integration          DeleteIntegration
  *   delete-domain               DeleteDomain, retried after retry_interval up to max_retries
@@ -49,6 +73,7 @@ enum cpw_apply_outcome {
     CPW_APPLY_FAILED,     /* "failed": detail says why */
     CPW_APPLY_NOT_RUN,    /* "not-run": a dependency did not complete */
     CPW_APPLY_SKIPPED,    /* "skipped": the plan skips or refuses it */
+    CPW_APPLY_REFUSED,    /* "refused": a precondition no longer holds live; detail says which */
 };
 
 struct cpw_apply_step {
@@ -64,29 +89,36 @@ struct cpw_apply_report {
     int64_t run_id;
     bool resumed; /* an earlier run of the plan had done some steps */
     size_t failed;
+    size_t refused;  /* steps refused in this run (their dependants are not-run) */
     size_t executed; /* done + already in this run */
 };
 
 typedef void(cpw_apply_progress_fn)(void *user, const char *line);
 
 struct cpw_apply_options {
-    struct cpw_aws_client *client; /* required */
-    struct cpw_store *store;       /* required: the journal */
-    const struct cpw_plan *plan;   /* required: loaded with cpw_plan_load_file */
-    const char *plan_checksum;     /* required: the document's checksum (resume key) */
-    const char *plan_path;         /* for the journal and history */
-    const char *caller_arn;        /* who applies */
-    const char *account;           /* the caller's account */
-    const char *backup_dir;        /* required: where backup-domain writes (created 0700) */
-    int64_t wait_ms;               /* <= 0: CPW_APPLY_DEFAULT_WAIT_MS */
-    int64_t retry_interval_ms;     /* <= 0: CPW_APPLY_DEFAULT_RETRY_INTERVAL_MS */
-    int max_retries;               /* < 0: CPW_APPLY_DEFAULT_MAX_RETRIES */
-    int64_t poll_interval_ms;      /* <= 0: CPW_APPLY_DEFAULT_POLL_INTERVAL_MS */
+    struct cpw_aws_client *client;     /* required */
+    struct cpw_store *store;           /* required: the journal */
+    const struct cpw_plan *plan;       /* required: loaded with cpw_plan_load_file */
+    const char *plan_checksum;         /* required: the document's checksum (resume key) */
+    const char *plan_path;             /* for the journal and history */
+    const char *caller_arn;            /* who applies */
+    const char *account;               /* required: the account client acts in (the caller's, or
+                                          the member account it assumed a role into); planned
+                                          actions in any other account are refused */
+    const char *backup_dir;            /* required: where backup-domain writes (created 0700) */
+    const char *lock_dir;              /* required: where account locks live (STATE/locks) */
+    const struct cpw_protect *protect; /* re-checked before each mutating call; NULL: no rules */
+    int64_t wait_ms;                   /* <= 0: CPW_APPLY_DEFAULT_WAIT_MS */
+    int64_t retry_interval_ms;         /* <= 0: CPW_APPLY_DEFAULT_RETRY_INTERVAL_MS */
+    int max_retries;                   /* < 0: CPW_APPLY_DEFAULT_MAX_RETRIES */
+    int64_t poll_interval_ms;          /* <= 0: CPW_APPLY_DEFAULT_POLL_INTERVAL_MS */
     /* Test hook (CPW_TEST_KILL_AFTER_STEP): raise SIGKILL right after writing the Nth journal
      * record of this run (intents and results count); 0 disables it. */
     unsigned kill_after_record;
     cpw_apply_progress_fn *progress; /* may be NULL */
     void *progress_user;
+    cpw_apply_progress_fn *notice; /* lines always worth showing (a lock taken over); may be NULL */
+    void *notice_user;
 };
 
 /**
@@ -110,15 +142,17 @@ bool cpw_apply_confirmation_matches(const struct cpw_plan *plan, const char *typ
 
 /**
  * Executes the plan (see the file comment). Returns 0 with *report (owned) even when steps
- * failed (report->failed says how many), or -1 when the journal cannot be written (nothing is
- * executed after a journal failure) or the options are invalid.
+ * failed or were refused (report->failed, report->refused say how many), or -1 when the journal
+ * cannot be written (nothing is executed after a journal failure), the options are invalid, or
+ * an account lock is held by another process (CPW_ERR_LOCKED naming the holder; nothing is
+ * executed). It acts only through opts->client.
  */
 int cpw_apply_run(const struct cpw_apply_options *opts, struct cpw_apply_report **report);
 
 /** Frees a report. NULL is a no-op. */
 void cpw_apply_report_destroy(struct cpw_apply_report *report);
 
-/** "done", "already", "previously", "failed", "not-run", "skipped". Static storage. */
+/** "done", "already", "previously", "failed", "not-run", "skipped", "refused". Static storage. */
 const char *cpw_apply_outcome_name(enum cpw_apply_outcome outcome);
 
 /** Appends the report as a text table. 0 or -1. */

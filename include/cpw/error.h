@@ -45,7 +45,8 @@
     X(CPW_ERR_STALE_PLAN, "the plan no longer matches the live state")                             \
     X(CPW_ERR_CONFLICT, "an existing resource differs from what was asked for")                    \
     X(CPW_ERR_PROTECTED, "a protection rule forbids the change")                                   \
-    X(CPW_ERR_NOT_CONFIRMED, "the change was not confirmed")
+    X(CPW_ERR_NOT_CONFIRMED, "the change was not confirmed")                                       \
+    X(CPW_ERR_LOCKED, "another process holds the lock")
 
 enum cpw_error {
 #define CPW_ERROR_ENUM_(code, sentence) code,

@@ -27,6 +27,7 @@
 #define CPW_JOURNAL_DONE    "done"    /* the call succeeded and was verified */
 #define CPW_JOURNAL_ALREADY "already" /* nothing to do: the resource was already gone */
 #define CPW_JOURNAL_FAILED  "failed"  /* the step failed; detail says why */
+#define CPW_JOURNAL_REFUSED "refused" /* not executed: a precondition no longer held live */
 
 struct cpw_journal_run_info {
     const char *plan_checksum; /* required */
@@ -101,7 +102,7 @@ struct cpw_journal_entry {
     char *action_id;
     char *kind; /* what */
     char *target;
-    char *outcome; /* result: done, already, failed, or "interrupted" for a lone intent */
+    char *outcome; /* result: done, already, failed, refused, or "interrupted" for a lone intent */
     char *detail;
 };
 

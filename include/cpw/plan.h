@@ -231,6 +231,8 @@ void cpw_plan_builder_destroy(struct cpw_plan_builder *builder);
 
 struct cpw_plan_load_options {
     const char *current_account; /* required: the caller's account now (STS identity) */
+    bool allow_other_accounts;   /* an organization plan: planned actions may touch accounts
+                                    other than current_account (cpw_plan_verify_trust) */
 };
 
 /**
@@ -239,10 +241,28 @@ struct cpw_plan_load_options {
  * unknown or missing fields (CPW_ERR_PARSE), fingerprint matching the facts (CPW_ERR_INTEGRITY),
  * unique action ids, known dependencies, no cycle, dependencies before dependents
  * (CPW_ERR_PARSE), at most CPW_PLAN_MAX_ACTIONS actions (CPW_ERR_LIMIT), made by current_account
- * (CPW_ERR_WRONG_ACCOUNT). The detail says what is wrong
- * and where. Returns the plan, owned by the caller, or NULL.
+ * (CPW_ERR_WRONG_ACCOUNT), then cpw_plan_verify_trust(plan, current_account,
+ * opts->allow_other_accounts). The detail says what is wrong and where. Returns the plan, owned
+ * by the caller, or NULL.
+ *
+ * The checksum is a plain digest of a documented form: anyone can re-seal an edited file, so it
+ * only detects accidental damage. Nothing that can be derived is taken from the file on trust
+ * (docs/plan-format.md, "What apply trusts").
  */
 struct cpw_plan *cpw_plan_load(struct cpw_span document, const struct cpw_plan_load_options *opts);
+
+/**
+ * The one place where a plan's claims about accounts are checked against what it does:
+ *  - `accounts` must be exactly the sorted set of accounts of its planned actions (the accounts
+ *    a user confirms are derived from the actions, never taken from the file):
+ *    CPW_ERR_INTEGRITY "the file was edited or is inconsistent" otherwise;
+ *  - unless allow_other_accounts (an organization plan), every planned action must be in
+ *    live_account, the caller's account read live: CPW_ERR_WRONG_ACCOUNT otherwise.
+ * Returns 0 or -1 with the detail naming the accounts.
+ */
+int cpw_plan_verify_trust(const struct cpw_plan *plan,
+                          const char *live_account,
+                          bool allow_other_accounts);
 
 /** Reads path and runs cpw_plan_load on it (CPW_ERR_IO when unreadable). */
 struct cpw_plan *cpw_plan_load_file(const char *path, const struct cpw_plan_load_options *opts);

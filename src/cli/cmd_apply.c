@@ -17,6 +17,7 @@
 #include "cpw/journal.h"
 #include "cpw/json.h"
 #include "cpw/live.h"
+#include "cpw/lock.h"
 #include "cpw/store.h"
 
 enum {
@@ -166,6 +167,7 @@ static int s_confirm(const struct cpw_plan *plan)
     struct cpw_buf text;
     cpw_buf_init(&text, 16u * 1024u * 1024u);
     (void)cpw_plan_render_table(plan, &text);
+    /* plan->accounts is the set derived from the planned actions (cpw_plan_verify_trust). */
     fprintf(stderr, "%s\nThis deletes resources in account(s):", cpw_buf_cstr(&text));
     for (size_t i = 0; i < plan->account_count; i++) {
         fprintf(stderr, " %s", plan->accounts[i]);
@@ -191,12 +193,38 @@ static int s_refusal_exit(void)
     case CPW_ERR_STALE_PLAN:
     case CPW_ERR_PROTECTED:
     case CPW_ERR_NOT_CONFIRMED:
+    case CPW_ERR_LOCKED:
         return CPW_EXIT_REFUSED;
     case CPW_ERR_IO:
         return CPW_EXIT_USAGE;
     default:
         return cpw_cli_exit_for_error();
     }
+}
+
+static size_t s_planned_count(const struct cpw_plan *plan)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < plan->action_count; i++) {
+        n += plan->actions[i].status == CPW_PLAN_ACTION_PLANNED;
+    }
+    return n;
+}
+
+/* The plan lock: one apply of a plan at a time. NULL with the error raised. */
+static struct cpw_lock *s_lock_plan(const char *lock_dir, const char *checksum, const char *path)
+{
+    char name[96];
+    char what[4200];
+    snprintf(name, sizeof(name), "plan-%.64s", checksum);
+    snprintf(what, sizeof(what), "plan %.12s (%.4000s)", checksum, path);
+    char *note = NULL;
+    struct cpw_lock *lock = cpw_lock_acquire(lock_dir, name, what, &note);
+    if (note) {
+        fprintf(stderr, "cpwarden apply: plan %.12s: %s\n", checksum, note);
+        cpw_free(note);
+    }
+    return lock;
 }
 
 static int s_run(int argc, char **argv)
@@ -220,10 +248,13 @@ static int s_run(int argc, char **argv)
     char *account = NULL;
     char *arn = NULL;
     char *checksum = NULL;
+    struct cpw_lock *plan_lock = NULL;
     struct cpw_buf text;
     cpw_buf_init(&text, CPW_PLAN_MAX_BYTES);
     struct cpw_buf backup_dir;
     cpw_buf_init(&backup_dir, 8192);
+    struct cpw_buf lock_dir;
+    cpw_buf_init(&lock_dir, 8192);
 
     if (cpw_settings_resolve(&so, &settings)) {
         cpw_cli_print_last_error(NULL);
@@ -264,6 +295,18 @@ static int s_run(int argc, char **argv)
         exit_code = CPW_EXIT_CONFIG;
         goto cleanup;
     }
+    if ((args.state_dir ? cpw_buf_append_cstr(&lock_dir, args.state_dir)
+                        : cpw_store_default_dir(&lock_dir)) ||
+        cpw_buf_append_cstr(&lock_dir, "/locks")) {
+        cpw_cli_print_last_error(NULL);
+        exit_code = CPW_EXIT_CONFIG;
+        goto cleanup;
+    }
+    if (!(plan_lock = s_lock_plan(cpw_buf_cstr(&lock_dir), checksum, args.plan_path))) {
+        cpw_cli_print_last_error(NULL);
+        exit_code = s_refusal_exit();
+        goto cleanup;
+    }
     int64_t runs = cpw_journal_run_count(store, checksum);
     if (runs < 0 || cpw_apply_check(client, plan, protect, runs > 0)) {
         cpw_cli_print_last_error(cpw_last_error() == CPW_ERR_STALE_PLAN  ? "stale plan refused"
@@ -272,7 +315,7 @@ static int s_run(int argc, char **argv)
         exit_code = s_refusal_exit();
         goto cleanup;
     }
-    if (!args.yes && plan->account_count > 0 && s_confirm(plan)) { /* nothing planned: no ask */
+    if (!args.yes && s_planned_count(plan) > 0 && s_confirm(plan)) { /* nothing planned: no ask */
         cpw_cli_print_last_error(NULL);
         exit_code = CPW_EXIT_REFUSED;
         goto cleanup;
@@ -299,9 +342,14 @@ static int s_run(int argc, char **argv)
     args.run.caller_arn = arn;
     args.run.account = account;
     args.run.backup_dir = cpw_buf_cstr(&backup_dir);
+    args.run.lock_dir = cpw_buf_cstr(&lock_dir);
+    args.run.protect = protect;
     args.run.progress = isatty(STDERR_FILENO) ? s_progress : NULL;
+    args.run.notice = s_progress;
     if (cpw_apply_run(&args.run, &report)) {
-        cpw_cli_print_last_error("the journal");
+        bool locked = cpw_last_error() == CPW_ERR_LOCKED;
+        cpw_cli_print_last_error(locked ? NULL : "the journal");
+        exit_code = locked ? CPW_EXIT_REFUSED : exit_code;
         goto cleanup;
     }
     cpw_buf_reset(&text);
@@ -312,14 +360,18 @@ static int s_run(int argc, char **argv)
         fwrite(text.data, 1, text.len, stdout);
     }
     for (size_t i = 0; i < report->step_count; i++) {
-        if (report->steps[i].outcome == CPW_APPLY_FAILED) {
-            fprintf(stderr, "cpwarden apply: %s %s %s failed: %s\n", report->steps[i].action->id,
+        enum cpw_apply_outcome o = report->steps[i].outcome;
+        if (o == CPW_APPLY_FAILED || o == CPW_APPLY_REFUSED) {
+            fprintf(stderr, "cpwarden apply: %s %s %s %s: %s\n", report->steps[i].action->id,
                     cpw_plan_action_kind_name(report->steps[i].action->kind),
-                    report->steps[i].action->name, report->steps[i].detail);
+                    report->steps[i].action->name, cpw_apply_outcome_name(o),
+                    report->steps[i].detail);
         }
     }
-    exit_code = report->failed ? CPW_EXIT_FAILED : CPW_EXIT_OK;
+    exit_code = report->failed ? CPW_EXIT_FAILED : report->refused ? CPW_EXIT_REFUSED : CPW_EXIT_OK;
 cleanup:
+    cpw_lock_release(plan_lock);
+    cpw_buf_clean_up(&lock_dir);
     cpw_apply_report_destroy(report);
     cpw_buf_clean_up(&backup_dir);
     cpw_buf_clean_up(&text);
@@ -344,12 +396,16 @@ const struct cpw_cli_command cpw_cli_cmd_apply = {
       "                      [--poll-interval DUR] [AWS options]\n"
       "\n"
       "Executes a plan written by 'cpwarden plan'. Before touching anything it loads PLAN for\n"
-      "the current identity (a plan made for another account, edited, truncated or of another\n"
-      "format version is refused), re-reads the live state and refuses a stale plan (naming\n"
-      "the fact that changed) or one a protection rule now forbids, and asks you to type the\n"
-      "account id(s) on the terminal. Each step's intent and result go to the journal in the\n"
-      "state store before and after its AWS call; applying the same plan again resumes an\n"
-      "interrupted run without repeating finished steps.\n"
+      "the current identity (a plan made for another account, edited, truncated, of another\n"
+      "format version, or whose accounts do not match its actions is refused), takes the\n"
+      "plan's lock (one apply per plan and per account at a time: STATE/locks), re-reads the\n"
+      "live state and refuses a stale plan (naming the fact that changed) or one a protection\n"
+      "rule now forbids, and asks you to type the account id(s) its actions touch. Each step's\n"
+      "intent and result go to the journal in the state store before and after its AWS call;\n"
+      "applying the same plan again resumes an interrupted run without repeating finished\n"
+      "steps. On every run, right before each deletion, the target is read again: a step that\n"
+      "is protected now, used by a live Connect instance the plan did not record, or grown\n"
+      "beyond the plan's facts is refused (journaled with the reason; its dependants not run).\n"
       "\n"
       "  -y, --yes             confirm without a terminal (for automation)\n"
       "  --resume              accepted for clarity: applying a plan again always resumes\n"
@@ -364,8 +420,10 @@ const struct cpw_cli_command cpw_cli_cmd_apply = {
       "DUR is a number of seconds or a number with ms, s, m or h.\n"
       "\n" CPW_CLI_AWS_OPTIONS_HELP "\n"
       "Exit status: 0 every planned step done; 1 some step failed (the reason is printed);\n"
-      "4 refused (bad, stale or protected plan, not confirmed); 252 invalid arguments;\n"
-      "253 configuration or credentials; 254 an AWS error before the run; 255 other failures.\n"
+      "4 refused (bad, edited, stale or protected plan, not confirmed, plan or account locked\n"
+      "by another apply, or steps refused during the run and none failed); 252 invalid\n"
+      "arguments; 253 configuration or credentials; 254 an AWS error before the run; 255 other\n"
+      "failures.\n"
       "\n"
       "Example: cpwarden apply plan.json\n",
     .run = s_run,

@@ -9,6 +9,7 @@
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 #include "cpw/journal.h"
+#include "cpw/lock.h"
 #include "cpw/plan_targets.h"
 #include "warden/apply_internal.h"
 
@@ -27,6 +28,8 @@ const char *cpw_apply_outcome_name(enum cpw_apply_outcome outcome)
         return "not-run";
     case CPW_APPLY_SKIPPED:
         return "skipped";
+    case CPW_APPLY_REFUSED:
+        return "refused";
     }
     return "unknown";
 }
@@ -228,6 +231,7 @@ static int s_run_step(struct cpw_apply_ctx *ctx, int64_t run_id, size_t i, unsig
     step->data = data;
     const char *stored = step->outcome == CPW_APPLY_DONE      ? CPW_JOURNAL_DONE
                          : step->outcome == CPW_APPLY_ALREADY ? CPW_JOURNAL_ALREADY
+                         : step->outcome == CPW_APPLY_REFUSED ? CPW_JOURNAL_REFUSED
                                                               : CPW_JOURNAL_FAILED;
     if (cpw_journal_step_result(ctx->opts->store, step_id, stored, step->detail, step->data)) {
         return -1;
@@ -237,19 +241,73 @@ static int s_run_step(struct cpw_apply_ctx *ctx, int64_t run_id, size_t i, unsig
                        step->detail);
     if (step->outcome == CPW_APPLY_FAILED) {
         ctx->report->failed++;
+    } else if (step->outcome == CPW_APPLY_REFUSED) {
+        ctx->report->refused++;
     } else {
         ctx->report->executed++;
     }
     return 0;
 }
 
+/* The account locks of every account the plan's planned actions touch, in sorted order (so two
+ * runs over overlapping accounts cannot deadlock: neither waits anyway). */
+static int s_lock_accounts(const struct cpw_apply_options *opts,
+                           struct cpw_lock ***locks,
+                           size_t *count)
+{
+    const struct cpw_plan *plan = opts->plan;
+    for (size_t i = 0; i < plan->action_count; i++) {
+        const struct cpw_plan_action *a = &plan->actions[i];
+        bool seen = a->status != CPW_PLAN_ACTION_PLANNED;
+        for (size_t k = 0; !seen && k < i; k++) {
+            seen = plan->actions[k].status == CPW_PLAN_ACTION_PLANNED &&
+                   strcmp(plan->actions[k].account, a->account) == 0;
+        }
+        if (seen) {
+            continue;
+        }
+        char name[64];
+        char what[128];
+        snprintf(name, sizeof(name), "account-%s", a->account);
+        snprintf(what, sizeof(what), "account %s", a->account);
+        char *note = NULL;
+        struct cpw_lock *lock = cpw_lock_acquire(opts->lock_dir, name, what, &note);
+        if (!lock) {
+            return -1;
+        }
+        if (note && opts->notice) {
+            char line[1024];
+            snprintf(line, sizeof(line), "%s: %s", what, note);
+            opts->notice(opts->notice_user, line);
+        }
+        cpw_free(note);
+        *locks = cpw_realloc(*locks, (*count + 1) * sizeof(**locks));
+        (*locks)[(*count)++] = lock;
+    }
+    return 0;
+}
+
+static void s_unlock_all(struct cpw_lock **locks, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        cpw_lock_release(locks[i]);
+    }
+    cpw_free(locks);
+}
+
 int cpw_apply_run(const struct cpw_apply_options *opts, struct cpw_apply_report **out)
 {
     *out = NULL;
     if (!opts || !opts->client || !opts->store || !opts->plan || !opts->plan_checksum ||
-        !opts->backup_dir) {
-        return cpw_raise(CPW_ERR_INVALID_ARGUMENT,
-                         "apply needs a client, a store, a plan, its checksum and a backup dir");
+        !opts->backup_dir || !opts->account || !opts->lock_dir) {
+        return cpw_raise(CPW_ERR_INVALID_ARGUMENT, "apply needs a client, its account, a store, a "
+                                                   "plan, its checksum, a backup and a lock dir");
+    }
+    struct cpw_lock **locks = NULL;
+    size_t lock_count = 0;
+    if (s_lock_accounts(opts, &locks, &lock_count)) {
+        s_unlock_all(locks, lock_count);
+        return -1;
     }
     struct cpw_apply_report *r = cpw_calloc(1, sizeof(*r));
     const struct cpw_plan *plan = opts->plan;
@@ -299,8 +357,14 @@ int cpw_apply_run(const struct cpw_apply_options *opts, struct cpw_apply_report 
         if (blocker) {
             step->outcome = CPW_APPLY_NOT_RUN;
             char text[512];
-            snprintf(text, sizeof(text), "not run: %s %s did not complete", blocker->id,
-                     cpw_plan_action_kind_name(blocker->kind));
+            const struct cpw_apply_step *b = &r->steps[blocker - plan->actions];
+            if (b->outcome == CPW_APPLY_REFUSED) {
+                snprintf(text, sizeof(text), "not run: %s refused (%s %s)", blocker->id,
+                         cpw_plan_action_kind_name(blocker->kind), blocker->name);
+            } else {
+                snprintf(text, sizeof(text), "not run: %s %s did not complete", blocker->id,
+                         cpw_plan_action_kind_name(blocker->kind));
+            }
             step->detail = cpw_strdup(text);
             continue;
         }
@@ -308,12 +372,19 @@ int cpw_apply_run(const struct cpw_apply_options *opts, struct cpw_apply_report 
             goto on_error; /* the journal cannot be written: stop before any further call */
         }
     }
-    if (cpw_journal_run_finish(opts->store, r->run_id, r->failed ? "failed" : "completed")) {
+    if (cpw_journal_run_finish(opts->store, r->run_id,
+                               r->failed    ? "failed"
+                               : r->refused ? "refused"
+                                            : "completed")) {
         goto on_error;
     }
+    cpw_apply_ctx_clean_up(&ctx);
+    s_unlock_all(locks, lock_count);
     *out = r;
     return 0;
 on_error:
+    cpw_apply_ctx_clean_up(&ctx);
+    s_unlock_all(locks, lock_count);
     cpw_apply_report_destroy(r);
     return -1;
 }

@@ -9,9 +9,11 @@
 #include "cpw/error.h"
 #include "cpw/json.h"
 
-static void s_counts(const struct cpw_apply_report *r, size_t counts[6])
+#define OUTCOME_COUNT ((size_t)CPW_APPLY_REFUSED + 1)
+
+static void s_counts(const struct cpw_apply_report *r, size_t counts[OUTCOME_COUNT])
 {
-    memset(counts, 0, 6 * sizeof(*counts));
+    memset(counts, 0, OUTCOME_COUNT * sizeof(*counts));
     for (size_t i = 0; i < r->step_count; i++) {
         counts[r->steps[i].outcome]++;
     }
@@ -19,21 +21,23 @@ static void s_counts(const struct cpw_apply_report *r, size_t counts[6])
 
 static const char *s_summary_word(const struct cpw_apply_report *r)
 {
-    return r->failed ? "FAILED: some steps did not complete" : "all steps completed";
+    return r->failed    ? "FAILED: some steps did not complete"
+           : r->refused ? "REFUSED: some steps no longer met their preconditions and were not run"
+                        : "all steps completed";
 }
 
 int cpw_apply_report_table(const struct cpw_apply_report *r, struct cpw_buf *out)
 {
-    size_t c[6];
+    size_t c[OUTCOME_COUNT];
     s_counts(r, c);
-    int rc =
-      cpw_buf_appendf(out,
-                      "apply run %lld%s: %s\n"
-                      "  done %zu, already gone %zu, done earlier %zu, failed %zu, "
-                      "not run %zu, skipped %zu\n\n",
-                      (long long)r->run_id, r->resumed ? " (resumed)" : "", s_summary_word(r),
-                      c[CPW_APPLY_DONE], c[CPW_APPLY_ALREADY], c[CPW_APPLY_PREVIOUSLY],
-                      c[CPW_APPLY_FAILED], c[CPW_APPLY_NOT_RUN], c[CPW_APPLY_SKIPPED]);
+    int rc = cpw_buf_appendf(out,
+                             "apply run %lld%s: %s\n"
+                             "  done %zu, already gone %zu, done earlier %zu, failed %zu, "
+                             "refused %zu, not run %zu, skipped %zu\n\n",
+                             (long long)r->run_id, r->resumed ? " (resumed)" : "",
+                             s_summary_word(r), c[CPW_APPLY_DONE], c[CPW_APPLY_ALREADY],
+                             c[CPW_APPLY_PREVIOUSLY], c[CPW_APPLY_FAILED], c[CPW_APPLY_REFUSED],
+                             c[CPW_APPLY_NOT_RUN], c[CPW_APPLY_SKIPPED]);
     rc = rc ? rc : cpw_buf_appendf(out, "%-4s %-27s %-11s %s\n", "ID", "KIND", "OUTCOME", "TARGET");
     for (size_t i = 0; rc == 0 && i < r->step_count; i++) {
         const struct cpw_apply_step *s = &r->steps[i];
@@ -62,18 +66,19 @@ static int s_cell(struct cpw_buf *out, const char *text)
 
 int cpw_apply_report_markdown(const struct cpw_apply_report *r, struct cpw_buf *out)
 {
-    size_t c[6];
+    size_t c[OUTCOME_COUNT];
     s_counts(r, c);
-    int rc =
-      cpw_buf_appendf(out,
-                      "# cpwarden apply\n\n## Summary\n\nRun %lld%s: %s.\n\n"
-                      "| done | already gone | done earlier | failed | not run | skipped |\n"
-                      "|---|---|---|---|---|---|\n| %zu | %zu | %zu | %zu | %zu | %zu |\n\n"
-                      "## Steps\n\n| id | kind | target | account | region | outcome | "
-                      "detail |\n|---|---|---|---|---|---|---|\n",
-                      (long long)r->run_id, r->resumed ? " (resumed)" : "", s_summary_word(r),
-                      c[CPW_APPLY_DONE], c[CPW_APPLY_ALREADY], c[CPW_APPLY_PREVIOUSLY],
-                      c[CPW_APPLY_FAILED], c[CPW_APPLY_NOT_RUN], c[CPW_APPLY_SKIPPED]);
+    int rc = cpw_buf_appendf(
+      out,
+      "# cpwarden apply\n\n## Summary\n\nRun %lld%s: %s.\n\n"
+      "| done | already gone | done earlier | failed | refused | not run | skipped "
+      "|\n|---|---|---|---|---|---|---|\n| %zu | %zu | %zu | %zu | %zu | %zu | %zu "
+      "|\n\n"
+      "## Steps\n\n| id | kind | target | account | region | outcome | "
+      "detail |\n|---|---|---|---|---|---|---|\n",
+      (long long)r->run_id, r->resumed ? " (resumed)" : "", s_summary_word(r), c[CPW_APPLY_DONE],
+      c[CPW_APPLY_ALREADY], c[CPW_APPLY_PREVIOUSLY], c[CPW_APPLY_FAILED], c[CPW_APPLY_REFUSED],
+      c[CPW_APPLY_NOT_RUN], c[CPW_APPLY_SKIPPED]);
     for (size_t i = 0; rc == 0 && i < r->step_count; i++) {
         const struct cpw_apply_step *s = &r->steps[i];
         rc = cpw_buf_appendf(out, "| %s | %s | ", s->action->id,
@@ -101,9 +106,13 @@ int cpw_apply_report_json(const struct cpw_apply_report *r, struct cpw_buf *out)
                            "outcome", cpw_apply_outcome_name(s->outcome), "detail",
                            s->detail ? s->detail : "", "data", s->data));
     }
-    json_t *doc = json_pack("{s:I, s:b, s:s, s:I, s:o}", "run_id", (json_int_t)r->run_id, "resumed",
-                            r->resumed, "result", r->failed ? "failed" : "completed", "failed",
-                            (json_int_t)r->failed, "steps", steps);
+    json_t *doc =
+      json_pack("{s:I, s:b, s:s, s:I, s:I, s:o}", "run_id", (json_int_t)r->run_id, "resumed",
+                r->resumed, "result",
+                r->failed    ? "failed"
+                : r->refused ? "refused"
+                             : "completed",
+                "failed", (json_int_t)r->failed, "refused", (json_int_t)r->refused, "steps", steps);
     if (!doc) {
         return cpw_raise(CPW_ERR_INTERNAL, "cannot build the report document");
     }

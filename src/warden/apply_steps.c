@@ -189,13 +189,13 @@ static enum cpw_apply_outcome s_delete_integration(struct cpw_apply_ctx *ctx,
                                                    struct cpw_buf *detail)
 {
     const char *domain = s_domain_from_arn(a->arn);
-    if (!domain) {
-        (void)cpw_buf_appendf(detail, "the action names no domain ARN");
-        return CPW_APPLY_FAILED;
+    enum cpw_apply_outcome o = cpw_apply_precheck(ctx, a, detail);
+    if (o != CPW_APPLY_DONE) {
+        return o;
     }
-    enum cpw_apply_outcome o = s_delete_call(
-      ctx, "customer-profiles", "DeleteIntegration",
-      json_pack("{s:s,s:s}", "DomainName", domain, "Uri", a->name), a->region, detail, NULL);
+    o = s_delete_call(ctx, "customer-profiles", "DeleteIntegration",
+                      json_pack("{s:s,s:s}", "DomainName", domain, "Uri", a->name), a->region,
+                      detail, NULL);
     if (o == CPW_APPLY_DONE) {
         (void)cpw_buf_appendf(detail, "integration %s deleted from %s", a->name, domain);
     } else if (o == CPW_APPLY_ALREADY) {
@@ -211,9 +211,16 @@ static enum cpw_apply_outcome s_delete_domain(struct cpw_apply_ctx *ctx,
     for (int attempt = 1;; attempt++) {
         struct cpw_buf error;
         cpw_buf_init(&error, 8192);
-        enum cpw_apply_outcome o =
-          s_delete_call(ctx, "customer-profiles", "DeleteDomain",
-                        json_pack("{s:s}", "DomainName", a->name), a->region, &error, NULL);
+        enum cpw_apply_outcome o = cpw_apply_precheck(ctx, a, &error); /* before every attempt */
+        if (o == CPW_APPLY_REFUSED || o == CPW_APPLY_ALREADY) {
+            (void)cpw_buf_append_cstr(detail, cpw_buf_cstr(&error));
+            cpw_buf_clean_up(&error);
+            return o;
+        }
+        if (o == CPW_APPLY_DONE) {
+            o = s_delete_call(ctx, "customer-profiles", "DeleteDomain",
+                              json_pack("{s:s}", "DomainName", a->name), a->region, &error, NULL);
+        }
         if (o != CPW_APPLY_FAILED) {
             (void)cpw_buf_appendf(detail,
                                   o == CPW_APPLY_DONE ? "DeleteDomain %s succeeded (attempt %d)"
@@ -346,18 +353,13 @@ static enum cpw_apply_outcome s_delete_role(struct cpw_apply_ctx *ctx,
                                             struct cpw_buf *detail,
                                             char **data)
 {
-    int gone = s_role_gone(ctx, a->name, detail);
-    if (gone < 0) {
-        return CPW_APPLY_FAILED;
-    }
-    if (gone) {
-        (void)cpw_buf_appendf(detail, "role %s is already gone", a->name);
-        return CPW_APPLY_ALREADY;
+    enum cpw_apply_outcome o = cpw_apply_precheck(ctx, a, detail);
+    if (o != CPW_APPLY_DONE) {
+        return o;
     }
     json_t *out = NULL;
-    enum cpw_apply_outcome o =
-      s_delete_call(ctx, "iam", "DeleteServiceLinkedRole", json_pack("{s:s}", "RoleName", a->name),
-                    NULL, detail, &out);
+    o = s_delete_call(ctx, "iam", "DeleteServiceLinkedRole",
+                      json_pack("{s:s}", "RoleName", a->name), NULL, detail, &out);
     const char *task = cpw_json_get_string(out, "DeletionTaskId");
     if (o == CPW_APPLY_DONE && task) {
         (void)cpw_buf_appendf(detail, "deletion task %s submitted", task);

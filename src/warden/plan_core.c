@@ -149,6 +149,11 @@ void cpw_plan_destroy(struct cpw_plan *plan)
     cpw_free(plan);
 }
 
+static int s_str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static int s_fact_cmp(const void *a, const void *b)
 {
     const struct cpw_plan_fact *fa = a;
@@ -278,4 +283,76 @@ int cpw_plan_check_fresh(const struct cpw_plan *saved, const struct cpw_plan *li
                          cpw_plan_action_kind_name(now->kind), now->name);
     }
     return cpw_raise(CPW_ERR_STALE_PLAN, "the observed facts differ from the plan's");
+}
+
+/* The sorted, distinct accounts of the planned actions, into *v (owned strings). */
+static void s_derived_accounts(const struct cpw_plan *plan, char ***v, size_t *n)
+{
+    for (size_t i = 0; i < plan->action_count; i++) {
+        const struct cpw_plan_action *a = &plan->actions[i];
+        bool seen = a->status != CPW_PLAN_ACTION_PLANNED;
+        for (size_t k = 0; !seen && k < *n; k++) {
+            seen = strcmp((*v)[k], a->account) == 0;
+        }
+        if (!seen) {
+            cpw_plan_strv_push(v, n, a->account);
+        }
+    }
+    if (*n > 1) {
+        qsort(*v, *n, sizeof(**v), s_str_cmp);
+    }
+}
+
+static void s_join(char *const *v, size_t n, struct cpw_buf *out)
+{
+    if (n == 0) {
+        (void)cpw_buf_append_cstr(out, "none");
+    }
+    for (size_t i = 0; i < n; i++) {
+        (void)cpw_buf_appendf(out, "%s%s", i ? ", " : "", v[i]);
+    }
+}
+
+int cpw_plan_verify_trust(const struct cpw_plan *plan,
+                          const char *live_account,
+                          bool allow_other_accounts)
+{
+    if (!plan || !live_account) {
+        return cpw_raise(CPW_ERR_INVALID_ARGUMENT, "verifying a plan needs the plan and the "
+                                                   "current account");
+    }
+    char **derived = NULL;
+    size_t derived_count = 0;
+    s_derived_accounts(plan, &derived, &derived_count);
+    bool same = derived_count == plan->account_count;
+    for (size_t i = 0; same && i < derived_count; i++) {
+        same = strcmp(derived[i], plan->accounts[i]) == 0;
+    }
+    int rc = 0;
+    if (!same) {
+        struct cpw_buf claimed;
+        struct cpw_buf touched;
+        cpw_buf_init(&claimed, 64u * 1024u);
+        cpw_buf_init(&touched, 64u * 1024u);
+        s_join(plan->accounts, plan->account_count, &claimed);
+        s_join(derived, derived_count, &touched);
+        rc = cpw_raise(CPW_ERR_INTEGRITY,
+                       "plan: its \"accounts\" field says %s, but its planned actions touch %s: "
+                       "the file was edited or is inconsistent; make a new plan",
+                       cpw_buf_cstr(&claimed), cpw_buf_cstr(&touched));
+        cpw_buf_clean_up(&claimed);
+        cpw_buf_clean_up(&touched);
+    }
+    for (size_t i = 0; rc == 0 && !allow_other_accounts && i < plan->action_count; i++) {
+        const struct cpw_plan_action *a = &plan->actions[i];
+        if (a->status == CPW_PLAN_ACTION_PLANNED && strcmp(a->account, live_account) != 0) {
+            rc = cpw_raise(CPW_ERR_WRONG_ACCOUNT,
+                           "plan: action %s %s %s is in account %s, but the current identity is "
+                           "in account %s; only an organization plan may act in other accounts",
+                           a->id, cpw_plan_action_kind_name(a->kind), a->name, a->account,
+                           live_account);
+        }
+    }
+    cpw_plan_strv_free(derived, derived_count);
+    return rc;
 }

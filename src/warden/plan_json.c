@@ -616,6 +616,9 @@ struct cpw_plan *cpw_plan_load(struct cpw_span document, const struct cpw_plan_l
                   plan->caller_account, plan->caller_arn, opts->current_account);
         goto on_error;
     }
+    if (cpw_plan_verify_trust(plan, opts->current_account, opts->allow_other_accounts)) {
+        goto on_error;
+    }
     json_decref(body);
     json_decref(root);
     return plan;

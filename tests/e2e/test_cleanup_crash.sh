@@ -2,7 +2,9 @@
 # each journal record in turn (the test hook CPW_TEST_KILL_AFTER_STEP=N), then the same plan is
 # applied again. Every interrupted run must end in the same state as an uninterrupted one, with
 # the backup intact and no step done twice: checked in the journal (each action done once) and
-# in the sandbox's CloudTrail (one DeleteDomain, one DeleteServiceLinkedRole).
+# in the sandbox's CloudTrail (one DeleteDomain, one DeleteServiceLinkedRole). And a resumed run
+# gets no pass on safety: when the domain came alive while the run was interrupted, the resumed
+# run refuses to delete it.
 # shellcheck source=cleanup_lib.sh
 source "$(dirname "$0")/cleanup_lib.sh"
 
@@ -87,5 +89,48 @@ for n in $(seq 1 "$records"); do
 done
 check "history shows the interrupted step of a killed run" \
     bash -c "'$CPWARDEN' history --state '$E2E_TMP/state-1' | grep -q interrupted"
+
+# ---- interrupted after the backup; meanwhile the domain comes alive; applied again ---------
+start_orphans --knob instance_activation_ms=0
+make_plan "$E2E_TMP/alive.json"
+rc=0
+CPW_TEST_KILL_AFTER_STEP=2 apply_plan "$E2E_TMP/alive.json" "$E2E_TMP/alive-state" || rc=$?
+check "killed right after the backup's result (SIGKILL)" test "$rc" -eq 137
+instance=$(cpw api connect create-instance --region eu-west-2 \
+    '{"IdentityManagementType": "CONNECT_MANAGED", "InstanceAlias": "came-back",
+      "InboundCallsEnabled": true, "OutboundCallsEnabled": true}' |
+    /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["Arn"])')
+cpw api customer-profiles put-integration --region eu-west-2 \
+    "{\"DomainName\": \"$ORPHAN_DOMAIN\", \"Uri\": \"$instance\", \"ObjectTypeName\": \"CTR\"}" \
+    >/dev/null
+for name in Ada Grace; do
+    cpw api customer-profiles create-profile --region eu-west-2 \
+        "{\"DomainName\": \"$ORPHAN_DOMAIN\", \"FirstName\": \"$name\"}" >/dev/null
+done
+check "the instance now using the domain is ACTIVE" bash -c "'$CPWARDEN' api connect \
+    describe-instance --region eu-west-2 '{\"InstanceId\": \"${instance##*/}\"}' | grep -q ACTIVE"
+rc=0
+cpw apply "$E2E_TMP/alive.json" --yes --state "$E2E_TMP/alive-state" --poll-interval 20ms \
+    --wait 300ms >"$E2E_TMP/alive.out" 2>"$E2E_TMP/alive.err" || rc=$?
+check "the resumed run refuses: exit 4" test "$rc" -eq 4
+check "... the domain, now in use, still exists" domain_exists "$ORPHAN_DOMAIN" eu-west-2
+check "... the refusal names the live instance" grep -q \
+    "refused: domain $ORPHAN_DOMAIN is now used by Connect instance $instance (ACTIVE)" \
+    "$E2E_TMP/alive.err"
+check "... neither DeleteIntegration nor DeleteDomain was called" \
+    test "$(count_events DeleteIntegration eu-west-2)" -eq 0 -a \
+    "$(count_events DeleteDomain eu-west-2)" -eq 0
+cpw history --state "$E2E_TMP/alive-state" --output json >"$E2E_TMP/alive-history.json"
+check "... the journal records the refusal with its reason, and no deletion" \
+    /usr/bin/python3 - "$E2E_TMP/alive-history.json" "$instance" <<'PY'
+import json, sys
+changes = json.load(open(sys.argv[1]))["changes"]
+refused = [c for c in changes if c["result"] == "refused"]
+done = [c for c in changes if c["result"] == "done"]
+ok = (len(refused) == 1 and refused[0]["what"] == "delete-integration"
+      and sys.argv[2] in refused[0]["detail"]
+      and [c["what"] for c in done] == ["backup-domain"])
+sys.exit(0 if ok else 1)
+PY
 
 finish

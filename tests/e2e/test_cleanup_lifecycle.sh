@@ -1,6 +1,6 @@
 # test_cleanup_lifecycle.sh - the clean-up flow end to end on the sandbox's "orphans" scenario:
 # plan -> apply -> verify -> history, the domain whose role stays (DeleteServiceLinkedRole), a
-# FAILED role deletion explained from its RoleUsageList, and DeleteDomain failing then
+# role still in use refused before its deletion is submitted, and DeleteDomain failing then
 # succeeding on retry.
 # shellcheck source=cleanup_lib.sh
 source "$(dirname "$0")/cleanup_lib.sh"
@@ -132,16 +132,19 @@ check "apply of the inventory-based plan exits 0" test "$rc" -eq 0
 check "... the domain and its role are gone" not role_exists "$ORPHAN_DOMAIN_ROLE"
 check "... and the live domain is untouched" domain_exists "$LIVE_DOMAIN" us-east-1
 
-# ---- a FAILED deletion task is explained from its RoleUsageList ----------------------------
+# ---- a role a live domain still uses is refused before DeleteServiceLinkedRole ------------
 cpw plan --role "$LIVE_DOMAIN_ROLE" -o "$E2E_TMP/inuse.json" >/dev/null
+slr_before=$(count_events DeleteServiceLinkedRole us-east-1)
 rc=0
 cpw apply "$E2E_TMP/inuse.json" --yes --state "$E2E_TMP/inuse-state" "${FAST[@]}" \
     >"$E2E_TMP/inuse.txt" 2>"$E2E_TMP/inuse.err" || rc=$?
-check "a FAILED role task makes apply exit 1" test "$rc" -eq 1
-check "the failure names the resource still using the role" grep -q \
-    "the role is still used by arn:aws:profile:us-east-1:123456789012:domains/$LIVE_DOMAIN in us-east-1: delete that resource first" \
+check "a role in use is refused at apply: exit 4" test "$rc" -eq 4
+check "the refusal names the live domain using the role" grep -q \
+    "is the role of domain arn:aws:profile:us-east-1:123456789012:domains/$LIVE_DOMAIN, which exists" \
     "$E2E_TMP/inuse.err"
 check "the role in use is still there" role_exists "$LIVE_DOMAIN_ROLE"
+check "no deletion task was submitted for it" \
+    test "$(count_events DeleteServiceLinkedRole us-east-1)" -eq "$slr_before"
 check "the verify step was not run" grep -q "not-run" "$E2E_TMP/inuse.txt"
 
 # ---- DeleteDomain fails, then succeeds on retry --------------------------------------------

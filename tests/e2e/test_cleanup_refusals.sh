@@ -1,7 +1,9 @@
 # test_cleanup_refusals.sh - everything apply must refuse, with nothing changed: stale plans
 # (a profile added, the domain deleted by hand), every protection (account blocklist, name glob,
-# tag, ACTIVE instance without --force, a rule added after planning), and bad plan files
-# (truncated, edited, another format version, another account).
+# tag, ACTIVE instance without --force, a rule added after planning), a role a live instance
+# uses, bad plan files (truncated, edited, another format version, another account, the
+# confirmed accounts edited and re-sealed), and a plan or account another process is applying
+# (a lock named by its holder; a lock left by a dead process is taken over).
 # shellcheck source=cleanup_lib.sh
 source "$(dirname "$0")/cleanup_lib.sh"
 
@@ -107,6 +109,8 @@ def seal(doc, path):
 v = dict(doc); v["format_version"] = 2; seal(v, d + "/version.json")
 a = json.loads(json.dumps(doc)); a["caller"]["account"] = "999999999999"
 a["caller"]["arn"] = "arn:aws:iam::999999999999:root"; seal(a, d + "/account.json")
+n = json.loads(json.dumps(doc)); n["accounts"] = []; seal(n, d + "/noaccounts.json")
+o = json.loads(json.dumps(doc)); o["accounts"] = ["999999999999"]; seal(o, d + "/otheraccount.json")
 PY
 check "edited test file differs" not cmp -s "$E2E_TMP/good.json" "$E2E_TMP/edited.json"
 declare -A expect=(
@@ -114,16 +118,91 @@ declare -A expect=(
     [edited]="checksum"
     [version]="version"
     [account]="999999999999"
+    [noaccounts]='"accounts" field says none, but its planned actions touch 123456789012'
+    [otheraccount]='"accounts" field says 999999999999, but its planned actions touch 123456789012'
 )
-for bad in truncated edited version account; do
+for bad in truncated edited version account noaccounts otheraccount; do
     check "a $bad plan is refused with 4" \
         test "$(apply_rc "$E2E_TMP/$bad.json" "$E2E_TMP/$bad.err")" -eq 4
     check "... with a clear error ($bad)" grep -qi "${expect[$bad]}" "$E2E_TMP/$bad.err"
 done
+rc=0
+cpw apply "$E2E_TMP/noaccounts.json" </dev/null >/dev/null 2>"$E2E_TMP/noaccounts-noyes.err" || rc=$?
+check "an emptied, re-sealed accounts list does not bypass the confirmation (4)" test "$rc" -eq 4
+check "... it is refused as edited, not asked about" grep -q "edited or is inconsistent" \
+    "$E2E_TMP/noaccounts-noyes.err"
 check "bad plans changed nothing" domain_exists "$ORPHAN_DOMAIN" eu-west-2
 check "bad plans called no DeleteDomain" test "$(count_events DeleteDomain eu-west-2)" -eq 0
 rc=0
 cpw apply "$E2E_TMP/missing.json" --yes >/dev/null 2>&1 || rc=$?
 check "a missing plan file is a usage error (252)" test "$rc" -eq 252
+
+# ---- a role a live Connect instance uses, planned by name ----------------------------------
+cpw plan --role "$LIVE_CONNECT_ROLE" -o "$E2E_TMP/liverole.json" >/dev/null
+check "the live instance's role refused at apply (4)" \
+    test "$(apply_rc "$E2E_TMP/liverole.json" "$E2E_TMP/liverole.err" --state "$E2E_TMP/st-r")" -eq 4
+check "... naming the instance that uses it" grep -q \
+    "is the service role of Connect instance arn:aws:connect:us-east-1:123456789012:instance/.* (ACTIVE) in us-east-1" \
+    "$E2E_TMP/liverole.err"
+check "... and the role is untouched" role_exists "$LIVE_CONNECT_ROLE"
+check "... no deletion task was submitted" \
+    test "$(count_events DeleteServiceLinkedRole us-east-1)" -eq 0
+
+# ---- a Connect role judged on an incomplete scope: some region cannot be listed ------------
+start_orphans --fault-probability 1 --knob fault_operation=ListInstances --knob fault_kind=internal
+cpw plan --role "$ORPHAN_CONNECT_ROLE" -o "$E2E_TMP/noscope.json" >/dev/null
+check "a Connect role whose usage cannot be read everywhere is refused (4)" \
+    test "$(apply_rc "$E2E_TMP/noscope.json" "$E2E_TMP/noscope.err" --state "$E2E_TMP/st-s")" -eq 4
+check "... saying which regions could not be read" grep -q \
+    "not every region where Connect is offered could be read (ListInstances in af-south-1: " \
+    "$E2E_TMP/noscope.err"
+check "... and the role is untouched" role_exists "$ORPHAN_CONNECT_ROLE"
+
+# ---- one apply per plan and per account at a time ------------------------------------------
+# The test shell holds a lock with flock(1) on fd 9 and names itself in it, as cpwarden does:
+# cpwarden apply is then the second process, refused at once (no timing involved).
+start_orphans
+plan_orphan "$E2E_TMP/lock.json"
+sum=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["checksum"])' \
+    "$E2E_TMP/lock.json")
+LOCKS="$E2E_TMP/lockstate/locks"
+(umask 077 && mkdir -p "$LOCKS")
+HOST=$(uname -n)
+hold_lock() { # FILE
+    exec 9<>"$1"
+    flock -n 9
+    printf 'pid %s\nhost %s\nsince 2026-12-04T20:00:00Z\nwhat test\n' "$$" "$HOST" >"$1"
+}
+hold_lock "$LOCKS/plan-$sum.lock"
+check "a plan being applied elsewhere is refused (4)" \
+    test "$(apply_rc "$E2E_TMP/lock.json" "$E2E_TMP/lock1.err" --state "$E2E_TMP/lockstate")" -eq 4
+check "... naming the holder" grep -q \
+    "is being applied by pid $$ on host $HOST since 2026-12-04T20:00:00Z; wait for it to finish" \
+    "$E2E_TMP/lock1.err"
+exec 9>&-
+hold_lock "$LOCKS/account-123456789012.lock"
+check "an account being applied elsewhere is refused (4)" \
+    test "$(apply_rc "$E2E_TMP/lock.json" "$E2E_TMP/lock2.err" --state "$E2E_TMP/lockstate")" -eq 4
+check "... naming the account and the holder" grep -q \
+    "account 123456789012 is being applied by pid $$ on host $HOST" "$E2E_TMP/lock2.err"
+exec 9>&-
+check "locked out: the domain is untouched" domain_exists "$ORPHAN_DOMAIN" eu-west-2
+check "locked out: nothing was backed up" test ! -e "$E2E_TMP/lockstate/backups"
+# A lock file left by a process that died holding it: the kernel released the lock, the file
+# still names the holder.
+true &
+dead=$!
+wait "$dead"
+printf 'pid %s\nhost %s\nsince 2026-12-04T19:00:00Z\nwhat plan\n' "$dead" "$HOST" \
+    >"$LOCKS/plan-$sum.lock"
+check "a lock left by a dead process is taken over: apply exits 0" \
+    test "$(apply_rc "$E2E_TMP/lock.json" "$E2E_TMP/lock3.err" --state "$E2E_TMP/lockstate")" -eq 0
+check "... saying so" grep -q \
+    "taking over a lock left by pid $dead on host $HOST (since 2026-12-04T19:00:00Z), which is no longer running" \
+    "$E2E_TMP/lock3.err"
+check "... and the plan was applied" not domain_exists "$ORPHAN_DOMAIN" eu-west-2
+check "the lock files are private and empty once released" \
+    test "$(file_mode "$LOCKS/plan-$sum.lock")" = 600 -a ! -s "$LOCKS/plan-$sum.lock" \
+    -a ! -s "$LOCKS/account-123456789012.lock"
 
 finish

@@ -16,8 +16,10 @@
 #include "cpw/backup_file.h"
 #include "cpw/error.h"
 #include "cpw/journal.h"
+#include "cpw/json.h"
 #include "cpw/live.h"
 #include "cpw/plan_targets.h"
+#include "cpw/protect.h"
 #include "cpw/sandbox.h"
 #include "cpw/store.h"
 #include "harness.h"
@@ -162,8 +164,10 @@ static void test_lifecycle_in_process(void **state)
 
     char state_dir[128];
     char backups[160];
+    char locks[160];
     snprintf(state_dir, sizeof(state_dir), "%s/state", s_dir);
     snprintf(backups, sizeof(backups), "%s/backups", state_dir);
+    snprintf(locks, sizeof(locks), "%s/locks", state_dir);
     struct cpw_store_options so = { .dir = state_dir };
     struct cpw_store *store = cpw_store_open(&so);
     assert_non_null(store);
@@ -176,6 +180,7 @@ static void test_lifecycle_in_process(void **state)
         .caller_arn = arn,
         .account = account,
         .backup_dir = backups,
+        .lock_dir = locks,
         .wait_ms = 2000,
         .poll_interval_ms = 10,
         .max_retries = 0,
@@ -225,6 +230,178 @@ static void test_lifecycle_in_process(void **state)
     cpw_plan_destroy(plan);
     cpw_free(account);
     cpw_free(arn);
+    cpw_aws_client_destroy(client);
+}
+
+/* A run of plan (checksum sum) with fast waits; the report is owned by the caller. */
+static struct cpw_apply_report *s_run(struct cpw_aws_client *client,
+                                      struct cpw_store *store,
+                                      const struct cpw_plan *plan,
+                                      const char *sum,
+                                      const char *account,
+                                      const struct cpw_protect *protect)
+{
+    char backups[160];
+    char locks[160];
+    snprintf(backups, sizeof(backups), "%s/backups", s_dir);
+    snprintf(locks, sizeof(locks), "%s/locks", s_dir);
+    struct cpw_apply_options ao = {
+        .client = client,
+        .store = store,
+        .plan = plan,
+        .plan_checksum = sum,
+        .caller_arn = "arn:aws:iam::123456789012:root",
+        .account = account,
+        .backup_dir = backups,
+        .lock_dir = locks,
+        .protect = protect,
+        .wait_ms = 2000,
+        .poll_interval_ms = 10,
+        .max_retries = 0,
+    };
+    struct cpw_apply_report *report = NULL;
+    assert_int_equal(cpw_apply_run(&ao, &report), 0);
+    return report;
+}
+
+static const struct cpw_apply_step *s_step(const struct cpw_apply_report *r, const char *kind)
+{
+    for (size_t i = 0; i < r->step_count; i++) {
+        if (strcmp(cpw_plan_action_kind_name(r->steps[i].action->kind), kind) == 0) {
+            return &r->steps[i];
+        }
+    }
+    fail_msg("no %s step", kind);
+    return NULL;
+}
+
+static void s_expect_detail(const struct cpw_apply_step *step,
+                            enum cpw_apply_outcome outcome,
+                            const char *fragment)
+{
+    if (step->outcome != outcome || !step->detail || !strstr(step->detail, fragment)) {
+        fail_msg("%s: expected %s '%s', got %s '%s'", step->action->id,
+                 cpw_apply_outcome_name(outcome), fragment, cpw_apply_outcome_name(step->outcome),
+                 step->detail ? step->detail : "");
+    }
+}
+
+static void s_call(struct cpw_aws_client *client,
+                   const char *service,
+                   const char *operation,
+                   json_t *input,
+                   const char *region,
+                   json_t **out)
+{
+    json_t *doc = NULL;
+    if (cpw_live_call(client, service, operation, input, region, false, &doc, NULL)) {
+        fail_msg("%s: %s", operation, cpw_last_error_detail());
+    }
+    if (out) {
+        *out = doc;
+    } else {
+        json_decref(doc);
+    }
+}
+
+/* No freshness check before the runs below (as when a run is resumed): the checks right before
+ * each mutating call must catch what changed since the plan was made. */
+static void test_drift_refused_before_each_mutating_call(void **state)
+{
+    (void)state;
+    struct cpw_aws_client *client = s_client();
+    struct cpw_plan *plan = s_orphan_plan(client, "arn:aws:iam::123456789012:root");
+    char dir[128];
+    snprintf(dir, sizeof(dir), "%s/state", s_dir);
+    struct cpw_store_options so = { .dir = dir };
+    struct cpw_store *store = cpw_store_open(&so);
+    assert_non_null(store);
+
+    /* another account than the client's: every mutating step refused, nothing deleted */
+    struct cpw_apply_report *r = s_run(client, store, plan, "sum0", "999999999999", NULL);
+    s_expect_detail(s_step(r, "delete-integration"), CPW_APPLY_REFUSED,
+                    "is in account 123456789012, but this run acts in account 999999999999");
+    assert_true(s_domain_exists(client, "retired-customers", "eu-west-2"));
+    cpw_apply_report_destroy(r);
+
+    /* a protection added after planning, with the tag it names put on live */
+    char conf[160];
+    snprintf(conf, sizeof(conf), "%s/protect.conf", s_dir);
+    FILE *f = fopen(conf, "w");
+    assert_non_null(f);
+    fputs("[protect]\ntag_key = keep\n", f);
+    fclose(f);
+    struct cpw_protect *protect = cpw_protect_load(conf);
+    assert_non_null(protect);
+    s_call(client, "customer-profiles", "TagResource",
+           json_pack("{s:s, s:{s:s}}", "resourceArn",
+                     "arn:aws:profile:eu-west-2:123456789012:domains/retired-customers", "tags",
+                     "keep", "yes"),
+           "eu-west-2", NULL);
+    r = s_run(client, store, plan, "sum1", ACCOUNT, protect);
+    s_expect_detail(s_step(r, "delete-integration"), CPW_APPLY_REFUSED,
+                    "domain retired-customers is protected now");
+    assert_int_equal(r->refused, 1);
+    cpw_apply_report_destroy(r);
+    cpw_protect_destroy(protect);
+
+    /* a profile added: the impact grew */
+    s_call(client, "customer-profiles", "CreateProfile",
+           json_pack("{s:s, s:s}", "DomainName", "retired-customers", "FirstName", "Late"),
+           "eu-west-2", NULL);
+    r = s_run(client, store, plan, "sum2", ACCOUNT, NULL);
+    assert_int_equal(s_step(r, "backup-domain")->outcome, CPW_APPLY_DONE);
+    s_expect_detail(s_step(r, "delete-integration"), CPW_APPLY_REFUSED,
+                    "has grown since the plan: domain.profile_count was 2, is now 3");
+    s_expect_detail(s_step(r, "delete-domain"), CPW_APPLY_NOT_RUN, "refused");
+    assert_int_equal(r->refused, 1);
+    assert_int_equal(r->failed, 0);
+    assert_true(s_domain_exists(client, "retired-customers", "eu-west-2"));
+    cpw_apply_report_destroy(r);
+
+    /* the journal says so, and a refused step is tried (and checked) again by the next run */
+    struct cpw_journal_entry *entries = NULL;
+    size_t n = 0;
+    struct cpw_journal_filter filter = { .plan_prefix = "sum2" };
+    assert_int_equal(cpw_journal_list(store, &filter, &entries, &n), 0);
+    bool refused = false;
+    for (size_t i = 0; i < n; i++) {
+        refused = refused || (strcmp(entries[i].kind, "delete-integration") == 0 &&
+                              strcmp(entries[i].outcome, "refused") == 0 &&
+                              strstr(entries[i].detail, "domain.profile_count was 2") != NULL);
+    }
+    cpw_journal_entries_free(entries, n);
+    assert_true(refused);
+    cpw_plan_destroy(plan);
+
+    /* a fresh plan, then a Connect instance attached to the domain */
+    plan = s_orphan_plan(client, "arn:aws:iam::123456789012:root");
+    json_t *out = NULL;
+    s_call(client, "connect", "CreateInstance",
+           json_pack("{s:s, s:s, s:b, s:b}", "IdentityManagementType", "CONNECT_MANAGED",
+                     "InstanceAlias", "late-attach", "InboundCallsEnabled", 1,
+                     "OutboundCallsEnabled", 1),
+           "eu-west-2", &out);
+    const char *instance = cpw_json_get_string(out, "Arn");
+    assert_non_null(instance);
+    s_call(client, "customer-profiles", "PutIntegration",
+           json_pack("{s:s, s:s, s:s}", "DomainName", "retired-customers", "Uri", instance,
+                     "ObjectTypeName", "CTR"),
+           "eu-west-2", NULL);
+    r = s_run(client, store, plan, "sum3", ACCOUNT, NULL);
+    char expect[256];
+    snprintf(expect, sizeof(expect), "domain retired-customers is now used by Connect instance %s",
+             instance);
+    s_expect_detail(s_step(r, "delete-integration"), CPW_APPLY_REFUSED, expect);
+    s_expect_detail(s_step(r, "delete-domain"), CPW_APPLY_NOT_RUN, "refused");
+    assert_true(s_domain_exists(client, "retired-customers", "eu-west-2"));
+    /* the domain's role waits on the domain: not run either */
+    s_expect_detail(s_step(r, "wait-role-gone"), CPW_APPLY_NOT_RUN, "did not complete");
+    cpw_apply_report_destroy(r);
+    json_decref(out);
+
+    cpw_store_destroy(store);
+    cpw_plan_destroy(plan);
     cpw_aws_client_destroy(client);
 }
 
@@ -344,5 +521,6 @@ static void test_confirmation_and_targets_from_plan(void **state)
 
 CPW_TEST_MAIN("apply",
               SANDBOX_TEST(test_lifecycle_in_process),
+              SANDBOX_TEST(test_drift_refused_before_each_mutating_call),
               SANDBOX_TEST(test_journal_records_and_queries),
               SANDBOX_TEST(test_confirmation_and_targets_from_plan))

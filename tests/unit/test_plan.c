@@ -611,6 +611,81 @@ static void test_bad_plans_refused(void **state)
     s_expect_refused(doc, ACCOUNT, CPW_ERR_PARSE, "is not an account id");
 }
 
+/* Re-targets every action to another account, as a forger would, keeping the graph valid. */
+static void s_move_actions(json_t *doc, const char *account)
+{
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(doc, "actions"), i, a)
+    {
+        json_object_set_new(json_object_get(a, "target"), "account", json_string(account));
+    }
+}
+
+static void test_accounts_derived_not_trusted(void **state)
+{
+    (void)state;
+    /* "accounts": [] re-sealed (checksum and fingerprint recomputed): the planned actions still
+     * touch 123456789012, so the claim is refused; nobody could confirm an empty list. */
+    json_t *doc = s_doc();
+    json_object_set_new(doc, "accounts", json_array());
+    s_reseal(doc, true);
+    s_expect_refused(doc, ACCOUNT, CPW_ERR_INTEGRITY,
+                     "\"accounts\" field says none, but its planned actions touch 123456789012");
+
+    /* Another account id named for confirmation while the actions delete in the real one. */
+    doc = s_doc();
+    json_object_set_new(doc, "accounts", json_pack("[s]", "999999999999"));
+    s_reseal(doc, true);
+    s_expect_refused(doc, ACCOUNT, CPW_ERR_INTEGRITY,
+                     "says 999999999999, but its planned actions touch 123456789012");
+
+    /* Both accounts claimed, one touched. */
+    doc = s_doc();
+    json_object_set_new(doc, "accounts", json_pack("[s, s]", ACCOUNT, "999999999999"));
+    s_reseal(doc, true);
+    s_expect_refused(doc, ACCOUNT, CPW_ERR_INTEGRITY, "edited or is inconsistent");
+
+    /* Actions moved to another account, accounts updated to match: consistent, but not the
+     * caller's account, and this is no organization plan. */
+    doc = s_doc();
+    s_move_actions(doc, "999999999999");
+    json_object_set_new(doc, "accounts", json_pack("[s]", "999999999999"));
+    s_reseal(doc, true);
+    s_expect_refused(doc, ACCOUNT, CPW_ERR_WRONG_ACCOUNT,
+                     "is in account 999999999999, but the current identity is in account "
+                     "123456789012; only an organization plan may act in other accounts");
+
+    /* The same document loads when the caller allows other accounts (an organization plan). */
+    doc = s_doc();
+    s_move_actions(doc, "999999999999");
+    json_object_set_new(doc, "accounts", json_pack("[s]", "999999999999"));
+    s_reseal(doc, true);
+    struct cpw_buf text;
+    cpw_buf_init(&text, CPW_PLAN_MAX_BYTES);
+    assert_int_equal(json_dump_callback(doc, s_collect, &text, 0), 0);
+    struct cpw_plan_load_options org = { .current_account = ACCOUNT, .allow_other_accounts = true };
+    struct cpw_plan *plan = cpw_plan_load(cpw_buf_span(&text), &org);
+    assert_non_null(plan);
+    assert_int_equal(plan->account_count, 1);
+    assert_string_equal(plan->accounts[0], "999999999999");
+    assert_int_equal(cpw_plan_verify_trust(plan, ACCOUNT, false), -1);
+    assert_int_equal(cpw_last_error(), CPW_ERR_WRONG_ACCOUNT);
+    assert_int_equal(cpw_plan_verify_trust(plan, ACCOUNT, true), 0);
+    cpw_plan_destroy(plan);
+    cpw_buf_clean_up(&text);
+    json_decref(doc);
+
+    /* Skipped and refused actions touch nothing: a protected plan claims no account. */
+    struct cpw_plan_domain_input d = s_domain("orphan-dom");
+    d.instances = s_active;
+    d.instance_count = 2;
+    plan = s_build(NULL, false, &d, NULL); /* refused: an ACTIVE instance, not forced */
+    assert_int_equal(plan->account_count, 0);
+    assert_int_equal(cpw_plan_verify_trust(plan, ACCOUNT, false), 0);
+    cpw_plan_destroy(plan);
+}
+
 static void test_stale_plan_detected(void **state)
 {
     (void)state;
@@ -694,4 +769,5 @@ CPW_TEST_MAIN("plan",
               CPW_TEST(test_possible_orphans_need_include_possible),
               CPW_TEST(test_builder_rejects_bad_input),
               CPW_TEST(test_round_trip_file_is_private),
-              CPW_TEST(test_bad_plans_refused))
+              CPW_TEST(test_bad_plans_refused),
+              CPW_TEST(test_accounts_derived_not_trusted))
