@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "aws/validate_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 #include "models/embedded.h"
@@ -308,4 +309,5 @@ void cpw_model_clean_up(void)
     json_decref(s_endpoints);
     s_endpoints = NULL;
     pthread_mutex_unlock(&s_lock);
+    cpw_validate_pattern_cache_clean_up(); /* compiled from the models' patterns */
 }

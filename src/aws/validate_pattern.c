@@ -1,224 +1,128 @@
 /*
- * validate_pattern.c - the model's Java-style `pattern` constraints as POSIX extended regular
- * expressions (regcomp/regexec), for input validation.
+ * validate_pattern.c - the model's `pattern` constraints (Java regular expressions) checked with
+ * PCRE2, the one place cpwarden compiles regular expressions.
  *
- * Translated: \w \d \s (also inside brackets), \S \W \D outside brackets, \t \n \r, escaped
- * punctuation, \xHH and \uHHHH below 0x80, and (?: groups. Patterns that use anything else - \p{..}
- * classes, lookarounds (?= (?!, back references, non-ASCII \u escapes, lazy quantifiers - are
- * not checked (cpw_validate_pattern_translate returns 1). A pattern without anchors must match the
- * whole value, as Java's String.matches does (IAM refuses "my role" for [\w+=,.@-]+). A pattern
- * that starts with '^' or ends with '$' carries its own anchors and is searched for as written:
- * Customer Profiles' TagArn "^arn:[a-z0-9]{1,10}:profile" accepts every full domain ARN, as the
- * service does.
+ * PCRE2 reads the Java syntax the models use: \p{L} classes, lookarounds, possessive and lazy
+ * quantifiers, and (with PCRE2_ALT_BSUX) \uHHHH escapes. Values are UTF-8 (PCRE2_UTF); \w, \d
+ * and \s stay ASCII, as in Java without UNICODE_CHARACTER_CLASS. A pattern without anchors must
+ * match the whole value, as Java's String.matches does (IAM refuses "my role" for [\w+=,.@-]+).
+ * A pattern that starts with '^' or ends with '$' carries its own anchors and is searched for as
+ * written: Customer Profiles' TagArn "^arn:[a-z0-9]{1,10}:profile" accepts every full domain
+ * ARN, as the service does. A pattern PCRE2 cannot compile (a Java-only construct) is not
+ * checked.
+ *
+ * Compiled patterns are cached for the process (keyed by the pattern text, under a mutex) and
+ * released by cpw_validate_pattern_cache_clean_up(), which cpw_model_clean_up() calls.
  */
-#include <regex.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <pthread.h>
 #include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "aws/validate_internal.h"
-#include "cpw/buf.h"
+#include "cpw/alloc.h"
 
-static bool s_is_hex(char c)
+#define CACHE_SLOTS 512 /* the embedded models hold about 150 distinct patterns */
+
+struct cached {
+    char *pattern;    /* owned */
+    pcre2_code *code; /* NULL: the pattern cannot be checked */
+    uint32_t options; /* match options: anchored at both ends, or searched */
+};
+
+static pthread_mutex_t s_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct cached s_cache[CACHE_SLOTS];
+static size_t s_cached;
+static pcre2_general_context *s_context;
+
+static void *s_malloc(PCRE2_SIZE size, void *user)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    (void)user;
+    return cpw_malloc(size);
 }
 
-static long s_hex_value(const char *p, size_t n)
+static void s_free(void *ptr, void *user)
 {
-    long v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!s_is_hex(p[i])) {
-            return -1;
-        }
-        v = v * 16 + (p[i] <= '9' ? p[i] - '0' : (p[i] | 0x20) - 'a' + 10);
-    }
-    return v;
+    (void)user;
+    cpw_free(ptr);
 }
 
-/* Reads the escape at p (after '\'), giving a literal char or a class; advances *len. */
-static int s_escape(const char *p, size_t *len, int *literal, const char **cls, bool in_bracket)
+static size_t s_hash(const char *s)
 {
-    *literal = -1;
-    *cls = NULL;
-    *len = 1;
-    switch (p[0]) {
-    case 'w':
-        *cls = in_bracket ? "A-Za-z0-9_" : "[A-Za-z0-9_]";
-        return 0;
-    case 'd':
-        *cls = in_bracket ? "0-9" : "[0-9]";
-        return 0;
-    case 's':
-        *cls = in_bracket ? "[:space:]" : "[[:space:]]";
-        return 0;
-    case 'S':
-        *cls = in_bracket ? NULL : "[^[:space:]]";
-        return *cls ? 0 : 1;
-    case 'W':
-        *cls = in_bracket ? NULL : "[^A-Za-z0-9_]";
-        return *cls ? 0 : 1;
-    case 'D':
-        *cls = in_bracket ? NULL : "[^0-9]";
-        return *cls ? 0 : 1;
-    case 't':
-        *literal = '\t';
-        return 0;
-    case 'n':
-        *literal = '\n';
-        return 0;
-    case 'r':
-        *literal = '\r';
-        return 0;
-    case 'x':
-    case 'u': {
-        size_t n = p[0] == 'x' ? 2 : 4;
-        if (strlen(p + 1) < n) {
-            return 1;
-        }
-        long v = s_hex_value(p + 1, n);
-        if (v < 1 || v >= 0x80) {
-            return 1;
-        }
-        *literal = (int)v;
-        *len = 1 + n;
-        return 0;
+    size_t h = 5381; /* djb2 */
+    for (; *s; s++) {
+        h = h * 33 + (unsigned char)*s;
     }
-    default:
-        if (p[0] && !((p[0] >= 'a' && p[0] <= 'z') || (p[0] >= 'A' && p[0] <= 'Z') ||
-                      (p[0] >= '0' && p[0] <= '9'))) {
-            *literal = (unsigned char)p[0];
-            return 0;
-        }
-        return 1;
-    }
+    return h;
 }
 
-int cpw_validate_pattern_translate(const char *java, struct cpw_buf *out)
+/* The cache entry for pattern, compiled on first use. Called with s_lock held. */
+static const struct cached *s_lookup(const char *pattern)
 {
-    bool in_bracket = false;
-    bool dash = false;
-    bool caret = false;
-    bool rbracket = false;
-    size_t bracket_start = 0;
-    size_t java_len = strlen(java);
-    bool own_anchors =
-      (java_len > 0 && java[0] == '^') ||
-      (java_len > 0 && java[java_len - 1] == '$' && (java_len < 2 || java[java_len - 2] != '\\'));
-    if (cpw_buf_append_cstr(out, own_anchors ? "(" : "^(")) {
-        return -1;
+    size_t slot = s_hash(pattern) % CACHE_SLOTS;
+    for (size_t probe = 0; probe < CACHE_SLOTS; probe++, slot = (slot + 1) % CACHE_SLOTS) {
+        struct cached *c = &s_cache[slot];
+        if (c->pattern && strcmp(c->pattern, pattern) == 0) {
+            return c;
+        }
+        if (c->pattern) {
+            continue;
+        }
+        if (s_cached >= CACHE_SLOTS * 3 / 4) {
+            return NULL; /* full: compile per call rather than probe forever */
+        }
+        if (!s_context) {
+            s_context = pcre2_general_context_create(s_malloc, s_free, NULL);
+        }
+        pcre2_compile_context *cc = pcre2_compile_context_create(s_context);
+        int error = 0;
+        PCRE2_SIZE offset = 0;
+        c->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                PCRE2_UTF | PCRE2_ALT_BSUX, &error, &offset, cc);
+        pcre2_compile_context_free(cc);
+        size_t len = strlen(pattern);
+        bool own_anchors = pattern[0] == '^' || (len > 0 && pattern[len - 1] == '$');
+        c->options = own_anchors ? 0 : PCRE2_ANCHORED | PCRE2_ENDANCHORED;
+        c->pattern = cpw_strdup(pattern);
+        s_cached++;
+        return c;
     }
-    for (const char *p = java; *p;) {
-        char c = *p;
-        if (c == '\\') {
-            size_t len = 0;
-            int literal;
-            const char *cls;
-            if (s_escape(p + 1, &len, &literal, &cls, in_bracket)) {
-                return 1;
-            }
-            p += 1 + len;
-            if (cls) {
-                if (cpw_buf_append_cstr(out, cls)) {
-                    return -1;
-                }
-            } else if (in_bracket) {
-                if (literal == '-') {
-                    dash = true;
-                } else if (literal == '^') {
-                    caret = true;
-                } else if (literal == ']') {
-                    rbracket = true;
-                } else if (cpw_buf_append_byte(out, (uint8_t)literal)) {
-                    return -1;
-                }
-            } else {
-                if (strchr(".[]{}()*+?^$|\\", literal) && cpw_buf_append_byte(out, '\\')) {
-                    return -1;
-                }
-                if (cpw_buf_append_byte(out, (uint8_t)literal)) {
-                    return -1;
-                }
-            }
-            continue;
-        }
-        if (in_bracket) {
-            if (c == ']' && out->len > bracket_start) {
-                /* Escaped specials go where POSIX brackets take them literally. */
-                if ((caret && cpw_buf_append_byte(out, '^')) ||
-                    (dash && cpw_buf_append_byte(out, '-')) || cpw_buf_append_byte(out, ']')) {
-                    return -1;
-                }
-                in_bracket = false;
-                p++;
-                continue;
-            }
-            if (c == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
-                return 1;
-            }
-            if (cpw_buf_append_byte(out, (uint8_t)c)) {
-                return -1;
-            }
-            p++;
-            continue;
-        }
-        if (c == '[') {
-            if (cpw_buf_append_byte(out, '[')) {
-                return -1;
-            }
-            p++;
-            if (*p == '^') {
-                if (cpw_buf_append_byte(out, '^')) {
-                    return -1;
-                }
-                p++;
-            }
-            dash = caret = rbracket = false;
-            /* An escaped ']' must come first; it is only known later, so refuse it here. */
-            bracket_start = out->len;
-            in_bracket = true;
-            continue;
-        }
-        if (c == '(' && p[1] == '?') {
-            if (p[2] != ':') {
-                return 1; /* lookarounds, flags, named groups */
-            }
-            if (cpw_buf_append_byte(out, '(')) {
-                return -1;
-            }
-            p += 3;
-            continue;
-        }
-        if ((c == '*' || c == '+' || c == '?' || c == '}') && (p[1] == '?' || p[1] == '+')) {
-            return 1; /* lazy or possessive quantifiers */
-        }
-        if (cpw_buf_append_byte(out, (uint8_t)c)) {
-            return -1;
-        }
-        p++;
-    }
-    if (in_bracket || rbracket) {
-        return 1;
-    }
-    return cpw_buf_append_cstr(out, own_anchors ? ")" : ")$") ? -1 : 0;
+    return NULL;
 }
 
 int cpw_validate_pattern_match(const char *java, const char *value)
 {
-    struct cpw_buf ere;
-    cpw_buf_init(&ere, 16u * 1024u);
-    int rc = cpw_validate_pattern_translate(java, &ere);
-    if (rc) {
-        cpw_buf_clean_up(&ere);
-        return -1; /* not checkable */
+    pthread_mutex_lock(&s_lock);
+    const struct cached *c = s_lookup(java);
+    pcre2_code *code = c ? c->code : NULL;
+    uint32_t options = c ? c->options : 0;
+    if (code) {
+        /* Matching reads the compiled code only, so it may run outside the lock; the cache
+         * entry lives until cpw_validate_pattern_cache_clean_up, which callers must not run
+         * concurrently with validation (as with cpw_model_clean_up). */
+        pthread_mutex_unlock(&s_lock);
+        pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, s_context);
+        int m =
+          md ? pcre2_match(code, (PCRE2_SPTR)value, PCRE2_ZERO_TERMINATED, 0, options, md, NULL)
+             : PCRE2_ERROR_NOMEMORY;
+        pcre2_match_data_free(md);
+        return m >= 0 ? 1 : 0; /* no match, or an error (bad UTF-8, a match limit): invalid */
     }
-    regex_t re;
-    if (regcomp(&re, cpw_buf_cstr(&ere), REG_EXTENDED | REG_NOSUB) != 0) {
-        cpw_buf_clean_up(&ere);
-        return -1;
+    pthread_mutex_unlock(&s_lock);
+    return -1; /* not checkable */
+}
+
+void cpw_validate_pattern_cache_clean_up(void)
+{
+    pthread_mutex_lock(&s_lock);
+    for (size_t i = 0; i < CACHE_SLOTS; i++) {
+        pcre2_code_free(s_cache[i].code);
+        cpw_free(s_cache[i].pattern);
+        memset(&s_cache[i], 0, sizeof(s_cache[i]));
     }
-    int matched = regexec(&re, value, 0, NULL, 0) == 0;
-    regfree(&re);
-    cpw_buf_clean_up(&ere);
-    return matched;
+    s_cached = 0;
+    pcre2_general_context_free(s_context);
+    s_context = NULL;
+    pthread_mutex_unlock(&s_lock);
 }

@@ -190,16 +190,21 @@ static void test_patterns(void **state)
     s_expect_fail("iam", "CreateRole",
                   "{\"RoleName\": \"r\", \"AssumeRolePolicyDocument\": \"{}\", \"Path\": \"a/b\"}",
                   "Invalid value for parameter Path", "at 'path'");
-    /* Patterns with \p classes or lookaheads are not checked. */
-    struct cpw_buf ere;
-    cpw_buf_init(&ere, 4096);
-    assert_int_equal(cpw_validate_pattern_translate("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+", &ere), 1);
-    cpw_buf_reset(&ere);
-    assert_int_equal(cpw_validate_pattern_translate("^(?!aws:)[a-z]+$", &ere), 1);
-    cpw_buf_reset(&ere);
-    assert_int_equal(cpw_validate_pattern_translate("[\\w+=,.@\\-]+", &ere), 0);
-    assert_string_equal(cpw_buf_cstr(&ere), "^([A-Za-z0-9_+=,.@-]+)$");
-    cpw_buf_clean_up(&ere);
+    /* The Java syntax the models use: \p classes, lookaheads, \uHHHH escapes, ASCII \w. */
+    const char *tag_key = "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$";
+    assert_int_equal(cpw_validate_pattern_match(tag_key, "owner"), 1);
+    assert_int_equal(cpw_validate_pattern_match(tag_key, "Propri\xc3\xa9taire 1"), 1);
+    assert_int_equal(cpw_validate_pattern_match(tag_key, "aws:reserved"), 0);
+    assert_int_equal(cpw_validate_pattern_match(tag_key, "semi;colon"), 0);
+    const char *printable = "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]+";
+    assert_int_equal(cpw_validate_pattern_match(printable, "plain text\n"), 1);
+    assert_int_equal(cpw_validate_pattern_match(printable, "bell\x07"), 0);
+    assert_int_equal(cpw_validate_pattern_match("[\\w+=,.@\\-]+", "my-role"), 1);
+    assert_int_equal(cpw_validate_pattern_match("[\\w+=,.@\\-]+", "my role"), 0);
+    assert_int_equal(cpw_validate_pattern_match("[\\w+=,.@\\-]+", "r\xc3\xb4le"), 0);
+    /* A value that is not UTF-8 never matches; a pattern PCRE2 cannot read is not checked. */
+    assert_int_equal(cpw_validate_pattern_match("[a-z\\x80-\\xff]+", "ab\xff"), 0);
+    assert_int_equal(cpw_validate_pattern_match("\\p{Javaunknown}+", "x"), -1);
     assert_int_equal(cpw_validate_pattern_match("\\d{12}", "123456789012"), 1);
     assert_int_equal(cpw_validate_pattern_match("\\d{12}", "12345678901x"), 0);
     assert_int_equal(cpw_validate_pattern_match("\\d{12}", "1234567890123"), 0);
