@@ -15,6 +15,8 @@
 #include "cpw/error.h"
 #include "cpw/inventory.h"
 #include "cpw/inventory_collect.h"
+#include "cpw/live.h"
+#include "cpw/regions.h"
 #include "cpw/sandbox.h"
 #include "harness.h"
 #include "sandbox/sbx_realism.h"
@@ -544,6 +546,30 @@ static void test_list_regions_denied(void **state)
     s_stop();
 }
 
+/* Plan's focused scan respects the account's regions the same way. */
+static void test_live_scan_skips_disabled_region(void **state)
+{
+    (void)state;
+    json_t *doc = json_pack("{s:[{s:s,s:s},{s:s,s:s}]}", "profile_domains", "region", "af-south-1",
+                            "name", "kept-while-disabled", "region", "us-east-1", "name", "home");
+    s_start(doc, "{\"opt_in_error\": \"none\"}");
+    struct cpw_aws_client *client = s_client();
+    struct cpw_region_list regions = { 0 };
+    cpw_region_list_add(&regions, "us-east-1");
+    cpw_region_list_add(&regions, "af-south-1");
+    struct cpw_inventory *inv = cpw_inventory_new();
+    assert_int_equal(cpw_live_scan(client, MGMT, &regions, inv), 0);
+    assert_int_equal(cpw_inventory_error_count(inv), 0);
+    assert_non_null(s_domain(inv, MGMT, "home"));
+    assert_null(s_domain(inv, MGMT, "kept-while-disabled"));
+    assert_int_equal(s_region_state(inv, MGMT, "af-south-1"), CPW_INV_REGION_NOT_ENABLED);
+    assert_int_equal(s_region_state(inv, MGMT, "us-east-1"), CPW_INV_REGION_ENABLED);
+    cpw_inventory_destroy(inv);
+    cpw_region_list_clean_up(&regions);
+    cpw_aws_client_destroy(client);
+    s_stop();
+}
+
 static int s_setup(void **state)
 {
     s_env();
@@ -560,6 +586,7 @@ int main(void)
         COLLECT_TEST(test_generated_org_is_read_whole),
         COLLECT_TEST(test_disabled_region_is_not_called),
         COLLECT_TEST(test_list_regions_denied),
+        COLLECT_TEST(test_live_scan_skips_disabled_region),
         COLLECT_TEST(test_throttled_service_is_a_scan_error),
         COLLECT_TEST(test_cloudtrail_evidence_links_certainly),
         COLLECT_TEST(test_assume_role_provider),

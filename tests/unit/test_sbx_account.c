@@ -16,9 +16,9 @@
 static void s_open(struct sbx_fixture *fx)
 {
     sbx_fixture_open(fx, NULL);
-    json_t *doc = json_pack("{s:[{s:s},{s:s}],s:{s:s,s:[s]}}", "accounts", "id", MEMBER, "id",
-                            OUTSIDER, "organization", "account", CPW_SBX_DEFAULT_ACCOUNT,
-                            "members", MEMBER);
+    json_t *doc =
+      json_pack("{s:[{s:s},{s:s}],s:{s:s,s:[s]}}", "accounts", "id", MEMBER, "id", OUTSIDER,
+                "organization", "account", CPW_SBX_DEFAULT_ACCOUNT, "members", MEMBER);
     if (cpw_sbx_load_scenario(fx->sbx, doc) != 0) {
         fail_msg("scenario: %s", cpw_last_error_detail());
     }
@@ -163,9 +163,8 @@ static void test_management_acts_on_members(void **state)
                                  buf, sizeof(buf)),
                         "ENABLED");
     /* State is per account: the management account's own region is still disabled. */
-    assert_string_equal(s_status(&fx, &fx.root, "{\"RegionName\":\"me-south-1\"}", buf,
-                                 sizeof(buf)),
-                        "DISABLED");
+    assert_string_equal(
+      s_status(&fx, &fx.root, "{\"RegionName\":\"me-south-1\"}", buf, sizeof(buf)), "DISABLED");
     struct sbx_identity member = fx.root;
     member.caller.account_id = MEMBER;
     assert_string_equal(s_status(&fx, &member, "{\"RegionName\":\"me-south-1\"}", buf, sizeof(buf)),
@@ -173,8 +172,7 @@ static void test_management_acts_on_members(void **state)
     /* Not the management account's own id, nor an account outside the organization, nor a
      * member acting on another account. */
     sbx_expect_error(&fx, &fx.root, "account", "ListRegions",
-                     "{\"AccountId\":\"" CPW_SBX_DEFAULT_ACCOUNT "\"}", 400,
-                     "ValidationException");
+                     "{\"AccountId\":\"" CPW_SBX_DEFAULT_ACCOUNT "\"}", 400, "ValidationException");
     sbx_expect_error(&fx, &fx.root, "account", "ListRegions", "{\"AccountId\":\"" OUTSIDER "\"}",
                      403, "AccessDeniedException");
     sbx_expect_error(&fx, &member, "account", "GetRegionOptStatus",
