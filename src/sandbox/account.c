@@ -337,11 +337,13 @@ int cpw_sbx_region_gate(struct cpw_sbx_ctx *ctx, const struct cpw_sbx_service *s
         return cpw_sbx_fail(ctx, 403, "InvalidSignatureException",
                             "Credential should be scoped to a valid region, not '%s'. ", region);
     }
+    if (knobs.opt_in_error == CPW_SBX_OPT_IN_ERROR_NONE) {
+        return 0;
+    }
     const char *status = NULL;
-    if (knobs.opt_in_error == CPW_SBX_OPT_IN_ERROR_NONE ||
-        cpw_sbx_region_status(ctx->db, ctx->req->caller->account_id, region, ctx->req->now_ms,
+    if (cpw_sbx_region_status(ctx->db, ctx->req->caller->account_id, region, ctx->req->now_ms,
                               &status) != 0) {
-        return status == NULL && knobs.opt_in_error != CPW_SBX_OPT_IN_ERROR_NONE ? -1 : 0;
+        return -1;
     }
     if (strcmp(status, "ENABLED") == 0 || strcmp(status, "ENABLED_BY_DEFAULT") == 0) {
         return 0;
