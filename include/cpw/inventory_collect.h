@@ -9,7 +9,12 @@
  * account of the organization (Organizations ListAccounts, all pages), each reached through STS
  * AssumeRole of role_name; `accounts` restricts and `exclude_accounts` removes accounts.
  *
- * Calls per account and region (docs/inventory-schema.md, "Collection"): Connect ListInstances
+ * Calls per account and region (docs/inventory-schema.md, "Collection"): first, per account, AWS
+ * Account Management ListRegions (all statuses, all pages); a region the account has not enabled
+ * (DISABLED, DISABLING, ENABLING) gets no call and the status NOT_ENABLED; every scanned region
+ * gets a status too (cpw_inventory_region_status), UNKNOWN where ListRegions gave no answer for
+ * an opt-in region whose scan failed, or where it answered UnrecognizedClientException. Then
+ * Connect ListInstances
  * (all pages) + DescribeInstance; Customer Profiles ListDomains (all pages, NextToken) + GetDomain
  * + ListIntegrations per domain and ListAccountIntegrations per instance ARN; per account IAM
  * ListRoles for the two service-linked role paths (all pages) + GetRole; with evidence_cloudtrail
@@ -44,6 +49,10 @@
 /* IAM publishes no per-operation rate: a conservative default per account, shared. */
 #define CPW_COLLECT_RATE_IAM  10.0
 #define CPW_COLLECT_BURST_IAM 10.0
+/* AWS Account Management ListRegions: no published rate; one request a second per account is a
+ * conservative pace for the one call (rarely two pages) each account needs. */
+#define CPW_COLLECT_RATE_ACCOUNT_REGIONS  1.0
+#define CPW_COLLECT_BURST_ACCOUNT_REGIONS 1.0
 /* STS: 600/s per account and region shared; the collector keeps well under it. */
 #define CPW_COLLECT_RATE_STS 100.0
 

@@ -31,8 +31,10 @@
 int cpw_live_identity(struct cpw_aws_client *client, char **account, char **arn);
 
 /**
- * Scans the caller's account in regions into inv (which the caller created): ListInstances,
- * ListDomains + ListIntegrations per region, ListRoles under the two service-linked-role paths.
+ * Scans the caller's account in regions into inv (which the caller created): ListRegions (AWS
+ * Account Management) first, then ListInstances, ListDomains + ListIntegrations per region the
+ * account has enabled, ListRoles under the two service-linked-role paths; every region gets a
+ * status (cpw_inventory_region_status) as the collector records it.
  * What could not be read becomes a scan error in the inventory (so no false orphan is found),
  * never a failure. Then runs cpw_inventory_analyze. Returns 0 (or -1 on internal errors).
  */

@@ -37,7 +37,8 @@ const struct cpw_model_service *cpw_model_service_get(const char *name);
 size_t cpw_model_service_count(void);
 const struct cpw_model_service *cpw_model_service_at(size_t i);
 
-/** "customer-profiles", "connect", "iam", "sts", "cloudtrail", "organizations", "sso". */
+/** "customer-profiles", "connect", "iam", "sts", "cloudtrail", "organizations", "sso", "account".
+ */
 const char *cpw_model_name(const struct cpw_model_service *svc);
 
 enum cpw_protocol cpw_model_protocol(const struct cpw_model_service *svc);

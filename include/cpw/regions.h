@@ -15,6 +15,7 @@
 #define CPW_REGIONS_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /**
@@ -38,6 +39,25 @@ const char *cpw_region_partition_name(const char *region);
 
 /** The partition object named partition ("aws-us-gov"), borrowed, or NULL (CPW_ERR_NOT_FOUND). */
 const json_t *cpw_partition_get(const char *partition);
+
+/**
+ * True when region is an opt-in region of the aws partition (af-south-1, ap-east-1, ...: every
+ * region launched after 20 March 2019), which holds nothing and answers no regional call until
+ * the account enables it (AWS Account Management EnableRegion). False for every other name,
+ * including the regions of the other partitions and names the table does not know.
+ */
+bool cpw_region_is_opt_in(const char *region);
+
+/** The number of opt-in regions, and the i-th (sorted by name; NULL past the end). Static. */
+size_t cpw_region_opt_in_count(void);
+const char *cpw_region_opt_in(size_t i);
+
+/**
+ * True when service (model name: "connect", "customer-profiles", ...) is offered in region by
+ * the partitions table: region is listed for the service in its partition, or the service is
+ * global there. False for an unknown service or region (no error is left raised).
+ */
+bool cpw_region_offers(const char *service, const char *region);
 
 /** An owned list of region names. Zero-initialise it; release with cpw_region_list_clean_up. */
 struct cpw_region_list {

@@ -152,6 +152,54 @@ const char *cpw_region_partition_name(const char *region)
     return part ? json_string_value(json_object_get(part, "partition")) : NULL;
 }
 
+/* ----- opt-in regions ------------------------------------------------------------------------ */
+
+/*
+ * The regions of the aws partition that an account must enable before using them: every region
+ * launched after 20 March 2019 (AWS Account Management, "Specify which AWS Regions your account
+ * can use"). The partitions table does not say which regions are opt-in, so this list is kept by
+ * hand, sorted. The other partitions have no opt-in regions.
+ */
+static const char *const s_opt_in[] = {
+    "af-south-1",     "ap-east-1",      "ap-east-2",      "ap-south-2",     "ap-southeast-3",
+    "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ca-west-1",
+    "eu-central-2",   "eu-south-1",     "eu-south-2",     "il-central-1",   "me-central-1",
+    "me-south-1",     "mx-central-1",
+};
+
+bool cpw_region_is_opt_in(const char *region)
+{
+    for (size_t i = 0; region && i < sizeof(s_opt_in) / sizeof(s_opt_in[0]); i++) {
+        if (strcmp(s_opt_in[i], region) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+size_t cpw_region_opt_in_count(void)
+{
+    return sizeof(s_opt_in) / sizeof(s_opt_in[0]);
+}
+
+const char *cpw_region_opt_in(size_t i)
+{
+    return i < cpw_region_opt_in_count() ? s_opt_in[i] : NULL;
+}
+
+bool cpw_region_offers(const char *service, const char *region)
+{
+    const struct cpw_model_service *svc = cpw_model_service_get(service);
+    const json_t *part = svc ? cpw_region_partition(region) : NULL;
+    if (!part) {
+        cpw_error_clear();
+        return false;
+    }
+    const json_t *entry = json_object_get(json_object_get(part, "services"), cpw_model_name(svc));
+    return entry != NULL && (json_is_true(json_object_get(entry, "global")) ||
+                             s_array_has(json_object_get(entry, "regions"), region));
+}
+
 /* Levenshtein distance of two short strings (region names are at most REGION_MAX_LEN bytes). */
 static size_t s_distance(const char *a, const char *b)
 {

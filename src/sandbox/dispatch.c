@@ -1,8 +1,8 @@
 /*
  * dispatch.c - runs one sandbox operation: finds the service and handler, wraps the call in one
- * transaction, settles asynchronous work that has come due, and records the CloudTrail event of
- * every mutating call (failed ones too: the handler's writes are rolled back to a savepoint, the
- * event is kept).
+ * transaction, refuses regional calls in regions the account cannot use (account.c), settles
+ * asynchronous work that has come due, and records the CloudTrail event of every mutating call
+ * (failed ones too: the handler's writes are rolled back to a savepoint, the event is kept).
  */
 #include <string.h>
 
@@ -60,6 +60,11 @@ static int s_not_emulated(struct cpw_sbx_ctx *ctx, const struct cpw_sbx_service 
 
 static int s_run(struct cpw_sbx_ctx *ctx, const struct cpw_sbx_service *service, json_t **output)
 {
+    /* A regional endpoint answers nothing in a region the account cannot use. */
+    int gate = cpw_sbx_region_gate(ctx, service);
+    if (gate != 0) {
+        return gate;
+    }
     cpw_sbx_op_fn fn = service ? s_find_op(service, ctx->req->operation) : NULL;
     if (fn == NULL) {
         return s_not_emulated(ctx, service);

@@ -63,7 +63,7 @@ struct cpw_sbx_options {
  * Opens (creating if needed) the sandbox state: DIR/sandbox.db when opts->data_dir is set, else
  * an in-memory database. Creates or migrates the schema, seeds the default account and its root
  * credentials, and registers the built-in services (iam, sts, organizations, cloudtrail,
- * profile, connect).
+ * account, profile, connect).
  * Returns an owned object (release with cpw_sbx_close) or NULL with CPW_ERR_STORE / CPW_ERR_IO.
  * opts may be NULL (in memory, defaults).
  *

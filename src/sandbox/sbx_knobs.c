@@ -87,6 +87,9 @@ static const struct rate s_profile_rates[] = {
 
 #define IAM_DEFAULT_RATE  20.0 /* unpublished (aws-facts §6.3): documented sandbox default */
 #define IAM_DEFAULT_BURST 40.0
+/* AWS Account Management publishes no rate: a documented sandbox default per account. */
+#define ACCOUNT_DEFAULT_RATE  5.0
+#define ACCOUNT_DEFAULT_BURST 10.0
 
 bool cpw_sbx_rate_of(const char *service, const char *operation, double *rate_per_s, double *burst)
 {
@@ -122,6 +125,11 @@ bool cpw_sbx_rate_of(const char *service, const char *operation, double *rate_pe
         *burst = 600;
         return true;
     }
+    if (strcmp(service, "account") == 0) {
+        *rate_per_s = ACCOUNT_DEFAULT_RATE;
+        *burst = ACCOUNT_DEFAULT_BURST;
+        return true;
+    }
     if (strcmp(service, "iam") == 0 || strcmp(service, "organizations") == 0) {
         *rate_per_s = IAM_DEFAULT_RATE;
         *burst = IAM_DEFAULT_BURST;
@@ -134,7 +142,8 @@ bool cpw_sbx_rate_of(const char *service, const char *operation, double *rate_pe
 static bool s_shared(const char *service)
 {
     return strcmp(service, "connect") == 0 || strcmp(service, "sts") == 0 ||
-           strcmp(service, "iam") == 0 || strcmp(service, "organizations") == 0;
+           strcmp(service, "iam") == 0 || strcmp(service, "organizations") == 0 ||
+           strcmp(service, "account") == 0;
 }
 
 /* ----- errors per service ------------------------------------------------------------------ */
@@ -197,6 +206,8 @@ void cpw_sbx_knobs_init(struct cpw_sbx_knobs *knobs)
     knobs->instance_role_cleanup_ms = CPW_SBX_DEFAULT_ROLE_CLEANUP_MS;
     knobs->slr_deletion_delay_ms = -1;
     knobs->create_account_delay_ms = -1;
+    knobs->region_enable_ms = CPW_SBX_DEFAULT_REGION_ENABLE_MS;
+    knobs->region_disable_ms = CPW_SBX_DEFAULT_REGION_DISABLE_MS;
 }
 
 static void s_normalise(struct cpw_sbx_knobs *k)
@@ -212,6 +223,12 @@ static void s_normalise(struct cpw_sbx_knobs *k)
     }
     if (k->instance_role_cleanup_ms < 0) {
         k->instance_role_cleanup_ms = CPW_SBX_DEFAULT_ROLE_CLEANUP_MS;
+    }
+    if (k->region_enable_ms < 0) {
+        k->region_enable_ms = CPW_SBX_DEFAULT_REGION_ENABLE_MS;
+    }
+    if (k->region_disable_ms < 0) {
+        k->region_disable_ms = CPW_SBX_DEFAULT_REGION_DISABLE_MS;
     }
     if (k->latency_ms < 0) {
         k->latency_ms = 0;
@@ -240,8 +257,10 @@ static int s_enum(const json_t *v, const char *key, const char *const *names, si
 
 int cpw_sbx_knobs_from_json(const json_t *obj, struct cpw_sbx_knobs *k)
 {
-    static const char *const faults[] = { "mixed", "internal", "unavailable", "throttle" };
+    static const char *const faults[] = { "mixed", "internal", "unavailable", "throttle",
+                                          "denied" };
     static const char *const failures[] = { "none", "internal", "denied", "in_use" };
+    static const char *const opt_in_errors[] = { "unrecognized_client", "invalid_token", "none" };
     if (!json_is_object(obj)) {
         return cpw_raise(CPW_ERR_CONFIG, "knobs: must be an object");
     }
@@ -264,7 +283,7 @@ int cpw_sbx_knobs_from_json(const json_t *obj, struct cpw_sbx_knobs *k)
         } else if (strcmp(key, "fault_probability") == 0 && json_is_number(v)) {
             k->fault_probability = json_number_value(v);
         } else if (strcmp(key, "fault_kind") == 0) {
-            if (s_enum(v, key, faults, 4, &e) != 0) {
+            if (s_enum(v, key, faults, 5, &e) != 0) {
                 return -1;
             }
             k->fault_kind = (enum cpw_sbx_fault_kind)e;
@@ -293,6 +312,17 @@ int cpw_sbx_knobs_from_json(const json_t *obj, struct cpw_sbx_knobs *k)
                 return -1;
             }
             k->delete_domain_failure = (enum cpw_sbx_domain_delete_failure)e;
+        } else if (strcmp(key, "region_enable_ms") == 0 && json_is_integer(v)) {
+            k->region_enable_ms = (int64_t)json_integer_value(v);
+        } else if (strcmp(key, "region_disable_ms") == 0 && json_is_integer(v)) {
+            k->region_disable_ms = (int64_t)json_integer_value(v);
+        } else if (strcmp(key, "opt_in_error") == 0) {
+            if (s_enum(v, key, opt_in_errors, 3, &e) != 0) {
+                return -1;
+            }
+            k->opt_in_error = (enum cpw_sbx_opt_in_error)e;
+        } else if (strcmp(key, "service_regions") == 0 && json_is_boolean(v)) {
+            k->service_regions = json_is_true(v);
         } else if (strcmp(key, "delete_domain_failure_message") == 0 && json_is_string(v)) {
             snprintf(k->delete_domain_failure_message, sizeof(k->delete_domain_failure_message),
                      "%s", json_string_value(v));
@@ -441,7 +471,8 @@ enum cpw_sbx_admission cpw_sbx_admit(struct cpw_sbx *sbx,
     double rate = 0;
     double burst = 0;
     if (k->rate_limits && cpw_sbx_rate_of(service, operation, &rate, &burst)) {
-        bool global = strcmp(service, "iam") == 0 || strcmp(service, "organizations") == 0;
+        bool global = strcmp(service, "iam") == 0 || strcmp(service, "organizations") == 0 ||
+                      strcmp(service, "account") == 0;
         char key[160];
         snprintf(key, sizeof(key), "%s|%s|%s|%s", service, s_shared(service) ? "*" : operation,
                  account_id ? account_id : "", global ? "" : (region ? region : ""));
@@ -463,6 +494,14 @@ enum cpw_sbx_admission cpw_sbx_admit(struct cpw_sbx *sbx,
             s_internal_error(service, err);
         } else if (kind == CPW_SBX_FAULT_UNAVAILABLE) {
             s_error(err, 503, "ServiceUnavailable", "Service is unavailable. Try again later.");
+        } else if (kind == CPW_SBX_FAULT_DENIED) {
+            bool query = strcmp(service, "iam") == 0 || strcmp(service, "sts") == 0;
+            char message[256];
+            snprintf(message, sizeof(message),
+                     "User is not authorized to perform: %s:%s because no identity-based policy "
+                     "allows the %s:%s action",
+                     service, operation, service, operation);
+            s_error(err, 403, query ? "AccessDenied" : "AccessDeniedException", message);
         } else {
             s_throttle_error(service, err);
         }

@@ -29,12 +29,23 @@ enum cpw_sbx_domain_delete_failure {
     CPW_SBX_DELETE_DOMAIN_IN_USE,   /* 400 BadRequestException while a live instance uses it */
 };
 
+/* What a regional call answers in an opt-in region the account has not enabled. */
+enum cpw_sbx_opt_in_error {
+    CPW_SBX_OPT_IN_ERROR_UNRECOGNIZED_CLIENT = 0, /* 403 UnrecognizedClientException (default) */
+    CPW_SBX_OPT_IN_ERROR_INVALID_TOKEN,           /* 403 InvalidClientTokenId */
+    CPW_SBX_OPT_IN_ERROR_NONE,                    /* no check: every region answers */
+};
+
+#define CPW_SBX_DEFAULT_REGION_ENABLE_MS  4000 /* EnableRegion: ENABLING */
+#define CPW_SBX_DEFAULT_REGION_DISABLE_MS 4000 /* DisableRegion: DISABLING */
+
 /* Which error an injected fault answers. */
 enum cpw_sbx_fault_kind {
     CPW_SBX_FAULT_MIXED = 0,   /* one of the three below, drawn */
     CPW_SBX_FAULT_INTERNAL,    /* the service's 500 */
     CPW_SBX_FAULT_UNAVAILABLE, /* 503 ServiceUnavailable */
     CPW_SBX_FAULT_THROTTLE,    /* the service's throttling error */
+    CPW_SBX_FAULT_DENIED,      /* 403 AccessDenied(Exception): the caller's policy refuses it */
 };
 
 struct cpw_sbx_knobs {
@@ -59,6 +70,11 @@ struct cpw_sbx_knobs {
     bool instance_delete_removes_integrations; /* ... and integrations with its ARN as Uri */
     enum cpw_sbx_domain_delete_failure delete_domain_failure;
     char delete_domain_failure_message[256]; /* "" : a default message */
+    /* Regions. */
+    int64_t region_enable_ms;  /* EnableRegion until ENABLED (< 0: default) */
+    int64_t region_disable_ms; /* DisableRegion until DISABLED (< 0: default) */
+    enum cpw_sbx_opt_in_error opt_in_error;
+    bool service_regions; /* refuse a service in a region its endpoints do not list */
 };
 
 /** Fills knobs with the defaults: rate limits on, everything else off, default delays. */
@@ -66,7 +82,7 @@ void cpw_sbx_knobs_init(struct cpw_sbx_knobs *knobs);
 
 /**
  * Reads knobs from a JSON object (keys as the struct members: "seed", "rate_limits",
- * "latency_ms", "fault_probability", "fault_kind" ("mixed"|"internal"|"unavailable"|
+ * "latency_ms", "fault_probability", "fault_kind" ("mixed"|"internal"|"unavailable"|"denied"|
  * "throttle"), "delete_domain_failure" ("none"|"internal"|"denied"|"in_use"), ...) on top of
  * what knobs already holds. Returns 0, or -1 with CPW_ERR_CONFIG naming the bad key. Borrows obj.
  */

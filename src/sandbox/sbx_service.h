@@ -52,6 +52,7 @@ extern const struct cpw_sbx_service cpw_sbx_iam_service;
 extern const struct cpw_sbx_service cpw_sbx_sts_service;
 extern const struct cpw_sbx_service cpw_sbx_organizations_service;
 extern const struct cpw_sbx_service cpw_sbx_cloudtrail_service;
+extern const struct cpw_sbx_service cpw_sbx_account_service;
 
 /*
  * IAM's operation handlers (cpw_sbx_op_fn: 0 output, 1 AWS error in ctx->err, -1 raised), one per
@@ -186,6 +187,38 @@ int cpw_sbx_account_create(sqlite3 *db,
                            const char *name,
                            const char *email,
                            int64_t now_ms);
+
+/* ----- regions (account.c) ----------------------------------------------------------------- */
+
+/**
+ * The opt-in status of region for account_id at now_ms, as ListRegions reports it (static
+ * string): ENABLED_BY_DEFAULT for a region that is not opt-in, else ENABLED, ENABLING,
+ * DISABLING or DISABLED (never enabled). Returns 0 or -1 (raised).
+ */
+int cpw_sbx_region_status(sqlite3 *db,
+                          const char *account_id,
+                          const char *region,
+                          int64_t now_ms,
+                          const char **status);
+
+/**
+ * Sets an opt-in region of account_id to enabled (or disabled), reached at settles_ms (before
+ * then it reports ENABLING / DISABLING). Returns 0 or -1.
+ */
+int cpw_sbx_region_set(sqlite3 *db,
+                       const char *account_id,
+                       const char *region,
+                       bool enabled,
+                       int64_t settles_ms);
+
+/**
+ * Answers for a regional request (every service but the global ones and STS) in a region the
+ * caller's account cannot use: with the service_regions knob, 403 InvalidSignatureException when
+ * the service is not offered there; an opt-in region that is not ENABLED for the account answers
+ * 403 UnrecognizedClientException (or as the opt_in_error knob says). Returns 0 (go on), 1
+ * (answered in ctx->err) or -1.
+ */
+int cpw_sbx_region_gate(struct cpw_sbx_ctx *ctx, const struct cpw_sbx_service *service);
 
 /* ----- CloudTrail -------------------------------------------------------------------------- */
 

@@ -10,6 +10,7 @@
 
 #include "cpw/alloc.h"
 #include "cpw/error.h"
+#include "cpw/regions.h"
 #include "cpw/time.h"
 #include "sandbox/sbx_contact.h"
 
@@ -68,6 +69,34 @@ static int s_account_of(struct loader *ld, const json_t *obj, const char *path, 
     return rc == 1 ? 0 : s_bad(path, "account %s is not declared", *out);
 }
 
+/* The opt-in regions an account has enabled (already ENABLED when the scenario starts). */
+static int s_enabled_regions(struct loader *ld,
+                             const char *account_id,
+                             const json_t *list,
+                             const char *path)
+{
+    if (list == NULL) {
+        return 0;
+    }
+    if (!json_is_array(list)) {
+        return s_bad(path, "enabled_regions must be an array of region names");
+    }
+    size_t i;
+    const json_t *r;
+    json_array_foreach(list, i, r)
+    {
+        const char *region = json_string_value(r);
+        if (!cpw_region_is_opt_in(region)) {
+            return s_bad(path, "enabled_regions[%zu]: %s is not an opt-in region", i,
+                         region ? region : "(not a string)");
+        }
+        if (cpw_sbx_region_set(ld->db, account_id, region, true, 0) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int s_accounts(struct loader *ld, const json_t *list)
 {
     size_t i;
@@ -91,6 +120,9 @@ static int s_accounts(struct loader *ld, const json_t *list)
         }
         if (cpw_sbx_account_create(ld->db, id, name ? name : id,
                                    email ? email : "account@example.com", ld->now_ms) != 0) {
+            return -1;
+        }
+        if (s_enabled_regions(ld, id, json_object_get(item, "enabled_regions"), path) != 0) {
             return -1;
         }
     }

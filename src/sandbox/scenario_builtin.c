@@ -10,8 +10,11 @@
  *   org:accounts=N,regions=R,leftover=P,seed=S
  *            an organization managed by the default account with N member accounts; in each
  *            member account and each of the first R Connect regions one instance and its domain,
- *            a share P of them left behind as orphans of a deleted instance. Identifiers come
- *            from a generator seeded by S, so the same spec always gives the same document.
+ *            a share P of them left behind as orphans of a deleted instance. Every other member
+ *            (the 1st, 3rd, ...) has also enabled the opt-in region af-south-1 and holds one
+ *            instance and domain there; the others have not enabled it and hold nothing there.
+ *            Identifiers come from a generator seeded by S, so the same spec always gives the
+ *            same document.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,6 +131,37 @@ static int s_parse_org(const char *spec, struct org_params *p)
     return 0;
 }
 
+#define OPT_IN_REGION "af-south-1" /* the one opt-in region of s_regions */
+
+/* One instance and its domain of account id in region; a share leftover of them deleted. */
+static void s_org_region(uint64_t *rng,
+                         const char *id,
+                         const char *region,
+                         double leftover,
+                         json_t *instances,
+                         json_t *domains)
+{
+    char uuid[37];
+    char irole[21];
+    char drole[21];
+    char alias[64];
+    char domain[64];
+    s_uuid(rng, uuid);
+    s_suffix(rng, irole);
+    s_suffix(rng, drole);
+    double draw = (double)(s_next(rng) >> 11) / 9007199254740992.0;
+    bool orphan = draw < leftover;
+    snprintf(alias, sizeof(alias), "cc-%s-%s", id, region);
+    snprintf(domain, sizeof(domain), "customers-%s", region);
+    json_array_append_new(instances, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "account", id, "region",
+                                               region, "id", uuid, "alias", alias, "role_suffix",
+                                               irole, "deleted", orphan));
+    json_array_append_new(domains, json_pack("{s:s,s:s,s:s,s:s,s:i,s:[{s:s}]}", "account", id,
+                                             "region", region, "name", domain, "role_suffix", drole,
+                                             "profiles", (int)(s_next(rng) % 5), "integrations",
+                                             "connect_instance", alias));
+}
+
 static json_t *s_org(const struct org_params *p)
 {
     uint64_t rng = p->seed;
@@ -140,31 +174,27 @@ static json_t *s_org(const struct org_params *p)
         snprintf(id, sizeof(id), "%012llu", 200000000000ULL + (unsigned long long)a + 1);
         char name[32];
         snprintf(name, sizeof(name), "member-%03llu", (unsigned long long)a + 1);
-        json_array_append_new(accounts, json_pack("{s:s,s:s,s:s}", "id", id, "name", name, "email",
-                                                  "member@example.com"));
+        /* Every other member (the 1st, 3rd, ...) has enabled the opt-in region and holds an
+         * instance and a domain there; the others have not, and hold nothing there. */
+        bool opted_in = a % 2 == 0;
+        json_t *account =
+          json_pack("{s:s,s:s,s:s}", "id", id, "name", name, "email", "member@example.com");
+        if (opted_in) {
+            json_object_set_new(account, "enabled_regions", json_pack("[s]", OPT_IN_REGION));
+        }
+        json_array_append_new(accounts, account);
         json_array_append_new(members, json_string(id));
+        bool opt_in_done = false;
         for (uint64_t r = 0; r < p->regions; r++) {
-            char uuid[37];
-            char irole[21];
-            char drole[21];
-            char alias[64];
-            char domain[64];
-            s_uuid(&rng, uuid);
-            s_suffix(&rng, irole);
-            s_suffix(&rng, drole);
-            double draw = (double)(s_next(&rng) >> 11) / 9007199254740992.0;
-            bool orphan = draw < p->leftover;
-            snprintf(alias, sizeof(alias), "cc-%s-%s", id, s_regions[r]);
-            snprintf(domain, sizeof(domain), "customers-%s", s_regions[r]);
-            json_array_append_new(instances,
-                                  json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "account", id, "region",
-                                            s_regions[r], "id", uuid, "alias", alias, "role_suffix",
-                                            irole, "deleted", orphan));
-            json_array_append_new(domains,
-                                  json_pack("{s:s,s:s,s:s,s:s,s:i,s:[{s:s}]}", "account", id,
-                                            "region", s_regions[r], "name", domain, "role_suffix",
-                                            drole, "profiles", (int)(s_next(&rng) % 5),
-                                            "integrations", "connect_instance", alias));
+            bool opt_in = strcmp(s_regions[r], OPT_IN_REGION) == 0;
+            if (opt_in && !opted_in) {
+                continue;
+            }
+            opt_in_done = opt_in_done || opt_in;
+            s_org_region(&rng, id, s_regions[r], p->leftover, instances, domains);
+        }
+        if (opted_in && !opt_in_done) {
+            s_org_region(&rng, id, OPT_IN_REGION, p->leftover, instances, domains);
         }
     }
     return json_pack("{s:o,s:{s:s,s:o},s:o,s:o}", "accounts", accounts, "organization", "account",

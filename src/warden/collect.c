@@ -67,6 +67,51 @@ void cpw_collect_error(struct cpw_collect *scan,
     scan->progress.scan_errors++;
 }
 
+bool cpw_collect_region_unusable(const char *opt_status)
+{
+    return opt_status && strcmp(opt_status, "ENABLED") != 0 &&
+           strcmp(opt_status, "ENABLED_BY_DEFAULT") != 0;
+}
+
+void cpw_collect_record_region(struct cpw_inventory *inv,
+                               const char *account,
+                               const char *region,
+                               const struct cpw_collect_region_facts *f)
+{
+    bool opt_in = cpw_region_is_opt_in(region);
+    enum cpw_inv_region_state state = CPW_INV_REGION_UNKNOWN;
+    struct cpw_buf why;
+    cpw_buf_init(&why, 4096);
+    if (!f->reached) {
+        (void)cpw_buf_append_cstr(&why, "not read: the account could not be reached");
+    } else if (f->skipped) {
+        state = CPW_INV_REGION_NOT_ENABLED;
+        (void)cpw_buf_appendf(&why, "ListRegions: %s (not called)", f->listed);
+    } else if (opt_in && f->unrecognized) {
+        (void)cpw_buf_appendf(
+          &why, "%s (what an opt-in region the account has not enabled answers)", f->unrecognized);
+    } else if (f->listed) {
+        state = CPW_INV_REGION_ENABLED;
+        (void)cpw_buf_appendf(&why, "ListRegions: %s", f->listed);
+    } else if (!opt_in) {
+        state = CPW_INV_REGION_ENABLED;
+        (void)cpw_buf_append_cstr(&why, "enabled by default (not an opt-in region)");
+    } else if (f->errors == 0) {
+        state = CPW_INV_REGION_ENABLED;
+        (void)cpw_buf_appendf(&why, "%s; the region's scan succeeded",
+                              f->list_error ? f->list_error : "ListRegions did not list it");
+    } else {
+        (void)cpw_buf_appendf(&why, "%s; the region's scan failed",
+                              f->list_error ? f->list_error : "ListRegions did not list it");
+    }
+    struct cpw_inv_region_status st = { .account = (char *)account,
+                                        .region = (char *)region,
+                                        .state = state,
+                                        .evidence = (char *)cpw_buf_cstr(&why) };
+    (void)cpw_inventory_add_region_status(inv, &st);
+    cpw_buf_clean_up(&why);
+}
+
 /* A short code for a failure that is not an AWS error answer. */
 static const char *s_local_code(enum cpw_error error)
 {
@@ -126,6 +171,17 @@ static void s_part_end(struct cpw_collect_part *part)
     struct cpw_collect *scan = acct->scan;
     if (part->region) {
         cpw_collect_flush_domains(part);
+        struct cpw_collect_region_facts facts = {
+            .reached = acct->scanned,
+            .skipped = part->not_enabled,
+            .listed = json_string_value(json_object_get(acct->listed, part->region)),
+            .list_error = acct->regions_error,
+            .errors = part->errors,
+            .unrecognized = part->unrecognized,
+        };
+        cpw_collect_record_region(scan->inv, acct->id, part->region, &facts);
+        cpw_free(part->unrecognized);
+        part->unrecognized = NULL;
     }
     json_decref(part->domains);
     json_decref(part->account_integrations);
@@ -159,6 +215,9 @@ static void s_limits(struct cpw_collect *scan, const char *account, const char *
         cpw_collect_key(key, sizeof(key), account, "us-east-1", "cloudtrail", "LookupEvents");
         cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP,
                           CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP, 0);
+        cpw_collect_key(key, sizeof(key), account, NULL, "account", "ListRegions");
+        cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_ACCOUNT_REGIONS,
+                          CPW_COLLECT_BURST_ACCOUNT_REGIONS, 0);
         return;
     }
     static const char *const list_ops[] = { "ListDomains", "GetDomain", "ListIntegrations" };
@@ -179,29 +238,99 @@ static void s_limits(struct cpw_collect *scan, const char *account, const char *
     }
 }
 
+/* Starts the regional parts (held open by s_scan_account) once the enabled regions are known:
+ * a region the account has not enabled ends without a call. */
+static void s_start_regions(struct cpw_collect_account *acct)
+{
+    struct cpw_collect *scan = acct->scan;
+    for (size_t r = 0; r < scan->opts->region_count; r++) {
+        struct cpw_collect_part *part = &acct->parts[r];
+        const char *listed = json_string_value(json_object_get(acct->listed, part->region));
+        if (listed && cpw_collect_region_unusable(listed)) {
+            part->not_enabled = true;
+        } else {
+            s_limits(scan, acct->id, part->region);
+            cpw_collect_start_connect(part);
+            cpw_collect_start_profile(part);
+            if (scan->opts->evidence_cloudtrail) {
+                cpw_collect_start_regional_evidence(part);
+            }
+        }
+        s_part_release(part);
+    }
+}
+
+static void s_regions_page(struct cpw_collect_call *call, const json_t *output)
+{
+    struct cpw_collect_account *acct = call->part->account;
+    size_t i;
+    const json_t *item;
+    json_array_foreach(json_object_get(output, "Regions"), i, item)
+    {
+        const char *name = cpw_json_get_string(item, "RegionName");
+        const char *status = cpw_json_get_string(item, "RegionOptStatus");
+        if (name && status) {
+            json_object_set_new(acct->listed, name, json_string(status));
+        }
+    }
+}
+
+static void s_regions_end(struct cpw_collect_call *call, bool ok, const char *code)
+{
+    struct cpw_collect_account *acct = call->part->account;
+    if (!ok) {
+        /* Not a scan error of its own: what it leaves unknown is the regions' status. */
+        struct cpw_buf why;
+        cpw_buf_init(&why, 2048);
+        (void)cpw_buf_appendf(&why, "ListRegions failed: %s: %s", code ? code : "Error",
+                              call->message ? call->message : "");
+        acct->regions_error = cpw_strdup(cpw_buf_cstr(&why));
+        cpw_buf_clean_up(&why);
+        cpw_log(CPW_LOG_WARN,
+                "inventory: account %s: %s (opt-in regions count as enabled only where their "
+                "scan succeeds)",
+                acct->id, acct->regions_error);
+        json_object_clear(acct->listed);
+    }
+    s_start_regions(acct);
+}
+
 /* The account's calls, once its credentials are there. */
 static void s_scan_account(struct cpw_collect_account *acct)
 {
     struct cpw_collect *scan = acct->scan;
     size_t regions = scan->opts->region_count;
-    /* Hold every part open until all its first calls are submitted. */
+    acct->scanned = true;
+    acct->listed = json_object();
+    /* Hold every part open until all its first calls are submitted; the regional parts until
+     * ListRegions has answered. */
     for (size_t r = 0; r <= regions; r++) {
         acct->parts[r].pending++;
     }
     s_limits(scan, acct->id, NULL);
     cpw_collect_start_iam(&acct->parts[regions]);
-    for (size_t r = 0; r < regions; r++) {
-        struct cpw_collect_part *part = &acct->parts[r];
-        s_limits(scan, acct->id, part->region);
-        cpw_collect_start_connect(part);
-        cpw_collect_start_profile(part);
-        if (scan->opts->evidence_cloudtrail) {
-            cpw_collect_start_regional_evidence(part);
-        }
+    if (!cpw_region_offers("account", scan->opts->regions[0])) {
+        acct->regions_error = cpw_strdup("AWS Account Management is not offered in this partition");
+        s_start_regions(acct);
+    } else {
+        char key[192];
+        cpw_collect_key(key, sizeof(key), acct->id, NULL, "account", "ListRegions");
+        struct cpw_collect_call_spec spec = {
+            .service = "account",
+            .signing = "account",
+            .operation = "ListRegions",
+            .input = json_pack("{s:i}", "MaxResults", 50),
+            .limit_key = key,
+            .in_token = "NextToken",
+            .out_token = "NextToken",
+            .max_pages = 20,
+            .on_page = s_regions_page,
+            .on_end = s_regions_end,
+            .quiet = true,
+        };
+        cpw_collect_submit(&acct->parts[regions], &spec);
     }
-    for (size_t r = 0; r <= regions; r++) {
-        s_part_release(&acct->parts[r]);
-    }
+    s_part_release(&acct->parts[regions]);
 }
 
 /* Every part of an account that could not be reached ends at once. */
@@ -327,23 +456,38 @@ static void s_call_done(void *user, struct cpw_aws_result *r)
             if (s_call_send(call) == 0) {
                 return; /* still pending */
             }
-            cpw_collect_error(scan, part->account->id, call->spec.region, call->spec.signing,
-                              call->spec.operation, s_local_code(cpw_last_error()),
-                              cpw_last_error_detail());
+            const char *local = s_local_code(cpw_last_error());
+            call->message = cpw_last_error_detail();
+            if (!call->spec.quiet) {
+                cpw_collect_error(scan, part->account->id, call->spec.region, call->spec.signing,
+                                  call->spec.operation, local, call->message);
+                part->errors++;
+            }
             if (call->spec.on_end) {
-                call->spec.on_end(call, false, NULL);
+                call->spec.on_end(call, false, local);
             }
         } else if (call->spec.on_end) {
             call->spec.on_end(call, true, NULL);
         }
     } else {
         const char *code = r->aws.code ? r->aws.code : s_local_code(r->error);
-        bool quiet =
-          call->spec.quiet_code && r->aws.code && strcmp(call->spec.quiet_code, r->aws.code) == 0;
+        bool quiet = call->spec.quiet || (call->spec.quiet_code && r->aws.code &&
+                                          strcmp(call->spec.quiet_code, r->aws.code) == 0);
+        const char *message = r->aws.code && r->aws.message ? r->aws.message : r->detail;
+        call->message = message;
         if (!quiet) {
-            const char *message = r->aws.code && r->aws.message ? r->aws.message : r->detail;
             cpw_collect_error(scan, part->account->id, call->spec.region, call->spec.signing,
                               call->spec.operation, code, message);
+            part->errors++;
+            if (part->region && !part->unrecognized &&
+                strcmp(code, "UnrecognizedClientException") == 0) {
+                struct cpw_buf what;
+                cpw_buf_init(&what, 2048);
+                (void)cpw_buf_appendf(&what, "%s %s: %s: %s", call->spec.signing,
+                                      call->spec.operation, code, message ? message : "");
+                part->unrecognized = cpw_strdup(cpw_buf_cstr(&what));
+                cpw_buf_clean_up(&what);
+            }
         }
         if (call->spec.on_end) {
             call->spec.on_end(call, false, code);
@@ -385,10 +529,15 @@ void cpw_collect_submit(struct cpw_collect_part *part, const struct cpw_collect_
     }
     part->pending++;
     if (s_call_send(call)) {
-        cpw_collect_error(scan, part->account->id, call->spec.region, spec->signing,
-                          spec->operation, s_local_code(cpw_last_error()), cpw_last_error_detail());
+        const char *local = s_local_code(cpw_last_error());
+        call->message = cpw_last_error_detail();
+        if (!spec->quiet) {
+            cpw_collect_error(scan, part->account->id, call->spec.region, spec->signing,
+                              spec->operation, local, call->message);
+            part->errors++;
+        }
         if (spec->on_end) {
-            spec->on_end(call, false, NULL);
+            spec->on_end(call, false, local);
         }
         s_call_free(call);
         s_part_release(part);
@@ -573,7 +722,10 @@ cleanup:
         for (size_t r = 0; r <= opts->region_count; r++) {
             json_decref(acct->parts[r].domains);
             json_decref(acct->parts[r].account_integrations);
+            cpw_free(acct->parts[r].unrecognized);
         }
+        json_decref(acct->listed);
+        cpw_free(acct->regions_error);
         cpw_credentials_provider_destroy(acct->provider);
         cpw_free(acct->parts);
         cpw_free(acct->id);

@@ -2,6 +2,10 @@
  * collect_internal.h - what the collector's files share: the scan, its accounts and their parts
  * (one per region plus the global IAM part), and one paginated AWS call with its rate-limit key.
  *
+ * Regions: per account, one AWS Account Management ListRegions (all statuses, all pages) runs
+ * before the regional parts start; a region the account has not enabled is recorded as such and
+ * its part ends without a call. Every regional part records its region's status when it ends.
+ *
  * Lifetime: a part stays open while calls of it are in flight; when the last one ends the part
  * is flushed into the inventory (its domains merged with the integrations found from the
  * instance side) and counted done; an account is done when all its parts are.
@@ -23,6 +27,9 @@ struct cpw_collect_part {
     unsigned pending;   /* calls in flight */
     json_t *domains;    /* name -> {"get": GetDomain output, "list": item, "integrations": [...]} */
     json_t *account_integrations; /* ListAccountIntegrations items */
+    bool not_enabled;             /* regional: ListRegions said the account cannot use it */
+    unsigned errors;              /* scan errors recorded for this part */
+    char *unrecognized;           /* first UnrecognizedClientException of the part (owned) */
 };
 
 struct cpw_collect_account {
@@ -32,6 +39,9 @@ struct cpw_collect_account {
     struct cpw_collect_part *parts;            /* region_count + 1; the last is global */
     size_t parts_left;
     bool started;
+    bool scanned;        /* its credentials worked: ListRegions and the scans were sent */
+    json_t *listed;      /* region -> RegionOptStatus from ListRegions (owned) */
+    char *regions_error; /* why ListRegions gave no answer (owned); NULL when it answered */
 };
 
 struct cpw_collect {
@@ -73,6 +83,7 @@ struct cpw_collect_call_spec {
     cpw_collect_end_fn *on_end; /* may be NULL */
     void *data;                 /* for the callbacks */
     const char *quiet_code;     /* an AWS error code that is not a scan error (e.g. NotFound) */
+    bool quiet;                 /* no failure is a scan error (on_end gets the code) */
 };
 
 struct cpw_collect_call {
@@ -80,6 +91,7 @@ struct cpw_collect_call {
     struct cpw_collect_call_spec spec;
     char key[192];
     unsigned pages;
+    const char *message; /* during on_end after a failure: the error's message (borrowed) */
 };
 
 /** Submits a call for part (counted pending). Failures to submit are recorded at once. */
@@ -121,6 +133,31 @@ void cpw_collect_lookup_events(struct cpw_collect_part *part,
                                const char *region,
                                const char *event_name,
                                const char *limit_key);
+
+/* What the scan learnt about one region of one account, to decide its status. */
+struct cpw_collect_region_facts {
+    bool reached;             /* the account's credentials worked */
+    bool skipped;             /* not scanned because ListRegions said it is not enabled */
+    const char *listed;       /* ListRegions' RegionOptStatus, NULL when it gave none */
+    const char *list_error;   /* why ListRegions gave no answer, NULL when it answered */
+    unsigned errors;          /* scan errors in the region */
+    const char *unrecognized; /* the message of an UnrecognizedClientException there, or NULL */
+};
+
+/**
+ * Records the status of region for account in inv (cpw_inventory_add_region_status): NOT_ENABLED
+ * when ListRegions said DISABLED, DISABLING or ENABLING; ENABLED when it said ENABLED or
+ * ENABLED_BY_DEFAULT, for a region that is not opt-in, or for an opt-in region whose scan
+ * succeeded without ListRegions' answer; UNKNOWN otherwise, and for an opt-in region that
+ * answered UnrecognizedClientException. The evidence says which.
+ */
+void cpw_collect_record_region(struct cpw_inventory *inv,
+                               const char *account,
+                               const char *region,
+                               const struct cpw_collect_region_facts *facts);
+
+/** True for a RegionOptStatus under which the region holds nothing usable (not ENABLED*). */
+bool cpw_collect_region_unusable(const char *opt_status);
 
 /** Adds the domains gathered in part to the inventory (at the part's end). */
 void cpw_collect_flush_domains(struct cpw_collect_part *part);

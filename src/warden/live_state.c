@@ -1,6 +1,7 @@
 /*
  * live_state.c - the focused live-state reader of plan and apply: caller identity, a scan of the
- * caller's account for leftovers into an inventory (analysed by the inventory's own rules), and
+ * caller's account for leftovers into an inventory (analysed by the inventory's own rules; regions
+ * the account has not enabled are recorded as such and not called, as the collector does), and
  * the facts of one domain or one role that a plan's fingerprint covers.
  */
 #include <stdlib.h>
@@ -10,7 +11,9 @@
 #include "cpw/error.h"
 #include "cpw/json.h"
 #include "cpw/live.h"
+#include "cpw/regions.h"
 #include "cpw/time.h"
+#include "warden/collect_internal.h"
 
 #define CONNECT_ARN_PREFIX "arn:aws:connect:"
 
@@ -211,6 +214,41 @@ static void s_scan_roles(struct cpw_aws_client *client,
     json_decref(out);
 }
 
+/* The account's regions by RegionOptStatus (ListRegions) into listed; *why (owned) says why
+ * there is no answer. */
+static void s_list_regions(struct cpw_aws_client *client,
+                           const struct cpw_region_list *regions,
+                           json_t *listed,
+                           char **why)
+{
+    json_t *out = NULL;
+    *why = NULL;
+    if (regions->count == 0 || !cpw_region_offers("account", regions->names[0])) {
+        *why = cpw_strdup("AWS Account Management is not offered in this partition");
+        return;
+    }
+    if (cpw_live_call(client, "account", "ListRegions", json_pack("{s:i}", "MaxResults", 50), NULL,
+                      true, &out, NULL)) {
+        struct cpw_buf line;
+        cpw_buf_init(&line, 4096);
+        (void)cpw_buf_appendf(&line, "ListRegions failed: %s", cpw_last_error_detail());
+        *why = cpw_strdup(cpw_buf_cstr(&line));
+        cpw_buf_clean_up(&line);
+        return;
+    }
+    size_t i;
+    json_t *item;
+    json_array_foreach(cpw_json_get(out, "Regions"), i, item)
+    {
+        const char *name = cpw_json_get_string(item, "RegionName");
+        const char *status = cpw_json_get_string(item, "RegionOptStatus");
+        if (name && status) {
+            json_object_set_new(listed, name, json_string(status));
+        }
+    }
+    json_decref(out);
+}
+
 int cpw_live_scan(struct cpw_aws_client *client,
                   const char *account,
                   const struct cpw_region_list *regions,
@@ -218,10 +256,35 @@ int cpw_live_scan(struct cpw_aws_client *client,
 {
     cpw_inventory_set_scanned_at(inv, cpw_time_now_s());
     cpw_inventory_add_account(inv, account);
+    json_t *listed = json_object();
+    char *why = NULL;
+    s_list_regions(client, regions, listed, &why);
     for (size_t r = 0; r < regions->count; r++) {
-        cpw_inventory_add_region(inv, regions->names[r]);
-        s_scan_region(client, account, regions->names[r], inv);
+        const char *region = regions->names[r];
+        cpw_inventory_add_region(inv, region);
+        struct cpw_collect_region_facts facts = {
+            .reached = true,
+            .listed = json_string_value(json_object_get(listed, region)),
+            .list_error = why,
+        };
+        /* A region the account has not enabled holds nothing usable: no call there. */
+        facts.skipped = cpw_collect_region_unusable(facts.listed);
+        if (!facts.skipped) {
+            size_t before = cpw_inventory_error_count(inv);
+            s_scan_region(client, account, region, inv);
+            facts.errors = (unsigned)(cpw_inventory_error_count(inv) - before);
+            for (size_t e = before; e < cpw_inventory_error_count(inv) && !facts.unrecognized;
+                 e++) {
+                const char *message = cpw_inventory_error(inv, e)->message;
+                if (message && strstr(message, "UnrecognizedClientException")) {
+                    facts.unrecognized = message;
+                }
+            }
+        }
+        cpw_collect_record_region(inv, account, region, &facts);
     }
+    json_decref(listed);
+    cpw_free(why);
     s_scan_roles(client, account, CPW_INV_PROFILE_ROLE_PATH, inv);
     s_scan_roles(client, account, CPW_INV_CONNECT_ROLE_PATH, inv);
     return cpw_inventory_analyze(inv);

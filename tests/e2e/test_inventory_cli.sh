@@ -2,8 +2,8 @@
 # test_inventory_cli.sh - `cpwarden inventory` through the binary against `cpwarden sandbox`:
 # the orphans scenario in every output format (JSON, CSV, Markdown, table), the exit codes
 # (0 whole, 3 partial, 253 credentials, 252 usage), snapshots and --diff after a domain is
-# deleted, an organization built through the API with a leftover in a member account, and
-# the mode of --output-file.
+# deleted, an organization built through the API with a leftover in a member account, an
+# opt-in region enabled in one account only, and the mode of --output-file.
 source "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
@@ -146,6 +146,35 @@ d, member = json.load(open(sys.argv[1])), sys.argv[2]
 assert sorted(d["accounts"]) == sorted(["123456789012", member]), d["accounts"]
 f = [f for f in d["findings"] if f["kind"] == "domain-without-instance"]
 assert len(f) == 1 and f[0]["account"] == member and f[0]["confidence"] == "certain", f
+EOF
+
+# --- scope: an opt-in region enabled in the member only ------------------------------------
+# The management account enables af-south-1 for its member (Account Management, AccountId);
+# af-south-1 stays disabled for the management account, whose calls there are refused as on
+# AWS. The scan reads af-south-1 in the member and makes no call there in the management
+# account: whole, no scan error.
+api account EnableRegion "{\"RegionName\": \"af-south-1\", \"AccountId\": \"$MEMBER\"}" >/dev/null
+advance_clock 5000
+api account GetRegionOptStatus "{\"RegionName\": \"af-south-1\", \"AccountId\": \"$MEMBER\"}" >"$E2E_TMP/opt.json"
+check "the member's af-south-1 is ENABLED after the enabling delay" grep -q '"ENABLED"' "$E2E_TMP/opt.json"
+AWS_ACCESS_KEY_ID=$M_KEY AWS_SECRET_ACCESS_KEY=$M_SECRET AWS_SESSION_TOKEN=$M_TOKEN \
+    api --region af-south-1 customer-profiles CreateDomain '{"DomainName": "cape-town", "DefaultExpirationDays": 30}' >/dev/null
+set +e
+api --region af-south-1 customer-profiles ListDomains >/dev/null 2>"$E2E_TMP/off.err"; rc=$?
+set -e
+check "af-south-1 refuses the management account (not enabled there)" \
+    grep -q "UnrecognizedClientException" "$E2E_TMP/off.err"
+set +e
+"$CPWARDEN" inventory --endpoint-url "$ENDPOINT" --regions us-east-1,af-south-1 --no-save --org \
+    >"$E2E_TMP/scope.json" 2>"$E2E_TMP/scope.err"; rc=$?
+set -e
+check "a scan over an opt-in region enabled in one account only is whole" [ "$rc" -eq 0 ]
+check "af-south-1 is read in the member only" $PY - "$E2E_TMP/scope.json" "$MEMBER" <<'EOF'
+import json, sys
+d, member = json.load(open(sys.argv[1])), sys.argv[2]
+assert d["errors"] == [], d["errors"]
+cape = [(x["account"], x["name"]) for x in d["domains"] if x["region"] == "af-south-1"]
+assert cape == [(member, "cape-town")], cape
 EOF
 
 finish

@@ -15,6 +15,8 @@
 #include "cpw/error.h"
 #include "cpw/inventory.h"
 #include "cpw/inventory_collect.h"
+#include "cpw/live.h"
+#include "cpw/regions.h"
 #include "cpw/sandbox.h"
 #include "harness.h"
 #include "sandbox/sbx_realism.h"
@@ -292,12 +294,31 @@ static void test_org_walk_with_a_refused_role(void **state)
     s_stop();
 }
 
-/* The generated organization: every member read through OrganizationAccountAccessRole. */
+/* The state recorded for account/region, or -1 when none was recorded. */
+static int s_region_state(const struct cpw_inventory *inv, const char *account, const char *region)
+{
+    const struct cpw_inv_region_status *st = cpw_inventory_find_region_status(inv, account, region);
+    return st ? (int)st->state : -1;
+}
+
+static const char *s_region_evidence(const struct cpw_inventory *inv,
+                                     const char *account,
+                                     const char *region)
+{
+    const struct cpw_inv_region_status *st = cpw_inventory_find_region_status(inv, account, region);
+    assert_non_null(st);
+    assert_non_null(st->evidence);
+    return st->evidence;
+}
+
+/* The generated organization: every member read through OrganizationAccountAccessRole, and the
+ * opt-in region af-south-1 read only where the member enabled it (the 1st and 3rd). */
 static void test_generated_org_is_read_whole(void **state)
 {
     (void)state;
     json_t *doc = s_builtin("org:accounts=4,regions=2,leftover=0.5,seed=3");
     size_t deleted = 0;
+    size_t pairs = json_array_size(json_object_get(doc, "connect_instances"));
     size_t i;
     const json_t *x;
     json_array_foreach(json_object_get(doc, "connect_instances"), i, x)
@@ -305,22 +326,44 @@ static void test_generated_org_is_read_whole(void **state)
         deleted += json_is_true(json_object_get(x, "deleted"));
     }
     assert_true(deleted > 0);
+    assert_int_equal(pairs, 10); /* 4 x 2 regions + af-south-1 in two members */
     s_start(doc, NULL);
-    static const char *const regions[] = { "us-east-1", "us-west-2" }; /* the scenario's */
+    static const char *const regions[] = { "us-east-1", "us-west-2", "af-south-1" };
     struct cpw_collect_options opts = {
-        .org = true, .max_accounts_in_flight = 2, .regions = regions, .region_count = 2
+        .org = true, .max_accounts_in_flight = 2, .regions = regions, .region_count = 3
     };
     struct cpw_collect_result result;
     struct cpw_inventory *inv = s_scan(&opts, &result);
+    /* No call reached af-south-1 where it is not enabled: it would have answered 403. */
+    for (i = 0; i < cpw_inventory_error_count(inv); i++) {
+        const struct cpw_inv_error *e = cpw_inventory_error(inv, i);
+        print_message("error: %s %s %s %s %s\n", e->account, e->region ? e->region : "-",
+                      e->operation ? e->operation : "-", e->code, e->message);
+    }
     assert_int_equal(cpw_inventory_error_count(inv), 0);
     assert_int_equal(cpw_inventory_account_count(inv), 5);
-    assert_int_equal(cpw_inventory_domain_count(inv), 8);
-    assert_int_equal(cpw_inventory_instance_count(inv), 8 - deleted);
-    assert_int_equal(cpw_inventory_role_count(inv), 16);
+    assert_int_equal(cpw_inventory_domain_count(inv), pairs);
+    assert_int_equal(cpw_inventory_instance_count(inv), pairs - deleted);
+    assert_int_equal(cpw_inventory_role_count(inv), 2 * pairs);
     assert_int_equal(s_count_kind(inv, CPW_INV_FINDING_DOMAIN_WITHOUT_INSTANCE, NULL), deleted);
     assert_int_equal(s_count_kind(inv, CPW_INV_FINDING_ORPHANED_CONNECT_ROLE, NULL), deleted);
+    assert_non_null(s_domain(inv, "200000000001", "customers-af-south-1"));
+    assert_non_null(s_domain(inv, "200000000003", "customers-af-south-1"));
+    /* A status for every account and region. */
+    assert_int_equal(cpw_inventory_region_status_count(inv), 5 * 3);
+    static const char *const ids[] = { MGMT, "200000000001", "200000000002", "200000000003",
+                                       "200000000004" };
+    for (i = 0; i < 5; i++) {
+        assert_int_equal(s_region_state(inv, ids[i], "us-east-1"), CPW_INV_REGION_ENABLED);
+        assert_int_equal(s_region_state(inv, ids[i], "us-west-2"), CPW_INV_REGION_ENABLED);
+        bool opted_in = i == 1 || i == 3;
+        assert_int_equal(s_region_state(inv, ids[i], "af-south-1"),
+                         opted_in ? CPW_INV_REGION_ENABLED : CPW_INV_REGION_NOT_ENABLED);
+        assert_non_null(strstr(s_region_evidence(inv, ids[i], "af-south-1"),
+                               opted_in ? "ListRegions: ENABLED" : "ListRegions: DISABLED"));
+    }
     assert_int_equal(result.final.accounts_done, 5);
-    assert_int_equal(result.final.parts_done, 15);
+    assert_int_equal(result.final.parts_done, 20);
     cpw_collect_result_clean_up(&result);
     cpw_inventory_destroy(inv);
     s_stop();
@@ -440,6 +483,93 @@ static void test_assume_role_provider(void **state)
     s_stop();
 }
 
+/* A region the account disabled keeps what it held (AWS keeps resources of a disabled region);
+ * the collector never calls there. With the opt_in_error knob off, the sandbox would serve the
+ * domain to any call, so its absence proves that no call was made. */
+static void test_disabled_region_is_not_called(void **state)
+{
+    (void)state;
+    json_t *doc = json_pack("{s:[{s:s,s:s}]}", "profile_domains", "region", "af-south-1", "name",
+                            "kept-while-disabled", "role_suffix", "KeptWhileDisabled001");
+    s_start(doc, "{\"opt_in_error\": \"none\"}");
+    static const char *const regions[] = { "us-east-1", "af-south-1" };
+    struct cpw_collect_options opts = { .regions = regions, .region_count = 2 };
+    struct cpw_collect_result result;
+    struct cpw_inventory *inv = s_scan(&opts, &result);
+    assert_int_equal(cpw_inventory_error_count(inv), 0);
+    assert_null(s_domain(inv, MGMT, "kept-while-disabled"));
+    assert_int_equal(s_region_state(inv, MGMT, "af-south-1"), CPW_INV_REGION_NOT_ENABLED);
+    assert_int_equal(s_region_state(inv, MGMT, "us-east-1"), CPW_INV_REGION_ENABLED);
+    assert_int_equal(result.final.parts_done, 3);
+    /* STS, ListRegions, IAM's two ListRoles and GetRole of the domain's role, us-east-1's
+     * ListInstances and ListDomains: any more would be calls in af-south-1. */
+    assert_int_equal(result.final.requests, 7);
+    cpw_collect_result_clean_up(&result);
+    cpw_inventory_destroy(inv);
+    s_stop();
+}
+
+/* The role may not call account:ListRegions: opt-in regions whose scan succeeds are enabled,
+ * the others unknown with both reasons; default regions are enabled; no region is silently
+ * empty. */
+static void test_list_regions_denied(void **state)
+{
+    (void)state;
+    json_t *doc =
+      json_pack("{s:[{s:s,s:[s]}],s:[{s:s,s:s,s:s}]}", "accounts", "id", MGMT, "enabled_regions",
+                "af-south-1", "profile_domains", "region", "af-south-1", "name", "cape-town",
+                "role_suffix", "CapeTownDomainRole01");
+    s_start(doc, "{\"fault_probability\": 1, \"fault_kind\": \"denied\","
+                 " \"fault_service\": \"account\"}");
+    static const char *const regions[] = { "us-east-1", "af-south-1", "me-south-1" };
+    struct cpw_collect_options opts = { .regions = regions, .region_count = 3 };
+    struct cpw_collect_result result;
+    struct cpw_inventory *inv = s_scan(&opts, &result);
+    assert_non_null(s_domain(inv, MGMT, "cape-town"));
+    assert_int_equal(s_region_state(inv, MGMT, "us-east-1"), CPW_INV_REGION_ENABLED);
+    assert_int_equal(s_region_state(inv, MGMT, "af-south-1"), CPW_INV_REGION_ENABLED);
+    assert_non_null(strstr(s_region_evidence(inv, MGMT, "af-south-1"), "AccessDeniedException"));
+    /* me-south-1 is not enabled: its calls answer UnrecognizedClientException. */
+    assert_int_equal(s_region_state(inv, MGMT, "me-south-1"), CPW_INV_REGION_UNKNOWN);
+    assert_non_null(
+      strstr(s_region_evidence(inv, MGMT, "me-south-1"), "UnrecognizedClientException"));
+    /* The scan errors are me-south-1's, each an UnrecognizedClientException. */
+    assert_true(cpw_inventory_error_count(inv) >= 2);
+    for (size_t i = 0; i < cpw_inventory_error_count(inv); i++) {
+        const struct cpw_inv_error *e = cpw_inventory_error(inv, i);
+        assert_non_null(e->region);
+        assert_string_equal(e->region, "me-south-1");
+        assert_string_equal(e->code, "UnrecognizedClientException");
+    }
+    cpw_collect_result_clean_up(&result);
+    cpw_inventory_destroy(inv);
+    s_stop();
+}
+
+/* Plan's focused scan respects the account's regions the same way. */
+static void test_live_scan_skips_disabled_region(void **state)
+{
+    (void)state;
+    json_t *doc = json_pack("{s:[{s:s,s:s},{s:s,s:s}]}", "profile_domains", "region", "af-south-1",
+                            "name", "kept-while-disabled", "region", "us-east-1", "name", "home");
+    s_start(doc, "{\"opt_in_error\": \"none\"}");
+    struct cpw_aws_client *client = s_client();
+    struct cpw_region_list regions = { 0 };
+    cpw_region_list_add(&regions, "us-east-1");
+    cpw_region_list_add(&regions, "af-south-1");
+    struct cpw_inventory *inv = cpw_inventory_new();
+    assert_int_equal(cpw_live_scan(client, MGMT, &regions, inv), 0);
+    assert_int_equal(cpw_inventory_error_count(inv), 0);
+    assert_non_null(s_domain(inv, MGMT, "home"));
+    assert_null(s_domain(inv, MGMT, "kept-while-disabled"));
+    assert_int_equal(s_region_state(inv, MGMT, "af-south-1"), CPW_INV_REGION_NOT_ENABLED);
+    assert_int_equal(s_region_state(inv, MGMT, "us-east-1"), CPW_INV_REGION_ENABLED);
+    cpw_inventory_destroy(inv);
+    cpw_region_list_clean_up(&regions);
+    cpw_aws_client_destroy(client);
+    s_stop();
+}
+
 static int s_setup(void **state)
 {
     s_env();
@@ -454,6 +584,9 @@ int main(void)
         COLLECT_TEST(test_orphans_scenario_gives_the_story_findings),
         COLLECT_TEST(test_org_walk_with_a_refused_role),
         COLLECT_TEST(test_generated_org_is_read_whole),
+        COLLECT_TEST(test_disabled_region_is_not_called),
+        COLLECT_TEST(test_list_regions_denied),
+        COLLECT_TEST(test_live_scan_skips_disabled_region),
         COLLECT_TEST(test_throttled_service_is_a_scan_error),
         COLLECT_TEST(test_cloudtrail_evidence_links_certainly),
         COLLECT_TEST(test_assume_role_provider),

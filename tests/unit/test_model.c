@@ -10,7 +10,7 @@
 static void test_services_by_every_name(void **state)
 {
     (void)state;
-    assert_int_equal(cpw_model_service_count(), 7);
+    assert_int_equal(cpw_model_service_count(), 8);
     const struct cpw_model_service *cp = cpw_model_service_get("customer-profiles");
     assert_non_null(cp);
     assert_ptr_equal(cpw_model_service_get("profile"), cp);
@@ -29,6 +29,11 @@ static void test_services_by_every_name(void **state)
     assert_int_equal(cpw_model_protocol(org), CPW_PROTOCOL_JSON);
     assert_string_equal(cpw_model_target_prefix(org), "AWSOrganizationsV20161128");
     assert_string_equal(cpw_model_json_version(org), "1.1");
+
+    const struct cpw_model_service *account = cpw_model_service_get("account");
+    assert_non_null(account);
+    assert_string_equal(cpw_model_signing_name(account), "account");
+    assert_int_equal(cpw_model_protocol(account), CPW_PROTOCOL_REST_JSON);
 
     assert_non_null(cpw_model_service_get("portal.sso"));
     assert_null(cpw_model_service_get("s3"));

@@ -180,16 +180,23 @@ static void test_org_generated(void **state)
                      0);
     assert_true(json_equal(a, b));
     assert_false(json_equal(a, c));
+    /* 4 members x 3 regions, plus one instance and domain in af-south-1 for the two members
+     * (the 1st and 3rd) that enabled it. */
     const json_t *instances = json_object_get(a, "connect_instances");
-    assert_int_equal(json_array_size(instances), 12);
-    assert_int_equal(json_array_size(json_object_get(a, "profile_domains")), 12);
+    assert_int_equal(json_array_size(instances), 14);
+    assert_int_equal(json_array_size(json_object_get(a, "profile_domains")), 14);
     size_t deleted = 0;
+    size_t opt_in = 0;
     size_t i;
     const json_t *it;
     json_array_foreach(instances, i, it)
     {
-        deleted += json_is_true(json_object_get(it, "deleted"));
+        bool in_opt_in =
+          strcmp(json_string_value(json_object_get(it, "region")), "af-south-1") == 0;
+        opt_in += in_opt_in;
+        deleted += !in_opt_in && json_is_true(json_object_get(it, "deleted"));
     }
+    assert_int_equal(opt_in, 2);
     assert_true(deleted > 0 && deleted < 12);
 
     struct sbx_fixture fx;
@@ -212,6 +219,28 @@ static void test_org_generated(void **state)
         }
     }
     assert_int_equal(live, 12 - deleted);
+    /* af-south-1: the members that enabled it hold a domain there; for the others the region
+     * answers as AWS does for an opt-in region the account has not enabled. */
+    for (int acct = 1; acct <= 4; acct++) {
+        char id[16];
+        snprintf(id, sizeof(id), "2000000000%02d", acct);
+        struct sbx_identity member = fx.root;
+        member.caller.account_id = id;
+        member.caller.region = "af-south-1";
+        if (acct % 2 == 1) {
+            assert_int_equal(s_count(&fx, &member, "profile", "ListDomains", NULL, "Items"), 1);
+            json_t *st = sbx_ok(&fx, &member, "account", "GetRegionOptStatus",
+                                "{\"RegionName\":\"af-south-1\"}");
+            assert_string_equal(json_string_value(json_object_get(st, "RegionOptStatus")),
+                                "ENABLED");
+            json_decref(st);
+        } else {
+            sbx_expect_error(&fx, &member, "profile", "ListDomains", NULL, 403,
+                             "UnrecognizedClientException");
+            sbx_expect_error(&fx, &member, "connect", "ListInstances", NULL, 403,
+                             "UnrecognizedClientException");
+        }
+    }
     json_decref(a);
     json_decref(b);
     json_decref(c);
