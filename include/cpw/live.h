@@ -31,6 +31,23 @@
 int cpw_live_identity(struct cpw_aws_client *client, char **account, char **arn);
 
 /**
+ * The caller's account's regions by RegionOptStatus (AWS Account Management ListRegions, all
+ * pages), set into the object listed as {"af-south-1": "DISABLED", ...}. region is any region of
+ * the account's partition. When there is no answer (not offered in the partition, access denied,
+ * ...) listed stays as it was and *why (owned by the caller) says why; else *why is NULL.
+ */
+void cpw_live_list_regions(struct cpw_aws_client *client,
+                           const char *region,
+                           json_t *listed,
+                           char **why);
+
+/**
+ * True when a region with this RegionOptStatus can hold resources: ENABLED, ENABLED_BY_DEFAULT,
+ * or NULL (not listed: unknown, so it must be read). False for DISABLED, DISABLING, ENABLING.
+ */
+bool cpw_live_region_usable(const char *opt_status);
+
+/**
  * Scans the caller's account in regions into inv (which the caller created): ListRegions (AWS
  * Account Management) first, then ListInstances, ListDomains + ListIntegrations per region the
  * account has enabled, ListRoles under the two service-linked-role paths; every region gets a

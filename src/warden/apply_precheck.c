@@ -260,10 +260,18 @@ static void s_load_connect_scope(struct cpw_apply_ctx *ctx, const char *account,
         cpw_region_list_clean_up(&regions);
         return;
     }
+    /* Regions the account has not enabled hold no instance (and answer errors): skip them. */
+    json_t *listed = json_object();
+    char *why = NULL;
+    cpw_live_list_regions(ctx->opts->client, regions.count ? regions.names[0] : NULL, listed, &why);
+    cpw_free(why); /* unknown statuses: every region is read, and an unreadable one refuses */
     struct cpw_buf errors;
     cpw_buf_init(&errors, 64u * 1024u);
     for (size_t r = 0; r < regions.count; r++) {
         json_t *out = NULL;
+        if (!cpw_live_region_usable(json_string_value(json_object_get(listed, regions.names[r])))) {
+            continue;
+        }
         if (cpw_live_call(ctx->opts->client, "connect", "ListInstances", NULL, regions.names[r],
                           true, &out, NULL)) {
             (void)cpw_buf_appendf(&errors, "%sListInstances in %s: %s", errors.len ? "; " : "",
@@ -288,6 +296,7 @@ static void s_load_connect_scope(struct cpw_apply_ctx *ctx, const char *account,
         scope->error = cpw_buf_detach(&errors);
     }
     cpw_buf_clean_up(&errors);
+    json_decref(listed);
     cpw_region_list_clean_up(&regions);
 }
 

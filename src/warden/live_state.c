@@ -214,16 +214,14 @@ static void s_scan_roles(struct cpw_aws_client *client,
     json_decref(out);
 }
 
-/* The account's regions by RegionOptStatus (ListRegions) into listed; *why (owned) says why
- * there is no answer. */
-static void s_list_regions(struct cpw_aws_client *client,
-                           const struct cpw_region_list *regions,
+void cpw_live_list_regions(struct cpw_aws_client *client,
+                           const char *region,
                            json_t *listed,
                            char **why)
 {
     json_t *out = NULL;
     *why = NULL;
-    if (regions->count == 0 || !cpw_region_offers("account", regions->names[0])) {
+    if (!region || !cpw_region_offers("account", region)) {
         *why = cpw_strdup("AWS Account Management is not offered in this partition");
         return;
     }
@@ -249,6 +247,11 @@ static void s_list_regions(struct cpw_aws_client *client,
     json_decref(out);
 }
 
+bool cpw_live_region_usable(const char *opt_status)
+{
+    return !cpw_collect_region_unusable(opt_status);
+}
+
 int cpw_live_scan(struct cpw_aws_client *client,
                   const char *account,
                   const struct cpw_region_list *regions,
@@ -258,7 +261,7 @@ int cpw_live_scan(struct cpw_aws_client *client,
     cpw_inventory_add_account(inv, account);
     json_t *listed = json_object();
     char *why = NULL;
-    s_list_regions(client, regions, listed, &why);
+    cpw_live_list_regions(client, regions->count ? regions->names[0] : NULL, listed, &why);
     for (size_t r = 0; r < regions->count; r++) {
         const char *region = regions->names[r];
         cpw_inventory_add_region(inv, region);
@@ -268,7 +271,7 @@ int cpw_live_scan(struct cpw_aws_client *client,
             .list_error = why,
         };
         /* A region the account has not enabled holds nothing usable: no call there. */
-        facts.skipped = cpw_collect_region_unusable(facts.listed);
+        facts.skipped = !cpw_live_region_usable(facts.listed);
         if (!facts.skipped) {
             size_t before = cpw_inventory_error_count(inv);
             s_scan_region(client, account, region, inv);
