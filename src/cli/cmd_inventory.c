@@ -17,6 +17,7 @@
 #include "cpw/alloc.h"
 #include "cpw/buf.h"
 #include "cpw/error.h"
+#include "cpw/file.h"
 #include "cpw/inventory.h"
 #include "cpw/inventory_collect.h"
 #include "cpw/inventory_diff.h"
@@ -190,12 +191,11 @@ static void s_progress(void *user, const struct cpw_collect_progress *p)
 
 static FILE *s_open_output(const char *path)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    /* Account data: 0600, and never written through a symbolic link planted at path. */
+    int fd = cpw_file_open_private(path, O_WRONLY | O_CREAT | O_TRUNC);
     if (fd < 0) {
-        cpw_raise(CPW_ERR_IO, "cannot write %s", path);
         return NULL;
     }
-    (void)fchmod(fd, 0600); /* account data: never readable by others */
     FILE *f = fdopen(fd, "w");
     if (!f) {
         close(fd);
@@ -237,6 +237,11 @@ static int s_run(int argc, char **argv)
     struct cpw_buf scope;
     cpw_buf_init(&scope, 64 * 1024);
     if (exit_code) {
+        goto cleanup;
+    }
+    /* Before a scan that may take minutes: a link at --output-file will be refused at the end. */
+    if (a.output_file && cpw_file_refuse_link(a.output_file)) {
+        exit_code = cpw_cli_usage_error("inventory", "--output-file: %s", cpw_last_error_detail());
         goto cleanup;
     }
     exit_code = CPW_EXIT_OTHER;
@@ -396,7 +401,8 @@ const struct cpw_cli_command cpw_cli_cmd_inventory = {
       "  --evidence cloudtrail   read CloudTrail (LookupEvents) to tie roles to domains\n"
       "  --output FORMAT         table, json, csv or markdown; default: table when stdout is a\n"
       "                          terminal, JSON otherwise (docs/inventory-schema.md)\n"
-      "  --output-file FILE      write there (mode 0600) instead of stdout\n"
+      "  --output-file FILE      write there (mode 0600) instead of stdout; a symbolic link\n"
+      "                          there is refused, never followed\n"
       "  --state DIR             state directory (default $XDG_STATE_HOME/cpwarden)\n"
       "  --no-save               do not store this run as a snapshot\n"
       "  --diff [SNAPSHOT_ID]    print the changes since the latest (or the given) snapshot\n"
