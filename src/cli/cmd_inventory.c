@@ -275,7 +275,11 @@ static int s_run(int argc, char **argv)
     }
     if (settings.retry_mode_origin.source == CPW_SETTING_DEFAULT) {
         eopts.retry.mode = CPW_RETRY_MODE_ADAPTIVE; /* throttling is expected across an org */
-        eopts.retry.max_attempts = 0;
+        /* Only the mode changes: AWS_MAX_ATTEMPTS or the profile's max_attempts still apply, as
+         * they do in the AWS CLI whatever the retry mode. */
+        if (settings.max_attempts_origin.source == CPW_SETTING_DEFAULT) {
+            eopts.retry.max_attempts = 0; /* the adaptive mode's default */
+        }
     }
     eopts.max_host_connections = 32;
     eopts.max_total_connections = 128;
