@@ -1,7 +1,8 @@
 """Hardening of what cpwarden reads, writes and prints, driven through the real binary:
 
 * files that receive account data are never written through a symbolic link: `inventory
-  --output-file LINK` is refused (exit 252) before a single request, the sandbox's `--data DIR`
+  --output-file LINK` and `backup --output-file LINK` are refused (exit 252) before a single
+  request, the sandbox's `--data DIR`
   with a link at DIR/sandbox.db is refused (exit 253), and the files the links point to keep their
   content and mode;
 * ~/.aws/credentials or ~/.aws/config that is a FIFO or a directory is refused at once (exit 253,
@@ -137,6 +138,15 @@ def test_links(tmp, endpoint):
         check("the link's target keeps its content", f.read() == "precious\n")
     check("the link's target keeps its mode", stat.S_IMODE(os.stat(victim).st_mode) == 0o644)
     check("the link is still a link", os.path.islink(link))
+
+    Stub.count = 0
+    p = run(["backup", "--domain", "d1", "--output-file", link], env_for(tmp, endpoint))
+    err = p.stderr.decode(errors="replace")
+    check("backup --output-file LINK exits 252", p.returncode == 252, (p.returncode, err))
+    check("backup names the link", "inventory.json is a symbolic link" in err, err)
+    check("backup refused before any request", Stub.count == 0, Stub.count)
+    with open(victim) as f:
+        check("backup leaves the link's target alone", f.read() == "precious\n")
 
     data = os.path.join(tmp, "sandbox-data")
     os.mkdir(data, 0o700)
