@@ -265,6 +265,9 @@ static void test_log_never_prints_secrets(void **state)
     cpw_log(CPW_LOG_WARN, "{\"SecretAccessKey\": \"zzzSECRETzzz\", \"AccessKeyId\": \"AKIA\"}");
     assert_null(strstr(cap.line, "zzzSECRETzzz"));
     assert_non_null(strstr(cap.line, "AccessKeyId"));
+    /* Log lines quote servers: a terminal escape in what they said is shown, not obeyed. */
+    cpw_log(CPW_LOG_WARN, "server said %s", "\x1b[2Jgone\x07\nnext line");
+    assert_string_equal(cap.line, "server said \\x1b[2Jgone\\x07\nnext line");
 
     cpw_log_set_sink(NULL, NULL);
     cpw_log_set_level(CPW_LOG_WARN);
