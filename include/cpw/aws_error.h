@@ -60,6 +60,7 @@ bool cpw_aws_error_is_retryable(const struct cpw_aws_error *err);
 /**
  * Appends the AWS CLI's line to out: "An error occurred (Code) when calling the Op operation:
  * Message" (code "Unknown" when empty, message "Unknown" when NULL, as botocore's ClientError).
+ * Control characters in the code and message are escaped (cpw_buf_append_printable).
  * Returns 0 or -1 (CPW_ERR_LIMIT).
  */
 int cpw_aws_error_format(const struct cpw_aws_error *err,

@@ -125,7 +125,27 @@ const char *cpw_buf_cstr(const struct cpw_buf *buf);
  */
 char *cpw_buf_detach(struct cpw_buf *buf);
 
+/** cpw_buf_append_printable: keep '\n' and '\t' (multi-line messages of our own). */
+#define CPW_PRINTABLE_KEEP_NEWLINES 1u
+
+/**
+ * Appends text for a terminal, with everything a terminal could act on made visible instead:
+ * C0 control bytes (all of them unless flags has CPW_PRINTABLE_KEEP_NEWLINES), ESC, DEL, C1
+ * controls (U+0080..U+009F) and bytes that are not valid UTF-8 become "\xNN" (lower-case hex,
+ * one per byte). Valid printable UTF-8 is kept. For any text a remote party sent (AWS error
+ * messages and codes, credential_process output, HTTP reason phrases). Returns 0, or -1 (the cap).
+ */
+int cpw_buf_append_printable(struct cpw_buf *out, struct cpw_span text, unsigned flags);
+
 /** Reads a whole file into buf (appending). -1 with CPW_ERR_IO or CPW_ERR_LIMIT. */
 int cpw_buf_read_file(struct cpw_buf *buf, const char *path);
+
+/**
+ * Like cpw_buf_read_file, for configuration files: path must be a regular file (a FIFO, a
+ * directory or a device is refused without blocking, CPW_ERR_IO "PATH is not a regular file (a
+ * FIFO)") whose size fits in buf's cap (checked before reading, CPW_ERR_LIMIT). Nothing is
+ * allocated when it fails before reading.
+ */
+int cpw_buf_read_regular_file(struct cpw_buf *buf, const char *path);
 
 #endif

@@ -58,7 +58,9 @@ enum cpw_error {
 /**
  * Raises code with a printf-style detail into this thread's error slot, replacing what was there.
  * Returns -1 so that a failure is one line: `return cpw_raise(CPW_ERR_LIMIT, "body over %zu", n);`.
- * The detail must never contain a secret.
+ * The detail must never contain a secret. An argument may be cpw_last_error_detail() (to wrap
+ * the cause: `cpw_raise(CPW_ERR_CONFIG, "%s: %s", path, cpw_last_error_detail())`): the new
+ * detail is formatted before the slot is replaced.
  */
 int cpw_raise(enum cpw_error code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

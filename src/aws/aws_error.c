@@ -108,6 +108,13 @@ int cpw_aws_error_format(const struct cpw_aws_error *err,
                          struct cpw_buf *out)
 {
     const char *code = err->code && err->code[0] ? err->code : "Unknown";
-    return cpw_buf_appendf(out, "An error occurred (%s) when calling the %s operation: %s", code,
-                           operation, err->message ? err->message : "Unknown");
+    /* Code and message come from the server: shown with control characters escaped, so that a
+     * message cannot drive the terminal (clear it, retitle it, hide text). */
+    if (cpw_buf_append_cstr(out, "An error occurred (") ||
+        cpw_buf_append_printable(out, cpw_span_from_cstr(code), 0) ||
+        cpw_buf_appendf(out, ") when calling the %s operation: ", operation)) {
+        return -1;
+    }
+    return cpw_buf_append_printable(out,
+                                    cpw_span_from_cstr(err->message ? err->message : "Unknown"), 0);
 }

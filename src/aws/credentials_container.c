@@ -98,7 +98,7 @@ static int s_authorization(struct cpw_buf *token)
 {
     const char *file = s_env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
     if (file) {
-        if (cpw_buf_read_file(token, file)) {
+        if (cpw_buf_read_regular_file(token, file)) {
             return cpw_credentials_fail(CPW_ERR_CREDENTIALS,
                                         "container: cannot read "
                                         "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: %s",

@@ -274,7 +274,125 @@ cleanup:
     return rc;
 }
 
-/* The first STDERR_SHOWN_BYTES of stderr on one line, redacted. */
+/* ----- stderr, shown redacted ------------------------------------------------------------------
+ * A credential helper that fails often says why on stderr, and may echo what it had: the JSON it
+ * was about to print, a key it read. Only a redacted, printable excerpt is ever shown. */
+
+#define REDACTED         "[redacted]"
+#define BASE64_RUN_BYTES 32u /* a secret access key is 40, a session token hundreds */
+
+static const char *const s_secret_keys[] = {
+    "AccessKeyId",       "SecretAccessKey",       "SessionToken",
+    "aws_access_key_id", "aws_secret_access_key", "aws_session_token",
+};
+
+static bool s_is_alnum(uint8_t c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static bool s_is_base64(uint8_t c)
+{
+    return s_is_alnum(c) || c == '+' || c == '/' || c == '=';
+}
+
+/* If a secret-bearing key ("SecretAccessKey": "...", aws_session_token = ...) starts at i, the
+ * offset of its value and the offset just past it; false otherwise. */
+static bool s_keyed_value(struct cpw_span t, size_t i, size_t *value_at, size_t *value_end)
+{
+    if (i > 0 && (s_is_alnum(t.ptr[i - 1]) || t.ptr[i - 1] == '_')) {
+        return false;
+    }
+    for (size_t k = 0; k < sizeof(s_secret_keys) / sizeof(s_secret_keys[0]); k++) {
+        size_t n = strlen(s_secret_keys[k]);
+        if (t.len - i < n || !cpw_span_eq_ignore_case(cpw_span_from(t.ptr + i, n),
+                                                      cpw_span_from_cstr(s_secret_keys[k]))) {
+            continue;
+        }
+        size_t j = i + n;
+        j += j < t.len && (t.ptr[j] == '"' || t.ptr[j] == '\'');
+        while (j < t.len && (t.ptr[j] == ' ' || t.ptr[j] == '\t')) {
+            j++;
+        }
+        if (j >= t.len || (t.ptr[j] != ':' && t.ptr[j] != '=')) {
+            continue;
+        }
+        j++;
+        while (j < t.len && (t.ptr[j] == ' ' || t.ptr[j] == '\t')) {
+            j++;
+        }
+        uint8_t quote = j < t.len && (t.ptr[j] == '"' || t.ptr[j] == '\'') ? t.ptr[j] : 0;
+        j += quote != 0;
+        size_t end = j;
+        while (end < t.len &&
+               (quote ? t.ptr[end] != quote : !strchr(" \t\r\n,;}]\"'", t.ptr[end]))) {
+            end += quote && t.ptr[end] == '\\' && end + 1 < t.len ? 2 : 1;
+        }
+        if (end == j) {
+            return false;
+        }
+        *value_at = j;
+        *value_end = end;
+        return true;
+    }
+    return false;
+}
+
+/* Length of an access key id (AKIA/ASIA + 16) or of a long base64 run with mixed case starting at
+ * i, at a word start; 0 otherwise. Paths of short segments ("/usr/local/bin") are not runs. */
+static size_t s_secret_shape(struct cpw_span t, size_t i)
+{
+    if (i > 0 && s_is_base64(t.ptr[i - 1])) {
+        return 0;
+    }
+    size_t end = i;
+    bool upper = false;
+    bool lower = false;
+    size_t segment = 0;
+    size_t longest = 0;
+    while (end < t.len && s_is_base64(t.ptr[end])) {
+        uint8_t c = t.ptr[end++];
+        upper |= c >= 'A' && c <= 'Z';
+        lower |= c >= 'a' && c <= 'z';
+        segment = c == '/' ? 0 : segment + 1;
+        longest = segment > longest ? segment : longest;
+    }
+    size_t len = end - i;
+    if (len == 20 &&
+        (cpw_span_starts_with(cpw_span_from(t.ptr + i, len), cpw_span_from_cstr("AKIA")) ||
+         cpw_span_starts_with(cpw_span_from(t.ptr + i, len), cpw_span_from_cstr("ASIA")))) {
+        return len;
+    }
+    return len >= BASE64_RUN_BYTES && upper && lower && longest >= 12 ? len : 0;
+}
+
+/* Appends text with secret-looking values replaced by REDACTED. */
+static int s_redact_secrets(struct cpw_buf *out, struct cpw_span t)
+{
+    size_t i = 0;
+    size_t copied = 0;
+    int rc = 0;
+    while (i < t.len && rc == 0) {
+        size_t value_at = 0;
+        size_t value_end = 0;
+        size_t shape = 0;
+        if (s_keyed_value(t, i, &value_at, &value_end)) {
+            rc = cpw_buf_append(out, cpw_span_from(t.ptr + copied, value_at - copied));
+            rc = rc ? rc : cpw_buf_append_cstr(out, REDACTED);
+            i = copied = value_end;
+        } else if ((shape = s_secret_shape(t, i)) > 0) {
+            rc = cpw_buf_append(out, cpw_span_from(t.ptr + copied, i - copied));
+            rc = rc ? rc : cpw_buf_append_cstr(out, REDACTED);
+            i = copied = i + shape;
+        } else {
+            i++;
+        }
+    }
+    return rc ? rc : cpw_buf_append(out, cpw_span_from(t.ptr + copied, t.len - copied));
+}
+
+/* The first STDERR_SHOWN_BYTES of stderr on one line: secrets redacted, control characters
+ * escaped so that the helper cannot drive the terminal. */
 static void s_stderr_excerpt(const struct cpw_buf *err, struct cpw_buf *excerpt)
 {
     struct cpw_span text = cpw_span_trim(cpw_buf_span(err));
@@ -282,13 +400,24 @@ static void s_stderr_excerpt(const struct cpw_buf *err, struct cpw_buf *excerpt)
         text.len = STDERR_SHOWN_BYTES;
     }
     struct cpw_buf flat;
+    struct cpw_buf masked;
+    struct cpw_buf logged;
     cpw_buf_init(&flat, STDERR_SHOWN_BYTES + 1);
+    cpw_buf_init(&masked, 2 * STDERR_SHOWN_BYTES);
+    cpw_buf_init(&logged, 2 * STDERR_SHOWN_BYTES);
     for (size_t i = 0; i < text.len; i++) {
         uint8_t c = text.ptr[i];
-        (void)cpw_buf_append_byte(&flat, (c < ' ' || c == 0x7f) ? ' ' : c);
+        (void)cpw_buf_append_byte(&flat, (c == '\n' || c == '\r' || c == '\t') ? ' ' : c);
     }
-    (void)cpw_log_redact(excerpt, cpw_buf_span(&flat));
+    /* The log's redactor first (secrets registered by this process, its "****" shapes), then
+     * the shapes a helper's output has, which also turn its "****" into REDACTED. */
+    if (cpw_log_redact(&logged, cpw_buf_span(&flat)) == 0 &&
+        s_redact_secrets(&masked, cpw_buf_span(&logged)) == 0) {
+        (void)cpw_buf_append_printable(excerpt, cpw_buf_span(&masked), 0);
+    }
     cpw_buf_clean_up_secure(&flat);
+    cpw_buf_clean_up_secure(&masked);
+    cpw_buf_clean_up_secure(&logged);
 }
 
 int cpw_credentials_from_process(struct cpw_credentials_chain *chain,
@@ -309,7 +438,7 @@ int cpw_credentials_from_process(struct cpw_credentials_chain *chain,
     cpw_buf_init(&result.out, STDOUT_MAX_BYTES);
     cpw_buf_init(&result.err, STDERR_MAX_BYTES);
     struct cpw_buf excerpt;
-    cpw_buf_init(&excerpt, STDERR_SHOWN_BYTES * 2);
+    cpw_buf_init(&excerpt, STDERR_SHOWN_BYTES * 8); /* room for \xNN escapes */
     json_t *doc = NULL;
     int rc = -1;
     if (s_run(argv, timeout_ms, &result)) {

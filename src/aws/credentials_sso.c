@@ -143,7 +143,7 @@ static int s_read_token(struct cpw_credentials_chain *chain,
                              what, s->session ? "sso-session" : "start URL", key, path, profile);
         goto cleanup;
     }
-    if (cpw_buf_read_file(&text, path)) {
+    if (cpw_buf_read_regular_file(&text, path)) {
         cpw_credentials_fail(CPW_ERR_CREDENTIALS, "%s: cannot read the SSO token cache: %s", what,
                              cpw_last_error_detail());
         goto cleanup;

@@ -53,7 +53,7 @@ int cpw_credentials_from_web_identity(struct cpw_credentials_chain *chain,
     json_t *input = NULL;
     json_t *output = NULL;
     int rc = -1;
-    if (cpw_buf_read_file(&token, token_file)) {
+    if (cpw_buf_read_regular_file(&token, token_file)) {
         cpw_credentials_fail(CPW_ERR_CREDENTIALS, "%s: cannot read the token file: %s", what,
                              cpw_last_error_detail());
         goto cleanup;

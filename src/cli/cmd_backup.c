@@ -12,6 +12,7 @@
 #include "cpw/backup.h"
 #include "cpw/backup_file.h"
 #include "cpw/error.h"
+#include "cpw/file.h"
 #include "cpw/store.h"
 #include "cpw/time.h"
 
@@ -96,6 +97,9 @@ static int s_backup(int argc, char **argv)
     if (!domain) {
         return cpw_cli_usage_error("backup", "--domain NAME is required");
     }
+    if (path && cpw_file_refuse_link(path)) { /* the writer refuses it too, after the calls */
+        return cpw_cli_usage_error("backup", "--output-file: %s", cpw_last_error_detail());
+    }
     struct cpw_settings settings;
     memset(&settings, 0, sizeof(settings));
     struct cpw_aws_client *client = NULL;
@@ -173,7 +177,8 @@ const struct cpw_cli_command cpw_cli_cmd_backup = {
       "  --domain NAME        the domain to back up (required)\n"
       "  -o, --output-file PATH\n"
       "                       where to write it (default: "
-      "STATE/backups/NAME-REGION-TIME.cpwbackup)\n"
+      "STATE/backups/NAME-REGION-TIME.cpwbackup);\n"
+      "                       a symbolic link there is refused, never followed\n"
       "  --with-profiles      also export profiles and their objects\n"
       "  --state DIR          the state directory (default $XDG_STATE_HOME/cpwarden)\n"
       "\n" CPW_CLI_AWS_OPTIONS_HELP "\n"

@@ -17,6 +17,7 @@
 #include "cpw/alloc.h"
 #include "cpw/buf.h"
 #include "cpw/error.h"
+#include "cpw/file.h"
 #include "cpw/inventory.h"
 #include "cpw/inventory_collect.h"
 #include "cpw/inventory_diff.h"
@@ -194,12 +195,11 @@ static void s_progress(void *user, const struct cpw_collect_progress *p)
 
 static FILE *s_open_output(const char *path)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    /* Account data: 0600, and never written through a symbolic link planted at path. */
+    int fd = cpw_file_open_private(path, O_WRONLY | O_CREAT | O_TRUNC);
     if (fd < 0) {
-        cpw_raise(CPW_ERR_IO, "cannot write %s", path);
         return NULL;
     }
-    (void)fchmod(fd, 0600); /* account data: never readable by others */
     FILE *f = fdopen(fd, "w");
     if (!f) {
         close(fd);
@@ -269,6 +269,11 @@ static int s_run(int argc, char **argv)
     if (exit_code) {
         goto cleanup;
     }
+    /* Before a scan that may take minutes: a link at --output-file will be refused at the end. */
+    if (a.output_file && cpw_file_refuse_link(a.output_file)) {
+        exit_code = cpw_cli_usage_error("inventory", "--output-file: %s", cpw_last_error_detail());
+        goto cleanup;
+    }
     exit_code = CPW_EXIT_OTHER;
 
     enum cpw_inv_format format =
@@ -300,7 +305,11 @@ static int s_run(int argc, char **argv)
     }
     if (settings.retry_mode_origin.source == CPW_SETTING_DEFAULT) {
         eopts.retry.mode = CPW_RETRY_MODE_ADAPTIVE; /* throttling is expected across an org */
-        eopts.retry.max_attempts = 0;
+        /* Only the mode changes: AWS_MAX_ATTEMPTS or the profile's max_attempts still apply, as
+         * they do in the AWS CLI whatever the retry mode. */
+        if (settings.max_attempts_origin.source == CPW_SETTING_DEFAULT) {
+            eopts.retry.max_attempts = 0; /* the adaptive mode's default */
+        }
     }
     eopts.max_host_connections = 32;
     eopts.max_total_connections = 128;
@@ -431,7 +440,8 @@ const struct cpw_cli_command cpw_cli_cmd_inventory = {
       "  --evidence cloudtrail   read CloudTrail (LookupEvents) to tie roles to domains\n"
       "  --output FORMAT         table, json, csv or markdown; default: table when stdout is a\n"
       "                          terminal, JSON otherwise (docs/inventory-schema.md)\n"
-      "  --output-file FILE      write there (mode 0600) instead of stdout\n"
+      "  --output-file FILE      write there (mode 0600) instead of stdout; a symbolic link\n"
+      "                          there is refused, never followed\n"
       "  --state DIR             state directory (default $XDG_STATE_HOME/cpwarden)\n"
       "  --no-save               do not store this run as a snapshot\n"
       "  --diff [SNAPSHOT_ID]    print the changes since the latest (or the given) snapshot\n"

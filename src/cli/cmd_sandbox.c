@@ -16,6 +16,7 @@
 #include "cpw/alloc.h"
 #include "cpw/buf.h"
 #include "cpw/error.h"
+#include "cpw/file.h"
 #include "cpw/http_server.h"
 #include "cpw/sandbox.h"
 #include "sandbox/sbx.h"
@@ -95,6 +96,20 @@ static void s_print_env(const char *host, unsigned port)
            "export AWS_ENDPOINT_URL=http://%s:%u\n"
            "# AWS CLI v2 before 2.13 ignores AWS_ENDPOINT_URL: pass --endpoint-url http://%s:%u\n",
            CPW_SBX_ROOT_ACCESS_KEY_ID, CPW_SBX_ROOT_SECRET_KEY, host, port, host, port);
+}
+
+/* The database DIR/sandbox.db is never opened through a symbolic link (the library refuses it
+ * too, this says so before anything starts). */
+static int s_check_data_dir(const char *dir)
+{
+    struct cpw_buf db;
+    cpw_buf_init(&db, 4096);
+    int rc = cpw_buf_appendf(&db, "%s/sandbox.db", dir);
+    if (rc == 0) {
+        rc = cpw_file_refuse_link(cpw_buf_cstr(&db));
+    }
+    cpw_buf_clean_up(&db);
+    return rc;
 }
 
 /* A scenario is a file, or the name of a built-in one (orphans, clean, org:...). */
@@ -274,6 +289,11 @@ static int s_run(int argc, char **argv)
         exit_code = CPW_EXIT_CONFIG;
         goto done;
     }
+    if (opts.data_dir && s_check_data_dir(opts.data_dir)) {
+        cpw_cli_print_last_error("--data");
+        exit_code = CPW_EXIT_CONFIG;
+        goto done;
+    }
     if (scenario_path && !(scenario = s_load_scenario(scenario_path))) {
         cpw_cli_print_last_error("--scenario");
         exit_code = CPW_EXIT_CONFIG;
@@ -334,7 +354,8 @@ const struct cpw_cli_command cpw_cli_cmd_sandbox = {
       "\n"
       "  --bind ADDR         listen address (default 127.0.0.1; others need --allow-remote)\n"
       "  --port N            port (default 4566; 0 picks a free one and prints it)\n"
-      "  --data DIR          keep state in DIR/sandbox.db across restarts (default: memory)\n"
+      "  --data DIR          keep state in DIR/sandbox.db across restarts (default: memory);\n"
+      "                      a symbolic link at DIR/sandbox.db is refused\n"
       "  --memory            keep state in memory only (the default)\n"
       "  --scenario NAME|FILE  a built-in scenario (orphans, clean,\n"
       "                      org:accounts=N,regions=R,leftover=P,seed=S) or a scenario file\n"

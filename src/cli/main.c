@@ -75,9 +75,14 @@ int cpw_cli_usage_error(const char *name, const char *fmt, ...)
 
 void cpw_cli_print_last_error(const char *context)
 {
+    struct cpw_buf redacted;
     struct cpw_buf line;
-    cpw_buf_init(&line, 8192);
-    (void)cpw_log_redact(&line, cpw_span_from_cstr(cpw_last_error_detail()));
+    cpw_buf_init(&redacted, 8192);
+    cpw_buf_init(&line, 4 * 8192);
+    /* Details quote servers and child processes: secrets masked, terminal escapes made visible. */
+    (void)cpw_log_redact(&redacted, cpw_span_from_cstr(cpw_last_error_detail()));
+    (void)cpw_buf_append_printable(&line, cpw_buf_span(&redacted), CPW_PRINTABLE_KEEP_NEWLINES);
+    cpw_buf_clean_up(&redacted);
     if (context) {
         fprintf(stderr, "cpwarden: error: %s: %s\n", context, cpw_buf_cstr(&line));
     } else {

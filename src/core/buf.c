@@ -12,6 +12,7 @@
 #include "cpw/alloc.h"
 #include "cpw/crypto.h"
 #include "cpw/error.h"
+#include "cpw/file.h"
 
 /* ----- spans ------------------------------------------------------------------------------- */
 
@@ -283,12 +284,9 @@ char *cpw_buf_detach(struct cpw_buf *buf)
     return s;
 }
 
-int cpw_buf_read_file(struct cpw_buf *buf, const char *path)
+/* Reads fd to its end into buf; closes nothing. */
+static int s_read_fd(struct cpw_buf *buf, int fd, const char *path)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return cpw_raise(CPW_ERR_IO, "cannot open %s: %s", path, strerror(errno));
-    }
     int rc = 0;
     for (;;) {
         size_t room = buf->max - buf->len;
@@ -321,6 +319,122 @@ int cpw_buf_read_file(struct cpw_buf *buf, const char *path)
         buf->len += (size_t)n;
         buf->data[buf->len] = '\0';
     }
+    return rc;
+}
+
+int cpw_buf_read_file(struct cpw_buf *buf, const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return cpw_raise(CPW_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+    }
+    int rc = s_read_fd(buf, fd, path);
     close(fd);
     return rc;
+}
+
+int cpw_buf_read_regular_file(struct cpw_buf *buf, const char *path)
+{
+    uint64_t size_bytes = 0;
+    int fd = cpw_file_open_regular(path, &size_bytes);
+    if (fd < 0) {
+        return -1;
+    }
+    int rc = 0;
+    if (size_bytes > buf->max - buf->len) {
+        rc = cpw_raise(CPW_ERR_LIMIT, "%s is larger than %zu bytes", path, buf->max);
+    } else {
+        rc = s_read_fd(buf, fd, path); /* the file may still grow: the read stays capped */
+    }
+    close(fd);
+    return rc;
+}
+
+/* Length of the valid UTF-8 sequence at p[0..avail), or 0 (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF). */
+static size_t s_utf8_len(const uint8_t *p, size_t avail)
+{
+    uint8_t c = p[0];
+    size_t len = c >= 0xC2 && c <= 0xDF   ? 2
+                 : c >= 0xE0 && c <= 0xEF ? 3
+                 : c >= 0xF0 && c <= 0xF4 ? 4
+                                          : 0;
+    if (len == 0 || avail < len) {
+        return 0;
+    }
+    uint8_t lo = 0x80;
+    uint8_t hi = 0xBF;
+    if (c == 0xE0) {
+        lo = 0xA0;
+    } else if (c == 0xED) {
+        hi = 0x9F;
+    } else if (c == 0xF0) {
+        lo = 0x90;
+    } else if (c == 0xF4) {
+        hi = 0x8F;
+    }
+    if (p[1] < lo || p[1] > hi) {
+        return 0;
+    }
+    for (size_t i = 2; i < len; i++) {
+        if (p[i] < 0x80 || p[i] > 0xBF) {
+            return 0;
+        }
+    }
+    return len;
+}
+
+static int s_append_escaped(struct cpw_buf *out, const uint8_t *p, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < len; i++) {
+        char esc[4] = { '\\', 'x', hex[p[i] >> 4], hex[p[i] & 15] };
+        if (cpw_buf_append(out, cpw_span_from(esc, sizeof(esc)))) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int cpw_buf_append_printable(struct cpw_buf *out, struct cpw_span text, unsigned flags)
+{
+    size_t i = 0;
+    while (i < text.len) {
+        /* The longest run of bytes that need no escape goes in with one append. */
+        size_t start = i;
+        size_t bad = 0;
+        while (i < text.len) {
+            uint8_t c = text.ptr[i];
+            if (c >= 0x20 && c < 0x7F) {
+                i++;
+                continue;
+            }
+            if ((c == '\n' || c == '\t') && (flags & CPW_PRINTABLE_KEEP_NEWLINES)) {
+                i++;
+                continue;
+            }
+            if (c >= 0x80) {
+                size_t n = s_utf8_len(text.ptr + i, text.len - i);
+                /* U+0080..U+009F (C1: 0xC2 0x80..0x9F) act like ESC sequences on some terminals. */
+                if (n > 0 && !(c == 0xC2 && text.ptr[i + 1] <= 0x9F)) {
+                    i += n;
+                    continue;
+                }
+                bad = n > 0 ? n : 1;
+            } else {
+                bad = 1; /* C0, ESC, DEL */
+            }
+            break;
+        }
+        if (i > start && cpw_buf_append(out, cpw_span_from(text.ptr + start, i - start))) {
+            return -1;
+        }
+        if (bad) {
+            if (s_append_escaped(out, text.ptr + i, bad)) {
+                return -1;
+            }
+            i += bad;
+        }
+    }
+    return 0;
 }

@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #define DETAIL_BYTES 4096 /* room for the credential chain's summary behind a call's context */
 
@@ -25,14 +26,19 @@ static const char *const s_sentences[] = {
 
 int cpw_raise(enum cpw_error code, const char *fmt, ...)
 {
-    tl_code = code;
-    tl_detail[0] = '\0';
+    /* Format into a temporary first: an argument may be cpw_last_error_detail(), i.e. the slot
+     * being replaced ("cannot read X: %s" wrapping the cause), and vsnprintf into the buffer it
+     * reads from is undefined behaviour. */
+    char detail[DETAIL_BYTES];
+    detail[0] = '\0';
     if (fmt) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(tl_detail, sizeof(tl_detail), fmt, ap);
+        vsnprintf(detail, sizeof(detail), fmt, ap);
         va_end(ap);
     }
+    memcpy(tl_detail, detail, sizeof(tl_detail));
+    tl_code = code;
     return -1;
 }
 

@@ -184,7 +184,7 @@ void cpw_log(enum cpw_log_level level, const char *fmt, ...)
     struct cpw_buf raw;
     struct cpw_buf line;
     cpw_buf_init(&raw, LINE_MAX_BYTES);
-    cpw_buf_init(&line, LINE_MAX_BYTES + 64);
+    cpw_buf_init(&line, 8 * LINE_MAX_BYTES + 64); /* room for \xNN escapes */
     va_list ap;
     va_start(ap, fmt);
     int rc = cpw_buf_vappendf(&raw, fmt, ap);
@@ -196,7 +196,12 @@ void cpw_log(enum cpw_log_level level, const char *fmt, ...)
     if (s_sink == NULL) {
         (void)cpw_buf_appendf(&line, "cpwarden: %s: ", s_level_names[level]);
     }
-    if (cpw_log_redact(&line, cpw_buf_span(&raw)) == 0) {
+    /* Log lines quote what servers and child processes said: no terminal escape gets through. */
+    struct cpw_buf redacted;
+    cpw_buf_init(&redacted, 2 * LINE_MAX_BYTES);
+    if (cpw_log_redact(&redacted, cpw_buf_span(&raw)) == 0 &&
+        cpw_buf_append_printable(&line, cpw_buf_span(&redacted), CPW_PRINTABLE_KEEP_NEWLINES) ==
+          0) {
         pthread_mutex_lock(&s_lock);
         cpw_log_sink_fn *sink = s_sink;
         void *user = s_sink_user;
@@ -209,5 +214,6 @@ void cpw_log(enum cpw_log_level level, const char *fmt, ...)
         }
     }
     cpw_buf_clean_up(&raw);
+    cpw_buf_clean_up(&redacted);
     cpw_buf_clean_up(&line);
 }

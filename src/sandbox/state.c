@@ -21,6 +21,7 @@
 #include "cpw/buf.h"
 #include "cpw/crypto.h"
 #include "cpw/error.h"
+#include "cpw/file.h"
 #include "cpw/time.h"
 #include "sandbox/sbx_contact.h"
 
@@ -303,18 +304,16 @@ static int s_open_db(struct cpw_sbx *sbx, const char *data_dir)
         if ((size_t)snprintf(path, sizeof(path), "%s/sandbox.db", data_dir) >= sizeof(path)) {
             return cpw_raise(CPW_ERR_LIMIT, "data directory path too long");
         }
-        /* Create the file ourselves so that it is 0600 from the first byte. */
-        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        /* Create the file ourselves so that it is 0600 from the first byte, and never through
+         * a symbolic link planted at DIR/sandbox.db (SQLite is told the same below). */
+        int fd = cpw_file_open_private(path, O_RDWR | O_CREAT);
         if (fd < 0) {
-            return cpw_raise(CPW_ERR_IO, "cannot open %s", path);
+            return -1;
         }
-        int rc = fchmod(fd, 0600);
         close(fd);
-        if (rc != 0) {
-            return cpw_raise(CPW_ERR_IO, "cannot chmod %s", path);
-        }
     }
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
+                (data_dir != NULL ? SQLITE_OPEN_NOFOLLOW : 0);
     if (sqlite3_open_v2(path, &sbx->db, flags, NULL) != SQLITE_OK) {
         return cpw_raise(CPW_ERR_STORE, "open %s: %s", path,
                          sbx->db ? sqlite3_errmsg(sbx->db) : "out of memory");

@@ -13,6 +13,7 @@
 
 #include "cpw/alloc.h"
 #include "cpw/error.h"
+#include "cpw/file.h"
 #include "store/store_internal.h"
 
 #define PATH_MAX_BYTES 4096
@@ -129,16 +130,11 @@ static int s_make_dirs(char *path)
 /* Creates the database file 0600 before SQLite opens it, and tightens an existing one. */
 static int s_prepare_file(const char *path)
 {
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    int fd = cpw_file_open_private(path, O_RDWR | O_CREAT); /* no symbolic link, 0600 */
     if (fd < 0) {
-        return cpw_raise(CPW_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+        return -1;
     }
-    int rc = fchmod(fd, 0600);
-    int err = errno;
     close(fd);
-    if (rc != 0) {
-        return cpw_raise(CPW_ERR_IO, "cannot set mode 0600 on %s: %s", path, strerror(err));
-    }
     return 0;
 }
 

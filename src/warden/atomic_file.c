@@ -13,6 +13,7 @@
 
 #include "cpw/alloc.h"
 #include "cpw/error.h"
+#include "cpw/file.h"
 
 #define ATOMIC_FILE_BUFFER_BYTES (64u * 1024u)
 
@@ -22,6 +23,11 @@ int cpw_atomic_file_open(struct cpw_atomic_file *file, const char *path)
     file->fd = -1;
     if (!path || !*path) {
         return cpw_raise(CPW_ERR_INVALID_ARGUMENT, "no file path given");
+    }
+    /* rename(2) would replace a symbolic link placed at path without a word: refuse it, as
+     * every other writer of account data does (cpw_file_open_private). */
+    if (cpw_file_refuse_link(path)) {
+        return -1;
     }
     struct cpw_buf tmp;
     cpw_buf_init(&tmp, 8192);

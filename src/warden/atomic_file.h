@@ -27,8 +27,9 @@ struct cpw_atomic_file {
 };
 
 /**
- * Creates the temporary file beside path (mode 0600, exclusive). Returns 0, or -1 with
- * CPW_ERR_IO. On failure nothing is left to clean up (clean_up is still safe to call).
+ * Creates the temporary file beside path (mode 0600, exclusive). Refuses a symbolic link at path
+ * (cpw_file_refuse_link). Returns 0, or -1 with CPW_ERR_IO. On failure nothing is left to clean
+ * up (clean_up is still safe to call).
  */
 int cpw_atomic_file_open(struct cpw_atomic_file *file, const char *path);
 

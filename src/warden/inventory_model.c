@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cpw/alloc.h"
+#include "cpw/buf.h"
 #include "cpw/error.h"
 #include "cpw/time.h"
 #include "warden/inventory_internal.h"
@@ -400,6 +401,19 @@ struct cpw_inv_event *cpw_inventory_add_event(struct cpw_inventory *inv,
     return x;
 }
 
+/* A copy of text a remote party wrote (an error code or message), with every control character
+ * escaped, so that no renderer (table, markdown, csv, plan) can pass a terminal escape through. */
+static char *s_printable_dup(const char *s)
+{
+    if (!s) {
+        return NULL;
+    }
+    struct cpw_buf out;
+    cpw_buf_init(&out, 4 * strlen(s) + 1);
+    (void)cpw_buf_append_printable(&out, cpw_span_from_cstr(s), 0);
+    return cpw_buf_detach(&out);
+}
+
 struct cpw_inv_error *cpw_inventory_add_error(struct cpw_inventory *inv,
                                               const struct cpw_inv_error *src)
 {
@@ -411,8 +425,8 @@ struct cpw_inv_error *cpw_inventory_add_error(struct cpw_inventory *inv,
     x->region = cpw_strdup(src->region);
     x->service = cpw_strdup(src->service);
     x->operation = cpw_strdup(src->operation);
-    x->code = cpw_strdup(src->code);
-    x->message = cpw_strdup(src->message);
+    x->code = s_printable_dup(src->code);
+    x->message = s_printable_dup(src->message);
     s_push_ptr((void ***)&inv->errors, &inv->error_count, x);
     return x;
 }

@@ -200,6 +200,15 @@ static void test_error_classes(void **state)
     assert_string_equal(cpw_buf_cstr(&line),
                         "An error occurred (Unknown) when calling the GetDomain operation: ");
     cpw_buf_clean_up(&line);
+    /* A server's code and message reach the terminal with their control characters escaped. */
+    cpw_buf_init(&line, 1024);
+    cpw_aws_error_set(&err, 400, "Bad\x1b[5mCode", "%s", "\x1b[2J\x1b]0;title\x07gone\r\n");
+    assert_int_equal(cpw_aws_error_format(&err, "ListDomains", &line), 0);
+    assert_string_equal(
+      cpw_buf_cstr(&line),
+      "An error occurred (Bad\\x1b[5mCode) when calling the ListDomains operation: "
+      "\\x1b[2J\\x1b]0;title\\x07gone\\x0d\\x0a");
+    cpw_buf_clean_up(&line);
     cpw_aws_error_clean_up(&err);
     cpw_aws_error_clean_up(NULL);
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cpw/alloc.h"
@@ -137,7 +138,33 @@ static void test_malformed_files_say_where(void **state)
     }
 }
 
+/* A directory where the credentials file should be: refused as configuration, nothing leaked
+ * (the harness counts allocations), and /dev/null still means "no file". */
+static void test_non_regular_files_are_refused(void **state)
+{
+    (void)state;
+    s_make_dir();
+    char creds[128];
+    snprintf(creds, sizeof(creds), "%s/credentials", s_dir);
+    assert_int_equal(mkdir(creds, 0700), 0);
+    struct cpw_config *cfg = s_load(NULL);
+    assert_null(cfg);
+    assert_int_equal(cpw_last_error(), CPW_ERR_CONFIG);
+    assert_non_null(
+      strstr(cpw_last_error_detail(), "credentials is not a regular file (a directory)"));
+    rmdir(creds);
+
+    struct cpw_config_load_options opts = { .config_path = "/dev/null",
+                                            .credentials_path = "/dev/null" };
+    cfg = cpw_config_load(&opts);
+    assert_non_null(cfg);
+    assert_null(cpw_config_get(cfg, NULL, "region"));
+    cpw_config_destroy(cfg);
+    s_remove_dir();
+}
+
 CPW_TEST_MAIN("config",
               CPW_TEST(test_profiles_and_precedence),
               CPW_TEST(test_missing_files_are_empty),
-              CPW_TEST(test_malformed_files_say_where))
+              CPW_TEST(test_malformed_files_say_where),
+              CPW_TEST(test_non_regular_files_are_refused))

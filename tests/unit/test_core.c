@@ -1,12 +1,19 @@
 /*
- * test_core.c - buffers, spans, errors, time, percent-encoding, crypto helpers, log redaction.
+ * test_core.c - buffers, spans, errors, time, percent-encoding, crypto helpers, log redaction,
+ * terminal-safe text and the safe file openers.
  */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cpw/alloc.h"
 #include "cpw/buf.h"
 #include "cpw/crypto.h"
 #include "cpw/error.h"
+#include "cpw/file.h"
 #include "cpw/log.h"
 #include "cpw/time.h"
 #include "cpw/uri.h"
@@ -258,6 +265,9 @@ static void test_log_never_prints_secrets(void **state)
     cpw_log(CPW_LOG_WARN, "{\"SecretAccessKey\": \"zzzSECRETzzz\", \"AccessKeyId\": \"AKIA\"}");
     assert_null(strstr(cap.line, "zzzSECRETzzz"));
     assert_non_null(strstr(cap.line, "AccessKeyId"));
+    /* Log lines quote servers: a terminal escape in what they said is shown, not obeyed. */
+    cpw_log(CPW_LOG_WARN, "server said %s", "\x1b[2Jgone\x07\nnext line");
+    assert_string_equal(cap.line, "server said \\x1b[2Jgone\\x07\nnext line");
 
     cpw_log_set_sink(NULL, NULL);
     cpw_log_set_level(CPW_LOG_WARN);
@@ -284,6 +294,166 @@ static void test_read_file_limits(void **state)
     cpw_buf_clean_up(&small);
 }
 
+/* Wrapping the cause is the common idiom; the slot being replaced is also an argument. */
+static void test_raise_wraps_its_own_detail(void **state)
+{
+    (void)state;
+    cpw_raise(CPW_ERR_IO, "cannot open /x/credentials: %s", "Permission denied");
+    cpw_raise(CPW_ERR_CONFIG, "reading the configuration: %s", cpw_last_error_detail());
+    assert_int_equal(cpw_last_error(), CPW_ERR_CONFIG);
+    assert_string_equal(cpw_last_error_detail(),
+                        "reading the configuration: cannot open /x/credentials: Permission denied");
+    cpw_raise(CPW_ERR_PARSE, "%s", cpw_last_error_detail()); /* the same text, unchanged */
+    assert_string_equal(cpw_last_error_detail(),
+                        "reading the configuration: cannot open /x/credentials: Permission denied");
+    cpw_error_clear();
+}
+
+static void s_expect_printable(const char *in, unsigned flags, const char *want)
+{
+    struct cpw_buf out;
+    cpw_buf_init(&out, 1024);
+    assert_int_equal(cpw_buf_append_printable(&out, cpw_span_from_cstr(in), flags), 0);
+    assert_string_equal(cpw_buf_cstr(&out), want);
+    cpw_buf_clean_up(&out);
+}
+
+static void test_printable_escapes_terminal_controls(void **state)
+{
+    (void)state;
+    s_expect_printable("plain text, 100%", 0, "plain text, 100%");
+    s_expect_printable("\x1b[2Jclear", 0, "\\x1b[2Jclear");
+    s_expect_printable("a\x07"
+                       "b\x7f"
+                       "c\r\n",
+                       0, "a\\x07b\\x7fc\\x0d\\x0a");
+    s_expect_printable("line 1\n\tline 2\r", CPW_PRINTABLE_KEEP_NEWLINES, "line 1\n\tline 2\\x0d");
+    /* C1 controls, raw (0x9b is CSI on 8-bit terminals) and UTF-8 encoded (U+009B). */
+    s_expect_printable("x\x9b"
+                       "2Jy",
+                       0, "x\\x9b2Jy");
+    s_expect_printable("x\xc2\x9b"
+                       "2J",
+                       0, "x\\xc2\\x9b2J");
+    /* Valid UTF-8 stays (U+00E9, U+65E5, U+1F600); invalid and overlong forms are escaped. */
+    s_expect_printable("caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80", 0,
+                       "caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80");
+    s_expect_printable("\xc0\xaf\xed\xa0\x80\xe6\x97", 0, "\\xc0\\xaf\\xed\\xa0\\x80\\xe6\\x97");
+    /* The cap holds: a failed append leaves the buffer empty with CPW_ERR_LIMIT. */
+    struct cpw_buf small;
+    cpw_buf_init(&small, 8);
+    assert_int_equal(cpw_buf_append_printable(&small, cpw_span_from_cstr("\x1b\x1b\x1b"), 0), -1);
+    assert_int_equal(cpw_last_error(), CPW_ERR_LIMIT);
+    cpw_buf_clean_up(&small);
+}
+
+static void s_scratch(char *dir, size_t size)
+{
+    snprintf(dir, size, "/tmp/cpw-core-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+}
+
+static void s_write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* A link planted where account data goes: refused, and what it points to keeps its content. */
+static void test_private_files_never_follow_links(void **state)
+{
+    (void)state;
+    char dir[64];
+    char victim[128];
+    char link[128];
+    char fifo[128];
+    char fresh[128];
+    s_scratch(dir, sizeof(dir));
+    snprintf(victim, sizeof(victim), "%s/victim", dir);
+    snprintf(link, sizeof(link), "%s/out.json", dir);
+    snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+    snprintf(fresh, sizeof(fresh), "%s/fresh", dir);
+    s_write_text(victim, "precious\n");
+    assert_int_equal(chmod(victim, 0644), 0);
+    assert_int_equal(symlink(victim, link), 0);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+
+    assert_int_equal(cpw_file_open_private(link, O_WRONLY | O_CREAT | O_TRUNC), -1);
+    assert_int_equal(cpw_last_error(), CPW_ERR_IO);
+    assert_non_null(strstr(cpw_last_error_detail(), "is a symbolic link: refusing to write"));
+    assert_int_equal(cpw_file_refuse_link(link), -1);
+    assert_non_null(strstr(cpw_last_error_detail(), "out.json is a symbolic link"));
+    struct stat st;
+    assert_int_equal(stat(victim, &st), 0);
+    assert_int_equal(st.st_size, 9);
+    assert_int_equal(st.st_mode & 0777, 0644);
+
+    /* A FIFO without a reader neither blocks nor is accepted. */
+    assert_int_equal(cpw_file_open_private(fifo, O_WRONLY | O_CREAT | O_TRUNC), -1);
+    assert_non_null(strstr(cpw_last_error_detail(), "is not a regular file (a FIFO)"));
+
+    /* A regular file: created 0600, or tightened to 0600. */
+    int fd = cpw_file_open_private(fresh, O_WRONLY | O_CREAT | O_TRUNC);
+    assert_true(fd >= 0);
+    assert_int_equal(fstat(fd, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    close(fd);
+    assert_int_equal(cpw_file_refuse_link(fresh), 0);
+    assert_int_equal(cpw_file_refuse_link(victim), 0);
+    fd = cpw_file_open_private(victim, O_RDWR);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(stat(victim, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+
+    unlink(link);
+    unlink(fifo);
+    unlink(fresh);
+    unlink(victim);
+    rmdir(dir);
+}
+
+/* Configuration is read from regular files only, and a FIFO cannot block the reader. */
+static void test_read_regular_file_refuses_others(void **state)
+{
+    (void)state;
+    char dir[64];
+    char fifo[128];
+    char file[128];
+    char link[128];
+    s_scratch(dir, sizeof(dir));
+    snprintf(fifo, sizeof(fifo), "%s/credentials", dir);
+    snprintf(file, sizeof(file), "%s/config", dir);
+    snprintf(link, sizeof(link), "%s/link", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    s_write_text(file, "[default]\nregion = eu-west-1\n");
+    assert_int_equal(symlink(file, link), 0);
+
+    struct cpw_buf buf;
+    cpw_buf_init(&buf, 1024);
+    assert_int_equal(cpw_buf_read_regular_file(&buf, fifo), -1);
+    assert_int_equal(cpw_last_error(), CPW_ERR_IO);
+    assert_non_null(strstr(cpw_last_error_detail(), "credentials is not a regular file (a FIFO)"));
+    assert_int_equal(cpw_buf_read_regular_file(&buf, dir), -1);
+    assert_non_null(strstr(cpw_last_error_detail(), "is not a regular file (a directory)"));
+    assert_null(buf.data); /* refused before anything was allocated */
+    assert_int_equal(cpw_buf_read_regular_file(&buf, link), 0); /* links are followed to read */
+    assert_string_equal(cpw_buf_cstr(&buf), "[default]\nregion = eu-west-1\n");
+    cpw_buf_clean_up(&buf);
+    struct cpw_buf small;
+    cpw_buf_init(&small, 8);
+    assert_int_equal(cpw_buf_read_regular_file(&small, file), -1);
+    assert_int_equal(cpw_last_error(), CPW_ERR_LIMIT);
+    assert_null(small.data);
+
+    unlink(fifo);
+    unlink(link);
+    unlink(file);
+    rmdir(dir);
+}
+
 CPW_TEST_MAIN("core",
               CPW_TEST(test_buf_append_and_cap),
               CPW_TEST(test_buf_detach_and_secure),
@@ -293,4 +463,8 @@ CPW_TEST_MAIN("core",
               CPW_TEST(test_uri_encoding),
               CPW_TEST(test_crypto),
               CPW_TEST(test_log_never_prints_secrets),
-              CPW_TEST(test_read_file_limits))
+              CPW_TEST(test_read_file_limits),
+              CPW_TEST(test_raise_wraps_its_own_detail),
+              CPW_TEST(test_printable_escapes_terminal_controls),
+              CPW_TEST(test_private_files_never_follow_links),
+              CPW_TEST(test_read_regular_file_refuses_others))

@@ -418,6 +418,14 @@ static void test_web_identity(void **state)
     detail = expect_failure(&opts);
     assert_contains(detail, "InvalidIdentityToken");
     assert_null(strstr(detail, "web-identity-token.sig"));
+    /* A FIFO as the token file is refused at once, never read (it would block forever). */
+    char fifo_path[300];
+    snprintf(fifo_path, sizeof(fifo_path), "%s/token-fifo", f.dir);
+    assert_int_equal(mkfifo(fifo_path, 0600), 0);
+    setenv("AWS_WEB_IDENTITY_TOKEN_FILE", fifo_path, 1);
+    detail = expect_failure(&opts);
+    assert_contains(detail, "token-fifo is not a regular file (a FIFO)");
+    unlink(fifo_path);
     fake_clean_up(&fake);
     cpw_config_destroy(cfg);
     fixture_end(&f);

@@ -144,6 +144,44 @@ static void test_process_failure_shows_stderr_without_secrets(void **state)
     fixture_end(&f);
 }
 
+/* What a failing helper may print on stderr: its JSON, keys of every shape, a terminal escape. */
+static void test_process_stderr_is_redacted_and_printable(void **state)
+{
+    (void)state;
+    struct fixture f;
+    fixture_begin(&f);
+    s_script(&f, "leaky",
+             "#!/bin/sh\n"
+             "printf '%s\\n' 'debug: {\"AccessKeyId\": \"ASIAJSONFIELD0000001\", "
+             "\"SecretAccessKey\":\"json/secret+value\", \"SessionToken\" : \"tok-0001\"}' >&2\n"
+             "printf '%s\\n' 'raw key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY in the cache' >&2\n"
+             "printf '%s\\n' 'id AKIAIOSFODNN7EXAMPLE token "
+             "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQDexample' >&2\n"
+             "printf 'in /usr/local/bin/helper\\033[2J\\n' >&2\n"
+             "printf 'aws_session_token=plain-token-0001\\n' >&2\n"
+             "exit 2\n",
+             "");
+    struct cpw_config *cfg = fixture_config(&f, NULL);
+    struct cpw_credentials_options opts = { .config = cfg, .profile = "leaky" };
+    const char *detail = expect_failure(&opts);
+    assert_contains(detail, "exit status 2");
+    assert_contains(detail, "\"AccessKeyId\": \"[redacted]\"");
+    /* The log's redactor masks these shapes too ("****"), whichever runs last. */
+    assert_contains(detail, "\"SecretAccessKey\":");
+    assert_contains(detail, "\"SessionToken\" : ");
+    assert_contains(detail, "aws_session_token=");
+    assert_contains(detail, "raw key [redacted] in the cache");
+    assert_contains(detail, "id [redacted] token [redacted]");
+    assert_contains(detail, "/usr/local/bin/helper\\x1b[2J"); /* paths stay, ESC is shown */
+    const char *secrets[] = { "ASIAJSONFIELD", "json/secret",  "tok-0001",         "wJalrXUtnFEMI",
+                              "AKIAIOSFODNN7", "IQoJb3JpZ2lu", "plain-token-0001", "\x1b" };
+    for (size_t i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++) {
+        assert_null(strstr(detail, secrets[i]));
+    }
+    cpw_config_destroy(cfg);
+    fixture_end(&f);
+}
+
 static void test_process_timeout(void **state)
 {
     (void)state;
@@ -200,5 +238,6 @@ CPW_TEST_MAIN("credentials_process",
               CPW_TEST(test_process_success),
               CPW_TEST(test_process_bad_output),
               CPW_TEST(test_process_failure_shows_stderr_without_secrets),
+              CPW_TEST(test_process_stderr_is_redacted_and_printable),
               CPW_TEST(test_process_timeout),
               CPW_TEST(test_process_as_source_profile))

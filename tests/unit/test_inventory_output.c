@@ -245,10 +245,46 @@ static void test_loader_refuses_bad_documents(void **state)
       CPW_ERR_PARSE, "domains[0].profile_count");
 }
 
+/* A scan error's code and message are what a server said: no format passes a terminal control
+ * (ESC, CSI, BEL) through, and the text stays readable. */
+static void test_remote_error_text_is_printable(void **state)
+{
+    (void)state;
+    struct cpw_inventory *inv = fx_orphans_story();
+    struct cpw_inv_error e = { .account = FX_ACCOUNT,
+                               .region = FX_REGION_B,
+                               .service = "customer-profiles",
+                               .operation = "ListDomains",
+                               .code = "Access\x1b]0;pwned\x07"
+                                       "Denied",
+                               .message = "\x1b[2Jscreen cleared\r\n\xc2\x9b"
+                                          "31mred" };
+    assert_non_null(cpw_inventory_add_error(inv, &e));
+    assert_int_equal(cpw_inventory_analyze(inv), 0);
+    const enum cpw_inv_format formats[] = { CPW_INV_FORMAT_TABLE, CPW_INV_FORMAT_MARKDOWN,
+                                            CPW_INV_FORMAT_CSV, CPW_INV_FORMAT_JSON };
+    for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+        char *text = s_write(inv, formats[i], false);
+        assert_null(strchr(text, 0x1b));
+        assert_null(strchr(text, 0x07));
+        assert_null(strstr(text, "\xc2\x9b"));
+        if (formats[i] != CPW_INV_FORMAT_CSV) { /* CSV has findings only */
+            assert_non_null(strstr(text, "screen cleared"));
+        }
+        cpw_free(text);
+    }
+    char *table = s_write(inv, CPW_INV_FORMAT_TABLE, false);
+    assert_non_null(strstr(table, "\\x1b[2Jscreen cleared\\x0d\\x0a\\xc2\\x9b31mred"));
+    assert_non_null(strstr(table, "Access\\x1b]0;pwned\\x07Denied"));
+    cpw_free(table);
+    cpw_inventory_destroy(inv);
+}
+
 CPW_TEST_MAIN("inventory_output",
               CPW_TEST(test_json_round_trip),
               CPW_TEST(test_csv_one_record_per_finding),
               CPW_TEST(test_markdown_sections),
               CPW_TEST(test_table_groups_and_colour),
               CPW_TEST(test_write_file),
-              CPW_TEST(test_loader_refuses_bad_documents))
+              CPW_TEST(test_loader_refuses_bad_documents),
+              CPW_TEST(test_remote_error_text_is_printable))

@@ -401,6 +401,26 @@ static void test_round_trip_file_is_private(void **state)
     assert_int_equal(loaded->action_count, plan->action_count);
     assert_string_equal(loaded->actions[2].preconditions[0], plan->actions[2].preconditions[0]);
 
+    /* A symbolic link at the path is refused: what it points to keeps its content, and the link
+     * stays a link (rename would have silently replaced it). */
+    char victim[128];
+    char link[128];
+    snprintf(victim, sizeof(victim), "%s/victim", dir);
+    snprintf(link, sizeof(link), "%s/linked-plan.json", dir);
+    FILE *vf = fopen(victim, "w");
+    assert_non_null(vf);
+    fputs("precious\n", vf);
+    fclose(vf);
+    assert_int_equal(symlink(victim, link), 0);
+    assert_int_equal(cpw_plan_write_file(loaded, link), -1);
+    assert_non_null(strstr(cpw_last_error_detail(), "linked-plan.json is a symbolic link"));
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_int_equal(stat(victim, &st), 0);
+    assert_int_equal(st.st_size, 9);
+    unlink(link);
+    unlink(victim);
+
     /* Rewriting over an existing file replaces it atomically; no temporary file is left. */
     assert_int_equal(cpw_plan_write_file(loaded, path), 0);
     char cmd[160];

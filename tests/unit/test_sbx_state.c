@@ -86,6 +86,35 @@ static void test_directory_survives_reopen(void **state)
     s_remove_dir();
 }
 
+/* A symbolic link planted at DIR/sandbox.db is refused; the file it points to is not touched
+ * (SQLite would otherwise turn it into the database, or chmod it and fail). */
+static void test_database_never_through_a_link(void **state)
+{
+    (void)state;
+    s_make_dir();
+    char victim[128];
+    char path[128];
+    snprintf(victim, sizeof(victim), "%s/victim", s_dir);
+    snprintf(path, sizeof(path), "%s/sandbox.db", s_dir);
+    FILE *f = fopen(victim, "w");
+    assert_non_null(f);
+    fclose(f); /* empty: SQLite would happily make it a database */
+    assert_int_equal(chmod(victim, 0644), 0);
+    assert_int_equal(symlink(victim, path), 0);
+    struct cpw_sbx_options opts = { .data_dir = s_dir,
+                                    .slr_deletion_delay_ms = -1,
+                                    .create_account_delay_ms = -1 };
+    assert_null(cpw_sbx_open(&opts));
+    assert_int_equal(cpw_last_error(), CPW_ERR_IO);
+    assert_non_null(strstr(cpw_last_error_detail(), "sandbox.db is a symbolic link"));
+    struct stat st;
+    assert_int_equal(stat(victim, &st), 0);
+    assert_int_equal(st.st_size, 0);
+    assert_int_equal(st.st_mode & 0777, 0644);
+    unlink(victim);
+    s_remove_dir();
+}
+
 #define THREADS          4
 #define CALLS_PER_THREAD 25
 
@@ -266,6 +295,7 @@ static void test_bad_scenario_changes_nothing(void **state)
 
 CPW_TEST_MAIN("sbx_state",
               CPW_TEST(test_directory_survives_reopen),
+              CPW_TEST(test_database_never_through_a_link),
               CPW_TEST(test_concurrent_dispatch),
               CPW_TEST(test_scenario_loads),
               CPW_TEST(test_bad_scenario_changes_nothing))
