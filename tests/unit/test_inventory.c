@@ -86,13 +86,18 @@ static void test_orphans_story(void **state)
     const struct expect expected[] = {
         { CPW_INV_FINDING_ORPHANED_CONNECT_ROLE, CPW_INV_CONFIDENCE_CERTAIN,
           "/AWSServiceRoleForAmazonConnect_B" },
-        { CPW_INV_FINDING_ORPHANED_PROFILE_ROLE, CPW_INV_CONFIDENCE_LIKELY,
+        { CPW_INV_FINDING_ORPHANED_PROFILE_ROLE, CPW_INV_CONFIDENCE_CERTAIN,
           "/AWSServiceRoleForProfile" },
         { CPW_INV_FINDING_LEGACY_PROFILE_ROLE, CPW_INV_CONFIDENCE_CERTAIN,
           "/AWSServiceRoleForProfile" },
         { CPW_INV_FINDING_DOMAIN_WITHOUT_INSTANCE, CPW_INV_CONFIDENCE_CERTAIN, ":domains/dom-b" },
     };
     s_assert_findings(inv, expected, 4);
+    /* Every region was read: the role findings say so; both domains are from after June 2023,
+     * so nothing can rely on the legacy role. */
+    assert_true(s_evidence_contains(cpw_inventory_finding(inv, 0), "in every region where it is "
+                                                                   "offered"));
+    assert_true(strstr(cpw_inventory_finding(inv, 1)->action, "Delete it") != NULL);
     const struct cpw_inv_finding *dom_b = cpw_inventory_finding(inv, 3);
     assert_string_equal(dom_b->region, FX_REGION_B);
     assert_true(s_evidence_contains(dom_b, "instance/inst-b"));
@@ -131,7 +136,7 @@ static void test_connect_scan_error_lowers_confidence(void **state)
     const struct expect expected[] = {
         { CPW_INV_FINDING_ORPHANED_CONNECT_ROLE, CPW_INV_CONFIDENCE_POSSIBLE,
           "/AWSServiceRoleForAmazonConnect_B" },
-        { CPW_INV_FINDING_ORPHANED_PROFILE_ROLE, CPW_INV_CONFIDENCE_LIKELY,
+        { CPW_INV_FINDING_ORPHANED_PROFILE_ROLE, CPW_INV_CONFIDENCE_CERTAIN,
           "/AWSServiceRoleForProfile" },
         { CPW_INV_FINDING_LEGACY_PROFILE_ROLE, CPW_INV_CONFIDENCE_CERTAIN,
           "/AWSServiceRoleForProfile" },
@@ -139,7 +144,8 @@ static void test_connect_scan_error_lowers_confidence(void **state)
     };
     s_assert_findings(inv, expected, 4);
     assert_true(s_evidence_contains(cpw_inventory_finding(inv, 0), "AccessDeniedException"));
-    assert_true(s_evidence_contains(cpw_inventory_finding(inv, 0), "us-west-2"));
+    assert_true(s_evidence_contains(cpw_inventory_finding(inv, 0), "not read: us-west-2"));
+    assert_null(strstr(cpw_inventory_finding(inv, 0)->action, "Delete"));
     assert_true(s_evidence_contains(cpw_inventory_finding(inv, 3), "ListInstances failed"));
     cpw_inventory_destroy(inv);
 }
@@ -161,12 +167,15 @@ static void test_region_not_enabled_covers_every_service(void **state)
           "/AWSServiceRoleForAmazonConnect_B" },
         { CPW_INV_FINDING_ORPHANED_PROFILE_ROLE, CPW_INV_CONFIDENCE_POSSIBLE,
           "/AWSServiceRoleForProfile" },
-        { CPW_INV_FINDING_LEGACY_PROFILE_ROLE, CPW_INV_CONFIDENCE_CERTAIN,
+        { CPW_INV_FINDING_LEGACY_PROFILE_ROLE, CPW_INV_CONFIDENCE_POSSIBLE,
           "/AWSServiceRoleForProfile" },
         { CPW_INV_FINDING_DOMAIN_WITHOUT_INSTANCE, CPW_INV_CONFIDENCE_POSSIBLE, ":domains/dom-b" },
     };
     s_assert_findings(inv, expected, 4);
     assert_true(s_evidence_contains(cpw_inventory_finding(inv, 1), "UnrecognizedClientException"));
+    for (size_t i = 0; i < 3; i++) { /* nothing possible proposes deletion */
+        assert_null(strstr(cpw_inventory_finding(inv, i)->action, "Delete"));
+    }
     cpw_inventory_destroy(inv);
 }
 
@@ -175,8 +184,7 @@ static struct cpw_inventory *s_roles_only(void)
 {
     struct cpw_inventory *inv = cpw_inventory_new();
     cpw_inventory_add_account(inv, FX_ACCOUNT2);
-    cpw_inventory_add_region(inv, FX_REGION_A);
-    cpw_inventory_add_region(inv, FX_REGION_B);
+    fx_scope_all(inv);
     fx_role(inv, FX_ACCOUNT2, CPW_INV_ROLE_PROFILE, "AWSServiceRoleForProfile_x1", FX_T0, NULL);
     fx_role(inv, FX_ACCOUNT2, CPW_INV_ROLE_PROFILE, "AWSServiceRoleForProfile_x2", FX_T0 + 99,
             FX_REGION_B);
@@ -199,7 +207,7 @@ static void test_roles_without_domains_are_certain_orphans(void **state)
           "/AWSServiceRoleForProfile_x2" },
     };
     s_assert_findings(inv, expected, 3);
-    assert_true(s_evidence_contains(cpw_inventory_finding(inv, 1), "no domain in any of the 2"));
+    assert_true(s_evidence_contains(cpw_inventory_finding(inv, 1), "has no domain in any region"));
     cpw_inventory_destroy(inv);
 }
 
@@ -258,6 +266,9 @@ static void test_last_used_region_gives_possible_link(void **state)
           "/AWSServiceRoleForProfile_p9" },
     };
     s_assert_findings(inv, expected, 1);
+    const struct cpw_inv_finding *f = cpw_inventory_finding(inv, 0);
+    assert_true(s_evidence_contains(f, "not read: af-south-1, ap-northeast-1, ap-northeast-2 (+"));
+    assert_null(strstr(f->action, "Delete"));
     cpw_inventory_destroy(inv);
 }
 
@@ -265,6 +276,7 @@ static void test_cloudtrail_makes_link_certain(void **state)
 {
     (void)state;
     struct cpw_inventory *inv = s_ambiguous_domain();
+    fx_scope_all(inv); /* certain needs every region read */
     char *domain_names[] = { "arn:aws:profile:us-east-1:111111111111:domains/dom-a" };
     struct cpw_inv_event create = { .account = FX_ACCOUNT,
                                     .region = FX_REGION_A,
