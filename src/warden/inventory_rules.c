@@ -516,8 +516,9 @@ static void s_find_domain(struct cpw_inventory *inv, const struct cpw_inv_domain
             inv->scanned_at_s - dom->updated_at_s <= CPW_INV_RECENT_UPDATE_S) {
             char when[32];
             cpw_inventory_format_time(dom->updated_at_s, when);
-            cpw_inventory_evidence(f, "sign of life: updated %s, within 30 days of the scan", when);
-            c = f->confidence = s_min(c, CPW_INV_CONFIDENCE_LIKELY);
+            /* Evidence only: the gone instance is the positive evidence, and a domain is
+             * updated by more than its users (its integrations' removal, say). */
+            cpw_inventory_evidence(f, "updated %s, within 30 days of the scan", when);
         }
         if (own_error) {
             cpw_inventory_evidence_error(f, own_error,

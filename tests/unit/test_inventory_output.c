@@ -216,9 +216,9 @@ static void test_markdown_sections(void **state)
     (void)state;
     struct cpw_inventory *inv = s_story_with_error();
     char *md = s_write(inv, CPW_INV_FORMAT_MARKDOWN, false);
-    const char *sections[] = { "# cpwarden inventory\n", "\n## Summary\n", "\n## Findings\n",
-                               "\n## Instances\n",       "\n## Domains\n", "\n## Roles\n",
-                               "\n## Scan errors\n" };
+    const char *sections[] = { "# cpwarden inventory\n", "\n## Summary\n",    "\n## Scope\n",
+                               "\n## Findings\n",        "\n## Instances\n",  "\n## Domains\n",
+                               "\n## Roles\n",           "\n## Scan errors\n" };
     const char *last = md;
     for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
         const char *at = strstr(md, sections[i]);
@@ -227,6 +227,9 @@ static void test_markdown_sections(void **state)
         last = at;
     }
     assert_non_null(strstr(md, "| Findings | 4 |"));
+    /* Connect failed in us-west-2: the scope table says so; Customer Profiles is whole. */
+    assert_non_null(strstr(md, "| 111111111111 | Amazon Connect | 10 | us-west-2 | none |"));
+    assert_non_null(strstr(md, "| 111111111111 | Customer Profiles | 10 | none | none |"));
     assert_non_null(strstr(md, "| warning | possible | domain-without-instance | 111111111111 | "
                                "us-west-2 |"));
     cpw_free(md);
@@ -248,6 +251,11 @@ static void test_table_groups_and_colour(void **state)
     assert_non_null(region_b);
     assert_non_null(global);
     assert_true(account < region_a && region_a < region_b && region_b < global);
+    const char *scope = strstr(plain, "  scope Amazon Connect     not read in 1 of 10 regions: "
+                                      "us-west-2\n");
+    assert_non_null(scope);
+    assert_true(account < scope && scope < region_a);
+    assert_non_null(strstr(plain, "  scope Customer Profiles  every region read (10)\n"));
     /* Findings come first in a group. */
     const char *findings_b = strstr(region_b, "  findings\n");
     const char *domains_b = strstr(region_b, "  domains\n");
