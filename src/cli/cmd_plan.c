@@ -343,6 +343,6 @@ const struct cpw_cli_command cpw_cli_cmd_plan = {
       "Exit status: 0 plan made; 252 invalid arguments; 253 configuration, protections file or\n"
       "credentials; 254 an AWS service answered an error; 255 any other failure.\n"
       "\n"
-      "Example: cpwarden plan --regions us-east-1,eu-west-2 -o plan.json\n",
+      "Example: cpwarden plan -o plan.json\n",
     .run = s_run,
 };
