@@ -76,24 +76,24 @@ enum cpw_inv_severity {
 };
 
 /**
- * Finding kinds, one X(NAME, "json-name") per kind, in the order findings are sorted; their names
- * (cpw_inv_finding_kind_name) are the JSON spelling. docs/inventory-schema.md ("Findings") says
- * when each is raised and with which confidence.
+ * Finding kinds, one X(ENUMERATOR, "json-name") per kind, in the order findings are sorted; their
+ * names (cpw_inv_finding_kind_name) are the JSON spelling. docs/inventory-schema.md ("Findings")
+ * says when each is raised and with which confidence.
  */
 #define CPW_INV_FINDING_KIND_LIST(X)                                                               \
-    X(ORPHANED_CONNECT_ROLE, "orphaned-connect-role")                                              \
-    X(ORPHANED_PROFILE_ROLE, "orphaned-profile-role")                                              \
-    X(LEGACY_PROFILE_ROLE, "legacy-profile-role")                                                  \
-    X(DOMAIN_WITHOUT_INSTANCE, "domain-without-instance")                                          \
-    X(DANGLING_INTEGRATION, "dangling-integration")                                                \
-    X(INSTANCE_NOT_ACTIVE, "instance-not-active")                                                  \
-    X(ROLE_DELETION_PENDING, "role-deletion-pending")                                              \
-    X(UNATTACHED_DOMAIN, "unattached-domain")                                                      \
-    X(SURPLUS_PROFILE_ROLES, "surplus-profile-roles")                                              \
-    X(PROFILE_ROLES_IN_USE, "profile-roles-in-use")
+    X(CPW_INV_FINDING_ORPHANED_CONNECT_ROLE, "orphaned-connect-role")                              \
+    X(CPW_INV_FINDING_ORPHANED_PROFILE_ROLE, "orphaned-profile-role")                              \
+    X(CPW_INV_FINDING_LEGACY_PROFILE_ROLE, "legacy-profile-role")                                  \
+    X(CPW_INV_FINDING_DOMAIN_WITHOUT_INSTANCE, "domain-without-instance")                          \
+    X(CPW_INV_FINDING_DANGLING_INTEGRATION, "dangling-integration")                                \
+    X(CPW_INV_FINDING_INSTANCE_NOT_ACTIVE, "instance-not-active")                                  \
+    X(CPW_INV_FINDING_ROLE_DELETION_PENDING, "role-deletion-pending")                              \
+    X(CPW_INV_FINDING_UNATTACHED_DOMAIN, "unattached-domain")                                      \
+    X(CPW_INV_FINDING_SURPLUS_PROFILE_ROLES, "surplus-profile-roles")                              \
+    X(CPW_INV_FINDING_PROFILE_ROLES_IN_USE, "profile-roles-in-use")
 
 enum cpw_inv_finding_kind {
-#define CPW_INV_FINDING_ENUM_(name, text) CPW_INV_FINDING_##name,
+#define CPW_INV_FINDING_ENUM_(e, name) e,
     CPW_INV_FINDING_KIND_LIST(CPW_INV_FINDING_ENUM_)
 #undef CPW_INV_FINDING_ENUM_
       CPW_INV_FINDING_KIND_COUNT_
