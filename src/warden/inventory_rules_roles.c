@@ -11,7 +11,8 @@
  *
  * Customer Profiles roles are judged per account (docs/inventory-schema.md, "Roles"):
  *   - roles tied to a domain by CloudTrail or creation time (certain/likely links) are in use;
- *   - the rest (U) are compared with the domains that may own one and have no such tie (W):
+ *   - the rest (U) are compared with the domains that may own one and have no such tie (W;
+ *     a domain from before 2023-06-08 counts only when the account has no legacy role):
  *     W empty: each role in U is left over (as sure as the weakest of the domains' links);
  *     |U| <= |W|: counting shows no role is surplus: one info note, no orphan;
  *     |U| > |W| > 0: one `surplus-profile-roles` finding (possible) for the account;
@@ -252,13 +253,29 @@ static void s_find_legacy(struct cpw_inventory *inv, const struct cpw_inv_role *
 /* ----- per-domain Customer Profiles roles, per account ------------------------------------------
  */
 
-/* A domain that may own a per-domain role without a certain/likely tie to one. */
+/* The account holds the legacy role (and is not deleting it). */
+static bool s_has_legacy(const struct cpw_inventory *inv, const char *account)
+{
+    for (size_t i = 0; i < inv->role_count; i++) {
+        const struct cpw_inv_role *r = inv->roles[i];
+        if (s_is_legacy(r) && !s_deletion_in_flight(r) &&
+            cpw_inventory_streq(r->account, account)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A domain that may own a per-domain role without a certain/likely tie to one: created since
+ * per-domain roles began or at an unknown time, tied only possibly, or from before then in an
+ * account without the legacy role (it must use some role, so it may be one of these). */
 static bool s_untied_domain(const struct cpw_inventory *inv, const struct cpw_inv_domain *d)
 {
     if (s_strong_link(inv, d)) {
         return false;
     }
-    return !s_pre_per_domain(d) || d->created_at_s == 0 || d->role_arn != NULL;
+    return !s_pre_per_domain(d) || d->created_at_s == 0 || d->role_arn != NULL ||
+           !s_has_legacy(inv, d->account);
 }
 
 /* A per-domain role without a certain/likely tie to a domain. */
@@ -302,10 +319,10 @@ static void s_find_leftover_role(struct cpw_inventory *inv,
                                    s_or(cpw_inv_confidence_name(dom->role_confidence), "?"));
         } else {
             cpw_inventory_evidence(f,
-                                   "domain %s in %s was created %s June 8, 2023 and uses no "
-                                   "per-domain role",
+                                   "domain %s in %s was created before June 8, 2023: it "
+                                   "relies on %s, which the account holds",
                                    s_or(dom->name, "?"), s_or(dom->region, "?"),
-                                   dom->created_at_s ? "before" : "perhaps before");
+                                   CPW_INV_LEGACY_PROFILE_ROLE);
         }
     }
     if (domains == 0) {

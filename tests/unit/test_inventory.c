@@ -593,6 +593,45 @@ static void test_legacy_role_with_pre_2023_domain_is_possible(void **state)
     }
 }
 
+/* A domain from before June 2023 relies on the legacy role when the account holds one; without
+ * it, the domain must use one of the per-domain roles, so that role is not surplus. */
+static void test_pre_2023_domain_counts_without_legacy_role(void **state)
+{
+    (void)state;
+    for (int legacy = 0; legacy < 2; legacy++) {
+        struct cpw_inventory *inv = cpw_inventory_new();
+        cpw_inventory_set_scanned_at(inv, FX_T0);
+        cpw_inventory_add_account(inv, FX_ACCOUNT);
+        fx_scope_all(inv);
+        fx_instance(inv, FX_ACCOUNT, FX_REGION_A, "inst-old", "ACTIVE",
+                    "AWSServiceRoleForAmazonConnect_O");
+        fx_role(inv, FX_ACCOUNT, CPW_INV_ROLE_CONNECT, "AWSServiceRoleForAmazonConnect_O",
+                FX_PRE_2023, FX_REGION_A);
+        fx_domain(inv, FX_ACCOUNT, FX_REGION_A, "dom-old", FX_PRE_2023, "inst-old", NULL);
+        fx_role(inv, FX_ACCOUNT, CPW_INV_ROLE_PROFILE, "AWSServiceRoleForProfile_late",
+                FX_T0 - 30 * FX_DAY, NULL);
+        if (legacy) {
+            fx_role(inv, FX_ACCOUNT, CPW_INV_ROLE_PROFILE, CPW_INV_LEGACY_PROFILE_ROLE,
+                    FX_PRE_2023 - FX_DAY, NULL);
+        }
+        assert_int_equal(cpw_inventory_analyze(inv), 0);
+        const char *late = s_role(inv, "AWSServiceRoleForProfile_late")->arn;
+        const struct cpw_inv_finding *orphan =
+          cpw_inventory_find_finding(inv, CPW_INV_FINDING_ORPHANED_PROFILE_ROLE, late);
+        if (!legacy) {
+            assert_null(orphan);
+            assert_non_null(cpw_inventory_find_finding(inv, CPW_INV_FINDING_PROFILE_ROLES_IN_USE,
+                                                       "arn:aws:iam::111111111111:root"));
+        } else {
+            /* The domain has the legacy role: the per-domain role serves nothing listed. */
+            assert_non_null(orphan);
+            assert_int_equal(orphan->confidence, CPW_INV_CONFIDENCE_CERTAIN);
+            assert_true(s_evidence_contains(orphan, "relies on AWSServiceRoleForProfile"));
+        }
+        cpw_inventory_destroy(inv);
+    }
+}
+
 /* ----- per-domain roles by counting --------------------------------------------------------- */
 
 /* n live domains created in 2024 with their instances, and `roles` per-domain roles created
@@ -807,6 +846,7 @@ CPW_TEST_MAIN("inventory",
               CPW_TEST(test_unknown_region_state_is_not_read),
               CPW_TEST(test_partial_scope_roles_are_possible_and_not_planned),
               CPW_TEST(test_legacy_role_with_pre_2023_domain_is_possible),
+              CPW_TEST(test_pre_2023_domain_counts_without_legacy_role),
               CPW_TEST(test_counting_shows_every_role_in_use),
               CPW_TEST(test_ambiguous_surplus_is_one_finding),
               CPW_TEST(test_fresh_domain_without_integration_is_unattached),
