@@ -487,6 +487,7 @@ static void s_find_domain(struct cpw_inventory *inv, const struct cpw_inv_domain
         s_find_unattached(inv, dom, own_error);
     } else if (dom->instance_arn_count == 0) {
         enum cpw_inv_confidence c = CPW_INV_CONFIDENCE_CERTAIN;
+        bool other_use = false;
         for (size_t i = 0; i < gone_count; i++) {
             c = s_min(c, gone[i].confidence);
         }
@@ -510,6 +511,7 @@ static void s_find_domain(struct cpw_inventory *inv, const struct cpw_inv_domain
                                        "still use it",
                                        s_or(dom->integrations[i].uri, "?"));
                 c = f->confidence = CPW_INV_CONFIDENCE_POSSIBLE;
+                other_use = true;
             }
         }
         if (dom->updated_at_s && inv->scanned_at_s &&
@@ -536,6 +538,11 @@ static void s_find_domain(struct cpw_inventory *inv, const struct cpw_inv_domain
                                  "if its service-linked role stays, remove it with aws iam "
                                  "delete-service-linked-role.",
                                  dom->region ? dom->region : "?", dom->name ? dom->name : "?");
+        } else if (other_use) {
+            cpw_inventory_action(f,
+                                 "Keep domain %s: its other integrations may still use it. Find "
+                                 "out who reads it before deciding.",
+                                 dom->name ? dom->name : "?");
         } else {
             cpw_inventory_action(f,
                                  "Keep domain %s until the instances it points at are confirmed "

@@ -807,6 +807,7 @@ static void test_gone_instance_with_other_integration_is_possible(void **state)
     const struct cpw_inv_finding *f = cpw_inventory_finding(inv, 0);
     assert_true(s_evidence_contains(f, "sign of life: it also has integration arn:aws:appflow"));
     assert_null(strstr(f->action, "delete"));
+    assert_non_null(strstr(f->action, "other integrations may still use it"));
     cpw_inventory_destroy(inv);
 }
 
