@@ -41,6 +41,16 @@
 #define CPW_INV_CONNECT_ROLE_PATH   "/aws-service-role/connect.amazonaws.com/"
 #define CPW_INV_LEGACY_PROFILE_ROLE "AWSServiceRoleForProfile"
 
+/**
+ * 2023-06-08T00:00:00Z: from then on Customer Profiles gives each new domain its own
+ * AWSServiceRoleForProfile_* role; a domain created earlier (or at an unknown time) may rely on
+ * the legacy AWSServiceRoleForProfile (aws-facts.md 1).
+ */
+#define CPW_INV_PER_DOMAIN_ROLES_SINCE_S INT64_C(1686182400)
+
+/** A domain updated this recently before the scan shows a sign of life (unattached-domain). */
+#define CPW_INV_RECENT_UPDATE_S (30 * 86400)
+
 /* ----- enums ---------------------------------------------------------------------------------- */
 
 /** Which service a service-linked role belongs to (from its path). */
@@ -65,16 +75,28 @@ enum cpw_inv_severity {
     CPW_INV_SEVERITY_ERROR,
 };
 
-/** Finding kinds; their names (cpw_inv_finding_kind_name) are the JSON spelling. */
+/**
+ * Finding kinds, one X(ENUMERATOR, "json-name") per kind, in the order findings are sorted; their
+ * names (cpw_inv_finding_kind_name) are the JSON spelling. docs/inventory-schema.md ("Findings")
+ * says when each is raised and with which confidence.
+ */
+#define CPW_INV_FINDING_KIND_LIST(X)                                                               \
+    X(CPW_INV_FINDING_ORPHANED_CONNECT_ROLE, "orphaned-connect-role")                              \
+    X(CPW_INV_FINDING_ORPHANED_PROFILE_ROLE, "orphaned-profile-role")                              \
+    X(CPW_INV_FINDING_LEGACY_PROFILE_ROLE, "legacy-profile-role")                                  \
+    X(CPW_INV_FINDING_DOMAIN_WITHOUT_INSTANCE, "domain-without-instance")                          \
+    X(CPW_INV_FINDING_DANGLING_INTEGRATION, "dangling-integration")                                \
+    X(CPW_INV_FINDING_INSTANCE_NOT_ACTIVE, "instance-not-active")                                  \
+    X(CPW_INV_FINDING_ROLE_DELETION_PENDING, "role-deletion-pending")                              \
+    X(CPW_INV_FINDING_UNATTACHED_DOMAIN, "unattached-domain")                                      \
+    X(CPW_INV_FINDING_SURPLUS_PROFILE_ROLES, "surplus-profile-roles")                              \
+    X(CPW_INV_FINDING_PROFILE_ROLES_IN_USE, "profile-roles-in-use")
+
 enum cpw_inv_finding_kind {
-    CPW_INV_FINDING_ORPHANED_CONNECT_ROLE = 0, /* "orphaned-connect-role" */
-    CPW_INV_FINDING_ORPHANED_PROFILE_ROLE,     /* "orphaned-profile-role" */
-    CPW_INV_FINDING_LEGACY_PROFILE_ROLE,       /* "legacy-profile-role" */
-    CPW_INV_FINDING_DOMAIN_WITHOUT_INSTANCE,   /* "domain-without-instance" */
-    CPW_INV_FINDING_DANGLING_INTEGRATION,      /* "dangling-integration" */
-    CPW_INV_FINDING_INSTANCE_NOT_ACTIVE,       /* "instance-not-active" */
-    CPW_INV_FINDING_ROLE_DELETION_PENDING,     /* "role-deletion-pending" */
-    CPW_INV_FINDING_KIND_COUNT_
+#define CPW_INV_FINDING_ENUM_(e, name) e,
+    CPW_INV_FINDING_KIND_LIST(CPW_INV_FINDING_ENUM_)
+#undef CPW_INV_FINDING_ENUM_
+      CPW_INV_FINDING_KIND_COUNT_
 };
 
 /** Output formats of cpw_inventory_write() and cpw_inventory_diff_write(). */
@@ -120,6 +142,7 @@ struct cpw_inv_domain {
     char *name;
     char *arn; /* arn:aws:profile:REGION:ACCOUNT:domains/NAME (GetDomain returns none) */
     int64_t created_at_s;
+    int64_t updated_at_s;           /* LastUpdatedAt; 0 unknown */
     int64_t profile_count;          /* Stats.ProfileCount; -1 unknown */
     int64_t object_count;           /* Stats.ObjectCount; -1 unknown */
     int64_t metering_profile_count; /* Stats.MeteringProfileCount; -1 unknown */

@@ -74,9 +74,13 @@ int cpw_plan_role_kind_of(const char *name, enum cpw_plan_role_kind *kind);
 /**
  * Targets from an analysed inventory's findings in `account` (other accounts are left out):
  * domain-without-instance (with the domain's linked role when the link is certain or likely),
- * orphaned-connect-role and orphaned-profile-role. Findings weaker than likely are taken only
- * with include_possible for domains; roles are always taken, marked possible (the builder skips
- * them unless the plan includes possible findings). Returns 0.
+ * orphaned-connect-role and orphaned-profile-role. Only certain and likely findings are planned
+ * by default: weaker domains are taken only with include_possible; weaker roles are taken marked
+ * possible (the builder records them as skipped, with the reason, unless the plan includes
+ * possible findings). No other kind is ever a target, include_possible or not: unattached-domain
+ * (nothing shows the domain is a leftover), surplus-profile-roles (it names no role that is safe
+ * to delete), profile-roles-in-use, legacy-profile-role (its orphan finding is the target),
+ * dangling-integration, instance-not-active, role-deletion-pending. Returns 0.
  */
 int cpw_plan_targets_from_inventory(const struct cpw_inventory *inv,
                                     const char *account,

@@ -88,7 +88,7 @@ static struct cpw_inventory *s_inventory(const struct plan_args *args,
     struct cpw_region_list regions;
     memset(&regions, 0, sizeof(regions));
     struct cpw_regions_parse_options ro = {
-        .spec = args->regions ? args->regions : settings->region,
+        .spec = args->regions ? args->regions : "all", /* the scope inventory reads */
         .services = services,
         .service_count = 2,
         .current_region = settings->region,
@@ -317,8 +317,13 @@ const struct cpw_cli_command cpw_cli_cmd_plan = {
       "  --orphans             (default) every leftover whose finding is certain or likely:\n"
       "                        domains without a live instance (with their linked role),\n"
       "                        orphaned Connect and Customer Profiles service-linked roles\n"
-      "  --include-possible    also act on findings that are only possible\n"
-      "  --regions SPEC        regions scanned: all, or R1,R2 (default: --region)\n"
+      "  --include-possible    also act on findings that are only possible (never on\n"
+      "                        unattached-domain or surplus-profile-roles: they name nothing\n"
+      "                        that is safe to delete)\n"
+      "  --regions SPEC        regions scanned: all (default: every region where Connect or\n"
+      "                        Customer Profiles is offered, as inventory) or R1,R2. Roles are\n"
+      "                        global: with fewer regions, a role cannot be proven unused and\n"
+      "                        is not planned (its finding is only possible)\n"
       "  --from-inventory FILE take the findings from a 'cpwarden inventory --output json'\n"
       "                        document instead of scanning; the targets' facts are still\n"
       "                        read live, so apply can check them\n"
@@ -338,6 +343,6 @@ const struct cpw_cli_command cpw_cli_cmd_plan = {
       "Exit status: 0 plan made; 252 invalid arguments; 253 configuration, protections file or\n"
       "credentials; 254 an AWS service answered an error; 255 any other failure.\n"
       "\n"
-      "Example: cpwarden plan --regions us-east-1,eu-west-2 -o plan.json\n",
+      "Example: cpwarden plan -o plan.json\n",
     .run = s_run,
 };

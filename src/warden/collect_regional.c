@@ -285,6 +285,7 @@ static void s_flush_domain(struct cpw_collect_part *part, const char *name, cons
         .name = (char *)name,
         .arn = (char *)cpw_buf_cstr(&arn),
         .created_at_s = cpw_collect_time(get ? get : list, "CreatedAt"),
+        .updated_at_s = cpw_collect_time(get ? get : list, "LastUpdatedAt"),
         .profile_count = s_stat(get, "ProfileCount"),
         .object_count = s_stat(get, "ObjectCount"),
         .metering_profile_count = s_stat(get, "MeteringProfileCount"),

@@ -74,6 +74,7 @@ int cpw_inventory_parse_confidence(const char *name, enum cpw_inv_confidence *ou
 int cpw_inventory_parse_severity(const char *name, enum cpw_inv_severity *out);
 int cpw_inventory_parse_kind(const char *name, enum cpw_inv_finding_kind *out);
 int cpw_inventory_parse_role_service(const char *name, enum cpw_inv_role_service *out);
+int cpw_inventory_parse_region_state(const char *name, enum cpw_inv_region_state *out);
 
 /* Per-format writers (inventory_json.c, inventory_text.c, inventory_report.c). */
 int cpw_inventory_write_json(const struct cpw_inventory *inv, struct cpw_buf *out);
@@ -83,5 +84,98 @@ int cpw_inventory_write_markdown(const struct cpw_inventory *inv, struct cpw_buf
 
 /** Appends text for a Markdown table cell ('|' and newlines escaped; NULL gives "-"). */
 int cpw_inventory_md_cell(struct cpw_buf *out, const char *s);
+
+/* ----- shared by the rules (inventory_scope.c, inventory_rules.c, inventory_rules_roles.c) --- */
+
+/** True when v[0..count) holds s (NULL s: false). */
+bool cpw_inventory_has(char *const *v, size_t count, const char *s);
+
+/**
+ * The first scan error of service (a signing name: connect, profile, iam) in account and region
+ * (NULL region: any region). An error without a region covers every region; one without a
+ * service covers every service. Borrowed or NULL.
+ */
+const struct cpw_inv_error *cpw_inventory_error_for(const struct cpw_inventory *inv,
+                                                    const char *account,
+                                                    const char *region,
+                                                    const char *service);
+
+/** How much of one region the scan saw for one service of one account. */
+enum cpw_inv_visibility {
+    CPW_INV_VIS_SEEN,        /* scanned without error */
+    CPW_INV_VIS_NOT_ENABLED, /* an opt-in region the account has not enabled: holds nothing */
+    CPW_INV_VIS_FAILED,      /* a scan error covers it, or its state is unknown */
+    CPW_INV_VIS_UNSCANNED,   /* outside the scanned accounts/regions */
+};
+
+/**
+ * The visibility of account/region for service (signing name). *error receives the scan error
+ * behind VIS_FAILED (NULL when the region's state is unknown instead: see *status); *status the
+ * region status recorded for account/region, or NULL. Either out pointer may be NULL.
+ */
+enum cpw_inv_visibility cpw_inventory_visibility(const struct cpw_inventory *inv,
+                                                 const char *account,
+                                                 const char *region,
+                                                 const char *service,
+                                                 const struct cpw_inv_error **error,
+                                                 const struct cpw_inv_region_status **status);
+
+/**
+ * What the scan read of one service in one account, over every region where the service is
+ * offered in the account's partition (cpw_regions_for_service). complete: every such region was
+ * read without error or is NOT_ENABLED for the account. Owned strings; cpw_inv_scope_clean_up.
+ */
+struct cpw_inv_scope {
+    const char *title;     /* "Amazon Connect", "Customer Profiles" (static) */
+    const char *signing;   /* the scan errors' service name: "connect", "profile" (static) */
+    const char *partition; /* static copy of the partition name or "aws" */
+    bool account_scanned;
+    bool regions_known;   /* false: the partition/service is unknown to the endpoint model */
+    size_t offered_count; /* regions where the service is offered */
+    char **missing;       /* outside the scan, a scan error, or state unknown; sorted */
+    size_t missing_count;
+    char **not_enabled; /* NOT_ENABLED for the account */
+    size_t not_enabled_count;
+    bool complete;
+};
+
+/**
+ * Computes the scope of service ("connect" or "customer-profiles", the endpoint model's names)
+ * for account, in partition (NULL: the partition of the first scanned region, else "aws").
+ */
+void cpw_inv_scope_of(const struct cpw_inventory *inv,
+                      const char *account,
+                      const char *partition,
+                      const char *service,
+                      struct cpw_inv_scope *out);
+
+void cpw_inv_scope_clean_up(struct cpw_inv_scope *scope);
+
+/**
+ * Appends the scope's facts to f: for a complete scope one statement ("read without error in all
+ * N regions ... ; opt-in regions not enabled hold nothing: ..."); for an incomplete one the
+ * missing regions ("not read: a, b, c (+N more)") with consequence, then the scan errors and
+ * unknown region states behind them (at most a few).
+ */
+void cpw_inv_scope_evidence(const struct cpw_inventory *inv,
+                            struct cpw_inv_finding *f,
+                            const char *account,
+                            const struct cpw_inv_scope *scope,
+                            const char *consequence);
+
+/** Appends "S could not be read in account A, region R (OP failed: CODE: MSG); consequence". */
+void cpw_inventory_evidence_error(struct cpw_inv_finding *f,
+                                  const struct cpw_inv_error *e,
+                                  const char *consequence);
+
+/** Replaces f's action with a printf-formatted text. */
+void cpw_inventory_action(struct cpw_inv_finding *f, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+
+/** The partition of an ARN ("aws" for arn:aws:...) into out (at most n bytes); false if none. */
+bool cpw_inventory_arn_partition(const char *arn, char *out, size_t n);
+
+/** Analysis steps of the role findings (inventory_rules_roles.c). */
+void cpw_inventory_find_roles(struct cpw_inventory *inv);
 
 #endif

@@ -65,6 +65,7 @@ static json_t *s_domain(const struct cpw_inv_domain *x)
     json_object_set_new(o, "name", s_str(x->name));
     json_object_set_new(o, "arn", s_str(x->arn));
     json_object_set_new(o, "created_at", s_time(x->created_at_s));
+    json_object_set_new(o, "updated_at", s_time(x->updated_at_s));
     json_object_set_new(o, "profile_count",
                         x->profile_count >= 0 ? json_integer(x->profile_count) : json_null());
     json_object_set_new(o, "instance_arns", s_strv(x->instance_arns, x->instance_arn_count));
@@ -123,6 +124,16 @@ static json_t *s_error(const struct cpw_inv_error *x)
     return o;
 }
 
+static json_t *s_region_status(const struct cpw_inv_region_status *x)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "account", s_str(x->account));
+    json_object_set_new(o, "region", s_str(x->region));
+    json_object_set_new(o, "state", s_str(cpw_inv_region_state_name(x->state)));
+    json_object_set_new(o, "evidence", s_str(x->evidence));
+    return o;
+}
+
 static int s_dump_cb(const char *text, size_t size, void *data)
 {
     return cpw_buf_append(data, cpw_span_from(text, size));
@@ -160,6 +171,11 @@ int cpw_inventory_write_json(const struct cpw_inventory *inv, struct cpw_buf *ou
         json_array_append_new(a, s_error(inv->errors[i]));
     }
     json_object_set_new(root, "errors", a);
+    a = json_array();
+    for (size_t i = 0; i < inv->region_status_count; i++) {
+        json_array_append_new(a, s_region_status(inv->region_statuses[i]));
+    }
+    json_object_set_new(root, "region_statuses", a);
     int rc = json_dump_callback(root, s_dump_cb, out, JSON_INDENT(2));
     json_decref(root);
     if (rc != 0) {
@@ -231,6 +247,13 @@ static int s_get_time(json_t *o, const struct where *w, const char *key, int64_t
     return 0;
 }
 
+/* A time added after the first documents: a missing key reads as unknown. */
+static int s_get_time_opt(json_t *o, const struct where *w, const char *key, int64_t *out)
+{
+    *out = 0;
+    return json_object_get(o, key) ? s_get_time(o, w, key, out) : 0;
+}
+
 static int s_get_array(json_t *o, const struct where *w, const char *key, json_t **out)
 {
     *out = json_object_get(o, key);
@@ -288,6 +311,10 @@ static int s_parse_kind(const char *n, void *out)
 static int s_parse_service(const char *n, void *out)
 {
     return cpw_inventory_parse_role_service(n, out);
+}
+static int s_parse_region_state(const char *n, void *out)
+{
+    return cpw_inventory_parse_region_state(n, out);
 }
 
 static void s_free_instance_fields(struct cpw_inv_instance *x)
@@ -378,6 +405,7 @@ static int s_read_domain(struct cpw_inventory *inv, json_t *o, const struct wher
     if (s_get_str(o, w, "account", false, &d->account) ||
         s_get_str(o, w, "region", true, &d->region) || s_get_str(o, w, "name", true, &d->name) ||
         s_get_str(o, w, "arn", true, &d->arn) || s_get_time(o, w, "created_at", &d->created_at_s) ||
+        s_get_time_opt(o, w, "updated_at", &d->updated_at_s) ||
         s_get_strv(o, w, "instance_arns", &d->instance_arns, &d->instance_arn_count) ||
         s_read_integrations(d, o, w) || s_get_str(o, w, "role_arn", true, &d->role_arn) ||
         s_get_enum(o, w, "role_confidence", true, s_parse_confidence, &d->role_confidence)) {
@@ -507,6 +535,33 @@ cleanup:
     return rc;
 }
 
+static int s_read_region_status(struct cpw_inventory *inv, json_t *o, const struct where *w)
+{
+    struct cpw_inv_region_status x = { 0 };
+    int rc = -1;
+    if (!json_is_object(o)) {
+        s_bad(w, NULL, "expected an object");
+        goto cleanup;
+    }
+    if (s_get_str(o, w, "account", false, &x.account) ||
+        s_get_str(o, w, "region", false, &x.region) ||
+        s_get_enum(o, w, "state", false, s_parse_region_state, &x.state) ||
+        s_get_str(o, w, "evidence", true, &x.evidence)) {
+        goto cleanup;
+    }
+    if (cpw_inventory_find_region_status(inv, x.account, x.region)) {
+        s_bad(w, "region", "a second status for the same account and region");
+        goto cleanup;
+    }
+    (void)cpw_inventory_add_region_status(inv, &x);
+    rc = 0;
+cleanup:
+    cpw_free(x.account);
+    cpw_free(x.region);
+    cpw_free(x.evidence);
+    return rc;
+}
+
 typedef int(read_fn)(struct cpw_inventory *inv, json_t *o, const struct where *w);
 
 static int s_read_section(struct cpw_inventory *inv, json_t *root, const char *key, read_fn *fn)
@@ -566,7 +621,9 @@ struct cpw_inventory *cpw_inventory_load_json(struct cpw_span json)
         s_read_section(inv, root, "domains", s_read_domain) ||
         s_read_section(inv, root, "roles", s_read_role) ||
         s_read_section(inv, root, "findings", s_read_finding) ||
-        s_read_section(inv, root, "errors", s_read_error)) {
+        s_read_section(inv, root, "errors", s_read_error) ||
+        (json_object_get(root, "region_statuses") && /* absent from earlier documents */
+         s_read_section(inv, root, "region_statuses", s_read_region_status))) {
         goto on_error;
     }
     json_decref(root);

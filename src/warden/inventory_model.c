@@ -323,6 +323,7 @@ struct cpw_inv_domain *cpw_inventory_add_domain(struct cpw_inventory *inv,
         cpw_buf_clean_up(&arn);
     }
     x->created_at_s = src->created_at_s;
+    x->updated_at_s = src->updated_at_s;
     x->profile_count = src->profile_count;
     x->object_count = src->object_count;
     x->metering_profile_count = src->metering_profile_count;
@@ -741,13 +742,9 @@ const struct cpw_inv_finding *cpw_inventory_find_finding(const struct cpw_invent
  */
 
 static const char *const s_kind_names[CPW_INV_FINDING_KIND_COUNT_] = {
-    [CPW_INV_FINDING_ORPHANED_CONNECT_ROLE] = "orphaned-connect-role",
-    [CPW_INV_FINDING_ORPHANED_PROFILE_ROLE] = "orphaned-profile-role",
-    [CPW_INV_FINDING_LEGACY_PROFILE_ROLE] = "legacy-profile-role",
-    [CPW_INV_FINDING_DOMAIN_WITHOUT_INSTANCE] = "domain-without-instance",
-    [CPW_INV_FINDING_DANGLING_INTEGRATION] = "dangling-integration",
-    [CPW_INV_FINDING_INSTANCE_NOT_ACTIVE] = "instance-not-active",
-    [CPW_INV_FINDING_ROLE_DELETION_PENDING] = "role-deletion-pending",
+#define CPW_INV_FINDING_NAME_(e, name) [e] = name,
+    CPW_INV_FINDING_KIND_LIST(CPW_INV_FINDING_NAME_)
+#undef CPW_INV_FINDING_NAME_
 };
 
 static const char *const s_confidence_names[] = { NULL, "possible", "likely", "certain" };
@@ -781,10 +778,11 @@ const char *cpw_inv_format_name(enum cpw_inv_format format)
     return (unsigned)format <= CPW_INV_FORMAT_MARKDOWN ? s_format_names[format] : "unknown";
 }
 
+static const char *const s_region_state_names[] = { "enabled", "not-enabled", "unknown" };
+
 const char *cpw_inv_region_state_name(enum cpw_inv_region_state state)
 {
-    static const char *const names[] = { "enabled", "not-enabled", "unknown" };
-    return (unsigned)state <= CPW_INV_REGION_UNKNOWN ? names[state] : "unknown";
+    return (unsigned)state <= CPW_INV_REGION_UNKNOWN ? s_region_state_names[state] : "unknown";
 }
 
 static int s_parse_name(const char *name, const char *const *names, size_t count)
@@ -846,5 +844,15 @@ int cpw_inventory_parse_role_service(const char *name, enum cpw_inv_role_service
         return -1;
     }
     *out = (enum cpw_inv_role_service)i;
+    return 0;
+}
+
+int cpw_inventory_parse_region_state(const char *name, enum cpw_inv_region_state *out)
+{
+    int i = s_parse_name(name, s_region_state_names, 3);
+    if (i < 0) {
+        return -1;
+    }
+    *out = (enum cpw_inv_region_state)i;
     return 0;
 }

@@ -112,6 +112,36 @@ int cpw_inventory_write_markdown(const struct cpw_inventory *inv, struct cpw_buf
                           inv->account_count, inv->region_count, inv->instance_count,
                           inv->domain_count, inv->role_count, inv->finding_count, inv->error_count);
 
+    /* The scope per account and service: role findings are only as sure as it is whole. */
+    const char *shead[] = { "Account", "Service", "Regions offered", "Not read", "Not enabled" };
+    rc |= s_md_head(out, "Scope", shead, 5);
+    static const char *const services[] = { "connect", "customer-profiles" };
+    for (size_t a = 0; a < inv->account_count && rc == 0; a++) {
+        for (size_t i = 0; i < 2 && rc == 0; i++) {
+            struct cpw_inv_scope scope;
+            cpw_inv_scope_of(inv, inv->accounts[a], NULL, services[i], &scope);
+            struct cpw_buf missing;
+            struct cpw_buf off;
+            cpw_buf_init(&missing, 64u << 10);
+            cpw_buf_init(&off, 64u << 10);
+            for (size_t m = 0; m < scope.missing_count; m++) {
+                rc |= cpw_buf_appendf(&missing, "%s%s", m ? ", " : "", scope.missing[m]);
+            }
+            for (size_t m = 0; m < scope.not_enabled_count; m++) {
+                rc |= cpw_buf_appendf(&off, "%s%s", m ? ", " : "", scope.not_enabled[m]);
+            }
+            char offered[32];
+            snprintf(offered, sizeof(offered), "%zu", scope.offered_count);
+            const char *row[] = { inv->accounts[a], scope.title, offered,
+                                  missing.len ? cpw_buf_cstr(&missing) : "none",
+                                  off.len ? cpw_buf_cstr(&off) : "none" };
+            rc |= s_md_row(out, row, 5);
+            cpw_buf_clean_up(&missing);
+            cpw_buf_clean_up(&off);
+            cpw_inv_scope_clean_up(&scope);
+        }
+    }
+
     const char *fhead[] = { "Severity", "Confidence", "Kind",     "Account",
                             "Region",   "Resource",   "Evidence", "Action" };
     rc |= s_md_head(out, "Findings", fhead, 8);

@@ -10,9 +10,11 @@
  *                             the domain, and no other pairing: likely), RoleLastUsed region (the
  *                             only unlinked role last used in the only unlinked domain's region:
  *                             possible).
- * Then the findings. The rule above all others: what the scan could not read (a scan error for
- * that account/region/service, or a region outside the scan) never becomes a certain orphan; the
- * confidence drops and the evidence names the error.
+ * Then the findings (roles in inventory_rules_roles.c). The rule above all others: what the scan
+ * could not read (a scan error for that account/region/service, a region outside the scan, a
+ * region whose state is unknown) never becomes a certain orphan; the confidence drops and the
+ * evidence names what is missing (inventory_scope.c). And a leftover is only claimed on positive
+ * evidence: a domain without any Connect integration is "unattached", never a certain orphan.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,88 +22,6 @@
 
 #include "cpw/alloc.h"
 #include "warden/inventory_internal.h"
-
-enum visibility {
-    VIS_SEEN,      /* scanned without error */
-    VIS_FAILED,    /* a scan error covers it */
-    VIS_UNSCANNED, /* outside the scanned accounts/regions */
-};
-
-/* ----- facts about the scan --------------------------------------------------------------------
- */
-
-static bool s_has(char *const *v, size_t count, const char *s)
-{
-    for (size_t i = 0; s && i < count; i++) {
-        if (strcmp(v[i], s) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* The first scan error of service in account and region (NULL region: any region). An error
- * without a region covers every region; one without a service (a region that is not enabled)
- * covers every service. */
-static const struct cpw_inv_error *s_error_for(const struct cpw_inventory *inv,
-                                               const char *account,
-                                               const char *region,
-                                               const char *service)
-{
-    for (size_t i = 0; i < inv->error_count; i++) {
-        const struct cpw_inv_error *e = inv->errors[i];
-        if (!cpw_inventory_streq(e->account, account) ||
-            (e->service && !cpw_inventory_streq(e->service, service))) {
-            continue;
-        }
-        if (!region || !e->region || strcmp(region, e->region) == 0) {
-            return e;
-        }
-    }
-    return NULL;
-}
-
-static enum visibility s_visibility(const struct cpw_inventory *inv,
-                                    const char *account,
-                                    const char *region,
-                                    const char *service,
-                                    const struct cpw_inv_error **error)
-{
-    *error = s_error_for(inv, account, region, service);
-    if (*error) {
-        return VIS_FAILED;
-    }
-    if (!s_has(inv->accounts, inv->account_count, account) ||
-        !s_has(inv->regions, inv->region_count, region)) {
-        return VIS_UNSCANNED;
-    }
-    return VIS_SEEN;
-}
-
-static const char *s_service_title(const char *service)
-{
-    static const char *const names[][2] = { { "connect", "Amazon Connect" },
-                                            { "profile", "Customer Profiles" },
-                                            { "iam", "IAM" },
-                                            { "cloudtrail", "CloudTrail" } };
-    for (size_t i = 0; service && i < sizeof(names) / sizeof(names[0]); i++) {
-        if (strcmp(service, names[i][0]) == 0) {
-            return names[i][1];
-        }
-    }
-    return service ? service : "the region";
-}
-
-static void s_evidence_error(struct cpw_inv_finding *f,
-                             const struct cpw_inv_error *e,
-                             const char *consequence)
-{
-    cpw_inventory_evidence(f,
-                           "%s could not be read in account %s, region %s (%s failed: %s: %s); %s",
-                           s_service_title(e->service), e->account,
-                           e->region ? e->region : "global", e->operation ? e->operation : "?",
-                           e->code ? e->code : "error", e->message ? e->message : "", consequence);
-}
 
 static const char *s_or(const char *s, const char *fallback)
 {
@@ -111,22 +31,6 @@ static const char *s_or(const char *s, const char *fallback)
 static enum cpw_inv_confidence s_min(enum cpw_inv_confidence a, enum cpw_inv_confidence b)
 {
     return a < b ? a : b;
-}
-
-static void s_action(struct cpw_inv_finding *f, const char *fmt, ...)
-  __attribute__((format(printf, 2, 3)));
-
-static void s_action(struct cpw_inv_finding *f, const char *fmt, ...)
-{
-    struct cpw_buf text;
-    cpw_buf_init(&text, 64 * 1024);
-    va_list ap;
-    va_start(ap, fmt);
-    (void)cpw_buf_vappendf(&text, fmt, ap);
-    va_end(ap);
-    cpw_free(f->action);
-    f->action = cpw_buf_detach(&text);
-    cpw_buf_clean_up(&text);
 }
 
 /* ----- ARNs -------------------------------------------------------------------------------------
@@ -192,17 +96,6 @@ static const struct cpw_inv_instance *s_live_instance(const struct cpw_inventory
     return x && s_live(x) ? x : NULL;
 }
 
-static bool s_deletion_in_flight(const struct cpw_inv_role *r)
-{
-    return r->deletion_status && (strcmp(r->deletion_status, "IN_PROGRESS") == 0 ||
-                                  strcmp(r->deletion_status, "NOT_STARTED") == 0);
-}
-
-static bool s_is_legacy(const struct cpw_inv_role *r)
-{
-    return r->name && strcmp(r->name, CPW_INV_LEGACY_PROFILE_ROLE) == 0;
-}
-
 /* ----- links: instance -> domain, instance -> Connect role ---------------------------------- */
 
 static void s_link_instances(struct cpw_inventory *inv)
@@ -212,7 +105,7 @@ static void s_link_instances(struct cpw_inventory *inv)
         for (size_t i = 0; i < dom->integration_count; i++) {
             const char *uri = dom->integrations[i].uri;
             struct cpw_inv_instance *x = (struct cpw_inv_instance *)s_live_instance(inv, uri);
-            if (!x || s_has(dom->instance_arns, dom->instance_arn_count, x->arn)) {
+            if (!x || cpw_inventory_has(dom->instance_arns, dom->instance_arn_count, x->arn)) {
                 continue;
             }
             cpw_inventory_strv_push(&dom->instance_arns, &dom->instance_arn_count, x->arn);
@@ -432,41 +325,129 @@ static void s_find_instances(struct cpw_inventory *inv)
             cpw_inventory_evidence(f, "its service role is %s", x->service_role_arn);
         }
         if (failed) {
-            s_action(f,
-                     "Delete the failed instance (aws connect delete-instance --region %s "
-                     "--instance-id %s), then check that its service-linked role went with it.",
-                     x->region ? x->region : "?", x->id ? x->id : "?");
+            cpw_inventory_action(
+              f,
+              "Delete the failed instance (aws connect delete-instance --region %s "
+              "--instance-id %s), then check that its service-linked role went with it.",
+              x->region ? x->region : "?", x->id ? x->id : "?");
         } else {
-            s_action(f, "Wait for the instance to leave %s, then scan again.", x->status);
+            cpw_inventory_action(f, "Wait for the instance to leave %s, then scan again.",
+                                 x->status);
         }
     }
 }
 
 /* ----- findings: domains and integrations ----------------------------------------------------- */
 
+/* A Connect integration whose instance is not listed (live). */
 struct gone {
     const char *uri;
-    enum cpw_inv_confidence confidence;
+    enum cpw_inv_confidence confidence; /* certain only when its region was read without error */
     const struct cpw_inv_error *error;
-    bool unscanned;
+    const struct cpw_inv_region_status *status;
+    enum cpw_inv_visibility visibility;
 };
 
 static void s_evidence_gone(struct cpw_inv_finding *f, const struct gone *g)
 {
-    if (g->error) {
-        s_evidence_error(f, g->error, "the instance it points at may still exist");
+    switch (g->visibility) {
+    case CPW_INV_VIS_FAILED:
+        if (g->error) {
+            cpw_inventory_evidence_error(f, g->error, "the instance it points at may still exist");
+        } else {
+            cpw_inventory_evidence(f, "whether region %s is enabled for account %s is unknown (%s)",
+                                   s_or(g->status ? g->status->region : NULL, "?"),
+                                   s_or(g->status ? g->status->account : NULL, "?"),
+                                   s_or(g->status ? g->status->evidence : NULL, "no detail"));
+        }
         cpw_inventory_evidence(f, "integration Uri %s: instance not confirmed gone", g->uri);
-    } else if (g->unscanned) {
+        break;
+    case CPW_INV_VIS_UNSCANNED:
         cpw_inventory_evidence(f,
                                "integration Uri %s points at an account or region outside "
                                "this scan; the instance may still exist",
                                g->uri);
-    } else {
+        break;
+    case CPW_INV_VIS_NOT_ENABLED:
+        cpw_inventory_evidence(f,
+                               "integration Uri %s points at instance %s in a region that is not "
+                               "enabled for its account, so the instance cannot exist",
+                               g->uri, s_instance_id(g->uri));
+        break;
+    default:
         cpw_inventory_evidence(f,
                                "integration Uri %s points at instance %s, which ListInstances "
                                "no longer returns",
                                g->uri, s_instance_id(g->uri));
+        break;
     }
+}
+
+static bool s_connect_uri(const char *uri)
+{
+    char *account = NULL;
+    char *region = NULL;
+    bool yes = s_connect_instance_arn(uri, &account, &region);
+    cpw_free(account);
+    cpw_free(region);
+    return yes;
+}
+
+/* unattached-domain: no Connect integration at all. Nothing proves the domain is a leftover of a
+ * deleted instance (domains also serve applications directly and through S3, Salesforce,
+ * ServiceNow, Zendesk or Marketo integrations), so it is only reported, with its signs of life. */
+static void s_find_unattached(struct cpw_inventory *inv,
+                              const struct cpw_inv_domain *dom,
+                              const struct cpw_inv_error *own_error)
+{
+    struct cpw_inv_finding *f =
+      cpw_inventory_push_finding(inv, CPW_INV_FINDING_UNATTACHED_DOMAIN, CPW_INV_SEVERITY_INFO,
+                                 CPW_INV_CONFIDENCE_POSSIBLE, dom->arn, dom->account, dom->region);
+    cpw_inventory_evidence(f,
+                           "domain %s has no integration whose Uri is a Connect instance: nothing "
+                           "shows that it served an instance that is now gone",
+                           s_or(dom->name, "?"));
+    size_t others = 0;
+    for (size_t i = 0; i < dom->integration_count; i++) {
+        const struct cpw_inv_integration *it = &dom->integrations[i];
+        if (!s_connect_uri(it->uri)) {
+            others++;
+            cpw_inventory_evidence(f, "sign of life: integration %s (object type %s)",
+                                   s_or(it->uri, "?"), s_or(it->object_type_name, "none"));
+        }
+    }
+    if (dom->updated_at_s && inv->scanned_at_s &&
+        inv->scanned_at_s - dom->updated_at_s <= CPW_INV_RECENT_UPDATE_S) {
+        char when[32];
+        cpw_inventory_format_time(dom->updated_at_s, when);
+        cpw_inventory_evidence(f, "sign of life: updated %s, within 30 days of the scan", when);
+    }
+    if (dom->created_at_s && inv->scanned_at_s &&
+        inv->scanned_at_s - dom->created_at_s <= CPW_INV_RECENT_UPDATE_S) {
+        char when[32];
+        cpw_inventory_format_time(dom->created_at_s, when);
+        cpw_inventory_evidence(f, "sign of life: created %s, within 30 days of the scan", when);
+    }
+    if (dom->profile_count > 0) {
+        cpw_inventory_evidence(f, "sign of life: the domain holds %lld profiles",
+                               (long long)dom->profile_count);
+    } else if (dom->profile_count == 0) {
+        cpw_inventory_evidence(f, "the domain holds no profiles");
+    } else {
+        cpw_inventory_evidence(f, "the domain's profile count is unknown");
+    }
+    if (own_error) {
+        cpw_inventory_evidence_error(f, own_error, "the domain's integrations may be incomplete");
+    }
+    if (dom->role_arn) {
+        cpw_inventory_evidence(f, "its Customer Profiles role is %s (%s link)", dom->role_arn,
+                               s_or(cpw_inv_confidence_name(dom->role_confidence), "unknown"));
+    }
+    cpw_inventory_action(f,
+                         "Find out who uses domain %s (applications calling Customer Profiles%s) "
+                         "before deciding; cpwarden never plans it. Only a Connect integration "
+                         "whose instance is gone (or CloudTrail) shows a domain is left over.",
+                         s_or(dom->name, "?"), others ? ", its non-Connect integrations" : "");
 }
 
 static void s_find_domain(struct cpw_inventory *inv, const struct cpw_inv_domain *dom)
@@ -485,22 +466,28 @@ static void s_find_domain(struct cpw_inventory *inv, const struct cpw_inv_domain
         if (!s_live_instance(inv, uri)) {
             struct gone *g = &gone[gone_count++];
             g->uri = uri;
-            enum visibility v = s_visibility(inv, account, region, "connect", &g->error);
-            g->unscanned = v == VIS_UNSCANNED;
+            g->visibility =
+              cpw_inventory_visibility(inv, account, region, "connect", &g->error, &g->status);
             g->confidence =
-              v == VIS_SEEN ? CPW_INV_CONFIDENCE_CERTAIN : CPW_INV_CONFIDENCE_POSSIBLE;
+              g->visibility == CPW_INV_VIS_SEEN || g->visibility == CPW_INV_VIS_NOT_ENABLED
+                ? CPW_INV_CONFIDENCE_CERTAIN
+                : CPW_INV_CONFIDENCE_POSSIBLE;
         }
         cpw_free(account);
         cpw_free(region);
     }
-    const struct cpw_inv_error *own_error = s_error_for(inv, dom->account, dom->region, "profile");
+    const struct cpw_inv_error *own_error =
+      cpw_inventory_error_for(inv, dom->account, dom->region, "profile");
     char count[32] = "an unknown number of";
     if (dom->profile_count >= 0) {
         snprintf(count, sizeof(count), "%lld", (long long)dom->profile_count);
     }
 
-    if (dom->instance_arn_count == 0) {
+    if (connect_count == 0) {
+        s_find_unattached(inv, dom, own_error);
+    } else if (dom->instance_arn_count == 0) {
         enum cpw_inv_confidence c = CPW_INV_CONFIDENCE_CERTAIN;
+        bool other_use = false;
         for (size_t i = 0; i < gone_count; i++) {
             c = s_min(c, gone[i].confidence);
         }
@@ -510,32 +497,59 @@ static void s_find_domain(struct cpw_inventory *inv, const struct cpw_inv_domain
         struct cpw_inv_finding *f = cpw_inventory_push_finding(
           inv, CPW_INV_FINDING_DOMAIN_WITHOUT_INSTANCE, CPW_INV_SEVERITY_WARNING, c, dom->arn,
           dom->account, dom->region);
-        if (connect_count == 0) {
-            cpw_inventory_evidence(f,
-                                   "domain %s has no integration whose Uri is a Connect instance",
-                                   s_or(dom->name, "?"));
-        } else {
-            cpw_inventory_evidence(f,
-                                   "every Connect integration of domain %s (%zu) points at an "
-                                   "instance that no longer exists",
-                                   s_or(dom->name, "?"), connect_count);
-        }
+        cpw_inventory_evidence(f,
+                               "every Connect integration of domain %s (%zu) points at an "
+                               "instance that no longer exists",
+                               s_or(dom->name, "?"), connect_count);
         for (size_t i = 0; i < gone_count; i++) {
             s_evidence_gone(f, &gone[i]);
         }
+        for (size_t i = 0; i < dom->integration_count; i++) {
+            if (!s_connect_uri(dom->integrations[i].uri)) {
+                cpw_inventory_evidence(f,
+                                       "sign of life: it also has integration %s, which may "
+                                       "still use it",
+                                       s_or(dom->integrations[i].uri, "?"));
+                c = f->confidence = CPW_INV_CONFIDENCE_POSSIBLE;
+                other_use = true;
+            }
+        }
+        if (dom->updated_at_s && inv->scanned_at_s &&
+            inv->scanned_at_s - dom->updated_at_s <= CPW_INV_RECENT_UPDATE_S) {
+            char when[32];
+            cpw_inventory_format_time(dom->updated_at_s, when);
+            /* Evidence only: the gone instance is the positive evidence, and a domain is
+             * updated by more than its users (its integrations' removal, say). */
+            cpw_inventory_evidence(f, "updated %s, within 30 days of the scan", when);
+        }
         if (own_error) {
-            s_evidence_error(f, own_error, "the domain's integrations may be incomplete");
+            cpw_inventory_evidence_error(f, own_error,
+                                         "the domain's integrations may be incomplete");
         }
         cpw_inventory_evidence(f, "the domain holds %s profiles", count);
         if (dom->role_arn) {
             cpw_inventory_evidence(f, "its Customer Profiles role is %s (%s link)", dom->role_arn,
                                    s_or(cpw_inv_confidence_name(dom->role_confidence), "unknown"));
         }
-        s_action(f,
-                 "Back up the domain (cpwarden backup), then delete it (aws customer-profiles "
-                 "delete-domain --region %s --domain-name %s); if its service-linked role "
-                 "stays, remove it with aws iam delete-service-linked-role.",
-                 dom->region ? dom->region : "?", dom->name ? dom->name : "?");
+        if (c >= CPW_INV_CONFIDENCE_LIKELY) {
+            cpw_inventory_action(f,
+                                 "Back up the domain (cpwarden backup), then delete it (aws "
+                                 "customer-profiles delete-domain --region %s --domain-name %s); "
+                                 "if its service-linked role stays, remove it with aws iam "
+                                 "delete-service-linked-role.",
+                                 dom->region ? dom->region : "?", dom->name ? dom->name : "?");
+        } else if (other_use) {
+            cpw_inventory_action(f,
+                                 "Keep domain %s: its other integrations may still use it. Find "
+                                 "out who reads it before deciding.",
+                                 dom->name ? dom->name : "?");
+        } else {
+            cpw_inventory_action(f,
+                                 "Keep domain %s until the instances it points at are confirmed "
+                                 "gone: read the missing regions (cpwarden inventory --regions "
+                                 "all) or fix the scan errors, then review it again.",
+                                 dom->name ? dom->name : "?");
+        }
     } else {
         for (size_t i = 0; i < gone_count; i++) {
             struct cpw_buf arn;
@@ -553,183 +567,17 @@ static void s_find_domain(struct cpw_inventory *inv, const struct cpw_inv_domain
                                    s_or(dom->name, "?"), dom->instance_arn_count,
                                    s_or(dom->instance_arns[0], "?"));
             if (own_error) {
-                s_evidence_error(f, own_error, "the integration list may be stale");
+                cpw_inventory_evidence_error(f, own_error, "the integration list may be stale");
             }
-            s_action(f,
-                     "Remove the integration (aws customer-profiles delete-integration --region "
-                     "%s --domain-name %s --uri %s); keep the domain.",
-                     dom->region ? dom->region : "?", dom->name ? dom->name : "?", gone[i].uri);
+            cpw_inventory_action(f,
+                                 "Remove the integration (aws customer-profiles "
+                                 "delete-integration --region %s --domain-name %s --uri %s); keep "
+                                 "the domain.",
+                                 dom->region ? dom->region : "?", dom->name ? dom->name : "?",
+                                 gone[i].uri);
         }
     }
     cpw_free(gone);
-}
-
-/* ----- findings: roles ------------------------------------------------------------------------ */
-
-static void s_evidence_role_facts(struct cpw_inv_finding *f, const struct cpw_inv_role *r)
-{
-    char when[32];
-    cpw_inventory_format_time(r->created_at_s, when);
-    cpw_inventory_evidence(f, "role %s (path %s) was created %s", r->name ? r->name : "?",
-                           r->path ? r->path : "?", when);
-    if (r->last_used_at_s) {
-        cpw_inventory_format_time(r->last_used_at_s, when);
-        cpw_inventory_evidence(f, "RoleLastUsed: %s in %s", when,
-                               r->last_used_region ? r->last_used_region : "an unknown region");
-    } else {
-        cpw_inventory_evidence(f, "RoleLastUsed: no use within the IAM tracking period");
-    }
-    if (r->deletion_status && strcmp(r->deletion_status, "FAILED") == 0) {
-        cpw_inventory_evidence(f, "an earlier deletion task %s FAILED: %s",
-                               r->deletion_task_id ? r->deletion_task_id : "?",
-                               r->deletion_reason ? r->deletion_reason : "no reason given");
-    }
-}
-
-static void s_find_connect_role(struct cpw_inventory *inv, const struct cpw_inv_role *r)
-{
-    enum cpw_inv_confidence c = s_has(inv->accounts, inv->account_count, r->account)
-                                  ? CPW_INV_CONFIDENCE_CERTAIN
-                                  : CPW_INV_CONFIDENCE_POSSIBLE;
-    struct cpw_inv_finding *f =
-      cpw_inventory_push_finding(inv, CPW_INV_FINDING_ORPHANED_CONNECT_ROLE,
-                                 CPW_INV_SEVERITY_WARNING, c, r->arn, r->account, NULL);
-    cpw_inventory_evidence(f,
-                           "no live Connect instance in account %s uses it as its ServiceRole "
-                           "(%zu region(s) scanned)",
-                           r->account, inv->region_count);
-    if (c != CPW_INV_CONFIDENCE_CERTAIN) {
-        cpw_inventory_evidence(f, "account %s is not among the scanned accounts", r->account);
-    }
-    for (size_t g = 0; g < inv->region_count; g++) {
-        const struct cpw_inv_error *e = s_error_for(inv, r->account, inv->regions[g], "connect");
-        if (e) {
-            f->confidence = CPW_INV_CONFIDENCE_POSSIBLE;
-            s_evidence_error(f, e, "an instance there may still use this role");
-        }
-    }
-    for (size_t i = 0; i < inv->instance_count; i++) {
-        const struct cpw_inv_instance *x = inv->instances[i];
-        if (!s_live(x) && r->arn && cpw_inventory_streq(x->service_role_arn, r->arn)) {
-            cpw_inventory_evidence(f, "it served instance %s, which is %s", s_or(x->arn, "?"),
-                                   x->status);
-        }
-    }
-    s_evidence_role_facts(f, r);
-    s_action(f,
-             "Delete it (aws iam delete-service-linked-role --role-name %s) and poll "
-             "aws iam get-service-linked-role-deletion-status until SUCCEEDED.",
-             r->name ? r->name : "?");
-}
-
-static void s_find_profile_role(struct cpw_inventory *inv, const struct cpw_inv_role *r)
-{
-    struct cpw_inv_finding *f = cpw_inventory_push_finding(
-      inv, CPW_INV_FINDING_ORPHANED_PROFILE_ROLE, CPW_INV_SEVERITY_WARNING,
-      CPW_INV_CONFIDENCE_CERTAIN, r->arn, r->account, NULL);
-    cpw_inventory_evidence(f, "no Customer Profiles domain in account %s can be linked to it",
-                           r->account);
-    bool unreadable = false;
-    if (!s_has(inv->accounts, inv->account_count, r->account)) {
-        cpw_inventory_evidence(f, "account %s is not among the scanned accounts", r->account);
-        unreadable = true;
-    }
-    for (size_t i = 0; i < inv->error_count; i++) {
-        const struct cpw_inv_error *e = inv->errors[i];
-        if (cpw_inventory_streq(e->account, r->account) &&
-            (!e->service || strcmp(e->service, "profile") == 0)) {
-            s_evidence_error(f, e, "a domain there may own this role");
-            unreadable = true;
-        }
-    }
-    size_t domains = 0;
-    size_t unlinked = 0;
-    enum cpw_inv_confidence weakest = CPW_INV_CONFIDENCE_CERTAIN;
-    for (size_t d = 0; d < inv->domain_count; d++) {
-        const struct cpw_inv_domain *dom = inv->domains[d];
-        if (!cpw_inventory_streq(dom->account, r->account)) {
-            continue;
-        }
-        domains++;
-        if (!dom->role_arn) {
-            unlinked++;
-            cpw_inventory_evidence(f, "domain %s in %s has no known role; this role may be its own",
-                                   s_or(dom->name, "?"), s_or(dom->region, "?"));
-        } else {
-            enum cpw_inv_confidence link = dom->role_confidence != CPW_INV_CONFIDENCE_NONE
-                                             ? dom->role_confidence
-                                             : CPW_INV_CONFIDENCE_POSSIBLE;
-            weakest = s_min(weakest, link);
-            cpw_inventory_evidence(f, "domain %s in %s is linked to %s (%s)", s_or(dom->name, "?"),
-                                   s_or(dom->region, "?"), dom->role_arn,
-                                   cpw_inv_confidence_name(link));
-        }
-    }
-    if (unreadable || unlinked > 0) {
-        f->confidence = CPW_INV_CONFIDENCE_POSSIBLE;
-    } else if (domains == 0) {
-        cpw_inventory_evidence(f,
-                               "account %s has no domain in any of the %zu scanned region(s), and "
-                               "every region was read without error",
-                               r->account, inv->region_count);
-    } else {
-        f->confidence = weakest; /* every domain has its own role: this one is left over */
-    }
-    s_evidence_role_facts(f, r);
-    s_action(f,
-             "Delete it (aws iam delete-service-linked-role --role-name %s) and poll "
-             "aws iam get-service-linked-role-deletion-status until SUCCEEDED.",
-             r->name ? r->name : "?");
-}
-
-static void s_find_roles(struct cpw_inventory *inv)
-{
-    for (size_t i = 0; i < inv->role_count; i++) {
-        const struct cpw_inv_role *r = inv->roles[i];
-        if (r->service == CPW_INV_ROLE_OTHER) {
-            continue;
-        }
-        if (s_deletion_in_flight(r)) {
-            struct cpw_inv_finding *f = cpw_inventory_push_finding(
-              inv, CPW_INV_FINDING_ROLE_DELETION_PENDING, CPW_INV_SEVERITY_INFO,
-              CPW_INV_CONFIDENCE_CERTAIN, r->arn, r->account, NULL);
-            cpw_inventory_evidence(f, "deletion task %s is %s",
-                                   r->deletion_task_id ? r->deletion_task_id : "?",
-                                   r->deletion_status);
-            s_evidence_role_facts(f, r);
-            s_action(f,
-                     "Wait: poll aws iam get-service-linked-role-deletion-status "
-                     "--deletion-task-id %s; do not start another deletion.",
-                     r->deletion_task_id ? r->deletion_task_id : "?");
-            continue;
-        }
-        if (r->service == CPW_INV_ROLE_PROFILE && s_is_legacy(r)) {
-            struct cpw_inv_finding *f = cpw_inventory_push_finding(
-              inv, CPW_INV_FINDING_LEGACY_PROFILE_ROLE, CPW_INV_SEVERITY_INFO,
-              CPW_INV_CONFIDENCE_CERTAIN, r->arn, r->account, NULL);
-            cpw_inventory_evidence(f,
-                                   "named %s without a per-domain suffix: the role Customer "
-                                   "Profiles created before it gave each domain its own role "
-                                   "(June 8, 2023)",
-                                   CPW_INV_LEGACY_PROFILE_ROLE);
-            if (r->linked_arn) {
-                cpw_inventory_evidence(f, "linked to domain %s", r->linked_arn);
-            }
-            s_evidence_role_facts(f, r);
-            cpw_inventory_set_str(
-              &f->action, r->linked_arn ? "Keep it while the linked domain exists."
-                                        : "Check that no domain created before June 2023 still "
-                                          "relies on it; see the orphaned-profile-role finding.");
-        }
-        if (r->linked_arn) {
-            continue;
-        }
-        if (r->service == CPW_INV_ROLE_CONNECT) {
-            s_find_connect_role(inv, r);
-        } else {
-            s_find_profile_role(inv, r);
-        }
-    }
 }
 
 /* ----- entry point ------------------------------------------------------------------------------
@@ -747,7 +595,7 @@ int cpw_inventory_analyze(struct cpw_inventory *inv)
     for (size_t d = 0; d < inv->domain_count; d++) {
         s_find_domain(inv, inv->domains[d]);
     }
-    s_find_roles(inv);
+    cpw_inventory_find_roles(inv);
     cpw_inventory_sort(inv);
     return 0;
 }

@@ -231,6 +231,45 @@ static int s_write_group(const struct cpw_inventory *inv,
     return rc ? -1 : 0;
 }
 
+/* One line per service of an account: which regions where it is offered were not read (the
+ * scope gaps that keep role findings possible), and which opt-in regions are not enabled. */
+static int s_write_scope(const struct cpw_inventory *inv,
+                         const char *account,
+                         bool color,
+                         struct cpw_buf *out)
+{
+    static const char *const services[] = { "connect", "customer-profiles" };
+    int rc = 0;
+    for (size_t i = 0; i < 2 && rc == 0; i++) {
+        struct cpw_inv_scope scope;
+        cpw_inv_scope_of(inv, account, NULL, services[i], &scope);
+        if (!scope.account_scanned) {
+            cpw_inv_scope_clean_up(&scope);
+            continue;
+        }
+        rc |= cpw_buf_appendf(out, "  scope %-18s ", scope.title);
+        if (scope.complete) {
+            rc |= cpw_buf_appendf(out, "every region read (%zu)", scope.offered_count);
+        } else {
+            rc |=
+              cpw_buf_appendf(out, "%snot read in %zu of %zu regions:%s", color ? ANSI_YELLOW : "",
+                              scope.missing_count, scope.offered_count, color ? ANSI_RESET : "");
+            for (size_t m = 0; m < scope.missing_count && rc == 0; m++) {
+                rc |= cpw_buf_appendf(out, " %s", scope.missing[m]);
+            }
+        }
+        if (scope.not_enabled_count > 0) {
+            rc |= cpw_buf_appendf(out, "; not enabled:");
+            for (size_t m = 0; m < scope.not_enabled_count && rc == 0; m++) {
+                rc |= cpw_buf_appendf(out, " %s", scope.not_enabled[m]);
+            }
+        }
+        rc |= cpw_buf_append_byte(out, '\n');
+        cpw_inv_scope_clean_up(&scope);
+    }
+    return rc ? -1 : 0;
+}
+
 int cpw_inventory_write_table(const struct cpw_inventory *inv, bool color, struct cpw_buf *out)
 {
     char **accounts = NULL;
@@ -285,6 +324,7 @@ int cpw_inventory_write_table(const struct cpw_inventory *inv, bool color, struc
     for (size_t a = 0; a < account_count && rc == 0; a++) {
         rc |= cpw_buf_appendf(out, "\n%saccount %s%s\n", color ? ANSI_BOLD : "", accounts[a],
                               color ? ANSI_RESET : "");
+        rc |= s_write_scope(inv, accounts[a], color, out);
         for (size_t r = 0; r <= region_count && rc == 0; r++) {
             const char *region = r < region_count ? regions[r] : NULL;
             struct cpw_buf group;

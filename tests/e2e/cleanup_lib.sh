@@ -7,7 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 export XDG_CONFIG_HOME="$E2E_TMP/config"
 export XDG_STATE_HOME="$E2E_TMP/state"
-REGIONS=us-east-1,eu-west-2
+REGIONS=all # the whole scope: roles are global, so only it proves a role unused
 LIVE_DOMAIN=live-customers
 ORPHAN_DOMAIN=retired-customers
 ORPHAN_DOMAIN_ROLE=AWSServiceRoleForProfile_OrphanDomainRole0002

@@ -28,6 +28,40 @@ cpw plan --instance 0f7c4a5e-1a2b-4c3d-8e9f-000000000001 --regions "$REGIONS" --
 check "plan --instance of the live instance refuses its domain" grep -q '"status": "refused"' \
     "$E2E_TMP/byactive.json"
 
+# ---- a partial scope never plans a role: roles are global, their users regional ------------
+# Only eu-west-2 read: the live instance (us-east-1) and the live domain are unseen, so their
+# roles look unused; their findings are only possible and nothing plans them by default.
+planned_roles() { # PLAN: the names of the roles the plan would delete
+    /usr/bin/python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))
+print("\n".join(a["target"]["name"] for a in p["actions"]
+      if a["kind"] == "delete-service-linked-role" and a["status"] == "planned"))' "$1"
+}
+cpw plan --regions eu-west-2 --output json >"$E2E_TMP/partial.json"
+planned_roles "$E2E_TMP/partial.json" >"$E2E_TMP/partial.roles"
+check "a partial scope does not plan the live instance's role" \
+    not grep -qx "$LIVE_CONNECT_ROLE" "$E2E_TMP/partial.roles"
+check "a partial scope does not plan the live domain's role" \
+    not grep -qx "$LIVE_DOMAIN_ROLE" "$E2E_TMP/partial.roles"
+check "a partial scope plans only the leftover domain's own role, after the domain" \
+    test "$(cat "$E2E_TMP/partial.roles")" = "$ORPHAN_DOMAIN_ROLE"
+check "the skipped roles say why" grep -q "only possibly orphaned" "$E2E_TMP/partial.json"
+cpw inventory --regions eu-west-2 --no-save --state "$E2E_TMP/partial-state" --output json \
+    >"$E2E_TMP/partial-inv.json" || true
+check "the partial inventory names the regions it did not read" /usr/bin/python3 -c '
+import json,sys; d=json.load(open(sys.argv[1]))
+f=[f for f in d["findings"] if f["resource_arn"].endswith("/'"$LIVE_CONNECT_ROLE"'")]
+sys.exit(not (len(f) == 1 and f[0]["confidence"] == "possible" and
+    any("not read: " in e for e in f[0]["evidence"]) and
+    "Delete" not in f[0]["action"]))' "$E2E_TMP/partial-inv.json"
+# With no --regions, plan reads what inventory reads: the same targets as --regions all.
+cpw plan --output json >"$E2E_TMP/default.json"
+check "plan without --regions reads every region (plans the orphaned domain and roles)" \
+    /usr/bin/python3 -c 'import json,sys
+a=[(x["kind"], x["target"]["name"], x["status"]) for x in json.load(open(sys.argv[1]))["actions"]]
+b=[(x["kind"], x["target"]["name"], x["status"]) for x in json.load(open(sys.argv[2]))["actions"]]
+sys.exit(not (a == b and ("delete-domain", "retired-customers", "planned") in a))' \
+    "$E2E_TMP/default.json" "$E2E_TMP/plan.json"
+
 rc=0
 cpw apply "$E2E_TMP/plan.json" </dev/null >/dev/null 2>"$E2E_TMP/noconfirm.err" || rc=$?
 check "apply without a terminal and without --yes is refused (4)" test "$rc" -eq 4

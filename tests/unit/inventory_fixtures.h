@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "cpw/inventory.h"
+#include "cpw/regions.h"
 
 #define FX_ACCOUNT  "111111111111"
 #define FX_ACCOUNT2 "222222222222"
@@ -132,18 +133,35 @@ static inline void fx_error(struct cpw_inventory *inv,
     cpw_inventory_add_error(inv, &e);
 }
 
+/* Scans every region where Connect or Customer Profiles is offered in the aws partition (what
+ * `--regions all` reads): the complete scope that role findings need to be certain. */
+static inline void fx_scope_all(struct cpw_inventory *inv)
+{
+    struct cpw_region_list all = { 0 };
+    static const char *const services[] = { "connect", "customer-profiles" };
+    for (size_t s = 0; s < 2; s++) {
+        if (cpw_regions_for_service(services[s], "aws", &all) != 0) {
+            fprintf(stderr, "fixture: no regions for %s\n", services[s]);
+        }
+    }
+    for (size_t i = 0; i < all.count; i++) {
+        cpw_inventory_add_region(inv, all.names[i]);
+    }
+    cpw_region_list_clean_up(&all);
+}
+
 /*
- * The `orphans` story. Region A: live instance inst-a with domain dom-a (integration Uri = its
- * ARN), dom-a's role and inst-a's role. Region B: instance inst-b was deleted; its domain dom-b,
- * dom-b's role and inst-b's role stayed. Plus one legacy AWSServiceRoleForProfile.
+ * The `orphans` story, scanned in every region (fx_scope_all). Region A: live instance inst-a with
+ * domain dom-a (integration Uri = its ARN), dom-a's role and inst-a's role. Region B: instance
+ * inst-b was deleted; its domain dom-b, dom-b's role and inst-b's role stayed. Plus one legacy
+ * AWSServiceRoleForProfile.
  */
 static inline struct cpw_inventory *fx_orphans_story(void)
 {
     struct cpw_inventory *inv = cpw_inventory_new();
     cpw_inventory_set_scanned_at(inv, FX_T0 + 30 * FX_DAY);
     cpw_inventory_add_account(inv, FX_ACCOUNT);
-    cpw_inventory_add_region(inv, FX_REGION_A);
-    cpw_inventory_add_region(inv, FX_REGION_B);
+    fx_scope_all(inv);
     fx_instance(inv, FX_ACCOUNT, FX_REGION_A, "inst-a", "ACTIVE",
                 "AWSServiceRoleForAmazonConnect_A");
     fx_domain(inv, FX_ACCOUNT, FX_REGION_A, "dom-a", FX_T0, "inst-a", NULL);

@@ -20,6 +20,7 @@
 #include "cpw/live.h"
 #include "cpw/plan_targets.h"
 #include "cpw/protect.h"
+#include "cpw/regions.h"
 #include "cpw/sandbox.h"
 #include "cpw/store.h"
 #include "harness.h"
@@ -128,10 +129,15 @@ static bool s_domain_exists(struct cpw_aws_client *client, const char *name, con
 
 static struct cpw_plan *s_orphan_plan(struct cpw_aws_client *client, const char *arn)
 {
+    /* Every region where the services are offered, as plan reads by default: only that scope
+     * proves a role unused. */
+    static const char *const services[] = { "connect", "customer-profiles" };
+    struct cpw_regions_parse_options ro = {
+        .spec = "all", .services = services, .service_count = 2, .current_region = "us-east-1"
+    };
     struct cpw_region_list regions;
     memset(&regions, 0, sizeof(regions));
-    cpw_region_list_add(&regions, "us-east-1");
-    cpw_region_list_add(&regions, "eu-west-2");
+    assert_int_equal(cpw_regions_parse(&ro, &regions), 0);
     struct cpw_inventory *inv = cpw_inventory_new();
     assert_int_equal(cpw_live_scan(client, ACCOUNT, &regions, inv), 0);
     struct cpw_plan_targets targets;

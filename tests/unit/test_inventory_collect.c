@@ -82,6 +82,18 @@ static struct cpw_aws_client *s_client(void)
 
 static const char *const s_two_regions[] = { "us-east-1", "eu-west-2" };
 
+/* What `--regions all` reads: every region where Connect or Customer Profiles is offered. */
+static void s_all_regions(struct cpw_region_list *out)
+{
+    static const char *const services[] = { "connect", "customer-profiles" };
+    struct cpw_regions_parse_options ro = {
+        .spec = "all", .services = services, .service_count = 2, .current_region = "us-east-1"
+    };
+    memset(out, 0, sizeof(*out));
+    assert_int_equal(cpw_regions_parse(&ro, out), 0);
+    assert_true(out->count > 2);
+}
+
 /* Scans with opts (regions defaulted to the two above) into a new inventory. */
 static struct cpw_inventory *s_scan(struct cpw_collect_options *opts,
                                     struct cpw_collect_result *result)
@@ -164,9 +176,14 @@ static void test_orphans_scenario_gives_the_story_findings(void **state)
 {
     (void)state;
     s_start(s_builtin("orphans"), NULL);
-    struct cpw_collect_options opts = { 0 };
+    struct cpw_region_list all;
+    s_all_regions(&all);
+    struct cpw_collect_options opts = { .regions = (const char *const *)all.names,
+                                        .region_count = all.count };
     struct cpw_collect_result result;
     struct cpw_inventory *inv = s_scan(&opts, &result);
+    size_t region_count = all.count;
+    cpw_region_list_clean_up(&all);
     assert_int_equal(cpw_inventory_error_count(inv), 0);
     assert_int_equal(cpw_inventory_instance_count(inv), 1);
     assert_int_equal(cpw_inventory_domain_count(inv), 2);
@@ -174,7 +191,8 @@ static void test_orphans_scenario_gives_the_story_findings(void **state)
     const struct expect expected[] = {
         { CPW_INV_FINDING_ORPHANED_CONNECT_ROLE, CPW_INV_CONFIDENCE_CERTAIN,
           "/AWSServiceRoleForAmazonConnect_DeletedInstance00002" },
-        { CPW_INV_FINDING_ORPHANED_PROFILE_ROLE, CPW_INV_CONFIDENCE_LIKELY,
+        /* every region read, both domains created after June 2023: nothing can use it */
+        { CPW_INV_FINDING_ORPHANED_PROFILE_ROLE, CPW_INV_CONFIDENCE_CERTAIN,
           "/AWSServiceRoleForProfile" },
         { CPW_INV_FINDING_LEGACY_PROFILE_ROLE, CPW_INV_CONFIDENCE_CERTAIN,
           "/AWSServiceRoleForProfile" },
@@ -207,7 +225,7 @@ static void test_orphans_scenario_gives_the_story_findings(void **state)
     cpw_inventory_destroy(back);
     cpw_buf_clean_up(&json);
     assert_string_equal(result.identity_arn, "arn:aws:iam::123456789012:root");
-    assert_int_equal(result.final.parts_done, 3);
+    assert_int_equal(result.final.parts_done, region_count + 1); /* each region, and IAM */
     assert_true(result.final.requests >= 10);
     cpw_collect_result_clean_up(&result);
     cpw_inventory_destroy(inv);

@@ -42,7 +42,8 @@ static void test_json_round_trip(void **state)
     /* Same model: the same counts, links, findings, and byte-identical output. */
     assert_int_equal(cpw_inventory_scanned_at(back), cpw_inventory_scanned_at(inv));
     assert_int_equal(cpw_inventory_account_count(back), 1);
-    assert_int_equal(cpw_inventory_region_count(back), 2);
+    assert_int_equal(cpw_inventory_region_count(back), cpw_inventory_region_count(inv));
+    assert_true(cpw_inventory_region_count(back) > 2); /* every region: fx_scope_all */
     assert_int_equal(cpw_inventory_instance_count(back), 1);
     assert_int_equal(cpw_inventory_domain_count(back), 2);
     assert_int_equal(cpw_inventory_role_count(back), 5);
@@ -71,6 +72,83 @@ static void test_json_round_trip(void **state)
 
     cpw_free(first);
     cpw_free(second);
+    cpw_inventory_destroy(back);
+    cpw_inventory_destroy(inv);
+}
+
+/* Region statuses, a domain's LastUpdatedAt and the new finding kinds survive the round trip;
+ * a document written before region statuses existed still loads. */
+static void test_json_round_trip_region_statuses_and_new_kinds(void **state)
+{
+    (void)state;
+    struct cpw_inventory *inv = cpw_inventory_new();
+    cpw_inventory_set_scanned_at(inv, FX_T0 + 60);
+    cpw_inventory_add_account(inv, FX_ACCOUNT);
+    fx_scope_all(inv);
+    struct cpw_inv_region_status st[] = {
+        { .account = FX_ACCOUNT,
+          .region = "af-south-1",
+          .state = CPW_INV_REGION_NOT_ENABLED,
+          .evidence = "ListRegions: DISABLED" },
+        { .account = FX_ACCOUNT2, /* another account: its unknown region does not touch ours */
+          .region = "ap-northeast-2",
+          .state = CPW_INV_REGION_UNKNOWN,
+          .evidence = NULL },
+        { .account = FX_ACCOUNT,
+          .region = FX_REGION_A,
+          .state = CPW_INV_REGION_ENABLED,
+          .evidence = "ListRegions: ENABLED_BY_DEFAULT" },
+    };
+    for (size_t i = 0; i < 3; i++) {
+        assert_non_null(cpw_inventory_add_region_status(inv, &st[i]));
+    }
+    struct cpw_inv_domain d = { .account = FX_ACCOUNT,
+                                .region = FX_REGION_A,
+                                .name = "fresh",
+                                .created_at_s = FX_T0,
+                                .updated_at_s = FX_T0 + 30,
+                                .profile_count = 1,
+                                .object_count = -1,
+                                .metering_profile_count = -1 };
+    assert_non_null(cpw_inventory_add_domain(inv, &d));
+    fx_role(inv, FX_ACCOUNT, CPW_INV_ROLE_PROFILE, "AWSServiceRoleForProfile_r1", FX_T0 + 9000,
+            NULL);
+    fx_role(inv, FX_ACCOUNT, CPW_INV_ROLE_PROFILE, "AWSServiceRoleForProfile_r2", FX_T0 + 9001,
+            NULL);
+    assert_int_equal(cpw_inventory_analyze(inv), 0);
+    char *first = s_write(inv, CPW_INV_FORMAT_JSON, false);
+    assert_non_null(strstr(first, "\"state\": \"not-enabled\""));
+    assert_non_null(strstr(first, "\"updated_at\": \"2023-11-14T22:13:50Z\""));
+    assert_non_null(strstr(first, "\"kind\": \"unattached-domain\""));
+    assert_non_null(strstr(first, "\"kind\": \"surplus-profile-roles\""));
+
+    struct cpw_inventory *back = cpw_inventory_load_json(cpw_span_from_cstr(first));
+    assert_non_null(back);
+    assert_int_equal(cpw_inventory_region_status_count(back), 3);
+    const struct cpw_inv_region_status *off =
+      cpw_inventory_find_region_status(back, FX_ACCOUNT, "af-south-1");
+    assert_non_null(off);
+    assert_int_equal(off->state, CPW_INV_REGION_NOT_ENABLED);
+    assert_string_equal(off->evidence, "ListRegions: DISABLED");
+    const struct cpw_inv_region_status *unknown =
+      cpw_inventory_find_region_status(back, FX_ACCOUNT2, "ap-northeast-2");
+    assert_int_equal(unknown->state, CPW_INV_REGION_UNKNOWN);
+    assert_null(unknown->evidence);
+    assert_int_equal(cpw_inventory_domain(back, 0)->updated_at_s, FX_T0 + 30);
+    assert_int_equal(cpw_inventory_finding_count(back), cpw_inventory_finding_count(inv));
+    for (size_t i = 0; i < cpw_inventory_finding_count(inv); i++) {
+        assert_int_equal(cpw_inventory_finding(back, i)->kind, cpw_inventory_finding(inv, i)->kind);
+    }
+    char *second = s_write(back, CPW_INV_FORMAT_JSON, false);
+    assert_string_equal(first, second);
+    /* Analysing the loaded document gives the same findings: the statuses are facts. */
+    assert_int_equal(cpw_inventory_analyze(back), 0);
+    char *third = s_write(back, CPW_INV_FORMAT_JSON, false);
+    assert_string_equal(first, third);
+
+    cpw_free(first);
+    cpw_free(second);
+    cpw_free(third);
     cpw_inventory_destroy(back);
     cpw_inventory_destroy(inv);
 }
@@ -138,9 +216,9 @@ static void test_markdown_sections(void **state)
     (void)state;
     struct cpw_inventory *inv = s_story_with_error();
     char *md = s_write(inv, CPW_INV_FORMAT_MARKDOWN, false);
-    const char *sections[] = { "# cpwarden inventory\n", "\n## Summary\n", "\n## Findings\n",
-                               "\n## Instances\n",       "\n## Domains\n", "\n## Roles\n",
-                               "\n## Scan errors\n" };
+    const char *sections[] = { "# cpwarden inventory\n", "\n## Summary\n",    "\n## Scope\n",
+                               "\n## Findings\n",        "\n## Instances\n",  "\n## Domains\n",
+                               "\n## Roles\n",           "\n## Scan errors\n" };
     const char *last = md;
     for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
         const char *at = strstr(md, sections[i]);
@@ -149,6 +227,9 @@ static void test_markdown_sections(void **state)
         last = at;
     }
     assert_non_null(strstr(md, "| Findings | 4 |"));
+    /* Connect failed in us-west-2: the scope table says so; Customer Profiles is whole. */
+    assert_non_null(strstr(md, "| 111111111111 | Amazon Connect | 10 | us-west-2 | none |"));
+    assert_non_null(strstr(md, "| 111111111111 | Customer Profiles | 10 | none | none |"));
     assert_non_null(strstr(md, "| warning | possible | domain-without-instance | 111111111111 | "
                                "us-west-2 |"));
     cpw_free(md);
@@ -170,6 +251,11 @@ static void test_table_groups_and_colour(void **state)
     assert_non_null(region_b);
     assert_non_null(global);
     assert_true(account < region_a && region_a < region_b && region_b < global);
+    const char *scope = strstr(plain, "  scope Amazon Connect     not read in 1 of 10 regions: "
+                                      "us-west-2\n");
+    assert_non_null(scope);
+    assert_true(account < scope && scope < region_a);
+    assert_non_null(strstr(plain, "  scope Customer Profiles  every region read (10)\n"));
     /* Findings come first in a group. */
     const char *findings_b = strstr(region_b, "  findings\n");
     const char *domains_b = strstr(region_b, "  domains\n");
@@ -243,6 +329,38 @@ static void test_loader_refuses_bad_documents(void **state)
       "{\"schema\": 1, \"scanned_at\": null, \"accounts\": [], \"regions\": [], \"instances\": [], "
       "\"domains\": [{\"account\": \"1\", \"profile_count\": -3}]}",
       CPW_ERR_PARSE, "domains[0].profile_count");
+
+    /* region statuses: absent is fine (earlier documents); present, every value is checked */
+#define RS_DOC(x) "{\"schema\": 1, " EMPTY_BODY ", \"region_statuses\": " x "}"
+    struct cpw_inventory *older = cpw_inventory_load_json(cpw_span_from_cstr(RS_DOC("[]")));
+    assert_non_null(older);
+    assert_int_equal(cpw_inventory_region_status_count(older), 0);
+    cpw_inventory_destroy(older);
+    s_expect_refused(RS_DOC("{}"), CPW_ERR_PARSE, "region_statuses: expected an array");
+    s_expect_refused(RS_DOC("[7]"), CPW_ERR_PARSE, "region_statuses[0]: expected an object");
+    s_expect_refused(RS_DOC("[{\"region\": \"af-south-1\", \"state\": \"enabled\", "
+                            "\"evidence\": null}]"),
+                     CPW_ERR_PARSE, "region_statuses[0].account: missing");
+    s_expect_refused(RS_DOC("[{\"account\": \"1\", \"region\": null, \"state\": \"enabled\", "
+                            "\"evidence\": null}]"),
+                     CPW_ERR_PARSE, "region_statuses[0].region: expected a string");
+    s_expect_refused(RS_DOC("[{\"account\": \"1\", \"region\": \"af-south-1\", "
+                            "\"state\": \"maybe\", \"evidence\": null}]"),
+                     CPW_ERR_PARSE, "region_statuses[0].state: unknown value");
+    s_expect_refused(RS_DOC("[{\"account\": \"1\", \"region\": \"af-south-1\", "
+                            "\"state\": \"enabled\"}]"),
+                     CPW_ERR_PARSE, "region_statuses[0].evidence: missing");
+    s_expect_refused(RS_DOC("[{\"account\": \"1\", \"region\": \"af-south-1\", "
+                            "\"state\": \"enabled\", \"evidence\": null}, {\"account\": \"1\", "
+                            "\"region\": \"af-south-1\", \"state\": \"unknown\", "
+                            "\"evidence\": null}]"),
+                     CPW_ERR_PARSE, "region_statuses[1].region: a second status");
+#undef RS_DOC
+    s_expect_refused(
+      "{\"schema\": 1, \"scanned_at\": null, \"accounts\": [], \"regions\": [], \"instances\": [], "
+      "\"domains\": [{\"account\": \"1\", \"profile_count\": null, \"region\": null, "
+      "\"name\": null, \"arn\": null, \"created_at\": null, \"updated_at\": 5}]}",
+      CPW_ERR_PARSE, "domains[0].updated_at: expected an ISO 8601 time");
 }
 
 /* A scan error's code and message are what a server said: no format passes a terminal control
@@ -282,6 +400,7 @@ static void test_remote_error_text_is_printable(void **state)
 
 CPW_TEST_MAIN("inventory_output",
               CPW_TEST(test_json_round_trip),
+              CPW_TEST(test_json_round_trip_region_statuses_and_new_kinds),
               CPW_TEST(test_csv_one_record_per_finding),
               CPW_TEST(test_markdown_sections),
               CPW_TEST(test_table_groups_and_colour),

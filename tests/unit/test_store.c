@@ -175,8 +175,7 @@ static struct cpw_inventory *s_second_scan(void)
     struct cpw_inventory *inv = cpw_inventory_new();
     cpw_inventory_set_scanned_at(inv, FX_T0 + 31 * FX_DAY);
     cpw_inventory_add_account(inv, FX_ACCOUNT);
-    cpw_inventory_add_region(inv, FX_REGION_A);
-    cpw_inventory_add_region(inv, FX_REGION_B);
+    fx_scope_all(inv); /* the same scope as the first scan */
     fx_instance(inv, FX_ACCOUNT, FX_REGION_A, "inst-a", "ACTIVE",
                 "AWSServiceRoleForAmazonConnect_A");
     fx_domain(inv, FX_ACCOUNT, FX_REGION_A, "dom-a", FX_T0, "inst-a", NULL);
