@@ -84,7 +84,7 @@ static void s_reach(struct cpw_accounts *a, struct member *m)
     char session[64];
     snprintf(role_arn, sizeof(role_arn), "arn:%s:iam::%s:role/%s", a->partition, m->id,
              a->role_name);
-    snprintf(session, sizeof(session), "cpwarden-apply-%s", m->id);
+    snprintf(session, sizeof(session), "cpwarden-%s", m->id);
     struct cpw_credentials_assume_role_options aopts = {
         .source = cpw_aws_client_credentials(a->caller),
         .role_arn = role_arn,
