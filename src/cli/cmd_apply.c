@@ -137,7 +137,8 @@ static int s_parse(int argc, char **argv, struct apply_args *args, struct cpw_se
         case OPT_PARALLEL:
             if (cpw_span_to_u64(cpw_span_from_cstr(optarg), CPW_APPLY_ORG_MAX_PARALLEL, &n) ||
                 n == 0) {
-                cpw_cli_usage_error("apply", "--parallel takes 1 to %d", CPW_APPLY_ORG_MAX_PARALLEL);
+                cpw_cli_usage_error("apply", "--parallel takes 1 to %d",
+                                    CPW_APPLY_ORG_MAX_PARALLEL);
                 return -1;
             }
             args->parallel = (unsigned)n;
@@ -192,8 +193,9 @@ static int s_confirm_org(const struct cpw_plan *plan)
         char line[1024];
         if (!fgets(line, sizeof(line), stdin) ||
             !cpw_accounts_confirmation_matches((const char *const *)ids, n, line)) {
-            rc = cpw_raise(CPW_ERR_NOT_CONFIRMED, "what was typed does not confirm the %zu "
-                                                  "account(s) the plan acts in",
+            rc = cpw_raise(CPW_ERR_NOT_CONFIRMED,
+                           "what was typed does not confirm the %zu "
+                           "account(s) the plan acts in",
                            n);
         }
     }
@@ -231,7 +233,9 @@ static int s_confirm(const struct cpw_plan *plan)
 }
 
 /* An organization plan is applied by the management account (or the plan's), to members. */
-static int s_check_org(struct cpw_aws_client *client, const char *account, const struct cpw_plan *plan)
+static int s_check_org(struct cpw_aws_client *client,
+                       const char *account,
+                       const struct cpw_plan *plan)
 {
     char **ids = NULL;
     size_t n = cpw_accounts_of_plan(plan, &ids);
@@ -290,8 +294,8 @@ static int s_run_org(const struct apply_args *args,
         const struct cpw_apply_step *s = &report->report->steps[i];
         if (s->outcome == CPW_APPLY_FAILED && s->detail && strncmp(s->detail, "account ", 8) != 0) {
             fprintf(stderr, "cpwarden apply: %s %s %s (account %s) failed: %s\n", s->action->id,
-                    cpw_plan_action_kind_name(s->action->kind), s->action->name,
-                    s->action->account, s->detail);
+                    cpw_plan_action_kind_name(s->action->kind), s->action->name, s->action->account,
+                    s->detail);
         }
     }
     int exit_code = report->report->failed ? CPW_EXIT_FAILED : CPW_EXIT_OK;

@@ -40,8 +40,8 @@ int cpw_apply_report_table(const struct cpw_apply_report *r, struct cpw_buf *out
         rc = cpw_buf_appendf(out, "%-4s %-27s %-11s %s (%s%s%s)\n     %s\n", s->action->id,
                              cpw_plan_action_kind_name(s->action->kind),
                              cpw_apply_outcome_name(s->outcome), s->action->name,
-                             s->action->account, s->action->region[0] ? " " : "",
-                             s->action->region, s->detail ? s->detail : "");
+                             s->action->account, s->action->region[0] ? " " : "", s->action->region,
+                             s->detail ? s->detail : "");
     }
     return rc;
 }
