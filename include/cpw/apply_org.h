@@ -11,8 +11,9 @@
  *      compared (stale or newly protected: every planned step of the account fails with the
  *      reason, nothing is called), or, when an earlier run of the plan finished a step of that
  *      account, the protection rules alone (as a single-account resume);
- *   4. cpw_apply_run on that part, with a state store opened by the worker thread itself (one
- *      SQLite connection per thread; WAL and the busy timeout serialise the writers), keyed by
+ *   4. cpw_apply_run on that part, with the account's own state store connection (opened on
+ *      the calling thread one after another, since opening switches the database to WAL, then
+ *      used by one worker only; WAL and the busy timeout serialise the writers), keyed by
  *      the whole plan's checksum: re-applying resumes each account where it stopped, and
  *      history shows one run per account with the account on every step.
  * The merged report holds every action of the plan in plan order.

@@ -19,6 +19,7 @@ struct job {
     const struct cpw_apply_org_options *opts;
     char *account;
     struct cpw_aws_client *client; /* NULL: unreachable */
+    struct cpw_store *store;       /* this job's own connection; NULL: could not open */
     struct cpw_plan part;          /* shallow: borrows the plan's actions' strings */
     char *part_accounts[1];
     size_t *index; /* part action k is plan action index[k] */
@@ -158,38 +159,34 @@ static void s_fail(struct job *job, enum cpw_apply_org_status status, const char
     job->detail = cpw_buf_detach(&text);
 }
 
-/* One account, on a worker thread: its own store connection, the checks, the run. */
+/* One account, on a worker thread: the checks and the run, on the job's own connection. */
 static void s_run_job(struct job *job)
 {
-    if (!job->client) {
-        return; /* unreachable: the detail was taken when the client was asked for */
+    if (!job->client || job->detail) {
+        return; /* unreachable, or no store: the detail was taken before the workers started */
     }
-    struct cpw_store_options so = { .dir = job->opts->state_dir };
-    struct cpw_store *store = cpw_store_open(&so);
     bool resuming = false;
-    if (!store || s_resuming(job, store, &resuming)) {
+    if (s_resuming(job, job->store, &resuming)) {
         s_fail(job, CPW_APPLY_ORG_ERROR, "the journal: ");
-        goto cleanup;
+        return;
     }
     if (s_check(job, resuming)) {
         s_fail(job, CPW_APPLY_ORG_REFUSED,
                cpw_last_error() == CPW_ERR_STALE_PLAN  ? "refused, stale plan: "
                : cpw_last_error() == CPW_ERR_PROTECTED ? "refused, protected: "
                                                        : "refused, the live state is unreadable: ");
-        goto cleanup;
+        return;
     }
     struct cpw_apply_options run = *job->opts->run;
     run.client = job->client;
-    run.store = store;
+    run.store = job->store;
     run.plan = &job->part;
     run.account = job->account;
     if (cpw_apply_run(&run, &job->report)) {
         s_fail(job, CPW_APPLY_ORG_ERROR, "the journal: ");
-        goto cleanup;
+        return;
     }
     job->status = CPW_APPLY_ORG_APPLIED;
-cleanup:
-    cpw_store_destroy(store);
 }
 
 static void *s_worker(void *arg)
@@ -291,6 +288,14 @@ int cpw_apply_org_run(const struct cpw_apply_org_options *opts, struct cpw_apply
         job->client = cpw_accounts_client(opts->accounts, job->account);
         if (!job->client) {
             s_fail(job, CPW_APPLY_ORG_UNREACHABLE, "");
+            continue;
+        }
+        /* Each worker writes the journal through its own connection, opened here, one at a
+         * time: opening switches the database to WAL, which must not race another opening. */
+        struct cpw_store_options so = { .dir = opts->state_dir };
+        job->store = cpw_store_open(&so);
+        if (!job->store) {
+            s_fail(job, CPW_APPLY_ORG_ERROR, "the journal: ");
         }
     }
     unsigned parallel = opts->max_parallel ? opts->max_parallel : CPW_APPLY_ORG_DEFAULT_PARALLEL;
@@ -317,6 +322,7 @@ cleanup:
     for (size_t i = 0; i < id_count; i++) {
         struct job *job = &pool.jobs[i];
         cpw_apply_report_destroy(job->report);
+        cpw_store_destroy(job->store);
         cpw_free(job->part.actions);
         cpw_free(job->part.checklists);
         cpw_free(job->index);
