@@ -54,7 +54,8 @@ void cpw_accounts_destroy(struct cpw_accounts *accounts);
 /**
  * The client for `account` (12 digits): the caller's own for the caller's account; for another
  * account a client made on first use, which assumes the role at once so that a refusal is known
- * here: NULL with CPW_ERR_CREDENTIALS and a detail naming the role and the STS answer. A failure
+ * here: NULL with CPW_ERR_CREDENTIALS and a detail naming the role's ARN (so the account) and
+ * the STS answer ("cannot assume arn:...: ..."). A failure
  * is remembered: asking again raises the same error without another call. Borrowed from the set.
  */
 struct cpw_aws_client *cpw_accounts_client(struct cpw_accounts *accounts, const char *account);

@@ -254,9 +254,21 @@ static int s_run_org(const struct apply_args *args,
                      const struct cpw_protect *protect)
 {
     const struct cpw_plan *plan = args->run.plan;
+    /* Every member client has its own engine: with the default retry mode, adaptive retries give
+     * each account its own client-side rate limiter, as inventory --org does. */
+    struct cpw_http_engine_options engine = { 0 };
+    struct cpw_aws_client_options member = *copts;
+    if (copts->engine) {
+        engine = *copts->engine;
+    }
+    if (settings->retry_mode_origin.source == CPW_SETTING_DEFAULT) {
+        engine.retry.mode = CPW_RETRY_MODE_ADAPTIVE;
+        engine.retry.max_attempts = 0;
+    }
+    member.engine = &engine;
     struct cpw_accounts_options ao = {
         .caller = client,
-        .client_options = copts,
+        .client_options = &member,
         .caller_account = args->run.account,
         .caller_arn = args->run.caller_arn,
         .role_name = plan->role_name,

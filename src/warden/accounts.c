@@ -99,8 +99,7 @@ static void s_reach(struct cpw_accounts *a, struct member *m)
         m->error = CPW_ERR_CREDENTIALS;
         struct cpw_buf text;
         cpw_buf_init(&text, 4096);
-        (void)cpw_buf_appendf(&text, "account %s: cannot assume %s: %s", m->id, role_arn,
-                              cpw_last_error_detail());
+        (void)cpw_buf_appendf(&text, "cannot assume %s: %s", role_arn, cpw_last_error_detail());
         m->detail = cpw_buf_detach(&text);
         return;
     }
@@ -113,7 +112,8 @@ static void s_reach(struct cpw_accounts *a, struct member *m)
         m->error = cpw_last_error();
         struct cpw_buf text;
         cpw_buf_init(&text, 4096);
-        (void)cpw_buf_appendf(&text, "account %s: no client: %s", m->id, cpw_last_error_detail());
+        (void)cpw_buf_appendf(&text, "no client for account %s: %s", m->id,
+                              cpw_last_error_detail());
         m->detail = cpw_buf_detach(&text);
     }
 }

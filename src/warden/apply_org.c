@@ -172,9 +172,9 @@ static void s_run_job(struct job *job)
     }
     if (s_check(job, resuming)) {
         s_fail(job, CPW_APPLY_ORG_REFUSED,
-               cpw_last_error() == CPW_ERR_STALE_PLAN  ? "refused, stale plan: "
-               : cpw_last_error() == CPW_ERR_PROTECTED ? "refused, protected: "
-                                                       : "refused, the live state is unreadable: ");
+               cpw_last_error() == CPW_ERR_STALE_PLAN  ? "stale plan: "
+               : cpw_last_error() == CPW_ERR_PROTECTED ? "protected: "
+                                                       : "the live state is unreadable: ");
         return;
     }
     struct cpw_apply_options run = *job->opts->run;
@@ -253,9 +253,14 @@ static void s_merge(struct job *job, struct cpw_apply_org_report *out)
             continue;
         }
         struct cpw_apply_step *to = &r->steps[job->index[k]];
+        struct cpw_buf text;
+        cpw_buf_init(&text, 16384);
+        (void)cpw_buf_appendf(&text, "account %s %s: %s", job->account,
+                              cpw_apply_org_status_name(job->status),
+                              job->detail ? job->detail : "not run");
         cpw_free(to->detail);
         to->outcome = CPW_APPLY_FAILED;
-        to->detail = cpw_strdup(job->detail ? job->detail : "not run");
+        to->detail = cpw_buf_detach(&text);
         acct->failed++;
         r->failed++;
     }

@@ -162,6 +162,38 @@ check "history names the member account of every step" /usr/bin/python3 -c 'impo
 c=json.load(open(sys.argv[1]))["changes"]
 sys.exit(not c or not all("(2000000000" in x["target"] for x in c))' "$E2E_TMP/history.json"
 
+# ---- a member blocklisted after the plan is refused alone at apply ---------------------------
+start_org
+rm -f "$XDG_CONFIG_HOME/cpwarden/config"
+cpw plan --org --regions "$ORG_REGIONS" -o "$E2E_TMP/late.json" >/dev/null
+set -- $(plan_accounts "$E2E_TMP/late.json")
+LATE=$1
+printf '[accounts]\nblocklist = %s\n' "$LATE" >"$E2E_TMP/late.conf"
+rc=0
+cpw apply "$E2E_TMP/late.json" --yes --config "$E2E_TMP/late.conf" "${FAST[@]}" >/dev/null \
+    2>"$E2E_TMP/late.err" || rc=$?
+check "apply with a member blocklisted since the plan exits 1" test "$rc" -eq 1
+check "... that member is refused as protected" \
+    grep -q "account $LATE: refused, .* failed: protected: .* is on the blocklist" "$E2E_TMP/late.err"
+late_alive=0
+late_total=0
+others_gone=0
+others_total=0
+while read -r account name region; do
+    if [ "$account" = "$LATE" ]; then
+        late_total=$((late_total + 1))
+        if member_domain_exists "$account" "$name" "$region"; then late_alive=$((late_alive + 1)); fi
+    else
+        others_total=$((others_total + 1))
+        if ! member_domain_exists "$account" "$name" "$region"; then
+            others_gone=$((others_gone + 1))
+        fi
+    fi
+done < <(planned_domains "$E2E_TMP/late.json")
+check "... its leftovers are untouched" test "$late_total" -ge 1 -a "$late_alive" -eq "$late_total"
+check "... the other members are cleaned up" \
+    test "$others_total" -ge 1 -a "$others_gone" -eq "$others_total"
+
 # ---- interrupted, then resumed per account -------------------------------------------------
 start_org
 rm -f "$XDG_CONFIG_HOME/cpwarden/config"
