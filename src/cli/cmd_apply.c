@@ -175,13 +175,17 @@ static char *s_checksum(struct cpw_span text)
  */
 static int s_confirm_org(const struct cpw_plan *plan)
 {
+    char **ids = NULL;
+    size_t n = cpw_accounts_of_plan(plan, &ids);
+    if (n == 0) {
+        return 0; /* nothing planned: nothing to confirm */
+    }
     if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO)) {
+        cpw_accounts_list_free(ids, n);
         return cpw_raise(CPW_ERR_NOT_CONFIRMED,
                          "refusing to apply without confirmation: no terminal to ask on; "
                          "pass --yes to confirm non-interactively");
     }
-    char **ids = NULL;
-    size_t n = cpw_accounts_of_plan(plan, &ids);
     struct cpw_buf text;
     cpw_buf_init(&text, 16u * 1024u * 1024u);
     (void)cpw_plan_render_table(plan, &text);
@@ -410,7 +414,7 @@ static int s_run(int argc, char **argv)
         exit_code = s_refusal_exit();
         goto cleanup;
     }
-    if (!args.yes && plan->account_count > 0 && s_confirm(plan)) { /* nothing planned: no ask */
+    if (!args.yes && (plan->organization || plan->account_count > 0) && s_confirm(plan)) {
         cpw_cli_print_last_error(NULL);
         exit_code = CPW_EXIT_REFUSED;
         goto cleanup;

@@ -124,6 +124,13 @@ static struct cpw_inventory *s_inventory(const struct plan_args *args,
             inv = NULL;
         }
         cpw_collect_result_clean_up(&result);
+        for (size_t i = 0; inv && i < cpw_inventory_error_count(inv); i++) {
+            const struct cpw_inv_error *e = cpw_inventory_error(inv, i);
+            if (e->operation && strcmp(e->operation, "AssumeRole") == 0) {
+                fprintf(stderr, "cpwarden plan: warning: account %s not scanned: %s\n", e->account,
+                        e->message ? e->message : "");
+            }
+        }
     } else {
         (void)cpw_live_scan(client, account, &regions, inv);
     }

@@ -8,11 +8,11 @@ source "$(dirname "$0")/cleanup_lib.sh"
 
 SCENARIO='org:accounts=4,regions=2,leftover=0.5,seed=1'
 ORG_REGIONS=us-east-1,us-west-2
-MEMBERS="200000000001 200000000002 200000000003 200000000004"
+MEMBERS=$(seq -f "2000000000%02g" 1 7)
 
-start_org() {
+start_org() { # [SCENARIO]
     if [ -n "$SANDBOX_PID" ]; then stop_sandbox; fi
-    start_sandbox --scenario "$SCENARIO" --no-rate-limits --knob domain_role_cleanup_ms=200 \
+    start_sandbox --scenario "${1:-$SCENARIO}" --no-rate-limits --knob domain_role_cleanup_ms=200 \
         --slr-deletion-delay-ms 100
     export AWS_ENDPOINT_URL="$ENDPOINT"
     rm -rf "$XDG_STATE_HOME"
@@ -100,9 +100,7 @@ cpw plan --org --domain x >/dev/null 2>&1 || rc=$?
 check "plan --org with a named domain is a usage error (252)" test "$rc" -eq 252
 
 # ---- a blocklisted member is skipped; a member whose role is gone fails alone ----------------
-set -- $touched
-BLOCKED=$1
-BROKEN=$2
+read -r BLOCKED BROKEN _ <<<"$touched"
 mkdir -p "$XDG_CONFIG_HOME/cpwarden"
 printf '[accounts]\nblocklist = %s\n' "$BLOCKED" >"$XDG_CONFIG_HOME/cpwarden/config"
 cpw plan --org --regions "$ORG_REGIONS" -o "$E2E_TMP/guarded.json" >"$E2E_TMP/guarded.txt"
@@ -166,8 +164,7 @@ sys.exit(not c or not all("(2000000000" in x["target"] for x in c))' "$E2E_TMP/h
 start_org
 rm -f "$XDG_CONFIG_HOME/cpwarden/config"
 cpw plan --org --regions "$ORG_REGIONS" -o "$E2E_TMP/late.json" >/dev/null
-set -- $(plan_accounts "$E2E_TMP/late.json")
-LATE=$1
+read -r LATE _ <<<"$(plan_accounts "$E2E_TMP/late.json")"
 printf '[accounts]\nblocklist = %s\n' "$LATE" >"$E2E_TMP/late.conf"
 rc=0
 cpw apply "$E2E_TMP/late.json" --yes --config "$E2E_TMP/late.conf" "${FAST[@]}" >/dev/null \
@@ -234,5 +231,35 @@ check "a third apply does nothing new" /usr/bin/python3 -c 'import json,sys
 d=json.load(open(sys.argv[1]))
 sys.exit(any(s["outcome"] not in ("previously", "skipped") for s in d["steps"]))' \
     "$E2E_TMP/third.json"
+
+# ---- many accounts: confirmed by their count and digest, typed on a terminal ----------------
+if command -v script >/dev/null; then
+    start_org 'org:accounts=7,regions=1,leftover=1,seed=1'
+    cpw plan --org --regions us-east-1 -o "$E2E_TMP/seven.json" >/dev/null
+    check "seven members are planned" test "$(plan_accounts "$E2E_TMP/seven.json" | wc -w)" -eq 7
+    digest=$(/usr/bin/python3 -c 'import hashlib,json,sys
+p=json.load(open(sys.argv[1]))
+ids=sorted({a["target"]["account"] for a in p["actions"] if a["status"] == "planned"})
+print(hashlib.sha256("\n".join(ids).encode()).hexdigest()[:8])' "$E2E_TMP/seven.json")
+    on_terminal() { # TYPED OUT: apply on a pseudo-terminal, TYPED on its input; the exit status
+        local rc=0
+        printf '%s\n' "$1" | script -qec "'$CPWARDEN' apply '$E2E_TMP/seven.json' \
+            --poll-interval 20ms --wait 2s --retry-interval 50ms" /dev/null >"$2" 2>&1 || rc=$?
+        echo "$rc"
+    }
+    check "the prompt asks for the count and the digest" \
+        test "$(on_terminal "7 00000000" "$E2E_TMP/t1.out")" -eq 4
+    check "... naming them" grep -q "Type '7 $digest'" "$E2E_TMP/t1.out"
+    check "typing every id does not confirm seven accounts" test "$(on_terminal \
+        "$(plan_accounts "$E2E_TMP/seven.json")" "$E2E_TMP/t2.out")" -eq 4
+    check "nothing was deleted unconfirmed" \
+        test "$(member_events 200000000007 DeleteDomain us-east-1)" -eq 0
+    check "the count and the digest confirm" \
+        test "$(on_terminal "7 $digest" "$E2E_TMP/t3.out")" -eq 0
+    check "... and every member is cleaned up" \
+        test "$(member_events 200000000007 DeleteDomain us-east-1)" -eq 1
+else
+    echo "script(1) not installed: the terminal confirmation is covered by unit.accounts only"
+fi
 
 finish
