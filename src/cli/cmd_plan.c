@@ -214,15 +214,16 @@ static int s_accounts(const char *value, struct cpw_region_list *list)
 /*
  * Targets in other accounts than the caller's make an organization plan: their facts are read
  * in their own account through the assumed role. An account that cannot be reached now is left
- * out, with a warning. Returns the accounts set (owned) or NULL when every target is the
- * caller's.
+ * out, with a warning. Sets *set to the accounts set (owned), or NULL when every target is the
+ * caller's. Returns 0 or -1.
  */
-static struct cpw_accounts *s_member_accounts(const struct plan_args *args,
-                                              struct cpw_aws_client *client,
-                                              const struct cpw_aws_client_options *copts,
-                                              const char *account,
-                                              const char *arn,
-                                              struct cpw_plan_targets *targets)
+static int s_member_accounts(const struct plan_args *args,
+                             struct cpw_aws_client *client,
+                             const struct cpw_aws_client_options *copts,
+                             const char *account,
+                             const char *arn,
+                             struct cpw_plan_targets *targets,
+                             struct cpw_accounts **out)
 {
     char **ids = NULL;
     size_t n = cpw_plan_targets_accounts(targets, &ids);
@@ -249,7 +250,8 @@ static struct cpw_accounts *s_member_accounts(const struct plan_args *args,
         }
     }
     cpw_accounts_list_free(ids, n);
-    return set;
+    *out = set;
+    return others && !set ? -1 : 0;
 }
 
 static int s_parse(int argc, char **argv, struct plan_args *args, struct cpw_settings_options *so)
@@ -380,7 +382,11 @@ static int s_run(int argc, char **argv)
         exit_code = cpw_cli_exit_for_error();
         goto cleanup;
     }
-    members = s_member_accounts(&args, client, &copts, account, arn, &targets);
+    if (s_member_accounts(&args, client, &copts, account, arn, &targets, &members)) {
+        cpw_cli_print_last_error(NULL);
+        exit_code = cpw_cli_exit_for_error();
+        goto cleanup;
+    }
     struct cpw_plan_builder_options bo = {
         .caller_account = account,
         .caller_arn = arn,
