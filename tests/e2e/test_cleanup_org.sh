@@ -122,6 +122,23 @@ in_member "$BROKEN" iam detach-role-policy \
 in_member "$BROKEN" iam delete-role '{"RoleName": "OrganizationAccountAccessRole"}'
 check "the broken member's role is gone" not in_member "$BROKEN" sts get-caller-identity
 
+cpw plan --org --regions "$ORG_REGIONS" --output json >"$E2E_TMP/nobroken.json" \
+    2>"$E2E_TMP/nobroken.err"
+check "plan --org warns that it could not enter the member" \
+    grep -q "account $BROKEN not scanned" "$E2E_TMP/nobroken.err"
+check "... and plans the others without it" /usr/bin/python3 -c 'import json,sys
+p=json.load(open(sys.argv[1]))
+a={x["target"]["account"] for x in p["actions"]}
+sys.exit(sys.argv[2] in a or len(a) < 2)' "$E2E_TMP/nobroken.json" "$BROKEN"
+cpw plan --from-inventory "$E2E_TMP/inventory.json" --output json >"$E2E_TMP/stale-inv.json" \
+    2>"$E2E_TMP/stale-inv.err"
+check "plan --from-inventory leaves out a member it cannot enter now, saying so" \
+    grep -q "account $BROKEN left out of the plan: cannot assume" "$E2E_TMP/stale-inv.err"
+check "... its targets are not in the plan" /usr/bin/python3 -c 'import json,sys
+p=json.load(open(sys.argv[1]))
+sys.exit(any(x["target"]["account"] == sys.argv[2] for x in p["actions"]))' \
+    "$E2E_TMP/stale-inv.json" "$BROKEN"
+
 rc=0
 cpw apply "$E2E_TMP/guarded.json" --yes "${FAST[@]}" --output json >"$E2E_TMP/apply.json" \
     2>"$E2E_TMP/apply.err" || rc=$?
