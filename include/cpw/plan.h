@@ -31,7 +31,7 @@
 #include "cpw/crypto.h"
 #include "cpw/protect.h"
 
-#define CPW_PLAN_FORMAT_VERSION 1
+#define CPW_PLAN_FORMAT_VERSION 2 /* 2: options.organization and options.role_name */
 #define CPW_PLAN_FORMAT_NAME    "cpwarden-plan"
 #define CPW_PLAN_MAX_BYTES      (64u * 1024u * 1024u)
 #define CPW_PLAN_MAX_ACTIONS    10000u /* a loaded plan holds at most this many actions */
@@ -125,7 +125,9 @@ struct cpw_plan {
     char *caller_arn;
     bool force;
     bool include_possible;
-    char **accounts; /* accounts the plan touches, sorted */
+    bool organization; /* acts in an organization's member accounts through role_name */
+    char *role_name;   /* the role assumed in each member account; "" unless organization */
+    char **accounts;   /* accounts the plan touches, sorted */
     size_t account_count;
     char fingerprint[CPW_SHA256_HEX_LEN + 1]; /* over every action's facts */
     struct cpw_plan_checklist *checklists;
@@ -192,6 +194,8 @@ struct cpw_plan_builder_options {
     const struct cpw_protect *protect; /* borrowed for the builder's life; NULL: no rules */
     bool force;                        /* act on domains that an ACTIVE instance uses */
     bool include_possible;             /* act on roles whose orphan finding is only "possible" */
+    bool organization;     /* targets in member accounts, reached by assuming role_name */
+    const char *role_name; /* with organization; NULL: OrganizationAccountAccessRole */
 };
 
 struct cpw_plan_builder;

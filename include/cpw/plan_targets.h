@@ -9,6 +9,9 @@
  * so a plan made from an inventory file and the plan apply rebuilds observe the same facts the
  * same way.
  *
+ * Targets may lie in several accounts (an organization's members): each carries its account, and
+ * cpw_plan_from_targets_with reads each in its own account.
+ *
  * Ownership: a target list owns its strings (cpw_plan_targets_clean_up). Thread-safety: none.
  */
 #ifndef CPW_PLAN_TARGETS_H
@@ -72,7 +75,8 @@ void cpw_plan_targets_add_role(struct cpw_plan_targets *targets,
 int cpw_plan_role_kind_of(const char *name, enum cpw_plan_role_kind *kind);
 
 /**
- * Targets from an analysed inventory's findings in `account` (other accounts are left out):
+ * Targets from an analysed inventory's findings in `account` (other accounts are left out; NULL
+ * takes every account of the inventory, as for an organization's):
  * domain-without-instance (with the domain's linked role when the link is certain or likely),
  * orphaned-connect-role and orphaned-profile-role. Only certain and likely findings are planned
  * by default: weaker domains are taken only with include_possible; weaker roles are taken marked
@@ -107,5 +111,31 @@ int cpw_plan_targets_from_plan(const struct cpw_plan *plan, struct cpw_plan_targ
 struct cpw_plan *cpw_plan_from_targets(struct cpw_aws_client *client,
                                        const struct cpw_plan_builder_options *opts,
                                        const struct cpw_plan_targets *targets);
+
+/**
+ * The client that reads (and acts in) `account`: for the caller's account its own client, for
+ * a member of an organization a client signed with the role assumed there (accounts.h). NULL
+ * with the error raised (the account cannot be reached). The client stays the provider's.
+ */
+typedef struct cpw_aws_client *(cpw_plan_client_fn)(void *ctx, const char *account);
+
+/**
+ * cpw_plan_from_targets across accounts: each target's facts are read with
+ * client_for(ctx, target's account), so in the account itself. NULL when a client cannot be
+ * had (its error) or as cpw_plan_from_targets.
+ */
+struct cpw_plan *cpw_plan_from_targets_with(cpw_plan_client_fn *client_for,
+                                            void *ctx,
+                                            const struct cpw_plan_builder_options *opts,
+                                            const struct cpw_plan_targets *targets);
+
+/**
+ * The distinct accounts of the targets, in first-seen order, into *accounts (owned: free each
+ * string and the array with cpw_free). Returns the count.
+ */
+size_t cpw_plan_targets_accounts(const struct cpw_plan_targets *targets, char ***accounts);
+
+/** Removes (and frees) every target in `account`. Returns how many went. */
+size_t cpw_plan_targets_drop_account(struct cpw_plan_targets *targets, const char *account);
 
 #endif

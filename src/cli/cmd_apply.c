@@ -11,8 +11,10 @@
 
 #include "cli/aws_opts.h"
 #include "cli/cli.h"
+#include "cpw/accounts.h"
 #include "cpw/alloc.h"
 #include "cpw/apply.h"
+#include "cpw/apply_org.h"
 #include "cpw/error.h"
 #include "cpw/journal.h"
 #include "cpw/json.h"
@@ -30,6 +32,7 @@ enum {
     OPT_MAX_RETRIES,
     OPT_POLL_INTERVAL,
     OPT_RESUME,
+    OPT_PARALLEL,
 };
 
 static const struct option s_long[] = {
@@ -42,6 +45,7 @@ static const struct option s_long[] = {
     { "max-retries", required_argument, NULL, OPT_MAX_RETRIES },
     { "poll-interval", required_argument, NULL, OPT_POLL_INTERVAL },
     { "resume", no_argument, NULL, OPT_RESUME },
+    { "parallel", required_argument, NULL, OPT_PARALLEL },
     { "help", no_argument, NULL, 'h' },
     CPW_CLI_AWS_LONG_OPTIONS,
     { NULL, 0, NULL, 0 },
@@ -53,6 +57,7 @@ struct apply_args {
     const char *state_dir;
     const char *backup_dir;
     const char *config_path;
+    unsigned parallel; /* accounts at once for an organization plan; 0: the default */
     struct cpw_apply_options run;
 };
 
@@ -130,6 +135,15 @@ static int s_parse(int argc, char **argv, struct apply_args *args, struct cpw_se
             }
             args->run.max_retries = (int)n;
             break;
+        case OPT_PARALLEL:
+            if (cpw_span_to_u64(cpw_span_from_cstr(optarg), CPW_APPLY_ORG_MAX_PARALLEL, &n) ||
+                n == 0) {
+                cpw_cli_usage_error("apply", "--parallel takes 1 to %d",
+                                    CPW_APPLY_ORG_MAX_PARALLEL);
+                return -1;
+            }
+            args->parallel = (unsigned)n;
+            break;
         default:
             cpw_cli_usage_error("apply", "unknown or incomplete option '%s'", argv[optind - 1]);
             return -1;
@@ -156,9 +170,51 @@ static char *s_checksum(struct cpw_span text)
     return sum;
 }
 
+/*
+ * An organization plan's confirmation: the accounts come from its planned actions; more than
+ * CPW_ACCOUNTS_CONFIRM_LIST_MAX are confirmed by their count and digest (accounts.h).
+ */
+static int s_confirm_org(const struct cpw_plan *plan)
+{
+    char **ids = NULL;
+    size_t n = cpw_accounts_of_plan(plan, &ids);
+    if (n == 0) {
+        return 0; /* nothing planned: nothing to confirm */
+    }
+    if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO)) {
+        cpw_accounts_list_free(ids, n);
+        return cpw_raise(CPW_ERR_NOT_CONFIRMED,
+                         "refusing to apply without confirmation: no terminal to ask on; "
+                         "pass --yes to confirm non-interactively");
+    }
+    struct cpw_buf text;
+    cpw_buf_init(&text, 16u * 1024u * 1024u);
+    (void)cpw_plan_render_table(plan, &text);
+    (void)cpw_buf_append_cstr(&text, "\n");
+    int rc = cpw_accounts_confirm_prompt((const char *const *)ids, n, &text);
+    if (rc == 0) {
+        fputs(cpw_buf_cstr(&text), stderr);
+        fflush(stderr);
+        char line[1024];
+        if (!fgets(line, sizeof(line), stdin) ||
+            !cpw_accounts_confirmation_matches((const char *const *)ids, n, line)) {
+            rc = cpw_raise(CPW_ERR_NOT_CONFIRMED,
+                           "what was typed does not confirm the %zu "
+                           "account(s) the plan acts in",
+                           n);
+        }
+    }
+    cpw_buf_clean_up(&text);
+    cpw_accounts_list_free(ids, n);
+    return rc;
+}
+
 /* Typed confirmation on a terminal: 0 confirmed, else -1 with CPW_ERR_NOT_CONFIRMED. */
 static int s_confirm(const struct cpw_plan *plan)
 {
+    if (plan->organization) {
+        return s_confirm_org(plan);
+    }
     if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO)) {
         return cpw_raise(CPW_ERR_NOT_CONFIRMED,
                          "refusing to apply without confirmation: no terminal to ask on; "
@@ -180,6 +236,93 @@ static int s_confirm(const struct cpw_plan *plan)
         return cpw_raise(CPW_ERR_NOT_CONFIRMED, "the account ids typed do not match the plan's");
     }
     return 0;
+}
+
+/* An organization plan is applied by the management account (or the plan's), to members. */
+static int s_check_org(struct cpw_aws_client *client,
+                       const char *account,
+                       const struct cpw_plan *plan)
+{
+    char **ids = NULL;
+    size_t n = cpw_accounts_of_plan(plan, &ids);
+    int rc = n == 0 ? 0
+                    : cpw_accounts_check_organization(client, account, plan->caller_account,
+                                                      (const char *const *)ids, n);
+    cpw_accounts_list_free(ids, n);
+    return rc;
+}
+
+/* Runs an organization plan account by account and prints its report. The exit status. */
+static int s_run_org(const struct apply_args *args,
+                     const struct cpw_settings *settings,
+                     struct cpw_aws_client *client,
+                     const struct cpw_aws_client_options *copts,
+                     const struct cpw_protect *protect)
+{
+    const struct cpw_plan *plan = args->run.plan;
+    /* Every member client has its own engine: with the default retry mode, adaptive retries give
+     * each account its own client-side rate limiter, as inventory --org does. */
+    struct cpw_http_engine_options engine = { 0 };
+    struct cpw_aws_client_options member = *copts;
+    if (copts->engine) {
+        engine = *copts->engine;
+    }
+    if (settings->retry_mode_origin.source == CPW_SETTING_DEFAULT) {
+        engine.retry.mode = CPW_RETRY_MODE_ADAPTIVE;
+        engine.retry.max_attempts = 0;
+    }
+    member.engine = &engine;
+    struct cpw_accounts_options ao = {
+        .caller = client,
+        .client_options = &member,
+        .caller_account = args->run.account,
+        .caller_arn = args->run.caller_arn,
+        .role_name = plan->role_name,
+    };
+    struct cpw_accounts *accounts = cpw_accounts_new(&ao);
+    struct cpw_apply_org_options oo = {
+        .accounts = accounts,
+        .state_dir = args->state_dir,
+        .protect = protect,
+        .run = &args->run,
+        .max_parallel = args->parallel,
+    };
+    struct cpw_apply_org_report *report = NULL;
+    if (!accounts || cpw_apply_org_run(&oo, &report)) {
+        cpw_cli_print_last_error(NULL);
+        cpw_accounts_destroy(accounts);
+        return CPW_EXIT_OTHER;
+    }
+    struct cpw_buf text;
+    cpw_buf_init(&text, CPW_PLAN_MAX_BYTES);
+    int rc = settings->output == CPW_OUTPUT_JSON ? cpw_apply_report_json(report->report, &text)
+             : settings->output == CPW_OUTPUT_MARKDOWN
+               ? cpw_apply_report_markdown(report->report, &text)
+               : cpw_apply_report_table(report->report, &text);
+    if (rc == 0) {
+        fwrite(text.data, 1, text.len, stdout);
+    }
+    for (size_t i = 0; i < report->account_count; i++) {
+        const struct cpw_apply_org_account *a = &report->accounts[i];
+        fprintf(stderr, "cpwarden apply: account %s: %s, %zu step(s) executed, %zu failed%s%s\n",
+                a->account, cpw_apply_org_status_name(a->status), a->executed, a->failed,
+                a->detail[0] ? ": " : "", a->detail);
+    }
+    for (size_t i = 0; i < report->report->step_count; i++) {
+        const struct cpw_apply_step *s = &report->report->steps[i];
+        if (s->outcome == CPW_APPLY_FAILED && s->detail && strncmp(s->detail, "account ", 8) != 0) {
+            fprintf(stderr, "cpwarden apply: %s %s %s (account %s) failed: %s\n", s->action->id,
+                    cpw_plan_action_kind_name(s->action->kind), s->action->name, s->action->account,
+                    s->detail);
+        }
+    }
+    int exit_code = report->report->failed    ? CPW_EXIT_FAILED
+                    : report->report->refused ? CPW_EXIT_REFUSED
+                                              : CPW_EXIT_OK;
+    cpw_buf_clean_up(&text);
+    cpw_apply_org_report_destroy(report);
+    cpw_accounts_destroy(accounts);
+    return exit_code;
 }
 
 static int s_refusal_exit(void)
@@ -280,9 +423,12 @@ static int s_run(int argc, char **argv)
         exit_code = cpw_cli_exit_for_error();
         goto cleanup;
     }
-    struct cpw_plan_load_options lo = { .current_account = account };
+    /* An organization plan's accounts are checked live (s_check_org); any other plan acts in
+     * the caller's account only. */
+    struct cpw_plan_load_options lo = { .current_account = account, .allow_other_accounts = true };
     if (cpw_buf_read_file(&text, args.plan_path) ||
         !(plan = cpw_plan_load(cpw_buf_span(&text), &lo)) ||
+        (!plan->organization && cpw_plan_verify_trust(plan, account, false)) ||
         !(checksum = s_checksum(cpw_buf_span(&text)))) {
         cpw_cli_print_last_error(args.plan_path);
         exit_code = s_refusal_exit();
@@ -308,7 +454,8 @@ static int s_run(int argc, char **argv)
         goto cleanup;
     }
     int64_t runs = cpw_journal_run_count(store, checksum);
-    if (runs < 0 || cpw_apply_check(client, plan, protect, runs > 0)) {
+    if (runs < 0 || (plan->organization ? s_check_org(client, account, plan)
+                                        : cpw_apply_check(client, plan, protect, runs > 0))) {
         cpw_cli_print_last_error(cpw_last_error() == CPW_ERR_STALE_PLAN  ? "stale plan refused"
                                  : cpw_last_error() == CPW_ERR_PROTECTED ? "protected, refused"
                                                                          : NULL);
@@ -346,6 +493,10 @@ static int s_run(int argc, char **argv)
     args.run.protect = protect;
     args.run.progress = isatty(STDERR_FILENO) ? s_progress : NULL;
     args.run.notice = s_progress;
+    if (plan->organization) {
+        exit_code = s_run_org(&args, &settings, client, &copts, protect);
+        goto cleanup;
+    }
     if (cpw_apply_run(&args.run, &report)) {
         bool locked = cpw_last_error() == CPW_ERR_LOCKED;
         cpw_cli_print_last_error(locked ? NULL : "the journal");
@@ -393,7 +544,7 @@ const struct cpw_cli_command cpw_cli_cmd_apply = {
       "usage: cpwarden apply PLAN [--yes] [--resume] [--state DIR] [--backup-dir DIR]\n"
       "                      [--config FILE] [--wait DUR] [--retry-interval DUR] [--max-retries "
       "N]\n"
-      "                      [--poll-interval DUR] [AWS options]\n"
+      "                      [--poll-interval DUR] [--parallel N] [AWS options]\n"
       "\n"
       "Executes a plan written by 'cpwarden plan'. Before touching anything it loads PLAN for\n"
       "the current identity (a plan made for another account, edited, truncated, of another\n"
@@ -416,8 +567,17 @@ const struct cpw_cli_command cpw_cli_cmd_apply = {
       "  --retry-interval DUR  pause before retrying a failed DeleteDomain (15m)\n"
       "  --max-retries N       DeleteDomain retries (3)\n"
       "  --poll-interval DUR   first polling interval, doubled up to 30s (2s)\n"
+      "  --parallel N          accounts applied at once for an organization plan (4, max 32)\n"
       "  --output FORMAT       report as table (default), markdown or json\n"
       "DUR is a number of seconds or a number with ms, s, m or h.\n"
+      "\n"
+      "An organization plan ('plan --org') is applied from the organization's management\n"
+      "account (checked live: Organizations DescribeOrganization, and every account touched an\n"
+      "ACTIVE member). Each member account's part runs in that account through the plan's role\n"
+      "(its own client and rate limits), N accounts at once; an account whose role cannot be\n"
+      "assumed, or whose part is stale or protected, fails alone and the others go on. You type\n"
+      "the account ids, or for more than 5 accounts their count and digest. Applying the plan\n"
+      "again resumes each account where it stopped.\n"
       "\n" CPW_CLI_AWS_OPTIONS_HELP "\n"
       "Exit status: 0 every planned step done; 1 some step failed (the reason is printed);\n"
       "4 refused (bad, edited, stale or protected plan, not confirmed, plan or account locked\n"

@@ -9,9 +9,11 @@
 
 #include "cli/aws_opts.h"
 #include "cli/cli.h"
+#include "cpw/accounts.h"
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 #include "cpw/inventory.h"
+#include "cpw/inventory_collect.h"
 #include "cpw/live.h"
 #include "cpw/plan_targets.h"
 #include "cpw/protect.h"
@@ -29,6 +31,9 @@ enum {
     OPT_FROM_INVENTORY,
     OPT_CONFIG,
     OPT_FORCE,
+    OPT_ORG,
+    OPT_ROLE_NAME,
+    OPT_ACCOUNTS,
 };
 
 static const struct option s_long[] = {
@@ -41,6 +46,9 @@ static const struct option s_long[] = {
     { "from-inventory", required_argument, NULL, OPT_FROM_INVENTORY },
     { "config", required_argument, NULL, OPT_CONFIG },
     { "force", no_argument, NULL, OPT_FORCE },
+    { "org", no_argument, NULL, OPT_ORG },
+    { "role-name", required_argument, NULL, OPT_ROLE_NAME },
+    { "accounts", required_argument, NULL, OPT_ACCOUNTS },
     { "out", required_argument, NULL, 'o' },
     { "help", no_argument, NULL, 'h' },
     CPW_CLI_AWS_LONG_OPTIONS,
@@ -59,6 +67,9 @@ struct plan_args {
     const char *inventory_path;
     const char *config_path;
     const char *out_path;
+    bool org;                        /* every member account of the organization */
+    const char *role_name;           /* assumed in member accounts */
+    struct cpw_region_list accounts; /* --accounts: 12-digit ids (the list type fits) */
 };
 
 static void s_progress(const char *fmt, const char *arg)
@@ -98,7 +109,31 @@ static struct cpw_inventory *s_inventory(const struct plan_args *args,
     }
     s_progress("cpwarden plan: scanning %s ...\n", ro.spec);
     struct cpw_inventory *inv = cpw_inventory_new();
-    (void)cpw_live_scan(client, account, &regions, inv);
+    if (args->org || args->accounts.count) { /* every member, reached as inventory --org does */
+        struct cpw_collect_options co = {
+            .org = args->org,
+            .role_name = args->role_name,
+            .accounts = (const char *const *)args->accounts.names,
+            .account_count = args->accounts.count,
+            .regions = (const char *const *)regions.names,
+            .region_count = regions.count,
+        };
+        struct cpw_collect_result result;
+        if (cpw_collect_inventory(client, &co, inv, &result)) {
+            cpw_inventory_destroy(inv);
+            inv = NULL;
+        }
+        cpw_collect_result_clean_up(&result);
+        for (size_t i = 0; inv && i < cpw_inventory_error_count(inv); i++) {
+            const struct cpw_inv_error *e = cpw_inventory_error(inv, i);
+            if (e->operation && strcmp(e->operation, "AssumeRole") == 0) {
+                fprintf(stderr, "cpwarden plan: warning: account %s not scanned: %s\n", e->account,
+                        e->message ? e->message : "");
+            }
+        }
+    } else {
+        (void)cpw_live_scan(client, account, &regions, inv);
+    }
     cpw_region_list_clean_up(&regions);
     return inv;
 }
@@ -146,10 +181,77 @@ static int s_targets(const struct plan_args *args,
                              args->instance);
         }
     } else {
-        (void)cpw_plan_targets_from_inventory(inv, account, args->include_possible, targets);
+        /* An organization's inventory (a scan with --org/--accounts, or a file that holds other
+         * accounts): every account's leftovers; else the caller's. */
+        bool every = args->org || args->accounts.count || args->inventory_path;
+        (void)cpw_plan_targets_from_inventory(inv, every ? NULL : account, args->include_possible,
+                                              targets);
     }
     cpw_inventory_destroy(inv);
     return 0;
+}
+
+/* "A,B,C" into list; every entry must be a 12-digit account id. */
+static int s_accounts(const char *value, struct cpw_region_list *list)
+{
+    struct cpw_span rest = cpw_span_from_cstr(value);
+    struct cpw_span token;
+    while (cpw_span_next_token(&rest, ',', &token)) {
+        token = cpw_span_trim(token);
+        uint64_t ignored = 0;
+        if (token.len != 12 || cpw_span_to_u64(token, UINT64_MAX, &ignored)) {
+            return cpw_cli_usage_error("plan", "--accounts takes 12-digit account ids, not '%.*s'",
+                                       (int)token.len, (const char *)token.ptr);
+        }
+        char id[13];
+        memcpy(id, token.ptr, 12);
+        id[12] = '\0';
+        cpw_region_list_add(list, id);
+    }
+    return 0;
+}
+
+/*
+ * Targets in other accounts than the caller's make an organization plan: their facts are read
+ * in their own account through the assumed role. An account that cannot be reached now is left
+ * out, with a warning. Sets *set to the accounts set (owned), or NULL when every target is the
+ * caller's. Returns 0 or -1.
+ */
+static int s_member_accounts(const struct plan_args *args,
+                             struct cpw_aws_client *client,
+                             const struct cpw_aws_client_options *copts,
+                             const char *account,
+                             const char *arn,
+                             struct cpw_plan_targets *targets,
+                             struct cpw_accounts **out)
+{
+    char **ids = NULL;
+    size_t n = cpw_plan_targets_accounts(targets, &ids);
+    bool others = args->org || args->accounts.count;
+    for (size_t i = 0; i < n; i++) {
+        others = others || strcmp(ids[i], account) != 0;
+    }
+    struct cpw_accounts *set = NULL;
+    if (others) {
+        struct cpw_accounts_options ao = {
+            .caller = client,
+            .client_options = copts,
+            .caller_account = account,
+            .caller_arn = arn,
+            .role_name = args->role_name,
+        };
+        set = cpw_accounts_new(&ao);
+    }
+    for (size_t i = 0; set && i < n; i++) {
+        if (!cpw_accounts_client(set, ids[i])) {
+            fprintf(stderr, "cpwarden plan: warning: account %s left out of the plan: %s\n", ids[i],
+                    cpw_last_error_detail());
+            (void)cpw_plan_targets_drop_account(targets, ids[i]);
+        }
+    }
+    cpw_accounts_list_free(ids, n);
+    *out = set;
+    return others && !set ? -1 : 0;
 }
 
 static int s_parse(int argc, char **argv, struct plan_args *args, struct cpw_settings_options *so)
@@ -202,6 +304,17 @@ static int s_parse(int argc, char **argv, struct plan_args *args, struct cpw_set
         case 'o':
             args->out_path = optarg;
             break;
+        case OPT_ORG:
+            args->org = true;
+            break;
+        case OPT_ROLE_NAME:
+            args->role_name = optarg;
+            break;
+        case OPT_ACCOUNTS:
+            if (s_accounts(optarg, &args->accounts)) {
+                return -1;
+            }
+            break;
         default:
             cpw_cli_usage_error("plan", "unknown or incomplete option '%s'", argv[optind - 1]);
             return -1;
@@ -209,6 +322,12 @@ static int s_parse(int argc, char **argv, struct plan_args *args, struct cpw_set
     }
     if (optind < argc) {
         cpw_cli_usage_error("plan", "unexpected argument '%s'", argv[optind]);
+        return -1;
+    }
+    if ((args->org || args->accounts.count) &&
+        (args->domain_count || args->role_count || args->instance || args->inventory_path)) {
+        cpw_cli_usage_error("plan", "--org and --accounts scan for orphans; they do not take "
+                                    "--domain, --role, --instance or --from-inventory");
         return -1;
     }
     return 0;
@@ -221,12 +340,14 @@ static int s_run(int argc, char **argv)
     struct cpw_settings_options so;
     cpw_cli_aws_options_init(&so);
     if (s_parse(argc, argv, &args, &so)) {
+        cpw_region_list_clean_up(&args.accounts);
         return CPW_EXIT_USAGE;
     }
     int exit_code = CPW_EXIT_OTHER;
     struct cpw_settings settings;
     memset(&settings, 0, sizeof(settings));
     struct cpw_aws_client *client = NULL;
+    struct cpw_accounts *members = NULL;
     struct cpw_protect *protect = NULL;
     struct cpw_plan *plan = NULL;
     struct cpw_plan_targets targets;
@@ -261,14 +382,22 @@ static int s_run(int argc, char **argv)
         exit_code = cpw_cli_exit_for_error();
         goto cleanup;
     }
+    if (s_member_accounts(&args, client, &copts, account, arn, &targets, &members)) {
+        cpw_cli_print_last_error(NULL);
+        exit_code = cpw_cli_exit_for_error();
+        goto cleanup;
+    }
     struct cpw_plan_builder_options bo = {
         .caller_account = account,
         .caller_arn = arn,
         .protect = protect,
         .force = args.force,
         .include_possible = args.include_possible,
+        .organization = members != NULL,
+        .role_name = args.role_name,
     };
-    plan = cpw_plan_from_targets(client, &bo, &targets);
+    plan = members ? cpw_plan_from_targets_with(cpw_accounts_client_fn, members, &bo, &targets)
+                   : cpw_plan_from_targets(client, &bo, &targets);
     if (!plan) {
         cpw_cli_print_last_error(NULL);
         exit_code = cpw_cli_exit_for_error();
@@ -298,8 +427,10 @@ cleanup:
     cpw_free(account);
     cpw_free(arn);
     cpw_protect_destroy(protect);
+    cpw_accounts_destroy(members);
     cpw_aws_client_destroy(client);
     cpw_settings_clean_up(&settings);
+    cpw_region_list_clean_up(&args.accounts);
     return exit_code;
 }
 
@@ -310,7 +441,7 @@ const struct cpw_cli_command cpw_cli_cmd_plan = {
       "usage: cpwarden plan [--orphans] [--include-possible] [--regions all|R1,R2]\n"
       "                     [--from-inventory FILE] [--domain NAME] [--role NAME]\n"
       "                     [--instance ID] [--force] [--config FILE] [-o PLAN]\n"
-      "                     [AWS options]\n"
+      "                     [--org] [--role-name NAME] [--accounts ID,...] [AWS options]\n"
       "\n"
       "Proposes what to delete, in order, with the runbook's checklist per domain, and writes\n"
       "it as a plan for 'cpwarden apply'. Nothing is changed. Targets:\n"
@@ -331,6 +462,14 @@ const struct cpw_cli_command cpw_cli_cmd_plan = {
       "                        --role AWSServiceRoleForProfile_* is that domain's role\n"
       "  --role NAME           a service-linked role (repeatable)\n"
       "  --instance ID         the domain(s) integrated with Connect instance ID (id or ARN)\n"
+      "  --org                 every ACTIVE member account of the organization, scanned as\n"
+      "                        'inventory --org' does (from the management account)\n"
+      "  --role-name NAME      role assumed in member accounts, for the scan, the facts and\n"
+      "                        apply (default OrganizationAccountAccessRole)\n"
+      "  --accounts ID,...     only these member accounts (with or without --org)\n"
+      "A plan whose targets lie in other accounts (--org, --accounts, or --from-inventory of\n"
+      "an organization's inventory) is an organization plan: each target's facts are read in\n"
+      "its own account through the assumed role, and apply acts there the same way.\n"
       "Options:\n"
       "  --force               act on a domain that an ACTIVE instance uses (else refused)\n"
       "  --config FILE         protections (default ~/.config/cpwarden/config)\n"

@@ -41,10 +41,10 @@ int cpw_apply_report_table(const struct cpw_apply_report *r, struct cpw_buf *out
     rc = rc ? rc : cpw_buf_appendf(out, "%-4s %-27s %-11s %s\n", "ID", "KIND", "OUTCOME", "TARGET");
     for (size_t i = 0; rc == 0 && i < r->step_count; i++) {
         const struct cpw_apply_step *s = &r->steps[i];
-        rc = cpw_buf_appendf(out, "%-4s %-27s %-11s %s%s%s\n     %s\n", s->action->id,
+        rc = cpw_buf_appendf(out, "%-4s %-27s %-11s %s (%s%s%s)\n     %s\n", s->action->id,
                              cpw_plan_action_kind_name(s->action->kind),
                              cpw_apply_outcome_name(s->outcome), s->action->name,
-                             s->action->region[0] ? " " : "", s->action->region,
+                             s->action->account, s->action->region[0] ? " " : "", s->action->region,
                              s->detail ? s->detail : "");
     }
     return rc;

@@ -177,6 +177,10 @@ struct cpw_plan_builder *cpw_plan_builder_new(const struct cpw_plan_builder_opti
     b->plan->caller_arn = cpw_strdup(opts->caller_arn);
     b->plan->force = opts->force;
     b->plan->include_possible = opts->include_possible;
+    b->plan->organization = opts->organization;
+    b->plan->role_name = cpw_strdup(!opts->organization ? ""
+                                    : opts->role_name   ? opts->role_name
+                                                        : "OrganizationAccountAccessRole");
     return b;
 }
 

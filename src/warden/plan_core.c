@@ -137,6 +137,7 @@ void cpw_plan_destroy(struct cpw_plan *plan)
     cpw_free(plan->created_at);
     cpw_free(plan->caller_account);
     cpw_free(plan->caller_arn);
+    cpw_free(plan->role_name);
     cpw_plan_strv_free(plan->accounts, plan->account_count);
     for (size_t i = 0; i < plan->checklist_count; i++) {
         cpw_plan_checklist_clean_up(&plan->checklists[i]);

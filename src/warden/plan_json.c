@@ -96,6 +96,8 @@ static json_t *s_body_json(const struct cpw_plan *plan)
     json_t *options = json_object();
     json_object_set_new(options, "force", json_boolean(plan->force));
     json_object_set_new(options, "include_possible", json_boolean(plan->include_possible));
+    json_object_set_new(options, "organization", json_boolean(plan->organization));
+    json_object_set_new(options, "role_name", json_string(plan->role_name ? plan->role_name : ""));
     json_object_set_new(doc, "options", options);
     json_object_set_new(doc, "accounts", s_strv_json(plan->accounts, plan->account_count));
     json_object_set_new(doc, "fingerprint", json_string(plan->fingerprint));
@@ -191,6 +193,15 @@ static int s_expect_keys(const json_t *obj, const char *where, const char *const
         }
     }
     return 0;
+}
+
+/* An IAM role name: 1 to 64 of [A-Za-z0-9+=,.@_-]. */
+static bool s_is_role_name(const char *s)
+{
+    size_t len = strlen(s);
+    return len > 0 && len <= 64 &&
+           strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+=,.@_-") ==
+             len;
 }
 
 static int s_string(const json_t *obj, const char *key, const char *where, char **out)
@@ -406,7 +417,8 @@ static int s_parse_body(const json_t *root, struct cpw_plan *plan)
                                         "options", "accounts",       "fingerprint", "checklists",
                                         "actions", "checksum" };
     static const char *const caller_keys[] = { "account", "arn" };
-    static const char *const option_keys[] = { "force", "include_possible" };
+    static const char *const option_keys[] = { "force", "include_possible", "organization",
+                                               "role_name" };
     if (s_expect_keys(root, "the plan", keys, sizeof(keys) / sizeof(keys[0]))) {
         return -1;
     }
@@ -418,9 +430,11 @@ static int s_parse_body(const json_t *root, struct cpw_plan *plan)
         s_expect_keys(caller, "caller", caller_keys, 2) ||
         s_string(caller, "account", "caller", &plan->caller_account) ||
         s_string(caller, "arn", "caller", &plan->caller_arn) ||
-        s_expect_keys(options, "options", option_keys, 2) ||
+        s_expect_keys(options, "options", option_keys, 4) ||
         s_bool(options, "force", "options", &plan->force) ||
         s_bool(options, "include_possible", "options", &plan->include_possible) ||
+        s_bool(options, "organization", "options", &plan->organization) ||
+        s_string(options, "role_name", "options", &plan->role_name) ||
         s_strv(root, "accounts", "plan", &plan->accounts, &plan->account_count) ||
         s_string(root, "fingerprint", "plan", &fingerprint)) {
         cpw_free(fingerprint);
@@ -437,6 +451,10 @@ static int s_parse_body(const json_t *root, struct cpw_plan *plan)
     if (!s_is_account_id(plan->caller_account)) {
         return cpw_raise(CPW_ERR_PARSE, "plan: caller.account '%s' is not an account id",
                          plan->caller_account);
+    }
+    if (plan->organization ? !s_is_role_name(plan->role_name) : plan->role_name[0] != '\0') {
+        return cpw_raise(CPW_ERR_PARSE, "plan: options.role_name must be an IAM role name with "
+                                        "options.organization, and \"\" without");
     }
     for (size_t i = 0; i < plan->account_count; i++) {
         if (!s_is_account_id(plan->accounts[i])) {

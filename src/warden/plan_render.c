@@ -61,6 +61,10 @@ static int s_header_lines(const struct cpw_plan *plan, struct cpw_buf *out, cons
     rc |= cpw_buf_append_cstr(out, plan->account_count ? "\n" : " none\n");
     rc |= cpw_buf_appendf(out, "%sOptions: force=%s, include-possible=%s\n", bullet,
                           plan->force ? "yes" : "no", plan->include_possible ? "yes" : "no");
+    if (plan->organization) {
+        rc |= cpw_buf_appendf(out, "%sOrganization: member accounts reached through role %s\n",
+                              bullet, plan->role_name);
+    }
     rc |= cpw_buf_appendf(out, "%sFingerprint: %s\n", bullet, plan->fingerprint);
     return rc ? -1 : 0;
 }

@@ -84,15 +84,18 @@ int cpw_plan_role_kind_of(const char *name, enum cpw_plan_role_kind *kind)
                      name ? name : "");
 }
 
-static bool s_role_taken(const struct cpw_plan_targets *t, const char *name)
+/* Whether the role `name` of `account` is already a target (roles are per account: every
+ * member of an organization may hold a role of the same name). */
+static bool s_role_taken(const struct cpw_plan_targets *t, const char *account, const char *name)
 {
     for (size_t i = 0; i < t->domain_count; i++) {
-        if (t->domains[i].role_name && strcmp(t->domains[i].role_name, name) == 0) {
+        if (t->domains[i].role_name && strcmp(t->domains[i].role_name, name) == 0 &&
+            strcmp(t->domains[i].account, account) == 0) {
             return true;
         }
     }
     for (size_t i = 0; i < t->role_count; i++) {
-        if (strcmp(t->roles[i].name, name) == 0) {
+        if (strcmp(t->roles[i].name, name) == 0 && strcmp(t->roles[i].account, account) == 0) {
             return true;
         }
     }
@@ -122,7 +125,7 @@ int cpw_plan_targets_from_inventory(const struct cpw_inventory *inv,
     for (size_t i = 0; i < n; i++) { /* domains first: their roles go with them */
         const struct cpw_inv_finding *f = cpw_inventory_finding(inv, i);
         if (f->kind != CPW_INV_FINDING_DOMAIN_WITHOUT_INSTANCE ||
-            strcmp(f->account, account) != 0 ||
+            (account && strcmp(f->account, account) != 0) ||
             (f->confidence < CPW_INV_CONFIDENCE_LIKELY && !include_possible)) {
             continue;
         }
@@ -135,11 +138,11 @@ int cpw_plan_targets_from_inventory(const struct cpw_inventory *inv,
         const struct cpw_inv_finding *f = cpw_inventory_finding(inv, i);
         if ((f->kind != CPW_INV_FINDING_ORPHANED_CONNECT_ROLE &&
              f->kind != CPW_INV_FINDING_ORPHANED_PROFILE_ROLE) ||
-            strcmp(f->account, account) != 0) {
+            (account && strcmp(f->account, account) != 0)) {
             continue;
         }
         const struct cpw_inv_role *r = cpw_inventory_find_role(inv, f->resource_arn);
-        if (!r || !r->name || s_role_taken(t, r->name)) {
+        if (!r || !r->name || s_role_taken(t, r->account, r->name)) {
             continue;
         }
         cpw_plan_targets_add_role(
@@ -202,9 +205,78 @@ int cpw_plan_targets_from_plan(const struct cpw_plan *plan, struct cpw_plan_targ
     return 0;
 }
 
+size_t cpw_plan_targets_accounts(const struct cpw_plan_targets *t, char ***accounts)
+{
+    char **list = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < t->domain_count + t->role_count; i++) {
+        const char *id =
+          i < t->domain_count ? t->domains[i].account : t->roles[i - t->domain_count].account;
+        bool seen = false;
+        for (size_t k = 0; k < n && !seen; k++) {
+            seen = strcmp(list[k], id) == 0;
+        }
+        if (!seen) {
+            list = cpw_realloc(list, (n + 1) * sizeof(*list));
+            list[n++] = cpw_strdup(id);
+        }
+    }
+    *accounts = list;
+    return n;
+}
+
+size_t cpw_plan_targets_drop_account(struct cpw_plan_targets *t, const char *account)
+{
+    size_t kept = 0;
+    size_t dropped = 0;
+    for (size_t i = 0; i < t->domain_count; i++) {
+        struct cpw_plan_target_domain *d = &t->domains[i];
+        if (strcmp(d->account, account) != 0) {
+            t->domains[kept++] = *d;
+            continue;
+        }
+        cpw_free(d->account);
+        cpw_free(d->region);
+        cpw_free(d->name);
+        cpw_free(d->role_name);
+        cpw_free(d->role_linked_arn);
+        dropped++;
+    }
+    t->domain_count = kept;
+    kept = 0;
+    for (size_t i = 0; i < t->role_count; i++) {
+        struct cpw_plan_target_role *r = &t->roles[i];
+        if (strcmp(r->account, account) != 0) {
+            t->roles[kept++] = *r;
+            continue;
+        }
+        cpw_free(r->account);
+        cpw_free(r->name);
+        cpw_free(r->linked_resource);
+        dropped++;
+    }
+    t->role_count = kept;
+    return dropped;
+}
+
+/* The single client of cpw_plan_from_targets, whatever the account. */
+static struct cpw_aws_client *s_same_client(void *ctx, const char *account)
+{
+    (void)account;
+    return ctx;
+}
+
 struct cpw_plan *cpw_plan_from_targets(struct cpw_aws_client *client,
                                        const struct cpw_plan_builder_options *opts,
-                                       const struct cpw_plan_targets *t)
+                                       const struct cpw_plan_targets *targets)
+{
+    return cpw_plan_from_targets_with(s_same_client, client, opts, targets);
+}
+
+struct cpw_plan *cpw_plan_from_targets_with(cpw_plan_client_fn *client_for,
+                                            void *ctx,
+                                            const struct cpw_plan_builder_options *opts,
+                                            const struct cpw_plan_targets *t)
 {
     struct cpw_plan_builder *b = cpw_plan_builder_new(opts);
     struct cpw_plan *plan = NULL;
@@ -213,6 +285,10 @@ struct cpw_plan *cpw_plan_from_targets(struct cpw_aws_client *client,
     }
     for (size_t i = 0; i < t->domain_count; i++) {
         const struct cpw_plan_target_domain *td = &t->domains[i];
+        struct cpw_aws_client *client = client_for(ctx, td->account);
+        if (!client) {
+            goto cleanup;
+        }
         struct cpw_live_domain d;
         struct cpw_live_role r;
         memset(&r, 0, sizeof(r));
@@ -237,6 +313,10 @@ struct cpw_plan *cpw_plan_from_targets(struct cpw_aws_client *client,
     }
     for (size_t i = 0; i < t->role_count; i++) {
         const struct cpw_plan_target_role *tr = &t->roles[i];
+        struct cpw_aws_client *client = client_for(ctx, tr->account);
+        if (!client) {
+            goto cleanup;
+        }
         struct cpw_live_role r;
         bool exists = false;
         if (cpw_live_observe_role(client, tr->account, tr->name, tr->kind, tr->linked_resource, &r,

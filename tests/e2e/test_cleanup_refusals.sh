@@ -106,7 +106,7 @@ def seal(doc, path):
     canon = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     doc["checksum"] = hashlib.sha256(canon.encode()).hexdigest()
     json.dump(doc, open(path, "w"), indent=2)
-v = dict(doc); v["format_version"] = 2; seal(v, d + "/version.json")
+v = dict(doc); v["format_version"] = 3; seal(v, d + "/version.json")
 a = json.loads(json.dumps(doc)); a["caller"]["account"] = "999999999999"
 a["caller"]["arn"] = "arn:aws:iam::999999999999:root"; seal(a, d + "/account.json")
 n = json.loads(json.dumps(doc)); n["accounts"] = []; seal(n, d + "/noaccounts.json")

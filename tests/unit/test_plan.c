@@ -574,8 +574,8 @@ static void test_bad_plans_refused(void **state)
 
     /* Wrong version (checked before the checksum). */
     doc = s_doc();
-    json_object_set_new(doc, "format_version", json_integer(2));
-    s_expect_refused(doc, ACCOUNT, CPW_ERR_VERSION, "version 2 is not supported");
+    json_object_set_new(doc, "format_version", json_integer(3));
+    s_expect_refused(doc, ACCOUNT, CPW_ERR_VERSION, "version 3 is not supported");
 
     /* Not a plan at all. */
     doc = json_pack("{s:s}", "format", "something-else");
