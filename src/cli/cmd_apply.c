@@ -145,7 +145,7 @@ static int s_parse(int argc, char **argv, struct apply_args *args, struct cpw_se
             args->parallel = (unsigned)n;
             break;
         default:
-            cpw_cli_usage_error("apply", "unknown or incomplete option '%s'", argv[optind - 1]);
+            cpw_cli_option_error("apply", s_long, argc, argv);
             return -1;
         }
     }

@@ -12,6 +12,7 @@
 #include "cpw/accounts.h"
 #include "cpw/alloc.h"
 #include "cpw/error.h"
+#include "cpw/file.h"
 #include "cpw/inventory.h"
 #include "cpw/inventory_collect.h"
 #include "cpw/live.h"
@@ -316,7 +317,7 @@ static int s_parse(int argc, char **argv, struct plan_args *args, struct cpw_set
             }
             break;
         default:
-            cpw_cli_usage_error("plan", "unknown or incomplete option '%s'", argv[optind - 1]);
+            cpw_cli_option_error("plan", s_long, argc, argv);
             return -1;
         }
     }
@@ -341,6 +342,11 @@ static int s_run(int argc, char **argv)
     cpw_cli_aws_options_init(&so);
     if (s_parse(argc, argv, &args, &so)) {
         cpw_region_list_clean_up(&args.accounts);
+        return CPW_EXIT_USAGE;
+    }
+    if (args.out_path && cpw_file_refuse_link(args.out_path)) { /* before any call, as inventory */
+        cpw_region_list_clean_up(&args.accounts);
+        cpw_cli_print_last_error(NULL);
         return CPW_EXIT_USAGE;
     }
     int exit_code = CPW_EXIT_OTHER;

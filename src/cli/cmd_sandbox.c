@@ -257,8 +257,7 @@ static int s_run(int argc, char **argv)
             }
             break;
         default:
-            exit_code =
-              cpw_cli_usage_error("sandbox", "unknown or incomplete option '%s'", argv[optind - 1]);
+            exit_code = cpw_cli_option_error("sandbox", s_long, argc, argv);
             goto done;
         }
     }

@@ -236,7 +236,7 @@ struct cpw_protect *cpw_protect_load(const char *path)
     if (!path && stat(cfg->path, &st) != 0 && errno == ENOENT) {
         return cfg; /* no file at the default place: defaults */
     }
-    if (cpw_buf_read_file(&text, cfg->path)) {
+    if (cpw_buf_read_regular_file(&text, cfg->path)) { /* a FIFO must not block us */
         cpw_raise(CPW_ERR_CONFIG, "%s: cannot read the cpwarden configuration (%s)", cfg->path,
                   cpw_last_error_detail());
         goto on_error;

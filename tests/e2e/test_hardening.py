@@ -148,6 +148,15 @@ def test_links(tmp, endpoint):
     with open(victim) as f:
         check("backup leaves the link's target alone", f.read() == "precious\n")
 
+    Stub.count = 0
+    p = run(["plan", "--regions", "us-east-1", "-o", link], env_for(tmp, endpoint))
+    err = p.stderr.decode(errors="replace")
+    check("plan -o LINK exits 252", p.returncode == 252, (p.returncode, err))
+    check("plan names the link", "inventory.json is a symbolic link" in err, err)
+    check("plan refused before any request", Stub.count == 0, Stub.count)
+    with open(victim) as f:
+        check("plan leaves the link's target alone", f.read() == "precious\n")
+
     data = os.path.join(tmp, "sandbox-data")
     os.mkdir(data, 0o700)
     os.symlink(victim, os.path.join(data, "sandbox.db"))
