@@ -182,10 +182,25 @@ static void s_parse_error(struct parser *p, const struct token *t, const char *m
     }
     upper[i] = '\0';
     size_t col = s_column(p, t->start);
-    int len = (int)(t->end - t->start);
+    /* The token's value as jmespath.py shows it: a name or string unquoted, else the text. */
+    struct cpw_buf value;
+    cpw_buf_init(&value, 256);
+    int rc = 0;
+    if (t->text) {
+        rc = cpw_buf_append(&value, cpw_span_from(t->text, t->text_len));
+    } else if (t->literal && json_is_string(t->literal)) {
+        rc = cpw_buf_append(
+          &value, cpw_span_from(json_string_value(t->literal), json_string_length(t->literal)));
+    } else if (t->literal) {
+        rc = cpw_jmespath_dump_compact(t->literal, &value);
+    } else {
+        rc = cpw_buf_append(&value, cpw_span_from(p->src + t->start, t->end - t->start));
+    }
     s_fail(p, CPW_JMESPATH_ERR_SYNTAX, col,
-           "%s: Parse error at column %zu, token \"%.*s\" (%s), for expression:\n\"%s\"\n%s", msg,
-           col, len, p->src + t->start, upper, p->src, s_caret(col + 1, caret, sizeof(caret)));
+           "%s: Parse error at column %zu, token \"%s\" (%s), for expression:\n\"%s\"\n%s", msg,
+           col, rc ? "..." : cpw_buf_cstr(&value), upper, p->src,
+           s_caret(col + 1, caret, sizeof(caret)));
+    cpw_buf_clean_up(&value);
 }
 
 /* jmespath.py's IncompleteExpressionError, pointing past the end. */
@@ -523,7 +538,7 @@ static bool s_lex(struct parser *p)
                        ((unsigned char)p->src[start + n] & 0xC0u) == 0x80u) {
                     n++;
                 }
-                snprintf(msg, sizeof(msg), "Unknown token '%.*s'", (int)n, p->src + start);
+                snprintf(msg, sizeof(msg), "Unknown token %.*s", (int)n, p->src + start);
                 s_lex_error(p, start, msg);
                 ok = false;
             }
@@ -698,15 +713,8 @@ static struct cpw_jmespath_node *s_parse_multi_hash(struct parser *p)
         } else if (s_cur(p) == T_RBRACE) {
             s_advance(p);
             break;
-        } else {
-            const struct token *t = s_tok(p, 0);
-            if (t->type == T_EOF) {
-                s_incomplete(p);
-            } else {
-                s_parse_error(p, t, "Expecting: comma or rbrace");
-            }
-            return NULL;
         }
+        /* Anything else is read as the next key, and refused there, as jmespath.py does. */
     }
     struct cpw_jmespath_node *n = s_node(p, CPW_JP_MULTI_HASH);
     if (n) {
@@ -732,10 +740,6 @@ static struct cpw_jmespath_node *s_parse_dot_rhs(struct parser *p, int bp)
         return s_parse_multi_hash(p);
     }
     const struct token *t = s_tok(p, 0);
-    if (t->type == T_EOF) {
-        s_incomplete(p);
-        return NULL;
-    }
     char msg[160];
     snprintf(msg, sizeof(msg),
              "Expecting: ['quoted_identifier', 'unquoted_identifier', 'lbracket', 'lbrace'], "
@@ -784,12 +788,7 @@ static struct cpw_jmespath_node *s_parse_index(struct parser *p)
                 n->has_slice[part] = true;
                 s_advance(p);
             } else {
-                const struct token *t = s_tok(p, 0);
-                if (t->type == T_EOF) {
-                    s_incomplete(p);
-                } else {
-                    s_parse_error(p, t, "syntax error");
-                }
+                s_parse_error(p, s_tok(p, 0), "syntax error");
                 return NULL;
             }
         }
@@ -846,7 +845,12 @@ static struct cpw_jmespath_node *s_nud(struct parser *p, const struct token *t)
     case T_UNQUOTED:
     case T_QUOTED:
         if (t->type == T_QUOTED && s_cur(p) == T_LPAREN) {
-            s_parse_error(p, s_tok(p, 0), "Quoted identifier not allowed for function names.");
+            /* jmespath.py reports this one at column 0. */
+            struct token at0 = *s_tok(p, 0);
+            at0.start = 0;
+            at0.text = "(";
+            at0.text_len = 1;
+            s_parse_error(p, &at0, "Quoted identifier not allowed for function names.");
             return NULL;
         }
         n = s_node(p, CPW_JP_FIELD);
@@ -907,7 +911,7 @@ static struct cpw_jmespath_node *s_nud(struct parser *p, const struct token *t)
         s_incomplete(p);
         return NULL;
     default:
-        s_parse_error(p, t, "Invalid token");
+        s_parse_error(p, t, "invalid token");
         return NULL;
     }
 }
@@ -951,7 +955,7 @@ static struct cpw_jmespath_node *s_led_function(struct parser *p,
         if (s_cur(p) == T_COMMA) {
             s_advance(p);
             if (s_cur(p) == T_RPAREN) {
-                s_parse_error(p, s_tok(p, 0), "Invalid token");
+                s_parse_error(p, s_tok(p, 0), "invalid token");
                 return NULL;
             }
         } else if (s_cur(p) != T_RPAREN) {
@@ -1041,7 +1045,7 @@ static struct cpw_jmespath_node *s_led(struct parser *p,
         return s_node2(p, CPW_JP_LIST_PROJECTION, left,
                        s_parse_projection_rhs(p, s_binding_power[T_STAR]));
     default:
-        s_parse_error(p, t, "Invalid token");
+        s_parse_error(p, t, "invalid token");
         return NULL;
     }
 }
