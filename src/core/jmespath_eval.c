@@ -329,13 +329,13 @@ static long long s_slice_bound(long long v, long long len, long long step, bool 
 
 static json_t *s_slice(struct cpw_jmespath_eval *ev, const struct cpw_jmespath_node *n, json_t *v)
 {
+    if (!json_is_array(v)) {
+        return json_null(); /* as jmespath.py: the step is only checked on an array */
+    }
     long long step = n->has_slice[2] ? n->slice[2] : 1;
     if (step == 0) {
         return cpw_jmespath_fail(ev, CPW_JMESPATH_ERR_INVALID_VALUE,
                                  "Invalid slice expression: step cannot be 0");
-    }
-    if (!json_is_array(v)) {
-        return json_null();
     }
     long long len = (long long)json_array_size(v);
     long long start = s_slice_bound(n->slice[0], len, step, n->has_slice[0], true);

@@ -54,8 +54,9 @@ struct cpw_jmespath_node {
     struct cpw_jmespath_node **items; /* MULTI_LIST, MULTI_HASH values, FUNCTION arguments */
     const char **keys;                /* MULTI_HASH keys (NUL-terminated, no embedded NUL) */
     size_t count;                     /* items (and keys) */
-    const char *name;                 /* FIELD name */
-    size_t name_len;                  /* FIELD name length in bytes */
+    const char *name;                 /* FIELD or FUNCTION name */
+    size_t name_len;                  /* its length in bytes */
+    size_t offset;                    /* FUNCTION: byte offset of its "(" (for errors) */
     json_t *literal;                  /* LITERAL, borrowed from the query's literal list */
     long long slice[3];               /* INDEX uses slice[0] */
     bool has_slice[3];

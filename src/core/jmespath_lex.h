@@ -68,6 +68,9 @@ struct cpw_jmespath_parser {
     size_t cap;
     size_t pos;
     unsigned depth;
+    struct cpw_jmespath_node **calls; /* function calls, resolved after the parse */
+    size_t ncalls;
+    size_t calls_cap;
     struct cpw_jmespath_error *err;
     bool failed;
 };

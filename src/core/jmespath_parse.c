@@ -504,23 +504,41 @@ static struct cpw_jmespath_node *s_led_function(struct cpw_jmespath_parser *p,
         }
     }
     s_advance(p);
-    n->function = cpw_jmespath_function_find(left->name, left->name_len);
-    if (!n->function) {
-        cpw_jmespath_parse_fail(
-          p, CPW_JMESPATH_ERR_UNKNOWN_FUNCTION, cpw_jmespath_column(p, (size_t)(lparen->start)),
-          "Unknown function: %.*s()", (int)(left->name_len < 64 ? left->name_len : 64), left->name);
-        return NULL;
+    /* Resolved once the whole expression has parsed, so a syntax error anywhere wins. */
+    n->name = left->name;
+    n->name_len = left->name_len;
+    n->offset = lparen->start;
+    if (p->ncalls == p->calls_cap) {
+        p->calls_cap = p->calls_cap ? p->calls_cap * 2 : 8;
+        p->calls = cpw_realloc(p->calls, p->calls_cap * sizeof(*p->calls));
     }
-    const struct cpw_jmespath_function *f = n->function;
-    if (f->variadic ? n->count < f->min_args : n->count != f->min_args) {
-        cpw_jmespath_parse_fail(p, CPW_JMESPATH_ERR_INVALID_ARITY,
-                                cpw_jmespath_column(p, lparen->start),
-                                "Expected %s%zu argument%s for function %s(), received %zu",
-                                f->variadic ? "at least " : "", f->min_args,
-                                f->min_args == 1 ? "" : "s", f->name, n->count);
-        return NULL;
-    }
+    p->calls[p->ncalls++] = n;
     return n;
+}
+
+/* Binds every call to its built-in function and checks its arity, in the order they close. */
+static bool s_resolve_calls(struct cpw_jmespath_parser *p)
+{
+    for (size_t i = 0; i < p->ncalls; i++) {
+        struct cpw_jmespath_node *n = p->calls[i];
+        size_t column = cpw_jmespath_column(p, n->offset);
+        n->function = cpw_jmespath_function_find(n->name, n->name_len);
+        if (!n->function) {
+            cpw_jmespath_parse_fail(p, CPW_JMESPATH_ERR_UNKNOWN_FUNCTION, column,
+                                    "Unknown function: %.*s()",
+                                    (int)(n->name_len < 64 ? n->name_len : 64), n->name);
+            return false;
+        }
+        const struct cpw_jmespath_function *f = n->function;
+        if (f->variadic ? n->count < f->min_args : n->count != f->min_args) {
+            cpw_jmespath_parse_fail(p, CPW_JMESPATH_ERR_INVALID_ARITY, column,
+                                    "Expected %s%zu argument%s for function %s(), received %zu",
+                                    f->variadic ? "at least " : "", f->min_args,
+                                    f->min_args == 1 ? "" : "s", f->name, n->count);
+            return false;
+        }
+    }
+    return true;
 }
 
 static struct cpw_jmespath_node *s_led(struct cpw_jmespath_parser *p,
@@ -671,7 +689,11 @@ struct cpw_jmespath *cpw_jmespath_compile(const char *expr, struct cpw_jmespath_
         s_parse_error(&p, t, msg);
         goto on_error;
     }
+    if (!s_resolve_calls(&p)) {
+        goto on_error;
+    }
     cpw_free(p.tokens);
+    cpw_free(p.calls);
     return q;
 
 on_error:
@@ -681,6 +703,7 @@ on_error:
     cpw_raise(err->kind == CPW_JMESPATH_ERR_LIMIT ? CPW_ERR_LIMIT : CPW_ERR_PARSE, "%s",
               err->message);
     cpw_free(p.tokens);
+    cpw_free(p.calls);
     cpw_jmespath_destroy(q);
     return NULL;
 }

@@ -174,7 +174,7 @@ static void test_type_error_does_not_quote_the_value(void **state)
     assert_int_equal(cpw_last_error(), CPW_ERR_INVALID_ARGUMENT);
     cpw_jmespath_destroy(q);
     /* A slice step of 0 is a value error at search time. */
-    q = cpw_jmespath_compile("@[::0]", NULL);
+    q = cpw_jmespath_compile("`[1, 2]`[::0]", NULL);
     assert_non_null(q);
     assert_int_equal(cpw_jmespath_search(q, doc, &out), -1);
     assert_int_equal(cpw_jmespath_last_error()->kind, CPW_JMESPATH_ERR_INVALID_VALUE);
