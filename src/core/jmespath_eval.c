@@ -526,6 +526,7 @@ json_t *cpw_jmespath_eval_node(struct cpw_jmespath_eval *ev,
         out = json_is_object(value) ? json_object_getn(value, n->name, n->name_len) : NULL;
         return out ? json_incref(out) : json_null();
     case CPW_JP_SUBEXPR:
+    case CPW_JP_INDEX_EXPR:
     case CPW_JP_PIPE:
         a = cpw_jmespath_eval_node(ev, n->left, value);
         if (!a) {

@@ -17,6 +17,7 @@ enum cpw_jmespath_node_type {
     CPW_JP_CURRENT,          /* @ */
     CPW_JP_FIELD,            /* name */
     CPW_JP_SUBEXPR,          /* a.b: right evaluated on the result of left */
+    CPW_JP_INDEX_EXPR,       /* left[...]: right (INDEX or SLICE) evaluated on left's result */
     CPW_JP_INDEX,            /* [n] */
     CPW_JP_SLICE,            /* [start:stop:step] */
     CPW_JP_LIST_PROJECTION,  /* left must be an array; right applied to each element */

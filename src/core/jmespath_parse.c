@@ -340,7 +340,7 @@ static struct cpw_jmespath_node *s_project_if_slice(struct cpw_jmespath_parser *
                                                     struct cpw_jmespath_node *left,
                                                     struct cpw_jmespath_node *right)
 {
-    struct cpw_jmespath_node *index = s_node2(p, CPW_JP_SUBEXPR, left, right);
+    struct cpw_jmespath_node *index = s_node2(p, CPW_JP_INDEX_EXPR, left, right);
     if (!index || right->type != CPW_JP_SLICE) {
         return index;
     }
@@ -593,6 +593,12 @@ static struct cpw_jmespath_node *s_led(struct cpw_jmespath_parser *p,
     case CPW_JT_LBRACKET:
         if (s_cur(p) == CPW_JT_NUMBER || s_cur(p) == CPW_JT_COLON) {
             struct cpw_jmespath_node *right = s_parse_index(p);
+            if (right && left->type == CPW_JP_INDEX_EXPR) {
+                /* jmespath.py (so the AWS CLI) chains a second bracket onto an index
+                 * expression without starting a projection, even for a slice: a[0][1:3].b is
+                 * (a[0][1:3]).b. Kept, so that --query answers as the AWS CLI's. */
+                return s_node2(p, CPW_JP_INDEX_EXPR, left, right);
+            }
             return right ? s_project_if_slice(p, left, right) : NULL;
         }
         if (!s_match(p, CPW_JT_STAR) || !s_match(p, CPW_JT_RBRACKET)) {

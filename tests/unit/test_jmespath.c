@@ -130,6 +130,12 @@ static void test_to_string_writes_json_as_python(void **state)
     s_expect("`[1, 2]` == `[1.0, 2]`", "{}", "true");
     s_expect("a < 'b'", "{\"a\": \"a\"}", "true");
     s_expect("a < `1`", "{\"a\": \"a\"}", "null");
+    /* As jmespath.py: a slice right after an index does not project; one after a field does. */
+    s_expect("a[0][0:2].b", "{\"a\": [[{\"b\": 1}, {\"b\": 2}]]}", "null");
+    s_expect("a[0][0:2][0].b", "{\"a\": [[{\"b\": 1}, {\"b\": 2}]]}", "1");
+    s_expect("a[0:2].b", "{\"a\": [{\"b\": 1}, {\"b\": 2}]}", "[1, 2]");
+    /* contains compares as JMESPath does: false is not 0. */
+    s_expect("contains(`[0]`, `false`)", "{}", "false");
 }
 
 static void test_search_leaves_document_unchanged(void **state)
