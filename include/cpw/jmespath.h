@@ -16,8 +16,9 @@
  *
  * Bounds: an expression longer than CPW_JMESPATH_MAX_EXPR_BYTES or nested deeper than
  * CPW_JMESPATH_MAX_DEPTH is refused at compile time; a search that visits more than
- * CPW_JMESPATH_MAX_STEPS values, or builds a string longer than CPW_JMESPATH_MAX_STRING_BYTES,
- * stops with CPW_JMESPATH_ERR_LIMIT.
+ * CPW_JMESPATH_MAX_STEPS values (its time), builds arrays and objects of more than
+ * CPW_JMESPATH_MAX_ITEMS elements in all (its memory), or a string longer than
+ * CPW_JMESPATH_MAX_STRING_BYTES, stops with CPW_JMESPATH_ERR_LIMIT.
  *
  * Thread-safety: a compiled expression is immutable and may be searched from several threads at
  * once, on documents that are not shared between them (jansson reference counts are not atomic).
@@ -33,6 +34,7 @@
 #define CPW_JMESPATH_MAX_EXPR_BYTES   (64u * 1024u)
 #define CPW_JMESPATH_MAX_DEPTH        128u
 #define CPW_JMESPATH_MAX_STEPS        20000000u
+#define CPW_JMESPATH_MAX_ITEMS        4000000u
 #define CPW_JMESPATH_MAX_STRING_BYTES (16u * 1024u * 1024u)
 
 /* X(kind, the compliance suite's name). */

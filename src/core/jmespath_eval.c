@@ -32,6 +32,18 @@ json_t *cpw_jmespath_fail(struct cpw_jmespath_eval *ev,
     return NULL;
 }
 
+bool cpw_jmespath_charge(struct cpw_jmespath_eval *ev, size_t n)
+{
+    ev->items += n;
+    if (ev->items > CPW_JMESPATH_MAX_ITEMS) {
+        cpw_jmespath_fail(ev, CPW_JMESPATH_ERR_LIMIT,
+                          "the query's result would hold more than %u values",
+                          CPW_JMESPATH_MAX_ITEMS);
+        return false;
+    }
+    return true;
+}
+
 bool cpw_jmespath_truthy(const json_t *v)
 {
     switch (json_typeof(v)) {
@@ -340,6 +352,12 @@ static json_t *s_slice(struct cpw_jmespath_eval *ev, const struct cpw_jmespath_n
     long long len = (long long)json_array_size(v);
     long long start = s_slice_bound(n->slice[0], len, step, n->has_slice[0], true);
     long long stop = s_slice_bound(n->slice[1], len, step, n->has_slice[1], false);
+    long long span = step > 0 ? stop - start : start - stop;
+    long long abs_step = step > 0 ? step : -step;
+    size_t count = span > 0 ? (size_t)((span + abs_step - 1) / abs_step) : 0;
+    if (!cpw_jmespath_charge(ev, count)) {
+        return NULL;
+    }
     json_t *out = json_array();
     for (long long i = start; step > 0 ? i < stop : i > stop; i += step) {
         json_array_append(out, json_array_get(v, (size_t)i));
@@ -347,14 +365,15 @@ static json_t *s_slice(struct cpw_jmespath_eval *ev, const struct cpw_jmespath_n
     return out;
 }
 
-/* Appends r to out unless it is null; consumes r. */
-static void s_collect(json_t *out, json_t *r)
+/* Appends r to out unless it is null; consumes r. False past the item bound. */
+static bool s_collect(struct cpw_jmespath_eval *ev, json_t *out, json_t *r)
 {
     if (json_is_null(r)) {
         json_decref(r);
-    } else {
-        json_array_append_new(out, r);
+        return true;
     }
+    json_array_append_new(out, r);
+    return cpw_jmespath_charge(ev, 1);
 }
 
 static json_t *s_project(struct cpw_jmespath_eval *ev, const struct cpw_jmespath_node *n, json_t *v)
@@ -378,7 +397,9 @@ static json_t *s_project(struct cpw_jmespath_eval *ev, const struct cpw_jmespath
             if (!r) {
                 goto on_error;
             }
-            s_collect(out, r);
+            if (!s_collect(ev, out, r)) {
+                goto on_error;
+            }
         }
     } else {
         for (size_t i = 0; i < json_array_size(base); i++) {
@@ -398,7 +419,9 @@ static json_t *s_project(struct cpw_jmespath_eval *ev, const struct cpw_jmespath
             if (!r) {
                 goto on_error;
             }
-            s_collect(out, r);
+            if (!s_collect(ev, out, r)) {
+                goto on_error;
+            }
         }
     }
     json_decref(base);
@@ -428,6 +451,10 @@ static json_t *s_flatten(struct cpw_jmespath_eval *ev, const struct cpw_jmespath
     }
     ev->steps += json_array_size(out);
     json_decref(base);
+    if (!cpw_jmespath_charge(ev, json_array_size(out))) {
+        json_decref(out);
+        return NULL;
+    }
     return out;
 }
 
@@ -435,6 +462,9 @@ static json_t *s_multi(struct cpw_jmespath_eval *ev, const struct cpw_jmespath_n
 {
     if (json_is_null(v)) {
         return json_null();
+    }
+    if (!cpw_jmespath_charge(ev, n->count)) {
+        return NULL;
     }
     json_t *out = n->type == CPW_JP_MULTI_LIST ? json_array() : json_object();
     for (size_t i = 0; i < n->count; i++) {

@@ -378,7 +378,8 @@ static json_t *f_join(struct cpw_jmespath_eval *ev, struct cpw_jmespath_arg *a, 
 
 static json_t *s_keys_or_values(struct cpw_jmespath_eval *ev, struct cpw_jmespath_arg *a, bool keys)
 {
-    if (!s_check(ev, keys ? "keys" : "values", &a[0], A_OBJECT)) {
+    if (!s_check(ev, keys ? "keys" : "values", &a[0], A_OBJECT) ||
+        !cpw_jmespath_charge(ev, json_object_size(a[0].value))) {
         return NULL;
     }
     json_t *out = json_array();
@@ -431,7 +432,8 @@ static json_t *f_length(struct cpw_jmespath_eval *ev, struct cpw_jmespath_arg *a
 static json_t *f_map(struct cpw_jmespath_eval *ev, struct cpw_jmespath_arg *a, size_t n)
 {
     (void)n;
-    if (!s_check(ev, "map", &a[0], A_EXPREF) || !s_check(ev, "map", &a[1], A_ARRAY)) {
+    if (!s_check(ev, "map", &a[0], A_EXPREF) || !s_check(ev, "map", &a[1], A_ARRAY) ||
+        !cpw_jmespath_charge(ev, json_array_size(a[1].value))) {
         return NULL;
     }
     json_t *out = json_array();
@@ -517,6 +519,10 @@ static json_t *f_merge(struct cpw_jmespath_eval *ev, struct cpw_jmespath_arg *a,
     }
     json_t *out = json_object();
     for (size_t i = 0; i < n; i++) {
+        if (!cpw_jmespath_charge(ev, json_object_size(a[i].value))) {
+            json_decref(out);
+            return NULL;
+        }
         json_object_update(out, a[i].value);
     }
     return out;
@@ -540,7 +546,8 @@ static json_t *f_not_null(struct cpw_jmespath_eval *ev, struct cpw_jmespath_arg 
 static json_t *f_reverse(struct cpw_jmespath_eval *ev, struct cpw_jmespath_arg *a, size_t n)
 {
     (void)n;
-    if (!s_check(ev, "reverse", &a[0], A_STRING | A_ARRAY)) {
+    if (!s_check(ev, "reverse", &a[0], A_STRING | A_ARRAY) ||
+        !cpw_jmespath_charge(ev, json_array_size(a[0].value))) {
         return NULL;
     }
     if (json_is_array(a[0].value)) {
@@ -583,7 +590,8 @@ static json_t *s_sorted(struct keyed *items, size_t count)
 static json_t *f_sort(struct cpw_jmespath_eval *ev, struct cpw_jmespath_arg *a, size_t n)
 {
     (void)n;
-    if (!s_check(ev, "sort", &a[0], A_ARRAY_NUMBER | A_ARRAY_STRING)) {
+    if (!s_check(ev, "sort", &a[0], A_ARRAY_NUMBER | A_ARRAY_STRING) ||
+        !cpw_jmespath_charge(ev, json_array_size(a[0].value))) {
         return NULL;
     }
     size_t count = json_array_size(a[0].value);
@@ -600,7 +608,8 @@ static json_t *f_sort(struct cpw_jmespath_eval *ev, struct cpw_jmespath_arg *a, 
 static json_t *f_sort_by(struct cpw_jmespath_eval *ev, struct cpw_jmespath_arg *a, size_t n)
 {
     (void)n;
-    if (!s_check(ev, "sort_by", &a[0], A_ARRAY) || !s_check(ev, "sort_by", &a[1], A_EXPREF)) {
+    if (!s_check(ev, "sort_by", &a[0], A_ARRAY) || !s_check(ev, "sort_by", &a[1], A_EXPREF) ||
+        !cpw_jmespath_charge(ev, json_array_size(a[0].value))) {
         return NULL;
     }
     size_t count = json_array_size(a[0].value);
@@ -652,6 +661,9 @@ static json_t *f_to_array(struct cpw_jmespath_eval *ev, struct cpw_jmespath_arg 
     }
     if (json_is_array(a[0].value)) {
         return json_incref(a[0].value);
+    }
+    if (!cpw_jmespath_charge(ev, 1)) {
+        return NULL;
     }
     json_t *out = json_array();
     json_array_append(out, a[0].value);

@@ -76,6 +76,7 @@ struct cpw_jmespath {
 
 struct cpw_jmespath_eval {
     uint64_t steps; /* values visited so far, against CPW_JMESPATH_MAX_STEPS */
+    uint64_t items; /* elements of arrays and objects built so far, against _MAX_ITEMS */
     struct cpw_jmespath_error *err;
 };
 
@@ -105,6 +106,12 @@ json_t *cpw_jmespath_fail(struct cpw_jmespath_eval *ev,
                           enum cpw_jmespath_error_kind kind,
                           const char *fmt,
                           ...) __attribute__((format(printf, 3, 4)));
+
+/**
+ * Counts n more elements in arrays or objects the search builds. Returns false (with a limit error
+ * recorded) once the total passes CPW_JMESPATH_MAX_ITEMS: the bound on a search's memory.
+ */
+bool cpw_jmespath_charge(struct cpw_jmespath_eval *ev, size_t n);
 
 /** JMESPath truthiness: false, null, "", [], {} are false; everything else is true. */
 bool cpw_jmespath_truthy(const json_t *v);

@@ -87,6 +87,35 @@ static void test_bounds(void **state)
     text[601] = '\0';
     assert_null(cpw_jmespath_compile(text, &err));
     assert_int_equal(err.kind, CPW_JMESPATH_ERR_LIMIT);
+    /* A search that would build more than CPW_JMESPATH_MAX_ITEMS values stops: a document that
+     * shares one value ten times at each of eight levels is small, its projection is not. */
+    json_t *level = json_true();
+    for (int i = 0; i < 8; i++) {
+        json_t *list = json_array();
+        for (int k = 0; k < 10; k++) {
+            json_array_append(list, level);
+        }
+        json_decref(level);
+        level = json_pack("{s:o}", "a", list);
+    }
+    struct cpw_jmespath *blowup =
+      cpw_jmespath_compile("a[*].a[*].a[*].a[*].a[*].a[*].a[*].a[*]", &err);
+    assert_non_null(blowup);
+    json_t *out = NULL;
+    assert_int_equal(cpw_jmespath_search(blowup, level, &out), -1);
+    assert_null(out);
+    assert_int_equal(cpw_jmespath_last_error()->kind, CPW_JMESPATH_ERR_LIMIT);
+    assert_non_null(strstr(cpw_jmespath_last_error()->message, "result would hold more than"));
+    assert_int_equal(cpw_last_error(), CPW_ERR_LIMIT);
+    /* Two levels fewer is 10^6 values: within the bound. */
+    cpw_jmespath_destroy(blowup);
+    blowup = cpw_jmespath_compile("a[0].a[0].a[*].a[*].a[*].a[*].a[*].a[*]", &err);
+    assert_non_null(blowup);
+    assert_int_equal(cpw_jmespath_search(blowup, level, &out), 0);
+    assert_int_equal(json_array_size(out), 10);
+    json_decref(out);
+    cpw_jmespath_destroy(blowup);
+    json_decref(level);
     /* Just under the cap compiles. */
     text[101] = '\0';
     struct cpw_jmespath *q = cpw_jmespath_compile(text, &err);
