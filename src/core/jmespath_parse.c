@@ -36,6 +36,31 @@ static const int s_binding_power[] = {
 
 /* ----- errors ------------------------------------------------------------------------------- */
 
+/*
+ * The token's value as jmespath.py shows it (a name or a string unquoted, other literals as
+ * compact JSON, anything else as written), capped; initialises value, which the caller cleans up.
+ */
+static void s_token_value(const struct cpw_jmespath_parser *p,
+                          const struct cpw_jmespath_token *t,
+                          struct cpw_buf *value)
+{
+    cpw_buf_init(value, 256);
+    int rc = 0;
+    if (t->text) {
+        rc = cpw_buf_append(value, cpw_span_from(t->text, t->text_len));
+    } else if (t->literal && json_is_string(t->literal)) {
+        rc = cpw_buf_append(
+          value, cpw_span_from(json_string_value(t->literal), json_string_length(t->literal)));
+    } else if (t->literal) {
+        rc = cpw_jmespath_dump_compact(t->literal, value);
+    } else {
+        rc = cpw_buf_append(value, cpw_span_from(p->src + t->start, t->end - t->start));
+    }
+    if (rc) {
+        (void)cpw_buf_append_cstr(value, "...");
+    }
+}
+
 /* jmespath.py's ParseError: 'MSG: Parse error at column N, token "V" (TYPE), for expression:'. */
 static void s_parse_error(struct cpw_jmespath_parser *p,
                           const struct cpw_jmespath_token *t,
@@ -50,25 +75,12 @@ static void s_parse_error(struct cpw_jmespath_parser *p,
     }
     upper[i] = '\0';
     size_t col = cpw_jmespath_column(p, t->start);
-    /* The token's value as jmespath.py shows it: a name or string unquoted, else the text. */
     struct cpw_buf value;
-    cpw_buf_init(&value, 256);
-    int rc = 0;
-    if (t->text) {
-        rc = cpw_buf_append(&value, cpw_span_from(t->text, t->text_len));
-    } else if (t->literal && json_is_string(t->literal)) {
-        rc = cpw_buf_append(
-          &value, cpw_span_from(json_string_value(t->literal), json_string_length(t->literal)));
-    } else if (t->literal) {
-        rc = cpw_jmespath_dump_compact(t->literal, &value);
-    } else {
-        rc = cpw_buf_append(&value, cpw_span_from(p->src + t->start, t->end - t->start));
-    }
+    s_token_value(p, t, &value);
     cpw_jmespath_parse_fail(
       p, CPW_JMESPATH_ERR_SYNTAX, col,
       "%s: Parse error at column %zu, token \"%s\" (%s), for expression:\n\"%s\"\n%s", msg, col,
-      rc ? "..." : cpw_buf_cstr(&value), upper, p->src,
-      cpw_jmespath_caret(col + 1, caret, sizeof(caret)));
+      cpw_buf_cstr(&value), upper, p->src, cpw_jmespath_caret(col + 1, caret, sizeof(caret)));
     cpw_buf_clean_up(&value);
 }
 
@@ -689,9 +701,11 @@ struct cpw_jmespath *cpw_jmespath_compile(const char *expr, struct cpw_jmespath_
     }
     if (s_cur(&p) != CPW_JT_EOF) {
         const struct cpw_jmespath_token *t = s_tok(&p, 0);
-        char msg[96];
-        snprintf(msg, sizeof(msg), "Unexpected token: %.*s",
-                 (int)(t->end - t->start < 40 ? t->end - t->start : 40), p.src + t->start);
+        struct cpw_buf value;
+        s_token_value(&p, t, &value);
+        char msg[320];
+        snprintf(msg, sizeof(msg), "Unexpected token: %.256s", cpw_buf_cstr(&value));
+        cpw_buf_clean_up(&value);
         s_parse_error(&p, t, msg);
         goto on_error;
     }
