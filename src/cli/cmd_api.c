@@ -8,6 +8,7 @@
 
 #include "cli/aws_opts.h"
 #include "cli/cli.h"
+#include "cli/query.h"
 #include "cpw/aws_client.h"
 #include "cpw/buf.h"
 #include "cpw/error.h"
@@ -29,6 +30,7 @@ static const struct option s_long[] = {
     { "max-pages", required_argument, NULL, OPT_MAX_PAGES },
     { "no-validate", no_argument, NULL, OPT_NO_VALIDATE },
     { "help", no_argument, NULL, 'h' },
+    CPW_CLI_QUERY_LONG_OPTION,
     CPW_CLI_AWS_LONG_OPTIONS,
     { NULL, 0, NULL, 0 },
 };
@@ -59,6 +61,7 @@ static int s_run(int argc, char **argv)
     bool paginate = false;
     bool validate = true;
     uint64_t max_pages = 0;
+    const char *query_expr = NULL;
     optind = 0;
     opterr = 0;
     int c;
@@ -76,6 +79,9 @@ static int s_run(int argc, char **argv)
             break;
         case OPT_PAGINATE:
             paginate = true;
+            break;
+        case CPW_CLI_OPT_QUERY:
+            query_expr = optarg;
             break;
         case OPT_NO_VALIDATE:
             validate = false;
@@ -99,6 +105,10 @@ static int s_run(int argc, char **argv)
     const char *json_arg = rest == 3 ? argv[optind + 2] : NULL;
     if (json_arg && input_file) {
         return cpw_cli_usage_error("api", "give the input as JSON or --input-file, not both");
+    }
+    struct cpw_cli_query query = { 0 };
+    if (query_expr && cpw_cli_query_set(&query, query_expr) != 0) {
+        return CPW_EXIT_USAGE; /* before any call to AWS, as the AWS CLI */
     }
 
     int exit_code = CPW_EXIT_OTHER;
@@ -168,8 +178,13 @@ static int s_run(int argc, char **argv)
         }
         goto cleanup;
     }
-    if (json_object_size(output) > 0) {
-        json_dumpf(output, stdout, JSON_INDENT(4) | JSON_ENSURE_ASCII);
+    /* As the AWS CLI: --query after pagination; everything but an empty object is printed. */
+    if (cpw_cli_query_apply(&query, &output) != 0) {
+        exit_code = CPW_EXIT_OTHER;
+        goto cleanup;
+    }
+    if (!json_is_object(output) || json_object_size(output) > 0) {
+        json_dumpf(output, stdout, JSON_INDENT(4) | JSON_ENSURE_ASCII | JSON_ENCODE_ANY);
         fputc('\n', stdout);
     }
     exit_code = CPW_EXIT_OK;
@@ -181,6 +196,7 @@ cleanup:
     cpw_aws_client_destroy(client);
     cpw_settings_clean_up(&settings);
     cpw_buf_clean_up(&file);
+    cpw_cli_query_clean_up(&query);
     return exit_code;
 }
 
@@ -188,7 +204,7 @@ const struct cpw_cli_command cpw_cli_cmd_api = {
     .name = "api",
     .summary = "call any modeled AWS operation and print its output as JSON",
     .help = "usage: cpwarden api SERVICE OPERATION [JSON | --input-file FILE] [--paginate]\n"
-            "                    [--max-pages N] [--no-validate] [AWS options]\n"
+            "                    [--max-pages N] [--no-validate] [--query EXPR] [AWS options]\n"
             "\n"
             "Calls OPERATION of SERVICE with the input document JSON (member names as in the AWS\n"
             "API, e.g. '{\"DomainName\": \"d1\"}'; default {}) and prints the output as JSON.\n"
@@ -199,12 +215,14 @@ const struct cpw_cli_command cpw_cli_cmd_api = {
             "  --input-file FILE   read the input document from FILE\n"
             "  --paginate          follow every page and merge the result lists\n"
             "  --max-pages N       stop after N pages (default 10000)\n"
-            "  --no-validate       send input the model's constraints reject (testing)\n"
-            "\n" CPW_CLI_AWS_OPTIONS_HELP "\n"
+            "  --no-validate       send input the model's constraints reject "
+            "(testing)\n" CPW_CLI_QUERY_HELP "\n" CPW_CLI_AWS_OPTIONS_HELP "\n"
             "Exit status: 0 success; 252 invalid arguments or input; 253 configuration or\n"
             "credentials; 254 the service answered an error (printed as the AWS CLI prints it);\n"
             "255 any other failure.\n"
             "\n"
-            "Example: cpwarden api customer-profiles list-domains --region eu-west-1\n",
+            "Examples: cpwarden api customer-profiles list-domains --region eu-west-1\n"
+            "          cpwarden api iam list-roles --paginate \\\n"
+            "            --query 'Roles[?starts_with(RoleName, `AWSServiceRole`)].RoleName'\n",
     .run = s_run,
 };

@@ -8,6 +8,7 @@
 
 #include "cli/aws_opts.h"
 #include "cli/cli.h"
+#include "cli/query.h"
 #include "cpw/error.h"
 #include "cpw/inventory.h"
 #include "cpw/journal.h"
@@ -28,6 +29,7 @@ static const struct option s_long[] = {
     { "plan", required_argument, NULL, OPT_PLAN },
     { "output", required_argument, NULL, OPT_OUTPUT },
     { "help", no_argument, NULL, 'h' },
+    CPW_CLI_QUERY_LONG_OPTION,
     { NULL, 0, NULL, 0 },
 };
 
@@ -95,7 +97,8 @@ static int s_csv(const struct cpw_journal_entry *e, size_t n, struct cpw_buf *ou
     return rc;
 }
 
-static int s_json(const struct cpw_journal_entry *e, size_t n, struct cpw_buf *out)
+/* The JSON document of --output json, before --query. */
+static json_t *s_json_doc(const struct cpw_journal_entry *e, size_t n)
 {
     json_t *list = json_array();
     for (size_t i = 0; i < n; i++) {
@@ -106,8 +109,25 @@ static int s_json(const struct cpw_journal_entry *e, size_t n, struct cpw_buf *o
                           e[i].action_id, "what", e[i].kind, "target", e[i].target, "result",
                           e[i].outcome, "detail", e[i].detail));
     }
-    json_t *doc = json_pack("{s:o}", "changes", list);
-    int rc = doc ? cpw_json_dump(doc, out) : cpw_raise(CPW_ERR_INTERNAL, "cannot build JSON");
+    return json_pack("{s:o}", "changes", list);
+}
+
+/* --output json: the document, filtered by --query when one was given. */
+static int s_json(const struct cpw_journal_entry *e,
+                  size_t n,
+                  const struct cpw_cli_query *query,
+                  struct cpw_buf *out,
+                  bool *reported)
+{
+    json_t *doc = s_json_doc(e, n);
+    if (!doc) {
+        return cpw_raise(CPW_ERR_INTERNAL, "cannot build JSON");
+    }
+    if (cpw_cli_query_apply(query, &doc) != 0) {
+        *reported = true; /* the query's error is printed */
+        return -1;
+    }
+    int rc = cpw_json_dump(doc, out);
     rc = rc ? rc : cpw_buf_append_byte(out, '\n');
     json_decref(doc);
     return rc;
@@ -116,7 +136,8 @@ static int s_json(const struct cpw_journal_entry *e, size_t n, struct cpw_buf *o
 static int s_run(int argc, char **argv)
 {
     const char *state = NULL;
-    const char *output = "table";
+    const char *output = NULL;
+    const char *query_expr = NULL;
     struct cpw_journal_filter filter = { 0 };
     optind = 0;
     opterr = 0;
@@ -149,6 +170,9 @@ static int s_run(int argc, char **argv)
         case OPT_OUTPUT:
             output = optarg;
             break;
+        case CPW_CLI_OPT_QUERY:
+            query_expr = optarg;
+            break;
         default:
             return cpw_cli_option_error("history", s_long, argc, argv);
         }
@@ -156,19 +180,31 @@ static int s_run(int argc, char **argv)
     if (optind < argc) {
         return cpw_cli_usage_error("history", "unexpected argument '%s'", argv[optind]);
     }
+    /* --query filters the JSON document, so it implies (and needs) --output json. */
+    if (!output) {
+        output = query_expr ? "json" : "table";
+    }
     int (*render)(const struct cpw_journal_entry *, size_t, struct cpw_buf *) =
       strcmp(output, "table") == 0      ? s_table
       : strcmp(output, "markdown") == 0 ? s_markdown
-      : strcmp(output, "json") == 0     ? s_json
       : strcmp(output, "csv") == 0      ? s_csv
                                         : NULL;
-    if (!render) {
+    bool json = strcmp(output, "json") == 0;
+    if (!render && !json) {
         return cpw_cli_usage_error("history", "--output takes table, markdown, json or csv");
+    }
+    if (query_expr && !json) {
+        return cpw_cli_usage_error("history", "--query applies to JSON: use --output json");
+    }
+    struct cpw_cli_query query = { 0 };
+    if (query_expr && cpw_cli_query_set(&query, query_expr) != 0) {
+        return CPW_EXIT_USAGE;
     }
     struct cpw_store_options so = { .dir = state };
     struct cpw_store *store = cpw_store_open(&so);
     if (!store) {
         cpw_cli_print_last_error(NULL);
+        cpw_cli_query_clean_up(&query);
         return CPW_EXIT_CONFIG;
     }
     struct cpw_journal_entry *entries = NULL;
@@ -176,8 +212,14 @@ static int s_run(int argc, char **argv)
     struct cpw_buf out;
     cpw_buf_init(&out, 256u * 1024u * 1024u);
     int exit_code = CPW_EXIT_OTHER;
-    if (cpw_journal_list(store, &filter, &entries, &count) || render(entries, count, &out)) {
+    bool reported = false;
+    if (cpw_journal_list(store, &filter, &entries, &count)) {
         cpw_cli_print_last_error(NULL);
+    } else if (json ? s_json(entries, count, &query, &out, &reported)
+                    : render(entries, count, &out)) {
+        if (!reported) {
+            cpw_cli_print_last_error(NULL);
+        }
     } else {
         fwrite(out.data, 1, out.len, stdout);
         exit_code = CPW_EXIT_OK;
@@ -185,6 +227,7 @@ static int s_run(int argc, char **argv)
     cpw_buf_clean_up(&out);
     cpw_journal_entries_free(entries, count);
     cpw_store_destroy(store);
+    cpw_cli_query_clean_up(&query);
     return exit_code;
 }
 
@@ -192,7 +235,7 @@ const struct cpw_cli_command cpw_cli_cmd_history = {
     .name = "history",
     .summary = "show the journal of changes cpwarden made",
     .help = "usage: cpwarden history [--state DIR] [--since TIME] [--plan CHECKSUM]\n"
-            "                        [--output table|markdown|json|csv]\n"
+            "                        [--output table|markdown|json|csv] [--query EXPR]\n"
             "\n"
             "Prints the change log that 'cpwarden apply' keeps in the state store: for every\n"
             "step, when it ran, who ran it (the caller identity's ARN), which plan (its checksum\n"
@@ -203,10 +246,13 @@ const struct cpw_cli_command cpw_cli_cmd_history = {
             "  --since TIME       only steps at or after TIME (2026-11-27 or ISO 8601)\n"
             "  --plan CHECKSUM    only runs of the plan whose checksum starts with CHECKSUM\n"
             "  --output FORMAT    table (default), markdown, json or csv\n"
+            "  --query EXPR       JMESPath expression applied to the JSON document (implies\n"
+            "                     --output json; as the AWS CLI's --query, see docs/query.md)\n"
             "\n"
             "Exit status: 0 success; 252 invalid arguments; 253 the state store cannot be\n"
             "opened; 255 any other failure.\n"
             "\n"
-            "Example: cpwarden history --since 2026-11-01 --output markdown\n",
+            "Examples: cpwarden history --since 2026-11-01 --output markdown\n"
+            "          cpwarden history --query 'changes[?result==`failed`].[when, target]'\n",
     .run = s_run,
 };
