@@ -15,6 +15,7 @@
 
 #include "cli/aws_opts.h"
 #include "cli/cli.h"
+#include "cli/query.h"
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 #include "cpw/log.h"
@@ -129,7 +130,10 @@ int cpw_cli_option_error(const char *command, const struct option *table, int ar
 
 /* ----- global options -------------------------------------------------------------------- */
 
-static const struct option s_aws_long[] = { CPW_CLI_AWS_LONG_OPTIONS, { NULL, 0, NULL, 0 } };
+/* The AWS CLI's options that may stand before the command: they move behind its name. */
+static const struct option s_aws_long[] = { CPW_CLI_AWS_LONG_OPTIONS,
+                                            CPW_CLI_QUERY_LONG_OPTION,
+                                            { NULL, 0, NULL, 0 } };
 
 /* The AWS option named by arg ("--region" or "--region=x"), or NULL. */
 static const struct option *s_aws_option(const char *arg)

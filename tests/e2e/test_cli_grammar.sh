@@ -14,6 +14,9 @@ id_equals=$("$CPWARDEN" --endpoint-url="$ENDPOINT" api --region=eu-west-2 sts ge
 check "AWS options before the command work" test -n "$id_before"
 check "before and after the command give the same answer" test "$id_before" = "$id_after"
 check "--opt=value works before and after the command" test "$id_equals" = "$id_after"
+check "--query before the command applies to its output" \
+    test "$("$CPWARDEN" --query Account --endpoint-url "$ENDPOINT" api sts get-caller-identity)" \
+    = '"123456789012"'
 
 check "--log-level after the command is accepted" \
     test "$(rc "$CPWARDEN" inventory --endpoint-url "$ENDPOINT" --regions us-east-1 \
