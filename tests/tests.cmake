@@ -74,3 +74,27 @@ foreach(src ${fuzz_targets})
     set_tests_properties(fuzz-replay.${short} PROPERTIES TIMEOUT 300 LABELS fuzz)
   endif()
 endforeach()
+
+# Layering: each probe in tests/layers/ is compiled with one layer's link interface (never as
+# part of the normal build). Probes that include a header against the arrows must fail to
+# compile; the control probe must compile, so a failure means the include, not the set-up.
+set(CPW_LAYER_PROBES
+    "core_includes_aws:cpw_core:fail" "store_includes_warden:cpw_store:fail"
+    "warden_includes_sandbox:cpw_warden:fail" "sandbox_includes_warden:cpw_sandbox:fail"
+    "cli_includes_sandbox_internal:cpw_warden,cpw_sandbox:fail"
+    "warden_includes_store:cpw_warden:pass")
+foreach(probe ${CPW_LAYER_PROBES})
+  string(REPLACE ":" ";" parts "${probe}")
+  list(GET parts 0 name)
+  list(GET parts 1 libs)
+  list(GET parts 2 expect)
+  string(REPLACE "," ";" libs "${libs}")
+  add_library(layer_probe_${name} OBJECT EXCLUDE_FROM_ALL tests/layers/${name}.c)
+  target_link_libraries(layer_probe_${name} PRIVATE ${libs})
+  add_test(NAME layers.${name}
+           COMMAND ${CMAKE_COMMAND} --build ${PROJECT_BINARY_DIR} --target layer_probe_${name})
+  set_tests_properties(layers.${name} PROPERTIES LABELS layers RESOURCE_LOCK build-dir TIMEOUT 120)
+  if(expect STREQUAL "fail")
+    set_tests_properties(layers.${name} PROPERTIES WILL_FAIL TRUE)
+  endif()
+endforeach()

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws/codec_internal.h"
+#include "codec_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/crypto.h"
 #include "cpw/error.h"

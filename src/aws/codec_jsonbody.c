@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "aws/codec_internal.h"
+#include "codec_internal.h"
 #include "cpw/codec.h"
 #include "cpw/error.h"
 

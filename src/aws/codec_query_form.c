@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "aws/codec_internal.h"
+#include "codec_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/codec.h"
 #include "cpw/error.h"

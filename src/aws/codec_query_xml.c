@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "aws/codec_internal.h"
+#include "codec_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/codec.h"
 #include "cpw/error.h"

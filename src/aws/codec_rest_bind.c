@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "aws/codec_rest.h"
+#include "codec_rest.h"
 #include "cpw/alloc.h"
 #include "cpw/crypto.h"
 #include "cpw/error.h"

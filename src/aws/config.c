@@ -102,16 +102,11 @@ static int s_parse(struct cpw_config *cfg, enum source_file file, const char *pa
     struct cpw_buf text;
     cpw_buf_init(&text, CONFIG_MAX_BYTES);
     struct stat st;
-    struct stat null_st;
-    if (stat(path, &st) != 0) {
-        if (errno == ENOENT) {
-            return 0; /* no file: nothing configured */
-        }
-    } else if (S_ISCHR(st.st_mode) && stat("/dev/null", &null_st) == 0 &&
-               st.st_rdev == null_st.st_rdev) {
-        return 0; /* AWS_CONFIG_FILE=/dev/null: the usual way to say "no file" */
+    if (stat(path, &st) != 0 && errno == ENOENT) {
+        return 0; /* no file: nothing configured */
     }
-    /* A regular file only: a FIFO would block here forever, a directory is no configuration. */
+    /* A regular file only (or /dev/null, read as empty): a FIFO would block here forever, a
+     * directory is no configuration. */
     if (cpw_buf_read_regular_file(&text, path)) {
         cpw_buf_clean_up(&text);
         return cpw_raise(CPW_ERR_CONFIG, "%s", cpw_last_error_detail());

@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws/credentials_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/crypto.h"
 #include "cpw/log.h"
 #include "cpw/time.h"
+#include "credentials_internal.h"
 
 #define TRIED_MAX_BYTES  2048
 #define DETAIL_MAX_BYTES 4096

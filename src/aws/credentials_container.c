@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws/credentials_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/log.h"
+#include "credentials_internal.h"
 
 #define BODY_MAX_BYTES     (64u * 1024u)
 #define TOKEN_MAX_BYTES    (16u * 1024u)

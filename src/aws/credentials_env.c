@@ -5,8 +5,8 @@
  */
 #include <stdlib.h>
 
-#include "aws/credentials_internal.h"
 #include "cpw/time.h"
+#include "credentials_internal.h"
 
 static const char *s_env(const char *name)
 {

@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "aws/credentials_internal.h"
 #include "cpw/crypto.h"
+#include "credentials_internal.h"
 
 static pthread_once_t s_curl_once = PTHREAD_ONCE_INIT;
 static CURLcode s_curl_init_rc;

@@ -15,9 +15,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "aws/credentials_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/log.h"
+#include "credentials_internal.h"
 
 #define BODY_MAX_BYTES     (64u * 1024u)
 #define DEFAULT_TIMEOUT_MS 1000

@@ -19,10 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "aws/credentials_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/log.h"
 #include "cpw/time.h"
+#include "credentials_internal.h"
 
 #define STDOUT_MAX_BYTES   (64u * 1024u)
 #define STDERR_MAX_BYTES   (4u * 1024u)

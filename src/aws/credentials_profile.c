@@ -12,9 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "aws/credentials_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/config.h"
+#include "credentials_internal.h"
 
 #define MAX_PROFILE_DEPTH 16
 

@@ -15,12 +15,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "aws/credentials_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/config.h"
 #include "cpw/crypto.h"
 #include "cpw/log.h"
 #include "cpw/time.h"
+#include "credentials_internal.h"
 
 #define CACHE_MAX_BYTES (256u * 1024u)
 

@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "aws/credentials_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/config.h"
 #include "cpw/log.h"
+#include "credentials_internal.h"
 
 #define TOKEN_MAX_BYTES (64u * 1024u)
 

@@ -7,10 +7,10 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "aws/validate_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/error.h"
-#include "models/embedded.h"
+#include "embedded.h"
+#include "validate_internal.h"
 
 struct cpw_model_service {
     const struct cpw_model_blob *blob;

@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws/sigv4_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/crypto.h"
 #include "cpw/error.h"
 #include "cpw/uri.h"
+#include "sigv4_internal.h"
 
 bool cpw_sigv4_header_is_unsigned(const char *name)
 {

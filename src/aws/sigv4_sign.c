@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws/sigv4_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 #include "cpw/time.h"
 #include "cpw/uri.h"
+#include "sigv4_internal.h"
 
 void cpw_sigv4_signing_init(struct cpw_sigv4_signing *signing)
 {

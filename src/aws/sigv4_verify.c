@@ -12,11 +12,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "aws/sigv4_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 #include "cpw/time.h"
 #include "cpw/uri.h"
+#include "sigv4_internal.h"
 
 #define ECHO_MAX  320  /* bytes of client input quoted in a message */
 #define VALUE_MAX 8192 /* longest presigned parameter value accepted (tokens are long) */

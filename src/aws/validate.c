@@ -10,12 +10,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "aws/codec_internal.h"
-#include "aws/validate_internal.h"
+#include "codec_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/codec.h"
 #include "cpw/crypto.h"
 #include "cpw/error.h"
+#include "validate_internal.h"
 
 #define S_REPORT_MAX   (64u * 1024u)
 #define S_MAX_REPORTED 50

@@ -20,8 +20,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "aws/validate_internal.h"
 #include "cpw/alloc.h"
+#include "validate_internal.h"
 
 #define CACHE_SLOTS 512 /* the embedded models hold about 150 distinct patterns */
 

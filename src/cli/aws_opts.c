@@ -1,12 +1,12 @@
 /*
  * aws_opts.c - parsing of the AWS CLI's global options for cpwarden's commands.
  */
-#include "cli/aws_opts.h"
+#include "aws_opts.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 #include "cpw/buf.h"
 #include "cpw/error.h"
 

@@ -6,14 +6,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/aws_opts.h"
-#include "cli/cli.h"
-#include "cli/query.h"
+#include "aws_opts.h"
+#include "cli.h"
 #include "cpw/aws_client.h"
 #include "cpw/buf.h"
 #include "cpw/error.h"
 #include "cpw/log.h"
 #include "cpw/model.h"
+#include "query.h"
 
 #define INPUT_MAX_BYTES (16u * 1024u * 1024u)
 

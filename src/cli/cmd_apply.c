@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/aws_opts.h"
-#include "cli/cli.h"
+#include "aws_opts.h"
+#include "cli.h"
 #include "cpw/accounts.h"
 #include "cpw/alloc.h"
 #include "cpw/apply.h"

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/aws_opts.h"
-#include "cli/cli.h"
+#include "aws_opts.h"
+#include "cli.h"
 #include "cpw/backup.h"
 #include "cpw/backup_file.h"
 #include "cpw/error.h"

@@ -18,13 +18,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 #include "cpw/alloc.h"
 #include "cpw/buf.h"
 #include "cpw/error.h"
 #include "cpw/sandbox.h"
-#include "sandbox/sbx.h"
-#include "sandbox/sbx_realism.h"
 
 #define DEMO_MAX_ARGS 32
 
@@ -79,8 +77,8 @@ static void s_environment(const struct demo *d)
     for (size_t i = 0; i < sizeof(unset) / sizeof(unset[0]); i++) {
         unsetenv(unset[i]);
     }
-    setenv("AWS_ACCESS_KEY_ID", CPW_SBX_ROOT_ACCESS_KEY_ID, 1);
-    setenv("AWS_SECRET_ACCESS_KEY", CPW_SBX_ROOT_SECRET_KEY, 1);
+    setenv("AWS_ACCESS_KEY_ID", CPW_SANDBOX_ROOT_ACCESS_KEY_ID, 1);
+    setenv("AWS_SECRET_ACCESS_KEY", CPW_SANDBOX_ROOT_SECRET_KEY, 1);
     setenv("AWS_DEFAULT_REGION", "us-east-1", 1);
     setenv("AWS_CONFIG_FILE", "/dev/null", 1);
     setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 1);
@@ -98,7 +96,7 @@ static int s_start(struct demo *d)
         return cpw_raise(CPW_ERR_IO, "cannot create a temporary directory: %s", strerror(errno));
     }
     json_t *scenario = NULL;
-    if (cpw_sbx_builtin_scenario("orphans", &scenario)) {
+    if (cpw_sandbox_builtin_scenario("orphans", &scenario)) {
         return -1;
     }
     struct cpw_sandbox_options opts = {

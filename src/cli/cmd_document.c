@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/aws_opts.h"
-#include "cli/cli.h"
+#include "aws_opts.h"
+#include "cli.h"
 #include "cpw/document.h"
 #include "cpw/error.h"
 #include "cpw/log.h"

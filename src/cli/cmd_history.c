@@ -6,15 +6,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/aws_opts.h"
-#include "cli/cli.h"
-#include "cli/query.h"
+#include "aws_opts.h"
+#include "cli.h"
 #include "cpw/error.h"
 #include "cpw/inventory.h"
 #include "cpw/journal.h"
 #include "cpw/json.h"
 #include "cpw/store.h"
 #include "cpw/time.h"
+#include "query.h"
 
 enum {
     OPT_STATE = 1,

@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli/aws_opts.h"
-#include "cli/cli.h"
+#include "aws_opts.h"
+#include "cli.h"
 #include "cpw/alloc.h"
 #include "cpw/buf.h"
 #include "cpw/error.h"
@@ -328,7 +328,7 @@ static int s_run(int argc, char **argv)
             goto cleanup;
         }
         if (a.diff) {
-            before = cpw_store_snapshot_load(store, a.diff_id);
+            before = cpw_inventory_snapshot_load(store, a.diff_id);
             if (!before) {
                 cpw_cli_print_last_error(a.diff_id ? "--diff" : "--diff: no earlier snapshot");
                 exit_code = cpw_last_error() == CPW_ERR_NOT_FOUND ? CPW_EXIT_USAGE : CPW_EXIT_OTHER;
@@ -363,7 +363,8 @@ static int s_run(int argc, char **argv)
     s_scope(&scope, &a, &regions);
     if (store && !a.no_save) {
         int64_t id = 0;
-        if (cpw_store_snapshot_save(store, inv, result.identity_arn, cpw_buf_cstr(&scope), &id)) {
+        if (cpw_inventory_snapshot_save(store, inv, result.identity_arn, cpw_buf_cstr(&scope),
+                                        &id)) {
             cpw_cli_print_last_error("saving the snapshot");
         } else if (isatty(STDERR_FILENO)) {
             fprintf(stderr, "snapshot %lld saved in %s\n", (long long)id, cpw_store_path(store));

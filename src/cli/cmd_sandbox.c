@@ -12,15 +12,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 #include "cpw/alloc.h"
 #include "cpw/buf.h"
 #include "cpw/error.h"
 #include "cpw/file.h"
 #include "cpw/http_server.h"
 #include "cpw/sandbox.h"
-#include "sandbox/sbx.h"
-#include "sandbox/sbx_realism.h"
 
 #define SCENARIO_MAX_BYTES (64u * 1024u * 1024u)
 
@@ -95,7 +93,7 @@ static void s_print_env(const char *host, unsigned port)
            "export AWS_DEFAULT_REGION=us-east-1\n"
            "export AWS_ENDPOINT_URL=http://%s:%u\n"
            "# AWS CLI v2 before 2.13 ignores AWS_ENDPOINT_URL: pass --endpoint-url http://%s:%u\n",
-           CPW_SBX_ROOT_ACCESS_KEY_ID, CPW_SBX_ROOT_SECRET_KEY, host, port, host, port);
+           CPW_SANDBOX_ROOT_ACCESS_KEY_ID, CPW_SANDBOX_ROOT_SECRET_KEY, host, port, host, port);
 }
 
 /* The database DIR/sandbox.db is never opened through a symbolic link (the library refuses it
@@ -117,7 +115,7 @@ static json_t *s_load_scenario(const char *path)
 {
     if (access(path, F_OK) != 0) {
         json_t *doc = NULL;
-        if (cpw_sbx_builtin_scenario(path, &doc) == 0) {
+        if (cpw_sandbox_builtin_scenario(path, &doc) == 0) {
             return doc;
         }
         cpw_raise(CPW_ERR_CONFIG,

@@ -3,7 +3,7 @@
  * suite's formats) and prints the signed request or one intermediate, or verifies a signed
  * request the way the sandbox does, for users chasing SignatureDoesNotMatch.
  */
-#include "cli/cli.h"
+#include "cli.h"
 
 #include <getopt.h>
 #include <stdio.h>

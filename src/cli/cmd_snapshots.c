@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 #include "cpw/error.h"
 #include "cpw/inventory.h"
 #include "cpw/json.h"

@@ -13,12 +13,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/aws_opts.h"
-#include "cli/cli.h"
-#include "cli/query.h"
+#include "aws_opts.h"
+#include "cli.h"
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 #include "cpw/log.h"
+#include "query.h"
 
 static struct cpw_cli_globals s_globals = { .color = -1 };
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 #include "cpw/alloc.h"
 #include "cpw/buf.h"
 #include "cpw/crypto.h"

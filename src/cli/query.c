@@ -1,11 +1,11 @@
 /*
  * query.c - the --query option shared by the commands: compile once, apply before rendering.
  */
-#include "cli/query.h"
+#include "query.h"
 
 #include <stdio.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 
 int cpw_cli_query_set(struct cpw_cli_query *q, const char *expr)
 {

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cpw/alloc.h"
@@ -333,8 +334,20 @@ int cpw_buf_read_file(struct cpw_buf *buf, const char *path)
     return rc;
 }
 
+/* True when path is the null device: "/dev/null" is the usual way to say "no file". */
+static bool s_is_null_device(const char *path)
+{
+    struct stat st;
+    struct stat null_st;
+    return stat(path, &st) == 0 && S_ISCHR(st.st_mode) && stat("/dev/null", &null_st) == 0 &&
+           st.st_rdev == null_st.st_rdev;
+}
+
 int cpw_buf_read_regular_file(struct cpw_buf *buf, const char *path)
 {
+    if (s_is_null_device(path)) {
+        return 0; /* empty, as a regular file with nothing in it */
+    }
     uint64_t size_bytes = 0;
     int fd = cpw_file_open_regular(path, &size_bytes);
     if (fd < 0) {

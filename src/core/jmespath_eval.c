@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/jmespath_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/error.h"
+#include "jmespath_internal.h"
 
 static _Thread_local struct cpw_jmespath_error s_last_error;
 

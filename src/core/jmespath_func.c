@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/jmespath_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/error.h"
+#include "jmespath_internal.h"
 
 /* Argument type sets. */
 enum {

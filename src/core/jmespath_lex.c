@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/jmespath_lex.h"
 #include "cpw/alloc.h"
 #include "cpw/error.h"
+#include "jmespath_lex.h"
 
 /* ----- errors ------------------------------------------------------------------------------- */
 

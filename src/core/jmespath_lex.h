@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/jmespath_internal.h"
+#include "jmespath_internal.h"
 
 /* X(token, name jmespath.py gives it, binding power). */
 #define CPW_JMESPATH_TOKEN_LIST(X)                                                                 \

@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/jmespath_lex.h"
 #include "cpw/alloc.h"
 #include "cpw/error.h"
+#include "jmespath_lex.h"
 
 /* The compiled tree's arena may hold this many times the expression's size (plus a floor). */
 #define ARENA_FACTOR      128u

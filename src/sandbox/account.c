@@ -19,7 +19,7 @@
 #include "cpw/crypto.h"
 #include "cpw/error.h"
 #include "cpw/regions.h"
-#include "sandbox/sbx_contact.h"
+#include "sbx_contact.h"
 
 #define LIST_MAX_RESULTS 50
 #define LIST_DEFAULT     20

@@ -17,7 +17,7 @@
 #include "cpw/buf.h"
 #include "cpw/crypto.h"
 #include "cpw/error.h"
-#include "sandbox/sbx_service.h"
+#include "sbx_service.h"
 
 #define WINDOW_MS     (90LL * 24 * 3600 * 1000)
 #define LOOKUP_MAX    50

@@ -17,7 +17,7 @@
 #include "cpw/alloc.h"
 #include "cpw/buf.h"
 #include "cpw/error.h"
-#include "sandbox/sbx_contact.h"
+#include "sbx_contact.h"
 
 #define INSTANCE_QUOTA 2 /* per account and region (aws-facts §6.2) */
 #define LIST_MAX       10

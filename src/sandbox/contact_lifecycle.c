@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "cpw/error.h"
-#include "sandbox/sbx_contact.h"
+#include "sbx_contact.h"
 
 #define IAM_REGION "us-east-1"
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "cpw/error.h"
-#include "sandbox/sbx_contact.h"
+#include "sbx_contact.h"
 
 #define INTEGRATION_QUOTA 50 /* per domain (aws-facts §6.1) */
 #define LIST_MAX          100

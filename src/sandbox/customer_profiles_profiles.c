@@ -16,7 +16,7 @@
 
 #include "cpw/crypto.h"
 #include "cpw/error.h"
-#include "sandbox/sbx_contact.h"
+#include "sbx_contact.h"
 
 #define LIST_MAX 100
 

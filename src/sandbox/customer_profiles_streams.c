@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cpw/error.h"
-#include "sandbox/sbx_contact.h"
+#include "sbx_contact.h"
 
 #define EVENT_STREAM_QUOTA 1  /* per domain, not adjustable (aws-facts §6.1) */
 #define CALC_ATTR_QUOTA    50 /* per domain, not adjustable */

@@ -10,7 +10,7 @@
 
 #include "cpw/alloc.h"
 #include "cpw/error.h"
-#include "sandbox/sbx_contact.h"
+#include "sbx_contact.h"
 
 #define TAG_MAX 50
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cpw/error.h"
-#include "sandbox/sbx_contact.h"
+#include "sbx_contact.h"
 
 #define OBJECT_TYPE_QUOTA 100 /* per domain (aws-facts §6.1) */
 

@@ -8,7 +8,7 @@
 
 #include "cpw/error.h"
 #include "cpw/model.h"
-#include "sandbox/sbx_contact.h"
+#include "sbx_contact.h"
 
 static bool s_starts_with(const char *s, const char *prefix)
 {

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cpw/alloc.h"
-#include "sandbox/sbx_service.h"
+#include "sbx_service.h"
 
 #define MANAGED_PER_ROLE 10
 

@@ -15,7 +15,7 @@
 #include "cpw/crypto.h"
 #include "cpw/error.h"
 #include "cpw/uri.h"
-#include "sandbox/sbx_service.h"
+#include "sbx_service.h"
 
 #define ROLE_QUOTA       1000
 #define TRUST_POLICY_MAX 2048 /* characters, IAM quota (aws-facts §6.3) */

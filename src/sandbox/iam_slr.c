@@ -13,7 +13,7 @@
 
 #include "cpw/alloc.h"
 #include "cpw/error.h"
-#include "sandbox/sbx_service.h"
+#include "sbx_service.h"
 
 #define TASK_PREFIX "task/aws-service-role/"
 

@@ -10,7 +10,7 @@
 
 #include "cpw/buf.h"
 #include "cpw/error.h"
-#include "sandbox/sbx_service.h"
+#include "sbx_service.h"
 
 #define KEYS_PER_USER 2
 #define SECRET_CHARS  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"

@@ -13,7 +13,7 @@
 
 #include "cpw/buf.h"
 #include "cpw/error.h"
-#include "sandbox/sbx_service.h"
+#include "sbx_service.h"
 
 #define ACCESS_ROLE  "OrganizationAccountAccessRole"
 #define ADMIN_POLICY "arn:aws:iam::aws:policy/AdministratorAccess"

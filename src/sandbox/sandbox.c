@@ -20,8 +20,8 @@
 #include "cpw/sigv4.h"
 #include "cpw/time.h"
 #include "cpw/uri.h"
-#include "sandbox/sbx.h"
-#include "sandbox/sbx_realism.h"
+#include "sbx.h"
+#include "sbx_realism.h"
 
 struct cpw_sandbox {
     struct cpw_sbx *sbx;

@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cpw/sandbox.h"
+
 /* An AWS error answered by the emulated service (not an internal failure). */
 struct cpw_sbx_error {
     long status;        /* HTTP status, e.g. 404 */
@@ -47,9 +49,9 @@ struct cpw_sbx_request {
 
 struct cpw_sbx; /* opaque: the state store plus the registered services */
 
-#define CPW_SBX_DEFAULT_ACCOUNT           "123456789012"
-#define CPW_SBX_ROOT_ACCESS_KEY_ID        "AKIAIOSFODNN7EXAMPLE"
-#define CPW_SBX_ROOT_SECRET_KEY           "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+#define CPW_SBX_DEFAULT_ACCOUNT           CPW_SANDBOX_DEFAULT_ACCOUNT
+#define CPW_SBX_ROOT_ACCESS_KEY_ID        CPW_SANDBOX_ROOT_ACCESS_KEY_ID
+#define CPW_SBX_ROOT_SECRET_KEY           CPW_SANDBOX_ROOT_SECRET_KEY
 #define CPW_SBX_DEFAULT_SLR_DELETE_MS     2000 /* DeleteServiceLinkedRole task stays IN_PROGRESS */
 #define CPW_SBX_DEFAULT_CREATE_ACCOUNT_MS 1000 /* CreateAccount stays IN_PROGRESS */
 

@@ -16,7 +16,7 @@
 
 #include "cpw/alloc.h"
 #include "cpw/error.h"
-#include "sandbox/sbx_contact.h"
+#include "sbx_contact.h"
 
 #define BUCKET_MAX 4096
 

@@ -12,7 +12,7 @@
 #include "cpw/error.h"
 #include "cpw/regions.h"
 #include "cpw/time.h"
-#include "sandbox/sbx_contact.h"
+#include "sbx_contact.h"
 
 struct loader {
     struct cpw_sbx *sbx;

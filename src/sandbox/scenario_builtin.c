@@ -22,7 +22,7 @@
 
 #include "cpw/buf.h"
 #include "cpw/error.h"
-#include "sandbox/sbx_contact.h"
+#include "sbx_contact.h"
 
 static const char *const s_regions[] = { "us-east-1",    "us-west-2",      "eu-west-2",
                                          "eu-central-1", "ap-southeast-2", "ap-northeast-1",
@@ -228,4 +228,9 @@ int cpw_sbx_builtin_scenario(const char *spec, json_t **doc)
                      "unknown scenario %s (built-in: clean, orphans, org:accounts=N,regions=R,"
                      "leftover=P,seed=S)",
                      spec);
+}
+
+int cpw_sandbox_builtin_scenario(const char *spec, json_t **doc)
+{
+    return cpw_sbx_builtin_scenario(spec, doc);
 }

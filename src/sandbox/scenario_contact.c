@@ -14,7 +14,7 @@
 
 #include "cpw/alloc.h"
 #include "cpw/error.h"
-#include "sandbox/sbx_contact.h"
+#include "sbx_contact.h"
 
 struct loader {
     struct cpw_sbx *sbx;

@@ -23,7 +23,7 @@
 #include "cpw/error.h"
 #include "cpw/file.h"
 #include "cpw/time.h"
-#include "sandbox/sbx_contact.h"
+#include "sbx_contact.h"
 
 static const char s_core_schema[] =
   "CREATE TABLE IF NOT EXISTS accounts("

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cpw/error.h"
-#include "sandbox/sbx_service.h"
+#include "sbx_service.h"
 
 #define TOKEN_CHARS  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 #define SECRET_CHARS TOKEN_CHARS

@@ -10,7 +10,7 @@
 #include "cpw/error.h"
 #include "cpw/journal.h"
 #include "cpw/time.h"
-#include "store/store_internal.h"
+#include "store_internal.h"
 
 static void s_now(char out[CPW_TIME_ISO8601_LEN + 1])
 {

@@ -14,7 +14,7 @@
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 #include "cpw/file.h"
-#include "store/store_internal.h"
+#include "store_internal.h"
 
 #define PATH_MAX_BYTES 4096
 

@@ -11,7 +11,7 @@
 #include "cpw/error.h"
 #include "cpw/json.h"
 #include "cpw/time.h"
-#include "store/store_internal.h"
+#include "store_internal.h"
 
 static const char *s_text(sqlite3_stmt *stmt, int col)
 {

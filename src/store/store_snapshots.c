@@ -1,13 +1,14 @@
 /*
- * store_snapshots.c - inventory snapshots in the state store: save an inventory's JSON document
- * with who scanned what, list them newest first, and load one back through the inventory loader.
+ * store_snapshots.c - inventory snapshots in the state store: save a JSON document with who
+ * scanned what, list them newest first, and read one back. The store keeps documents; turning
+ * them into inventories is the inventory module's (inventory_snapshot.c).
  */
 #include <string.h>
 
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 #include "cpw/time.h"
-#include "store/store_internal.h"
+#include "store_internal.h"
 
 #define DOCUMENT_MAX_BYTES (64u * 1024u * 1024u)
 
@@ -27,23 +28,20 @@ static int64_t s_parse_iso(const unsigned char *text)
     return ms / 1000;
 }
 
-int cpw_store_snapshot_save(struct cpw_store *store,
-                            const struct cpw_inventory *inv,
-                            const char *identity,
-                            const char *scope,
-                            int64_t *id_out)
+int cpw_store_snapshot_save_document(struct cpw_store *store,
+                                     const struct cpw_store_snapshot_doc *doc,
+                                     int64_t *id_out)
 {
-    struct cpw_buf doc;
-    cpw_buf_init(&doc, DOCUMENT_MAX_BYTES);
     sqlite3_stmt *stmt = NULL;
     int rc = -1;
-    if (cpw_inventory_write(inv, CPW_INV_FORMAT_JSON, NULL, &doc)) {
-        goto cleanup;
+    if (doc->document.len > DOCUMENT_MAX_BYTES || doc->document.len > INT32_MAX) {
+        return cpw_raise(CPW_ERR_LIMIT, "a snapshot document of %zu bytes is too large",
+                         doc->document.len);
     }
     char scanned[CPW_TIME_ISO8601_LEN + 1] = "";
     char saved[CPW_TIME_ISO8601_LEN + 1] = "";
-    if (cpw_inventory_scanned_at(inv) != 0) {
-        s_iso(cpw_inventory_scanned_at(inv), scanned);
+    if (doc->scanned_at_s != 0) {
+        s_iso(doc->scanned_at_s, scanned);
     }
     s_iso(cpw_time_now_s(), saved);
     if (sqlite3_prepare_v2(store->db,
@@ -55,10 +53,11 @@ int cpw_store_snapshot_save(struct cpw_store *store,
     }
     sqlite3_bind_text(stmt, 1, scanned, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(stmt, 2, saved, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(stmt, 3, identity ? identity : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 4, scope ? scope : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 5, CPW_INVENTORY_SCHEMA);
-    sqlite3_bind_text(stmt, 6, cpw_buf_cstr(&doc), (int)doc.len, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 3, doc->identity ? doc->identity : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 4, doc->scope ? doc->scope : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(stmt, 5, doc->schema);
+    sqlite3_bind_text(stmt, 6, (const char *)doc->document.ptr, (int)doc->document.len,
+                      SQLITE_STATIC);
     if (sqlite3_step(stmt) != SQLITE_DONE) {
         cpw_store_raise(store, "saving a snapshot");
         goto cleanup;
@@ -69,7 +68,6 @@ int cpw_store_snapshot_save(struct cpw_store *store,
     rc = 0;
 cleanup:
     sqlite3_finalize(stmt);
-    cpw_buf_clean_up(&doc);
     return rc;
 }
 
@@ -152,16 +150,4 @@ int cpw_store_snapshot_document(struct cpw_store *store, int64_t id, struct cpw_
     }
     sqlite3_finalize(stmt);
     return rc;
-}
-
-struct cpw_inventory *cpw_store_snapshot_load(struct cpw_store *store, int64_t id)
-{
-    struct cpw_buf doc;
-    cpw_buf_init(&doc, DOCUMENT_MAX_BYTES);
-    struct cpw_inventory *inv = NULL;
-    if (cpw_store_snapshot_document(store, id, &doc) == 0) {
-        inv = cpw_inventory_load_json(cpw_buf_span(&doc));
-    }
-    cpw_buf_clean_up(&doc);
-    return inv;
 }

@@ -6,12 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "apply_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 #include "cpw/journal.h"
 #include "cpw/lock.h"
 #include "cpw/plan_targets.h"
-#include "warden/apply_internal.h"
 
 const char *cpw_apply_outcome_name(enum cpw_apply_outcome outcome)
 {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apply_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 #include "cpw/json.h"
@@ -17,7 +18,6 @@
 #include "cpw/plan_targets.h"
 #include "cpw/protect.h"
 #include "cpw/regions.h"
-#include "warden/apply_internal.h"
 
 static enum cpw_apply_outcome s_refuse(struct cpw_buf *detail, const char *fmt, ...)
   __attribute__((format(printf, 2, 3)));

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "apply_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/backup.h"
 #include "cpw/backup_file.h"
@@ -17,7 +18,6 @@
 #include "cpw/json.h"
 #include "cpw/live.h"
 #include "cpw/time.h"
-#include "warden/apply_internal.h"
 
 #define POLL_CAP_MS 30000
 

@@ -1,7 +1,7 @@
 /*
  * atomic_file.c - temporary file + rename writer for plan and backup files (0600, all or nothing).
  */
-#include "warden/atomic_file.h"
+#include "atomic_file.h"
 
 #include <errno.h>
 #include <fcntl.h>

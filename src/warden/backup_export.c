@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "backup_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/backup.h"
 #include "cpw/crypto.h"
@@ -17,7 +18,6 @@
 #include "cpw/log.h"
 #include "cpw/store.h"
 #include "cpw/time.h"
-#include "warden/backup_internal.h"
 
 #define SERVICE          "customer-profiles"
 #define PATH_MAX_BYTES   4096u

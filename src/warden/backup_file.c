@@ -10,11 +10,11 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "atomic_file.h"
 #include "cpw/alloc.h"
 #include "cpw/crypto.h"
 #include "cpw/error.h"
 #include "cpw/time.h"
-#include "warden/atomic_file.h"
 
 #define BACKUP_HEADER_MAX_BYTES  (1u * 1024u * 1024u)
 #define BACKUP_TRAILER_MAX_BYTES 4096u

@@ -7,13 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "backup_internal.h"
+#include "backup_restore_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/backup.h"
 #include "cpw/error.h"
 #include "cpw/inventory.h"
 #include "cpw/json.h"
-#include "warden/backup_internal.h"
-#include "warden/backup_restore_internal.h"
 
 #define SERVICE "customer-profiles"
 

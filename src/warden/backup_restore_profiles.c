@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "backup_internal.h"
+#include "backup_restore_internal.h"
 #include "cpw/error.h"
 #include "cpw/json.h"
-#include "warden/backup_internal.h"
-#include "warden/backup_restore_internal.h"
 
 static int s_append(const char *text, size_t size, void *data)
 {

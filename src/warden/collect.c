@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "collect_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 #include "cpw/json.h"
@@ -14,7 +15,6 @@
 #include "cpw/ratelimit.h"
 #include "cpw/regions.h"
 #include "cpw/time.h"
-#include "warden/collect_internal.h"
 
 #define DEFAULT_MAX_PAGES          1000u
 #define DEFAULT_ACCOUNTS_IN_FLIGHT 32u

@@ -6,9 +6,9 @@
  */
 #include <string.h>
 
+#include "collect_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/json.h"
-#include "warden/collect_internal.h"
 
 #define EVENT_MAX_PAGES 20u
 

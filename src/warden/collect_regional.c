@@ -7,9 +7,9 @@
  */
 #include <string.h>
 
+#include "collect_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/json.h"
-#include "warden/collect_internal.h"
 
 static const char *const s_not_found = "ResourceNotFoundException";
 

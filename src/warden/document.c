@@ -9,12 +9,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "backup_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 #include "cpw/inventory.h"
 #include "cpw/json.h"
 #include "cpw/time.h"
-#include "warden/backup_internal.h"
 
 #define SERVICE "customer-profiles"
 

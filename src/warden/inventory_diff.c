@@ -9,8 +9,8 @@
 
 #include "cpw/alloc.h"
 #include "cpw/inventory_diff.h"
-#include "warden/inventory_diff_internal.h"
-#include "warden/inventory_internal.h"
+#include "inventory_diff_internal.h"
+#include "inventory_internal.h"
 
 static struct cpw_inv_change *s_push(struct cpw_inventory_diff *diff,
                                      enum cpw_inv_change_kind change,

@@ -9,8 +9,8 @@
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 #include "cpw/time.h"
-#include "warden/inventory_diff_internal.h"
-#include "warden/inventory_internal.h"
+#include "inventory_diff_internal.h"
+#include "inventory_internal.h"
 
 #define OUTPUT_MAX_BYTES (256u * 1024u * 1024u)
 

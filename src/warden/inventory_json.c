@@ -10,7 +10,7 @@
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 #include "cpw/time.h"
-#include "warden/inventory_internal.h"
+#include "inventory_internal.h"
 
 #define JSON_MAX_BYTES (64u * 1024u * 1024u)
 

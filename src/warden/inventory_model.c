@@ -10,7 +10,7 @@
 #include "cpw/buf.h"
 #include "cpw/error.h"
 #include "cpw/time.h"
-#include "warden/inventory_internal.h"
+#include "inventory_internal.h"
 
 /* ----- small helpers ------------------------------------------------------------------------ */
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cpw/alloc.h"
-#include "warden/inventory_internal.h"
+#include "inventory_internal.h"
 
 /* ----- escapers ------------------------------------------------------------------------------ */
 

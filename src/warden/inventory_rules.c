@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "cpw/alloc.h"
-#include "warden/inventory_internal.h"
+#include "inventory_internal.h"
 
 static const char *s_or(const char *s, const char *fallback)
 {

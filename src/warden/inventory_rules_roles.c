@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "cpw/alloc.h"
-#include "warden/inventory_internal.h"
+#include "inventory_internal.h"
 
 #define NAMES_SHOWN 5
 

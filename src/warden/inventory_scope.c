@@ -11,7 +11,7 @@
 
 #include "cpw/alloc.h"
 #include "cpw/regions.h"
-#include "warden/inventory_internal.h"
+#include "inventory_internal.h"
 
 /* How many names an evidence statement lists before "(+N more)". */
 #define SCOPE_NAMES_SHOWN 3

@@ -9,7 +9,7 @@
 
 #include "cpw/alloc.h"
 #include "cpw/error.h"
-#include "warden/inventory_internal.h"
+#include "inventory_internal.h"
 
 #define OUTPUT_MAX_BYTES (256u * 1024u * 1024u)
 

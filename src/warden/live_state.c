@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collect_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 #include "cpw/json.h"
 #include "cpw/live.h"
 #include "cpw/regions.h"
 #include "cpw/time.h"
-#include "warden/collect_internal.h"
 
 #define CONNECT_ARN_PREFIX "arn:aws:connect:"
 

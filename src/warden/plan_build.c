@@ -16,7 +16,7 @@
 #include "cpw/error.h"
 #include "cpw/plan.h"
 #include "cpw/time.h"
-#include "warden/plan_internal.h"
+#include "plan_internal.h"
 
 struct action_list {
     struct cpw_plan_action *items;

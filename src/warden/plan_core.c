@@ -9,7 +9,7 @@
 #include "cpw/crypto.h"
 #include "cpw/error.h"
 #include "cpw/plan.h"
-#include "warden/plan_internal.h"
+#include "plan_internal.h"
 
 static const char *const s_kind_names[] = {
 #define CPW_PLAN_KIND_NAME_(e, name) name,

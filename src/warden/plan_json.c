@@ -8,11 +8,11 @@
 
 #include <jansson.h>
 
+#include "atomic_file.h"
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 #include "cpw/plan.h"
-#include "warden/atomic_file.h"
-#include "warden/plan_internal.h"
+#include "plan_internal.h"
 
 /* ----- writing ---------------------------------------------------------------------------- */
 

@@ -74,8 +74,8 @@ static void test_open_creates_private_files(void **state)
     struct cpw_inventory *inv = fx_orphans_story();
     assert_int_equal(cpw_inventory_analyze(inv), 0);
     int64_t id = 0;
-    assert_int_equal(cpw_store_snapshot_save(store, inv, "arn:aws:iam::111111111111:user/me",
-                                             "regions=us-east-1,us-west-2", &id),
+    assert_int_equal(cpw_inventory_snapshot_save(store, inv, "arn:aws:iam::111111111111:user/me",
+                                                 "regions=us-east-1,us-west-2", &id),
                      0);
     assert_true(id > 0);
     snprintf(path, sizeof(path), "%s/state.db-wal", s_dir); /* WAL mode, same private mode */
@@ -106,9 +106,9 @@ static void test_newer_schema_and_bad_documents_refused(void **state)
     (void)state;
     s_make_root();
     struct cpw_store *store = s_open();
-    assert_null(cpw_store_snapshot_load(store, 0));
+    assert_null(cpw_inventory_snapshot_load(store, 0));
     assert_int_equal(cpw_last_error(), CPW_ERR_NOT_FOUND);
-    assert_null(cpw_store_snapshot_load(store, 7));
+    assert_null(cpw_inventory_snapshot_load(store, 7));
     assert_int_equal(cpw_last_error(), CPW_ERR_NOT_FOUND);
     cpw_store_destroy(store);
 
@@ -124,7 +124,7 @@ static void test_newer_schema_and_bad_documents_refused(void **state)
                      SQLITE_OK);
     sqlite3_close(db);
     store = s_open();
-    assert_null(cpw_store_snapshot_load(store, 0));
+    assert_null(cpw_inventory_snapshot_load(store, 0));
     assert_int_equal(cpw_last_error(), CPW_ERR_UNSUPPORTED);
     cpw_store_destroy(store);
 
@@ -234,8 +234,8 @@ static void test_snapshots_and_diff(void **state)
     assert_int_equal(cpw_inventory_analyze(second), 0);
     int64_t id1 = 0;
     int64_t id2 = 0;
-    assert_int_equal(cpw_store_snapshot_save(store, first, "me", "all", &id1), 0);
-    assert_int_equal(cpw_store_snapshot_save(store, second, "me", "all", &id2), 0);
+    assert_int_equal(cpw_inventory_snapshot_save(store, first, "me", "all", &id1), 0);
+    assert_int_equal(cpw_inventory_snapshot_save(store, second, "me", "all", &id2), 0);
     assert_true(id2 > id1);
     cpw_inventory_destroy(first);
     cpw_inventory_destroy(second);
@@ -251,8 +251,8 @@ static void test_snapshots_and_diff(void **state)
     assert_int_equal(count, 1);
     cpw_store_snapshot_list_free(list, count);
 
-    struct cpw_inventory *latest = cpw_store_snapshot_load(store, 0);
-    struct cpw_inventory *older = cpw_store_snapshot_load(store, id1);
+    struct cpw_inventory *latest = cpw_inventory_snapshot_load(store, 0);
+    struct cpw_inventory *older = cpw_inventory_snapshot_load(store, id1);
     assert_non_null(latest);
     assert_non_null(older);
     assert_int_equal(cpw_inventory_scanned_at(latest), FX_T0 + 31 * FX_DAY);

@@ -18,6 +18,19 @@
 
 struct cpw_sandbox;
 
+/** The default account's root credentials: AWS's documented example keys (docs/sandbox.md). */
+#define CPW_SANDBOX_DEFAULT_ACCOUNT    "123456789012"
+#define CPW_SANDBOX_ROOT_ACCESS_KEY_ID "AKIAIOSFODNN7EXAMPLE"
+#define CPW_SANDBOX_ROOT_SECRET_KEY    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+/**
+ * A built-in scenario document for cpw_sandbox_options.scenario: "orphans" (the runbook's
+ * situation), "clean" (nothing), or "org:accounts=N,regions=R,leftover=P,seed=S" (generated,
+ * deterministic from the seed). Returns 0 with *doc (owned, json_decref), or -1 with
+ * CPW_ERR_CONFIG for an unknown name or a bad parameter.
+ */
+int cpw_sandbox_builtin_scenario(const char *spec, json_t **doc);
+
 struct cpw_sandbox_options {
     const char *bind_address;        /* default 127.0.0.1 */
     uint16_t port;                   /* 0: pick a free port */

@@ -388,4 +388,25 @@ int cpw_inventory_csv_field(struct cpw_buf *out, const char *s);
  */
 struct cpw_inventory *cpw_inventory_load_json(struct cpw_span json);
 
+/* ----- snapshots in the state store -------------------------------------------------------- */
+
+struct cpw_store;
+
+/**
+ * Saves inv's JSON document as a snapshot with who scanned it and what was scanned (identity and
+ * scope may be NULL). *id_out (may be NULL) receives its id. Returns 0 or -1 (CPW_ERR_STORE).
+ */
+int cpw_inventory_snapshot_save(struct cpw_store *store,
+                                const struct cpw_inventory *inv,
+                                const char *identity,
+                                const char *scope,
+                                int64_t *id_out);
+
+/**
+ * Loads snapshot id (0: the latest) as an inventory (owned by the caller). NULL with
+ * CPW_ERR_NOT_FOUND when there is none, CPW_ERR_STORE, or the loader's errors for a document
+ * this build cannot read (CPW_ERR_UNSUPPORTED for another schema).
+ */
+struct cpw_inventory *cpw_inventory_snapshot_load(struct cpw_store *store, int64_t id);
+
 #endif

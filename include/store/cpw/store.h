@@ -20,9 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cpw/backup_file.h"
 #include "cpw/buf.h"
-#include "cpw/inventory.h"
 
 /** The schema version this build writes (PRAGMA user_version). */
 #define CPW_STORE_SCHEMA_VERSION 3
@@ -70,16 +68,23 @@ struct cpw_store_snapshot_info {
     int schema;           /* the inventory JSON schema of the document */
 };
 
+/** A snapshot to save: the inventory's JSON document and what describes it (borrowed). */
+struct cpw_store_snapshot_doc {
+    struct cpw_span document; /* the inventory JSON document */
+    int64_t scanned_at_s;     /* 0: unknown */
+    int schema;               /* the document's schema version */
+    const char *identity;     /* who scanned (an ARN); NULL stored empty */
+    const char *scope;        /* what was scanned; NULL stored empty */
+};
+
 /**
- * Saves inv (as its JSON document) with who scanned it and what was scanned. identity and scope
- * may be NULL (stored empty). *id_out (may be NULL) receives the snapshot id. Returns 0, or -1
- * with CPW_ERR_STORE.
+ * Saves a snapshot document. *id_out (may be NULL) receives the snapshot id. Returns 0, or -1
+ * with CPW_ERR_STORE (or CPW_ERR_LIMIT past 64 MiB). cpw_inventory_snapshot_save (inventory.h)
+ * is the usual caller.
  */
-int cpw_store_snapshot_save(struct cpw_store *store,
-                            const struct cpw_inventory *inv,
-                            const char *identity,
-                            const char *scope,
-                            int64_t *id_out);
+int cpw_store_snapshot_save_document(struct cpw_store *store,
+                                     const struct cpw_store_snapshot_doc *doc,
+                                     int64_t *id_out);
 
 /**
  * Lists up to limit snapshots (0: all), newest first (by scan time, then id), without their
@@ -93,17 +98,20 @@ int cpw_store_snapshot_list(struct cpw_store *store,
 /** Frees a list from cpw_store_snapshot_list. NULL is a no-op. */
 void cpw_store_snapshot_list_free(struct cpw_store_snapshot_info *list, size_t count);
 
-/**
- * Loads snapshot id (0: the latest) as an inventory (owned by the caller). NULL with
- * CPW_ERR_NOT_FOUND when there is none, CPW_ERR_STORE, or the loader's errors for a document
- * this build cannot read (CPW_ERR_UNSUPPORTED for another schema).
- */
-struct cpw_inventory *cpw_store_snapshot_load(struct cpw_store *store, int64_t id);
-
 /** Appends snapshot id's (0: latest) JSON document to out. -1 with CPW_ERR_NOT_FOUND etc. */
 int cpw_store_snapshot_document(struct cpw_store *store, int64_t id, struct cpw_buf *out);
 
 /* ----- backups index ------------------------------------------------------------------------- */
+
+/** What a domain held when its backup started (from GetDomain and the listings). */
+struct cpw_backup_counts {
+    uint64_t profiles;
+    uint64_t objects;
+    uint64_t object_types;
+    uint64_t integrations;
+    uint64_t event_streams;
+    uint64_t calculated_attributes;
+};
 
 struct cpw_store_backup {
     int64_t id;

@@ -143,8 +143,9 @@ int cpw_buf_read_file(struct cpw_buf *buf, const char *path);
 /**
  * Like cpw_buf_read_file, for configuration files: path must be a regular file (a FIFO, a
  * directory or a device is refused without blocking, CPW_ERR_IO "PATH is not a regular file (a
- * FIFO)") whose size fits in buf's cap (checked before reading, CPW_ERR_LIMIT). Nothing is
- * allocated when it fails before reading.
+ * FIFO)") whose size fits in buf's cap (checked before reading, CPW_ERR_LIMIT). /dev/null reads
+ * as an empty file (the usual way to say "no file"). Nothing is allocated when it fails before
+ * reading.
  */
 int cpw_buf_read_regular_file(struct cpw_buf *buf, const char *path);
 

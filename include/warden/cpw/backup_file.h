@@ -27,6 +27,7 @@
 #include <jansson.h>
 
 #include "cpw/buf.h"
+#include "cpw/store.h" /* struct cpw_backup_counts */
 
 #define CPW_BACKUP_FORMAT_VERSION 1
 #define CPW_BACKUP_FORMAT_NAME    "cpwarden-backup"
@@ -48,16 +49,6 @@ enum cpw_backup_section {
     CPW_BACKUP_SECTION_LIST(CPW_BACKUP_SECTION_ENUM_)
 #undef CPW_BACKUP_SECTION_ENUM_
       CPW_BACKUP_SECTION_COUNT_
-};
-
-/** What the domain held when the backup started (from GetDomain and the listings). */
-struct cpw_backup_counts {
-    uint64_t profiles;
-    uint64_t objects;
-    uint64_t object_types;
-    uint64_t integrations;
-    uint64_t event_streams;
-    uint64_t calculated_attributes;
 };
 
 struct cpw_backup_header {
