@@ -206,10 +206,10 @@ static int s_resolve_output(struct cpw_settings *s, const struct cpw_settings_op
     }
     if (strcmp(f.value, "text") == 0 || strcmp(f.value, "yaml") == 0 ||
         strcmp(f.value, "yaml-stream") == 0) {
-        return s_bad(&f.origin,
-                     "output format '%s' is an AWS CLI format cpwarden does not write (use "
-                     "table, json, csv or markdown)",
-                     f.value);
+        /* An AWS CLI profile's usual choice: each command writes it or its own default (the
+         * command line checks an explicit --output against what the command offers). */
+        s->output = CPW_OUTPUT_TEXT;
+        return 0;
     }
     return s_bad(&f.origin, "output format '%s' is not valid (use table, json, csv or markdown)",
                  f.value);
@@ -396,6 +396,8 @@ const char *cpw_output_format_name(enum cpw_output_format format)
         return "csv";
     case CPW_OUTPUT_MARKDOWN:
         return "markdown";
+    case CPW_OUTPUT_TEXT:
+        return "text";
     case CPW_OUTPUT_TABLE:
         break;
     }

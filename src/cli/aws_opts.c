@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "cpw/buf.h"
 #include "cpw/error.h"
+#include "cpw/regions.h"
 
 void cpw_cli_aws_options_init(struct cpw_settings_options *opts)
 {
@@ -39,6 +40,10 @@ int cpw_cli_aws_option(const char *command,
         opts->profile = arg;
         return 1;
     case CPW_CLI_OPT_REGION:
+        if (cpw_region_check(arg)) { /* a malformed name on the line is a usage error (252) */
+            cpw_cli_usage_error(command, "--region: %s", cpw_last_error_detail());
+            return -1;
+        }
         opts->region = arg;
         return 1;
     case CPW_CLI_OPT_ENDPOINT_URL:

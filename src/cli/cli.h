@@ -29,7 +29,17 @@ struct cpw_cli_command {
     const char *summary;               /* one line for `cpwarden help` */
     const char *help;                  /* full text for `cpwarden help NAME` and `NAME --help` */
     int (*run)(int argc, char **argv); /* argv[0] is the command name */
+    const char *formats; /* what --output may name, "table,json,..." (first: the default); NULL:
+                            the command prints no data and takes no --output */
+    bool writes_file;    /* takes -o/--output-file PATH (which must not be a format's name) */
 };
+
+/**
+ * Checks the --output and -o/--output-file values on a command's line against what it offers:
+ * `--output text` where the command writes table, json or markdown, or `-o json` (a format given
+ * as a file name), is a usage error naming the choices. Returns 0, or CPW_EXIT_USAGE (printed).
+ */
+int cpw_cli_check_output_args(const struct cpw_cli_command *cmd, int argc, char **argv);
 
 /** The cpwarden-wide options, wherever they stood on the line (globals.c). */
 struct cpw_cli_globals {

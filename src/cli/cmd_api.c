@@ -138,6 +138,14 @@ static int s_run(int argc, char **argv)
         exit_code = CPW_EXIT_USAGE;
         goto cleanup;
     }
+    /* An unknown service or operation is a usage error, found before any credential or call
+     * (the AWS CLI's "Invalid choice", 252). */
+    const struct cpw_model_service *known = cpw_model_service_get(service);
+    if (!known || !cpw_model_operation_resolve(known, operation)) {
+        cpw_cli_print_last_error(NULL);
+        exit_code = CPW_EXIT_USAGE;
+        goto cleanup;
+    }
     if (cpw_settings_resolve(&sopts, &settings)) {
         cpw_cli_print_last_error(NULL);
         exit_code = CPW_EXIT_CONFIG;
@@ -225,4 +233,5 @@ const struct cpw_cli_command cpw_cli_cmd_api = {
             "          cpwarden api iam list-roles --paginate \\\n"
             "            --query 'Roles[?starts_with(RoleName, `AWSServiceRole`)].RoleName'\n",
     .run = s_run,
+    .formats = "json",
 };

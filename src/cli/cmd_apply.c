@@ -587,4 +587,5 @@ const struct cpw_cli_command cpw_cli_cmd_apply = {
       "\n"
       "Example: cpwarden apply plan.json\n",
     .run = s_run,
+    .formats = "table,json,markdown",
 };

@@ -13,6 +13,7 @@
 #include "cpw/backup_file.h"
 #include "cpw/error.h"
 #include "cpw/file.h"
+#include "cpw/json.h"
 #include "cpw/store.h"
 #include "cpw/time.h"
 
@@ -53,6 +54,30 @@ static int s_client(struct cpw_settings_options *sopts,
         return cpw_cli_exit_for_error();
     }
     return CPW_EXIT_OK;
+}
+
+/* The backup's summary as one JSON document (--output json). */
+static void s_print_json(const char *path,
+                         int64_t id,
+                         const struct cpw_backup_summary *summary,
+                         const char *region,
+                         const char *domain)
+{
+    const struct cpw_backup_counts *k = &summary->counts;
+    json_t *doc = json_pack(
+      "{s:s, s:I, s:s, s:s, s:s, s:s, s:{s:I, s:I, s:I, s:I, s:I, s:I}}", "backup", path, "id",
+      (json_int_t)id, "account", summary->account, "region", region, "domain", domain, "sha256",
+      summary->sha256, "counts", "object_types", (json_int_t)k->object_types, "integrations",
+      (json_int_t)k->integrations, "event_streams", (json_int_t)k->event_streams,
+      "calculated_attributes", (json_int_t)k->calculated_attributes, "profiles",
+      (json_int_t)k->profiles, "profile_records", (json_int_t)summary->records);
+    struct cpw_buf out;
+    cpw_buf_init(&out, 64u * 1024u);
+    if (doc && cpw_json_dump_document(doc, &out) == 0) {
+        fwrite(out.data, 1, out.len, stdout);
+    }
+    cpw_buf_clean_up(&out);
+    cpw_json_release(doc);
 }
 
 static int s_backup(int argc, char **argv)
@@ -147,6 +172,10 @@ static int s_backup(int argc, char **argv)
         exit_code = CPW_EXIT_OK;
     }
     const struct cpw_backup_counts *k = &summary.counts;
+    if (settings.output == CPW_OUTPUT_JSON) {
+        s_print_json(path, id, &summary, settings.region, domain);
+        goto cleanup;
+    }
     printf("backup: %s\nid: %lld\naccount: %s\nregion: %s\ndomain: %s\nsha256: %s\n"
            "object_types: %llu\nintegrations: %llu\nevent_streams: %llu\n"
            "calculated_attributes: %llu\nprofiles: %llu\nprofile_records: %llu\n",
@@ -182,10 +211,13 @@ const struct cpw_cli_command cpw_cli_cmd_backup = {
       "  --with-profiles      also export profiles and their objects\n"
       "  --state DIR          the state directory (default $XDG_STATE_HOME/cpwarden)\n"
       "\n" CPW_CLI_AWS_OPTIONS_HELP "\n"
-      "Prints the file, its index id, sha256 and counts. Exit status: 0 written and recorded;\n"
+      "Prints the file, its index id, sha256 and counts (--output text, the default, or json).\n"
+      "Exit status: 0 written and recorded;\n"
       "3 written but not recorded; 252 usage; 253 configuration; 254 an AWS call failed\n"
       "(nothing is written); 1 or 255 other failures.\n",
     .run = s_backup,
+    .formats = "text,json",
+    .writes_file = true,
 };
 
 /* ----- restore ---------------------------------------------------------------------------- */
@@ -328,4 +360,5 @@ const struct cpw_cli_command cpw_cli_cmd_restore = {
       "Exit status: 0 done; 3 some items conflicted or failed; 1 the file is refused or the\n"
       "domain conflicts; 252 usage; 253 configuration; 254 an AWS call failed.\n",
     .run = s_restore,
+    .formats = "text",
 };

@@ -100,7 +100,7 @@ static int s_parse(int argc, char **argv, struct args *a, struct cpw_settings_op
     optind = 0;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "h", s_long, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "ho:", s_long, NULL)) != -1) {
         int handled = cpw_cli_aws_option("inventory", c, optarg, sopts);
         if (handled < 0) {
             return CPW_EXIT_USAGE;
@@ -134,6 +134,7 @@ static int s_parse(int argc, char **argv, struct args *a, struct cpw_settings_op
             }
             a->evidence_cloudtrail = true;
             break;
+        case 'o':
         case OPT_OUTPUT_FILE:
             a->output_file = optarg;
             break;
@@ -420,7 +421,7 @@ const struct cpw_cli_command cpw_cli_cmd_inventory = {
       "usage: cpwarden inventory [--org] [--role-name NAME] [--accounts A,B]\n"
       "                          [--exclude-accounts A,B] [--regions all|R1,R2]\n"
       "                          [--evidence cloudtrail] [--output table|json|csv|markdown]\n"
-      "                          [--output-file FILE] [--state DIR] [--no-save]\n"
+      "                          [-o|--output-file FILE] [--state DIR] [--no-save]\n"
       "                          [--diff [SNAPSHOT_ID]] [AWS options]\n"
       "\n"
       "Scans every account and region in scope, concurrently, for Amazon Connect instances,\n"
@@ -441,7 +442,7 @@ const struct cpw_cli_command cpw_cli_cmd_inventory = {
       "  --evidence cloudtrail   read CloudTrail (LookupEvents) to tie roles to domains\n"
       "  --output FORMAT         table, json, csv or markdown; default: table when stdout is a\n"
       "                          terminal, JSON otherwise (docs/inventory-schema.md)\n"
-      "  --output-file FILE      write there (mode 0600) instead of stdout; a symbolic link\n"
+      "  -o, --output-file FILE  write there (mode 0600) instead of stdout; a symbolic link\n"
       "                          there is refused, never followed\n"
       "  --state DIR             state directory (default $XDG_STATE_HOME/cpwarden)\n"
       "  --no-save               do not store this run as a snapshot\n"
@@ -461,4 +462,6 @@ const struct cpw_cli_command cpw_cli_cmd_inventory = {
       "  cpwarden inventory --org --output json --output-file inventory.json\n"
       "  cpwarden inventory --diff\n",
     .run = s_run,
+    .formats = "table,json,csv,markdown",
+    .writes_file = true,
 };

@@ -50,7 +50,8 @@ static const struct option s_long[] = {
     { "org", no_argument, NULL, OPT_ORG },
     { "role-name", required_argument, NULL, OPT_ROLE_NAME },
     { "accounts", required_argument, NULL, OPT_ACCOUNTS },
-    { "out", required_argument, NULL, 'o' },
+    { "output-file", required_argument, NULL, 'o' },
+    { "out", required_argument, NULL, 'o' }, /* the earlier name, kept */
     { "help", no_argument, NULL, 'h' },
     CPW_CLI_AWS_LONG_OPTIONS,
     { NULL, 0, NULL, 0 },
@@ -479,7 +480,7 @@ const struct cpw_cli_command cpw_cli_cmd_plan = {
       "Options:\n"
       "  --force               act on a domain that an ACTIVE instance uses (else refused)\n"
       "  --config FILE         protections (default ~/.config/cpwarden/config)\n"
-      "  -o, --out PLAN        write the plan to PLAN (mode 0600)\n"
+      "  -o, --output-file PLAN  write the plan to PLAN (mode 0600; --out is the same)\n"
       "  --output FORMAT       how stdout shows it: table (default), markdown, json (the plan)\n"
       "\n" CPW_CLI_AWS_OPTIONS_HELP "\n"
       "The plan records the caller identity (STS GetCallerIdentity) and a fingerprint of every\n"
@@ -490,4 +491,6 @@ const struct cpw_cli_command cpw_cli_cmd_plan = {
       "\n"
       "Example: cpwarden plan -o plan.json\n",
     .run = s_run,
+    .formats = "table,json,markdown",
+    .writes_file = true,
 };

@@ -165,4 +165,5 @@ const struct cpw_cli_command cpw_cli_cmd_snapshots = {
             "\n"
             "Example: cpwarden snapshots --limit 5\n",
     .run = s_run,
+    .formats = "table,json,csv",
 };

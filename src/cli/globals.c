@@ -288,3 +288,56 @@ cleanup:
     cpw_free(front);
     return rc;
 }
+
+/* ----- --output and --output-file -------------------------------------------------------- */
+
+/* True when name is one of the comma-separated words of list. */
+static bool s_in_list(const char *list, const char *name)
+{
+    size_t len = strlen(name);
+    for (const char *p = list; p && *p;) {
+        size_t word = strcspn(p, ",");
+        if (word == len && strncmp(p, name, len) == 0) {
+            return true;
+        }
+        p += word + (p[word] == ',');
+    }
+    return false;
+}
+
+/* The value of option long_name (or short_name) at argv[i], or NULL; *used: words taken. */
+static const char *s_value(int argc,
+                           char **argv,
+                           int i,
+                           const char *long_name,
+                           const char *short_name)
+{
+    size_t len = strlen(long_name);
+    if (strncmp(argv[i], long_name, len) == 0 && argv[i][len] == '=') {
+        return argv[i] + len + 1;
+    }
+    if (strcmp(argv[i], long_name) == 0 || (short_name && strcmp(argv[i], short_name) == 0)) {
+        return i + 1 < argc ? argv[i + 1] : NULL;
+    }
+    return NULL;
+}
+
+int cpw_cli_check_output_args(const struct cpw_cli_command *cmd, int argc, char **argv)
+{
+    static const char *const all_formats = "table,json,csv,markdown,text,yaml,yaml-stream";
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        const char *format = s_value(argc, argv, i, "--output", NULL);
+        if (format && cmd->formats && !s_in_list(cmd->formats, format)) {
+            return cpw_cli_usage_error(cmd->name, "--output takes %s here, not '%s'", cmd->formats,
+                                       format);
+        }
+        const char *file = cmd->writes_file ? s_value(argc, argv, i, "--output-file", "-o") : NULL;
+        if (file && s_in_list(all_formats, file)) {
+            return cpw_cli_usage_error(cmd->name,
+                                       "'%s' is an output format, not a file name: use --output "
+                                       "%s for the format and -o/--output-file PATH for the file",
+                                       file, file);
+        }
+    }
+    return 0;
+}

@@ -219,6 +219,9 @@ static int s_dispatch(int argc, char **argv)
             cpw_cli_print_help(cmd, stdout);
             return CPW_EXIT_OK;
         }
+        if (cpw_cli_check_output_args(cmd, argc - command, argv + command)) {
+            return CPW_EXIT_USAGE;
+        }
         return cmd->run(argc - command, argv + command);
     }
     const struct planned *p = s_find_planned(name);

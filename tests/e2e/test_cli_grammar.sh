@@ -3,7 +3,7 @@
 # `--opt=value`, suggestions for unknown commands and options, usage errors exit 252, and colour
 # only where asked for or on a terminal that can show it.
 source "$(dirname "$0")/lib.sh"
-start_sandbox --scenario orphans
+start_sandbox --scenario orphans --no-rate-limits  # many scans in a row: no throttling
 
 rc() { "$@" >"$E2E_TMP/out" 2>"$E2E_TMP/err"; echo $?; }
 err_has() { grep -q -- "$1" "$E2E_TMP/err"; }
@@ -55,6 +55,36 @@ check "a terminal gets colour" grep -q $'\033\[' "$E2E_TMP/tty-color"
 check "TERM=dumb gets no escape sequence" bash -c "! grep -q $'\033' '$E2E_TMP/tty-dumb'"
 check "...but the table itself" grep -q "LiveDomain\|domain" "$E2E_TMP/tty-dumb"
 check "a bad --color value is a usage error" test "$(rc "$CPWARDEN" --color sometimes help)" = 252
+
+# --output is the format everywhere, the output file one name everywhere (-o/--output-file).
+check "plan -o json (a format as a file name) is a usage error" \
+    test "$(rc "$CPWARDEN" plan --endpoint-url "$ENDPOINT" -o json)" = 252
+check "...saying which option means what" err_has "use --output json for the format"
+check "no file named json was written" test ! -e json
+check "a format the command does not write is a usage error" \
+    test "$(rc "$CPWARDEN" plan --endpoint-url "$ENDPOINT" --output text)" = 252
+check "...naming the formats it offers" err_has "--output takes table,json,markdown here"
+check "document --output table names its formats" \
+    test "$(rc "$CPWARDEN" document --output=table)" = 252
+check "inventory -o FILE writes the file" \
+    test "$(rc "$CPWARDEN" inventory --endpoint-url "$ENDPOINT" --regions us-east-1 --no-save \
+              --output json -o "$E2E_TMP/inv.json")" = 0
+check "...a JSON inventory" grep -q '"findings"' "$E2E_TMP/inv.json"
+check "an AWS CLI profile's output = text is no error (the command's default applies)" \
+    test "$(AWS_DEFAULT_OUTPUT=text rc "$CPWARDEN" plan --endpoint-url "$ENDPOINT" \
+              --regions us-east-1)" = 0
+check "a malformed --region is a usage error (252)" \
+    test "$(rc "$CPWARDEN" api --region 'bad region' sts get-caller-identity)" = 252
+check "an unknown operation is a usage error (252)" \
+    test "$(rc "$CPWARDEN" api sts GetCallerIdentty)" = 252
+check "...named" err_has "no operation"
+"$CPWARDEN" backup --endpoint-url "$ENDPOINT" --region eu-west-2 --domain \
+    "$("$CPWARDEN" api --endpoint-url "$ENDPOINT" --region eu-west-2 customer-profiles \
+        list-domains --query 'Items[0].DomainName' | tr -d '"')" \
+    --state "$E2E_TMP/state" --output json >"$E2E_TMP/backup.json" 2>/dev/null || true
+check "backup --output json prints its summary as JSON" /usr/bin/python3 -c \
+    'import json,sys; d=json.load(open(sys.argv[1])); assert d["sha256"] and "profiles" in d["counts"]' \
+    "$E2E_TMP/backup.json"
 
 # Clear failures: the no-credentials error arrives whole (it was cut mid-word) and names the fix.
 env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_EC2_METADATA_DISABLED=true \

@@ -48,6 +48,7 @@ enum cpw_output_format {
     CPW_OUTPUT_JSON,
     CPW_OUTPUT_CSV,
     CPW_OUTPUT_MARKDOWN,
+    CPW_OUTPUT_TEXT, /* the AWS CLI's text (also what yaml and yaml-stream fall back to) */
 };
 
 /* What the command line said; NULL/0/-1 mean "not given". */
