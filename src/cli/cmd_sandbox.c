@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@ enum {
     OPT_SCENARIO,
     OPT_READY_FILE,
     OPT_PRINT_ENV,
+    OPT_ENV_FILE,
     OPT_ALLOW_REMOTE,
     OPT_THREADS,
     OPT_SLR_DELAY,
@@ -49,6 +51,7 @@ static const struct option s_long[] = {
     { "scenario", required_argument, NULL, OPT_SCENARIO },
     { "ready-file", required_argument, NULL, OPT_READY_FILE },
     { "print-env", no_argument, NULL, OPT_PRINT_ENV },
+    { "env-file", required_argument, NULL, OPT_ENV_FILE },
     { "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
     { "threads", required_argument, NULL, OPT_THREADS },
     { "slr-deletion-delay-ms", required_argument, NULL, OPT_SLR_DELAY },
@@ -62,38 +65,74 @@ static const struct option s_long[] = {
     { NULL, 0, NULL, 0 },
 };
 
-/* Writes the URL to path atomically (temp file + rename), so a waiting test never reads half. */
-static int s_write_ready_file(const char *path, const char *url)
+/* Writes text to path atomically (temp file + rename, 0600), so a waiting reader never reads
+ * half of it. */
+static int s_write_atomically(const char *path, const char *text)
 {
     struct cpw_buf tmp;
     cpw_buf_init(&tmp, 4096);
     if (cpw_buf_appendf(&tmp, "%s.tmp.%ld", path, (long)getpid())) {
         return -1;
     }
-    int fd = open(cpw_buf_cstr(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    int rc = 0;
+    int fd = open(cpw_buf_cstr(&tmp), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
+        int rc = cpw_raise(CPW_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+        cpw_buf_clean_up(&tmp);
+        return rc;
+    }
+    size_t len = strlen(text);
+    bool written = write(fd, text, len) == (ssize_t)len;
+    int rc = 0;
+    if (close(fd) != 0 || !written) {
         rc = cpw_raise(CPW_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-    } else {
-        size_t len = strlen(url);
-        if (write(fd, url, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || close(fd) != 0 ||
-            rename(cpw_buf_cstr(&tmp), path) != 0) {
-            rc = cpw_raise(CPW_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-            unlink(cpw_buf_cstr(&tmp));
-        }
+    } else if (cpw_file_refuse_link(path)) { /* rename would replace a link placed there */
+        rc = -1;
+    } else if (rename(cpw_buf_cstr(&tmp), path) != 0) {
+        rc = cpw_raise(CPW_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+    }
+    if (rc) {
+        unlink(cpw_buf_cstr(&tmp));
     }
     cpw_buf_clean_up(&tmp);
     return rc;
 }
 
-static void s_print_env(const char *host, unsigned port)
+/* The export lines for the AWS CLI and boto3 pointed at url. */
+static void s_env_text(struct cpw_buf *out, const char *url)
 {
-    printf("export AWS_ACCESS_KEY_ID=%s\n"
-           "export AWS_SECRET_ACCESS_KEY=%s\n"
-           "export AWS_DEFAULT_REGION=us-east-1\n"
-           "export AWS_ENDPOINT_URL=http://%s:%u\n"
-           "# AWS CLI v2 before 2.13 ignores AWS_ENDPOINT_URL: pass --endpoint-url http://%s:%u\n",
-           CPW_SANDBOX_ROOT_ACCESS_KEY_ID, CPW_SANDBOX_ROOT_SECRET_KEY, host, port, host, port);
+    (void)cpw_buf_appendf(
+      out,
+      "export AWS_ACCESS_KEY_ID=%s\n"
+      "export AWS_SECRET_ACCESS_KEY=%s\n"
+      "export AWS_DEFAULT_REGION=us-east-1\n"
+      "export AWS_ENDPOINT_URL=%s\n"
+      "# AWS CLI v2 before 2.13 ignores AWS_ENDPOINT_URL: pass --endpoint-url %s\n",
+      CPW_SANDBOX_ROOT_ACCESS_KEY_ID, CPW_SANDBOX_ROOT_SECRET_KEY, url, url);
+}
+
+/* --ready-file (the URL) and --env-file (the export lines), once the port is known. */
+static int s_write_ready(const char *ready_file, const char *env_file, const char *url)
+{
+    struct cpw_buf text;
+    cpw_buf_init(&text, 8192);
+    int rc = 0;
+    if (env_file) {
+        s_env_text(&text, url);
+        rc = s_write_atomically(env_file, cpw_buf_cstr(&text));
+        if (rc) {
+            cpw_cli_print_last_error("--env-file");
+        }
+    }
+    if (rc == 0 && ready_file) {
+        cpw_buf_reset(&text);
+        (void)cpw_buf_appendf(&text, "%s\n", url);
+        rc = s_write_atomically(ready_file, cpw_buf_cstr(&text));
+        if (rc) {
+            cpw_cli_print_last_error("--ready-file");
+        }
+    }
+    cpw_buf_clean_up(&text);
+    return rc;
 }
 
 /* The database DIR/sandbox.db is never opened through a symbolic link (the library refuses it
@@ -163,6 +202,7 @@ static int s_run(int argc, char **argv)
                                         .slr_deletion_delay_ms = -1,
                                         .create_account_delay_ms = -1 };
     const char *ready_file = NULL;
+    const char *env_file = NULL;
     const char *scenario_path = NULL;
     bool print_env = false;
     json_t *knobs = json_object();
@@ -196,6 +236,9 @@ static int s_run(int argc, char **argv)
             break;
         case OPT_READY_FILE:
             ready_file = optarg;
+            break;
+        case OPT_ENV_FILE:
+            env_file = optarg;
             break;
         case OPT_PRINT_ENV:
             print_env = true;
@@ -265,7 +308,22 @@ static int s_run(int argc, char **argv)
     }
     const char *host = opts.bind_address ? opts.bind_address : "127.0.0.1";
     if (print_env) {
-        s_print_env(host, opts.port);
+        if (opts.port == 0) { /* the port is only known once serving */
+            exit_code =
+              cpw_cli_usage_error("sandbox", "--print-env needs a fixed --port; with --port 0 use "
+                                             "--env-file FILE, written once the port is chosen");
+            goto done;
+        }
+        struct cpw_buf url;
+        cpw_buf_init(&url, 1024);
+        (void)cpw_buf_appendf(&url, strchr(host, ':') ? "http://[%s]:%u" : "http://%s:%u", host,
+                              (unsigned)opts.port);
+        struct cpw_buf text;
+        cpw_buf_init(&text, 8192);
+        s_env_text(&text, cpw_buf_cstr(&url));
+        fputs(cpw_buf_cstr(&text), stdout);
+        cpw_buf_clean_up(&text);
+        cpw_buf_clean_up(&url);
         goto done;
     }
     if (opts.bind_address && !cpw_http_is_loopback(opts.bind_address)) {
@@ -314,8 +372,7 @@ static int s_run(int argc, char **argv)
     }
     printf("cpwarden sandbox listening on %s\n", cpw_sandbox_url(sandbox));
     fflush(stdout);
-    if (ready_file && s_write_ready_file(ready_file, cpw_sandbox_url(sandbox))) {
-        cpw_cli_print_last_error("--ready-file");
+    if (s_write_ready(ready_file, env_file, cpw_sandbox_url(sandbox))) {
         exit_code = CPW_EXIT_OTHER;
     } else {
         int sig = 0;
@@ -327,6 +384,9 @@ static int s_run(int argc, char **argv)
     cpw_sandbox_stop(sandbox);
     if (ready_file) {
         unlink(ready_file);
+    }
+    if (env_file) {
+        unlink(env_file);
     }
 
 done:
@@ -342,7 +402,7 @@ const struct cpw_cli_command cpw_cli_cmd_sandbox = {
       "usage: cpwarden sandbox [--bind ADDR] [--port N] [--data DIR | --memory]\n"
       "                        [--scenario NAME|FILE] [--ready-file FILE] [--threads N]\n"
       "                        [--allow-remote] [knobs]\n"
-      "       cpwarden sandbox --print-env [--port N]\n"
+      "       cpwarden sandbox --print-env [--port N]   (N other than 0: see --env-file)\n"
       "\n"
       "Serves the emulated AWS services (Customer Profiles, Connect, IAM, STS, CloudTrail,\n"
       "Organizations) on one loopback endpoint until SIGINT or SIGTERM. Every request must be\n"
@@ -360,6 +420,7 @@ const struct cpw_cli_command cpw_cli_cmd_sandbox = {
       "  --ready-file FILE   once serving, write the URL to FILE (tests wait on it)\n"
       "  --threads N         worker threads (default: one per core)\n"
       "  --print-env         print export lines for the AWS CLI and boto3, then exit\n"
+      "  --env-file FILE     once serving, write those lines (with the port chosen) to FILE\n"
       "\n"
       "Realism knobs (docs/sandbox.md; AWS's published rate limits apply by default):\n"
       "  --seed N            seed for faults and jitter (reproducible runs)\n"

@@ -86,6 +86,23 @@ check "backup --output json prints its summary as JSON" /usr/bin/python3 -c \
     'import json,sys; d=json.load(open(sys.argv[1])); assert d["sha256"] and "profiles" in d["counts"]' \
     "$E2E_TMP/backup.json"
 
+# The sandbox's printed environment matches the running server.
+check "--print-env with --port 0 is refused (the port is not known yet)" \
+    test "$(rc "$CPWARDEN" sandbox --port 0 --print-env)" = 252
+check "...pointing at --env-file" err_has "use --env-file FILE"
+"$CPWARDEN" sandbox --port 0 --env-file "$E2E_TMP/sbx.env" --ready-file "$E2E_TMP/sbx.ready" \
+    >/dev/null 2>&1 &
+env_pid=$!
+for _ in $(seq 1 200); do [ -s "$E2E_TMP/sbx.ready" ] && break; sleep 0.05; done
+check "--env-file names the port the server chose" \
+    grep -qx "export AWS_ENDPOINT_URL=$(cat "$E2E_TMP/sbx.ready")" "$E2E_TMP/sbx.env"
+check "...is private (0600)" test "$(stat -c %a "$E2E_TMP/sbx.env")" = 600
+check "...and works: the AWS CLI reaches the server through it" bash -c \
+    "source '$E2E_TMP/sbx.env' && /usr/bin/aws --endpoint-url \"\$AWS_ENDPOINT_URL\" \
+       sts get-caller-identity --query Account --output text | grep -qx 123456789012"
+kill -TERM "$env_pid"; wait "$env_pid" 2>/dev/null || true
+check "--env-file is removed when the server stops" test ! -e "$E2E_TMP/sbx.env"
+
 # Clear failures: the no-credentials error arrives whole (it was cut mid-word) and names the fix.
 env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_EC2_METADATA_DISABLED=true \
     "$CPWARDEN" api --endpoint-url "$ENDPOINT" sts get-caller-identity >/dev/null 2>"$E2E_TMP/err" || true
