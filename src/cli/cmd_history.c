@@ -127,8 +127,7 @@ static int s_json(const struct cpw_journal_entry *e,
         *reported = true; /* the query's error is printed */
         return -1;
     }
-    int rc = cpw_json_dump(doc, out);
-    rc = rc ? rc : cpw_buf_append_byte(out, '\n');
+    int rc = cpw_json_dump_document(doc, out); /* indented like every other document */
     json_decref(doc);
     return rc;
 }

@@ -103,6 +103,13 @@ check "...and works: the AWS CLI reaches the server through it" bash -c \
 kill -TERM "$env_pid"; wait "$env_pid" 2>/dev/null || true
 check "--env-file is removed when the server stops" test ! -e "$E2E_TMP/sbx.env"
 
+# Every JSON document is indented the same way (history's was on one line).
+"$CPWARDEN" history --state "$E2E_TMP/empty-state" --output json >"$E2E_TMP/history.json"
+check "history --output json is indented like the others" \
+    test "$(sed -n 2p "$E2E_TMP/history.json")" = '  "changes": []'
+"$CPWARDEN" snapshots --state "$E2E_TMP/empty-state" --output json >"$E2E_TMP/snaps.json"
+check "...as snapshots is" test "$(sed -n 2p "$E2E_TMP/snaps.json")" = '  "snapshots": []'
+
 # Clear failures: the no-credentials error arrives whole (it was cut mid-word) and names the fix.
 env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_EC2_METADATA_DISABLED=true \
     "$CPWARDEN" api --endpoint-url "$ENDPOINT" sts get-caller-identity >/dev/null 2>"$E2E_TMP/err" || true
