@@ -185,7 +185,7 @@ static void s_progress(void *user, const struct cpw_collect_progress *p)
     fprintf(stderr,
             "accounts %zu/%zu  regions %zu/%zu  requests %llu  throttles %llu  "
             "errors %zu  %.1fs elapsed  %s left",
-            p->accounts_done, p->accounts_total, p->parts_done, p->parts_total,
+            p->accounts_done, p->accounts_total, p->regions_done, p->regions_total,
             (unsigned long long)p->requests, (unsigned long long)p->throttles, p->scan_errors,
             (double)p->elapsed_ms / 1000.0, eta);
     if (p->finished) {

@@ -188,6 +188,7 @@ static void s_part_end(struct cpw_collect_part *part)
     part->domains = NULL;
     part->account_integrations = NULL;
     scan->progress.parts_done++;
+    scan->progress.regions_done += part->region != NULL; /* the global (IAM) part is no region */
     if (--acct->parts_left == 0) {
         scan->progress.accounts_done++;
         scan->accounts_in_flight--;
@@ -693,6 +694,7 @@ int cpw_collect_inventory(struct cpw_aws_client *client,
     }
     scan.progress.accounts_total = scan.account_count;
     scan.progress.parts_total = scan.account_count * (opts->region_count + 1);
+    scan.progress.regions_total = scan.account_count * opts->region_count;
     s_start_next_accounts(&scan);
     if (cpw_aws_client_run(client)) {
         cpw_log(CPW_LOG_WARN, "inventory: the HTTP engine stopped: %s", cpw_last_error_detail());

@@ -226,6 +226,8 @@ static void test_orphans_scenario_gives_the_story_findings(void **state)
     cpw_buf_clean_up(&json);
     assert_string_equal(result.identity_arn, "arn:aws:iam::123456789012:root");
     assert_int_equal(result.final.parts_done, region_count + 1); /* each region, and IAM */
+    assert_int_equal(result.final.regions_done, region_count);   /* progress counts regions */
+    assert_int_equal(result.final.regions_total, region_count);
     assert_true(result.final.requests >= 10);
     cpw_collect_result_clean_up(&result);
     cpw_inventory_destroy(inv);
@@ -382,6 +384,7 @@ static void test_generated_org_is_read_whole(void **state)
     }
     assert_int_equal(result.final.accounts_done, 5);
     assert_int_equal(result.final.parts_done, 20);
+    assert_int_equal(result.final.regions_done, 15); /* 5 accounts x 3 regions, IAM apart */
     cpw_collect_result_clean_up(&result);
     cpw_inventory_destroy(inv);
     s_stop();

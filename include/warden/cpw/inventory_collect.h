@@ -65,6 +65,8 @@ struct cpw_collect_progress {
     size_t accounts_done;
     size_t parts_total; /* account x (regions + the global part) */
     size_t parts_done;
+    size_t regions_total; /* account x regions: the regional parts only */
+    size_t regions_done;
     size_t scan_errors;
     uint64_t requests;  /* HTTP requests sent (engine statistics) */
     uint64_t throttles; /* answers classified as throttling */
