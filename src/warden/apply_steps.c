@@ -119,9 +119,10 @@ static enum cpw_apply_outcome s_backup(struct cpw_apply_ctx *ctx,
     struct cpw_buf path;
     cpw_buf_init(&path, 8192);
     enum cpw_apply_outcome outcome = CPW_APPLY_FAILED;
+    char tag[64];
+    snprintf(tag, sizeof(tag), "%s-plan%.12s", a->account, ctx->opts->plan_checksum);
     if (s_mkdirs(ctx->opts->backup_dir) ||
-        cpw_buf_appendf(&path, "%s/%s-%s-%s-%.12s.backup.jsonl", ctx->opts->backup_dir, a->account,
-                        a->region, a->name, ctx->opts->plan_checksum)) {
+        cpw_backup_file_name(&path, ctx->opts->backup_dir, a->name, a->region, tag)) {
         (void)cpw_buf_appendf(detail, "cannot prepare the backup: %s", cpw_last_error_detail());
         goto cleanup;
     }

@@ -93,6 +93,15 @@ json_t *cpw_backup_project(const json_t *src, const char *const *keys)
     return out;
 }
 
+int cpw_backup_file_name(struct cpw_buf *out,
+                         const char *dir,
+                         const char *domain,
+                         const char *region,
+                         const char *tag)
+{
+    return cpw_buf_appendf(out, "%s/%s-%s-%s.cpwbackup", dir, domain, region, tag);
+}
+
 int cpw_backup_default_path(const char *state_dir,
                             const char *domain,
                             const char *region,
@@ -131,7 +140,7 @@ int cpw_backup_default_path(const char *state_dir,
     if (cpw_time_format_amz(now_s, stamp)) {
         goto cleanup;
     }
-    rc = cpw_buf_appendf(out, "%s/%s-%s-%s.cpwbackup", p, domain, region, stamp);
+    rc = cpw_backup_file_name(out, p, domain, region, stamp);
 cleanup:
     cpw_buf_clean_up(&dir);
     return rc;

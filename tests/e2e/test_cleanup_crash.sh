@@ -49,7 +49,7 @@ changes = json.load(open(d + "/history.json"))["changes"]
 done = collections.Counter(c["step"] for c in changes if c["result"] in ("done", "already"))
 for a in actions:
     if done[a] != 1: problems.append("%s done %d times in the journal" % (a, done[a]))
-backups = glob.glob(d + "/backups/*.jsonl")
+backups = glob.glob(d + "/backups/*.cpwbackup")
 if len(backups) != 1:
     problems.append("%d backups" % len(backups))
 else:

@@ -84,9 +84,11 @@ check "DeleteDomain was called once" test "$(count_events DeleteDomain eu-west-2
 check "DeleteServiceLinkedRole was called twice" \
     test "$(count_events DeleteServiceLinkedRole us-east-1)" -eq 2
 check "the legacy profile role is gone" not role_exists AWSServiceRoleForProfile
-backup=$(ls "$XDG_STATE_HOME"/cpwarden/backups/*"$ORPHAN_DOMAIN"*.jsonl)
+backup=$(ls "$XDG_STATE_HOME"/cpwarden/backups/"$ORPHAN_DOMAIN"-*.cpwbackup)
 check "the backup is 0600" test "$(file_mode "$backup")" = 600
 check "the backup is intact" backup_intact "$backup"
+check "apply names its backup as cpwarden backup does (DOMAIN-REGION-TAG.cpwbackup)" \
+    bash -c "basename '$backup' | grep -Eq '^$ORPHAN_DOMAIN-eu-west-2-[0-9]{12}-plan[0-9a-f]{12}\.cpwbackup$'"
 check "the backup holds the domain's integration" grep -q '"section": *"integrations"' "$backup"
 
 rc=0

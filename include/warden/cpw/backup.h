@@ -55,6 +55,17 @@ int cpw_backup_domain(struct cpw_aws_client *client,
                       struct cpw_backup_summary *summary);
 
 /**
+ * Appends DIR/DOMAIN-REGION-TAG.cpwbackup to out: the one naming of backup files, whether
+ * `cpwarden backup` (TAG: the time, YYYYMMDDTHHMMSSZ) or apply (TAG: the account and the plan's
+ * checksum prefix, so a resumed run finds the same file) writes them. Returns 0 or -1.
+ */
+int cpw_backup_file_name(struct cpw_buf *out,
+                         const char *dir,
+                         const char *domain,
+                         const char *region,
+                         const char *tag);
+
+/**
  * Appends the default backup path to out: DIR/backups/DOMAIN-REGION-YYYYMMDDTHHMMSSZ.cpwbackup
  * where DIR is state_dir, else the store's default directory (store.h), and creates
  * DIR/backups with mode 0700. Returns 0, or -1 (CPW_ERR_CONFIG, CPW_ERR_IO, CPW_ERR_LIMIT).
