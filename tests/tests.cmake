@@ -65,3 +65,19 @@ foreach(src ${fuzz_targets})
     set_tests_properties(fuzz-replay.${short} PROPERTIES TIMEOUT 300 LABELS fuzz)
   endif()
 endforeach()
+
+# The ground-truth safety campaign (docs/safety.md), fast variant: a few dozen seeded worlds,
+# fewer under the sanitizers. It fails (never skips) when boto3 or the binary is missing;
+# `make safety-campaign WORLDS=N` runs the long variant.
+if(CPW_SANITIZE)
+  set(CPW_CAMPAIGN_WORLDS 8)
+  set(CPW_CAMPAIGN_ENV "CPW_CAMPAIGN_SLOW=1")
+else()
+  set(CPW_CAMPAIGN_WORLDS 24)
+  set(CPW_CAMPAIGN_ENV "CPW_CAMPAIGN_SLOW=0")
+endif()
+add_test(NAME safety.campaign
+         COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/safety/campaign.py
+                 --worlds ${CPW_CAMPAIGN_WORLDS})
+set_tests_properties(safety.campaign PROPERTIES ENVIRONMENT "${CPW_TEST_ENV};${CPW_CAMPAIGN_ENV}"
+                     TIMEOUT 900 LABELS "e2e;safety")
