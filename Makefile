@@ -6,6 +6,7 @@ JOBS       ?= 2
 FUZZ_SECONDS ?= 30
 WORLDS     ?= 200
 SEED       ?= 20261204
+CONTROL    ?= 20
 CMAKE      ?= cmake
 CTEST      ?= ctest
 
@@ -36,7 +37,7 @@ asan: bootstrap $(ASAN_BUILD)/build.ninja
 # The long ground-truth safety campaign (docs/safety.md): WORLDS seeded worlds, then the
 # precision/recall table per finding kind and confidence (also in $(BUILD)/safety-table.md).
 safety-campaign: build
-	CPWARDEN=$(BUILD)/cpwarden /usr/bin/python3 tests/safety/campaign.py --worlds $(WORLDS) \
+	CPWARDEN=$(BUILD)/cpwarden /usr/bin/python3 tests/safety/campaign.py --worlds $(WORLDS) --control $(CONTROL) \
 	  --seed $(SEED) --table $(BUILD)/safety-table.md
 
 demo: build

@@ -70,7 +70,7 @@ endforeach()
 # fewer under the sanitizers. It fails (never skips) when boto3 or the binary is missing;
 # `make safety-campaign WORLDS=N` runs the long variant.
 if(CPW_SANITIZE)
-  set(CPW_CAMPAIGN_WORLDS 8)
+  set(CPW_CAMPAIGN_WORLDS 12)
   set(CPW_CAMPAIGN_ENV "CPW_CAMPAIGN_SLOW=1")
 else()
   set(CPW_CAMPAIGN_WORLDS 24)
@@ -78,6 +78,6 @@ else()
 endif()
 add_test(NAME safety.campaign
          COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/safety/campaign.py
-                 --worlds ${CPW_CAMPAIGN_WORLDS})
+                 --worlds ${CPW_CAMPAIGN_WORLDS} --control 4)
 set_tests_properties(safety.campaign PROPERTIES ENVIRONMENT "${CPW_TEST_ENV};${CPW_CAMPAIGN_ENV}"
                      TIMEOUT 900 LABELS "e2e;safety")
