@@ -22,6 +22,7 @@ when no invariant was violated, 1 otherwise; the last line is "N passed, M faile
 
 import argparse
 import collections
+import ctypes
 import datetime
 import json
 import os
@@ -81,6 +82,15 @@ def iso(ts):
 # The sandbox
 
 
+def _die_with_parent():
+    """In the child before exec: SIGTERM when the campaign dies, even by SIGKILL (Linux
+    PR_SET_PDEATHSIG), so that no sandbox outlives a killed or timed-out campaign."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
 class Sandbox:
     """One `cpwarden sandbox` on 127.0.0.1, an ephemeral port, killed by stop()."""
 
@@ -89,7 +99,7 @@ class Sandbox:
         self.err = open(os.path.join(tmp, "sandbox.err"), "w")
         self.proc = subprocess.Popen(
             [binary, "sandbox", "--bind", "127.0.0.1", "--port", "0", "--ready-file", self.ready]
-            + args, stdout=subprocess.DEVNULL, stderr=self.err)
+            + args, stdout=subprocess.DEVNULL, stderr=self.err, preexec_fn=_die_with_parent)
         deadline = time.monotonic() + (60 if SLOW else 15)
         while time.monotonic() < deadline:
             if os.path.exists(self.ready) and os.path.getsize(self.ready) > 0:
@@ -596,7 +606,7 @@ class World:
         env.update(env_extra or {})
         try:
             p = subprocess.run([self.binary] + args, env=env, capture_output=True,
-                               timeout=timeout or CMD_TIMEOUT)
+                               timeout=timeout or CMD_TIMEOUT, preexec_fn=_die_with_parent)
         except subprocess.TimeoutExpired:
             self.violate("bounded", "cpwarden %s did not finish in %d s" % (
                 " ".join(args[:1]), timeout or CMD_TIMEOUT))
@@ -1100,7 +1110,12 @@ def table(worlds):
     return "\n".join(lines)
 
 
+def _terminate(signum, _frame):
+    raise SystemExit(128 + signum)  # runs the worlds' clean-up (sandbox stopped, files removed)
+
+
 def main():
+    signal.signal(signal.SIGTERM, _terminate)
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--worlds", type=int, default=24)
     ap.add_argument("--seed", type=int, default=int(os.environ.get("CPW_CAMPAIGN_SEED", "20261204")))
