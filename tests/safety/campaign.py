@@ -751,7 +751,7 @@ class World:
             self.role_fail_knobs(sbx)
         self.cpw(apply_args)  # the resume (or a second apply of a finished plan)
         self.quiet_knobs(sbx)
-        sbx.advance(600000)
+        self.advance(sbx, 600000)
         self.verify(plan, live_at_scan, events_pre_apply, events_before)
 
     def exercise_control(self, sbx, tmp):
@@ -797,7 +797,7 @@ class World:
         if final.returncode != 0:
             self.violate("control", "the resumed apply of named leftovers exited %d: %s" % (
                 final.returncode, final.stderr.decode(errors="replace").strip()[-300:]))
-        sbx.advance(600000)
+        self.advance(sbx, 600000)
         self.verify(plan, live_at_scan, events_pre_apply, events_pre_apply)
 
     def check_plan(self, plan, live_at_scan):
