@@ -23,7 +23,6 @@ when no invariant was violated, 1 otherwise; the last line is "N passed, M faile
 import argparse
 import collections
 import ctypes
-import datetime
 import json
 import os
 import random
@@ -40,7 +39,6 @@ import urllib.request
 try:
     import boto3
     import botocore.config
-    import botocore.exceptions
     from botocore.auth import SigV4Auth
     from botocore.awsrequest import AWSRequest
     from botocore.credentials import Credentials
@@ -72,10 +70,6 @@ WORLD_BUDGET = 900 if SLOW else 240
 
 class WorldTimeout(Exception):
     pass
-
-
-def iso(ts):
-    return datetime.datetime.fromtimestamp(ts, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -286,13 +280,6 @@ class Truth:
             if self.role_state(key) == "pending":
                 out.add(self.role_arn(key))
         return out
-
-    def copy_state(self):
-        return json.loads(json.dumps({
-            "instances": self.instances,
-            "domains": {a: dict(d, connect=sorted(d["connect"]), other=sorted(d["other"]))
-                        for a, d in self.domains.items()},
-            "roles": {"%s|%s" % k: v for k, v in self.roles.items()}}))
 
 
 # ----------------------------------------------------------------------------------------------
