@@ -303,6 +303,7 @@ class World:
         self.deadline = time.monotonic() + WORLD_BUDGET
         self.opt_in_supported = None
         self.alias_n = 0
+        self.cov = set()  # what this world exercised (the campaign's coverage line)
 
     def log(self, msg):
         if self.verbose:
@@ -661,6 +662,11 @@ class World:
             self.enable_opt_in(sbx)
             self.record_old()
             self.build(sbx)
+            for flag, name in ((self.org, "organization"), (self.old_domain, "pre-2023 domain"),
+                               (self.truth.enabled_opt_in, "opt-in region enabled"),
+                               (self.faults, "faults"), (self.throttle, "throttling")):
+                if flag:
+                    self.cov.add(name)
             self.scan_regions = sorted(self.rng.sample(self.regions,
                                                        self.rng.randint(1, len(self.regions))))
             if self.scan_opt_in and self.truth.enabled_opt_in:
@@ -729,6 +735,8 @@ class World:
             self.role_fail_knobs(sbx)
         first = self.cpw(apply_args, {"CPW_TEST_KILL_AFTER_STEP": str(self.kill_step)}
                          if self.kill else None)
+        if first.returncode in (137, -9):
+            self.cov.add("apply killed and resumed")
         self.quiet_knobs(sbx)
         events_before = self.cloudtrail_ids()
         if self.change_when == "between":
@@ -801,6 +809,7 @@ class World:
                 self.violate("I1-plan", "%s %s planned: not a known leftover" % (a["kind"], res))
 
     def role_fail_knobs(self, sbx):
+        self.cov.add("change: role deletions fail")
         sbx.knobs({"fault_probability": 1.0, "fault_kind": "internal",
                    "fault_service": "iam", "fault_operation": "DeleteServiceLinkedRole"})
 
@@ -851,6 +860,7 @@ class World:
             return
         d = self.truth.domains[t["arn"]]
         cp = acct.client("customer-profiles", d["region"])
+        self.cov.add("change: " + self.change)
         if self.change == "attach":
             if self.live_instances(acct.id, d["region"]) >= 2:
                 self.notes.append("no room for another instance in %s: no change" % d["region"])
@@ -1038,6 +1048,11 @@ class World:
                 found[res] = f["confidence"]
         scanned_accounts = set(doc.get("accounts", []))
         complete = self.scope_all and not doc.get("errors")
+        self.cov.add("inventory with scan errors" if doc.get("errors") else "inventory clean")
+        if complete:
+            self.cov.add("complete scope")
+        if any(v for v in orphans.values()):
+            self.cov.add("true orphans")
         for res, kind in orphans.items():
             acct = self.resource_account(res)
             counted = complete and acct in scanned_accounts
@@ -1158,6 +1173,8 @@ def main():
         print("control worlds: %d run, %d failed%s" % (
             opts.control, control_failed,
             " (the judge or apply itself is wrong)" if control_failed else ""))
+    cov = collections.Counter(c for w in worlds if not w.control for c in w.cov)
+    print("coverage (worlds): " + ", ".join("%s %d" % (k, n) for k, n in sorted(cov.items())))
     by_inv = collections.Counter(v.split(":")[0] for w in worlds for v in w.violations)
     print("violations by invariant: %s" % (dict(by_inv) if by_inv else "none"))
     md = table(worlds)
