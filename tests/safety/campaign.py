@@ -342,15 +342,18 @@ class World:
         # in a burst nothing tells which role belongs to which domain
         self.spread = r.random() < 0.7
         self.ct_evidence = r.random() < 0.4
+        # organization-wide plans, drawn apart so that the other draws stay as they were
+        self.plan_org = self.org and random.Random(self.seed ^ 0x0A11).random() < 0.5
 
     def describe(self):
         return ("org=%s members=%d regions=%s opt_in=%s legacy=%s old_domain=%s persists=%s "
-                "faults=%s throttle=%s spread=%s scope=%s%s%s plan=%s change=%s/%s kill=%s" % (
+                "faults=%s throttle=%s spread=%s scope=%s%s%s plan=%s%s change=%s/%s kill=%s" % (
                     self.org, self.members, ",".join(self.regions), self.want_opt_in, self.legacy,
                     self.old_domain, self.role_persists, self.faults, self.throttle, self.spread,
                     "all" if self.scope_all else ",".join(self.scan_regions),
                     " --org" if self.scope_org else "",
-                    " --evidence cloudtrail" if self.ct_evidence else "", self.plan_mode, self.change,
+                    " --evidence cloudtrail" if self.ct_evidence else "", self.plan_mode,
+                    "+org" if self.plan_org else "", self.change,
                     self.change_when, self.kill_step if self.kill else 0))
 
     # -- scenario part: what the API cannot make (CreatedAt before 2023-06-08) -------------------
@@ -603,6 +606,8 @@ class World:
         err = p.stderr.decode(errors="replace")
         expected = {"inventory": (0, 3), "plan": (0, 254), "history": (0,),
                     "apply": (0, 1, 4, 254, -9, 137)}.get(args[0], (0,))
+        if args[0] == "plan" and "--org" in args:
+            expected += (252,)  # a cpwarden without organization-wide plans refuses --org
         if "Sanitizer" in err or "runtime error:" in err or p.returncode not in expected:
             self.violate("crash", "cpwarden %s exited %d: %s" % (
                 args[0], p.returncode, err.strip()[-400:]))
@@ -711,9 +716,15 @@ class World:
         args = ["plan", "-o", plan_file, "--output", "json", "--config", self.config]
         if self.plan_mode == "same":
             args += regions_arg
-        elif self.plan_mode == "from-inventory" and doc is not None:
+        if self.plan_mode == "from-inventory" and doc is not None:
             args += ["--from-inventory", inv_file]
+        elif self.plan_org:
+            args += ["--org"]
         p = self.cpw(args)
+        if p.returncode == 252 and "--org" in args:
+            self.notes.append("this cpwarden has no organization-wide plan: planned the caller's "
+                              "account only")
+            p = self.cpw([a for a in args if a != "--org"])
         if p.returncode != 0 or not os.path.exists(plan_file):
             if p.returncode != 254 or not (self.faults or self.throttle):
                 self.notes.append("plan exited %d: %s" % (
