@@ -37,8 +37,8 @@ asan: bootstrap $(ASAN_BUILD)/build.ninja
 # The long ground-truth safety campaign (docs/safety.md): WORLDS seeded worlds, then the
 # precision/recall table per finding kind and confidence (also in $(BUILD)/safety-table.md).
 safety-campaign: build
-	CPWARDEN=$(BUILD)/cpwarden /usr/bin/python3 tests/safety/campaign.py --worlds $(WORLDS) --control $(CONTROL) \
-	  --seed $(SEED) --table $(BUILD)/safety-table.md
+	CPWARDEN=$(BUILD)/cpwarden /usr/bin/python3 tests/safety/campaign.py --worlds $(WORLDS) \
+	  --control $(CONTROL) --seed $(SEED) --table $(BUILD)/safety-table.md
 
 demo: build
 	./$(BUILD)/cpwarden demo
