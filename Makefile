@@ -4,10 +4,13 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 JOBS       ?= 2
 FUZZ_SECONDS ?= 30
+WORLDS     ?= 200
+SEED       ?= 20261204
+CONTROL    ?= 20
 CMAKE      ?= cmake
 CTEST      ?= ctest
 
-.PHONY: all build test asan demo bootstrap fuzz fuzz-smoke lint format install clean
+.PHONY: all build test asan demo bootstrap fuzz fuzz-smoke lint format install clean safety-campaign
 
 all: build
 
@@ -30,6 +33,12 @@ asan: bootstrap $(ASAN_BUILD)/build.ninja
 	$(CMAKE) --build $(ASAN_BUILD) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  $(CTEST) --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+# The long ground-truth safety campaign (docs/safety.md): WORLDS seeded worlds, then the
+# precision/recall table per finding kind and confidence (also in $(BUILD)/safety-table.md).
+safety-campaign: build
+	CPWARDEN=$(BUILD)/cpwarden /usr/bin/python3 tests/safety/campaign.py --worlds $(WORLDS) \
+	  --control $(CONTROL) --seed $(SEED) --table $(BUILD)/safety-table.md
 
 demo: build
 	./$(BUILD)/cpwarden demo

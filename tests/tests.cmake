@@ -57,6 +57,22 @@ foreach(script ${e2e_scripts})
   endif()
 endforeach()
 
+# The ground-truth safety campaign (docs/safety.md), fast variant: a few dozen seeded worlds,
+# fewer under the sanitizers. It fails (never skips) when boto3 or the binary is missing;
+# `make safety-campaign WORLDS=N` runs the long variant.
+if(CPW_SANITIZE)
+  set(CPW_CAMPAIGN_WORLDS 12)
+  set(CPW_CAMPAIGN_ENV "CPW_CAMPAIGN_SLOW=1")
+else()
+  set(CPW_CAMPAIGN_WORLDS 24)
+  set(CPW_CAMPAIGN_ENV "CPW_CAMPAIGN_SLOW=0")
+endif()
+add_test(NAME safety.campaign
+         COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/safety/campaign.py
+                 --worlds ${CPW_CAMPAIGN_WORLDS} --control 4)
+set_tests_properties(safety.campaign PROPERTIES ENVIRONMENT "${CPW_TEST_ENV};${CPW_CAMPAIGN_ENV}"
+                     TIMEOUT 900 LABELS "e2e;safety")
+
 file(GLOB fuzz_targets CONFIGURE_DEPENDS tests/fuzz/fuzz_*.c)
 foreach(src ${fuzz_targets})
   get_filename_component(name ${src} NAME_WE)

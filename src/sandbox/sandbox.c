@@ -160,9 +160,43 @@ static void s_answer_aws_error(const struct cpw_model_service *svc,
 }
 
 /*
+ * POST /_cpwarden/knobs with a JSON object of realism knobs (docs/sandbox-services.md): applied
+ * on top of the current knobs, as a scenario's "knobs" object is, so that a test can turn faults,
+ * rate limits or a failure on for one phase only (say, the scan) after building its world with
+ * none. A bad key answers 400 and changes nothing. Answers {"ok": true}.
+ */
+static void s_control_knobs(struct cpw_sandbox *sandbox,
+                            const struct cpw_http_request *req,
+                            struct cpw_http_response *resp)
+{
+    if (strcmp(req->method, "POST") != 0) {
+        resp->status = 405;
+        return;
+    }
+    json_error_t jerr;
+    json_t *obj = json_loadb(req->body.data ? (const char *)req->body.data : "", req->body.len,
+                             JSON_REJECT_DUPLICATES, &jerr);
+    struct cpw_sbx_knobs knobs;
+    cpw_sbx_get_knobs(sandbox->sbx, &knobs);
+    if (!json_is_object(obj) || cpw_sbx_knobs_from_json(obj, &knobs)) {
+        resp->status = 400;
+        (void)cpw_buf_append_cstr(&resp->body,
+                                  "{\"message\": \"POST /_cpwarden/knobs takes a JSON object of "
+                                  "known knobs (docs/sandbox-services.md)\"}\n");
+        cpw_error_clear();
+        json_decref(obj);
+        return;
+    }
+    json_decref(obj);
+    cpw_sbx_set_knobs(sandbox->sbx, &knobs);
+    (void)cpw_buf_append_cstr(&resp->body, "{\"ok\": true}\n");
+}
+
+/*
  * Sandbox control requests (not AWS APIs), under /_cpwarden/:
  *   GET  /_cpwarden/clock                      -> {"now_ms": N, "offset_ms": N}
  *   POST /_cpwarden/clock?advance_ms=N         -> moves the services' clock ahead by N ms
+ *   POST /_cpwarden/knobs  {"KNOB": VALUE}     -> changes realism knobs while serving
  * They let tests and rehearsals fast-forward asynchronous work (role deletion tasks, account
  * creation, session expiry) instead of waiting. The clock never moves back.
  */
@@ -175,6 +209,10 @@ static void s_control(struct cpw_sandbox *sandbox,
     cpw_headers_add_cstr(&resp->headers, "Content-Type", "application/json");
     cpw_headers_add_cstr(&resp->headers, "x-amzn-RequestId", request_id);
     struct cpw_span path = cpw_buf_span(&req->path);
+    if (cpw_span_eq_cstr(path, "/_cpwarden/knobs")) {
+        s_control_knobs(sandbox, req, resp);
+        return;
+    }
     if (!cpw_span_eq_cstr(path, "/_cpwarden/clock")) {
         resp->status = 404;
         (void)cpw_buf_append_cstr(&resp->body, "{\"message\": \"unknown control path\"}\n");
