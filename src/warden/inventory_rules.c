@@ -450,6 +450,46 @@ static void s_find_unattached(struct cpw_inventory *inv,
                          s_or(dom->name, "?"), others ? ", its non-Connect integrations" : "");
 }
 
+/* One dangling-integration finding per Connect integration of a domain that stays (it serves
+ * live instances, or other integrations keep it) whose instance is gone. */
+static void s_find_dangling(struct cpw_inventory *inv,
+                            const struct cpw_inv_domain *dom,
+                            const struct gone *gone,
+                            size_t gone_count,
+                            const struct cpw_inv_error *own_error)
+{
+    for (size_t i = 0; i < gone_count; i++) {
+        struct cpw_buf arn;
+        cpw_buf_init(&arn, 8192);
+        (void)cpw_buf_appendf(&arn, "%s/integrations/%s", dom->arn ? dom->arn : "", gone[i].uri);
+        enum cpw_inv_confidence c = own_error ? CPW_INV_CONFIDENCE_POSSIBLE : gone[i].confidence;
+        struct cpw_inv_finding *f = cpw_inventory_push_finding(
+          inv, CPW_INV_FINDING_DANGLING_INTEGRATION, CPW_INV_SEVERITY_WARNING, c,
+          cpw_buf_cstr(&arn), dom->account, dom->region);
+        cpw_buf_clean_up(&arn);
+        s_evidence_gone(f, &gone[i]);
+        if (dom->instance_arn_count > 0) {
+            cpw_inventory_evidence(f, "domain %s still serves %zu live instance(s), first %s",
+                                   s_or(dom->name, "?"), dom->instance_arn_count,
+                                   s_or(dom->instance_arns[0], "?"));
+        } else {
+            cpw_inventory_evidence(f,
+                                   "domain %s stays: it has other integrations that may still "
+                                   "use it",
+                                   s_or(dom->name, "?"));
+        }
+        if (own_error) {
+            cpw_inventory_evidence_error(f, own_error, "the integration list may be stale");
+        }
+        cpw_inventory_action(f,
+                             "Remove the integration (aws customer-profiles "
+                             "delete-integration --region %s --domain-name %s --uri %s); keep "
+                             "the domain.",
+                             dom->region ? dom->region : "?", dom->name ? dom->name : "?",
+                             gone[i].uri);
+    }
+}
+
 static void s_find_domain(struct cpw_inventory *inv, const struct cpw_inv_domain *dom)
 {
     struct gone *gone = cpw_calloc(dom->integration_count + 1, sizeof(*gone));
@@ -543,6 +583,8 @@ static void s_find_domain(struct cpw_inventory *inv, const struct cpw_inv_domain
                                  "Keep domain %s: its other integrations may still use it. Find "
                                  "out who reads it before deciding.",
                                  dom->name ? dom->name : "?");
+            /* Kept alive by its other integrations, the domain still holds dead ones. */
+            s_find_dangling(inv, dom, gone, gone_count, own_error);
         } else {
             cpw_inventory_action(f,
                                  "Keep domain %s until the instances it points at are confirmed "
@@ -551,31 +593,7 @@ static void s_find_domain(struct cpw_inventory *inv, const struct cpw_inv_domain
                                  dom->name ? dom->name : "?");
         }
     } else {
-        for (size_t i = 0; i < gone_count; i++) {
-            struct cpw_buf arn;
-            cpw_buf_init(&arn, 8192);
-            (void)cpw_buf_appendf(&arn, "%s/integrations/%s", dom->arn ? dom->arn : "",
-                                  gone[i].uri);
-            enum cpw_inv_confidence c =
-              own_error ? CPW_INV_CONFIDENCE_POSSIBLE : gone[i].confidence;
-            struct cpw_inv_finding *f = cpw_inventory_push_finding(
-              inv, CPW_INV_FINDING_DANGLING_INTEGRATION, CPW_INV_SEVERITY_WARNING, c,
-              cpw_buf_cstr(&arn), dom->account, dom->region);
-            cpw_buf_clean_up(&arn);
-            s_evidence_gone(f, &gone[i]);
-            cpw_inventory_evidence(f, "domain %s still serves %zu live instance(s), first %s",
-                                   s_or(dom->name, "?"), dom->instance_arn_count,
-                                   s_or(dom->instance_arns[0], "?"));
-            if (own_error) {
-                cpw_inventory_evidence_error(f, own_error, "the integration list may be stale");
-            }
-            cpw_inventory_action(f,
-                                 "Remove the integration (aws customer-profiles "
-                                 "delete-integration --region %s --domain-name %s --uri %s); keep "
-                                 "the domain.",
-                                 dom->region ? dom->region : "?", dom->name ? dom->name : "?",
-                                 gone[i].uri);
-        }
+        s_find_dangling(inv, dom, gone, gone_count, own_error);
     }
     cpw_free(gone);
 }

@@ -800,14 +800,20 @@ static void test_gone_instance_with_other_integration_is_possible(void **state)
                                 .integration_count = 2 };
     assert_non_null(cpw_inventory_add_domain(inv, &d));
     assert_int_equal(cpw_inventory_analyze(inv), 0);
+    /* The domain stays (possible), and its dead Connect integration is reported on its own:
+     * the instance's region was read, so that one is certainly dangling. */
     const struct expect expected[] = {
         { CPW_INV_FINDING_DOMAIN_WITHOUT_INSTANCE, CPW_INV_CONFIDENCE_POSSIBLE, ":domains/mixed" },
+        { CPW_INV_FINDING_DANGLING_INTEGRATION, CPW_INV_CONFIDENCE_CERTAIN, ":instance/inst-gone" },
     };
-    s_assert_findings(inv, expected, 1);
+    s_assert_findings(inv, expected, 2);
     const struct cpw_inv_finding *f = cpw_inventory_finding(inv, 0);
     assert_true(s_evidence_contains(f, "sign of life: it also has integration arn:aws:appflow"));
     assert_null(strstr(f->action, "delete"));
     assert_non_null(strstr(f->action, "other integrations may still use it"));
+    const struct cpw_inv_finding *dangling = cpw_inventory_finding(inv, 1);
+    assert_true(s_evidence_contains(dangling, "other integrations that may still use it"));
+    assert_non_null(strstr(dangling->action, "keep the domain"));
     cpw_inventory_destroy(inv);
 }
 
