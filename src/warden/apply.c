@@ -93,13 +93,23 @@ int cpw_apply_check(struct cpw_aws_client *client,
         .protect = protect,
         .force = saved->force,
         .include_possible = saved->include_possible,
+        .organization = saved->organization,
+        .role_name = saved->role_name,
     };
     struct cpw_plan *live = cpw_plan_from_targets(client, &bo, &targets);
     cpw_plan_targets_clean_up(&targets);
     if (!live) {
         return -1;
     }
-    int rc = cpw_plan_check_fresh(saved, live);
+    /* The rebuilt plan numbers its actions from a01; a part of an organization plan (one
+     * account's actions) does not, so the saved ids are taken position for position before the
+     * comparison, which then names the first differing target or fact under the plan's ids. */
+    for (size_t i = 0; i < live->action_count && i < saved->action_count; i++) {
+        cpw_free(live->actions[i].id);
+        live->actions[i].id = cpw_strdup(saved->actions[i].id);
+    }
+    int rc = cpw_plan_compute_fingerprint(live, live->fingerprint);
+    rc = rc ? rc : cpw_plan_check_fresh(saved, live);
     for (size_t i = 0; rc == 0 && i < saved->action_count; i++) {
         const struct cpw_plan_action *was = &saved->actions[i];
         const struct cpw_plan_action *now = &live->actions[i];

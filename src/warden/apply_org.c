@@ -79,54 +79,10 @@ static int s_part(struct job *job, const struct cpw_plan *plan)
     return cpw_plan_compute_fingerprint(&job->part, job->part.fingerprint);
 }
 
-/*
- * The checks before the account's run (apply.h's cpw_apply_check, on the account's part): the
- * part rebuilt live in the account and compared. The rebuilt plan numbers its actions from a01,
- * so its ids are replaced by the part's (position for position) before the comparison, which
- * then reports the first differing target or fact under the plan's own ids.
- */
+/* The checks before the account's run: apply.h's cpw_apply_check on the account's part. */
 static int s_check(struct job *job, bool resuming)
 {
-    const struct cpw_plan *part = &job->part;
-    if (resuming) {
-        return cpw_apply_check(job->client, part, job->opts->protect, true);
-    }
-    struct cpw_plan_targets targets;
-    memset(&targets, 0, sizeof(targets));
-    (void)cpw_plan_targets_from_plan(part, &targets);
-    struct cpw_plan_builder_options bo = {
-        .caller_account = part->caller_account,
-        .caller_arn = part->caller_arn,
-        .protect = job->opts->protect,
-        .force = part->force,
-        .include_possible = part->include_possible,
-        .organization = part->organization,
-        .role_name = part->role_name,
-    };
-    struct cpw_plan *live = cpw_plan_from_targets(job->client, &bo, &targets);
-    cpw_plan_targets_clean_up(&targets);
-    if (!live) {
-        return -1;
-    }
-    for (size_t i = 0; i < live->action_count && i < part->action_count; i++) {
-        cpw_free(live->actions[i].id);
-        live->actions[i].id = cpw_strdup(part->actions[i].id);
-    }
-    int rc = cpw_plan_compute_fingerprint(live, live->fingerprint);
-    if (rc == 0) {
-        rc = cpw_plan_check_fresh(part, live);
-    }
-    for (size_t i = 0; rc == 0 && i < part->action_count; i++) {
-        const struct cpw_plan_action *was = &part->actions[i];
-        const struct cpw_plan_action *now = &live->actions[i];
-        if (was->status == CPW_PLAN_ACTION_PLANNED && now->status != CPW_PLAN_ACTION_PLANNED) {
-            rc = cpw_raise(CPW_ERR_PROTECTED, "%s %s %s is %s now: %s", was->id,
-                           cpw_plan_action_kind_name(was->kind), was->name,
-                           cpw_plan_action_status_name(now->status), now->reason);
-        }
-    }
-    cpw_plan_destroy(live);
-    return rc;
+    return cpw_apply_check(job->client, &job->part, job->opts->protect, resuming);
 }
 
 /* Whether an earlier run of the plan finished a step of this account. */
