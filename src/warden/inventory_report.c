@@ -204,8 +204,12 @@ int cpw_inventory_write_markdown(const struct cpw_inventory *inv, struct cpw_buf
         char used[32];
         cpw_inventory_format_time(r->created_at_s, created);
         cpw_inventory_format_time(r->last_used_at_s, used);
-        const char *row[] = { r->account, r->name, cpw_inv_role_service_name(r->service),
-                              created,    used,    r->linked_arn };
+        const char *row[] = { r->account,
+                              r->name,
+                              cpw_inv_role_service_name(r->service),
+                              created,
+                              r->last_used_at_s ? used : "never", /* as the table */
+                              r->linked_arn };
         rc |= s_md_row(out, row, 6);
     }
 

@@ -232,6 +232,12 @@ static void test_markdown_sections(void **state)
     assert_non_null(strstr(md, "| 111111111111 | Customer Profiles | 10 | none | none |"));
     assert_non_null(strstr(md, "| warning | possible | domain-without-instance | 111111111111 | "
                                "us-west-2 |"));
+    /* A role never used reads "never" here as in the table (it read "unknown"). */
+    assert_null(strstr(md, "| unknown |"));
+    char *table = s_write(inv, CPW_INV_FORMAT_TABLE, false);
+    assert_non_null(strstr(table, " never "));
+    cpw_free(table);
+    assert_non_null(strstr(md, "| never |"));
     cpw_free(md);
     cpw_inventory_destroy(inv);
 }
