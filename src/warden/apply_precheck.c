@@ -186,25 +186,25 @@ static enum cpw_apply_outcome s_check_domain(struct cpw_apply_ctx *ctx,
     }
     enum cpw_apply_outcome o = CPW_APPLY_DONE;
     char *reason = NULL;
+    /* What is already gone needs no call, whatever else changed: a run interrupted between a
+     * deletion and its journal record is completed as "already" by the next one. */
+    const struct cpw_plan_integration_input *in = NULL;
+    for (size_t i = 0; exists && uri && i < d.input.integration_count; i++) {
+        in = strcmp(d.integrations[i].uri, uri) == 0 ? &d.integrations[i] : in;
+    }
     if (!exists) {
         (void)cpw_buf_appendf(detail, "domain %s is already gone", name);
+        o = CPW_APPLY_ALREADY;
+    } else if (uri && !in) {
+        (void)cpw_buf_appendf(detail, "integration %s is already gone", uri);
         o = CPW_APPLY_ALREADY;
     } else if (cpw_protect_check(ctx->opts->protect, a->account, CPW_PROTECT_DOMAIN, name, d.tags,
                                  d.input.tag_count, &reason) == CPW_PROTECT_PROTECTED) {
         o = s_refuse(detail, "domain %s is protected now: %s", name, reason ? reason : "");
     } else if (s_instance_refusal(ctx, ref, &d, detail) || s_growth_refusal(ref, &d, detail)) {
         o = CPW_APPLY_REFUSED;
-    } else if (uri) {
-        const struct cpw_plan_integration_input *in = NULL;
-        for (size_t i = 0; i < d.input.integration_count; i++) {
-            in = strcmp(d.integrations[i].uri, uri) == 0 ? &d.integrations[i] : in;
-        }
-        if (!in) {
-            (void)cpw_buf_appendf(detail, "integration %s is already gone", uri);
-            o = CPW_APPLY_ALREADY;
-        } else if (!in->dangling) {
-            o = s_refuse(detail, "the target of integration %s exists again", uri);
-        }
+    } else if (in && !in->dangling) {
+        o = s_refuse(detail, "the target of integration %s exists again", uri);
     }
     cpw_free(reason);
     cpw_live_domain_clean_up(&d);

@@ -406,6 +406,22 @@ static void test_drift_refused_before_each_mutating_call(void **state)
     cpw_apply_report_destroy(r);
     json_decref(out);
 
+    /* A run killed between its DeleteIntegration and the journal record: the next run finds
+     * the integration gone and records it as such, though the domain is live now; the domain's
+     * own deletion is still refused. */
+    const char *dead_uri =
+      s_step(r = s_run(client, store, plan, "sum4", ACCOUNT, NULL), "delete-integration")
+        ->action->name;
+    cpw_apply_report_destroy(r);
+    s_call(client, "customer-profiles", "DeleteIntegration",
+           json_pack("{s:s, s:s}", "DomainName", "retired-customers", "Uri", dead_uri), "eu-west-2",
+           NULL);
+    r = s_run(client, store, plan, "sum5", ACCOUNT, NULL);
+    s_expect_detail(s_step(r, "delete-integration"), CPW_APPLY_ALREADY, "is already gone");
+    s_expect_detail(s_step(r, "delete-domain"), CPW_APPLY_REFUSED, "is now used by Connect");
+    assert_true(s_domain_exists(client, "retired-customers", "eu-west-2"));
+    cpw_apply_report_destroy(r);
+
     cpw_store_destroy(store);
     cpw_plan_destroy(plan);
     cpw_aws_client_destroy(client);
