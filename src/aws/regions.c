@@ -200,33 +200,6 @@ bool cpw_region_offers(const char *service, const char *region)
                              s_array_has(json_object_get(entry, "regions"), region));
 }
 
-/* Levenshtein distance of two short strings (region names are at most REGION_MAX_LEN bytes). */
-static size_t s_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a);
-    size_t lb = strlen(b);
-    if (la > REGION_MAX_LEN || lb > REGION_MAX_LEN) {
-        return (size_t)-1;
-    }
-    size_t row[REGION_MAX_LEN + 1];
-    for (size_t j = 0; j <= lb; j++) {
-        row[j] = j;
-    }
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] == b[j - 1] ? 0 : 1);
-            best = up + 1 < best ? up + 1 : best;
-            best = row[j - 1] + 1 < best ? row[j - 1] + 1 : best;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 /* The length of a region's words without the final "-N" ("eu-west" of "eu-west-1"). */
 static size_t s_words_len(const char *region)
 {
@@ -253,7 +226,7 @@ static void s_warn_if_typo(const json_t *part, const char *region)
         if (s_words_len(known) == words && strncmp(known, region, words) == 0) {
             return; /* "eu-west-9": a new number in a known area */
         }
-        size_t d = s_distance(known, region);
+        size_t d = cpw_edit_distance(known, region);
         if (d < best) {
             best = d;
             closest = known;

@@ -51,34 +51,6 @@ bool cpw_cli_progress(void)
 
 /* ----- nearest word ------------------------------------------------------------------------ */
 
-/* Levenshtein distance, capped at 99 (words longer than 63 bytes never match). */
-static size_t s_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a);
-    size_t lb = strlen(b);
-    if (la > 63 || lb > 63) {
-        return 99;
-    }
-    size_t row[64];
-    for (size_t j = 0; j <= lb; j++) {
-        row[j] = j;
-    }
-    for (size_t i = 1; i <= la; i++) {
-        size_t diagonal = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t above = row[j];
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t best = diagonal + cost;
-            best = above + 1 < best ? above + 1 : best;
-            best = row[j - 1] + 1 < best ? row[j - 1] + 1 : best;
-            row[j] = best;
-            diagonal = above;
-        }
-    }
-    return row[lb];
-}
-
 const char *cpw_cli_nearest(const char *word, const char *const *candidates, size_t count)
 {
     const char *best = NULL;
@@ -90,7 +62,7 @@ const char *cpw_cli_nearest(const char *word, const char *const *candidates, siz
         if (!candidates[i]) {
             continue;
         }
-        size_t d = s_distance(word, candidates[i]);
+        size_t d = cpw_edit_distance(word, candidates[i]);
         if (d < best_distance) {
             best = candidates[i];
             best_distance = d;

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -450,4 +451,30 @@ int cpw_buf_append_printable(struct cpw_buf *out, struct cpw_span text, unsigned
         }
     }
     return 0;
+}
+
+size_t cpw_edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a);
+    size_t lb = strlen(b);
+    if (la > CPW_EDIT_DISTANCE_MAX_LEN || lb > CPW_EDIT_DISTANCE_MAX_LEN) {
+        return SIZE_MAX;
+    }
+    size_t row[CPW_EDIT_DISTANCE_MAX_LEN + 1];
+    for (size_t j = 0; j <= lb; j++) {
+        row[j] = j;
+    }
+    for (size_t i = 1; i <= la; i++) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t above = row[j];
+            size_t best = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
+            best = above + 1 < best ? above + 1 : best;
+            best = row[j - 1] + 1 < best ? row[j - 1] + 1 : best;
+            row[j] = best;
+            diagonal = above;
+        }
+    }
+    return row[lb];
 }

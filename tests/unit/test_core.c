@@ -454,6 +454,20 @@ static void test_read_regular_file_refuses_others(void **state)
     rmdir(dir);
 }
 
+static void test_edit_distance(void **state)
+{
+    (void)state;
+    assert_int_equal(cpw_edit_distance("inventory", "inventory"), 0);
+    assert_int_equal(cpw_edit_distance("inventroy", "inventory"), 2); /* a swap is two edits */
+    assert_int_equal(cpw_edit_distance("regons", "regions"), 1);
+    assert_int_equal(cpw_edit_distance("", "abc"), 3);
+    assert_int_equal(cpw_edit_distance("eu-wset-1", "eu-west-1"), 2);
+    char long_word[CPW_EDIT_DISTANCE_MAX_LEN + 2];
+    memset(long_word, 'a', sizeof(long_word) - 1);
+    long_word[sizeof(long_word) - 1] = '\0';
+    assert_true(cpw_edit_distance(long_word, "a") == SIZE_MAX);
+}
+
 CPW_TEST_MAIN("core",
               CPW_TEST(test_buf_append_and_cap),
               CPW_TEST(test_buf_detach_and_secure),
@@ -467,4 +481,5 @@ CPW_TEST_MAIN("core",
               CPW_TEST(test_raise_wraps_its_own_detail),
               CPW_TEST(test_printable_escapes_terminal_controls),
               CPW_TEST(test_private_files_never_follow_links),
-              CPW_TEST(test_read_regular_file_refuses_others))
+              CPW_TEST(test_read_regular_file_refuses_others),
+              CPW_TEST(test_edit_distance))

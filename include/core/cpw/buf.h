@@ -46,6 +46,15 @@ bool cpw_span_eq_ignore_case(struct cpw_span a, struct cpw_span b);
 /** True when the span equals the C string s. */
 bool cpw_span_eq_cstr(struct cpw_span a, const char *s);
 
+/** The text length cpw_edit_distance compares at most. */
+#define CPW_EDIT_DISTANCE_MAX_LEN 64
+
+/**
+ * Levenshtein distance between a and b (insertions, deletions, substitutions), for "did you
+ * mean" suggestions. SIZE_MAX when either is longer than CPW_EDIT_DISTANCE_MAX_LEN bytes.
+ */
+size_t cpw_edit_distance(const char *a, const char *b);
+
 /** True when s starts with prefix. */
 bool cpw_span_starts_with(struct cpw_span s, struct cpw_span prefix);
 
