@@ -33,6 +33,7 @@ enum {
     OPT_POLL_INTERVAL,
     OPT_RESUME,
     OPT_PARALLEL,
+    OPT_KILL_AFTER_RECORD,
 };
 
 static const struct option s_long[] = {
@@ -45,6 +46,7 @@ static const struct option s_long[] = {
     { "max-retries", required_argument, NULL, OPT_MAX_RETRIES },
     { "poll-interval", required_argument, NULL, OPT_POLL_INTERVAL },
     { "resume", no_argument, NULL, OPT_RESUME },
+    { "kill-after-record", required_argument, NULL, OPT_KILL_AFTER_RECORD }, /* test hook */
     { "parallel", required_argument, NULL, OPT_PARALLEL },
     { "help", no_argument, NULL, 'h' },
     CPW_CLI_AWS_LONG_OPTIONS,
@@ -118,6 +120,13 @@ static int s_parse(int argc, char **argv, struct apply_args *args, struct cpw_se
             args->yes = true;
             break;
         case OPT_RESUME: /* always on: a plan applied again resumes from the journal */
+            break;
+        case OPT_KILL_AFTER_RECORD: /* crash tests: SIGKILL right after the Nth journal record */
+            if (cpw_span_to_u64(cpw_span_from_cstr(optarg), 1000000, &n) || n == 0) {
+                cpw_cli_usage_error("apply", "--kill-after-record takes 1 to 1000000");
+                return -1;
+            }
+            args->run.kill_after_record = (unsigned)n;
             break;
         case OPT_STATE:
             args->state_dir = optarg;
@@ -476,11 +485,6 @@ static int s_run(int argc, char **argv)
         exit_code = CPW_EXIT_CONFIG;
         goto cleanup;
     }
-    const char *kill_after = getenv("CPW_TEST_KILL_AFTER_STEP"); /* test hook, see apply.h */
-    uint64_t kill_n = 0;
-    if (kill_after && cpw_span_to_u64(cpw_span_from_cstr(kill_after), 1000000, &kill_n) == 0) {
-        args.run.kill_after_record = (unsigned)kill_n;
-    }
     args.run.client = client;
     args.run.store = store;
     args.run.plan = plan;
@@ -568,6 +572,7 @@ const struct cpw_cli_command cpw_cli_cmd_apply = {
       "  --max-retries N       DeleteDomain retries (3)\n"
       "  --poll-interval DUR   first polling interval, doubled up to 30s (2s)\n"
       "  --parallel N          accounts applied at once for an organization plan (4, max 32)\n"
+      "  --kill-after-record N (crash tests) SIGKILL right after the Nth journal record\n"
       "  --output FORMAT       report as table (default), markdown or json\n"
       "DUR is a number of seconds or a number with ms, s, m or h.\n"
       "\n"

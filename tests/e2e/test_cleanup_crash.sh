@@ -1,5 +1,5 @@
 # test_cleanup_crash.sh - crash safety of apply: the process is killed with SIGKILL right after
-# each journal record in turn (the test hook CPW_TEST_KILL_AFTER_STEP=N), then the same plan is
+# each journal record in turn (the test hook --kill-after-record N), then the same plan is
 # applied again. Every interrupted run must end in the same state as an uninterrupted one, with
 # the backup intact and no step done twice: checked in the journal (each action done once) and
 # in the sandbox's CloudTrail (one DeleteDomain, one DeleteServiceLinkedRole). And a resumed run
@@ -15,8 +15,8 @@ make_plan() { # OUT
         -o "$1" >/dev/null
 }
 
-apply_plan() { # PLAN STATE_DIR
-    cpw apply "$1" --yes --state "$2" --poll-interval 20ms --wait 300ms >/dev/null 2>&1
+apply_plan() { # PLAN STATE_DIR [APPLY OPTIONS...]
+    cpw apply "$1" --yes --state "$2" --poll-interval 20ms --wait 300ms "${@:3}" >/dev/null 2>&1
 }
 
 # final_state_ok STATE_DIR: what an uninterrupted run leaves, and nothing done twice. Few
@@ -80,7 +80,7 @@ check "the plan has every kind of domain step (8 actions)" test "$records" -eq 1
 for n in $(seq 1 "$records"); do
     start_orphans --role-persists
     rc=0
-    CPW_TEST_KILL_AFTER_STEP=$n apply_plan "$E2E_TMP/ref.json" "$E2E_TMP/state-$n" || rc=$?
+    apply_plan "$E2E_TMP/ref.json" "$E2E_TMP/state-$n" --kill-after-record "$n" || rc=$?
     check "killed after record $n (SIGKILL)" test "$rc" -eq 137
     rc=0
     apply_plan "$E2E_TMP/ref.json" "$E2E_TMP/state-$n" || rc=$?
@@ -94,7 +94,7 @@ check "history shows the interrupted step of a killed run" \
 start_orphans --knob instance_activation_ms=0
 make_plan "$E2E_TMP/alive.json"
 rc=0
-CPW_TEST_KILL_AFTER_STEP=2 apply_plan "$E2E_TMP/alive.json" "$E2E_TMP/alive-state" || rc=$?
+apply_plan "$E2E_TMP/alive.json" "$E2E_TMP/alive-state" --kill-after-record 2 || rc=$?
 check "killed right after the backup's result (SIGKILL)" test "$rc" -eq 137
 instance=$(cpw api connect create-instance --region eu-west-2 \
     '{"IdentityManagementType": "CONNECT_MANAGED", "InstanceAlias": "came-back",

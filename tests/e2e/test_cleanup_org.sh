@@ -213,7 +213,7 @@ start_org
 rm -f "$XDG_CONFIG_HOME/cpwarden/config"
 cpw plan --org --regions "$ORG_REGIONS" -o "$E2E_TMP/resume.json" >/dev/null
 rc=0
-CPW_TEST_KILL_AFTER_STEP=5 cpw apply "$E2E_TMP/resume.json" --yes --parallel 1 "${FAST[@]}" \
+cpw apply "$E2E_TMP/resume.json" --yes --parallel 1 --kill-after-record 5 "${FAST[@]}" \
     >/dev/null 2>&1 || rc=$?
 check "the first apply was killed" test "$rc" -eq 137
 rc=0

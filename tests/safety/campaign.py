@@ -744,8 +744,8 @@ class World:
         self.scan_knobs(sbx)
         if self.change == "role-fails" and self.change_when == "before":
             self.role_fail_knobs(sbx)
-        first = self.cpw(apply_args, {"CPW_TEST_KILL_AFTER_STEP": str(self.kill_step)}
-                         if self.kill else None)
+        first = self.cpw(apply_args + ["--kill-after-record", str(self.kill_step)]
+                         if self.kill else apply_args)
         if first.returncode in (137, -9):
             self.cov.add("apply killed and resumed")
         self.quiet_knobs(sbx)
@@ -797,8 +797,8 @@ class World:
         apply_args = ["apply", plan_file, "--yes", "--state", self.state, "--config",
                       self.config, "--poll-interval", "20ms", "--wait", "2s", "--retry-interval",
                       "50ms", "--max-retries", "1"]
-        self.cpw(apply_args, {"CPW_TEST_KILL_AFTER_STEP": str(self.kill_step)}
-                 if self.kill else None)
+        self.cpw(apply_args + ["--kill-after-record", str(self.kill_step)]
+                 if self.kill else apply_args)
         final = self.cpw(apply_args)
         if final.returncode != 0:
             self.violate("control", "the resumed apply of named leftovers exited %d: %s" % (

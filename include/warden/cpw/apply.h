@@ -112,7 +112,7 @@ struct cpw_apply_options {
     int64_t retry_interval_ms;         /* <= 0: CPW_APPLY_DEFAULT_RETRY_INTERVAL_MS */
     int max_retries;                   /* < 0: CPW_APPLY_DEFAULT_MAX_RETRIES */
     int64_t poll_interval_ms;          /* <= 0: CPW_APPLY_DEFAULT_POLL_INTERVAL_MS */
-    /* Test hook (CPW_TEST_KILL_AFTER_STEP): raise SIGKILL right after writing the Nth journal
+    /* Test hook (apply --kill-after-record N): raise SIGKILL right after writing the Nth journal
      * record of this run (intents and results count); 0 disables it. */
     unsigned kill_after_record;
     cpw_apply_progress_fn *progress; /* may be NULL */
