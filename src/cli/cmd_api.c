@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api_params.h"
 #include "aws_opts.h"
 #include "cli.h"
+#include "cpw/alloc.h"
 #include "cpw/aws_client.h"
 #include "cpw/buf.h"
 #include "cpw/error.h"
@@ -20,13 +22,25 @@
 enum {
     OPT_INPUT_FILE = 1,
     OPT_PAGINATE,
+    OPT_NO_PAGINATE,
     OPT_MAX_PAGES,
     OPT_NO_VALIDATE,
+    OPT_CLI_INPUT_JSON,
+    OPT_SKELETON,
+    OPT_PAGE_SIZE,
+    OPT_MAX_ITEMS,
+    OPT_STARTING_TOKEN,
 };
 
 static const struct option s_long[] = {
     { "input-file", required_argument, NULL, OPT_INPUT_FILE },
     { "paginate", no_argument, NULL, OPT_PAGINATE },
+    { "no-paginate", no_argument, NULL, OPT_NO_PAGINATE },
+    { "cli-input-json", required_argument, NULL, OPT_CLI_INPUT_JSON },
+    { "generate-cli-skeleton", no_argument, NULL, OPT_SKELETON },
+    { "page-size", required_argument, NULL, OPT_PAGE_SIZE },
+    { "max-items", required_argument, NULL, OPT_MAX_ITEMS },
+    { "starting-token", required_argument, NULL, OPT_STARTING_TOKEN },
     { "max-pages", required_argument, NULL, OPT_MAX_PAGES },
     { "no-validate", no_argument, NULL, OPT_NO_VALIDATE },
     { "help", no_argument, NULL, 'h' },
@@ -53,20 +67,80 @@ static json_t *s_parse_input(const char *text, size_t len, const char *origin)
     return doc;
 }
 
-static int s_run(int argc, char **argv)
+/* The option of table that word names ("--region", "--region=x"), or NULL. */
+static const struct option *s_known(const char *word)
 {
-    struct cpw_settings_options sopts;
-    cpw_cli_aws_options_init(&sopts);
-    const char *input_file = NULL;
-    bool paginate = false;
-    bool validate = true;
-    uint64_t max_pages = 0;
-    const char *query_expr = NULL;
+    if (strcmp(word, "-h") == 0) {
+        return &s_long[0]; /* any entry: -h takes no value, help is handled by main */
+    }
+    if (strncmp(word, "--", 2) != 0) {
+        return NULL;
+    }
+    size_t len = strcspn(word + 2, "=");
+    for (size_t i = 0; s_long[i].name; i++) {
+        if (strlen(s_long[i].name) == len && strncmp(s_long[i].name, word + 2, len) == 0) {
+            return &s_long[i];
+        }
+    }
+    return NULL;
+}
+
+/* Splits argv into cpwarden's own words (options and positionals, for getopt_long) and the
+ * operation's parameter flags with their values (`--domain-name X`), which only the model can
+ * name. Both arrays borrow argv's strings; each holds argc + 1 slots. */
+static void s_split(int argc,
+                    char **argv,
+                    char **own,
+                    int *own_count,
+                    char **params,
+                    int *param_count)
+{
+    *own_count = 0;
+    *param_count = 0;
+    own[(*own_count)++] = argv[0];
+    for (int i = 1; i < argc; i++) {
+        const struct option *known = s_known(argv[i]);
+        if (known || strncmp(argv[i], "--", 2) != 0 || strcmp(argv[i], "--") == 0) {
+            own[(*own_count)++] = argv[i];
+            if (known && known->has_arg == required_argument && !strchr(argv[i], '=') &&
+                i + 1 < argc) {
+                own[(*own_count)++] = argv[++i];
+            }
+            continue;
+        }
+        params[(*param_count)++] = argv[i]; /* a parameter flag and the words after it */
+        while (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0) {
+            params[(*param_count)++] = argv[++i];
+        }
+    }
+    own[*own_count] = NULL;
+    params[*param_count] = NULL;
+}
+
+struct api_args {
+    const char *service;
+    const char *operation;
+    const char *json_arg;
+    const char *input_file;
+    const char *cli_input_json;
+    int paginate; /* -1: as the AWS CLI, every page when the operation has a paginator */
+    bool skeleton;
+    bool validate;
+    uint64_t max_pages;
+    uint64_t page_size;         /* the paginator's limit_key; 0: not given */
+    uint64_t max_items;         /* a cap on the items of every page together; 0: none */
+    const char *starting_token; /* the paginator's input_token */
+    const char *query_expr;
+};
+
+/* getopt_long over cpwarden's own words; 0, or an exit code (the usage error printed). */
+static int s_parse(int argc, char **argv, struct api_args *a, struct cpw_settings_options *sopts)
+{
     optind = 0;
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, "h", s_long, NULL)) != -1) {
-        int handled = cpw_cli_aws_option("api", c, optarg, &sopts);
+        int handled = cpw_cli_aws_option("api", c, optarg, sopts);
         if (handled < 0) {
             return CPW_EXIT_USAGE;
         }
@@ -75,20 +149,41 @@ static int s_run(int argc, char **argv)
         }
         switch (c) {
         case OPT_INPUT_FILE:
-            input_file = optarg;
+            a->input_file = optarg;
+            break;
+        case OPT_CLI_INPUT_JSON:
+            a->cli_input_json = optarg;
             break;
         case OPT_PAGINATE:
-            paginate = true;
+            a->paginate = 1;
+            break;
+        case OPT_NO_PAGINATE:
+            a->paginate = 0;
+            break;
+        case OPT_SKELETON:
+            a->skeleton = true;
+            break;
+        case OPT_PAGE_SIZE:
+        case OPT_MAX_ITEMS:
+            if (cpw_span_to_u64(cpw_span_from_cstr(optarg), 100000000,
+                                c == OPT_PAGE_SIZE ? &a->page_size : &a->max_items) ||
+                (c == OPT_PAGE_SIZE ? a->page_size : a->max_items) == 0) {
+                return cpw_cli_usage_error("api", "--%s takes a positive number",
+                                           c == OPT_PAGE_SIZE ? "page-size" : "max-items");
+            }
+            break;
+        case OPT_STARTING_TOKEN:
+            a->starting_token = optarg;
             break;
         case CPW_CLI_OPT_QUERY:
-            query_expr = optarg;
+            a->query_expr = optarg;
             break;
         case OPT_NO_VALIDATE:
-            validate = false;
+            a->validate = false;
             break;
         case OPT_MAX_PAGES:
-            if (cpw_span_to_u64(cpw_span_from_cstr(optarg), 1000000, &max_pages) ||
-                max_pages == 0) {
+            if (cpw_span_to_u64(cpw_span_from_cstr(optarg), 1000000, &a->max_pages) ||
+                a->max_pages == 0) {
                 return cpw_cli_usage_error("api", "--max-pages takes a number from 1 to 1000000");
             }
             break;
@@ -98,16 +193,111 @@ static int s_run(int argc, char **argv)
     }
     int rest = argc - optind;
     if (rest < 2 || rest > 3) {
-        return cpw_cli_usage_error("api", "expected SERVICE OPERATION [JSON]");
+        return cpw_cli_usage_error("api", "expected SERVICE OPERATION [JSON] [--param value ...]");
     }
-    const char *service = argv[optind];
-    const char *operation = argv[optind + 1];
-    const char *json_arg = rest == 3 ? argv[optind + 2] : NULL;
-    if (json_arg && input_file) {
-        return cpw_cli_usage_error("api", "give the input as JSON or --input-file, not both");
+    a->service = argv[optind];
+    a->operation = argv[optind + 1];
+    a->json_arg = rest == 3 ? argv[optind + 2] : NULL;
+    if ((a->json_arg != NULL) + (a->input_file != NULL) + (a->cli_input_json != NULL) > 1) {
+        return cpw_cli_usage_error("api", "give the input once: as JSON, --input-file or "
+                                          "--cli-input-json");
     }
+    return 0;
+}
+
+/* The input document: JSON (argument, --input-file, --cli-input-json with file://), then the
+ * parameter flags over it. NULL with the error raised. */
+static json_t *s_input(const struct api_args *a,
+                       const struct cpw_model_service *svc,
+                       const char *operation,
+                       int param_count,
+                       char **params)
+{
+    json_t *input = NULL;
+    char *text = NULL;
+    struct cpw_buf file;
+    cpw_buf_init(&file, INPUT_MAX_BYTES);
+    if (a->input_file) {
+        if (cpw_buf_read_file(&file, a->input_file) == 0) {
+            input = s_parse_input((const char *)file.data, file.len, a->input_file);
+        }
+    } else if (a->cli_input_json) {
+        if (cpw_cli_api_file_value(a->cli_input_json, &text) == 0) {
+            const char *doc = text ? text : a->cli_input_json;
+            input = s_parse_input(doc, strlen(doc), "--cli-input-json");
+        }
+    } else {
+        const char *doc = a->json_arg ? a->json_arg : "{}";
+        input = s_parse_input(doc, strlen(doc), "the input");
+    }
+    cpw_free(text);
+    cpw_buf_clean_up(&file);
+    if (input && cpw_cli_api_params(svc, operation, param_count, params, input)) {
+        json_decref(input);
+        input = NULL;
+    }
+    return input;
+}
+
+/* --page-size and --starting-token into the paginator's limit_key and input_token members. */
+static int s_pagination_input(const json_t *paginator, const struct api_args *a, json_t *input)
+{
+    const char *limit_key = json_string_value(json_object_get(paginator, "limit_key"));
+    const json_t *token_key = json_object_get(paginator, "input_token");
+    if (a->page_size) {
+        if (!limit_key) {
+            return cpw_raise(CPW_ERR_INVALID_ARGUMENT, "this operation takes no page size");
+        }
+        json_object_set_new(input, limit_key, json_integer((json_int_t)a->page_size));
+    }
+    if (a->starting_token) {
+        const char *key = json_is_array(token_key) ? json_string_value(json_array_get(token_key, 0))
+                                                   : json_string_value(token_key);
+        if (!key) {
+            return cpw_raise(CPW_ERR_INVALID_ARGUMENT, "this operation takes no starting token");
+        }
+        json_object_set_new(input, key, json_string(a->starting_token));
+    }
+    return 0;
+}
+
+/* --max-items: at most max items across the paginator's result keys, in order. */
+static void s_cap_items(const json_t *paginator, uint64_t max, json_t *output)
+{
+    const json_t *keys = json_object_get(paginator, "result_key");
+    size_t count = json_is_array(keys) ? json_array_size(keys) : 1;
+    for (size_t k = 0; k < count; k++) {
+        const char *key = json_is_array(keys) ? json_string_value(json_array_get(keys, k))
+                                              : json_string_value(keys);
+        json_t *items = key ? json_object_get(output, key) : NULL;
+        while (json_is_array(items) && json_array_size(items) > max) {
+            json_array_remove(items, json_array_size(items) - 1);
+        }
+    }
+}
+
+static int s_run(int argc, char **argv)
+{
+    struct cpw_settings_options sopts;
+    cpw_cli_aws_options_init(&sopts);
+    struct api_args a = { .paginate = -1, .validate = true };
+    char **own = cpw_calloc((size_t)argc + 1, sizeof(*own));
+    char **params = cpw_calloc((size_t)argc + 1, sizeof(*params));
+    int own_count = 0;
+    int param_count = 0;
+    s_split(argc, argv, own, &own_count, params, &param_count);
+    int usage = s_parse(own_count, own, &a, &sopts);
+    if (usage) {
+        cpw_free(own);
+        cpw_free(params);
+        return usage;
+    }
+    const char *service = a.service;
+    const char *operation = a.operation;
     struct cpw_cli_query query = { 0 };
-    if (query_expr && cpw_cli_query_set(&query, query_expr) != 0) {
+    if (a.query_expr && cpw_cli_query_set(&query, a.query_expr) != 0) {
+        cpw_free(own);
+        cpw_free(params);
         return CPW_EXIT_USAGE; /* before any call to AWS, as the AWS CLI */
     }
 
@@ -119,33 +309,45 @@ static int s_run(int argc, char **argv)
     struct cpw_aws_client *client = NULL;
     struct cpw_aws_error aws;
     cpw_aws_error_init(&aws);
-    struct cpw_buf file;
-    cpw_buf_init(&file, INPUT_MAX_BYTES);
 
-    if (input_file) {
-        if (cpw_buf_read_file(&file, input_file)) {
-            cpw_cli_print_last_error(NULL);
-            exit_code = CPW_EXIT_USAGE;
-            goto cleanup;
-        }
-        input = s_parse_input((const char *)file.data, file.len, input_file);
-    } else {
-        input =
-          s_parse_input(json_arg ? json_arg : "{}", json_arg ? strlen(json_arg) : 2, "the input");
-    }
-    if (!input) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = CPW_EXIT_USAGE;
-        goto cleanup;
-    }
     /* An unknown service or operation is a usage error, found before any credential or call
-     * (the AWS CLI's "Invalid choice", 252). */
+     * (the AWS CLI's "Invalid choice", 252); so are unknown parameters and bad values. */
     const struct cpw_model_service *known = cpw_model_service_get(service);
-    if (!known || !cpw_model_operation_resolve(known, operation)) {
+    const char *resolved = known ? cpw_model_operation_resolve(known, operation) : NULL;
+    if (!resolved) {
         cpw_cli_print_last_error(NULL);
         exit_code = CPW_EXIT_USAGE;
         goto cleanup;
     }
+    if (a.skeleton) { /* as the AWS CLI: the input's shape, nothing sent */
+        json_t *skeleton = cpw_cli_api_skeleton(known, resolved);
+        json_dumpf(skeleton, stdout, JSON_INDENT(4) | JSON_ENSURE_ASCII);
+        fputc('\n', stdout);
+        json_decref(skeleton);
+        exit_code = CPW_EXIT_OK;
+        goto cleanup;
+    }
+    input = s_input(&a, known, resolved, param_count, params);
+    if (!input) {
+        cpw_cli_usage_error("api", "%s", cpw_last_error_detail());
+        exit_code = CPW_EXIT_USAGE;
+        goto cleanup;
+    }
+    const json_t *paginator = cpw_model_paginator(known, resolved);
+    if ((a.page_size || a.max_items || a.starting_token) && !paginator) {
+        exit_code = cpw_cli_usage_error("api",
+                                        "--page-size, --max-items and --starting-token are for "
+                                        "operations that page; %s does not",
+                                        resolved);
+        goto cleanup;
+    }
+    if (s_pagination_input(paginator, &a, input)) {
+        exit_code = cpw_cli_usage_error("api", "%s", cpw_last_error_detail());
+        goto cleanup;
+    }
+    bool paginate = a.paginate == 1 || (a.paginate < 0 && paginator && !a.starting_token);
+    bool validate = a.validate;
+    uint64_t max_pages = a.max_pages;
     if (cpw_settings_resolve(&sopts, &settings)) {
         cpw_cli_print_last_error(NULL);
         exit_code = CPW_EXIT_CONFIG;
@@ -186,6 +388,9 @@ static int s_run(int argc, char **argv)
         }
         goto cleanup;
     }
+    if (a.max_items) {
+        s_cap_items(paginator, a.max_items, output);
+    }
     /* As the AWS CLI: --query after pagination; everything but an empty object is printed. */
     if (cpw_cli_query_apply(&query, &output) != 0) {
         exit_code = CPW_EXIT_OTHER;
@@ -203,35 +408,47 @@ cleanup:
     cpw_aws_error_clean_up(&aws);
     cpw_aws_client_destroy(client);
     cpw_settings_clean_up(&settings);
-    cpw_buf_clean_up(&file);
     cpw_cli_query_clean_up(&query);
+    cpw_free(own);
+    cpw_free(params);
     return exit_code;
 }
 
 const struct cpw_cli_command cpw_cli_cmd_api = {
     .name = "api",
     .summary = "call any modeled AWS operation and print its output as JSON",
-    .help = "usage: cpwarden api SERVICE OPERATION [JSON | --input-file FILE] [--paginate]\n"
-            "                    [--max-pages N] [--no-validate] [--query EXPR] [AWS options]\n"
-            "\n"
-            "Calls OPERATION of SERVICE with the input document JSON (member names as in the AWS\n"
-            "API, e.g. '{\"DomainName\": \"d1\"}'; default {}) and prints the output as JSON.\n"
-            "SERVICE: customer-profiles, connect, iam, sts, cloudtrail, organizations, sso,\n"
-            "account.\n"
-            "OPERATION: the API name (ListDomains) or the CLI's spelling (list-domains).\n"
-            "\n"
-            "  --input-file FILE   read the input document from FILE\n"
-            "  --paginate          follow every page and merge the result lists\n"
-            "  --max-pages N       stop after N pages (default 10000)\n"
-            "  --no-validate       send input the model's constraints reject "
-            "(testing)\n" CPW_CLI_QUERY_HELP "\n" CPW_CLI_AWS_OPTIONS_HELP "\n"
-            "Exit status: 0 success; 252 invalid arguments or input; 253 configuration or\n"
-            "credentials; 254 the service answered an error (printed as the AWS CLI prints it);\n"
-            "255 any other failure.\n"
-            "\n"
-            "Examples: cpwarden api customer-profiles list-domains --region eu-west-1\n"
-            "          cpwarden api iam list-roles --paginate \\\n"
-            "            --query 'Roles[?starts_with(RoleName, `AWSServiceRole`)].RoleName'\n",
+    .help =
+      "usage: cpwarden api SERVICE OPERATION [--param value ...] [JSON | --input-file FILE |\n"
+      "                    --cli-input-json JSON|file://F] [--generate-cli-skeleton]\n"
+      "                    [--no-paginate] [--page-size N] [--max-items N] [--starting-token T]\n"
+      "                    [--max-pages N] [--no-validate] [--query EXPR] [AWS options]\n"
+      "\n"
+      "Calls OPERATION of SERVICE as the AWS CLI does and prints the output as JSON.\n"
+      "SERVICE: customer-profiles, connect, iam, sts, cloudtrail, organizations, sso,\n"
+      "account. OPERATION: the CLI's spelling (list-domains) or the API name (ListDomains).\n"
+      "\n"
+      "Parameters, as the AWS CLI takes them: one flag per input member in kebab case\n"
+      "(DomainName is --domain-name); a list as several words (--names a b) or JSON; a\n"
+      "structure or map as JSON or the shorthand Key=Value,Key2=Value2; a boolean as --flag or\n"
+      "--no-flag; any value as file://PATH (the file's text). A JSON document (the positional\n"
+      "JSON, --input-file, or --cli-input-json) gives the input the flags then add to.\n"
+      "\n"
+      "  --generate-cli-skeleton  print the input's skeleton and call nothing\n"
+      "  --no-paginate        one page only (by default every page of an operation that\n"
+      "                       pages is followed and the result lists merged; --paginate too)\n"
+      "  --page-size N        the page size asked of the service\n"
+      "  --max-items N        at most N items in the merged result\n"
+      "  --starting-token T   start from the page token T (one page)\n"
+      "  --max-pages N        stop after N pages (default 10000)\n"
+      "  --no-validate        send input the model's constraints reject "
+      "(testing)\n" CPW_CLI_QUERY_HELP "\n" CPW_CLI_AWS_OPTIONS_HELP "\n"
+      "Exit status: 0 success; 252 invalid arguments or input; 253 configuration or\n"
+      "credentials; 254 the service answered an error (printed as the AWS CLI prints it);\n"
+      "255 any other failure.\n"
+      "\n"
+      "Examples: cpwarden api customer-profiles get-domain --domain-name d1 --region eu-west-2\n"
+      "          cpwarden api iam list-roles \\\n"
+      "            --query 'Roles[?starts_with(RoleName, `AWSServiceRole`)].RoleName'\n",
     .run = s_run,
     .formats = "json",
 };

@@ -148,8 +148,10 @@ class CpwardenSide:
         self.endpoint = endpoint
 
     def call(self, service, operation, params):
+        # One call, as boto3's client makes one: no pagination (the AWS CLI's default follows
+        # every page).
         proc = subprocess.run([CPWARDEN, "api", "--endpoint-url", self.endpoint, "--region", REGION,
-                               service, operation, json.dumps(params)],
+                               "--no-paginate", service, operation, json.dumps(params)],
                               capture_output=True, text=True, timeout=60)
         if proc.returncode != 0:
             return {"__error__": proc.stderr.strip()}

@@ -56,7 +56,7 @@ for i in $(seq -w 1 12); do
     api iam CreateRole "{\"RoleName\": \"moto-page-$i\", \"Path\": \"/paging/\",
         \"AssumeRolePolicyDocument\": \"{\\\"Version\\\": \\\"2012-10-17\\\", \\\"Statement\\\": []}\"}" >/dev/null
 done
-out=$(api iam ListRoles '{"PathPrefix": "/paging/", "MaxItems": 5}')
+out=$(api iam ListRoles --no-paginate '{"PathPrefix": "/paging/", "MaxItems": 5}')
 check "one page holds 5" test "$(echo "$out" | count Roles)" = 5
 check "one page is truncated" test "$(echo "$out" | field IsTruncated)" = True
 out=$(api iam ListRoles '{"PathPrefix": "/paging/", "MaxItems": 5}' --paginate)
