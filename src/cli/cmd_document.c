@@ -138,7 +138,7 @@ static int s_run(int argc, char **argv)
         }
     }
     if (json) {
-        json_t *wrapped = json_pack("{s:i,s:O}", "schema", 1, "domains", docs);
+        json_t *wrapped = json_pack("{s:i,s:O}", "format_version", 1, "domains", docs);
         json_dumpf(wrapped, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
         fputc('\n', stdout);
         json_decref(wrapped);

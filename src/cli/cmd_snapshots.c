@@ -36,7 +36,7 @@ static void s_when(int64_t epoch_s, char out[CPW_TIME_ISO8601_LEN + 1])
 
 static int s_table(const struct cpw_store_snapshot_info *s, size_t n, struct cpw_buf *out)
 {
-    int rc = cpw_buf_appendf(out, "%-6s %-20s %-6s %-40s %s\n", "ID", "SCANNED", "SCHEMA", "SCOPE",
+    int rc = cpw_buf_appendf(out, "%-6s %-20s %-6s %-40s %s\n", "ID", "SCANNED", "FORMAT", "SCOPE",
                              "IDENTITY");
     for (size_t i = 0; rc == 0 && i < n; i++) {
         char when[CPW_TIME_ISO8601_LEN + 1];
@@ -49,7 +49,7 @@ static int s_table(const struct cpw_store_snapshot_info *s, size_t n, struct cpw
 
 static int s_csv(const struct cpw_store_snapshot_info *s, size_t n, struct cpw_buf *out)
 {
-    int rc = cpw_buf_append_cstr(out, "id,scanned_at,saved_at,schema,scope,identity\r\n");
+    int rc = cpw_buf_append_cstr(out, "id,scanned_at,saved_at,format_version,scope,identity\r\n");
     for (size_t i = 0; rc == 0 && i < n; i++) {
         char scanned[CPW_TIME_ISO8601_LEN + 1];
         char saved[CPW_TIME_ISO8601_LEN + 1];
@@ -75,8 +75,8 @@ static int s_json(const struct cpw_store_snapshot_info *s, size_t n, struct cpw_
         s_when(s[i].saved_at_s, saved);
         cpw_json_append_take(list, json_pack("{s:I, s:s, s:s, s:i, s:s, s:s}", "id",
                                              (json_int_t)s[i].id, "scanned_at", scanned, "saved_at",
-                                             saved, "schema", s[i].schema, "scope", s[i].scope,
-                                             "identity", s[i].identity));
+                                             saved, "format_version", s[i].schema, "scope",
+                                             s[i].scope, "identity", s[i].identity));
     }
     json_t *doc = json_pack("{s:o}", "snapshots", list);
     int rc = doc ? cpw_json_dump_document(doc, out)

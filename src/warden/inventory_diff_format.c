@@ -83,7 +83,7 @@ static int s_dump_cb(const char *text, size_t size, void *data)
 static int s_json(const struct cpw_inventory_diff *diff, struct cpw_buf *out)
 {
     json_t *root = json_object();
-    json_object_set_new(root, "schema", json_integer(CPW_INVENTORY_SCHEMA));
+    json_object_set_new(root, "format_version", json_integer(CPW_INVENTORY_SCHEMA));
     json_t *from = json_object();
     json_object_set_new(from, "scanned_at", s_time(diff->from_scanned_at_s));
     json_object_set_new(root, "from", from);

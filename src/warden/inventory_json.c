@@ -142,7 +142,7 @@ static int s_dump_cb(const char *text, size_t size, void *data)
 int cpw_inventory_write_json(const struct cpw_inventory *inv, struct cpw_buf *out)
 {
     json_t *root = json_object();
-    json_object_set_new(root, "schema", json_integer(CPW_INVENTORY_SCHEMA));
+    json_object_set_new(root, "format_version", json_integer(CPW_INVENTORY_SCHEMA));
     json_object_set_new(root, "scanned_at", s_time(inv->scanned_at_s));
     json_object_set_new(root, "accounts", s_strv(inv->accounts, inv->account_count));
     json_object_set_new(root, "regions", s_strv(inv->regions, inv->region_count));
@@ -602,14 +602,18 @@ struct cpw_inventory *cpw_inventory_load_json(struct cpw_span json)
         s_bad(&top, NULL, "expected an object");
         goto on_error;
     }
-    json_t *schema = json_object_get(root, "schema");
+    /* "format_version", as every cpwarden document; "schema" in documents (and snapshots)
+     * written before that name was shared. */
+    const char *version_key = json_object_get(root, "format_version") ? "format_version" : "schema";
+    json_t *schema = json_object_get(root, version_key);
     if (!json_is_integer(schema)) {
-        s_bad(&top, "schema", "missing or not an integer");
+        s_bad(&top, version_key, "missing or not an integer");
         goto on_error;
     }
     if (json_integer_value(schema) != CPW_INVENTORY_SCHEMA) {
         cpw_raise(CPW_ERR_UNSUPPORTED,
-                  "inventory JSON: schema %lld is not supported (this cpwarden reads schema %d)",
+                  "inventory JSON: format_version %lld is not supported (this cpwarden reads "
+                  "format_version %d)",
                   (long long)json_integer_value(schema), CPW_INVENTORY_SCHEMA);
         goto on_error;
     }

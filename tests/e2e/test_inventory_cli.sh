@@ -40,7 +40,7 @@ want = [("orphaned-connect-role", "certain", "AWSServiceRoleForAmazonConnect_Del
         ("orphaned-profile-role", "certain", "AWSServiceRoleForProfile"),
         ("legacy-profile-role", "certain", "AWSServiceRoleForProfile"),
         ("domain-without-instance", "certain", "retired-customers")]
-assert d["schema"] == 1 and got == want, got
+assert d["format_version"] == 1 and got == want, got
 assert len(d["errors"]) == 0 and len(d["roles"]) == 5 and len(d["domains"]) == 2
 EOF
 check "no progress on stderr when it is not a terminal" [ ! -s "$E2E_TMP/inv.err" ]

@@ -16,7 +16,7 @@ import json, sys
 s = json.load(open(sys.argv[1]))["snapshots"]
 assert [x["scope"] for x in s] == ["accounts=caller regions=us-east-1",
                                    "accounts=caller regions=us-east-1,eu-west-2"], s
-assert s[0]["id"] > s[1]["id"] and s[0]["schema"] >= 1 and s[0]["identity"].startswith("arn:aws:")
+assert s[0]["id"] > s[1]["id"] and s[0]["format_version"] >= 1 and s[0]["identity"].startswith("arn:aws:")
 PY
 first=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["snapshots"][1]["id"])' "$E2E_TMP/list.json")
 check "the table names the ids" grep -q "^$first " <("$CPWARDEN" snapshots --state "$STATE")

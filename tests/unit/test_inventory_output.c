@@ -34,7 +34,8 @@ static void test_json_round_trip(void **state)
     (void)state;
     struct cpw_inventory *inv = s_story_with_error();
     char *first = s_write(inv, CPW_INV_FORMAT_JSON, false);
-    assert_non_null(strstr(first, "\"schema\": 1"));
+    assert_non_null(strstr(first, "\"format_version\": 1")); /* the key every document uses */
+    assert_null(strstr(first, "\"schema\""));
     assert_non_null(strstr(first, "\"scanned_at\": \"2023-12-14T22:13:20Z\""));
 
     struct cpw_inventory *back = cpw_inventory_load_json(cpw_span_from_cstr(first));
@@ -310,12 +311,18 @@ static void test_loader_refuses_bad_documents(void **state)
 {
     (void)state;
     struct cpw_inventory *ok =
-      cpw_inventory_load_json(cpw_span_from_cstr("{\"schema\": 1, " EMPTY_BODY "}"));
+      cpw_inventory_load_json(cpw_span_from_cstr("{\"format_version\": 1, " EMPTY_BODY "}"));
     assert_non_null(ok);
     assert_int_equal(cpw_inventory_domain_count(ok), 0);
     cpw_inventory_destroy(ok);
+    /* documents and snapshots written before the key was shared say "schema" */
+    ok = cpw_inventory_load_json(cpw_span_from_cstr("{\"schema\": 1, " EMPTY_BODY "}"));
+    assert_non_null(ok);
+    cpw_inventory_destroy(ok);
 
-    s_expect_refused("{\"schema\": 2, " EMPTY_BODY "}", CPW_ERR_UNSUPPORTED, "schema 2");
+    s_expect_refused("{\"format_version\": 2, " EMPTY_BODY "}", CPW_ERR_UNSUPPORTED,
+                     "format_version 2 is not supported");
+    s_expect_refused("{\"schema\": 2, " EMPTY_BODY "}", CPW_ERR_UNSUPPORTED, "format_version 2");
     s_expect_refused("{\"schema\": \"1\", " EMPTY_BODY "}", CPW_ERR_PARSE, "schema");
     s_expect_refused("[1, 2]", CPW_ERR_PARSE, "expected an object");
     s_expect_refused("{\"schema\": 1, ", CPW_ERR_PARSE, "line 1");

@@ -279,7 +279,7 @@ static void test_snapshots_and_diff(void **state)
     json_error_t err;
     json_t *root = json_loads(json, 0, &err);
     assert_non_null(root);
-    assert_int_equal(json_integer_value(json_object_get(root, "schema")), 1);
+    assert_int_equal(json_integer_value(json_object_get(root, "format_version")), 1);
     assert_int_equal(json_array_size(json_object_get(root, "changes")), 6);
     assert_string_equal(
       json_string_value(json_object_get(json_object_get(root, "to"), "scanned_at")),
