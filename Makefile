@@ -10,7 +10,7 @@ CONTROL    ?= 20
 CMAKE      ?= cmake
 CTEST      ?= ctest
 
-.PHONY: all build test asan demo bootstrap fuzz fuzz-smoke lint format install clean safety-campaign
+.PHONY: deb all build test asan demo bootstrap fuzz fuzz-smoke lint format install clean safety-campaign
 
 all: build
 
@@ -68,6 +68,10 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 install: build
 	DESTDIR="$(DESTDIR)" $(CMAKE) --install $(BUILD) --prefix "$(PREFIX)"
+
+# A Debian package of the build (binary, man page, completions) in $(BUILD)/deb.
+deb: build
+	cd $(BUILD) && cpack -G DEB -B "$(CURDIR)/$(BUILD)/deb"
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -24,6 +24,8 @@ enum cpw_exit {
     CPW_EXIT_INTERRUPTED = 130,
 };
 
+struct option;
+
 struct cpw_cli_command {
     const char *name;
     const char *summary;               /* one line for `cpwarden help` */
@@ -32,7 +34,11 @@ struct cpw_cli_command {
     const char *formats; /* what --output may name, "table,json,..." (first: the default); NULL:
                             the command prints no data and takes no --output */
     bool writes_file;    /* takes -o/--output-file PATH (which must not be a format's name) */
+    const struct option *options; /* its getopt_long table (for completions); NULL: none */
 };
+
+/** The command table, in `cpwarden help` order (main.c). *count receives its length. */
+const struct cpw_cli_command *const *cpw_cli_commands(size_t *count);
 
 /**
  * Checks the --output and -o/--output-file values on a command's line against what it offers:
@@ -106,5 +112,6 @@ extern const struct cpw_cli_command cpw_cli_cmd_plan;
 extern const struct cpw_cli_command cpw_cli_cmd_apply;
 extern const struct cpw_cli_command cpw_cli_cmd_history;
 extern const struct cpw_cli_command cpw_cli_cmd_snapshots;
+extern const struct cpw_cli_command cpw_cli_cmd_completion;
 
 #endif

@@ -450,5 +450,6 @@ const struct cpw_cli_command cpw_cli_cmd_api = {
       "          cpwarden api iam list-roles \\\n"
       "            --query 'Roles[?starts_with(RoleName, `AWSServiceRole`)].RoleName'\n",
     .run = s_run,
+    .options = s_long,
     .formats = "json",
 };

@@ -592,5 +592,6 @@ const struct cpw_cli_command cpw_cli_cmd_apply = {
       "\n"
       "Example: cpwarden apply plan.json\n",
     .run = s_run,
+    .options = s_long,
     .formats = "table,json,markdown",
 };

@@ -216,6 +216,7 @@ const struct cpw_cli_command cpw_cli_cmd_backup = {
       "3 written but not recorded; 252 usage; 253 configuration; 254 an AWS call failed\n"
       "(nothing is written); 1 or 255 other failures.\n",
     .run = s_backup,
+    .options = s_backup_long,
     .formats = "text,json",
     .writes_file = true,
 };
@@ -360,5 +361,6 @@ const struct cpw_cli_command cpw_cli_cmd_restore = {
       "Exit status: 0 done; 3 some items conflicted or failed; 1 the file is refused or the\n"
       "domain conflicts; 252 usage; 253 configuration; 254 an AWS call failed.\n",
     .run = s_restore,
+    .options = s_restore_long,
     .formats = "text",
 };

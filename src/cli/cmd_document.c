@@ -183,5 +183,6 @@ const struct cpw_cli_command cpw_cli_cmd_document = {
       "Exit status: 0 documented; 252 usage; 253 configuration; 254 a Customer Profiles call\n"
       "failed (IAM and CloudTrail failures only lower the role's confidence); 255 other.\n",
     .run = s_run,
+    .options = s_long,
     .formats = "markdown,json",
 };

@@ -254,5 +254,6 @@ const struct cpw_cli_command cpw_cli_cmd_history = {
             "Examples: cpwarden history --since 2026-11-01 --output markdown\n"
             "          cpwarden history --query 'changes[?result==`failed`].[when, target]'\n",
     .run = s_run,
+    .options = s_long,
     .formats = "table,json,csv,markdown",
 };

@@ -462,6 +462,7 @@ const struct cpw_cli_command cpw_cli_cmd_inventory = {
       "  cpwarden inventory --org --output json --output-file inventory.json\n"
       "  cpwarden inventory --diff\n",
     .run = s_run,
+    .options = s_long,
     .formats = "table,json,csv,markdown",
     .writes_file = true,
 };

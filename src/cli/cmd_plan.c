@@ -491,6 +491,7 @@ const struct cpw_cli_command cpw_cli_cmd_plan = {
       "\n"
       "Example: cpwarden plan -o plan.json\n",
     .run = s_run,
+    .options = s_long,
     .formats = "table,json,markdown",
     .writes_file = true,
 };

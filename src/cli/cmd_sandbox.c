@@ -439,4 +439,5 @@ const struct cpw_cli_command cpw_cli_cmd_sandbox = {
       "directory, 255 other (the port in use).\n"
       "Example: aws --endpoint-url http://127.0.0.1:4566 sts get-caller-identity\n",
     .run = s_run,
+    .options = s_long,
 };

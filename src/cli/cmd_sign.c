@@ -36,13 +36,14 @@ struct sign_args {
     enum show show;
 };
 
+static const struct option s_options[] = {
+    { "context", required_argument, NULL, 'c' }, { "query", no_argument, NULL, 'q' },
+    { "show", required_argument, NULL, 's' },    { "verify", no_argument, NULL, 'v' },
+    { "now", required_argument, NULL, 'n' },     { NULL, 0, NULL, 0 },
+};
+
 static int s_parse_args(int argc, char **argv, struct sign_args *a)
 {
-    static const struct option s_options[] = {
-        { "context", required_argument, NULL, 'c' }, { "query", no_argument, NULL, 'q' },
-        { "show", required_argument, NULL, 's' },    { "verify", no_argument, NULL, 'v' },
-        { "now", required_argument, NULL, 'n' },     { NULL, 0, NULL, 0 },
-    };
     memset(a, 0, sizeof(*a));
     optind = 0; /* glibc: full re-initialisation */
     opterr = 0;
@@ -309,4 +310,5 @@ const struct cpw_cli_command cpw_cli_cmd_sign = {
       "252 usage error; 255 unreadable or invalid context or request file.\n"
       "See docs/sigv4.md for debugging SignatureDoesNotMatch.\n",
     .run = s_run,
+    .options = s_options,
 };

@@ -165,5 +165,6 @@ const struct cpw_cli_command cpw_cli_cmd_snapshots = {
             "\n"
             "Example: cpwarden snapshots --limit 5\n",
     .run = s_run,
+    .options = s_long,
     .formats = "table,json,csv",
 };
