@@ -70,8 +70,9 @@ static json_t *s_parse_input(const char *text, size_t len, const char *origin)
 /* The option of table that word names ("--region", "--region=x"), or NULL. */
 static const struct option *s_known(const char *word)
 {
+    static const struct option short_help = { "help", no_argument, NULL, 'h' };
     if (strcmp(word, "-h") == 0) {
-        return &s_long[0]; /* any entry: -h takes no value, help is handled by main */
+        return &short_help; /* takes no value (main shows the help before this runs) */
     }
     if (strncmp(word, "--", 2) != 0) {
         return NULL;
