@@ -15,6 +15,7 @@
 #include "cpw/alloc.h"
 #include "cpw/buf.h"
 #include "cpw/error.h"
+#include "customer_profiles_config.h"
 #include "sbx_contact.h"
 
 #define DOMAIN_QUOTA 100 /* per account and region (aws-facts §6.1) */

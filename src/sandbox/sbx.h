@@ -42,7 +42,8 @@ struct cpw_sbx_request {
     const json_t *input;   /* validated input document (borrowed) */
     const struct cpw_sbx_caller *caller;
     const char *request_id;
-    int64_t now_ms; /* the sandbox clock for this request */
+    int64_t now_ms;       /* the sandbox clock for this request */
+    const char *endpoint; /* the front's own URL ("http://127.0.0.1:PORT"); NULL outside HTTP */
 };
 
 /* ----- the sandbox object ------------------------------------------------------------------- */
