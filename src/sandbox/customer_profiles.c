@@ -681,6 +681,11 @@ static const struct cpw_sbx_op s_ops[] = {
     { "TagResource", cpw_cp_tag_resource },
     { "UntagResource", cpw_cp_untag_resource },
     { "ListTagsForResource", cpw_cp_list_tags },
+    { "CreateDomainLayout", cpw_cp_create_domain_layout },
+    { "GetDomainLayout", cpw_cp_get_domain_layout },
+    { "UpdateDomainLayout", cpw_cp_update_domain_layout },
+    { "DeleteDomainLayout", cpw_cp_delete_domain_layout },
+    { "ListDomainLayouts", cpw_cp_list_domain_layouts },
 };
 
 const struct cpw_sbx_service cpw_sbx_profile_service = {

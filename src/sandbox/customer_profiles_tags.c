@@ -31,6 +31,7 @@ static int s_parse(struct cpw_sbx_ctx *ctx, const char *arn, struct target *t)
         { "integrations/", CPW_CP_INTEGRATION },
         { "event-streams/", CPW_CP_EVENT_STREAM },
         { "calculated-attributes/", CPW_CP_CALC_ATTR },
+        { "layouts/", CPW_CP_LAYOUT },
     };
     memset(t, 0, sizeof(*t));
     char prefix[200];
