@@ -686,6 +686,10 @@ static const struct cpw_sbx_op s_ops[] = {
     { "UpdateDomainLayout", cpw_cp_update_domain_layout },
     { "DeleteDomainLayout", cpw_cp_delete_domain_layout },
     { "ListDomainLayouts", cpw_cp_list_domain_layouts },
+    { "PutDomainObjectType", cpw_cp_put_domain_object_type },
+    { "GetDomainObjectType", cpw_cp_get_domain_object_type },
+    { "ListDomainObjectTypes", cpw_cp_list_domain_object_types },
+    { "DeleteDomainObjectType", cpw_cp_delete_domain_object_type },
 };
 
 const struct cpw_sbx_service cpw_sbx_profile_service = {
