@@ -690,6 +690,11 @@ static const struct cpw_sbx_op s_ops[] = {
     { "GetDomainObjectType", cpw_cp_get_domain_object_type },
     { "ListDomainObjectTypes", cpw_cp_list_domain_object_types },
     { "DeleteDomainObjectType", cpw_cp_delete_domain_object_type },
+    { "CreateEventTrigger", cpw_cp_create_event_trigger },
+    { "GetEventTrigger", cpw_cp_get_event_trigger },
+    { "UpdateEventTrigger", cpw_cp_update_event_trigger },
+    { "DeleteEventTrigger", cpw_cp_delete_event_trigger },
+    { "ListEventTriggers", cpw_cp_list_event_triggers },
 };
 
 const struct cpw_sbx_service cpw_sbx_profile_service = {
