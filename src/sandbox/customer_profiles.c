@@ -695,6 +695,15 @@ static const struct cpw_sbx_op s_ops[] = {
     { "UpdateEventTrigger", cpw_cp_update_event_trigger },
     { "DeleteEventTrigger", cpw_cp_delete_event_trigger },
     { "ListEventTriggers", cpw_cp_list_event_triggers },
+    { "CreateSegmentDefinition", cpw_cp_create_segment_definition },
+    { "GetSegmentDefinition", cpw_cp_get_segment_definition },
+    { "ListSegmentDefinitions", cpw_cp_list_segment_definitions },
+    { "DeleteSegmentDefinition", cpw_cp_delete_segment_definition },
+    { "CreateSegmentEstimate", cpw_cp_create_segment_estimate },
+    { "GetSegmentEstimate", cpw_cp_get_segment_estimate },
+    { "GetSegmentMembership", cpw_cp_get_segment_membership },
+    { "CreateSegmentSnapshot", cpw_cp_create_segment_snapshot },
+    { "GetSegmentSnapshot", cpw_cp_get_segment_snapshot },
 };
 
 const struct cpw_sbx_service cpw_sbx_profile_service = {

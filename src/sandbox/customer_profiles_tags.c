@@ -34,6 +34,7 @@ static int s_parse(struct cpw_sbx_ctx *ctx, const char *arn, struct target *t)
         { "layouts/", CPW_CP_LAYOUT },
         { "domain-object-types/", CPW_CP_DOMAIN_OBJECT_TYPE },
         { "event-triggers/", CPW_CP_EVENT_TRIGGER },
+        { "segment-definitions/", CPW_CP_SEGMENT },
     };
     memset(t, 0, sizeof(*t));
     char prefix[200];
