@@ -704,6 +704,10 @@ static const struct cpw_sbx_op s_ops[] = {
     { "GetSegmentMembership", cpw_cp_get_segment_membership },
     { "CreateSegmentSnapshot", cpw_cp_create_segment_snapshot },
     { "GetSegmentSnapshot", cpw_cp_get_segment_snapshot },
+    { "CreateIntegrationWorkflow", cpw_cp_create_integration_workflow },
+    { "GetWorkflow", cpw_cp_get_workflow },
+    { "GetWorkflowSteps", cpw_cp_get_workflow_steps },
+    { "DeleteWorkflow", cpw_cp_delete_workflow },
 };
 
 const struct cpw_sbx_service cpw_sbx_profile_service = {
