@@ -708,6 +708,12 @@ static const struct cpw_sbx_op s_ops[] = {
     { "GetWorkflow", cpw_cp_get_workflow },
     { "GetWorkflowSteps", cpw_cp_get_workflow_steps },
     { "DeleteWorkflow", cpw_cp_delete_workflow },
+    { "CreateUploadJob", cpw_cp_create_upload_job },
+    { "GetUploadJob", cpw_cp_get_upload_job },
+    { "GetUploadJobPath", cpw_cp_get_upload_job_path },
+    { "ListUploadJobs", cpw_cp_list_upload_jobs },
+    { "StartUploadJob", cpw_cp_start_upload_job },
+    { "StopUploadJob", cpw_cp_stop_upload_job },
 };
 
 const struct cpw_sbx_service cpw_sbx_profile_service = {
