@@ -91,6 +91,13 @@ int cpw_sbx_dispatch(struct cpw_sbx *sbx,
                      json_t **output,
                      struct cpw_sbx_error *err);
 
+/**
+ * True when the service registered under signing name service has a handler for the model
+ * operation (false: dispatch answers 501 NotImplemented or InvalidAction). For coverage checks.
+ * Call before serving requests or while none is in flight.
+ */
+bool cpw_sbx_emulates(const struct cpw_sbx *sbx, const char *service, const char *operation);
+
 /* ----- credentials, for the SigV4 verifier ------------------------------------------------- */
 
 struct cpw_sbx_credentials {
