@@ -634,6 +634,43 @@ static void test_delete_domain_takes_every_kind(void **state)
     sbx_fixture_close(&fx);
 }
 
+/* Inputs missing their members (what the HTTP front's validator would refuse) get AWS errors. */
+static void test_inputs_without_members(void **state)
+{
+    (void)state;
+    static const char *const operations[] = {
+        "CreateDomainLayout",    "GetDomainLayout",        "UpdateDomainLayout",
+        "DeleteDomainLayout",    "ListDomainLayouts",      "PutDomainObjectType",
+        "GetDomainObjectType",   "ListDomainObjectTypes",  "DeleteDomainObjectType",
+        "CreateEventTrigger",    "GetEventTrigger",        "UpdateEventTrigger",
+        "DeleteEventTrigger",    "ListEventTriggers",      "CreateSegmentDefinition",
+        "GetSegmentDefinition",  "ListSegmentDefinitions", "DeleteSegmentDefinition",
+        "CreateSegmentEstimate", "GetSegmentEstimate",     "GetSegmentMembership",
+        "CreateSegmentSnapshot", "GetSegmentSnapshot",     "CreateIntegrationWorkflow",
+        "GetWorkflow",           "GetWorkflowSteps",       "DeleteWorkflow",
+        "ListWorkflows",         "CreateUploadJob",        "GetUploadJob",
+        "GetUploadJobPath",      "ListUploadJobs",         "StartUploadJob",
+        "StopUploadJob",
+    };
+    struct sbx_fixture fx;
+    sbx_fixture_open(&fx, NULL);
+    s_domain(&fx, "shop");
+    for (size_t i = 0; i < sizeof(operations) / sizeof(operations[0]); i++) {
+        /* No domain at all: 404 for every operation. */
+        assert_int_equal(sbx_call(&fx, &fx.root, "profile", operations[i], "{}", NULL), 1);
+        assert_int_equal(fx.err.status, 404);
+        /* A domain and nothing else: lists answer, everything else is refused. */
+        int rc =
+          sbx_call(&fx, &fx.root, "profile", operations[i], "{\"DomainName\":\"shop\"}", NULL);
+        bool list = strncmp(operations[i], "List", 4) == 0;
+        assert_int_equal(rc, list ? 0 : 1);
+        if (!list) {
+            assert_true(fx.err.status == 400 || fx.err.status == 404);
+        }
+    }
+    sbx_fixture_close(&fx);
+}
+
 CPW_TEST_MAIN("sbx_profiles_config",
               CPW_TEST(test_domain_layouts),
               CPW_TEST(test_domain_object_types),
@@ -641,4 +678,5 @@ CPW_TEST_MAIN("sbx_profiles_config",
               CPW_TEST(test_segments_membership_and_jobs),
               CPW_TEST(test_integration_workflows),
               CPW_TEST(test_upload_jobs),
-              CPW_TEST(test_delete_domain_takes_every_kind))
+              CPW_TEST(test_delete_domain_takes_every_kind),
+              CPW_TEST(test_inputs_without_members))
