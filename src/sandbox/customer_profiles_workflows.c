@@ -167,8 +167,7 @@ int cpw_cp_get_workflow(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **o
 }
 
 /* One step of a workflow: batch (borrowed, may be NULL) or the whole flow. */
-static json_t *s_step(struct cpw_sbx_ctx *ctx,
-                      const json_t *doc,
+static json_t *s_step(const json_t *doc,
                       const json_t *batch,
                       bool complete,
                       int64_t created_ms,
@@ -194,7 +193,6 @@ static json_t *s_step(struct cpw_sbx_ctx *ctx,
                              "LastUpdatedAt", cpw_sbx_time_json(complete ? done_ms : created_ms));
     json_decref(start);
     json_decref(end);
-    (void)ctx;
     return step;
 }
 
@@ -221,7 +219,7 @@ int cpw_cp_get_workflow_steps(struct cpw_sbx_ctx *ctx, const json_t *input, json
     json_t *items = json_array();
     for (size_t i = (size_t)offset; i < total && (int64_t)(i - (size_t)offset) < limit; i++) {
         cpw_json_append_take(
-          items, s_step(ctx, doc, json_array_get(batches, i), complete, created_ms, done_ms));
+          items, s_step(doc, json_array_get(batches, i), complete, created_ms, done_ms));
     }
     json_decref(doc);
     json_t *result = json_pack("{s:s,s:s,s:o}", "WorkflowId", id, "WorkflowType",
