@@ -573,7 +573,11 @@ static void test_upload_jobs(void **state)
     /* With profile_job_ms 0 a started job has finished at once. */
     struct cpw_sbx_knobs knobs;
     cpw_sbx_knobs_init(&knobs);
-    knobs.profile_job_ms = 0;
+    assert_int_equal(knobs.profile_job_ms, CPW_SBX_DEFAULT_PROFILE_JOB_MS);
+    json_t *knob_doc = json_pack("{s:i}", "profile_job_ms", 0);
+    assert_int_equal(cpw_sbx_knobs_from_json(knob_doc, &knobs), 0);
+    json_decref(knob_doc);
+    assert_int_equal(knobs.profile_job_ms, 0);
     cpw_sbx_set_knobs(fx.sbx, &knobs);
     char quick[64];
     s_new_job(&fx, quick);
