@@ -15,6 +15,7 @@
 #include "cpw/alloc.h"
 #include "cpw/buf.h"
 #include "cpw/error.h"
+#include "customer_profiles_config.h"
 #include "sbx_contact.h"
 
 #define DOMAIN_QUOTA 100 /* per account and region (aws-facts §6.1) */
@@ -680,6 +681,39 @@ static const struct cpw_sbx_op s_ops[] = {
     { "TagResource", cpw_cp_tag_resource },
     { "UntagResource", cpw_cp_untag_resource },
     { "ListTagsForResource", cpw_cp_list_tags },
+    { "CreateDomainLayout", cpw_cp_create_domain_layout },
+    { "GetDomainLayout", cpw_cp_get_domain_layout },
+    { "UpdateDomainLayout", cpw_cp_update_domain_layout },
+    { "DeleteDomainLayout", cpw_cp_delete_domain_layout },
+    { "ListDomainLayouts", cpw_cp_list_domain_layouts },
+    { "PutDomainObjectType", cpw_cp_put_domain_object_type },
+    { "GetDomainObjectType", cpw_cp_get_domain_object_type },
+    { "ListDomainObjectTypes", cpw_cp_list_domain_object_types },
+    { "DeleteDomainObjectType", cpw_cp_delete_domain_object_type },
+    { "CreateEventTrigger", cpw_cp_create_event_trigger },
+    { "GetEventTrigger", cpw_cp_get_event_trigger },
+    { "UpdateEventTrigger", cpw_cp_update_event_trigger },
+    { "DeleteEventTrigger", cpw_cp_delete_event_trigger },
+    { "ListEventTriggers", cpw_cp_list_event_triggers },
+    { "CreateSegmentDefinition", cpw_cp_create_segment_definition },
+    { "GetSegmentDefinition", cpw_cp_get_segment_definition },
+    { "ListSegmentDefinitions", cpw_cp_list_segment_definitions },
+    { "DeleteSegmentDefinition", cpw_cp_delete_segment_definition },
+    { "CreateSegmentEstimate", cpw_cp_create_segment_estimate },
+    { "GetSegmentEstimate", cpw_cp_get_segment_estimate },
+    { "GetSegmentMembership", cpw_cp_get_segment_membership },
+    { "CreateSegmentSnapshot", cpw_cp_create_segment_snapshot },
+    { "GetSegmentSnapshot", cpw_cp_get_segment_snapshot },
+    { "CreateIntegrationWorkflow", cpw_cp_create_integration_workflow },
+    { "GetWorkflow", cpw_cp_get_workflow },
+    { "GetWorkflowSteps", cpw_cp_get_workflow_steps },
+    { "DeleteWorkflow", cpw_cp_delete_workflow },
+    { "CreateUploadJob", cpw_cp_create_upload_job },
+    { "GetUploadJob", cpw_cp_get_upload_job },
+    { "GetUploadJobPath", cpw_cp_get_upload_job_path },
+    { "ListUploadJobs", cpw_cp_list_upload_jobs },
+    { "StartUploadJob", cpw_cp_start_upload_job },
+    { "StopUploadJob", cpw_cp_stop_upload_job },
 };
 
 const struct cpw_sbx_service cpw_sbx_profile_service = {

@@ -1,7 +1,8 @@
 /*
  * customer_profiles_integrations.c - Customer Profiles integrations in the sandbox: PutIntegration,
  * GetIntegration, ListIntegrations, DeleteIntegration, ListAccountIntegrations (how a Connect
- * instance ARN finds its domain) and ListWorkflows.
+ * instance ARN finds its domain). ListWorkflows lives with the workflows
+ * (customer_profiles_workflows.c).
  *
  * An integration is keyed by its Uri inside its domain. A Connect instance ARN may be the Uri of
  * one domain's integration only (aws-facts §3: "Each Amazon Connect instance can be associated
@@ -200,22 +201,6 @@ int cpw_cp_list_account_integrations(struct cpw_sbx_ctx *ctx, const json_t *inpu
     }
     cpw_cp_next_token(result, offset, limit, more);
     *output = result;
-    return 0;
-}
-
-int cpw_cp_list_workflows(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
-{
-    int64_t offset = 0;
-    int64_t limit = LIST_MAX;
-    int rc = cpw_cp_need_domain(ctx, cpw_sbx_in_str(input, "DomainName"));
-    if (rc == 0) {
-        rc = cpw_cp_paging(ctx, input, LIST_MAX, &offset, &limit);
-    }
-    if (rc != 0) {
-        return rc;
-    }
-    /* The sandbox runs no AppFlow workflows: the list is always empty. */
-    *output = json_pack("{s:[]}", "Items");
     return 0;
 }
 

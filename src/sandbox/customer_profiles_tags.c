@@ -1,8 +1,10 @@
 /*
  * customer_profiles_tags.c - TagResource, UntagResource and ListTagsForResource of Customer
  * Profiles in the sandbox, on domain, object type, integration, event stream and calculated
- * attribute ARNs (arn:aws:profile:REGION:ACCOUNT:domains/NAME[/object-types/TYPE |
- * /integrations/URI | /event-streams/NAME | /calculated-attributes/NAME]). Tags live in the
+ * attribute, layout, domain object type, event trigger and segment definition ARNs
+ * (arn:aws:profile:REGION:ACCOUNT:domains/NAME[/object-types/TYPE | /integrations/URI |
+ * /event-streams/NAME | /calculated-attributes/NAME | /layouts/NAME | /domain-object-types/NAME
+ * | /event-triggers/NAME | /segment-definitions/NAME]). Tags live in the
  * resource's document ("Tags" map), so Get and List answers show them too.
  */
 #include <stdio.h>
@@ -10,6 +12,7 @@
 
 #include "cpw/alloc.h"
 #include "cpw/error.h"
+#include "customer_profiles_config.h"
 #include "sbx_contact.h"
 
 #define TAG_MAX 50
@@ -28,6 +31,10 @@ static int s_parse(struct cpw_sbx_ctx *ctx, const char *arn, struct target *t)
         { "integrations/", CPW_CP_INTEGRATION },
         { "event-streams/", CPW_CP_EVENT_STREAM },
         { "calculated-attributes/", CPW_CP_CALC_ATTR },
+        { "layouts/", CPW_CP_LAYOUT },
+        { "domain-object-types/", CPW_CP_DOMAIN_OBJECT_TYPE },
+        { "event-triggers/", CPW_CP_EVENT_TRIGGER },
+        { "segment-definitions/", CPW_CP_SEGMENT },
     };
     memset(t, 0, sizeof(*t));
     char prefix[200];

@@ -42,6 +42,12 @@ static cpw_sbx_op_fn s_find_op(const struct cpw_sbx_service *service, const char
     return NULL;
 }
 
+bool cpw_sbx_emulates(const struct cpw_sbx *sbx, const char *service, const char *operation)
+{
+    const struct cpw_sbx_service *found = s_find_service(sbx, service);
+    return found != NULL && operation != NULL && s_find_op(found, operation) != NULL;
+}
+
 static int s_not_emulated(struct cpw_sbx_ctx *ctx, const struct cpw_sbx_service *service)
 {
     const char *service_name = ctx->req->service;

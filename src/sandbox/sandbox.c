@@ -333,6 +333,7 @@ static void s_handle(void *user, const struct cpw_http_exchange *ex, struct cpw_
         .caller = &caller,
         .request_id = request_id,
         .now_ms = now_ms,
+        .endpoint = sandbox->url,
     };
     struct cpw_sbx_error serr;
     memset(&serr, 0, sizeof(serr));

@@ -42,7 +42,8 @@ struct cpw_sbx_request {
     const json_t *input;   /* validated input document (borrowed) */
     const struct cpw_sbx_caller *caller;
     const char *request_id;
-    int64_t now_ms; /* the sandbox clock for this request */
+    int64_t now_ms;       /* the sandbox clock for this request */
+    const char *endpoint; /* the front's own URL ("http://127.0.0.1:PORT"); NULL outside HTTP */
 };
 
 /* ----- the sandbox object ------------------------------------------------------------------- */
@@ -89,6 +90,13 @@ int cpw_sbx_dispatch(struct cpw_sbx *sbx,
                      const struct cpw_sbx_request *req,
                      json_t **output,
                      struct cpw_sbx_error *err);
+
+/**
+ * True when the service registered under signing name service has a handler for the model
+ * operation (false: dispatch answers 501 NotImplemented or InvalidAction). For coverage checks.
+ * Call before serving requests or while none is in flight.
+ */
+bool cpw_sbx_emulates(const struct cpw_sbx *sbx, const char *service, const char *operation);
 
 /* ----- credentials, for the SigV4 verifier ------------------------------------------------- */
 

@@ -204,6 +204,7 @@ void cpw_sbx_knobs_init(struct cpw_sbx_knobs *knobs)
     knobs->instance_activation_ms = CPW_SBX_DEFAULT_INSTANCE_ACTIVATION_MS;
     knobs->domain_role_cleanup_ms = CPW_SBX_DEFAULT_ROLE_CLEANUP_MS;
     knobs->instance_role_cleanup_ms = CPW_SBX_DEFAULT_ROLE_CLEANUP_MS;
+    knobs->profile_job_ms = CPW_SBX_DEFAULT_PROFILE_JOB_MS;
     knobs->slr_deletion_delay_ms = -1;
     knobs->create_account_delay_ms = -1;
     knobs->region_enable_ms = CPW_SBX_DEFAULT_REGION_ENABLE_MS;
@@ -223,6 +224,9 @@ static void s_normalise(struct cpw_sbx_knobs *k)
     }
     if (k->instance_role_cleanup_ms < 0) {
         k->instance_role_cleanup_ms = CPW_SBX_DEFAULT_ROLE_CLEANUP_MS;
+    }
+    if (k->profile_job_ms < 0) {
+        k->profile_job_ms = CPW_SBX_DEFAULT_PROFILE_JOB_MS;
     }
     if (k->region_enable_ms < 0) {
         k->region_enable_ms = CPW_SBX_DEFAULT_REGION_ENABLE_MS;
@@ -297,6 +301,8 @@ int cpw_sbx_knobs_from_json(const json_t *obj, struct cpw_sbx_knobs *k)
             k->domain_role_cleanup_ms = (int64_t)json_integer_value(v);
         } else if (strcmp(key, "instance_role_cleanup_ms") == 0 && json_is_integer(v)) {
             k->instance_role_cleanup_ms = (int64_t)json_integer_value(v);
+        } else if (strcmp(key, "profile_job_ms") == 0 && json_is_integer(v)) {
+            k->profile_job_ms = (int64_t)json_integer_value(v);
         } else if (strcmp(key, "slr_deletion_delay_ms") == 0 && json_is_integer(v)) {
             k->slr_deletion_delay_ms = (int64_t)json_integer_value(v);
         } else if (strcmp(key, "create_account_delay_ms") == 0 && json_is_integer(v)) {

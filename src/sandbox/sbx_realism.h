@@ -20,6 +20,7 @@
 
 #define CPW_SBX_DEFAULT_INSTANCE_ACTIVATION_MS 5000 /* CreateInstance: CREATION_IN_PROGRESS */
 #define CPW_SBX_DEFAULT_ROLE_CLEANUP_MS        3000 /* DeleteDomain: until the role is gone */
+#define CPW_SBX_DEFAULT_PROFILE_JOB_MS         2000 /* segment estimates, snapshots, uploads */
 
 /* What DeleteDomain does (to rehearse "domain deletion not completing"). */
 enum cpw_sbx_domain_delete_failure {
@@ -64,6 +65,7 @@ struct cpw_sbx_knobs {
     int64_t instance_role_cleanup_ms; /* DeleteInstance until its role is deleted (if it is) */
     int64_t slr_deletion_delay_ms;    /* IAM DeleteServiceLinkedRole task; < 0: unchanged */
     int64_t create_account_delay_ms;  /* Organizations CreateAccount; < 0: unchanged */
+    int64_t profile_job_ms; /* Customer Profiles estimates, snapshots, uploads, workflows */
     /* Leftovers. */
     bool domain_role_persists;         /* DeleteDomain leaves its role behind (runbook case) */
     bool instance_delete_removes_role; /* DeleteInstance deletes its role; default false */

@@ -126,7 +126,7 @@ def start_sandbox(tmp, name):
     ready = os.path.join(tmp, name + ".ready")
     proc = subprocess.Popen([CPWARDEN, "sandbox", "--port", "0", "--ready-file", ready,
                              "--no-rate-limits", "--slr-deletion-delay-ms", "0",
-                             "--knob", "instance_activation_ms=0",
+                             "--knob", "instance_activation_ms=0", "--knob", "profile_job_ms=0",
                              "--knob", "create_account_delay_ms=0", "--seed", "7"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 10
@@ -197,7 +197,10 @@ MASKS = [
     (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "<uuid>"),
     (re.compile(r"\b(AROA|AIDA|ASIA|AKIA)[A-Z0-9]{12,17}\b"), "<id>"),
     (re.compile(r"(AWSServiceRoleFor[A-Za-z]+_)[A-Za-z0-9]{20}\b"), r"\1<suffix>"),
+    (re.compile(r"\b[0-9a-f]{64}\b"), "<hex64>"),
     (re.compile(r"\b[0-9a-f]{32}\b"), "<hex32>"),
+    (re.compile(r"127\.0\.0\.1:\d+"), "127.0.0.1:<port>"),
+    (re.compile(r"\b\d{8}T\d{6}Z\b"), "<amz-date>"),
     (re.compile(r"\b(?!123456789012\b)\d{12}\b"), "<account>"),
     (re.compile(r"\b(o|r|ou|p|car)-[a-z0-9]{4,32}(-[a-z0-9]{8,32})?\b"), "<org-id>"),
 ]
@@ -338,6 +341,86 @@ def steps():
         "resourceArn": f"arn:aws:profile:{REGION}:{ACCT}:domains/{D}", "tagKeys": ["t"]})
     add("customer-profiles", "ListTagsForResource", lambda r: {
         "resourceArn": f"arn:aws:profile:{REGION}:{ACCT}:domains/{D}"})
+    # Domain configuration kinds: layouts, domain object types, segments, event triggers,
+    # workflows and upload jobs (asynchronous jobs finish at once: profile_job_ms=0).
+    ARN = f"arn:aws:profile:{REGION}:{ACCT}:domains/{D}"
+    add("customer-profiles", "CreateDomainLayout", lambda r: minimal(
+        "customer-profiles", "CreateDomainLayout", DomainName=D, LayoutDefinitionName="main",
+        Description="main view", DisplayName="Main", LayoutType="PROFILE_EXPLORER",
+        Layout=json.dumps({"sections": []}), IsDefault=True, Tags={"l": "1"}))
+    add("customer-profiles", "GetDomainLayout", lambda r: {"DomainName": D, "LayoutDefinitionName": "main"})
+    add("customer-profiles", "UpdateDomainLayout", lambda r: {"DomainName": D, "LayoutDefinitionName": "main",
+                                                              "DisplayName": "Main view"})
+    add("customer-profiles", "ListDomainLayouts", lambda r: {"DomainName": D, "MaxResults": 10})
+    add("customer-profiles", "PutDomainObjectType", lambda r: minimal(
+        "customer-profiles", "PutDomainObjectType", DomainName=D, ObjectTypeName="Acct", Description="accounts",
+        Fields={"id": {"Source": "_source.id", "Target": "_domainObject.id", "ContentType": "STRING"}}))
+    add("customer-profiles", "GetDomainObjectType", lambda r: {"DomainName": D, "ObjectTypeName": "Acct"})
+    add("customer-profiles", "ListDomainObjectTypes", lambda r: {"DomainName": D})
+    SEGMENT_GROUPS = {"Include": "ALL", "Groups": [{"Type": "ALL", "Dimensions": [
+        {"ProfileAttributes": {"Attributes": {"tier": {"DimensionType": "INCLUSIVE", "Values": ["gold"]}}}}]}]}
+    add("customer-profiles", "CreateSegmentDefinition", lambda r: minimal(
+        "customer-profiles", "CreateSegmentDefinition", DomainName=D, SegmentDefinitionName="gold",
+        DisplayName="Gold", SegmentGroups=SEGMENT_GROUPS, Tags={"s": "1"}))
+    add("customer-profiles", "GetSegmentDefinition", lambda r: {"DomainName": D, "SegmentDefinitionName": "gold"})
+    add("customer-profiles", "ListSegmentDefinitions", lambda r: {"DomainName": D, "MaxResults": 500})
+    add("customer-profiles", "GetSegmentMembership", lambda r: {
+        "DomainName": D, "SegmentDefinitionName": "gold",
+        "ProfileIds": [r["CreateProfile"]["ProfileId"], "0123456789abcdef0123456789abcdef"]})
+    add("customer-profiles", "CreateSegmentEstimate", lambda r: {"DomainName": D, "SegmentQuery": SEGMENT_GROUPS})
+    add("customer-profiles", "GetSegmentEstimate", lambda r: {"DomainName": D,
+                                                              "EstimateId": r["CreateSegmentEstimate"]["EstimateId"]})
+    add("customer-profiles", "CreateSegmentSnapshot", lambda r: {"DomainName": D, "SegmentDefinitionName": "gold",
+                                                                 "DataFormat": "JSONL"})
+    add("customer-profiles", "GetSegmentSnapshot", lambda r: {
+        "DomainName": D, "SegmentDefinitionName": "gold", "SnapshotId": r["CreateSegmentSnapshot"]["SnapshotId"]})
+    add("customer-profiles", "CreateEventTrigger", lambda r: minimal(
+        "customer-profiles", "CreateEventTrigger", DomainName=D, EventTriggerName="big-call", ObjectTypeName="CTR",
+        SegmentFilter="gold", Description="long calls",
+        EventTriggerConditions=[{"LogicalOperator": "ANY", "EventTriggerDimensions": [{"ObjectAttributes": [
+            {"FieldName": "duration", "ComparisonOperator": "GREATER_THAN", "Values": ["600"]}]}]}],
+        EventTriggerLimits={"EventExpiration": 60, "Periods": [{"Unit": "DAYS", "Value": 1,
+                                                                "MaxInvocationsPerProfile": 2}]}))
+    add("customer-profiles", "GetEventTrigger", lambda r: {"DomainName": D, "EventTriggerName": "big-call"})
+    add("customer-profiles", "UpdateEventTrigger", lambda r: {"DomainName": D, "EventTriggerName": "big-call",
+                                                              "Description": "very long calls"})
+    add("customer-profiles", "ListEventTriggers", lambda r: {"DomainName": D})
+    add("customer-profiles", "TagResource", lambda r: {"resourceArn": ARN + "/event-triggers/big-call",
+                                                       "tags": {"owner": "ops"}})
+    add("customer-profiles", "ListTagsForResource", lambda r: {"resourceArn": ARN + "/segment-definitions/gold"})
+    add("customer-profiles", "CreateIntegrationWorkflow", lambda r: {
+        "DomainName": D, "WorkflowType": "APPFLOW_INTEGRATION", "ObjectTypeName": "CTR",
+        "RoleArn": f"arn:aws:iam::{ACCT}:role/appflow",
+        "IntegrationConfig": {"AppflowIntegration": {"FlowDefinition": {
+            "FlowName": "sf-contacts", "KmsArn": f"arn:aws:kms:{REGION}:{ACCT}:key/k1",
+            "SourceFlowConfig": {"ConnectorType": "Salesforce", "ConnectorProfileName": "sf",
+                                 "SourceConnectorProperties": {"Salesforce": {"Object": "Contact"}}},
+            "Tasks": [{"SourceFields": ["Id"], "TaskType": "Map", "DestinationField": "Id"}],
+            "TriggerConfig": {"TriggerType": "OnDemand"}},
+            "Batches": [{"StartTime": "2026-11-01T00:00:00Z", "EndTime": "2026-11-02T00:00:00Z"}]}}})
+    add("customer-profiles", "GetWorkflow", lambda r: {"DomainName": D,
+                                                       "WorkflowId": r["CreateIntegrationWorkflow"]["WorkflowId"]})
+    add("customer-profiles", "GetWorkflowSteps", lambda r: {
+        "DomainName": D, "WorkflowId": r["CreateIntegrationWorkflow"]["WorkflowId"]})
+    add("customer-profiles", "ListWorkflows", lambda r: {"DomainName": D, "Status": "COMPLETE"})
+    add("customer-profiles", "CreateUploadJob", lambda r: minimal(
+        "customer-profiles", "CreateUploadJob", DomainName=D, DisplayName="import", UniqueKey="email",
+        DataExpiry=7, Fields={"email": {"Source": "_source.email", "Target": "_profile.EmailAddress",
+                                        "ContentType": "EMAIL_ADDRESS"}}))
+    add("customer-profiles", "GetUploadJobPath", lambda r: {"DomainName": D, "JobId": r["CreateUploadJob"]["JobId"]})
+    add("customer-profiles", "StartUploadJob", lambda r: {"DomainName": D, "JobId": r["CreateUploadJob"]["JobId"]})
+    add("customer-profiles", "GetUploadJob", lambda r: {"DomainName": D, "JobId": r["CreateUploadJob"]["JobId"]})
+    add("customer-profiles", "CreateUploadJob", lambda r: minimal(
+        "customer-profiles", "CreateUploadJob", DomainName=D, DisplayName="second", UniqueKey="id",
+        Fields={"id": {"Source": "_source.id", "Target": "_profile.AccountNumber"}}))
+    add("customer-profiles", "StopUploadJob", lambda r: {"DomainName": D, "JobId": r["CreateUploadJob"]["JobId"]})
+    add("customer-profiles", "ListUploadJobs", lambda r: {"DomainName": D, "MaxResults": 500})
+    add("customer-profiles", "DeleteWorkflow", lambda r: {"DomainName": D,
+                                                          "WorkflowId": r["CreateIntegrationWorkflow"]["WorkflowId"]})
+    add("customer-profiles", "DeleteEventTrigger", lambda r: {"DomainName": D, "EventTriggerName": "big-call"})
+    add("customer-profiles", "DeleteSegmentDefinition", lambda r: {"DomainName": D, "SegmentDefinitionName": "gold"})
+    add("customer-profiles", "DeleteDomainObjectType", lambda r: {"DomainName": D, "ObjectTypeName": "Acct"})
+    add("customer-profiles", "DeleteDomainLayout", lambda r: {"DomainName": D, "LayoutDefinitionName": "main"})
     add("customer-profiles", "DeleteProfile", lambda r: {"DomainName": D, "ProfileId": r["CreateProfile"]["ProfileId"]})
     add("customer-profiles", "DeleteIntegration", lambda r: {"DomainName": D, "Uri": r["CreateInstance"]["Arn"]})
     add("customer-profiles", "DeleteProfileObjectType", lambda r: {"DomainName": D, "ObjectTypeName": "CTR"})
