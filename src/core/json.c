@@ -171,6 +171,20 @@ int cpw_json_expect_keys(const json_t *obj,
     return 0;
 }
 
+json_t *cpw_json_project(const json_t *src, const char *const *keys)
+{
+    json_t *out = json_object();
+    for (size_t i = 0; json_is_object(src) && keys[i]; i++) {
+        json_t *v = json_object_get(src, keys[i]);
+        bool empty = (json_is_object(v) && json_object_size(v) == 0) ||
+                     (json_is_array(v) && json_array_size(v) == 0);
+        if (v && !json_is_null(v) && !empty) {
+            json_object_set(out, keys[i], v);
+        }
+    }
+    return out;
+}
+
 const char *cpw_json_get_string(const json_t *obj, const char *key)
 {
     return json_string_value(cpw_json_get(obj, key));

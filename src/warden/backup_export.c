@@ -62,16 +62,7 @@ int cpw_backup_caller(struct cpw_aws_client *client,
 
 json_t *cpw_backup_project(const json_t *src, const char *const *keys)
 {
-    json_t *out = json_object();
-    for (size_t i = 0; keys[i]; i++) {
-        json_t *v = json_object_get(src, keys[i]);
-        bool empty = (json_is_object(v) && json_object_size(v) == 0) ||
-                     (json_is_array(v) && json_array_size(v) == 0);
-        if (v && !json_is_null(v) && !empty) {
-            json_object_set(out, keys[i], v);
-        }
-    }
-    return out;
+    return cpw_json_project(src, keys);
 }
 
 int cpw_backup_file_name(struct cpw_buf *out,

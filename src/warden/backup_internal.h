@@ -35,10 +35,7 @@ int cpw_backup_caller(struct cpw_aws_client *client,
                       char *arn,
                       size_t arn_size);
 
-/**
- * A new object (owned) with the members of src named in keys (NULL-terminated) that src has;
- * null, {} and [] members are left out (the service answers them for "none").
- */
+/** cpw_json_project (json.h): the members of src named in keys, without null, {} and []. */
 json_t *cpw_backup_project(const json_t *src, const char *const *keys);
 
 #endif

@@ -114,7 +114,25 @@ static void test_expect_keys(void **state)
     cpw_json_release(arr);
 }
 
+static void test_project(void **state)
+{
+    (void)state;
+    static const char *const keys[] = { "A", "B", "C", "D", "E", NULL };
+    json_t *src = json_pack("{s:i, s:n, s:{}, s:[], s:[i], s:s}", "A", 1, "B", "C", "D", "E", 2,
+                            "F", "not asked");
+    json_t *got = cpw_json_project(src, keys);
+    json_t *want = json_pack("{s:i, s:[i]}", "A", 1, "E", 2);
+    assert_true(cpw_json_equal(got, want));
+    cpw_json_release(got);
+    got = cpw_json_project(json_array_get(src, 0), keys); /* not an object: {} */
+    assert_int_equal(json_object_size(got), 0);
+    cpw_json_release(got);
+    cpw_json_release(want);
+    cpw_json_release(src);
+}
+
 CPW_TEST_MAIN("json",
+              CPW_TEST(test_project),
               CPW_TEST(test_load_policy),
               CPW_TEST(test_dump_variants),
               CPW_TEST(test_expect_keys))

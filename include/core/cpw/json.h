@@ -84,6 +84,13 @@ int cpw_json_expect_keys(const json_t *obj,
                          size_t n);
 
 /**
+ * Projection: a new object (owned by the caller) with the members of src named in keys
+ * (NULL-terminated) that src has, sharing their values; null, {} and [] members are left out (AWS
+ * services answer them for "none"). A src that is not an object gives {}.
+ */
+json_t *cpw_json_project(const json_t *src, const char *const *keys);
+
+/**
  * Appends value as compact-but-spaced JSON the way Python's json.dumps writes it
  * ({"a": 1, "b": [1, 2]}, non-ASCII as \uXXXX) to out. Returns 0 or -1 (CPW_ERR_LIMIT).
  */
