@@ -12,6 +12,7 @@
 #include "cpw/buf.h"
 #include "cpw/codec.h"
 #include "cpw/error.h"
+#include "cpw/json.h"
 #include "cpw/uri.h"
 
 #define POLICY_SHAPE     "policyDocumentType"
@@ -24,7 +25,7 @@ static json_t *s_decode_policy(const char *value)
     cpw_buf_init(&text, POLICY_MAX_BYTES);
     json_t *doc = NULL;
     if (cpw_uri_decode(&text, cpw_span_from_cstr(value), CPW_URI_DECODE_DEFAULT) == 0) {
-        doc = json_loadb((const char *)text.data, text.len, JSON_DECODE_ANY, NULL);
+        (void)cpw_json_load(cpw_buf_span(&text), POLICY_MAX_BYTES, &doc);
     }
     cpw_buf_clean_up(&text);
     return doc;

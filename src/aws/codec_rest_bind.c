@@ -69,7 +69,7 @@ int cpw_codec_rest_header_value(const struct cpw_model_service *svc,
     if (json_is_true(json_object_get(mshape, "jsonvalue"))) {
         struct cpw_buf raw;
         cpw_buf_init(&raw, CPW_HTTP_MAX_HEADER_BYTES);
-        char *compact = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
+        char *compact = cpw_json_dump_cstr(value, CPW_JSON_DUMP_COMPACT | CPW_JSON_DUMP_ASCII);
         int rc = compact ? cpw_base64_encode(out, cpw_span_from_cstr(compact)) : -1;
         cpw_free(compact);
         cpw_buf_clean_up(&raw);

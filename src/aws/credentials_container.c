@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cpw/alloc.h"
+#include "cpw/json.h"
 #include "cpw/log.h"
 #include "credentials_internal.h"
 
@@ -190,7 +191,8 @@ int cpw_credentials_from_container(struct cpw_credentials_chain *chain, struct c
         }
         goto cleanup;
     }
-    doc = json_loadb((const char *)body.data, body.len, 0, NULL);
+    (void)cpw_json_load_ex(cpw_buf_span(&body), CPW_JSON_MAX_TEXT_BYTES, CPW_JSON_LOAD_CONTAINER,
+                           &doc, NULL);
     static const struct cpw_credentials_json_names names = {
         .access_key_id = "AccessKeyId",
         .secret_access_key = "SecretAccessKey",

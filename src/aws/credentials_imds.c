@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "cpw/alloc.h"
+#include "cpw/json.h"
 #include "cpw/log.h"
 #include "credentials_internal.h"
 
@@ -200,7 +201,8 @@ int cpw_credentials_from_imds(struct cpw_credentials_chain *chain, struct cpw_cr
         rc = s_absent(&imds, why);
         goto cleanup;
     }
-    doc = json_loadb((const char *)body.data, body.len, 0, NULL);
+    (void)cpw_json_load_ex(cpw_buf_span(&body), CPW_JSON_MAX_TEXT_BYTES, CPW_JSON_LOAD_CONTAINER,
+                           &doc, NULL);
     const json_t *code = json_object_get(doc, "Code");
     if (json_is_string(code) && strcmp(json_string_value(code), "Success") != 0) {
         rc = s_absent(&imds, "the credentials answer is not Code Success");

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cpw/alloc.h"
+#include "cpw/json.h"
 #include "cpw/log.h"
 #include "cpw/time.h"
 #include "credentials_internal.h"
@@ -465,7 +466,8 @@ int cpw_credentials_from_process(struct cpw_credentials_chain *chain,
         goto cleanup;
     }
     json_error_t jerr;
-    doc = json_loadb((const char *)result.out.data, result.out.len, 0, &jerr);
+    (void)cpw_json_load_ex(cpw_buf_span(&result.out), CPW_JSON_MAX_TEXT_BYTES,
+                           CPW_JSON_LOAD_CONTAINER, &doc, &jerr);
     if (!json_is_object(doc)) {
         /* jerr.text may quote the input: say only where it broke. */
         cpw_credentials_fail(CPW_ERR_CREDENTIALS,

@@ -18,6 +18,7 @@
 #include "cpw/alloc.h"
 #include "cpw/config.h"
 #include "cpw/crypto.h"
+#include "cpw/json.h"
 #include "cpw/log.h"
 #include "cpw/time.h"
 #include "credentials_internal.h"
@@ -148,7 +149,8 @@ static int s_read_token(struct cpw_credentials_chain *chain,
                              cpw_last_error_detail());
         goto cleanup;
     }
-    *doc = json_loadb((const char *)text.data, text.len, 0, NULL);
+    (void)cpw_json_load_ex(cpw_buf_span(&text), CPW_JSON_MAX_TEXT_BYTES, CPW_JSON_LOAD_CONTAINER,
+                           doc, NULL);
     const json_t *access = json_object_get(*doc, "accessToken");
     const json_t *expires = json_object_get(*doc, "expiresAt");
     if (!json_is_string(access) || !json_is_string(expires)) {

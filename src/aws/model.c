@@ -2,6 +2,7 @@
  * model.c - lazy, thread-safe access to the embedded botocore service models.
  */
 #include "cpw/model.h"
+#include "cpw/json.h"
 
 #include <ctype.h>
 #include <pthread.h>
@@ -50,8 +51,9 @@ static const char *s_meta(const json_t *doc, const char *key)
 static json_t *s_parse_blob(const struct cpw_model_blob *blob)
 {
     json_error_t err;
-    json_t *doc = json_loadb((const char *)blob->start, (size_t)(blob->end - blob->start),
-                             JSON_REJECT_DUPLICATES, &err);
+    json_t *doc = NULL;
+    (void)cpw_json_load_ex(cpw_span_from(blob->start, (size_t)(blob->end - blob->start)), SIZE_MAX,
+                           CPW_JSON_LOAD_CONTAINER, &doc, &err);
     if (!doc) {
         cpw_raise(CPW_ERR_MODEL, "embedded model %s does not parse: %s (line %d)", blob->name,
                   err.text, err.line);

@@ -3,6 +3,7 @@
  * tests/aws-signing-test-suite/v4) and maps it onto signing options.
  */
 #include "cpw/sigv4_suite.h"
+#include "cpw/json.h"
 
 #include <jansson.h>
 #include <string.h>
@@ -73,8 +74,8 @@ int cpw_sigv4_suite_context_parse(struct cpw_sigv4_suite_context *ctx, struct cp
 {
     cpw_sigv4_suite_context_init(ctx);
     json_error_t jerr;
-    json_t *root = json_loadb((const char *)json.ptr, json.len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root) {
+    json_t *root = NULL;
+    if (cpw_json_load_ex(json, CPW_JSON_MAX_TEXT_BYTES, CPW_JSON_LOAD_CONTAINER, &root, &jerr)) {
         return cpw_raise(CPW_ERR_PARSE, "context is not valid JSON (line %d, column %d): %s",
                          jerr.line, jerr.column, jerr.text);
     }

@@ -15,6 +15,7 @@
 #include "cpw/codec.h"
 #include "cpw/crypto.h"
 #include "cpw/error.h"
+#include "cpw/json.h"
 #include "validate_internal.h"
 
 #define S_REPORT_MAX   (64u * 1024u)
@@ -51,7 +52,7 @@ static void s_value_text(const json_t *value, char *out, size_t size)
     } else if (json_is_null(value) || !value) {
         snprintf(out, size, "null");
     } else {
-        char *text = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
+        char *text = cpw_json_dump_cstr(value, CPW_JSON_DUMP_COMPACT);
         snprintf(out, size, "%s", text ? text : "?");
         cpw_free(text);
     }

@@ -53,7 +53,8 @@ static const struct option s_long[] = {
 static json_t *s_parse_input(const char *text, size_t len, const char *origin)
 {
     json_error_t err;
-    json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+    json_t *doc = NULL;
+    (void)cpw_json_load_ex(cpw_span_from(text, len), SIZE_MAX, CPW_JSON_LOAD_CONTAINER, &doc, &err);
     if (!doc) {
         cpw_raise(CPW_ERR_INVALID_ARGUMENT, "%s is not valid JSON: %s (line %d, column %d)", origin,
                   err.text, err.line, err.column);
@@ -322,7 +323,7 @@ static int s_run(int argc, char **argv)
     }
     if (a.skeleton) { /* as the AWS CLI: the input's shape, nothing sent */
         json_t *skeleton = cpw_cli_api_skeleton(known, resolved);
-        json_dumpf(skeleton, stdout, JSON_INDENT(4) | JSON_ENSURE_ASCII);
+        (void)cpw_json_dump_stream(skeleton, CPW_JSON_DUMP_INDENT4 | CPW_JSON_DUMP_ASCII, stdout);
         fputc('\n', stdout);
         json_decref(skeleton);
         exit_code = CPW_EXIT_OK;
@@ -398,7 +399,7 @@ static int s_run(int argc, char **argv)
         goto cleanup;
     }
     if (!json_is_object(output) || json_object_size(output) > 0) {
-        json_dumpf(output, stdout, JSON_INDENT(4) | JSON_ENSURE_ASCII | JSON_ENCODE_ANY);
+        (void)cpw_json_dump_stream(output, CPW_JSON_DUMP_INDENT4 | CPW_JSON_DUMP_ASCII, stdout);
         fputc('\n', stdout);
     }
     exit_code = CPW_EXIT_OK;

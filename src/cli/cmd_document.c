@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "cpw/document.h"
 #include "cpw/error.h"
+#include "cpw/json.h"
 #include "cpw/log.h"
 #include "cpw/regions.h"
 #include "cpw/store.h"
@@ -139,7 +140,8 @@ static int s_run(int argc, char **argv)
     }
     if (json) {
         json_t *wrapped = json_pack("{s:i,s:O}", "format_version", 1, "domains", docs);
-        json_dumpf(wrapped, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+        (void)cpw_json_dump_stream(wrapped, CPW_JSON_DUMP_INDENT2 | CPW_JSON_DUMP_SORT_KEYS,
+                                   stdout);
         fputc('\n', stdout);
         json_decref(wrapped);
     } else {

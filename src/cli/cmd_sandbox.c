@@ -19,6 +19,7 @@
 #include "cpw/error.h"
 #include "cpw/file.h"
 #include "cpw/http_server.h"
+#include "cpw/json.h"
 #include "cpw/sandbox.h"
 
 #define SCENARIO_MAX_BYTES (64u * 1024u * 1024u)
@@ -170,7 +171,8 @@ static json_t *s_load_scenario(const char *path)
         return NULL;
     }
     json_error_t err;
-    json_t *doc = json_loadb((const char *)text.data, text.len, JSON_REJECT_DUPLICATES, &err);
+    json_t *doc = NULL;
+    (void)cpw_json_load_ex(cpw_buf_span(&text), SIZE_MAX, CPW_JSON_LOAD_CONTAINER, &doc, &err);
     cpw_buf_clean_up(&text);
     if (!doc) {
         cpw_raise(CPW_ERR_CONFIG, "%s: line %d, column %d: %s", path, err.line, err.column,
@@ -186,7 +188,7 @@ static int s_add_knob(json_t *knobs, const char *spec)
     if (!eq || eq == spec) {
         return cpw_cli_usage_error("sandbox", "--knob takes KEY=VALUE, not '%s'", spec);
     }
-    json_t *value = json_loads(eq + 1, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, NULL);
+    json_t *value = cpw_json_load_cstr(eq + 1);
     if (!value) {
         value = json_string(eq + 1);
     }

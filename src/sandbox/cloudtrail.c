@@ -208,8 +208,8 @@ static int s_store(struct cpw_sbx_ctx *ctx, const struct event_row *row)
     json_object_set_new(row->body, "managementEvent", json_true());
     json_object_set_new(row->body, "recipientAccountId", json_string(row->account_id));
     json_object_set_new(row->body, "eventCategory", json_string("Management"));
-    char *body = json_dumps(row->body, JSON_COMPACT);
-    char *resources = json_dumps(row->resources, JSON_COMPACT);
+    char *body = cpw_json_dump_cstr(row->body, CPW_JSON_DUMP_COMPACT);
+    char *resources = cpw_json_dump_cstr(row->resources, CPW_JSON_DUMP_COMPACT);
     int rc = cpw_sbx_sql_do(
       ctx->db,
       "INSERT INTO events(account_id, region, event_id, event_time_ms, event_name, event_source,"
@@ -338,7 +338,7 @@ static json_t *s_event_from_row(sqlite3_stmt *stmt)
     json_object_set_new(ev, "EventTime", cpw_sbx_time_json(sqlite3_column_int64(stmt, 5)));
     json_object_set_new(ev, "EventSource", json_string(cpw_sbx_col(stmt, 6)));
     json_object_set_new(ev, "Username", json_string(cpw_sbx_col(stmt, 7)));
-    json_t *resources = json_loads(cpw_sbx_col(stmt, 8), 0, NULL);
+    json_t *resources = cpw_json_load_cstr(cpw_sbx_col(stmt, 8));
     json_object_set_new(ev, "Resources", resources ? resources : json_array());
     json_object_set_new(ev, "CloudTrailEvent", json_string(cpw_sbx_col(stmt, 9)));
     return ev;

@@ -53,7 +53,7 @@ static json_t *s_instance_json(sqlite3_stmt *stmt, int64_t now_ms, bool with_tag
         json_object_set_new(doc, "InstanceAlias", json_string(alias));
     }
     if (with_tags) {
-        json_t *tags = json_loads(cpw_sbx_col(stmt, 9), 0, NULL);
+        json_t *tags = cpw_json_load_cstr(cpw_sbx_col(stmt, 9));
         json_object_set_new(doc, "Tags", tags ? tags : json_object());
     }
     return doc;
@@ -155,7 +155,7 @@ static int s_create_instance(struct cpw_sbx_ctx *ctx, const json_t *input, json_
     }
     struct cpw_sbx_knobs knobs;
     cpw_sbx_knobs_current(ctx->sbx, &knobs);
-    char *tag_text = tags ? json_dumps(tags, JSON_COMPACT) : cpw_strdup("{}");
+    char *tag_text = tags ? cpw_json_dump_cstr(tags, CPW_JSON_DUMP_COMPACT) : cpw_strdup("{}");
     rc = cpw_sbx_sql_do(ctx->db,
                         "INSERT INTO connect_instances(account_id, region, id, arn, alias,"
                         " created_ms, active_ms, identity_type, inbound, outbound, service_role,"
@@ -284,7 +284,7 @@ static int s_tag_target(struct cpw_sbx_ctx *ctx,
         return rc;
     }
     snprintf(arn, cap, "%s", cpw_sbx_col(row, 1));
-    *tags = json_loads(cpw_sbx_col(row, 9), 0, NULL);
+    *tags = cpw_json_load_cstr(cpw_sbx_col(row, 9));
     if (*tags == NULL) {
         *tags = json_object();
     }
@@ -299,7 +299,7 @@ static int s_store_tags(struct cpw_sbx_ctx *ctx, const char *arn, json_t *tags)
         return cpw_sbx_fail(ctx, 400, "InvalidParameterException",
                             "A resource can have at most 50 tags.");
     }
-    char *text = json_dumps(tags, JSON_COMPACT);
+    char *text = cpw_json_dump_cstr(tags, CPW_JSON_DUMP_COMPACT);
     json_decref(tags);
     int rc = cpw_sbx_sql_do(ctx->db, "UPDATE connect_instances SET tags = ? WHERE arn = ?", "ss",
                             text, arn);

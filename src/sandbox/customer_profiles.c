@@ -157,7 +157,7 @@ int cpw_cp_need_domain(struct cpw_sbx_ctx *ctx, const char *domain)
 
 static json_t *s_with_times(const char *doc_text, int64_t created_ms, int64_t updated_ms)
 {
-    json_t *doc = json_loads(doc_text, 0, NULL);
+    json_t *doc = cpw_json_load_cstr(doc_text);
     if (doc == NULL) {
         doc = json_object();
     }
@@ -199,7 +199,7 @@ int cpw_cp_item_put(struct cpw_sbx_ctx *ctx,
     json_t *copy = json_deep_copy(doc);
     json_object_del(copy, "CreatedAt");
     json_object_del(copy, "LastUpdatedAt");
-    char *text = json_dumps(copy, JSON_COMPACT);
+    char *text = cpw_json_dump_cstr(copy, CPW_JSON_DUMP_COMPACT);
     json_decref(copy);
     int rc = cpw_sbx_sql_do(
       ctx->db,
@@ -363,7 +363,7 @@ static int s_store_domain(struct cpw_sbx_ctx *ctx,
                           bool insert,
                           const char *role_name)
 {
-    char *text = json_dumps(doc, JSON_COMPACT);
+    char *text = cpw_json_dump_cstr(doc, CPW_JSON_DUMP_COMPACT);
     int rc;
     if (insert) {
         rc = cpw_sbx_sql_do(ctx->db,
@@ -505,7 +505,7 @@ static int s_list_domains(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
         json_t *item = json_pack("{s:s,s:o,s:o}", "DomainName", cpw_sbx_col(stmt, 0), "CreatedAt",
                                  cpw_sbx_time_json(sqlite3_column_int64(stmt, 1)), "LastUpdatedAt",
                                  cpw_sbx_time_json(sqlite3_column_int64(stmt, 2)));
-        json_t *tags = json_loads(cpw_sbx_col(stmt, 3), 0, NULL);
+        json_t *tags = cpw_json_load_cstr(cpw_sbx_col(stmt, 3));
         if (json_object_size(tags) > 0) {
             json_object_set(item, "Tags", tags);
         }

@@ -186,7 +186,7 @@ int cpw_cp_list_account_integrations(struct cpw_sbx_ctx *ctx, const json_t *inpu
             more = true;
             break;
         }
-        json_t *doc = json_loads(cpw_sbx_col(stmt, 0), 0, NULL);
+        json_t *doc = cpw_json_load_cstr(cpw_sbx_col(stmt, 0));
         if (doc == NULL) {
             doc = json_object();
         }

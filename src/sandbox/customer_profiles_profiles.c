@@ -193,7 +193,7 @@ int cpw_cp_search_profiles(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     int64_t seen = 0;
     bool more = false;
     while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        json_t *profile = json_loads(cpw_sbx_col(stmt, 0), 0, NULL);
+        json_t *profile = cpw_json_load_cstr(cpw_sbx_col(stmt, 0));
         if (profile != NULL && s_matches(profile, key, values, by_object)) {
             if (seen >= offset + limit) {
                 more = true;
@@ -360,7 +360,7 @@ int cpw_cp_put_profile_object(struct cpw_sbx_ctx *ctx, const json_t *input, json
     if (type == NULL) {
         return cpw_cp_not_found(ctx, "Object type %s does not exist.", type_name ? type_name : "");
     }
-    json_t *object = text ? json_loads(text, 0, NULL) : NULL;
+    json_t *object = text ? cpw_json_load_cstr(text) : NULL;
     if (!json_is_object(object) || strlen(text) > 250 * 1024) {
         json_decref(object);
         json_decref(type);

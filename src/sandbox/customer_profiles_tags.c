@@ -93,7 +93,7 @@ static int s_tags_of(struct cpw_sbx_ctx *ctx,
             sqlite3_finalize(stmt);
             return -1;
         }
-        doc = json_loads(cpw_sbx_col(stmt, 0), 0, NULL);
+        doc = cpw_json_load_cstr(cpw_sbx_col(stmt, 0));
         sqlite3_finalize(stmt);
     }
     json_t *found = json_object_get(doc, "Tags");
@@ -104,7 +104,7 @@ static int s_tags_of(struct cpw_sbx_ctx *ctx,
 
 static int s_store_tags(struct cpw_sbx_ctx *ctx, const struct target *t, const json_t *tags)
 {
-    char *text = json_dumps(tags, JSON_COMPACT);
+    char *text = cpw_json_dump_cstr(tags, CPW_JSON_DUMP_COMPACT);
     int rc;
     if (t->kind != NULL) {
         rc = cpw_sbx_sql_do(ctx->db,

@@ -138,7 +138,7 @@ int cpw_cp_put_object_type(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     }
     const struct template_def *tpl = s_template(template_id);
     if (tpl != NULL && json_object_get(doc, "Fields") == NULL) {
-        json_t *fk = json_loads(tpl->fields_keys, 0, NULL);
+        json_t *fk = cpw_json_load_cstr(tpl->fields_keys);
         json_object_update(doc, fk);
         json_decref(fk);
     }
@@ -217,7 +217,7 @@ static json_t *s_template_json(const struct template_def *tpl, bool full)
     json_t *doc = json_pack("{s:s,s:s,s:s}", "TemplateId", tpl->id, "SourceName", tpl->source_name,
                             "SourceObject", tpl->source_object);
     if (full) {
-        json_t *fk = json_loads(tpl->fields_keys, 0, NULL);
+        json_t *fk = cpw_json_load_cstr(tpl->fields_keys);
         json_object_update(doc, fk);
         json_decref(fk);
         json_object_set_new(doc, "AllowProfileCreation", json_false());

@@ -224,7 +224,7 @@ static json_t *s_load_tags(struct cpw_sbx_ctx *ctx, const char *name)
     }
     json_t *tags = NULL;
     if (cpw_sbx_sql_step(stmt) == 1) {
-        tags = json_loads(cpw_sbx_col(stmt, 0), 0, NULL);
+        tags = cpw_json_load_cstr(cpw_sbx_col(stmt, 0));
     }
     sqlite3_finalize(stmt);
     return json_is_array(tags) ? tags : (json_decref(tags), json_array());
@@ -232,7 +232,7 @@ static json_t *s_load_tags(struct cpw_sbx_ctx *ctx, const char *name)
 
 static int s_store_tags(struct cpw_sbx_ctx *ctx, const char *name, json_t *tags)
 {
-    char *text = json_dumps(tags, JSON_COMPACT);
+    char *text = cpw_json_dump_cstr(tags, CPW_JSON_DUMP_COMPACT);
     int rc = cpw_sbx_sql_do(ctx->db, "UPDATE iam_roles SET tags = ? WHERE account_id=? AND name=?",
                             "sss", text, s_account(ctx), name);
     cpw_free(text);

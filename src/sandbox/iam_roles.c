@@ -90,7 +90,7 @@ static json_t *s_role_from_row(sqlite3_stmt *stmt, bool full)
     if (!full) {
         return role;
     }
-    json_t *tags = json_loads(cpw_sbx_col(stmt, 8), 0, NULL);
+    json_t *tags = cpw_json_load_cstr(cpw_sbx_col(stmt, 8));
     if (json_array_size(tags) > 0) {
         json_object_set(role, "Tags", tags);
     }
@@ -161,7 +161,7 @@ int cpw_sbx_iam_insert_role(sqlite3 *db, const struct cpw_sbx_role_spec *spec)
     }
     char arn[1024];
     snprintf(arn, sizeof(arn), "arn:aws:iam::%s:role%s%s", spec->account_id, path, spec->name);
-    char *tags = spec->tags ? json_dumps(spec->tags, JSON_COMPACT) : NULL;
+    char *tags = spec->tags ? cpw_json_dump_cstr(spec->tags, CPW_JSON_DUMP_COMPACT) : NULL;
     int rc = cpw_sbx_sql_do(
       db,
       "INSERT INTO iam_roles(account_id, name, path, role_id, arn, created_ms, trust_policy,"
@@ -241,7 +241,7 @@ int cpw_sbx_iam_need_modifiable_role(struct cpw_sbx_ctx *ctx, const char *name)
 
 int cpw_sbx_iam_check_policy(struct cpw_sbx_ctx *ctx, const char *document)
 {
-    json_t *doc = document ? json_loads(document, 0, NULL) : NULL;
+    json_t *doc = document ? cpw_json_load_cstr(document) : NULL;
     bool ok = json_is_object(doc);
     json_decref(doc);
     return ok ? 0

@@ -177,7 +177,7 @@ static int s_settle_one(struct cpw_sbx_ctx *ctx,
                                    "Cannot delete the service-linked role because it is in use "
                                    "by resources of the linked service; delete them first.",
                                    "RoleUsageList", usage);
-        char *text = json_dumps(reason, JSON_COMPACT);
+        char *text = cpw_json_dump_cstr(reason, CPW_JSON_DUMP_COMPACT);
         json_decref(reason);
         rc = cpw_sbx_sql_do(ctx->db,
                             "UPDATE iam_slr_tasks SET status = 'FAILED', reason = ?"
@@ -384,7 +384,7 @@ int cpw_sbx_iam_slr_status_op(struct cpw_sbx_ctx *ctx, const json_t *input, json
     if (rc == 1) {
         json_t *result = json_pack("{s:s}", "Status", cpw_sbx_col(stmt, 0));
         if (sqlite3_column_type(stmt, 1) != SQLITE_NULL) {
-            json_object_set_new(result, "Reason", json_loads(cpw_sbx_col(stmt, 1), 0, NULL));
+            json_object_set_new(result, "Reason", cpw_json_load_cstr(cpw_sbx_col(stmt, 1)));
         }
         *output = result;
     }

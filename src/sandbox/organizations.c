@@ -583,7 +583,7 @@ static int s_create_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     const char *content = cpw_sbx_in_str(input, "Content");
     const char *name = cpw_sbx_in_str(input, "Name");
     const char *type = cpw_sbx_in_str(input, "Type");
-    json_t *doc = content ? json_loads(content, 0, NULL) : NULL;
+    json_t *doc = content ? cpw_json_load_cstr(content) : NULL;
     bool ok = json_is_object(doc);
     json_decref(doc);
     if (!ok) {

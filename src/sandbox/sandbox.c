@@ -4,6 +4,7 @@
  * service's wire format.
  */
 #include "cpw/sandbox.h"
+#include "cpw/json.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -173,9 +174,9 @@ static void s_control_knobs(struct cpw_sandbox *sandbox,
         resp->status = 405;
         return;
     }
-    json_error_t jerr;
-    json_t *obj = json_loadb(req->body.data ? (const char *)req->body.data : "", req->body.len,
-                             JSON_REJECT_DUPLICATES, &jerr);
+    json_t *obj = NULL;
+    (void)cpw_json_load(cpw_span_from(req->body.data, req->body.len), CPW_JSON_MAX_TEXT_BYTES,
+                        &obj);
     struct cpw_sbx_knobs knobs;
     cpw_sbx_get_knobs(sandbox->sbx, &knobs);
     if (!json_is_object(obj) || cpw_sbx_knobs_from_json(obj, &knobs)) {

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "cpw/buf.h"
+#include "cpw/json.h"
 #include "sbx.h"
 
 #define CPW_SBX_MAX_SERVICES   16

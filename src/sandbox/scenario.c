@@ -252,7 +252,7 @@ static int s_role(struct loader *ld, const json_t *item, size_t i)
     }
     spec.max_session_s = max ? (int64_t)json_integer_value(max) : 3600;
     spec.tags = json_object_get(item, "tags");
-    char *trust = json_dumps(policy, JSON_COMPACT);
+    char *trust = cpw_json_dump_cstr(policy, CPW_JSON_DUMP_COMPACT);
     spec.trust_policy = trust;
     int rc = cpw_sbx_iam_insert_role(ld->db, &spec);
     cpw_free(trust);

@@ -167,7 +167,8 @@ static int s_instance(struct loader *ld, const json_t *item, size_t i)
         return 0; /* only the role stays behind */
     }
     const json_t *tags = json_object_get(item, "tags");
-    char *tag_text = json_is_object(tags) ? json_dumps(tags, JSON_COMPACT) : cpw_strdup("{}");
+    char *tag_text =
+      json_is_object(tags) ? cpw_json_dump_cstr(tags, CPW_JSON_DUMP_COMPACT) : cpw_strdup("{}");
     int rc = cpw_sbx_sql_do(
       ld->db,
       "INSERT INTO connect_instances(account_id, region, id, arn, alias, created_ms, active_ms,"
@@ -274,7 +275,7 @@ static int s_domain(struct loader *ld, const json_t *item, size_t i)
     if (json_is_object(json_object_get(item, "tags"))) {
         json_object_set(doc, "Tags", json_object_get(item, "tags"));
     }
-    char *text = json_dumps(doc, JSON_COMPACT);
+    char *text = cpw_json_dump_cstr(doc, CPW_JSON_DUMP_COMPACT);
     json_decref(doc);
     int rc =
       cpw_sbx_sql_do(ld->db,

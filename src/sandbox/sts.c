@@ -105,7 +105,7 @@ static bool s_statement_applies(const json_t *st, const struct cpw_sbx_caller *c
 /* True when the role's trust policy lets the caller assume it. */
 static bool s_trusts(const char *policy_text, const struct cpw_sbx_caller *caller)
 {
-    json_t *policy = json_loads(policy_text, 0, NULL);
+    json_t *policy = cpw_json_load_cstr(policy_text);
     json_t *statements = json_object_get(policy, "Statement");
     json_t *single = NULL;
     if (json_is_object(statements)) {

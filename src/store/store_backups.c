@@ -134,7 +134,7 @@ int cpw_store_backup_list(struct cpw_store *store,
         b->domain = cpw_strdup(s_text(stmt, 4));
         b->path = cpw_strdup(s_text(stmt, 5));
         b->sha256 = cpw_strdup(s_text(stmt, 6));
-        json_t *counts = json_loads(s_text(stmt, 7), 0, NULL);
+        json_t *counts = cpw_json_load_cstr(s_text(stmt, 7));
         b->counts = (struct cpw_backup_counts){
             .profiles = s_count(counts, "profiles"),
             .objects = s_count(counts, "objects"),

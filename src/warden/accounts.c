@@ -9,6 +9,7 @@
 
 #include "cpw/accounts.h"
 #include "cpw/alloc.h"
+#include "cpw/aws_call.h"
 #include "cpw/credentials.h"
 #include "cpw/crypto.h"
 #include "cpw/error.h"
@@ -162,8 +163,8 @@ static int s_org_call(struct cpw_aws_client *client, const char *operation, bool
     struct cpw_aws_error aws;
     cpw_aws_error_init(&aws);
     struct cpw_aws_call call = { .service = "organizations", .operation = operation };
-    int rc = all ? cpw_aws_client_call_all_pages(client, &call, 0, out, &aws)
-                 : cpw_aws_client_call(client, &call, out, &aws);
+    enum cpw_aws_outcome outcome;
+    int rc = cpw_aws_call_classified(client, &call, all, out, &aws, &outcome);
     if (rc && aws.code) {
         cpw_raise(CPW_ERR_AWS, "organizations %s: %s: %s", operation, aws.code,
                   aws.message ? aws.message : "");

@@ -10,6 +10,7 @@
 
 #include "backup_internal.h"
 #include "cpw/alloc.h"
+#include "cpw/aws_call.h"
 #include "cpw/backup.h"
 #include "cpw/crypto.h"
 #include "cpw/error.h"
@@ -32,24 +33,11 @@ int cpw_backup_call(struct cpw_aws_client *client,
                     bool all_pages,
                     json_t **output)
 {
-    struct cpw_aws_error aws;
-    cpw_aws_error_init(&aws);
     struct cpw_aws_call call = {
         .service = service, .operation = operation, .input = input, .region = region
     };
-    *output = NULL;
-    int rc = all_pages ? cpw_aws_client_call_all_pages(client, &call, 0, output, &aws)
-                       : cpw_aws_client_call(client, &call, output, &aws);
-    if (rc != 0 && cpw_last_error() == CPW_ERR_AWS && aws.code) {
-        bool missing = strcmp(aws.code, "ResourceNotFoundException") == 0 ||
-                       strcmp(aws.code, "NoSuchEntity") == 0 || aws.http_status == 404;
-        struct cpw_buf line;
-        cpw_buf_init(&line, 4096);
-        (void)cpw_aws_error_format(&aws, operation, &line);
-        cpw_raise(missing ? CPW_ERR_NOT_FOUND : CPW_ERR_AWS, "%s", cpw_buf_cstr(&line));
-        cpw_buf_clean_up(&line);
-    }
-    cpw_aws_error_clean_up(&aws);
+    enum cpw_aws_outcome outcome;
+    int rc = cpw_aws_call_classified(client, &call, all_pages, output, NULL, &outcome);
     json_decref(input);
     return rc;
 }
@@ -60,37 +48,21 @@ int cpw_backup_caller(struct cpw_aws_client *client,
                       char *arn,
                       size_t arn_size)
 {
-    json_t *out = NULL;
-    if (cpw_backup_call(client, region, "sts", "GetCallerIdentity", NULL, false, &out)) {
+    struct cpw_aws_identity who;
+    if (cpw_aws_caller_identity(client, region, &who, NULL)) {
         return -1;
     }
-    const char *acct = cpw_json_get_string(out, "Account");
-    const char *who = cpw_json_get_string(out, "Arn");
-    int rc = 0;
-    if (!acct || strlen(acct) != 12) {
-        rc = cpw_raise(CPW_ERR_AWS, "GetCallerIdentity answered no account id");
-    } else {
-        snprintf(account, 16, "%s", acct);
-        if (arn && arn_size) {
-            snprintf(arn, arn_size, "%s", who ? who : "");
-        }
+    snprintf(account, 16, "%s", who.account);
+    if (arn && arn_size) {
+        snprintf(arn, arn_size, "%s", who.arn);
     }
-    json_decref(out);
-    return rc;
+    cpw_aws_identity_clean_up(&who);
+    return 0;
 }
 
 json_t *cpw_backup_project(const json_t *src, const char *const *keys)
 {
-    json_t *out = json_object();
-    for (size_t i = 0; keys[i]; i++) {
-        json_t *v = json_object_get(src, keys[i]);
-        bool empty = (json_is_object(v) && json_object_size(v) == 0) ||
-                     (json_is_array(v) && json_array_size(v) == 0);
-        if (v && !json_is_null(v) && !empty) {
-            json_object_set(out, keys[i], v);
-        }
-    }
-    return out;
+    return cpw_json_project(src, keys);
 }
 
 int cpw_backup_file_name(struct cpw_buf *out,
@@ -473,6 +445,11 @@ int cpw_backup_domain(struct cpw_aws_client *client,
             (unsigned long long)ex.records);
     rc = 0;
 cleanup:
+    if (rc != 0 && settings && cpw_last_error() == CPW_ERR_NOT_FOUND) {
+        /* Only GetDomain's not-found means the domain is gone (apply takes it as "already
+         * deleted"); a part that vanished after it is a failed backup. */
+        cpw_raise(CPW_ERR_AWS, "%s", cpw_last_error_detail());
+    }
     cpw_backup_writer_destroy(ex.writer);
     json_decref(ex.type_names);
     json_decref(section);

@@ -14,6 +14,7 @@
 #include "cpw/alloc.h"
 #include "cpw/crypto.h"
 #include "cpw/error.h"
+#include "cpw/json.h"
 #include "cpw/time.h"
 
 #define BACKUP_HEADER_MAX_BYTES  (1u * 1024u * 1024u)
@@ -58,11 +59,6 @@ static bool s_is_account_id(const char *s)
     return true;
 }
 
-static int s_dump_to_buf(const char *text, size_t size, void *data)
-{
-    return cpw_buf_append((struct cpw_buf *)data, cpw_span_from(text, size));
-}
-
 static json_t *s_counts_json(const struct cpw_backup_counts *c)
 {
     return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "profiles", (json_int_t)c->profiles,
@@ -93,7 +89,7 @@ static int s_write_line(struct cpw_backup_writer *w, const json_t *doc)
                          w->finished ? "finished" : "in a failed state");
     }
     cpw_buf_reset(&w->line);
-    if (json_dump_callback(doc, s_dump_to_buf, &w->line, JSON_COMPACT | JSON_ENCODE_ANY) != 0 ||
+    if (cpw_json_dump_with(doc, CPW_JSON_DUMP_COMPACT, &w->line) != 0 ||
         cpw_buf_append_byte(&w->line, '\n')) {
         w->failed = true;
         return cpw_raise(CPW_ERR_LIMIT, "backup: a line does not fit in %u bytes",
@@ -281,7 +277,8 @@ static int s_read_line(struct cpw_backup_reader *r)
 static json_t *s_parse_line(const struct cpw_buf *line, const char *what)
 {
     json_error_t err;
-    json_t *doc = json_loadb((const char *)line->data, line->len, JSON_REJECT_DUPLICATES, &err);
+    json_t *doc = NULL;
+    (void)cpw_json_load_ex(cpw_buf_span(line), SIZE_MAX, CPW_JSON_LOAD_CONTAINER, &doc, &err);
     if (!json_is_object(doc)) {
         json_decref(doc);
         cpw_raise(CPW_ERR_PARSE, "backup: the %s is not a JSON object (%s)", what,
@@ -289,29 +286,6 @@ static json_t *s_parse_line(const struct cpw_buf *line, const char *what)
         return NULL;
     }
     return doc;
-}
-
-/* Exactly these keys. */
-static int s_only_keys(const json_t *obj, const char *where, const char *const *keys, size_t n)
-{
-    const char *key;
-    json_t *value;
-    json_object_foreach((json_t *)obj, key, value)
-    {
-        bool known = false;
-        for (size_t i = 0; i < n && !known; i++) {
-            known = strcmp(key, keys[i]) == 0;
-        }
-        if (!known) {
-            return cpw_raise(CPW_ERR_PARSE, "backup: unknown field '%s' in the %s", key, where);
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (!json_object_get(obj, keys[i])) {
-            return cpw_raise(CPW_ERR_PARSE, "backup: missing field '%s' in the %s", keys[i], where);
-        }
-    }
-    return 0;
 }
 
 static int s_get_u64(const json_t *obj, const char *key, const char *where, uint64_t *out)
@@ -368,8 +342,9 @@ static int s_read_header(struct cpw_backup_reader *r)
                        CPW_BACKUP_FORMAT_VERSION);
     } else if (!json_is_object(h) || !json_is_object(counts)) {
         rc = cpw_raise(CPW_ERR_PARSE, "backup: the header or its counts is not an object");
-    } else if (s_only_keys(doc, "header line", top_keys, 3) || s_only_keys(h, "header", keys, 6) ||
-               s_only_keys(counts, "header counts", count_keys, 6) ||
+    } else if (cpw_json_expect_keys(doc, "backup", "the header line", top_keys, 3) ||
+               cpw_json_expect_keys(h, "backup", "the header", keys, 6) ||
+               cpw_json_expect_keys(counts, "backup", "the header counts", count_keys, 6) ||
                s_get_str(h, "created_at", &r->header.created_at) ||
                s_get_str(h, "account", &r->header.account) ||
                s_get_str(h, "region", &r->header.region) ||
@@ -416,7 +391,7 @@ static int s_read_trailer(struct cpw_backup_reader *r, off_t size)
     int rc = 0;
     if (!doc || json_object_size(doc) != 1 || !json_is_object(t)) {
         rc = cpw_raise(CPW_ERR_PARSE, "backup is truncated: the last line is not the trailer");
-    } else if (s_only_keys(t, "trailer", keys, 3) ||
+    } else if (cpw_json_expect_keys(t, "backup", "the trailer", keys, 3) ||
                s_get_u64(t, "sections", "trailer", &r->trailer_sections) ||
                s_get_u64(t, "records", "trailer", &r->trailer_records)) {
         rc = -1;

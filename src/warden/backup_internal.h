@@ -13,8 +13,9 @@
 /**
  * Calls service/operation in region (NULL: the client's) with input (consumed; NULL means {}),
  * every page when all_pages. Returns 0 with *output owned by the caller, or -1 with the error
- * raised: CPW_ERR_NOT_FOUND when the service answered ResourceNotFoundException (or 404), else
- * CPW_ERR_AWS / the client's error, the detail naming the operation and the service's message.
+ * raised as cpw_aws_call_classified raises it: CPW_ERR_NOT_FOUND only for the service's own
+ * not-found code (aws_call.h), else CPW_ERR_AWS / the client's error, the detail naming the
+ * operation and the service's message.
  */
 int cpw_backup_call(struct cpw_aws_client *client,
                     const char *region,
@@ -26,7 +27,7 @@ int cpw_backup_call(struct cpw_aws_client *client,
 
 /**
  * The caller's account (12 digits, into account[16]) and ARN (into arn, arn_size bytes) from
- * STS GetCallerIdentity. Returns 0 or -1.
+ * STS GetCallerIdentity (cpw_aws_caller_identity). Returns 0 or -1.
  */
 int cpw_backup_caller(struct cpw_aws_client *client,
                       const char *region,
@@ -34,10 +35,7 @@ int cpw_backup_caller(struct cpw_aws_client *client,
                       char *arn,
                       size_t arn_size);
 
-/**
- * A new object (owned) with the members of src named in keys (NULL-terminated) that src has;
- * null, {} and [] members are left out (the service answers them for "none").
- */
+/** cpw_json_project (json.h): the members of src named in keys, without null, {} and []. */
 json_t *cpw_backup_project(const json_t *src, const char *const *keys);
 
 #endif

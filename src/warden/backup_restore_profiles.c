@@ -13,11 +13,6 @@
 #include "cpw/error.h"
 #include "cpw/json.h"
 
-static int s_append(const char *text, size_t size, void *data)
-{
-    return cpw_buf_append((struct cpw_buf *)data, cpw_span_from(text, size));
-}
-
 /* Standard search keys and the profile members they match, strongest first. */
 static const struct {
     const char *key;
@@ -99,7 +94,7 @@ static json_t *s_fields(const json_t *profile)
 /* Fields as canonical text: sorted keys, compact. */
 static int s_dump_sorted(const json_t *value, struct cpw_buf *out)
 {
-    return json_dump_callback(value, s_append, out, JSON_COMPACT | JSON_SORT_KEYS) ? -1 : 0;
+    return cpw_json_dump_with(value, CPW_JSON_DUMP_COMPACT | CPW_JSON_DUMP_SORT_KEYS, out);
 }
 
 /* SearchProfiles: 1 with *profile (owned), 0 none, -1 error. */
@@ -140,7 +135,7 @@ static int s_find(struct cpw_restore_run *run,
     {
         const json_t *type = s_type(types, cpw_json_get_string(item, "ObjectTypeName"));
         const char *text = cpw_json_get_string(item, "Object");
-        json_t *object = text ? json_loads(text, 0, NULL) : NULL;
+        json_t *object = text ? cpw_json_load_cstr(text) : NULL;
         const char *key = NULL, *value = NULL;
         int rc = 0;
         if (type && object && s_profile_key(type, object, &key, &value)) {

@@ -9,6 +9,7 @@
 
 #include "collect_internal.h"
 #include "cpw/alloc.h"
+#include "cpw/aws_call.h"
 #include "cpw/error.h"
 #include "cpw/json.h"
 #include "cpw/log.h"
@@ -459,6 +460,7 @@ static void s_call_done(void *user, struct cpw_aws_result *r)
             }
             const char *local = s_local_code(cpw_last_error());
             call->message = cpw_last_error_detail();
+            call->outcome = CPW_AWS_OUTCOME_OTHER;
             if (!call->spec.quiet) {
                 cpw_collect_error(scan, part->account->id, call->spec.region, call->spec.signing,
                                   call->spec.operation, local, call->message);
@@ -472,8 +474,12 @@ static void s_call_done(void *user, struct cpw_aws_result *r)
         }
     } else {
         const char *code = r->aws.code ? r->aws.code : s_local_code(r->error);
-        bool quiet = call->spec.quiet || (call->spec.quiet_code && r->aws.code &&
-                                          strcmp(call->spec.quiet_code, r->aws.code) == 0);
+        /* Only a service answer is classified: a local failure is never not-found. */
+        call->outcome = r->error == CPW_ERR_AWS
+                          ? cpw_aws_classify(call->spec.service, r->status, &r->aws)
+                          : CPW_AWS_OUTCOME_OTHER;
+        bool quiet = call->spec.quiet ||
+                     (call->spec.quiet_not_found && call->outcome == CPW_AWS_OUTCOME_NOT_FOUND);
         const char *message = r->aws.code && r->aws.message ? r->aws.message : r->detail;
         call->message = message;
         if (!quiet) {
@@ -532,6 +538,7 @@ void cpw_collect_submit(struct cpw_collect_part *part, const struct cpw_collect_
     if (s_call_send(call)) {
         const char *local = s_local_code(cpw_last_error());
         call->message = cpw_last_error_detail();
+        call->outcome = CPW_AWS_OUTCOME_OTHER;
         if (!spec->quiet) {
             cpw_collect_error(scan, part->account->id, call->spec.region, spec->signing,
                               spec->operation, local, call->message);
@@ -583,21 +590,18 @@ static void s_add_account(struct cpw_collect *scan, const char *id)
 
 static int s_identity(struct cpw_collect *scan)
 {
-    json_t *out = NULL;
+    struct cpw_aws_identity who;
     struct cpw_aws_error aws;
     cpw_aws_error_init(&aws);
-    struct cpw_aws_call call = { .service = "sts", .operation = "GetCallerIdentity" };
-    int rc = cpw_aws_client_call(scan->client, &call, &out, &aws);
+    int rc = cpw_aws_caller_identity(scan->client, NULL, &who, &aws);
     if (rc == 0) {
-        scan->caller_account = cpw_strdup(cpw_json_get_string(out, "Account"));
-        scan->caller_arn = cpw_strdup(cpw_json_get_string(out, "Arn"));
-        if (!scan->caller_account) {
-            rc = cpw_raise(CPW_ERR_AWS, "GetCallerIdentity returned no Account");
-        }
-        const char *arn = scan->caller_arn ? scan->caller_arn : "";
-        const char *colon = strncmp(arn, "arn:", 4) == 0 ? strchr(arn + 4, ':') : NULL;
-        scan->partition = colon ? cpw_strndup(arn + 4, (size_t)(colon - arn - 4)) : NULL;
-    } else if (cpw_last_error() == CPW_ERR_AWS && aws.code) {
+        scan->caller_account = who.account;
+        scan->caller_arn = who.arn;
+        scan->partition = who.partition;
+        who.account = who.arn = who.partition = NULL;
+        cpw_aws_identity_clean_up(&who);
+    } else if ((cpw_last_error() == CPW_ERR_AWS || cpw_last_error() == CPW_ERR_NOT_FOUND) &&
+               aws.code) {
         /* Unknown or expired keys are a credentials problem, as the AWS CLI reports them. */
         cpw_raise(CPW_ERR_CREDENTIALS, "sts GetCallerIdentity: %s: %s", aws.code,
                   aws.message ? aws.message : "");
@@ -605,7 +609,6 @@ static int s_identity(struct cpw_collect *scan)
     if (!scan->partition) {
         scan->partition = cpw_strdup("aws");
     }
-    json_decref(out);
     cpw_aws_error_clean_up(&aws);
     return rc;
 }

@@ -111,7 +111,8 @@ static void s_get_role_end(struct cpw_collect_call *call, bool ok, const char *c
 {
     struct role_job *job = call->spec.data;
     (void)ok;
-    if (!(code && strcmp(code, "NoSuchEntity") == 0)) { /* deleted since it was listed */
+    (void)code;
+    if (call->outcome != CPW_AWS_OUTCOME_NOT_FOUND) { /* deleted since it was listed */
         const json_t *x = job->got ? job->got : job->listed;
         const json_t *last = json_object_get(x, "RoleLastUsed");
         const json_t *tag_list = json_object_get(x, "Tags");
@@ -167,7 +168,7 @@ static void s_roles_page(struct cpw_collect_call *call, const json_t *output)
             .on_page = s_get_role_page,
             .on_end = s_get_role_end,
             .data = job,
-            .quiet_code = "NoSuchEntity",
+            .quiet_not_found = true,
         };
         cpw_collect_submit(call->part, &spec);
     }

@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "cpw/aws_call.h"
 #include "cpw/inventory_collect.h"
 
 struct cpw_collect;
@@ -82,7 +83,7 @@ struct cpw_collect_call_spec {
     cpw_collect_page_fn *on_page;
     cpw_collect_end_fn *on_end; /* may be NULL */
     void *data;                 /* for the callbacks */
-    const char *quiet_code;     /* an AWS error code that is not a scan error (e.g. NotFound) */
+    bool quiet_not_found;       /* the service's not-found answer (aws_call.h) is no scan error */
     bool quiet;                 /* no failure is a scan error (on_end gets the code) */
 };
 
@@ -92,6 +93,7 @@ struct cpw_collect_call {
     char key[192];
     unsigned pages;
     const char *message; /* during on_end after a failure: the error's message (borrowed) */
+    enum cpw_aws_outcome outcome; /* during on_end: how the call ended (cpw_aws_classify) */
 };
 
 /** Submits a call for part (counted pending). Failures to submit are recorded at once. */

@@ -11,8 +11,6 @@
 #include "cpw/alloc.h"
 #include "cpw/json.h"
 
-static const char *const s_not_found = "ResourceNotFoundException";
-
 static const char *s_account(const struct cpw_collect_part *part)
 {
     return part->account->id;
@@ -48,7 +46,8 @@ static void s_describe_end(struct cpw_collect_call *call, bool ok, const char *c
     struct instance_job *job = call->spec.data;
     struct cpw_collect_part *part = call->part;
     (void)ok;
-    bool gone = code && strcmp(code, s_not_found) == 0; /* deleted since it was listed */
+    (void)code;
+    bool gone = call->outcome == CPW_AWS_OUTCOME_NOT_FOUND; /* deleted since it was listed */
     const json_t *x = job->described ? job->described : job->summary;
     const char *arn = cpw_json_get_string(x, "Arn");
     if (!gone && arn) {
@@ -105,7 +104,7 @@ static void s_instances_page(struct cpw_collect_call *call, const json_t *output
             .on_page = s_describe_page,
             .on_end = s_describe_end,
             .data = job,
-            .quiet_code = s_not_found,
+            .quiet_not_found = true,
         };
         cpw_collect_submit(part, &spec);
     }
@@ -137,7 +136,8 @@ static void s_get_domain_page(struct cpw_collect_call *call, const json_t *outpu
 static void s_get_domain_end(struct cpw_collect_call *call, bool ok, const char *code)
 {
     (void)ok;
-    if (code && strcmp(code, s_not_found) == 0) {
+    (void)code;
+    if (call->outcome == CPW_AWS_OUTCOME_NOT_FOUND) {
         json_object_set_new(call->spec.data, "gone", json_true());
     }
 }
@@ -175,7 +175,7 @@ static void s_domains_page(struct cpw_collect_call *call, const json_t *output)
             .on_page = s_get_domain_page,
             .on_end = s_get_domain_end,
             .data = entry,
-            .quiet_code = s_not_found,
+            .quiet_not_found = true,
         };
         cpw_collect_submit(part, &get);
         cpw_collect_key(key, sizeof(key), s_account(part), part->region, "profile",
@@ -190,7 +190,7 @@ static void s_domains_page(struct cpw_collect_call *call, const json_t *output)
             .out_token = "NextToken",
             .on_page = s_integrations_page,
             .data = entry,
-            .quiet_code = s_not_found,
+            .quiet_not_found = true,
         };
         cpw_collect_submit(part, &list);
     }

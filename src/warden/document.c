@@ -94,7 +94,7 @@ static int s_events(struct cpw_aws_client *client,
     json_array_foreach(json_object_get(out, "Events"), i, e)
     {
         const char *text = cpw_json_get_string(e, "CloudTrailEvent");
-        json_t *body = text ? json_loads(text, 0, NULL) : NULL;
+        json_t *body = text ? cpw_json_load_cstr(text) : NULL;
         json_t *params = json_object_get(body, "requestParameters");
         char *names[8];
         size_t name_count = 0;

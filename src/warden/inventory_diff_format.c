@@ -8,6 +8,7 @@
 
 #include "cpw/alloc.h"
 #include "cpw/error.h"
+#include "cpw/json.h"
 #include "cpw/time.h"
 #include "inventory_diff_internal.h"
 #include "inventory_internal.h"
@@ -75,11 +76,6 @@ static json_t *s_time(int64_t epoch_s)
     return json_string(text);
 }
 
-static int s_dump_cb(const char *text, size_t size, void *data)
-{
-    return cpw_buf_append(data, cpw_span_from(text, size));
-}
-
 static int s_json(const struct cpw_inventory_diff *diff, struct cpw_buf *out)
 {
     json_t *root = json_object();
@@ -106,7 +102,7 @@ static int s_json(const struct cpw_inventory_diff *diff, struct cpw_buf *out)
         json_array_append_new(changes, o);
     }
     json_object_set_new(root, "changes", changes);
-    int rc = json_dump_callback(root, s_dump_cb, out, JSON_INDENT(2));
+    int rc = cpw_json_dump_with(root, CPW_JSON_DUMP_INDENT2, out);
     json_decref(root);
     if (rc != 0) {
         return cpw_last_error() == CPW_ERR_LIMIT

@@ -9,6 +9,7 @@
 
 #include "cpw/alloc.h"
 #include "cpw/error.h"
+#include "cpw/json.h"
 #include "cpw/time.h"
 #include "inventory_internal.h"
 
@@ -134,11 +135,6 @@ static json_t *s_region_status(const struct cpw_inv_region_status *x)
     return o;
 }
 
-static int s_dump_cb(const char *text, size_t size, void *data)
-{
-    return cpw_buf_append(data, cpw_span_from(text, size));
-}
-
 int cpw_inventory_write_json(const struct cpw_inventory *inv, struct cpw_buf *out)
 {
     json_t *root = json_object();
@@ -176,7 +172,7 @@ int cpw_inventory_write_json(const struct cpw_inventory *inv, struct cpw_buf *ou
         json_array_append_new(a, s_region_status(inv->region_statuses[i]));
     }
     json_object_set_new(root, "region_statuses", a);
-    int rc = json_dump_callback(root, s_dump_cb, out, JSON_INDENT(2));
+    int rc = cpw_json_dump_with(root, CPW_JSON_DUMP_INDENT2, out);
     json_decref(root);
     if (rc != 0) {
         return cpw_last_error() == CPW_ERR_LIMIT
@@ -592,8 +588,7 @@ struct cpw_inventory *cpw_inventory_load_json(struct cpw_span json)
         goto on_error;
     }
     json_error_t err;
-    root = json_loadb((const char *)json.ptr, json.len, JSON_REJECT_DUPLICATES, &err);
-    if (!root) {
+    if (cpw_json_load_ex(json, SIZE_MAX, CPW_JSON_LOAD_CONTAINER, &root, &err)) {
         cpw_raise(CPW_ERR_PARSE, "inventory JSON: line %d column %d: %s", err.line, err.column,
                   err.text);
         goto on_error;

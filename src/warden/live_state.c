@@ -9,6 +9,7 @@
 
 #include "collect_internal.h"
 #include "cpw/alloc.h"
+#include "cpw/aws_call.h"
 #include "cpw/error.h"
 #include "cpw/json.h"
 #include "cpw/live.h"
@@ -16,13 +17,6 @@
 #include "cpw/time.h"
 
 #define CONNECT_ARN_PREFIX "arn:aws:connect:"
-
-bool cpw_live_is_not_found(const struct cpw_aws_error *aws)
-{
-    return aws && aws->code &&
-           (strcmp(aws->code, "ResourceNotFoundException") == 0 ||
-            strcmp(aws->code, "NoSuchEntity") == 0);
-}
 
 int cpw_live_call(struct cpw_aws_client *client,
                   const char *service,
@@ -33,51 +27,39 @@ int cpw_live_call(struct cpw_aws_client *client,
                   json_t **out,
                   bool *exists)
 {
-    struct cpw_aws_error aws;
-    cpw_aws_error_init(&aws);
     struct cpw_aws_call call = {
         .service = service, .operation = operation, .input = input_owned, .region = region
     };
-    *out = NULL;
-    int rc = all_pages ? cpw_aws_client_call_all_pages(client, &call, 0, out, &aws)
-                       : cpw_aws_client_call(client, &call, out, &aws);
+    enum cpw_aws_outcome outcome;
+    int rc = cpw_aws_call_classified(client, &call, all_pages, out, NULL, &outcome);
     if (exists) {
         *exists = true;
     }
-    if (rc != 0 && exists && cpw_live_is_not_found(&aws)) {
-        *exists = false;
-        rc = 0;
-    } else if (rc != 0 && cpw_last_error() == CPW_ERR_AWS && aws.code) {
-        struct cpw_buf line;
-        cpw_buf_init(&line, 4096);
-        (void)cpw_aws_error_format(&aws, operation, &line);
-        cpw_raise(CPW_ERR_AWS, "%s", cpw_buf_cstr(&line));
-        cpw_buf_clean_up(&line);
+    if (rc != 0 && outcome == CPW_AWS_OUTCOME_NOT_FOUND) {
+        if (exists) {
+            *exists = false;
+            rc = 0;
+        } else { /* not asked about existence: an error like any other service error */
+            cpw_raise(CPW_ERR_AWS, "%s", cpw_last_error_detail());
+        }
     }
-    cpw_aws_error_clean_up(&aws);
     json_decref(input_owned);
     return rc;
 }
 
 int cpw_live_identity(struct cpw_aws_client *client, char **account, char **arn)
 {
-    json_t *out = NULL;
+    struct cpw_aws_identity who;
     *account = NULL;
     *arn = NULL;
-    if (cpw_live_call(client, "sts", "GetCallerIdentity", NULL, NULL, false, &out, NULL)) {
+    if (cpw_aws_caller_identity(client, NULL, &who, NULL)) {
         return -1;
     }
-    const char *acct = cpw_json_get_string(out, "Account");
-    const char *who = cpw_json_get_string(out, "Arn");
-    int rc = 0;
-    if (!acct || !who) {
-        rc = cpw_raise(CPW_ERR_AWS, "GetCallerIdentity answered without Account or Arn");
-    } else {
-        *account = cpw_strdup(acct);
-        *arn = cpw_strdup(who);
-    }
-    json_decref(out);
-    return rc;
+    *account = who.account;
+    *arn = who.arn;
+    who.account = who.arn = NULL;
+    cpw_aws_identity_clean_up(&who);
+    return 0;
 }
 
 static int64_t s_epoch(const char *iso)

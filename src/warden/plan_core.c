@@ -8,6 +8,7 @@
 #include "cpw/alloc.h"
 #include "cpw/crypto.h"
 #include "cpw/error.h"
+#include "cpw/json.h"
 #include "cpw/plan.h"
 #include "plan_internal.h"
 
@@ -169,14 +170,9 @@ void cpw_plan_sort_facts(struct cpw_plan_action *action)
     }
 }
 
-static int s_dump_to_buf(const char *text, size_t size, void *data)
-{
-    return cpw_buf_append((struct cpw_buf *)data, cpw_span_from(text, size));
-}
-
 int cpw_plan_canonical_json(const json_t *doc, struct cpw_buf *out)
 {
-    if (json_dump_callback(doc, s_dump_to_buf, out, JSON_COMPACT | JSON_SORT_KEYS) != 0) {
+    if (cpw_json_dump_with(doc, CPW_JSON_DUMP_COMPACT | CPW_JSON_DUMP_SORT_KEYS, out) != 0) {
         return cpw_raise(CPW_ERR_LIMIT, "cannot serialize the document (%zu bytes max)", out->max);
     }
     return 0;

@@ -11,6 +11,7 @@
 #include "atomic_file.h"
 #include "cpw/alloc.h"
 #include "cpw/error.h"
+#include "cpw/json.h"
 #include "cpw/plan.h"
 #include "plan_internal.h"
 
@@ -126,11 +127,6 @@ static int s_checksum(const json_t *body, char out[CPW_SHA256_HEX_LEN + 1])
     return rc;
 }
 
-static int s_dump_to_buf(const char *text, size_t size, void *data)
-{
-    return cpw_buf_append((struct cpw_buf *)data, cpw_span_from(text, size));
-}
-
 int cpw_plan_to_json(const struct cpw_plan *plan, struct cpw_buf *out)
 {
     json_t *doc = s_body_json(plan);
@@ -138,7 +134,7 @@ int cpw_plan_to_json(const struct cpw_plan *plan, struct cpw_buf *out)
     int rc = s_checksum(doc, sum);
     if (rc == 0) {
         json_object_set_new(doc, "checksum", json_string(sum));
-        if (json_dump_callback(doc, s_dump_to_buf, out, JSON_INDENT(2)) != 0 ||
+        if (cpw_json_dump_with(doc, CPW_JSON_DUMP_INDENT2, out) != 0 ||
             cpw_buf_append_byte(out, '\n')) {
             rc = cpw_raise(CPW_ERR_LIMIT, "the plan does not fit in %zu bytes", out->max);
         }
@@ -168,32 +164,6 @@ int cpw_plan_write_file(const struct cpw_plan *plan, const char *path)
 }
 
 /* ----- loading ---------------------------------------------------------------------------- */
-
-/* Refuses unknown and missing fields of an object at `where`. */
-static int s_expect_keys(const json_t *obj, const char *where, const char *const *keys, size_t n)
-{
-    if (!json_is_object(obj)) {
-        return cpw_raise(CPW_ERR_PARSE, "plan: %s must be an object", where);
-    }
-    const char *key;
-    json_t *value;
-    json_object_foreach((json_t *)obj, key, value)
-    {
-        bool known = false;
-        for (size_t i = 0; i < n && !known; i++) {
-            known = strcmp(key, keys[i]) == 0;
-        }
-        if (!known) {
-            return cpw_raise(CPW_ERR_PARSE, "plan: unknown field '%s' in %s", key, where);
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (!json_object_get(obj, keys[i])) {
-            return cpw_raise(CPW_ERR_PARSE, "plan: missing field '%s' in %s", keys[i], where);
-        }
-    }
-    return 0;
-}
 
 /* An IAM role name: 1 to 64 of [A-Za-z0-9+=,.@_-]. */
 static bool s_is_role_name(const char *s)
@@ -277,7 +247,7 @@ static int s_parse_action(const json_t *o, size_t index, struct cpw_plan_action 
                                                "event_streams", "calculated_attributes" };
     char where[64];
     snprintf(where, sizeof(where), "actions[%zu]", index);
-    if (s_expect_keys(o, where, keys, sizeof(keys) / sizeof(keys[0])) ||
+    if (cpw_json_expect_keys(o, "plan", where, keys, sizeof(keys) / sizeof(keys[0])) ||
         s_string(o, "id", where, &a->id) || s_string(o, "reason", where, &a->reason)) {
         return -1;
     }
@@ -314,7 +284,7 @@ static int s_parse_action(const json_t *o, size_t index, struct cpw_plan_action 
     const json_t *target = json_object_get(o, "target");
     char target_where[80];
     snprintf(target_where, sizeof(target_where), "%s.target", where);
-    if (s_expect_keys(target, target_where, target_keys, 4) ||
+    if (cpw_json_expect_keys(target, "plan", target_where, target_keys, 4) ||
         s_string(target, "account", target_where, &a->account) ||
         s_string(target, "region", target_where, &a->region) ||
         s_string(target, "arn", target_where, &a->arn) ||
@@ -350,7 +320,7 @@ static int s_parse_action(const json_t *o, size_t index, struct cpw_plan_action 
     const json_t *impact = json_object_get(o, "impact");
     char impact_where[80];
     snprintf(impact_where, sizeof(impact_where), "%s.impact", where);
-    if (s_expect_keys(impact, impact_where, impact_keys, 6) ||
+    if (cpw_json_expect_keys(impact, "plan", impact_where, impact_keys, 6) ||
         s_u64(impact, "profiles", impact_where, &a->impact.profiles) ||
         s_u64(impact, "objects", impact_where, &a->impact.objects) ||
         s_u64(impact, "integrations", impact_where, &a->impact.integrations) ||
@@ -368,7 +338,8 @@ static int s_parse_checklist(const json_t *o, size_t index, struct cpw_plan_chec
     static const char *const item_keys[] = { "id", "label", "status", "detail" };
     char where[64];
     snprintf(where, sizeof(where), "checklists[%zu]", index);
-    if (s_expect_keys(o, where, keys, 4) || s_string(o, "account", where, &list->account) ||
+    if (cpw_json_expect_keys(o, "plan", where, keys, 4) ||
+        s_string(o, "account", where, &list->account) ||
         s_string(o, "region", where, &list->region) ||
         s_string(o, "domain", where, &list->domain)) {
         return -1;
@@ -384,7 +355,7 @@ static int s_parse_checklist(const json_t *o, size_t index, struct cpw_plan_chec
         char item_where[96];
         snprintf(item_where, sizeof(item_where), "%s.items[%zu]", where, i);
         char *status = NULL;
-        if (s_expect_keys(item, item_where, item_keys, 4) ||
+        if (cpw_json_expect_keys(item, "plan", item_where, item_keys, 4) ||
             s_string(item, "id", item_where, &c->id) ||
             s_string(item, "label", item_where, &c->label) ||
             s_string(item, "detail", item_where, &c->detail) ||
@@ -419,7 +390,7 @@ static int s_parse_body(const json_t *root, struct cpw_plan *plan)
     static const char *const caller_keys[] = { "account", "arn" };
     static const char *const option_keys[] = { "force", "include_possible", "organization",
                                                "role_name" };
-    if (s_expect_keys(root, "the plan", keys, sizeof(keys) / sizeof(keys[0]))) {
+    if (cpw_json_expect_keys(root, "plan", "the plan", keys, sizeof(keys) / sizeof(keys[0]))) {
         return -1;
     }
     plan->format_version = (int)json_integer_value(json_object_get(root, "format_version"));
@@ -427,10 +398,10 @@ static int s_parse_body(const json_t *root, struct cpw_plan *plan)
     const json_t *caller = json_object_get(root, "caller");
     const json_t *options = json_object_get(root, "options");
     if (s_string(root, "created_at", "plan", &plan->created_at) ||
-        s_expect_keys(caller, "caller", caller_keys, 2) ||
+        cpw_json_expect_keys(caller, "plan", "caller", caller_keys, 2) ||
         s_string(caller, "account", "caller", &plan->caller_account) ||
         s_string(caller, "arn", "caller", &plan->caller_arn) ||
-        s_expect_keys(options, "options", option_keys, 4) ||
+        cpw_json_expect_keys(options, "plan", "options", option_keys, 4) ||
         s_bool(options, "force", "options", &plan->force) ||
         s_bool(options, "include_possible", "options", &plan->include_possible) ||
         s_bool(options, "organization", "options", &plan->organization) ||
@@ -572,8 +543,7 @@ struct cpw_plan *cpw_plan_load(struct cpw_span document, const struct cpw_plan_l
         return NULL;
     }
     json_error_t err;
-    root = json_loadb((const char *)document.ptr, document.len, JSON_REJECT_DUPLICATES, &err);
-    if (!root) {
+    if (cpw_json_load_ex(document, SIZE_MAX, CPW_JSON_LOAD_CONTAINER, &root, &err)) {
         cpw_raise(CPW_ERR_PARSE,
                   "plan is not valid JSON (truncated or damaged?): line %d, "
                   "column %d: %s",

@@ -25,8 +25,9 @@
 #include "cpw/regions.h"
 
 /**
- * STS GetCallerIdentity: *account (12 digits) and *arn, both owned by the caller (cpw_free).
- * Returns 0, or -1 (CPW_ERR_CREDENTIALS / CPW_ERR_AWS / CPW_ERR_HTTP as the client raised).
+ * STS GetCallerIdentity (cpw_aws_caller_identity): *account (12 digits) and *arn, both owned by
+ * the caller (cpw_free). Returns 0, or -1 (CPW_ERR_CREDENTIALS / CPW_ERR_AWS / CPW_ERR_HTTP as the
+ * client raised).
  */
 int cpw_live_identity(struct cpw_aws_client *client, char **account, char **arn);
 
@@ -117,15 +118,10 @@ int cpw_live_observe_role(struct cpw_aws_client *client,
 void cpw_live_role_clean_up(struct cpw_live_role *role);
 
 /**
- * True when an AWS error means "that resource does not exist": ResourceNotFoundException (any
- * service) or NoSuchEntity (IAM).
- */
-bool cpw_live_is_not_found(const struct cpw_aws_error *aws);
-
-/**
  * One blocking call of service/operation with input_owned (consumed; NULL: {}) in region (NULL:
  * the client's), every page when all_pages. Returns 0 with *out (owned) and *exists true; 0 with
- * *out NULL and *exists false when exists is not NULL and the service answers not-found; else -1
+ * *out NULL and *exists false when exists is not NULL and the service answers its not-found code
+ * (cpw_aws_classify in aws_call.h: never for any other failure); else -1
  * with the error raised (CPW_ERR_AWS with the AWS CLI's sentence for service errors).
  */
 int cpw_live_call(struct cpw_aws_client *client,
