@@ -2,7 +2,8 @@
  * cli.h - the command table shared by main.c and the command files.
  *
  * Each command file defines one `const struct cpw_cli_command cpw_cli_cmd_<name>` and only parses
- * arguments and calls libcpw (STYLE.md 14). Exit codes follow the AWS CLI v2 where they overlap.
+ * arguments and calls libcpw (docs/style.md 14). Exit codes follow the AWS CLI v2 where they
+ * overlap.
  */
 #ifndef CPW_CLI_H
 #define CPW_CLI_H
