@@ -19,7 +19,7 @@
 #include "cpw/error.h"
 #include "cpw/ini.h"
 
-#define CONFIG_MAX_BYTES (4u * 1024u * 1024u)
+#define CONFIG_MAX_BYTES ((size_t)4 * 1024 * 1024)
 
 enum source_file {
     SOURCE_CONFIG,

@@ -30,7 +30,7 @@ const char cpw_cli_global_options_help[] =
   "  --help              a command's help (before the command: this overview)\n"
   "  --version           print the version and exit (before any command)\n";
 
-#define MAN_MAX_BYTES (4u * 1024u * 1024u)
+#define MAN_MAX_BYTES ((size_t)4 * 1024 * 1024)
 
 /* Text escaped for roff: backslashes, hyphens as \- (options stay copyable), a leading dot or
  * quote made literal. */
@@ -191,10 +191,9 @@ static void s_command(struct cpw_buf *out, const struct cpw_cli_command *cmd)
     static const char usage[] = "usage: ";
     (void)cpw_buf_append_cstr(out, ".nf\n");
     while (cpw_span_next_token(&text, '\n', &line) && line.len) {
+        /* "usage: " goes, and as much of the continuation lines' indentation */
         size_t skip = s_indent(line);
-        if (cpw_span_starts_with(line, cpw_span_from_cstr(usage))) {
-            skip = sizeof(usage) - 1;
-        } else if (skip > sizeof(usage) - 1) {
+        if (cpw_span_starts_with(line, cpw_span_from_cstr(usage)) || skip > sizeof(usage) - 1) {
             skip = sizeof(usage) - 1;
         }
         s_escaped(out, cpw_span_sub(line, skip, line.len));

@@ -192,7 +192,7 @@ static int s_handle(void *user, const char *section, const char *name, const cha
         .line = r->line,
         .continuation = r->continuation,
     };
-    if (!item.continuation && item.key[0] == '\0') {
+    if (!item.key || (!item.continuation && item.key[0] == '\0')) {
         cpw_raise(CPW_ERR_CONFIG, "%s:%u: expected 'key = value'", r->path, r->line);
         r->failed = true;
         return 0;

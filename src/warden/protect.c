@@ -23,7 +23,7 @@
 #include "cpw/error.h"
 #include "cpw/ini.h"
 
-#define PROTECT_MAX_BYTES (1u * 1024u * 1024u)
+#define PROTECT_MAX_BYTES ((size_t)1024 * 1024)
 
 struct rule {
     char *text;
