@@ -27,7 +27,7 @@ const char cpw_cli_global_options_help[] =
   "                      is set or TERM is dumb)\n"
   "  --no-color          the same as --color off\n"
   "  --no-progress       no progress lines on stderr\n"
-  "  --help              a command's help (before the command: this overview)\n"
+  "  --help              a command's help; before any command, the list of commands\n"
   "  --version           print the version and exit (before any command)\n";
 
 #define MAN_MAX_BYTES ((size_t)4 * 1024 * 1024)
@@ -205,7 +205,7 @@ static void s_command(struct cpw_buf *out, const struct cpw_cli_command *cmd)
     if (aws) {
         size_t before = (size_t)(aws - (const char *)text.ptr);
         s_help_body(out, cpw_span_sub(text, 0, before));
-        (void)cpw_buf_append_cstr(out, ".PP\nAnd the \\fBAWS OPTIONS\\fR.\n.PP\n");
+        (void)cpw_buf_append_cstr(out, ".PP\nIt also takes the \\fBAWS OPTIONS\\fR.\n.PP\n");
         s_help_body(out, cpw_span_sub(text, before + strlen(CPW_CLI_AWS_OPTIONS_HELP), text.len));
     } else {
         s_help_body(out, text);
