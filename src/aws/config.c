@@ -1,5 +1,6 @@
 /*
- * config.c - reads ~/.aws/config and ~/.aws/credentials (INI dialect of the AWS CLI).
+ * config.c - reads ~/.aws/config and ~/.aws/credentials (INI dialect of the AWS CLI) through
+ * the libinih wrapper (cpw/ini.h).
  *
  * Storage is a flat list of (file, section type, section name, key, value) entries: the files
  * are small (a few hundred lines at most), so lookups are linear scans.
@@ -8,6 +9,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,8 +17,9 @@
 #include "cpw/alloc.h"
 #include "cpw/buf.h"
 #include "cpw/error.h"
+#include "cpw/ini.h"
 
-#define CONFIG_MAX_BYTES (4u * 1024u * 1024u)
+#define CONFIG_MAX_BYTES ((size_t)4 * 1024 * 1024)
 
 enum source_file {
     SOURCE_CONFIG,
@@ -97,6 +100,97 @@ static bool s_section(enum source_file file,
     return name->len > 0;
 }
 
+/* The state of one file's parse, fed by cpw_ini_parse. */
+struct parse {
+    struct cpw_config *cfg;
+    enum source_file file;
+    const char *path;
+    char *type; /* the current section's, NULL before any */
+    char *name;
+    char *parent; /* a key given without a value: indented lines under it are its sub-keys */
+    size_t last;  /* the entry an indented line continues, or SIZE_MAX */
+};
+
+/*
+ * As the AWS CLI reads the files (botocore's configloader over Python's configparser): keys
+ * are case-insensitive (kept lower case); an indented `k = v` under a key without a value is
+ * the sub-setting "parent.k" (`s3 =` blocks, [services] sections); other indented lines continue
+ * the value above on a new line; a section that appears twice adds up, the last value winning.
+ */
+static int s_item(void *user, const struct cpw_ini_item *item)
+{
+    struct parse *p = user;
+    if (!item->key) {
+        struct cpw_span type;
+        struct cpw_span name;
+        if (!s_section(p->file, cpw_span_from_cstr(item->section), &type, &name)) {
+            return cpw_raise(CPW_ERR_CONFIG, "%s:%u: malformed section header", p->path,
+                             item->line);
+        }
+        cpw_free(p->type);
+        cpw_free(p->name);
+        cpw_free(p->parent);
+        p->type = cpw_strndup((const char *)type.ptr, type.len);
+        p->name = cpw_strndup((const char *)name.ptr, name.len);
+        p->parent = NULL;
+        p->last = SIZE_MAX;
+        return 0;
+    }
+    if (!p->type) {
+        return cpw_raise(CPW_ERR_CONFIG, "%s:%u: setting outside of any [section]", p->path,
+                         item->line);
+    }
+    struct cpw_span type = cpw_span_from_cstr(p->type);
+    struct cpw_span name = cpw_span_from_cstr(p->name);
+    struct cpw_span value = cpw_span_from_cstr(item->value);
+    if (item->continuation && p->parent) {
+        long eq = cpw_span_find_byte(value, '=');
+        if (eq <= 0) {
+            return cpw_raise(CPW_ERR_CONFIG, "%s:%u: expected 'key = value' under '%s ='", p->path,
+                             item->line, p->parent);
+        }
+        struct cpw_buf key;
+        cpw_buf_init(&key, 1024);
+        int rc = cpw_buf_appendf(&key, "%s.", p->parent) ||
+                 cpw_buf_append(&key, s_trim_all(cpw_span_sub(value, 0, (size_t)eq)));
+        if (rc == 0) {
+            s_add(p->cfg, p->file, type, name, cpw_buf_span(&key),
+                  s_trim_all(cpw_span_sub(value, (size_t)eq + 1, value.len)));
+        }
+        cpw_buf_clean_up(&key);
+        return rc ? cpw_raise(CPW_ERR_CONFIG, "%s:%u: key too long", p->path, item->line) : 0;
+    }
+    if (item->continuation) {
+        if (p->last == SIZE_MAX) {
+            return 0; /* continues a key that holds nothing */
+        }
+        struct entry *e = &p->cfg->entries[p->last];
+        struct cpw_buf joined;
+        cpw_buf_init(&joined, CONFIG_MAX_BYTES);
+        (void)cpw_buf_appendf(&joined, "%s\n%s", e->value, item->value);
+        cpw_free(e->value);
+        e->value = cpw_buf_detach(&joined);
+        return 0;
+    }
+    char *key = cpw_strdup(item->key);
+    for (char *c = key; *c; c++) {
+        if (*c >= 'A' && *c <= 'Z') {
+            *c = (char)(*c - 'A' + 'a');
+        }
+    }
+    cpw_free(p->parent);
+    p->parent = NULL;
+    p->last = SIZE_MAX;
+    if (value.len == 0) {
+        p->parent = key; /* "s3 =": its sub-keys follow, indented */
+        return 0;
+    }
+    s_add(p->cfg, p->file, type, name, cpw_span_from_cstr(key), value);
+    p->last = p->cfg->count - 1;
+    cpw_free(key);
+    return 0;
+}
+
 static int s_parse(struct cpw_config *cfg, enum source_file file, const char *path)
 {
     struct cpw_buf text;
@@ -111,58 +205,11 @@ static int s_parse(struct cpw_config *cfg, enum source_file file, const char *pa
         cpw_buf_clean_up(&text);
         return cpw_raise(CPW_ERR_CONFIG, "%s", cpw_last_error_detail());
     }
-    int rc = 0;
-    struct cpw_span rest = cpw_buf_span(&text);
-    struct cpw_span line;
-    struct cpw_span type = { 0 };
-    struct cpw_span name = { 0 };
-    bool in_section = false;
-    struct cpw_span parent = { 0 }; /* a key with an empty value opens a sub-key block */
-    struct cpw_buf key;
-    cpw_buf_init(&key, 1024);
-    unsigned lineno = 0;
-    while (rc == 0 && cpw_span_next_token(&rest, '\n', &line)) {
-        lineno++;
-        bool indented = line.len && (line.ptr[0] == ' ' || line.ptr[0] == '\t');
-        struct cpw_span t = s_trim_all(line);
-        if (t.len == 0 || t.ptr[0] == '#' || t.ptr[0] == ';') {
-            continue;
-        }
-        if (t.ptr[0] == '[') {
-            if (t.ptr[t.len - 1] != ']' ||
-                !s_section(file, cpw_span_sub(t, 1, t.len - 2), &type, &name)) {
-                rc = cpw_raise(CPW_ERR_CONFIG, "%s:%u: malformed section header", path, lineno);
-                break;
-            }
-            in_section = true;
-            parent.len = 0;
-            parent.ptr = NULL;
-            continue;
-        }
-        long eq = cpw_span_find_byte(t, '=');
-        if (eq <= 0) {
-            rc = cpw_raise(CPW_ERR_CONFIG, "%s:%u: expected 'key = value'", path, lineno);
-            break;
-        }
-        if (!in_section) {
-            rc = cpw_raise(CPW_ERR_CONFIG, "%s:%u: setting outside of any [section]", path, lineno);
-            break;
-        }
-        struct cpw_span k = s_trim_all(cpw_span_sub(t, 0, (size_t)eq));
-        struct cpw_span v = s_trim_all(cpw_span_sub(t, (size_t)eq + 1, t.len));
-        cpw_buf_reset(&key);
-        if (indented && parent.len) {
-            rc = cpw_buf_append(&key, parent) || cpw_buf_append_byte(&key, '.') ||
-                 cpw_buf_append(&key, k);
-        } else {
-            parent = v.len == 0 ? k : (struct cpw_span){ 0 };
-            rc = cpw_buf_append(&key, k);
-        }
-        if (rc == 0 && !(v.len == 0 && parent.len)) {
-            s_add(cfg, file, type, name, cpw_buf_span(&key), v);
-        }
-    }
-    cpw_buf_clean_up(&key);
+    struct parse p = { .cfg = cfg, .file = file, .path = path, .last = SIZE_MAX };
+    int rc = cpw_ini_parse(cpw_buf_span(&text), path, s_item, &p);
+    cpw_free(p.type);
+    cpw_free(p.name);
+    cpw_free(p.parent);
     cpw_buf_clean_up(&text);
     return rc;
 }

@@ -1,6 +1,6 @@
 /*
- * sigv4_suite.c - reads the AWS signing test suite's context.json (awslabs/aws-c-auth
- * tests/aws-signing-test-suite/v4) and maps it onto signing options.
+ * sigv4_suite.c - reads the AWS signing test suite's context.json (vendored in
+ * tests/vectors/sigv4, from awslabs/aws-c-auth) and maps it onto signing options.
  */
 #include "cpw/sigv4_suite.h"
 #include "cpw/json.h"

@@ -2,7 +2,8 @@
  * cli.h - the command table shared by main.c and the command files.
  *
  * Each command file defines one `const struct cpw_cli_command cpw_cli_cmd_<name>` and only parses
- * arguments and calls libcpw (STYLE.md 14). Exit codes follow the AWS CLI v2 where they overlap.
+ * arguments and calls libcpw (docs/style.md 14). Exit codes follow the AWS CLI v2 where they
+ * overlap.
  */
 #ifndef CPW_CLI_H
 #define CPW_CLI_H
@@ -11,7 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Exit codes (documented in docs/cpwarden.1, EXIT STATUS). */
+/* Exit codes (documented in the manual's EXIT STATUS, src/cli/cmd_man.c). */
 enum cpw_exit {
     CPW_EXIT_OK = 0,
     CPW_EXIT_FAILED = 1,    /* the command ran and failed (details on stderr) */
@@ -99,6 +100,13 @@ int cpw_cli_usage_error(const char *name, const char *fmt, ...)
 
 /** Prints "cpwarden: error: <last error detail>" (redacted) to stderr. */
 void cpw_cli_print_last_error(const char *context);
+
+/** The cpwarden-wide options' help, printed by `cpwarden help` and in the manual (cmd_man.c). */
+extern const char cpw_cli_global_options_help[];
+
+/** Writes the manual page (roff) generated from the command table to out: `cpwarden help
+ * --man` (cmd_man.c). Returns CPW_EXIT_OK, or CPW_EXIT_OTHER when out fails. */
+int cpw_cli_man_page(FILE *out);
 
 extern const struct cpw_cli_command cpw_cli_cmd_sign;
 extern const struct cpw_cli_command cpw_cli_cmd_demo;

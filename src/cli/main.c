@@ -113,6 +113,8 @@ static void s_print_overview(FILE *out)
     for (size_t i = 0; i < COUNT(s_planned); i++) {
         fprintf(out, "  %-10s %s\n", s_planned[i].name, s_planned[i].summary);
     }
+    fputc('\n', out);
+    fputs(cpw_cli_global_options_help, out);
     fputs("\nRun 'cpwarden help COMMAND' for a command's options; 'man cpwarden' for the manual.\n",
           out);
 }
@@ -151,6 +153,9 @@ static int s_help(int argc, char **argv)
     if (argc < 2) {
         s_print_overview(stdout);
         return CPW_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--man") == 0) { /* the manual page, generated (cmd_man.c) */
+        return cpw_cli_man_page(stdout);
     }
     const struct cpw_cli_command *cmd = s_find(argv[1]);
     if (cmd) {

@@ -1,7 +1,7 @@
 /*
  * alloc.c - the allocation wrapper: plain libc by default, a counting allocator for tests.
  *
- * This is the only file allowed to call malloc/calloc/realloc/free directly (STYLE.md 6).
+ * This is the only file allowed to call malloc/calloc/realloc/free directly (docs/style.md 6).
  * The counting allocator prefixes each block with a 16-byte header holding its size, so frees
  * can be subtracted from the live totals; the totals are atomics, so it works across threads.
  */

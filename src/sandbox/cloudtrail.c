@@ -3,9 +3,9 @@
  * LookupEvents over the recorded events, and trails (Create/Describe/GetTrailStatus/Start/Stop).
  *
  * Events are kept per recipient account and region; global services (IAM, STS, Organizations)
- * record in us-east-1 as AWS does since 2021 (aws-facts §7.1). The CloudTrailEvent JSON follows
- * AWS's record format (eventVersion 1.09); secrets (SecretAccessKey, SessionToken, passwords,
- * private keys) are removed from requestParameters and responseElements before storing.
+ * record in us-east-1 as AWS does since 2021 (docs/aws-facts.md §7.1). The CloudTrailEvent JSON
+ * follows AWS's record format (eventVersion 1.09); secrets (SecretAccessKey, SessionToken,
+ * passwords, private keys) are removed from requestParameters and responseElements before storing.
  * Trails are stored but deliver nothing: events are recorded whether or not a trail logs.
  */
 #include <ctype.h>

@@ -8,8 +8,8 @@
  * CREATION_IN_PROGRESS until the instance_activation_ms knob has passed (computed from
  * timestamps), then ACTIVE. AWS's quota of 2 instances per account and region answers
  * ServiceQuotaExceededException (402). DeleteInstance removes the instance only: by default its
- * role and any Customer Profiles integration with its ARN as Uri stay behind (aws-facts §2, §3,
- * the runbook's situation); knobs choose the other behaviours.
+ * role and any Customer Profiles integration with its ARN as Uri stay behind (docs/aws-facts.md §2,
+ * §3, the runbook's situation); knobs choose the other behaviours.
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,7 +19,7 @@
 #include "cpw/error.h"
 #include "sbx_contact.h"
 
-#define INSTANCE_QUOTA 2 /* per account and region (aws-facts §6.2) */
+#define INSTANCE_QUOTA 2 /* per account and region (docs/aws-facts.md §6.2) */
 #define LIST_MAX       10
 
 static const char *s_region(const struct cpw_sbx_ctx *ctx)

@@ -3,7 +3,8 @@
  * service-linked roles in the sandbox, and the registration of both services.
  *
  * - CreateDomain / CreateInstance create the resource's own role through the IAM helpers and
- *   record the CreateServiceLinkedRole event invoked by the service (aws-facts §1, §2, §7.1).
+ *   record the CreateServiceLinkedRole event invoked by the service (docs/aws-facts.md §1,
+ *   §2, §7.1).
  * - DeleteDomain (and DeleteInstance when the knobs say so) schedule the role's deletion at a due
  *   time; cpw_sbx_contact_settle() carries it out lazily at the account's first request after it,
  *   recording a DeleteRole event invoked by the service (the services' role policies grant

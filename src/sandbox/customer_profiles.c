@@ -4,8 +4,8 @@
  * a domain, ARNs), the domain operations, and the service's operation table.
  *
  * Each domain gets its own AWSServiceRoleForProfile_<suffix> service-linked role when it is
- * created (aws-facts §1: "each domain requires a dedicated SLR"); DeleteDomain deletes the domain
- * with everything in it at once and leaves the role to an asynchronous clean-up
+ * created (docs/aws-facts.md §1: "each domain requires a dedicated SLR"); DeleteDomain deletes the
+ * domain with everything in it at once and leaves the role to an asynchronous clean-up
  * (contact_lifecycle.c), which the knobs can make fail.
  */
 #include <stdarg.h>
@@ -18,7 +18,7 @@
 #include "customer_profiles_config.h"
 #include "sbx_contact.h"
 
-#define DOMAIN_QUOTA 100 /* per account and region (aws-facts §6.1) */
+#define DOMAIN_QUOTA 100 /* per account and region (docs/aws-facts.md §6.1) */
 #define LIST_MAX     100
 
 static const char s_schema[] =
@@ -626,7 +626,7 @@ static int s_delete_domain(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     case CPW_SBX_DELETE_DOMAIN_OK:
         break;
     }
-    /* Everything inside goes with the domain (aws-facts §8); cp_items cascade. */
+    /* Everything inside goes with the domain (docs/aws-facts.md §8); cp_items cascade. */
     if (cpw_sbx_sql_do(ctx->db,
                        "DELETE FROM cp_domains WHERE account_id = ? AND region = ? AND name = ?",
                        "sss", ctx->req->caller->account_id, cpw_cp_region(ctx), name) < 0) {

@@ -5,8 +5,8 @@
  * (customer_profiles_workflows.c).
  *
  * An integration is keyed by its Uri inside its domain. A Connect instance ARN may be the Uri of
- * one domain's integration only (aws-facts §3: "Each Amazon Connect instance can be associated
- * with only one domain"); a second domain is refused with BadRequestException.
+ * one domain's integration only (docs/aws-facts.md §3: "Each Amazon Connect instance can be
+ * associated with only one domain"); a second domain is refused with BadRequestException.
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,7 +14,7 @@
 #include "cpw/error.h"
 #include "sbx_contact.h"
 
-#define INTEGRATION_QUOTA 50 /* per domain (aws-facts §6.1) */
+#define INTEGRATION_QUOTA 50 /* per domain (docs/aws-facts.md §6.1) */
 #define LIST_MAX          100
 
 static const char *const s_fields[] = { "ObjectTypeName", "ObjectTypeNames",   "Tags",

@@ -10,7 +10,7 @@
 #include "cpw/error.h"
 #include "sbx_contact.h"
 
-#define EVENT_STREAM_QUOTA 1  /* per domain, not adjustable (aws-facts §6.1) */
+#define EVENT_STREAM_QUOTA 1  /* per domain, not adjustable (docs/aws-facts.md §6.1) */
 #define CALC_ATTR_QUOTA    50 /* per domain, not adjustable */
 
 static void s_stream_arn(struct cpw_sbx_ctx *ctx,

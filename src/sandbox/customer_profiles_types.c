@@ -10,7 +10,7 @@
 #include "cpw/error.h"
 #include "sbx_contact.h"
 
-#define OBJECT_TYPE_QUOTA 100 /* per domain (aws-facts §6.1) */
+#define OBJECT_TYPE_QUOTA 100 /* per domain (docs/aws-facts.md §6.1) */
 
 struct template_def {
     const char *id;
@@ -200,7 +200,7 @@ int cpw_cp_delete_object_type(struct cpw_sbx_ctx *ctx, const json_t *input, json
         return rc < 0 ? -1
                       : cpw_cp_not_found(ctx, "Object type %s does not exist.", type ? type : "");
     }
-    /* "removes all the ProfileObjects of that type" (aws-facts §4.3). */
+    /* "removes all the ProfileObjects of that type" (docs/aws-facts.md §4.3). */
     if (cpw_sbx_sql_do(ctx->db,
                        "DELETE FROM cp_items WHERE account_id = ? AND region = ? AND domain = ?"
                        " AND kind = ? AND json_extract(doc, '$.ObjectTypeName') = ?",

@@ -29,7 +29,7 @@ int cpw_sbx_iam_attach_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input,
     if (arn == NULL || strncmp(arn, "arn:aws:iam::", 13) != 0 || strstr(arn, ":policy/") == NULL) {
         return cpw_sbx_fail(ctx, 400, "InvalidInput", "ARN %s is not valid.", arn ? arn : "");
     }
-    /* IAM quota: 10 managed policies per role (aws-facts §6.3). */
+    /* IAM quota: 10 managed policies per role (docs/aws-facts.md §6.3). */
     sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
                                            "SELECT count(*), sum(policy_arn = ?3) FROM"
                                            " iam_role_attached WHERE account_id = ?1 AND"

@@ -18,7 +18,7 @@
 #include "sbx_service.h"
 
 #define ROLE_QUOTA       1000
-#define TRUST_POLICY_MAX 2048 /* characters, IAM quota (aws-facts §6.3) */
+#define TRUST_POLICY_MAX 2048 /* characters, IAM quota (docs/aws-facts.md §6.3) */
 #define ROLE_NAME_MAX    64
 #define PATH_MAX_LEN     512
 #define LIST_DEFAULT_MAX 100

@@ -25,7 +25,7 @@ struct slr_naming {
     const char *policy; /* attached managed policy, or NULL */
 };
 
-/* Names from AWS documentation (aws-facts §1, §2, §5.1). */
+/* Names from AWS documentation (docs/aws-facts.md §1, §2, §5.1). */
 static const struct slr_naming s_namings[] = {
     { "profile.amazonaws.com", "Profile", true, true,
       "arn:aws:iam::aws:policy/aws-service-role/CustomerProfilesServiceLinkedRolePolicy" },
@@ -258,7 +258,7 @@ int cpw_sbx_iam_delete_slr_as_service(struct cpw_sbx_ctx *ctx,
                        account_id, name) < 0) {
         return -1;
     }
-    /* Which event AWS records for a service's own deletion is UNVERIFIED (aws-facts §7.1). */
+    /* The event AWS records for a service's own deletion: UNVERIFIED (docs/aws-facts.md §7.1). */
     json_t *request = json_pack("{s:s}", "RoleName", name);
     json_t *resources =
       json_pack("[{s:s,s:s}]", "ResourceType", "AWS::IAM::Role", "ResourceName", name);

@@ -3,7 +3,7 @@
  * added latency, injected faults, and the settings the Customer Profiles and Connect handlers
  * read (delays of asynchronous transitions, what deletions leave behind).
  *
- * Rates come from aws-facts §6: Customer Profiles per operation (burst not published: the
+ * Rates come from docs/aws-facts.md §6: Customer Profiles per operation (burst not published: the
  * bucket holds one second's worth), Connect 2 rps with burst 5 per account and region, CloudTrail
  * LookupEvents 2 rps, STS 600 rps shared by its operations. IAM and Organizations publish no
  * rates: the sandbox uses 20 rps with burst 40 per account (IAM is global) as a documented
@@ -46,7 +46,7 @@ struct rate {
     double per_s;
 };
 
-/* Customer Profiles API throttling quotas (aws-facts §6.1). */
+/* Customer Profiles API throttling quotas (docs/aws-facts.md §6.1). */
 static const struct rate s_profile_rates[] = {
     { "ListDomains", 5 },
     { "GetDomain", 5 },
@@ -85,7 +85,8 @@ static const struct rate s_profile_rates[] = {
     { "ListAccountIntegrations", 100 },
 };
 
-#define IAM_DEFAULT_RATE  20.0 /* unpublished (aws-facts §6.3): documented sandbox default */
+/* Unpublished (docs/aws-facts.md §6.3): a documented sandbox default. */
+#define IAM_DEFAULT_RATE  20.0
 #define IAM_DEFAULT_BURST 40.0
 /* AWS Account Management publishes no rate: a documented sandbox default per account. */
 #define ACCOUNT_DEFAULT_RATE  5.0

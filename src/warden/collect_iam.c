@@ -2,7 +2,7 @@
  * collect_iam.c - the collector's global calls for one account: the service-linked roles of
  * Customer Profiles and Connect (IAM ListRoles by path prefix, all pages, then GetRole for
  * RoleLastUsed and tags), and CloudTrail evidence (LookupEvents, whose IAM events live in
- * us-east-1: aws-facts.md 7.1), reduced to the facts the linking rules use.
+ * us-east-1: docs/aws-facts.md §7.1), reduced to the facts the linking rules use.
  */
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /*
  * inventory_rules.c - the inventory graph and its findings (cpw_inventory_analyze).
  *
- * Links, each with the evidence it rests on (aws-facts.md 1-3, 7):
+ * Links, each with the evidence it rests on (docs/aws-facts.md §1-3, §7):
  *   instance -> domain        a domain integration whose Uri is the instance ARN
  *   instance -> Connect role  the instance's ServiceRole ARN
  *   domain -> Profile role    strongest first: CloudTrail (CreateServiceLinkedRole invoked by
@@ -109,7 +109,7 @@ static void s_link_instances(struct cpw_inventory *inv)
                 continue;
             }
             cpw_inventory_strv_push(&dom->instance_arns, &dom->instance_arn_count, x->arn);
-            if (!x->domain_arn) { /* one domain per instance (aws-facts.md 3) */
+            if (!x->domain_arn) { /* one domain per instance (docs/aws-facts.md §3) */
                 cpw_inventory_set_str(&x->domain_arn, dom->arn);
             }
         }

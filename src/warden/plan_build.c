@@ -2,7 +2,7 @@
  * plan_build.c - turns typed inventory facts into a plan's ordered actions and checklists,
  * consulting the protections and the ACTIVE-instance rule before proposing any deletion.
  *
- * Order per domain (aws-facts §1, §5.2-5.4, §8): back up the domain, delete its dangling
+ * Order per domain (docs/aws-facts.md §1, §5.2-5.4, §8): back up the domain, delete its dangling
  * integrations, DeleteDomain, verify the domain is gone, wait for the service to delete the
  * domain's service-linked role, else DeleteServiceLinkedRole and poll the deletion task, verify
  * the role is gone. Orphaned Connect roles follow every domain.
@@ -227,7 +227,7 @@ void cpw_plan_builder_destroy(struct cpw_plan_builder *builder)
     cpw_free(builder);
 }
 
-/* The service principal the role is linked to (aws-facts §1, §2). */
+/* The service principal the role is linked to (docs/aws-facts.md §1, §2). */
 static const char *s_role_service(enum cpw_plan_role_kind kind)
 {
     return kind == CPW_PLAN_ROLE_PROFILE_SLR ? "profile.amazonaws.com" : "connect.amazonaws.com";

@@ -3,8 +3,9 @@
  * resources (name globs, a protecting tag), and the check every plan runs before proposing a
  * deletion.
  *
- * The format is a strict INI dialect: unlike the AWS files (src/aws/config.c), an unknown
- * section or key is an error, because a misspelt protection must never silently protect nothing.
+ * The format is a strict INI dialect, read through the libinih wrapper (cpw/ini.h): unlike the
+ * AWS files (src/aws/config.c), an unknown section or key is an error, because a misspelt
+ * protection must never silently protect nothing.
  */
 #include "cpw/protect.h"
 
@@ -20,8 +21,9 @@
 #include "cpw/alloc.h"
 #include "cpw/buf.h"
 #include "cpw/error.h"
+#include "cpw/ini.h"
 
-#define PROTECT_MAX_BYTES (1u * 1024u * 1024u)
+#define PROTECT_MAX_BYTES ((size_t)1024 * 1024)
 
 struct rule {
     char *text;
@@ -155,51 +157,52 @@ static int s_setting(struct cpw_protect *cfg,
                      section == SECTION_ACCOUNTS ? "accounts" : "protect");
 }
 
+struct parse {
+    struct cpw_protect *cfg;
+    enum section section;
+};
+
+/* One header or setting from cpw_ini_parse. An indented line is a setting of its own, not a
+ * continuation: indentation means nothing in this file. */
+static int s_item(void *user, const struct cpw_ini_item *item)
+{
+    struct parse *p = user;
+    struct cpw_protect *cfg = p->cfg;
+    if (!item->key) {
+        struct cpw_span name = s_trim(cpw_span_from_cstr(item->section));
+        if (cpw_span_eq_cstr(name, "accounts")) {
+            p->section = SECTION_ACCOUNTS;
+        } else if (cpw_span_eq_cstr(name, "protect")) {
+            p->section = SECTION_PROTECT;
+        } else {
+            return cpw_raise(CPW_ERR_CONFIG,
+                             "%s:%u: unknown section [%.*s] (known: [accounts], [protect])",
+                             cfg->path, item->line, (int)name.len, (const char *)name.ptr);
+        }
+        return 0;
+    }
+    if (p->section == SECTION_NONE) {
+        return cpw_raise(CPW_ERR_CONFIG, "%s:%u: setting outside of any [section]", cfg->path,
+                         item->line);
+    }
+    struct cpw_span key = cpw_span_from_cstr(item->key);
+    struct cpw_span value = cpw_span_from_cstr(item->value);
+    if (item->continuation) {
+        long eq = cpw_span_find_byte(value, '=');
+        if (eq <= 0) {
+            return cpw_raise(CPW_ERR_CONFIG, "%s:%u: expected 'key = value'", cfg->path,
+                             item->line);
+        }
+        key = s_trim(cpw_span_sub(value, 0, (size_t)eq));
+        value = s_trim(cpw_span_sub(value, (size_t)eq + 1, value.len));
+    }
+    return s_setting(cfg, p->section, key, value, item->line);
+}
+
 static int s_parse(struct cpw_protect *cfg, struct cpw_span text)
 {
-    struct cpw_span rest = text;
-    struct cpw_span line;
-    enum section section = SECTION_NONE;
-    unsigned lineno = 0;
-    while (cpw_span_next_token(&rest, '\n', &line)) {
-        lineno++;
-        struct cpw_span t = s_trim(line);
-        if (t.len == 0 || t.ptr[0] == '#' || t.ptr[0] == ';') {
-            continue;
-        }
-        if (t.ptr[0] == '[') {
-            struct cpw_span name = t.ptr[t.len - 1] == ']' && t.len >= 2
-                                     ? s_trim(cpw_span_sub(t, 1, t.len - 2))
-                                     : (struct cpw_span){ 0 };
-            if (cpw_span_eq_cstr(name, "accounts")) {
-                section = SECTION_ACCOUNTS;
-            } else if (cpw_span_eq_cstr(name, "protect")) {
-                section = SECTION_PROTECT;
-            } else if (t.ptr[t.len - 1] != ']') {
-                return cpw_raise(CPW_ERR_CONFIG, "%s:%u: malformed section header", cfg->path,
-                                 lineno);
-            } else {
-                return cpw_raise(CPW_ERR_CONFIG,
-                                 "%s:%u: unknown section [%.*s] (known: [accounts], [protect])",
-                                 cfg->path, lineno, (int)name.len, (const char *)name.ptr);
-            }
-            continue;
-        }
-        long eq = cpw_span_find_byte(t, '=');
-        if (eq <= 0) {
-            return cpw_raise(CPW_ERR_CONFIG, "%s:%u: expected 'key = value'", cfg->path, lineno);
-        }
-        if (section == SECTION_NONE) {
-            return cpw_raise(CPW_ERR_CONFIG, "%s:%u: setting outside of any [section]", cfg->path,
-                             lineno);
-        }
-        struct cpw_span key = s_trim(cpw_span_sub(t, 0, (size_t)eq));
-        struct cpw_span value = s_trim(cpw_span_sub(t, (size_t)eq + 1, t.len));
-        if (s_setting(cfg, section, key, value, lineno)) {
-            return -1;
-        }
-    }
-    return 0;
+    struct parse p = { .cfg = cfg, .section = SECTION_NONE };
+    return cpw_ini_parse(text, cfg->path, s_item, &p);
 }
 
 char *cpw_protect_default_path(void)

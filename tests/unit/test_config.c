@@ -163,8 +163,78 @@ static void test_non_regular_files_are_refused(void **state)
     s_remove_dir();
 }
 
+/* The AWS CLI's reading (botocore over configparser): nested sub-settings under a key without a
+ * value, lower-case keys, no inline comments, continuation lines, a section given twice adding
+ * up, and values and names longer than any line buffer. */
+static void test_aws_cli_semantics(void **state)
+{
+    (void)state;
+    s_make_dir();
+    s_write("config", "[profile dev]\n"
+                      "Region = eu-west-2\n"
+                      "s3 =\n"
+                      "  max_concurrent_requests = 20\n"
+                      "\n"
+                      "  addressing_style=path\n"
+                      "output = json ; kept\n"
+                      "note = first\n"
+                      "  second line\n"
+                      "[services local]\n"
+                      "customer_profiles =\n"
+                      "  endpoint_url = http://127.0.0.1:4566\n"
+                      "[profile other]\n"
+                      "region = us-west-2\n"
+                      "[profile dev]\n"
+                      "region = us-east-1\n"
+                      "retry_mode = adaptive\n");
+    char creds[4096];
+    char token[1501];
+    for (size_t i = 0; i < sizeof(token) - 1; i++) {
+        token[i] = (char)('a' + i % 26);
+    }
+    token[sizeof(token) - 1] = '\0';
+    const char *long_name = "member-account-production-AdministratorAccess-012345678901";
+    snprintf(creds, sizeof(creds),
+             "[dev]\naws_access_key_id = AKIDEXAMPLE\naws_session_token = %s\n"
+             "[%s]\naws_access_key_id = AKIDLONG\n",
+             token, long_name);
+    s_write("credentials", creds);
+    struct cpw_config *cfg = s_load("dev");
+    assert_non_null(cfg);
+    assert_string_equal(cpw_config_get(cfg, NULL, "region"), "us-east-1"); /* the last wins */
+    assert_string_equal(cpw_config_get(cfg, NULL, "retry_mode"), "adaptive");
+    assert_string_equal(cpw_config_get(cfg, NULL, "s3.max_concurrent_requests"), "20");
+    assert_string_equal(cpw_config_get(cfg, NULL, "s3.addressing_style"), "path");
+    assert_null(cpw_config_get(cfg, NULL, "s3"));
+    assert_string_equal(cpw_config_get(cfg, NULL, "output"), "json ; kept");
+    assert_string_equal(cpw_config_get(cfg, NULL, "note"), "first\nsecond line");
+    assert_string_equal(cpw_config_get(cfg, "other", "region"), "us-west-2");
+    assert_string_equal(
+      cpw_config_get_section(cfg, "services", "local", "customer_profiles.endpoint_url"),
+      "http://127.0.0.1:4566");
+    assert_string_equal(cpw_config_get(cfg, NULL, "aws_session_token"), token);
+    assert_string_equal(cpw_config_get(cfg, long_name, "aws_access_key_id"), "AKIDLONG");
+    assert_true(cpw_config_has_profile(cfg, long_name));
+    cpw_config_destroy(cfg);
+    s_remove_dir();
+}
+
+static void test_nested_block_needs_settings(void **state)
+{
+    (void)state;
+    s_make_dir();
+    s_write("config", "[default]\ns3 =\n  not a setting\n");
+    assert_null(s_load(NULL));
+    assert_int_equal(cpw_last_error(), CPW_ERR_CONFIG);
+    assert_non_null(
+      strstr(cpw_last_error_detail(), "config:3: expected 'key = value' under 's3 ='"));
+    s_remove_dir();
+}
+
 CPW_TEST_MAIN("config",
               CPW_TEST(test_profiles_and_precedence),
               CPW_TEST(test_missing_files_are_empty),
               CPW_TEST(test_malformed_files_say_where),
-              CPW_TEST(test_non_regular_files_are_refused))
+              CPW_TEST(test_non_regular_files_are_refused),
+              CPW_TEST(test_aws_cli_semantics),
+              CPW_TEST(test_nested_block_needs_settings))

@@ -203,8 +203,46 @@ static void test_paths(void **state)
     }
 }
 
+/* A blocklist longer than any line buffer is read whole; indentation means nothing (an
+ * indented line is a setting of its own); a header alone on the last line is still checked. */
+static void test_long_lines_and_indentation(void **state)
+{
+    (void)state;
+    char text[2048] = "[accounts]\nblocklist = ";
+    for (unsigned i = 0; i < 40; i++) {
+        char id[16];
+        snprintf(id, sizeof(id), "%s1000000000%02u", i ? ", " : "", i);
+        strncat(text, id, sizeof(text) - strlen(text) - 1);
+    }
+    strncat(text, "\n[protect]\n  domains = prod-*\n    roles = Keep*\n",
+            sizeof(text) - strlen(text) - 1);
+    s_write(text);
+    struct cpw_protect *cfg = cpw_protect_load(s_path);
+    assert_non_null(cfg);
+    char *reason = NULL;
+    assert_int_equal(
+      cpw_protect_check(cfg, "100000000039", CPW_PROTECT_ACCOUNT, NULL, NULL, 0, &reason),
+      CPW_PROTECT_PROTECTED);
+    assert_non_null(strstr(reason, "config:2"));
+    cpw_free(reason);
+    assert_int_equal(
+      cpw_protect_check(cfg, "123456789012", CPW_PROTECT_DOMAIN, "prod-x", NULL, 0, NULL),
+      CPW_PROTECT_PROTECTED);
+    assert_int_equal(
+      cpw_protect_check(cfg, "123456789012", CPW_PROTECT_ROLE, "KeepMe", NULL, 0, &reason),
+      CPW_PROTECT_PROTECTED);
+    assert_non_null(strstr(reason, "config:5"));
+    cpw_free(reason);
+    cpw_protect_destroy(cfg);
+    s_cleanup();
+
+    s_expect_error("[protect]\ndomains = a\n[bogus]", "config:3: unknown section [bogus]");
+    s_expect_error("[protect]\ndomains = a\n  just words\n", "config:3: expected 'key = value'");
+}
+
 CPW_TEST_MAIN("protect",
               CPW_TEST(test_globs_blocklist_and_default_tag),
               CPW_TEST(test_allowlist_and_tag_value),
               CPW_TEST(test_errors_name_file_and_line),
-              CPW_TEST(test_paths))
+              CPW_TEST(test_paths),
+              CPW_TEST(test_long_lines_and_indentation))

@@ -138,7 +138,8 @@ static int s_capture_lookup(const char *access_key_id, struct cpw_sigv4_secret *
     return 0;
 }
 
-/* interop.md §4: requests botocore (AWS CLI v1) sent, one with a session token, verified as is. */
+/* Requests botocore (AWS CLI v1) sent on the wire, one with a session token (header-based
+ * SigV4 with X-Amz-Security-Token signed), verified as captured. */
 static void test_botocore_capture_with_token_key(void **state)
 {
     (void)state;

@@ -1,8 +1,8 @@
 /*
  * aws_error.h - an error answered by an AWS service (or sent by the sandbox), as data.
  *
- * AWS errors are not internal errors (STYLE.md 4): the client parses them out of a response and
- * the sandbox builds them to send. The class follows botocore's standard retry mode: throttling
+ * AWS errors are not internal errors (docs/style.md 4): the client parses them out of a response
+ * and the sandbox builds them to send. The class follows botocore's standard retry mode: throttling
  * codes and transient codes/statuses are retryable, other statuses >= 500 are server faults, and
  * the rest are client faults.
  *

@@ -1,5 +1,5 @@
 /*
- * arena.h - a per-request memory pool (STYLE.md 9): many small allocations, one release.
+ * arena.h - a per-request memory pool (docs/style.md 9): many small allocations, one release.
  *
  * Allocations come from chunks obtained through cpw_malloc; cpw_arena_clean_up() releases them
  * all at once. An arena has a byte cap: past it, allocation fails with CPW_ERR_LIMIT (so a hostile

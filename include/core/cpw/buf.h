@@ -1,5 +1,5 @@
 /*
- * buf.h - length-delimited bytes (STYLE.md 7).
+ * buf.h - length-delimited bytes (docs/style.md 7).
  *
  * struct cpw_buf owns a growable byte array with a hard size cap (max). struct cpw_span borrows
  * bytes it does not own and is passed by value. Protocol data travels as one or the other, never

@@ -1,5 +1,5 @@
 /*
- * error.h - the one error convention of libcpw (STYLE.md 4).
+ * error.h - the one error convention of libcpw (docs/style.md 4).
  *
  * Fallible functions return 0 on success and -1 on failure (or NULL), after raising a code from
  * enum cpw_error and a formatted detail into a thread-local slot. Callers read the slot only after

@@ -1,5 +1,5 @@
 /*
- * json.h - jansson's reference rules, wrapped once (STYLE.md 8).
+ * json.h - jansson's reference rules, wrapped once (docs/style.md 8).
  *
  * Loading is safe by default: duplicate keys are rejected, the text has a size cap, and a
  * failure raises CPW_ERR_PARSE with line and column. Getters named _get borrow (never decref

@@ -1,5 +1,5 @@
 /*
- * xml.h - libxml2, wrapped once (STYLE.md 8): safe parsing, element walking, and writing.
+ * xml.h - libxml2, wrapped once (docs/style.md 8): safe parsing, element walking, and writing.
  *
  * Parsing never touches the network, never loads a DTD and never expands entities
  * (XML_PARSE_NONET | XML_PARSE_NOBLANKS; never NOENT, DTDLOAD or HUGE); libxml2's own messages

@@ -34,7 +34,7 @@
 /** A role created this long after a domain's CreatedAt (or CreateDomain event) can be its role. */
 #define CPW_INVENTORY_LINK_WINDOW_S 600
 
-/** The trusted principals and IAM paths of the two service-linked roles (aws-facts.md 1, 2). */
+/** Trusted principals and IAM paths of the two service-linked roles (docs/aws-facts.md §1, §2). */
 #define CPW_INV_PROFILE_PRINCIPAL   "profile.amazonaws.com"
 #define CPW_INV_CONNECT_PRINCIPAL   "connect.amazonaws.com"
 #define CPW_INV_PROFILE_ROLE_PATH   "/aws-service-role/profile.amazonaws.com/"
@@ -44,7 +44,7 @@
 /**
  * 2023-06-08T00:00:00Z: from then on Customer Profiles gives each new domain its own
  * AWSServiceRoleForProfile_* role; a domain created earlier (or at an unknown time) may rely on
- * the legacy AWSServiceRoleForProfile (aws-facts.md 1).
+ * the legacy AWSServiceRoleForProfile (docs/aws-facts.md §1).
  */
 #define CPW_INV_PER_DOMAIN_ROLES_SINCE_S INT64_C(1686182400)
 

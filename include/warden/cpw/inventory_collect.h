@@ -40,7 +40,7 @@
 #include "cpw/aws_client.h"
 #include "cpw/inventory.h"
 
-/* Published rates (requests per second, aws-facts.md 6) used for the client-side limits. */
+/* Published rates (requests per second, docs/aws-facts.md §6) used for the client-side limits. */
 #define CPW_COLLECT_RATE_PROFILE_LIST      5.0   /* ListDomains, GetDomain, ListIntegrations */
 #define CPW_COLLECT_RATE_PROFILE_ACCOUNT   100.0 /* ListAccountIntegrations */
 #define CPW_COLLECT_RATE_CONNECT           2.0   /* shared by every Connect operation */
