@@ -16,6 +16,7 @@
 #include "cpw/buf.h"
 #include "cpw/error.h"
 #include "sbx_contact.h"
+#include "sbx_cp_profiles.h"
 
 #define DOMAIN_QUOTA 100 /* per account and region (aws-facts §6.1) */
 #define LIST_MAX     100
@@ -680,6 +681,14 @@ static const struct cpw_sbx_op s_ops[] = {
     { "TagResource", cpw_cp_tag_resource },
     { "UntagResource", cpw_cp_untag_resource },
     { "ListTagsForResource", cpw_cp_list_tags },
+    /* Profile keys, merges and history (customer_profiles_keys.c, _history.c). */
+    { "AddProfileKey", cpw_cp_add_profile_key },
+    { "DeleteProfileKey", cpw_cp_delete_profile_key },
+    { "DeleteProfileObject", cpw_cp_delete_profile_object },
+    { "BatchGetProfile", cpw_cp_batch_get_profile },
+    { "MergeProfiles", cpw_cp_merge_profiles },
+    { "GetProfileHistoryRecord", cpw_cp_get_profile_history_record },
+    { "ListProfileHistoryRecords", cpw_cp_list_profile_history_records },
 };
 
 const struct cpw_sbx_service cpw_sbx_profile_service = {

@@ -16,7 +16,7 @@
 
 #include "cpw/crypto.h"
 #include "cpw/error.h"
-#include "sbx_contact.h"
+#include "sbx_cp_profiles.h"
 
 #define LIST_MAX 100
 
@@ -56,6 +56,9 @@ int cpw_cp_create_profile(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
     json_t *doc = json_pack("{s:s}", "ProfileId", id);
     s_copy_profile_fields(doc, input);
     rc = cpw_cp_item_put(ctx, domain, CPW_CP_PROFILE, id, doc);
+    if (rc == 0) {
+        rc = cpw_cp_history_add(ctx, domain, id, "CREATED", NULL, NULL, doc);
+    }
     json_decref(doc);
     if (rc != 0) {
         return -1;
@@ -81,6 +84,11 @@ int cpw_cp_update_profile(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
     }
     s_copy_profile_fields(doc, input);
     rc = cpw_cp_item_put(ctx, domain, CPW_CP_PROFILE, id, doc);
+    json_object_del(doc, "CreatedAt");
+    json_object_del(doc, "LastUpdatedAt");
+    if (rc == 0) {
+        rc = cpw_cp_history_add(ctx, domain, id, "UPDATED", NULL, NULL, doc);
+    }
     json_decref(doc);
     if (rc != 0) {
         return -1;
@@ -287,6 +295,15 @@ int cpw_cp_delete_profile(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
                        CPW_CP_OBJECT, id) < 0) {
         return -1;
     }
+    /* Its keys go with it; its history stays. */
+    if (cpw_sbx_sql_do(ctx->db,
+                       "DELETE FROM cp_items WHERE account_id = ? AND region = ? AND domain = ?"
+                       " AND kind = ? AND json_extract(doc, '$.ProfileId') = ?",
+                       "sssss", ctx->req->caller->account_id, cpw_cp_region(ctx), domain,
+                       CPW_CP_PROFILE_KEY, id) < 0 ||
+        cpw_cp_history_add(ctx, domain, id, "DELETED_BY_CUSTOMER", NULL, NULL, NULL) != 0) {
+        return -1;
+    }
     *output = json_pack("{s:s}", "Message", "Profile deleted");
     return 0;
 }
@@ -385,6 +402,9 @@ int cpw_cp_put_profile_object(struct cpw_sbx_ctx *ctx, const json_t *input, json
         if (rc == 0) {
             rc = cpw_cp_item_put(ctx, domain, CPW_CP_PROFILE, profile_id, profile);
         }
+        if (rc == 0) {
+            rc = cpw_cp_history_add(ctx, domain, profile_id, "CREATED", NULL, NULL, profile);
+        }
         json_decref(profile);
     }
     char item_name[400];
@@ -397,6 +417,9 @@ int cpw_cp_put_profile_object(struct cpw_sbx_ctx *ctx, const json_t *input, json
     }
     if (rc == 0) {
         rc = cpw_cp_item_put(ctx, domain, CPW_CP_OBJECT, item_name, doc);
+    }
+    if (rc == 0) {
+        rc = cpw_cp_history_add(ctx, domain, profile_id, "INGESTED", type_name, unique, object);
     }
     json_decref(doc);
     json_decref(object);
@@ -418,6 +441,20 @@ int cpw_cp_list_profile_objects(struct cpw_sbx_ctx *ctx, const json_t *input, js
     int rc = cpw_cp_need_domain(ctx, domain);
     if (rc == 0) {
         rc = cpw_cp_paging(ctx, input, LIST_MAX, &offset, &limit);
+    }
+    /* An unknown object type or profile is ResourceNotFoundException, not an empty list. */
+    json_t *found = NULL;
+    if (rc == 0 &&
+        cpw_cp_item_get(ctx, domain, CPW_CP_OBJECT_TYPE, type_name ? type_name : "", &found) != 0) {
+        return -1;
+    }
+    if (rc == 0 && found == NULL) {
+        rc = cpw_cp_not_found(ctx, "Object type %s does not exist.", type_name ? type_name : "");
+    }
+    json_decref(found);
+    if (rc == 0) {
+        rc = cpw_cp_need_profile(ctx, domain, profile_id, &found);
+        json_decref(found);
     }
     if (rc != 0) {
         return rc;
