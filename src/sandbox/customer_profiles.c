@@ -689,6 +689,10 @@ static const struct cpw_sbx_op s_ops[] = {
     { "MergeProfiles", cpw_cp_merge_profiles },
     { "GetProfileHistoryRecord", cpw_cp_get_profile_history_record },
     { "ListProfileHistoryRecords", cpw_cp_list_profile_history_records },
+    /* Calculated attributes of a profile (customer_profiles_calculated.c). */
+    { "GetCalculatedAttributeForProfile", cpw_cp_get_calc_attr_for_profile },
+    { "BatchGetCalculatedAttributeForProfile", cpw_cp_batch_get_calc_attr_for_profile },
+    { "ListCalculatedAttributesForProfile", cpw_cp_list_calc_attrs_for_profile },
 };
 
 const struct cpw_sbx_service cpw_sbx_profile_service = {

@@ -1,0 +1,296 @@
+/*
+ * test_sbx_profiles_computed.c - what the Customer Profiles sandbox computes from a domain's
+ * profiles and objects: profile keys and merges, profile history, calculated attributes for a
+ * profile, object type analytics, identity resolution matches and jobs, and recommenders.
+ */
+#include "sbx_test.h"
+
+#define ORDER_TYPE                                                                                 \
+    "{\"DomainName\":\"crm\",\"ObjectTypeName\":\"Order\",\"Description\":\"orders\","             \
+    "\"Fields\":{\"total\":{\"Source\":\"_source.amount\",\"Target\":\"_order.Total\"}},"          \
+    "\"Keys\":{\"_custId\":[{\"StandardIdentifiers\":[\"PROFILE\"],\"FieldNames\":[\"cust\"]}],"   \
+    "\"_orderId\":[{\"StandardIdentifiers\":[\"UNIQUE\"],\"FieldNames\":[\"order\"]}]}}"
+
+static void s_setup(struct sbx_fixture *fx)
+{
+    sbx_fixture_open(fx, NULL);
+    json_decref(sbx_ok(fx, &fx->root, "profile", "CreateDomain",
+                       "{\"DomainName\":\"crm\",\"DefaultExpirationDays\":365}"));
+    json_decref(sbx_ok(fx, &fx->root, "profile", "PutProfileObjectType", ORDER_TYPE));
+}
+
+/* Puts an order of customer cust and returns nothing; the clock moves one second. */
+static void s_order(struct sbx_fixture *fx,
+                    const char *cust,
+                    const char *order,
+                    int amount,
+                    const char *item)
+{
+    char input[512];
+    snprintf(input, sizeof(input),
+             "{\"DomainName\":\"crm\",\"ObjectTypeName\":\"Order\",\"Object\":\"{\\\"cust\\\":"
+             "\\\"%s\\\",\\\"order\\\":\\\"%s\\\",\\\"amount\\\":%d,\\\"item\\\":\\\"%s\\\"}\"}",
+             cust, order, amount, item);
+    json_decref(sbx_ok(fx, &fx->root, "profile", "PutProfileObject", input));
+    fx->now_ms += 1000;
+}
+
+/* The id of the profile holding customer cust's orders, copied into out. */
+static void s_profile_of(struct sbx_fixture *fx, const char *cust, char out[64])
+{
+    char input[256];
+    snprintf(input, sizeof(input),
+             "{\"DomainName\":\"crm\",\"KeyName\":\"_custId\",\"Values\":[\"%s\"]}", cust);
+    json_t *out_doc = sbx_ok(fx, &fx->root, "profile", "SearchProfiles", input);
+    json_t *items = json_object_get(out_doc, "Items");
+    assert_int_equal(json_array_size(items), 1);
+    snprintf(out, 64, "%s",
+             json_string_value(json_object_get(json_array_get(items, 0), "ProfileId")));
+    json_decref(out_doc);
+}
+
+static void test_keys_merge_and_history(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    s_setup(&fx);
+    s_order(&fx, "c1", "o1", 10, "apple");
+    s_order(&fx, "c2", "o2", 20, "pear");
+    char p1[64];
+    char p2[64];
+    s_profile_of(&fx, "c1", p1);
+    s_profile_of(&fx, "c2", p2);
+    assert_string_not_equal(p1, p2);
+    char input[1024];
+    snprintf(input, sizeof(input),
+             "{\"DomainName\":\"crm\",\"ProfileId\":\"%s\",\"FirstName\":\"Ana\"}", p2);
+    json_decref(sbx_ok(&fx, &fx.root, "profile", "UpdateProfile", input));
+    snprintf(input, sizeof(input),
+             "{\"DomainName\":\"crm\",\"ProfileId\":\"%s\",\"KeyName\":\"loyalty\","
+             "\"Values\":[\"L-2\"]}",
+             p2);
+    json_t *out = sbx_ok(&fx, &fx.root, "profile", "AddProfileKey", input);
+    assert_string_equal(json_string_value(json_object_get(out, "KeyName")), "loyalty");
+    json_decref(out);
+
+    /* Merge p2 into p1: its object and key move, its name fills p1's, p2 is gone. */
+    snprintf(input, sizeof(input),
+             "{\"DomainName\":\"crm\",\"MainProfileId\":\"%s\",\"ProfileIdsToBeMerged\":[\"%s\"]}",
+             p1, p2);
+    json_decref(sbx_ok(&fx, &fx.root, "profile", "MergeProfiles", input));
+    snprintf(input, sizeof(input), "{\"DomainName\":\"crm\",\"ProfileIds\":[\"%s\",\"%s\"]}", p1,
+             p2);
+    out = sbx_ok(&fx, &fx.root, "profile", "BatchGetProfile", input);
+    assert_int_equal(json_array_size(json_object_get(out, "Profiles")), 1);
+    json_t *merged = json_array_get(json_object_get(out, "Profiles"), 0);
+    assert_string_equal(json_string_value(json_object_get(merged, "ProfileId")), p1);
+    assert_string_equal(json_string_value(json_object_get(merged, "FirstName")), "Ana");
+    assert_string_equal(json_string_value(json_object_get(
+                          json_array_get(json_object_get(out, "Errors"), 0), "ProfileId")),
+                        p2);
+    json_decref(out);
+    snprintf(input, sizeof(input),
+             "{\"DomainName\":\"crm\",\"ObjectTypeName\":\"Order\",\"ProfileId\":\"%s\"}", p1);
+    out = sbx_ok(&fx, &fx.root, "profile", "ListProfileObjects", input);
+    assert_int_equal(json_array_size(json_object_get(out, "Items")), 2);
+    json_decref(out);
+    /* The key moved with it: deleting it from p1 works, from p2 (gone) does not. */
+    snprintf(input, sizeof(input),
+             "{\"DomainName\":\"crm\",\"ProfileId\":\"%s\",\"KeyName\":\"loyalty\","
+             "\"Values\":[\"L-2\"]}",
+             p2);
+    sbx_expect_error(&fx, &fx.root, "profile", "DeleteProfileKey", input, 404,
+                     "ResourceNotFoundException");
+    snprintf(input, sizeof(input),
+             "{\"DomainName\":\"crm\",\"ProfileId\":\"%s\",\"KeyName\":\"loyalty\","
+             "\"Values\":[\"L-2\"]}",
+             p1);
+    json_decref(sbx_ok(&fx, &fx.root, "profile", "DeleteProfileKey", input));
+    sbx_expect_error(&fx, &fx.root, "profile", "DeleteProfileKey", input, 404,
+                     "ResourceNotFoundException");
+
+    /* History: p1 was created, ingested, merged (newest first); p2 deleted by the merge. */
+    snprintf(input, sizeof(input), "{\"DomainName\":\"crm\",\"ProfileId\":\"%s\"}", p1);
+    out = sbx_ok(&fx, &fx.root, "profile", "ListProfileHistoryRecords", input);
+    json_t *records = json_object_get(out, "ProfileHistoryRecords");
+    assert_int_equal(json_array_size(records), 4);
+    assert_string_equal(
+      json_string_value(json_object_get(json_array_get(records, 0), "ActionType")),
+      "DELETED_PROFILE_KEY");
+    assert_string_equal(
+      json_string_value(json_object_get(json_array_get(records, 1), "ActionType")), "MERGED");
+    assert_string_equal(
+      json_string_value(json_object_get(json_array_get(records, 2), "ActionType")), "INGESTED");
+    assert_string_equal(
+      json_string_value(json_object_get(json_array_get(records, 2), "ObjectTypeName")), "Order");
+    char id[64];
+    snprintf(id, sizeof(id), "%s",
+             json_string_value(json_object_get(json_array_get(records, 1), "Id")));
+    json_decref(out);
+    snprintf(input, sizeof(input), "{\"DomainName\":\"crm\",\"ProfileId\":\"%s\",\"Id\":\"%s\"}",
+             p1, id);
+    out = sbx_ok(&fx, &fx.root, "profile", "GetProfileHistoryRecord", input);
+    assert_non_null(strstr(json_string_value(json_object_get(out, "Content")), "Ana"));
+    json_decref(out);
+    snprintf(input, sizeof(input), "{\"DomainName\":\"crm\",\"ProfileId\":\"%s\",\"Id\":\"%s\"}",
+             p2, id);
+    sbx_expect_error(&fx, &fx.root, "profile", "GetProfileHistoryRecord", input, 404,
+                     "ResourceNotFoundException");
+    snprintf(input, sizeof(input),
+             "{\"DomainName\":\"crm\",\"ProfileId\":\"%s\",\"ActionType\":\"DELETED_BY_MERGE\"}",
+             p2);
+    out = sbx_ok(&fx, &fx.root, "profile", "ListProfileHistoryRecords", input);
+    assert_int_equal(json_array_size(json_object_get(out, "ProfileHistoryRecords")), 1);
+    json_decref(out);
+
+    /* DeleteProfileObject removes one object, and only from its own profile. */
+    snprintf(input, sizeof(input),
+             "{\"DomainName\":\"crm\",\"ProfileId\":\"%s\",\"ObjectTypeName\":\"Order\","
+             "\"ProfileObjectUniqueKey\":\"o2\"}",
+             p1);
+    json_decref(sbx_ok(&fx, &fx.root, "profile", "DeleteProfileObject", input));
+    sbx_expect_error(&fx, &fx.root, "profile", "DeleteProfileObject", input, 404,
+                     "ResourceNotFoundException");
+    /* Merging an unknown profile, or the main profile into itself, is refused. */
+    snprintf(input, sizeof(input),
+             "{\"DomainName\":\"crm\",\"MainProfileId\":\"%s\",\"ProfileIdsToBeMerged\":[\"%s\"]}",
+             p1, p2);
+    sbx_expect_error(&fx, &fx.root, "profile", "MergeProfiles", input, 404,
+                     "ResourceNotFoundException");
+    snprintf(input, sizeof(input),
+             "{\"DomainName\":\"crm\",\"MainProfileId\":\"%s\",\"ProfileIdsToBeMerged\":[\"%s\"]}",
+             p1, p1);
+    sbx_expect_error(&fx, &fx.root, "profile", "MergeProfiles", input, 400, "BadRequestException");
+    /* ListProfileObjects: an unknown type or profile is not an empty list. */
+    snprintf(input, sizeof(input),
+             "{\"DomainName\":\"crm\",\"ObjectTypeName\":\"Nope\",\"ProfileId\":\"%s\"}", p1);
+    sbx_expect_error(&fx, &fx.root, "profile", "ListProfileObjects", input, 404,
+                     "ResourceNotFoundException");
+    snprintf(input, sizeof(input),
+             "{\"DomainName\":\"crm\",\"ObjectTypeName\":\"Order\",\"ProfileId\":\"%s\"}", p2);
+    sbx_expect_error(&fx, &fx.root, "profile", "ListProfileObjects", input, 404,
+                     "ResourceNotFoundException");
+    sbx_fixture_close(&fx);
+}
+
+static void test_merge_field_sources(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    s_setup(&fx);
+    json_t *a = sbx_ok(&fx, &fx.root, "profile", "CreateProfile",
+                       "{\"DomainName\":\"crm\",\"FirstName\":\"A\",\"LastName\":\"One\"}");
+    json_t *b = sbx_ok(&fx, &fx.root, "profile", "CreateProfile",
+                       "{\"DomainName\":\"crm\",\"FirstName\":\"B\",\"LastName\":\"Two\"}");
+    const char *ida = json_string_value(json_object_get(a, "ProfileId"));
+    const char *idb = json_string_value(json_object_get(b, "ProfileId"));
+    char input[1024];
+    snprintf(input, sizeof(input),
+             "{\"DomainName\":\"crm\",\"MainProfileId\":\"%s\",\"ProfileIdsToBeMerged\":[\"%s\"],"
+             "\"FieldSourceProfileIds\":{\"LastName\":\"%s\"}}",
+             ida, idb, idb);
+    json_decref(sbx_ok(&fx, &fx.root, "profile", "MergeProfiles", input));
+    snprintf(input, sizeof(input), "{\"DomainName\":\"crm\",\"ProfileIds\":[\"%s\"]}", ida);
+    json_t *out = sbx_ok(&fx, &fx.root, "profile", "BatchGetProfile", input);
+    json_t *p = json_array_get(json_object_get(out, "Profiles"), 0);
+    assert_string_equal(json_string_value(json_object_get(p, "FirstName")), "A");
+    assert_string_equal(json_string_value(json_object_get(p, "LastName")), "Two");
+    json_decref(out);
+    /* A source that is not part of the merge is refused. */
+    json_t *c = sbx_ok(&fx, &fx.root, "profile", "CreateProfile",
+                       "{\"DomainName\":\"crm\",\"FirstName\":\"C\"}");
+    snprintf(input, sizeof(input),
+             "{\"DomainName\":\"crm\",\"MainProfileId\":\"%s\",\"ProfileIdsToBeMerged\":[\"%s\"],"
+             "\"FieldSourceProfileIds\":{\"FirstName\":\"%s\"}}",
+             ida, json_string_value(json_object_get(c, "ProfileId")), idb);
+    sbx_expect_error(&fx, &fx.root, "profile", "MergeProfiles", input, 400, "BadRequestException");
+    json_decref(a);
+    json_decref(b);
+    json_decref(c);
+    sbx_fixture_close(&fx);
+}
+
+static void s_calc_def(struct sbx_fixture *fx, const char *name, const char *expr, const char *stat)
+{
+    char input[512];
+    snprintf(input, sizeof(input),
+             "{\"DomainName\":\"crm\",\"CalculatedAttributeName\":\"%s\",\"Statistic\":\"%s\","
+             "\"AttributeDetails\":{\"Attributes\":[{\"Name\":\"x\"}],\"Expression\":\"%s\"}}",
+             name, stat, expr);
+    json_decref(sbx_ok(fx, &fx->root, "profile", "CreateCalculatedAttributeDefinition", input));
+}
+
+static const char *s_value(struct sbx_fixture *fx, const char *profile, const char *name)
+{
+    static char value[64];
+    char input[256];
+    snprintf(input, sizeof(input),
+             "{\"DomainName\":\"crm\",\"ProfileId\":\"%s\",\"CalculatedAttributeName\":\"%s\"}",
+             profile, name);
+    json_t *out = sbx_ok(fx, &fx->root, "profile", "GetCalculatedAttributeForProfile", input);
+    const char *v = json_string_value(json_object_get(out, "Value"));
+    snprintf(value, sizeof(value), "%s", v ? v : "<none>");
+    json_decref(out);
+    return value;
+}
+
+static void test_calculated_attributes(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    s_setup(&fx);
+    s_order(&fx, "c1", "o1", 10, "apple");
+    s_order(&fx, "c1", "o2", 25, "pear");
+    s_order(&fx, "c1", "o3", 4, "pear");
+    s_order(&fx, "c2", "o4", 99, "plum");
+    char p1[64];
+    s_profile_of(&fx, "c1", p1);
+    s_calc_def(&fx, "total", "{Order.amount}", "SUM");
+    s_calc_def(&fx, "orders", "{Order.amount}", "COUNT");
+    s_calc_def(&fx, "avg", "{Order.total}", "AVERAGE"); /* through the field's Source */
+    s_calc_def(&fx, "least", "{Order.amount}", "MINIMUM");
+    s_calc_def(&fx, "most", "{Order.amount}", "MAXIMUM");
+    s_calc_def(&fx, "first", "{Order.item}", "FIRST_OCCURRENCE");
+    s_calc_def(&fx, "last", "{Order.item}", "LAST_OCCURRENCE");
+    s_calc_def(&fx, "fav", "{Order.item}", "MAX_OCCURRENCE");
+    s_calc_def(&fx, "double", "{Order.amount} * 2", "SUM");
+    assert_string_equal(s_value(&fx, p1, "total"), "39");
+    assert_string_equal(s_value(&fx, p1, "orders"), "3");
+    assert_string_equal(s_value(&fx, p1, "avg"), "13");
+    assert_string_equal(s_value(&fx, p1, "least"), "4");
+    assert_string_equal(s_value(&fx, p1, "most"), "25");
+    assert_string_equal(s_value(&fx, p1, "first"), "apple");
+    assert_string_equal(s_value(&fx, p1, "last"), "pear");
+    assert_string_equal(s_value(&fx, p1, "fav"), "pear");
+    assert_string_equal(s_value(&fx, p1, "double"), "78");
+    char input[512];
+    snprintf(input, sizeof(input), "{\"DomainName\":\"crm\",\"ProfileId\":\"%s\"}", p1);
+    json_t *out = sbx_ok(&fx, &fx.root, "profile", "ListCalculatedAttributesForProfile", input);
+    assert_int_equal(json_array_size(json_object_get(out, "Items")), 9);
+    json_decref(out);
+    snprintf(input, sizeof(input),
+             "{\"DomainName\":\"crm\",\"CalculatedAttributeName\":\"total\",\"ProfileIds\":"
+             "[\"%s\",\"0123456789abcdef0123456789abcdef\"]}",
+             p1);
+    out = sbx_ok(&fx, &fx.root, "profile", "BatchGetCalculatedAttributeForProfile", input);
+    assert_string_equal(
+      json_string_value(json_object_get(
+        json_array_get(json_object_get(out, "CalculatedAttributeValues"), 0), "Value")),
+      "39");
+    assert_int_equal(json_array_size(json_object_get(out, "Errors")), 1);
+    json_decref(out);
+    /* A new order changes the value: computed on every read. */
+    s_order(&fx, "c1", "o5", 1, "fig");
+    assert_string_equal(s_value(&fx, p1, "total"), "40");
+    snprintf(input, sizeof(input),
+             "{\"DomainName\":\"crm\",\"ProfileId\":\"%s\",\"CalculatedAttributeName\":\"nope\"}",
+             p1);
+    sbx_expect_error(&fx, &fx.root, "profile", "GetCalculatedAttributeForProfile", input, 404,
+                     "ResourceNotFoundException");
+    sbx_fixture_close(&fx);
+}
+
+CPW_TEST_MAIN("sbx_profiles_computed",
+              CPW_TEST(test_keys_merge_and_history),
+              CPW_TEST(test_merge_field_sources),
+              CPW_TEST(test_calculated_attributes))
