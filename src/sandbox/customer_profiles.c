@@ -693,6 +693,11 @@ static const struct cpw_sbx_op s_ops[] = {
     { "GetCalculatedAttributeForProfile", cpw_cp_get_calc_attr_for_profile },
     { "BatchGetCalculatedAttributeForProfile", cpw_cp_batch_get_calc_attr_for_profile },
     { "ListCalculatedAttributesForProfile", cpw_cp_list_calc_attrs_for_profile },
+    /* Object type analytics (customer_profiles_analytics.c). */
+    { "DetectProfileObjectType", cpw_cp_detect_object_type },
+    { "GetObjectTypeAttributeStatistics", cpw_cp_get_attribute_statistics },
+    { "ListObjectTypeAttributes", cpw_cp_list_object_type_attributes },
+    { "ListObjectTypeAttributeValues", cpw_cp_list_object_type_attribute_values },
 };
 
 const struct cpw_sbx_service cpw_sbx_profile_service = {

@@ -290,7 +290,84 @@ static void test_calculated_attributes(void **state)
     sbx_fixture_close(&fx);
 }
 
+static void test_object_type_analytics(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    s_setup(&fx);
+    s_order(&fx, "c1", "o1", 10, "apple");
+    s_order(&fx, "c1", "o2", 20, "pear");
+    s_order(&fx, "c2", "o3", 30, "pear");
+    s_order(&fx, "c3", "o4", 40, "fig");
+    json_t *out = sbx_ok(&fx, &fx.root, "profile", "ListObjectTypeAttributes",
+                         "{\"DomainName\":\"crm\",\"ObjectTypeName\":\"Order\"}");
+    json_t *items = json_object_get(out, "Items");
+    /* amount, cust, item, order (objects) and total (the type's field), in name order. */
+    assert_int_equal(json_array_size(items), 5);
+    assert_string_equal(
+      json_string_value(json_object_get(json_array_get(items, 0), "AttributeName")), "amount");
+    assert_string_equal(
+      json_string_value(json_object_get(json_array_get(items, 4), "AttributeName")), "total");
+    json_decref(out);
+    out = sbx_ok(&fx, &fx.root, "profile", "ListObjectTypeAttributeValues",
+                 "{\"DomainName\":\"crm\",\"ObjectTypeName\":\"Order\",\"AttributeName\":"
+                 "\"item\",\"MaxResults\":2}");
+    items = json_object_get(out, "Items");
+    assert_int_equal(json_array_size(items), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "Value")),
+                        "apple");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 1), "Value")),
+                        "fig");
+    assert_string_equal(json_string_value(json_object_get(out, "NextToken")), "2");
+    json_decref(out);
+    out = sbx_ok(&fx, &fx.root, "profile", "GetObjectTypeAttributeStatistics",
+                 "{\"DomainName\":\"crm\",\"ObjectTypeName\":\"Order\",\"AttributeName\":"
+                 "\"total\"}");
+    json_t *stats = json_object_get(out, "Statistics");
+    assert_true(json_real_value(json_object_get(stats, "Average")) == 25.0);
+    assert_true(json_real_value(json_object_get(stats, "Minimum")) == 10.0);
+    assert_true(json_real_value(json_object_get(stats, "Maximum")) == 40.0);
+    assert_true(json_real_value(json_object_get(json_object_get(stats, "Percentiles"), "P50")) ==
+                25.0);
+    double sd = json_real_value(json_object_get(stats, "StandardDeviation"));
+    assert_true(sd > 11.18 && sd < 11.19); /* sqrt(125) */
+    json_decref(out);
+    sbx_expect_error(&fx, &fx.root, "profile", "GetObjectTypeAttributeStatistics",
+                     "{\"DomainName\":\"crm\",\"ObjectTypeName\":\"Order\",\"AttributeName\":"
+                     "\"item\"}",
+                     400, "BadRequestException");
+    sbx_expect_error(&fx, &fx.root, "profile", "ListObjectTypeAttributes",
+                     "{\"DomainName\":\"crm\",\"ObjectTypeName\":\"Nope\"}", 404,
+                     "ResourceNotFoundException");
+    out = sbx_ok(&fx, &fx.root, "profile", "DetectProfileObjectType",
+                 "{\"DomainName\":\"crm\",\"Objects\":["
+                 "\"{\\\"customerId\\\":\\\"a1\\\",\\\"mail\\\":\\\"a@x.com\\\","
+                 "\\\"tel\\\":\\\"+1 555 0100\\\",\\\"firstName\\\":\\\"Ana\\\","
+                 "\\\"spend\\\":3}\","
+                 "\"{\\\"customerId\\\":\\\"a2\\\",\\\"mail\\\":\\\"b@y.org\\\","
+                 "\\\"tel\\\":\\\"555-0101\\\",\\\"firstName\\\":\\\"Bo\\\","
+                 "\\\"spend\\\":4}\"]}");
+    json_t *detected = json_array_get(json_object_get(out, "DetectedProfileObjectTypes"), 0);
+    json_t *fields = json_object_get(detected, "Fields");
+    assert_string_equal(sbx_str2(fields, "mail", "ContentType"), "EMAIL_ADDRESS");
+    assert_string_equal(sbx_str2(fields, "mail", "Target"), "_profile.EmailAddress");
+    assert_string_equal(sbx_str2(fields, "tel", "ContentType"), "PHONE_NUMBER");
+    assert_string_equal(sbx_str2(fields, "firstName", "ContentType"), "NAME");
+    assert_string_equal(sbx_str2(fields, "firstName", "Target"), "_profile.FirstName");
+    assert_string_equal(sbx_str2(fields, "spend", "ContentType"), "NUMBER");
+    assert_string_equal(sbx_str2(fields, "customerId", "Source"), "_source.customerId");
+    json_t *keys = json_object_get(detected, "Keys");
+    assert_non_null(json_object_get(keys, "_customerId"));
+    assert_non_null(json_object_get(keys, "_email"));
+    assert_non_null(json_object_get(keys, "_phone"));
+    json_decref(out);
+    sbx_expect_error(&fx, &fx.root, "profile", "DetectProfileObjectType",
+                     "{\"DomainName\":\"crm\",\"Objects\":[\"[1]\"]}", 400, "BadRequestException");
+    sbx_fixture_close(&fx);
+}
+
 CPW_TEST_MAIN("sbx_profiles_computed",
               CPW_TEST(test_keys_merge_and_history),
               CPW_TEST(test_merge_field_sources),
-              CPW_TEST(test_calculated_attributes))
+              CPW_TEST(test_calculated_attributes),
+              CPW_TEST(test_object_type_analytics))
