@@ -698,6 +698,13 @@ static const struct cpw_sbx_op s_ops[] = {
     { "GetObjectTypeAttributeStatistics", cpw_cp_get_attribute_statistics },
     { "ListObjectTypeAttributes", cpw_cp_list_object_type_attributes },
     { "ListObjectTypeAttributeValues", cpw_cp_list_object_type_attribute_values },
+    /* Identity resolution (customer_profiles_matching.c). */
+    { "GetMatches", cpw_cp_get_matches },
+    { "ListRuleBasedMatches", cpw_cp_list_rule_based_matches },
+    { "GetSimilarProfiles", cpw_cp_get_similar_profiles },
+    { "GetAutoMergingPreview", cpw_cp_get_auto_merging_preview },
+    { "GetIdentityResolutionJob", cpw_cp_get_identity_resolution_job },
+    { "ListIdentityResolutionJobs", cpw_cp_list_identity_resolution_jobs },
 };
 
 const struct cpw_sbx_service cpw_sbx_profile_service = {

@@ -208,6 +208,8 @@ void cpw_sbx_knobs_init(struct cpw_sbx_knobs *knobs)
     knobs->create_account_delay_ms = -1;
     knobs->region_enable_ms = CPW_SBX_DEFAULT_REGION_ENABLE_MS;
     knobs->region_disable_ms = CPW_SBX_DEFAULT_REGION_DISABLE_MS;
+    knobs->identity_job_ms = CPW_SBX_DEFAULT_IDENTITY_JOB_MS;
+    knobs->recommender_ms = CPW_SBX_DEFAULT_RECOMMENDER_MS;
 }
 
 static void s_normalise(struct cpw_sbx_knobs *k)
@@ -229,6 +231,12 @@ static void s_normalise(struct cpw_sbx_knobs *k)
     }
     if (k->region_disable_ms < 0) {
         k->region_disable_ms = CPW_SBX_DEFAULT_REGION_DISABLE_MS;
+    }
+    if (k->identity_job_ms < 0) {
+        k->identity_job_ms = CPW_SBX_DEFAULT_IDENTITY_JOB_MS;
+    }
+    if (k->recommender_ms < 0) {
+        k->recommender_ms = CPW_SBX_DEFAULT_RECOMMENDER_MS;
     }
     if (k->latency_ms < 0) {
         k->latency_ms = 0;
@@ -301,6 +309,10 @@ int cpw_sbx_knobs_from_json(const json_t *obj, struct cpw_sbx_knobs *k)
             k->slr_deletion_delay_ms = (int64_t)json_integer_value(v);
         } else if (strcmp(key, "create_account_delay_ms") == 0 && json_is_integer(v)) {
             k->create_account_delay_ms = (int64_t)json_integer_value(v);
+        } else if (strcmp(key, "identity_job_ms") == 0 && json_is_integer(v)) {
+            k->identity_job_ms = (int64_t)json_integer_value(v);
+        } else if (strcmp(key, "recommender_ms") == 0 && json_is_integer(v)) {
+            k->recommender_ms = (int64_t)json_integer_value(v);
         } else if (strcmp(key, "domain_role_persists") == 0 && json_is_boolean(v)) {
             k->domain_role_persists = json_is_true(v);
         } else if (strcmp(key, "instance_delete_removes_role") == 0 && json_is_boolean(v)) {

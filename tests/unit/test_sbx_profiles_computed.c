@@ -366,8 +366,150 @@ static void test_object_type_analytics(void **state)
     sbx_fixture_close(&fx);
 }
 
+/* Creates a profile from a JSON body (without DomainName) and copies its id into out. */
+static void s_profile(struct sbx_fixture *fx, const char *body, char out[64])
+{
+    char input[1024];
+    snprintf(input, sizeof(input), "{\"DomainName\":\"crm\",%s}", body);
+    json_t *doc = sbx_ok(fx, &fx->root, "profile", "CreateProfile", input);
+    snprintf(out, 64, "%s", json_string_value(json_object_get(doc, "ProfileId")));
+    json_decref(doc);
+}
+
+static bool s_array_has(const json_t *array, const char *s)
+{
+    size_t i;
+    const json_t *v;
+    json_array_foreach(array, i, v)
+    {
+        if (json_is_string(v) && strcmp(json_string_value(v), s) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void test_identity_resolution(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    s_setup(&fx);
+    json_decref(sbx_ok(&fx, &fx.root, "profile", "CreateDomain",
+                       "{\"DomainName\":\"bare\",\"DefaultExpirationDays\":30}"));
+    sbx_expect_error(&fx, &fx.root, "profile", "ListRuleBasedMatches", "{\"DomainName\":\"bare\"}",
+                     400, "BadRequestException");
+    /* Matching off: no job, no match. */
+    json_t *out =
+      sbx_ok(&fx, &fx.root, "profile", "ListIdentityResolutionJobs", "{\"DomainName\":\"bare\"}");
+    assert_int_equal(json_array_size(json_object_get(out, "IdentityResolutionJobsList")), 0);
+    json_decref(out);
+    json_decref(sbx_ok(
+      &fx, &fx.root, "profile", "UpdateDomain",
+      "{\"DomainName\":\"crm\",\"Matching\":{\"Enabled\":true,\"JobSchedule\":{\"DayOfTheWeek\":"
+      "\"MONDAY\",\"Time\":\"03:00\"}},\"RuleBasedMatching\":{\"Enabled\":true,\"MatchingRules\":"
+      "[{\"Rule\":[\"EmailAddress\"]},{\"Rule\":[\"FirstName\",\"LastName\",\"Address\"]}]}}"));
+    char a[64], b[64], c[64], d[64], e[64], f[64], g[64];
+    s_profile(&fx, "\"EmailAddress\":\"Ann@X.com\"", a);
+    s_profile(&fx, "\"PersonalEmailAddress\":\" ann@x.com\"", b);
+    s_profile(&fx, "\"PhoneNumber\":\"+1 (555) 010-0100\"", c);
+    s_profile(&fx, "\"MobilePhoneNumber\":\"15550100100\"", d);
+    s_profile(&fx, "\"FirstName\":\"Solo\"", e);
+    s_profile(&fx,
+              "\"FirstName\":\"Bo\",\"LastName\":\"Li\",\"Address\":{\"Address1\":\"1 Main St\","
+              "\"PostalCode\":\"99\"}",
+              f);
+    s_profile(&fx,
+              "\"FirstName\":\"bo\",\"LastName\":\"LI\",\"Address\":{\"Address1\":\"1 main st\","
+              "\"PostalCode\":\"99\"}",
+              g);
+    /* The first read starts a job; no match until it completes. */
+    out = sbx_ok(&fx, &fx.root, "profile", "GetMatches", "{\"DomainName\":\"crm\"}");
+    assert_int_equal(json_array_size(json_object_get(out, "Matches")), 0);
+    json_decref(out);
+    out =
+      sbx_ok(&fx, &fx.root, "profile", "ListIdentityResolutionJobs", "{\"DomainName\":\"crm\"}");
+    json_t *jobs = json_object_get(out, "IdentityResolutionJobsList");
+    assert_int_equal(json_array_size(jobs), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(jobs, 0), "Status")),
+                        "FIND_MATCHING");
+    char job[64];
+    snprintf(job, sizeof(job), "%s",
+             json_string_value(json_object_get(json_array_get(jobs, 0), "JobId")));
+    json_decref(out);
+    fx.now_ms += 5000; /* identity_job_ms */
+    char input[512];
+    snprintf(input, sizeof(input), "{\"DomainName\":\"crm\",\"JobId\":\"%s\"}", job);
+    out = sbx_ok(&fx, &fx.root, "profile", "GetIdentityResolutionJob", input);
+    assert_string_equal(json_string_value(json_object_get(out, "Status")), "COMPLETED");
+    assert_int_equal(
+      json_integer_value(json_object_get(json_object_get(out, "JobStats"), "NumberOfMatchesFound")),
+      3);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(out, "JobStats"),
+                                                        "NumberOfProfilesReviewed")),
+                     7);
+    json_decref(out);
+    sbx_expect_error(&fx, &fx.root, "profile", "GetIdentityResolutionJob",
+                     "{\"DomainName\":\"crm\",\"JobId\":\"0123456789abcdef0123456789abcdef\"}", 404,
+                     "ResourceNotFoundException");
+
+    /* Machine-learning matches: e-mail (a, b), phone (c, d), name and address (f, g). */
+    out = sbx_ok(&fx, &fx.root, "profile", "GetMatches", "{\"DomainName\":\"crm\"}");
+    json_t *matches = json_object_get(out, "Matches");
+    assert_int_equal(json_array_size(matches), 3);
+    assert_int_equal(json_integer_value(json_object_get(out, "PotentialMatches")), 3);
+    bool found_email = false;
+    size_t i;
+    json_t *m;
+    json_array_foreach(matches, i, m)
+    {
+        json_t *ids = json_object_get(m, "ProfileIds");
+        assert_int_equal(json_array_size(ids), 2);
+        assert_false(s_array_has(ids, e));
+        if (s_array_has(ids, a)) {
+            assert_true(s_array_has(ids, b));
+            assert_true(json_real_value(json_object_get(m, "ConfidenceScore")) == 0.99);
+            found_email = true;
+        }
+    }
+    assert_true(found_email);
+    json_decref(out);
+    /* Rule-based: level 1 (e-mail) and level 2 (name and address); phones are in no rule. */
+    out = sbx_ok(&fx, &fx.root, "profile", "ListRuleBasedMatches", "{\"DomainName\":\"crm\"}");
+    assert_int_equal(json_array_size(json_object_get(out, "MatchIds")), 2);
+    json_decref(out);
+    out = sbx_ok(&fx, &fx.root, "profile", "GetSimilarProfiles",
+                 "{\"DomainName\":\"crm\",\"MatchType\":\"RULE_BASED_MATCHING\",\"SearchKey\":"
+                 "\"FirstName\",\"SearchValue\":\"Bo\"}");
+    assert_int_equal(json_integer_value(json_object_get(out, "RuleLevel")), 2);
+    assert_true(s_array_has(json_object_get(out, "ProfileIds"), g));
+    json_decref(out);
+    out = sbx_ok(&fx, &fx.root, "profile", "GetSimilarProfiles",
+                 "{\"DomainName\":\"crm\",\"MatchType\":\"ML_BASED_MATCHING\",\"SearchKey\":"
+                 "\"_phone\",\"SearchValue\":\"15550100100\"}");
+    assert_int_equal(json_array_size(json_object_get(out, "ProfileIds")), 2);
+    assert_true(s_array_has(json_object_get(out, "ProfileIds"), c));
+    assert_true(json_real_value(json_object_get(out, "ConfidenceScore")) == 0.95);
+    json_decref(out);
+    out = sbx_ok(&fx, &fx.root, "profile", "GetAutoMergingPreview",
+                 "{\"DomainName\":\"crm\",\"ConflictResolution\":{\"ConflictResolvingModel\":"
+                 "\"RECENCY\"},\"Consolidation\":{\"MatchingAttributesList\":[[\"EmailAddress\"],"
+                 "[\"PhoneNumber\"]]},\"MinAllowedConfidenceScoreForMerging\":0.9}");
+    assert_int_equal(json_integer_value(json_object_get(out, "NumberOfProfilesWillBeMerged")), 2);
+    assert_int_equal(json_integer_value(json_object_get(out, "NumberOfMatchesInSample")), 3);
+    assert_int_equal(json_integer_value(json_object_get(out, "NumberOfProfilesInSample")), 7);
+    json_decref(out);
+    /* A week later the schedule has started a second job. */
+    fx.now_ms += 8 * 86400000LL;
+    out =
+      sbx_ok(&fx, &fx.root, "profile", "ListIdentityResolutionJobs", "{\"DomainName\":\"crm\"}");
+    assert_int_equal(json_array_size(json_object_get(out, "IdentityResolutionJobsList")), 2);
+    json_decref(out);
+    sbx_fixture_close(&fx);
+}
+
 CPW_TEST_MAIN("sbx_profiles_computed",
               CPW_TEST(test_keys_merge_and_history),
               CPW_TEST(test_merge_field_sources),
               CPW_TEST(test_calculated_attributes),
-              CPW_TEST(test_object_type_analytics))
+              CPW_TEST(test_object_type_analytics),
+              CPW_TEST(test_identity_resolution))
