@@ -705,6 +705,24 @@ static const struct cpw_sbx_op s_ops[] = {
     { "GetAutoMergingPreview", cpw_cp_get_auto_merging_preview },
     { "GetIdentityResolutionJob", cpw_cp_get_identity_resolution_job },
     { "ListIdentityResolutionJobs", cpw_cp_list_identity_resolution_jobs },
+    /* Recommenders, their filters, schemas and recipes (customer_profiles_recommenders.c). */
+    { "CreateRecommender", cpw_cp_create_recommender },
+    { "GetRecommender", cpw_cp_get_recommender },
+    { "UpdateRecommender", cpw_cp_update_recommender },
+    { "DeleteRecommender", cpw_cp_delete_recommender },
+    { "ListRecommenders", cpw_cp_list_recommenders },
+    { "StartRecommender", cpw_cp_start_recommender },
+    { "StopRecommender", cpw_cp_stop_recommender },
+    { "CreateRecommenderFilter", cpw_cp_create_recommender_filter },
+    { "GetRecommenderFilter", cpw_cp_get_recommender_filter },
+    { "DeleteRecommenderFilter", cpw_cp_delete_recommender_filter },
+    { "ListRecommenderFilters", cpw_cp_list_recommender_filters },
+    { "CreateRecommenderSchema", cpw_cp_create_recommender_schema },
+    { "GetRecommenderSchema", cpw_cp_get_recommender_schema },
+    { "DeleteRecommenderSchema", cpw_cp_delete_recommender_schema },
+    { "ListRecommenderSchemas", cpw_cp_list_recommender_schemas },
+    { "ListRecommenderRecipes", cpw_cp_list_recommender_recipes },
+    { "GetProfileRecommendations", cpw_cp_get_profile_recommendations },
 };
 
 const struct cpw_sbx_service cpw_sbx_profile_service = {

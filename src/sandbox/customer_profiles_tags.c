@@ -2,7 +2,8 @@
  * customer_profiles_tags.c - TagResource, UntagResource and ListTagsForResource of Customer
  * Profiles in the sandbox, on domain, object type, integration, event stream and calculated
  * attribute ARNs (arn:aws:profile:REGION:ACCOUNT:domains/NAME[/object-types/TYPE |
- * /integrations/URI | /event-streams/NAME | /calculated-attributes/NAME]). Tags live in the
+ * /integrations/URI | /event-streams/NAME | /calculated-attributes/NAME | /recommenders/NAME |
+ * /recommender-filters/NAME | /recommender-schemas/NAME]). Tags live in the
  * resource's document ("Tags" map), so Get and List answers show them too.
  */
 #include <stdio.h>
@@ -10,7 +11,7 @@
 
 #include "cpw/alloc.h"
 #include "cpw/error.h"
-#include "sbx_contact.h"
+#include "sbx_cp_profiles.h"
 
 #define TAG_MAX 50
 
@@ -28,6 +29,9 @@ static int s_parse(struct cpw_sbx_ctx *ctx, const char *arn, struct target *t)
         { "integrations/", CPW_CP_INTEGRATION },
         { "event-streams/", CPW_CP_EVENT_STREAM },
         { "calculated-attributes/", CPW_CP_CALC_ATTR },
+        { "recommenders/", CPW_CP_RECOMMENDER },
+        { "recommender-filters/", CPW_CP_REC_FILTER },
+        { "recommender-schemas/", CPW_CP_REC_SCHEMA },
     };
     memset(t, 0, sizeof(*t));
     char prefix[200];

@@ -507,9 +507,175 @@ static void test_identity_resolution(void **state)
     sbx_fixture_close(&fx);
 }
 
+static const char *s_rec_status(struct sbx_fixture *fx)
+{
+    static char status[32];
+    json_t *out = sbx_ok(fx, &fx->root, "profile", "GetRecommender",
+                         "{\"DomainName\":\"crm\",\"RecommenderName\":\"rec\"}");
+    snprintf(status, sizeof(status), "%s", json_string_value(json_object_get(out, "Status")));
+    json_decref(out);
+    return status;
+}
+
+static void test_recommenders(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    s_setup(&fx);
+    s_order(&fx, "c1", "o1", 1, "apple");
+    s_order(&fx, "c2", "o2", 1, "pear");
+    s_order(&fx, "c2", "o3", 1, "apple");
+    s_order(&fx, "c3", "o4", 1, "pear");
+    s_order(&fx, "c3", "o5", 1, "fig");
+    s_order(&fx, "c3", "o6", 1, "plum");
+    char p1[64];
+    s_profile_of(&fx, "c1", p1);
+    json_t *out = sbx_ok(&fx, &fx.root, "profile", "ListRecommenderRecipes", NULL);
+    assert_int_equal(json_array_size(json_object_get(out, "RecommenderRecipes")), 6);
+    json_decref(out);
+    out = sbx_ok(&fx, &fx.root, "profile", "CreateRecommenderSchema",
+                 "{\"DomainName\":\"crm\",\"RecommenderSchemaName\":\"s1\",\"Fields\":{\"item\":"
+                 "[{\"TargetFieldName\":\"ItemId\",\"ContentType\":\"STRING\"}]}}");
+    assert_string_equal(json_string_value(json_object_get(out, "Status")), "ACTIVE");
+    json_decref(out);
+    sbx_expect_error(
+      &fx, &fx.root, "profile", "CreateRecommender",
+      "{\"DomainName\":\"crm\",\"RecommenderName\":\"rec\",\"RecommenderRecipeName\":"
+      "\"popular-items\",\"RecommenderSchemaName\":\"nope\"}",
+      404, "ResourceNotFoundException");
+    out =
+      sbx_ok(&fx, &fx.root, "profile", "CreateRecommender",
+             "{\"DomainName\":\"crm\",\"RecommenderName\":\"rec\",\"RecommenderRecipeName\":"
+             "\"recommended-for-you\",\"RecommenderSchemaName\":\"s1\",\"Tags\":{\"a\":\"1\"}}");
+    assert_string_equal(json_string_value(json_object_get(out, "RecommenderArn")),
+                        "arn:aws:profile:eu-west-1:123456789012:domains/crm/recommenders/rec");
+    json_decref(out);
+    sbx_expect_error(
+      &fx, &fx.root, "profile", "CreateRecommender",
+      "{\"DomainName\":\"crm\",\"RecommenderName\":\"rec\",\"RecommenderRecipeName\":"
+      "\"popular-items\"}",
+      400, "BadRequestException");
+    /* PENDING, IN_PROGRESS, ACTIVE in steps of recommender_ms (5000). */
+    assert_string_equal(s_rec_status(&fx), "PENDING");
+    char input[1024];
+    snprintf(input, sizeof(input),
+             "{\"DomainName\":\"crm\",\"ProfileId\":\"%s\",\"RecommenderName\":\"rec\"}", p1);
+    sbx_expect_error(&fx, &fx.root, "profile", "GetProfileRecommendations", input, 400,
+                     "BadRequestException");
+    fx.now_ms += 5000;
+    assert_string_equal(s_rec_status(&fx), "IN_PROGRESS");
+    fx.now_ms += 5000;
+    assert_string_equal(s_rec_status(&fx), "ACTIVE");
+    /* The most frequent items p1 has not had: pear (2), then fig and plum (1). */
+    out = sbx_ok(&fx, &fx.root, "profile", "GetProfileRecommendations", input);
+    json_t *recs = json_object_get(out, "Recommendations");
+    assert_int_equal(json_array_size(recs), 3);
+    assert_string_equal(sbx_str2(json_array_get(recs, 0), "CatalogItem", "Id"), "pear");
+    assert_true(json_real_value(json_object_get(json_array_get(recs, 0), "Score")) == 1.0);
+    assert_string_equal(sbx_str2(json_array_get(recs, 1), "CatalogItem", "Id"), "fig");
+    assert_true(json_real_value(json_object_get(json_array_get(recs, 1), "Score")) == 0.5);
+    json_decref(out);
+    json_decref(sbx_ok(&fx, &fx.root, "profile", "CreateRecommenderFilter",
+                       "{\"DomainName\":\"crm\",\"RecommenderFilterName\":\"nofig\","
+                       "\"RecommenderSchemaName\":\"s1\",\"RecommenderFilterExpression\":"
+                       "\"EXCLUDE ItemID WHERE Items.item IN ($ITEMS)\"}"));
+    sbx_expect_error(&fx, &fx.root, "profile", "CreateRecommenderFilter",
+                     "{\"DomainName\":\"crm\",\"RecommenderFilterName\":\"bad\","
+                     "\"RecommenderFilterExpression\":\"DROP everything\"}",
+                     400, "BadRequestException");
+    snprintf(input, sizeof(input),
+             "{\"DomainName\":\"crm\",\"ProfileId\":\"%s\",\"RecommenderName\":\"rec\","
+             "\"RecommenderFilters\":[{\"Name\":\"nofig\",\"Values\":{\"ITEMS\":"
+             "\"\\\"fig\\\",\\\"pear\\\"\"}}]}",
+             p1);
+    out = sbx_ok(&fx, &fx.root, "profile", "GetProfileRecommendations", input);
+    recs = json_object_get(out, "Recommendations");
+    assert_int_equal(json_array_size(recs), 1);
+    assert_string_equal(sbx_str2(json_array_get(recs, 0), "CatalogItem", "Id"), "plum");
+    json_decref(out);
+    out = sbx_ok(&fx, &fx.root, "profile", "GetRecommenderFilter",
+                 "{\"DomainName\":\"crm\",\"RecommenderFilterName\":\"nofig\"}");
+    assert_string_equal(json_string_value(json_object_get(out, "Status")), "ACTIVE");
+    json_decref(out);
+    /* A schema in use cannot go. */
+    sbx_expect_error(&fx, &fx.root, "profile", "DeleteRecommenderSchema",
+                     "{\"DomainName\":\"crm\",\"RecommenderSchemaName\":\"s1\"}", 400,
+                     "BadRequestException");
+    /* Stop: STOPPING then INACTIVE; start again: STARTING then ACTIVE. */
+    sbx_expect_error(&fx, &fx.root, "profile", "StartRecommender",
+                     "{\"DomainName\":\"crm\",\"RecommenderName\":\"rec\"}", 400,
+                     "BadRequestException");
+    json_decref(sbx_ok(&fx, &fx.root, "profile", "StopRecommender",
+                       "{\"DomainName\":\"crm\",\"RecommenderName\":\"rec\"}"));
+    assert_string_equal(s_rec_status(&fx), "STOPPING");
+    fx.now_ms += 5000;
+    assert_string_equal(s_rec_status(&fx), "INACTIVE");
+    json_decref(sbx_ok(&fx, &fx.root, "profile", "StartRecommender",
+                       "{\"DomainName\":\"crm\",\"RecommenderName\":\"rec\"}"));
+    assert_string_equal(s_rec_status(&fx), "STARTING");
+    fx.now_ms += 5000;
+    assert_string_equal(s_rec_status(&fx), "ACTIVE");
+    /* An update is IN_PROGRESS for a step, then its configuration is the recommender's. */
+    json_decref(sbx_ok(&fx, &fx.root, "profile", "UpdateRecommender",
+                       "{\"DomainName\":\"crm\",\"RecommenderName\":\"rec\",\"RecommenderConfig\":"
+                       "{\"TrainingFrequency\":7}}"));
+    out = sbx_ok(&fx, &fx.root, "profile", "GetRecommender",
+                 "{\"DomainName\":\"crm\",\"RecommenderName\":\"rec\"}");
+    assert_string_equal(sbx_str2(out, "LatestRecommenderUpdate", "Status"), "IN_PROGRESS");
+    assert_null(json_object_get(out, "RecommenderConfig"));
+    json_decref(out);
+    fx.now_ms += 5000;
+    out = sbx_ok(&fx, &fx.root, "profile", "GetRecommender",
+                 "{\"DomainName\":\"crm\",\"RecommenderName\":\"rec\"}");
+    assert_string_equal(sbx_str2(out, "LatestRecommenderUpdate", "Status"), "ACTIVE");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(out, "RecommenderConfig"),
+                                                        "TrainingFrequency")),
+                     7);
+    assert_string_equal(sbx_str2(out, "Tags", "a"), "1");
+    json_decref(out);
+    /* Tags on the recommender's ARN. */
+    json_decref(sbx_ok(&fx, &fx.root, "profile", "TagResource",
+                       "{\"resourceArn\":\"arn:aws:profile:eu-west-1:123456789012:domains/crm/"
+                       "recommenders/rec\",\"tags\":{\"b\":\"2\"}}"));
+    out = sbx_ok(&fx, &fx.root, "profile", "ListTagsForResource",
+                 "{\"resourceArn\":\"arn:aws:profile:eu-west-1:123456789012:domains/crm/"
+                 "recommenders/rec\"}");
+    assert_int_equal(json_object_size(json_object_get(out, "tags")), 2);
+    json_decref(out);
+    out = sbx_ok(&fx, &fx.root, "profile", "ListRecommenders", "{\"DomainName\":\"crm\"}");
+    assert_string_equal(json_string_value(json_object_get(
+                          json_array_get(json_object_get(out, "Recommenders"), 0), "RecipeName")),
+                        "recommended-for-you");
+    json_decref(out);
+    json_decref(sbx_ok(&fx, &fx.root, "profile", "DeleteRecommenderFilter",
+                       "{\"DomainName\":\"crm\",\"RecommenderFilterName\":\"nofig\"}"));
+    json_decref(sbx_ok(&fx, &fx.root, "profile", "DeleteRecommender",
+                       "{\"DomainName\":\"crm\",\"RecommenderName\":\"rec\"}"));
+    json_decref(sbx_ok(&fx, &fx.root, "profile", "DeleteRecommenderSchema",
+                       "{\"DomainName\":\"crm\",\"RecommenderSchemaName\":\"s1\"}"));
+    sbx_expect_error(&fx, &fx.root, "profile", "GetRecommender",
+                     "{\"DomainName\":\"crm\",\"RecommenderName\":\"rec\"}", 404,
+                     "ResourceNotFoundException");
+    /* Deleting the domain deletes what it held. */
+    json_decref(sbx_ok(&fx, &fx.root, "profile", "CreateRecommender",
+                       "{\"DomainName\":\"crm\",\"RecommenderName\":\"again\","
+                       "\"RecommenderRecipeName\":\"popular-items\"}"));
+    json_decref(sbx_ok(&fx, &fx.root, "profile", "DeleteDomain", "{\"DomainName\":\"crm\"}"));
+    json_decref(sbx_ok(&fx, &fx.root, "profile", "CreateDomain",
+                       "{\"DomainName\":\"crm\",\"DefaultExpirationDays\":365}"));
+    out = sbx_ok(&fx, &fx.root, "profile", "ListRecommenders", "{\"DomainName\":\"crm\"}");
+    assert_int_equal(json_array_size(json_object_get(out, "Recommenders")), 0);
+    json_decref(out);
+    snprintf(input, sizeof(input), "{\"DomainName\":\"crm\",\"ProfileId\":\"%s\"}", p1);
+    sbx_expect_error(&fx, &fx.root, "profile", "ListProfileHistoryRecords", input, 404,
+                     "ResourceNotFoundException");
+    sbx_fixture_close(&fx);
+}
+
 CPW_TEST_MAIN("sbx_profiles_computed",
               CPW_TEST(test_keys_merge_and_history),
               CPW_TEST(test_merge_field_sources),
               CPW_TEST(test_calculated_attributes),
               CPW_TEST(test_object_type_analytics),
-              CPW_TEST(test_identity_resolution))
+              CPW_TEST(test_identity_resolution),
+              CPW_TEST(test_recommenders))
