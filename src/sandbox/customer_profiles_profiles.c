@@ -7,7 +7,9 @@
  *
  * Searching matches a profile field exactly: KeyName is a Profile member name ("EmailAddress")
  * or one of the standard keys _profileId, _email, _phone, _account, _fullName; a value that is
- * the PROFILE key of an object also finds the profile that object belongs to. A profile object is
+ * the PROFILE key of an object also finds the profile that object belongs to, and a value
+ * AddProfileKey gave a profile under KeyName finds that profile. Every change of a profile or
+ * of its objects leaves a history record (customer_profiles_history.c). A profile object is
  * attached to the profile that already holds an object with the same PROFILE key value of its
  * object type, else to a new profile (which is how objects create profiles in AWS).
  */
@@ -168,11 +170,15 @@ int cpw_cp_search_profiles(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     const json_t *value;
     json_array_foreach(values, vi, value)
     {
+        /* ... and so do the values AddProfileKey gave a profile under this key. */
         sqlite3_stmt *q = cpw_sbx_sql_query(
           ctx->db,
           "SELECT json_extract(doc, '$.ProfileId') FROM cp_items WHERE account_id = ? AND"
-          " region = ? AND domain = ? AND kind = ? AND json_extract(doc, '$.ProfileKey') = ?",
-          "sssss", ctx->req->caller->account_id, cpw_cp_region(ctx), domain, CPW_CP_OBJECT,
+          " region = ? AND domain = ? AND ((kind = ? AND json_extract(doc, '$.ProfileKey') = ?)"
+          " OR (kind = ? AND json_extract(doc, '$.KeyName') = ?"
+          " AND json_extract(doc, '$.Value') = ?))",
+          "ssssssss", ctx->req->caller->account_id, cpw_cp_region(ctx), domain, CPW_CP_OBJECT,
+          json_is_string(value) ? json_string_value(value) : "", CPW_CP_PROFILE_KEY, key,
           json_is_string(value) ? json_string_value(value) : "");
         if (q == NULL) {
             json_decref(by_object);

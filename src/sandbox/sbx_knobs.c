@@ -83,6 +83,19 @@ static const struct rate s_profile_rates[] = {
     { "UntagResource", 5 },
     { "ListTagsForResource", 5 },
     { "ListAccountIntegrations", 100 },
+    /* Profile keys, merges, computed values and identity resolution. */
+    { "AddProfileKey", 100 },
+    { "DeleteProfileKey", 100 },
+    { "DeleteProfileObject", 100 },
+    { "MergeProfiles", 100 },
+    { "GetCalculatedAttributeForProfile", 100 },
+    { "ListCalculatedAttributesForProfile", 100 },
+    { "GetMatches", 100 },
+    { "GetSimilarProfiles", 100 },
+    { "ListRuleBasedMatches", 5 },
+    { "ListIdentityResolutionJobs", 5 },
+    { "GetIdentityResolutionJob", 5 },
+    { "GetAutoMergingPreview", 1 },
 };
 
 #define IAM_DEFAULT_RATE  20.0 /* unpublished (aws-facts §6.3): documented sandbox default */

@@ -72,6 +72,13 @@ static void test_keys_merge_and_history(void **state)
     json_t *out = sbx_ok(&fx, &fx.root, "profile", "AddProfileKey", input);
     assert_string_equal(json_string_value(json_object_get(out, "KeyName")), "loyalty");
     json_decref(out);
+    out = sbx_ok(&fx, &fx.root, "profile", "SearchProfiles",
+                 "{\"DomainName\":\"crm\",\"KeyName\":\"loyalty\",\"Values\":[\"L-2\"]}");
+    assert_int_equal(json_array_size(json_object_get(out, "Items")), 1);
+    assert_string_equal(json_string_value(json_object_get(
+                          json_array_get(json_object_get(out, "Items"), 0), "ProfileId")),
+                        p2);
+    json_decref(out);
 
     /* Merge p2 into p1: its object and key move, its name fills p1's, p2 is gone. */
     snprintf(input, sizeof(input),
