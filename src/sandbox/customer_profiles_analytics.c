@@ -73,7 +73,10 @@ static void s_lower(const char *s, char *out, size_t cap)
 {
     size_t i = 0;
     for (; s[i] != '\0' && i + 1 < cap; i++) {
-        out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' + 'a') : s[i];
+        out[i] = s[i];
+        if (s[i] >= 'A' && s[i] <= 'Z') {
+            out[i] = (char)(s[i] - 'A' + 'a');
+        }
     }
     out[i] = '\0';
 }
@@ -123,8 +126,8 @@ int cpw_cp_detect_object_type(struct cpw_sbx_ctx *ctx, const json_t *input, json
     {
         json_t *object = NULL;
         if (!json_is_string(text) ||
-            cpw_json_load(cpw_span_from_cstr(json_string_value(text)), CPW_JSON_MAX_TEXT_BYTES,
-                          &object) != 0 ||
+            cpw_json_load(cpw_span_from_cstr(json_string_value(text)), CPW_CP_DOC_MAX, &object) !=
+              0 ||
             !json_is_object(object)) {
             cpw_error_clear();
             cpw_json_release(object);
@@ -277,8 +280,7 @@ static int s_scan(struct cpw_sbx_ctx *ctx,
     int rc;
     while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
         json_t *object = NULL;
-        if (cpw_json_load(cpw_span_from_cstr(cpw_sbx_col(stmt, 0)), CPW_JSON_MAX_TEXT_BYTES,
-                          &object) != 0) {
+        if (cpw_json_load(cpw_span_from_cstr(cpw_sbx_col(stmt, 0)), CPW_CP_DOC_MAX, &object) != 0) {
             cpw_error_clear();
             continue;
         }

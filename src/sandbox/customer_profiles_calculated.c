@@ -271,8 +271,7 @@ static int s_compute(struct cpw_sbx_ctx *ctx,
     int rc;
     while ((rc = cpw_sbx_sql_step(stmt)) == 1 && (int64_t)json_array_size(results) < newest) {
         json_t *object = NULL;
-        if (cpw_json_load(cpw_span_from_cstr(cpw_sbx_col(stmt, 0)), CPW_JSON_MAX_TEXT_BYTES,
-                          &object) != 0) {
+        if (cpw_json_load(cpw_span_from_cstr(cpw_sbx_col(stmt, 0)), CPW_CP_DOC_MAX, &object) != 0) {
             cpw_error_clear();
             continue;
         }
@@ -323,9 +322,10 @@ static int s_compute(struct cpw_sbx_ctx *ctx,
         }
     }
     out->has_value = true;
+    bool occurrence = strstr(statistic, "_OCCURRENCE") != NULL;
     if (strcmp(statistic, "COUNT") == 0) {
         snprintf(out->value, sizeof(out->value), "%zu", n);
-    } else if (n == 0) {
+    } else if (n == 0 || (!occurrence && numeric_count == 0)) {
         out->has_value = false;
     } else if (strcmp(statistic, "FIRST_OCCURRENCE") == 0) {
         snprintf(out->value, sizeof(out->value), "%s",
@@ -335,8 +335,6 @@ static int s_compute(struct cpw_sbx_ctx *ctx,
                  json_string_value(json_array_get(json_array_get(results, 0), 0)));
     } else if (strcmp(statistic, "MAX_OCCURRENCE") == 0) {
         snprintf(out->value, sizeof(out->value), "%s", best ? best : "");
-    } else if (numeric_count == 0) {
-        out->has_value = false;
     } else if (strcmp(statistic, "SUM") == 0) {
         cpw_cp_number_text(sum, out->value, sizeof(out->value));
     } else if (strcmp(statistic, "AVERAGE") == 0) {
@@ -346,7 +344,7 @@ static int s_compute(struct cpw_sbx_ctx *ctx,
     } else if (strcmp(statistic, "MAXIMUM") == 0) {
         cpw_cp_number_text(hi, out->value, sizeof(out->value));
     } else {
-        out->has_value = false;
+        out->value[0] = '\0'; /* an unknown statistic has no value (below) */
     }
     cpw_json_release(results);
     const json_t *threshold = cpw_json_get(conditions, "Threshold");
@@ -516,8 +514,7 @@ int cpw_cp_list_calc_attrs_for_profile(struct cpw_sbx_ctx *ctx,
             break;
         }
         json_t *def = NULL;
-        if (cpw_json_load(cpw_span_from_cstr(cpw_sbx_col(stmt, 1)), CPW_JSON_MAX_TEXT_BYTES,
-                          &def) != 0) {
+        if (cpw_json_load(cpw_span_from_cstr(cpw_sbx_col(stmt, 1)), CPW_CP_DOC_MAX, &def) != 0) {
             rc = -1;
             break;
         }

@@ -71,8 +71,8 @@ int cpw_cp_domain_doc(struct cpw_sbx_ctx *ctx, const char *domain, json_t **doc)
         return -1;
     }
     int rc = cpw_sbx_sql_step(stmt);
-    if (rc == 1 && cpw_json_load(cpw_span_from_cstr(cpw_sbx_col(stmt, 0)), CPW_JSON_MAX_TEXT_BYTES,
-                                 doc) != 0) {
+    if (rc == 1 &&
+        cpw_json_load(cpw_span_from_cstr(cpw_sbx_col(stmt, 0)), CPW_CP_DOC_MAX, doc) != 0) {
         cpw_error_clear();
         *doc = json_object();
     }
@@ -189,8 +189,7 @@ int cpw_cp_list_profile_history_records(struct cpw_sbx_ctx *ctx,
             break;
         }
         json_t *doc = NULL;
-        if (cpw_json_load(cpw_span_from_cstr(cpw_sbx_col(stmt, 0)), CPW_JSON_MAX_TEXT_BYTES,
-                          &doc) != 0) {
+        if (cpw_json_load(cpw_span_from_cstr(cpw_sbx_col(stmt, 0)), CPW_CP_DOC_MAX, &doc) != 0) {
             rc = -1;
             break;
         }

@@ -145,7 +145,7 @@ int cpw_cp_delete_profile_object(struct cpw_sbx_ctx *ctx, const json_t *input, j
         json_t *content = NULL;
         const char *text = cpw_json_get_string(object, "Object");
         if (text != NULL &&
-            cpw_json_load(cpw_span_from_cstr(text), CPW_JSON_MAX_TEXT_BYTES, &content) != 0) {
+            cpw_json_load(cpw_span_from_cstr(text), CPW_CP_DOC_MAX, &content) != 0) {
             cpw_error_clear();
         }
         rc =

@@ -54,7 +54,11 @@ static void s_norm_text(const char *s, char *out, size_t cap)
         s++;
     }
     for (; *s != '\0' && j + 1 < cap; s++) {
-        out[j++] = (*s >= 'A' && *s <= 'Z') ? (char)(*s - 'A' + 'a') : *s;
+        out[j] = *s;
+        if (*s >= 'A' && *s <= 'Z') {
+            out[j] = (char)(*s - 'A' + 'a');
+        }
+        j++;
     }
     while (j > 0 && out[j - 1] == ' ') {
         j--;
@@ -241,8 +245,7 @@ static int s_graph_load(struct cpw_sbx_ctx *ctx, const char *domain, struct grap
     int rc;
     while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
         json_t *doc = NULL;
-        if (cpw_json_load(cpw_span_from_cstr(cpw_sbx_col(stmt, 0)), CPW_JSON_MAX_TEXT_BYTES,
-                          &doc) != 0) {
+        if (cpw_json_load(cpw_span_from_cstr(cpw_sbx_col(stmt, 0)), CPW_CP_DOC_MAX, &doc) != 0) {
             cpw_error_clear();
             continue;
         }
@@ -264,17 +267,21 @@ static int s_graph_load(struct cpw_sbx_ctx *ctx, const char *domain, struct grap
     return 0;
 }
 
+/* The normalised values one matching attribute of one profile holds. */
+struct value_set {
+    json_t *values; /* object used as a set (owned) */
+};
+
 /* Links the profiles the machine-learning rule matches. */
 static void s_link_ml(struct graph *g)
 {
-    json_t **email = cpw_calloc(g->n + 1, sizeof(*email));
-    json_t **phone = cpw_calloc(g->n + 1, sizeof(*phone));
-    json_t **name = cpw_calloc(g->n + 1, sizeof(*name));
+    /* Per profile: e-mail addresses, phone numbers, name and address. */
+    struct value_set *sets = cpw_calloc(3 * g->n + 1, sizeof(*sets));
     for (size_t i = 0; i < g->n; i++) {
         const json_t *p = json_array_get(g->profiles, i);
-        email[i] = s_attribute_set(p, "EmailAddress", NULL);
-        phone[i] = s_attribute_set(p, "PhoneNumber", NULL);
-        name[i] = json_object();
+        sets[3 * i].values = s_attribute_set(p, "EmailAddress", NULL);
+        sets[3 * i + 1].values = s_attribute_set(p, "PhoneNumber", NULL);
+        sets[3 * i + 2].values = json_object();
         const char *first = cpw_json_get_string(p, "FirstName");
         const char *last = cpw_json_get_string(p, "LastName");
         const char *line = cpw_json_get_string(cpw_json_get(p, "Address"), "Address1");
@@ -283,28 +290,24 @@ static void s_link_ml(struct graph *g)
             char norm[800];
             snprintf(joined, sizeof(joined), "%s|%s|%s", first, last, line);
             s_norm_text(joined, norm, sizeof(norm));
-            json_object_set_new(name[i], norm, json_true());
+            json_object_set_new(sets[3 * i + 2].values, norm, json_true());
         }
     }
     for (size_t i = 0; i < g->n; i++) {
         for (size_t j = i + 1; j < g->n; j++) {
-            if (s_intersect(email[i], email[j])) {
+            if (s_intersect(sets[3 * i].values, sets[3 * j].values)) {
                 s_union(g, i, j, 0.99, 16);
-            } else if (s_intersect(phone[i], phone[j])) {
+            } else if (s_intersect(sets[3 * i + 1].values, sets[3 * j + 1].values)) {
                 s_union(g, i, j, 0.95, 16);
-            } else if (s_intersect(name[i], name[j])) {
+            } else if (s_intersect(sets[3 * i + 2].values, sets[3 * j + 2].values)) {
                 s_union(g, i, j, 0.9, 16);
             }
         }
     }
-    for (size_t i = 0; i < g->n; i++) {
-        cpw_json_release(email[i]);
-        cpw_json_release(phone[i]);
-        cpw_json_release(name[i]);
+    for (size_t k = 0; k < 3 * g->n; k++) {
+        cpw_json_release(sets[k].values);
     }
-    cpw_free(email);
-    cpw_free(phone);
-    cpw_free(name);
+    cpw_free(sets);
 }
 
 /* Links the profiles the domain's matching rules match (RuleBasedMatching). */
@@ -329,11 +332,11 @@ static void s_link_rules(struct graph *g, const json_t *config)
         if (na == 0) {
             continue;
         }
-        json_t **sets = cpw_calloc(g->n * na + 1, sizeof(*sets));
+        struct value_set *sets = cpw_calloc(g->n * na + 1, sizeof(*sets));
         for (size_t i = 0; i < g->n; i++) {
             for (size_t a = 0; a < na; a++) {
                 const char *attr = json_string_value(json_array_get(attrs, a));
-                sets[i * na + a] =
+                sets[i * na + a].values =
                   s_attribute_set(json_array_get(g->profiles, i), attr ? attr : "", selector);
             }
         }
@@ -341,7 +344,7 @@ static void s_link_rules(struct graph *g, const json_t *config)
             for (size_t j = i + 1; j < g->n; j++) {
                 bool all = true;
                 for (size_t a = 0; a < na && all; a++) {
-                    all = s_intersect(sets[i * na + a], sets[j * na + a]);
+                    all = s_intersect(sets[i * na + a].values, sets[j * na + a].values);
                 }
                 if (all) {
                     s_union(g, i, j, 1.0, (int)r + 1);
@@ -349,7 +352,7 @@ static void s_link_rules(struct graph *g, const json_t *config)
             }
         }
         for (size_t k = 0; k < g->n * na; k++) {
-            cpw_json_release(sets[k]);
+            cpw_json_release(sets[k].values);
         }
         cpw_free(sets);
     }
@@ -453,10 +456,11 @@ static int64_t s_last_occurrence(const json_t *schedule, int64_t now_ms)
             dow = i;
         }
     }
-    int64_t minutes = 12 * 60;
+    int64_t minutes = (int64_t)12 * 60;
     if (time != NULL && strlen(time) == 5 && time[2] == ':') {
-        minutes =
-          ((time[0] - '0') * 10 + (time[1] - '0')) * 60 + (time[3] - '0') * 10 + (time[4] - '0');
+        int64_t hh = (int64_t)(time[0] - '0') * 10 + (int64_t)(time[1] - '0');
+        int64_t mm = (int64_t)(time[3] - '0') * 10 + (int64_t)(time[4] - '0');
+        minutes = hh * 60 + mm;
     }
     int64_t day_index = now_ms / DAY_MS;
     int64_t today = (day_index + 4) % 7; /* 1970-01-01 was a Thursday */
@@ -646,8 +650,7 @@ int cpw_cp_list_identity_resolution_jobs(struct cpw_sbx_ctx *ctx,
             break;
         }
         json_t *stored = NULL;
-        if (cpw_json_load(cpw_span_from_cstr(cpw_sbx_col(stmt, 0)), CPW_JSON_MAX_TEXT_BYTES,
-                          &stored) != 0) {
+        if (cpw_json_load(cpw_span_from_cstr(cpw_sbx_col(stmt, 0)), CPW_CP_DOC_MAX, &stored) != 0) {
             rc = -1;
             break;
         }
@@ -777,6 +780,9 @@ static bool s_has_key_value(const json_t *profile, const char *key, const char *
     static const char *const account[] = { "AccountNumber", NULL };
     static const char *const full[] = { "FirstName", NULL };
     const char *single[2] = { key, NULL };
+    if (key == NULL || value == NULL) {
+        return false;
+    }
     if (strcmp(key, "_email") == 0) {
         fields = s_email_fields;
     } else if (strcmp(key, "_phone") == 0) {

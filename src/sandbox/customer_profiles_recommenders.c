@@ -756,8 +756,7 @@ int cpw_cp_get_profile_recommendations(struct cpw_sbx_ctx *ctx,
     while (rc == 0 && (rc = cpw_sbx_sql_step(stmt)) == 1) {
         rc = 0;
         json_t *object = NULL;
-        if (cpw_json_load(cpw_span_from_cstr(cpw_sbx_col(stmt, 0)), CPW_JSON_MAX_TEXT_BYTES,
-                          &object) != 0) {
+        if (cpw_json_load(cpw_span_from_cstr(cpw_sbx_col(stmt, 0)), CPW_CP_DOC_MAX, &object) != 0) {
             cpw_error_clear();
             continue;
         }

@@ -34,6 +34,9 @@ int cpw_cp_history_add(struct cpw_sbx_ctx *ctx,
                        const char *unique_key,
                        const json_t *content);
 
+/** The size cap for stored documents: CPW_JSON_MAX_TEXT_BYTES (16 MiB), computed in size_t. */
+#define CPW_CP_DOC_MAX ((size_t)16 * 1024 * 1024)
+
 /** 32 lower-case hex digits of SHA-256(text) into out (33 bytes): a deterministic id. */
 int cpw_cp_digest_id(const char *text, char out[33]);
 
