@@ -127,6 +127,41 @@ static int s_role(struct loader *ld,
     return 0;
 }
 
+/*
+ * RoleLastUsed as IAM keeps it: the service uses a resource's service-linked role while the
+ * resource is in use, so a live resource's role was last used when the scenario starts, in the
+ * resource's region; a deleted instance's role when the instance was created (its last sign of
+ * life that the scenario knows). "role_last_used_days" (days before the load, a number >= 0)
+ * says otherwise; null leaves the role never used.
+ */
+static int s_role_last_used(struct loader *ld,
+                            const json_t *item,
+                            const char *path,
+                            const char *account,
+                            const char *region,
+                            const char *role_name,
+                            int64_t default_ms)
+{
+    const json_t *days = json_object_get(item, "role_last_used_days");
+    int64_t used_ms = default_ms;
+    if (json_is_null(days)) {
+        return 0;
+    }
+    if (days != NULL) {
+        if (!json_is_number(days) || json_number_value(days) < 0 ||
+            json_number_value(days) > 36500) {
+            return s_bad(path, "role_last_used_days must be a number of days from 0 to 36500");
+        }
+        used_ms = ld->now_ms - (int64_t)(json_number_value(days) * 86400000.0);
+    }
+    return cpw_sbx_sql_do(ld->db,
+                          "UPDATE iam_roles SET last_used_ms = ?, last_used_region = ?"
+                          " WHERE account_id = ? AND name = ?",
+                          "isss", used_ms, region, account, role_name) < 0
+             ? -1
+             : 0;
+}
+
 static int s_instance(struct loader *ld, const json_t *item, size_t i)
 {
     char path[64];
@@ -163,7 +198,12 @@ static int s_instance(struct loader *ld, const json_t *item, size_t i)
                sizeof(role_arn)) != 0) {
         return -1;
     }
-    if (json_is_true(json_object_get(item, "deleted"))) {
+    bool deleted = json_is_true(json_object_get(item, "deleted"));
+    if (s_role_last_used(ld, item, path, account, region, role_name,
+                         deleted ? created_ms : ld->now_ms) != 0) {
+        return -1;
+    }
+    if (deleted) {
         return 0; /* only the role stays behind */
     }
     const json_t *tags = json_object_get(item, "tags");
@@ -273,6 +313,18 @@ static int s_domain(struct loader *ld, const json_t *item, size_t i)
                             json_is_integer(days) ? json_integer_value(days) : (json_int_t)366);
     if (json_is_object(json_object_get(item, "tags"))) {
         json_object_set(doc, "Tags", json_object_get(item, "tags"));
+    }
+    const char *key = s_str(item, "encryption_key", NULL);
+    if (key != NULL) {
+        json_object_set_new(doc, "DefaultEncryptionKey", json_string(key));
+    }
+    const char *dlq = s_str(item, "dead_letter_queue", NULL);
+    if (dlq != NULL) {
+        json_object_set_new(doc, "DeadLetterQueueUrl", json_string(dlq));
+    }
+    if (s_role_last_used(ld, item, path, account, region, role_name, ld->now_ms) != 0) {
+        json_decref(doc);
+        return -1;
     }
     char *text = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
