@@ -19,7 +19,8 @@
  *            every domain and instance but a share P), trails_off=P (a multi-region trail in
  *            every account, stopped in a share P of the members), unencrypted=P (a KMS key and
  *            a dead-letter queue on every domain but a share P), stale_roles=P (the roles of a
- *            share P of the live instances and their domains last used 400 days ago).
+ *            share P of the instances, live or deleted, and of their domains last used 400
+ *            days ago).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,7 +95,8 @@ struct org_params {
     double untagged;    /* tags on every domain and instance but a share without */
     double trails_off;  /* a logging multi-region trail in every account but a share stopped */
     double unencrypted; /* a KMS key and a DLQ on every domain but a share without */
-    double stale_roles; /* a share of the instances whose roles were last used 400 days ago */
+    double stale_roles; /* a share of the instances whose (and whose domains') roles were last
+                           used 400 days ago */
 };
 
 #define STALE_ROLE_DAYS 400
@@ -176,7 +178,6 @@ static void s_org_knobs(const struct org_params *p,
                         uint64_t *knobs,
                         const char *id,
                         const char *region,
-                        bool orphan,
                         json_t *instance,
                         json_t *domain)
 {
@@ -197,7 +198,7 @@ static void s_org_knobs(const struct org_params *p,
         json_object_set_new(domain, "encryption_key", json_string(key));
         json_object_set_new(domain, "dead_letter_queue", json_string(queue));
     }
-    if (p->stale_roles >= 0 && !orphan && s_draw(knobs) < p->stale_roles) {
+    if (p->stale_roles >= 0 && s_draw(knobs) < p->stale_roles) {
         json_object_set_new(instance, "role_last_used_days", json_integer(STALE_ROLE_DAYS));
         json_object_set_new(domain, "role_last_used_days", json_integer(STALE_ROLE_DAYS));
     }
@@ -228,7 +229,7 @@ static void s_org_region(uint64_t *rng,
     json_t *dom = json_pack("{s:s,s:s,s:s,s:s,s:i,s:[{s:s}]}", "account", id, "region", region,
                             "name", domain, "role_suffix", drole, "profiles",
                             (int)(s_next(rng) % 5), "integrations", "connect_instance", alias);
-    s_org_knobs(p, knobs, id, region, orphan, instance, dom);
+    s_org_knobs(p, knobs, id, region, instance, dom);
     json_array_append_new(instances, instance);
     json_array_append_new(domains, dom);
 }

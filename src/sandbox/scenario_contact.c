@@ -129,10 +129,11 @@ static int s_role(struct loader *ld,
 
 /*
  * RoleLastUsed as IAM keeps it: the service uses a resource's service-linked role while the
- * resource is in use, so a live resource's role was last used when the scenario starts, in the
- * resource's region; a deleted instance's role when the instance was created (its last sign of
- * life that the scenario knows). "role_last_used_days" (days before the load, a number >= 0)
- * says otherwise; null leaves the role never used.
+ * resource is in use, so the role of a live instance, and of a domain integrated with a live
+ * instance, was last used when the scenario starts, in the resource's region. A leftover's role
+ * (a deleted instance's, or a domain's that no live instance uses) shows no use within IAM's
+ * tracking period, as the leftovers the runbook finds usually do. "role_last_used_days" (days
+ * before the load, a number >= 0) says otherwise; null leaves the role never used.
  */
 static int s_role_last_used(struct loader *ld,
                             const json_t *item,
@@ -144,7 +145,7 @@ static int s_role_last_used(struct loader *ld,
 {
     const json_t *days = json_object_get(item, "role_last_used_days");
     int64_t used_ms = default_ms;
-    if (json_is_null(days)) {
+    if (json_is_null(days) || (days == NULL && default_ms == 0)) {
         return 0;
     }
     if (days != NULL) {
@@ -199,8 +200,8 @@ static int s_instance(struct loader *ld, const json_t *item, size_t i)
         return -1;
     }
     bool deleted = json_is_true(json_object_get(item, "deleted"));
-    if (s_role_last_used(ld, item, path, account, region, role_name,
-                         deleted ? created_ms : ld->now_ms) != 0) {
+    if (s_role_last_used(ld, item, path, account, region, role_name, deleted ? 0 : ld->now_ms) !=
+        0) {
         return -1;
     }
     if (deleted) {
@@ -282,6 +283,27 @@ static int s_domain_items(struct loader *ld,
     return 0;
 }
 
+/* True when one of the domain's integrations names an instance that exists (not deleted). */
+static bool s_serves_live_instance(struct loader *ld, const json_t *item)
+{
+    size_t k;
+    const json_t *it;
+    bool live = false;
+    json_array_foreach(json_object_get(item, "integrations"), k, it)
+    {
+        const char *instance = s_str(it, "connect_instance", NULL);
+        const char *uri = instance ? json_string_value(json_object_get(ld->instances, instance))
+                                   : s_str(it, "uri", NULL);
+        sqlite3_stmt *stmt =
+          uri ? cpw_sbx_sql_query(ld->db, "SELECT 1 FROM connect_instances WHERE arn = ?", "s", uri)
+              : NULL;
+        live = live || (stmt != NULL && cpw_sbx_sql_step(stmt) == 1);
+        sqlite3_finalize(stmt);
+    }
+    cpw_error_clear();
+    return live;
+}
+
 static int s_domain(struct loader *ld, const json_t *item, size_t i)
 {
     char path[64];
@@ -322,7 +344,8 @@ static int s_domain(struct loader *ld, const json_t *item, size_t i)
     if (dlq != NULL) {
         json_object_set_new(doc, "DeadLetterQueueUrl", json_string(dlq));
     }
-    if (s_role_last_used(ld, item, path, account, region, role_name, ld->now_ms) != 0) {
+    if (s_role_last_used(ld, item, path, account, region, role_name,
+                         s_serves_live_instance(ld, item) ? ld->now_ms : 0) != 0) {
         json_decref(doc);
         return -1;
     }

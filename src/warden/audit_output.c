@@ -11,7 +11,8 @@
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 
-#define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
+#define SARIF_SCHEMA                                                                               \
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 int cpw_audit_format_parse(const char *name, enum cpw_audit_format *out)
 {
