@@ -49,12 +49,9 @@ static bool s_management_events(const json_t *selectors)
         json_array_foreach(cpw_json_get(s, "FieldSelectors"), k, f)
         {
             const char *field = cpw_json_get_string(f, "Field");
-            const json_t *eq = cpw_json_get(f, "Equals");
-            if (field && strcmp(field, "eventCategory") == 0 && json_array_size(eq) &&
-                strcmp(json_string_value(json_array_get(eq, 0))
-                         ? json_string_value(json_array_get(eq, 0))
-                         : "",
-                       "Management") == 0) {
+            const char *first = json_string_value(json_array_get(cpw_json_get(f, "Equals"), 0));
+            if (field && first && strcmp(field, "eventCategory") == 0 &&
+                strcmp(first, "Management") == 0) {
                 return true;
             }
         }

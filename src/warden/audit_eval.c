@@ -7,6 +7,7 @@
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit_internal.h"
@@ -680,6 +681,44 @@ static bool s_not_evaluated(struct eval *ev, const char *reason)
            ev->rule != CPW_AUDIT_RULE_TAGGING && ev->rule != CPW_AUDIT_RULE_ROLE_DELETION;
 }
 
+struct ranked {
+    json_t *result;
+    int severity;
+    size_t order; /* rule order, then the order the rule found them */
+};
+
+static int s_rank_cmp(const void *a, const void *b)
+{
+    const struct ranked *x = a;
+    const struct ranked *y = b;
+    if (x->severity != y->severity) {
+        return x->severity > y->severity ? -1 : 1; /* worst first */
+    }
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* The results worst first; within a severity in rule order, each rule's in its own order. */
+static json_t *s_sorted(json_t *results)
+{
+    size_t n = json_array_size(results);
+    struct ranked *list = cpw_calloc(n ? n : 1, sizeof(*list));
+    for (size_t i = 0; i < n; i++) {
+        enum cpw_audit_severity sev = CPW_AUDIT_SEVERITY_INFO;
+        list[i].result = json_array_get(results, i);
+        (void)cpw_audit_severity_parse(cpw_json_get_string(list[i].result, "severity"), &sev);
+        list[i].severity = (int)sev;
+        list[i].order = i;
+    }
+    qsort(list, n, sizeof(*list), s_rank_cmp);
+    json_t *sorted = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_array_append(sorted, list[i].result);
+    }
+    cpw_free(list);
+    json_decref(results);
+    return sorted;
+}
+
 json_t *cpw_audit_evaluate(const struct cpw_audit_rules *rules,
                            const struct cpw_inventory *inv,
                            const struct cpw_audit_facts *facts,
@@ -727,6 +766,7 @@ json_t *cpw_audit_evaluate(const struct cpw_audit_rules *rules,
     for (size_t i = 0; i < cpw_inventory_region_count(inv); i++) {
         json_array_append_new(regions, json_string(cpw_inventory_region(inv, i)));
     }
+    ev.results = s_sorted(ev.results);
     char ran[CPW_TIME_ISO8601_LEN + 1];
     s_date(now_s, ran);
     char scanned[CPW_TIME_ISO8601_LEN + 1];
