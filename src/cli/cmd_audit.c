@@ -385,6 +385,10 @@ static int s_run(int argc, char **argv)
         fprintf(stderr, "cpwarden audit: warning: documentation records: %s\n",
                 cpw_last_error_detail());
     }
+    if (!a.from_inventory && cpw_audit_read_deletion_tasks(store, &facts)) {
+        fprintf(stderr, "cpwarden audit: warning: the journal's deletion tasks: %s\n",
+                cpw_last_error_detail());
+    }
     if (a.from_inventory) {
         inv = s_stored_inventory(a.from_inventory, store);
         if (!inv) {

@@ -167,6 +167,39 @@ static void s_instance_tags(struct cpw_aws_client *client,
     json_decref(in);
 }
 
+/* The task's status, asked in the account of the inventory's role of that name that knows it. */
+static void s_task_status(struct cpw_accounts *accounts,
+                          const struct cpw_inventory *inv,
+                          struct cpw_audit_deletion_task *t)
+{
+    for (size_t i = 0; i < cpw_inventory_role_count(inv) && !t->status; i++) {
+        const struct cpw_inv_role *r = cpw_inventory_role(inv, i);
+        struct cpw_aws_client *client = r->name && strcmp(r->name, t->role_name) == 0
+                                          ? cpw_accounts_client(accounts, r->account)
+                                          : NULL;
+        if (!client) {
+            cpw_error_clear();
+            continue;
+        }
+        json_t *in = json_pack("{s:s}", "DeletionTaskId", t->task_id);
+        json_t *out = NULL;
+        struct cpw_aws_call call = { .service = "iam",
+                                     .operation = "GetServiceLinkedRoleDeletionStatus",
+                                     .input = in };
+        if (cpw_aws_client_call(client, &call, &out, NULL) == 0) {
+            const char *status = cpw_json_get_string(out, "Status");
+            const char *reason = cpw_json_get_string(cpw_json_get(out, "Reason"), "Reason");
+            t->status = cpw_strdup(status ? status : "UNKNOWN");
+            t->reason = reason ? cpw_strdup(reason) : NULL;
+            t->role_arn = r->arn ? cpw_strdup(r->arn) : NULL;
+        } else {
+            cpw_error_clear(); /* another account's task, or unreadable: stays unknown */
+        }
+        json_decref(out);
+        json_decref(in);
+    }
+}
+
 int cpw_audit_collect_facts(struct cpw_accounts *accounts,
                             const struct cpw_inventory *inv,
                             const char *region,
@@ -201,6 +234,10 @@ int cpw_audit_collect_facts(struct cpw_accounts *accounts,
             }
         }
     }
+    for (size_t i = 0; i < facts->task_count; i++) {
+        s_task_status(accounts, inv, &facts->tasks[i]);
+    }
+    facts->deletion_tasks_read = true;
     facts->trails_read = true;
     facts->domain_details_read = true;
     facts->instance_tags_read = true;

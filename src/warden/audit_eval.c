@@ -548,6 +548,36 @@ static const char *s_role_deletion(struct eval *ev)
             }
         }
     }
+    for (size_t i = 0; ev->facts && i < ev->facts->task_count; i++) {
+        const struct cpw_audit_deletion_task *t = &ev->facts->tasks[i];
+        const struct cpw_inv_role *r =
+          t->role_arn ? cpw_inventory_find_role(ev->inv, t->role_arn) : NULL;
+        struct subject s = r ? s_role_subject(r) : (struct subject){ 0 };
+        if (!r || !t->status ||
+            (r->deletion_task_id && strcmp(r->deletion_task_id, t->task_id) == 0) ||
+            !s_selects(ev, &s)) {
+            continue; /* the role is gone, the task unread, or already judged from the inventory */
+        }
+        char when[CPW_TIME_ISO8601_LEN + 1];
+        s_date(t->submitted_s, when);
+        int64_t days = (ev->now_s - t->submitted_s) / DAY_S;
+        if (strcmp(t->status, "FAILED") == 0) {
+            s_violation(ev, &s, "failed",
+                        json_pack("[s+,s+,s+]", "deletion task ", t->task_id, "submitted ", when,
+                                  "reason: ", t->reason ? t->reason : "(none given)"),
+                        "remove what still uses the role (its RoleUsageList), then delete it "
+                        "again (cpwarden plan / apply)",
+                        "deletion of %s FAILED", r->name);
+        } else if (strcmp(t->status, "SUCCEEDED") != 0 && days >= c->max_age_days) {
+            s_violation(ev, &s, "pending",
+                        json_pack("[s+,s+,s+]", "deletion task ", t->task_id, "submitted ", when,
+                                  "status: ", t->status),
+                        "poll GetServiceLinkedRoleDeletionStatus; a task that stays pending needs "
+                        "an AWS support case",
+                        "deletion of %s still %s after %lld day(s) (limit %lld)", r->name,
+                        t->status, (long long)days, (long long)c->max_age_days);
+        }
+    }
     return unknown_age ? "pending deletion tasks were seen whose start time is unknown; set "
                          "max_pending_days: 0 to report every pending task"
                        : NULL;
@@ -893,5 +923,13 @@ void cpw_audit_facts_clean_up(struct cpw_audit_facts *f)
         cpw_free(f->documents[i].domain);
     }
     cpw_free(f->documents);
+    for (size_t i = 0; f->tasks && i < f->task_count; i++) {
+        cpw_free(f->tasks[i].task_id);
+        cpw_free(f->tasks[i].role_name);
+        cpw_free(f->tasks[i].role_arn);
+        cpw_free(f->tasks[i].status);
+        cpw_free(f->tasks[i].reason);
+    }
+    cpw_free(f->tasks);
     memset(f, 0, sizeof(*f));
 }

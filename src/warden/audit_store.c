@@ -8,6 +8,7 @@
 #include "audit_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/error.h"
+#include "cpw/journal.h"
 #include "cpw/store.h"
 #include "cpw/time.h"
 
@@ -65,5 +66,69 @@ int cpw_audit_read_documents(struct cpw_store *store, struct cpw_audit_facts *fa
     facts->document_count = count;
     facts->documents_read = true;
     cpw_store_document_list_free(list, count);
+    return 0;
+}
+
+/* "deletion task TASK submitted" (apply_steps.c) to TASK; NULL when the detail is another. */
+static char *s_task_of(const char *detail)
+{
+    static const char prefix[] = "deletion task ";
+    static const char suffix[] = " submitted";
+    size_t n = detail ? strlen(detail) : 0;
+    if (n <= sizeof(prefix) + sizeof(suffix) - 2 || strncmp(detail, prefix, sizeof(prefix) - 1) ||
+        strcmp(detail + n - (sizeof(suffix) - 1), suffix) != 0) {
+        return NULL;
+    }
+    return cpw_strndup(detail + sizeof(prefix) - 1,
+                       n - (sizeof(prefix) - 1) - (sizeof(suffix) - 1));
+}
+
+/* task/aws-service-role/PRINCIPAL/ROLE/UUID to ROLE (owned), or NULL. */
+static char *s_role_of(const char *task)
+{
+    const char *end = strrchr(task, '/');
+    const char *start = end;
+    while (start && start > task && start[-1] != '/') {
+        start--;
+    }
+    return end && start && end > start ? cpw_strndup(start, (size_t)(end - start)) : NULL;
+}
+
+int cpw_audit_read_deletion_tasks(struct cpw_store *store, struct cpw_audit_facts *facts)
+{
+    struct cpw_journal_entry *list = NULL;
+    size_t count = 0;
+    if (cpw_journal_list(store, NULL, &list, &count)) {
+        return -1;
+    }
+    facts->tasks = cpw_calloc(count + 1, sizeof(*facts->tasks));
+    for (size_t i = 0; i < count; i++) {
+        const struct cpw_journal_entry *e = &list[i];
+        if (strcmp(e->kind, "delete-service-linked-role") != 0 || strcmp(e->outcome, "done") != 0) {
+            continue;
+        }
+        char *task = s_task_of(e->detail);
+        char *role = task ? s_role_of(task) : NULL;
+        int64_t at_ms = 0;
+        if (!role || cpw_time_parse_iso8601_ms(cpw_span_from_cstr(e->at), &at_ms)) {
+            cpw_free(task);
+            cpw_free(role);
+            continue;
+        }
+        struct cpw_audit_deletion_task *t = NULL;
+        for (size_t k = 0; k < facts->task_count && !t; k++) {
+            t = strcmp(facts->tasks[k].task_id, task) == 0 ? &facts->tasks[k] : NULL;
+        }
+        if (t) { /* the same task journaled again (a resumed run): keep the first submission */
+            cpw_free(task);
+            cpw_free(role);
+            continue;
+        }
+        t = &facts->tasks[facts->task_count++];
+        t->task_id = task;
+        t->role_name = role;
+        t->submitted_s = at_ms / 1000;
+    }
+    cpw_journal_entries_free(list, count);
     return 0;
 }

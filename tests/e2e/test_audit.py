@@ -254,6 +254,42 @@ def main():
     finally:
         stop_sandbox(proc)
 
+    # ----- a deletion task cpwarden submitted that stays pending, then settles -----------------
+    proc, ep = start_sandbox(tmp, "--scenario", "orphans", "--role-persists",
+                             "--slr-deletion-delay-ms", "600000")
+    try:
+        state = os.path.join(tmp, "state-tasks")
+        role = "AWSServiceRoleForProfile_OrphanDomainRole0002"
+        plan = os.path.join(tmp, "plan.json")
+        rc, _, err = cpw(env, "plan", "--endpoint-url", ep, "--domain", "retired-customers",
+                         "--region", "eu-west-2", "--role", role, "-o", plan)
+        check("plan for the orphaned domain and its role", rc == 0, err)
+        rc, _, err = cpw(env, "apply", "--endpoint-url", ep, plan, "--yes", "--state", state,
+                         "--poll-interval", "20ms", "--wait", "300ms")
+        check("apply submits the deletion task and gives up waiting", rc != 0, err)
+        pending = os.path.join(tmp, "pending.yaml")
+        with open(pending, "w") as f:
+            f.write("rules:\n  role-deletion-task: {max_pending_days: 0}\n")
+        audit = ["audit", "--endpoint-url", ep, "--regions", "us-east-1,eu-west-2", "--state",
+                 state, "--no-save", "--output", "json", "--rules", pending]
+        rc, out, err = cpw(env, *audit)
+        tasks = [r for r in json.loads(out)["results"] if r["rule"] == "role-deletion-task"]
+        check("the pending task (read from the journal, asked of IAM) is reported",
+              len(tasks) == 1 and tasks[0]["name"] == role and "IN_PROGRESS" in
+              tasks[0]["message"], tasks or err)
+        rc, out, err = cpw(env, *audit[:-2])
+        check("...not with the default max_pending_days (1) on the day it was submitted",
+              not [r for r in json.loads(out)["results"] if r["rule"] == "role-deletion-task"])
+        import urllib.request
+        urllib.request.urlopen(urllib.request.Request(
+            ep + "/_cpwarden/clock?advance_ms=700000", method="POST")).read()
+        rc, out, err = cpw(env, *audit)
+        check("once the task has settled and the role is gone, nothing is reported",
+              not [r for r in json.loads(out)["results"] if r["rule"] == "role-deletion-task"],
+              out)
+    finally:
+        stop_sandbox(proc)
+
     # ----- rules-file mistakes -----------------------------------------------------------------
     broken = os.path.join(tmp, "broken.yaml")
     with open(broken, "w") as f:

@@ -483,6 +483,31 @@ static void test_rules_roles(void **state)
     report = s_eval_text(&w, "rules:\n  role-unused: {max_unused_days: 365}\n");
     assert_int_equal(s_count(report, "role-unused", NULL), 0);
     json_decref(report);
+    /* tasks from the journal, their status read from IAM */
+    w.facts.tasks = cpw_calloc(2, sizeof(*w.facts.tasks));
+    w.facts.task_count = 2;
+    w.facts.deletion_tasks_read = true;
+    static const char *const names[] = { "AWSServiceRoleForProfile_Stale",
+                                         "AWSServiceRoleForProfile_Fresh" };
+    static const char *const statuses[] = { "FAILED", "IN_PROGRESS" };
+    for (size_t i = 0; i < 2; i++) {
+        char arn[300];
+        snprintf(arn, sizeof(arn), "arn:aws:iam::%s:role%s%s", ACC, CPW_INV_PROFILE_ROLE_PATH,
+                 names[i]);
+        w.facts.tasks[i].task_id = cpw_strdup("task/aws-service-role/profile.amazonaws.com/x/1");
+        w.facts.tasks[i].role_name = cpw_strdup(names[i]);
+        w.facts.tasks[i].role_arn = cpw_strdup(arn);
+        w.facts.tasks[i].status = cpw_strdup(statuses[i]);
+        w.facts.tasks[i].submitted_s = NOW - 3 * DAY;
+    }
+    report = s_eval_text(&w, NULL); /* max_pending_days 1 */
+    assert_int_equal(s_count(report, "role-deletion-task", "_Stale"), 1);
+    assert_int_equal(s_count(report, "role-deletion-task", "_Fresh"), 1);
+    json_decref(report);
+    report = s_eval_text(&w, "rules:\n  role-deletion-task: {max_pending_days: 5}\n");
+    assert_int_equal(s_count(report, "role-deletion-task", "_Stale"), 1);
+    assert_int_equal(s_count(report, "role-deletion-task", "_Fresh"), 0);
+    json_decref(report);
     s_world_free(&w);
 }
 

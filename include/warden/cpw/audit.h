@@ -148,6 +148,19 @@ struct cpw_audit_instance_tags {
     size_t tag_count;
 };
 
+/**
+ * A DeleteServiceLinkedRole task cpwarden submitted (the apply journal) and what IAM says of it
+ * now (GetServiceLinkedRoleDeletionStatus).
+ */
+struct cpw_audit_deletion_task {
+    char *task_id;
+    char *role_name;     /* from the task id: task/aws-service-role/PRINCIPAL/ROLE/UUID */
+    int64_t submitted_s; /* the journal's time of the step */
+    char *role_arn;      /* the role of the inventory it belongs to; NULL: not matched */
+    char *status;        /* NOT_STARTED, IN_PROGRESS, SUCCEEDED, FAILED; NULL: not read */
+    char *reason;        /* a FAILED task's Reason.Reason */
+};
+
 /** The newest `cpwarden document` record of a domain (state store). */
 struct cpw_audit_document_record {
     char *account;
@@ -183,6 +196,9 @@ struct cpw_audit_facts {
     bool instance_tags_read; /* false: instances are skipped by the tagging rule */
     struct cpw_audit_instance_tags *instances;
     size_t instance_count;
+    bool deletion_tasks_read; /* statuses of the journal's tasks were asked of IAM */
+    struct cpw_audit_deletion_task *tasks;
+    size_t task_count;
     bool documents_read; /* false: the documentation rule is not evaluated */
     struct cpw_audit_document_record *documents;
     size_t document_count;
@@ -198,7 +214,9 @@ struct cpw_accounts;
 /**
  * Reads the facts of a fresh scan: for every account of inv, its trails (DescribeTrails in
  * region, then GetTrailStatus and GetEventSelectors per trail), every domain's GetDomain and every
- * instance's DescribeInstance tags, through accounts (the clients of the scanned accounts).
+ * instance's DescribeInstance tags, and the status of every deletion task already in facts
+ * (cpw_audit_read_deletion_tasks) whose role is in inv (GetServiceLinkedRoleDeletionStatus),
+ * through accounts (the clients of the scanned accounts).
  * A failure is recorded in the facts (the account's trails error, a detail left unknown), never
  * returned: the rule that needs it reports it. Returns 0.
  */
@@ -278,5 +296,12 @@ json_t *cpw_audit_load_latest(struct cpw_store *store, const char *scope);
  * documents_read). 0, or -1 with CPW_ERR_STORE (facts left without documents).
  */
 int cpw_audit_read_documents(struct cpw_store *store, struct cpw_audit_facts *facts);
+
+/**
+ * Reads the DeleteServiceLinkedRole tasks that `cpwarden apply` submitted (the journal's
+ * delete-service-linked-role steps that are done) into facts->tasks, newest submission per task,
+ * without their status (cpw_audit_collect_facts asks IAM). 0, or -1 with CPW_ERR_STORE.
+ */
+int cpw_audit_read_deletion_tasks(struct cpw_store *store, struct cpw_audit_facts *facts);
 
 #endif
