@@ -415,9 +415,15 @@ static int s_run(int argc, char **argv)
     s_scope(inv, &scope);
     if (a.diff) {
         before = cpw_audit_load_latest(store, cpw_buf_cstr(&scope));
-        if (!before) {
+        if (!before && cpw_last_error() != CPW_ERR_NOT_FOUND) {
             cpw_cli_print_last_error("--diff");
             goto cleanup;
+        }
+        if (!before) { /* the first audit of this scope: every violation is new */
+            fprintf(stderr, "cpwarden audit: no earlier audit of %s: everything is new\n",
+                    cpw_buf_cstr(&scope));
+            before = json_pack("{s:s,s:O,s:[]}", "ran_at", "", "rules",
+                               cpw_json_get(report, "rules"), "results");
         }
     }
     if (!a.no_save && cpw_audit_save(store, report, cpw_buf_cstr(&scope), NULL)) {
@@ -509,7 +515,7 @@ const struct cpw_cli_command cpw_cli_cmd_audit = {
       "  --fail-on SEVERITY      exit 5 when a violation is at or above SEVERITY\n"
       "                          (info, low, medium, high, critical)\n"
       "  --diff                  print what is new and what was fixed since the last audit of\n"
-      "                          the same accounts and regions\n"
+      "                          the same accounts and regions (the first: everything is new)\n"
       "  --no-save               do not store this report\n"
       "  --state DIR             state directory (default $XDG_STATE_HOME/cpwarden)\n"
       "  --output FORMAT         table, json, markdown, sarif (SARIF 2.1.0) or junit (JUnit\n"

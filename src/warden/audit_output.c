@@ -447,6 +447,12 @@ int cpw_audit_diff_write(const json_t *diff, enum cpw_audit_format format, struc
                               s_str(diff, "before_ran_at"), json_array_size(added),
                               json_array_size(fixed),
                               (long long)json_integer_value(cpw_json_get(diff, "unchanged")));
+        if (json_integer_value(cpw_json_get(diff, "not_compared"))) {
+            rc |= cpw_buf_appendf(
+              out,
+              "%lld violation(s) of rules evaluated in only one of the two audits not compared\n",
+              (long long)json_integer_value(cpw_json_get(diff, "not_compared")));
+        }
         if (json_array_size(added)) {
             rc |= cpw_buf_append_cstr(out, "\n");
             rc |= s_table_results(added, "NEW", out);

@@ -192,8 +192,16 @@ def main():
         state = os.path.join(tmp, "state-file")
         base = ["audit", "--endpoint-url", ep, "--regions", "us-east-1", "--state", state,
                 "--rules", rules_file]
+        rc, out, err = cpw(env, *base, "--output", "json", "--diff", "--no-save")
+        first = json.loads(out) if rc == 0 else {}
+        check("--diff before any audit: everything is new",
+              rc == 0 and first.get("fixed") == [] and len(first.get("new", [])) > 0 and
+              "everything is new" in err, err)
         rc, out, err = cpw(env, *base, "--output", "json")
         report = json.loads(out)
+        check("...and the first audit finds exactly those",
+              sorted(r["fingerprint"] for r in report["results"]) ==
+              sorted(r["fingerprint"] for r in first.get("new", [])))
         res = lambda rule, name: [r for r in report["results"]
                                   if r["rule"] == rule and r["name"] == name]
         for rule in ("naming", "domain-empty", "domain-expiration", "documentation",

@@ -603,6 +603,15 @@ static void test_outputs_and_diff(void **state)
     diff = cpw_audit_diff(after, report);
     assert_int_equal(json_array_size(cpw_json_get(diff, "new")), 1);
     json_decref(diff);
+    /* a rule not evaluated the second time proves nothing fixed */
+    w.facts.trails_read = false;
+    w.facts.accounts[0].trails[0].multi_region = false;
+    json_t *offline = s_eval_text(&w, NULL);
+    diff = cpw_audit_diff(report, offline);
+    assert_int_equal(json_array_size(cpw_json_get(diff, "fixed")), 0);
+    assert_int_equal(json_integer_value(cpw_json_get(diff, "not_compared")), 1);
+    json_decref(diff);
+    json_decref(offline);
     json_decref(after);
     json_decref(report);
     cpw_buf_clean_up(&out);

@@ -247,7 +247,9 @@ size_t cpw_audit_count_at_least(const json_t *report, enum cpw_audit_severity se
 
 /**
  * What changed between two reports (by fingerprint): {"format_version", "before_ran_at",
- * "ran_at", "new": [results], "fixed": [results], "unchanged": N}. Owned.
+ * "ran_at", "new": [results], "fixed": [results], "unchanged": N, "not_compared": N}. Only rules
+ * evaluated in both reports are compared: a violation of a rule the other report did not
+ * evaluate is counted in not_compared, never as new or fixed. Owned.
  */
 json_t *cpw_audit_diff(const json_t *before, const json_t *after);
 
