@@ -519,8 +519,9 @@ const struct cpw_cli_command cpw_cli_cmd_audit = {
       "  --no-save               do not store this report\n"
       "  --state DIR             state directory (default $XDG_STATE_HOME/cpwarden)\n"
       "  --output FORMAT         table, json, markdown, sarif (SARIF 2.1.0) or junit (JUnit\n"
-      "                          XML); default: table on a terminal, JSON "
-      "otherwise\n" CPW_CLI_QUERY_HELP
+      "                          XML); default: table on a terminal, JSON otherwise\n"
+      "  --query EXPR            JMESPath applied to the JSON report (or --diff) before it is\n"
+      "                          printed, as the AWS CLI's --query (implies --output json)\n"
       "  -o, --output-file FILE  write there (mode 0600) instead of stdout\n"
       "\n" CPW_CLI_AWS_OPTIONS_HELP "\n"
       "Exit status: 0 audited (violations below --fail-on, or no --fail-on); 3 part of the\n"
