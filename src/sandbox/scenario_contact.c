@@ -132,8 +132,9 @@ static int s_role(struct loader *ld,
  * resource is in use, so the role of a live instance, and of a domain integrated with a live
  * instance, was last used when the scenario starts, in the resource's region. A leftover's role
  * (a deleted instance's, or a domain's that no live instance uses) shows no use within IAM's
- * tracking period, as the leftovers the runbook finds usually do. "role_last_used_days" (days
- * before the load, a number >= 0) says otherwise; null leaves the role never used.
+ * tracking period, as the leftovers the runbook finds usually do. A role the element names
+ * ("role") keeps its own RoleLastUsed. "role_last_used_days" (days before the load, a number
+ * >= 0) says otherwise; null leaves the role never used.
  */
 static int s_role_last_used(struct loader *ld,
                             const json_t *item,
@@ -147,6 +148,9 @@ static int s_role_last_used(struct loader *ld,
     int64_t used_ms = default_ms;
     if (json_is_null(days) || (days == NULL && default_ms == 0)) {
         return 0;
+    }
+    if (days == NULL && s_str(item, "role", NULL) != NULL) {
+        return 0; /* an existing role ("role"): its use is its own, unless the element says */
     }
     if (days != NULL) {
         if (!json_is_number(days) || json_number_value(days) < 0 ||
