@@ -3,6 +3,7 @@
  * PutEventSelectors, DeleteTrail, HasCustomEventSelectors) with AWS's home-region rule, scenario
  * trails, RoleLastUsed of scenario roles, and the org: generator's audit knobs.
  */
+#include "cpw/json.h"
 #include "sandbox/sbx_realism.h"
 #include "sandbox/sbx_service.h"
 #include "sbx_test.h"
@@ -71,8 +72,8 @@ static void test_event_selectors(void **state)
 
 static void s_load(struct sbx_fixture *fx, const char *text)
 {
-    json_t *doc = json_loads(text, 0, NULL);
-    assert_non_null(doc);
+    json_t *doc = NULL;
+    assert_int_equal(cpw_json_load(cpw_span_from_cstr(text), CPW_JSON_MAX_TEXT_BYTES, &doc), 0);
     if (cpw_sbx_load_scenario(fx->sbx, doc) != 0) {
         fail_msg("%s", cpw_last_error_detail());
     }
