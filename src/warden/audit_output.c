@@ -248,12 +248,11 @@ static json_t *s_sarif(const json_t *report)
     } else {
         json_decref(notifications);
     }
-    return json_pack("{s:s,s:s,s:[{s:{s:{s:s,s:s,s:s,s:o}},s:[o],s:o,s:{s:s,s:s}}]}", "$schema",
+    return json_pack("{s:s,s:s,s:[{s:{s:{s:s,s:s,s:o}},s:[o],s:o,s:{s:s,s:s}}]}", "$schema",
                      SARIF_SCHEMA, "version", "2.1.0", "runs", "tool", "driver", "name", "cpwarden",
-                     "version", CPW_VERSION, "informationUri",
-                     "https://github.com/cpwarden/cpwarden/blob/main/docs/audit.md", "rules", rules,
-                     "invocations", invocation, "results", results, "properties", "ranAt",
-                     s_str(report, "ran_at"), "rulesSource", s_str(report, "rules_source"));
+                     "version", CPW_VERSION, "rules", rules, "invocations", invocation, "results",
+                     results, "properties", "ranAt", s_str(report, "ran_at"), "rulesSource",
+                     s_str(report, "rules_source"));
 }
 
 /* ----- JUnit XML ------------------------------------------------------------------------------ */
