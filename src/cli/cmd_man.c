@@ -288,6 +288,8 @@ static const char *const s_tail[] = {
     ".TP\n.B 4\n"
     "apply refused: a bad, edited, stale or protected plan, no confirmation, a plan or account\n"
     "locked by another apply, or a step whose preconditions no longer held (and none failed).\n"
+    ".TP\n.B 5\n"
+    "audit found a violation at or above \\fB\\-\\-fail\\-on\\fR.\n"
     ".TP\n.B 130\nInterrupted (SIGINT).\n"
     ".TP\n.B 252\nInvalid syntax, an unknown command or option, or invalid input.\n"
     ".TP\n.B 253\nInvalid environment, configuration or credentials.\n"

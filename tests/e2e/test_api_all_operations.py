@@ -554,6 +554,10 @@ def steps():
     add("cloudtrail", "StartLogging", lambda r: {"Name": "trail-1"})
     add("cloudtrail", "GetTrailStatus", lambda r: {"Name": "trail-1"})
     add("cloudtrail", "StopLogging", lambda r: {"Name": "trail-1"})
+    add("cloudtrail", "GetEventSelectors", lambda r: {"TrailName": "trail-1"})
+    add("cloudtrail", "PutEventSelectors", lambda r: {"TrailName": "trail-1", "EventSelectors": [
+        {"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]})
+    add("cloudtrail", "DeleteTrail", lambda r: {"Name": "trail-1"})
     add("cloudtrail", "LookupEvents", lambda r: {"LookupAttributes": [
         {"AttributeKey": "EventName", "AttributeValue": "CreateRole"}]})
     return S
