@@ -5,6 +5,8 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "api_params.h"
 #include "aws_opts.h"
@@ -15,9 +17,11 @@
 #include "cpw/error.h"
 #include "cpw/log.h"
 #include "cpw/model.h"
+#include "cpw/render.h"
 #include "query.h"
 
-#define INPUT_MAX_BYTES (16u * 1024u * 1024u)
+#define INPUT_MAX_BYTES  (16u * 1024u * 1024u)
+#define OUTPUT_MAX_BYTES ((size_t)256 * 1024 * 1024)
 
 enum {
     OPT_INPUT_FILE = 1,
@@ -277,6 +281,89 @@ static void s_cap_items(const json_t *paginator, uint64_t max, json_t *output)
     }
 }
 
+/* The output format: --output, AWS_DEFAULT_OUTPUT or the profile's output when it is one of
+ * json, text or table (yaml is written as text); JSON, the AWS CLI's default, otherwise. */
+static enum cpw_output_format s_format(const struct cpw_settings *settings)
+{
+    if (settings->output_origin.source == CPW_SETTING_DEFAULT) {
+        return CPW_OUTPUT_JSON;
+    }
+    switch (settings->output) {
+    case CPW_OUTPUT_TEXT:
+    case CPW_OUTPUT_TABLE:
+        return settings->output;
+    case CPW_OUTPUT_JSON:
+    case CPW_OUTPUT_CSV:
+    case CPW_OUTPUT_MARKDOWN:
+        break;
+    }
+    return CPW_OUTPUT_JSON;
+}
+
+/* What the AWS CLI's text output shows of a paginated answer: the paginator's result keys
+ * (null when the answer had none) and its non_aggregate_keys, not the merged page markers.
+ * (The AWS CLI writes text page by page and applies --query to each page; here the pages are
+ * merged first, which is the same for every answer of one page.) */
+static void s_text_pages_view(const json_t *paginator, json_t **output)
+{
+    if (!json_is_object(*output)) {
+        return;
+    }
+    json_t *view = json_object();
+    const char *names[] = { "result_key", "non_aggregate_keys" };
+    for (size_t n = 0; n < 2; n++) {
+        const json_t *keys = json_object_get(paginator, names[n]);
+        size_t count = json_is_array(keys) ? json_array_size(keys) : keys ? 1 : 0;
+        for (size_t k = 0; k < count; k++) {
+            const char *key = json_is_array(keys) ? json_string_value(json_array_get(keys, k))
+                                                  : json_string_value(keys);
+            if (!key) {
+                continue;
+            }
+            json_t *value = json_object_get(*output, key);
+            if (value || n == 0) {
+                json_object_set(view, key, value ? value : json_null());
+            }
+        }
+    }
+    json_decref(*output);
+    *output = view;
+}
+
+/* The terminal's width in columns, or 80 when stdout is not a terminal (as the AWS CLI). */
+static size_t s_terminal_width(void)
+{
+    struct winsize ws;
+    if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0) {
+        return 80;
+    }
+    return ws.ws_col;
+}
+
+/* Prints output as the AWS CLI's text or table; the exit code. */
+static int s_print_rendered(const json_t *output, enum cpw_output_format format, const char *title)
+{
+    struct cpw_buf text;
+    cpw_buf_init(&text, OUTPUT_MAX_BYTES);
+    struct cpw_render_table_options topts = {
+        .title = title,
+        .terminal_width = s_terminal_width(),
+        .color = cpw_cli_color(stdout),
+    };
+    int rc = format == CPW_OUTPUT_TABLE ? cpw_render_table(output, &topts, &text)
+                                        : cpw_render_text(output, &text);
+    if (rc) {
+        cpw_buf_clean_up(&text);
+        cpw_cli_print_last_error(NULL);
+        return CPW_EXIT_OTHER;
+    }
+    if (text.len) {
+        fwrite(text.data, 1, text.len, stdout);
+    }
+    cpw_buf_clean_up(&text);
+    return CPW_EXIT_OK;
+}
+
 static int s_run(int argc, char **argv)
 {
     struct cpw_settings_options sopts;
@@ -392,9 +479,17 @@ static int s_run(int argc, char **argv)
     if (a.max_items) {
         s_cap_items(paginator, a.max_items, output);
     }
+    enum cpw_output_format format = s_format(&settings);
+    if (format == CPW_OUTPUT_TEXT && paginate && paginator) {
+        s_text_pages_view(paginator, &output); /* what text shows of pages, queried as such */
+    }
     /* As the AWS CLI: --query after pagination; everything but an empty object is printed. */
     if (cpw_cli_query_apply(&query, &output) != 0) {
         exit_code = CPW_EXIT_OTHER;
+        goto cleanup;
+    }
+    if (format != CPW_OUTPUT_JSON) {
+        exit_code = s_print_rendered(output, format, resolved);
         goto cleanup;
     }
     if (!json_is_object(output) || json_object_size(output) > 0) {
@@ -452,5 +547,5 @@ const struct cpw_cli_command cpw_cli_cmd_api = {
       "            --query 'Roles[?starts_with(RoleName, `AWSServiceRole`)].RoleName'\n",
     .run = s_run,
     .options = s_long,
-    .formats = "json",
+    .formats = "json,text,table",
 };
