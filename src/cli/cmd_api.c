@@ -1,6 +1,6 @@
 /*
- * cmd_api.c - `cpwarden api SERVICE OPERATION [JSON | --input-file F] [--paginate]`: call any
- * modeled operation and print its output as JSON, the way the AWS CLI prints it.
+ * cmd_api.c - `cpwarden api SERVICE OPERATION [--param value ...]`: call any modeled operation
+ * and print its output as JSON, text or table, the way the AWS CLI v2 prints it.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -512,22 +512,27 @@ cleanup:
 
 const struct cpw_cli_command cpw_cli_cmd_api = {
     .name = "api",
-    .summary = "call any modeled AWS operation and print its output as JSON",
+    .summary = "call any modeled AWS operation and print its output as JSON, text or table",
     .help =
       "usage: cpwarden api SERVICE OPERATION [--param value ...] [JSON | --input-file FILE |\n"
       "                    --cli-input-json JSON|file://F] [--generate-cli-skeleton]\n"
       "                    [--no-paginate] [--page-size N] [--max-items N] [--starting-token T]\n"
-      "                    [--max-pages N] [--no-validate] [--query EXPR] [AWS options]\n"
+      "                    [--max-pages N] [--no-validate] [--query EXPR]\n"
+      "                    [--output json|text|table] [--debug] [AWS options]\n"
       "\n"
-      "Calls OPERATION of SERVICE as the AWS CLI does and prints the output as JSON.\n"
+      "Calls OPERATION of SERVICE as the AWS CLI does and prints the output as the AWS CLI v2\n"
+      "prints it: JSON (the default), or with --output text or --output table, the AWS CLI's\n"
+      "tab-separated text and boxed tables, after --query (see docs/api.md).\n"
       "SERVICE: customer-profiles, connect, iam, sts, cloudtrail, organizations, sso,\n"
       "account. OPERATION: the CLI's spelling (list-domains) or the API name (ListDomains).\n"
       "\n"
       "Parameters, as the AWS CLI takes them: one flag per input member in kebab case\n"
       "(DomainName is --domain-name); a list as several words (--names a b) or JSON; a\n"
-      "structure or map as JSON or the shorthand Key=Value,Key2=Value2; a boolean as --flag or\n"
-      "--no-flag; any value as file://PATH (the file's text). A JSON document (the positional\n"
-      "JSON, --input-file, or --cli-input-json) gives the input the flags then add to.\n"
+      "structure or map as JSON or the AWS CLI's shorthand, nested structures and lists\n"
+      "included (Key=Value,List=[a,b],Nested={A=1,B=x}; a list of structures as one such word\n"
+      "per element); a boolean as --flag or --no-flag; any value as file://PATH (the file's\n"
+      "text). A JSON document (the positional JSON, --input-file, or --cli-input-json) gives\n"
+      "the input the flags then add to.\n"
       "\n"
       "  --generate-cli-skeleton  print the input's skeleton and call nothing\n"
       "  --no-paginate        one page only (by default every page of an operation that\n"
@@ -536,15 +541,21 @@ const struct cpw_cli_command cpw_cli_cmd_api = {
       "  --max-items N        at most N items in the merged result\n"
       "  --starting-token T   start from the page token T (one page)\n"
       "  --max-pages N        stop after N pages (default 10000)\n"
-      "  --no-validate        send input the model's constraints reject "
-      "(testing)\n" CPW_CLI_QUERY_HELP "\n" CPW_CLI_AWS_OPTIONS_HELP "\n"
+      "  --no-validate        send input the model's constraints reject (testing)\n"
+      "  --output FORMAT      json (default), text or table, as the AWS CLI writes them\n"
+      "  --debug              also print every HTTP request and response on stderr, with\n"
+      "                       signatures, tokens and secret keys masked\n" CPW_CLI_QUERY_HELP
+      "\n" CPW_CLI_AWS_OPTIONS_HELP "\n"
       "Exit status: 0 success; 252 invalid arguments or input; 253 configuration or\n"
       "credentials; 254 the service answered an error (printed as the AWS CLI prints it);\n"
       "255 any other failure.\n"
       "\n"
       "Examples: cpwarden api customer-profiles get-domain --domain-name d1 --region eu-west-2\n"
-      "          cpwarden api iam list-roles \\\n"
-      "            --query 'Roles[?starts_with(RoleName, `AWSServiceRole`)].RoleName'\n",
+      "          cpwarden api iam list-roles --output table \\\n"
+      "            --query 'Roles[?starts_with(RoleName, `AWSServiceRole`)].RoleName'\n"
+      "          cpwarden api customer-profiles create-domain --domain-name d2 \\\n"
+      "            --default-expiration-days 30 \\\n"
+      "            --matching 'Enabled=true,JobSchedule={DayOfTheWeek=MONDAY,Time=02:00}'\n",
     .run = s_run,
     .options = s_long,
     .formats = "json,text,table",
