@@ -26,7 +26,8 @@ struct parser {
     char expected[24];   /* what the failed step wanted */
     char actual[8];      /* what it found ("EOF", "<none>" or the character) */
     size_t error_at;     /* where */
-    char duplicate[128]; /* a repeated top-level key, when that is the error */
+    bool is_duplicate;   /* the error is a repeated top-level key... */
+    char duplicate[128]; /* ...this one */
 };
 
 static bool s_eof(const struct parser *p)
@@ -74,7 +75,13 @@ static bool s_expect(struct parser *p, char c, bool ws)
         return false;
     }
     if (s_cur(p) != (unsigned char)c) {
-        char got[2] = { p->s[p->i], '\0' };
+        char got[8] = { 0 }; /* the whole character, as the AWS CLI names it */
+        size_t n = 1;
+        while (n < 4 && p->i + n < p->len && ((unsigned char)p->s[p->i + n] & 0xC0) == 0x80 &&
+               ((unsigned char)p->s[p->i] & 0x80)) {
+            n++;
+        }
+        memcpy(got, p->s + p->i, n);
         s_fail(p, want, got);
         return false;
     }
@@ -387,7 +394,7 @@ static void s_raise(const struct parser *p)
 {
     struct cpw_buf msg;
     cpw_buf_init(&msg, 2 * p->len + 512);
-    if (p->duplicate[0]) {
+    if (p->is_duplicate) {
         (void)cpw_buf_appendf(&msg, "Second instance of key \"%s\" encountered for input:\n",
                               p->duplicate);
     } else {
@@ -413,7 +420,7 @@ static void s_raise(const struct parser *p)
     }
     (void)cpw_buf_append_byte(&msg, '^');
     (void)cpw_buf_append(&msg, cpw_span_from(p->s + line_end, p->len - line_end));
-    if (p->duplicate[0]) {
+    if (p->is_duplicate) {
         (void)cpw_buf_append_cstr(&msg, "\nThis is often because there is a preceding \",\" "
                                         "instead of a space.");
     }
@@ -436,6 +443,7 @@ int cpw_shorthand_parse(const char *text, json_t **out)
         json_t *value = s_expect(&p, '=', true) ? s_values(&p) : NULL;
         if (value && json_object_get(params, key)) {
             snprintf(p.duplicate, sizeof(p.duplicate), "%s", key);
+            p.is_duplicate = true;
             p.error_at = last_index + 1;
             json_decref(value);
             value = NULL;
@@ -449,7 +457,7 @@ int cpw_shorthand_parse(const char *text, json_t **out)
         last_index = p.i;
         first = false;
     }
-    if (p.failed || p.duplicate[0]) {
+    if (p.failed || p.is_duplicate) {
         s_raise(&p);
         json_decref(params);
         return -1;

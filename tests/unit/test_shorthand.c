@@ -37,6 +37,8 @@ static const struct { const char *input; const char *json; } s_cases[] = {
     { "Key=k1,Value=[v1,v2]", "{\"Key\": \"k1\", \"Value\": [\"v1\", \"v2\"]}" },
 };
 static const struct { const char *input; const char *message; } s_errors[] = {
+    { "=,=", "Second instance of key \"\" encountered for input:\n=,=\n  ^\nThis is often because there is a preceding \",\" instead of a space." },
+    { "k={é=x,日", "Expected: '=', received: 'é' for input:\nk={é=x,日\n   ^" },
     { "a", "Expected: '=', received: 'EOF' for input:\na\n ^" },
     { "a=b,a=c", "Second instance of key \"a\" encountered for input:\na=b,a=c\n    ^\nThis is often because there is a preceding \",\" instead of a space." },
     { "a=[b", "Expected: ',', received: 'EOF' for input:\na=[b\n    ^" },

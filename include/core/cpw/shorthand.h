@@ -11,7 +11,10 @@
  * Keys are [A-Za-z0-9-_.#/:]*; whitespace around separators is ignored and trailing whitespace is
  * stripped from unquoted values. A repeated top-level key is an error (a likely "," typed for a
  * space). Every value is a string, a list or an object: turning "1" into a number is the model's
- * business (the caller's).
+ * business (the caller's). Lists and structures nest at most 64 levels deep (an error past that).
+ *
+ * The parser was compared with the AWS CLI's on thousands of random and fuzzed inputs: the same
+ * documents, the same errors and the same messages, except for nesting past the bound.
  */
 #ifndef CPW_SHORTHAND_H
 #define CPW_SHORTHAND_H
