@@ -33,7 +33,7 @@ struct row {
 };
 
 struct section {
-    const char *title; /* "" for none */
+    const char *title; /* "" or NULL (a nested list's element) for none */
     size_t indent;
     struct cell *headers;
     size_t header_count;
@@ -406,8 +406,26 @@ static bool s_build(struct table *t,
                 }
                 continue;
             }
-            bool all_scalar = json_is_array(item);
-            size_t n = json_is_array(item) ? json_array_size(item) : 0;
+            if (json_is_object(item)) {
+                /* Python iterates a dict's keys: "all scalar", so its keys become the row */
+                struct cell *cells = s_alloc(t, json_object_size(item), sizeof(*cells));
+                size_t k = 0;
+                const char *key;
+                const json_t *unused;
+                json_object_foreach((json_t *)item, key, unused)
+                {
+                    (void)unused;
+                    if (cells) {
+                        cells[k++] = s_cell_text(key);
+                    }
+                }
+                if (cells) {
+                    s_add_row(t, cells, k);
+                }
+                continue;
+            }
+            bool all_scalar = true;
+            size_t n = json_array_size(item);
             for (size_t k = 0; k < n && all_scalar; k++) {
                 all_scalar = s_scalar(json_array_get(item, k));
             }
@@ -474,7 +492,9 @@ static size_t s_total_width(const struct section *s)
         total += s->max_widths[i] + 4;
     }
     total += 2 + 2 * s->indent;
-    size_t title = cpw_render_text_width(cpw_span_from_cstr(s->title)) + 2 + 2 * s->indent;
+    /* a section of a nested list has no title, which Python measures as str(None) */
+    size_t title =
+      (s->title ? cpw_render_text_width(cpw_span_from_cstr(s->title)) : 4) + 2 + 2 * s->indent;
     return title > total ? title : total;
 }
 
@@ -614,7 +634,7 @@ static int s_render_section(const struct section *s,
     struct line l = { out, s->indent, color };
     long width = (long)max_width - 2 * (long)s->indent;
     int rc = 0;
-    if (s->title[0]) {
+    if (s->title && s->title[0]) {
         struct cell title = s_cell_text(s->title);
         rc = s_line_start(&l);
         rc = rc ? rc : s_center(out, &title, width, true);

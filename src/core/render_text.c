@@ -12,7 +12,7 @@
 #include "cpw/error.h"
 #include "cpw/render.h"
 
-#define TEXT_MAX_DEPTH 64 /* deeper documents are written as JSON at that level */
+#define TEXT_MAX_DEPTH 64 /* deeper documents are cut there */
 
 /* ----- scalars as Python's str() ---------------------------------------------------------- */
 
@@ -74,6 +74,78 @@ static int s_python_float(double d, struct cpw_buf *out)
     return rc ? rc : cpw_buf_appendf(out, "e%c%02ld", exp < 0 ? '-' : '+', labs(exp));
 }
 
+/* repr() of a str: single quotes unless the text has ' and no ", backslash escapes for the
+ * quote, backslash, \t \n \r and other control characters. */
+static int s_python_str_repr(const char *text, size_t len, struct cpw_buf *out)
+{
+    bool has_single = memchr(text, '\'', len) != NULL;
+    bool has_double = memchr(text, '"', len) != NULL;
+    char quote = has_single && !has_double ? '"' : '\'';
+    int rc = cpw_buf_append_byte(out, (uint8_t)quote);
+    for (size_t i = 0; i < len && rc == 0; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '\\' || c == (unsigned char)quote) {
+            rc = cpw_buf_appendf(out, "\\%c", c);
+        } else if (c == '\t') {
+            rc = cpw_buf_append_cstr(out, "\\t");
+        } else if (c == '\n') {
+            rc = cpw_buf_append_cstr(out, "\\n");
+        } else if (c == '\r') {
+            rc = cpw_buf_append_cstr(out, "\\r");
+        } else if (c < 0x20 || c == 0x7f) {
+            rc = cpw_buf_appendf(out, "\\x%02x", c);
+        } else if (c == 0xc2 && i + 1 < len && (unsigned char)text[i + 1] >= 0x80 &&
+                   (unsigned char)text[i + 1] <= 0xa0) {
+            /* U+0080..U+00A0 are not printable for Python either */
+            rc = cpw_buf_appendf(out, "\\x%02x", (unsigned char)text[i + 1]);
+            i++;
+        } else {
+            rc = cpw_buf_append_byte(out, c);
+        }
+    }
+    return rc ? rc : cpw_buf_append_byte(out, (uint8_t)quote);
+}
+
+/* repr() of a value: what Python's str() writes for a list or dict inside a text or table cell
+ * ({'Key': 'v', 'N': 1}, [True, None]). Deeper than TEXT_MAX_DEPTH: "...". */
+static int s_python_repr(const json_t *value, int depth, struct cpw_buf *out)
+{
+    if (depth > TEXT_MAX_DEPTH) {
+        return cpw_buf_append_cstr(out, "...");
+    }
+    int rc = 0;
+    if (json_is_object(value)) {
+        const char *key;
+        const json_t *v;
+        bool first = true;
+        rc = cpw_buf_append_byte(out, '{');
+        json_object_foreach((json_t *)value, key, v)
+        {
+            rc = rc || first ? rc : cpw_buf_append_cstr(out, ", ");
+            rc = rc ? rc : s_python_str_repr(key, strlen(key), out);
+            rc = rc ? rc : cpw_buf_append_cstr(out, ": ");
+            rc = rc ? rc : s_python_repr(v, depth + 1, out);
+            first = false;
+        }
+        return rc ? rc : cpw_buf_append_byte(out, '}');
+    }
+    if (json_is_array(value)) {
+        size_t i;
+        const json_t *v;
+        rc = cpw_buf_append_byte(out, '[');
+        json_array_foreach((json_t *)value, i, v)
+        {
+            rc = rc || i == 0 ? rc : cpw_buf_append_cstr(out, ", ");
+            rc = rc ? rc : s_python_repr(v, depth + 1, out);
+        }
+        return rc ? rc : cpw_buf_append_byte(out, ']');
+    }
+    if (json_is_string(value)) {
+        return s_python_str_repr(json_string_value(value), json_string_length(value), out);
+    }
+    return cpw_render_scalar(value, out);
+}
+
 int cpw_render_scalar(const json_t *value, struct cpw_buf *out)
 {
     switch (json_typeof(value)) {
@@ -94,7 +166,7 @@ int cpw_render_scalar(const json_t *value, struct cpw_buf *out)
     case JSON_ARRAY:
         break;
     }
-    return cpw_json_dump(value, out); /* a structure where the layout expected a scalar */
+    return s_python_repr(value, 0, out); /* a structure where the layout expected a scalar */
 }
 
 /* ----- text --------------------------------------------------------------------------------- */
@@ -313,7 +385,7 @@ static int s_format(const json_t *item,
                     struct cpw_buf *out)
 {
     if (depth > TEXT_MAX_DEPTH) {
-        int rc = cpw_json_dump(item, out);
+        int rc = cpw_render_scalar(item, out);
         return rc ? rc : cpw_buf_append_byte(out, '\n');
     }
     if (json_is_object(item)) {

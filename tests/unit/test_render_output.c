@@ -153,6 +153,63 @@ static const char s_scalar_table[] =
 "----------\n"
 "|GetThing|\n"
 "+--------+\n";
+static const char s_mixed_json[] = "{\"Items\": [{\"Key\": \"a\", \"Value\": 1}, {\"Key\": {\"Nested\": \"it's\", \"N\": [true, null, 1.5]}, \"Value\": 2}]}";
+static const char s_mixed_text[] =
+"ITEMS\ta\t1\n"
+"ITEMS\t{'Nested': \"it's\", 'N': [True, None, 1.5]}\t2\n";
+static const char s_mixed_table[] =
+"-----------------------------------------------------------\n"
+"|                           Op                            |\n"
+"+---------------------------------------------------------+\n"
+"||                         Items                         ||\n"
+"|+-----------------------+-------------------------------+|\n"
+"||          Key          |             Value             ||\n"
+"|+-----------------------+-------------------------------+|\n"
+"||  a                    |  1                            ||\n"
+"|+-----------------------+-------------------------------+|\n"
+"|||                         Key                         |||\n"
+"||+-----------------------------------------------------+||\n"
+"||                         Items                         ||\n"
+"|+----------------------------------------------+--------+|\n"
+"||                      Key                     | Value  ||\n"
+"|+----------------------------------------------+--------+|\n"
+"||  {'Nested': \"it's\", 'N': [True, None, 1.5]}  |  2     ||\n"
+"|+----------------------------------------------+--------+|\n"
+"|||                         Key                         |||\n"
+"||+-----------------------------+-----------------------+||\n"
+"|||  Nested                     |  it's                 |||\n"
+"||+-----------------------------+-----------------------+||\n"
+"||||                         N                         ||||\n"
+"|||+---------------------------------------------------+|||\n"
+"||||  True                                             ||||\n"
+"||||  None                                             ||||\n"
+"||||  1.5                                              ||||\n"
+"|||+---------------------------------------------------+|||\n";
+static const char s_listdicts_json[] = "[[\"first\"], [null], {\"OnlyKey\": [1]}, [{\"A\": 1, \"B\": {\"C\": 2}}, {\"A\": 3, \"B\": {\"C\": 4}}]]";
+static const char s_listdicts_table[] =
+"--------------\n"
+"|     Op     |\n"
+"+------------+\n"
+"|      A     |\n"
+"+------------+\n"
+"|  first     |\n"
+"|  None      |\n"
+"|  OnlyKey   |\n"
+"|  1         |\n"
+"+------------+\n"
+"||     B    ||\n"
+"|+----+-----+|\n"
+"||  C |  2  ||\n"
+"|+----+-----+|\n"
+"+------------+\n"
+"|      A     |\n"
+"+------------+\n"
+"|  3         |\n"
+"+------------+\n"
+"||     B    ||\n"
+"|+----+-----+|\n"
+"||  C |  4  ||\n"
+"|+----+-----+|\n";
 /* clang-format on */
 
 static json_t *s_doc(const char *text)
@@ -246,6 +303,17 @@ static void test_table_scalar_and_nothing(void **state)
     }
 }
 
+/* Where the layout meets a structure in a scalar's place, Python's str() of it (its repr) is
+ * printed; a dict among a list's rows gives its keys as the row; a nested list of objects makes
+ * untitled sections. */
+static void test_structures_in_scalar_places(void **state)
+{
+    (void)state;
+    s_expect_text(s_mixed_json, s_mixed_text);
+    s_expect_table(s_mixed_json, 80, "Op", s_mixed_table);
+    s_expect_table(s_listdicts_json, 80, "Op", s_listdicts_table);
+}
+
 static void test_table_colours_values_and_bars(void **state)
 {
     (void)state;
@@ -269,4 +337,5 @@ CPW_TEST_MAIN("render_output",
               CPW_TEST(test_table_turns_vertical_only_when_too_wide),
               CPW_TEST(test_table_counts_wide_characters_twice),
               CPW_TEST(test_table_scalar_and_nothing),
+              CPW_TEST(test_structures_in_scalar_places),
               CPW_TEST(test_table_colours_values_and_bars))
