@@ -266,6 +266,24 @@ static int s_pagination_input(const json_t *paginator, const struct api_args *a,
     return 0;
 }
 
+/* True when input already holds one of the paginator's input tokens or its limit key. */
+static bool s_manual_paging(const json_t *paginator, const json_t *input)
+{
+    const char *names[] = { "input_token", "limit_key" };
+    for (size_t n = 0; n < 2; n++) {
+        const json_t *keys = json_object_get(paginator, names[n]);
+        size_t count = json_is_array(keys) ? json_array_size(keys) : keys ? 1 : 0;
+        for (size_t k = 0; k < count; k++) {
+            const char *key = json_is_array(keys) ? json_string_value(json_array_get(keys, k))
+                                                  : json_string_value(keys);
+            if (key && json_object_get(input, key)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 /* --max-items: at most max items across the paginator's result keys, in order. */
 static void s_cap_items(const json_t *paginator, uint64_t max, json_t *output)
 {
@@ -300,34 +318,56 @@ static enum cpw_output_format s_format(const struct cpw_settings *settings)
     return CPW_OUTPUT_JSON;
 }
 
-/* What the AWS CLI's text output shows of a paginated answer: the paginator's result keys
- * (null when the answer had none) and its non_aggregate_keys, not the merged page markers.
- * (The AWS CLI writes text page by page and applies --query to each page; here the pages are
- * merged first, which is the same for every answer of one page.) */
-static void s_text_pages_view(const json_t *paginator, json_t **output)
+/* What the AWS CLI's text output shows of a page of a paginated answer: the paginator's result
+ * keys (null when the page had none) and, on the first page only, its non_aggregate_keys; not
+ * the page markers. A new object (values shared with page). */
+static json_t *s_text_page_view(const json_t *paginator, const json_t *page, bool first)
 {
-    if (!json_is_object(*output)) {
-        return;
+    if (!json_is_object(page)) {
+        return json_incref((json_t *)page);
     }
     json_t *view = json_object();
-    const char *names[] = { "result_key", "non_aggregate_keys" };
-    for (size_t n = 0; n < 2; n++) {
+    const char *names[] = { "non_aggregate_keys", "result_key" };
+    for (size_t n = first ? 0 : 1; n < 2; n++) {
         const json_t *keys = json_object_get(paginator, names[n]);
         size_t count = json_is_array(keys) ? json_array_size(keys) : keys ? 1 : 0;
         for (size_t k = 0; k < count; k++) {
             const char *key = json_is_array(keys) ? json_string_value(json_array_get(keys, k))
                                                   : json_string_value(keys);
-            if (!key) {
-                continue;
-            }
-            json_t *value = json_object_get(*output, key);
-            if (value || n == 0) {
+            json_t *value = key ? json_object_get(page, key) : NULL;
+            if (key && (value || n == 1)) {
                 json_object_set(view, key, value ? value : json_null());
             }
         }
     }
-    json_decref(*output);
-    *output = view;
+    return view;
+}
+
+/* Text output page by page, as the AWS CLI writes it: each page's view queried and printed as
+ * it arrives (so `--query 'Roles[].RoleName'` prints one line per page, as there). */
+struct text_pages {
+    const json_t *paginator;
+    const struct cpw_cli_query *query;
+    unsigned pages;
+    bool failed;
+};
+
+static int s_print_rendered(const json_t *output, enum cpw_output_format format, const char *title);
+
+static void s_text_page(void *user, const json_t *page)
+{
+    struct text_pages *tp = user;
+    if (tp->failed) {
+        return;
+    }
+    json_t *view = s_text_page_view(tp->paginator, page, tp->pages == 0);
+    tp->pages++;
+    if (cpw_cli_query_apply(tp->query, &view) != 0) {
+        tp->failed = true;
+        return;
+    }
+    tp->failed = s_print_rendered(view, CPW_OUTPUT_TEXT, NULL) != CPW_EXIT_OK;
+    json_decref(view);
 }
 
 /* The terminal's width in columns, or 80 when stdout is not a terminal (as the AWS CLI). */
@@ -429,11 +469,15 @@ static int s_run(int argc, char **argv)
                                         resolved);
         goto cleanup;
     }
+    /* As the AWS CLI: the paginator's own token or limit given as a parameter (--max-results,
+     * --next-token, --marker, or in the JSON input) means the caller pages by hand. */
+    bool manual_paging = s_manual_paging(paginator, input);
     if (s_pagination_input(paginator, &a, input)) {
         exit_code = cpw_cli_usage_error("api", "%s", cpw_last_error_detail());
         goto cleanup;
     }
-    bool paginate = a.paginate == 1 || (a.paginate < 0 && paginator && !a.starting_token);
+    bool paginate =
+      a.paginate == 1 || (a.paginate < 0 && paginator && !a.starting_token && !manual_paging);
     bool validate = a.validate;
     uint64_t max_pages = a.max_pages;
     if (cpw_settings_resolve(&sopts, &settings)) {
@@ -453,6 +497,12 @@ static int s_run(int argc, char **argv)
     struct cpw_aws_call call = {
         .service = service, .operation = operation, .input = input, .skip_validation = !validate
     };
+    enum cpw_output_format format = s_format(&settings);
+    struct text_pages pages = { .paginator = paginator, .query = &query };
+    if (format == CPW_OUTPUT_TEXT && paginate && paginator && !a.max_items) {
+        call.on_page = s_text_page; /* printed as the pages arrive */
+        call.page_user = &pages;
+    }
     int rc = paginate
                ? cpw_aws_client_call_all_pages(client, &call, (unsigned)max_pages, &output, &aws)
                : cpw_aws_client_call(client, &call, &output, &aws);
@@ -476,12 +526,17 @@ static int s_run(int argc, char **argv)
         }
         goto cleanup;
     }
+    if (pages.pages) {
+        exit_code = pages.failed ? CPW_EXIT_OTHER : CPW_EXIT_OK;
+        goto cleanup;
+    }
     if (a.max_items) {
         s_cap_items(paginator, a.max_items, output);
     }
-    enum cpw_output_format format = s_format(&settings);
-    if (format == CPW_OUTPUT_TEXT && paginate && paginator) {
-        s_text_pages_view(paginator, &output); /* what text shows of pages, queried as such */
+    if (format == CPW_OUTPUT_TEXT && paginate && paginator) { /* pages merged (--max-items) */
+        json_t *view = s_text_page_view(paginator, output, true);
+        json_decref(output);
+        output = view;
     }
     /* As the AWS CLI: --query after pagination; everything but an empty object is printed. */
     if (cpw_cli_query_apply(&query, &output) != 0) {

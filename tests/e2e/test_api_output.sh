@@ -37,6 +37,15 @@ same "a projection of objects and lists" iam list-roles \
     --query '{names: Roles[].RoleName, first: Roles[0].{n: RoleName, d: MaxSessionDuration, a: AssumeRolePolicyDocument}, flags: [`true`, `false`, `null`, `1.5`]}'
 same "wide characters" iam list-roles --query '{a: `"日本語の名前"`, b: `"é"`, c: Roles[0].RoleName}'
 
+# Text is written page by page, the query applied to each page, as the AWS CLI writes it.
+same "text page by page" iam list-roles --page-size 2 --query 'Roles[].RoleName'
+check "...one line per page" test "$("$CPWARDEN" api --endpoint-url "$ENDPOINT" iam list-roles --page-size 2 \
+    --query 'Roles[].RoleName' --output text | wc -l)" -gt 1
+same "a query per page" iam list-roles --page-size 2 --query 'length(Roles)'
+# The paginator's own limit as a parameter means one page, as in the AWS CLI.
+same "--max-results pages by hand" cloudtrail lookup-events --region eu-west-2 --max-results 1 \
+    --query '[length(Events), NextToken != null]'
+
 # Nothing at all for what the AWS CLI's table does not print; text prints None for null.
 "$CPWARDEN" api --endpoint-url "$ENDPOINT" iam list-roles --query 'Roles[?RoleName == `none`]' --output table >"$E2E_TMP/ours"
 check "an empty result prints no table" test ! -s "$E2E_TMP/ours"
