@@ -592,7 +592,7 @@ const struct cpw_cli_command cpw_cli_cmd_api = {
       "  --generate-cli-skeleton  print the input's skeleton and call nothing\n"
       "  --no-paginate        one page only (by default every page of an operation that\n"
       "                       pages is followed and the result lists merged, unless its own\n"
-      "                       token or limit is given, e.g. --max-results; --paginate forces)\n"
+      "                       token or limit is given as a parameter; --paginate forces it)\n"
       "  --page-size N        the page size asked of the service\n"
       "  --max-items N        at most N items in the merged result\n"
       "  --starting-token T   start from the page token T (one page)\n"
@@ -608,10 +608,7 @@ const struct cpw_cli_command cpw_cli_cmd_api = {
       "\n"
       "Examples: cpwarden api customer-profiles get-domain --domain-name d1 --region eu-west-2\n"
       "          cpwarden api iam list-roles --output table \\\n"
-      "            --query 'Roles[?starts_with(RoleName, `AWSServiceRole`)].RoleName'\n"
-      "          cpwarden api customer-profiles create-domain --domain-name d2 \\\n"
-      "            --default-expiration-days 30 \\\n"
-      "            --matching 'Enabled=true,JobSchedule={DayOfTheWeek=MONDAY,Time=02:00}'\n",
+      "            --query 'Roles[?starts_with(RoleName, `AWSServiceRole`)].RoleName'\n",
     .run = s_run,
     .options = s_long,
     .formats = "json,text,table",
