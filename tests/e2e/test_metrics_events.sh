@@ -26,6 +26,10 @@ alice() {
 alice customer-profiles create-domain --domain-name manual-scratch --default-expiration-days 30 \
     --region us-east-1 >/dev/null
 alice customer-profiles delete-domain --domain-name manual-scratch --region us-east-1 >/dev/null
+INSTANCE=$(alice connect create-instance --identity-management-type CONNECT_MANAGED \
+    --instance-alias manual-instance --inbound-calls-enabled --outbound-calls-enabled \
+    --region eu-west-2 --query Id --output text)
+alice connect delete-instance --instance-id "$INSTANCE" --region eu-west-2
 
 # ---- changes by cpwarden: plan + apply the orphans' clean-up -----------------------------------
 cpw plan --regions "$REGIONS" -o "$E2E_TMP/plan.json" >/dev/null
@@ -38,10 +42,15 @@ cpw events --regions "$EV_REGIONS" --since 1h --state-file "$STATE_FILE" --outpu
 check "events exits 0" test $? -eq 0
 check "the state file is 0600" test "$(file_mode "$STATE_FILE")" = 600
 check "events: alice's create and delete, cpwarden's deletions with the run id" \
-    /usr/bin/python3 - "$E2E_TMP/events1.json" "$ORPHAN_DOMAIN" "$ORPHAN_CONNECT_ROLE" <<'PY'
+    /usr/bin/python3 - "$E2E_TMP/events1.json" "$ORPHAN_DOMAIN" "$ORPHAN_CONNECT_ROLE" \
+    "$INSTANCE" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
-ev, orphan, role = doc["events"], sys.argv[2], sys.argv[3]
+ev, orphan, role, instance = doc["events"], sys.argv[2], sys.argv[3], sys.argv[4]
+inst = [e for e in ev if e["resource"] == instance]
+assert [(e["event"], e["region"]) for e in inst] == [("CreateInstance", "eu-west-2"),
+                                                     ("DeleteInstance", "eu-west-2")], inst
+assert all(e["actor"].endswith(":user/alice") and e["cpwarden_run_id"] is None for e in inst)
 ids = [e["event_id"] for e in ev]
 assert len(ids) == len(set(ids)), "an event listed twice"
 assert doc["errors"] == [], doc["errors"]
