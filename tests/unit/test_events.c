@@ -91,7 +91,7 @@ static void test_reads_lookup_items(void **state)
 static void s_push(struct cpw_events *list, const char *id, const char *name, int64_t t)
 {
     json_t *item = NULL;
-    char when[32];
+    char when[80];
     struct cpw_event ev;
     int64_t s = t - T0;
     snprintf(when, sizeof(when), "2026-12-04T16:%02lld:%02lldZ", (long long)(s / 60),
