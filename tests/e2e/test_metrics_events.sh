@@ -176,4 +176,46 @@ assert r["n"]["Values"] == [1.0], r["n"]
 PY
 check "metrics --cloudwatch with a reserved namespace fails (254)" \
     test "$(rc cpw metrics --cloudwatch AWS/Connect --region eu-west-2)" = 254
+
+# ---- the sandbox's CloudWatch with the AWS CLI alone: statistics over periods -----------------
+cw() { "$AWSCLI" --endpoint-url "$ENDPOINT" --region us-east-1 cloudwatch "$@"; }
+T1=$(date -u -d '-10 minutes' +%Y-%m-%dT%H:%M:00Z)
+T2=$(date -u -d "$T1 + 30 seconds" +%FT%TZ)
+T3=$(date -u -d "$T1 + 5 minutes" +%FT%TZ)
+cw put-metric-data --namespace Test/Stats --metric-data \
+    "[{\"MetricName\": \"Latency\", \"Dimensions\": [{\"Name\": \"Host\", \"Value\": \"a\"}],
+       \"Timestamp\": \"$T1\", \"Values\": [1, 5], \"Counts\": [1, 2], \"Unit\": \"Milliseconds\"},
+      {\"MetricName\": \"Latency\", \"Dimensions\": [{\"Name\": \"Host\", \"Value\": \"a\"}],
+       \"Timestamp\": \"$T2\", \"Value\": 9, \"Unit\": \"Milliseconds\"},
+      {\"MetricName\": \"Latency\", \"Dimensions\": [{\"Name\": \"Host\", \"Value\": \"a\"}],
+       \"Timestamp\": \"$T3\", \"StatisticValues\": {\"SampleCount\": 4, \"Sum\": 8, \"Minimum\": 1,
+       \"Maximum\": 3}},
+      {\"MetricName\": \"Latency\", \"Dimensions\": [{\"Name\": \"Host\", \"Value\": \"b\"}],
+       \"Timestamp\": \"$T1\", \"Value\": 100}]"
+check "aws cloudwatch put-metric-data is accepted" test $? -eq 0
+queries='['
+for stat in Sum Average Maximum Minimum SampleCount; do
+    queries+="{\"Id\": \"$(echo "$stat" | tr 'A-Z' 'a-z')\", \"MetricStat\": {\"Metric\": {\"Namespace\":
+      \"Test/Stats\", \"MetricName\": \"Latency\", \"Dimensions\": [{\"Name\": \"Host\",
+      \"Value\": \"a\"}]}, \"Period\": 60, \"Stat\": \"$stat\"}},"
+done
+queries="${queries%,}]"
+cw get-metric-data --start-time "$(date -u -d "$T1 - 1 hour" +%FT%TZ)" \
+    --end-time "$(date -u -d "$T1 + 1 hour" +%FT%TZ)" --scan-by TimestampAscending \
+    --metric-data-queries "$queries" --output json >"$E2E_TMP/stats.json"
+check "get-metric-data: Sum, Average, Maximum, Minimum, SampleCount per minute" \
+    /usr/bin/python3 - "$E2E_TMP/stats.json" <<'PY'
+import json, sys
+r = {x["Id"]: x["Values"] for x in json.load(open(sys.argv[1]))["MetricDataResults"]}
+# minute 1: 1, 5, 5, 9 (Values with Counts, then one Value); minute 6: the statistic set
+assert r["sum"] == [20.0, 8.0], r
+assert r["average"] == [5.0, 2.0], r
+assert r["maximum"] == [9.0, 3.0], r
+assert r["minimum"] == [1.0, 1.0], r
+assert r["samplecount"] == [4.0, 4.0], r
+PY
+check "list-metrics filters by dimension" test "$(cw list-metrics --namespace Test/Stats \
+    --dimensions Name=Host,Value=b --query 'length(Metrics)' --output text)" = 1
+check "put-metric-data into AWS/ is refused" test "$(rc cw put-metric-data --namespace AWS/EC2 \
+    --metric-name X --value 1)" = 254
 finish
