@@ -11,7 +11,9 @@
 #include "cpw/error.h"
 #include "cpw/events.h"
 #include "cpw/inventory.h"
+#include "cpw/inventory_collect.h"
 #include "cpw/json.h"
+#include "cpw/ratelimit.h"
 #include "cpw/time.h"
 
 /* The events asked for, with the source that must have recorded them. */
@@ -212,22 +214,8 @@ static int s_add_error(struct cpw_events *list,
     return 0;
 }
 
-static bool s_have(const struct cpw_events *list, const char *event_id)
-{
-    for (size_t i = 0; i < list->count; i++) {
-        if (strcmp(list->items[i].event_id, event_id) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
 static int s_add_event(struct cpw_events *list, struct cpw_event *ev)
 {
-    if (s_have(list, ev->event_id)) {
-        cpw_event_clean_up(ev);
-        return 0;
-    }
     if (list->count == list->cap) {
         list->cap = list->cap ? list->cap * 2 : 32;
         list->items = cpw_realloc(list->items, list->cap * sizeof(*list->items));
@@ -237,59 +225,136 @@ static int s_add_event(struct cpw_events *list, struct cpw_event *ev)
     return 0;
 }
 
-/* One LookupEvents (every page) for event name w in region; what fails becomes an error. */
-static int s_lookup(const struct cpw_events_account *acct,
-                    const char *region,
-                    const struct wanted *w,
-                    int64_t since_s,
-                    struct cpw_events *list)
+static void s_limit_key(char *out, size_t cap, const char *account, const char *region)
 {
-    char start[CPW_TIME_ISO8601_LEN + 1];
-    if (cpw_time_format_iso8601(since_s, start) != 0) {
-        return -1;
+    snprintf(out, cap, "%s/%s/cloudtrail/LookupEvents", account, region);
+}
+
+/* CloudTrail's published rate, LookupEvents 2 per second per account and region, set once per
+ * account and region (setting a limit again refills its bucket). */
+static int s_limits(const struct cpw_events_account *acct, const struct cpw_events_options *opts)
+{
+    struct cpw_ratelimit *rl = cpw_http_engine_ratelimit(cpw_aws_client_engine(acct->client));
+    char key[192];
+    for (size_t r = 0; r <= opts->region_count; r++) {
+        const char *region = r < opts->region_count ? opts->regions[r] : CPW_EVENTS_IAM_REGION;
+        s_limit_key(key, sizeof(key), acct->account, region);
+        if (cpw_ratelimit_set(rl, key, CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP,
+                              CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP, 0) != 0) {
+            return -1;
+        }
     }
-    json_t *input = json_pack("{s:[{s:s, s:s}], s:s}", "LookupAttributes", "AttributeKey",
-                              "EventName", "AttributeValue", w->name, "StartTime", start);
-    struct cpw_aws_call call = {
-        .service = "cloudtrail",
-        .operation = "LookupEvents",
-        .input = input,
-        .region = region,
-    };
-    json_t *output = NULL;
-    struct cpw_aws_error aws;
-    cpw_aws_error_init(&aws);
-    int rc = 0;
-    if (cpw_aws_client_call_all_pages(acct->client, &call, CPW_EVENTS_MAX_PAGES, &output, &aws) !=
-        0) {
-        char message[1024];
-        snprintf(message, sizeof(message), "LookupEvents %s: %s", w->name, cpw_last_error_detail());
-        s_add_error(list, acct->account, region, message);
-        cpw_aws_error_clean_up(&aws);
-        cpw_error_clear();
-        json_decref(input);
-        return 0;
+    return 0;
+}
+
+/* One LookupEvents of one event name in one region, page after page, run on the account's
+ * client with the other lookups of the account (each region has its own rate). */
+struct lookup {
+    const struct cpw_events_account *acct;
+    const char *region;
+    const struct wanted *w;
+    int64_t since_s;
+    struct cpw_events *list;
+    json_t *input; /* owned; NextToken set for the next page */
+    char key[192];
+    unsigned pages;
+};
+
+static int s_submit(struct lookup *lk);
+
+static void s_lookup_error(struct lookup *lk, const char *detail)
+{
+    char message[1024];
+    snprintf(message, sizeof(message), "LookupEvents %s: %s", lk->w->name, detail);
+    s_add_error(lk->list, lk->acct->account, lk->region, message);
+}
+
+static void s_page_done(void *user, struct cpw_aws_result *result)
+{
+    struct lookup *lk = user;
+    if (result->status != 0) {
+        s_lookup_error(lk, result->detail);
+        return;
     }
-    const json_t *events = cpw_json_get(output, "Events");
-    for (size_t i = 0; rc == 0 && i < json_array_size(events); i++) {
+    const json_t *events = cpw_json_get(result->output, "Events");
+    for (size_t i = 0; i < json_array_size(events); i++) {
         struct cpw_event ev;
-        int got = cpw_event_from_lookup(json_array_get(events, i), acct->account, &ev);
+        int got = cpw_event_from_lookup(json_array_get(events, i), lk->acct->account, &ev);
         if (got < 0) {
-            char message[1024];
-            snprintf(message, sizeof(message), "LookupEvents %s: %s", w->name,
-                     cpw_last_error_detail());
-            s_add_error(list, acct->account, region, message);
+            s_lookup_error(lk, cpw_last_error_detail());
             cpw_error_clear();
-        } else if (got == 1 && ev.time_s >= since_s) {
-            rc = s_add_event(list, &ev);
+        } else if (got == 1 && ev.time_s >= lk->since_s) {
+            s_add_event(lk->list, &ev);
         } else if (got == 1) {
             cpw_event_clean_up(&ev);
         }
     }
-    cpw_aws_error_clean_up(&aws);
-    json_decref(output);
-    json_decref(input);
-    return rc;
+    const char *next = cpw_json_get_string(result->output, "NextToken");
+    if (!next || !*next) {
+        return;
+    }
+    if (++lk->pages >= CPW_EVENTS_MAX_PAGES) {
+        s_lookup_error(lk, "more pages than cpwarden reads; narrow --since");
+        return;
+    }
+    cpw_json_set_take(lk->input, "NextToken", json_string(next));
+    if (s_submit(lk) != 0) {
+        s_lookup_error(lk, cpw_last_error_detail());
+        cpw_error_clear();
+    }
+}
+
+static int s_submit(struct lookup *lk)
+{
+    const char *keys[] = { lk->key };
+    struct cpw_aws_call call = {
+        .service = "cloudtrail",
+        .operation = "LookupEvents",
+        .input = lk->input,
+        .region = lk->region,
+        .limit_keys = keys,
+        .limit_key_count = 1,
+    };
+    return cpw_aws_client_submit(lk->acct->client, &call, s_page_done, lk);
+}
+
+/* Every lookup of one account, concurrently across regions. Returns 0 or -1 (internal). */
+static int s_account(const struct cpw_events_account *acct,
+                     const struct cpw_events_options *opts,
+                     struct cpw_events *list)
+{
+    char start[CPW_TIME_ISO8601_LEN + 1];
+    if (cpw_time_format_iso8601(opts->since_s, start) != 0 || s_limits(acct, opts) != 0) {
+        return -1;
+    }
+    size_t cap = WANTED_COUNT * (opts->region_count + 1);
+    struct lookup *lks = cpw_calloc(cap, sizeof(*lks));
+    size_t n = 0;
+    for (size_t i = 0; i < WANTED_COUNT; i++) {
+        size_t regions = s_wanted[i].iam ? 1 : opts->region_count;
+        for (size_t r = 0; r < regions; r++) {
+            struct lookup *lk = &lks[n++];
+            lk->acct = acct;
+            lk->region = s_wanted[i].iam ? CPW_EVENTS_IAM_REGION : opts->regions[r];
+            lk->w = &s_wanted[i];
+            lk->since_s = opts->since_s;
+            lk->list = list;
+            s_limit_key(lk->key, sizeof(lk->key), acct->account, lk->region);
+            lk->input =
+              json_pack("{s:[{s:s, s:s}], s:s}", "LookupAttributes", "AttributeKey", "EventName",
+                        "AttributeValue", s_wanted[i].name, "StartTime", start);
+            if (s_submit(lk) != 0) {
+                s_lookup_error(lk, cpw_last_error_detail());
+                cpw_error_clear();
+            }
+        }
+    }
+    int rc = cpw_aws_client_run(acct->client);
+    for (size_t i = 0; i < n; i++) {
+        json_decref(lks[i].input);
+    }
+    cpw_free(lks);
+    return rc < 0 ? -1 : 0;
 }
 
 static int s_compare(const void *a, const void *b)
@@ -314,19 +379,21 @@ int cpw_events_collect(const struct cpw_events_options *opts, struct cpw_events 
             s_add_error(list, acct->account, "", acct->error ? acct->error : "not reachable");
             continue;
         }
-        for (size_t i = 0; rc == 0 && i < WANTED_COUNT; i++) {
-            if (s_wanted[i].iam) {
-                rc = s_lookup(acct, CPW_EVENTS_IAM_REGION, &s_wanted[i], opts->since_s, list);
-                continue;
-            }
-            for (size_t r = 0; rc == 0 && r < opts->region_count; r++) {
-                rc = s_lookup(acct, opts->regions[r], &s_wanted[i], opts->since_s, list);
-            }
-        }
+        rc = s_account(acct, opts, list);
     }
     if (list->count > 1) {
         qsort(list->items, list->count, sizeof(*list->items), s_compare);
     }
+    /* An event found twice (the same id: the same time) is listed once. */
+    size_t kept = 0;
+    for (size_t i = 0; i < list->count; i++) {
+        if (kept > 0 && strcmp(list->items[kept - 1].event_id, list->items[i].event_id) == 0) {
+            cpw_event_clean_up(&list->items[i]);
+        } else {
+            list->items[kept++] = list->items[i];
+        }
+    }
+    list->count = kept;
     return rc;
 }
 
