@@ -43,4 +43,25 @@ check "without --org only the caller's account is read" /usr/bin/python3 -c '
 import json,sys; ev=json.load(open(sys.argv[1]))["events"]
 sys.exit(any(e["resource"] == "member-made" for e in ev) or
          not any(e["resource"] == "management-made" for e in ev))' "$E2E_TMP/own.json"
+
+# A member whose access role is gone: its account fails alone (exit 3), the others are listed.
+BROKEN=200000000003
+printf '[profile broken]\nrole_arn = arn:aws:iam::%s:role/OrganizationAccountAccessRole\n' \
+    "$BROKEN" >>"$AWS_CONFIG_FILE"
+printf 'credential_source = Environment\n' >>"$AWS_CONFIG_FILE"
+cpw api iam detach-role-policy --profile broken '{"RoleName": "OrganizationAccountAccessRole",
+    "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}' >/dev/null
+cpw api iam delete-role --profile broken '{"RoleName": "OrganizationAccountAccessRole"}' >/dev/null
+rc=0
+cpw events --org --regions us-east-1 --since 1h --output json >"$E2E_TMP/broken.json" \
+    2>"$E2E_TMP/broken.err" || rc=$?
+check "an unreachable member gives exit 3" test "$rc" -eq 3
+check "...named on stderr" grep -q "cpwarden events: $BROKEN" "$E2E_TMP/broken.err"
+check "...and in the errors, with the other members' events still listed" /usr/bin/python3 - \
+    "$E2E_TMP/broken.json" "$BROKEN" <<'PY'
+import json, sys
+doc, broken = json.load(open(sys.argv[1])), sys.argv[2]
+assert [e["account"] for e in doc["errors"]] == [broken], doc["errors"]
+assert any(e["resource"] == "member-made" for e in doc["events"]), doc["events"]
+PY
 finish
