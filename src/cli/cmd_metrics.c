@@ -223,8 +223,10 @@ static int s_run(int argc, char **argv)
     }
     if (!inv) {
         bool none = cpw_last_error() == CPW_ERR_NOT_FOUND && !a.from_inventory;
-        cpw_cli_print_last_error(none ? "no inventory snapshot (run 'cpwarden inventory' first)"
-                                      : NULL);
+        cpw_cli_print_last_error(!none           ? NULL
+                                 : a.snapshot_id ? "--snapshot"
+                                                 : "no inventory snapshot (run 'cpwarden "
+                                                   "inventory' first)");
         exit_code = none ? CPW_EXIT_FAILED : CPW_EXIT_OTHER;
         goto cleanup;
     }
