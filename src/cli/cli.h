@@ -123,5 +123,7 @@ extern const struct cpw_cli_command cpw_cli_cmd_history;
 extern const struct cpw_cli_command cpw_cli_cmd_snapshots;
 extern const struct cpw_cli_command cpw_cli_cmd_completion;
 extern const struct cpw_cli_command cpw_cli_cmd_audit;
+extern const struct cpw_cli_command cpw_cli_cmd_metrics;
+extern const struct cpw_cli_command cpw_cli_cmd_events;
 
 #endif
