@@ -45,6 +45,7 @@ struct cpw_metrics_audit {
     int64_t audited_at_s;
     const struct cpw_metrics_audit_row *rows;
     size_t row_count;
+    void *opaque; /* the source's own, for release */
 };
 
 /**
@@ -57,6 +58,12 @@ struct cpw_metrics_audit_source {
     void (*release)(void *user, struct cpw_metrics_audit *out);
     void *user;
 };
+
+/**
+ * The source reading the newest report `cpwarden audit` stored in the state store (static; rows
+ * counted per rule, severity, account and region; an account-less result counts under "").
+ */
+const struct cpw_metrics_audit_source *cpw_metrics_audit_from_store(void);
 
 /* ----- collecting ------------------------------------------------------------------------ */
 
