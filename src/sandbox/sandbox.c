@@ -413,6 +413,10 @@ struct cpw_sandbox *cpw_sandbox_start(const struct cpw_sandbox_options *options)
         .port = options->port,
         .allow_remote = options->allow_remote,
         .threads = options->threads,
+        .request_timeout_s = options->request_timeout_s,
+        .max_connections = options->max_connections,
+        .max_connections_per_client = options->max_connections_per_client,
+        .max_inflight_body_bytes = options->max_inflight_body_bytes,
         .handler = s_handle,
         .user = sandbox,
     };
