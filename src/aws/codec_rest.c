@@ -301,8 +301,10 @@ int cpw_codec_rest_route(const struct cpw_model_service *svc,
     struct cpw_codec_pairs query;
     cpw_codec_pairs_init(&query);
     if (cpw_codec_pairs_decode(cpw_buf_span(&req->query), &query)) {
+        /* Routed on method and path alone; parsing the input then answers 400 for the query. */
         cpw_codec_pairs_clean_up(&query);
-        return cpw_raise(CPW_ERR_NOT_FOUND, "the query string is malformed");
+        cpw_codec_pairs_init(&query);
+        cpw_error_clear();
     }
     long best = 0;
     const char *name;
