@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -57,6 +58,7 @@ struct cpw_http_server {
     pthread_mutex_t lock;
     pthread_cond_t wake;
     struct conn_entry *conns; /* every open connection */
+    unsigned conn_count;      /* entries in conns */
     bool stopping;
     bool reaper_started;
     pthread_t reaper;
@@ -166,6 +168,12 @@ static void s_notify_connection(void *cls,
             server->conns->prev = e;
         }
         server->conns = e;
+        /* Over the total cap: closed at once (the client may retry), rather than left waiting
+         * in the listen queue behind connections that may be hostile. */
+        if (++server->conn_count > server->options.max_connections && e->fd >= 0) {
+            (void)shutdown(e->fd, SHUT_RDWR);
+            e->reaped = true;
+        }
         pthread_mutex_unlock(&server->lock);
         *socket_context = e;
         return;
@@ -185,6 +193,7 @@ static void s_notify_connection(void *cls,
     if (e->next) {
         e->next->prev = e->prev;
     }
+    server->conn_count--;
     pthread_mutex_unlock(&server->lock);
     cpw_free(e);
     *socket_context = NULL;
@@ -468,6 +477,18 @@ static void s_mhd_log(void *cls, const char *fmt, va_list ap)
     cpw_log(CPW_LOG_DEBUG, "http server: %s", line);
 }
 
+/* Raises the soft open-file limit towards want (never above the hard limit), so that the
+ * connection caps, not EMFILE, decide who is turned away. */
+static void s_raise_fd_limit(rlim_t want)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want) {
+        return;
+    }
+    rl.rlim_cur = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want ? rl.rlim_max : want;
+    (void)setrlimit(RLIMIT_NOFILE, &rl);
+}
+
 struct cpw_http_server *cpw_http_server_start(const struct cpw_http_server_options *options)
 {
     if (!options || !options->handler) {
@@ -532,11 +553,10 @@ struct cpw_http_server *cpw_http_server_start(const struct cpw_http_server_optio
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         threads = cores > 0 && cores < 64 ? (unsigned)cores : 2;
     }
-    /* libmicrohttpd shares the connection cap among its threads: at least one each. */
-    unsigned max_connections = server->options.max_connections;
-    if (max_connections < threads) {
-        max_connections = threads;
-    }
+    /* The total cap is enforced when a connection opens (s_notify_connection); libmicrohttpd's
+     * own cap, shared among its threads, sits above it so that it never stops accepting first. */
+    unsigned mhd_limit = server->options.max_connections + 64u + threads;
+    s_raise_fd_limit(mhd_limit + 64u);
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
     if (v6) {
         flags |= MHD_USE_IPv6;
@@ -549,8 +569,8 @@ struct cpw_http_server *cpw_http_server_start(const struct cpw_http_server_optio
       s_mhd_log, server, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
       (size_t)(256 * 1024), MHD_OPTION_CONNECTION_TIMEOUT,
       options->idle_timeout_s ? options->idle_timeout_s : 60u, MHD_OPTION_CONNECTION_LIMIT,
-      max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-      server->options.max_connections_per_client, MHD_OPTION_END);
+      mhd_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, server->options.max_connections_per_client,
+      MHD_OPTION_END);
     if (!server->daemon) {
         cpw_raise(CPW_ERR_IO, "cannot listen on %s port %u (in use, or not permitted)", address,
                   (unsigned)options->port);

@@ -11,12 +11,16 @@ clients"), each over a raw socket against the real sandbox:
   format, and nothing is created or deleted under the truncated name (Customer Profiles domains,
   TagResource ARNs, Connect instance ids);
 * query protocol: a POST's parameters come from its signed form body; a parameter in the query
-  string does not override it.
+  string does not override it;
+* the total connection cap (--max-connections 4): a fifth connection is closed at once, and
+  served again once the others have gone.
 
 Bounded: a few dozen requests. Run by CTest with /usr/bin/python3."""
 import json
 import os
+import socket
 import sys
+import time
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -120,6 +124,35 @@ def main():
             st, _, _, _ = sig("POST", "/", "iam", get.encode(), FORM)
             c.check("no role named by the query string", st == 404, str(st))
         finally:
+            h.stop_sandbox(proc)
+
+        # --- the total connection cap ---------------------------------------------------------
+        proc, host, port = h.start_sandbox(tmp, "--max-connections", "4", "--threads", "2")
+        idle = []
+        try:
+            # Four kept-alive connections, each proven accepted by an answered request.
+            for _ in range(4):
+                s = socket.create_connection((host, port), timeout=5)
+                idle.append(s)
+                s.sendall(h.sts_caller(host, port))
+                st, _, _, _ = h.read_answer(s, time.monotonic())
+                c.check("kept-alive connection answered", st == 200, str(st))
+            st, _, _, took = h.exchange(host, port, h.sts_caller(host, port), timeout=5)
+            c.check("a fifth connection over --max-connections 4 is closed at once",
+                    st is None and took < 2, f"{st} {took:.2f}")
+            for s in idle:
+                s.close()
+            idle = []
+            st = None
+            for _ in range(50):  # the server notices the closes within milliseconds
+                st, _, _, _ = h.exchange(host, port, h.sts_caller(host, port), timeout=5)
+                if st == 200:
+                    break
+                time.sleep(0.05)
+            c.check("served again once the others are gone", st == 200, str(st))
+        finally:
+            for s in idle:
+                s.close()
             h.stop_sandbox(proc)
     c.finish("hostile_http")
 
