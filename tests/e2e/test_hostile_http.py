@@ -123,6 +123,13 @@ def main():
                              "RoleName": "query-role"})
             st, _, _, _ = sig("POST", "/", "iam", get.encode(), FORM)
             c.check("no role named by the query string", st == 404, str(st))
+            nul = body.replace("RoleName=body-role", "RoleName=cut%00short")
+            st, _, resp, _ = sig("POST", "/", "iam", nul.encode(), FORM)
+            c.check("%00 in a query-protocol parameter: 400 in XML",
+                    st == 400 and resp.startswith(b"<ErrorResponse"), f"{st} {resp[:200]}")
+            get = urlencode({"Action": "GetRole", "Version": "2010-05-08", "RoleName": "cut"})
+            st, _, _, _ = sig("POST", "/", "iam", get.encode(), FORM)
+            c.check("no role named by the part before %00", st == 404, str(st))
         finally:
             h.stop_sandbox(proc)
 
