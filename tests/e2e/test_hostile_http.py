@@ -13,7 +13,9 @@ clients"), each over a raw socket against the real sandbox:
 * query protocol: a POST's parameters come from its signed form body; a parameter in the query
   string does not override it;
 * the total connection cap (--max-connections 4): a fifth connection is closed at once, and
-  served again once the others have gone.
+  served again once the others have gone;
+* the whole-request deadline does not count the sandbox's own time: with --request-timeout 1 and
+  the latency knob at 1.5 s the answer still arrives.
 
 Bounded: a few dozen requests. Run by CTest with /usr/bin/python3."""
 import json
@@ -160,6 +162,15 @@ def main():
         finally:
             for s in idle:
                 s.close()
+            h.stop_sandbox(proc)
+
+        # --- the deadline counts the client's time, not the sandbox's own ----------------------
+        proc, host, port = h.start_sandbox(tmp, "--request-timeout", "1", "--latency-ms", "1500")
+        try:
+            st, _, _, took = h.exchange(host, port, h.sts_caller(host, port), timeout=10)
+            c.check("an answer slower than --request-timeout (latency knob) still arrives",
+                    st == 200 and took >= 1.5, f"{st} {took:.2f}")
+        finally:
             h.stop_sandbox(proc)
     c.finish("hostile_http")
 
