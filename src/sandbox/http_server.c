@@ -389,7 +389,6 @@ static enum MHD_Result s_access(void *cls,
     struct cpw_http_server *server = cls;
     struct request_state *st = *con_cls;
     (void)url;
-    (void)version;
     if (!st) {
         return MHD_NO; /* cannot happen: the URI-log callback always creates it */
     }
