@@ -405,14 +405,13 @@ static enum MHD_Result s_access(void *cls,
         if (st->too_large || st->over_budget) {
             return MHD_YES; /* keep reading (and dropping) so the client sees our answer */
         }
-        if (st->request.body.len + n > server->options.max_body_bytes) {
-            st->too_large = true;
-        } else if (st->request.body.len + n > st->reserved &&
-                   !s_reserve_body(server, st, st->request.body.len + n - st->reserved)) {
-            st->over_budget = true; /* a chunked body outgrew what is left of the budget */
-        } else if (cpw_buf_append(&st->request.body, cpw_span_from(upload_data, n))) {
-            st->too_large = true;
-        }
+        size_t total = st->request.body.len + n;
+        /* A chunked body is reserved as it grows; over what is left of the budget: 503. */
+        st->over_budget = total <= server->options.max_body_bytes && total > st->reserved &&
+                          !s_reserve_body(server, st, total - st->reserved);
+        st->too_large = !st->over_budget &&
+                        (total > server->options.max_body_bytes ||
+                         cpw_buf_append(&st->request.body, cpw_span_from(upload_data, n)) != 0);
         if (st->too_large || st->over_budget) {
             cpw_buf_clean_up(&st->request.body);
             s_release_body(server, st);

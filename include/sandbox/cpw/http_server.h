@@ -33,7 +33,7 @@ struct cpw_http_server;
 #define CPW_HTTP_DEFAULT_REQUEST_TIMEOUT_S      30u
 #define CPW_HTTP_DEFAULT_MAX_CONNECTIONS        512u
 #define CPW_HTTP_DEFAULT_MAX_CONNECTIONS_PER_IP 128u
-#define CPW_HTTP_DEFAULT_MAX_INFLIGHT_BODY      (64u * 1024u * 1024u)
+#define CPW_HTTP_DEFAULT_MAX_INFLIGHT_BODY      ((size_t)64 * 1024 * 1024)
 
 /* What the handler gets besides the request. */
 struct cpw_http_exchange {
