@@ -438,6 +438,9 @@ static enum MHD_Result s_access(void *cls,
     cpw_http_response_init(&resp);
     s_mark(server, connection, 0); /* the handler's own time is not the client's */
     server->options.handler(server->options.user, &exchange, &resp);
+    /* The body is no longer needed: its memory and budget are free before the answer goes out. */
+    cpw_buf_clean_up(&st->request.body);
+    s_release_body(server, st);
     s_mark(server, connection, cpw_time_monotonic_ms()); /* the answer must go out in time too */
     enum MHD_Result rc = s_send(connection, &resp);
     cpw_http_response_clean_up(&resp);

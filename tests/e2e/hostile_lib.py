@@ -58,13 +58,25 @@ def start_sandbox(tmp, *extra):
     raise SystemExit("sandbox did not become ready in 10 s")
 
 
-def stop_sandbox(proc):
+def stop_sandbox(proc, checks=None):
+    """SIGTERM, then waits; with checks, asserts a clean exit (status 0: under the sanitizers a
+    leak or memory error would make it fail)."""
     proc.terminate()
     try:
-        proc.wait(timeout=10)
+        _, err = proc.communicate(timeout=30)
     except subprocess.TimeoutExpired:
         proc.kill()
-        proc.wait()
+        _, err = proc.communicate()
+    if checks is not None:
+        checks.check("the sandbox stops cleanly", proc.returncode == 0,
+                     f"exit {proc.returncode}: {err.decode(errors='replace')[-2000:]}")
+
+
+def sanitized(pid):
+    """True when the process runs under AddressSanitizer (its allocator holds freed memory in
+    quarantine and keeps shadow memory, so resident sizes are several times larger)."""
+    with open(f"/proc/{pid}/maps") as f:
+        return "asan" in f.read()
 
 
 def rss_kb(pid):

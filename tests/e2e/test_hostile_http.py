@@ -133,7 +133,7 @@ def main():
             st, _, _, _ = sig("POST", "/", "iam", get.encode(), FORM)
             c.check("no role named by the part before %00", st == 404, str(st))
         finally:
-            h.stop_sandbox(proc)
+            h.stop_sandbox(proc, c)
 
         # --- the total connection cap ---------------------------------------------------------
         proc, host, port = h.start_sandbox(tmp, "--max-connections", "4", "--threads", "2")
@@ -162,7 +162,7 @@ def main():
         finally:
             for s in idle:
                 s.close()
-            h.stop_sandbox(proc)
+            h.stop_sandbox(proc, c)
 
         # --- the deadline counts the client's time, not the sandbox's own ----------------------
         proc, host, port = h.start_sandbox(tmp, "--request-timeout", "1", "--latency-ms", "1500")
@@ -171,7 +171,7 @@ def main():
             c.check("an answer slower than --request-timeout (latency knob) still arrives",
                     st == 200 and took >= 1.5, f"{st} {took:.2f}")
         finally:
-            h.stop_sandbox(proc)
+            h.stop_sandbox(proc, c)
     c.finish("hostile_http")
 
 
