@@ -282,11 +282,12 @@ static void s_handle(void *user, const struct cpw_http_exchange *ex, struct cpw_
                                                   .now_s = real_ms / 1000,
                                                   .rest_json_errors = rest_json };
         struct cpw_sigv4_verify_result v;
-        /* An Authorization header the scope cannot be read from is malformed: the verifier says
-         * how (IncompleteSignature), in the format of the service the request looks meant for. */
-        if (cpw_headers_get(&req->headers, "Authorization") &&
-            cpw_sigv4_verify(req, &nopts, &v) == 0 && v.verdict != CPW_SIGV4_VERIFIED) {
-            s_answer_error(guess, v.http_status, v.aws_code, v.message, false, request_id, resp);
+        /* No signature (MissingAuthenticationToken), or an Authorization header or presigned
+         * query the scope cannot be read from (IncompleteSignature): the verifier says which, in
+         * the format of the service the request looks meant for. */
+        if (cpw_sigv4_verify(req, &nopts, &v) == 0 && v.verdict != CPW_SIGV4_VERIFIED) {
+            s_answer_error(guess, v.http_status, v.aws_code, v.message,
+                           v.verdict == CPW_SIGV4_INTERNAL, request_id, resp);
             return;
         }
         cpw_error_clear();

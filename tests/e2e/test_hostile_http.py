@@ -85,6 +85,18 @@ def main():
                     st == 403 and hd.get("x-amzn-errortype", "").startswith("IncompleteSignature")
                     and body.startswith(b"{"), f"{st} {hd} {body[:200]}")
 
+            st, hd, body, _ = send(h.raw(
+                "GET", "/domains?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=garbage"
+                "&X-Amz-Date=20260101T000000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host"
+                "&X-Amz-Signature=00", {}, host=hp))
+            c.check("malformed presigned credential: IncompleteSignature, not a missing token",
+                    hd.get("x-amzn-errortype", "").startswith("IncompleteSignature"),
+                    f"{st} {hd} {body[:200]}")
+            st, hd, body, _ = send(h.raw("GET", "/domains", {}, host=hp))
+            c.check("no signature at all: MissingAuthenticationToken",
+                    st == 403 and hd.get("x-amzn-errortype", "").startswith(
+                        "MissingAuthenticationToken"), f"{st} {hd}")
+
             # --- NUL and control characters in labels ---------------------------------------
             st, _, _, _ = sig("POST", "/domains/keepme", "profile", b'{"DefaultExpirationDays": 5}',
                               JSON)
