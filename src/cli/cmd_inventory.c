@@ -129,7 +129,7 @@ static int s_parse(int argc, char **argv, struct args *a, struct cpw_settings_op
             a->regions = optarg;
             break;
         case OPT_EVIDENCE:
-            if (strcmp(optarg, "cloudtrail") != 0) {
+            if (!optarg || strcmp(optarg, "cloudtrail") != 0) {
                 return cpw_cli_usage_error("inventory", "--evidence takes 'cloudtrail'");
             }
             a->evidence_cloudtrail = true;

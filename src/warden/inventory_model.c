@@ -742,7 +742,7 @@ const struct cpw_inv_finding *cpw_inventory_find_finding(const struct cpw_invent
  */
 
 static const char *const s_kind_names[CPW_INV_FINDING_KIND_COUNT_] = {
-#define CPW_INV_FINDING_NAME_(e, name) [e] = name,
+#define CPW_INV_FINDING_NAME_(e, name) [(e)] = (name),
     CPW_INV_FINDING_KIND_LIST(CPW_INV_FINDING_NAME_)
 #undef CPW_INV_FINDING_NAME_
 };
