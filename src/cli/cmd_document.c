@@ -13,6 +13,7 @@
 #include "cpw/log.h"
 #include "cpw/regions.h"
 #include "cpw/store.h"
+#include "session.h"
 
 enum {
     OPT_DOMAIN = 1,
@@ -87,49 +88,44 @@ static int s_run(int argc, char **argv)
         sopts.output = NULL; /* not the AWS CLI's table/json choice */
     }
     int exit_code = CPW_EXIT_OTHER;
-    struct cpw_settings settings;
-    memset(&settings, 0, sizeof(settings));
-    struct cpw_aws_client *client = NULL;
+    struct cpw_cli_session session;
+    cpw_cli_session_init(&session);
     struct cpw_store *store = NULL;
     struct cpw_region_list regions = { 0 };
     json_t *docs = json_array();
     struct cpw_buf text;
     cpw_buf_init(&text, 64u * 1024u * 1024u);
-    if (cpw_settings_resolve(&sopts, &settings)) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = CPW_EXIT_CONFIG;
+    exit_code = cpw_cli_session_settings(&session, &sopts);
+    if (exit_code != CPW_EXIT_OK) {
         goto cleanup;
     }
+    exit_code = CPW_EXIT_OTHER;
     if (regions_spec) {
         static const char *const services[] = { "customer-profiles" };
         struct cpw_regions_parse_options ropts = { .spec = regions_spec,
                                                    .services = services,
                                                    .service_count = 1,
-                                                   .current_region = settings.region };
+                                                   .current_region = session.settings.region };
         if (cpw_regions_parse(&ropts, &regions)) {
             cpw_cli_print_last_error("--regions");
             exit_code = CPW_EXIT_USAGE;
             goto cleanup;
         }
     } else {
-        cpw_region_list_add(&regions, settings.region);
+        cpw_region_list_add(&regions, session.settings.region);
     }
-    struct cpw_aws_client_options copts;
-    struct cpw_http_engine_options eopts;
-    cpw_cli_client_options(&settings, &copts, &eopts);
-    client = cpw_aws_client_new(&copts);
-    if (!client) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = cpw_cli_exit_for_error();
+    exit_code = cpw_cli_session_client(&session);
+    if (exit_code != CPW_EXIT_OK) {
         goto cleanup;
     }
+    exit_code = CPW_EXIT_OTHER;
     store = cpw_store_open(&(struct cpw_store_options){ .dir = state_dir });
     if (!store) {
         cpw_log(CPW_LOG_WARN, "the backups index cannot be read: %s", cpw_last_error_detail());
     }
     struct cpw_document_options dopts = { .store = store };
     for (size_t i = 0; i < regions.count; i++) {
-        if (cpw_document_region(client, regions.names[i], domain, &dopts, docs)) {
+        if (cpw_document_region(session.client, regions.names[i], domain, &dopts, docs)) {
             cpw_cli_print_last_error(regions.names[i]);
             exit_code = cpw_last_error() == CPW_ERR_AWS || cpw_last_error() == CPW_ERR_NOT_FOUND
                           ? CPW_EXIT_SERVICE
@@ -155,8 +151,7 @@ cleanup:
     json_decref(docs);
     cpw_region_list_clean_up(&regions);
     cpw_store_destroy(store);
-    cpw_aws_client_destroy(client);
-    cpw_settings_clean_up(&settings);
+    cpw_cli_session_clean_up(&session);
     return exit_code;
 }
 

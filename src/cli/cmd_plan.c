@@ -19,6 +19,7 @@
 #include "cpw/plan_targets.h"
 #include "cpw/protect.h"
 #include "cpw/regions.h"
+#include "session.h"
 
 #define MAX_NAMED 64
 
@@ -351,45 +352,40 @@ static int s_run(int argc, char **argv)
         return CPW_EXIT_USAGE;
     }
     int exit_code = CPW_EXIT_OTHER;
-    struct cpw_settings settings;
-    memset(&settings, 0, sizeof(settings));
-    struct cpw_aws_client *client = NULL;
+    struct cpw_cli_session session;
+    cpw_cli_session_init(&session);
+    const struct cpw_settings *settings = &session.settings;
     struct cpw_accounts *members = NULL;
-    struct cpw_protect *protect = NULL;
     struct cpw_plan *plan = NULL;
     struct cpw_plan_targets targets;
     memset(&targets, 0, sizeof(targets));
-    char *account = NULL;
-    char *arn = NULL;
     struct cpw_buf out;
     cpw_buf_init(&out, 256u * 1024u * 1024u);
 
-    if (cpw_settings_resolve(&so, &settings)) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = CPW_EXIT_CONFIG;
-        goto cleanup;
-    }
-    if (settings.output == CPW_OUTPUT_CSV) {
+    exit_code = cpw_cli_session_settings(&session, &so);
+    if (exit_code == CPW_EXIT_OK && settings->output == CPW_OUTPUT_CSV) {
         exit_code = cpw_cli_usage_error("plan", "--output takes table, markdown or json");
+    }
+    if (exit_code == CPW_EXIT_OK) {
+        exit_code = cpw_cli_session_protect(&session, args.config_path);
+    }
+    if (exit_code == CPW_EXIT_OK) {
+        exit_code = cpw_cli_session_identity(&session);
+    }
+    if (exit_code != CPW_EXIT_OK) {
         goto cleanup;
     }
-    protect = cpw_protect_load(args.config_path);
-    if (!protect) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = CPW_EXIT_CONFIG;
-        goto cleanup;
-    }
-    struct cpw_aws_client_options copts;
-    struct cpw_http_engine_options eopts;
-    cpw_cli_client_options(&settings, &copts, &eopts);
-    client = cpw_aws_client_new(&copts);
-    if (!client || cpw_live_identity(client, &account, &arn) ||
-        s_targets(&args, client, &settings, account, &targets)) {
+    exit_code = CPW_EXIT_OTHER;
+    struct cpw_aws_client *client = session.client;
+    const char *account = session.account;
+    const char *arn = session.arn;
+    if (s_targets(&args, client, settings, account, &targets)) {
         cpw_cli_print_last_error(NULL);
         exit_code = cpw_cli_exit_for_error();
         goto cleanup;
     }
-    if (s_member_accounts(&args, client, &copts, account, arn, &targets, &members)) {
+    if (s_member_accounts(&args, client, &session.client_options, account, arn, &targets,
+                          &members)) {
         cpw_cli_print_last_error(NULL);
         exit_code = cpw_cli_exit_for_error();
         goto cleanup;
@@ -397,7 +393,7 @@ static int s_run(int argc, char **argv)
     struct cpw_plan_builder_options bo = {
         .caller_account = account,
         .caller_arn = arn,
-        .protect = protect,
+        .protect = session.protect,
         .force = args.force,
         .include_possible = args.include_possible,
         .organization = members != NULL,
@@ -414,9 +410,9 @@ static int s_run(int argc, char **argv)
         cpw_cli_print_last_error(NULL);
         goto cleanup;
     }
-    int rc = settings.output == CPW_OUTPUT_JSON       ? cpw_plan_to_json(plan, &out)
-             : settings.output == CPW_OUTPUT_MARKDOWN ? cpw_plan_render_markdown(plan, &out)
-                                                      : cpw_plan_render_table(plan, &out);
+    int rc = settings->output == CPW_OUTPUT_JSON       ? cpw_plan_to_json(plan, &out)
+             : settings->output == CPW_OUTPUT_MARKDOWN ? cpw_plan_render_markdown(plan, &out)
+                                                       : cpw_plan_render_table(plan, &out);
     if (rc) {
         cpw_cli_print_last_error(NULL);
         goto cleanup;
@@ -431,12 +427,8 @@ cleanup:
     cpw_buf_clean_up(&out);
     cpw_plan_destroy(plan);
     cpw_plan_targets_clean_up(&targets);
-    cpw_free(account);
-    cpw_free(arn);
-    cpw_protect_destroy(protect);
     cpw_accounts_destroy(members);
-    cpw_aws_client_destroy(client);
-    cpw_settings_clean_up(&settings);
+    cpw_cli_session_clean_up(&session);
     cpw_region_list_clean_up(&args.accounts);
     return exit_code;
 }
