@@ -293,8 +293,8 @@ static int s_restore(int argc, char **argv)
     }
     ropts.region = settings->region;
     struct cpw_restore_summary summary;
-    int rc = cpw_restore_domain(session.client, path, &ropts, &summary);
-    if (rc < 0) {
+    enum cpw_restore_status rc = cpw_restore_domain(session.client, path, &ropts, &summary);
+    if (rc == CPW_RESTORE_STOPPED) {
         cpw_cli_print_last_error("restore");
         switch (cpw_last_error()) {
         case CPW_ERR_AWS:
@@ -315,7 +315,7 @@ static int s_restore(int argc, char **argv)
     printf("%s: %u created, %u unchanged, %u updated, %u conflicts, %u warnings, %u failed\n",
            ropts.dry_run ? "dry run" : "restored", summary.created, summary.skipped,
            summary.updated, summary.conflicts, summary.warnings, summary.failed);
-    exit_code = rc == 0 ? CPW_EXIT_OK : CPW_EXIT_PARTIAL;
+    exit_code = rc == CPW_RESTORE_COMPLETE ? CPW_EXIT_OK : CPW_EXIT_PARTIAL;
 cleanup:
     cpw_cli_session_clean_up(&session);
     return exit_code;

@@ -125,18 +125,26 @@ struct cpw_restore_summary {
     uint64_t objects_put;
 };
 
+/* How a restore ended (the values are those of the earlier int results). */
+enum cpw_restore_status {
+    CPW_RESTORE_STOPPED = -1, /* nothing more could be done; the error is raised */
+    CPW_RESTORE_COMPLETE = 0, /* every item created or already equal (warnings allowed) */
+    CPW_RESTORE_PARTIAL = 1,  /* some items conflicted or failed; the summary counts them */
+};
+
 /**
  * Verifies the backup file (backup_file.h: version, completeness, checksum) before anything is
- * sent, then recreates what it holds in the target. options may be NULL. Returns 0 when every
- * item is created or already equal (warnings allowed), 1 when some items conflicted or failed
- * (the summary counts them; nothing else was stopped by them), or -1 with the error raised: the
+ * sent, then recreates what it holds in the target. options may be NULL. Returns
+ * CPW_RESTORE_COMPLETE when every item is created or already equal (warnings allowed),
+ * CPW_RESTORE_PARTIAL when some items conflicted or failed (the summary counts them; nothing else
+ * was stopped by them), or CPW_RESTORE_STOPPED with the error raised: the
  * reader's errors (CPW_ERR_VERSION, CPW_ERR_PARSE, CPW_ERR_INTEGRITY), CPW_ERR_AWS when the
  * domain itself cannot be read or created, or a conflicting domain without force
  * (CPW_ERR_AWS is not used for that: CPW_ERR_INVALID_ARGUMENT with the differing settings named).
  */
-int cpw_restore_domain(struct cpw_aws_client *client,
-                       const char *path,
-                       const struct cpw_restore_options *options,
-                       struct cpw_restore_summary *summary);
+enum cpw_restore_status cpw_restore_domain(struct cpw_aws_client *client,
+                                           const char *path,
+                                           const struct cpw_restore_options *options,
+                                           struct cpw_restore_summary *summary);
 
 #endif
