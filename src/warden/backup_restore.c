@@ -45,10 +45,12 @@ static const char *const s_calc_update_keys[] = { "DisplayName", "Description", 
 
 const char *cpw_restore_action_name(enum cpw_restore_action action)
 {
-    static const char *const names[] = {
-        "create", "skip", "update", "conflict", "warning", "failed"
+    static const char *const names[CPW_RESTORE_ACTION_COUNT_] = {
+#define CPW_RESTORE_ACTION_NAME_(e, name) [(e)] = (name),
+        CPW_RESTORE_ACTION_LIST(CPW_RESTORE_ACTION_NAME_)
+#undef CPW_RESTORE_ACTION_NAME_
     };
-    return (unsigned)action < sizeof(names) / sizeof(names[0]) ? names[action] : "unknown";
+    return (unsigned)action < CPW_RESTORE_ACTION_COUNT_ ? names[action] : "unknown";
 }
 
 void cpw_restore_note(struct cpw_restore_run *run,
@@ -76,6 +78,8 @@ void cpw_restore_note(struct cpw_restore_run *run,
         break;
     case CPW_RESTORE_FAILED:
         s->failed++;
+        break;
+    case CPW_RESTORE_ACTION_COUNT_: /* not an action */
         break;
     }
     if (run->opts->report) {

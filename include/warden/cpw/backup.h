@@ -79,16 +79,31 @@ int cpw_backup_default_path(const char *state_dir,
 /* ----- restore ---------------------------------------------------------------------------- */
 
 /** What restore did (or, with dry_run, would do) to one item. */
+/*
+ * X(action, name): what the restore did with one item.
+ *   create    created (or would be)
+ *   skip      already there, equal
+ *   update    different, overwritten because of force
+ *   conflict  different, left alone
+ *   warning   restored or tried, with a caveat (detail says which)
+ *   failed    the service refused it (detail says why)
+ */
+#define CPW_RESTORE_ACTION_LIST(X)                                                                 \
+    X(CPW_RESTORE_CREATE, "create")                                                                \
+    X(CPW_RESTORE_SKIP, "skip")                                                                    \
+    X(CPW_RESTORE_UPDATE, "update")                                                                \
+    X(CPW_RESTORE_CONFLICT, "conflict")                                                            \
+    X(CPW_RESTORE_WARNING, "warning")                                                              \
+    X(CPW_RESTORE_FAILED, "failed")
+
 enum cpw_restore_action {
-    CPW_RESTORE_CREATE = 0, /* created (or would be) */
-    CPW_RESTORE_SKIP,       /* already there, equal */
-    CPW_RESTORE_UPDATE,     /* different, overwritten because of force */
-    CPW_RESTORE_CONFLICT,   /* different, left alone */
-    CPW_RESTORE_WARNING,    /* restored or tried, with a caveat (detail says which) */
-    CPW_RESTORE_FAILED,     /* the service refused it (detail says why) */
+#define CPW_RESTORE_ACTION_ENUM_(e, name) e,
+    CPW_RESTORE_ACTION_LIST(CPW_RESTORE_ACTION_ENUM_)
+#undef CPW_RESTORE_ACTION_ENUM_
+      CPW_RESTORE_ACTION_COUNT_
 };
 
-/** "create", "skip", "update", "conflict", "warning", "failed". Static storage. */
+/** The action's name from CPW_RESTORE_ACTION_LIST. Static storage. */
 const char *cpw_restore_action_name(enum cpw_restore_action action);
 
 /**
