@@ -83,17 +83,12 @@ static void s_progress(void *user, const char *line)
 
 static int s_parse(int argc, char **argv, struct apply_args *args, struct cpw_settings_options *so)
 {
-    optind = 0;
-    opterr = 0;
+    cpw_cli_getopt_start();
     int c;
     uint64_t n = 0;
-    while ((c = getopt_long(argc, argv, "hy", s_long, NULL)) != -1) {
-        int handled = cpw_cli_aws_option("apply", c, optarg, so);
-        if (handled < 0) {
+    while ((c = cpw_cli_getopt("apply", argc, argv, "hy", s_long, so)) != -1) {
+        if (c == CPW_CLI_OPT_INVALID) {
             return -1;
-        }
-        if (handled) {
-            continue;
         }
         int64_t *duration = c == OPT_WAIT             ? &args->run.wait_ms
                             : c == OPT_RETRY_INTERVAL ? &args->run.retry_interval_ms

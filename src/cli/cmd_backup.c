@@ -69,16 +69,11 @@ static int s_backup(int argc, char **argv)
     const char *path = NULL;
     const char *state_dir = NULL;
     bool with_profiles = false;
-    optind = 0;
-    opterr = 0;
+    cpw_cli_getopt_start();
     int c;
-    while ((c = getopt_long(argc, argv, "ho:", s_backup_long, NULL)) != -1) {
-        int handled = cpw_cli_aws_option("backup", c, optarg, &sopts);
-        if (handled < 0) {
+    while ((c = cpw_cli_getopt("backup", argc, argv, "ho:", s_backup_long, &sopts)) != -1) {
+        if (c == CPW_CLI_OPT_INVALID) {
             return CPW_EXIT_USAGE;
-        }
-        if (handled) {
-            continue;
         }
         switch (c) {
         case OPT_DOMAIN:
@@ -237,16 +232,11 @@ static int s_restore(int argc, char **argv)
     struct cpw_settings_options sopts;
     cpw_cli_aws_options_init(&sopts);
     struct cpw_restore_options ropts = { .report = s_report };
-    optind = 0;
-    opterr = 0;
+    cpw_cli_getopt_start();
     int c;
-    while ((c = getopt_long(argc, argv, "h", s_restore_long, NULL)) != -1) {
-        int handled = cpw_cli_aws_option("restore", c, optarg, &sopts);
-        if (handled < 0) {
+    while ((c = cpw_cli_getopt("restore", argc, argv, "h", s_restore_long, &sopts)) != -1) {
+        if (c == CPW_CLI_OPT_INVALID) {
             return CPW_EXIT_USAGE;
-        }
-        if (handled) {
-            continue;
         }
         switch (c) {
         case OPT_DOMAIN:

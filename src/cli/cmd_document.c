@@ -40,16 +40,11 @@ static int s_run(int argc, char **argv)
     const char *regions_spec = NULL;
     const char *state_dir = NULL;
     bool all = false;
-    optind = 0;
-    opterr = 0;
+    cpw_cli_getopt_start();
     int c;
-    while ((c = getopt_long(argc, argv, "h", s_long, NULL)) != -1) {
-        int handled = cpw_cli_aws_option("document", c, optarg, &sopts);
-        if (handled < 0) {
+    while ((c = cpw_cli_getopt("document", argc, argv, "h", s_long, &sopts)) != -1) {
+        if (c == CPW_CLI_OPT_INVALID) {
             return CPW_EXIT_USAGE;
-        }
-        if (handled) {
-            continue;
         }
         switch (c) {
         case OPT_DOMAIN:

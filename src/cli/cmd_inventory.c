@@ -98,16 +98,11 @@ static bool s_digits(const char *s)
 
 static int s_parse(int argc, char **argv, struct args *a, struct cpw_settings_options *sopts)
 {
-    optind = 0;
-    opterr = 0;
+    cpw_cli_getopt_start();
     int c;
-    while ((c = getopt_long(argc, argv, "ho:", s_long, NULL)) != -1) {
-        int handled = cpw_cli_aws_option("inventory", c, optarg, sopts);
-        if (handled < 0) {
+    while ((c = cpw_cli_getopt("inventory", argc, argv, "ho:", s_long, sopts)) != -1) {
+        if (c == CPW_CLI_OPT_INVALID) {
             return CPW_EXIT_USAGE;
-        }
-        if (handled) {
-            continue;
         }
         switch (c) {
         case OPT_ORG:

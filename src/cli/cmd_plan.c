@@ -259,16 +259,11 @@ static int s_member_accounts(const struct plan_args *args,
 
 static int s_parse(int argc, char **argv, struct plan_args *args, struct cpw_settings_options *so)
 {
-    optind = 0;
-    opterr = 0;
+    cpw_cli_getopt_start();
     int c;
-    while ((c = getopt_long(argc, argv, "ho:", s_long, NULL)) != -1) {
-        int handled = cpw_cli_aws_option("plan", c, optarg, so);
-        if (handled < 0) {
+    while ((c = cpw_cli_getopt("plan", argc, argv, "ho:", s_long, so)) != -1) {
+        if (c == CPW_CLI_OPT_INVALID) {
             return -1;
-        }
-        if (handled) {
-            continue;
         }
         switch (c) {
         case OPT_ORPHANS:

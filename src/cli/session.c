@@ -10,6 +10,34 @@
 #include "cpw/alloc.h"
 #include "cpw/live.h"
 
+void cpw_cli_getopt_start(void)
+{
+    optind = 0;
+    opterr = 0;
+}
+
+int cpw_cli_getopt(const char *command,
+                   int argc,
+                   char **argv,
+                   const char *shortopts,
+                   const struct option *table,
+                   struct cpw_settings_options *so)
+{
+    for (;;) { /* bounded: each turn consumes an argument */
+        int c = getopt_long(argc, argv, shortopts, table, NULL);
+        if (c == -1) {
+            return -1;
+        }
+        int handled = cpw_cli_aws_option(command, c, optarg, so);
+        if (handled < 0) {
+            return CPW_CLI_OPT_INVALID;
+        }
+        if (!handled) {
+            return c;
+        }
+    }
+}
+
 void cpw_cli_session_init(struct cpw_cli_session *s)
 {
     memset(s, 0, sizeof(*s));

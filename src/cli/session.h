@@ -1,7 +1,8 @@
 /*
- * session.h - the prologue every command that calls AWS shares: resolve the settings (options,
- * environment, profile), load the protections, make the client and ask who the caller is. Each
- * step prints its error and returns the exit status, so a command reads
+ * session.h - the prologue every command that calls AWS shares: parse its options with the AWS
+ * options taken on the way, resolve the settings (options, environment, profile), load the
+ * protections, make the client and ask who the caller is. Each step prints its error and returns
+ * the exit status, so a command reads
  *
  *     struct cpw_cli_session s;
  *     cpw_cli_session_init(&s);
@@ -16,9 +17,30 @@
 #ifndef CPW_CLI_SESSION_H
 #define CPW_CLI_SESSION_H
 
+#include <getopt.h>
+
 #include "cpw/aws_client.h"
 #include "cpw/protect.h"
 #include "cpw/settings.h"
+
+/* cpw_cli_getopt's answer for an AWS option with a bad value (the usage error is printed). */
+#define CPW_CLI_OPT_INVALID (-2)
+
+/** Starts option parsing over a new argv (getopt's optind 0, its own messages off). */
+void cpw_cli_getopt_start(void);
+
+/**
+ * getopt_long over a command's table that takes the AWS options (CPW_CLI_AWS_LONG_OPTIONS) into
+ * so on the way: the next code that is the command's own (optarg set as by getopt_long), -1 at
+ * the end of the options, or CPW_CLI_OPT_INVALID after printing the usage error of a bad AWS
+ * option value. command names the command in messages.
+ */
+int cpw_cli_getopt(const char *command,
+                   int argc,
+                   char **argv,
+                   const char *shortopts,
+                   const struct option *table,
+                   struct cpw_settings_options *so);
 
 struct cpw_cli_session {
     struct cpw_settings settings;
