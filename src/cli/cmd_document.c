@@ -94,7 +94,6 @@ static int s_run(int argc, char **argv)
     if (exit_code != CPW_EXIT_OK) {
         goto cleanup;
     }
-    exit_code = CPW_EXIT_OTHER;
     if (regions_spec) {
         static const char *const services[] = { "customer-profiles" };
         struct cpw_regions_parse_options ropts = { .spec = regions_spec,

@@ -271,7 +271,6 @@ static int s_run(int argc, char **argv)
         exit_code = cpw_cli_usage_error("inventory", "--output-file: %s", cpw_last_error_detail());
         goto cleanup;
     }
-    exit_code = CPW_EXIT_OTHER;
 
     enum cpw_inv_format format =
       isatty(STDOUT_FILENO) && !a.output_file ? CPW_INV_FORMAT_TABLE : CPW_INV_FORMAT_JSON;
@@ -283,7 +282,6 @@ static int s_run(int argc, char **argv)
     if (exit_code != CPW_EXIT_OK) {
         goto cleanup;
     }
-    exit_code = CPW_EXIT_OTHER;
     struct cpw_regions_parse_options ropts = {
         .spec = a.regions ? a.regions : "all",
         .services = (const char *const[]){ "customer-profiles", "connect" },

@@ -356,7 +356,7 @@ static int s_read_header(struct cpw_backup_reader *r)
     const json_t *h = json_object_get(doc, "header");
     const json_t *counts = json_object_get(h, "counts");
     struct cpw_backup_counts *c = &r->header.counts;
-    if (!json_is_string(format) || strcmp(json_string_value(format), CPW_BACKUP_FORMAT_NAME)) {
+    if (!json_is_string(format) || strcmp(json_string_value(format), CPW_BACKUP_FORMAT_NAME) != 0) {
         rc = cpw_raise(CPW_ERR_PARSE, "not a cpwarden backup (\"format\" is not \"%s\")",
                        CPW_BACKUP_FORMAT_NAME);
     } else if (!json_is_integer(version) ||

@@ -208,8 +208,7 @@ static int s_string(const json_t *obj, const char *key, const char *where, char 
 {
     const json_t *v = json_object_get(obj, key);
     if (!json_is_string(v)) {
-        (void)cpw_raise(CPW_ERR_PARSE, "plan: %s.%s must be a string", where, key);
-        return -1; /* stated here: the callers read *out whenever this returns 0 */
+        return cpw_raise(CPW_ERR_PARSE, "plan: %s.%s must be a string", where, key);
     }
     *out = cpw_strndup(json_string_value(v), json_string_length(v));
     if (strlen(*out) != json_string_length(v)) {
