@@ -92,11 +92,10 @@ static int s_write_atomically(const char *path, const char *text)
     size_t len = strlen(text);
     bool written = write(fd, text, len) == (ssize_t)len;
     int rc = 0;
-    if (close(fd) != 0 || !written) {
-        rc = cpw_raise(CPW_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-    } else if (cpw_file_refuse_link(path)) { /* rename would replace a link placed there */
+    bool failed = close(fd) != 0 || !written;
+    if (!failed && cpw_file_refuse_link(path)) { /* rename would replace a link placed there */
         rc = -1;
-    } else if (rename(cpw_buf_cstr(&tmp), path) != 0) {
+    } else if (failed || rename(cpw_buf_cstr(&tmp), path) != 0) {
         rc = cpw_raise(CPW_ERR_IO, "cannot write %s: %s", path, strerror(errno));
     }
     if (rc) {
