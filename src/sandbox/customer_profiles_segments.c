@@ -540,9 +540,9 @@ int cpw_cp_create_segment_estimate(struct cpw_sbx_ctx *ctx, const json_t *input,
     if (cpw_cp_cfg_hex_id(id) != 0) {
         return -1;
     }
-    json_t *doc =
-      json_pack("{s:s,s:I,s:I,s:b}", "EstimateId", id, "_count", (json_int_t)count, "_due_ms",
-                (json_int_t)(ctx->req->now_ms + cpw_cp_cfg_job_ms(ctx)), "_sql", sql != NULL);
+    json_t *doc = json_pack(
+      "{s:s,s:I,s:I,s:b}", "EstimateId", id, "_count", (json_int_t)count, "_due_ms",
+      (json_int_t)ctx->req->now_ms + (json_int_t)cpw_cp_cfg_job_ms(ctx), "_sql", sql != NULL);
     rc = cpw_cp_item_put(ctx, domain, CPW_CP_SEGMENT_ESTIMATE, id, doc);
     json_decref(doc);
     if (rc != 0) {
@@ -703,10 +703,10 @@ int cpw_cp_create_segment_snapshot(struct cpw_sbx_ctx *ctx, const json_t *input,
     }
     static const char *const fields[] = { "DataFormat", "DestinationUri", "EncryptionKey",
                                           "RoleArn" };
-    json_t *doc =
-      json_pack("{s:s,s:s,s:I,s:I,s:b}", "SnapshotId", id, "SegmentDefinitionName", name, "_count",
-                (json_int_t)count, "_due_ms",
-                (json_int_t)(ctx->req->now_ms + cpw_cp_cfg_job_ms(ctx)), "_sql", groups == NULL);
+    json_t *doc = json_pack("{s:s,s:s,s:I,s:I,s:b}", "SnapshotId", id, "SegmentDefinitionName",
+                            name, "_count", (json_int_t)count, "_due_ms",
+                            (json_int_t)ctx->req->now_ms + (json_int_t)cpw_cp_cfg_job_ms(ctx),
+                            "_sql", groups == NULL);
     cpw_cp_cfg_merge(doc, input, fields, COUNT(fields));
     rc = cpw_cp_item_put(ctx, domain, CPW_CP_SEGMENT_SNAPSHOT, id, doc);
     json_decref(doc);

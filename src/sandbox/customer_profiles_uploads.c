@@ -228,8 +228,9 @@ int cpw_cp_start_upload_job(struct cpw_sbx_ctx *ctx, const json_t *input, json_t
                           cpw_sbx_in_str(input, "JobId"), st.status);
     }
     json_object_set_new(doc, "_status", json_string("IN_PROGRESS"));
-    json_object_set_new(doc, "_due_ms",
-                        json_integer((json_int_t)(ctx->req->now_ms + cpw_cp_cfg_job_ms(ctx))));
+    json_object_set_new(
+      doc, "_due_ms",
+      json_integer((json_int_t)ctx->req->now_ms + (json_int_t)cpw_cp_cfg_job_ms(ctx)));
     rc = cpw_cp_item_put(ctx, cpw_sbx_in_str(input, "DomainName"), CPW_CP_UPLOAD_JOB,
                          cpw_sbx_in_str(input, "JobId"), doc);
     json_decref(doc);

@@ -105,7 +105,7 @@ int cpw_cp_create_integration_workflow(struct cpw_sbx_ctx *ctx,
                                           "IntegrationConfig", "Tags" };
     json_t *doc =
       json_pack("{s:s,s:I,s:I}", "WorkflowId", id, "_created_ms", (json_int_t)ctx->req->now_ms,
-                "_due_ms", (json_int_t)(ctx->req->now_ms + cpw_cp_cfg_job_ms(ctx)));
+                "_due_ms", (json_int_t)ctx->req->now_ms + (json_int_t)cpw_cp_cfg_job_ms(ctx));
     cpw_cp_cfg_merge(doc, input, fields, COUNT(fields));
     json_t *integration =
       json_pack("{s:s,s:s,s:s,s:s,s:b,s:s}", "DomainName", domain, "Uri", uri, "ObjectTypeName",

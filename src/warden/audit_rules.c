@@ -351,7 +351,7 @@ static const char *const *s_params(enum cpw_audit_rule_id id, size_t *count)
     static const char *const unused[] = { "max_unused_days" };
     static const char *const pending[] = { "max_pending_days" };
     static const char *const allow[] = { "allow" };
-#define P(list) (*count = sizeof(list) / sizeof(list[0]), list)
+#define P(list) (*count = sizeof(list) / sizeof((list)[0]), (list))
     switch (id) {
     case CPW_AUDIT_RULE_LEFTOVERS:
         return P(leftovers);

@@ -75,7 +75,8 @@ static char *s_task_of(const char *detail)
     static const char prefix[] = "deletion task ";
     static const char suffix[] = " submitted";
     size_t n = detail ? strlen(detail) : 0;
-    if (n <= sizeof(prefix) + sizeof(suffix) - 2 || strncmp(detail, prefix, sizeof(prefix) - 1) ||
+    if (n <= sizeof(prefix) + sizeof(suffix) - 2 ||
+        strncmp(detail, prefix, sizeof(prefix) - 1) != 0 ||
         strcmp(detail + n - (sizeof(suffix) - 1), suffix) != 0) {
         return NULL;
     }

@@ -192,10 +192,10 @@ static struct cpw_metrics_sample *s_sample(struct cpw_metrics *m,
     cpw_buf_init(&key, 64u * 1024u);
     int rc = 0;
     for (size_t k = 0; rc == 0 && k < nlabels; k++) {
-        rc = cpw_buf_append_cstr(&key, values[k] ? values[k] : "");
+        rc = cpw_buf_append_cstr(&key, values != NULL && values[k] != NULL ? values[k] : "");
         rc = rc ? rc : cpw_buf_append_byte(&key, 0x1f);
     }
-    if (rc || (rc = cpw_buf_append_byte(&key, 0)) != 0) {
+    if (rc != 0 || cpw_buf_append_byte(&key, 0) != 0) {
         cpw_buf_clean_up(&key);
         return NULL;
     }
@@ -226,7 +226,7 @@ static struct cpw_metrics_sample *s_sample(struct cpw_metrics *m,
     memset(s, 0, sizeof(*s));
     s->key = cpw_strdup(text);
     for (size_t k = 0; k < nlabels; k++) {
-        s->values[k] = cpw_strdup(values[k] ? values[k] : "");
+        s->values[k] = cpw_strdup(values != NULL && values[k] != NULL ? values[k] : "");
     }
     cpw_buf_clean_up(&key);
     if (fam->count * 2 > fam->slot_count) {
