@@ -26,6 +26,7 @@ enum {
     OPT_NO_PROFILES,
     OPT_VERIFY,
     OPT_ATTACH_INTEGRATIONS,
+    OPT_KILL_AFTER_CHANGE,
 };
 
 static const struct option s_backup_long[] = {
@@ -306,6 +307,7 @@ static const struct option s_restore_long[] = {
     { "force", no_argument, NULL, OPT_FORCE },
     { "no-profiles", no_argument, NULL, OPT_NO_PROFILES },
     { "attach-integrations", no_argument, NULL, OPT_ATTACH_INTEGRATIONS },
+    { "kill-after-change", required_argument, NULL, OPT_KILL_AFTER_CHANGE }, /* test hook */
     { "help", no_argument, NULL, 'h' },
     CPW_CLI_AWS_LONG_OPTIONS,
     { NULL, 0, NULL, 0 },
@@ -355,6 +357,14 @@ static int s_restore(int argc, char **argv)
         case OPT_ATTACH_INTEGRATIONS:
             ropts.attach_integrations = true;
             break;
+        case OPT_KILL_AFTER_CHANGE: { /* crash tests: SIGKILL right after the Nth change */
+            uint64_t n = 0;
+            if (cpw_span_to_u64(cpw_span_from_cstr(optarg), 1000000, &n) || n == 0) {
+                return cpw_cli_usage_error("restore", "--kill-after-change takes 1 to 1000000");
+            }
+            ropts.kill_after_change = (unsigned)n;
+            break;
+        }
         default:
             return cpw_cli_option_error("restore", s_restore_long, argc, argv);
         }
@@ -442,6 +452,8 @@ const struct cpw_cli_command cpw_cli_cmd_restore = {
       "  --no-profiles    leave the backup's profiles out\n"
       "  --attach-integrations\n"
       "                   also attach live Connect instances that another domain integrates\n"
+      "  --kill-after-change N\n"
+      "                   (crash tests) SIGKILL right after the Nth change is sent\n"
       "\n" CPW_CLI_AWS_OPTIONS_HELP "\n"
       "Prints one line per item (create, skip, update, conflict, warning, failed,\n"
       "not-restored) on stdout, each once, and a total.\n"

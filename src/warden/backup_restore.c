@@ -4,6 +4,7 @@
  * attributes and (when the backup holds them) profiles with their objects. Every item is
  * compared with what the target holds first, so a second restore changes nothing.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -90,6 +91,12 @@ int cpw_restore_send(struct cpw_restore_run *run, const char *op, json_t *input,
     json_t *out = NULL;
     json_object_set_new(input, "DomainName", json_string(run->domain));
     int rc = cpw_backup_call(run->client, run->region, SERVICE, op, input, false, &out);
+    if (rc == 0 && run->opts->kill_after_change &&
+        (strncmp(op, "Create", 6) == 0 || strncmp(op, "Put", 3) == 0 ||
+         strncmp(op, "Update", 6) == 0) &&
+        ++run->changes == run->opts->kill_after_change) {
+        raise(SIGKILL); /* the crash tests' hook: die right after the Nth change */
+    }
     if (output) {
         *output = out;
     } else {

@@ -138,6 +138,10 @@ struct cpw_restore_options {
     /* Also restore integrations whose Uri is a live Connect instance that another domain of
      * the target integrates (left out by default: a copy never takes a live instance). */
     bool attach_integrations;
+    /* Test hook (restore --kill-after-change N): raise SIGKILL right after the Nth changing
+     * call (Create*, Put*, Update*) succeeded, so crash tests can interrupt a restore anywhere.
+     * 0: off. */
+    unsigned kill_after_change;
     cpw_restore_report_fn *report; /* may be NULL */
     void *report_user;
 };
