@@ -580,6 +580,9 @@ int cpw_aws_client_call_all_pages(struct cpw_aws_client *client,
             rc = -1;
             break;
         }
+        if (call->on_page) {
+            call->on_page(call->page_user, out);
+        }
         const char *token = json_string_value(json_object_get(out, pg.output_token));
         bool more = token && *token;
         if (pg.more_results && !json_is_true(json_object_get(out, pg.more_results))) {

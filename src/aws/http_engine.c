@@ -74,6 +74,8 @@ struct cpw_http_engine {
     char *ca_file;
     struct cpw_retry_options retry;
     unsigned max_attempts;
+    cpw_http_debug_fn *debug;
+    void *debug_user;
 
     CURL **pool; /* idle easy handles */
     size_t pool_count;
@@ -134,6 +136,8 @@ struct cpw_http_engine *cpw_http_engine_new(const struct cpw_http_engine_options
         e->ca_file = cpw_strdup(ca_file);
     }
     e->retry = options->retry;
+    e->debug = options->debug;
+    e->debug_user = options->debug_user;
     e->max_attempts = cpw_retry_effective_max_attempts(&options->retry);
     e->ratelimit = cpw_ratelimit_new();
     e->multi = curl_multi_init();
@@ -502,6 +506,12 @@ static enum s_start_outcome s_try_start(struct cpw_http_engine *e,
                  cpw_last_error_detail());
         return S_FINISHED;
     }
+    if (e->debug) {
+        struct cpw_http_debug_event ev = { .url_base = call->url_base,
+                                           .attempt = attempt,
+                                           .request = &t->request };
+        e->debug(e->debug_user, &ev);
+    }
     call->state = S_CALL_IN_FLIGHT;
     e->in_flight++;
     e->stats.requests_sent++;
@@ -582,6 +592,14 @@ static void s_attempt_done(struct cpw_http_engine *e,
     struct cpw_http_result *r = &call->result;
     cpw_http_engine_transfer_finish(t, code, &r->transport, &e->stats.bytes_sent,
                                     &e->stats.bytes_received);
+    if (e->debug) {
+        bool answered = r->transport.category == CPW_HTTP_TRANSPORT_NONE;
+        struct cpw_http_debug_event ev = { .url_base = call->url_base,
+                                           .attempt = r->attempts,
+                                           .response = answered ? &t->response : NULL,
+                                           .transport = answered ? NULL : &r->transport };
+        e->debug(e->debug_user, &ev);
+    }
     curl_multi_remove_handle(e->multi, t->easy);
     s_easy_put(e, t->easy);
     t->easy = NULL;

@@ -10,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "cpw/alloc.h"
 #include "cpw/buf.h"
 #include "cpw/error.h"
 #include "cpw/json.h"
+#include "cpw/shorthand.h"
 
 #define FILE_VALUE_MAX_BYTES (16u * 1024u * 1024u)
 #define FLAG_MAX             256
@@ -155,39 +157,106 @@ static json_t *s_json_of(const char *flag, const char *word, bool object)
     return doc;
 }
 
-/* Shorthand "k=v,k2=v2" for a structure (members converted by type) or a map (strings). */
+/* A parsed shorthand value (strings, lists, objects) converted by the model as the AWS CLI's
+ * BackCompatVisitor does: a scalar where a list goes becomes a list of one, numbers and
+ * booleans are read from their text. Unknown members and values of the wrong kind are refused
+ * here (the AWS CLI refuses them when it validates the input). NULL with the error raised. */
+static json_t *s_from_shorthand(const struct cpw_model_service *svc,
+                                const json_t *shape,
+                                const char *flag,
+                                const json_t *value,
+                                int depth)
+{
+    const char *type = json_string_value(json_object_get(shape, "type"));
+    type = type ? type : "string";
+    if (depth > SKELETON_MAX_DEPTH * 8) {
+        cpw_raise(CPW_ERR_INVALID_ARGUMENT, "--%s: the value nests too deep", flag);
+        return NULL;
+    }
+    bool is_map = strcmp(type, "map") == 0;
+    if (strcmp(type, "structure") == 0 || is_map) {
+        if (!json_is_object(value)) {
+            cpw_raise(CPW_ERR_INVALID_ARGUMENT, "--%s: expected a structure ({Key=Value,...})",
+                      flag);
+            return NULL;
+        }
+        const json_t *members = json_object_get(shape, "members");
+        json_t *out = json_object();
+        const char *key;
+        const json_t *v;
+        json_object_foreach((json_t *)value, key, v)
+        {
+            const json_t *target = is_map
+                                     ? cpw_model_resolve_ref(svc, json_object_get(shape, "value"))
+                                     : cpw_model_resolve_ref(svc, json_object_get(members, key));
+            if (!target) {
+                cpw_raise(CPW_ERR_INVALID_ARGUMENT, "--%s: unknown member '%s'", flag, key);
+                json_decref(out);
+                return NULL;
+            }
+            json_t *converted = s_from_shorthand(svc, target, flag, v, depth + 1);
+            if (!converted) {
+                json_decref(out);
+                return NULL;
+            }
+            json_object_set_new(out, key, converted);
+        }
+        return out;
+    }
+    if (strcmp(type, "list") == 0) {
+        const json_t *member = cpw_model_resolve_ref(svc, json_object_get(shape, "member"));
+        json_t *out = json_array();
+        size_t count = json_is_array(value) ? json_array_size(value) : 1;
+        for (size_t i = 0; i < count && member; i++) {
+            const json_t *item = json_is_array(value) ? json_array_get(value, i) : value;
+            json_t *converted = s_from_shorthand(svc, member, flag, item, depth + 1);
+            if (!converted) {
+                json_decref(out);
+                return NULL;
+            }
+            json_array_append_new(out, converted);
+        }
+        return out;
+    }
+    if (!json_is_string(value)) {
+        cpw_raise(CPW_ERR_INVALID_ARGUMENT, "--%s: expected a single value where a %s goes", flag,
+                  type);
+        return NULL;
+    }
+    const char *text = json_string_value(value);
+    if (strcmp(type, "boolean") == 0) { /* the AWS CLI reads true/false in any case */
+        if (strcasecmp(text, "true") == 0 || strcasecmp(text, "false") == 0) {
+            return json_boolean(strcasecmp(text, "true") == 0);
+        }
+        return s_bad(flag, "expected true or false", text);
+    }
+    return s_value(svc, shape, flag, text);
+}
+
+/* Shorthand for a structure or map: "Key=Value,List=[a,b],Nested={A=1,B=x}" (the AWS CLI's
+ * grammar, core/shorthand), converted by the model. A structure whose only member is a string
+ * called Value also takes the bare value ("--flag shutdown" is {"Value": "shutdown"}). */
 static json_t *s_shorthand(const struct cpw_model_service *svc,
                            const json_t *shape,
                            const char *flag,
                            const char *word)
 {
-    bool is_map = strcmp(json_string_value(json_object_get(shape, "type")), "map") == 0;
     const json_t *members = json_object_get(shape, "members");
-    json_t *out = json_object();
-    char *copy = cpw_strdup(word);
-    char *save = NULL;
-    for (char *pair = strtok_r(copy, ",", &save); pair; pair = strtok_r(NULL, ",", &save)) {
-        char *eq = strchr(pair, '=');
-        if (!eq || eq == pair) {
-            json_decref(out);
-            out = s_bad(flag, "shorthand takes Key=Value,Key2=Value2", word);
-            break;
-        }
-        *eq = '\0';
-        const json_t *target = is_map ? cpw_model_resolve_ref(svc, json_object_get(shape, "value"))
-                                      : cpw_model_resolve_ref(svc, json_object_get(members, pair));
-        json_t *v = target ? s_value(svc, target, flag, eq + 1) : NULL;
-        if (!target) {
-            cpw_raise(CPW_ERR_INVALID_ARGUMENT, "--%s: unknown member '%s'", flag, pair);
-        }
-        if (!v) {
-            json_decref(out);
-            out = NULL;
-            break;
-        }
-        json_object_set_new(out, pair, v);
+    const json_t *only_value = json_object_size(members) == 1
+                                 ? cpw_model_resolve_ref(svc, json_object_get(members, "Value"))
+                                 : NULL;
+    const char *only_type = json_string_value(json_object_get(only_value, "type"));
+    if (only_type && strcmp(only_type, "string") == 0 && !strchr(word, '=')) {
+        return json_pack("{s:s}", "Value", word);
     }
-    cpw_free(copy);
+    json_t *parsed = NULL;
+    if (cpw_shorthand_parse(word, &parsed) != 0) {
+        cpw_raise(CPW_ERR_INVALID_ARGUMENT, "Error parsing parameter '--%s': %s", flag,
+                  cpw_last_error_detail());
+        return NULL;
+    }
+    json_t *out = s_from_shorthand(svc, shape, flag, parsed, 0);
+    json_decref(parsed);
     return out;
 }
 

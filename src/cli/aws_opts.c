@@ -99,6 +99,10 @@ void cpw_cli_client_options(const struct cpw_settings *settings,
     engine_opts->ca_file = settings->ca_bundle;
     engine_opts->retry.mode = settings->retry_mode;
     engine_opts->retry.max_attempts = settings->max_attempts;
+    if (cpw_cli_globals()->debug) { /* --debug: the wire exchange on stderr, secrets redacted */
+        engine_opts->debug = cpw_http_debug_print;
+        engine_opts->debug_user = stderr;
+    }
     memset(client_opts, 0, sizeof(*client_opts));
     client_opts->config = settings->config;
     client_opts->region = settings->region;

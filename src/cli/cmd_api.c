@@ -1,10 +1,12 @@
 /*
- * cmd_api.c - `cpwarden api SERVICE OPERATION [JSON | --input-file F] [--paginate]`: call any
- * modeled operation and print its output as JSON, the way the AWS CLI prints it.
+ * cmd_api.c - `cpwarden api SERVICE OPERATION [--param value ...]`: call any modeled operation
+ * and print its output as JSON, text or table, the way the AWS CLI v2 prints it.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "api_params.h"
 #include "aws_opts.h"
@@ -15,9 +17,11 @@
 #include "cpw/error.h"
 #include "cpw/log.h"
 #include "cpw/model.h"
+#include "cpw/render.h"
 #include "query.h"
 
-#define INPUT_MAX_BYTES (16u * 1024u * 1024u)
+#define INPUT_MAX_BYTES  (16u * 1024u * 1024u)
+#define OUTPUT_MAX_BYTES ((size_t)256 * 1024 * 1024)
 
 enum {
     OPT_INPUT_FILE = 1,
@@ -263,6 +267,24 @@ static int s_pagination_input(const json_t *paginator, const struct api_args *a,
     return 0;
 }
 
+/* True when input already holds one of the paginator's input tokens or its limit key. */
+static bool s_manual_paging(const json_t *paginator, const json_t *input)
+{
+    const char *names[] = { "input_token", "limit_key" };
+    for (size_t n = 0; n < 2; n++) {
+        const json_t *keys = json_object_get(paginator, names[n]);
+        size_t count = json_is_array(keys) ? json_array_size(keys) : keys ? 1 : 0;
+        for (size_t k = 0; k < count; k++) {
+            const char *key = json_is_array(keys) ? json_string_value(json_array_get(keys, k))
+                                                  : json_string_value(keys);
+            if (key && json_object_get(input, key)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 /* --max-items: at most max items across the paginator's result keys, in order. */
 static void s_cap_items(const json_t *paginator, uint64_t max, json_t *output)
 {
@@ -276,6 +298,111 @@ static void s_cap_items(const json_t *paginator, uint64_t max, json_t *output)
             json_array_remove(items, json_array_size(items) - 1);
         }
     }
+}
+
+/* The output format: --output, AWS_DEFAULT_OUTPUT or the profile's output when it is one of
+ * json, text or table (yaml is written as text); JSON, the AWS CLI's default, otherwise. */
+static enum cpw_output_format s_format(const struct cpw_settings *settings)
+{
+    if (settings->output_origin.source == CPW_SETTING_DEFAULT) {
+        return CPW_OUTPUT_JSON;
+    }
+    switch (settings->output) {
+    case CPW_OUTPUT_TEXT:
+    case CPW_OUTPUT_TABLE:
+        return settings->output;
+    case CPW_OUTPUT_JSON:
+    case CPW_OUTPUT_CSV:
+    case CPW_OUTPUT_MARKDOWN:
+        break;
+    }
+    return CPW_OUTPUT_JSON;
+}
+
+/* What the AWS CLI's text output shows of a page of a paginated answer: the paginator's result
+ * keys (null when the page had none) and, on the first page only, its non_aggregate_keys; not
+ * the page markers. A new object (values shared with page). */
+static json_t *s_text_page_view(const json_t *paginator, const json_t *page, bool first)
+{
+    if (!json_is_object(page)) {
+        return json_incref((json_t *)page);
+    }
+    json_t *view = json_object();
+    const char *names[] = { "non_aggregate_keys", "result_key" };
+    for (size_t n = first ? 0 : 1; n < 2; n++) {
+        const json_t *keys = json_object_get(paginator, names[n]);
+        size_t count = json_is_array(keys) ? json_array_size(keys) : keys ? 1 : 0;
+        for (size_t k = 0; k < count; k++) {
+            const char *key = json_is_array(keys) ? json_string_value(json_array_get(keys, k))
+                                                  : json_string_value(keys);
+            json_t *value = key ? json_object_get(page, key) : NULL;
+            if (key && (value || n == 1)) {
+                json_object_set(view, key, value ? value : json_null());
+            }
+        }
+    }
+    return view;
+}
+
+/* Text output page by page, as the AWS CLI writes it: each page's view queried and printed as
+ * it arrives (so `--query 'Roles[].RoleName'` prints one line per page, as there). */
+struct text_pages {
+    const json_t *paginator;
+    const struct cpw_cli_query *query;
+    unsigned pages;
+    bool failed;
+};
+
+static int s_print_rendered(const json_t *output, enum cpw_output_format format, const char *title);
+
+static void s_text_page(void *user, const json_t *page)
+{
+    struct text_pages *tp = user;
+    if (tp->failed) {
+        return;
+    }
+    json_t *view = s_text_page_view(tp->paginator, page, tp->pages == 0);
+    tp->pages++;
+    if (cpw_cli_query_apply(tp->query, &view) != 0) {
+        tp->failed = true;
+        return;
+    }
+    tp->failed = s_print_rendered(view, CPW_OUTPUT_TEXT, NULL) != CPW_EXIT_OK;
+    json_decref(view);
+}
+
+/* The terminal's width in columns, or 80 when stdout is not a terminal (as the AWS CLI). */
+static size_t s_terminal_width(void)
+{
+    struct winsize ws;
+    if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0) {
+        return 80;
+    }
+    return ws.ws_col;
+}
+
+/* Prints output as the AWS CLI's text or table; the exit code. */
+static int s_print_rendered(const json_t *output, enum cpw_output_format format, const char *title)
+{
+    struct cpw_buf text;
+    cpw_buf_init(&text, OUTPUT_MAX_BYTES);
+    struct cpw_render_table_options topts = {
+        .title = title,
+        .terminal_width = s_terminal_width(),
+        .color = cpw_cli_color(stdout),
+    };
+    int rc = format == CPW_OUTPUT_TABLE ? cpw_render_table(output, &topts, &text)
+                                        : cpw_render_text(output, &text);
+    if (rc) {
+        cpw_buf_clean_up(&text);
+        cpw_cli_print_last_error(NULL);
+        return CPW_EXIT_OTHER;
+    }
+    if (text.len) {
+        fwrite(text.data, 1, text.len, stdout);
+    }
+    cpw_buf_clean_up(&text);
+    return CPW_EXIT_OK;
 }
 
 static int s_run(int argc, char **argv)
@@ -343,11 +470,15 @@ static int s_run(int argc, char **argv)
                                         resolved);
         goto cleanup;
     }
+    /* As the AWS CLI: the paginator's own token or limit given as a parameter (--max-results,
+     * --next-token, --marker, or in the JSON input) means the caller pages by hand. */
+    bool manual_paging = s_manual_paging(paginator, input);
     if (s_pagination_input(paginator, &a, input)) {
         exit_code = cpw_cli_usage_error("api", "%s", cpw_last_error_detail());
         goto cleanup;
     }
-    bool paginate = a.paginate == 1 || (a.paginate < 0 && paginator && !a.starting_token);
+    bool paginate =
+      a.paginate == 1 || (a.paginate < 0 && paginator && !a.starting_token && !manual_paging);
     bool validate = a.validate;
     uint64_t max_pages = a.max_pages;
     if (cpw_settings_resolve(&sopts, &settings)) {
@@ -367,6 +498,12 @@ static int s_run(int argc, char **argv)
     struct cpw_aws_call call = {
         .service = service, .operation = operation, .input = input, .skip_validation = !validate
     };
+    enum cpw_output_format format = s_format(&settings);
+    struct text_pages pages = { .paginator = paginator, .query = &query };
+    if (format == CPW_OUTPUT_TEXT && paginate && paginator && !a.max_items) {
+        call.on_page = s_text_page; /* printed as the pages arrive */
+        call.page_user = &pages;
+    }
     int rc = paginate
                ? cpw_aws_client_call_all_pages(client, &call, (unsigned)max_pages, &output, &aws)
                : cpw_aws_client_call(client, &call, &output, &aws);
@@ -390,12 +527,25 @@ static int s_run(int argc, char **argv)
         }
         goto cleanup;
     }
+    if (pages.pages) {
+        exit_code = pages.failed ? CPW_EXIT_OTHER : CPW_EXIT_OK;
+        goto cleanup;
+    }
     if (a.max_items) {
         s_cap_items(paginator, a.max_items, output);
+    }
+    if (format == CPW_OUTPUT_TEXT && paginate && paginator) { /* pages merged (--max-items) */
+        json_t *view = s_text_page_view(paginator, output, true);
+        json_decref(output);
+        output = view;
     }
     /* As the AWS CLI: --query after pagination; everything but an empty object is printed. */
     if (cpw_cli_query_apply(&query, &output) != 0) {
         exit_code = CPW_EXIT_OTHER;
+        goto cleanup;
+    }
+    if (format != CPW_OUTPUT_JSON) {
+        exit_code = s_print_rendered(output, format, resolved);
         goto cleanup;
     }
     if (!json_is_object(output) || json_object_size(output) > 0) {
@@ -418,40 +568,49 @@ cleanup:
 
 const struct cpw_cli_command cpw_cli_cmd_api = {
     .name = "api",
-    .summary = "call any modeled AWS operation and print its output as JSON",
+    .summary = "call any modeled AWS operation and print its output as JSON, text or table",
     .help =
       "usage: cpwarden api SERVICE OPERATION [--param value ...] [JSON | --input-file FILE |\n"
       "                    --cli-input-json JSON|file://F] [--generate-cli-skeleton]\n"
       "                    [--no-paginate] [--page-size N] [--max-items N] [--starting-token T]\n"
-      "                    [--max-pages N] [--no-validate] [--query EXPR] [AWS options]\n"
+      "                    [--max-pages N] [--no-validate] [--query EXPR]\n"
+      "                    [--output json|text|table] [--debug] [AWS options]\n"
       "\n"
-      "Calls OPERATION of SERVICE as the AWS CLI does and prints the output as JSON.\n"
+      "Calls OPERATION of SERVICE as the AWS CLI does and prints the output as the AWS CLI v2\n"
+      "prints it: JSON (the default), or with --output text or --output table, the AWS CLI's\n"
+      "tab-separated text and boxed tables, after --query (see docs/api.md).\n"
       "SERVICE: customer-profiles, connect, iam, sts, cloudtrail, organizations, sso,\n"
       "account. OPERATION: the CLI's spelling (list-domains) or the API name (ListDomains).\n"
       "\n"
       "Parameters, as the AWS CLI takes them: one flag per input member in kebab case\n"
       "(DomainName is --domain-name); a list as several words (--names a b) or JSON; a\n"
-      "structure or map as JSON or the shorthand Key=Value,Key2=Value2; a boolean as --flag or\n"
-      "--no-flag; any value as file://PATH (the file's text). A JSON document (the positional\n"
-      "JSON, --input-file, or --cli-input-json) gives the input the flags then add to.\n"
+      "structure or map as JSON or the AWS CLI's shorthand, nested structures and lists\n"
+      "included (Key=Value,List=[a,b],Nested={A=1,B=x}; a list of structures as one such word\n"
+      "per element); a boolean as --flag or --no-flag; any value as file://PATH (the file's\n"
+      "text). A JSON document (the positional JSON, --input-file, or --cli-input-json) gives\n"
+      "the input the flags then add to.\n"
       "\n"
       "  --generate-cli-skeleton  print the input's skeleton and call nothing\n"
       "  --no-paginate        one page only (by default every page of an operation that\n"
-      "                       pages is followed and the result lists merged; --paginate too)\n"
+      "                       pages is followed and the result lists merged, unless its own\n"
+      "                       token or limit is given as a parameter; --paginate forces it)\n"
       "  --page-size N        the page size asked of the service\n"
       "  --max-items N        at most N items in the merged result\n"
       "  --starting-token T   start from the page token T (one page)\n"
       "  --max-pages N        stop after N pages (default 10000)\n"
-      "  --no-validate        send input the model's constraints reject "
-      "(testing)\n" CPW_CLI_QUERY_HELP "\n" CPW_CLI_AWS_OPTIONS_HELP "\n"
+      "  --no-validate        send input the model's constraints reject (testing)\n"
+      "  --output FORMAT      json (default), text or table, as the AWS CLI writes them\n"
+      "  --debug              also print every HTTP request and response on stderr, with\n"
+      "                       signatures, tokens and secret keys masked\n" CPW_CLI_QUERY_HELP
+      "\n" CPW_CLI_AWS_OPTIONS_HELP "\n"
       "Exit status: 0 success; 252 invalid arguments or input; 253 configuration or\n"
       "credentials; 254 the service answered an error (printed as the AWS CLI prints it);\n"
       "255 any other failure.\n"
       "\n"
       "Examples: cpwarden api customer-profiles get-domain --domain-name d1 --region eu-west-2\n"
-      "          cpwarden api iam list-roles \\\n"
+      "          cpwarden api iam list-roles --output table \\\n"
       "            --query 'Roles[?starts_with(RoleName, `AWSServiceRole`)].RoleName'\n",
     .run = s_run,
     .options = s_long,
-    .formats = "json",
+    .formats = "json,text,table",
 };

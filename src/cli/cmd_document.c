@@ -14,6 +14,7 @@
 #include "cpw/log.h"
 #include "cpw/regions.h"
 #include "cpw/store.h"
+#include "cpw/time.h"
 
 enum {
     OPT_DOMAIN = 1,
@@ -138,6 +139,24 @@ static int s_run(int argc, char **argv)
             goto cleanup;
         }
     }
+    /* Each document is recorded in the state store: `cpwarden audit` checks that every domain
+     * has a current one (its documentation rule). */
+    size_t di;
+    json_t *doc;
+    json_array_foreach(docs, di, doc)
+    {
+        struct cpw_buf one;
+        cpw_buf_init(&one, 64u * 1024u * 1024u);
+        if (store && (cpw_json_dump(doc, &one) ||
+                      cpw_store_document_save(store, cpw_json_get_string(doc, "account"),
+                                              cpw_json_get_string(doc, "region"),
+                                              cpw_json_get_string(doc, "domain"), cpw_time_now_s(),
+                                              cpw_buf_span(&one)))) {
+            cpw_log(CPW_LOG_WARN, "the document record was not stored: %s",
+                    cpw_last_error_detail());
+        }
+        cpw_buf_clean_up(&one);
+    }
     if (json) {
         json_t *wrapped = json_pack("{s:i,s:O}", "format_version", 1, "domains", docs);
         (void)cpw_json_dump_stream(wrapped, CPW_JSON_DUMP_INDENT2 | CPW_JSON_DUMP_SORT_KEYS,
@@ -180,7 +199,8 @@ const struct cpw_cli_command cpw_cli_cmd_document = {
       "  --all               every domain of the region (or of --regions)\n"
       "  --regions SPEC      with --all: 'all' or a comma-separated list\n"
       "  --output FORMAT     markdown (default) or json\n"
-      "  --state DIR         the state directory holding the backups index\n"
+      "  --state DIR         the state directory: the backups index, and where each\n"
+      "                      document is recorded (for 'cpwarden audit')\n"
       "\n" CPW_CLI_AWS_OPTIONS_HELP "\n"
       "Exit status: 0 documented; 252 usage; 253 configuration; 254 a Customer Profiles call\n"
       "failed (IAM and CloudTrail failures only lower the role's confidence); 255 other.\n",

@@ -102,6 +102,10 @@ static const struct shape s_shapes[] = {
     { "\"SessionToken\"", ",}\r\n" },
     { "<SecretAccessKey>", "<" },
     { "<SessionToken>", "<" },
+    { "x-amz-sso_bearer_token:", "\r\n" }, /* SSO's access token, in --debug's dump */
+    { "\"accessToken\"", ",}\r\n" },
+    { "\"refreshToken\"", ",}\r\n" },
+    { "\"clientSecret\"", ",}\r\n" },
 };
 
 static bool s_match_ci(struct cpw_span text, size_t at, const char *marker, size_t marker_len)

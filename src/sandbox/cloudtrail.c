@@ -1,12 +1,15 @@
 /*
  * cloudtrail.c - CloudTrail in the sandbox: the event recorder that dispatch and services call,
- * LookupEvents over the recorded events, and trails (Create/Describe/GetTrailStatus/Start/Stop).
+ * LookupEvents over the recorded events, and trails (Create/Describe/Delete, GetTrailStatus,
+ * Start/StopLogging, Get/PutEventSelectors).
  *
  * Events are kept per recipient account and region; global services (IAM, STS, Organizations)
  * record in us-east-1 as AWS does since 2021 (docs/aws-facts.md §7.1). The CloudTrailEvent JSON
  * follows AWS's record format (eventVersion 1.09); secrets (SecretAccessKey, SessionToken,
  * passwords, private keys) are removed from requestParameters and responseElements before storing.
- * Trails are stored but deliver nothing: events are recorded whether or not a trail logs.
+ * Trails are stored but deliver nothing: events are recorded whether or not a trail logs. A new
+ * trail has AWS's default event selector (all management events, read and write); a trail is
+ * changed (selectors, deletion) only in its home region, as on AWS.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -17,6 +20,7 @@
 #include "cpw/buf.h"
 #include "cpw/crypto.h"
 #include "cpw/error.h"
+#include "cpw/json.h"
 #include "sbx_service.h"
 
 #define WINDOW_MS     (90LL * 24 * 3600 * 1000)
@@ -29,7 +33,8 @@ static const char s_schema[] =
   " name TEXT NOT NULL, region TEXT NOT NULL, bucket TEXT NOT NULL,"
   " multi_region INTEGER NOT NULL, global_events INTEGER NOT NULL,"
   " validation INTEGER NOT NULL, logging INTEGER NOT NULL DEFAULT 0,"
-  " started_ms INTEGER, stopped_ms INTEGER, PRIMARY KEY(account_id, name)) STRICT;";
+  " started_ms INTEGER, stopped_ms INTEGER, selectors TEXT,"
+  " PRIMARY KEY(account_id, name)) STRICT;";
 
 const char *cpw_sbx_event_region(const struct cpw_sbx_service *service, const char *region)
 {
@@ -458,15 +463,16 @@ static json_t *s_trail_from_row(sqlite3_stmt *stmt, const char *account_id)
     char arn[600];
     snprintf(arn, sizeof(arn), "arn:aws:cloudtrail:%s:%s:trail/%s", cpw_sbx_col(stmt, 1),
              account_id, cpw_sbx_col(stmt, 0));
-    return json_pack(
-      "{s:s,s:s,s:b,s:b,s:s,s:s,s:b,s:b,s:b,s:b}", "Name", cpw_sbx_col(stmt, 0), "S3BucketName",
-      cpw_sbx_col(stmt, 2), "IncludeGlobalServiceEvents", sqlite3_column_int(stmt, 4),
-      "IsMultiRegionTrail", sqlite3_column_int(stmt, 3), "HomeRegion", cpw_sbx_col(stmt, 1),
-      "TrailARN", arn, "LogFileValidationEnabled", sqlite3_column_int(stmt, 5),
-      "HasCustomEventSelectors", 0, "HasInsightSelectors", 0, "IsOrganizationTrail", 0);
+    return json_pack("{s:s,s:s,s:b,s:b,s:s,s:s,s:b,s:b,s:b,s:b}", "Name", cpw_sbx_col(stmt, 0),
+                     "S3BucketName", cpw_sbx_col(stmt, 2), "IncludeGlobalServiceEvents",
+                     sqlite3_column_int(stmt, 4), "IsMultiRegionTrail", sqlite3_column_int(stmt, 3),
+                     "HomeRegion", cpw_sbx_col(stmt, 1), "TrailARN", arn,
+                     "LogFileValidationEnabled", sqlite3_column_int(stmt, 5),
+                     "HasCustomEventSelectors", sqlite3_column_type(stmt, 6) != SQLITE_NULL,
+                     "HasInsightSelectors", 0, "IsOrganizationTrail", 0);
 }
 
-#define TRAIL_COLUMNS "name, region, bucket, multi_region, global_events, validation"
+#define TRAIL_COLUMNS "name, region, bucket, multi_region, global_events, validation, selectors"
 
 static bool s_in_bool(const json_t *input, const char *key, bool def)
 {
@@ -618,10 +624,174 @@ static int s_stop_logging(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
     return s_set_logging(ctx, input, output, false);
 }
 
+/* The trail's home region into home: 0, 1 (the TrailNotFound answer is set) or -1. */
+static int s_home_region(struct cpw_sbx_ctx *ctx, const char *name, char *home, size_t cap)
+{
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(
+      ctx->db, "SELECT region FROM cloudtrail_trails WHERE account_id = ? AND name = ?", "ss",
+      ctx->req->caller->account_id, name);
+    if (stmt == NULL) {
+        return -1;
+    }
+    int rc = cpw_sbx_sql_step(stmt);
+    if (rc == 1) {
+        snprintf(home, cap, "%s", cpw_sbx_col(stmt, 0));
+    }
+    sqlite3_finalize(stmt);
+    if (rc == 0) {
+        return s_no_trail(ctx, name);
+    }
+    return rc < 0 ? -1 : 0;
+}
+
+/* Changes to a trail are made in its home region (InvalidHomeRegionException elsewhere):
+ * 0 here, 1 with the AWS error set, -1 failure. */
+static int s_in_home_region(struct cpw_sbx_ctx *ctx, const char *name)
+{
+    char home[64] = "";
+    int rc = s_home_region(ctx, name, home, sizeof(home));
+    if (rc != 0) {
+        return rc;
+    }
+    const char *region = ctx->req->caller->region ? ctx->req->caller->region : GLOBAL_REGION;
+    if (strcmp(home, region) != 0) {
+        return cpw_sbx_fail(ctx, 400, "InvalidHomeRegionException",
+                            "This operation must be called from the trail's home region (%s).",
+                            home);
+    }
+    return 0;
+}
+
+static json_t *s_default_selectors(void)
+{
+    return json_pack("[{s:s,s:b,s:[],s:[]}]", "ReadWriteType", "All", "IncludeManagementEvents", 1,
+                     "DataResources", "ExcludeManagementEventSources");
+}
+
+static int s_get_event_selectors(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    const char *name = s_trail_name(cpw_sbx_in_str(input, "TrailName"));
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
+                                           "SELECT region, selectors FROM cloudtrail_trails"
+                                           " WHERE account_id = ? AND name = ?",
+                                           "ss", ctx->req->caller->account_id, name);
+    if (stmt == NULL) {
+        return -1;
+    }
+    int rc = cpw_sbx_sql_step(stmt);
+    if (rc == 1) {
+        char arn[600];
+        snprintf(arn, sizeof(arn), "arn:aws:cloudtrail:%s:%s:trail/%s", cpw_sbx_col(stmt, 0),
+                 ctx->req->caller->account_id, name);
+        json_t *stored = NULL;
+        if (sqlite3_column_type(stmt, 1) != SQLITE_NULL &&
+            cpw_json_load(cpw_span_from_cstr(cpw_sbx_col(stmt, 1)), CPW_JSON_MAX_TEXT_BYTES,
+                          &stored) != 0) {
+            cpw_error_clear(); /* a selector column this build did not write: the default */
+        }
+        json_t *out = json_pack("{s:s}", "TrailARN", arn);
+        if (json_is_object(stored)) {
+            json_object_update(out, stored);
+        } else {
+            json_object_set_new(out, "EventSelectors", s_default_selectors());
+        }
+        json_decref(stored);
+        *output = out;
+    }
+    sqlite3_finalize(stmt);
+    if (rc == 0) {
+        return s_no_trail(ctx, name);
+    }
+    return rc < 0 ? -1 : 0;
+}
+
+static int s_put_event_selectors(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    const char *name = s_trail_name(cpw_sbx_in_str(input, "TrailName"));
+    const json_t *basic = json_object_get(input, "EventSelectors");
+    const json_t *advanced = json_object_get(input, "AdvancedEventSelectors");
+    if ((basic == NULL) == (advanced == NULL)) {
+        return cpw_sbx_fail(ctx, 400, "InvalidEventSelectorsException",
+                            "Specify either EventSelectors or AdvancedEventSelectors.");
+    }
+    if (json_array_size(basic) > 5) {
+        return cpw_sbx_fail(ctx, 400, "InvalidEventSelectorsException",
+                            "A trail can have at most 5 event selectors.");
+    }
+    int home = s_in_home_region(ctx, name);
+    if (home != 0) {
+        return home;
+    }
+    json_t *stored = json_object();
+    if (basic != NULL) {
+        json_t *list = json_array();
+        size_t i;
+        json_t *sel;
+        json_array_foreach(basic, i, sel)
+        {
+            json_t *one = json_deep_copy(sel);
+            if (json_object_get(one, "ReadWriteType") == NULL) {
+                json_object_set_new(one, "ReadWriteType", json_string("All"));
+            }
+            if (json_object_get(one, "IncludeManagementEvents") == NULL) {
+                json_object_set_new(one, "IncludeManagementEvents", json_true());
+            }
+            json_array_append_new(list, one);
+        }
+        json_object_set_new(stored, "EventSelectors", list);
+    } else {
+        json_object_set(stored, "AdvancedEventSelectors", (json_t *)advanced);
+    }
+    struct cpw_buf text;
+    cpw_buf_init(&text, CPW_JSON_MAX_TEXT_BYTES);
+    int n = cpw_json_dump(stored, &text);
+    if (n == 0) {
+        n = cpw_sbx_sql_do(ctx->db,
+                           "UPDATE cloudtrail_trails SET selectors = ? WHERE account_id = ?"
+                           " AND name = ?",
+                           "sss", cpw_buf_cstr(&text), ctx->req->caller->account_id, name);
+    }
+    cpw_buf_clean_up(&text);
+    if (n < 0) {
+        json_decref(stored);
+        return -1;
+    }
+    char arn[600];
+    const char *region = ctx->req->caller->region ? ctx->req->caller->region : GLOBAL_REGION;
+    snprintf(arn, sizeof(arn), "arn:aws:cloudtrail:%s:%s:trail/%s", region,
+             ctx->req->caller->account_id, name);
+    json_object_set_new(stored, "TrailARN", json_string(arn));
+    cpw_sbx_add_resource(ctx, "AWS::CloudTrail::Trail", arn);
+    *output = stored;
+    return 0;
+}
+
+static int s_delete_trail(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    const char *name = s_trail_name(cpw_sbx_in_str(input, "Name"));
+    int home = s_in_home_region(ctx, name);
+    if (home != 0) {
+        return home;
+    }
+    if (cpw_sbx_sql_do(ctx->db, "DELETE FROM cloudtrail_trails WHERE account_id = ? AND name = ?",
+                       "ss", ctx->req->caller->account_id, name) < 0) {
+        return -1;
+    }
+    cpw_sbx_add_resource(ctx, "AWS::CloudTrail::Trail", name);
+    *output = json_object();
+    return 0;
+}
+
 static const struct cpw_sbx_op s_ops[] = {
-    { "LookupEvents", s_lookup_events },     { "CreateTrail", s_create_trail },
-    { "DescribeTrails", s_describe_trails }, { "GetTrailStatus", s_get_trail_status },
-    { "StartLogging", s_start_logging },     { "StopLogging", s_stop_logging },
+    { "LookupEvents", s_lookup_events },
+    { "CreateTrail", s_create_trail },
+    { "DescribeTrails", s_describe_trails },
+    { "GetTrailStatus", s_get_trail_status },
+    { "StartLogging", s_start_logging },
+    { "StopLogging", s_stop_logging },
+    { "GetEventSelectors", s_get_event_selectors },
+    { "PutEventSelectors", s_put_event_selectors },
+    { "DeleteTrail", s_delete_trail },
 };
 
 const struct cpw_sbx_service cpw_sbx_cloudtrail_service = {

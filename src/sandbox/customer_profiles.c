@@ -17,6 +17,7 @@
 #include "cpw/error.h"
 #include "customer_profiles_config.h"
 #include "sbx_contact.h"
+#include "sbx_cp_profiles.h"
 
 #define DOMAIN_QUOTA 100 /* per account and region (docs/aws-facts.md §6.1) */
 #define LIST_MAX     100
@@ -714,6 +715,48 @@ static const struct cpw_sbx_op s_ops[] = {
     { "ListUploadJobs", cpw_cp_list_upload_jobs },
     { "StartUploadJob", cpw_cp_start_upload_job },
     { "StopUploadJob", cpw_cp_stop_upload_job },
+    /* Profile keys, merges and history (customer_profiles_keys.c, _history.c). */
+    { "AddProfileKey", cpw_cp_add_profile_key },
+    { "DeleteProfileKey", cpw_cp_delete_profile_key },
+    { "DeleteProfileObject", cpw_cp_delete_profile_object },
+    { "BatchGetProfile", cpw_cp_batch_get_profile },
+    { "MergeProfiles", cpw_cp_merge_profiles },
+    { "GetProfileHistoryRecord", cpw_cp_get_profile_history_record },
+    { "ListProfileHistoryRecords", cpw_cp_list_profile_history_records },
+    /* Calculated attributes of a profile (customer_profiles_calculated.c). */
+    { "GetCalculatedAttributeForProfile", cpw_cp_get_calc_attr_for_profile },
+    { "BatchGetCalculatedAttributeForProfile", cpw_cp_batch_get_calc_attr_for_profile },
+    { "ListCalculatedAttributesForProfile", cpw_cp_list_calc_attrs_for_profile },
+    /* Object type analytics (customer_profiles_analytics.c). */
+    { "DetectProfileObjectType", cpw_cp_detect_object_type },
+    { "GetObjectTypeAttributeStatistics", cpw_cp_get_attribute_statistics },
+    { "ListObjectTypeAttributes", cpw_cp_list_object_type_attributes },
+    { "ListObjectTypeAttributeValues", cpw_cp_list_object_type_attribute_values },
+    /* Identity resolution (customer_profiles_matching.c). */
+    { "GetMatches", cpw_cp_get_matches },
+    { "ListRuleBasedMatches", cpw_cp_list_rule_based_matches },
+    { "GetSimilarProfiles", cpw_cp_get_similar_profiles },
+    { "GetAutoMergingPreview", cpw_cp_get_auto_merging_preview },
+    { "GetIdentityResolutionJob", cpw_cp_get_identity_resolution_job },
+    { "ListIdentityResolutionJobs", cpw_cp_list_identity_resolution_jobs },
+    /* Recommenders, their filters, schemas and recipes (customer_profiles_recommenders.c). */
+    { "CreateRecommender", cpw_cp_create_recommender },
+    { "GetRecommender", cpw_cp_get_recommender },
+    { "UpdateRecommender", cpw_cp_update_recommender },
+    { "DeleteRecommender", cpw_cp_delete_recommender },
+    { "ListRecommenders", cpw_cp_list_recommenders },
+    { "StartRecommender", cpw_cp_start_recommender },
+    { "StopRecommender", cpw_cp_stop_recommender },
+    { "CreateRecommenderFilter", cpw_cp_create_recommender_filter },
+    { "GetRecommenderFilter", cpw_cp_get_recommender_filter },
+    { "DeleteRecommenderFilter", cpw_cp_delete_recommender_filter },
+    { "ListRecommenderFilters", cpw_cp_list_recommender_filters },
+    { "CreateRecommenderSchema", cpw_cp_create_recommender_schema },
+    { "GetRecommenderSchema", cpw_cp_get_recommender_schema },
+    { "DeleteRecommenderSchema", cpw_cp_delete_recommender_schema },
+    { "ListRecommenderSchemas", cpw_cp_list_recommender_schemas },
+    { "ListRecommenderRecipes", cpw_cp_list_recommender_recipes },
+    { "GetProfileRecommendations", cpw_cp_get_profile_recommendations },
 };
 
 const struct cpw_sbx_service cpw_sbx_profile_service = {

@@ -7,7 +7,9 @@
  *
  * Searching matches a profile field exactly: KeyName is a Profile member name ("EmailAddress")
  * or one of the standard keys _profileId, _email, _phone, _account, _fullName; a value that is
- * the PROFILE key of an object also finds the profile that object belongs to. A profile object is
+ * the PROFILE key of an object also finds the profile that object belongs to, and a value
+ * AddProfileKey gave a profile under KeyName finds that profile. Every change of a profile or
+ * of its objects leaves a history record (customer_profiles_history.c). A profile object is
  * attached to the profile that already holds an object with the same PROFILE key value of its
  * object type, else to a new profile (which is how objects create profiles in AWS).
  */
@@ -16,7 +18,7 @@
 
 #include "cpw/crypto.h"
 #include "cpw/error.h"
-#include "sbx_contact.h"
+#include "sbx_cp_profiles.h"
 
 #define LIST_MAX 100
 
@@ -56,6 +58,9 @@ int cpw_cp_create_profile(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
     json_t *doc = json_pack("{s:s}", "ProfileId", id);
     s_copy_profile_fields(doc, input);
     rc = cpw_cp_item_put(ctx, domain, CPW_CP_PROFILE, id, doc);
+    if (rc == 0) {
+        rc = cpw_cp_history_add(ctx, domain, id, "CREATED", NULL, NULL, doc);
+    }
     json_decref(doc);
     if (rc != 0) {
         return -1;
@@ -81,6 +86,11 @@ int cpw_cp_update_profile(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
     }
     s_copy_profile_fields(doc, input);
     rc = cpw_cp_item_put(ctx, domain, CPW_CP_PROFILE, id, doc);
+    json_object_del(doc, "CreatedAt");
+    json_object_del(doc, "LastUpdatedAt");
+    if (rc == 0) {
+        rc = cpw_cp_history_add(ctx, domain, id, "UPDATED", NULL, NULL, doc);
+    }
     json_decref(doc);
     if (rc != 0) {
         return -1;
@@ -160,11 +170,15 @@ int cpw_cp_search_profiles(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     const json_t *value;
     json_array_foreach(values, vi, value)
     {
+        /* ... and so do the values AddProfileKey gave a profile under this key. */
         sqlite3_stmt *q = cpw_sbx_sql_query(
           ctx->db,
           "SELECT json_extract(doc, '$.ProfileId') FROM cp_items WHERE account_id = ? AND"
-          " region = ? AND domain = ? AND kind = ? AND json_extract(doc, '$.ProfileKey') = ?",
-          "sssss", ctx->req->caller->account_id, cpw_cp_region(ctx), domain, CPW_CP_OBJECT,
+          " region = ? AND domain = ? AND ((kind = ? AND json_extract(doc, '$.ProfileKey') = ?)"
+          " OR (kind = ? AND json_extract(doc, '$.KeyName') = ?"
+          " AND json_extract(doc, '$.Value') = ?))",
+          "ssssssss", ctx->req->caller->account_id, cpw_cp_region(ctx), domain, CPW_CP_OBJECT,
+          json_is_string(value) ? json_string_value(value) : "", CPW_CP_PROFILE_KEY, key,
           json_is_string(value) ? json_string_value(value) : "");
         if (q == NULL) {
             json_decref(by_object);
@@ -287,6 +301,15 @@ int cpw_cp_delete_profile(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
                        CPW_CP_OBJECT, id) < 0) {
         return -1;
     }
+    /* Its keys go with it; its history stays. */
+    if (cpw_sbx_sql_do(ctx->db,
+                       "DELETE FROM cp_items WHERE account_id = ? AND region = ? AND domain = ?"
+                       " AND kind = ? AND json_extract(doc, '$.ProfileId') = ?",
+                       "sssss", ctx->req->caller->account_id, cpw_cp_region(ctx), domain,
+                       CPW_CP_PROFILE_KEY, id) < 0 ||
+        cpw_cp_history_add(ctx, domain, id, "DELETED_BY_CUSTOMER", NULL, NULL, NULL) != 0) {
+        return -1;
+    }
     *output = json_pack("{s:s}", "Message", "Profile deleted");
     return 0;
 }
@@ -385,6 +408,9 @@ int cpw_cp_put_profile_object(struct cpw_sbx_ctx *ctx, const json_t *input, json
         if (rc == 0) {
             rc = cpw_cp_item_put(ctx, domain, CPW_CP_PROFILE, profile_id, profile);
         }
+        if (rc == 0) {
+            rc = cpw_cp_history_add(ctx, domain, profile_id, "CREATED", NULL, NULL, profile);
+        }
         json_decref(profile);
     }
     char item_name[400];
@@ -397,6 +423,9 @@ int cpw_cp_put_profile_object(struct cpw_sbx_ctx *ctx, const json_t *input, json
     }
     if (rc == 0) {
         rc = cpw_cp_item_put(ctx, domain, CPW_CP_OBJECT, item_name, doc);
+    }
+    if (rc == 0) {
+        rc = cpw_cp_history_add(ctx, domain, profile_id, "INGESTED", type_name, unique, object);
     }
     json_decref(doc);
     json_decref(object);
@@ -418,6 +447,20 @@ int cpw_cp_list_profile_objects(struct cpw_sbx_ctx *ctx, const json_t *input, js
     int rc = cpw_cp_need_domain(ctx, domain);
     if (rc == 0) {
         rc = cpw_cp_paging(ctx, input, LIST_MAX, &offset, &limit);
+    }
+    /* An unknown object type or profile is ResourceNotFoundException, not an empty list. */
+    json_t *found = NULL;
+    if (rc == 0 &&
+        cpw_cp_item_get(ctx, domain, CPW_CP_OBJECT_TYPE, type_name ? type_name : "", &found) != 0) {
+        return -1;
+    }
+    if (rc == 0 && found == NULL) {
+        rc = cpw_cp_not_found(ctx, "Object type %s does not exist.", type_name ? type_name : "");
+    }
+    json_decref(found);
+    if (rc == 0) {
+        rc = cpw_cp_need_profile(ctx, domain, profile_id, &found);
+        json_decref(found);
     }
     if (rc != 0) {
         return rc;

@@ -1,10 +1,11 @@
 /*
  * customer_profiles_tags.c - TagResource, UntagResource and ListTagsForResource of Customer
  * Profiles in the sandbox, on domain, object type, integration, event stream and calculated
- * attribute, layout, domain object type, event trigger and segment definition ARNs
- * (arn:aws:profile:REGION:ACCOUNT:domains/NAME[/object-types/TYPE | /integrations/URI |
- * /event-streams/NAME | /calculated-attributes/NAME | /layouts/NAME | /domain-object-types/NAME
- * | /event-triggers/NAME | /segment-definitions/NAME]). Tags live in the
+ * attribute, layout, domain object type, event trigger, segment definition, recommender,
+ * recommender filter and recommender schema ARNs (arn:aws:profile:REGION:ACCOUNT:domains/NAME[
+ * /object-types/TYPE | /integrations/URI | /event-streams/NAME | /calculated-attributes/NAME |
+ * /layouts/NAME | /domain-object-types/NAME | /event-triggers/NAME | /segment-definitions/NAME |
+ * /recommenders/NAME | /recommender-filters/NAME | /recommender-schemas/NAME]). Tags live in the
  * resource's document ("Tags" map), so Get and List answers show them too.
  */
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "cpw/error.h"
 #include "customer_profiles_config.h"
 #include "sbx_contact.h"
+#include "sbx_cp_profiles.h"
 
 #define TAG_MAX 50
 
@@ -35,6 +37,9 @@ static int s_parse(struct cpw_sbx_ctx *ctx, const char *arn, struct target *t)
         { "domain-object-types/", CPW_CP_DOMAIN_OBJECT_TYPE },
         { "event-triggers/", CPW_CP_EVENT_TRIGGER },
         { "segment-definitions/", CPW_CP_SEGMENT },
+        { "recommenders/", CPW_CP_RECOMMENDER },
+        { "recommender-filters/", CPW_CP_REC_FILTER },
+        { "recommender-schemas/", CPW_CP_REC_SCHEMA },
     };
     memset(t, 0, sizeof(*t));
     char prefix[200];

@@ -83,6 +83,19 @@ static const struct rate s_profile_rates[] = {
     { "UntagResource", 5 },
     { "ListTagsForResource", 5 },
     { "ListAccountIntegrations", 100 },
+    /* Profile keys, merges, computed values and identity resolution. */
+    { "AddProfileKey", 100 },
+    { "DeleteProfileKey", 100 },
+    { "DeleteProfileObject", 100 },
+    { "MergeProfiles", 100 },
+    { "GetCalculatedAttributeForProfile", 100 },
+    { "ListCalculatedAttributesForProfile", 100 },
+    { "GetMatches", 100 },
+    { "GetSimilarProfiles", 100 },
+    { "ListRuleBasedMatches", 5 },
+    { "ListIdentityResolutionJobs", 5 },
+    { "GetIdentityResolutionJob", 5 },
+    { "GetAutoMergingPreview", 1 },
 };
 
 /* Unpublished (docs/aws-facts.md §6.3): a documented sandbox default. */
@@ -210,6 +223,8 @@ void cpw_sbx_knobs_init(struct cpw_sbx_knobs *knobs)
     knobs->create_account_delay_ms = -1;
     knobs->region_enable_ms = CPW_SBX_DEFAULT_REGION_ENABLE_MS;
     knobs->region_disable_ms = CPW_SBX_DEFAULT_REGION_DISABLE_MS;
+    knobs->identity_job_ms = CPW_SBX_DEFAULT_IDENTITY_JOB_MS;
+    knobs->recommender_ms = CPW_SBX_DEFAULT_RECOMMENDER_MS;
 }
 
 static void s_normalise(struct cpw_sbx_knobs *k)
@@ -234,6 +249,12 @@ static void s_normalise(struct cpw_sbx_knobs *k)
     }
     if (k->region_disable_ms < 0) {
         k->region_disable_ms = CPW_SBX_DEFAULT_REGION_DISABLE_MS;
+    }
+    if (k->identity_job_ms < 0) {
+        k->identity_job_ms = CPW_SBX_DEFAULT_IDENTITY_JOB_MS;
+    }
+    if (k->recommender_ms < 0) {
+        k->recommender_ms = CPW_SBX_DEFAULT_RECOMMENDER_MS;
     }
     if (k->latency_ms < 0) {
         k->latency_ms = 0;
@@ -308,6 +329,10 @@ int cpw_sbx_knobs_from_json(const json_t *obj, struct cpw_sbx_knobs *k)
             k->slr_deletion_delay_ms = (int64_t)json_integer_value(v);
         } else if (strcmp(key, "create_account_delay_ms") == 0 && json_is_integer(v)) {
             k->create_account_delay_ms = (int64_t)json_integer_value(v);
+        } else if (strcmp(key, "identity_job_ms") == 0 && json_is_integer(v)) {
+            k->identity_job_ms = (int64_t)json_integer_value(v);
+        } else if (strcmp(key, "recommender_ms") == 0 && json_is_integer(v)) {
+            k->recommender_ms = (int64_t)json_integer_value(v);
         } else if (strcmp(key, "domain_role_persists") == 0 && json_is_boolean(v)) {
             k->domain_role_persists = json_is_true(v);
         } else if (strcmp(key, "instance_delete_removes_role") == 0 && json_is_boolean(v)) {

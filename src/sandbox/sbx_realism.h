@@ -39,6 +39,8 @@ enum cpw_sbx_opt_in_error {
 
 #define CPW_SBX_DEFAULT_REGION_ENABLE_MS  4000 /* EnableRegion: ENABLING */
 #define CPW_SBX_DEFAULT_REGION_DISABLE_MS 4000 /* DisableRegion: DISABLING */
+#define CPW_SBX_DEFAULT_IDENTITY_JOB_MS   5000 /* identity resolution job: FIND_MATCHING */
+#define CPW_SBX_DEFAULT_RECOMMENDER_MS    5000 /* each recommender status step */
 
 /* Which error an injected fault answers. */
 enum cpw_sbx_fault_kind {
@@ -65,7 +67,9 @@ struct cpw_sbx_knobs {
     int64_t instance_role_cleanup_ms; /* DeleteInstance until its role is deleted (if it is) */
     int64_t slr_deletion_delay_ms;    /* IAM DeleteServiceLinkedRole task; < 0: unchanged */
     int64_t create_account_delay_ms;  /* Organizations CreateAccount; < 0: unchanged */
-    int64_t profile_job_ms; /* Customer Profiles estimates, snapshots, uploads, workflows */
+    int64_t profile_job_ms;  /* Customer Profiles estimates, snapshots, uploads, workflows */
+    int64_t identity_job_ms; /* an identity resolution job until COMPLETED */
+    int64_t recommender_ms;  /* each step of a recommender's status (PENDING, ...) */
     /* Leftovers. */
     bool domain_role_persists;         /* DeleteDomain leaves its role behind (runbook case) */
     bool instance_delete_removes_role; /* DeleteInstance deletes its role; default false */

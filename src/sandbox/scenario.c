@@ -317,11 +317,56 @@ static int s_service_linked_role(struct loader *ld, const json_t *item, size_t i
     return rc;
 }
 
+/* A trail (CloudTrail) of an account: "name", "region" (its home), "multi_region", "logging"
+ * and "management_events" (each default true; false for the last one stores an event selector
+ * that leaves management events out). */
+static int s_trail(struct loader *ld, const json_t *item, size_t i)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "$.trails[%zu]", i);
+    const char *account = NULL;
+    const char *name = NULL;
+    const char *region = NULL;
+    if (!json_is_object(item)) {
+        return s_bad(path, "must be an object");
+    }
+    if (s_account_of(ld, item, path, &account) != 0 || s_opt_str(item, "name", path, &name) != 0 ||
+        s_opt_str(item, "region", path, &region)) {
+        return -1;
+    }
+    if (name == NULL || strlen(name) < 3 || strlen(name) > 128) {
+        return s_bad(path, "name (3 to 128 characters) is required");
+    }
+    static const char *const flags[] = { "multi_region", "logging", "management_events" };
+    bool on[3] = { true, true, true };
+    for (size_t k = 0; k < 3; k++) {
+        const json_t *v = json_object_get(item, flags[k]);
+        if (v != NULL && !json_is_boolean(v)) {
+            return s_bad(path, "%s must be true or false", flags[k]);
+        }
+        on[k] = v == NULL || json_is_true(v);
+    }
+    const char *no_management = "{\"EventSelectors\": [{\"ReadWriteType\": \"All\", "
+                                "\"IncludeManagementEvents\": false, \"DataResources\": [], "
+                                "\"ExcludeManagementEventSources\": []}]}";
+    int rc =
+      cpw_sbx_sql_do(ld->db,
+                     "INSERT OR IGNORE INTO cloudtrail_trails(account_id, name, region,"
+                     " bucket, multi_region, global_events, validation, logging,"
+                     " started_ms, selectors) VALUES (?,?,?,?,?,1,1,?,?,?)",
+                     "ssssiiis", account, name, region ? region : "us-east-1", "cloudtrail-logs",
+                     (int64_t)on[0], (int64_t)on[1], ld->now_ms, on[2] ? NULL : no_management);
+    if (rc == 0) {
+        return s_bad(path, "trail %s already exists in account %s", name, account);
+    }
+    return rc < 0 ? -1 : 0;
+}
+
 static int s_load(struct loader *ld, const json_t *scenario)
 {
     static const char *const known[] = {
         "accounts",          "organization",    "users", "roles", "service_linked_roles",
-        "connect_instances", "profile_domains", "knobs"
+        "connect_instances", "profile_domains", "knobs", "trails"
     };
     if (!json_is_object(scenario)) {
         return s_bad("$", "a scenario is a JSON object");
@@ -366,6 +411,12 @@ static int s_load(struct loader *ld, const json_t *scenario)
     json_array_foreach(json_object_get(scenario, "service_linked_roles"), i, value)
     {
         if (s_service_linked_role(ld, value, i) != 0) {
+            return -1;
+        }
+    }
+    json_array_foreach(json_object_get(scenario, "trails"), i, value)
+    {
+        if (s_trail(ld, value, i) != 0) {
             return -1;
         }
     }

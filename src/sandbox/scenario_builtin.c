@@ -14,7 +14,13 @@
  *            (the 1st, 3rd, ...) has also enabled the opt-in region af-south-1 and holds one
  *            instance and domain there; the others have not enabled it and hold nothing there.
  *            Identifiers come from a generator seeded by S, so the same spec always gives the
- *            same document.
+ *            same document. Audit knobs (each a share 0-1, drawn from a second generator so
+ *            that a spec without them is unchanged): untagged=P (tags owner and environment on
+ *            every domain and instance but a share P), trails_off=P (a multi-region trail in
+ *            every account, stopped in a share P of the members), unencrypted=P (a KMS key and
+ *            a dead-letter queue on every domain but a share P), stale_roles=P (the roles of a
+ *            share P of the instances, live or deleted, and of their domains last used 400
+ *            days ago).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,16 +86,31 @@ static void s_uuid(uint64_t *rng, char out[37])
              (unsigned long long)(b & 0xffffffffffffULL));
 }
 
+/* A share knob: absent (< 0) leaves the document as it was without the knob. */
 struct org_params {
     uint64_t accounts;
     uint64_t regions;
     double leftover;
     uint64_t seed;
+    double untagged;    /* tags on every domain and instance but a share without */
+    double trails_off;  /* a logging multi-region trail in every account but a share stopped */
+    double unencrypted; /* a KMS key and a DLQ on every domain but a share without */
+    double stale_roles; /* a share of the instances whose (and whose domains') roles were last
+                           used 400 days ago */
 };
+
+#define STALE_ROLE_DAYS 400
 
 static int s_parse_org(const char *spec, struct org_params *p)
 {
-    *p = (struct org_params){ .accounts = 3, .regions = 2, .leftover = 0.3, .seed = 1 };
+    *p = (struct org_params){ .accounts = 3,
+                              .regions = 2,
+                              .leftover = 0.3,
+                              .seed = 1,
+                              .untagged = -1,
+                              .trails_off = -1,
+                              .unencrypted = -1,
+                              .stale_roles = -1 };
     char buf[256];
     if (strlen(spec) >= sizeof(buf)) {
         return cpw_raise(CPW_ERR_CONFIG, "scenario %s: too long", spec);
@@ -104,12 +125,24 @@ static int s_parse_org(const char *spec, struct org_params *p)
         *eq = '\0';
         const char *value = eq + 1;
         uint64_t n = 0;
-        if (strcmp(kv, "leftover") == 0) {
-            char *end = NULL;
-            p->leftover = strtod(value, &end);
-            if (end == value || *end != '\0' || p->leftover < 0 || p->leftover > 1) {
-                return cpw_raise(CPW_ERR_CONFIG, "scenario org: leftover must be 0 to 1");
+        static const char *const shares[] = { "leftover", "untagged", "trails_off", "unencrypted",
+                                              "stale_roles" };
+        double *const share_of[] = { &p->leftover, &p->untagged, &p->trails_off, &p->unencrypted,
+                                     &p->stale_roles };
+        bool share = false;
+        for (size_t k = 0; k < sizeof(shares) / sizeof(shares[0]) && !share; k++) {
+            if (strcmp(kv, shares[k]) != 0) {
+                continue;
             }
+            char *end = NULL;
+            double v = strtod(value, &end);
+            if (end == value || *end != '\0' || v < 0 || v > 1) {
+                return cpw_raise(CPW_ERR_CONFIG, "scenario org: %s must be 0 to 1", kv);
+            }
+            *share_of[k] = v;
+            share = true;
+        }
+        if (share) {
             continue;
         }
         if (cpw_span_to_u64(cpw_span_from_cstr(value), UINT64_MAX, &n) != 0) {
@@ -134,13 +167,52 @@ static int s_parse_org(const char *spec, struct org_params *p)
 #define OPT_IN_REGION "af-south-1" /* the one opt-in region of s_regions */
 
 /* One instance and its domain of account id in region; a share leftover of them deleted. */
+static double s_draw(uint64_t *rng)
+{
+    return (double)(s_next(rng) >> 11) / 9007199254740992.0;
+}
+
+/* The audit knobs on one instance and its domain, drawn from their own generator (knobs, so a
+ * spec without them gives the same document as before they existed). */
+static void s_org_knobs(const struct org_params *p,
+                        uint64_t *knobs,
+                        const char *id,
+                        const char *region,
+                        json_t *instance,
+                        json_t *domain)
+{
+    if (p->untagged >= 0 && s_draw(knobs) >= p->untagged) {
+        char owner[64];
+        snprintf(owner, sizeof(owner), "team-%s", id + 9);
+        json_t *tags = json_pack("{s:s,s:s}", "owner", owner, "environment", "prod");
+        json_object_set(domain, "tags", tags);
+        json_object_set_new(instance, "tags", tags);
+    }
+    if (p->unencrypted >= 0 && s_draw(knobs) >= p->unencrypted) {
+        char key[160];
+        char queue[160];
+        snprintf(key, sizeof(key), "arn:aws:kms:%s:%s:key/%08llx-0000-4000-8000-000000000000",
+                 region, id, (unsigned long long)(s_next(knobs) & 0xffffffffULL));
+        snprintf(queue, sizeof(queue), "https://sqs.%s.amazonaws.com/%s/customer-profiles-dlq",
+                 region, id);
+        json_object_set_new(domain, "encryption_key", json_string(key));
+        json_object_set_new(domain, "dead_letter_queue", json_string(queue));
+    }
+    if (p->stale_roles >= 0 && s_draw(knobs) < p->stale_roles) {
+        json_object_set_new(instance, "role_last_used_days", json_integer(STALE_ROLE_DAYS));
+        json_object_set_new(domain, "role_last_used_days", json_integer(STALE_ROLE_DAYS));
+    }
+}
+
 static void s_org_region(uint64_t *rng,
+                         uint64_t *knobs,
+                         const struct org_params *p,
                          const char *id,
                          const char *region,
-                         double leftover,
                          json_t *instances,
                          json_t *domains)
 {
+    double leftover = p->leftover;
     char uuid[37];
     char irole[21];
     char drole[21];
@@ -149,22 +221,24 @@ static void s_org_region(uint64_t *rng,
     s_uuid(rng, uuid);
     s_suffix(rng, irole);
     s_suffix(rng, drole);
-    double draw = (double)(s_next(rng) >> 11) / 9007199254740992.0;
-    bool orphan = draw < leftover;
+    bool orphan = s_draw(rng) < leftover;
     snprintf(alias, sizeof(alias), "cc-%s-%s", id, region);
     snprintf(domain, sizeof(domain), "customers-%s", region);
-    json_array_append_new(instances, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "account", id, "region",
-                                               region, "id", uuid, "alias", alias, "role_suffix",
-                                               irole, "deleted", orphan));
-    json_array_append_new(domains, json_pack("{s:s,s:s,s:s,s:s,s:i,s:[{s:s}]}", "account", id,
-                                             "region", region, "name", domain, "role_suffix", drole,
-                                             "profiles", (int)(s_next(rng) % 5), "integrations",
-                                             "connect_instance", alias));
+    json_t *instance = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "account", id, "region", region, "id",
+                                 uuid, "alias", alias, "role_suffix", irole, "deleted", orphan);
+    json_t *dom = json_pack("{s:s,s:s,s:s,s:s,s:i,s:[{s:s}]}", "account", id, "region", region,
+                            "name", domain, "role_suffix", drole, "profiles",
+                            (int)(s_next(rng) % 5), "integrations", "connect_instance", alias);
+    s_org_knobs(p, knobs, id, region, instance, dom);
+    json_array_append_new(instances, instance);
+    json_array_append_new(domains, dom);
 }
 
 static json_t *s_org(const struct org_params *p)
 {
     uint64_t rng = p->seed;
+    uint64_t knobs = p->seed ^ 0x5bd1e9955bd1e995ULL;
+    json_t *trails = json_array();
     json_t *accounts = json_array();
     json_t *members = json_array();
     json_t *instances = json_array();
@@ -191,15 +265,28 @@ static json_t *s_org(const struct org_params *p)
                 continue;
             }
             opt_in_done = opt_in_done || opt_in;
-            s_org_region(&rng, id, s_regions[r], p->leftover, instances, domains);
+            s_org_region(&rng, &knobs, p, id, s_regions[r], instances, domains);
         }
         if (opted_in && !opt_in_done) {
-            s_org_region(&rng, id, OPT_IN_REGION, p->leftover, instances, domains);
+            s_org_region(&rng, &knobs, p, id, OPT_IN_REGION, instances, domains);
+        }
+        if (p->trails_off >= 0) {
+            json_array_append_new(trails,
+                                  json_pack("{s:s,s:s,s:b}", "account", id, "name", "org-trail",
+                                            "logging", s_draw(&knobs) >= p->trails_off));
         }
     }
-    return json_pack("{s:o,s:{s:s,s:o},s:o,s:o}", "accounts", accounts, "organization", "account",
-                     CPW_SBX_DEFAULT_ACCOUNT, "members", members, "connect_instances", instances,
-                     "profile_domains", domains);
+    json_t *doc = json_pack("{s:o,s:{s:s,s:o},s:o,s:o}", "accounts", accounts, "organization",
+                            "account", CPW_SBX_DEFAULT_ACCOUNT, "members", members,
+                            "connect_instances", instances, "profile_domains", domains);
+    if (p->trails_off >= 0) { /* the management account's own trail always logs */
+        json_array_append_new(
+          trails, json_pack("{s:s,s:s}", "account", CPW_SBX_DEFAULT_ACCOUNT, "name", "org-trail"));
+        json_object_set_new(doc, "trails", trails);
+    } else {
+        json_decref(trails);
+    }
+    return doc;
 }
 
 int cpw_sbx_builtin_scenario(const char *spec, json_t **doc)
@@ -226,7 +313,7 @@ int cpw_sbx_builtin_scenario(const char *spec, json_t **doc)
     }
     return cpw_raise(CPW_ERR_CONFIG,
                      "unknown scenario %s (built-in: clean, orphans, org:accounts=N,regions=R,"
-                     "leftover=P,seed=S)",
+                     "leftover=P,seed=S,untagged=P,trails_off=P,unencrypted=P,stale_roles=P)",
                      spec);
 }
 

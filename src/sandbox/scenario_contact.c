@@ -127,6 +127,46 @@ static int s_role(struct loader *ld,
     return 0;
 }
 
+/*
+ * RoleLastUsed as IAM keeps it: the service uses a resource's service-linked role while the
+ * resource is in use, so the role of a live instance, and of a domain integrated with a live
+ * instance, was last used when the scenario starts, in the resource's region. A leftover's role
+ * (a deleted instance's, or a domain's that no live instance uses) shows no use within IAM's
+ * tracking period, as the leftovers the runbook finds usually do. A role the element names
+ * ("role") keeps its own RoleLastUsed. "role_last_used_days" (days before the load, a number
+ * >= 0) says otherwise; null leaves the role never used.
+ */
+static int s_role_last_used(struct loader *ld,
+                            const json_t *item,
+                            const char *path,
+                            const char *account,
+                            const char *region,
+                            const char *role_name,
+                            int64_t default_ms)
+{
+    const json_t *days = json_object_get(item, "role_last_used_days");
+    int64_t used_ms = default_ms;
+    if (json_is_null(days) || (days == NULL && default_ms == 0)) {
+        return 0;
+    }
+    if (days == NULL && s_str(item, "role", NULL) != NULL) {
+        return 0; /* an existing role ("role"): its use is its own, unless the element says */
+    }
+    if (days != NULL) {
+        if (!json_is_number(days) || json_number_value(days) < 0 ||
+            json_number_value(days) > 36500) {
+            return s_bad(path, "role_last_used_days must be a number of days from 0 to 36500");
+        }
+        used_ms = ld->now_ms - (int64_t)(json_number_value(days) * 86400000.0);
+    }
+    return cpw_sbx_sql_do(ld->db,
+                          "UPDATE iam_roles SET last_used_ms = ?, last_used_region = ?"
+                          " WHERE account_id = ? AND name = ?",
+                          "isss", used_ms, region, account, role_name) < 0
+             ? -1
+             : 0;
+}
+
 static int s_instance(struct loader *ld, const json_t *item, size_t i)
 {
     char path[64];
@@ -163,7 +203,12 @@ static int s_instance(struct loader *ld, const json_t *item, size_t i)
                sizeof(role_arn)) != 0) {
         return -1;
     }
-    if (json_is_true(json_object_get(item, "deleted"))) {
+    bool deleted = json_is_true(json_object_get(item, "deleted"));
+    if (s_role_last_used(ld, item, path, account, region, role_name, deleted ? 0 : ld->now_ms) !=
+        0) {
+        return -1;
+    }
+    if (deleted) {
         return 0; /* only the role stays behind */
     }
     const json_t *tags = json_object_get(item, "tags");
@@ -243,6 +288,27 @@ static int s_domain_items(struct loader *ld,
     return 0;
 }
 
+/* True when one of the domain's integrations names an instance that exists (not deleted). */
+static bool s_serves_live_instance(struct loader *ld, const json_t *item)
+{
+    size_t k;
+    const json_t *it;
+    bool live = false;
+    json_array_foreach(json_object_get(item, "integrations"), k, it)
+    {
+        const char *instance = s_str(it, "connect_instance", NULL);
+        const char *uri = instance ? json_string_value(json_object_get(ld->instances, instance))
+                                   : s_str(it, "uri", NULL);
+        sqlite3_stmt *stmt =
+          uri ? cpw_sbx_sql_query(ld->db, "SELECT 1 FROM connect_instances WHERE arn = ?", "s", uri)
+              : NULL;
+        live = live || (stmt != NULL && cpw_sbx_sql_step(stmt) == 1);
+        sqlite3_finalize(stmt);
+    }
+    cpw_error_clear();
+    return live;
+}
+
 static int s_domain(struct loader *ld, const json_t *item, size_t i)
 {
     char path[64];
@@ -274,6 +340,19 @@ static int s_domain(struct loader *ld, const json_t *item, size_t i)
                             json_is_integer(days) ? json_integer_value(days) : (json_int_t)366);
     if (json_is_object(json_object_get(item, "tags"))) {
         json_object_set(doc, "Tags", json_object_get(item, "tags"));
+    }
+    const char *key = s_str(item, "encryption_key", NULL);
+    if (key != NULL) {
+        json_object_set_new(doc, "DefaultEncryptionKey", json_string(key));
+    }
+    const char *dlq = s_str(item, "dead_letter_queue", NULL);
+    if (dlq != NULL) {
+        json_object_set_new(doc, "DeadLetterQueueUrl", json_string(dlq));
+    }
+    if (s_role_last_used(ld, item, path, account, region, role_name,
+                         s_serves_live_instance(ld, item) ? ld->now_ms : 0) != 0) {
+        json_decref(doc);
+        return -1;
     }
     char *text = cpw_json_dump_cstr(doc, CPW_JSON_DUMP_COMPACT);
     json_decref(doc);

@@ -75,6 +75,23 @@ static const char *const s_migrations[] = {
     "  counts TEXT NOT NULL"
     ") STRICT;"
     "CREATE INDEX backups_by_domain ON backups (account, region, domain, created_at);",
+    /* 4: `cpwarden audit` reports and `cpwarden document` records (store_audits.c) */
+    "CREATE TABLE audits ("
+    "  id INTEGER PRIMARY KEY,"
+    "  ran_at TEXT NOT NULL,"
+    "  scope TEXT NOT NULL,"
+    "  document TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX audits_by_scope ON audits (scope, ran_at, id);"
+    "CREATE TABLE documents ("
+    "  id INTEGER PRIMARY KEY,"
+    "  created_at TEXT NOT NULL,"
+    "  account TEXT NOT NULL,"
+    "  region TEXT NOT NULL,"
+    "  domain TEXT NOT NULL,"
+    "  document TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX documents_by_domain ON documents (account, region, domain, created_at);",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(s_migrations) / sizeof(s_migrations[0])))

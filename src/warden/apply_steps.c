@@ -463,14 +463,15 @@ static enum cpw_apply_outcome s_poll_role(struct cpw_apply_ctx *ctx,
             json_decref(out);
             return CPW_APPLY_FAILED;
         }
-        json_decref(out);
         if (!s_wait_more(deadline, delay)) {
             char wait[32];
             s_wait_text(ctx->wait_ms, wait, sizeof(wait));
             (void)cpw_buf_appendf(detail, "deletion task %s is still %s after %s", task,
                                   status ? status : "pending", wait);
+            json_decref(out); /* status is borrowed from out */
             return CPW_APPLY_FAILED;
         }
+        json_decref(out);
         delay = s_backoff(ctx, delay);
     }
 }

@@ -127,6 +127,7 @@ def start_sandbox(tmp, name):
     proc = subprocess.Popen([CPWARDEN, "sandbox", "--port", "0", "--ready-file", ready,
                              "--no-rate-limits", "--slr-deletion-delay-ms", "0",
                              "--knob", "instance_activation_ms=0", "--knob", "profile_job_ms=0",
+                             "--knob", "identity_job_ms=0", "--knob", "recommender_ms=0",
                              "--knob", "create_account_delay_ms=0", "--seed", "7"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 10
@@ -426,6 +427,106 @@ def steps():
     add("customer-profiles", "DeleteProfileObjectType", lambda r: {"DomainName": D, "ObjectTypeName": "CTR"})
     add("customer-profiles", "DeleteDomain", lambda r: {"DomainName": D})
     add("connect", "DeleteInstance", lambda r: {"InstanceId": r["CreateInstance"]["Id"]})
+    # --- Customer Profiles: keys, merges, history, calculated values, analytics, identity ------
+    # --- resolution and recommenders (a domain of its own; aliases kept in the side's results) --
+    D2 = "e2e-computed"
+    CP = "customer-profiles"
+
+    def keep(r, alias, value):
+        r[alias] = value
+        return r
+
+    def obj(**fields):
+        return json.dumps(fields)
+
+    add(CP, "CreateDomain", lambda r: minimal(CP, "CreateDomain", DomainName=D2, DefaultExpirationDays=30,
+                                              Matching={"Enabled": True},
+                                              RuleBasedMatching={"Enabled": True, "MatchingRules": [
+                                                  {"Rule": ["EmailAddress"]}]}))
+    add(CP, "PutProfileObjectType", lambda r: minimal(
+        CP, "PutProfileObjectType", DomainName=D2, ObjectTypeName="Order", Description="orders",
+        Fields={"amount": {"Source": "_source.amount", "ContentType": "NUMBER"}},
+        Keys={"_custId": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["cust"]}],
+              "_orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["order"]}]}))
+    add(CP, "PutProfileObject", lambda r: minimal(CP, "PutProfileObject", DomainName=D2, ObjectTypeName="Order",
+                                                  Object=obj(cust="c1", order="o1", item="apple", amount=5)))
+    add(CP, "PutProfileObject", lambda r: minimal(CP, "PutProfileObject", DomainName=D2, ObjectTypeName="Order",
+                                                  Object=obj(cust="c1", order="o2", item="pear", amount=7)))
+    add(CP, "PutProfileObject", lambda r: minimal(CP, "PutProfileObject", DomainName=D2, ObjectTypeName="Order",
+                                                  Object=obj(cust="c2", order="o3", item="fig", amount=1)))
+    add(CP, "SearchProfiles", lambda r: {"DomainName": D2, "KeyName": "_custId", "Values": ["c1"]})
+    add(CP, "CreateProfile", lambda r: keep(r, "pC", r["SearchProfiles"]["Items"][0]["ProfileId"]) and minimal(
+        CP, "CreateProfile", DomainName=D2, FirstName="Ana", EmailAddress="ana@example.com"))
+    add(CP, "CreateProfile", lambda r: keep(r, "pA", r["CreateProfile"]["ProfileId"]) and minimal(
+        CP, "CreateProfile", DomainName=D2, LastName="Lee", EmailAddress="ANA@example.com"))
+    add(CP, "AddProfileKey", lambda r: keep(r, "pB", r["CreateProfile"]["ProfileId"]) and {
+        "DomainName": D2, "ProfileId": r["pB"], "KeyName": "loyalty", "Values": ["L1"]})
+    add(CP, "BatchGetProfile", lambda r: {"DomainName": D2, "ProfileIds": [r["pA"], r["pB"]]})
+    add(CP, "GetMatches", lambda r: {"DomainName": D2})
+    add(CP, "ListRuleBasedMatches", lambda r: {"DomainName": D2})
+    add(CP, "GetSimilarProfiles", lambda r: {"DomainName": D2, "MatchType": "ML_BASED_MATCHING",
+                                             "SearchKey": "_email", "SearchValue": "ana@example.com"})
+    add(CP, "GetAutoMergingPreview", lambda r: {
+        "DomainName": D2, "ConflictResolution": {"ConflictResolvingModel": "RECENCY"},
+        "Consolidation": {"MatchingAttributesList": [["EmailAddress"]]}})
+    add(CP, "ListIdentityResolutionJobs", lambda r: {"DomainName": D2})
+    add(CP, "GetIdentityResolutionJob", lambda r: {
+        "DomainName": D2, "JobId": r["ListIdentityResolutionJobs"]["IdentityResolutionJobsList"][0]["JobId"]})
+    add(CP, "DetectProfileObjectType", lambda r: {"DomainName": D2, "Objects": [
+        obj(id="u1", email="a@example.com", phone="+1 555 0100", firstName="Ana"),
+        obj(id="u2", email="b@example.com", phone="+1 555 0101", firstName="Bo")]})
+    add(CP, "ListObjectTypeAttributes", lambda r: {"DomainName": D2, "ObjectTypeName": "Order"})
+    add(CP, "ListObjectTypeAttributeValues", lambda r: {"DomainName": D2, "ObjectTypeName": "Order",
+                                                        "AttributeName": "item"})
+    add(CP, "GetObjectTypeAttributeStatistics", lambda r: {"DomainName": D2, "ObjectTypeName": "Order",
+                                                           "AttributeName": "amount"})
+    add(CP, "CreateCalculatedAttributeDefinition", lambda r: minimal(
+        CP, "CreateCalculatedAttributeDefinition", DomainName=D2, CalculatedAttributeName="spend",
+        AttributeDetails={"Attributes": [{"Name": "amount"}], "Expression": "{Order.amount}"}, Statistic="SUM"))
+    add(CP, "GetCalculatedAttributeForProfile", lambda r: {
+        "DomainName": D2, "ProfileId": r["pC"], "CalculatedAttributeName": "spend"})
+    add(CP, "BatchGetCalculatedAttributeForProfile", lambda r: {
+        "DomainName": D2, "CalculatedAttributeName": "spend", "ProfileIds": [r["pC"], r["pA"]]})
+    add(CP, "ListCalculatedAttributesForProfile", lambda r: {"DomainName": D2, "ProfileId": r["pC"]})
+    add(CP, "ListRecommenderRecipes")
+    add(CP, "CreateRecommenderSchema", lambda r: {
+        "DomainName": D2, "RecommenderSchemaName": "s1",
+        "Fields": {"item": [{"TargetFieldName": "ItemId", "ContentType": "STRING"}]}})
+    add(CP, "GetRecommenderSchema", lambda r: {"DomainName": D2, "RecommenderSchemaName": "s1"})
+    add(CP, "ListRecommenderSchemas", lambda r: {"DomainName": D2})
+    add(CP, "CreateRecommenderFilter", lambda r: {
+        "DomainName": D2, "RecommenderFilterName": "f1", "RecommenderSchemaName": "s1",
+        "RecommenderFilterExpression": 'EXCLUDE ItemID WHERE Items.item IN ("plum")', "Tags": {"t": "1"}})
+    add(CP, "GetRecommenderFilter", lambda r: {"DomainName": D2, "RecommenderFilterName": "f1"})
+    add(CP, "ListRecommenderFilters", lambda r: {"DomainName": D2})
+    add(CP, "CreateRecommender", lambda r: {"DomainName": D2, "RecommenderName": "rec",
+                                            "RecommenderRecipeName": "recommended-for-you",
+                                            "RecommenderSchemaName": "s1"})
+    add(CP, "GetRecommender", lambda r: {"DomainName": D2, "RecommenderName": "rec"})
+    add(CP, "ListRecommenders", lambda r: {"DomainName": D2})
+    add(CP, "UpdateRecommender", lambda r: {"DomainName": D2, "RecommenderName": "rec",
+                                            "RecommenderConfig": {"TrainingFrequency": 7}})
+    add(CP, "GetProfileRecommendations", lambda r: {
+        "DomainName": D2, "ProfileId": r["pC"], "RecommenderName": "rec",
+        "RecommenderFilters": [{"Name": "f1", "Values": {}}]})
+    add(CP, "StopRecommender", lambda r: {"DomainName": D2, "RecommenderName": "rec"})
+    add(CP, "StartRecommender", lambda r: {"DomainName": D2, "RecommenderName": "rec"})
+    add(CP, "DeleteRecommenderFilter", lambda r: {"DomainName": D2, "RecommenderFilterName": "f1"})
+    add(CP, "DeleteRecommender", lambda r: {"DomainName": D2, "RecommenderName": "rec"})
+    add(CP, "DeleteRecommenderSchema", lambda r: {"DomainName": D2, "RecommenderSchemaName": "s1"})
+    add(CP, "MergeProfiles", lambda r: {"DomainName": D2, "MainProfileId": r["pA"],
+                                        "ProfileIdsToBeMerged": [r["pB"]],
+                                        "FieldSourceProfileIds": {"LastName": r["pB"]}})
+    add(CP, "ListProfileHistoryRecords", lambda r: {"DomainName": D2, "ProfileId": r["pA"]})
+    add(CP, "GetProfileHistoryRecord", lambda r: {
+        "DomainName": D2, "ProfileId": r["pA"],
+        "Id": r["ListProfileHistoryRecords"]["ProfileHistoryRecords"][0]["Id"]})
+    add(CP, "DeleteProfileKey", lambda r: {"DomainName": D2, "ProfileId": r["pA"], "KeyName": "loyalty",
+                                           "Values": ["L1"]})
+    add(CP, "DeleteProfileObject", lambda r: {"DomainName": D2, "ProfileId": r["pC"], "ObjectTypeName": "Order",
+                                              "ProfileObjectUniqueKey": "o1"})
+    add(CP, "DeleteDomain", lambda r: {"DomainName": D2})
+    # --- end of the computed Customer Profiles block --------------------------------------------
     # --- Organizations --------------------------------------------------------------------------
     add("organizations", "CreateOrganization", lambda r: {"FeatureSet": "ALL"})
     add("organizations", "DescribeOrganization")
@@ -453,6 +554,10 @@ def steps():
     add("cloudtrail", "StartLogging", lambda r: {"Name": "trail-1"})
     add("cloudtrail", "GetTrailStatus", lambda r: {"Name": "trail-1"})
     add("cloudtrail", "StopLogging", lambda r: {"Name": "trail-1"})
+    add("cloudtrail", "GetEventSelectors", lambda r: {"TrailName": "trail-1"})
+    add("cloudtrail", "PutEventSelectors", lambda r: {"TrailName": "trail-1", "EventSelectors": [
+        {"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]})
+    add("cloudtrail", "DeleteTrail", lambda r: {"Name": "trail-1"})
     add("cloudtrail", "LookupEvents", lambda r: {"LookupAttributes": [
         {"AttributeKey": "EventName", "AttributeValue": "CreateRole"}]})
     return S

@@ -243,7 +243,7 @@ static void test_backups_index(void **state)
     s_path(dir, sizeof(dir), "state");
     struct cpw_store *store = cpw_store_open(&(struct cpw_store_options){ .dir = dir });
     assert_non_null(store);
-    assert_int_equal(cpw_store_schema_version(store), 3);
+    assert_int_equal(cpw_store_schema_version(store), CPW_STORE_SCHEMA_VERSION);
     struct cpw_store_backup a = { .created_at_s = 1000,
                                   .account = "123456789012",
                                   .region = "us-east-1",

@@ -66,6 +66,11 @@ struct cpw_aws_call {
     const char *const *limit_keys;                /* rate/concurrency keys, copied */
     size_t limit_key_count;
     bool skip_validation; /* send even what the model's constraints reject (tests) */
+    /* cpw_aws_client_call_all_pages only, optional: sees each page's output as it arrives,
+     * before the pages are merged (borrowed for the call), as the AWS CLI's text output
+     * prints page by page */
+    void (*on_page)(void *user, const json_t *page);
+    void *page_user;
 };
 
 /** How a call ended. Borrowed by the done callback; take output by setting it to NULL. */

@@ -131,6 +131,31 @@ struct cpw_http_call_options {
     size_t max_body_bytes;      /* response body cap; 0: engine default */
 };
 
+/**
+ * One attempt on the wire, for a debug sink: first the request exactly as it goes out (signed),
+ * then how the attempt ended (the response, or the transport error). Everything is borrowed for
+ * the duration of the callback.
+ */
+struct cpw_http_debug_event {
+    const char *url_base;                             /* "scheme://host[:port]" */
+    unsigned attempt;                                 /* 1-based */
+    const struct cpw_http_request *request;           /* set when the attempt starts, else NULL */
+    const struct cpw_http_response *response;         /* set when an answer arrived, else NULL */
+    const struct cpw_http_transport_error *transport; /* set when none arrived, else NULL */
+};
+
+/** Receives every attempt's exchange (--debug). Called from cpw_http_engine_run only. */
+typedef void(cpw_http_debug_fn)(void *user, const struct cpw_http_debug_event *event);
+
+/**
+ * A debug sink that writes the exchange to user (a FILE *; NULL: stderr) as HTTP text: the
+ * request line, headers and body, then the status line, headers and body. Secrets are redacted
+ * before anything is written (the log redactor: SigV4 signatures, security tokens, secret keys
+ * and session tokens in JSON and XML bodies, registered credentials), control characters are
+ * escaped and bodies are cut after 1 MiB.
+ */
+void cpw_http_debug_print(void *user, const struct cpw_http_debug_event *event);
+
 struct cpw_http_engine_options {
     long max_total_connections; /* 0: 64 */
     long max_host_connections;  /* 0: 16 */
@@ -139,6 +164,8 @@ struct cpw_http_engine_options {
     size_t max_body_bytes;      /* 0: CPW_HTTP_MAX_BODY_BYTES */
     const char *ca_file;        /* PEM bundle; NULL: AWS_CA_BUNDLE, else the system store */
     struct cpw_retry_options retry;
+    cpw_http_debug_fn *debug; /* optional: sees every request and response (--debug) */
+    void *debug_user;         /* passed to debug */
 };
 
 struct cpw_http_engine_stats {

@@ -23,7 +23,7 @@
 #include "cpw/buf.h"
 
 /** The schema version this build writes (PRAGMA user_version). */
-#define CPW_STORE_SCHEMA_VERSION 3
+#define CPW_STORE_SCHEMA_VERSION 4
 
 /** The database file name inside the state directory. */
 #define CPW_STORE_FILE_NAME "state.db"
@@ -146,5 +146,53 @@ int cpw_store_backup_list(struct cpw_store *store,
 
 /** Frees a list from cpw_store_backup_list. NULL is a no-op. */
 void cpw_store_backup_list_free(struct cpw_store_backup *list, size_t count);
+
+/* ----- audit reports and documentation records (store_audits.c) ---------------------------- */
+
+/**
+ * Saves an audit report (its JSON document, borrowed) run at ran_at_s over scope (NULL stored
+ * empty). *id_out may be NULL. Returns 0, or -1 with CPW_ERR_STORE or CPW_ERR_LIMIT (64 MiB).
+ */
+int cpw_store_audit_save(struct cpw_store *store,
+                         int64_t ran_at_s,
+                         const char *scope,
+                         struct cpw_span document,
+                         int64_t *id_out);
+
+/**
+ * Appends the newest audit report's document (of scope; NULL: any scope) to out. Returns 0, or
+ * -1 with CPW_ERR_NOT_FOUND (none yet), CPW_ERR_STORE or CPW_ERR_LIMIT.
+ */
+int cpw_store_audit_latest(struct cpw_store *store, const char *scope, struct cpw_buf *out);
+
+/** A `cpwarden document` record: which domain, when. */
+struct cpw_store_document_info {
+    char *account;
+    char *region;
+    char *domain;
+    int64_t created_at_s;
+};
+
+/**
+ * Records that domain (account, region) was documented at created_at_s with document (its JSON,
+ * borrowed). Returns 0, or -1 with CPW_ERR_STORE or CPW_ERR_LIMIT.
+ */
+int cpw_store_document_save(struct cpw_store *store,
+                            const char *account,
+                            const char *region,
+                            const char *domain,
+                            int64_t created_at_s,
+                            struct cpw_span document);
+
+/**
+ * Lists the newest record of every documented domain. *out is owned by the caller
+ * (cpw_store_document_list_free). Returns 0 or -1 with CPW_ERR_STORE.
+ */
+int cpw_store_document_latest(struct cpw_store *store,
+                              struct cpw_store_document_info **out,
+                              size_t *count);
+
+/** Frees a list from cpw_store_document_latest. NULL is a no-op. */
+void cpw_store_document_list_free(struct cpw_store_document_info *list, size_t count);
 
 #endif
