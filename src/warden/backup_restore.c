@@ -210,12 +210,42 @@ static void s_object_types(struct cpw_restore_run *run, const json_t *types)
     }
 }
 
+/* The first domain other than the target (its name in region) that integrates uri, as
+ * ListAccountIntegrations in region answers: 1 found (into other), 0 none, -1 error. */
+static int s_other_domain(struct cpw_restore_run *run,
+                          const char *region,
+                          const char *uri,
+                          char *other,
+                          size_t size)
+{
+    json_t *out = NULL;
+    if (cpw_backup_call(run->client, region, SERVICE, "ListAccountIntegrations",
+                        json_pack("{s:s}", "Uri", uri), true, &out) != 0) {
+        return -1;
+    }
+    int found = 0;
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(out, "Items"), i, item)
+    {
+        const char *d = cpw_json_get_string(item, "DomainName");
+        if (d && (strcmp(d, run->domain) != 0 || strcmp(region, run->region) != 0)) {
+            snprintf(other, size, "%s (%s)", d, region);
+            found = 1;
+            break;
+        }
+    }
+    json_decref(out);
+    return found;
+}
+
 /*
  * Whether an integration may be restored, for a Uri naming an Amazon Connect instance: one of
- * another account or region gets a warning; a live instance that another domain of the target
- * already integrates is not re-attached (unless attach_integrations), so a copy restored under a
- * new name never takes a live instance from the domain that uses it. Returns false when the
- * integration is to be left out (already reported).
+ * another account gets a warning (the target cannot look at it); a live instance of the
+ * target's account that another domain (of its own region or the target's) already integrates
+ * is not re-attached unless attach_integrations, so a copy restored under a new name or in
+ * another region never takes a live instance from the domain that uses it. Returns false when
+ * the integration is to be left out (already reported).
  */
 static bool s_connect_uri_ok(struct cpw_restore_run *run, const char *uri)
 {
@@ -228,8 +258,8 @@ static bool s_connect_uri_ok(struct cpw_restore_run *run, const char *uri)
         3) {
         return true;
     }
-    char detail[512];
-    if (strcmp(region, run->region) != 0 || strcmp(account, run->account) != 0) {
+    char detail[768];
+    if (strcmp(account, run->account) != 0) {
         snprintf(detail, sizeof(detail),
                  "the Uri is a Connect instance of account %s in %s, not of the target (%s, %s): "
                  "the integration will point at an instance the target does not have",
@@ -238,13 +268,13 @@ static bool s_connect_uri_ok(struct cpw_restore_run *run, const char *uri)
         return true;
     }
     json_t *out = NULL;
-    if (cpw_backup_call(run->client, run->region, "connect", "DescribeInstance",
+    if (cpw_backup_call(run->client, region, "connect", "DescribeInstance",
                         json_pack("{s:s}", "InstanceId", id), false, &out) != 0) {
         if (cpw_last_error() == CPW_ERR_NOT_FOUND) {
             snprintf(detail, sizeof(detail),
-                     "the Uri is Connect instance %s, which does not exist in the target: the "
+                     "the Uri is Connect instance %s (%s), which no longer exists: the "
                      "integration will point at nothing until it is recreated or removed",
-                     id);
+                     id, region);
         } else {
             snprintf(detail, sizeof(detail), "cannot check Connect instance %s: %s", id,
                      cpw_last_error_detail());
@@ -253,41 +283,32 @@ static bool s_connect_uri_ok(struct cpw_restore_run *run, const char *uri)
         return true;
     }
     json_decref(out);
-    /* The instance is live: which domains of the target integrate it already? */
-    if (cpw_backup_call(run->client, run->region, SERVICE, "ListAccountIntegrations",
-                        json_pack("{s:s}", "Uri", uri), true, &out) != 0) {
+    /* The instance is live: does another domain integrate it already? */
+    char other[256] = "";
+    int found = s_other_domain(run, region, uri, other, sizeof(other));
+    if (found == 0 && strcmp(region, run->region) != 0) {
+        found = s_other_domain(run, run->region, uri, other, sizeof(other));
+    }
+    if (found < 0) {
         snprintf(detail, sizeof(detail),
-                 "Connect instance %s is live and it cannot be checked which domain uses it (%s): "
-                 "not attached (--attach-integrations attaches it)",
-                 id, cpw_last_error_detail());
-        cpw_restore_note(run, CPW_RESTORE_NOT_RESTORED, "integration", uri, detail);
-        return run->opts->attach_integrations;
-    }
-    const char *other = NULL;
-    size_t i;
-    json_t *item;
-    json_array_foreach(json_object_get(out, "Items"), i, item)
-    {
-        const char *d = cpw_json_get_string(item, "DomainName");
-        if (d && strcmp(d, run->domain) != 0) {
-            other = d;
-            break;
-        }
-    }
-    bool ok = true;
-    if (other) {
+                 "Connect instance %s is live and which domain uses it cannot be checked (%s)%s",
+                 id, cpw_last_error_detail(),
+                 run->opts->attach_integrations
+                   ? ": attached anyway (--attach-integrations)"
+                   : ": not attached (--attach-integrations attaches it)");
+    } else if (found > 0) {
         snprintf(detail, sizeof(detail),
                  "Connect instance %s is live and integrated with domain %s%s", id, other,
                  run->opts->attach_integrations
                    ? ": attached to this domain too (--attach-integrations)"
                    : ": not re-attached to this domain (--attach-integrations attaches it)");
-        cpw_restore_note(
-          run, run->opts->attach_integrations ? CPW_RESTORE_WARNING : CPW_RESTORE_NOT_RESTORED,
-          "integration", uri, detail);
-        ok = run->opts->attach_integrations;
+    } else {
+        return true;
     }
-    json_decref(out);
-    return ok;
+    cpw_restore_note(
+      run, run->opts->attach_integrations ? CPW_RESTORE_WARNING : CPW_RESTORE_NOT_RESTORED,
+      "integration", uri, detail);
+    return run->opts->attach_integrations;
 }
 
 static void s_integrations(struct cpw_restore_run *run, const json_t *integrations)
