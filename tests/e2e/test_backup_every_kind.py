@@ -285,6 +285,20 @@ def run(tmp, env, endpoint):
               for r in sections["recommenders"]), sections["recommenders"])
     check("profiles exported", len(records) == PROFILES, len(records))
 
+    # document lists every kind a backup carries, from the same table.
+    rc, out, err = cpw(env, "document", "--domain", "full", "--region", "us-east-1",
+                       "--output", "json")
+    conf = json.loads(out)["domains"][0]["configuration"] if rc == 0 else {}
+    for name in LIST_SECTIONS:
+        if name != "integrations":
+            check(f"document lists {name}", len(conf.get(name, [])) == len(sections[name]),
+                  conf.get(name))
+    rc, md, err = cpw(env, "document", "--domain", "full", "--region", "us-east-1")
+    for label in ("Domain object types", "Workflows", "Segment definitions", "Event triggers",
+                  "Layouts", "Recommender schemas", "Recommenders", "Recommender filters"):
+        check(f"document markdown has {label}", f"| {label} | " in md, md)
+    check("document markdown names the segment", "| Segment definitions | 1: `gold` |" in md, md)
+
     # --verify: no AWS at all (the endpoint points nowhere), every count printed.
     offline = dict(env, AWS_ENDPOINT_URL="http://127.0.0.1:9")
     rc, out, err = cpw(offline, "backup", "--verify", b1)
