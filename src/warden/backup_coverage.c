@@ -10,6 +10,7 @@
 
 #include "backup_internal.h"
 #include "cpw/backup.h"
+#include "cpw/json.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -123,4 +124,27 @@ int cpw_backup_coverage_at(size_t i, struct cpw_backup_coverage *out)
     }
     *out = s_others[i];
     return 0;
+}
+
+unsigned cpw_backup_count_kinds(struct cpw_aws_client *client,
+                                const char *region,
+                                const char *domain,
+                                uint64_t counts[CPW_BACKUP_SECTION_COUNT_])
+{
+    memset(counts, 0, sizeof(uint64_t) * CPW_BACKUP_SECTION_COUNT_);
+    unsigned failed = 0;
+    for (size_t k = 0; k < COUNT(s_kinds); k++) {
+        if (s_kinds[k].section <= CPW_BACKUP_CALCULATED_ATTRIBUTES) {
+            continue; /* counted by their own means */
+        }
+        json_t *out = NULL;
+        if (cpw_backup_call(client, region, "customer-profiles", s_kinds[k].list_op,
+                            json_pack("{s:s}", "DomainName", domain), true, &out)) {
+            failed++;
+            continue;
+        }
+        counts[s_kinds[k].section] = json_array_size(json_object_get(out, s_kinds[k].items_key));
+        json_decref(out);
+    }
+    return failed;
 }

@@ -299,6 +299,21 @@ def run(tmp, env, endpoint):
         check(f"document markdown has {label}", f"| {label} | " in md, md)
     check("document markdown names the segment", "| Segment definitions | 1: `gold` |" in md, md)
 
+    # plan's impact counts every kind too, without changing what is planned.
+    plan_path = os.path.join(tmp, "full.plan.json")
+    rc, out, err = cpw(env, "plan", "--domain", "full", "--region", "us-east-1", "--force",
+                       "-o", plan_path)
+    check("plan of the full domain", rc == 0, out + err)
+    if rc == 0:
+        with open(plan_path) as f:
+            plan = json.load(f)
+        delete = [a for a in plan["actions"] if a["kind"] == "delete-domain"]
+        conf = delete[0]["impact"].get("configuration", {}) if delete else {}
+        for name in LIST_SECTIONS[4:]:
+            check(f"plan impact counts {name}", conf.get(name) == len(sections[name]), conf)
+        check("plan text shows the new kinds", "1 segment definition" in out and
+              "1 recommender filter" in out, out)
+
     # --verify: no AWS at all (the endpoint points nowhere), every count printed.
     offline = dict(env, AWS_ENDPOINT_URL="http://127.0.0.1:9")
     rc, out, err = cpw(offline, "backup", "--verify", b1)

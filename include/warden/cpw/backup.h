@@ -98,6 +98,18 @@ size_t cpw_backup_coverage_count(void);
 /** Entry i: 0 with *out set, 1 for an empty slot (skip it), -1 past the end. */
 int cpw_backup_coverage_at(size_t i, struct cpw_backup_coverage *out);
 
+/**
+ * Counts, into counts[section] (zeroed first), the items of every configuration kind after the
+ * four version 1 counted (domain object types, workflows, segment definitions, event triggers,
+ * layouts, recommender schemas, recommenders, recommender filters) with their List operations,
+ * every page. Best effort: a kind that cannot be listed stays 0 (for impact summaries, never
+ * for decisions). Returns how many kinds could not be listed.
+ */
+unsigned cpw_backup_count_kinds(struct cpw_aws_client *client,
+                                const char *region,
+                                const char *domain,
+                                uint64_t counts[CPW_BACKUP_SECTION_COUNT_]);
+
 /* ----- restore ---------------------------------------------------------------------------- */
 
 /** What restore did (or, with dry_run, would do) to one item. */
