@@ -57,8 +57,10 @@ fuzz: bootstrap $(FUZZ_BUILD)/build.ninja
 	    $(FUZZ_BUILD)/corpus/$$short tests/fuzz/corpus/$$short || exit 1; \
 	done
 
+# Source checks, then clang-tidy (.clang-tidy) over src/ with the build's compilation database.
 lint:
 	@scripts/check-source
+	@BUILD=$(BUILD) JOBS=$(JOBS) scripts/clang-tidy
 
 format:
 	git ls-files --cached --others --exclude-standard '*.c' '*.h' | xargs -r clang-format -i

@@ -21,7 +21,7 @@
 
 const char *cpw_codec_str(const json_t *obj, const char *key)
 {
-    return obj && json_is_object(obj) ? json_string_value(json_object_get(obj, key)) : NULL;
+    return json_is_object(obj) ? json_string_value(json_object_get(obj, key)) : NULL;
 }
 
 const char *cpw_codec_type(const json_t *shape)

@@ -295,17 +295,16 @@ static int s_form_in(const struct cpw_model_service *svc,
     return 0;
 }
 
-/* Form fields from the query string and, for form bodies, the body. */
+/* Form fields: from a form body when there is one (a POST's parameters are its body's; the query
+ * string is then ignored, so that a parameter added to the URL can never override or extend the
+ * body's), else from the query string (GET). */
 static int s_request_pairs(const struct cpw_http_request *req, struct cpw_codec_pairs *pairs)
 {
-    if (cpw_codec_pairs_decode(cpw_buf_span(&req->query), pairs)) {
-        return -1;
-    }
     const char *ct = cpw_headers_get(&req->headers, "Content-Type");
     if (req->body.len && (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0)) {
         return cpw_codec_pairs_decode(cpw_buf_span(&req->body), pairs);
     }
-    return 0;
+    return cpw_codec_pairs_decode(cpw_buf_span(&req->query), pairs);
 }
 
 int cpw_codec_query_route(const struct cpw_model_service *svc,

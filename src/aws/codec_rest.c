@@ -187,6 +187,17 @@ int cpw_codec_rest_serialize_request(const struct cpw_model_service *svc,
 
 /* ----- routing ----------------------------------------------------------------------------- */
 
+/* True when text holds a C0 control character or DEL (NUL included). */
+static bool s_has_control(struct cpw_span text)
+{
+    for (size_t i = 0; i < text.len; i++) {
+        if (text.ptr[i] < 0x20 || text.ptr[i] == 0x7f) {
+            return true;
+        }
+    }
+    return false;
+}
+
 long cpw_codec_rest_match(struct cpw_span tpl, struct cpw_span path, struct cpw_codec_pairs *labels)
 {
     long score = 1;
@@ -245,6 +256,12 @@ long cpw_codec_rest_match(struct cpw_span tpl, struct cpw_span path, struct cpw_
             }
             char key[256];
             snprintf(key, sizeof(key), "%.*s", (int)name.len, (const char *)name.ptr);
+            /* "%00" would end the name early ("keepme%00-x" naming "keepme"): refused. */
+            if (s_has_control(cpw_buf_span(&decoded))) {
+                cpw_raise(CPW_ERR_PARSE, "URI label %s contains a NUL or control character", key);
+                score = 0;
+                break;
+            }
             cpw_codec_pairs_add(labels, key, cpw_buf_span(&decoded));
         }
         if (greedy) {
@@ -284,8 +301,10 @@ int cpw_codec_rest_route(const struct cpw_model_service *svc,
     struct cpw_codec_pairs query;
     cpw_codec_pairs_init(&query);
     if (cpw_codec_pairs_decode(cpw_buf_span(&req->query), &query)) {
+        /* Routed on method and path alone; parsing the input then answers 400 for the query. */
         cpw_codec_pairs_clean_up(&query);
-        return cpw_raise(CPW_ERR_NOT_FOUND, "the query string is malformed");
+        cpw_codec_pairs_init(&query);
+        cpw_error_clear();
     }
     long best = 0;
     const char *name;
@@ -423,10 +442,19 @@ int cpw_codec_rest_parse_request(const struct cpw_model_service *svc,
     cpw_codec_pairs_init(&labels);
     cpw_codec_pairs_init(&query);
     int rc = 0;
+    cpw_error_clear();
     if (cpw_codec_rest_match(tpl, cpw_buf_span(&req->path), &labels) <= 0) {
-        rc = cpw_raise(CPW_ERR_PARSE, "the path does not match %s", operation);
+        rc = cpw_last_error() == CPW_ERR_PARSE
+               ? -1
+               : cpw_raise(CPW_ERR_PARSE, "the path does not match %s", operation);
     } else if (cpw_codec_pairs_decode(cpw_buf_span(&req->query), &query)) {
         rc = -1;
+    }
+    for (size_t i = 0; rc == 0 && i < query.count; i++) {
+        if (s_has_control(cpw_span_from_cstr(query.items[i].value))) {
+            rc = cpw_raise(CPW_ERR_PARSE, "query parameter %s contains a control character",
+                           query.items[i].key);
+        }
     }
     for (size_t i = 0; rc == 0 && i < labels.count; i++) {
         const json_t *mref = NULL;

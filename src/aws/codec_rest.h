@@ -57,7 +57,9 @@ int cpw_codec_rest_body_in(const struct cpw_model_service *svc,
 /**
  * Matches a raw request path against a requestUri path template ("/a/{B}/{C+}"). Returns the
  * specificity (> 0; literal segments weigh most, greedy labels least) or 0 for no match; with
- * labels non-NULL, adds each label's percent-decoded value under its name (without '+').
+ * labels non-NULL, adds each label's percent-decoded value under its name (without '+'); a
+ * label that decodes to a NUL or another control character is then no match, with CPW_ERR_PARSE
+ * raised (a name must never be cut short by "%00").
  */
 long cpw_codec_rest_match(struct cpw_span tpl,
                           struct cpw_span path,

@@ -122,7 +122,7 @@ static int s_authorization(struct cpw_buf *token)
                                         "container: AWS_CONTAINER_AUTHORIZATION_TOKEN is too long");
         }
     }
-    for (size_t i = 0; i < token->len; i++) {
+    for (size_t i = 0; token->data && i < token->len; i++) {
         if (token->data[i] == '\r' || token->data[i] == '\n') {
             return cpw_credentials_fail(CPW_ERR_CREDENTIALS,
                                         "container: the authorization token contains a line "

@@ -75,18 +75,7 @@ int cpw_cli_aws_option(const char *command,
 
 int cpw_cli_exit_for_error(void)
 {
-    switch (cpw_last_error()) {
-    case CPW_ERR_AWS:
-        return CPW_EXIT_SERVICE;
-    case CPW_ERR_CONFIG:
-    case CPW_ERR_CREDENTIALS:
-        return CPW_EXIT_CONFIG;
-    case CPW_ERR_VALIDATION:
-    case CPW_ERR_INVALID_ARGUMENT:
-        return CPW_EXIT_USAGE;
-    default:
-        return CPW_EXIT_OTHER;
-    }
+    return (int)cpw_exit_for_error();
 }
 
 void cpw_cli_client_options(const struct cpw_settings *settings,

@@ -12,19 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Exit codes (documented in the manual's EXIT STATUS, src/cli/cmd_man.c). */
-enum cpw_exit {
-    CPW_EXIT_OK = 0,
-    CPW_EXIT_FAILED = 1,     /* the command ran and failed (details on stderr) */
-    CPW_EXIT_PARTIAL = 3,    /* results printed, but part of the work failed */
-    CPW_EXIT_REFUSED = 4,    /* apply refused: bad or stale plan, protected, not confirmed */
-    CPW_EXIT_VIOLATIONS = 5, /* audit: a violation at or above --fail-on */
-    CPW_EXIT_USAGE = 252,    /* invalid syntax or unknown option */
-    CPW_EXIT_CONFIG = 253,   /* invalid environment, configuration or credentials */
-    CPW_EXIT_SERVICE = 254,  /* an AWS service answered with an error */
-    CPW_EXIT_OTHER = 255,    /* any other failure */
-    CPW_EXIT_INTERRUPTED = 130,
-};
+#include "cpw/exit.h" /* enum cpw_exit: the exit codes (docs/cpwarden.1, EXIT STATUS) */
 
 struct option;
 
@@ -123,5 +111,7 @@ extern const struct cpw_cli_command cpw_cli_cmd_history;
 extern const struct cpw_cli_command cpw_cli_cmd_snapshots;
 extern const struct cpw_cli_command cpw_cli_cmd_completion;
 extern const struct cpw_cli_command cpw_cli_cmd_audit;
+extern const struct cpw_cli_command cpw_cli_cmd_metrics;
+extern const struct cpw_cli_command cpw_cli_cmd_events;
 
 #endif

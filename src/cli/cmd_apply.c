@@ -1,7 +1,7 @@
 /*
- * cmd_apply.c - `cpwarden apply PLAN`: load the saved plan for the current identity, refuse it
- * when stale or protected, have the user type the account id(s), then execute it with the
- * journal and print the report.
+ * cmd_apply.c - `cpwarden apply PLAN`: parses the options, applies the plan file with the
+ * library (apply_file.h: load, lock, check, confirm, run, exit status), asking on the terminal,
+ * and prints the report and the steps that failed or were refused.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,16 +11,9 @@
 
 #include "aws_opts.h"
 #include "cli.h"
-#include "cpw/accounts.h"
-#include "cpw/alloc.h"
-#include "cpw/apply.h"
-#include "cpw/apply_org.h"
-#include "cpw/error.h"
-#include "cpw/journal.h"
-#include "cpw/json.h"
-#include "cpw/live.h"
-#include "cpw/lock.h"
-#include "cpw/store.h"
+#include "cpw/apply_file.h"
+#include "cpw/buf.h"
+#include "session.h"
 
 enum {
     OPT_YES = 1,
@@ -90,17 +83,12 @@ static void s_progress(void *user, const char *line)
 
 static int s_parse(int argc, char **argv, struct apply_args *args, struct cpw_settings_options *so)
 {
-    optind = 0;
-    opterr = 0;
+    cpw_cli_getopt_start();
     int c;
     uint64_t n = 0;
-    while ((c = getopt_long(argc, argv, "hy", s_long, NULL)) != -1) {
-        int handled = cpw_cli_aws_option("apply", c, optarg, so);
-        if (handled < 0) {
+    while ((c = cpw_cli_getopt("apply", argc, argv, "hy", s_long, so)) != -1) {
+        if (c == CPW_CLI_OPT_INVALID) {
             return -1;
-        }
-        if (handled) {
-            continue;
         }
         int64_t *duration = c == OPT_WAIT             ? &args->run.wait_ms
                             : c == OPT_RETRY_INTERVAL ? &args->run.retry_interval_ms
@@ -166,217 +154,30 @@ static int s_parse(int argc, char **argv, struct apply_args *args, struct cpw_se
     return 0;
 }
 
-/* The checksum of a document the loader has verified. Owned. */
-static char *s_checksum(struct cpw_span text)
+/* Asks on the terminal: the prompt on stderr, the answer from stdin. */
+static enum cpw_apply_answer s_ask(void *user, const char *prompt, char *line, size_t cap)
 {
-    json_t *doc = NULL;
-    char *sum = NULL;
-    if (cpw_json_load(text, CPW_PLAN_MAX_BYTES, &doc) == 0) {
-        const char *s = cpw_json_get_string(doc, "checksum");
-        sum = s ? cpw_strdup(s) : NULL;
-    }
-    json_decref(doc);
-    return sum;
-}
-
-/*
- * An organization plan's confirmation: the accounts come from its planned actions; more than
- * CPW_ACCOUNTS_CONFIRM_LIST_MAX are confirmed by their count and digest (accounts.h).
- */
-static int s_confirm_org(const struct cpw_plan *plan)
-{
-    char **ids = NULL;
-    size_t n = cpw_accounts_of_plan(plan, &ids);
-    if (n == 0) {
-        return 0; /* nothing planned: nothing to confirm */
-    }
+    (void)user;
     if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO)) {
-        cpw_accounts_list_free(ids, n);
-        return cpw_raise(CPW_ERR_NOT_CONFIRMED,
-                         "refusing to apply without confirmation: no terminal to ask on; "
-                         "pass --yes to confirm non-interactively");
+        return CPW_APPLY_NO_TERMINAL;
     }
-    struct cpw_buf text;
-    cpw_buf_init(&text, 16u * 1024u * 1024u);
-    (void)cpw_plan_render_table(plan, &text);
-    (void)cpw_buf_append_cstr(&text, "\n");
-    int rc = cpw_accounts_confirm_prompt((const char *const *)ids, n, &text);
-    if (rc == 0) {
-        fputs(cpw_buf_cstr(&text), stderr);
-        fflush(stderr);
-        char line[1024];
-        if (!fgets(line, sizeof(line), stdin) ||
-            !cpw_accounts_confirmation_matches((const char *const *)ids, n, line)) {
-            rc = cpw_raise(CPW_ERR_NOT_CONFIRMED,
-                           "what was typed does not confirm the %zu "
-                           "account(s) the plan acts in",
-                           n);
-        }
-    }
-    cpw_buf_clean_up(&text);
-    cpw_accounts_list_free(ids, n);
-    return rc;
-}
-
-/* Typed confirmation on a terminal: 0 confirmed, else -1 with CPW_ERR_NOT_CONFIRMED. */
-static int s_confirm(const struct cpw_plan *plan)
-{
-    if (plan->organization) {
-        return s_confirm_org(plan);
-    }
-    if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO)) {
-        return cpw_raise(CPW_ERR_NOT_CONFIRMED,
-                         "refusing to apply without confirmation: no terminal to ask on; "
-                         "pass --yes to confirm non-interactively");
-    }
-    struct cpw_buf text;
-    cpw_buf_init(&text, 16u * 1024u * 1024u);
-    (void)cpw_plan_render_table(plan, &text);
-    /* plan->accounts is the set derived from the planned actions (cpw_plan_verify_trust). */
-    fprintf(stderr, "%s\nThis deletes resources in account(s):", cpw_buf_cstr(&text));
-    for (size_t i = 0; i < plan->account_count; i++) {
-        fprintf(stderr, " %s", plan->accounts[i]);
-    }
-    fprintf(stderr, "\nType the account id(s) to confirm: ");
+    fputs(prompt, stderr);
     fflush(stderr);
-    cpw_buf_clean_up(&text);
-    char line[1024];
-    if (!fgets(line, sizeof(line), stdin) || !cpw_apply_confirmation_matches(plan, line)) {
-        return cpw_raise(CPW_ERR_NOT_CONFIRMED, "the account ids typed do not match the plan's");
-    }
-    return 0;
+    return fgets(line, (int)cap, stdin) ? CPW_APPLY_ANSWERED : CPW_APPLY_NO_ANSWER;
 }
 
-/* An organization plan is applied by the management account (or the plan's), to members. */
-static int s_check_org(struct cpw_aws_client *client,
-                       const char *account,
-                       const struct cpw_plan *plan)
+static int s_render(enum cpw_output_format output, const struct cpw_apply_report *report)
 {
-    char **ids = NULL;
-    size_t n = cpw_accounts_of_plan(plan, &ids);
-    int rc = n == 0 ? 0
-                    : cpw_accounts_check_organization(client, account, plan->caller_account,
-                                                      (const char *const *)ids, n);
-    cpw_accounts_list_free(ids, n);
-    return rc;
-}
-
-/* Runs an organization plan account by account and prints its report. The exit status. */
-static int s_run_org(const struct apply_args *args,
-                     const struct cpw_settings *settings,
-                     struct cpw_aws_client *client,
-                     const struct cpw_aws_client_options *copts,
-                     const struct cpw_protect *protect)
-{
-    const struct cpw_plan *plan = args->run.plan;
-    /* Every member client has its own engine: with the default retry mode, adaptive retries give
-     * each account its own client-side rate limiter, as inventory --org does. */
-    struct cpw_http_engine_options engine = { 0 };
-    struct cpw_aws_client_options member = *copts;
-    if (copts->engine) {
-        engine = *copts->engine;
-    }
-    if (settings->retry_mode_origin.source == CPW_SETTING_DEFAULT) {
-        engine.retry.mode = CPW_RETRY_MODE_ADAPTIVE;
-        engine.retry.max_attempts = 0;
-    }
-    member.engine = &engine;
-    struct cpw_accounts_options ao = {
-        .caller = client,
-        .client_options = &member,
-        .caller_account = args->run.account,
-        .caller_arn = args->run.caller_arn,
-        .role_name = plan->role_name,
-    };
-    struct cpw_accounts *accounts = cpw_accounts_new(&ao);
-    struct cpw_apply_org_options oo = {
-        .accounts = accounts,
-        .state_dir = args->state_dir,
-        .protect = protect,
-        .run = &args->run,
-        .max_parallel = args->parallel,
-    };
-    struct cpw_apply_org_report *report = NULL;
-    if (!accounts || cpw_apply_org_run(&oo, &report)) {
-        cpw_cli_print_last_error(NULL);
-        cpw_accounts_destroy(accounts);
-        return CPW_EXIT_OTHER;
-    }
     struct cpw_buf text;
     cpw_buf_init(&text, CPW_PLAN_MAX_BYTES);
-    int rc = settings->output == CPW_OUTPUT_JSON ? cpw_apply_report_json(report->report, &text)
-             : settings->output == CPW_OUTPUT_MARKDOWN
-               ? cpw_apply_report_markdown(report->report, &text)
-               : cpw_apply_report_table(report->report, &text);
+    int rc = output == CPW_OUTPUT_JSON       ? cpw_apply_report_json(report, &text)
+             : output == CPW_OUTPUT_MARKDOWN ? cpw_apply_report_markdown(report, &text)
+                                             : cpw_apply_report_table(report, &text);
     if (rc == 0) {
         fwrite(text.data, 1, text.len, stdout);
     }
-    for (size_t i = 0; i < report->account_count; i++) {
-        const struct cpw_apply_org_account *a = &report->accounts[i];
-        fprintf(stderr, "cpwarden apply: account %s: %s, %zu step(s) executed, %zu failed%s%s\n",
-                a->account, cpw_apply_org_status_name(a->status), a->executed, a->failed,
-                a->detail[0] ? ": " : "", a->detail);
-    }
-    for (size_t i = 0; i < report->report->step_count; i++) {
-        const struct cpw_apply_step *s = &report->report->steps[i];
-        if (s->outcome == CPW_APPLY_FAILED && s->detail && strncmp(s->detail, "account ", 8) != 0) {
-            fprintf(stderr, "cpwarden apply: %s %s %s (account %s) failed: %s\n", s->action->id,
-                    cpw_plan_action_kind_name(s->action->kind), s->action->name, s->action->account,
-                    s->detail);
-        }
-    }
-    int exit_code = report->report->failed    ? CPW_EXIT_FAILED
-                    : report->report->refused ? CPW_EXIT_REFUSED
-                                              : CPW_EXIT_OK;
     cpw_buf_clean_up(&text);
-    cpw_apply_org_report_destroy(report);
-    cpw_accounts_destroy(accounts);
-    return exit_code;
-}
-
-static int s_refusal_exit(void)
-{
-    switch (cpw_last_error()) {
-    case CPW_ERR_PARSE:
-    case CPW_ERR_VERSION:
-    case CPW_ERR_INTEGRITY:
-    case CPW_ERR_WRONG_ACCOUNT:
-    case CPW_ERR_LIMIT:
-    case CPW_ERR_STALE_PLAN:
-    case CPW_ERR_PROTECTED:
-    case CPW_ERR_NOT_CONFIRMED:
-    case CPW_ERR_LOCKED:
-        return CPW_EXIT_REFUSED;
-    case CPW_ERR_IO:
-        return CPW_EXIT_USAGE;
-    default:
-        return cpw_cli_exit_for_error();
-    }
-}
-
-static size_t s_planned_count(const struct cpw_plan *plan)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < plan->action_count; i++) {
-        n += plan->actions[i].status == CPW_PLAN_ACTION_PLANNED;
-    }
-    return n;
-}
-
-/* The plan lock: one apply of a plan at a time. NULL with the error raised. */
-static struct cpw_lock *s_lock_plan(const char *lock_dir, const char *checksum, const char *path)
-{
-    char name[96];
-    char what[4200];
-    snprintf(name, sizeof(name), "plan-%.64s", checksum);
-    snprintf(what, sizeof(what), "plan %.12s (%.4000s)", checksum, path);
-    char *note = NULL;
-    struct cpw_lock *lock = cpw_lock_acquire(lock_dir, name, what, &note);
-    if (note) {
-        fprintf(stderr, "cpwarden apply: plan %.12s: %s\n", checksum, note);
-        cpw_free(note);
-    }
-    return lock;
+    return rc;
 }
 
 static int s_run(int argc, char **argv)
@@ -389,155 +190,49 @@ static int s_run(int argc, char **argv)
     if (s_parse(argc, argv, &args, &so)) {
         return CPW_EXIT_USAGE;
     }
-    int exit_code = CPW_EXIT_OTHER;
-    struct cpw_settings settings;
-    memset(&settings, 0, sizeof(settings));
-    struct cpw_aws_client *client = NULL;
-    struct cpw_protect *protect = NULL;
-    struct cpw_plan *plan = NULL;
-    struct cpw_store *store = NULL;
-    struct cpw_apply_report *report = NULL;
-    char *account = NULL;
-    char *arn = NULL;
-    char *checksum = NULL;
-    struct cpw_lock *plan_lock = NULL;
-    struct cpw_buf text;
-    cpw_buf_init(&text, CPW_PLAN_MAX_BYTES);
-    struct cpw_buf backup_dir;
-    cpw_buf_init(&backup_dir, 8192);
-    struct cpw_buf lock_dir;
-    cpw_buf_init(&lock_dir, 8192);
-
-    if (cpw_settings_resolve(&so, &settings)) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = CPW_EXIT_CONFIG;
-        goto cleanup;
-    }
-    if (settings.output == CPW_OUTPUT_CSV) {
+    struct cpw_cli_session session;
+    cpw_cli_session_init(&session);
+    int exit_code = cpw_cli_session_settings(&session, &so);
+    if (exit_code == CPW_EXIT_OK && session.settings.output == CPW_OUTPUT_CSV) {
         exit_code = cpw_cli_usage_error("apply", "--output takes table, markdown or json");
-        goto cleanup;
     }
-    protect = cpw_protect_load(args.config_path);
-    if (!protect) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = CPW_EXIT_CONFIG;
-        goto cleanup;
+    if (exit_code == CPW_EXIT_OK) {
+        exit_code = cpw_cli_session_protect(&session, args.config_path);
     }
-    struct cpw_aws_client_options copts;
-    struct cpw_http_engine_options eopts;
-    cpw_cli_client_options(&settings, &copts, &eopts);
-    client = cpw_aws_client_new(&copts);
-    if (!client || cpw_live_identity(client, &account, &arn)) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = cpw_cli_exit_for_error();
-        goto cleanup;
+    if (exit_code == CPW_EXIT_OK) {
+        exit_code = cpw_cli_session_identity(&session);
     }
-    /* An organization plan's accounts are checked live (s_check_org); any other plan acts in
-     * the caller's account only. */
-    struct cpw_plan_load_options lo = { .current_account = account, .allow_other_accounts = true };
-    if (cpw_buf_read_file(&text, args.plan_path) ||
-        !(plan = cpw_plan_load(cpw_buf_span(&text), &lo)) ||
-        (!plan->organization && cpw_plan_verify_trust(plan, account, false)) ||
-        !(checksum = s_checksum(cpw_buf_span(&text)))) {
-        cpw_cli_print_last_error(args.plan_path);
-        exit_code = s_refusal_exit();
-        goto cleanup;
+    if (exit_code != CPW_EXIT_OK) {
+        cpw_cli_session_clean_up(&session);
+        return exit_code;
     }
-    struct cpw_store_options sto = { .dir = args.state_dir };
-    store = cpw_store_open(&sto);
-    if (!store) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = CPW_EXIT_CONFIG;
-        goto cleanup;
-    }
-    if ((args.state_dir ? cpw_buf_append_cstr(&lock_dir, args.state_dir)
-                        : cpw_store_default_dir(&lock_dir)) ||
-        cpw_buf_append_cstr(&lock_dir, "/locks")) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = CPW_EXIT_CONFIG;
-        goto cleanup;
-    }
-    if (!(plan_lock = s_lock_plan(cpw_buf_cstr(&lock_dir), checksum, args.plan_path))) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = s_refusal_exit();
-        goto cleanup;
-    }
-    int64_t runs = cpw_journal_run_count(store, checksum);
-    if (runs < 0 || (plan->organization ? s_check_org(client, account, plan)
-                                        : cpw_apply_check(client, plan, protect, runs > 0))) {
-        cpw_cli_print_last_error(cpw_last_error() == CPW_ERR_STALE_PLAN  ? "stale plan refused"
-                                 : cpw_last_error() == CPW_ERR_PROTECTED ? "protected, refused"
-                                                                         : NULL);
-        exit_code = s_refusal_exit();
-        goto cleanup;
-    }
-    if (!args.yes && s_planned_count(plan) > 0 && s_confirm(plan)) { /* nothing planned: no ask */
-        cpw_cli_print_last_error(NULL);
-        exit_code = CPW_EXIT_REFUSED;
-        goto cleanup;
-    }
-    if (args.backup_dir) {
-        (void)cpw_buf_append_cstr(&backup_dir, args.backup_dir);
-    } else if ((args.state_dir ? cpw_buf_append_cstr(&backup_dir, args.state_dir)
-                               : cpw_store_default_dir(&backup_dir)) ||
-               cpw_buf_append_cstr(&backup_dir, "/backups")) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = CPW_EXIT_CONFIG;
-        goto cleanup;
-    }
-    args.run.client = client;
-    args.run.store = store;
-    args.run.plan = plan;
-    args.run.plan_checksum = checksum;
-    args.run.plan_path = args.plan_path;
-    args.run.caller_arn = arn;
-    args.run.account = account;
-    args.run.backup_dir = cpw_buf_cstr(&backup_dir);
-    args.run.lock_dir = cpw_buf_cstr(&lock_dir);
-    args.run.protect = protect;
     args.run.progress = isatty(STDERR_FILENO) ? s_progress : NULL;
     args.run.notice = s_progress;
-    if (plan->organization) {
-        exit_code = s_run_org(&args, &settings, client, &copts, protect);
-        goto cleanup;
+    struct cpw_apply_file_options opts = {
+        .plan_path = args.plan_path,
+        .state_dir = args.state_dir,
+        .backup_dir = args.backup_dir,
+        .confirmed = args.yes,
+        .ask = s_ask,
+        .client = session.client,
+        .client_options = &session.client_options,
+        .retry_mode_configured = session.settings.retry_mode_origin.source != CPW_SETTING_DEFAULT,
+        .account = session.account,
+        .caller_arn = session.arn,
+        .protect = session.protect,
+        .parallel = args.parallel,
+        .run = args.run,
+    };
+    struct cpw_apply_file_result result;
+    if (cpw_apply_file(&opts, &result)) {
+        cpw_cli_print_last_error(result.context);
+    } else {
+        (void)s_render(session.settings.output, result.report);
+        cpw_apply_file_problems(&result, s_progress, NULL);
     }
-    if (cpw_apply_run(&args.run, &report)) {
-        bool locked = cpw_last_error() == CPW_ERR_LOCKED;
-        cpw_cli_print_last_error(locked ? NULL : "the journal");
-        exit_code = locked ? CPW_EXIT_REFUSED : exit_code;
-        goto cleanup;
-    }
-    cpw_buf_reset(&text);
-    int rc = settings.output == CPW_OUTPUT_JSON       ? cpw_apply_report_json(report, &text)
-             : settings.output == CPW_OUTPUT_MARKDOWN ? cpw_apply_report_markdown(report, &text)
-                                                      : cpw_apply_report_table(report, &text);
-    if (rc == 0) {
-        fwrite(text.data, 1, text.len, stdout);
-    }
-    for (size_t i = 0; i < report->step_count; i++) {
-        enum cpw_apply_outcome o = report->steps[i].outcome;
-        if (o == CPW_APPLY_FAILED || o == CPW_APPLY_REFUSED) {
-            fprintf(stderr, "cpwarden apply: %s %s %s %s: %s\n", report->steps[i].action->id,
-                    cpw_plan_action_kind_name(report->steps[i].action->kind),
-                    report->steps[i].action->name, cpw_apply_outcome_name(o),
-                    report->steps[i].detail);
-        }
-    }
-    exit_code = report->failed ? CPW_EXIT_FAILED : report->refused ? CPW_EXIT_REFUSED : CPW_EXIT_OK;
-cleanup:
-    cpw_lock_release(plan_lock);
-    cpw_buf_clean_up(&lock_dir);
-    cpw_apply_report_destroy(report);
-    cpw_buf_clean_up(&backup_dir);
-    cpw_buf_clean_up(&text);
-    cpw_store_destroy(store);
-    cpw_plan_destroy(plan);
-    cpw_free(checksum);
-    cpw_free(account);
-    cpw_free(arn);
-    cpw_protect_destroy(protect);
-    cpw_aws_client_destroy(client);
-    cpw_settings_clean_up(&settings);
+    exit_code = (int)result.exit;
+    cpw_apply_file_result_clean_up(&result);
+    cpw_cli_session_clean_up(&session);
     return exit_code;
 }
 

@@ -16,6 +16,7 @@
 #include "cpw/json.h"
 #include "cpw/store.h"
 #include "cpw/time.h"
+#include "session.h"
 
 enum {
     OPT_DOMAIN = 1,
@@ -95,26 +96,6 @@ static int s_verify(const char *path, bool json)
     return CPW_EXIT_OK;
 }
 
-/* Settings and a client for a command; returns an exit code (OK on success). */
-static int s_client(struct cpw_settings_options *sopts,
-                    struct cpw_settings *settings,
-                    struct cpw_aws_client **client)
-{
-    if (cpw_settings_resolve(sopts, settings)) {
-        cpw_cli_print_last_error(NULL);
-        return CPW_EXIT_CONFIG;
-    }
-    struct cpw_aws_client_options copts;
-    struct cpw_http_engine_options eopts;
-    cpw_cli_client_options(settings, &copts, &eopts);
-    *client = cpw_aws_client_new(&copts);
-    if (!*client) {
-        cpw_cli_print_last_error(NULL);
-        return cpw_cli_exit_for_error();
-    }
-    return CPW_EXIT_OK;
-}
-
 /* The backup's summary as one JSON document (--output json). */
 static void s_print_json(const char *path,
                          int64_t id,
@@ -148,16 +129,11 @@ static int s_backup(int argc, char **argv)
     const char *state_dir = NULL;
     const char *verify = NULL;
     bool with_profiles = false;
-    optind = 0;
-    opterr = 0;
+    cpw_cli_getopt_start();
     int c;
-    while ((c = getopt_long(argc, argv, "ho:", s_backup_long, NULL)) != -1) {
-        int handled = cpw_cli_aws_option("backup", c, optarg, &sopts);
-        if (handled < 0) {
+    while ((c = cpw_cli_getopt("backup", argc, argv, "ho:", s_backup_long, &sopts)) != -1) {
+        if (c == CPW_CLI_OPT_INVALID) {
             return CPW_EXIT_USAGE;
-        }
-        if (handled) {
-            continue;
         }
         switch (c) {
         case OPT_DOMAIN:
@@ -196,19 +172,22 @@ static int s_backup(int argc, char **argv)
     if (path && cpw_file_refuse_link(path)) { /* the writer refuses it too, after the calls */
         return cpw_cli_usage_error("backup", "--output-file: %s", cpw_last_error_detail());
     }
-    struct cpw_settings settings;
-    memset(&settings, 0, sizeof(settings));
-    struct cpw_aws_client *client = NULL;
+    struct cpw_cli_session session;
+    cpw_cli_session_init(&session);
+    const struct cpw_settings *settings = &session.settings;
     struct cpw_store *store = NULL;
     struct cpw_buf default_path;
     cpw_buf_init(&default_path, 4096);
-    int exit_code = s_client(&sopts, &settings, &client);
+    int exit_code = cpw_cli_session_settings(&session, &sopts);
+    if (exit_code == CPW_EXIT_OK) {
+        exit_code = cpw_cli_session_client(&session);
+    }
     if (exit_code != CPW_EXIT_OK) {
         goto cleanup;
     }
     exit_code = CPW_EXIT_FAILED;
     if (!path) {
-        if (cpw_backup_default_path(state_dir, domain, settings.region, cpw_time_now_s(),
+        if (cpw_backup_default_path(state_dir, domain, settings->region, cpw_time_now_s(),
                                     &default_path)) {
             cpw_cli_print_last_error("backup");
             goto cleanup;
@@ -217,7 +196,7 @@ static int s_backup(int argc, char **argv)
     }
     struct cpw_backup_options bopts = { .with_profiles = with_profiles };
     struct cpw_backup_summary summary;
-    if (cpw_backup_domain(client, settings.region, domain, path, &bopts, &summary)) {
+    if (cpw_backup_domain(session.client, settings->region, domain, path, &bopts, &summary)) {
         cpw_cli_print_last_error("backup");
         exit_code = cpw_last_error() == CPW_ERR_AWS || cpw_last_error() == CPW_ERR_NOT_FOUND
                       ? CPW_EXIT_SERVICE
@@ -229,7 +208,7 @@ static int s_backup(int argc, char **argv)
     struct cpw_store_backup record = {
         .created_at_s = summary.created_at_s,
         .account = summary.account,
-        .region = settings.region,
+        .region = settings->region,
         .domain = (char *)domain,
         .path = (char *)path,
         .sha256 = summary.sha256,
@@ -243,21 +222,20 @@ static int s_backup(int argc, char **argv)
         exit_code = CPW_EXIT_OK;
     }
     const struct cpw_backup_counts *k = &summary.counts;
-    if (settings.output == CPW_OUTPUT_JSON) {
-        s_print_json(path, id, &summary, settings.region, domain);
+    if (settings->output == CPW_OUTPUT_JSON) {
+        s_print_json(path, id, &summary, settings->region, domain);
         goto cleanup;
     }
     printf("backup: %s\nid: %lld\naccount: %s\nregion: %s\ndomain: %s\nsha256: %s\n"
            "object_types: %llu\nintegrations: %llu\nevent_streams: %llu\n"
            "calculated_attributes: %llu\nprofiles: %llu\nprofile_records: %llu\n",
-           path, (long long)id, summary.account, settings.region, domain, summary.sha256,
+           path, (long long)id, summary.account, settings->region, domain, summary.sha256,
            (unsigned long long)k->object_types, (unsigned long long)k->integrations,
            (unsigned long long)k->event_streams, (unsigned long long)k->calculated_attributes,
            (unsigned long long)k->profiles, (unsigned long long)summary.records);
 cleanup:
     cpw_store_destroy(store);
-    cpw_aws_client_destroy(client);
-    cpw_settings_clean_up(&settings);
+    cpw_cli_session_clean_up(&session);
     cpw_buf_clean_up(&default_path);
     return exit_code;
 }
@@ -330,16 +308,11 @@ static int s_restore(int argc, char **argv)
     struct cpw_settings_options sopts;
     cpw_cli_aws_options_init(&sopts);
     struct cpw_restore_options ropts = { .report = s_report };
-    optind = 0;
-    opterr = 0;
+    cpw_cli_getopt_start();
     int c;
-    while ((c = getopt_long(argc, argv, "h", s_restore_long, NULL)) != -1) {
-        int handled = cpw_cli_aws_option("restore", c, optarg, &sopts);
-        if (handled < 0) {
+    while ((c = cpw_cli_getopt("restore", argc, argv, "h", s_restore_long, &sopts)) != -1) {
+        if (c == CPW_CLI_OPT_INVALID) {
             return CPW_EXIT_USAGE;
-        }
-        if (handled) {
-            continue;
         }
         switch (c) {
         case OPT_DOMAIN:
@@ -385,17 +358,20 @@ static int s_restore(int argc, char **argv)
     if (!sopts.region) {
         sopts.region = backup_region; /* default: where the backup was taken */
     }
-    struct cpw_settings settings;
-    memset(&settings, 0, sizeof(settings));
-    struct cpw_aws_client *client = NULL;
-    int exit_code = s_client(&sopts, &settings, &client);
+    struct cpw_cli_session session;
+    cpw_cli_session_init(&session);
+    const struct cpw_settings *settings = &session.settings;
+    int exit_code = cpw_cli_session_settings(&session, &sopts);
+    if (exit_code == CPW_EXIT_OK) {
+        exit_code = cpw_cli_session_client(&session);
+    }
     if (exit_code != CPW_EXIT_OK) {
         goto cleanup;
     }
-    ropts.region = settings.region;
+    ropts.region = settings->region;
     struct cpw_restore_summary summary;
-    int rc = cpw_restore_domain(client, path, &ropts, &summary);
-    if (rc < 0) {
+    enum cpw_restore_status rc = cpw_restore_domain(session.client, path, &ropts, &summary);
+    if (rc == CPW_RESTORE_STOPPED) {
         cpw_cli_print_last_error("restore");
         switch (cpw_last_error()) {
         case CPW_ERR_AWS:
@@ -418,10 +394,9 @@ static int s_restore(int argc, char **argv)
            ropts.dry_run ? "dry run" : "restored", summary.created, summary.skipped,
            summary.updated, summary.conflicts, summary.warnings, summary.failed,
            summary.not_restored);
-    exit_code = rc == 0 ? CPW_EXIT_OK : CPW_EXIT_PARTIAL;
+    exit_code = rc == CPW_RESTORE_COMPLETE ? CPW_EXIT_OK : CPW_EXIT_PARTIAL;
 cleanup:
-    cpw_aws_client_destroy(client);
-    cpw_settings_clean_up(&settings);
+    cpw_cli_session_clean_up(&session);
     return exit_code;
 }
 

@@ -15,6 +15,7 @@
 #include "cpw/regions.h"
 #include "cpw/store.h"
 #include "cpw/time.h"
+#include "session.h"
 
 enum {
     OPT_DOMAIN = 1,
@@ -41,16 +42,11 @@ static int s_run(int argc, char **argv)
     const char *regions_spec = NULL;
     const char *state_dir = NULL;
     bool all = false;
-    optind = 0;
-    opterr = 0;
+    cpw_cli_getopt_start();
     int c;
-    while ((c = getopt_long(argc, argv, "h", s_long, NULL)) != -1) {
-        int handled = cpw_cli_aws_option("document", c, optarg, &sopts);
-        if (handled < 0) {
+    while ((c = cpw_cli_getopt("document", argc, argv, "h", s_long, &sopts)) != -1) {
+        if (c == CPW_CLI_OPT_INVALID) {
             return CPW_EXIT_USAGE;
-        }
-        if (handled) {
-            continue;
         }
         switch (c) {
         case OPT_DOMAIN:
@@ -89,17 +85,15 @@ static int s_run(int argc, char **argv)
         sopts.output = NULL; /* not the AWS CLI's table/json choice */
     }
     int exit_code = CPW_EXIT_OTHER;
-    struct cpw_settings settings;
-    memset(&settings, 0, sizeof(settings));
-    struct cpw_aws_client *client = NULL;
+    struct cpw_cli_session session;
+    cpw_cli_session_init(&session);
     struct cpw_store *store = NULL;
     struct cpw_region_list regions = { 0 };
     json_t *docs = json_array();
     struct cpw_buf text;
     cpw_buf_init(&text, 64u * 1024u * 1024u);
-    if (cpw_settings_resolve(&sopts, &settings)) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = CPW_EXIT_CONFIG;
+    exit_code = cpw_cli_session_settings(&session, &sopts);
+    if (exit_code != CPW_EXIT_OK) {
         goto cleanup;
     }
     if (regions_spec) {
@@ -107,31 +101,27 @@ static int s_run(int argc, char **argv)
         struct cpw_regions_parse_options ropts = { .spec = regions_spec,
                                                    .services = services,
                                                    .service_count = 1,
-                                                   .current_region = settings.region };
+                                                   .current_region = session.settings.region };
         if (cpw_regions_parse(&ropts, &regions)) {
             cpw_cli_print_last_error("--regions");
             exit_code = CPW_EXIT_USAGE;
             goto cleanup;
         }
     } else {
-        cpw_region_list_add(&regions, settings.region);
+        cpw_region_list_add(&regions, session.settings.region);
     }
-    struct cpw_aws_client_options copts;
-    struct cpw_http_engine_options eopts;
-    cpw_cli_client_options(&settings, &copts, &eopts);
-    client = cpw_aws_client_new(&copts);
-    if (!client) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = cpw_cli_exit_for_error();
+    exit_code = cpw_cli_session_client(&session);
+    if (exit_code != CPW_EXIT_OK) {
         goto cleanup;
     }
+    exit_code = CPW_EXIT_OTHER;
     store = cpw_store_open(&(struct cpw_store_options){ .dir = state_dir });
     if (!store) {
         cpw_log(CPW_LOG_WARN, "the backups index cannot be read: %s", cpw_last_error_detail());
     }
     struct cpw_document_options dopts = { .store = store };
     for (size_t i = 0; i < regions.count; i++) {
-        if (cpw_document_region(client, regions.names[i], domain, &dopts, docs)) {
+        if (cpw_document_region(session.client, regions.names[i], domain, &dopts, docs)) {
             cpw_cli_print_last_error(regions.names[i]);
             exit_code = cpw_last_error() == CPW_ERR_AWS || cpw_last_error() == CPW_ERR_NOT_FOUND
                           ? CPW_EXIT_SERVICE
@@ -176,8 +166,7 @@ cleanup:
     json_decref(docs);
     cpw_region_list_clean_up(&regions);
     cpw_store_destroy(store);
-    cpw_aws_client_destroy(client);
-    cpw_settings_clean_up(&settings);
+    cpw_cli_session_clean_up(&session);
     return exit_code;
 }
 

@@ -23,6 +23,7 @@
 #include "cpw/inventory_diff.h"
 #include "cpw/regions.h"
 #include "cpw/store.h"
+#include "session.h"
 
 #define LIST_MAX 10000
 
@@ -97,16 +98,11 @@ static bool s_digits(const char *s)
 
 static int s_parse(int argc, char **argv, struct args *a, struct cpw_settings_options *sopts)
 {
-    optind = 0;
-    opterr = 0;
+    cpw_cli_getopt_start();
     int c;
-    while ((c = getopt_long(argc, argv, "ho:", s_long, NULL)) != -1) {
-        int handled = cpw_cli_aws_option("inventory", c, optarg, sopts);
-        if (handled < 0) {
+    while ((c = cpw_cli_getopt("inventory", argc, argv, "ho:", s_long, sopts)) != -1) {
+        if (c == CPW_CLI_OPT_INVALID) {
             return CPW_EXIT_USAGE;
-        }
-        if (handled) {
-            continue;
         }
         switch (c) {
         case OPT_ORG:
@@ -129,7 +125,7 @@ static int s_parse(int argc, char **argv, struct args *a, struct cpw_settings_op
             a->regions = optarg;
             break;
         case OPT_EVIDENCE:
-            if (strcmp(optarg, "cloudtrail") != 0) {
+            if (!optarg || strcmp(optarg, "cloudtrail") != 0) {
                 return cpw_cli_usage_error("inventory", "--evidence takes 'cloudtrail'");
             }
             a->evidence_cloudtrail = true;
@@ -255,10 +251,10 @@ static int s_run(int argc, char **argv)
     cpw_cli_aws_options_init(&sopts);
     sopts.region_optional = true;
     int exit_code = s_parse(argc, argv, &a, &sopts);
-    struct cpw_settings settings;
-    memset(&settings, 0, sizeof(settings));
+    struct cpw_cli_session session;
+    cpw_cli_session_init(&session);
+    const struct cpw_settings *settings = &session.settings;
     struct cpw_region_list regions = { 0 };
-    struct cpw_aws_client *client = NULL;
     struct cpw_inventory *inv = NULL;
     struct cpw_inventory *before = NULL;
     struct cpw_inventory_diff *diff = NULL;
@@ -275,7 +271,6 @@ static int s_run(int argc, char **argv)
         exit_code = cpw_cli_usage_error("inventory", "--output-file: %s", cpw_last_error_detail());
         goto cleanup;
     }
-    exit_code = CPW_EXIT_OTHER;
 
     enum cpw_inv_format format =
       isatty(STDOUT_FILENO) && !a.output_file ? CPW_INV_FORMAT_TABLE : CPW_INV_FORMAT_JSON;
@@ -283,43 +278,40 @@ static int s_run(int argc, char **argv)
         exit_code = cpw_cli_usage_error("inventory", "--output takes table, json, csv or markdown");
         goto cleanup;
     }
-    if (cpw_settings_resolve(&sopts, &settings)) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = CPW_EXIT_CONFIG;
+    exit_code = cpw_cli_session_settings(&session, &sopts);
+    if (exit_code != CPW_EXIT_OK) {
         goto cleanup;
     }
     struct cpw_regions_parse_options ropts = {
         .spec = a.regions ? a.regions : "all",
         .services = (const char *const[]){ "customer-profiles", "connect" },
         .service_count = 2,
-        .current_region = settings.region ? settings.region : "us-east-1",
+        .current_region = settings->region ? settings->region : "us-east-1",
     };
     if (cpw_regions_parse(&ropts, &regions)) {
         exit_code = cpw_cli_usage_error("inventory", "%s", cpw_last_error_detail());
         goto cleanup;
     }
-    struct cpw_aws_client_options copts;
-    struct cpw_http_engine_options eopts;
-    cpw_cli_client_options(&settings, &copts, &eopts);
-    if (!copts.region) {
-        copts.region = regions.names[0];
+    struct cpw_aws_client_options *copts = &session.client_options;
+    struct cpw_http_engine_options *eopts = &session.engine_options;
+    if (!copts->region) {
+        copts->region = regions.names[0];
     }
-    if (settings.retry_mode_origin.source == CPW_SETTING_DEFAULT) {
-        eopts.retry.mode = CPW_RETRY_MODE_ADAPTIVE; /* throttling is expected across an org */
+    if (settings->retry_mode_origin.source == CPW_SETTING_DEFAULT) {
+        eopts->retry.mode = CPW_RETRY_MODE_ADAPTIVE; /* throttling is expected across an org */
         /* Only the mode changes: AWS_MAX_ATTEMPTS or the profile's max_attempts still apply, as
          * they do in the AWS CLI whatever the retry mode. */
-        if (settings.max_attempts_origin.source == CPW_SETTING_DEFAULT) {
-            eopts.retry.max_attempts = 0; /* the adaptive mode's default */
+        if (settings->max_attempts_origin.source == CPW_SETTING_DEFAULT) {
+            eopts->retry.max_attempts = 0; /* the adaptive mode's default */
         }
     }
-    eopts.max_host_connections = 32;
-    eopts.max_total_connections = 128;
-    client = cpw_aws_client_new(&copts);
-    if (!client) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = cpw_cli_exit_for_error();
+    eopts->max_host_connections = 32;
+    eopts->max_total_connections = 128;
+    exit_code = cpw_cli_session_client(&session);
+    if (exit_code != CPW_EXIT_OK) {
         goto cleanup;
     }
+    exit_code = CPW_EXIT_OTHER;
     if (!a.no_save || a.diff) {
         struct cpw_store_options store_opts = { .dir = a.state_dir };
         store = cpw_store_open(&store_opts);
@@ -355,7 +347,7 @@ static int s_run(int argc, char **argv)
         .progress = cpw_cli_progress() ? s_progress : NULL,
     };
     inv = cpw_inventory_new();
-    if (cpw_collect_inventory(client, &opts, inv, &result)) {
+    if (cpw_collect_inventory(session.client, &opts, inv, &result)) {
         cpw_cli_print_last_error(NULL);
         exit_code = cpw_cli_exit_for_error();
         goto cleanup;
@@ -405,11 +397,10 @@ cleanup:
     cpw_inventory_destroy(inv);
     cpw_collect_result_clean_up(&result);
     cpw_store_destroy(store);
-    cpw_aws_client_destroy(client);
+    cpw_cli_session_clean_up(&session); /* before regions: the client may name one */
     cpw_region_list_clean_up(&regions);
     cpw_region_list_clean_up(&a.accounts);
     cpw_region_list_clean_up(&a.exclude);
-    cpw_settings_clean_up(&settings);
     cpw_buf_clean_up(&scope);
     return exit_code;
 }

@@ -9,16 +9,14 @@
 
 #include "aws_opts.h"
 #include "cli.h"
-#include "cpw/accounts.h"
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 #include "cpw/file.h"
-#include "cpw/inventory.h"
-#include "cpw/inventory_collect.h"
-#include "cpw/live.h"
+#include "cpw/plan_make.h"
 #include "cpw/plan_targets.h"
 #include "cpw/protect.h"
 #include "cpw/regions.h"
+#include "session.h"
 
 #define MAX_NAMED 64
 
@@ -74,123 +72,16 @@ struct plan_args {
     struct cpw_region_list accounts; /* --accounts: 12-digit ids (the list type fits) */
 };
 
-static void s_progress(const char *fmt, const char *arg)
+static void s_progress(void *user, const char *line)
 {
-    if (isatty(STDERR_FILENO)) {
-        fprintf(stderr, fmt, arg);
-    }
+    (void)user;
+    fprintf(stderr, "cpwarden plan: %s\n", line);
 }
 
-/* The inventory the orphans (or --instance) come from: the file, or a live scan. */
-static struct cpw_inventory *s_inventory(const struct plan_args *args,
-                                         struct cpw_aws_client *client,
-                                         const struct cpw_settings *settings,
-                                         const char *account)
+static void s_warning(void *user, const char *line)
 {
-    if (args->inventory_path) {
-        struct cpw_buf text;
-        cpw_buf_init(&text, 64u * 1024u * 1024u);
-        struct cpw_inventory *inv = NULL;
-        if (cpw_buf_read_file(&text, args->inventory_path) == 0) {
-            inv = cpw_inventory_load_json(cpw_buf_span(&text));
-        }
-        cpw_buf_clean_up(&text);
-        return inv;
-    }
-    static const char *const services[] = { "connect", "customer-profiles" };
-    struct cpw_region_list regions;
-    memset(&regions, 0, sizeof(regions));
-    struct cpw_regions_parse_options ro = {
-        .spec = args->regions ? args->regions : "all", /* the scope inventory reads */
-        .services = services,
-        .service_count = 2,
-        .current_region = settings->region,
-    };
-    if (cpw_regions_parse(&ro, &regions)) {
-        return NULL;
-    }
-    s_progress("cpwarden plan: scanning %s ...\n", ro.spec);
-    struct cpw_inventory *inv = cpw_inventory_new();
-    if (args->org || args->accounts.count) { /* every member, reached as inventory --org does */
-        struct cpw_collect_options co = {
-            .org = args->org,
-            .role_name = args->role_name,
-            .accounts = (const char *const *)args->accounts.names,
-            .account_count = args->accounts.count,
-            .regions = (const char *const *)regions.names,
-            .region_count = regions.count,
-        };
-        struct cpw_collect_result result;
-        if (cpw_collect_inventory(client, &co, inv, &result)) {
-            cpw_inventory_destroy(inv);
-            inv = NULL;
-        }
-        cpw_collect_result_clean_up(&result);
-        for (size_t i = 0; inv && i < cpw_inventory_error_count(inv); i++) {
-            const struct cpw_inv_error *e = cpw_inventory_error(inv, i);
-            if (e->operation && strcmp(e->operation, "AssumeRole") == 0) {
-                fprintf(stderr, "cpwarden plan: warning: account %s not scanned: %s\n", e->account,
-                        e->message ? e->message : "");
-            }
-        }
-    } else {
-        (void)cpw_live_scan(client, account, &regions, inv);
-    }
-    cpw_region_list_clean_up(&regions);
-    return inv;
-}
-
-static int s_targets(const struct plan_args *args,
-                     struct cpw_aws_client *client,
-                     const struct cpw_settings *settings,
-                     const char *account,
-                     struct cpw_plan_targets *targets)
-{
-    const char *domain_role = NULL;
-    for (size_t i = 0; i < args->role_count; i++) {
-        enum cpw_plan_role_kind kind;
-        if (cpw_plan_role_kind_of(args->roles[i], &kind)) {
-            return -1;
-        }
-        if (kind == CPW_PLAN_ROLE_PROFILE_SLR && args->domain_count == 1 && !domain_role) {
-            domain_role = args->roles[i]; /* --domain D --role R: the domain and its role */
-            continue;
-        }
-        cpw_plan_targets_add_role(targets, kind, account, args->roles[i], NULL, false);
-    }
-    for (size_t i = 0; i < args->domain_count; i++) {
-        struct cpw_buf arn;
-        cpw_buf_init(&arn, 2048);
-        (void)cpw_inventory_domain_arn(&arn, account, settings->region, args->domains[i]);
-        cpw_plan_targets_add_domain(targets, account, settings->region, args->domains[i],
-                                    domain_role, domain_role ? cpw_buf_cstr(&arn) : NULL);
-        cpw_buf_clean_up(&arn);
-    }
-    bool named = args->domain_count || args->role_count;
-    if (named && !args->instance) {
-        return 0;
-    }
-    struct cpw_inventory *inv = s_inventory(args, client, settings, account);
-    if (!inv) {
-        return -1;
-    }
-    if (args->instance) {
-        if (cpw_plan_targets_for_instance(inv, account, args->instance, targets) == 0) {
-            cpw_inventory_destroy(inv);
-            return cpw_raise(CPW_ERR_NOT_FOUND,
-                             "no Customer Profiles domain in the scanned regions has an "
-                             "integration with instance %s",
-                             args->instance);
-        }
-    } else {
-        /* An organization's inventory (a scan with --org/--accounts, or a file that holds other
-         * accounts): every account's leftovers; else the caller's. */
-        bool every = args->org || args->accounts.count || args->inventory_path;
-        (void)cpw_plan_targets_from_inventory(inv, every ? NULL : account, args->include_possible,
-                                              targets);
-    }
-    cpw_inventory_destroy(inv);
-    return 0;
+    (void)user;
+    fprintf(stderr, "cpwarden plan: warning: %s\n", line);
 }
 
 /* "A,B,C" into list; every entry must be a 12-digit account id. */
@@ -213,61 +104,13 @@ static int s_accounts(const char *value, struct cpw_region_list *list)
     return 0;
 }
 
-/*
- * Targets in other accounts than the caller's make an organization plan: their facts are read
- * in their own account through the assumed role. An account that cannot be reached now is left
- * out, with a warning. Sets *set to the accounts set (owned), or NULL when every target is the
- * caller's. Returns 0 or -1.
- */
-static int s_member_accounts(const struct plan_args *args,
-                             struct cpw_aws_client *client,
-                             const struct cpw_aws_client_options *copts,
-                             const char *account,
-                             const char *arn,
-                             struct cpw_plan_targets *targets,
-                             struct cpw_accounts **out)
-{
-    char **ids = NULL;
-    size_t n = cpw_plan_targets_accounts(targets, &ids);
-    bool others = args->org || args->accounts.count;
-    for (size_t i = 0; i < n; i++) {
-        others = others || strcmp(ids[i], account) != 0;
-    }
-    struct cpw_accounts *set = NULL;
-    if (others) {
-        struct cpw_accounts_options ao = {
-            .caller = client,
-            .client_options = copts,
-            .caller_account = account,
-            .caller_arn = arn,
-            .role_name = args->role_name,
-        };
-        set = cpw_accounts_new(&ao);
-    }
-    for (size_t i = 0; set && i < n; i++) {
-        if (!cpw_accounts_client(set, ids[i])) {
-            fprintf(stderr, "cpwarden plan: warning: account %s left out of the plan: %s\n", ids[i],
-                    cpw_last_error_detail());
-            (void)cpw_plan_targets_drop_account(targets, ids[i]);
-        }
-    }
-    cpw_accounts_list_free(ids, n);
-    *out = set;
-    return others && !set ? -1 : 0;
-}
-
 static int s_parse(int argc, char **argv, struct plan_args *args, struct cpw_settings_options *so)
 {
-    optind = 0;
-    opterr = 0;
+    cpw_cli_getopt_start();
     int c;
-    while ((c = getopt_long(argc, argv, "ho:", s_long, NULL)) != -1) {
-        int handled = cpw_cli_aws_option("plan", c, optarg, so);
-        if (handled < 0) {
+    while ((c = cpw_cli_getopt("plan", argc, argv, "ho:", s_long, so)) != -1) {
+        if (c == CPW_CLI_OPT_INVALID) {
             return -1;
-        }
-        if (handled) {
-            continue;
         }
         switch (c) {
         case OPT_ORPHANS:
@@ -351,60 +194,51 @@ static int s_run(int argc, char **argv)
         return CPW_EXIT_USAGE;
     }
     int exit_code = CPW_EXIT_OTHER;
-    struct cpw_settings settings;
-    memset(&settings, 0, sizeof(settings));
-    struct cpw_aws_client *client = NULL;
-    struct cpw_accounts *members = NULL;
-    struct cpw_protect *protect = NULL;
+    struct cpw_cli_session session;
+    cpw_cli_session_init(&session);
+    const struct cpw_settings *settings = &session.settings;
     struct cpw_plan *plan = NULL;
-    struct cpw_plan_targets targets;
-    memset(&targets, 0, sizeof(targets));
-    char *account = NULL;
-    char *arn = NULL;
     struct cpw_buf out;
     cpw_buf_init(&out, 256u * 1024u * 1024u);
 
-    if (cpw_settings_resolve(&so, &settings)) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = CPW_EXIT_CONFIG;
-        goto cleanup;
-    }
-    if (settings.output == CPW_OUTPUT_CSV) {
+    exit_code = cpw_cli_session_settings(&session, &so);
+    if (exit_code == CPW_EXIT_OK && settings->output == CPW_OUTPUT_CSV) {
         exit_code = cpw_cli_usage_error("plan", "--output takes table, markdown or json");
+    }
+    if (exit_code == CPW_EXIT_OK) {
+        exit_code = cpw_cli_session_protect(&session, args.config_path);
+    }
+    if (exit_code == CPW_EXIT_OK) {
+        exit_code = cpw_cli_session_identity(&session);
+    }
+    if (exit_code != CPW_EXIT_OK) {
         goto cleanup;
     }
-    protect = cpw_protect_load(args.config_path);
-    if (!protect) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = CPW_EXIT_CONFIG;
-        goto cleanup;
-    }
-    struct cpw_aws_client_options copts;
-    struct cpw_http_engine_options eopts;
-    cpw_cli_client_options(&settings, &copts, &eopts);
-    client = cpw_aws_client_new(&copts);
-    if (!client || cpw_live_identity(client, &account, &arn) ||
-        s_targets(&args, client, &settings, account, &targets)) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = cpw_cli_exit_for_error();
-        goto cleanup;
-    }
-    if (s_member_accounts(&args, client, &copts, account, arn, &targets, &members)) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = cpw_cli_exit_for_error();
-        goto cleanup;
-    }
-    struct cpw_plan_builder_options bo = {
-        .caller_account = account,
-        .caller_arn = arn,
-        .protect = protect,
-        .force = args.force,
+    exit_code = CPW_EXIT_OTHER;
+    struct cpw_plan_make_options mo = {
+        .domains = args.domains,
+        .domain_count = args.domain_count,
+        .roles = args.roles,
+        .role_count = args.role_count,
+        .instance = args.instance,
+        .regions = args.regions,
+        .inventory_path = args.inventory_path,
         .include_possible = args.include_possible,
-        .organization = members != NULL,
+        .force = args.force,
+        .org = args.org,
+        .accounts = (const char *const *)args.accounts.names,
+        .account_count = args.accounts.count,
         .role_name = args.role_name,
+        .client = session.client,
+        .client_options = &session.client_options,
+        .region = settings->region,
+        .account = session.account,
+        .caller_arn = session.arn,
+        .protect = session.protect,
+        .progress = isatty(STDERR_FILENO) ? s_progress : NULL,
+        .warning = s_warning,
     };
-    plan = members ? cpw_plan_from_targets_with(cpw_accounts_client_fn, members, &bo, &targets)
-                   : cpw_plan_from_targets(client, &bo, &targets);
+    plan = cpw_plan_make(&mo);
     if (!plan) {
         cpw_cli_print_last_error(NULL);
         exit_code = cpw_cli_exit_for_error();
@@ -414,9 +248,9 @@ static int s_run(int argc, char **argv)
         cpw_cli_print_last_error(NULL);
         goto cleanup;
     }
-    int rc = settings.output == CPW_OUTPUT_JSON       ? cpw_plan_to_json(plan, &out)
-             : settings.output == CPW_OUTPUT_MARKDOWN ? cpw_plan_render_markdown(plan, &out)
-                                                      : cpw_plan_render_table(plan, &out);
+    int rc = settings->output == CPW_OUTPUT_JSON       ? cpw_plan_to_json(plan, &out)
+             : settings->output == CPW_OUTPUT_MARKDOWN ? cpw_plan_render_markdown(plan, &out)
+                                                       : cpw_plan_render_table(plan, &out);
     if (rc) {
         cpw_cli_print_last_error(NULL);
         goto cleanup;
@@ -430,13 +264,7 @@ static int s_run(int argc, char **argv)
 cleanup:
     cpw_buf_clean_up(&out);
     cpw_plan_destroy(plan);
-    cpw_plan_targets_clean_up(&targets);
-    cpw_free(account);
-    cpw_free(arn);
-    cpw_protect_destroy(protect);
-    cpw_accounts_destroy(members);
-    cpw_aws_client_destroy(client);
-    cpw_settings_clean_up(&settings);
+    cpw_cli_session_clean_up(&session);
     cpw_region_list_clean_up(&args.accounts);
     return exit_code;
 }

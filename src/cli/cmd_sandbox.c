@@ -42,6 +42,10 @@ enum {
     OPT_FAULTS,
     OPT_ROLE_PERSISTS,
     OPT_KNOB,
+    OPT_REQUEST_TIMEOUT,
+    OPT_MAX_CONNECTIONS,
+    OPT_MAX_PER_CLIENT,
+    OPT_MAX_INFLIGHT_BODY,
 };
 
 static const struct option s_long[] = {
@@ -62,6 +66,10 @@ static const struct option s_long[] = {
     { "fault-probability", required_argument, NULL, OPT_FAULTS },
     { "role-persists", no_argument, NULL, OPT_ROLE_PERSISTS },
     { "knob", required_argument, NULL, OPT_KNOB },
+    { "request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT },
+    { "max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS },
+    { "max-connections-per-client", required_argument, NULL, OPT_MAX_PER_CLIENT },
+    { "max-inflight-body-mib", required_argument, NULL, OPT_MAX_INFLIGHT_BODY },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -84,11 +92,10 @@ static int s_write_atomically(const char *path, const char *text)
     size_t len = strlen(text);
     bool written = write(fd, text, len) == (ssize_t)len;
     int rc = 0;
-    if (close(fd) != 0 || !written) {
-        rc = cpw_raise(CPW_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-    } else if (cpw_file_refuse_link(path)) { /* rename would replace a link placed there */
+    bool failed = close(fd) != 0 || !written;
+    if (!failed && cpw_file_refuse_link(path)) { /* rename would replace a link placed there */
         rc = -1;
-    } else if (rename(cpw_buf_cstr(&tmp), path) != 0) {
+    } else if (failed || rename(cpw_buf_cstr(&tmp), path) != 0) {
         rc = cpw_raise(CPW_ERR_IO, "cannot write %s: %s", path, strerror(errno));
     }
     if (rc) {
@@ -293,6 +300,31 @@ static int s_run(int argc, char **argv)
         case OPT_ROLE_PERSISTS:
             json_object_set_new(knobs, "domain_role_persists", json_true());
             break;
+        case OPT_REQUEST_TIMEOUT:
+            if (cpw_span_to_u64(cpw_span_from_cstr(optarg), 3600, &n) || n == 0) {
+                exit_code = cpw_cli_usage_error("sandbox", "--request-timeout takes 1-3600");
+                goto done;
+            }
+            opts.request_timeout_s = (unsigned)n;
+            break;
+        case OPT_MAX_CONNECTIONS:
+        case OPT_MAX_PER_CLIENT:
+            if (cpw_span_to_u64(cpw_span_from_cstr(optarg), 65536, &n) || n == 0) {
+                exit_code = cpw_cli_usage_error(
+                  "sandbox", "--%s takes 1-65536",
+                  c == OPT_MAX_CONNECTIONS ? "max-connections" : "max-connections-per-client");
+                goto done;
+            }
+            *(c == OPT_MAX_CONNECTIONS ? &opts.max_connections : &opts.max_connections_per_client) =
+              (unsigned)n;
+            break;
+        case OPT_MAX_INFLIGHT_BODY:
+            if (cpw_span_to_u64(cpw_span_from_cstr(optarg), 65536, &n) || n == 0) {
+                exit_code = cpw_cli_usage_error("sandbox", "--max-inflight-body-mib takes 1-65536");
+                goto done;
+            }
+            opts.max_inflight_body_bytes = (size_t)n * 1024u * 1024u;
+            break;
         case OPT_KNOB:
             if (s_add_knob(knobs, optarg)) {
                 exit_code = CPW_EXIT_USAGE;
@@ -424,6 +456,17 @@ const struct cpw_cli_command cpw_cli_cmd_sandbox = {
       "  --threads N         worker threads (default: one per core)\n"
       "  --print-env         print export lines for the AWS CLI and boto3, then exit\n"
       "  --env-file FILE     once serving, write those lines (with the port chosen) to FILE\n"
+      "\n"
+      "Limits against hostile clients (docs/sandbox.md, \"Hostile clients\"):\n"
+      "  --request-timeout S  a request must arrive whole within S seconds of the connection\n"
+      "                      opening or of the previous answer, else the connection is closed\n"
+      "                      (default 30)\n"
+      "  --max-connections N  open connections in total; more are closed at once\n"
+      "                      (default 512)\n"
+      "  --max-connections-per-client N  open connections per client address; more are closed\n"
+      "                      at once (default 128)\n"
+      "  --max-inflight-body-mib N  request bodies held at once, in MiB; a request that would\n"
+      "                      exceed it is answered 503 SlowDown (default 64)\n"
       "\n"
       "Realism knobs (docs/sandbox.md; AWS's published rate limits apply by default):\n"
       "  --seed N            seed for faults and jitter (reproducible runs)\n"

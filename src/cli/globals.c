@@ -297,7 +297,7 @@ static const char *s_value(int argc,
 int cpw_cli_check_output_args(const struct cpw_cli_command *cmd, int argc, char **argv)
 {
     static const char *const all_formats = "table,json,csv,markdown,text,yaml,yaml-stream";
-    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+    for (int i = 1; i < argc && argv[i] && strcmp(argv[i], "--") != 0; i++) {
         const char *format = s_value(argc, argv, i, "--output", NULL);
         if (format && cmd->formats && !s_in_list(cmd->formats, format)) {
             return cpw_cli_usage_error(cmd->name, "--output takes %s here, not '%s'", cmd->formats,

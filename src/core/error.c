@@ -1,6 +1,7 @@
 /*
  * error.c - the thread-local error slot and the table of code names and sentences.
  */
+#define CPW_ERROR_DEFINES_RAISE /* error.h: the analyzer's view of cpw_raise is not this file's */
 #include "cpw/error.h"
 
 #include <stdarg.h>

@@ -252,9 +252,8 @@ static int s_dump_string(const char *s, size_t len, struct cpw_buf *out)
             continue;
         }
         /* Decode one UTF-8 sequence (jansson guarantees valid UTF-8). */
-        uint32_t cp = c;
         size_t extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-        cp = extra == 3 ? c & 0x07u : extra == 2 ? c & 0x0Fu : extra == 1 ? c & 0x1Fu : c;
+        uint32_t cp = extra == 3 ? c & 0x07u : extra == 2 ? c & 0x0Fu : extra == 1 ? c & 0x1Fu : c;
         for (size_t k = 1; k <= extra && i + k < len; k++) {
             cp = (cp << 6) | ((unsigned char)s[i + k] & 0x3Fu);
         }

@@ -48,7 +48,7 @@ static void s_token_value(const struct cpw_jmespath_parser *p,
     int rc = 0;
     if (t->text) {
         rc = cpw_buf_append(value, cpw_span_from(t->text, t->text_len));
-    } else if (t->literal && json_is_string(t->literal)) {
+    } else if (json_is_string(t->literal)) {
         rc = cpw_buf_append(
           value, cpw_span_from(json_string_value(t->literal), json_string_length(t->literal)));
     } else if (t->literal) {

@@ -12,7 +12,9 @@
  * changed (selectors, deletion) only in its home region, as on AWS.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -351,10 +353,16 @@ static json_t *s_event_from_row(sqlite3_stmt *stmt)
 
 static int s_parse_token(const char *token, int64_t *time_ms, int64_t *seq)
 {
-    long long t = 0;
-    long long s = 0;
-    char tail = 0;
-    if (sscanf(token, "%lld.%lld%c", &t, &s, &tail) != 2) {
+    /* "T.S": two decimal numbers and nothing after them */
+    char *end = NULL;
+    errno = 0;
+    long long t = strtoll(token, &end, 10);
+    if (end == token || *end != '.' || errno != 0) {
+        return -1;
+    }
+    const char *rest = end + 1;
+    long long s = strtoll(rest, &end, 10);
+    if (end == rest || *end != '\0' || errno != 0) {
         return -1;
     }
     *time_ms = t;

@@ -214,7 +214,7 @@ static int s_list_instances(struct cpw_sbx_ctx *ctx, const json_t *input, json_t
     while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
         if ((int64_t)json_array_size(list) == limit) {
             char next[32];
-            snprintf(next, sizeof(next), "%lld", (long long)((int64_t)offset + limit));
+            snprintf(next, sizeof(next), "%lld", (long long)offset + (long long)limit);
             json_object_set_new(result, "NextToken", json_string(next));
             break;
         }

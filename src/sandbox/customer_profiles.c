@@ -115,7 +115,7 @@ void cpw_cp_next_token(json_t *result, int64_t offset, int64_t limit, bool more)
 {
     if (more) {
         char next[32];
-        snprintf(next, sizeof(next), "%lld", (long long)(offset + limit));
+        snprintf(next, sizeof(next), "%lld", (long long)offset + (long long)limit);
         json_object_set_new(result, "NextToken", json_string(next));
     }
 }

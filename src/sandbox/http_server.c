@@ -6,37 +6,75 @@
  * then once per body chunk, then once more with no data, when we answer. The raw request URI
  * (path and query exactly as sent) is captured by the URI-log callback, which also creates the
  * per-request state; the unescape callback is a no-op so nothing is decoded behind our back.
+ *
+ * Hostile clients: libmicrohttpd's idle timeout restarts with every byte, so a client sending one
+ * byte every few seconds would hold its connection forever. Every connection is therefore
+ * registered (connection-notify callback) with the time its current request began (connection
+ * opened, or previous answer sent); a reaper thread shuts down the socket of any connection whose
+ * request is not complete within request_timeout_s, and libmicrohttpd then closes it as a peer
+ * hang-up. The time the handler itself runs is not counted. Request bodies are reserved against
+ * a server-wide in-flight budget when their headers arrive (the declared Content-Length) or as
+ * chunks arrive (chunked encoding), and released when the request is done.
  */
 #include "cpw/http_server.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 #include "cpw/log.h"
+#include "cpw/time.h"
 
 #define DEFAULT_REQUEST_MEMORY (32u * 1024u * 1024u)
+#define REAPER_PERIOD_MS       200
+
+/* One open connection, as the reaper sees it. Guarded by the server's lock. */
+struct conn_entry {
+    struct conn_entry *prev;
+    struct conn_entry *next;
+    int fd;
+    int64_t since_ms; /* the current request began (monotonic); 0: the handler is running */
+    bool reaped;      /* shut down already */
+};
 
 struct cpw_http_server {
     struct MHD_Daemon *daemon;
     struct cpw_http_server_options options;
     char *address;
     uint16_t port;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    struct conn_entry *conns; /* every open connection */
+    unsigned conn_count;      /* entries in conns */
+    bool stopping;
+    bool reaper_started;
+    pthread_t reaper;
+    atomic_size_t inflight_body; /* body bytes reserved by requests in progress */
 };
 
 struct request_state {
     struct cpw_http_request request;
     struct cpw_arena arena;
+    struct cpw_http_server *server;
+    size_t reserved; /* body bytes reserved against the server's in-flight budget */
     bool headers_done;
     bool too_large;
+    bool over_budget;
     bool bad_target;
+    bool target_too_long;
 };
 
 bool cpw_http_is_loopback(const char *address)
@@ -56,13 +94,145 @@ static void *s_uri_log(void *cls, const char *uri, struct MHD_Connection *connec
     struct cpw_http_server *server = cls;
     (void)connection;
     struct request_state *st = cpw_calloc(1, sizeof(*st));
+    st->server = server;
     cpw_http_request_init(&st->request);
     st->request.body.max = server->options.max_body_bytes;
     cpw_arena_init(&st->arena, server->options.max_request_memory_bytes);
     if (cpw_http_request_set_target(&st->request, cpw_span_from_cstr(uri))) {
         st->bad_target = true;
+        st->target_too_long = cpw_last_error() == CPW_ERR_LIMIT;
+        cpw_error_clear();
     }
     return st;
+}
+
+/* Reserves n more body bytes against the in-flight budget; false when it would be exceeded. */
+static bool s_reserve_body(struct cpw_http_server *server, struct request_state *st, size_t n)
+{
+    size_t budget = server->options.max_inflight_body_bytes;
+    size_t cur = atomic_load(&server->inflight_body);
+    do {
+        if (n > budget || cur > budget - n) {
+            return false;
+        }
+    } while (!atomic_compare_exchange_weak(&server->inflight_body, &cur, cur + n));
+    st->reserved += n;
+    return true;
+}
+
+static void s_release_body(struct cpw_http_server *server, struct request_state *st)
+{
+    if (st->reserved) {
+        atomic_fetch_sub(&server->inflight_body, st->reserved);
+        st->reserved = 0;
+    }
+}
+
+/* ----- per-request deadline ---------------------------------------------------------------- */
+
+static struct conn_entry *s_entry_of(struct MHD_Connection *connection)
+{
+    const union MHD_ConnectionInfo *info =
+      MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
+}
+
+/* Marks the connection's current request as starting now (since_ms = now), or as exempt while
+ * the handler runs (now = 0). */
+static void s_mark(struct cpw_http_server *server, struct MHD_Connection *connection, int64_t now)
+{
+    struct conn_entry *e = s_entry_of(connection);
+    if (!e) {
+        return;
+    }
+    pthread_mutex_lock(&server->lock);
+    e->since_ms = now;
+    pthread_mutex_unlock(&server->lock);
+}
+
+static void s_notify_connection(void *cls,
+                                struct MHD_Connection *connection,
+                                void **socket_context,
+                                enum MHD_ConnectionNotificationCode toe)
+{
+    struct cpw_http_server *server = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *info =
+          MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+        struct conn_entry *e = cpw_calloc(1, sizeof(*e));
+        e->fd = info ? info->connect_fd : -1;
+        e->since_ms = cpw_time_monotonic_ms();
+        pthread_mutex_lock(&server->lock);
+        e->next = server->conns;
+        if (server->conns) {
+            server->conns->prev = e;
+        }
+        server->conns = e;
+        /* Over the total cap: closed at once (the client may retry), rather than left waiting
+         * in the listen queue behind connections that may be hostile. */
+        if (++server->conn_count > server->options.max_connections && e->fd >= 0) {
+            (void)shutdown(e->fd, SHUT_RDWR);
+            e->reaped = true;
+        }
+        pthread_mutex_unlock(&server->lock);
+        *socket_context = e;
+        return;
+    }
+    /* Closed: libmicrohttpd closes the socket only after this returns, so the reaper (which
+     * holds the lock while it shuts sockets down) never touches a reused descriptor. */
+    struct conn_entry *e = *socket_context;
+    if (!e) {
+        return;
+    }
+    pthread_mutex_lock(&server->lock);
+    if (e->prev) {
+        e->prev->next = e->next;
+    } else {
+        server->conns = e->next;
+    }
+    if (e->next) {
+        e->next->prev = e->prev;
+    }
+    server->conn_count--;
+    pthread_mutex_unlock(&server->lock);
+    cpw_free(e);
+    *socket_context = NULL;
+}
+
+/* Shuts down every connection whose current request has outlived the deadline. */
+static void *s_reaper(void *arg)
+{
+    struct cpw_http_server *server = arg;
+    int64_t deadline_ms = (int64_t)server->options.request_timeout_s * 1000;
+    pthread_mutex_lock(&server->lock);
+    while (!server->stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += REAPER_PERIOD_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        int rc = pthread_cond_timedwait(&server->wake, &server->lock, &until);
+        if (server->stopping || (rc != 0 && rc != ETIMEDOUT)) {
+            break;
+        }
+        int64_t now = cpw_time_monotonic_ms();
+        unsigned reaped = 0;
+        for (struct conn_entry *e = server->conns; e; e = e->next) {
+            if (!e->reaped && e->since_ms && e->fd >= 0 && now - e->since_ms > deadline_ms) {
+                (void)shutdown(e->fd, SHUT_RDWR);
+                e->reaped = true;
+                reaped++;
+            }
+        }
+        if (reaped) {
+            cpw_log(CPW_LOG_DEBUG, "http server: closed %u connection(s) past the %us deadline",
+                    reaped, server->options.request_timeout_s);
+        }
+    }
+    pthread_mutex_unlock(&server->lock);
+    return NULL;
 }
 
 static size_t s_no_unescape(void *cls, struct MHD_Connection *connection, char *s)
@@ -133,6 +303,80 @@ static enum MHD_Result s_plain_error(struct MHD_Connection *connection,
     return rc;
 }
 
+static enum MHD_Result s_slow_down(struct MHD_Connection *connection)
+{
+    return s_plain_error(connection, 503,
+                         "SlowDown: the server holds too many request bodies at once; "
+                         "retry shortly\n");
+}
+
+/* True when every value of the repeated header name is the same. */
+static bool s_same_values(const struct cpw_headers *headers, const char *name)
+{
+    const char *first = cpw_headers_get(headers, name);
+    for (size_t i = 0; first && i < headers->count; i++) {
+        if (strcasecmp(headers->items[i].name, name) == 0 &&
+            strcmp(headers->items[i].value, first) != 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * The checks made once the headers are in, before any body byte is read: malformed framing,
+ * unsupported transfer codings, a missing Host, an over-long target, a declared body over the
+ * size cap or over what is left of the in-flight budget (reserved here when it fits).
+ */
+static enum MHD_Result s_check_headers(struct cpw_http_server *server,
+                                       struct MHD_Connection *connection,
+                                       struct request_state *st,
+                                       const char *version)
+{
+    const struct cpw_headers *h = &st->request.headers;
+    if (st->bad_target) {
+        return s_plain_error(connection, st->target_too_long ? 414 : 400,
+                             st->target_too_long ? "Request-URI too long\n"
+                                                 : "Bad request target\n");
+    }
+    if (version && strcmp(version, MHD_HTTP_VERSION_1_1) == 0 && !cpw_headers_get(h, "Host")) {
+        return s_plain_error(connection, 400, "HTTP/1.1 requests need a Host header\n");
+    }
+    const char *te = cpw_headers_get(h, "Transfer-Encoding");
+    const char *cl = cpw_headers_get(h, "Content-Length");
+    if (te) {
+        if (cpw_headers_count_name(h, "Transfer-Encoding") != 1 ||
+            !cpw_span_eq_ignore_case(cpw_span_trim(cpw_span_from_cstr(te)),
+                                     cpw_span_from_cstr("chunked"))) {
+            return s_plain_error(connection, 501,
+                                 "Transfer-Encoding not implemented: only chunked is supported\n");
+        }
+        if (cl) {
+            return s_plain_error(connection, 400,
+                                 "Content-Length and Transfer-Encoding are exclusive\n");
+        }
+        return MHD_YES;
+    }
+    if (!cl) {
+        return MHD_YES;
+    }
+    uint64_t length = 0;
+    if (!s_same_values(h, "Content-Length") ||
+        cpw_span_to_u64(cpw_span_trim(cpw_span_from_cstr(cl)), UINT64_MAX, &length)) {
+        return s_plain_error(connection, 400, "Content-Length is malformed or repeated\n");
+    }
+    if (length > server->options.max_body_bytes) {
+        return s_plain_error(connection, 413, "Request body too large\n");
+    }
+    if (length && !s_reserve_body(server, st, (size_t)length)) {
+        return s_slow_down(connection);
+    }
+    if (length && cpw_buf_reserve(&st->request.body, (size_t)length)) {
+        return s_plain_error(connection, 413, "Request body too large\n");
+    }
+    return MHD_YES;
+}
+
 static enum MHD_Result s_access(void *cls,
                                 struct MHD_Connection *connection,
                                 const char *url,
@@ -145,7 +389,6 @@ static enum MHD_Result s_access(void *cls,
     struct cpw_http_server *server = cls;
     struct request_state *st = *con_cls;
     (void)url;
-    (void)version;
     if (!st) {
         return MHD_NO; /* cannot happen: the URI-log callback always creates it */
     }
@@ -153,21 +396,38 @@ static enum MHD_Result s_access(void *cls,
         st->headers_done = true;
         cpw_http_request_set_method(&st->request, method);
         MHD_get_connection_values(connection, MHD_HEADER_KIND, s_collect_header, st);
-        return MHD_YES;
+        /* Answered at once, before any body is read (libmicrohttpd then closes the connection). */
+        return s_check_headers(server, connection, st, version);
     }
     if (*upload_data_size) {
-        if (!st->too_large &&
-            cpw_buf_append(&st->request.body, cpw_span_from(upload_data, *upload_data_size))) {
-            st->too_large = true; /* keep reading (and dropping) so the client sees our 413 */
-        }
+        size_t n = *upload_data_size;
         *upload_data_size = 0;
+        if (st->too_large || st->over_budget) {
+            return MHD_YES; /* keep reading (and dropping) so the client sees our answer */
+        }
+        size_t total = st->request.body.len + n;
+        /* A chunked body is reserved as it grows; over what is left of the budget: 503. */
+        st->over_budget = total <= server->options.max_body_bytes && total > st->reserved &&
+                          !s_reserve_body(server, st, total - st->reserved);
+        st->too_large = !st->over_budget &&
+                        (total > server->options.max_body_bytes ||
+                         cpw_buf_append(&st->request.body, cpw_span_from(upload_data, n)) != 0);
+        if (st->too_large || st->over_budget) {
+            cpw_buf_clean_up(&st->request.body);
+            s_release_body(server, st);
+        }
         return MHD_YES;
     }
     if (st->bad_target) {
-        return s_plain_error(connection, 400, "Bad request target\n");
+        return s_plain_error(connection, st->target_too_long ? 414 : 400,
+                             st->target_too_long ? "Request-URI too long\n"
+                                                 : "Bad request target\n");
     }
     if (st->too_large) {
         return s_plain_error(connection, 413, "Request body too large\n");
+    }
+    if (st->over_budget) {
+        return s_slow_down(connection);
     }
     char peer[64];
     s_peer_ip(connection, peer, sizeof(peer));
@@ -176,7 +436,12 @@ static enum MHD_Result s_access(void *cls,
                                           .arena = &st->arena };
     struct cpw_http_response resp;
     cpw_http_response_init(&resp);
+    s_mark(server, connection, 0); /* the handler's own time is not the client's */
     server->options.handler(server->options.user, &exchange, &resp);
+    /* The body is no longer needed: its memory and budget are free before the answer goes out. */
+    cpw_buf_clean_up(&st->request.body);
+    s_release_body(server, st);
+    s_mark(server, connection, cpw_time_monotonic_ms()); /* the answer must go out in time too */
     enum MHD_Result rc = s_send(connection, &resp);
     cpw_http_response_clean_up(&resp);
     return rc;
@@ -187,11 +452,13 @@ static void s_completed(void *cls,
                         void **con_cls,
                         enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)connection;
+    struct cpw_http_server *server = cls;
     (void)toe;
+    /* The next request on this connection starts its deadline now. */
+    s_mark(server, connection, cpw_time_monotonic_ms());
     struct request_state *st = *con_cls;
     if (st) {
+        s_release_body(server, st);
         cpw_http_request_clean_up(&st->request);
         cpw_arena_clean_up(&st->arena);
         cpw_free(st);
@@ -209,6 +476,18 @@ static void s_mhd_log(void *cls, const char *fmt, va_list ap)
         line[--n] = '\0';
     }
     cpw_log(CPW_LOG_DEBUG, "http server: %s", line);
+}
+
+/* Raises the soft open-file limit towards want (never above the hard limit), so that the
+ * connection caps, not EMFILE, decide who is turned away. */
+static void s_raise_fd_limit(rlim_t want)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want) {
+        return;
+    }
+    rl.rlim_cur = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want ? rl.rlim_max : want;
+    (void)setrlimit(RLIMIT_NOFILE, &rl);
 }
 
 struct cpw_http_server *cpw_http_server_start(const struct cpw_http_server_options *options)
@@ -255,11 +534,30 @@ struct cpw_http_server *cpw_http_server_start(const struct cpw_http_server_optio
     if (!server->options.max_request_memory_bytes) {
         server->options.max_request_memory_bytes = DEFAULT_REQUEST_MEMORY;
     }
+    if (!server->options.request_timeout_s) {
+        server->options.request_timeout_s = CPW_HTTP_DEFAULT_REQUEST_TIMEOUT_S;
+    }
+    if (!server->options.max_connections) {
+        server->options.max_connections = CPW_HTTP_DEFAULT_MAX_CONNECTIONS;
+    }
+    if (!server->options.max_connections_per_client) {
+        server->options.max_connections_per_client = CPW_HTTP_DEFAULT_MAX_CONNECTIONS_PER_IP;
+    }
+    if (!server->options.max_inflight_body_bytes) {
+        server->options.max_inflight_body_bytes = CPW_HTTP_DEFAULT_MAX_INFLIGHT_BODY;
+    }
+    pthread_mutex_init(&server->lock, NULL);
+    pthread_cond_init(&server->wake, NULL);
+    atomic_init(&server->inflight_body, 0);
     unsigned threads = options->threads;
     if (!threads) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         threads = cores > 0 && cores < 64 ? (unsigned)cores : 2;
     }
+    /* The total cap is enforced when a connection opens (s_notify_connection); libmicrohttpd's
+     * own cap, shared among its threads, sits above it so that it never stops accepting first. */
+    unsigned mhd_limit = server->options.max_connections + 64u + threads;
+    s_raise_fd_limit(mhd_limit + 64u);
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
     if (v6) {
         flags |= MHD_USE_IPv6;
@@ -268,9 +566,12 @@ struct cpw_http_server *cpw_http_server_start(const struct cpw_http_server_optio
       flags, options->port, NULL, NULL, s_access, server, MHD_OPTION_SOCK_ADDR,
       (struct sockaddr *)&ss, MHD_OPTION_URI_LOG_CALLBACK, s_uri_log, server,
       MHD_OPTION_UNESCAPE_CALLBACK, s_no_unescape, server, MHD_OPTION_NOTIFY_COMPLETED, s_completed,
-      server, MHD_OPTION_EXTERNAL_LOGGER, s_mhd_log, server, MHD_OPTION_THREAD_POOL_SIZE, threads,
-      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_CONNECTION_TIMEOUT,
-      options->idle_timeout_s ? options->idle_timeout_s : 60u, MHD_OPTION_END);
+      server, MHD_OPTION_NOTIFY_CONNECTION, s_notify_connection, server, MHD_OPTION_EXTERNAL_LOGGER,
+      s_mhd_log, server, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+      (size_t)(256 * 1024), MHD_OPTION_CONNECTION_TIMEOUT,
+      options->idle_timeout_s ? options->idle_timeout_s : 60u, MHD_OPTION_CONNECTION_LIMIT,
+      mhd_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, server->options.max_connections_per_client,
+      MHD_OPTION_END);
     if (!server->daemon) {
         cpw_raise(CPW_ERR_IO, "cannot listen on %s port %u (in use, or not permitted)", address,
                   (unsigned)options->port);
@@ -280,6 +581,12 @@ struct cpw_http_server *cpw_http_server_start(const struct cpw_http_server_optio
     const union MHD_DaemonInfo *info =
       MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
     server->port = info ? info->port : options->port;
+    if (pthread_create(&server->reaper, NULL, s_reaper, server) != 0) {
+        cpw_raise(CPW_ERR_IO, "cannot start the request-deadline thread");
+        cpw_http_server_stop(server);
+        return NULL;
+    }
+    server->reaper_started = true;
     return server;
 }
 
@@ -298,9 +605,18 @@ void cpw_http_server_stop(struct cpw_http_server *server)
     if (!server) {
         return;
     }
-    if (server->daemon) {
-        MHD_stop_daemon(server->daemon);
+    if (server->reaper_started) {
+        pthread_mutex_lock(&server->lock);
+        server->stopping = true;
+        pthread_cond_signal(&server->wake);
+        pthread_mutex_unlock(&server->lock);
+        pthread_join(server->reaper, NULL);
     }
+    if (server->daemon) {
+        MHD_stop_daemon(server->daemon); /* closes every connection: the list empties */
+    }
+    pthread_mutex_destroy(&server->lock);
+    pthread_cond_destroy(&server->wake);
     cpw_free(server->address);
     cpw_free(server);
 }

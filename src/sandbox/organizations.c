@@ -408,7 +408,7 @@ static int s_list_accounts(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
         if ((int64_t)json_array_size(accounts) == max) {
             char next[32];
-            snprintf(next, sizeof(next), "%lld", (long long)(offset + max));
+            snprintf(next, sizeof(next), "%lld", (long long)offset + (long long)max);
             json_object_set_new(result, "NextToken", json_string(next));
             break;
         }

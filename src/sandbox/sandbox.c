@@ -114,12 +114,22 @@ static const struct cpw_model_service *s_guess_service(const struct cpw_http_req
     const char *target = cpw_headers_get(&req->headers, "X-Amz-Target");
     const char *ctype = cpw_headers_get(&req->headers, "Content-Type");
     if (target) {
-        return cpw_model_service_get("organizations");
+        return cpw_model_service_get(strstr(target, "CloudTrail") ? "cloudtrail" : "organizations");
     }
     if (ctype && strstr(ctype, "x-www-form-urlencoded")) {
-        return cpw_model_service_get("sts");
+        struct cpw_span body = cpw_buf_span(&req->body);
+        bool iam = cpw_span_find(body, cpw_span_from_cstr("Version=2010-05-08")) >= 0;
+        return cpw_model_service_get(iam ? "iam" : "sts");
     }
     return cpw_model_service_get("customer-profiles");
+}
+
+static int s_no_lookup(const char *access_key_id, struct cpw_sigv4_secret *out, void *user)
+{
+    (void)access_key_id;
+    (void)out;
+    (void)user;
+    return -1;
 }
 
 static void s_answer_error(const struct cpw_model_service *svc,
@@ -266,8 +276,25 @@ static void s_handle(void *user, const struct cpw_http_exchange *ex, struct cpw_
 
     char service_name[64];
     if (!s_scope_service(req, service_name, sizeof(service_name))) {
-        s_answer_error(s_guess_service(req), 403, "MissingAuthenticationToken",
-                       "Missing Authentication Token", false, request_id, resp);
+        const struct cpw_model_service *guess = s_guess_service(req);
+        bool rest_json = guess && cpw_model_protocol(guess) == CPW_PROTOCOL_REST_JSON;
+        struct cpw_sigv4_verify_options nopts = { .lookup = s_no_lookup,
+                                                  .now_s = real_ms / 1000,
+                                                  .rest_json_errors = rest_json };
+        struct cpw_sigv4_verify_result v;
+        /* No signature (MissingAuthenticationToken), or an Authorization header or presigned
+         * query the scope cannot be read from (IncompleteSignature): the verifier says which, in
+         * the format of the service the request looks meant for. */
+        if (cpw_sigv4_verify(req, &nopts, &v) == 0 && v.verdict != CPW_SIGV4_VERIFIED) {
+            s_answer_error(guess, v.http_status, v.aws_code, v.message,
+                           v.verdict == CPW_SIGV4_INTERNAL, request_id, resp);
+            return;
+        }
+        cpw_error_clear();
+        s_answer_error(guess, 403, "MissingAuthenticationToken",
+                       rest_json ? "Missing Authentication Token"
+                                 : "Request is missing Authentication Token",
+                       false, request_id, resp);
         return;
     }
     const struct cpw_model_service *svc = cpw_model_service_get(service_name);
@@ -413,6 +440,10 @@ struct cpw_sandbox *cpw_sandbox_start(const struct cpw_sandbox_options *options)
         .port = options->port,
         .allow_remote = options->allow_remote,
         .threads = options->threads,
+        .request_timeout_s = options->request_timeout_s,
+        .max_connections = options->max_connections,
+        .max_connections_per_client = options->max_connections_per_client,
+        .max_inflight_body_bytes = options->max_inflight_body_bytes,
         .handler = s_handle,
         .user = sandbox,
     };

@@ -54,6 +54,7 @@ extern const struct cpw_sbx_service cpw_sbx_sts_service;
 extern const struct cpw_sbx_service cpw_sbx_organizations_service;
 extern const struct cpw_sbx_service cpw_sbx_cloudtrail_service;
 extern const struct cpw_sbx_service cpw_sbx_account_service;
+extern const struct cpw_sbx_service cpw_sbx_cloudwatch_service;
 
 /*
  * IAM's operation handlers (cpw_sbx_op_fn: 0 output, 1 AWS error in ctx->err, -1 raised), one per

@@ -15,23 +15,12 @@
 
 const char *cpw_apply_outcome_name(enum cpw_apply_outcome outcome)
 {
-    switch (outcome) {
-    case CPW_APPLY_DONE:
-        return "done";
-    case CPW_APPLY_ALREADY:
-        return "already";
-    case CPW_APPLY_PREVIOUSLY:
-        return "previously";
-    case CPW_APPLY_FAILED:
-        return "failed";
-    case CPW_APPLY_NOT_RUN:
-        return "not-run";
-    case CPW_APPLY_SKIPPED:
-        return "skipped";
-    case CPW_APPLY_REFUSED:
-        return "refused";
-    }
-    return "unknown";
+    static const char *const names[CPW_APPLY_OUTCOME_COUNT_] = {
+#define CPW_APPLY_OUTCOME_NAME_(e, name) [(e)] = (name),
+        CPW_APPLY_OUTCOME_LIST(CPW_APPLY_OUTCOME_NAME_)
+#undef CPW_APPLY_OUTCOME_NAME_
+    };
+    return (unsigned)outcome < CPW_APPLY_OUTCOME_COUNT_ ? names[outcome] : "unknown";
 }
 
 /* The name protections judge an action by: its domain or its role. */

@@ -37,17 +37,12 @@ struct pool {
 
 const char *cpw_apply_org_status_name(enum cpw_apply_org_status status)
 {
-    switch (status) {
-    case CPW_APPLY_ORG_APPLIED:
-        return "applied";
-    case CPW_APPLY_ORG_UNREACHABLE:
-        return "unreachable";
-    case CPW_APPLY_ORG_REFUSED:
-        return "refused";
-    case CPW_APPLY_ORG_ERROR:
-        return "error";
-    }
-    return "unknown";
+    static const char *const names[CPW_APPLY_ORG_STATUS_COUNT_] = {
+#define CPW_APPLY_ORG_STATUS_NAME_(e, name) [(e)] = (name),
+        CPW_APPLY_ORG_STATUS_LIST(CPW_APPLY_ORG_STATUS_NAME_)
+#undef CPW_APPLY_ORG_STATUS_NAME_
+    };
+    return (unsigned)status < CPW_APPLY_ORG_STATUS_COUNT_ ? names[status] : "unknown";
 }
 
 /* The account's actions (shallow copies: the strings stay the plan's) and checklists. */

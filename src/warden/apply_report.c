@@ -9,7 +9,7 @@
 #include "cpw/error.h"
 #include "cpw/json.h"
 
-#define OUTCOME_COUNT ((size_t)CPW_APPLY_REFUSED + 1)
+#define OUTCOME_COUNT ((size_t)CPW_APPLY_OUTCOME_COUNT_)
 
 static void s_counts(const struct cpw_apply_report *r, size_t counts[OUTCOME_COUNT])
 {

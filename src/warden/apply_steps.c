@@ -245,28 +245,35 @@ static enum cpw_apply_outcome s_delete_domain(struct cpw_apply_ctx *ctx,
     }
 }
 
-/* 1 gone, 0 present, -1 error (detail written). */
-static int s_domain_gone(struct cpw_apply_ctx *ctx,
-                         const struct cpw_plan_action *a,
-                         struct cpw_buf *detail)
+/* What a live read says of a resource that is being deleted. */
+enum presence {
+    PRESENCE_UNKNOWN, /* the read failed (detail written) */
+    PRESENCE_PRESENT, /* it still exists */
+    PRESENCE_GONE,    /* it no longer exists */
+};
+
+/* Gone once GetDomain answers not found and ListDomains no longer lists it. */
+static enum presence s_domain_presence(struct cpw_apply_ctx *ctx,
+                                       const struct cpw_plan_action *a,
+                                       struct cpw_buf *detail)
 {
     bool exists = true;
     json_t *doc = NULL;
     if (cpw_live_call(s_client(ctx), "customer-profiles", "GetDomain",
                       json_pack("{s:s}", "DomainName", a->name), a->region, false, &doc, &exists)) {
         (void)cpw_buf_append_cstr(detail, cpw_last_error_detail());
-        return -1;
+        return PRESENCE_UNKNOWN;
     }
     json_decref(doc);
     if (exists) {
-        return 0;
+        return PRESENCE_PRESENT;
     }
     if (cpw_live_call(s_client(ctx), "customer-profiles", "ListDomains", NULL, a->region, true,
                       &doc, NULL)) {
         (void)cpw_buf_append_cstr(detail, cpw_last_error_detail());
-        return -1;
+        return PRESENCE_UNKNOWN;
     }
-    int gone = 1;
+    bool gone = true;
     size_t i;
     json_t *item;
     json_array_foreach(cpw_json_get(doc, "Items"), i, item)
@@ -275,7 +282,7 @@ static int s_domain_gone(struct cpw_apply_ctx *ctx,
         gone = gone && !(name && strcmp(name, a->name) == 0);
     }
     json_decref(doc);
-    return gone;
+    return gone ? PRESENCE_GONE : PRESENCE_PRESENT;
 }
 
 static enum cpw_apply_outcome s_verify_domain(struct cpw_apply_ctx *ctx,
@@ -285,11 +292,11 @@ static enum cpw_apply_outcome s_verify_domain(struct cpw_apply_ctx *ctx,
     int64_t deadline = cpw_time_monotonic_ms() + ctx->wait_ms;
     int64_t delay = ctx->poll_interval_ms;
     for (;;) {
-        int gone = s_domain_gone(ctx, a, detail);
-        if (gone < 0) {
+        enum presence presence = s_domain_presence(ctx, a, detail);
+        if (presence == PRESENCE_UNKNOWN) {
             return CPW_APPLY_FAILED;
         }
-        if (gone) {
+        if (presence == PRESENCE_GONE) {
             (void)cpw_buf_appendf(detail,
                                   "GetDomain answers ResourceNotFoundException and ListDomains "
                                   "no longer lists %s",
@@ -304,18 +311,20 @@ static enum cpw_apply_outcome s_verify_domain(struct cpw_apply_ctx *ctx,
     }
 }
 
-/* 1 gone (NoSuchEntity), 0 present, -1 error (detail written). */
-static int s_role_gone(struct cpw_apply_ctx *ctx, const char *name, struct cpw_buf *detail)
+/* Gone once GetRole answers NoSuchEntity. */
+static enum presence s_role_presence(struct cpw_apply_ctx *ctx,
+                                     const char *name,
+                                     struct cpw_buf *detail)
 {
     bool exists = true;
     json_t *doc = NULL;
     if (cpw_live_call(s_client(ctx), "iam", "GetRole", json_pack("{s:s}", "RoleName", name), NULL,
                       false, &doc, &exists)) {
         (void)cpw_buf_append_cstr(detail, cpw_last_error_detail());
-        return -1;
+        return PRESENCE_UNKNOWN;
     }
     json_decref(doc);
-    return exists ? 0 : 1;
+    return exists ? PRESENCE_PRESENT : PRESENCE_GONE;
 }
 
 static enum cpw_apply_outcome s_wait_role(struct cpw_apply_ctx *ctx,
@@ -326,11 +335,11 @@ static enum cpw_apply_outcome s_wait_role(struct cpw_apply_ctx *ctx,
     int64_t deadline = cpw_time_monotonic_ms() + ctx->wait_ms;
     int64_t delay = ctx->poll_interval_ms;
     for (;;) {
-        int gone = s_role_gone(ctx, a->name, detail);
-        if (gone < 0) {
+        enum presence presence = s_role_presence(ctx, a->name, detail);
+        if (presence == PRESENCE_UNKNOWN) {
             return CPW_APPLY_FAILED;
         }
-        if (gone) {
+        if (presence == PRESENCE_GONE) {
             (void)cpw_buf_appendf(detail, "Customer Profiles deleted role %s", a->name);
             *data = cpw_strdup("gone");
             return CPW_APPLY_DONE;
@@ -428,9 +437,9 @@ static enum cpw_apply_outcome s_poll_role(struct cpw_apply_ctx *ctx,
     const struct cpw_apply_step *del = s_dependency(ctx, a, CPW_PLAN_DELETE_SERVICE_LINKED_ROLE);
     const char *task = del && del->data && *del->data ? del->data : NULL;
     if (!task) { /* no task was needed: the role went on its own */
-        int gone = s_role_gone(ctx, a->name, detail);
-        if (gone <= 0) {
-            if (gone == 0) {
+        enum presence presence = s_role_presence(ctx, a->name, detail);
+        if (presence != PRESENCE_GONE) {
+            if (presence == PRESENCE_PRESENT) {
                 (void)cpw_buf_appendf(detail, "no deletion task is known for role %s", a->name);
             }
             return CPW_APPLY_FAILED;
@@ -451,7 +460,7 @@ static enum cpw_apply_outcome s_poll_role(struct cpw_apply_ctx *ctx,
         const char *status = exists ? cpw_json_get_string(out, "Status") : NULL;
         if (!exists || (status && strcmp(status, "SUCCEEDED") == 0)) {
             json_decref(out);
-            if (!exists && s_role_gone(ctx, a->name, detail) != 1) {
+            if (!exists && s_role_presence(ctx, a->name, detail) != PRESENCE_GONE) {
                 (void)cpw_buf_appendf(detail, "deletion task %s is unknown to IAM", task);
                 return CPW_APPLY_FAILED;
             }
@@ -480,11 +489,11 @@ static enum cpw_apply_outcome s_verify_role(struct cpw_apply_ctx *ctx,
                                             const struct cpw_plan_action *a,
                                             struct cpw_buf *detail)
 {
-    int gone = s_role_gone(ctx, a->name, detail);
-    if (gone < 0) {
+    enum presence presence = s_role_presence(ctx, a->name, detail);
+    if (presence == PRESENCE_UNKNOWN) {
         return CPW_APPLY_FAILED;
     }
-    if (!gone) {
+    if (presence == PRESENCE_PRESENT) {
         (void)cpw_buf_appendf(detail, "role %s still exists", a->name);
         return CPW_APPLY_FAILED;
     }

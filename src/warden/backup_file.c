@@ -422,7 +422,7 @@ static int s_read_header(struct cpw_backup_reader *r)
     const json_t *h = json_object_get(doc, "header");
     const json_t *counts = json_object_get(h, "counts");
     json_int_t v = json_is_integer(version) ? json_integer_value(version) : -1;
-    if (!json_is_string(format) || strcmp(json_string_value(format), CPW_BACKUP_FORMAT_NAME)) {
+    if (!json_is_string(format) || strcmp(json_string_value(format), CPW_BACKUP_FORMAT_NAME) != 0) {
         rc = cpw_raise(CPW_ERR_PARSE, "not a cpwarden backup (\"format\" is not \"%s\")",
                        CPW_BACKUP_FORMAT_NAME);
     } else if (v < CPW_BACKUP_FORMAT_VERSION_MIN || v > CPW_BACKUP_FORMAT_VERSION) {
@@ -672,7 +672,7 @@ uint64_t cpw_backup_reader_record_count(const struct cpw_backup_reader *r)
     return r->trailer_records;
 }
 
-int cpw_backup_reader_next(struct cpw_backup_reader *r, const json_t **record)
+enum cpw_backup_next cpw_backup_reader_next(struct cpw_backup_reader *r, const json_t **record)
 {
     json_decref(r->current);
     r->current = NULL;
@@ -682,33 +682,35 @@ int cpw_backup_reader_next(struct cpw_backup_reader *r, const json_t **record)
     if (!doc) {
         int got = s_read_line(r);
         if (got < 0) {
-            return -1;
+            return CPW_BACKUP_NEXT_ERROR;
         }
         if (got == 0) {
             if (r->records_read != r->trailer_records) {
-                return cpw_raise(
+                (void)cpw_raise(
                   CPW_ERR_PARSE, "backup: %llu record(s) found, the trailer says %llu",
                   (unsigned long long)r->records_read, (unsigned long long)r->trailer_records);
+                return CPW_BACKUP_NEXT_ERROR;
             }
-            return 0;
+            return CPW_BACKUP_NEXT_END;
         }
         doc = s_parse_line(&r->line, "record line");
         if (!doc) {
-            return -1;
+            return CPW_BACKUP_NEXT_ERROR;
         }
         if (json_object_size(doc) != 1 || !json_object_get(doc, "record")) {
             json_decref(doc);
-            return cpw_raise(CPW_ERR_PARSE,
-                             "backup: line at byte %lld is not a record (sections "
-                             "come before records)",
-                             (long long)r->offset);
+            (void)cpw_raise(CPW_ERR_PARSE,
+                            "backup: line at byte %lld is not a record (sections "
+                            "come before records)",
+                            (long long)r->offset);
+            return CPW_BACKUP_NEXT_ERROR;
         }
     }
     r->current = json_incref(json_object_get(doc, "record"));
     json_decref(doc);
     r->records_read++;
     *record = r->current;
-    return 1;
+    return CPW_BACKUP_NEXT_RECORD;
 }
 
 void cpw_backup_reader_destroy(struct cpw_backup_reader *r)

@@ -46,9 +46,12 @@ static const char *const s_calc_update_keys[] = { "DisplayName", "Description", 
 
 const char *cpw_restore_action_name(enum cpw_restore_action action)
 {
-    static const char *const names[] = { "create",  "skip",   "update",      "conflict",
-                                         "warning", "failed", "not-restored" };
-    return (unsigned)action < sizeof(names) / sizeof(names[0]) ? names[action] : "unknown";
+    static const char *const names[CPW_RESTORE_ACTION_COUNT_] = {
+#define CPW_RESTORE_ACTION_NAME_(e, name) [(e)] = (name),
+        CPW_RESTORE_ACTION_LIST(CPW_RESTORE_ACTION_NAME_)
+#undef CPW_RESTORE_ACTION_NAME_
+    };
+    return (unsigned)action < CPW_RESTORE_ACTION_COUNT_ ? names[action] : "unknown";
 }
 
 void cpw_restore_note(struct cpw_restore_run *run,
@@ -80,6 +83,8 @@ void cpw_restore_note(struct cpw_restore_run *run,
     case CPW_RESTORE_NOT_RESTORED:
         s->not_restored++;
         break;
+    case CPW_RESTORE_ACTION_COUNT_: /* not an action */
+        break;
     }
     if (run->opts->report) {
         run->opts->report(run->opts->report_user, action, kind, name, detail ? detail : "");
@@ -105,22 +110,22 @@ int cpw_restore_send(struct cpw_restore_run *run, const char *op, json_t *input,
     return rc;
 }
 
-/* GetX of one item: 1 found (*out owned), 0 missing, -1 error. */
-static int s_get(struct cpw_restore_run *run,
-                 const char *op,
-                 const char *member,
-                 const char *name,
-                 json_t **out)
+/* GetX of one item: *out owned when found. */
+static enum cpw_restore_lookup s_get(struct cpw_restore_run *run,
+                                     const char *op,
+                                     const char *member,
+                                     const char *name,
+                                     json_t **out)
 {
     *out = NULL;
     if (!run->domain_exists) {
-        return 0;
+        return CPW_RESTORE_MISSING;
     }
     json_t *input = json_pack("{s:s}", member, name);
     if (cpw_restore_send(run, op, input, out) == 0) {
-        return 1;
+        return CPW_RESTORE_FOUND;
     }
-    return cpw_last_error() == CPW_ERR_NOT_FOUND ? 0 : -1;
+    return cpw_last_error() == CPW_ERR_NOT_FOUND ? CPW_RESTORE_MISSING : CPW_RESTORE_UNREADABLE;
 }
 
 /* Creates (or with force updates) one item after comparing it with the target's. */
@@ -136,13 +141,13 @@ static void s_item(struct cpw_restore_run *run,
                    const char *const *update_keys)
 {
     json_t *have_doc = NULL;
-    int found = s_get(run, get_op, get_member, name, &have_doc);
-    if (found < 0) {
+    enum cpw_restore_lookup found = s_get(run, get_op, get_member, name, &have_doc);
+    if (found == CPW_RESTORE_UNREADABLE) {
         cpw_restore_note(run, CPW_RESTORE_FAILED, kind, name, cpw_last_error_detail());
         json_decref(want);
         return;
     }
-    if (found) {
+    if (found == CPW_RESTORE_FOUND) {
         json_t *have = cpw_backup_project(have_doc, compare_keys);
         json_t *cmp = cpw_backup_project(want, compare_keys);
         bool equal = json_equal(have, cmp);
@@ -463,8 +468,9 @@ static void s_event_streams(struct cpw_restore_run *run, const json_t *streams)
             json_object_set(want, "Tags", tags);
         }
         json_t *have_doc = NULL;
-        int found = s_get(run, "GetEventStream", "EventStreamName", name, &have_doc);
-        if (found > 0) {
+        enum cpw_restore_lookup found =
+          s_get(run, "GetEventStream", "EventStreamName", name, &have_doc);
+        if (found == CPW_RESTORE_FOUND) {
             /* GetEventStream nests the Uri: compare in the create input's shape */
             json_t *have =
               json_pack("{s:O?}", "Uri",
@@ -486,7 +492,7 @@ static void s_event_streams(struct cpw_restore_run *run, const json_t *streams)
             json_decref(want);
             continue;
         }
-        if (found < 0) {
+        if (found == CPW_RESTORE_UNREADABLE) {
             cpw_restore_note(run, CPW_RESTORE_FAILED, "event-stream", name,
                              cpw_last_error_detail());
             json_decref(want);
@@ -647,15 +653,15 @@ cleanup:
     cpw_buf_clean_up(&arn);
 }
 
-int cpw_restore_domain(struct cpw_aws_client *client,
-                       const char *path,
-                       const struct cpw_restore_options *options,
-                       struct cpw_restore_summary *summary)
+enum cpw_restore_status cpw_restore_domain(struct cpw_aws_client *client,
+                                           const char *path,
+                                           const struct cpw_restore_options *options,
+                                           struct cpw_restore_summary *summary)
 {
     struct cpw_restore_options none = { 0 };
     struct cpw_restore_run run = { .client = client, .opts = options ? options : &none };
     struct cpw_backup_reader *reader = cpw_backup_reader_open(path);
-    int rc = -1;
+    enum cpw_restore_status rc = CPW_RESTORE_STOPPED;
     if (!reader) {
         goto cleanup;
     }
@@ -723,7 +729,7 @@ int cpw_restore_domain(struct cpw_aws_client *client,
                              cpw_backup_reader_section(reader, CPW_BACKUP_OBJECT_TYPES))) {
         goto cleanup;
     }
-    rc = (run.summary.conflicts || run.summary.failed) ? 1 : 0;
+    rc = (run.summary.conflicts || run.summary.failed) ? CPW_RESTORE_PARTIAL : CPW_RESTORE_COMPLETE;
 cleanup:
     if (summary) {
         *summary = run.summary;

@@ -22,6 +22,13 @@ struct cpw_restore_run {
     unsigned changes; /* changing calls sent, for the kill_after_change hook */
 };
 
+/* What a lookup of one item in the target found. */
+enum cpw_restore_lookup {
+    CPW_RESTORE_UNREADABLE, /* the lookup failed; the error is raised */
+    CPW_RESTORE_MISSING,    /* no such item (or no target domain yet) */
+    CPW_RESTORE_FOUND,      /* the item, returned to the caller */
+};
+
 /** Counts action in the summary and tells the caller's report function. */
 void cpw_restore_note(struct cpw_restore_run *run,
                       enum cpw_restore_action action,

@@ -112,37 +112,37 @@ static int s_dump_sorted(const json_t *value, struct cpw_buf *out)
     return cpw_json_dump_with(value, CPW_JSON_DUMP_COMPACT | CPW_JSON_DUMP_SORT_KEYS, out);
 }
 
-/* SearchProfiles: 1 with *profile (owned), 0 none, -1 error. */
-static int s_search(struct cpw_restore_run *run,
-                    const char *key,
-                    const char *value,
-                    json_t **profile)
+/* SearchProfiles: *profile (owned) when found. */
+static enum cpw_restore_lookup s_search(struct cpw_restore_run *run,
+                                        const char *key,
+                                        const char *value,
+                                        json_t **profile)
 {
     *profile = NULL;
     json_t *out = NULL;
     if (cpw_restore_send(
           run, "SearchProfiles",
           json_pack("{s:s,s:[s],s:i}", "KeyName", key, "Values", value, "MaxResults", 2), &out)) {
-        return -1;
+        return CPW_RESTORE_UNREADABLE;
     }
     json_t *first = json_array_get(json_object_get(out, "Items"), 0);
     if (first) {
         *profile = json_incref(first);
     }
     json_decref(out);
-    return first ? 1 : 0;
+    return first ? CPW_RESTORE_FOUND : CPW_RESTORE_MISSING;
 }
 
-/* Finds the target's profile for a record. 1 found, 0 not, -1 error. */
-static int s_find(struct cpw_restore_run *run,
-                  const json_t *profile,
-                  const json_t *objects,
-                  const json_t *types,
-                  json_t **found)
+/* Finds the target's profile for a record: *found (owned) when found. */
+static enum cpw_restore_lookup s_find(struct cpw_restore_run *run,
+                                      const json_t *profile,
+                                      const json_t *objects,
+                                      const json_t *types,
+                                      json_t **found)
 {
     *found = NULL;
     if (!run->domain_exists) {
-        return 0;
+        return CPW_RESTORE_MISSING;
     }
     size_t i;
     json_t *item;
@@ -152,12 +152,12 @@ static int s_find(struct cpw_restore_run *run,
         const char *text = cpw_json_get_string(item, "Object");
         json_t *object = text ? cpw_json_load_cstr(text) : NULL;
         const char *key = NULL, *value = NULL;
-        int rc = 0;
+        enum cpw_restore_lookup rc = CPW_RESTORE_MISSING;
         if (type && object && s_profile_key(type, object, &key, &value)) {
             rc = s_search(run, key, value, found);
         }
         json_decref(object);
-        if (rc != 0) {
+        if (rc != CPW_RESTORE_MISSING) {
             return rc;
         }
     }
@@ -171,14 +171,14 @@ static int s_find(struct cpw_restore_run *run,
     json_t *fields = s_fields(profile);
     struct cpw_buf text;
     cpw_buf_init(&text, 1024u * 1024u);
-    int rc = 0;
+    enum cpw_restore_lookup rc = CPW_RESTORE_MISSING;
     json_t *ids = NULL;
     if (run->keyless && s_dump_sorted(fields, &text) == 0 &&
         (ids = json_object_get(run->keyless, cpw_buf_cstr(&text))) && json_array_size(ids) > 0) {
         *found = json_deep_copy(fields);
         json_object_set(*found, "ProfileId", json_array_get(ids, json_array_size(ids) - 1));
         json_array_remove(ids, json_array_size(ids) - 1);
-        rc = 1;
+        rc = CPW_RESTORE_FOUND;
     }
     cpw_buf_clean_up(&text);
     json_decref(fields);
@@ -237,11 +237,11 @@ static void s_record(struct cpw_restore_run *run, const json_t *record, const js
     const char *name = orig_id ? orig_id : "(profile)";
     json_t *want = s_fields(profile);
     json_t *found = NULL;
-    int rc = s_find(run, profile, objects, types, &found);
-    if (rc < 0) {
+    enum cpw_restore_lookup rc = s_find(run, profile, objects, types, &found);
+    if (rc == CPW_RESTORE_UNREADABLE) {
         goto failed;
     }
-    if (rc == 1) {
+    if (rc == CPW_RESTORE_FOUND) {
         json_t *have = s_fields(found);
         bool equal = json_equal(have, want);
         bool partial = !equal && s_subset(have, want);
@@ -281,11 +281,12 @@ static void s_record(struct cpw_restore_run *run, const json_t *record, const js
     if (run->opts->dry_run) {
         goto done;
     }
-    rc = json_array_size(objects) > 0 ? s_find(run, profile, objects, types, &found) : 0;
-    if (rc < 0) {
+    rc = json_array_size(objects) > 0 ? s_find(run, profile, objects, types, &found)
+                                      : CPW_RESTORE_MISSING;
+    if (rc == CPW_RESTORE_UNREADABLE) {
         goto failed;
     }
-    if (rc == 1) {
+    if (rc == CPW_RESTORE_FOUND) {
         json_t *input = json_deep_copy(want);
         json_object_set_new(input, "ProfileId",
                             json_string(cpw_json_get_string(found, "ProfileId")));
@@ -372,9 +373,9 @@ int cpw_restore_profiles(struct cpw_restore_run *run,
                          const json_t *object_types)
 {
     const json_t *record = NULL;
-    int rc;
+    enum cpw_backup_next rc;
     uint64_t records = 0;
-    while ((rc = cpw_backup_reader_next(reader, &record)) == 1) {
+    while ((rc = cpw_backup_reader_next(reader, &record)) == CPW_BACKUP_NEXT_RECORD) {
         if (records == 0 && run->domain_exists && !run->domain_created && s_index_keyless(run)) {
             json_decref(run->keyless);
             run->keyless = NULL;
@@ -385,7 +386,7 @@ int cpw_restore_profiles(struct cpw_restore_run *run,
     }
     json_decref(run->keyless);
     run->keyless = NULL;
-    if (rc < 0) {
+    if (rc == CPW_BACKUP_NEXT_ERROR) {
         return -1;
     }
     if (records > 0) {

@@ -421,7 +421,7 @@ cleanup:
     cpw_free(d->region);
     cpw_free(d->name);
     cpw_free(d->arn);
-    for (size_t i = 0; i < d->integration_count; i++) {
+    for (size_t i = 0; d->integrations && i < d->integration_count; i++) {
         cpw_free(d->integrations[i].uri);
         cpw_free(d->integrations[i].object_type_name);
     }

@@ -742,15 +742,24 @@ const struct cpw_inv_finding *cpw_inventory_find_finding(const struct cpw_invent
  */
 
 static const char *const s_kind_names[CPW_INV_FINDING_KIND_COUNT_] = {
-#define CPW_INV_FINDING_NAME_(e, name) [e] = name,
+#define CPW_INV_FINDING_NAME_(e, name) [(e)] = (name),
     CPW_INV_FINDING_KIND_LIST(CPW_INV_FINDING_NAME_)
 #undef CPW_INV_FINDING_NAME_
 };
 
-static const char *const s_confidence_names[] = { NULL, "possible", "likely", "certain" };
-static const char *const s_severity_names[] = { "info", "warning", "error" };
-static const char *const s_service_names[] = { "other", "profile", "connect" };
-static const char *const s_format_names[] = { "table", "json", "csv", "markdown" };
+#define CPW_INV_NAME_(e, name) [(e)] = (name),
+static const char *const s_confidence_names[CPW_INV_CONFIDENCE_COUNT] = { CPW_INV_CONFIDENCE_LIST(
+  CPW_INV_NAME_) };
+static const char *const s_severity_names[CPW_INV_SEVERITY_COUNT] = { CPW_INV_SEVERITY_LIST(
+  CPW_INV_NAME_) };
+static const char *const s_service_names[CPW_INV_ROLE_SERVICE_COUNT] = { CPW_INV_ROLE_SERVICE_LIST(
+  CPW_INV_NAME_) };
+static const char *const s_format_names[CPW_INV_FORMAT_COUNT] = { CPW_INV_FORMAT_LIST(
+  CPW_INV_NAME_) };
+static const char *const s_region_state_names[CPW_INV_REGION_STATE_COUNT] = {
+    CPW_INV_REGION_STATE_LIST(CPW_INV_NAME_)
+};
+#undef CPW_INV_NAME_
 
 const char *cpw_inv_finding_kind_name(enum cpw_inv_finding_kind kind)
 {
@@ -759,30 +768,27 @@ const char *cpw_inv_finding_kind_name(enum cpw_inv_finding_kind kind)
 
 const char *cpw_inv_confidence_name(enum cpw_inv_confidence confidence)
 {
-    return (unsigned)confidence <= CPW_INV_CONFIDENCE_CERTAIN ? s_confidence_names[confidence]
-                                                              : NULL;
+    return (unsigned)confidence < CPW_INV_CONFIDENCE_COUNT ? s_confidence_names[confidence] : NULL;
 }
 
 const char *cpw_inv_severity_name(enum cpw_inv_severity severity)
 {
-    return (unsigned)severity <= CPW_INV_SEVERITY_ERROR ? s_severity_names[severity] : "unknown";
+    return (unsigned)severity < CPW_INV_SEVERITY_COUNT ? s_severity_names[severity] : "unknown";
 }
 
 const char *cpw_inv_role_service_name(enum cpw_inv_role_service service)
 {
-    return (unsigned)service <= CPW_INV_ROLE_CONNECT ? s_service_names[service] : "other";
+    return (unsigned)service < CPW_INV_ROLE_SERVICE_COUNT ? s_service_names[service] : "other";
 }
 
 const char *cpw_inv_format_name(enum cpw_inv_format format)
 {
-    return (unsigned)format <= CPW_INV_FORMAT_MARKDOWN ? s_format_names[format] : "unknown";
+    return (unsigned)format < CPW_INV_FORMAT_COUNT ? s_format_names[format] : "unknown";
 }
-
-static const char *const s_region_state_names[] = { "enabled", "not-enabled", "unknown" };
 
 const char *cpw_inv_region_state_name(enum cpw_inv_region_state state)
 {
-    return (unsigned)state <= CPW_INV_REGION_UNKNOWN ? s_region_state_names[state] : "unknown";
+    return (unsigned)state < CPW_INV_REGION_STATE_COUNT ? s_region_state_names[state] : "unknown";
 }
 
 static int s_parse_name(const char *name, const char *const *names, size_t count)
@@ -797,7 +803,7 @@ static int s_parse_name(const char *name, const char *const *names, size_t count
 
 int cpw_inv_format_parse(const char *name, enum cpw_inv_format *out)
 {
-    int i = s_parse_name(name, s_format_names, 4);
+    int i = s_parse_name(name, s_format_names, CPW_INV_FORMAT_COUNT);
     if (i < 0) {
         return cpw_raise(CPW_ERR_INVALID_ARGUMENT,
                          "unknown output format '%s' (table, json, csv or markdown)",
@@ -809,7 +815,7 @@ int cpw_inv_format_parse(const char *name, enum cpw_inv_format *out)
 
 int cpw_inventory_parse_confidence(const char *name, enum cpw_inv_confidence *out)
 {
-    int i = s_parse_name(name, s_confidence_names, 4);
+    int i = s_parse_name(name, s_confidence_names, CPW_INV_CONFIDENCE_COUNT);
     if (i < 1) {
         return -1;
     }
@@ -819,7 +825,7 @@ int cpw_inventory_parse_confidence(const char *name, enum cpw_inv_confidence *ou
 
 int cpw_inventory_parse_severity(const char *name, enum cpw_inv_severity *out)
 {
-    int i = s_parse_name(name, s_severity_names, 3);
+    int i = s_parse_name(name, s_severity_names, CPW_INV_SEVERITY_COUNT);
     if (i < 0) {
         return -1;
     }
@@ -839,7 +845,7 @@ int cpw_inventory_parse_kind(const char *name, enum cpw_inv_finding_kind *out)
 
 int cpw_inventory_parse_role_service(const char *name, enum cpw_inv_role_service *out)
 {
-    int i = s_parse_name(name, s_service_names, 3);
+    int i = s_parse_name(name, s_service_names, CPW_INV_ROLE_SERVICE_COUNT);
     if (i < 0) {
         return -1;
     }
@@ -849,7 +855,7 @@ int cpw_inventory_parse_role_service(const char *name, enum cpw_inv_role_service
 
 int cpw_inventory_parse_region_state(const char *name, enum cpw_inv_region_state *out)
 {
-    int i = s_parse_name(name, s_region_state_names, 3);
+    int i = s_parse_name(name, s_region_state_names, CPW_INV_REGION_STATE_COUNT);
     if (i < 0) {
         return -1;
     }

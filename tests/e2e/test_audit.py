@@ -202,6 +202,25 @@ def main():
         check("...and the first audit finds exactly those",
               sorted(r["fingerprint"] for r in report["results"]) ==
               sorted(r["fingerprint"] for r in first.get("new", [])))
+        # metrics reads the audit just stored: one sample per rule, severity, account, region.
+        rc, _, err = cpw(env, "inventory", "--endpoint-url", ep, "--regions", "us-east-1",
+                         "--state", state, "--output", "json", "-o", os.path.join(tmp, "m.json"))
+        rc2, metrics, err2 = cpw(env, "metrics", "--state", state)
+        want = {}
+        for r in report["results"]:
+            key = (r["rule"], r["severity"], r["account"] or "")
+            want[key] = want.get(key, 0) + 1
+        got = {}
+        for line in metrics.splitlines():
+            if line.startswith("cpwarden_audit_violations{"):
+                labels = dict(kv.split("=", 1) for kv in
+                              line[line.index("{") + 1:line.rindex("}")].split(","))
+                labels = {k: v.strip('"') for k, v in labels.items()}
+                got[(labels["rule"], labels["severity"], labels.get("account", ""))] = \
+                    got.get((labels["rule"], labels["severity"], labels.get("account", "")), 0) + \
+                    int(float(line.rsplit(" ", 1)[1]))
+        check("metrics carry the stored audit's violations", rc == 0 and rc2 == 0 and
+              want and got == want, (err, err2, want, got))
         res = lambda rule, name: [r for r in report["results"]
                                   if r["rule"] == rule and r["name"] == name]
         for rule in ("naming", "domain-empty", "domain-expiration", "documentation",

@@ -570,6 +570,20 @@ static void test_rest_templates(void **state)
       cpw_codec_rest_match(cpw_span_from_cstr("/a"), cpw_span_from_cstr("/a/"), NULL), 0);
     assert_int_equal(
       cpw_codec_rest_match(cpw_span_from_cstr("/a/{X}"), cpw_span_from_cstr("/a/%zz"), &labels), 0);
+    /* A label decoding to NUL or a control character never names anything (no truncation). */
+    const char *hostile[] = { "/a/keep%00-x", "/a/x%01", "/a/x%1F", "/a/%7F", "/a/%0A" };
+    for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
+        cpw_error_clear();
+        assert_int_equal(cpw_codec_rest_match(cpw_span_from_cstr("/a/{X}"),
+                                              cpw_span_from_cstr(hostile[i]), &labels),
+                         0);
+        assert_int_equal(cpw_last_error(), CPW_ERR_PARSE);
+        assert_int_equal(labels.count, 0);
+    }
+    /* Routing (no labels wanted) still matches, so parsing can answer 400, not 404. */
+    assert_true(cpw_codec_rest_match(cpw_span_from_cstr("/a/{X}"),
+                                     cpw_span_from_cstr("/a/keep%00-x"), NULL) > 0);
+    cpw_error_clear();
     cpw_codec_pairs_clean_up(&labels);
 }
 

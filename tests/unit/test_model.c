@@ -10,7 +10,7 @@
 static void test_services_by_every_name(void **state)
 {
     (void)state;
-    assert_int_equal(cpw_model_service_count(), 8);
+    assert_int_equal(cpw_model_service_count(), 9);
     const struct cpw_model_service *cp = cpw_model_service_get("customer-profiles");
     assert_non_null(cp);
     assert_ptr_equal(cpw_model_service_get("profile"), cp);
@@ -34,6 +34,13 @@ static void test_services_by_every_name(void **state)
     assert_non_null(account);
     assert_string_equal(cpw_model_signing_name(account), "account");
     assert_int_equal(cpw_model_protocol(account), CPW_PROTOCOL_REST_JSON);
+
+    /* CloudWatch: the query protocol of its alternatives, as the AWS CLI v2 of Debian sends. */
+    const struct cpw_model_service *cw = cpw_model_service_get("monitoring");
+    assert_non_null(cw);
+    assert_ptr_equal(cpw_model_service_get("cloudwatch"), cw);
+    assert_int_equal(cpw_model_protocol(cw), CPW_PROTOCOL_QUERY);
+    assert_string_equal(cpw_model_api_version(cw), "2010-08-01");
 
     assert_non_null(cpw_model_service_get("portal.sso"));
     assert_null(cpw_model_service_get("s3"));

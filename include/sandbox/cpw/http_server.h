@@ -6,6 +6,15 @@
  * headers in arrival order and the whole body. The handler fills a struct cpw_http_response.
  * Keep-alive, chunked request bodies and "Expect: 100-continue" are handled by libmicrohttpd.
  *
+ * Hostile clients (docs/sandbox.md, "Hostile clients"): every request must arrive whole within
+ * request_timeout_s of the connection opening or of the previous answer (bytes trickling in do
+ * not extend it), after which the connection is closed; connections are capped in total and per
+ * client address (the ones over a cap are closed at once); request bodies held in memory are
+ * capped in total (a request whose body would exceed it is answered 503 SlowDown at once). HTTP
+ * corner cases are answered before the handler runs: two different Content-Length headers or a
+ * Content-Length with chunked encoding 400, a Transfer-Encoding other than "chunked" 501, a
+ * target longer than CPW_HTTP_MAX_PATH_BYTES 414, HTTP/1.1 without Host 400.
+ *
  * Thread-safety: the handler runs on the server's worker threads, several at once; it must be
  * thread-safe. start/stop are called from one controlling thread.
  */
@@ -20,6 +29,11 @@
 #include "cpw/http_msg.h"
 
 struct cpw_http_server;
+
+#define CPW_HTTP_DEFAULT_REQUEST_TIMEOUT_S      30u
+#define CPW_HTTP_DEFAULT_MAX_CONNECTIONS        512u
+#define CPW_HTTP_DEFAULT_MAX_CONNECTIONS_PER_IP 128u
+#define CPW_HTTP_DEFAULT_MAX_INFLIGHT_BODY      ((size_t)64 * 1024 * 1024)
 
 /* What the handler gets besides the request. */
 struct cpw_http_exchange {
@@ -38,8 +52,12 @@ struct cpw_http_server_options {
     bool allow_remote;        /* needed to bind anything but a loopback address */
     unsigned threads;         /* worker threads; 0: one per core */
     size_t max_body_bytes;    /* default CPW_HTTP_MAX_BODY_BYTES; larger bodies get 413 */
-    size_t max_request_memory_bytes; /* per-request arena cap; default 32 MiB */
-    unsigned idle_timeout_s;         /* connection idle timeout; default 60 */
+    size_t max_request_memory_bytes;     /* per-request arena cap; default 32 MiB */
+    unsigned idle_timeout_s;             /* connection idle timeout; default 60 */
+    unsigned request_timeout_s;          /* whole-request deadline; default 30 */
+    unsigned max_connections;            /* open connections in total; default 512 */
+    unsigned max_connections_per_client; /* open connections per client address; default 128 */
+    size_t max_inflight_body_bytes;      /* request bodies held at once; default 64 MiB */
     cpw_http_handler_fn *handler;
     void *user;
 };

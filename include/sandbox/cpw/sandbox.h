@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct cpw_sandbox;
@@ -42,6 +43,11 @@ struct cpw_sandbox_options {
     int64_t create_account_delay_ms; /* < 0: default */
     const json_t *knobs; /* optional, borrowed: realism knobs (docs/sandbox.md), applied after
                             the scenario's own "knobs" */
+    /* Limits against hostile clients (cpw_http_server_options; 0: the server's default). */
+    unsigned request_timeout_s;
+    unsigned max_connections;
+    unsigned max_connections_per_client;
+    size_t max_inflight_body_bytes;
 };
 
 /**

@@ -66,14 +66,30 @@
 #define CPW_APPLY_DEFAULT_MAX_RETRIES       3
 #define CPW_APPLY_DEFAULT_POLL_INTERVAL_MS  2000 /* first poll; doubles up to 30 s */
 
+/*
+ * X(outcome, name): every step outcome and its name in the journal, the report and history.
+ *   done        executed and verified
+ *   already     the resource was already gone
+ *   previously  done by an earlier run of this plan
+ *   failed      detail says why
+ *   not-run     a dependency did not complete
+ *   skipped     the plan skips or refuses it
+ *   refused     a precondition no longer holds live; detail says which
+ */
+#define CPW_APPLY_OUTCOME_LIST(X)                                                                  \
+    X(CPW_APPLY_DONE, "done")                                                                      \
+    X(CPW_APPLY_ALREADY, "already")                                                                \
+    X(CPW_APPLY_PREVIOUSLY, "previously")                                                          \
+    X(CPW_APPLY_FAILED, "failed")                                                                  \
+    X(CPW_APPLY_NOT_RUN, "not-run")                                                                \
+    X(CPW_APPLY_SKIPPED, "skipped")                                                                \
+    X(CPW_APPLY_REFUSED, "refused")
+
 enum cpw_apply_outcome {
-    CPW_APPLY_DONE,       /* "done": executed and verified */
-    CPW_APPLY_ALREADY,    /* "already": the resource was already gone */
-    CPW_APPLY_PREVIOUSLY, /* "previously": done by an earlier run of this plan */
-    CPW_APPLY_FAILED,     /* "failed": detail says why */
-    CPW_APPLY_NOT_RUN,    /* "not-run": a dependency did not complete */
-    CPW_APPLY_SKIPPED,    /* "skipped": the plan skips or refuses it */
-    CPW_APPLY_REFUSED,    /* "refused": a precondition no longer holds live; detail says which */
+#define CPW_APPLY_OUTCOME_ENUM_(e, name) e,
+    CPW_APPLY_OUTCOME_LIST(CPW_APPLY_OUTCOME_ENUM_)
+#undef CPW_APPLY_OUTCOME_ENUM_
+      CPW_APPLY_OUTCOME_COUNT_
 };
 
 struct cpw_apply_step {

@@ -34,11 +34,24 @@
 #define CPW_APPLY_ORG_DEFAULT_PARALLEL 4
 #define CPW_APPLY_ORG_MAX_PARALLEL     32
 
+/*
+ * X(status, name): what became of one account of an organization plan.
+ *   applied      the run ended (its steps say how)
+ *   unreachable  the role could not be assumed
+ *   refused      stale or protected in this account
+ *   error        the journal could not be written
+ */
+#define CPW_APPLY_ORG_STATUS_LIST(X)                                                               \
+    X(CPW_APPLY_ORG_APPLIED, "applied")                                                            \
+    X(CPW_APPLY_ORG_UNREACHABLE, "unreachable")                                                    \
+    X(CPW_APPLY_ORG_REFUSED, "refused")                                                            \
+    X(CPW_APPLY_ORG_ERROR, "error")
+
 enum cpw_apply_org_status {
-    CPW_APPLY_ORG_APPLIED,     /* "applied": the run ended (its steps say how) */
-    CPW_APPLY_ORG_UNREACHABLE, /* "unreachable": the role could not be assumed */
-    CPW_APPLY_ORG_REFUSED,     /* "refused": stale or protected in this account */
-    CPW_APPLY_ORG_ERROR,       /* "error": the journal could not be written */
+#define CPW_APPLY_ORG_STATUS_ENUM_(e, name) e,
+    CPW_APPLY_ORG_STATUS_LIST(CPW_APPLY_ORG_STATUS_ENUM_)
+#undef CPW_APPLY_ORG_STATUS_ENUM_
+      CPW_APPLY_ORG_STATUS_COUNT_
 };
 
 struct cpw_apply_org_account {

@@ -113,18 +113,34 @@ unsigned cpw_backup_count_kinds(struct cpw_aws_client *client,
 /* ----- restore ---------------------------------------------------------------------------- */
 
 /** What restore did (or, with dry_run, would do) to one item. */
+/*
+ * X(action, name): what the restore did with one item.
+ *   create    created (or would be)
+ *   skip      already there, equal
+ *   update    different, overwritten because of force
+ *   conflict  different, left alone
+ *   warning   restored or tried, with a caveat (detail says which)
+ *   failed    the service refused it (detail says why)
+ *   not-restored  left out by design: cannot be recreated, or not re-attached, or the part of
+ *             an item that is not (detail says why)
+ */
+#define CPW_RESTORE_ACTION_LIST(X)                                                                 \
+    X(CPW_RESTORE_CREATE, "create")                                                                \
+    X(CPW_RESTORE_SKIP, "skip")                                                                    \
+    X(CPW_RESTORE_UPDATE, "update")                                                                \
+    X(CPW_RESTORE_CONFLICT, "conflict")                                                            \
+    X(CPW_RESTORE_WARNING, "warning")                                                              \
+    X(CPW_RESTORE_FAILED, "failed")                                                                \
+    X(CPW_RESTORE_NOT_RESTORED, "not-restored")
+
 enum cpw_restore_action {
-    CPW_RESTORE_CREATE = 0,   /* created (or would be) */
-    CPW_RESTORE_SKIP,         /* already there, equal */
-    CPW_RESTORE_UPDATE,       /* different, overwritten because of force */
-    CPW_RESTORE_CONFLICT,     /* different, left alone */
-    CPW_RESTORE_WARNING,      /* restored or tried, with a caveat (detail says which) */
-    CPW_RESTORE_FAILED,       /* the service refused it (detail says why) */
-    CPW_RESTORE_NOT_RESTORED, /* left out by design: cannot be recreated or not re-attached,
-                                 or the part of an item that is not (detail says why) */
+#define CPW_RESTORE_ACTION_ENUM_(e, name) e,
+    CPW_RESTORE_ACTION_LIST(CPW_RESTORE_ACTION_ENUM_)
+#undef CPW_RESTORE_ACTION_ENUM_
+      CPW_RESTORE_ACTION_COUNT_
 };
 
-/** "create", "skip", "update", "conflict", "warning", "failed", "not-restored". Static. */
+/** The action's name from CPW_RESTORE_ACTION_LIST. Static storage. */
 const char *cpw_restore_action_name(enum cpw_restore_action action);
 
 /**
@@ -171,18 +187,26 @@ struct cpw_restore_summary {
     uint64_t objects_put;
 };
 
+/* How a restore ended (the values are those of the earlier int results). */
+enum cpw_restore_status {
+    CPW_RESTORE_STOPPED = -1, /* nothing more could be done; the error is raised */
+    CPW_RESTORE_COMPLETE = 0, /* every item created or already equal (warnings allowed) */
+    CPW_RESTORE_PARTIAL = 1,  /* some items conflicted or failed; the summary counts them */
+};
+
 /**
  * Verifies the backup file (backup_file.h: version, completeness, checksum) before anything is
- * sent, then recreates what it holds in the target. options may be NULL. Returns 0 when every
- * item is created or already equal (warnings allowed), 1 when some items conflicted or failed
- * (the summary counts them; nothing else was stopped by them), or -1 with the error raised: the
+ * sent, then recreates what it holds in the target. options may be NULL. Returns
+ * CPW_RESTORE_COMPLETE when every item is created or already equal (warnings allowed),
+ * CPW_RESTORE_PARTIAL when some items conflicted or failed (the summary counts them; nothing else
+ * was stopped by them), or CPW_RESTORE_STOPPED with the error raised: the
  * reader's errors (CPW_ERR_VERSION, CPW_ERR_PARSE, CPW_ERR_INTEGRITY), CPW_ERR_AWS when the
  * domain itself cannot be read or created, or a conflicting domain without force
  * (CPW_ERR_AWS is not used for that: CPW_ERR_INVALID_ARGUMENT with the differing settings named).
  */
-int cpw_restore_domain(struct cpw_aws_client *client,
-                       const char *path,
-                       const struct cpw_restore_options *options,
-                       struct cpw_restore_summary *summary);
+enum cpw_restore_status cpw_restore_domain(struct cpw_aws_client *client,
+                                           const char *path,
+                                           const struct cpw_restore_options *options,
+                                           struct cpw_restore_summary *summary);
 
 #endif

@@ -152,11 +152,20 @@ const struct cpw_backup_header *cpw_backup_reader_header(const struct cpw_backup
 const json_t *cpw_backup_reader_section(const struct cpw_backup_reader *reader,
                                         enum cpw_backup_section section);
 
+/* What cpw_backup_reader_next read (the values are those of the earlier int results). */
+enum cpw_backup_next {
+    CPW_BACKUP_NEXT_ERROR = -1, /* the error is raised */
+    CPW_BACKUP_NEXT_END = 0,    /* no more records, their count checked against the trailer */
+    CPW_BACKUP_NEXT_RECORD = 1, /* *record is set */
+};
+
 /**
- * Reads the next record: 1 with *record set (borrowed; valid until the next call or destroy),
- * 0 at the end (after checking the record count against the trailer), -1 on error.
+ * Reads the next record: CPW_BACKUP_NEXT_RECORD with *record set (borrowed; valid until the next
+ * call or destroy), CPW_BACKUP_NEXT_END at the end (after checking the record count against the
+ * trailer), CPW_BACKUP_NEXT_ERROR on error.
  */
-int cpw_backup_reader_next(struct cpw_backup_reader *reader, const json_t **record);
+enum cpw_backup_next cpw_backup_reader_next(struct cpw_backup_reader *reader,
+                                            const json_t **record);
 
 /** Records the trailer announces. */
 uint64_t cpw_backup_reader_record_count(const struct cpw_backup_reader *reader);

@@ -53,27 +53,40 @@
 
 /* ----- enums ---------------------------------------------------------------------------------- */
 
-/** Which service a service-linked role belongs to (from its path). */
-enum cpw_inv_role_service {
-    CPW_INV_ROLE_OTHER = 0,
-    CPW_INV_ROLE_PROFILE, /* /aws-service-role/profile.amazonaws.com/ */
-    CPW_INV_ROLE_CONNECT, /* /aws-service-role/connect.amazonaws.com/ */
-};
+/* The enums below are X-macro lists X(ENUMERATOR, "name"), numbered from 0 in list order; the
+ * names are the JSON and command-line spelling (cpw_inv_*_name, cpw_inventory_parse_*), and each
+ * list's length is its CPW_INV_*_COUNT. */
+#define CPW_INV_ENUM_(e, name)  e,
+#define CPW_INV_COUNT_(e, name) +1
+
+/** Which service a service-linked role belongs to (from its path): other; profile:
+ * /aws-service-role/profile.amazonaws.com/; connect: /aws-service-role/connect.amazonaws.com/. */
+#define CPW_INV_ROLE_SERVICE_LIST(X)                                                               \
+    X(CPW_INV_ROLE_OTHER, "other")                                                                 \
+    X(CPW_INV_ROLE_PROFILE, "profile")                                                             \
+    X(CPW_INV_ROLE_CONNECT, "connect")
+
+enum cpw_inv_role_service { CPW_INV_ROLE_SERVICE_LIST(CPW_INV_ENUM_) };
+enum { CPW_INV_ROLE_SERVICE_COUNT = 0 CPW_INV_ROLE_SERVICE_LIST(CPW_INV_COUNT_) };
 
 /** How sure a link or a finding is; NONE only for "no link". Ordered: higher is surer. */
-enum cpw_inv_confidence {
-    CPW_INV_CONFIDENCE_NONE = 0,
-    CPW_INV_CONFIDENCE_POSSIBLE,
-    CPW_INV_CONFIDENCE_LIKELY,
-    CPW_INV_CONFIDENCE_CERTAIN,
-};
+#define CPW_INV_CONFIDENCE_LIST(X)                                                                 \
+    X(CPW_INV_CONFIDENCE_NONE, NULL)                                                               \
+    X(CPW_INV_CONFIDENCE_POSSIBLE, "possible")                                                     \
+    X(CPW_INV_CONFIDENCE_LIKELY, "likely")                                                         \
+    X(CPW_INV_CONFIDENCE_CERTAIN, "certain")
+
+enum cpw_inv_confidence { CPW_INV_CONFIDENCE_LIST(CPW_INV_ENUM_) };
+enum { CPW_INV_CONFIDENCE_COUNT = 0 CPW_INV_CONFIDENCE_LIST(CPW_INV_COUNT_) };
 
 /** How much a finding matters. Ordered: higher is worse. */
-enum cpw_inv_severity {
-    CPW_INV_SEVERITY_INFO = 0,
-    CPW_INV_SEVERITY_WARNING,
-    CPW_INV_SEVERITY_ERROR,
-};
+#define CPW_INV_SEVERITY_LIST(X)                                                                   \
+    X(CPW_INV_SEVERITY_INFO, "info")                                                               \
+    X(CPW_INV_SEVERITY_WARNING, "warning")                                                         \
+    X(CPW_INV_SEVERITY_ERROR, "error")
+
+enum cpw_inv_severity { CPW_INV_SEVERITY_LIST(CPW_INV_ENUM_) };
+enum { CPW_INV_SEVERITY_COUNT = 0 CPW_INV_SEVERITY_LIST(CPW_INV_COUNT_) };
 
 /**
  * Finding kinds, one X(ENUMERATOR, "json-name") per kind, in the order findings are sorted; their
@@ -100,12 +113,14 @@ enum cpw_inv_finding_kind {
 };
 
 /** Output formats of cpw_inventory_write() and cpw_inventory_diff_write(). */
-enum cpw_inv_format {
-    CPW_INV_FORMAT_TABLE = 0,
-    CPW_INV_FORMAT_JSON,
-    CPW_INV_FORMAT_CSV,
-    CPW_INV_FORMAT_MARKDOWN,
-};
+#define CPW_INV_FORMAT_LIST(X)                                                                     \
+    X(CPW_INV_FORMAT_TABLE, "table")                                                               \
+    X(CPW_INV_FORMAT_JSON, "json")                                                                 \
+    X(CPW_INV_FORMAT_CSV, "csv")                                                                   \
+    X(CPW_INV_FORMAT_MARKDOWN, "markdown")
+
+enum cpw_inv_format { CPW_INV_FORMAT_LIST(CPW_INV_ENUM_) };
+enum { CPW_INV_FORMAT_COUNT = 0 CPW_INV_FORMAT_LIST(CPW_INV_COUNT_) };
 
 /* ----- elements ---------------------------------------------------------------------------------
  */
@@ -202,11 +217,16 @@ struct cpw_inv_error {
 };
 
 /** Whether a region is open to an account (AWS Account Management ListRegions). */
-enum cpw_inv_region_state {
-    CPW_INV_REGION_ENABLED = 0, /* ENABLED or ENABLED_BY_DEFAULT: it was (or can be) scanned */
-    CPW_INV_REGION_NOT_ENABLED, /* an opt-in region the account has not enabled: holds nothing */
-    CPW_INV_REGION_UNKNOWN,     /* could not be determined: treat as a scan error */
-};
+/* enabled: ENABLED or ENABLED_BY_DEFAULT, it was (or can be) scanned; not-enabled: an opt-in
+ * region the account has not enabled, holds nothing; unknown: could not be determined, treat as
+ * a scan error. */
+#define CPW_INV_REGION_STATE_LIST(X)                                                               \
+    X(CPW_INV_REGION_ENABLED, "enabled")                                                           \
+    X(CPW_INV_REGION_NOT_ENABLED, "not-enabled")                                                   \
+    X(CPW_INV_REGION_UNKNOWN, "unknown")
+
+enum cpw_inv_region_state { CPW_INV_REGION_STATE_LIST(CPW_INV_ENUM_) };
+enum { CPW_INV_REGION_STATE_COUNT = 0 CPW_INV_REGION_STATE_LIST(CPW_INV_COUNT_) };
 
 /**
  * What the scan knows about one region of one account. A scanned region without a status is

@@ -1,0 +1,96 @@
+/*
+ * session.c - the shared command prologue (session.h).
+ */
+#include "session.h"
+
+#include <string.h>
+
+#include "aws_opts.h"
+#include "cli.h"
+#include "cpw/alloc.h"
+#include "cpw/live.h"
+
+void cpw_cli_getopt_start(void)
+{
+    optind = 0;
+    opterr = 0;
+}
+
+int cpw_cli_getopt(const char *command,
+                   int argc,
+                   char **argv,
+                   const char *shortopts,
+                   const struct option *table,
+                   struct cpw_settings_options *so)
+{
+    for (;;) { /* bounded: each turn consumes an argument */
+        int c = getopt_long(argc, argv, shortopts, table, NULL);
+        if (c == -1) {
+            return -1;
+        }
+        int handled = cpw_cli_aws_option(command, c, optarg, so);
+        if (handled < 0) {
+            return CPW_CLI_OPT_INVALID;
+        }
+        if (!handled) {
+            return c;
+        }
+    }
+}
+
+void cpw_cli_session_init(struct cpw_cli_session *s)
+{
+    memset(s, 0, sizeof(*s));
+}
+
+int cpw_cli_session_settings(struct cpw_cli_session *s, const struct cpw_settings_options *opts)
+{
+    if (cpw_settings_resolve(opts, &s->settings)) {
+        cpw_cli_print_last_error(NULL);
+        return CPW_EXIT_CONFIG;
+    }
+    cpw_cli_client_options(&s->settings, &s->client_options, &s->engine_options);
+    return CPW_EXIT_OK;
+}
+
+int cpw_cli_session_protect(struct cpw_cli_session *s, const char *config_path)
+{
+    s->protect = cpw_protect_load(config_path);
+    if (!s->protect) {
+        cpw_cli_print_last_error(NULL);
+        return CPW_EXIT_CONFIG;
+    }
+    return CPW_EXIT_OK;
+}
+
+int cpw_cli_session_client(struct cpw_cli_session *s)
+{
+    s->client = cpw_aws_client_new(&s->client_options);
+    if (!s->client) {
+        cpw_cli_print_last_error(NULL);
+        return (int)cpw_exit_for_error();
+    }
+    return CPW_EXIT_OK;
+}
+
+int cpw_cli_session_identity(struct cpw_cli_session *s)
+{
+    if (!s->client && cpw_cli_session_client(s) != CPW_EXIT_OK) {
+        return (int)cpw_exit_for_error();
+    }
+    if (cpw_live_identity(s->client, &s->account, &s->arn)) {
+        cpw_cli_print_last_error(NULL);
+        return (int)cpw_exit_for_error();
+    }
+    return CPW_EXIT_OK;
+}
+
+void cpw_cli_session_clean_up(struct cpw_cli_session *s)
+{
+    cpw_free(s->account);
+    cpw_free(s->arn);
+    cpw_protect_destroy(s->protect);
+    cpw_aws_client_destroy(s->client);
+    cpw_settings_clean_up(&s->settings);
+    memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,74 @@
+/*
+ * session.h - the prologue every command that calls AWS shares: parse its options with the AWS
+ * options taken on the way, resolve the settings (options, environment, profile), load the
+ * protections, make the client and ask who the caller is. Each step prints its error and returns
+ * the exit status, so a command reads
+ *
+ *     struct cpw_cli_session s;
+ *     cpw_cli_session_init(&s);
+ *     int exit_code = cpw_cli_session_settings(&s, &sopts);
+ *     if (exit_code == CPW_EXIT_OK) exit_code = cpw_cli_session_client(&s);
+ *     ...
+ *     cpw_cli_session_clean_up(&s);
+ *
+ * Between the settings and the client a command may adjust s.client_options and s.engine_options
+ * (filled from the settings), e.g. adaptive retries for an organization-wide scan.
+ */
+#ifndef CPW_CLI_SESSION_H
+#define CPW_CLI_SESSION_H
+
+#include <getopt.h>
+
+#include "cpw/aws_client.h"
+#include "cpw/protect.h"
+#include "cpw/settings.h"
+
+/* cpw_cli_getopt's answer for an AWS option with a bad value (the usage error is printed). */
+#define CPW_CLI_OPT_INVALID (-2)
+
+/** Starts option parsing over a new argv (getopt's optind 0, its own messages off). */
+void cpw_cli_getopt_start(void);
+
+/**
+ * getopt_long over a command's table that takes the AWS options (CPW_CLI_AWS_LONG_OPTIONS) into
+ * so on the way: the next code that is the command's own (optarg set as by getopt_long), -1 at
+ * the end of the options, or CPW_CLI_OPT_INVALID after printing the usage error of a bad AWS
+ * option value. command names the command in messages.
+ */
+int cpw_cli_getopt(const char *command,
+                   int argc,
+                   char **argv,
+                   const char *shortopts,
+                   const struct option *table,
+                   struct cpw_settings_options *so);
+
+struct cpw_cli_session {
+    struct cpw_settings settings;
+    struct cpw_aws_client_options client_options; /* borrows settings' strings */
+    struct cpw_http_engine_options engine_options;
+    struct cpw_aws_client *client; /* cpw_cli_session_client */
+    struct cpw_protect *protect;   /* cpw_cli_session_protect */
+    char *account;                 /* cpw_cli_session_identity: the caller's account id */
+    char *arn;                     /* and its ARN */
+};
+
+/** Zeroes a session (safe to clean up whatever happens next). */
+void cpw_cli_session_init(struct cpw_cli_session *s);
+
+/** Resolves the settings and fills the client options. CPW_EXIT_OK, or CPW_EXIT_CONFIG (printed).
+ */
+int cpw_cli_session_settings(struct cpw_cli_session *s, const struct cpw_settings_options *opts);
+
+/** Loads the protections (config_path NULL: the default file). CPW_EXIT_OK or CPW_EXIT_CONFIG. */
+int cpw_cli_session_protect(struct cpw_cli_session *s, const char *config_path);
+
+/** Makes the client from s->client_options. CPW_EXIT_OK, or the error's exit status (printed). */
+int cpw_cli_session_client(struct cpw_cli_session *s);
+
+/** Makes the client and asks who the caller is (STS GetCallerIdentity). As above. */
+int cpw_cli_session_identity(struct cpw_cli_session *s);
+
+/** Releases everything the session holds. */
+void cpw_cli_session_clean_up(struct cpw_cli_session *s);
+
+#endif
