@@ -25,6 +25,9 @@ enum {
     OPT_DRY_RUN,
     OPT_FORCE,
     OPT_NO_PROFILES,
+    OPT_VERIFY,
+    OPT_ATTACH_INTEGRATIONS,
+    OPT_KILL_AFTER_CHANGE,
 };
 
 static const struct option s_backup_long[] = {
@@ -32,10 +35,66 @@ static const struct option s_backup_long[] = {
     { "output-file", required_argument, NULL, 'o' },
     { "with-profiles", no_argument, NULL, OPT_WITH_PROFILES },
     { "state", required_argument, NULL, OPT_STATE },
+    { "verify", required_argument, NULL, OPT_VERIFY },
     { "help", no_argument, NULL, 'h' },
     CPW_CLI_AWS_LONG_OPTIONS,
     { NULL, 0, NULL, 0 },
 };
+
+/* `backup --verify FILE`: reads the whole file, touches nothing else, prints what it holds. */
+static int s_verify(const char *path, bool json)
+{
+    struct cpw_backup_verify_report v;
+    if (cpw_backup_verify(path, &v)) {
+        cpw_cli_print_last_error("backup --verify: the backup file is refused");
+        return CPW_EXIT_FAILED;
+    }
+    struct cpw_backup_reader *reader = cpw_backup_reader_open(path);
+    if (!reader) {
+        cpw_cli_print_last_error("backup --verify");
+        return CPW_EXIT_FAILED;
+    }
+    const struct cpw_backup_header *h = cpw_backup_reader_header(reader);
+    json_t *sections = json_object();
+    for (int i = 0; i < CPW_BACKUP_SECTION_COUNT_; i++) {
+        if (v.present[i]) {
+            json_object_set_new(sections, cpw_backup_section_name((enum cpw_backup_section)i),
+                                json_integer((json_int_t)v.items[i]));
+        }
+    }
+    json_t *doc =
+      json_pack("{s:s, s:b, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:I, s:I}", "backup", path,
+                "valid", 1, "format_version", v.format_version, "created_at", h->created_at,
+                "account", h->account, "region", h->region, "domain", h->domain, "source_identity",
+                h->source_identity, "sha256", v.sha256, "sections", sections, "profile_records",
+                (json_int_t)v.records, "objects", (json_int_t)v.objects);
+    cpw_backup_reader_destroy(reader);
+    if (json) {
+        struct cpw_buf out;
+        cpw_buf_init(&out, 64u * 1024u);
+        if (doc && cpw_json_dump_document(doc, &out) == 0) {
+            fwrite(out.data, 1, out.len, stdout);
+        }
+        cpw_buf_clean_up(&out);
+        cpw_json_release(doc);
+        return CPW_EXIT_OK;
+    }
+    printf("backup: %s\nvalid: yes (format version %d, sha256 %s)\ncreated_at: %s\n"
+           "account: %s\nregion: %s\ndomain: %s\nsource_identity: %s\n",
+           path, v.format_version, v.sha256, cpw_json_get_string(doc, "created_at"),
+           cpw_json_get_string(doc, "account"), cpw_json_get_string(doc, "region"),
+           cpw_json_get_string(doc, "domain"), cpw_json_get_string(doc, "source_identity"));
+    for (int i = 0; i < CPW_BACKUP_SECTION_COUNT_; i++) {
+        if (v.present[i]) {
+            printf("%s: %llu\n", cpw_backup_section_name((enum cpw_backup_section)i),
+                   (unsigned long long)v.items[i]);
+        }
+    }
+    printf("profile_records: %llu\nobjects: %llu\n", (unsigned long long)v.records,
+           (unsigned long long)v.objects);
+    cpw_json_release(doc);
+    return CPW_EXIT_OK;
+}
 
 /* The backup's summary as one JSON document (--output json). */
 static void s_print_json(const char *path,
@@ -68,6 +127,7 @@ static int s_backup(int argc, char **argv)
     const char *domain = NULL;
     const char *path = NULL;
     const char *state_dir = NULL;
+    const char *verify = NULL;
     bool with_profiles = false;
     cpw_cli_getopt_start();
     int c;
@@ -88,12 +148,23 @@ static int s_backup(int argc, char **argv)
         case OPT_STATE:
             state_dir = optarg;
             break;
+        case OPT_VERIFY:
+            verify = optarg;
+            break;
         default:
             return cpw_cli_option_error("backup", s_backup_long, argc, argv);
         }
     }
     if (optind != argc) {
         return cpw_cli_usage_error("backup", "unexpected argument '%s'", argv[optind]);
+    }
+    if (verify) {
+        if (domain || path || with_profiles) {
+            return cpw_cli_usage_error("backup", "--verify FILE takes no --domain, "
+                                                 "--output-file or --with-profiles");
+        }
+        bool json = sopts.output && strcmp(sopts.output, "json") == 0;
+        return s_verify(verify, json);
     }
     if (!domain) {
         return cpw_cli_usage_error("backup", "--domain NAME is required");
@@ -175,11 +246,15 @@ const struct cpw_cli_command cpw_cli_cmd_backup = {
     .help =
       "usage: cpwarden backup --domain NAME [--region R] [-o PATH] [--with-profiles]\n"
       "                       [--state DIR] [AWS options]\n"
+      "       cpwarden backup --verify FILE\n"
       "\n"
       "Exports the domain's whole configuration: settings, tags, matching and rule-based\n"
-      "matching, object types, integrations, event streams and calculated attributes; with\n"
-      "--with-profiles also every profile and its objects, streamed one at a time. The file is\n"
-      "written with mode 0600 and recorded in the state store's backups index.\n"
+      "matching, object types, domain object types, integrations, workflows, event streams,\n"
+      "calculated attributes, segment definitions, event triggers, layouts, recommender\n"
+      "schemas, recommenders and recommender filters (docs/backup-format.md lists what is left\n"
+      "out and why); with --with-profiles also every profile and its objects, streamed one at\n"
+      "a time. The file (format version 2) is written with mode 0600 and recorded in the state\n"
+      "store's backups index.\n"
       "\n"
       "  --domain NAME        the domain to back up (required)\n"
       "  -o, --output-file PATH\n"
@@ -188,11 +263,14 @@ const struct cpw_cli_command cpw_cli_cmd_backup = {
       "                       a symbolic link there is refused, never followed\n"
       "  --with-profiles      also export profiles and their objects\n"
       "  --state DIR          the state directory (default $XDG_STATE_HOME/cpwarden)\n"
+      "  --verify FILE        check FILE without touching AWS (version 1 or 2, trailer,\n"
+      "                       sha256, section counts, every record) and print what it holds\n"
       "\n" CPW_CLI_AWS_OPTIONS_HELP "\n"
       "Prints the file, its index id, sha256 and counts (--output text, the default, or json).\n"
-      "Exit status: 0 written and recorded;\n"
+      "Exit status: 0 written and recorded (or, with --verify, the file is sound);\n"
       "3 written but not recorded; 252 usage; 253 configuration; 254 an AWS call failed\n"
-      "(nothing is written); 1 or 255 other failures.\n",
+      "(nothing is written); 1 the file given to --verify is refused, or other failures; 255\n"
+      "other failures.\n",
     .run = s_backup,
     .options = s_backup_long,
     .formats = "text,json",
@@ -206,6 +284,8 @@ static const struct option s_restore_long[] = {
     { "dry-run", no_argument, NULL, OPT_DRY_RUN },
     { "force", no_argument, NULL, OPT_FORCE },
     { "no-profiles", no_argument, NULL, OPT_NO_PROFILES },
+    { "attach-integrations", no_argument, NULL, OPT_ATTACH_INTEGRATIONS },
+    { "kill-after-change", required_argument, NULL, OPT_KILL_AFTER_CHANGE }, /* test hook */
     { "help", no_argument, NULL, 'h' },
     CPW_CLI_AWS_LONG_OPTIONS,
     { NULL, 0, NULL, 0 },
@@ -218,13 +298,9 @@ static void s_report(void *user,
                      const char *detail)
 {
     (void)user;
-    printf("%-8s %-20s %s%s%s\n", cpw_restore_action_name(action), kind, name,
+    /* One line per item, on stdout only: a warning is printed once. */
+    printf("%-12s %-20s %s%s%s\n", cpw_restore_action_name(action), kind, name,
            detail[0] ? ": " : "", detail);
-    if (action == CPW_RESTORE_WARNING || action == CPW_RESTORE_CONFLICT ||
-        action == CPW_RESTORE_FAILED) {
-        fprintf(stderr, "cpwarden: %s: %s %s: %s\n",
-                action == CPW_RESTORE_FAILED ? "error" : "warning", kind, name, detail);
-    }
 }
 
 static int s_restore(int argc, char **argv)
@@ -251,6 +327,17 @@ static int s_restore(int argc, char **argv)
         case OPT_NO_PROFILES:
             ropts.skip_profiles = true;
             break;
+        case OPT_ATTACH_INTEGRATIONS:
+            ropts.attach_integrations = true;
+            break;
+        case OPT_KILL_AFTER_CHANGE: { /* crash tests: SIGKILL right after the Nth change */
+            uint64_t n = 0;
+            if (cpw_span_to_u64(cpw_span_from_cstr(optarg), 1000000, &n) || n == 0) {
+                return cpw_cli_usage_error("restore", "--kill-after-change takes 1 to 1000000");
+            }
+            ropts.kill_after_change = (unsigned)n;
+            break;
+        }
         default:
             return cpw_cli_option_error("restore", s_restore_long, argc, argv);
         }
@@ -302,9 +389,11 @@ static int s_restore(int argc, char **argv)
         }
         goto cleanup;
     }
-    printf("%s: %u created, %u unchanged, %u updated, %u conflicts, %u warnings, %u failed\n",
+    printf("%s: %u created, %u unchanged, %u updated, %u conflicts, %u warnings, %u failed, "
+           "%u not restored\n",
            ropts.dry_run ? "dry run" : "restored", summary.created, summary.skipped,
-           summary.updated, summary.conflicts, summary.warnings, summary.failed);
+           summary.updated, summary.conflicts, summary.warnings, summary.failed,
+           summary.not_restored);
     exit_code = rc == CPW_RESTORE_COMPLETE ? CPW_EXIT_OK : CPW_EXIT_PARTIAL;
 cleanup:
     cpw_cli_session_clean_up(&session);
@@ -316,23 +405,33 @@ const struct cpw_cli_command cpw_cli_cmd_restore = {
     .summary = "recreate a Customer Profiles domain from a backup file",
     .help =
       "usage: cpwarden restore BACKUP [--domain NEW] [--region R] [--dry-run] [--force]\n"
-      "                        [--no-profiles] [AWS options]\n"
+      "                        [--no-profiles] [--attach-integrations] [AWS options]\n"
       "\n"
-      "Verifies BACKUP (format version, completeness, sha256) before anything is sent, then\n"
-      "recreates the domain, its tags, object types, integrations, event streams, calculated\n"
-      "attributes and, when the backup has them, its profiles and their objects, in the\n"
-      "current account and --region (default: the backup's region). Items already there and\n"
-      "equal are skipped, so restoring twice changes nothing. A domain that exists with other\n"
+      "Verifies BACKUP (format version 1 or 2, completeness, sha256) before anything is sent,\n"
+      "then recreates the domain, its tags and every configuration item the backup holds, in\n"
+      "dependency order (object types, domain object types, calculated attributes, segment\n"
+      "definitions, event triggers, integrations, event streams, layouts, recommender\n"
+      "schemas, recommenders, recommender filters) and, when the backup has them, its\n"
+      "profiles and their objects, in the current account and --region (default: the\n"
+      "backup's region). Items already there and equal are skipped, so restoring twice (or\n"
+      "again after an interruption) changes nothing twice. A domain that exists with other\n"
       "settings is reported and left alone unless --force; other differing items are reported\n"
-      "as conflicts. An integration whose Uri is a Connect instance the target does not have\n"
-      "is restored with a warning.\n"
+      "as conflicts. What cannot be recreated (a workflow, a recommender's trained state) is\n"
+      "reported as not-restored with the reason. An integration whose Uri is a live Connect\n"
+      "instance that another domain integrates is not re-attached unless\n"
+      "--attach-integrations; one the target does not have is restored with a warning.\n"
       "\n"
       "  --domain NEW     restore under another domain name\n"
       "  --dry-run        print what would be created; change nothing\n"
       "  --force          overwrite differing settings and items\n"
       "  --no-profiles    leave the backup's profiles out\n"
+      "  --attach-integrations\n"
+      "                   also attach live Connect instances that another domain integrates\n"
+      "  --kill-after-change N\n"
+      "                   (crash tests) SIGKILL right after the Nth change is sent\n"
       "\n" CPW_CLI_AWS_OPTIONS_HELP "\n"
-      "Prints one line per item (create, skip, update, conflict, warning, failed) and a total.\n"
+      "Prints one line per item (create, skip, update, conflict, warning, failed,\n"
+      "not-restored) on stdout, each once, and a total.\n"
       "Exit status: 0 done; 3 some items conflicted or failed; 1 the file is refused or the\n"
       "domain conflicts; 252 usage; 253 configuration; 254 an AWS call failed.\n",
     .run = s_restore,

@@ -130,37 +130,45 @@ struct export
     uint64_t records;
 };
 
-/* List (all pages) and Get each: an array of the Get outputs. */
-static json_t *s_list_and_get(struct export *ex,
-                              const char *list_op,
-                              const char *name_member,
-                              const char *get_op,
-                              const char *get_name_member)
+/* What a Get answers that is not configuration: a recommender's trained state. */
+static const char *const s_not_configuration[] = { "TrainingMetrics", "LatestRecommenderUpdate",
+                                                   "FailureReason", NULL };
+
+/* One list section: List (all pages) and, when the kind has one, Get each item in full. */
+static json_t *s_list_and_get(struct export *ex, const struct cpw_backup_kind *kind)
 {
     json_t *listed = NULL;
-    if (cpw_backup_call(ex->client, ex->region, SERVICE, list_op,
+    if (cpw_backup_call(ex->client, ex->region, SERVICE, kind->list_op,
                         json_pack("{s:s}", "DomainName", ex->domain), true, &listed)) {
         return NULL;
     }
     json_t *all = json_array();
     size_t i;
     json_t *item;
-    json_array_foreach(json_object_get(listed, "Items"), i, item)
+    json_array_foreach(json_object_get(listed, kind->items_key), i, item)
     {
-        const char *name = cpw_json_get_string(item, name_member);
+        const char *name = cpw_json_get_string(item, kind->name_member);
         if (!name) {
             continue;
         }
+        if (!kind->get_op) {
+            json_array_append(all, item);
+            continue;
+        }
         json_t *full = NULL;
-        if (cpw_backup_call(ex->client, ex->region, SERVICE, get_op,
-                            json_pack("{s:s,s:s}", "DomainName", ex->domain, get_name_member, name),
-                            false, &full)) {
+        if (cpw_backup_call(
+              ex->client, ex->region, SERVICE, kind->get_op,
+              json_pack("{s:s,s:s}", "DomainName", ex->domain, kind->get_member, name), false,
+              &full)) {
             json_decref(all);
             all = NULL;
             break;
         }
-        if (!json_object_get(full, get_name_member)) {
-            json_object_set_new(full, get_name_member, json_string(name));
+        if (!json_object_get(full, kind->get_member)) {
+            json_object_set_new(full, kind->get_member, json_string(name));
+        }
+        for (size_t k = 0; s_not_configuration[k]; k++) {
+            json_object_del(full, s_not_configuration[k]);
         }
         json_array_append_new(all, full);
     }
@@ -317,8 +325,10 @@ int cpw_backup_domain(struct cpw_aws_client *client,
     struct cpw_backup_options none = { 0 };
     const struct cpw_backup_options *opts = options ? options : &none;
     struct export ex = { .client = client, .region = region, .domain = domain };
-    json_t *settings = NULL, *tags = NULL, *types = NULL, *integrations = NULL;
-    json_t *streams = NULL, *calcs = NULL, *section = NULL;
+    json_t *settings = NULL, *tags = NULL, *section = NULL;
+    json_t *lists[CPW_BACKUP_SECTION_COUNT_] = { NULL };
+    size_t nkinds = 0;
+    const struct cpw_backup_kind *kinds = cpw_backup_kinds(&nkinds);
     struct cpw_buf arn;
     cpw_buf_init(&arn, 2048);
     char account[16] = "";
@@ -356,27 +366,6 @@ int cpw_backup_domain(struct cpw_aws_client *client,
     if (!tags) {
         tags = json_object();
     }
-    if (!(types = s_list_and_get(&ex, "ListProfileObjectTypes", "ObjectTypeName",
-                                 "GetProfileObjectType", "ObjectTypeName"))) {
-        goto cleanup;
-    }
-    json_t *int_out = NULL;
-    if (cpw_backup_call(client, r, SERVICE, "ListIntegrations",
-                        json_pack("{s:s}", "DomainName", domain), true, &int_out)) {
-        goto cleanup;
-    }
-    integrations = json_incref(json_object_get(int_out, "Items"));
-    json_decref(int_out);
-    if (!integrations) {
-        integrations = json_array();
-    }
-    if (!(streams = s_list_and_get(&ex, "ListEventStreams", "EventStreamName", "GetEventStream",
-                                   "EventStreamName")) ||
-        !(calcs =
-            s_list_and_get(&ex, "ListCalculatedAttributeDefinitions", "CalculatedAttributeName",
-                           "GetCalculatedAttributeDefinition", "CalculatedAttributeName"))) {
-        goto cleanup;
-    }
     struct cpw_backup_writer_options wopts = {
         .path = path,
         .account = account,
@@ -384,26 +373,25 @@ int cpw_backup_domain(struct cpw_aws_client *client,
         .domain = domain,
         .source_identity = identity,
         .counts = { .profiles = s_stat(settings, "ProfileCount"),
-                    .objects = s_stat(settings, "ObjectCount"),
-                    .object_types = json_array_size(types),
-                    .integrations = json_array_size(integrations),
-                    .event_streams = json_array_size(streams),
-                    .calculated_attributes = json_array_size(calcs) },
+                    .objects = s_stat(settings, "ObjectCount") },
     };
+    for (size_t k = 0; k < nkinds; k++) {
+        if (!(lists[kinds[k].section] = s_list_and_get(&ex, &kinds[k]))) {
+            goto cleanup;
+        }
+        wopts.items[kinds[k].section] = json_array_size(lists[kinds[k].section]);
+    }
+    wopts.counts.object_types = wopts.items[CPW_BACKUP_OBJECT_TYPES];
+    wopts.counts.integrations = wopts.items[CPW_BACKUP_INTEGRATIONS];
+    wopts.counts.event_streams = wopts.items[CPW_BACKUP_EVENT_STREAMS];
+    wopts.counts.calculated_attributes = wopts.items[CPW_BACKUP_CALCULATED_ATTRIBUTES];
     ex.writer = cpw_backup_writer_new(&wopts);
-    if (!ex.writer) {
+    if (!ex.writer || cpw_backup_writer_add_section(ex.writer, CPW_BACKUP_SETTINGS, settings) ||
+        cpw_backup_writer_add_section(ex.writer, CPW_BACKUP_TAGS, tags)) {
         goto cleanup;
     }
-    const struct {
-        enum cpw_backup_section section;
-        json_t *doc;
-    } sections[] = {
-        { CPW_BACKUP_SETTINGS, settings },     { CPW_BACKUP_TAGS, tags },
-        { CPW_BACKUP_OBJECT_TYPES, types },    { CPW_BACKUP_INTEGRATIONS, integrations },
-        { CPW_BACKUP_EVENT_STREAMS, streams }, { CPW_BACKUP_CALCULATED_ATTRIBUTES, calcs },
-    };
-    for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
-        if (cpw_backup_writer_add_section(ex.writer, sections[i].section, sections[i].doc)) {
+    for (size_t k = 0; k < nkinds; k++) {
+        if (cpw_backup_writer_add_section(ex.writer, kinds[k].section, lists[kinds[k].section])) {
             goto cleanup;
         }
     }
@@ -420,7 +408,7 @@ int cpw_backup_domain(struct cpw_aws_client *client,
         ex.type_names = json_array();
         size_t i;
         json_t *t;
-        json_array_foreach(types, i, t)
+        json_array_foreach(lists[CPW_BACKUP_OBJECT_TYPES], i, t)
         {
             json_array_append(ex.type_names, json_object_get(t, "ObjectTypeName"));
         }
@@ -435,6 +423,7 @@ int cpw_backup_domain(struct cpw_aws_client *client,
         memset(summary, 0, sizeof(*summary));
         snprintf(summary->account, sizeof(summary->account), "%s", account);
         summary->counts = wopts.counts;
+        memcpy(summary->items, wopts.items, sizeof(summary->items));
         summary->records = ex.records;
         summary->created_at_s = cpw_time_now_s();
         if (s_file_sha256(path, summary->sha256)) {
@@ -455,10 +444,9 @@ cleanup:
     json_decref(section);
     json_decref(settings);
     json_decref(tags);
-    json_decref(types);
-    json_decref(integrations);
-    json_decref(streams);
-    json_decref(calcs);
+    for (size_t i = 0; i < CPW_BACKUP_SECTION_COUNT_; i++) {
+        json_decref(lists[i]);
+    }
     cpw_buf_clean_up(&arn);
     return rc;
 }

@@ -22,10 +22,27 @@
 #define BACKUP_CHUNK_BYTES       (64u * 1024u)
 
 static const char *const s_section_names[] = {
-#define CPW_BACKUP_SECTION_NAME_(e, name) name,
+#define CPW_BACKUP_SECTION_NAME_(e, name, since, list) name,
     CPW_BACKUP_SECTION_LIST(CPW_BACKUP_SECTION_NAME_)
 #undef CPW_BACKUP_SECTION_NAME_
 };
+
+static const int s_section_since[] = {
+#define CPW_BACKUP_SECTION_SINCE_(e, name, since, list) since,
+    CPW_BACKUP_SECTION_LIST(CPW_BACKUP_SECTION_SINCE_)
+#undef CPW_BACKUP_SECTION_SINCE_
+};
+
+static const bool s_section_list[] = {
+#define CPW_BACKUP_SECTION_IS_LIST_(e, name, since, list) list,
+    CPW_BACKUP_SECTION_LIST(CPW_BACKUP_SECTION_IS_LIST_)
+#undef CPW_BACKUP_SECTION_IS_LIST_
+};
+
+bool cpw_backup_section_is_list(enum cpw_backup_section section)
+{
+    return (unsigned)section < CPW_BACKUP_SECTION_COUNT_ && s_section_list[section];
+}
 
 const char *cpw_backup_section_name(enum cpw_backup_section section)
 {
@@ -59,13 +76,17 @@ static bool s_is_account_id(const char *s)
     return true;
 }
 
-static json_t *s_counts_json(const struct cpw_backup_counts *c)
+/* Version 2's counts: profiles, objects, and every list section's items under its name. */
+static json_t *s_counts_json(const struct cpw_backup_counts *c, const uint64_t *items)
 {
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "profiles", (json_int_t)c->profiles,
-                     "objects", (json_int_t)c->objects, "object_types", (json_int_t)c->object_types,
-                     "integrations", (json_int_t)c->integrations, "event_streams",
-                     (json_int_t)c->event_streams, "calculated_attributes",
-                     (json_int_t)c->calculated_attributes);
+    json_t *counts = json_pack("{s:I, s:I}", "profiles", (json_int_t)c->profiles, "objects",
+                               (json_int_t)c->objects);
+    for (unsigned i = 0; i < CPW_BACKUP_SECTION_COUNT_; i++) {
+        if (s_section_list[i]) {
+            json_object_set_new(counts, s_section_names[i], json_integer((json_int_t)items[i]));
+        }
+    }
+    return counts;
 }
 
 /* ----- writer ----------------------------------------------------------------------------- */
@@ -119,14 +140,32 @@ struct cpw_backup_writer *cpw_backup_writer_new(const struct cpw_backup_writer_o
     cpw_buf_init(&w->line, CPW_BACKUP_MAX_LINE_BYTES);
     w->sha = cpw_sha256_new();
     json_t *header = NULL;
+    /* The four kinds version 1 counted may come in counts alone. */
+    uint64_t items[CPW_BACKUP_SECTION_COUNT_];
+    memcpy(items, opts->items, sizeof(items));
+    const struct {
+        enum cpw_backup_section section;
+        uint64_t count;
+    } v1[] = {
+        { CPW_BACKUP_OBJECT_TYPES, opts->counts.object_types },
+        { CPW_BACKUP_INTEGRATIONS, opts->counts.integrations },
+        { CPW_BACKUP_EVENT_STREAMS, opts->counts.event_streams },
+        { CPW_BACKUP_CALCULATED_ATTRIBUTES, opts->counts.calculated_attributes },
+    };
+    for (size_t i = 0; i < sizeof(v1) / sizeof(v1[0]); i++) {
+        if (items[v1[i].section] == 0) {
+            items[v1[i].section] = v1[i].count;
+        }
+    }
     if (!w->sha || cpw_atomic_file_open(&w->file, opts->path)) {
         goto on_error;
     }
-    header = json_pack(
-      "{s:s, s:i, s:{s:s, s:s, s:s, s:s, s:s, s:o}}", "format", CPW_BACKUP_FORMAT_NAME,
-      "format_version", CPW_BACKUP_FORMAT_VERSION, "header", "created_at", now, "account",
-      opts->account, "region", opts->region, "domain", opts->domain, "source_identity",
-      opts->source_identity ? opts->source_identity : "", "counts", s_counts_json(&opts->counts));
+    header =
+      json_pack("{s:s, s:i, s:{s:s, s:s, s:s, s:s, s:s, s:o}}", "format", CPW_BACKUP_FORMAT_NAME,
+                "format_version", CPW_BACKUP_FORMAT_VERSION, "header", "created_at", now, "account",
+                opts->account, "region", opts->region, "domain", opts->domain, "source_identity",
+                opts->source_identity ? opts->source_identity : "", "counts",
+                s_counts_json(&opts->counts, items));
     if (!header) {
         cpw_raise(CPW_ERR_INVALID_ARGUMENT, "backup header fields must be valid UTF-8");
         goto on_error;
@@ -239,6 +278,7 @@ struct cpw_backup_reader {
     uint64_t trailer_sections;
     uint64_t trailer_records;
     uint64_t records_read;
+    char sha256[CPW_SHA256_HEX_LEN + 1]; /* the trailer's digest */
     json_t *pending; /* the first record line, read while looking for sections */
     json_t *current; /* the record handed out last */
 };
@@ -308,15 +348,67 @@ static int s_get_str(const json_t *obj, const char *key, char **out)
     return 0;
 }
 
+/* Version 1's counts: six fixed members. */
+static int s_read_counts_v1(const json_t *counts, struct cpw_backup_header *h)
+{
+    static const char *const count_keys[] = { "profiles",      "objects",
+                                              "object_types",  "integrations",
+                                              "event_streams", "calculated_attributes" };
+    struct cpw_backup_counts *c = &h->counts;
+    if (cpw_json_expect_keys(counts, "backup", "the header counts", count_keys, 6) ||
+        s_get_u64(counts, "profiles", "counts", &c->profiles) ||
+        s_get_u64(counts, "objects", "counts", &c->objects) ||
+        s_get_u64(counts, "object_types", "counts", &c->object_types) ||
+        s_get_u64(counts, "integrations", "counts", &c->integrations) ||
+        s_get_u64(counts, "event_streams", "counts", &c->event_streams) ||
+        s_get_u64(counts, "calculated_attributes", "counts", &c->calculated_attributes)) {
+        return -1;
+    }
+    h->items[CPW_BACKUP_OBJECT_TYPES] = c->object_types;
+    h->items[CPW_BACKUP_INTEGRATIONS] = c->integrations;
+    h->items[CPW_BACKUP_EVENT_STREAMS] = c->event_streams;
+    h->items[CPW_BACKUP_CALCULATED_ATTRIBUTES] = c->calculated_attributes;
+    return 0;
+}
+
+/* Version 2's counts: profiles, objects and one member per list section, each required. */
+static int s_read_counts_v2(const json_t *counts, struct cpw_backup_header *h)
+{
+    const char *keys[CPW_BACKUP_SECTION_COUNT_ + 2];
+    size_t n = 0;
+    keys[n++] = "profiles";
+    keys[n++] = "objects";
+    for (unsigned i = 0; i < CPW_BACKUP_SECTION_COUNT_; i++) {
+        if (s_section_list[i]) {
+            keys[n++] = s_section_names[i];
+        }
+    }
+    if (cpw_json_expect_keys(counts, "backup", "the header counts", keys, n)) {
+        return -1;
+    }
+    struct cpw_backup_counts *c = &h->counts;
+    if (s_get_u64(counts, "profiles", "counts", &c->profiles) ||
+        s_get_u64(counts, "objects", "counts", &c->objects)) {
+        return -1;
+    }
+    for (unsigned i = 0; i < CPW_BACKUP_SECTION_COUNT_; i++) {
+        if (s_section_list[i] && s_get_u64(counts, s_section_names[i], "counts", &h->items[i])) {
+            return -1;
+        }
+    }
+    c->object_types = h->items[CPW_BACKUP_OBJECT_TYPES];
+    c->integrations = h->items[CPW_BACKUP_INTEGRATIONS];
+    c->event_streams = h->items[CPW_BACKUP_EVENT_STREAMS];
+    c->calculated_attributes = h->items[CPW_BACKUP_CALCULATED_ATTRIBUTES];
+    return 0;
+}
+
 /* Line 1: format name and version first (CPW_ERR_VERSION), then the header's fields. */
 static int s_read_header(struct cpw_backup_reader *r)
 {
     static const char *const top_keys[] = { "format", "format_version", "header" };
     static const char *const keys[] = { "created_at", "account",         "region",
                                         "domain",     "source_identity", "counts" };
-    static const char *const count_keys[] = { "profiles",      "objects",
-                                              "object_types",  "integrations",
-                                              "event_streams", "calculated_attributes" };
     if (s_read_line(r) != 1) {
         return cpw_raise(CPW_ERR_PARSE, "backup: no header line (empty or truncated file)");
     }
@@ -329,36 +421,29 @@ static int s_read_header(struct cpw_backup_reader *r)
     const json_t *version = json_object_get(doc, "format_version");
     const json_t *h = json_object_get(doc, "header");
     const json_t *counts = json_object_get(h, "counts");
-    struct cpw_backup_counts *c = &r->header.counts;
+    json_int_t v = json_is_integer(version) ? json_integer_value(version) : -1;
     if (!json_is_string(format) || strcmp(json_string_value(format), CPW_BACKUP_FORMAT_NAME) != 0) {
         rc = cpw_raise(CPW_ERR_PARSE, "not a cpwarden backup (\"format\" is not \"%s\")",
                        CPW_BACKUP_FORMAT_NAME);
-    } else if (!json_is_integer(version) ||
-               json_integer_value(version) != CPW_BACKUP_FORMAT_VERSION) {
+    } else if (v < CPW_BACKUP_FORMAT_VERSION_MIN || v > CPW_BACKUP_FORMAT_VERSION) {
         rc = cpw_raise(CPW_ERR_VERSION,
                        "backup format version %lld is not supported (this cpwarden reads "
-                       "version %d)",
-                       json_is_integer(version) ? (long long)json_integer_value(version) : -1LL,
-                       CPW_BACKUP_FORMAT_VERSION);
+                       "versions %d to %d)",
+                       (long long)v, CPW_BACKUP_FORMAT_VERSION_MIN, CPW_BACKUP_FORMAT_VERSION);
     } else if (!json_is_object(h) || !json_is_object(counts)) {
         rc = cpw_raise(CPW_ERR_PARSE, "backup: the header or its counts is not an object");
     } else if (cpw_json_expect_keys(doc, "backup", "the header line", top_keys, 3) ||
                cpw_json_expect_keys(h, "backup", "the header", keys, 6) ||
-               cpw_json_expect_keys(counts, "backup", "the header counts", count_keys, 6) ||
                s_get_str(h, "created_at", &r->header.created_at) ||
                s_get_str(h, "account", &r->header.account) ||
                s_get_str(h, "region", &r->header.region) ||
                s_get_str(h, "domain", &r->header.domain) ||
                s_get_str(h, "source_identity", &r->header.source_identity) ||
-               s_get_u64(counts, "profiles", "counts", &c->profiles) ||
-               s_get_u64(counts, "objects", "counts", &c->objects) ||
-               s_get_u64(counts, "object_types", "counts", &c->object_types) ||
-               s_get_u64(counts, "integrations", "counts", &c->integrations) ||
-               s_get_u64(counts, "event_streams", "counts", &c->event_streams) ||
-               s_get_u64(counts, "calculated_attributes", "counts", &c->calculated_attributes)) {
+               (v == 1 ? s_read_counts_v1(counts, &r->header)
+                       : s_read_counts_v2(counts, &r->header))) {
         rc = -1;
     }
-    r->header.format_version = CPW_BACKUP_FORMAT_VERSION;
+    r->header.format_version = (int)(rc == 0 ? v : 0);
     json_decref(doc);
     return rc;
 }
@@ -400,6 +485,7 @@ static int s_read_trailer(struct cpw_backup_reader *r, off_t size)
         if (!json_is_string(sha) || json_string_length(sha) != CPW_SHA256_HEX_LEN) {
             rc = cpw_raise(CPW_ERR_PARSE, "backup: trailer.sha256 must be 64 hex digits");
         } else {
+            snprintf(r->sha256, sizeof(r->sha256), "%s", json_string_value(sha));
             cpw_buf_reset(&r->line); /* keep the expected digest in r->line */
             rc = cpw_buf_append_cstr(&r->line, json_string_value(sha));
         }
@@ -480,6 +566,16 @@ static int s_read_sections(struct cpw_backup_reader *r)
             return cpw_raise(CPW_ERR_PARSE, "backup: section %s appears twice",
                              s_section_names[section]);
         }
+        if (s_section_since[section] > r->header.format_version) {
+            json_decref(doc);
+            return cpw_raise(CPW_ERR_PARSE, "backup: section %s is not part of format version %d",
+                             s_section_names[section], r->header.format_version);
+        }
+        if (s_section_list[section] && !json_is_array(document)) {
+            json_decref(doc);
+            return cpw_raise(CPW_ERR_PARSE, "backup: section %s is not a list",
+                             s_section_names[section]);
+        }
         r->sections[section] = json_incref((json_t *)document);
         sections++;
         json_decref(doc);
@@ -490,6 +586,17 @@ static int s_read_sections(struct cpw_backup_reader *r)
     if (sections != r->trailer_sections) {
         return cpw_raise(CPW_ERR_PARSE, "backup: %llu section(s) found, the trailer says %llu",
                          (unsigned long long)sections, (unsigned long long)r->trailer_sections);
+    }
+    /* From version 2 the header counts every list section's items: they must agree. */
+    for (unsigned i = 0; r->header.format_version >= 2 && i < CPW_BACKUP_SECTION_COUNT_; i++) {
+        uint64_t have = s_section_list[i] ? (uint64_t)json_array_size(r->sections[i]) : 0;
+        if (s_section_list[i] && have != r->header.items[i]) {
+            return cpw_raise(CPW_ERR_PARSE,
+                             "backup: section %s holds %llu item(s), the header "
+                             "counts %llu",
+                             s_section_names[i], (unsigned long long)have,
+                             (unsigned long long)r->header.items[i]);
+        }
     }
     return 0;
 }
@@ -627,4 +734,36 @@ void cpw_backup_reader_destroy(struct cpw_backup_reader *r)
     cpw_buf_clean_up(&r->line);
     cpw_free(r->chunk);
     cpw_free(r);
+}
+
+int cpw_backup_verify(const char *path, struct cpw_backup_verify_report *report)
+{
+    memset(report, 0, sizeof(*report));
+    struct cpw_backup_reader *r = cpw_backup_reader_open(path);
+    if (!r) {
+        return -1;
+    }
+    report->format_version = r->header.format_version;
+    snprintf(report->sha256, sizeof(report->sha256), "%s", r->sha256);
+    for (unsigned i = 0; i < CPW_BACKUP_SECTION_COUNT_; i++) {
+        report->present[i] = r->sections[i] != NULL;
+        report->items[i] = s_section_list[i] ? (uint64_t)json_array_size(r->sections[i])
+                                             : (r->sections[i] ? 1u : 0u);
+    }
+    int rc;
+    const json_t *record = NULL;
+    while ((rc = cpw_backup_reader_next(r, &record)) == 1) {
+        const json_t *objects = json_object_get(record, "objects");
+        if (!json_is_object(json_object_get(record, "profile")) ||
+            (objects && !json_is_array(objects))) {
+            rc = cpw_raise(CPW_ERR_PARSE,
+                           "%s: record %llu is not {\"profile\": {...}, \"objects\": [...]}", path,
+                           (unsigned long long)r->records_read);
+            break;
+        }
+        report->records++;
+        report->objects += json_array_size(objects);
+    }
+    cpw_backup_reader_destroy(r);
+    return rc < 0 ? -1 : 0;
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "cpw/aws_client.h"
+#include "cpw/backup_file.h"
 
 /**
  * Calls service/operation in region (NULL: the client's) with input (consumed; NULL means {}),
@@ -34,6 +35,24 @@ int cpw_backup_caller(struct cpw_aws_client *client,
                       char account[16],
                       char *arn,
                       size_t arn_size);
+
+/*
+ * One list section of a backup: the List operation (every page; its items under items_key,
+ * each named by name_member) and the Get operation reading one item in full (input member
+ * get_member), or get_op NULL when the List items are whole. The table's order is the export's
+ * and restore's dependency order (backup_coverage.c).
+ */
+struct cpw_backup_kind {
+    enum cpw_backup_section section;
+    const char *list_op;
+    const char *items_key;
+    const char *name_member;
+    const char *get_op;
+    const char *get_member;
+};
+
+/** The list sections; static storage. */
+const struct cpw_backup_kind *cpw_backup_kinds(size_t *count);
 
 /** cpw_json_project (json.h): the members of src named in keys, without null, {} and []. */
 json_t *cpw_backup_project(const json_t *src, const char *const *keys);

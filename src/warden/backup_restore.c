@@ -4,6 +4,7 @@
  * attributes and (when the backup holds them) profiles with their objects. Every item is
  * compared with what the target holds first, so a second restore changes nothing.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -79,6 +80,9 @@ void cpw_restore_note(struct cpw_restore_run *run,
     case CPW_RESTORE_FAILED:
         s->failed++;
         break;
+    case CPW_RESTORE_NOT_RESTORED:
+        s->not_restored++;
+        break;
     case CPW_RESTORE_ACTION_COUNT_: /* not an action */
         break;
     }
@@ -92,6 +96,12 @@ int cpw_restore_send(struct cpw_restore_run *run, const char *op, json_t *input,
     json_t *out = NULL;
     json_object_set_new(input, "DomainName", json_string(run->domain));
     int rc = cpw_backup_call(run->client, run->region, SERVICE, op, input, false, &out);
+    if (rc == 0 && run->opts->kill_after_change &&
+        (strncmp(op, "Create", 6) == 0 || strncmp(op, "Put", 3) == 0 ||
+         strncmp(op, "Update", 6) == 0) &&
+        ++run->changes == run->opts->kill_after_change) {
+        raise(SIGKILL); /* the crash tests' hook: die right after the Nth change */
+    }
     if (output) {
         *output = out;
     } else {
@@ -155,6 +165,13 @@ static void s_item(struct cpw_restore_run *run,
             json_decref(want);
             return;
         }
+        if (!update_op && strncmp(create_op, "Put", 3) != 0) {
+            cpw_restore_note(run, CPW_RESTORE_CONFLICT, kind, name,
+                             "exists with a different configuration and cannot be changed in "
+                             "place (delete it to restore it)");
+            json_decref(want);
+            return;
+        }
         if (run->opts->dry_run) {
             cpw_restore_note(run, CPW_RESTORE_UPDATE, kind, name, "would be overwritten");
             json_decref(want);
@@ -198,43 +215,105 @@ static void s_object_types(struct cpw_restore_run *run, const json_t *types)
     }
 }
 
-/* Warns when uri names a Connect instance that the target does not have. */
-static void s_check_connect_uri(struct cpw_restore_run *run, const char *uri)
+/* The first domain other than the target (its name in region) that integrates uri, as
+ * ListAccountIntegrations in region answers: 1 found (into other), 0 none, -1 error. */
+static int s_other_domain(struct cpw_restore_run *run,
+                          const char *region,
+                          const char *uri,
+                          char *other,
+                          size_t size)
+{
+    json_t *out = NULL;
+    if (cpw_backup_call(run->client, region, SERVICE, "ListAccountIntegrations",
+                        json_pack("{s:s}", "Uri", uri), true, &out) != 0) {
+        return -1;
+    }
+    int found = 0;
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(out, "Items"), i, item)
+    {
+        const char *d = cpw_json_get_string(item, "DomainName");
+        if (d && (strcmp(d, run->domain) != 0 || strcmp(region, run->region) != 0)) {
+            snprintf(other, size, "%s (%s)", d, region);
+            found = 1;
+            break;
+        }
+    }
+    json_decref(out);
+    return found;
+}
+
+/*
+ * Whether an integration may be restored, for a Uri naming an Amazon Connect instance: one of
+ * another account gets a warning (the target cannot look at it); a live instance of the
+ * target's account that another domain (of its own region or the target's) already integrates
+ * is not re-attached unless attach_integrations, so a copy restored under a new name or in
+ * another region never takes a live instance from the domain that uses it. Returns false when
+ * the integration is to be left out (already reported).
+ */
+static bool s_connect_uri_ok(struct cpw_restore_run *run, const char *uri)
 {
     static const char prefix[] = "arn:aws:connect:";
     if (strncmp(uri, prefix, sizeof(prefix) - 1) != 0) {
-        return;
+        return true;
     }
     char region[64] = "", account[16] = "", id[128] = "";
     if (sscanf(uri + sizeof(prefix) - 1, "%63[^:]:%15[^:]:instance/%127s", region, account, id) !=
         3) {
-        return;
+        return true;
     }
-    char detail[512];
-    if (strcmp(region, run->region) != 0 || strcmp(account, run->account) != 0) {
+    char detail[768];
+    if (strcmp(account, run->account) != 0) {
         snprintf(detail, sizeof(detail),
                  "the Uri is a Connect instance of account %s in %s, not of the target (%s, %s): "
                  "the integration will point at an instance the target does not have",
                  account, region, run->account, run->region);
         cpw_restore_note(run, CPW_RESTORE_WARNING, "integration", uri, detail);
-        return;
+        return true;
     }
     json_t *out = NULL;
-    if (cpw_backup_call(run->client, run->region, "connect", "DescribeInstance",
-                        json_pack("{s:s}", "InstanceId", id), false, &out) == 0) {
-        json_decref(out);
-        return;
+    if (cpw_backup_call(run->client, region, "connect", "DescribeInstance",
+                        json_pack("{s:s}", "InstanceId", id), false, &out) != 0) {
+        if (cpw_last_error() == CPW_ERR_NOT_FOUND) {
+            snprintf(detail, sizeof(detail),
+                     "the Uri is Connect instance %s (%s), which no longer exists: the "
+                     "integration will point at nothing until it is recreated or removed",
+                     id, region);
+        } else {
+            snprintf(detail, sizeof(detail), "cannot check Connect instance %s: %s", id,
+                     cpw_last_error_detail());
+        }
+        cpw_restore_note(run, CPW_RESTORE_WARNING, "integration", uri, detail);
+        return true;
     }
-    if (cpw_last_error() == CPW_ERR_NOT_FOUND) {
+    json_decref(out);
+    /* The instance is live: does another domain integrate it already? */
+    char other[256] = "";
+    int found = s_other_domain(run, region, uri, other, sizeof(other));
+    if (found == 0 && strcmp(region, run->region) != 0) {
+        found = s_other_domain(run, run->region, uri, other, sizeof(other));
+    }
+    if (found < 0) {
         snprintf(detail, sizeof(detail),
-                 "the Uri is Connect instance %s, which does not exist in the target: the "
-                 "integration will point at nothing until it is recreated or removed",
-                 id);
+                 "Connect instance %s is live and which domain uses it cannot be checked (%s)%s",
+                 id, cpw_last_error_detail(),
+                 run->opts->attach_integrations
+                   ? ": attached anyway (--attach-integrations)"
+                   : ": not attached (--attach-integrations attaches it)");
+    } else if (found > 0) {
+        snprintf(detail, sizeof(detail),
+                 "Connect instance %s is live and integrated with domain %s%s", id, other,
+                 run->opts->attach_integrations
+                   ? ": attached to this domain too (--attach-integrations)"
+                   : ": not re-attached to this domain (--attach-integrations attaches it)");
     } else {
-        snprintf(detail, sizeof(detail), "cannot check Connect instance %s: %s", id,
-                 cpw_last_error_detail());
+        return true;
     }
-    cpw_restore_note(run, CPW_RESTORE_WARNING, "integration", uri, detail);
+    cpw_restore_note(
+      run, run->opts->attach_integrations ? CPW_RESTORE_WARNING : CPW_RESTORE_NOT_RESTORED,
+      "integration", uri, detail);
+    return run->opts->attach_integrations;
 }
 
 static void s_integrations(struct cpw_restore_run *run, const json_t *integrations)
@@ -247,12 +326,128 @@ static void s_integrations(struct cpw_restore_run *run, const json_t *integratio
         if (!uri) {
             continue;
         }
-        s_check_connect_uri(run, uri);
+        const char *workflow = cpw_json_get_string(it, "WorkflowId");
+        if (workflow) {
+            char detail[256];
+            snprintf(detail, sizeof(detail),
+                     "made by workflow %s together with it; restored with it, not alone", workflow);
+            cpw_restore_note(run, CPW_RESTORE_NOT_RESTORED, "integration", uri, detail);
+            continue;
+        }
+        if (!s_connect_uri_ok(run, uri)) {
+            continue;
+        }
         json_t *want = cpw_backup_project(it, s_integration_keys);
         json_object_del(want, "Uri");
         s_item(run, "integration", uri, want, "GetIntegration", "Uri", s_integration_keys + 1,
                "PutIntegration", NULL, NULL);
     }
+}
+
+/* Workflows cannot be recreated from what GetWorkflow answers: say so for each. */
+static void s_workflows(struct cpw_restore_run *run, const json_t *workflows)
+{
+    size_t i;
+    json_t *w;
+    json_array_foreach(workflows, i, w)
+    {
+        const char *id = cpw_json_get_string(w, "WorkflowId");
+        if (id) {
+            cpw_restore_note(run, CPW_RESTORE_NOT_RESTORED, "workflow", id,
+                             "GetWorkflow does not return the AppFlow flow definition it was "
+                             "created with, and its run history cannot be written back: "
+                             "recreate it with CreateIntegrationWorkflow (the backup keeps its "
+                             "type, source and role)");
+        }
+    }
+}
+
+/* A list section restored item by item through s_item: what to send and compare. */
+struct item_kind {
+    enum cpw_backup_section section;
+    const char *kind;   /* in reports */
+    const char *member; /* names an item (the Get input member) */
+    const char *get_op;
+    const char *create_op;          /* Put... overwrite in place */
+    const char *update_op;          /* NULL: none (Create-only kinds conflict even with force) */
+    const char *const *keys;        /* create input and comparison */
+    const char *const *update_keys; /* NULL: keys */
+    const char *note;               /* added to a created item's report, or NULL */
+};
+
+static const char *const s_domain_type_keys[] = { "Description", "EncryptionKey", "Fields", "Tags",
+                                                  NULL };
+static const char *const s_segment_keys[] = { "DisplayName", "Description",     "SegmentGroups",
+                                              "SegmentSort", "SegmentSqlQuery", "Tags",
+                                              NULL };
+static const char *const s_trigger_keys[] = { "Description",
+                                              "EventTriggerConditions",
+                                              "EventTriggerLimits",
+                                              "ObjectTypeName",
+                                              "SegmentFilter",
+                                              "Tags",
+                                              NULL };
+static const char *const s_trigger_update_keys[] = { "Description",        "EventTriggerConditions",
+                                                     "EventTriggerLimits", "ObjectTypeName",
+                                                     "SegmentFilter",      NULL };
+static const char *const s_layout_keys[] = { "Description", "DisplayName", "IsDefault", "Layout",
+                                             "LayoutType",  "Tags",        NULL };
+static const char *const s_layout_update_keys[] = { "Description", "DisplayName", "IsDefault",
+                                                    "Layout",      "LayoutType",  NULL };
+static const char *const s_schema_keys[] = { "Fields", "Tags", NULL };
+static const char *const s_recommender_keys[] = {
+    "Description", "RecommenderConfig", "RecommenderRecipeName", "RecommenderSchemaName", "Tags",
+    NULL
+};
+static const char *const s_recommender_update_keys[] = { "Description", "RecommenderConfig", NULL };
+static const char *const s_filter_keys[] = { "Description", "RecommenderFilterExpression",
+                                             "RecommenderSchemaName", "Tags", NULL };
+
+static const struct item_kind s_item_kinds[] = {
+    { CPW_BACKUP_DOMAIN_OBJECT_TYPES, "domain-object-type", "ObjectTypeName", "GetDomainObjectType",
+      "PutDomainObjectType", NULL, s_domain_type_keys, NULL, NULL },
+    { CPW_BACKUP_SEGMENT_DEFINITIONS, "segment-definition", "SegmentDefinitionName",
+      "GetSegmentDefinition", "CreateSegmentDefinition", NULL, s_segment_keys, NULL, NULL },
+    { CPW_BACKUP_EVENT_TRIGGERS, "event-trigger", "EventTriggerName", "GetEventTrigger",
+      "CreateEventTrigger", "UpdateEventTrigger", s_trigger_keys, s_trigger_update_keys, NULL },
+    { CPW_BACKUP_LAYOUTS, "layout", "LayoutDefinitionName", "GetDomainLayout", "CreateDomainLayout",
+      "UpdateDomainLayout", s_layout_keys, s_layout_update_keys, NULL },
+    { CPW_BACKUP_RECOMMENDER_SCHEMAS, "recommender-schema", "RecommenderSchemaName",
+      "GetRecommenderSchema", "CreateRecommenderSchema", NULL, s_schema_keys, NULL, NULL },
+    { CPW_BACKUP_RECOMMENDERS, "recommender", "RecommenderName", "GetRecommender",
+      "CreateRecommender", "UpdateRecommender", s_recommender_keys, s_recommender_update_keys,
+      "its trained state (models, training metrics) is not in backups: it trains again" },
+    { CPW_BACKUP_RECOMMENDER_FILTERS, "recommender-filter", "RecommenderFilterName",
+      "GetRecommenderFilter", "CreateRecommenderFilter", NULL, s_filter_keys, NULL, NULL },
+};
+
+static void s_items(struct cpw_restore_run *run, const struct item_kind *k, const json_t *list)
+{
+    size_t i;
+    json_t *doc;
+    json_array_foreach(list, i, doc)
+    {
+        const char *name = cpw_json_get_string(doc, k->member);
+        if (!name) {
+            continue;
+        }
+        unsigned created = run->summary.created;
+        s_item(run, k->kind, name, cpw_backup_project(doc, k->keys), k->get_op, k->member, k->keys,
+               k->create_op, k->update_op, k->update_keys ? k->update_keys : k->keys);
+        if (k->note && run->summary.created != created) {
+            cpw_restore_note(run, CPW_RESTORE_NOT_RESTORED, k->kind, name, k->note);
+        }
+    }
+}
+
+static const struct item_kind *s_item_kind(enum cpw_backup_section section)
+{
+    for (size_t i = 0; i < sizeof(s_item_kinds) / sizeof(s_item_kinds[0]); i++) {
+        if (s_item_kinds[i].section == section) {
+            return &s_item_kinds[i];
+        }
+    }
+    return NULL;
 }
 
 static void s_event_streams(struct cpw_restore_run *run, const json_t *streams)
@@ -488,11 +683,47 @@ enum cpw_restore_status cpw_restore_domain(struct cpw_aws_client *client,
         goto cleanup;
     }
     s_tags(&run, tags);
-    s_object_types(&run, cpw_backup_reader_section(reader, CPW_BACKUP_OBJECT_TYPES));
-    s_integrations(&run, cpw_backup_reader_section(reader, CPW_BACKUP_INTEGRATIONS));
-    s_event_streams(&run, cpw_backup_reader_section(reader, CPW_BACKUP_EVENT_STREAMS));
-    s_calculated_attributes(&run,
-                            cpw_backup_reader_section(reader, CPW_BACKUP_CALCULATED_ATTRIBUTES));
+    /* Dependency order: object types before what names them (calculated attributes,
+     * segments, triggers, integrations); segments before the triggers that filter on them;
+     * triggers before the integrations that name them; schemas before recommenders, and
+     * recommenders before their filters. */
+    static const enum cpw_backup_section order[] = {
+        CPW_BACKUP_OBJECT_TYPES,
+        CPW_BACKUP_DOMAIN_OBJECT_TYPES,
+        CPW_BACKUP_CALCULATED_ATTRIBUTES,
+        CPW_BACKUP_SEGMENT_DEFINITIONS,
+        CPW_BACKUP_EVENT_TRIGGERS,
+        CPW_BACKUP_INTEGRATIONS,
+        CPW_BACKUP_WORKFLOWS,
+        CPW_BACKUP_EVENT_STREAMS,
+        CPW_BACKUP_LAYOUTS,
+        CPW_BACKUP_RECOMMENDER_SCHEMAS,
+        CPW_BACKUP_RECOMMENDERS,
+        CPW_BACKUP_RECOMMENDER_FILTERS,
+    };
+    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+        const json_t *list = cpw_backup_reader_section(reader, order[i]);
+        switch (order[i]) {
+        case CPW_BACKUP_OBJECT_TYPES:
+            s_object_types(&run, list);
+            break;
+        case CPW_BACKUP_CALCULATED_ATTRIBUTES:
+            s_calculated_attributes(&run, list);
+            break;
+        case CPW_BACKUP_INTEGRATIONS:
+            s_integrations(&run, list);
+            break;
+        case CPW_BACKUP_WORKFLOWS:
+            s_workflows(&run, list);
+            break;
+        case CPW_BACKUP_EVENT_STREAMS:
+            s_event_streams(&run, list);
+            break;
+        default:
+            s_items(&run, s_item_kind(order[i]), list);
+            break;
+        }
+    }
     if (!run.opts->skip_profiles &&
         cpw_restore_profiles(&run, reader,
                              cpw_backup_reader_section(reader, CPW_BACKUP_OBJECT_TYPES))) {

@@ -18,7 +18,8 @@ struct cpw_restore_run {
     bool domain_exists;  /* the target domain exists (or was created by this run) */
     bool domain_created; /* this run created it */
     struct cpw_restore_summary summary;
-    json_t *keyless; /* target profiles without a standard key: fields text -> [ids] */
+    json_t *keyless;  /* target profiles without a standard key: fields text -> [ids] */
+    unsigned changes; /* changing calls sent, for the kill_after_change hook */
 };
 
 /* What a lookup of one item in the target found. */
@@ -38,6 +39,8 @@ void cpw_restore_note(struct cpw_restore_run *run,
 /**
  * Calls a Customer Profiles operation on the target domain: sets input's DomainName (input is
  * consumed). *output (may be NULL) receives the output. Returns 0 or -1 (cpw_backup_call).
+ * Every changing call (Create*, Put*, Update*) restores go through here, where the
+ * kill_after_change test hook counts them.
  */
 int cpw_restore_send(struct cpw_restore_run *run, const char *op, json_t *input, json_t **output);
 

@@ -91,6 +91,21 @@ static json_t *s_fields(const json_t *profile)
     return f;
 }
 
+/* Whether every member of have is in want with the same value (have lacks some, differs in
+ * none): the profile an interrupted restore created before it filled its fields in. */
+static bool s_subset(const json_t *have, const json_t *want)
+{
+    const char *key;
+    json_t *value;
+    json_object_foreach((json_t *)have, key, value)
+    {
+        if (!json_equal(value, json_object_get(want, key))) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Fields as canonical text: sorted keys, compact. */
 static int s_dump_sorted(const json_t *value, struct cpw_buf *out)
 {
@@ -229,9 +244,10 @@ static void s_record(struct cpw_restore_run *run, const json_t *record, const js
     if (rc == CPW_RESTORE_FOUND) {
         json_t *have = s_fields(found);
         bool equal = json_equal(have, want);
+        bool partial = !equal && s_subset(have, want);
         json_decref(have);
         const char *id = cpw_json_get_string(found, "ProfileId");
-        if (!equal && !run->opts->force) {
+        if (!equal && !partial && !run->opts->force) {
             cpw_restore_note(run, CPW_RESTORE_CONFLICT, "profile", name,
                              "a profile with the same key exists with other fields");
             goto done;
@@ -251,7 +267,9 @@ static void s_record(struct cpw_restore_run *run, const json_t *record, const js
                 json_decref(input);
             }
             cpw_restore_note(run, CPW_RESTORE_UPDATE, "profile", name,
-                             "fields overwritten (--force)");
+                             partial ? "completed: it lacked some of the backup's fields (a "
+                                       "restore interrupted half-way)"
+                                     : "fields overwritten (--force)");
         }
         goto done;
     }

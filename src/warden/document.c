@@ -135,12 +135,13 @@ static int s_events(struct cpw_aws_client *client,
     return 0;
 }
 
-/* The names of a list's items: [name, ...]. */
-static json_t *s_names(struct cpw_aws_client *client,
-                       const char *region,
-                       const char *domain,
-                       const char *op,
-                       const char *member)
+/* The names of a list's items (under items_key): [name, ...]. */
+static json_t *s_names_in(struct cpw_aws_client *client,
+                          const char *region,
+                          const char *domain,
+                          const char *op,
+                          const char *items_key,
+                          const char *member)
 {
     json_t *out = NULL;
     if (cpw_backup_call(client, region, SERVICE, op, json_pack("{s:s}", "DomainName", domain), true,
@@ -150,7 +151,7 @@ static json_t *s_names(struct cpw_aws_client *client,
     json_t *names = json_array();
     size_t i;
     json_t *item;
-    json_array_foreach(json_object_get(out, "Items"), i, item)
+    json_array_foreach(json_object_get(out, items_key), i, item)
     {
         const char *n = cpw_json_get_string(item, member);
         if (n) {
@@ -161,11 +162,48 @@ static json_t *s_names(struct cpw_aws_client *client,
     return names;
 }
 
+static json_t *s_names(struct cpw_aws_client *client,
+                       const char *region,
+                       const char *domain,
+                       const char *op,
+                       const char *member)
+{
+    return s_names_in(client, region, domain, op, "Items", member);
+}
+
+/* Every other kind a backup carries (backup_coverage.c): section name -> [item names]. */
+static json_t *s_other_kinds(struct cpw_aws_client *client, const char *region, const char *domain)
+{
+    size_t n = 0;
+    const struct cpw_backup_kind *kinds = cpw_backup_kinds(&n);
+    json_t *all = json_object();
+    for (size_t k = 0; k < n; k++) {
+        switch (kinds[k].section) {
+        case CPW_BACKUP_OBJECT_TYPES: /* listed on their own, as before */
+        case CPW_BACKUP_INTEGRATIONS:
+        case CPW_BACKUP_EVENT_STREAMS:
+        case CPW_BACKUP_CALCULATED_ATTRIBUTES:
+            continue;
+        default:
+            break;
+        }
+        json_t *names = s_names_in(client, region, domain, kinds[k].list_op, kinds[k].items_key,
+                                   kinds[k].name_member);
+        if (!names) {
+            json_decref(all);
+            return NULL;
+        }
+        json_object_set_new(all, cpw_backup_section_name(kinds[k].section), names);
+    }
+    return all;
+}
+
 struct domain_facts {
     json_t *settings;                                             /* GetDomain */
     json_t *integrations;                                         /* ListIntegrations items */
     json_t *object_types, *event_streams, *calculated_attributes; /* names */
-    json_t *instances; /* [{arn, id, region, status, alias}] */
+    json_t *other_kinds; /* section name -> [names], every other kind a backup carries */
+    json_t *instances;   /* [{arn, id, region, status, alias}] */
 };
 
 static void s_facts_clean_up(struct domain_facts *f)
@@ -175,6 +213,7 @@ static void s_facts_clean_up(struct domain_facts *f)
     json_decref(f->object_types);
     json_decref(f->event_streams);
     json_decref(f->calculated_attributes);
+    json_decref(f->other_kinds);
     json_decref(f->instances);
 }
 
@@ -203,7 +242,8 @@ static int s_read_domain(struct cpw_aws_client *client,
             s_names(client, region, domain, "ListEventStreams", "EventStreamName")) ||
         !(f->calculated_attributes =
             s_names(client, region, domain, "ListCalculatedAttributeDefinitions",
-                    "CalculatedAttributeName"))) {
+                    "CalculatedAttributeName")) ||
+        !(f->other_kinds = s_other_kinds(client, region, domain))) {
         return -1;
     }
     f->instances = json_array();
@@ -372,6 +412,7 @@ static json_t *s_build(const char *account,
       s_check("backup exists", !json_is_null(backup), backup_detail),
       s_check("role identified", role_arn != NULL, how));
     json_object_set_new(doc, "backup", backup);
+    json_object_update(json_object_get(doc, "configuration"), f->other_kinds);
     cpw_buf_clean_up(&arn);
     return doc;
 }

@@ -2,8 +2,10 @@
  * document_markdown.c - the runbook's documentation template as Markdown, from the JSON
  * documents cpw_document_region() builds: one section per domain with the template's headings.
  */
+#include <stdio.h>
 #include <string.h>
 
+#include "cpw/backup_file.h"
 #include "cpw/document.h"
 #include "cpw/json.h"
 
@@ -105,8 +107,25 @@ static int s_domain(struct cpw_buf *out, const json_t *doc)
          s_list_row(out, "Object types", json_object_get(conf, "object_types")) ||
          s_list_row(out, "Integrations", json_object_get(conf, "integrations")) ||
          s_list_row(out, "Event streams", json_object_get(conf, "event_streams")) ||
-         s_list_row(out, "Calculated attributes", json_object_get(conf, "calculated_attributes")) ||
-         s_row(out, "Profile count", json_object_get(conf, "profile_count")) ||
+         s_list_row(out, "Calculated attributes", json_object_get(conf, "calculated_attributes"));
+    /* Every other kind a backup carries, in the backup's section order, labelled by the
+     * section's name ("segment_definitions" -> "Segment definitions"). */
+    for (int s = 0; rc == 0 && s < CPW_BACKUP_SECTION_COUNT_; s++) {
+        const char *key = cpw_backup_section_name((enum cpw_backup_section)s);
+        const json_t *names = json_object_get(conf, key);
+        if (!cpw_backup_section_is_list((enum cpw_backup_section)s) || !json_is_array(names) ||
+            s <= CPW_BACKUP_CALCULATED_ATTRIBUTES) { /* the four above: listed already */
+            continue;
+        }
+        char label[64];
+        snprintf(label, sizeof(label), "%s", key);
+        for (char *c = label; *c; c++) {
+            *c = *c == '_' ? ' ' : *c;
+        }
+        label[0] = (char)(label[0] - 'a' + 'A');
+        rc = s_list_row(out, label, names);
+    }
+    rc = rc || s_row(out, "Profile count", json_object_get(conf, "profile_count")) ||
          s_row(out, "Object count", json_object_get(conf, "object_count"));
     rc = rc || cpw_buf_append_cstr(out, "\n## Pre-deletion checklist\n\n");
     size_t i;

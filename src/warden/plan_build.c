@@ -517,6 +517,10 @@ int cpw_plan_builder_add_domain(struct cpw_plan_builder *b, const struct cpw_pla
         .event_streams = d->event_stream_count,
         .calculated_attributes = d->calculated_attribute_count,
     };
+    for (int k = CPW_BACKUP_CALCULATED_ATTRIBUTES + 1;
+         d->configuration_counts && k < CPW_BACKUP_SECTION_COUNT_; k++) {
+        del->impact.configuration[k] = d->configuration_counts[k];
+    }
     char *del_id = cpw_strdup(del->id);
 
     struct cpw_plan_action *verify =

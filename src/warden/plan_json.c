@@ -36,7 +36,45 @@ static json_t *s_impact_json(const struct cpw_plan_impact *im)
     json_object_set_new(o, "event_streams", json_integer((json_int_t)im->event_streams));
     json_object_set_new(o, "calculated_attributes",
                         json_integer((json_int_t)im->calculated_attributes));
+    json_t *conf = json_object();
+    for (int k = CPW_BACKUP_CALCULATED_ATTRIBUTES + 1; k < CPW_BACKUP_SECTION_COUNT_; k++) {
+        if (im->configuration[k]) {
+            json_object_set_new(conf, cpw_backup_section_name((enum cpw_backup_section)k),
+                                json_integer((json_int_t)im->configuration[k]));
+        }
+    }
+    if (json_object_size(conf) > 0) { /* absent otherwise: plans without them stay as they were */
+        json_object_set_new(o, "configuration", conf);
+    } else {
+        json_decref(conf);
+    }
     return o;
+}
+
+/* impact.configuration: {section name: count}, the kinds after calculated_attributes only. */
+static int s_parse_configuration(const json_t *conf, const char *where, struct cpw_plan_impact *im)
+{
+    if (!json_is_object(conf)) {
+        return cpw_raise(CPW_ERR_PARSE, "plan: %s.configuration must be an object", where);
+    }
+    const char *key;
+    json_t *value;
+    json_object_foreach((json_t *)conf, key, value)
+    {
+        int found = -1;
+        for (int k = CPW_BACKUP_CALCULATED_ATTRIBUTES + 1; k < CPW_BACKUP_SECTION_COUNT_; k++) {
+            if (strcmp(key, cpw_backup_section_name((enum cpw_backup_section)k)) == 0) {
+                found = k;
+            }
+        }
+        if (found < 0 || !json_is_integer(value) || json_integer_value(value) < 0) {
+            return cpw_raise(CPW_ERR_PARSE,
+                             "plan: %s.configuration.%s must be a known kind with a count", where,
+                             key);
+        }
+        im->configuration[found] = (uint64_t)json_integer_value(value);
+    }
+    return 0;
 }
 
 static json_t *s_action_json(const struct cpw_plan_action *a)
@@ -244,7 +282,8 @@ static int s_parse_action(const json_t *o, size_t index, struct cpw_plan_action 
     static const char *const target_keys[] = { "account", "region", "arn", "name" };
     static const char *const impact_keys[] = { "profiles",      "objects",
                                                "integrations",  "object_types",
-                                               "event_streams", "calculated_attributes" };
+                                               "event_streams", "calculated_attributes",
+                                               "configuration" };
     char where[64];
     snprintf(where, sizeof(where), "actions[%zu]", index);
     if (cpw_json_expect_keys(o, "plan", where, keys, sizeof(keys) / sizeof(keys[0])) ||
@@ -320,7 +359,10 @@ static int s_parse_action(const json_t *o, size_t index, struct cpw_plan_action 
     const json_t *impact = json_object_get(o, "impact");
     char impact_where[80];
     snprintf(impact_where, sizeof(impact_where), "%s.impact", where);
-    if (cpw_json_expect_keys(impact, "plan", impact_where, impact_keys, 6) ||
+    bool with_conf = json_object_get(impact, "configuration") != NULL;
+    if (cpw_json_expect_keys(impact, "plan", impact_where, impact_keys, with_conf ? 7 : 6) ||
+        (with_conf && s_parse_configuration(json_object_get(impact, "configuration"), impact_where,
+                                            &a->impact)) ||
         s_u64(impact, "profiles", impact_where, &a->impact.profiles) ||
         s_u64(impact, "objects", impact_where, &a->impact.objects) ||
         s_u64(impact, "integrations", impact_where, &a->impact.integrations) ||

@@ -2,6 +2,7 @@
  * plan_render.c - a plan for humans: a fixed-width table for terminals and a Markdown report
  * for change records (what will be deleted, in which order, its impact, the checklist state).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "cpw/error.h"
@@ -30,6 +31,24 @@ static int s_impact_text(struct cpw_buf *out, const struct cpw_plan_impact *im)
                                   parts[i].n == 1 ? parts[i].one : parts[i].many);
             any = true;
         }
+    }
+    /* the other configuration kinds, named after their backup section */
+    for (int k = CPW_BACKUP_CALCULATED_ATTRIBUTES + 1; k < CPW_BACKUP_SECTION_COUNT_; k++) {
+        uint64_t n = im->configuration[k];
+        if (!n) {
+            continue;
+        }
+        char label[64];
+        snprintf(label, sizeof(label), "%s", cpw_backup_section_name((enum cpw_backup_section)k));
+        size_t len = strlen(label);
+        for (size_t c = 0; c < len; c++) {
+            label[c] = label[c] == '_' ? ' ' : label[c];
+        }
+        if (n == 1 && len > 1 && label[len - 1] == 's') {
+            label[len - 1] = '\0';
+        }
+        rc |= cpw_buf_appendf(out, "%s%llu %s", any ? ", " : "", (unsigned long long)n, label);
+        any = true;
     }
     if (!any) {
         rc |= cpw_buf_append_cstr(out, "-");

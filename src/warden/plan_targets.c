@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cpw/alloc.h"
+#include "cpw/backup.h"
 #include "cpw/error.h"
 #include "cpw/live.h"
 #include "cpw/plan_targets.h"
@@ -304,6 +305,13 @@ struct cpw_plan *cpw_plan_from_targets_with(cpw_plan_client_fn *client_for,
             goto cleanup;
         }
         d.input.role = role_exists ? &r.input : NULL;
+        /* What else the deletion destroys, for the impact only (best effort: a kind that
+         * cannot be listed is not counted, and nothing about what is planned changes). */
+        uint64_t kinds[CPW_BACKUP_SECTION_COUNT_] = { 0 };
+        if (exists) {
+            cpw_backup_count_kinds(client, td->region, td->name, kinds);
+            d.input.configuration_counts = kinds;
+        }
         int rc = exists ? cpw_plan_builder_add_domain(b, &d.input) : 0;
         cpw_live_role_clean_up(&r);
         cpw_live_domain_clean_up(&d);

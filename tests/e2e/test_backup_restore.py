@@ -210,7 +210,7 @@ def test_round_trip(tmp, env, endpoint):
     check("backup succeeds", rc == 0, err)
     check("backup file is 0600", stat.S_IMODE(os.stat(b1).st_mode) == 0o600)
     sections, records = read_backup(b1)
-    check("every section present", len(sections) == 8, sections.keys())
+    check("every section present (format version 2)", len(sections) == 16, sections.keys())
     check("profile records", len(records) == PROFILES + 5, len(records))
     check("objects exported",
           sum(len(r["objects"]) for r in records) == PROFILES + (PROFILES + 2) // 3)
@@ -263,18 +263,22 @@ def test_round_trip(tmp, env, endpoint):
     check("second restore sends no mutating call", before == after, f"{before} -> {after}")
     check("mutating calls were counted", before > PROFILES)
 
-    # Another region, another name: same configuration; the Connect integration is warned about.
+    # Another region, another name: same configuration, except that the live Connect instance
+    # "rich" uses is not taken by the copy (reported once, on stdout).
     rc, out, err = cpw(env, "restore", b1, "--domain", "rich-copy", "--region", "eu-west-1")
     check("restore into another region", rc == 0, out + err)
-    check("warning for a Connect instance the target does not have",
-          "Connect instance" in err and "not of the target" in err, err)
+    check("the live Connect instance of another domain is not re-attached",
+          "integrated with domain rich (us-east-1)" in out and "not-restored" in out and
+          "Connect instance" not in err, out + err)
     b3 = os.path.join(tmp, "b3.cpwbackup")
     rc, _, err = cpw(env, "backup", "--domain", "rich-copy", "--region", "eu-west-1",
                      "--with-profiles", "-o", b3)
     sections3, records3 = read_backup(b3) if rc == 0 else ({}, [])
+    without_connect = dict(sections, integrations=[
+        i for i in sections["integrations"] if not i["Uri"].startswith("arn:aws:connect:")])
     for name in sections:
         check(f"section {name} in eu-west-1 under another name",
-              normalize(sections[name]) == normalize(sections3.get(name)))
+              normalize(without_connect[name]) == normalize(sections3.get(name)))
     check("profiles in eu-west-1", normalize_records(records) == normalize_records(records3))
     rc, out, err = cpw(env, "restore", b1, "--domain", "rich-copy", "--region", "eu-west-1")
     check("second restore in eu-west-1 is unchanged", rc == 0 and "0 created" in out, out + err)
@@ -295,12 +299,20 @@ def test_round_trip(tmp, env, endpoint):
           cp.get_domain(DomainName="clash")["DefaultExpirationDays"] == 10 and
           cp.list_profile_object_types(DomainName="clash")["Items"] == [])
     rc, out, err = cpw(env, "restore", b1, "--domain", "clash", "--force", "--no-profiles")
-    # The Connect instance already serves "rich": that one integration fails (exit 3).
-    check("--force overwrites", rc == 3 and
+    # The Connect instance already serves "rich": the copy does not take it.
+    check("--force overwrites", rc == 0 and
           cp.get_domain(DomainName="clash")["DefaultExpirationDays"] == 90 and
           len(cp.list_profile_object_types(DomainName="clash")["Items"]) == 2, out + err)
-    check("--force: the instance of another domain is reported",
-          "failed   integration" in out and "only one domain" in err, out + err)
+    check("--force: the instance of another domain is reported, not taken",
+          "not-restored integration" in out and "integrated with domain rich" in out and
+          not any(i["Uri"].startswith("arn:aws:connect:")
+                  for i in cp.list_integrations(DomainName="clash")["Items"]), out + err)
+    # --attach-integrations tries it anyway; the service refuses (one domain per instance).
+    rc, out, err = cpw(env, "restore", b1, "--domain", "clash", "--no-profiles",
+                       "--attach-integrations")
+    check("--attach-integrations: tried, the service's refusal reported once",
+          rc == 3 and "--attach-integrations" in out and "only one domain" in out and
+          "only one domain" not in err, out + err)
     return b1
 
 
@@ -312,7 +324,7 @@ def test_bad_files(tmp, env, endpoint, good):
         "truncated": (data[:-40], "truncated"),
         "edited": (data.replace(b'"DefaultExpirationDays":90', b'"DefaultExpirationDays":91'),
                    "checksum"),
-        "version": (data.replace(b'"format_version":1', b'"format_version":2', 1), "version"),
+        "version": (data.replace(b'"format_version":2', b'"format_version":3', 1), "version"),
         "empty": (b"", "truncated"),
     }
     check("edit applies", cases["edited"][0] != data and len(lines) > 3)

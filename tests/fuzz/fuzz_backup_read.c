@@ -1,10 +1,13 @@
 /*
  * fuzz_backup_read.c - the backup reader on arbitrary bytes: refuse or read every record, never
  * crash, leak or read out of bounds. Each input is tried as is, then with its last line replaced
- * by a trailer whose checksum matches, so the parsing behind the checksum is reached too.
+ * by a trailer whose checksum matches, so the parsing behind the checksum is reached too. What
+ * the reader accepts must keep its promises: a version it reads (1 or 2), only the sections of
+ * that version, every list section an array, and in version 2 as long as the header counts.
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cpw/backup_file.h"
@@ -17,9 +20,22 @@ static void s_try(struct cpw_span bytes)
     if (!r) {
         return;
     }
-    (void)cpw_backup_reader_header(r);
+    const struct cpw_backup_header *h = cpw_backup_reader_header(r);
+    if (h->format_version < CPW_BACKUP_FORMAT_VERSION_MIN ||
+        h->format_version > CPW_BACKUP_FORMAT_VERSION) {
+        abort();
+    }
     for (unsigned s = 0; s < CPW_BACKUP_SECTION_COUNT_; s++) {
-        (void)cpw_backup_reader_section(r, (enum cpw_backup_section)s);
+        const json_t *doc = cpw_backup_reader_section(r, (enum cpw_backup_section)s);
+        if (!cpw_backup_section_is_list((enum cpw_backup_section)s)) {
+            continue;
+        }
+        if (doc && !json_is_array(doc)) {
+            abort();
+        }
+        if (h->format_version >= 2 && json_array_size(doc) != h->items[s]) {
+            abort();
+        }
     }
     const json_t *record;
     while (cpw_backup_reader_next(r, &record) == 1) {

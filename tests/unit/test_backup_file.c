@@ -219,7 +219,7 @@ static void test_damaged_files_refused(void **state)
 
     /* Wrong version (refused before the checksum is even looked at). */
     bytes = s_read();
-    long v = cpw_span_find(cpw_buf_span(&bytes), cpw_span_from_cstr("\"format_version\":1"));
+    long v = cpw_span_find(cpw_buf_span(&bytes), cpw_span_from_cstr("\"format_version\":2"));
     assert_true(v > 0);
     bytes.data[v + 17] = '7';
     s_expect_refused(cpw_buf_span(&bytes), CPW_ERR_VERSION, "version 7 is not supported");
@@ -240,7 +240,12 @@ static void test_seed_files(void **state)
         const char *name;
         enum cpw_error code; /* CPW_ERR_NONE: reads to the end */
     } seeds[] = {
-        { "valid.backup", CPW_ERR_NONE },
+        { "valid.backup", CPW_ERR_NONE }, /* version 1: still read */
+        { "valid-v2.backup", CPW_ERR_NONE },
+        { "v2-count-mismatch.backup", CPW_ERR_PARSE },
+        { "v2-missing-count.backup", CPW_ERR_PARSE },
+        { "v2-list-not-array.backup", CPW_ERR_PARSE },
+        { "v1-with-v2-section.backup", CPW_ERR_PARSE },
         { "truncated.backup", CPW_ERR_PARSE },
         { "no-trailer.backup", CPW_ERR_PARSE },
         { "edited.backup", CPW_ERR_INTEGRITY },
@@ -259,6 +264,20 @@ static void test_seed_files(void **state)
             }
             assert_string_equal(cpw_backup_reader_header(r)->domain, "orphan-dom");
             assert_non_null(cpw_backup_reader_section(r, CPW_BACKUP_OBJECT_TYPES));
+            if (cpw_backup_reader_header(r)->format_version == 2) {
+                /* every section of version 2, each list with the one item the header counts */
+                for (int s = 0; s < CPW_BACKUP_SECTION_COUNT_; s++) {
+                    if (s == CPW_BACKUP_RULE_BASED_MATCHING) {
+                        continue;
+                    }
+                    const json_t *doc = cpw_backup_reader_section(r, (enum cpw_backup_section)s);
+                    assert_non_null(doc);
+                    if (cpw_backup_section_is_list((enum cpw_backup_section)s)) {
+                        assert_int_equal(json_array_size(doc), 1);
+                        assert_int_equal(cpw_backup_reader_header(r)->items[s], 1);
+                    }
+                }
+            }
             const json_t *rec;
             int n = 0;
             while (cpw_backup_reader_next(r, &rec) == 1) {

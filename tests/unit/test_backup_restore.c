@@ -144,6 +144,7 @@ static void test_backup_exports_every_section(void **state)
 struct tally {
     unsigned creates;
     unsigned warnings;
+    unsigned not_restored;
 };
 
 static void s_tally(void *user,
@@ -158,6 +159,44 @@ static void s_tally(void *user,
     struct tally *t = user;
     t->creates += action == CPW_RESTORE_CREATE;
     t->warnings += action == CPW_RESTORE_WARNING;
+    t->not_restored += action == CPW_RESTORE_NOT_RESTORED;
+}
+
+/* A version-1 backup (a committed file in the layout cpwarden wrote before version 2, which
+ * doubles as a fuzz seed) restores, with its settings, tags, object type, integration, event
+ * stream, calculated attribute and profiles. */
+static void test_version_1_backup_restores(void **state)
+{
+    (void)state;
+    struct cpw_aws_client *client = s_client();
+    char *path = cpw_test_source_path("tests/fuzz/corpus/backup_read/v1-domain.backup");
+    struct cpw_backup_reader *reader = cpw_backup_reader_open(path);
+    assert_non_null(reader);
+    assert_int_equal(cpw_backup_reader_header(reader)->format_version, 1);
+    cpw_backup_reader_destroy(reader);
+    struct cpw_backup_verify_report v;
+    assert_int_equal(cpw_backup_verify(path, &v), 0);
+    assert_int_equal(v.format_version, 1);
+    assert_int_equal(v.records, 2);
+    struct tally t = { 0 };
+    struct cpw_restore_options opts = {
+        .domain = "from-v1", .region = "us-east-1", .report = s_tally, .report_user = &t
+    };
+    struct cpw_restore_summary sum;
+    assert_int_equal(cpw_restore_domain(client, path, &opts, &sum), 0);
+    assert_true(s_domain_exists(client, "us-east-1", "from-v1"));
+    assert_int_equal(sum.conflicts + sum.failed, 0);
+    /* domain (with its tags), object type, calculated attribute, integration, event stream,
+     * profiles */
+    assert_int_equal(sum.created, 6);
+    assert_int_equal(t.creates, 6);
+    assert_int_equal(sum.profiles_created, 2);
+    assert_int_equal(sum.objects_put, 2);
+    /* and again: nothing to do */
+    assert_int_equal(cpw_restore_domain(client, path, &opts, &sum), 0);
+    assert_int_equal(sum.created, 0);
+    cpw_free(path);
+    cpw_aws_client_destroy(client);
 }
 
 static void test_restore_is_idempotent(void **state)
@@ -181,15 +220,17 @@ static void test_restore_is_idempotent(void **state)
     assert_true(dry.creates >= 3);
     assert_false(s_domain_exists(client, "us-west-2", "copy"));
 
-    /* First restore: created, with a warning for the Connect instance of another region. */
+    /* First restore: created; the live Connect instance that live-customers (us-east-1) uses
+     * is not taken by the copy. */
     struct tally first = { 0 };
     opts.dry_run = false;
     opts.report_user = &first;
     assert_int_equal(cpw_restore_domain(client, path, &opts, &sum), 0);
     assert_true(s_domain_exists(client, "us-west-2", "copy"));
-    assert_int_equal(sum.created, 4); /* domain, object type, integration, profiles */
-    assert_int_equal(sum.warnings, 1);
-    assert_int_equal(first.warnings, 1);
+    assert_int_equal(sum.created, 3); /* domain, object type, profiles */
+    assert_int_equal(sum.not_restored, 1);
+    assert_int_equal(first.not_restored, 1);
+    assert_int_equal(sum.warnings, 0);
     assert_int_equal(sum.profiles_created, 3);
 
     /* Second: nothing created. */
@@ -301,6 +342,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         SBX_TEST(test_backup_exports_every_section),
         SBX_TEST(test_restore_is_idempotent),
+        SBX_TEST(test_version_1_backup_restores),
         SBX_TEST(test_restore_refuses_a_conflicting_domain),
         SBX_TEST(test_backups_index),
     };

@@ -4,8 +4,11 @@
  * backup file (backup_file.h), and recreate a domain from such a file, idempotently.
  *
  * Export: GetDomain (settings, matching, rule-based matching), ListTagsForResource on the domain
- * ARN, ListProfileObjectTypes + GetProfileObjectType each, ListIntegrations, ListEventStreams +
- * GetEventStream each, ListCalculatedAttributeDefinitions + Get each; with profiles, every
+ * ARN, and every list section (backup_file.h): object types, domain object types, integrations,
+ * workflows, event streams, calculated attributes, segment definitions, event triggers, layouts,
+ * recommender schemas, recommenders (without trained state) and recommender filters, each
+ * listed (every page) and read in full; cpw_backup_coverage names what is left out and why.
+ * With profiles, every
  * profile (enumerated with ListProfileAttributeValues on ProfileId, read in batches with
  * SearchProfiles on _profileId) and its objects (ListProfileObjects per object type), written as
  * one record per profile so memory stays flat.
@@ -36,7 +39,8 @@ struct cpw_backup_summary {
     char account[16];
     char sha256[65]; /* hex digest of the whole file */
     struct cpw_backup_counts counts;
-    uint64_t records; /* profile records written */
+    uint64_t items[CPW_BACKUP_SECTION_COUNT_]; /* items per list section */
+    uint64_t records;                          /* profile records written */
     int64_t created_at_s;
 };
 
@@ -76,6 +80,36 @@ int cpw_backup_default_path(const char *state_dir,
                             int64_t now_s,
                             struct cpw_buf *out);
 
+/*
+ * Coverage: every Customer Profiles List/Get operation that reads a domain is either carried
+ * (carried_in names the sections or records holding what it reads) or excluded
+ * (excluded_because says why; docs/backup-format.md lists the same). Exactly one of the two is
+ * set. Strings are static.
+ */
+struct cpw_backup_coverage {
+    const char *operation;
+    const char *carried_in;
+    const char *excluded_because;
+};
+
+/** Entries to walk with cpw_backup_coverage_at (0 .. count-1). */
+size_t cpw_backup_coverage_count(void);
+
+/** Entry i: 0 with *out set, 1 for an empty slot (skip it), -1 past the end. */
+int cpw_backup_coverage_at(size_t i, struct cpw_backup_coverage *out);
+
+/**
+ * Counts, into counts[section] (zeroed first), the items of every configuration kind after the
+ * four version 1 counted (domain object types, workflows, segment definitions, event triggers,
+ * layouts, recommender schemas, recommenders, recommender filters) with their List operations,
+ * every page. Best effort: a kind that cannot be listed stays 0 (for impact summaries, never
+ * for decisions). Returns how many kinds could not be listed.
+ */
+unsigned cpw_backup_count_kinds(struct cpw_aws_client *client,
+                                const char *region,
+                                const char *domain,
+                                uint64_t counts[CPW_BACKUP_SECTION_COUNT_]);
+
 /* ----- restore ---------------------------------------------------------------------------- */
 
 /** What restore did (or, with dry_run, would do) to one item. */
@@ -87,6 +121,8 @@ int cpw_backup_default_path(const char *state_dir,
  *   conflict  different, left alone
  *   warning   restored or tried, with a caveat (detail says which)
  *   failed    the service refused it (detail says why)
+ *   not-restored  left out by design: cannot be recreated, or not re-attached, or the part of
+ *             an item that is not (detail says why)
  */
 #define CPW_RESTORE_ACTION_LIST(X)                                                                 \
     X(CPW_RESTORE_CREATE, "create")                                                                \
@@ -94,7 +130,8 @@ int cpw_backup_default_path(const char *state_dir,
     X(CPW_RESTORE_UPDATE, "update")                                                                \
     X(CPW_RESTORE_CONFLICT, "conflict")                                                            \
     X(CPW_RESTORE_WARNING, "warning")                                                              \
-    X(CPW_RESTORE_FAILED, "failed")
+    X(CPW_RESTORE_FAILED, "failed")                                                                \
+    X(CPW_RESTORE_NOT_RESTORED, "not-restored")
 
 enum cpw_restore_action {
 #define CPW_RESTORE_ACTION_ENUM_(e, name) e,
@@ -107,8 +144,10 @@ enum cpw_restore_action {
 const char *cpw_restore_action_name(enum cpw_restore_action action);
 
 /**
- * Told about every item: kind ("domain", "object-type", "integration", "event-stream",
- * "calculated-attribute", "tags", "profiles"), its name, and a detail sentence (may be "").
+ * Told about every item: kind ("domain", "tags", "object-type", "domain-object-type",
+ * "calculated-attribute", "segment-definition", "event-trigger", "integration", "workflow",
+ * "event-stream", "layout", "recommender-schema", "recommender", "recommender-filter",
+ * "profile", "profiles"), its name, and a detail sentence (may be "").
  * Strings are borrowed for the call.
  */
 typedef void(cpw_restore_report_fn)(void *user,
@@ -124,6 +163,13 @@ struct cpw_restore_options {
     bool dry_run;        /* compare and report; send nothing that changes anything */
     bool force;          /* overwrite differing items (domain settings included) */
     bool skip_profiles;  /* leave the backup's profile records out */
+    /* Also restore integrations whose Uri is a live Connect instance that another domain of
+     * the target integrates (left out by default: a copy never takes a live instance). */
+    bool attach_integrations;
+    /* Test hook (restore --kill-after-change N): raise SIGKILL right after the Nth changing
+     * call (Create*, Put*, Update*) succeeded, so crash tests can interrupt a restore anywhere.
+     * 0: off. */
+    unsigned kill_after_change;
     cpw_restore_report_fn *report; /* may be NULL */
     void *report_user;
 };
@@ -135,6 +181,7 @@ struct cpw_restore_summary {
     unsigned conflicts;
     unsigned warnings;
     unsigned failed;
+    unsigned not_restored;
     uint64_t profiles_created;
     uint64_t profiles_skipped;
     uint64_t objects_put;

@@ -29,23 +29,36 @@
 #include "cpw/buf.h"
 #include "cpw/store.h" /* struct cpw_backup_counts */
 
-#define CPW_BACKUP_FORMAT_VERSION 1
-#define CPW_BACKUP_FORMAT_NAME    "cpwarden-backup"
-#define CPW_BACKUP_MAX_LINE_BYTES (64u * 1024u * 1024u)
+#define CPW_BACKUP_FORMAT_VERSION     2 /* what the writer writes */
+#define CPW_BACKUP_FORMAT_VERSION_MIN 1 /* the oldest version the reader still reads */
+#define CPW_BACKUP_FORMAT_NAME        "cpwarden-backup"
+#define CPW_BACKUP_MAX_LINE_BYTES     (64u * 1024u * 1024u)
 
-/* X(enum, name in the file) */
+/*
+ * X(enum, name in the file, first format version holding it, is a list of items). A list
+ * section's document is a JSON array whose length the version-2 header counts under the
+ * section's name.
+ */
 #define CPW_BACKUP_SECTION_LIST(X)                                                                 \
-    X(CPW_BACKUP_SETTINGS, "settings")                                                             \
-    X(CPW_BACKUP_TAGS, "tags")                                                                     \
-    X(CPW_BACKUP_MATCHING, "matching")                                                             \
-    X(CPW_BACKUP_RULE_BASED_MATCHING, "rule_based_matching")                                       \
-    X(CPW_BACKUP_OBJECT_TYPES, "object_types")                                                     \
-    X(CPW_BACKUP_INTEGRATIONS, "integrations")                                                     \
-    X(CPW_BACKUP_EVENT_STREAMS, "event_streams")                                                   \
-    X(CPW_BACKUP_CALCULATED_ATTRIBUTES, "calculated_attributes")
+    X(CPW_BACKUP_SETTINGS, "settings", 1, false)                                                   \
+    X(CPW_BACKUP_TAGS, "tags", 1, false)                                                           \
+    X(CPW_BACKUP_MATCHING, "matching", 1, false)                                                   \
+    X(CPW_BACKUP_RULE_BASED_MATCHING, "rule_based_matching", 1, false)                             \
+    X(CPW_BACKUP_OBJECT_TYPES, "object_types", 1, true)                                            \
+    X(CPW_BACKUP_INTEGRATIONS, "integrations", 1, true)                                            \
+    X(CPW_BACKUP_EVENT_STREAMS, "event_streams", 1, true)                                          \
+    X(CPW_BACKUP_CALCULATED_ATTRIBUTES, "calculated_attributes", 1, true)                          \
+    X(CPW_BACKUP_DOMAIN_OBJECT_TYPES, "domain_object_types", 2, true)                              \
+    X(CPW_BACKUP_WORKFLOWS, "workflows", 2, true)                                                  \
+    X(CPW_BACKUP_SEGMENT_DEFINITIONS, "segment_definitions", 2, true)                              \
+    X(CPW_BACKUP_EVENT_TRIGGERS, "event_triggers", 2, true)                                        \
+    X(CPW_BACKUP_LAYOUTS, "layouts", 2, true)                                                      \
+    X(CPW_BACKUP_RECOMMENDER_SCHEMAS, "recommender_schemas", 2, true)                              \
+    X(CPW_BACKUP_RECOMMENDERS, "recommenders", 2, true)                                            \
+    X(CPW_BACKUP_RECOMMENDER_FILTERS, "recommender_filters", 2, true)
 
 enum cpw_backup_section {
-#define CPW_BACKUP_SECTION_ENUM_(e, name) e,
+#define CPW_BACKUP_SECTION_ENUM_(e, name, since, list) e,
     CPW_BACKUP_SECTION_LIST(CPW_BACKUP_SECTION_ENUM_)
 #undef CPW_BACKUP_SECTION_ENUM_
       CPW_BACKUP_SECTION_COUNT_
@@ -59,10 +72,15 @@ struct cpw_backup_header {
     char *domain;
     char *source_identity; /* ARN of the caller that made the backup */
     struct cpw_backup_counts counts;
+    /* Items per list section as the header counts them (version 1: the four it counts). */
+    uint64_t items[CPW_BACKUP_SECTION_COUNT_];
 };
 
 /** "settings", ...; static storage. */
 const char *cpw_backup_section_name(enum cpw_backup_section section);
+
+/** Whether the section's document is a list of items (counted in the header). */
+bool cpw_backup_section_is_list(enum cpw_backup_section section);
 
 /* ----- writing ---------------------------------------------------------------------------- */
 
@@ -72,7 +90,10 @@ struct cpw_backup_writer_options {
     const char *region;
     const char *domain;
     const char *source_identity;
-    struct cpw_backup_counts counts;
+    struct cpw_backup_counts counts; /* profiles and objects (the list counts come from items) */
+    /* Items per list section, for the header; for the four kinds counts also holds
+     * (object types, integrations, event streams, calculated attributes) a 0 takes counts'. */
+    uint64_t items[CPW_BACKUP_SECTION_COUNT_];
 };
 
 struct cpw_backup_writer;
@@ -114,7 +135,9 @@ struct cpw_backup_reader;
 /**
  * Opens a backup file and verifies it before returning: format and version (CPW_ERR_VERSION),
  * complete with its trailer (CPW_ERR_PARSE "truncated"), sha256 of the content
- * (CPW_ERR_INTEGRITY), well-formed header and sections (CPW_ERR_PARSE). Sections are loaded;
+ * (CPW_ERR_INTEGRITY), well-formed header and sections (CPW_ERR_PARSE: in version 2 every list
+ * section is an array as long as the header counts it; a version-1 file holds only version-1
+ * sections). Versions 1 and 2 are read. Sections are loaded;
  * records are left for cpw_backup_reader_next. Returns the reader (owned) or NULL.
  */
 struct cpw_backup_reader *cpw_backup_reader_open(const char *path);
@@ -149,5 +172,24 @@ uint64_t cpw_backup_reader_record_count(const struct cpw_backup_reader *reader);
 
 /** Closes the file and frees everything. NULL is a no-op. */
 void cpw_backup_reader_destroy(struct cpw_backup_reader *reader);
+
+/* ----- verifying -------------------------------------------------------------------------- */
+
+struct cpw_backup_verify_report {
+    int format_version;
+    char sha256[65]; /* the trailer's digest, verified against the content */
+    uint64_t items[CPW_BACKUP_SECTION_COUNT_]; /* items per list section (1 per other section) */
+    bool present[CPW_BACKUP_SECTION_COUNT_];
+    uint64_t records; /* profile records */
+    uint64_t objects; /* profile objects in them */
+};
+
+/**
+ * Reads a whole backup without touching AWS: everything cpw_backup_reader_open checks, then
+ * every record (each {"profile": {...}, "objects": [...]}) and the record count against the
+ * trailer; fills *report. Returns 0, or -1 with the reader's errors (CPW_ERR_PARSE for a
+ * malformed record).
+ */
+int cpw_backup_verify(const char *path, struct cpw_backup_verify_report *report);
 
 #endif

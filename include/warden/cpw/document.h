@@ -7,7 +7,8 @@
  * or "GONE" when the instance no longer exists); the domain's AWSServiceRoleForProfile_* role
  * with how sure the link is (inventory.h's linking: CloudTrail certain, creation time likely,
  * last use possible); a configuration summary (encryption key, dead-letter queue, matching,
- * object types, integrations, event streams, calculated attributes, profile count); and the
+ * object types, integrations, event streams, calculated attributes, and under its backup section
+ * name the item names of every other kind a backup carries, profile count); and the
  * runbook's pre-deletion checklist (no ACTIVE instance uses the domain; profile count recorded;
  * a backup exists in the backups index; role identified), each item with ok and a detail.
  *

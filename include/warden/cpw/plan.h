@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cpw/backup_file.h" /* the configuration kinds counted in an impact */
 #include "cpw/buf.h"
 #include "cpw/crypto.h"
 #include "cpw/protect.h"
@@ -76,6 +77,11 @@ struct cpw_plan_impact {
     uint64_t object_types;
     uint64_t event_streams;
     uint64_t calculated_attributes;
+    /* Every other configuration kind a backup carries, by backup section (the list sections
+     * after calculated_attributes: domain object types, workflows, segment definitions, event
+     * triggers, layouts, recommender schemas, recommenders, recommender filters); 0 where none
+     * or not counted. In the plan file as impact.configuration, only when one is not 0. */
+    uint64_t configuration[CPW_BACKUP_SECTION_COUNT_];
 };
 
 /** One observed fact an action depends on: "domain.profile_count" = "1234". */
@@ -185,6 +191,9 @@ struct cpw_plan_domain_input {
     uint64_t object_type_count;
     uint64_t event_stream_count;
     uint64_t calculated_attribute_count;
+    /* Items of every other configuration kind, by backup section (cpw_backup_count_kinds), or
+     * NULL when not counted; only the impact shows them (no fact, no precondition). */
+    const uint64_t *configuration_counts;
     const struct cpw_plan_role_input *role; /* the domain's service-linked role, or NULL */
 };
 
