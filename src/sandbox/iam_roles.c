@@ -49,7 +49,30 @@ static const char s_schema[] =
   "CREATE TABLE IF NOT EXISTS iam_users("
   " account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,"
   " name TEXT NOT NULL COLLATE NOCASE, path TEXT NOT NULL, user_id TEXT NOT NULL UNIQUE,"
-  " arn TEXT NOT NULL, created_ms INTEGER NOT NULL, PRIMARY KEY(account_id, name)) STRICT;";
+  " arn TEXT NOT NULL, created_ms INTEGER NOT NULL, PRIMARY KEY(account_id, name)) STRICT;"
+  "CREATE TABLE IF NOT EXISTS iam_user_meta("
+  " account_id TEXT NOT NULL, user_name TEXT NOT NULL COLLATE NOCASE,"
+  " tags TEXT NOT NULL DEFAULT '[]', login_created_ms INTEGER, login_reset INTEGER,"
+  " PRIMARY KEY(account_id, user_name),"
+  " FOREIGN KEY(account_id, user_name) REFERENCES iam_users(account_id, name)"
+  " ON DELETE CASCADE) STRICT;"
+  "CREATE TABLE IF NOT EXISTS iam_key_last_used("
+  " access_key_id TEXT PRIMARY KEY, used_ms INTEGER NOT NULL, service TEXT NOT NULL,"
+  " region TEXT NOT NULL) STRICT;"
+  "CREATE TABLE IF NOT EXISTS iam_instance_profiles("
+  " account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,"
+  " name TEXT NOT NULL COLLATE NOCASE, path TEXT NOT NULL, profile_id TEXT NOT NULL UNIQUE,"
+  " arn TEXT NOT NULL, created_ms INTEGER NOT NULL, PRIMARY KEY(account_id, name)) STRICT;"
+  "CREATE TABLE IF NOT EXISTS iam_instance_profile_roles("
+  " account_id TEXT NOT NULL, profile_name TEXT NOT NULL COLLATE NOCASE,"
+  " role_name TEXT NOT NULL COLLATE NOCASE, PRIMARY KEY(account_id, profile_name),"
+  " FOREIGN KEY(account_id, profile_name) REFERENCES iam_instance_profiles(account_id, name)"
+  " ON DELETE CASCADE,"
+  " FOREIGN KEY(account_id, role_name) REFERENCES iam_roles(account_id, name)"
+  " ON DELETE CASCADE) STRICT;"
+  "CREATE TABLE IF NOT EXISTS iam_password_policy("
+  " account_id TEXT PRIMARY KEY REFERENCES accounts(account_id) ON DELETE CASCADE,"
+  " policy TEXT NOT NULL) STRICT;";
 
 /* Managed policies, groups and the inline policies of groups and users. */
 static const char s_schema_more[] =
@@ -531,6 +554,16 @@ static int s_delete_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
     if (attached < 0 || inline_n < 0) {
         return -1;
     }
+    int profiles = s_count(
+      ctx->db, "SELECT count(*) FROM iam_instance_profile_roles WHERE account_id=? AND role_name=?",
+      s_account(ctx), name);
+    if (profiles < 0) {
+        return -1;
+    }
+    if (profiles > 0) {
+        return cpw_sbx_fail(ctx, 409, "DeleteConflict",
+                            "Cannot delete entity, must remove roles from instance profile first.");
+    }
     /* AWS's wording: managed policies are detached, inline ones deleted. */
     if (attached > 0) {
         return cpw_sbx_fail(ctx, 409, "DeleteConflict",
@@ -609,6 +642,26 @@ static const struct cpw_sbx_op s_ops[] = {
     { "GetUserPolicy", cpw_sbx_iam_get_user_policy },
     { "DeleteUserPolicy", cpw_sbx_iam_delete_user_policy },
     { "ListUserPolicies", cpw_sbx_iam_list_user_policies },
+    { "TagUser", cpw_sbx_iam_tag_user },
+    { "UntagUser", cpw_sbx_iam_untag_user },
+    { "ListUserTags", cpw_sbx_iam_list_user_tags },
+    { "CreateLoginProfile", cpw_sbx_iam_create_login_profile },
+    { "GetLoginProfile", cpw_sbx_iam_get_login_profile },
+    { "UpdateLoginProfile", cpw_sbx_iam_update_login_profile },
+    { "DeleteLoginProfile", cpw_sbx_iam_delete_login_profile },
+    { "UpdateAccessKey", cpw_sbx_iam_update_access_key },
+    { "GetAccessKeyLastUsed", cpw_sbx_iam_get_access_key_last_used },
+    { "CreateInstanceProfile", cpw_sbx_iam_create_instance_profile },
+    { "GetInstanceProfile", cpw_sbx_iam_get_instance_profile },
+    { "DeleteInstanceProfile", cpw_sbx_iam_delete_instance_profile },
+    { "ListInstanceProfiles", cpw_sbx_iam_list_instance_profiles },
+    { "AddRoleToInstanceProfile", cpw_sbx_iam_add_role_to_instance_profile },
+    { "RemoveRoleFromInstanceProfile", cpw_sbx_iam_remove_role_from_instance_profile },
+    { "ListInstanceProfilesForRole", cpw_sbx_iam_list_instance_profiles_for_role },
+    { "GetAccountSummary", cpw_sbx_iam_get_account_summary },
+    { "GetAccountPasswordPolicy", cpw_sbx_iam_get_account_password_policy },
+    { "UpdateAccountPasswordPolicy", cpw_sbx_iam_update_account_password_policy },
+    { "DeleteAccountPasswordPolicy", cpw_sbx_iam_delete_account_password_policy },
     { "CreateServiceLinkedRole", cpw_sbx_iam_create_slr_op },
     { "DeleteServiceLinkedRole", cpw_sbx_iam_delete_slr_op },
     { "GetServiceLinkedRoleDeletionStatus", cpw_sbx_iam_slr_status_op },

@@ -201,6 +201,48 @@ int cpw_sbx_iam_get_user_policy(struct cpw_sbx_ctx *ctx, const json_t *input, js
 int cpw_sbx_iam_delete_user_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
 int cpw_sbx_iam_list_user_policies(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
 
+/*
+ * Users' tags and login profiles, access-key state, instance profiles, account summary and
+ * password policy (iam_accounts.c).
+ */
+int cpw_sbx_iam_tag_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_untag_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_list_user_tags(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_create_login_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_get_login_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_update_login_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_delete_login_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_update_access_key(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_get_access_key_last_used(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_create_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_get_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_delete_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_list_instance_profiles(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_add_role_to_instance_profile(struct cpw_sbx_ctx *ctx,
+                                             const json_t *in,
+                                             json_t **out);
+int cpw_sbx_iam_remove_role_from_instance_profile(struct cpw_sbx_ctx *ctx,
+                                                  const json_t *in,
+                                                  json_t **out);
+int cpw_sbx_iam_list_instance_profiles_for_role(struct cpw_sbx_ctx *ctx,
+                                                const json_t *in,
+                                                json_t **out);
+int cpw_sbx_iam_get_account_summary(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_get_account_password_policy(struct cpw_sbx_ctx *ctx,
+                                            const json_t *in,
+                                            json_t **out);
+int cpw_sbx_iam_update_account_password_policy(struct cpw_sbx_ctx *ctx,
+                                               const json_t *in,
+                                               json_t **out);
+int cpw_sbx_iam_delete_account_password_policy(struct cpw_sbx_ctx *ctx,
+                                               const json_t *in,
+                                               json_t **out);
+/**
+ * Records that the caller's access key signed a request for service (GetAccessKeyLastUsed):
+ * dispatch calls it for every request. Returns 0 or -1.
+ */
+int cpw_sbx_iam_note_key_use(struct cpw_sbx_ctx *ctx);
+
 /* ----- errors ------------------------------------------------------------------------------ */
 
 /** Sets ctx->err to an AWS error (Sender fault) and returns 1. */
