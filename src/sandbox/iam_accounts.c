@@ -494,7 +494,8 @@ int cpw_sbx_iam_create_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *i
         return -1;
     }
     char arn[1024];
-    snprintf(arn, sizeof(arn), "arn:aws:iam::%s:instance-profile%s%s", s_account(ctx), path, name);
+    snprintf(arn, sizeof(arn), "arn:%s:iam::%s:instance-profile%s%s", cpw_sbx_ctx_partition(ctx),
+             s_account(ctx), path, name);
     if (cpw_sbx_sql_do(ctx->db,
                        "INSERT INTO iam_instance_profiles(account_id, name, path, profile_id, arn,"
                        " created_ms) VALUES (?, ?, ?, ?, ?, ?)",

@@ -110,7 +110,8 @@ int cpw_sbx_iam_create_group(struct cpw_sbx_ctx *ctx, const json_t *input, json_
         return -1;
     }
     char arn[1024];
-    snprintf(arn, sizeof(arn), "arn:aws:iam::%s:group%s%s", s_account(ctx), path, name);
+    snprintf(arn, sizeof(arn), "arn:%s:iam::%s:group%s%s", cpw_sbx_ctx_partition(ctx),
+             s_account(ctx), path, name);
     if (cpw_sbx_sql_do(ctx->db,
                        "INSERT INTO iam_groups(account_id, name, path, group_id, arn, created_ms)"
                        " VALUES (?, ?, ?, ?, ?, ?)",

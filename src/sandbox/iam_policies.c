@@ -75,15 +75,13 @@ static json_t *s_local_json(sqlite3 *db, sqlite3_stmt *stmt, const char *account
     return p;
 }
 
-static void s_aws_arn(const struct cpw_sbx_aws_policy *ap, char *out, size_t cap)
+static json_t *s_aws_json(struct cpw_sbx_ctx *ctx, const struct cpw_sbx_aws_policy *ap)
 {
-    snprintf(out, cap, "arn:aws:iam::aws:policy%s%s", ap->path, ap->name);
-}
-
-static json_t *s_aws_json(sqlite3 *db, const struct cpw_sbx_aws_policy *ap, const char *account_id)
-{
+    sqlite3 *db = ctx->db;
+    const char *account_id = s_account(ctx);
     char arn[512];
-    s_aws_arn(ap, arn, sizeof(arn));
+    snprintf(arn, sizeof(arn), "arn:%s:iam::aws:policy%s%s", cpw_sbx_ctx_partition(ctx), ap->path,
+             ap->name);
     json_t *p = json_object();
     json_object_set_new(p, "PolicyName", json_string(ap->name));
     json_object_set_new(p, "PolicyId", json_string(ap->policy_id));
@@ -235,7 +233,8 @@ int cpw_sbx_iam_create_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json
         return -1;
     }
     char arn[1024];
-    snprintf(arn, sizeof(arn), "arn:aws:iam::%s:policy%s%s", s_account(ctx), path, name);
+    snprintf(arn, sizeof(arn), "arn:%s:iam::%s:policy%s%s", cpw_sbx_ctx_partition(ctx),
+             s_account(ctx), path, name);
     char *tag_text = tags ? cpw_json_dump_cstr(tags, CPW_JSON_DUMP_COMPACT) : NULL;
     rc = cpw_sbx_sql_do(ctx->db,
                         "INSERT INTO iam_policies(account_id, name, path, policy_id, arn,"
@@ -266,7 +265,7 @@ int cpw_sbx_iam_get_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     const struct cpw_sbx_aws_policy *ap = cpw_sbx_aws_policy_find(arn);
     json_t *policy = NULL;
     if (ap != NULL) {
-        policy = s_aws_json(ctx->db, ap, s_account(ctx));
+        policy = s_aws_json(ctx, ap);
     } else {
         int rc = s_find_local(ctx, arn, &policy, NULL, 0);
         if (rc <= 0) {
@@ -370,7 +369,7 @@ int cpw_sbx_iam_list_policies(struct cpw_sbx_ctx *ctx, const json_t *input, json
     json_t *all = json_array();
     if (strcmp(scope, "Local") != 0 && !boundary_only) {
         for (size_t i = 0; i < cpw_sbx_aws_policy_count(); i++) {
-            json_t *p = s_aws_json(ctx->db, cpw_sbx_aws_policy_at(i), s_account(ctx));
+            json_t *p = s_aws_json(ctx, cpw_sbx_aws_policy_at(i));
             if (s_keep(p, prefix, only_attached)) {
                 json_array_append(all, p);
             }

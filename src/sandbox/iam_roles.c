@@ -231,7 +231,8 @@ int cpw_sbx_iam_insert_role(sqlite3 *db, const struct cpw_sbx_role_spec *spec)
         return -1;
     }
     char arn[1024];
-    snprintf(arn, sizeof(arn), "arn:aws:iam::%s:role%s%s", spec->account_id, path, spec->name);
+    snprintf(arn, sizeof(arn), "arn:%s:iam::%s:role%s%s", spec->partition ? spec->partition : "aws",
+             spec->account_id, path, spec->name);
     char *tags = spec->tags ? cpw_json_dump_cstr(spec->tags, CPW_JSON_DUMP_COMPACT) : NULL;
     int rc = cpw_sbx_sql_do(
       db,
@@ -374,6 +375,7 @@ static int s_create_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
         .max_session_s = max_session,
         .tags = json_object_get(input, "Tags"),
         .now_ms = ctx->req->now_ms,
+        .partition = cpw_sbx_ctx_partition(ctx),
     };
     rc = cpw_sbx_iam_insert_role(ctx->db, &spec);
     if (rc == 1) {

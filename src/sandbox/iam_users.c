@@ -162,6 +162,22 @@ int cpw_sbx_iam_create_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t
     }
     json_t *user = NULL;
     int rc = cpw_sbx_iam_insert_user(ctx->db, s_account(ctx), name, path, ctx->req->now_ms, &user);
+    const char *partition = cpw_sbx_ctx_partition(ctx);
+    if (rc == 0 && strcmp(partition, "aws") != 0) {
+        /* the ARN of the caller's partition (China, GovCloud) */
+        char arn[1024];
+        snprintf(arn, sizeof(arn), "arn:%s:iam::%s:user%s%s", partition, s_account(ctx),
+                 path ? path : "/", name);
+        json_object_set_new(user, "Arn", json_string(arn));
+        rc =
+          cpw_sbx_sql_do(ctx->db, "UPDATE iam_users SET arn = ? WHERE account_id = ? AND name = ?",
+                         "sss", arn, s_account(ctx), name) < 0
+            ? -1
+            : 0;
+        if (rc < 0) {
+            json_decref(user);
+        }
+    }
     if (rc == 1) {
         return cpw_sbx_fail(ctx, 409, "EntityAlreadyExists", "User with name %s already exists.",
                             name);

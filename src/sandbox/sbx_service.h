@@ -243,6 +243,13 @@ int cpw_sbx_iam_delete_account_password_policy(struct cpw_sbx_ctx *ctx,
  */
 int cpw_sbx_iam_note_key_use(struct cpw_sbx_ctx *ctx);
 
+/* ----- partitions (partition.c) ------------------------------------------------------------ */
+
+/** The ARN partition of region ("aws", "aws-cn", "aws-us-gov"; "aws" when unknown). Static. */
+const char *cpw_sbx_partition(const char *region);
+/** The ARN partition of the request's signing region. Static. */
+const char *cpw_sbx_ctx_partition(const struct cpw_sbx_ctx *ctx);
+
 /* ----- errors ------------------------------------------------------------------------------ */
 
 /** Sets ctx->err to an AWS error (Sender fault) and returns 1. */
@@ -379,6 +386,7 @@ struct cpw_sbx_role_spec {
     const json_t *tags;        /* [{"Key","Value"}] or NULL */
     const char *slr_principal; /* service-linked roles: the service principal */
     int64_t now_ms;
+    const char *partition; /* ARN partition; NULL: "aws" */
 };
 
 /**

@@ -451,10 +451,41 @@ static void test_role_fidelity(void **state)
     sbx_fixture_close(&fx);
 }
 
+static void test_partitions(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    sbx_fixture_open(&fx, NULL);
+    struct sbx_identity cn;
+    struct sbx_identity gov;
+    sbx_identity_for(&fx, CPW_SBX_ROOT_ACCESS_KEY_ID, "cn-north-1", &cn);
+    sbx_identity_for(&fx, CPW_SBX_ROOT_ACCESS_KEY_ID, "us-gov-west-1", &gov);
+    json_t *out = sbx_ok(&fx, &cn, "iam", "CreateRole",
+                         "{\"RoleName\":\"Cn\",\"AssumeRolePolicyDocument\":\"" TRUST "\"}");
+    assert_string_equal(sbx_str2(out, "Role", "Arn"), "arn:aws-cn:iam::123456789012:role/Cn");
+    json_decref(out);
+    out = sbx_ok(&fx, &gov, "iam", "CreateUser", "{\"UserName\":\"g\"}");
+    assert_string_equal(sbx_str2(out, "User", "Arn"), "arn:aws-us-gov:iam::123456789012:user/g");
+    json_decref(out);
+    out = sbx_ok(&fx, &fx.root, "iam", "GetUser", "{\"UserName\":\"g\"}");
+    assert_string_equal(sbx_str2(out, "User", "Arn"), "arn:aws-us-gov:iam::123456789012:user/g");
+    json_decref(out);
+    out = sbx_ok(&fx, &gov, "iam", "GetPolicy",
+                 "{\"PolicyArn\":\"arn:aws-us-gov:iam::aws:policy/AdministratorAccess\"}");
+    assert_string_equal(sbx_str2(out, "Policy", "Arn"),
+                        "arn:aws-us-gov:iam::aws:policy/AdministratorAccess");
+    json_decref(out);
+    out = sbx_ok(&fx, &cn, "iam", "CreateGroup", "{\"GroupName\":\"G\"}");
+    assert_string_equal(sbx_str2(out, "Group", "Arn"), "arn:aws-cn:iam::123456789012:group/G");
+    json_decref(out);
+    sbx_fixture_close(&fx);
+}
+
 CPW_TEST_MAIN("sbx_iam_breadth",
               CPW_TEST(test_managed_policy_lifecycle),
               CPW_TEST(test_aws_managed_policies),
               CPW_TEST(test_groups),
               CPW_TEST(test_users_keys_profiles_account),
               CPW_TEST(test_instance_profiles),
-              CPW_TEST(test_role_fidelity))
+              CPW_TEST(test_role_fidelity),
+              CPW_TEST(test_partitions))
