@@ -661,6 +661,7 @@ static const struct cpw_sbx_op s_ops[] = {
     { "RemoveRoleFromInstanceProfile", cpw_sbx_iam_remove_role_from_instance_profile },
     { "ListInstanceProfilesForRole", cpw_sbx_iam_list_instance_profiles_for_role },
     { "GetAccountSummary", cpw_sbx_iam_get_account_summary },
+    { "GetAccountAuthorizationDetails", cpw_sbx_iam_get_account_authorization_details },
     { "GetAccountPasswordPolicy", cpw_sbx_iam_get_account_password_policy },
     { "UpdateAccountPasswordPolicy", cpw_sbx_iam_update_account_password_policy },
     { "DeleteAccountPasswordPolicy", cpw_sbx_iam_delete_account_password_policy },

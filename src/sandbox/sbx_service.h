@@ -237,6 +237,10 @@ int cpw_sbx_iam_update_account_password_policy(struct cpw_sbx_ctx *ctx,
 int cpw_sbx_iam_delete_account_password_policy(struct cpw_sbx_ctx *ctx,
                                                const json_t *in,
                                                json_t **out);
+/** GetAccountAuthorizationDetails (iam_authz_details.c): one page with every entity. */
+int cpw_sbx_iam_get_account_authorization_details(struct cpw_sbx_ctx *ctx,
+                                                  const json_t *in,
+                                                  json_t **out);
 /**
  * Records that the caller's access key signed a request for service (GetAccessKeyLastUsed):
  * dispatch calls it for every request. Returns 0 or -1.

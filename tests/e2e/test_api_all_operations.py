@@ -335,6 +335,7 @@ def steps():
     add("iam", "RemoveRoleFromInstanceProfile", lambda r: {"InstanceProfileName": "web", "RoleName": "ec2"})
     add("iam", "DeleteInstanceProfile", lambda r: {"InstanceProfileName": "web"})
     add("iam", "GetAccountSummary")
+    add("iam", "GetAccountAuthorizationDetails")
     add("iam", "DetachGroupPolicy", lambda r: {"GroupName": "devs", "PolicyArn": PARN})
     add("iam", "DetachUserPolicy", lambda r: {"UserName": "dev1",
                                               "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"})

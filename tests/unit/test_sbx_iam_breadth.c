@@ -368,6 +368,29 @@ static void test_users_keys_profiles_account(void **state)
                      "{\"UserName\":\"dev\",\"AccessKeyId\":\"AKIANOPE\",\"Status\":\"Active\"}",
                      404, "NoSuchEntity");
 
+    /* The authorization details list the user with its tags and the attached policies. */
+    json_decref(sbx_ok(&fx, &fx.root, "iam", "AttachUserPolicy",
+                       "{\"UserName\":\"dev\",\"PolicyArn\":"
+                       "\"arn:aws:iam::aws:policy/ReadOnlyAccess\"}"));
+    out = sbx_ok(&fx, &fx.root, "iam", "GetAccountAuthorizationDetails", NULL);
+    json_t *udetail = json_array_get(json_object_get(out, "UserDetailList"), 0);
+    assert_string_equal(json_string_value(json_object_get(udetail, "UserName")), "dev");
+    assert_int_equal(json_array_size(json_object_get(udetail, "Tags")), 1);
+    assert_int_equal(json_array_size(json_object_get(udetail, "AttachedManagedPolicies")), 1);
+    /* ReadOnlyAccess is in use, so it is listed with its versions; unused AWS ones are not. */
+    assert_int_equal(json_array_size(json_object_get(out, "Policies")), 1);
+    assert_int_equal(json_array_size(json_object_get(
+                       json_array_get(json_object_get(out, "Policies"), 0), "PolicyVersionList")),
+                     1);
+    json_decref(out);
+    out = sbx_ok(&fx, &fx.root, "iam", "GetAccountAuthorizationDetails", "{\"Filter\":[\"Role\"]}");
+    assert_int_equal(json_array_size(json_object_get(out, "UserDetailList")), 0);
+    assert_int_equal(json_array_size(json_object_get(out, "Policies")), 0);
+    json_decref(out);
+    json_decref(sbx_ok(&fx, &fx.root, "iam", "DetachUserPolicy",
+                       "{\"UserName\":\"dev\",\"PolicyArn\":"
+                       "\"arn:aws:iam::aws:policy/ReadOnlyAccess\"}"));
+
     /* Account summary counts what exists. */
     out = sbx_ok(&fx, &fx.root, "iam", "GetAccountSummary", NULL);
     assert_int_equal(s_int2(out, "SummaryMap", "Users"), 1);
