@@ -185,6 +185,9 @@ static int s_roles(struct cpw_sbx_ctx *ctx, json_t *list)
         if (role == NULL || pols == NULL || attached == NULL || profiles == NULL) {
             rc = -1;
         } else {
+            /* RoleDetail has no MaxSessionDuration or Description */
+            json_object_del(role, "MaxSessionDuration");
+            json_object_del(role, "Description");
             json_object_set(role, "RolePolicyList", pols);
             json_object_set(role, "AttachedManagedPolicies", attached);
             json_object_set(role, "InstanceProfileList",

@@ -372,7 +372,11 @@ static void test_users_keys_profiles_account(void **state)
     json_decref(sbx_ok(&fx, &fx.root, "iam", "AttachUserPolicy",
                        "{\"UserName\":\"dev\",\"PolicyArn\":"
                        "\"arn:aws:iam::aws:policy/ReadOnlyAccess\"}"));
+    json_decref(sbx_ok(&fx, &fx.root, "iam", "CreateRole",
+                       "{\"RoleName\":\"Det\",\"Description\":\"d\","
+                       "\"AssumeRolePolicyDocument\":\"" TRUST "\"}"));
     out = sbx_ok(&fx, &fx.root, "iam", "GetAccountAuthorizationDetails", NULL);
+    assert_int_equal(json_array_size(json_object_get(out, "RoleDetailList")), 1);
     json_t *udetail = json_array_get(json_object_get(out, "UserDetailList"), 0);
     assert_string_equal(json_string_value(json_object_get(udetail, "UserName")), "dev");
     assert_int_equal(json_array_size(json_object_get(udetail, "Tags")), 1);
