@@ -125,8 +125,9 @@ static int s_target(struct cpw_sbx_ctx *ctx, const json_t *input, const char **t
     if (strcmp(management, caller->account_id) != 0) {
         return cpw_sbx_fail(ctx, 403, "AccessDeniedException",
                             "User: %s is not authorized to perform: account:%s on resource: "
-                            "arn:aws:account::%s:account/%s",
-                            caller->principal_arn, ctx->req->operation, caller->account_id, id);
+                            "arn:%s:account::%s:account/%s",
+                            caller->principal_arn, ctx->req->operation, cpw_sbx_ctx_partition(ctx),
+                            caller->account_id, id);
     }
     *target = id;
     return 0;

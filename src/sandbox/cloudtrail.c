@@ -469,8 +469,9 @@ static const char *s_trail_name(const char *name_or_arn)
 static json_t *s_trail_from_row(sqlite3_stmt *stmt, const char *account_id)
 {
     char arn[600];
-    snprintf(arn, sizeof(arn), "arn:aws:cloudtrail:%s:%s:trail/%s", cpw_sbx_col(stmt, 1),
-             account_id, cpw_sbx_col(stmt, 0));
+    snprintf(arn, sizeof(arn), "arn:%s:cloudtrail:%s:%s:trail/%s",
+             cpw_sbx_partition(cpw_sbx_col(stmt, 1)), cpw_sbx_col(stmt, 1), account_id,
+             cpw_sbx_col(stmt, 0));
     return json_pack("{s:s,s:s,s:b,s:b,s:s,s:s,s:b,s:b,s:b,s:b}", "Name", cpw_sbx_col(stmt, 0),
                      "S3BucketName", cpw_sbx_col(stmt, 2), "IncludeGlobalServiceEvents",
                      sqlite3_column_int(stmt, 4), "IsMultiRegionTrail", sqlite3_column_int(stmt, 3),
@@ -689,7 +690,8 @@ static int s_get_event_selectors(struct cpw_sbx_ctx *ctx, const json_t *input, j
     int rc = cpw_sbx_sql_step(stmt);
     if (rc == 1) {
         char arn[600];
-        snprintf(arn, sizeof(arn), "arn:aws:cloudtrail:%s:%s:trail/%s", cpw_sbx_col(stmt, 0),
+        snprintf(arn, sizeof(arn), "arn:%s:cloudtrail:%s:%s:trail/%s",
+                 cpw_sbx_partition(cpw_sbx_col(stmt, 0)), cpw_sbx_col(stmt, 0),
                  ctx->req->caller->account_id, name);
         json_t *stored = NULL;
         if (sqlite3_column_type(stmt, 1) != SQLITE_NULL &&
@@ -766,8 +768,8 @@ static int s_put_event_selectors(struct cpw_sbx_ctx *ctx, const json_t *input, j
     }
     char arn[600];
     const char *region = ctx->req->caller->region ? ctx->req->caller->region : GLOBAL_REGION;
-    snprintf(arn, sizeof(arn), "arn:aws:cloudtrail:%s:%s:trail/%s", region,
-             ctx->req->caller->account_id, name);
+    snprintf(arn, sizeof(arn), "arn:%s:cloudtrail:%s:%s:trail/%s", cpw_sbx_partition(region),
+             region, ctx->req->caller->account_id, name);
     json_object_set_new(stored, "TrailARN", json_string(arn));
     cpw_sbx_add_resource(ctx, "AWS::CloudTrail::Trail", arn);
     *output = stored;

@@ -142,8 +142,8 @@ static int s_create_instance(struct cpw_sbx_ctx *ctx, const json_t *input, json_
         return -1;
     }
     char arn[200];
-    snprintf(arn, sizeof(arn), "arn:aws:connect:%s:%s:instance/%s", s_region(ctx),
-             ctx->req->caller->account_id, id);
+    snprintf(arn, sizeof(arn), "arn:%s:connect:%s:%s:instance/%s", cpw_sbx_ctx_partition(ctx),
+             s_region(ctx), ctx->req->caller->account_id, id);
     cpw_sbx_add_resource(ctx, "AWS::Connect::Instance", arn);
     char role_name[128];
     char role_arn[512];
@@ -274,7 +274,7 @@ static int s_tag_target(struct cpw_sbx_ctx *ctx,
                         size_t cap)
 {
     const char *given = cpw_sbx_in_str(input, "resourceArn");
-    if (given == NULL || strncmp(given, "arn:aws:connect:", 16) != 0) {
+    if (given == NULL || strncmp(given, "arn:aws", 7) != 0 || strstr(given, ":connect:") == NULL) {
         return cpw_sbx_fail(ctx, 400, "InvalidParameterException",
                             "resourceArn is not an Amazon Connect ARN.");
     }

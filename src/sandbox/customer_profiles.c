@@ -87,8 +87,9 @@ void cpw_cp_arn(const struct cpw_sbx_ctx *ctx,
                 char *out,
                 size_t cap)
 {
-    snprintf(out, cap, "arn:aws:profile:%s:%s:domains/%s%s%s", cpw_cp_region(ctx),
-             ctx->req->caller->account_id, domain, suffix ? "/" : "", suffix ? suffix : "");
+    snprintf(out, cap, "arn:%s:profile:%s:%s:domains/%s%s%s", cpw_sbx_ctx_partition(ctx),
+             cpw_cp_region(ctx), ctx->req->caller->account_id, domain, suffix ? "/" : "",
+             suffix ? suffix : "");
 }
 
 int cpw_cp_paging(struct cpw_sbx_ctx *ctx,

@@ -76,7 +76,7 @@ int cpw_cp_put_integration(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     if (s_other_domain(ctx, domain, uri, other, sizeof(other)) != 0) {
         return -1;
     }
-    if (other[0] != '\0' && strncmp(uri, "arn:aws:connect:", 16) == 0) {
+    if (other[0] != '\0' && strncmp(uri, "arn:aws", 7) == 0 && strstr(uri, ":connect:") != NULL) {
         return cpw_cp_bad(ctx,
                           "The Amazon Connect instance %s is already associated with domain %s;"
                           " an instance can be associated with only one domain.",

@@ -43,9 +43,9 @@ static int s_parse(struct cpw_sbx_ctx *ctx, const char *arn, struct target *t)
     };
     memset(t, 0, sizeof(*t));
     char prefix[200];
-    snprintf(prefix, sizeof(prefix), "arn:aws:profile:%s:%s:domains/", cpw_cp_region(ctx),
-             ctx->req->caller->account_id);
-    if (arn == NULL || strncmp(arn, "arn:aws:profile:", 16) != 0) {
+    snprintf(prefix, sizeof(prefix), "arn:%s:profile:%s:%s:domains/", cpw_sbx_ctx_partition(ctx),
+             cpw_cp_region(ctx), ctx->req->caller->account_id);
+    if (arn == NULL || strncmp(arn, "arn:aws", 7) != 0 || strstr(arn, ":profile:") == NULL) {
         return cpw_cp_bad(ctx, "resourceArn is not a Customer Profiles ARN.");
     }
     if (strncmp(arn, prefix, strlen(prefix)) != 0) {

@@ -80,8 +80,8 @@ int cpw_cp_create_integration_workflow(struct cpw_sbx_ctx *ctx,
     }
     json_decref(object_type);
     char uri[400];
-    snprintf(uri, sizeof(uri), "arn:aws:appflow:%s:%s:flow/%s", cpw_cp_region(ctx),
-             ctx->req->caller->account_id, flow_name);
+    snprintf(uri, sizeof(uri), "arn:%s:appflow:%s:%s:flow/%s", cpw_sbx_ctx_partition(ctx),
+             cpw_cp_region(ctx), ctx->req->caller->account_id, flow_name);
     json_t *existing = NULL;
     if (cpw_cp_item_get(ctx, domain, CPW_CP_INTEGRATION, uri, &existing) != 0) {
         return -1;

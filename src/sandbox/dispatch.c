@@ -133,6 +133,9 @@ int cpw_sbx_dispatch(struct cpw_sbx *sbx,
     pthread_mutex_lock(&sbx->lock);
     int rc = cpw_sbx_sql_exec(sbx->db, "BEGIN IMMEDIATE");
     if (rc == 0) {
+        rc = cpw_sbx_iam_note_key_use(&ctx); /* GetAccessKeyLastUsed */
+    }
+    if (rc == 0) {
         rc = s_run(&ctx, s_find_service(sbx, req->service), output);
         if (rc >= 0 && cpw_sbx_sql_exec(sbx->db, "COMMIT") != 0) {
             rc = -1;

@@ -1,12 +1,13 @@
 /*
  * iam_role_policies.c - the policies and tags of IAM roles in the sandbox: managed policy
- * attachments (ARNs only; managed policy documents are not stored), inline policies (returned
+ * attachments (the policy must exist: iam_policies.c), inline policies (returned
  * URL-encoded, as IAM does) and tags. Service-linked roles refuse all but reads.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cpw/alloc.h"
+#include "cpw/buf.h"
 #include "sbx_service.h"
 
 #define MANAGED_PER_ROLE 10
@@ -26,8 +27,14 @@ int cpw_sbx_iam_attach_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input,
     if (rc != 0) {
         return rc;
     }
-    if (arn == NULL || strncmp(arn, "arn:aws:iam::", 13) != 0 || strstr(arn, ":policy/") == NULL) {
-        return cpw_sbx_fail(ctx, 400, "InvalidInput", "ARN %s is not valid.", arn ? arn : "");
+    rc = cpw_sbx_iam_need_policy(ctx, arn);
+    if (rc != 0) {
+        return rc;
+    }
+    const struct cpw_sbx_aws_policy *aws_policy = cpw_sbx_aws_policy_find(arn);
+    if (aws_policy != NULL && aws_policy->service_linked) {
+        return cpw_sbx_fail(ctx, 400, "PolicyNotAttachable",
+                            "Cannot attach a Service Role Policy to a Customer Role.");
     }
     /* IAM quota: 10 managed policies per role (docs/aws-facts.md §6.3). */
     sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
@@ -310,6 +317,41 @@ int cpw_sbx_iam_list_role_tags(struct cpw_sbx_ctx *ctx, const json_t *input, jso
     if (rc != 0) {
         return rc;
     }
-    *output = json_pack("{s:o,s:b}", "Tags", s_load_tags(ctx, name), "IsTruncated", 0);
+    int64_t max_items = 100;
+    struct cpw_buf after;
+    cpw_buf_init(&after, 1024);
+    rc = cpw_sbx_iam_page_start(ctx, input, &after, &max_items);
+    if (rc != 0) {
+        cpw_buf_clean_up(&after);
+        return rc;
+    }
+    /* The marker names the key of the next tag to return, in stored order. */
+    json_t *tags = s_load_tags(ctx, name);
+    json_t *page = json_array();
+    json_t *result = json_pack("{s:o}", "Tags", page);
+    bool started = cpw_buf_cstr(&after)[0] == '\0';
+    bool truncated = false;
+    size_t i;
+    json_t *tag;
+    json_array_foreach(tags, i, tag)
+    {
+        const char *key = json_string_value(json_object_get(tag, "Key"));
+        if (!started && key != NULL && strcmp(key, cpw_buf_cstr(&after)) == 0) {
+            started = true;
+        }
+        if (!started) {
+            continue;
+        }
+        if ((int64_t)json_array_size(page) == max_items) {
+            truncated = true;
+            cpw_sbx_iam_page_marker(result, key ? key : "");
+            break;
+        }
+        json_array_append(page, tag);
+    }
+    json_decref(tags);
+    cpw_buf_clean_up(&after);
+    json_object_set_new(result, "IsTruncated", json_boolean(truncated));
+    *output = result;
     return 0;
 }

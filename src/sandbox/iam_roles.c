@@ -49,7 +49,78 @@ static const char s_schema[] =
   "CREATE TABLE IF NOT EXISTS iam_users("
   " account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,"
   " name TEXT NOT NULL COLLATE NOCASE, path TEXT NOT NULL, user_id TEXT NOT NULL UNIQUE,"
-  " arn TEXT NOT NULL, created_ms INTEGER NOT NULL, PRIMARY KEY(account_id, name)) STRICT;";
+  " arn TEXT NOT NULL, created_ms INTEGER NOT NULL, PRIMARY KEY(account_id, name)) STRICT;"
+  "CREATE TABLE IF NOT EXISTS iam_user_meta("
+  " account_id TEXT NOT NULL, user_name TEXT NOT NULL COLLATE NOCASE,"
+  " tags TEXT NOT NULL DEFAULT '[]', login_created_ms INTEGER, login_reset INTEGER,"
+  " PRIMARY KEY(account_id, user_name),"
+  " FOREIGN KEY(account_id, user_name) REFERENCES iam_users(account_id, name)"
+  " ON DELETE CASCADE) STRICT;"
+  "CREATE TABLE IF NOT EXISTS iam_key_last_used("
+  " access_key_id TEXT PRIMARY KEY, used_ms INTEGER NOT NULL, service TEXT NOT NULL,"
+  " region TEXT NOT NULL) STRICT;"
+  "CREATE TABLE IF NOT EXISTS iam_instance_profiles("
+  " account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,"
+  " name TEXT NOT NULL COLLATE NOCASE, path TEXT NOT NULL, profile_id TEXT NOT NULL UNIQUE,"
+  " arn TEXT NOT NULL, created_ms INTEGER NOT NULL, PRIMARY KEY(account_id, name)) STRICT;"
+  "CREATE TABLE IF NOT EXISTS iam_instance_profile_roles("
+  " account_id TEXT NOT NULL, profile_name TEXT NOT NULL COLLATE NOCASE,"
+  " role_name TEXT NOT NULL COLLATE NOCASE, PRIMARY KEY(account_id, profile_name),"
+  " FOREIGN KEY(account_id, profile_name) REFERENCES iam_instance_profiles(account_id, name)"
+  " ON DELETE CASCADE,"
+  " FOREIGN KEY(account_id, role_name) REFERENCES iam_roles(account_id, name)"
+  " ON DELETE CASCADE) STRICT;"
+  "CREATE TABLE IF NOT EXISTS iam_password_policy("
+  " account_id TEXT PRIMARY KEY REFERENCES accounts(account_id) ON DELETE CASCADE,"
+  " policy TEXT NOT NULL) STRICT;";
+
+/* Managed policies, groups and the inline policies of groups and users. */
+static const char s_schema_more[] =
+  "CREATE TABLE IF NOT EXISTS iam_policies("
+  " account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,"
+  " name TEXT NOT NULL COLLATE NOCASE, path TEXT NOT NULL, policy_id TEXT NOT NULL UNIQUE,"
+  " arn TEXT NOT NULL, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,"
+  " description TEXT, default_version TEXT NOT NULL, next_version INTEGER NOT NULL,"
+  " tags TEXT NOT NULL DEFAULT '[]', PRIMARY KEY(account_id, name)) STRICT;"
+  "CREATE TABLE IF NOT EXISTS iam_policy_versions("
+  " account_id TEXT NOT NULL, policy_name TEXT NOT NULL COLLATE NOCASE,"
+  " version_id TEXT NOT NULL, document TEXT NOT NULL, created_ms INTEGER NOT NULL,"
+  " PRIMARY KEY(account_id, policy_name, version_id),"
+  " FOREIGN KEY(account_id, policy_name) REFERENCES iam_policies(account_id, name)"
+  " ON DELETE CASCADE) STRICT;"
+  "CREATE TABLE IF NOT EXISTS iam_user_attached("
+  " account_id TEXT NOT NULL, user_name TEXT NOT NULL COLLATE NOCASE, policy_arn TEXT NOT NULL,"
+  " PRIMARY KEY(account_id, user_name, policy_arn),"
+  " FOREIGN KEY(account_id, user_name) REFERENCES iam_users(account_id, name)"
+  " ON DELETE CASCADE) STRICT;"
+  "CREATE TABLE IF NOT EXISTS iam_groups("
+  " account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,"
+  " name TEXT NOT NULL COLLATE NOCASE, path TEXT NOT NULL, group_id TEXT NOT NULL UNIQUE,"
+  " arn TEXT NOT NULL, created_ms INTEGER NOT NULL, PRIMARY KEY(account_id, name)) STRICT;"
+  "CREATE TABLE IF NOT EXISTS iam_group_attached("
+  " account_id TEXT NOT NULL, group_name TEXT NOT NULL COLLATE NOCASE, policy_arn TEXT NOT NULL,"
+  " PRIMARY KEY(account_id, group_name, policy_arn),"
+  " FOREIGN KEY(account_id, group_name) REFERENCES iam_groups(account_id, name)"
+  " ON DELETE CASCADE) STRICT;"
+  "CREATE TABLE IF NOT EXISTS iam_group_members("
+  " account_id TEXT NOT NULL, group_name TEXT NOT NULL COLLATE NOCASE,"
+  " user_name TEXT NOT NULL COLLATE NOCASE, PRIMARY KEY(account_id, group_name, user_name),"
+  " FOREIGN KEY(account_id, group_name) REFERENCES iam_groups(account_id, name)"
+  " ON DELETE CASCADE,"
+  " FOREIGN KEY(account_id, user_name) REFERENCES iam_users(account_id, name)"
+  " ON DELETE CASCADE) STRICT;"
+  "CREATE TABLE IF NOT EXISTS iam_group_inline("
+  " account_id TEXT NOT NULL, group_name TEXT NOT NULL COLLATE NOCASE,"
+  " policy_name TEXT NOT NULL COLLATE NOCASE, document TEXT NOT NULL,"
+  " PRIMARY KEY(account_id, group_name, policy_name),"
+  " FOREIGN KEY(account_id, group_name) REFERENCES iam_groups(account_id, name)"
+  " ON DELETE CASCADE) STRICT;"
+  "CREATE TABLE IF NOT EXISTS iam_user_inline("
+  " account_id TEXT NOT NULL, user_name TEXT NOT NULL COLLATE NOCASE,"
+  " policy_name TEXT NOT NULL COLLATE NOCASE, document TEXT NOT NULL,"
+  " PRIMARY KEY(account_id, user_name, policy_name),"
+  " FOREIGN KEY(account_id, user_name) REFERENCES iam_users(account_id, name)"
+  " ON DELETE CASCADE) STRICT;";
 
 #define ROLE_COLUMNS                                                                               \
     "name, path, role_id, arn, created_ms, trust_policy, description, max_session_s, tags,"        \
@@ -160,7 +231,8 @@ int cpw_sbx_iam_insert_role(sqlite3 *db, const struct cpw_sbx_role_spec *spec)
         return -1;
     }
     char arn[1024];
-    snprintf(arn, sizeof(arn), "arn:aws:iam::%s:role%s%s", spec->account_id, path, spec->name);
+    snprintf(arn, sizeof(arn), "arn:%s:iam::%s:role%s%s", spec->partition ? spec->partition : "aws",
+             spec->account_id, path, spec->name);
     char *tags = spec->tags ? cpw_json_dump_cstr(spec->tags, CPW_JSON_DUMP_COMPACT) : NULL;
     int rc = cpw_sbx_sql_do(
       db,
@@ -273,6 +345,12 @@ static int s_create_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
                             "The specified value for path is invalid. It must begin and end with "
                             "/ and contain only alphanumeric characters and/or / characters.");
     }
+    /* Service-linked roles are made by CreateServiceLinkedRole only. */
+    if (path != NULL && strncmp(path, "/aws-service-role/", 18) == 0) {
+        return cpw_sbx_fail(ctx, 400, "InvalidInput",
+                            "Cannot create role with path starting with /aws-service-role/. "
+                            "Please use CreateServiceLinkedRole.");
+    }
     if (cpw_sbx_in_int(input, "MaxSessionDuration", 3600, &max_session) != 0 ||
         max_session < 3600 || max_session > 43200) {
         cpw_error_clear();
@@ -297,6 +375,7 @@ static int s_create_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
         .max_session_s = max_session,
         .tags = json_object_get(input, "Tags"),
         .now_ms = ctx->req->now_ms,
+        .partition = cpw_sbx_ctx_partition(ctx),
     };
     rc = cpw_sbx_iam_insert_role(ctx->db, &spec);
     if (rc == 1) {
@@ -477,9 +556,24 @@ static int s_delete_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
     if (attached < 0 || inline_n < 0) {
         return -1;
     }
-    if (attached + inline_n > 0) {
+    int profiles = s_count(
+      ctx->db, "SELECT count(*) FROM iam_instance_profile_roles WHERE account_id=? AND role_name=?",
+      s_account(ctx), name);
+    if (profiles < 0) {
+        return -1;
+    }
+    if (profiles > 0) {
+        return cpw_sbx_fail(ctx, 409, "DeleteConflict",
+                            "Cannot delete entity, must remove roles from instance profile first.");
+    }
+    /* AWS's wording: managed policies are detached, inline ones deleted. */
+    if (attached > 0) {
         return cpw_sbx_fail(ctx, 409, "DeleteConflict",
                             "Cannot delete entity, must detach all policies first.");
+    }
+    if (inline_n > 0) {
+        return cpw_sbx_fail(ctx, 409, "DeleteConflict",
+                            "Cannot delete entity, must delete policies first.");
     }
     if (cpw_sbx_sql_do(ctx->db, "DELETE FROM iam_roles WHERE account_id = ? AND name = ?", "ss",
                        s_account(ctx), name) < 0) {
@@ -516,6 +610,61 @@ static const struct cpw_sbx_op s_ops[] = {
     { "CreateAccessKey", cpw_sbx_iam_create_access_key },
     { "ListAccessKeys", cpw_sbx_iam_list_access_keys },
     { "DeleteAccessKey", cpw_sbx_iam_delete_access_key },
+    { "CreatePolicy", cpw_sbx_iam_create_policy },
+    { "GetPolicy", cpw_sbx_iam_get_policy },
+    { "DeletePolicy", cpw_sbx_iam_delete_policy },
+    { "ListPolicies", cpw_sbx_iam_list_policies },
+    { "CreatePolicyVersion", cpw_sbx_iam_create_policy_version },
+    { "GetPolicyVersion", cpw_sbx_iam_get_policy_version },
+    { "ListPolicyVersions", cpw_sbx_iam_list_policy_versions },
+    { "DeletePolicyVersion", cpw_sbx_iam_delete_policy_version },
+    { "SetDefaultPolicyVersion", cpw_sbx_iam_set_default_policy_version },
+    { "TagPolicy", cpw_sbx_iam_tag_policy },
+    { "UntagPolicy", cpw_sbx_iam_untag_policy },
+    { "ListPolicyTags", cpw_sbx_iam_list_policy_tags },
+    { "ListEntitiesForPolicy", cpw_sbx_iam_list_entities_for_policy },
+    { "AttachUserPolicy", cpw_sbx_iam_attach_user_policy },
+    { "DetachUserPolicy", cpw_sbx_iam_detach_user_policy },
+    { "ListAttachedUserPolicies", cpw_sbx_iam_list_attached_user_policies },
+    { "AttachGroupPolicy", cpw_sbx_iam_attach_group_policy },
+    { "DetachGroupPolicy", cpw_sbx_iam_detach_group_policy },
+    { "ListAttachedGroupPolicies", cpw_sbx_iam_list_attached_group_policies },
+    { "CreateGroup", cpw_sbx_iam_create_group },
+    { "GetGroup", cpw_sbx_iam_get_group },
+    { "ListGroups", cpw_sbx_iam_list_groups },
+    { "DeleteGroup", cpw_sbx_iam_delete_group },
+    { "AddUserToGroup", cpw_sbx_iam_add_user_to_group },
+    { "RemoveUserFromGroup", cpw_sbx_iam_remove_user_from_group },
+    { "ListGroupsForUser", cpw_sbx_iam_list_groups_for_user },
+    { "PutGroupPolicy", cpw_sbx_iam_put_group_policy },
+    { "GetGroupPolicy", cpw_sbx_iam_get_group_policy },
+    { "DeleteGroupPolicy", cpw_sbx_iam_delete_group_policy },
+    { "ListGroupPolicies", cpw_sbx_iam_list_group_policies },
+    { "PutUserPolicy", cpw_sbx_iam_put_user_policy },
+    { "GetUserPolicy", cpw_sbx_iam_get_user_policy },
+    { "DeleteUserPolicy", cpw_sbx_iam_delete_user_policy },
+    { "ListUserPolicies", cpw_sbx_iam_list_user_policies },
+    { "TagUser", cpw_sbx_iam_tag_user },
+    { "UntagUser", cpw_sbx_iam_untag_user },
+    { "ListUserTags", cpw_sbx_iam_list_user_tags },
+    { "CreateLoginProfile", cpw_sbx_iam_create_login_profile },
+    { "GetLoginProfile", cpw_sbx_iam_get_login_profile },
+    { "UpdateLoginProfile", cpw_sbx_iam_update_login_profile },
+    { "DeleteLoginProfile", cpw_sbx_iam_delete_login_profile },
+    { "UpdateAccessKey", cpw_sbx_iam_update_access_key },
+    { "GetAccessKeyLastUsed", cpw_sbx_iam_get_access_key_last_used },
+    { "CreateInstanceProfile", cpw_sbx_iam_create_instance_profile },
+    { "GetInstanceProfile", cpw_sbx_iam_get_instance_profile },
+    { "DeleteInstanceProfile", cpw_sbx_iam_delete_instance_profile },
+    { "ListInstanceProfiles", cpw_sbx_iam_list_instance_profiles },
+    { "AddRoleToInstanceProfile", cpw_sbx_iam_add_role_to_instance_profile },
+    { "RemoveRoleFromInstanceProfile", cpw_sbx_iam_remove_role_from_instance_profile },
+    { "ListInstanceProfilesForRole", cpw_sbx_iam_list_instance_profiles_for_role },
+    { "GetAccountSummary", cpw_sbx_iam_get_account_summary },
+    { "GetAccountAuthorizationDetails", cpw_sbx_iam_get_account_authorization_details },
+    { "GetAccountPasswordPolicy", cpw_sbx_iam_get_account_password_policy },
+    { "UpdateAccountPasswordPolicy", cpw_sbx_iam_update_account_password_policy },
+    { "DeleteAccountPasswordPolicy", cpw_sbx_iam_delete_account_password_policy },
     { "CreateServiceLinkedRole", cpw_sbx_iam_create_slr_op },
     { "DeleteServiceLinkedRole", cpw_sbx_iam_delete_slr_op },
     { "GetServiceLinkedRoleDeletionStatus", cpw_sbx_iam_slr_status_op },
@@ -529,4 +678,5 @@ const struct cpw_sbx_service cpw_sbx_iam_service = {
     .ops = s_ops,
     .op_count = sizeof(s_ops) / sizeof(s_ops[0]),
     .schema_sql = s_schema,
+    .schema_sql_more = s_schema_more,
 };

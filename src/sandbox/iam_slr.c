@@ -106,6 +106,7 @@ int cpw_sbx_iam_create_slr(struct cpw_sbx_ctx *ctx,
         .description = description,
         .slr_principal = principal,
         .now_ms = ctx->req->now_ms,
+        .partition = cpw_sbx_ctx_partition(ctx),
     };
     int rc = cpw_sbx_iam_insert_role(ctx->db, &spec);
     if (rc == 1) {

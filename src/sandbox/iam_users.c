@@ -162,6 +162,22 @@ int cpw_sbx_iam_create_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t
     }
     json_t *user = NULL;
     int rc = cpw_sbx_iam_insert_user(ctx->db, s_account(ctx), name, path, ctx->req->now_ms, &user);
+    const char *partition = cpw_sbx_ctx_partition(ctx);
+    if (rc == 0 && strcmp(partition, "aws") != 0) {
+        /* the ARN of the caller's partition (China, GovCloud) */
+        char arn[1024];
+        snprintf(arn, sizeof(arn), "arn:%s:iam::%s:user%s%s", partition, s_account(ctx),
+                 path ? path : "/", name);
+        json_object_set_new(user, "Arn", json_string(arn));
+        rc =
+          cpw_sbx_sql_do(ctx->db, "UPDATE iam_users SET arn = ? WHERE account_id = ? AND name = ?",
+                         "sss", arn, s_account(ctx), name) < 0
+            ? -1
+            : 0;
+        if (rc < 0) {
+            json_decref(user);
+        }
+    }
     if (rc == 1) {
         return cpw_sbx_fail(ctx, 409, "EntityAlreadyExists", "User with name %s already exists.",
                             name);
@@ -272,6 +288,34 @@ int cpw_sbx_iam_delete_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t
     if (keys > 0) {
         return cpw_sbx_fail(ctx, 409, "DeleteConflict",
                             "Cannot delete entity, must delete access keys first.");
+    }
+    /* What else AWS requires gone first, in the order it reports them, with its messages. */
+    static const struct {
+        const char *sql;
+        const char *message;
+    } blockers[] = {
+        { "SELECT count(*) FROM iam_user_meta WHERE account_id = ? AND user_name = ? AND"
+          " login_created_ms IS NOT NULL",
+          "Cannot delete entity, must delete login profile first." },
+        { "SELECT count(*) FROM iam_user_inline WHERE account_id = ? AND user_name = ?",
+          "Cannot delete entity, must delete policies first." },
+        { "SELECT count(*) FROM iam_user_attached WHERE account_id = ? AND user_name = ?",
+          "Cannot delete entity, must detach all policies first." },
+        { "SELECT count(*) FROM iam_group_members WHERE account_id = ? AND user_name = ?",
+          "Cannot delete entity, must remove user from all groups first." },
+    };
+    for (size_t i = 0; i < sizeof(blockers) / sizeof(blockers[0]); i++) {
+        sqlite3_stmt *stmt =
+          cpw_sbx_sql_query(ctx->db, blockers[i].sql, "ss", s_account(ctx), name);
+        int step = stmt ? cpw_sbx_sql_step(stmt) : -1;
+        int n = step == 1 ? sqlite3_column_int(stmt, 0) : 0;
+        sqlite3_finalize(stmt);
+        if (step < 0) {
+            return -1;
+        }
+        if (n > 0) {
+            return cpw_sbx_fail(ctx, 409, "DeleteConflict", "%s", blockers[i].message);
+        }
     }
     if (cpw_sbx_sql_do(ctx->db, "DELETE FROM iam_users WHERE account_id = ? AND name = ?", "ss",
                        s_account(ctx), name) < 0) {

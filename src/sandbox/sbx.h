@@ -171,6 +171,8 @@ struct cpw_sbx_service {
     const struct cpw_sbx_op *ops;
     size_t op_count;
     const char *schema_sql; /* CREATE TABLE IF NOT EXISTS ... run at registration; may be NULL */
+    /* more statements run after schema_sql (C caps one string literal at 4095 characters) */
+    const char *schema_sql_more;
 };
 
 /**

@@ -131,6 +131,129 @@ int cpw_sbx_iam_insert_access_key(sqlite3 *db,
                                   int64_t now_ms,
                                   json_t **key);
 
+/* An AWS managed policy (iam_aws_policies.c): static data, the same in every account. */
+struct cpw_sbx_aws_policy {
+    const char *name;       /* "AdministratorAccess" */
+    const char *path;       /* "/" or "/aws-service-role/" */
+    const char *policy_id;  /* "ANPA..." */
+    const char *version_id; /* the default (and only) version: "v4" */
+    const char *created;    /* ISO 8601 */
+    const char *updated;    /* ISO 8601 */
+    const char *description;
+    const char *document; /* the JSON policy document */
+    bool service_linked;  /* attachable to service-linked roles only */
+};
+
+/** Number of AWS managed policies, and the i-th (NULL past the end). */
+size_t cpw_sbx_aws_policy_count(void);
+const struct cpw_sbx_aws_policy *cpw_sbx_aws_policy_at(size_t i);
+/** The AWS managed policy of arn (any partition), or NULL. */
+const struct cpw_sbx_aws_policy *cpw_sbx_aws_policy_find(const char *arn);
+
+/*
+ * Managed policies (iam_policies.c). cpw_sbx_iam_need_policy answers NoSuchEntity ("Policy ARN
+ * does not exist or is not attachable.") unless arn names an AWS managed policy or a customer
+ * managed policy of the caller's account: 0 exists, 1 answered, -1.
+ */
+int cpw_sbx_iam_need_policy(struct cpw_sbx_ctx *ctx, const char *arn);
+int cpw_sbx_iam_create_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_get_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_delete_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_list_policies(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_create_policy_version(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_get_policy_version(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_list_policy_versions(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_delete_policy_version(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_set_default_policy_version(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_tag_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_untag_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_list_policy_tags(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_list_entities_for_policy(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_attach_user_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_detach_user_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_list_attached_user_policies(struct cpw_sbx_ctx *ctx,
+                                            const json_t *in,
+                                            json_t **out);
+int cpw_sbx_iam_attach_group_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_detach_group_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_list_attached_group_policies(struct cpw_sbx_ctx *ctx,
+                                             const json_t *in,
+                                             json_t **out);
+
+/*
+ * Groups and user extras (iam_groups.c): groups, membership, group inline policies, user inline
+ * policies, tags and login profiles, access-key state, instance profiles, account summary and
+ * password policy.
+ */
+int cpw_sbx_iam_create_group(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_get_group(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_list_groups(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_delete_group(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_add_user_to_group(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_remove_user_from_group(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_list_groups_for_user(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_put_group_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_get_group_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_delete_group_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_list_group_policies(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_put_user_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_get_user_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_delete_user_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_list_user_policies(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+
+/*
+ * Users' tags and login profiles, access-key state, instance profiles, account summary and
+ * password policy (iam_accounts.c).
+ */
+int cpw_sbx_iam_tag_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_untag_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_list_user_tags(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_create_login_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_get_login_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_update_login_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_delete_login_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_update_access_key(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_get_access_key_last_used(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_create_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_get_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_delete_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_list_instance_profiles(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_add_role_to_instance_profile(struct cpw_sbx_ctx *ctx,
+                                             const json_t *in,
+                                             json_t **out);
+int cpw_sbx_iam_remove_role_from_instance_profile(struct cpw_sbx_ctx *ctx,
+                                                  const json_t *in,
+                                                  json_t **out);
+int cpw_sbx_iam_list_instance_profiles_for_role(struct cpw_sbx_ctx *ctx,
+                                                const json_t *in,
+                                                json_t **out);
+int cpw_sbx_iam_get_account_summary(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_get_account_password_policy(struct cpw_sbx_ctx *ctx,
+                                            const json_t *in,
+                                            json_t **out);
+int cpw_sbx_iam_update_account_password_policy(struct cpw_sbx_ctx *ctx,
+                                               const json_t *in,
+                                               json_t **out);
+int cpw_sbx_iam_delete_account_password_policy(struct cpw_sbx_ctx *ctx,
+                                               const json_t *in,
+                                               json_t **out);
+/** GetAccountAuthorizationDetails (iam_authz_details.c): one page with every entity. */
+int cpw_sbx_iam_get_account_authorization_details(struct cpw_sbx_ctx *ctx,
+                                                  const json_t *in,
+                                                  json_t **out);
+/**
+ * Records that the caller's access key signed a request for service (GetAccessKeyLastUsed):
+ * dispatch calls it for every request. Returns 0 or -1.
+ */
+int cpw_sbx_iam_note_key_use(struct cpw_sbx_ctx *ctx);
+
+/* ----- partitions (partition.c) ------------------------------------------------------------ */
+
+/** The ARN partition of region ("aws", "aws-cn", "aws-us-gov"; "aws" when unknown). Static. */
+const char *cpw_sbx_partition(const char *region);
+/** The ARN partition of the request's signing region. Static. */
+const char *cpw_sbx_ctx_partition(const struct cpw_sbx_ctx *ctx);
+
 /* ----- errors ------------------------------------------------------------------------------ */
 
 /** Sets ctx->err to an AWS error (Sender fault) and returns 1. */
@@ -267,6 +390,7 @@ struct cpw_sbx_role_spec {
     const json_t *tags;        /* [{"Key","Value"}] or NULL */
     const char *slr_principal; /* service-linked roles: the service principal */
     int64_t now_ms;
+    const char *partition; /* ARN partition; NULL: "aws" */
 };
 
 /**

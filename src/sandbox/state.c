@@ -408,6 +408,10 @@ int cpw_sbx_register_service(struct cpw_sbx *sbx, const struct cpw_sbx_service *
     if (service->schema_sql != NULL && cpw_sbx_sql_exec(sbx->db, service->schema_sql) != 0) {
         return -1;
     }
+    if (service->schema_sql_more != NULL &&
+        cpw_sbx_sql_exec(sbx->db, service->schema_sql_more) != 0) {
+        return -1;
+    }
     for (size_t i = 0; i < sbx->service_count; i++) {
         if (strcmp(sbx->services[i]->signing_name, service->signing_name) == 0) {
             sbx->services[i] = service;

@@ -196,7 +196,7 @@ class Boto3Side:
 MASKS = [
     (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)"), "<time>"),
     (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "<uuid>"),
-    (re.compile(r"\b(AROA|AIDA|ASIA|AKIA)[A-Z0-9]{12,17}\b"), "<id>"),
+    (re.compile(r"\b(AROA|AIDA|ASIA|AKIA|ANPA|AGPA|AIPA)[A-Z0-9]{12,17}\b"), "<id>"),
     (re.compile(r"(AWSServiceRoleFor[A-Za-z]+_)[A-Za-z0-9]{20}\b"), r"\1<suffix>"),
     (re.compile(r"\b[0-9a-f]{64}\b"), "<hex64>"),
     (re.compile(r"\b[0-9a-f]{32}\b"), "<hex32>"),
@@ -272,6 +272,78 @@ def steps():
     add("iam", "DeleteServiceLinkedRole", lambda r: {"RoleName": r["CreateServiceLinkedRole"]["Role"]["RoleName"]})
     add("iam", "GetServiceLinkedRoleDeletionStatus",
         lambda r: {"DeletionTaskId": r["DeleteServiceLinkedRole"]["DeletionTaskId"]})
+    # --- IAM breadth: managed policies, groups, users, instance profiles, account -------------
+    # (begin of the IAM breadth block)
+    DOC = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
+    PARN = f"arn:aws:iam::{ACCT}:policy/e2e/ops-policy"
+    add("iam", "CreatePolicy", lambda r: {"PolicyName": "ops-policy", "Path": "/e2e/", "PolicyDocument": DOC,
+                                          "Description": "e2e", "Tags": [{"Key": "k", "Value": "v"}]})
+    add("iam", "GetPolicy", lambda r: {"PolicyArn": PARN})
+    add("iam", "CreatePolicyVersion", lambda r: {"PolicyArn": PARN, "PolicyDocument": DOC, "SetAsDefault": True})
+    add("iam", "GetPolicyVersion", lambda r: {"PolicyArn": PARN, "VersionId": "v2"})
+    add("iam", "ListPolicyVersions", lambda r: {"PolicyArn": PARN})
+    add("iam", "SetDefaultPolicyVersion", lambda r: {"PolicyArn": PARN, "VersionId": "v1"})
+    add("iam", "DeletePolicyVersion", lambda r: {"PolicyArn": PARN, "VersionId": "v2"})
+    add("iam", "ListPolicies", lambda r: {"Scope": "All", "MaxItems": 5})
+    add("iam", "TagPolicy", lambda r: {"PolicyArn": PARN, "Tags": [{"Key": "t", "Value": "1"}]})
+    add("iam", "UntagPolicy", lambda r: {"PolicyArn": PARN, "TagKeys": ["k"]})
+    add("iam", "ListPolicyTags", lambda r: {"PolicyArn": PARN})
+    add("iam", "CreateGroup", lambda r: {"GroupName": "devs", "Path": "/e2e/"})
+    add("iam", "CreateUser", lambda r: {"UserName": "dev1"})
+    add("iam", "AddUserToGroup", lambda r: {"GroupName": "devs", "UserName": "dev1"})
+    add("iam", "GetGroup", lambda r: {"GroupName": "devs"})
+    add("iam", "ListGroups", lambda r: {"PathPrefix": "/e2e/"})
+    add("iam", "ListGroupsForUser", lambda r: {"UserName": "dev1"})
+    add("iam", "AttachGroupPolicy", lambda r: {"GroupName": "devs", "PolicyArn": PARN})
+    add("iam", "ListAttachedGroupPolicies", lambda r: {"GroupName": "devs"})
+    add("iam", "AttachUserPolicy", lambda r: {"UserName": "dev1",
+                                              "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"})
+    add("iam", "ListAttachedUserPolicies", lambda r: {"UserName": "dev1"})
+    add("iam", "ListEntitiesForPolicy", lambda r: {"PolicyArn": PARN})
+    add("iam", "PutGroupPolicy", lambda r: {"GroupName": "devs", "PolicyName": "g", "PolicyDocument": DOC})
+    add("iam", "GetGroupPolicy", lambda r: {"GroupName": "devs", "PolicyName": "g"})
+    add("iam", "ListGroupPolicies", lambda r: {"GroupName": "devs"})
+    add("iam", "DeleteGroupPolicy", lambda r: {"GroupName": "devs", "PolicyName": "g"})
+    add("iam", "PutUserPolicy", lambda r: {"UserName": "dev1", "PolicyName": "u", "PolicyDocument": DOC})
+    add("iam", "GetUserPolicy", lambda r: {"UserName": "dev1", "PolicyName": "u"})
+    add("iam", "ListUserPolicies", lambda r: {"UserName": "dev1"})
+    add("iam", "DeleteUserPolicy", lambda r: {"UserName": "dev1", "PolicyName": "u"})
+    add("iam", "TagUser", lambda r: {"UserName": "dev1", "Tags": [{"Key": "team", "Value": "a"}]})
+    add("iam", "ListUserTags", lambda r: {"UserName": "dev1"})
+    add("iam", "UntagUser", lambda r: {"UserName": "dev1", "TagKeys": ["team"]})
+    add("iam", "UpdateAccountPasswordPolicy", lambda r: {"MinimumPasswordLength": 10, "RequireNumbers": True})
+    add("iam", "GetAccountPasswordPolicy")
+    add("iam", "CreateLoginProfile", lambda r: {"UserName": "dev1", "Password": "correcthorse42",
+                                                "PasswordResetRequired": True})
+    add("iam", "GetLoginProfile", lambda r: {"UserName": "dev1"})
+    add("iam", "UpdateLoginProfile", lambda r: {"UserName": "dev1", "PasswordResetRequired": False})
+    add("iam", "DeleteLoginProfile", lambda r: {"UserName": "dev1"})
+    add("iam", "DeleteAccountPasswordPolicy")
+    add("iam", "CreateAccessKey", lambda r: {"UserName": "dev1"})
+    add("iam", "GetAccessKeyLastUsed", lambda r: {"AccessKeyId": r["CreateAccessKey"]["AccessKey"]["AccessKeyId"]})
+    add("iam", "UpdateAccessKey", lambda r: {"UserName": "dev1", "Status": "Inactive",
+                                             "AccessKeyId": r["CreateAccessKey"]["AccessKey"]["AccessKeyId"]})
+    add("iam", "DeleteAccessKey", lambda r: {"UserName": "dev1",
+                                             "AccessKeyId": r["CreateAccessKey"]["AccessKey"]["AccessKeyId"]})
+    add("iam", "CreateRole", lambda r: {"RoleName": "ec2", "AssumeRolePolicyDocument": POLICY})
+    add("iam", "CreateInstanceProfile", lambda r: {"InstanceProfileName": "web", "Path": "/e2e/"})
+    add("iam", "AddRoleToInstanceProfile", lambda r: {"InstanceProfileName": "web", "RoleName": "ec2"})
+    add("iam", "GetInstanceProfile", lambda r: {"InstanceProfileName": "web"})
+    add("iam", "ListInstanceProfiles", lambda r: {"PathPrefix": "/e2e/"})
+    add("iam", "ListInstanceProfilesForRole", lambda r: {"RoleName": "ec2"})
+    add("iam", "RemoveRoleFromInstanceProfile", lambda r: {"InstanceProfileName": "web", "RoleName": "ec2"})
+    add("iam", "DeleteInstanceProfile", lambda r: {"InstanceProfileName": "web"})
+    add("iam", "GetAccountSummary")
+    add("iam", "GetAccountAuthorizationDetails")
+    add("iam", "DetachGroupPolicy", lambda r: {"GroupName": "devs", "PolicyArn": PARN})
+    add("iam", "DetachUserPolicy", lambda r: {"UserName": "dev1",
+                                              "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"})
+    add("iam", "RemoveUserFromGroup", lambda r: {"GroupName": "devs", "UserName": "dev1"})
+    add("iam", "DeleteGroup", lambda r: {"GroupName": "devs"})
+    add("iam", "DeletePolicy", lambda r: {"PolicyArn": PARN})
+    add("iam", "DeleteUser", lambda r: {"UserName": "dev1"})
+    # (end of the IAM breadth block)
     # --- Connect --------------------------------------------------------------------------------
     add("connect", "CreateInstance", lambda r: minimal("connect", "CreateInstance", InstanceAlias="cc-e2e",
                                                        IdentityManagementType="CONNECT_MANAGED",

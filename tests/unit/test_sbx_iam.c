@@ -183,20 +183,28 @@ static void test_policies_tags_and_delete_conflict(void **state)
                      "DeleteConflict");
     assert_string_equal(fx.err.message, "Cannot delete entity, must detach all policies first.");
     /* At most 10 managed policies per role; attaching one again is not a new one. */
+    for (int i = 0; i <= 10; i++) {
+        char create[256];
+        snprintf(create, sizeof(create),
+                 "{\"PolicyName\":\"P%d\",\"PolicyDocument\":\"{\\\"Version\\\":"
+                 "\\\"2012-10-17\\\",\\\"Statement\\\":[]}\"}",
+                 i);
+        json_decref(sbx_ok(&fx, &fx.root, "iam", "CreatePolicy", create));
+    }
     for (int i = 0; i < 9; i++) {
         char more[256];
         snprintf(more, sizeof(more),
-                 "{\"RoleName\":\"R\",\"PolicyArn\":\"arn:aws:iam::aws:policy/P%d\"}", i);
+                 "{\"RoleName\":\"R\",\"PolicyArn\":\"arn:aws:iam::123456789012:policy/P%d\"}", i);
         json_decref(sbx_ok(&fx, &fx.root, "iam", "AttachRolePolicy", more));
     }
     json_decref(sbx_ok(&fx, &fx.root, "iam", "AttachRolePolicy", input));
     sbx_expect_error(&fx, &fx.root, "iam", "AttachRolePolicy",
-                     "{\"RoleName\":\"R\",\"PolicyArn\":\"arn:aws:iam::aws:policy/P10\"}", 409,
-                     "LimitExceeded");
+                     "{\"RoleName\":\"R\",\"PolicyArn\":\"arn:aws:iam::123456789012:policy/P10\"}",
+                     409, "LimitExceeded");
     for (int i = 0; i < 9; i++) {
         char more[256];
         snprintf(more, sizeof(more),
-                 "{\"RoleName\":\"R\",\"PolicyArn\":\"arn:aws:iam::aws:policy/P%d\"}", i);
+                 "{\"RoleName\":\"R\",\"PolicyArn\":\"arn:aws:iam::123456789012:policy/P%d\"}", i);
         json_decref(sbx_ok(&fx, &fx.root, "iam", "DetachRolePolicy", more));
     }
     json_decref(sbx_ok(&fx, &fx.root, "iam", "DetachRolePolicy", input));
@@ -214,6 +222,7 @@ static void test_policies_tags_and_delete_conflict(void **state)
     json_decref(out);
     sbx_expect_error(&fx, &fx.root, "iam", "DeleteRole", "{\"RoleName\":\"R\"}", 409,
                      "DeleteConflict");
+    assert_string_equal(fx.err.message, "Cannot delete entity, must delete policies first.");
     json_decref(sbx_ok(&fx, &fx.root, "iam", "DeleteRolePolicy",
                        "{\"RoleName\":\"R\",\"PolicyName\":\"inline\"}"));
 

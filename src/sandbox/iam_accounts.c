@@ -1,0 +1,824 @@
+/*
+ * iam_accounts.c - the rest of IAM's account-level breadth in the sandbox: user tags and login
+ * profiles (a password is checked against the password policy and never stored), access-key
+ * status and last use, instance profiles, the account summary and the password policy.
+ *
+ * Access-key last use is recorded for every request a key signs (cpw_sbx_iam_note_key_use,
+ * called by dispatch), as AWS does; the service is the request's signing name.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cpw/alloc.h"
+#include "cpw/buf.h"
+#include "cpw/error.h"
+#include "sbx_service.h"
+
+#define TAGS_MAX 50
+
+static const char *s_account(struct cpw_sbx_ctx *ctx)
+{
+    return ctx->req->caller->account_id;
+}
+
+static int s_count(sqlite3 *db, const char *sql, const char *a, const char *b)
+{
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(db, sql, "ss", a, b ? b : "");
+    int rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
+    int n = rc == 1 ? sqlite3_column_int(stmt, 0) : -1;
+    sqlite3_finalize(stmt);
+    return n;
+}
+
+static int s_need_user(struct cpw_sbx_ctx *ctx, const char *name)
+{
+    int n = s_count(ctx->db, "SELECT count(*) FROM iam_users WHERE account_id = ? AND name = ?",
+                    s_account(ctx), name);
+    if (n < 0) {
+        return -1;
+    }
+    if (n == 0) {
+        return cpw_sbx_fail(ctx, 404, "NoSuchEntity", "The user with name %s cannot be found.",
+                            name ? name : "");
+    }
+    /* every user has a meta row from here on */
+    return cpw_sbx_sql_do(ctx->db,
+                          "INSERT OR IGNORE INTO iam_user_meta(account_id, user_name)"
+                          " SELECT account_id, name FROM iam_users WHERE account_id = ? AND"
+                          " name = ?",
+                          "ss", s_account(ctx), name) < 0
+             ? -1
+             : 0;
+}
+
+/* ----- user tags --------------------------------------------------------------------------- */
+
+static json_t *s_user_tags(struct cpw_sbx_ctx *ctx, const char *name)
+{
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(
+      ctx->db, "SELECT tags FROM iam_user_meta WHERE account_id = ? AND user_name = ?", "ss",
+      s_account(ctx), name);
+    json_t *tags = NULL;
+    if (stmt != NULL && cpw_sbx_sql_step(stmt) == 1) {
+        tags = cpw_json_load_cstr(cpw_sbx_col(stmt, 0));
+    }
+    sqlite3_finalize(stmt);
+    return json_is_array(tags) ? tags : (json_decref(tags), json_array());
+}
+
+static int s_store_user_tags(struct cpw_sbx_ctx *ctx, const char *name, json_t *tags)
+{
+    char *text = cpw_json_dump_cstr(tags, CPW_JSON_DUMP_COMPACT);
+    int rc = cpw_sbx_sql_do(
+      ctx->db, "UPDATE iam_user_meta SET tags = ? WHERE account_id = ? AND user_name = ?", "sss",
+      text, s_account(ctx), name);
+    cpw_free(text);
+    return rc < 0 ? -1 : 0;
+}
+
+static void s_remove_tag(json_t *tags, const char *key)
+{
+    for (size_t i = json_array_size(tags); i-- > 0;) {
+        const char *k = json_string_value(json_object_get(json_array_get(tags, i), "Key"));
+        if (k != NULL && strcmp(k, key) == 0) {
+            json_array_remove(tags, i);
+        }
+    }
+}
+
+int cpw_sbx_iam_tag_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    const char *name = cpw_sbx_in_str(input, "UserName");
+    int rc = s_need_user(ctx, name);
+    if (rc != 0) {
+        return rc;
+    }
+    json_t *tags = s_user_tags(ctx, name);
+    size_t i;
+    json_t *tag;
+    json_array_foreach(json_object_get(input, "Tags"), i, tag)
+    {
+        const char *key = json_string_value(json_object_get(tag, "Key"));
+        if (key != NULL) {
+            s_remove_tag(tags, key);
+            json_array_append(tags, tag);
+        }
+    }
+    if (json_array_size(tags) > TAGS_MAX) {
+        json_decref(tags);
+        return cpw_sbx_fail(ctx, 400, "LimitExceeded",
+                            "The number of tags has reached the maximum limit.");
+    }
+    rc = s_store_user_tags(ctx, name, tags);
+    json_decref(tags);
+    cpw_sbx_add_resource(ctx, "AWS::IAM::User", name);
+    *output = rc == 0 ? json_object() : NULL;
+    return rc;
+}
+
+int cpw_sbx_iam_untag_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    const char *name = cpw_sbx_in_str(input, "UserName");
+    int rc = s_need_user(ctx, name);
+    if (rc != 0) {
+        return rc;
+    }
+    json_t *tags = s_user_tags(ctx, name);
+    size_t i;
+    json_t *key;
+    json_array_foreach(json_object_get(input, "TagKeys"), i, key)
+    {
+        if (json_is_string(key)) {
+            s_remove_tag(tags, json_string_value(key));
+        }
+    }
+    rc = s_store_user_tags(ctx, name, tags);
+    json_decref(tags);
+    cpw_sbx_add_resource(ctx, "AWS::IAM::User", name);
+    *output = rc == 0 ? json_object() : NULL;
+    return rc;
+}
+
+int cpw_sbx_iam_list_user_tags(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    const char *name = cpw_sbx_in_str(input, "UserName");
+    int rc = s_need_user(ctx, name);
+    if (rc != 0) {
+        return rc;
+    }
+    *output = json_pack("{s:o,s:b}", "Tags", s_user_tags(ctx, name), "IsTruncated", 0);
+    return 0;
+}
+
+/* ----- password policy and login profiles --------------------------------------------------- */
+
+static json_t *s_password_policy(struct cpw_sbx_ctx *ctx)
+{
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(
+      ctx->db, "SELECT policy FROM iam_password_policy WHERE account_id = ?", "s", s_account(ctx));
+    json_t *policy = NULL;
+    if (stmt != NULL && cpw_sbx_sql_step(stmt) == 1) {
+        policy = cpw_json_load_cstr(cpw_sbx_col(stmt, 0));
+    }
+    sqlite3_finalize(stmt);
+    return policy;
+}
+
+/* 0 when password satisfies the account's policy (IAM's default: 8+ characters), else 1. */
+static int s_check_password(struct cpw_sbx_ctx *ctx, const char *password)
+{
+    if (password == NULL) {
+        return cpw_sbx_fail(ctx, 400, "ValidationError", "Password is required");
+    }
+    json_t *policy = s_password_policy(ctx);
+    json_int_t min_len =
+      policy ? json_integer_value(json_object_get(policy, "MinimumPasswordLength")) : 8;
+    bool ok = (json_int_t)strlen(password) >= (min_len > 0 ? min_len : 8);
+    bool up = false, low = false, digit = false, symbol = false;
+    for (const char *p = password; *p != '\0'; p++) {
+        up = up || (*p >= 'A' && *p <= 'Z');
+        low = low || (*p >= 'a' && *p <= 'z');
+        digit = digit || (*p >= '0' && *p <= '9');
+        symbol = symbol || strchr("!@#$%^&*()_+-=[]{}|'", *p) != NULL;
+    }
+    ok = ok && (!json_is_true(json_object_get(policy, "RequireUppercaseCharacters")) || up);
+    ok = ok && (!json_is_true(json_object_get(policy, "RequireLowercaseCharacters")) || low);
+    ok = ok && (!json_is_true(json_object_get(policy, "RequireNumbers")) || digit);
+    ok = ok && (!json_is_true(json_object_get(policy, "RequireSymbols")) || symbol);
+    json_decref(policy);
+    return ok ? 0
+              : cpw_sbx_fail(ctx, 400, "PasswordPolicyViolation",
+                             "Password does not conform to the account password policy.");
+}
+
+static bool s_in_bool(const json_t *input, const char *key)
+{
+    const json_t *v = json_object_get(input, key);
+    return json_is_true(v) || (json_is_string(v) && strcmp(json_string_value(v), "true") == 0);
+}
+
+static int s_login_created(struct cpw_sbx_ctx *ctx, const char *name, int64_t *created, bool *reset)
+{
+    sqlite3_stmt *stmt =
+      cpw_sbx_sql_query(ctx->db,
+                        "SELECT login_created_ms, login_reset FROM iam_user_meta WHERE"
+                        " account_id = ? AND user_name = ? AND login_created_ms IS NOT NULL",
+                        "ss", s_account(ctx), name);
+    int rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
+    if (rc == 1) {
+        *created = sqlite3_column_int64(stmt, 0);
+        *reset = sqlite3_column_int(stmt, 1) != 0;
+    }
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+static json_t *s_login_json(const char *name, int64_t created, bool reset)
+{
+    return json_pack("{s:s,s:o,s:b}", "UserName", name, "CreateDate", cpw_sbx_time_json(created),
+                     "PasswordResetRequired", reset);
+}
+
+int cpw_sbx_iam_create_login_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out)
+{
+    const char *name = cpw_sbx_in_str(in, "UserName");
+    int rc = s_need_user(ctx, name);
+    if (rc != 0) {
+        return rc;
+    }
+    int64_t created = 0;
+    bool reset = false;
+    rc = s_login_created(ctx, name, &created, &reset);
+    if (rc != 0) {
+        return rc < 0 ? -1
+                      : cpw_sbx_fail(ctx, 409, "EntityAlreadyExists",
+                                     "Login Profile for user %s already exists.", name);
+    }
+    rc = s_check_password(ctx, cpw_sbx_in_str(in, "Password"));
+    if (rc != 0) {
+        return rc;
+    }
+    reset = s_in_bool(in, "PasswordResetRequired");
+    if (cpw_sbx_sql_do(ctx->db,
+                       "UPDATE iam_user_meta SET login_created_ms = ?, login_reset = ? WHERE"
+                       " account_id = ? AND user_name = ?",
+                       "iiss", ctx->req->now_ms, (int64_t)reset, s_account(ctx), name) < 0) {
+        return -1;
+    }
+    cpw_sbx_add_resource(ctx, "AWS::IAM::User", name);
+    *out = json_pack("{s:o}", "LoginProfile", s_login_json(name, ctx->req->now_ms, reset));
+    return 0;
+}
+
+static int s_need_login(struct cpw_sbx_ctx *ctx, const char *name, int64_t *created, bool *reset)
+{
+    int rc = s_need_user(ctx, name);
+    if (rc != 0) {
+        return rc;
+    }
+    rc = s_login_created(ctx, name, created, reset);
+    if (rc == 0) {
+        return cpw_sbx_fail(ctx, 404, "NoSuchEntity", "Login Profile for User %s cannot be found.",
+                            name);
+    }
+    return rc < 0 ? -1 : 0;
+}
+
+int cpw_sbx_iam_get_login_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out)
+{
+    const char *name = cpw_sbx_in_str(in, "UserName");
+    int64_t created = 0;
+    bool reset = false;
+    int rc = s_need_login(ctx, name, &created, &reset);
+    if (rc != 0) {
+        return rc;
+    }
+    *out = json_pack("{s:o}", "LoginProfile", s_login_json(name, created, reset));
+    return 0;
+}
+
+int cpw_sbx_iam_update_login_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out)
+{
+    const char *name = cpw_sbx_in_str(in, "UserName");
+    int64_t created = 0;
+    bool reset = false;
+    int rc = s_need_login(ctx, name, &created, &reset);
+    if (rc == 0 && cpw_sbx_in_str(in, "Password") != NULL) {
+        rc = s_check_password(ctx, cpw_sbx_in_str(in, "Password"));
+    }
+    if (rc != 0) {
+        return rc;
+    }
+    if (json_object_get(in, "PasswordResetRequired") != NULL &&
+        cpw_sbx_sql_do(ctx->db,
+                       "UPDATE iam_user_meta SET login_reset = ? WHERE account_id = ? AND"
+                       " user_name = ?",
+                       "iss", (int64_t)s_in_bool(in, "PasswordResetRequired"), s_account(ctx),
+                       name) < 0) {
+        return -1;
+    }
+    cpw_sbx_add_resource(ctx, "AWS::IAM::User", name);
+    *out = json_object();
+    return 0;
+}
+
+int cpw_sbx_iam_delete_login_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out)
+{
+    const char *name = cpw_sbx_in_str(in, "UserName");
+    int64_t created = 0;
+    bool reset = false;
+    int rc = s_need_login(ctx, name, &created, &reset);
+    if (rc != 0) {
+        return rc;
+    }
+    if (cpw_sbx_sql_do(ctx->db,
+                       "UPDATE iam_user_meta SET login_created_ms = NULL, login_reset = NULL"
+                       " WHERE account_id = ? AND user_name = ?",
+                       "ss", s_account(ctx), name) < 0) {
+        return -1;
+    }
+    cpw_sbx_add_resource(ctx, "AWS::IAM::User", name);
+    *out = json_object();
+    return 0;
+}
+
+/* ----- access keys ------------------------------------------------------------------------- */
+
+int cpw_sbx_iam_note_key_use(struct cpw_sbx_ctx *ctx)
+{
+    const struct cpw_sbx_caller *caller = ctx->req->caller;
+    if (caller->access_key_id == NULL || ctx->req->service == NULL) {
+        return 0;
+    }
+    return cpw_sbx_sql_do(ctx->db,
+                          "INSERT OR REPLACE INTO iam_key_last_used(access_key_id, used_ms,"
+                          " service, region) SELECT access_key_id, ?2, ?3, ?4 FROM access_keys"
+                          " WHERE access_key_id = ?1 AND session_token IS NULL",
+                          "siss", caller->access_key_id, ctx->req->now_ms, ctx->req->service,
+                          caller->region ? caller->region : "us-east-1") < 0
+             ? -1
+             : 0;
+}
+
+/* The user an access-key operation is about: UserName, else the calling IAM user, else root. */
+static const char *s_key_user(struct cpw_sbx_ctx *ctx, const json_t *input)
+{
+    const char *name = cpw_sbx_in_str(input, "UserName");
+    const char *arn = ctx->req->caller->principal_arn;
+    if (name == NULL && arn != NULL && strstr(arn, ":user/") != NULL) {
+        name = strrchr(arn, '/') + 1;
+    }
+    return name;
+}
+
+int cpw_sbx_iam_update_access_key(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out)
+{
+    const char *key_id = cpw_sbx_in_str(in, "AccessKeyId");
+    const char *status = cpw_sbx_in_str(in, "Status");
+    const char *user = s_key_user(ctx, in);
+    if (status == NULL || (strcmp(status, "Active") != 0 && strcmp(status, "Inactive") != 0)) {
+        return cpw_sbx_fail(ctx, 400, "ValidationError",
+                            "1 validation error detected: Value '%s' at 'status' failed to satisfy "
+                            "constraint: Member must satisfy enum value set: [Active, Inactive]",
+                            status ? status : "");
+    }
+    if (user != NULL) {
+        int rc = s_need_user(ctx, user);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+    int n = cpw_sbx_sql_do(ctx->db,
+                           "UPDATE access_keys SET status = ? WHERE account_id = ? AND"
+                           " user_name IS ? AND access_key_id = ? AND session_token IS NULL",
+                           "ssss", status, s_account(ctx), user, key_id);
+    if (n < 0) {
+        return -1;
+    }
+    if (n == 0) {
+        return cpw_sbx_fail(ctx, 404, "NoSuchEntity", "The Access Key with id %s cannot be found.",
+                            key_id ? key_id : "");
+    }
+    cpw_sbx_add_resource(ctx, "AWS::IAM::AccessKey", key_id);
+    *out = json_object();
+    return 0;
+}
+
+int cpw_sbx_iam_get_access_key_last_used(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out)
+{
+    const char *key_id = cpw_sbx_in_str(in, "AccessKeyId");
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(
+      ctx->db,
+      "SELECT k.user_name, l.used_ms, l.service, l.region FROM access_keys k LEFT JOIN"
+      " iam_key_last_used l ON l.access_key_id = k.access_key_id WHERE k.access_key_id = ? AND"
+      " k.account_id = ? AND k.session_token IS NULL",
+      "ss", key_id ? key_id : "", s_account(ctx));
+    int rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
+    if (rc == 1) {
+        json_t *used = json_object();
+        if (sqlite3_column_type(stmt, 1) != SQLITE_NULL) {
+            json_object_set_new(used, "LastUsedDate",
+                                cpw_sbx_time_json(sqlite3_column_int64(stmt, 1)));
+            json_object_set_new(used, "ServiceName", json_string(cpw_sbx_col(stmt, 2)));
+            json_object_set_new(used, "Region", json_string(cpw_sbx_col(stmt, 3)));
+        } else { /* as AWS answers for a key never used */
+            json_object_set_new(used, "ServiceName", json_string("N/A"));
+            json_object_set_new(used, "Region", json_string("N/A"));
+        }
+        *out = json_pack("{s:o}", "AccessKeyLastUsed", used);
+        if (sqlite3_column_type(stmt, 0) != SQLITE_NULL) {
+            json_object_set_new(*out, "UserName", json_string(cpw_sbx_col(stmt, 0)));
+        }
+    }
+    sqlite3_finalize(stmt);
+    if (rc == 0) {
+        return cpw_sbx_fail(ctx, 404, "NoSuchEntity", "The Access Key with id %s cannot be found.",
+                            key_id ? key_id : "");
+    }
+    return rc < 0 ? -1 : 0;
+}
+
+/* ----- instance profiles ------------------------------------------------------------------- */
+
+static json_t *s_profile_from_row(struct cpw_sbx_ctx *ctx, sqlite3_stmt *stmt)
+{
+    json_t *roles = json_array();
+    sqlite3_stmt *r = cpw_sbx_sql_query(
+      ctx->db,
+      "SELECT role_name FROM iam_instance_profile_roles WHERE account_id = ? AND profile_name = ?",
+      "ss", s_account(ctx), cpw_sbx_col(stmt, 0));
+    while (r != NULL && cpw_sbx_sql_step(r) == 1) {
+        json_t *role = cpw_sbx_iam_role_json(ctx->db, s_account(ctx), cpw_sbx_col(r, 0), false);
+        if (role != NULL) {
+            json_array_append_new(roles, role);
+        }
+    }
+    sqlite3_finalize(r);
+    return json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "Path", cpw_sbx_col(stmt, 1),
+                     "InstanceProfileName", cpw_sbx_col(stmt, 0), "InstanceProfileId",
+                     cpw_sbx_col(stmt, 2), "Arn", cpw_sbx_col(stmt, 3), "CreateDate",
+                     cpw_sbx_time_json(sqlite3_column_int64(stmt, 4)), "Roles", roles);
+}
+
+#define PROFILE_COLUMNS "name, path, profile_id, arn, created_ms"
+
+static int s_profile(struct cpw_sbx_ctx *ctx, const char *name, json_t **profile)
+{
+    sqlite3_stmt *stmt =
+      cpw_sbx_sql_query(ctx->db,
+                        "SELECT " PROFILE_COLUMNS " FROM iam_instance_profiles WHERE"
+                        " account_id = ? AND name = ?",
+                        "ss", s_account(ctx), name ? name : "");
+    int rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
+    if (rc == 1 && profile != NULL) {
+        *profile = s_profile_from_row(ctx, stmt);
+    }
+    sqlite3_finalize(stmt);
+    if (rc == 0) {
+        return cpw_sbx_fail(ctx, 404, "NoSuchEntity", "Instance Profile %s cannot be found.",
+                            name ? name : "");
+    }
+    return rc < 0 ? -1 : 0;
+}
+
+int cpw_sbx_iam_create_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out)
+{
+    const char *name = cpw_sbx_in_str(in, "InstanceProfileName");
+    const char *path = cpw_sbx_in_str(in, "Path");
+    if (name == NULL || !cpw_sbx_name_ok(name, 1, 128)) {
+        return cpw_sbx_fail(ctx, 400, "ValidationError",
+                            "1 validation error detected: Value '%s' at 'instanceProfileName' "
+                            "failed to satisfy constraint: Member must satisfy regular expression "
+                            "pattern: [\\w+=,.@-]+",
+                            name ? name : "");
+    }
+    path = path ? path : "/";
+    size_t plen = strlen(path);
+    if (plen > 512 || path[0] != '/' || path[plen - 1] != '/') {
+        return cpw_sbx_fail(ctx, 400, "ValidationError",
+                            "The specified value for path is invalid. It must begin and end with "
+                            "/ and contain only alphanumeric characters and/or / characters.");
+    }
+    int n = s_count(ctx->db,
+                    "SELECT count(*) FROM iam_instance_profiles WHERE account_id = ? AND name = ?",
+                    s_account(ctx), name);
+    if (n < 0) {
+        return -1;
+    }
+    if (n > 0) {
+        return cpw_sbx_fail(ctx, 409, "EntityAlreadyExists", "Instance Profile %s already exists.",
+                            name);
+    }
+    char id[32] = "AIPA";
+    if (cpw_sbx_random_chars(id + 4, 17, CPW_SBX_UPPER_ALNUM) != 0) {
+        return -1;
+    }
+    char arn[1024];
+    snprintf(arn, sizeof(arn), "arn:%s:iam::%s:instance-profile%s%s", cpw_sbx_ctx_partition(ctx),
+             s_account(ctx), path, name);
+    if (cpw_sbx_sql_do(ctx->db,
+                       "INSERT INTO iam_instance_profiles(account_id, name, path, profile_id, arn,"
+                       " created_ms) VALUES (?, ?, ?, ?, ?, ?)",
+                       "sssssi", s_account(ctx), name, path, id, arn, ctx->req->now_ms) < 0) {
+        return -1;
+    }
+    json_t *profile = NULL;
+    if (s_profile(ctx, name, &profile) != 0) {
+        return -1;
+    }
+    cpw_sbx_add_resource(ctx, "AWS::IAM::InstanceProfile", name);
+    *out = json_pack("{s:o}", "InstanceProfile", profile);
+    return 0;
+}
+
+int cpw_sbx_iam_get_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out)
+{
+    json_t *profile = NULL;
+    int rc = s_profile(ctx, cpw_sbx_in_str(in, "InstanceProfileName"), &profile);
+    if (rc != 0) {
+        return rc;
+    }
+    *out = json_pack("{s:o}", "InstanceProfile", profile);
+    return 0;
+}
+
+int cpw_sbx_iam_delete_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out)
+{
+    const char *name = cpw_sbx_in_str(in, "InstanceProfileName");
+    int rc = s_profile(ctx, name, NULL);
+    if (rc != 0) {
+        return rc;
+    }
+    int roles = s_count(
+      ctx->db,
+      "SELECT count(*) FROM iam_instance_profile_roles WHERE account_id = ? AND profile_name = ?",
+      s_account(ctx), name);
+    if (roles < 0) {
+        return -1;
+    }
+    if (roles > 0) {
+        return cpw_sbx_fail(ctx, 409, "DeleteConflict",
+                            "Cannot delete entity, must remove roles from instance profile first.");
+    }
+    if (cpw_sbx_sql_do(ctx->db,
+                       "DELETE FROM iam_instance_profiles WHERE account_id = ? AND name = ?", "ss",
+                       s_account(ctx), name) < 0) {
+        return -1;
+    }
+    cpw_sbx_add_resource(ctx, "AWS::IAM::InstanceProfile", name);
+    *out = json_object();
+    return 0;
+}
+
+static int s_list_profiles(struct cpw_sbx_ctx *ctx,
+                           const json_t *in,
+                           const char *role,
+                           json_t **out)
+{
+    const char *prefix = cpw_sbx_in_str(in, "PathPrefix");
+    int64_t max_items = 100;
+    struct cpw_buf after;
+    cpw_buf_init(&after, 1024);
+    int rc = cpw_sbx_iam_page_start(ctx, in, &after, &max_items);
+    if (rc != 0) {
+        cpw_buf_clean_up(&after);
+        return rc;
+    }
+    prefix = prefix ? prefix : "/";
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(
+      ctx->db,
+      "SELECT " PROFILE_COLUMNS " FROM iam_instance_profiles p WHERE account_id = ?1 AND"
+      " substr(path, 1, length(?2)) = ?2 AND name >= ?3 AND (?4 IS NULL OR EXISTS (SELECT 1"
+      " FROM iam_instance_profile_roles r WHERE r.account_id = ?1 AND r.profile_name = p.name"
+      " AND r.role_name = ?4)) ORDER BY name LIMIT ?5",
+      "ssssi", s_account(ctx), prefix, cpw_buf_cstr(&after), role, max_items + 1);
+    cpw_buf_clean_up(&after);
+    if (stmt == NULL) {
+        return -1;
+    }
+    json_t *list = json_array();
+    json_t *result = json_pack("{s:o}", "InstanceProfiles", list);
+    bool truncated = false;
+    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
+        if ((int64_t)json_array_size(list) == max_items) {
+            truncated = true;
+            cpw_sbx_iam_page_marker(result, cpw_sbx_col(stmt, 0));
+            break;
+        }
+        json_array_append_new(list, s_profile_from_row(ctx, stmt));
+    }
+    sqlite3_finalize(stmt);
+    if (rc < 0) {
+        json_decref(result);
+        return -1;
+    }
+    json_object_set_new(result, "IsTruncated", json_boolean(truncated));
+    *out = result;
+    return 0;
+}
+
+int cpw_sbx_iam_list_instance_profiles(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out)
+{
+    return s_list_profiles(ctx, in, NULL, out);
+}
+
+int cpw_sbx_iam_list_instance_profiles_for_role(struct cpw_sbx_ctx *ctx,
+                                                const json_t *in,
+                                                json_t **out)
+{
+    const char *role = cpw_sbx_in_str(in, "RoleName");
+    int rc = cpw_sbx_iam_need_role(ctx, role, NULL, 0);
+    return rc != 0 ? rc : s_list_profiles(ctx, in, role, out);
+}
+
+int cpw_sbx_iam_add_role_to_instance_profile(struct cpw_sbx_ctx *ctx,
+                                             const json_t *in,
+                                             json_t **out)
+{
+    const char *name = cpw_sbx_in_str(in, "InstanceProfileName");
+    const char *role = cpw_sbx_in_str(in, "RoleName");
+    int rc = s_profile(ctx, name, NULL);
+    if (rc == 0) {
+        rc = cpw_sbx_iam_need_role(ctx, role, NULL, 0);
+    }
+    if (rc != 0) {
+        return rc;
+    }
+    int n = s_count(
+      ctx->db,
+      "SELECT count(*) FROM iam_instance_profile_roles WHERE account_id = ? AND profile_name = ?",
+      s_account(ctx), name);
+    if (n < 0) {
+        return -1;
+    }
+    if (n > 0) {
+        return cpw_sbx_fail(ctx, 409, "LimitExceeded",
+                            "Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1");
+    }
+    if (cpw_sbx_sql_do(ctx->db,
+                       "INSERT INTO iam_instance_profile_roles(account_id, profile_name, role_name)"
+                       " SELECT ?1, p.name, r.name FROM iam_instance_profiles p, iam_roles r WHERE"
+                       " p.account_id = ?1 AND p.name = ?2 AND r.account_id = ?1 AND r.name = ?3",
+                       "sss", s_account(ctx), name, role) < 0) {
+        return -1;
+    }
+    cpw_sbx_add_resource(ctx, "AWS::IAM::InstanceProfile", name);
+    *out = json_object();
+    return 0;
+}
+
+int cpw_sbx_iam_remove_role_from_instance_profile(struct cpw_sbx_ctx *ctx,
+                                                  const json_t *in,
+                                                  json_t **out)
+{
+    const char *name = cpw_sbx_in_str(in, "InstanceProfileName");
+    const char *role = cpw_sbx_in_str(in, "RoleName");
+    int rc = s_profile(ctx, name, NULL);
+    if (rc == 0) {
+        rc = cpw_sbx_iam_need_role(ctx, role, NULL, 0);
+    }
+    if (rc != 0) {
+        return rc;
+    }
+    int n = cpw_sbx_sql_do(ctx->db,
+                           "DELETE FROM iam_instance_profile_roles WHERE account_id = ? AND"
+                           " profile_name = ? AND role_name = ?",
+                           "sss", s_account(ctx), name, role);
+    if (n < 0) {
+        return -1;
+    }
+    if (n == 0) {
+        return cpw_sbx_fail(ctx, 404, "NoSuchEntity", "The role with name %s cannot be found.",
+                            role);
+    }
+    cpw_sbx_add_resource(ctx, "AWS::IAM::InstanceProfile", name);
+    *out = json_object();
+    return 0;
+}
+
+/* ----- account summary and password policy ------------------------------------------------ */
+
+static const struct {
+    const char *key;
+    const char *sql; /* one count, parameter 1 the account; NULL: the constant below */
+    int64_t value;
+} s_summary[] = {
+    { "Users", "SELECT count(*) FROM iam_users WHERE account_id = ?1", 0 },
+    { "UsersQuota", NULL, 5000 },
+    { "Groups", "SELECT count(*) FROM iam_groups WHERE account_id = ?1", 0 },
+    { "GroupsQuota", NULL, 300 },
+    { "Roles", "SELECT count(*) FROM iam_roles WHERE account_id = ?1", 0 },
+    { "RolesQuota", NULL, 1000 },
+    { "Policies", "SELECT count(*) FROM iam_policies WHERE account_id = ?1", 0 },
+    { "PoliciesQuota", NULL, 1500 },
+    { "PolicyVersionsInUse",
+      "SELECT (SELECT count(*) FROM iam_role_attached WHERE account_id = ?1) + (SELECT count(*)"
+      " FROM iam_user_attached WHERE account_id = ?1) + (SELECT count(*) FROM iam_group_attached"
+      " WHERE account_id = ?1)",
+      0 },
+    { "PolicyVersionsInUseQuota", NULL, 10000 },
+    { "VersionsPerPolicyQuota", NULL, 5 },
+    { "InstanceProfiles", "SELECT count(*) FROM iam_instance_profiles WHERE account_id = ?1", 0 },
+    { "InstanceProfilesQuota", NULL, 1000 },
+    { "AccountAccessKeysPresent",
+      "SELECT count(*) > 0 FROM access_keys WHERE account_id = ?1 AND user_name IS NULL AND"
+      " session_token IS NULL",
+      0 },
+    { "AccountMFAEnabled", NULL, 0 },
+    { "MFADevices", NULL, 0 },
+    { "MFADevicesInUse", NULL, 0 },
+    { "AccessKeysPerUserQuota", NULL, 2 },
+    { "AttachedPoliciesPerRoleQuota", NULL, 10 },
+    { "AttachedPoliciesPerUserQuota", NULL, 10 },
+    { "AttachedPoliciesPerGroupQuota", NULL, 10 },
+    { "GroupsPerUserQuota", NULL, 10 },
+    { "PolicySizeQuota", NULL, 6144 },
+    { "AssumeRolePolicySizeQuota", NULL, 2048 },
+    { "RolePolicySizeQuota", NULL, 10240 },
+    { "UserPolicySizeQuota", NULL, 2048 },
+    { "GroupPolicySizeQuota", NULL, 5120 },
+    { "ServerCertificates", NULL, 0 },
+    { "ServerCertificatesQuota", NULL, 20 },
+    { "SigningCertificatesPerUserQuota", NULL, 2 },
+    { "Providers", NULL, 0 },
+    { "GlobalEndpointTokenVersion", NULL, 1 },
+};
+
+int cpw_sbx_iam_get_account_summary(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out)
+{
+    (void)in;
+    json_t *map = json_object();
+    for (size_t i = 0; i < sizeof(s_summary) / sizeof(s_summary[0]); i++) {
+        int64_t value = s_summary[i].value;
+        if (s_summary[i].sql != NULL) {
+            sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db, s_summary[i].sql, "s", s_account(ctx));
+            int rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
+            value = rc == 1 ? sqlite3_column_int64(stmt, 0) : 0;
+            sqlite3_finalize(stmt);
+            if (rc != 1) {
+                json_decref(map);
+                return -1;
+            }
+        }
+        json_object_set_new(map, s_summary[i].key, json_integer(value));
+    }
+    *out = json_pack("{s:o}", "SummaryMap", map);
+    return 0;
+}
+
+int cpw_sbx_iam_get_account_password_policy(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out)
+{
+    (void)in;
+    json_t *policy = s_password_policy(ctx);
+    if (policy == NULL) {
+        return cpw_sbx_fail(ctx, 404, "NoSuchEntity",
+                            "The Password Policy with domain name %s cannot be found.",
+                            s_account(ctx));
+    }
+    *out = json_pack("{s:o}", "PasswordPolicy", policy);
+    return 0;
+}
+
+int cpw_sbx_iam_update_account_password_policy(struct cpw_sbx_ctx *ctx,
+                                               const json_t *in,
+                                               json_t **out)
+{
+    static const char *const flags[] = { "RequireSymbols",
+                                         "RequireNumbers",
+                                         "RequireUppercaseCharacters",
+                                         "RequireLowercaseCharacters",
+                                         "AllowUsersToChangePassword",
+                                         "HardExpiry" };
+    int64_t min_len = 8, max_age = 0, reuse = 0;
+    if (cpw_sbx_in_int(in, "MinimumPasswordLength", 8, &min_len) != 0 || min_len < 6 ||
+        min_len > 128 || cpw_sbx_in_int(in, "MaxPasswordAge", 0, &max_age) != 0 || max_age < 0 ||
+        max_age > 1095 || cpw_sbx_in_int(in, "PasswordReusePrevention", 0, &reuse) != 0 ||
+        reuse < 0 || reuse > 24) {
+        cpw_error_clear();
+        return cpw_sbx_fail(ctx, 400, "ValidationError",
+                            "1 validation error detected: a password policy value is out of "
+                            "range (MinimumPasswordLength 6-128, MaxPasswordAge 1-1095, "
+                            "PasswordReusePrevention 1-24)");
+    }
+    json_t *policy = json_object();
+    json_object_set_new(policy, "MinimumPasswordLength", json_integer(min_len));
+    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+        json_object_set_new(policy, flags[i], json_boolean(s_in_bool(in, flags[i])));
+    }
+    json_object_set_new(policy, "ExpirePasswords", json_boolean(max_age > 0));
+    if (max_age > 0) {
+        json_object_set_new(policy, "MaxPasswordAge", json_integer(max_age));
+    }
+    if (reuse > 0) {
+        json_object_set_new(policy, "PasswordReusePrevention", json_integer(reuse));
+    }
+    char *text = cpw_json_dump_cstr(policy, CPW_JSON_DUMP_COMPACT);
+    json_decref(policy);
+    int rc = cpw_sbx_sql_do(
+      ctx->db, "INSERT OR REPLACE INTO iam_password_policy(account_id, policy) VALUES (?, ?)", "ss",
+      s_account(ctx), text);
+    cpw_free(text);
+    if (rc < 0) {
+        return -1;
+    }
+    *out = json_object();
+    return 0;
+}
+
+int cpw_sbx_iam_delete_account_password_policy(struct cpw_sbx_ctx *ctx,
+                                               const json_t *in,
+                                               json_t **out)
+{
+    (void)in;
+    int n = cpw_sbx_sql_do(ctx->db, "DELETE FROM iam_password_policy WHERE account_id = ?", "s",
+                           s_account(ctx));
+    if (n < 0) {
+        return -1;
+    }
+    if (n == 0) {
+        return cpw_sbx_fail(ctx, 404, "NoSuchEntity",
+                            "The account policy with name PasswordPolicy cannot be found.");
+    }
+    *out = json_object();
+    return 0;
+}
