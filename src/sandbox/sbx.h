@@ -100,6 +100,10 @@ int cpw_sbx_dispatch(struct cpw_sbx *sbx,
  */
 bool cpw_sbx_emulates(const struct cpw_sbx *sbx, const char *service, const char *operation);
 
+/** True for the operations AWS serves without a signature (sts:AssumeRoleWithWebIdentity,
+ * sts:AssumeRoleWithSAML); the HTTP front end dispatches them unsigned. */
+bool cpw_sbx_unsigned_operation(const char *service, const char *operation);
+
 /* ----- credentials, for the SigV4 verifier ------------------------------------------------- */
 
 struct cpw_sbx_credentials {
