@@ -285,7 +285,7 @@ static bool s_handle_unsigned(struct cpw_sandbox *sandbox,
         snprintf(account_id, sizeof(account_id), "%.12s", role_arn + 13);
     }
     struct cpw_sbx_caller caller = {
-        .access_key_id = "",
+        .access_key_id = NULL, /* no key: CloudTrail records none */
         .account_id = account_id,
         .region = "us-east-1",
         .source_ip = ex->peer_ip,

@@ -6,7 +6,8 @@
 #   * cpwarden's own web-identity credential source (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN):
 #     `cpwarden api sts get-caller-identity` answers the assumed-role ARN, the sandbox serving
 #     AssumeRoleWithWebIdentity unsigned as AWS does; the AWS CLI is refused for a token whose
-#     issuer the role's trust policy does not name.
+#     issuer the role's trust policy does not name;
+#   * Connect CreateInstance refuses an InstanceAlias outside the model's pattern (starting "d-").
 source "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
@@ -76,6 +77,15 @@ set -e
 check "aws sts assume-role-with-web-identity from an issuer the role does not trust is refused" \
     test "$RC" -ne 0
 check "with AccessDenied" grep -q "AccessDenied" "$E2E_TMP/other.err"
+
+# --- Connect: an InstanceAlias outside the model's pattern -----------------------------------
+set +e
+aws_ connect create-instance --identity-management-type CONNECT_MANAGED --instance-alias d-bad \
+    --inbound-calls-enabled --outbound-calls-enabled >/dev/null 2>"$E2E_TMP/alias.err"
+RC=$?
+set -e
+check "aws connect create-instance --instance-alias d-bad is refused" test "$RC" -ne 0
+check "with InvalidRequestException" grep -q "InvalidRequestException" "$E2E_TMP/alias.err"
 
 stop_sandbox
 finish
