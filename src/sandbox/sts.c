@@ -452,7 +452,7 @@ static int s_assume_role_with_saml(struct cpw_sbx_ctx *ctx, const json_t *input,
         (void)s_xml_text_after(text, "NameID", "", subject, sizeof(subject));
         if (!s_xml_text_after(text, "Attributes/RoleSessionName", "AttributeValue", session,
                               sizeof(session))) {
-            snprintf(session, sizeof(session), "%s", subject);
+            snprintf(session, sizeof(session), "%.64s", subject); /* names are <= 64 */
         }
     }
     cpw_buf_clean_up(&xml);
