@@ -66,6 +66,11 @@ env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_WEB_IDENTITY_TOKEN_FILE="$
 check "cpwarden api sts get-caller-identity with a web identity token is the assumed role" \
     $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["Arn"] == "arn:aws:sts::123456789012:assumed-role/ci/deploy", d' "$E2E_TMP/who.json"
 
+aws_ cloudtrail lookup-events --lookup-attributes \
+    AttributeKey=EventName,AttributeValue=AssumeRoleWithWebIdentity >"$E2E_TMP/events.json"
+check "CloudTrail records the unsigned call as a WebIdentityUser's" \
+    $PY -c 'import json,sys; e=json.load(open(sys.argv[1]))["Events"]; d=json.loads(e[0]["CloudTrailEvent"]); assert d["userIdentity"]["type"] == "WebIdentityUser", d' "$E2E_TMP/events.json"
+
 jwt '{"iss":"https://other.example.com","sub":"x","aud":"sts.amazonaws.com"}' >"$E2E_TMP/other"
 set +e
 env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY \
