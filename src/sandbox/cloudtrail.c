@@ -250,8 +250,15 @@ int cpw_sbx_record_call_event(struct cpw_sbx_ctx *ctx,
     const char *region = cpw_sbx_event_region(service, caller->region);
     char username[128] = "";
     json_t *body = s_body_start(ctx, service->event_source, ctx->req->operation, region);
-    json_object_set_new(body, "userIdentity",
-                        s_user_identity(ctx->db, caller, username, sizeof(username)));
+    json_t *identity = s_user_identity(ctx->db, caller, username, sizeof(username));
+    if (caller->principal_arn == NULL && caller->access_key_id == NULL) {
+        /* An unsigned federation call (sts.c): no AWS principal made it, as AWS records it. */
+        bool saml = strcmp(ctx->req->operation, "AssumeRoleWithSAML") == 0;
+        json_object_set_new(identity, "type", json_string(saml ? "SAMLUser" : "WebIdentityUser"));
+        json_object_del(identity, "arn");
+        username[0] = '\0';
+    }
+    json_object_set_new(body, "userIdentity", identity);
     json_object_set_new(body, "sourceIPAddress",
                         json_string(caller->source_ip ? caller->source_ip : "127.0.0.1"));
     json_object_set_new(body, "userAgent",

@@ -103,6 +103,28 @@ static int s_count(struct cpw_sbx_ctx *ctx, const char *where, const char *value
     return 0;
 }
 
+/*
+ * The model's DirectoryAlias pattern ^(?!d-)([\da-zA-Z]+)([-]*[\da-zA-Z])*$ with its 1-45 length:
+ * letters, digits and hyphens, a letter or digit at both ends, not starting with "d-". The HTTP
+ * front end checks the pattern already; this keeps in-process callers to the same rule.
+ */
+static bool s_alias_ok(const char *alias)
+{
+    size_t len = strlen(alias);
+    if (len < 1 || len > 45 || strncmp(alias, "d-", 2) == 0 || alias[0] == '-' ||
+        alias[len - 1] == '-') {
+        return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        char c = alias[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-')) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static int s_create_instance(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     const char *type = cpw_sbx_in_str(input, "IdentityManagementType");
@@ -120,6 +142,9 @@ static int s_create_instance(struct cpw_sbx_ctx *ctx, const json_t *input, json_
     }
     if (tags != NULL && !json_is_object(tags)) {
         return s_invalid(ctx, "Tags must be a map.");
+    }
+    if (alias != NULL && !s_alias_ok(alias)) {
+        return s_invalid(ctx, "Invalid Input. Instance alias is invalid.");
     }
     int64_t n = 0;
     if (s_count(ctx, "", NULL, &n) != 0) {

@@ -48,6 +48,32 @@ bool cpw_sbx_emulates(const struct cpw_sbx *sbx, const char *service, const char
     return found != NULL && operation != NULL && s_find_op(found, operation) != NULL;
 }
 
+/* ----- operations served without a signature ---------------------------------------------- */
+
+/* AWS serves these unsigned: the token or assertion in the request is the caller's proof. */
+static const struct {
+    const char *service;
+    const char *operation;
+} s_unsigned_ops[] = {
+    { "sts", "AssumeRoleWithWebIdentity" },
+    { "sts", "AssumeRoleWithSAML" },
+};
+
+bool cpw_sbx_unsigned_operation(const char *service, const char *operation)
+{
+    for (size_t i = 0; service != NULL && operation != NULL &&
+                       i < sizeof(s_unsigned_ops) / sizeof(s_unsigned_ops[0]);
+         i++) {
+        if (strcmp(s_unsigned_ops[i].service, service) == 0 &&
+            strcmp(s_unsigned_ops[i].operation, operation) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------------------------------------- */
+
 static int s_not_emulated(struct cpw_sbx_ctx *ctx, const struct cpw_sbx_service *service)
 {
     const char *service_name = ctx->req->service;

@@ -258,6 +258,78 @@ static void s_control(struct cpw_sandbox *sandbox,
                           (long long)cpw_time_now_ms() + offset, offset);
 }
 
+/*
+ * A request without any signature that is one of the operations AWS serves unsigned
+ * (cpw_sbx_unsigned_operation: STS AssumeRoleWithWebIdentity and AssumeRoleWithSAML): runs it as
+ * an anonymous caller of the role's account and answers. False (nothing answered) otherwise.
+ */
+static bool s_handle_unsigned(struct cpw_sandbox *sandbox,
+                              const struct cpw_http_exchange *ex,
+                              const char *request_id,
+                              int64_t now_ms,
+                              struct cpw_http_response *resp)
+{
+    const struct cpw_http_request *req = ex->request;
+    const struct cpw_model_service *svc = cpw_model_service_get("sts");
+    const char *operation = NULL;
+    if (svc == NULL || cpw_headers_get(&req->headers, "Authorization") != NULL ||
+        cpw_codec_route(svc, req, &operation) != 0 ||
+        !cpw_sbx_unsigned_operation("sts", operation)) {
+        cpw_error_clear();
+        return false;
+    }
+    json_t *input = NULL;
+    json_t *output = NULL;
+    struct cpw_aws_error aws;
+    cpw_aws_error_init(&aws);
+    if (cpw_codec_parse_request(svc, operation, req, &input, &aws) ||
+        cpw_validate_input(svc, operation, input, &aws)) {
+        cpw_aws_error_set_field(&aws.request_id, request_id);
+        s_answer_aws_error(svc, &aws, request_id, resp);
+        goto cleanup;
+    }
+    /* The call is the role's account's (CloudTrail records it there, as AWS does). */
+    const char *role_arn = json_string_value(json_object_get(input, "RoleArn"));
+    char account_id[16] = "000000000000";
+    if (role_arn != NULL && strncmp(role_arn, "arn:aws:iam::", 13) == 0 && strlen(role_arn) > 25) {
+        snprintf(account_id, sizeof(account_id), "%.12s", role_arn + 13);
+    }
+    struct cpw_sbx_caller caller = {
+        .access_key_id = NULL, /* no key: CloudTrail records none */
+        .account_id = account_id,
+        .region = "us-east-1",
+        .source_ip = ex->peer_ip,
+        .user_agent = cpw_headers_get(&req->headers, "User-Agent"),
+    };
+    struct cpw_sbx_request sreq = {
+        .service = "sts",
+        .operation = operation,
+        .input = input,
+        .caller = &caller,
+        .request_id = request_id,
+        .now_ms = now_ms,
+        .endpoint = sandbox->url,
+    };
+    struct cpw_sbx_error serr;
+    memset(&serr, 0, sizeof(serr));
+    int rc = cpw_sbx_dispatch(sandbox->sbx, &sreq, &output, &serr);
+    if (rc == 1) {
+        s_answer_error(svc, serr.status, serr.code, serr.message, serr.receiver, request_id, resp);
+    } else if (rc < 0 || cpw_codec_serialize_response(svc, operation, output, request_id, resp)) {
+        cpw_log(CPW_LOG_ERROR, "sandbox: sts %s failed: %s", operation, cpw_last_error_detail());
+        s_answer_error(svc, 500, "InternalFailure",
+                       "The request processing has failed because of an unknown error.", true,
+                       request_id, resp);
+    } else if (!cpw_headers_get(&resp->headers, "x-amzn-RequestId")) {
+        cpw_headers_add_cstr(&resp->headers, "x-amzn-RequestId", request_id);
+    }
+cleanup:
+    json_decref(input);
+    json_decref(output);
+    cpw_aws_error_clean_up(&aws);
+    return true;
+}
+
 static void s_handle(void *user, const struct cpw_http_exchange *ex, struct cpw_http_response *resp)
 {
     struct cpw_sandbox *sandbox = user;
@@ -276,6 +348,9 @@ static void s_handle(void *user, const struct cpw_http_exchange *ex, struct cpw_
 
     char service_name[64];
     if (!s_scope_service(req, service_name, sizeof(service_name))) {
+        if (s_handle_unsigned(sandbox, ex, request_id, now_ms, resp)) {
+            return;
+        }
         const struct cpw_model_service *guess = s_guess_service(req);
         bool rest_json = guess && cpw_model_protocol(guess) == CPW_PROTOCOL_REST_JSON;
         struct cpw_sigv4_verify_options nopts = { .lookup = s_no_lookup,

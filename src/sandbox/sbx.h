@@ -50,10 +50,12 @@ struct cpw_sbx_request {
 
 struct cpw_sbx; /* opaque: the state store plus the registered services */
 
-#define CPW_SBX_DEFAULT_ACCOUNT           CPW_SANDBOX_DEFAULT_ACCOUNT
-#define CPW_SBX_ROOT_ACCESS_KEY_ID        CPW_SANDBOX_ROOT_ACCESS_KEY_ID
-#define CPW_SBX_ROOT_SECRET_KEY           CPW_SANDBOX_ROOT_SECRET_KEY
-#define CPW_SBX_DEFAULT_SLR_DELETE_MS     2000 /* DeleteServiceLinkedRole task stays IN_PROGRESS */
+#define CPW_SBX_DEFAULT_ACCOUNT    CPW_SANDBOX_DEFAULT_ACCOUNT
+#define CPW_SBX_ROOT_ACCESS_KEY_ID CPW_SANDBOX_ROOT_ACCESS_KEY_ID
+#define CPW_SBX_ROOT_SECRET_KEY    CPW_SANDBOX_ROOT_SECRET_KEY
+/* A DeleteServiceLinkedRole task stays IN_PROGRESS this long. AWS documents no duration; 20 s
+ * is longer than an AWS CLI start, so a rehearsal by hand sees the task pending at least once. */
+#define CPW_SBX_DEFAULT_SLR_DELETE_MS     20000
 #define CPW_SBX_DEFAULT_CREATE_ACCOUNT_MS 1000 /* CreateAccount stays IN_PROGRESS */
 
 struct cpw_sbx_options {
@@ -97,6 +99,10 @@ int cpw_sbx_dispatch(struct cpw_sbx *sbx,
  * Call before serving requests or while none is in flight.
  */
 bool cpw_sbx_emulates(const struct cpw_sbx *sbx, const char *service, const char *operation);
+
+/** True for the operations AWS serves without a signature (sts:AssumeRoleWithWebIdentity,
+ * sts:AssumeRoleWithSAML); the HTTP front end dispatches them unsigned. */
+bool cpw_sbx_unsigned_operation(const char *service, const char *operation);
 
 /* ----- credentials, for the SigV4 verifier ------------------------------------------------- */
 

@@ -118,8 +118,10 @@ static int s_accounts(struct loader *ld, const json_t *list)
         if (!cpw_sbx_is_account_id(id)) {
             return s_bad(path, "id must be 12 digits");
         }
-        if (cpw_sbx_account_create(ld->db, id, name ? name : id,
-                                   email ? email : "account@example.com", ld->now_ms) != 0) {
+        char fallback[64]; /* one address per account, as AWS requires */
+        snprintf(fallback, sizeof(fallback), "account-%s@example.com", id);
+        if (cpw_sbx_account_create(ld->db, id, name ? name : id, email ? email : fallback,
+                                   ld->now_ms) != 0) {
             return -1;
         }
         if (s_enabled_regions(ld, id, json_object_get(item, "enabled_regions"), path) != 0) {

@@ -251,8 +251,9 @@ static json_t *s_org(const struct org_params *p)
         /* Every other member (the 1st, 3rd, ...) has enabled the opt-in region and holds an
          * instance and a domain there; the others have not, and hold nothing there. */
         bool opted_in = a % 2 == 0;
-        json_t *account =
-          json_pack("{s:s,s:s,s:s}", "id", id, "name", name, "email", "member@example.com");
+        char email[64]; /* distinct per member: AWS refuses a second account with one address */
+        snprintf(email, sizeof(email), "%s@example.com", name);
+        json_t *account = json_pack("{s:s,s:s,s:s}", "id", id, "name", name, "email", email);
         if (opted_in) {
             json_object_set_new(account, "enabled_regions", json_pack("[s]", OPT_IN_REGION));
         }

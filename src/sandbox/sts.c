@@ -5,10 +5,23 @@
  * Trust policies are evaluated for Principal.AWS only (account ids, ...:root, user and role
  * ARNs, "*"), with Deny statements winning; Condition blocks and the caller's own IAM
  * permissions are not evaluated (the sandbox has no IAM policy engine yet).
+ *
+ * AssumeRoleWithWebIdentity and AssumeRoleWithSAML are unsigned on AWS (the token is the proof)
+ * and reach these handlers without a signature (cpw_sbx_unsigned_operation). What the sandbox
+ * checks of a web identity token: it is a JWT (three base64url parts) whose payload is a JSON
+ * object with string claims iss and sub and an aud (string or list), and, when it has exp, that
+ * exp has not passed; the signature is NOT verified and no OIDC provider has to exist. The
+ * role's trust policy must allow sts:AssumeRoleWithWebIdentity to a Principal.Federated naming
+ * the issuer (the provider ARN ...:oidc-provider/ISSUER or the bare issuer, without https://).
+ * Of a SAML assertion: it is base64 of a document holding an Assertion, and the trust policy
+ * names PrincipalArn under Principal.Federated; the session name is the assertion's
+ * RoleSessionName attribute (else its NameID). Conditions are not evaluated.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "cpw/buf.h"
+#include "cpw/crypto.h"
 #include "cpw/error.h"
 #include "sbx_service.h"
 
@@ -78,11 +91,11 @@ static bool s_any(const json_t *value, bool (*match)(const char *, const void *)
     return false;
 }
 
-static bool s_action_matches(const char *action, const void *unused)
+/* action is "sts:AssumeRole", "sts:AssumeRoleWithWebIdentity" or "sts:AssumeRoleWithSAML". */
+static bool s_action_matches(const char *pattern, const void *action)
 {
-    (void)unused;
-    return strcmp(action, "*") == 0 || strcmp(action, "sts:*") == 0 ||
-           strcmp(action, "sts:AssumeRole") == 0;
+    return strcmp(pattern, "*") == 0 || strcmp(pattern, "sts:*") == 0 ||
+           strcmp(pattern, (const char *)action) == 0;
 }
 
 static bool s_caller_matches(const char *pattern, const void *caller)
@@ -90,20 +103,41 @@ static bool s_caller_matches(const char *pattern, const void *caller)
     return s_principal_matches(pattern, caller);
 }
 
-static bool s_statement_applies(const json_t *st, const struct cpw_sbx_caller *caller)
+/* Principal.Federated: the provider exactly, or an OIDC provider ARN ending in /provider. */
+static bool s_federated_matches(const char *pattern, const void *provider)
 {
-    if (!s_any(json_object_get(st, "Action"), s_action_matches, NULL)) {
+    const char *want = provider;
+    if (strcmp(pattern, want) == 0) {
+        return true;
+    }
+    const char *marker = strstr(pattern, ":oidc-provider/");
+    return marker != NULL && strcmp(marker + strlen(":oidc-provider/"), want) == 0;
+}
+
+/* The principal the request speaks for: a caller (AssumeRole) or a federated provider. */
+struct trustee {
+    const char *action;
+    const struct cpw_sbx_caller *caller; /* AssumeRole */
+    const char *federated;               /* web identity issuer or SAML provider ARN */
+};
+
+static bool s_statement_applies(const json_t *st, const struct trustee *who)
+{
+    if (!s_any(json_object_get(st, "Action"), s_action_matches, who->action)) {
         return false;
     }
     const json_t *principal = json_object_get(st, "Principal");
     if (json_is_string(principal)) {
         return strcmp(json_string_value(principal), "*") == 0;
     }
-    return s_any(json_object_get(principal, "AWS"), s_caller_matches, caller);
+    if (who->federated != NULL) {
+        return s_any(json_object_get(principal, "Federated"), s_federated_matches, who->federated);
+    }
+    return s_any(json_object_get(principal, "AWS"), s_caller_matches, who->caller);
 }
 
-/* True when the role's trust policy lets the caller assume it. */
-static bool s_trusts(const char *policy_text, const struct cpw_sbx_caller *caller)
+/* True when the role's trust policy lets the trustee assume it. */
+static bool s_trusts(const char *policy_text, const struct trustee *who)
 {
     json_t *policy = cpw_json_load_cstr(policy_text);
     json_t *statements = json_object_get(policy, "Statement");
@@ -118,7 +152,7 @@ static bool s_trusts(const char *policy_text, const struct cpw_sbx_caller *calle
     json_t *st;
     json_array_foreach(statements, i, st)
     {
-        if (!s_statement_applies(st, caller)) {
+        if (!s_statement_applies(st, who)) {
             continue;
         }
         const char *effect = json_string_value(json_object_get(st, "Effect"));
@@ -177,18 +211,29 @@ static int s_get_caller_identity(struct cpw_sbx_ctx *ctx, const json_t *input, j
     return 0;
 }
 
-static int s_denied(struct cpw_sbx_ctx *ctx, const char *role_arn)
+static int s_denied(struct cpw_sbx_ctx *ctx, const struct trustee *trustee, const char *role_arn)
 {
+    if (trustee->federated != NULL) {
+        return cpw_sbx_fail(ctx, 403, "AccessDenied", "Not authorized to perform %s",
+                            trustee->action);
+    }
     const char *who = ctx->req->caller->principal_arn;
     return cpw_sbx_fail(ctx, 403, "AccessDenied",
-                        "User: %s is not authorized to perform: sts:AssumeRole on resource: %s",
-                        who ? who : "", role_arn);
+                        "User: %s is not authorized to perform: %s on resource: %s", who ? who : "",
+                        trustee->action, role_arn);
 }
 
-static int s_assume_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+/*
+ * The common part of AssumeRole*: checks RoleArn, the session name, the trust policy for the
+ * trustee, the duration, and issues the credentials. Output: Credentials and AssumedRoleUser.
+ */
+static int s_enter_role(struct cpw_sbx_ctx *ctx,
+                        const json_t *input,
+                        const char *session,
+                        const struct trustee *trustee,
+                        json_t **output)
 {
     const char *role_arn = cpw_sbx_in_str(input, "RoleArn");
-    const char *session = cpw_sbx_in_str(input, "RoleSessionName");
     if (role_arn == NULL || strncmp(role_arn, "arn:aws:iam::", 13) != 0 ||
         strlen(role_arn) < 13 + 12 + 7 || strncmp(role_arn + 25, ":role/", 6) != 0) {
         return cpw_sbx_fail(ctx, 400, "ValidationError", "%s is invalid",
@@ -213,7 +258,7 @@ static int s_assume_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
     }
     int rc = cpw_sbx_sql_step(stmt);
     bool found = rc == 1 && strcmp(cpw_sbx_col(stmt, 0), role_arn) == 0;
-    bool trusted = found && s_trusts(cpw_sbx_col(stmt, 2), ctx->req->caller);
+    bool trusted = found && s_trusts(cpw_sbx_col(stmt, 2), trustee);
     char role_id[64] = "";
     int64_t max_session = found ? sqlite3_column_int64(stmt, 3) : 3600;
     if (found) {
@@ -233,7 +278,7 @@ static int s_assume_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
         return -1;
     }
     if (!trusted || rc == 1) {
-        return s_denied(ctx, role_arn); /* AWS does not tell a missing role from a refusal */
+        return s_denied(ctx, trustee, role_arn); /* a missing role looks like a refusal */
     }
     int64_t duration = 3600;
     if (cpw_sbx_in_int(input, "DurationSeconds", 3600, &duration) != 0 || duration < 900) {
@@ -244,7 +289,7 @@ static int s_assume_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
                             "to 900");
     }
     /* Role chaining (a role session assuming a role) is limited to one hour. */
-    const char *caller_arn = ctx->req->caller->principal_arn;
+    const char *caller_arn = trustee->federated ? NULL : ctx->req->caller->principal_arn;
     if (caller_arn != NULL && strstr(caller_arn, ":assumed-role/") != NULL && duration > 3600) {
         return cpw_sbx_fail(ctx, 400, "ValidationError",
                             "The requested DurationSeconds exceeds the 1 hour session limit for "
@@ -279,6 +324,152 @@ static int s_assume_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
     return 0;
 }
 
+static int s_assume_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    struct trustee trustee = { .action = "sts:AssumeRole", .caller = ctx->req->caller };
+    return s_enter_role(ctx, input, cpw_sbx_in_str(input, "RoleSessionName"), &trustee, output);
+}
+
+/* Decodes one base64url JWT part into out. 0 or -1 (not base64url). */
+static int s_base64url(struct cpw_span part, struct cpw_buf *out)
+{
+    struct cpw_buf std;
+    cpw_buf_init(&std, 16384);
+    int rc = 0;
+    for (size_t i = 0; i < part.len && rc == 0; i++) {
+        char c = (char)part.ptr[i];
+        rc = cpw_buf_append_byte(&std, (uint8_t)(c == '-' ? '+' : c == '_' ? '/' : c));
+    }
+    while (rc == 0 && std.len % 4 != 0) {
+        rc = cpw_buf_append_byte(&std, '=');
+    }
+    if (rc == 0) {
+        rc = cpw_base64_decode(out, cpw_buf_span(&std));
+    }
+    cpw_buf_clean_up(&std);
+    return rc;
+}
+
+/* The JWT's claims (owned), or NULL when the token is not a JWT with a JSON object payload. */
+static json_t *s_jwt_claims(const char *token)
+{
+    if (token == NULL) {
+        return NULL;
+    }
+    struct cpw_span rest = cpw_span_from_cstr(token);
+    struct cpw_span parts[3];
+    size_t n = 0;
+    struct cpw_span item;
+    while (cpw_span_next_token(&rest, '.', &item)) {
+        if (n == 3) {
+            return NULL;
+        }
+        parts[n++] = item;
+    }
+    if (n != 3 || parts[0].len == 0 || parts[1].len == 0) {
+        return NULL;
+    }
+    struct cpw_buf payload;
+    cpw_buf_init(&payload, 16384);
+    json_t *claims = NULL;
+    if (s_base64url(parts[1], &payload) == 0) {
+        (void)cpw_json_load(cpw_buf_span(&payload), 16384, &claims);
+    }
+    cpw_error_clear();
+    cpw_buf_clean_up(&payload);
+    if (!json_is_object(claims)) {
+        json_decref(claims);
+        return NULL;
+    }
+    return claims;
+}
+
+static int s_assume_role_with_web_identity(struct cpw_sbx_ctx *ctx,
+                                           const json_t *input,
+                                           json_t **output)
+{
+    json_t *claims = s_jwt_claims(cpw_sbx_in_str(input, "WebIdentityToken"));
+    const char *iss = json_string_value(json_object_get(claims, "iss"));
+    const char *sub = json_string_value(json_object_get(claims, "sub"));
+    const json_t *aud_claim = json_object_get(claims, "aud");
+    const char *aud = json_is_array(aud_claim) ? json_string_value(json_array_get(aud_claim, 0))
+                                               : json_string_value(aud_claim);
+    if (iss == NULL || sub == NULL || aud == NULL) {
+        json_decref(claims);
+        return cpw_sbx_fail(ctx, 400, "InvalidIdentityToken",
+                            "The web identity token is not a JWT with iss, sub and aud claims.");
+    }
+    const json_t *exp = json_object_get(claims, "exp");
+    if (json_is_integer(exp) && json_integer_value(exp) * 1000 <= ctx->req->now_ms) {
+        json_decref(claims);
+        return cpw_sbx_fail(ctx, 400, "ExpiredTokenException", "Token is expired");
+    }
+    const char *provider = strncmp(iss, "https://", 8) == 0 ? iss + 8 : iss;
+    struct trustee trustee = { .action = "sts:AssumeRoleWithWebIdentity", .federated = provider };
+    int rc = s_enter_role(ctx, input, cpw_sbx_in_str(input, "RoleSessionName"), &trustee, output);
+    if (rc == 0) {
+        json_object_set_new(*output, "SubjectFromWebIdentityToken", json_string(sub));
+        json_object_set_new(*output, "Provider", json_string(provider));
+        json_object_set_new(*output, "Audience", json_string(aud));
+    }
+    json_decref(claims);
+    return rc;
+}
+
+/* The text of the first element <...AttributeValue> after marker in xml, into out. */
+static bool s_xml_text_after(const char *xml,
+                             const char *marker,
+                             const char *tag,
+                             char *out,
+                             size_t size)
+{
+    const char *at = marker ? strstr(xml, marker) : xml;
+    const char *open = at ? strstr(at, tag) : NULL;
+    const char *start = open ? strchr(open, '>') : NULL;
+    const char *end = start ? strchr(start + 1, '<') : NULL;
+    if (end == NULL || (size_t)(end - start - 1) >= size) {
+        return false;
+    }
+    snprintf(out, size, "%.*s", (int)(end - start - 1), start + 1);
+    return out[0] != '\0';
+}
+
+static int s_assume_role_with_saml(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    const char *assertion = cpw_sbx_in_str(input, "SAMLAssertion");
+    const char *provider = cpw_sbx_in_str(input, "PrincipalArn");
+    struct cpw_buf xml;
+    cpw_buf_init(&xml, 100000);
+    char session[80] = "";
+    char subject[256] = "";
+    bool ok = assertion != NULL && provider != NULL &&
+              cpw_base64_decode(&xml, cpw_span_from_cstr(assertion)) == 0 &&
+              cpw_buf_append_byte(&xml, 0) == 0 &&
+              strstr((const char *)xml.data, "Assertion") != NULL;
+    cpw_error_clear();
+    if (ok) {
+        const char *text = (const char *)xml.data;
+        (void)s_xml_text_after(text, "NameID", "", subject, sizeof(subject));
+        if (!s_xml_text_after(text, "Attributes/RoleSessionName", "AttributeValue", session,
+                              sizeof(session))) {
+            snprintf(session, sizeof(session), "%.64s", subject); /* names are <= 64 */
+        }
+    }
+    cpw_buf_clean_up(&xml);
+    if (!ok) {
+        return cpw_sbx_fail(ctx, 400, "InvalidIdentityToken",
+                            "The SAML assertion is not base64 of a SAML response.");
+    }
+    struct trustee trustee = { .action = "sts:AssumeRoleWithSAML", .federated = provider };
+    int rc = s_enter_role(ctx, input, session, &trustee, output);
+    if (rc == 0) {
+        json_object_set_new(*output, "Subject", json_string(subject));
+        json_object_set_new(*output, "SubjectType", json_string("persistent"));
+        json_object_set_new(*output, "Audience", json_string("https://signin.aws.amazon.com/saml"));
+    }
+    return rc;
+}
+
 static int s_get_session_token(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     const struct cpw_sbx_caller *caller = ctx->req->caller;
@@ -310,6 +501,8 @@ static const struct cpw_sbx_op s_ops[] = {
     { "GetCallerIdentity", s_get_caller_identity },
     { "AssumeRole", s_assume_role },
     { "GetSessionToken", s_get_session_token },
+    { "AssumeRoleWithWebIdentity", s_assume_role_with_web_identity },
+    { "AssumeRoleWithSAML", s_assume_role_with_saml },
 };
 
 const struct cpw_sbx_service cpw_sbx_sts_service = {

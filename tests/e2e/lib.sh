@@ -18,9 +18,11 @@ cleanup() {
 trap cleanup EXIT
 
 # start_sandbox [ARGS...]: starts the sandbox, waits (bounded) for its ready file, sets ENDPOINT.
+# Deletion tasks of service-linked roles settle after 2 s here (the default is 20 s) so the suite
+# stays fast; ARGS may give another --slr-deletion-delay-ms (the last one wins).
 start_sandbox() {
     rm -f "$E2E_TMP/ready"
-    "$CPWARDEN" sandbox --port 0 --ready-file "$E2E_TMP/ready" "$@" \
+    "$CPWARDEN" sandbox --port 0 --ready-file "$E2E_TMP/ready" --slr-deletion-delay-ms 2000 "$@" \
         >"$E2E_TMP/sandbox.out" 2>"$E2E_TMP/sandbox.err" &
     SANDBOX_PID=$!
     for _ in $(seq 1 200); do

@@ -13,6 +13,7 @@ The list of emulated operations is read from the sandbox's service tables
 (src/sandbox/*.c), so a new operation without a step here fails the test.
 
 Run by CTest with /usr/bin/python3. Exit 77 (skipped) when boto3 is not importable."""
+import base64
 import datetime
 import json
 import os
@@ -255,6 +256,30 @@ def steps():
     add("iam", "ListRoleTags", lambda r: minimal("iam", "ListRoleTags", RoleName="app"))
     add("sts", "AssumeRole", lambda r: minimal("sts", "AssumeRole", RoleArn=f"arn:aws:iam::{ACCT}:role/e2e/app",
                                                RoleSessionName="s1"))
+    # --- STS federation: unsigned on AWS (boto3 sends them unsigned, cpwarden api signs) -------
+    FED = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Federated": f"arn:aws:iam::{ACCT}:oidc-provider/idp.example.com"},
+         "Action": "sts:AssumeRoleWithWebIdentity"},
+        {"Effect": "Allow", "Principal": {"Federated": f"arn:aws:iam::{ACCT}:saml-provider/corp"},
+         "Action": "sts:AssumeRoleWithSAML"}]})
+
+    def b64url(doc):
+        return base64.urlsafe_b64encode(json.dumps(doc).encode()).decode().rstrip("=")
+    JWT = ".".join([b64url({"alg": "RS256"}), b64url({"iss": "https://idp.example.com", "sub": "user-1",
+                                                       "aud": "sts.amazonaws.com"}), "c2ln"])
+    SAML = base64.b64encode(
+        b'<samlp:Response><saml:Assertion><saml:Subject><saml:NameID>ana@example.com</saml:NameID>'
+        b'</saml:Subject><saml:Attribute Name="https://aws.amazon.com/SAML/Attributes/RoleSessionName">'
+        b'<saml:AttributeValue>ana</saml:AttributeValue></saml:Attribute></saml:Assertion>'
+        b'</samlp:Response>').decode()
+    add("iam", "CreateRole", lambda r: {"RoleName": "fed", "Path": "/e2e/", "AssumeRolePolicyDocument": FED})
+    add("sts", "AssumeRoleWithWebIdentity", lambda r: {
+        "RoleArn": f"arn:aws:iam::{ACCT}:role/e2e/fed", "RoleSessionName": "web", "WebIdentityToken": JWT})
+    add("sts", "AssumeRoleWithSAML", lambda r: {
+        "RoleArn": f"arn:aws:iam::{ACCT}:role/e2e/fed", "PrincipalArn": f"arn:aws:iam::{ACCT}:saml-provider/corp",
+        "SAMLAssertion": SAML})
+    add("iam", "DeleteRole", lambda r: {"RoleName": "fed"})
+    # --- end of STS federation ------------------------------------------------------------------
     add("iam", "DeleteRolePolicy", lambda r: minimal("iam", "DeleteRolePolicy", RoleName="app", PolicyName="inline"))
     add("iam", "DetachRolePolicy", lambda r: minimal("iam", "DetachRolePolicy", RoleName="app",
                                                      PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess"))
@@ -620,6 +645,25 @@ def steps():
         "TargetId": r["CreateOrganizationalUnit"]["OrganizationalUnit"]["Id"]})
     add("organizations", "ListPoliciesForTarget", lambda r: {
         "TargetId": r["CreateOrganizationalUnit"]["OrganizationalUnit"]["Id"], "Filter": "SERVICE_CONTROL_POLICY"})
+    # --- Organizations: policy types, policies, tags, create-account statuses -------------------
+    ROOT = lambda r: r["ListRoots"]["Roots"][0]["Id"]  # noqa: E731
+    PID = lambda r: r["CreatePolicy"]["Policy"]["PolicySummary"]["Id"]  # noqa: E731
+    OU = lambda r: r["CreateOrganizationalUnit"]["OrganizationalUnit"]["Id"]  # noqa: E731
+    add("organizations", "EnablePolicyType", lambda r: {"RootId": ROOT(r), "PolicyType": "TAG_POLICY"})
+    add("organizations", "DisablePolicyType", lambda r: {"RootId": ROOT(r), "PolicyType": "TAG_POLICY"})
+    add("organizations", "DescribePolicy", lambda r: {"PolicyId": PID(r)})
+    add("organizations", "UpdatePolicy", lambda r: {"PolicyId": PID(r), "Description": "d2"})
+    add("organizations", "ListPolicies", lambda r: {"Filter": "SERVICE_CONTROL_POLICY"})
+    add("organizations", "ListTargetsForPolicy", lambda r: {"PolicyId": "p-FullAWSAccess"})
+    add("organizations", "TagResource", lambda r: {"ResourceId": OU(r), "Tags": [{"Key": "team", "Value": "a"},
+                                                                                 {"Key": "env", "Value": "b"}]})
+    add("organizations", "UntagResource", lambda r: {"ResourceId": OU(r), "TagKeys": ["env"]})
+    add("organizations", "ListTagsForResource", lambda r: {"ResourceId": OU(r)})
+    add("organizations", "DetachPolicy", lambda r: {"PolicyId": PID(r), "TargetId": OU(r)})
+    add("organizations", "DeletePolicy", lambda r: {"PolicyId": PID(r)})
+    add("organizations", "CreateAccount", lambda r: {"Email": "dev@example.com", "AccountName": "dev2"})
+    add("organizations", "ListCreateAccountStatus", lambda r: {"States": ["IN_PROGRESS", "FAILED"]})
+    # --- end of Organizations policy types, policies, tags, statuses ----------------------------
     # --- CloudTrail -----------------------------------------------------------------------------
     add("cloudtrail", "CreateTrail", lambda r: minimal("cloudtrail", "CreateTrail", Name="trail-1", S3BucketName="cpw-trail-bucket"))
     add("cloudtrail", "DescribeTrails")

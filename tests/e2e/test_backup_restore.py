@@ -60,7 +60,7 @@ def check(name, cond, detail=""):
 def start_sandbox(tmp, *args):
     ready = os.path.join(tmp, "ready-" + str(len(os.listdir(tmp))))
     proc = subprocess.Popen([CPWARDEN, "sandbox", "--port", "0", "--ready-file", ready,
-                             "--no-rate-limits", *args],
+                             "--no-rate-limits", "--slr-deletion-delay-ms", "2000", *args],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:

@@ -92,8 +92,8 @@ class Sandbox:
         self.ready = os.path.join(tmp, "ready")
         self.err = open(os.path.join(tmp, "sandbox.err"), "w")
         self.proc = subprocess.Popen(
-            [binary, "sandbox", "--bind", "127.0.0.1", "--port", "0", "--ready-file", self.ready]
-            + args, stdout=subprocess.DEVNULL, stderr=self.err, preexec_fn=_die_with_parent)
+            [binary, "sandbox", "--bind", "127.0.0.1", "--port", "0", "--ready-file", self.ready,
+             "--slr-deletion-delay-ms", "2000"] + args, stdout=subprocess.DEVNULL, stderr=self.err, preexec_fn=_die_with_parent)
         deadline = time.monotonic() + (60 if SLOW else 15)
         while time.monotonic() < deadline:
             if os.path.exists(self.ready) and os.path.getsize(self.ready) > 0:

@@ -141,6 +141,24 @@ static void test_quota_pages_tags_delete(void **state)
     sbx_fixture_close(&fx);
 }
 
+/* InstanceAlias follows the model's DirectoryAlias pattern, as AWS enforces it. */
+static void test_instance_alias_pattern(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    sbx_fixture_open(&fx, NULL);
+    static const char *const bad[] = { CREATE_INPUT("bad_alias"), CREATE_INPUT("d-abc"),
+                                       CREATE_INPUT("-lead"), CREATE_INPUT("trail-"),
+                                       CREATE_INPUT("has space") };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        sbx_expect_error(&fx, &fx.root, "connect", "CreateInstance", bad[i], 400,
+                         "InvalidRequestException");
+    }
+    json_decref(sbx_ok(&fx, &fx.root, "connect", "CreateInstance", CREATE_INPUT("ok--alias-2")));
+    sbx_fixture_close(&fx);
+}
+
 CPW_TEST_MAIN("sbx_connect",
               CPW_TEST(test_create_describe_activation),
-              CPW_TEST(test_quota_pages_tags_delete))
+              CPW_TEST(test_quota_pages_tags_delete),
+              CPW_TEST(test_instance_alias_pattern))

@@ -238,7 +238,7 @@ static void test_async_delays(void **state)
     sbx_fixture_open(&fx, NULL);
     struct cpw_sbx_knobs knobs;
     cpw_sbx_knobs_init(&knobs);
-    knobs.slr_deletion_delay_ms = 10000;
+    knobs.slr_deletion_delay_ms = 3 * CPW_SBX_DEFAULT_SLR_DELETE_MS;
     cpw_sbx_set_knobs(fx.sbx, &knobs);
     json_decref(sbx_ok(&fx, &fx.root, "iam", "CreateServiceLinkedRole",
                        "{\"AWSServiceName\":\"connect.amazonaws.com\",\"CustomSuffix\":\"x\"}"));
@@ -252,7 +252,33 @@ static void test_async_delays(void **state)
     out = sbx_ok(&fx, &fx.root, "iam", "GetServiceLinkedRoleDeletionStatus", input);
     assert_string_equal(json_string_value(json_object_get(out, "Status")), "IN_PROGRESS");
     json_decref(out);
-    fx.now_ms += 10000;
+    fx.now_ms += 2 * CPW_SBX_DEFAULT_SLR_DELETE_MS;
+    out = sbx_ok(&fx, &fx.root, "iam", "GetServiceLinkedRoleDeletionStatus", input);
+    assert_string_equal(json_string_value(json_object_get(out, "Status")), "SUCCEEDED");
+    json_decref(out);
+    sbx_fixture_close(&fx);
+}
+
+/* By default a deletion task outlives an AWS CLI start or two: still pending after 15 s. */
+static void test_slr_deletion_default_is_visible(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    sbx_fixture_open(&fx, NULL);
+    assert_int_equal(CPW_SBX_DEFAULT_SLR_DELETE_MS, 20000);
+    json_decref(sbx_ok(&fx, &fx.root, "iam", "CreateServiceLinkedRole",
+                       "{\"AWSServiceName\":\"connect.amazonaws.com\",\"CustomSuffix\":\"y\"}"));
+    json_t *out = sbx_ok(&fx, &fx.root, "iam", "DeleteServiceLinkedRole",
+                         "{\"RoleName\":\"AWSServiceRoleForAmazonConnect_y\"}");
+    char input[300];
+    snprintf(input, sizeof(input), "{\"DeletionTaskId\":\"%s\"}",
+             json_string_value(json_object_get(out, "DeletionTaskId")));
+    json_decref(out);
+    fx.now_ms += 15000;
+    out = sbx_ok(&fx, &fx.root, "iam", "GetServiceLinkedRoleDeletionStatus", input);
+    assert_string_equal(json_string_value(json_object_get(out, "Status")), "IN_PROGRESS");
+    json_decref(out);
+    fx.now_ms += 5000;
     out = sbx_ok(&fx, &fx.root, "iam", "GetServiceLinkedRoleDeletionStatus", input);
     assert_string_equal(json_string_value(json_object_get(out, "Status")), "SUCCEEDED");
     json_decref(out);
@@ -261,6 +287,7 @@ static void test_async_delays(void **state)
 
 CPW_TEST_MAIN("sbx_knobs",
               CPW_TEST(test_async_delays),
+              CPW_TEST(test_slr_deletion_default_is_visible),
               CPW_TEST(test_published_rates),
               CPW_TEST(test_faults_deterministic),
               CPW_TEST(test_latency_and_json))

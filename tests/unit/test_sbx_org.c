@@ -153,13 +153,232 @@ static void test_list_accounts_pages_roots_ous_policies(void **state)
     snprintf(input, sizeof(input), "{\"TargetId\":\"%s\",\"Filter\":\"SERVICE_CONTROL_POLICY\"}",
              root);
     out = sbx_ok(&fx, &fx.root, "organizations", "ListPoliciesForTarget", input);
-    assert_string_equal(
-      json_string_value(json_object_get(json_array_get(json_object_get(out, "Policies"), 0), "Id")),
-      policy);
+    /* FullAWSAccess (attached by default) and the new policy. */
+    json_t *attached = json_object_get(out, "Policies");
+    assert_int_equal(json_array_size(attached), 2);
+    bool found = false;
+    for (size_t i = 0; i < json_array_size(attached); i++) {
+        found =
+          found || strcmp(json_string_value(json_object_get(json_array_get(attached, i), "Id")),
+                          policy) == 0;
+    }
+    assert_true(found);
+    json_decref(out);
+    sbx_fixture_close(&fx);
+}
+
+/* The id of the n-th item of out[list] (borrowed). */
+static const char *s_nth_id(const json_t *out, const char *list, size_t n, const char *key)
+{
+    return json_string_value(json_object_get(json_array_get(json_object_get(out, list), n), key));
+}
+
+static void test_duplicate_email_fails_and_status_list(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    struct cpw_sbx_options opts = { .slr_deletion_delay_ms = -1, .create_account_delay_ms = 1000 };
+    sbx_fixture_open(&fx, &opts);
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "CreateOrganization", NULL));
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "CreateAccount",
+                       "{\"AccountName\":\"one\",\"Email\":\"same@example.com\"}"));
+    fx.now_ms += 1;
+    /* Accepted, then FAILED with EMAIL_ALREADY_EXISTS (case does not matter). */
+    json_t *out = sbx_ok(&fx, &fx.root, "organizations", "CreateAccount",
+                         "{\"AccountName\":\"two\",\"Email\":\"Same@Example.com\"}");
+    assert_string_equal(sbx_str2(out, "CreateAccountStatus", "State"), "IN_PROGRESS");
+    char request[128];
+    snprintf(request, sizeof(request), "{\"CreateAccountRequestId\":\"%s\"}",
+             sbx_str2(out, "CreateAccountStatus", "Id"));
+    json_decref(out);
+    fx.now_ms += 1000;
+    out = sbx_ok(&fx, &fx.root, "organizations", "DescribeCreateAccountStatus", request);
+    assert_string_equal(sbx_str2(out, "CreateAccountStatus", "State"), "FAILED");
+    assert_string_equal(sbx_str2(out, "CreateAccountStatus", "FailureReason"),
+                        "EMAIL_ALREADY_EXISTS");
+    assert_null(json_object_get(json_object_get(out, "CreateAccountStatus"), "AccountId"));
+    json_decref(out);
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListAccounts", NULL);
+    assert_int_equal(json_array_size(json_object_get(out, "Accounts")), 2); /* no third */
+    json_decref(out);
+
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "CreateAccount",
+                       "{\"AccountName\":\"three\",\"Email\":\"three@example.com\"}"));
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListCreateAccountStatus",
+                 "{\"States\":[\"FAILED\"]}");
+    assert_int_equal(json_array_size(json_object_get(out, "CreateAccountStatuses")), 1);
+    assert_string_equal(s_nth_id(out, "CreateAccountStatuses", 0, "AccountName"), "two");
+    json_decref(out);
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListCreateAccountStatus",
+                 "{\"States\":[\"IN_PROGRESS\",\"SUCCEEDED\"],\"MaxResults\":1}");
+    assert_int_equal(json_array_size(json_object_get(out, "CreateAccountStatuses")), 1);
+    assert_string_equal(s_nth_id(out, "CreateAccountStatuses", 0, "AccountName"), "one");
+    assert_string_equal(json_string_value(json_object_get(out, "NextToken")), "1");
+    json_decref(out);
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListCreateAccountStatus",
+                 "{\"States\":[\"IN_PROGRESS\",\"SUCCEEDED\"],\"NextToken\":\"1\"}");
+    assert_int_equal(json_array_size(json_object_get(out, "CreateAccountStatuses")), 1);
+    assert_string_equal(s_nth_id(out, "CreateAccountStatuses", 0, "State"), "IN_PROGRESS");
+    assert_null(json_object_get(out, "NextToken"));
+    json_decref(out);
+    sbx_fixture_close(&fx);
+}
+
+static void test_member_refused_management_apis(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    struct cpw_sbx_options opts = { .slr_deletion_delay_ms = -1, .create_account_delay_ms = 0 };
+    sbx_fixture_open(&fx, &opts);
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "CreateOrganization", NULL));
+    json_t *out = sbx_ok(&fx, &fx.root, "organizations", "CreateAccount",
+                         "{\"AccountName\":\"m\",\"Email\":\"m@example.com\"}");
+    char input[256];
+    snprintf(input, sizeof(input),
+             "{\"RoleArn\":\"arn:aws:iam::%s:role/OrganizationAccountAccessRole\","
+             "\"RoleSessionName\":\"member\"}",
+             sbx_str2(out, "CreateAccountStatus", "AccountId"));
+    json_decref(out);
+    out = sbx_ok(&fx, &fx.root, "sts", "AssumeRole", input);
+    struct sbx_identity member;
+    sbx_identity_for(&fx, sbx_str2(out, "Credentials", "AccessKeyId"), "us-east-1", &member);
+    json_decref(out);
+    static const char *const ops[] = { "ListAccounts", "ListRoots", "ListCreateAccountStatus",
+                                       "ListPolicies" };
+    for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+        sbx_expect_error(
+          &fx, &member, "organizations", ops[i],
+          strcmp(ops[i], "ListPolicies") == 0 ? "{\"Filter\":\"SERVICE_CONTROL_POLICY\"}" : NULL,
+          400, "AccessDeniedException");
+        assert_string_equal(fx.err.message, "You don't have permissions to access this resource.");
+    }
+    json_decref(sbx_ok(&fx, &member, "organizations", "DescribeOrganization", NULL));
+    cpw_sbx_credentials_clean_up(&member.creds);
+    sbx_fixture_close(&fx);
+}
+
+static void test_policy_lifecycle_types_and_tags(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    struct cpw_sbx_options opts = { .slr_deletion_delay_ms = -1, .create_account_delay_ms = 0 };
+    sbx_fixture_open(&fx, &opts);
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "CreateOrganization", NULL));
+    json_t *out = sbx_ok(&fx, &fx.root, "organizations", "ListRoots", NULL);
+    char root[32];
+    snprintf(root, sizeof(root), "%s", s_nth_id(out, "Roots", 0, "Id"));
+    json_decref(out);
+    char input[512];
+
+    /* FullAWSAccess exists, is AWS managed, and is attached to the root. */
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListPolicies",
+                 "{\"Filter\":\"SERVICE_CONTROL_POLICY\"}");
+    assert_int_equal(json_array_size(json_object_get(out, "Policies")), 1);
+    assert_string_equal(s_nth_id(out, "Policies", 0, "Id"), "p-FullAWSAccess");
+    assert_true(json_is_true(
+      json_object_get(json_array_get(json_object_get(out, "Policies"), 0), "AwsManaged")));
+    json_decref(out);
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListTargetsForPolicy",
+                 "{\"PolicyId\":\"p-FullAWSAccess\"}");
+    assert_string_equal(s_nth_id(out, "Targets", 0, "TargetId"), root);
+    assert_string_equal(s_nth_id(out, "Targets", 0, "Type"), "ROOT");
+    assert_string_equal(s_nth_id(out, "Targets", 1, "Type"), "ACCOUNT");
+    json_decref(out);
+    sbx_expect_error(&fx, &fx.root, "organizations", "DeletePolicy",
+                     "{\"PolicyId\":\"p-FullAWSAccess\"}", 400, "PolicyChangesNotAllowedException");
+
+    /* Policy types on the root. */
+    snprintf(input, sizeof(input), "{\"RootId\":\"%s\",\"PolicyType\":\"SERVICE_CONTROL_POLICY\"}",
+             root);
+    sbx_expect_error(&fx, &fx.root, "organizations", "EnablePolicyType", input, 400,
+                     "PolicyTypeAlreadyEnabledException");
+    snprintf(input, sizeof(input), "{\"RootId\":\"%s\",\"PolicyType\":\"TAG_POLICY\"}", root);
+    sbx_expect_error(&fx, &fx.root, "organizations", "DisablePolicyType", input, 400,
+                     "PolicyTypeNotEnabledException");
+    out = sbx_ok(&fx, &fx.root, "organizations", "EnablePolicyType", input);
+    assert_int_equal(json_array_size(json_object_get(json_object_get(out, "Root"), "PolicyTypes")),
+                     2);
+    json_decref(out);
+    sbx_expect_error(&fx, &fx.root, "organizations", "EnablePolicyType",
+                     "{\"RootId\":\"r-zzzz\",\"PolicyType\":\"TAG_POLICY\"}", 400,
+                     "RootNotFoundException");
+
+    /* Create, describe, update, attach, detach, delete. */
+    out = sbx_ok(&fx, &fx.root, "organizations", "CreatePolicy",
+                 "{\"Name\":\"deny-x\",\"Description\":\"d\",\"Type\":"
+                 "\"SERVICE_CONTROL_POLICY\",\"Content\":\"{\\\"Statement\\\":[]}\","
+                 "\"Tags\":[{\"Key\":\"team\",\"Value\":\"a\"}]}");
+    char policy[32];
+    snprintf(policy, sizeof(policy), "%s",
+             sbx_str2(json_object_get(out, "Policy"), "PolicySummary", "Id"));
+    json_decref(out);
+    sbx_expect_error(&fx, &fx.root, "organizations", "CreatePolicy",
+                     "{\"Name\":\"deny-x\",\"Description\":\"d\",\"Type\":"
+                     "\"SERVICE_CONTROL_POLICY\",\"Content\":\"{}\"}",
+                     400, "DuplicatePolicyException");
+    snprintf(input, sizeof(input), "{\"PolicyId\":\"%s\",\"Name\":\"deny-y\"}", policy);
+    out = sbx_ok(&fx, &fx.root, "organizations", "UpdatePolicy", input);
+    assert_string_equal(sbx_str2(json_object_get(out, "Policy"), "PolicySummary", "Name"),
+                        "deny-y");
+    json_decref(out);
+    snprintf(input, sizeof(input), "{\"PolicyId\":\"%s\"}", policy);
+    out = sbx_ok(&fx, &fx.root, "organizations", "DescribePolicy", input);
+    assert_string_equal(sbx_str2(out, "Policy", "Content"), "{\"Statement\":[]}");
+    json_decref(out);
+    snprintf(input, sizeof(input), "{\"PolicyId\":\"%s\",\"TargetId\":\"%s\"}", policy, root);
+    sbx_expect_error(&fx, &fx.root, "organizations", "DetachPolicy", input, 400,
+                     "PolicyNotAttachedException");
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "AttachPolicy", input));
+    char del[128];
+    snprintf(del, sizeof(del), "{\"PolicyId\":\"%s\"}", policy);
+    sbx_expect_error(&fx, &fx.root, "organizations", "DeletePolicy", del, 400,
+                     "PolicyInUseException");
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "DetachPolicy", input));
+
+    /* Tags on the policy and on the root. */
+    snprintf(input, sizeof(input), "{\"ResourceId\":\"%s\"}", policy);
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListTagsForResource", input);
+    assert_string_equal(s_nth_id(out, "Tags", 0, "Value"), "a");
+    json_decref(out);
+    snprintf(input, sizeof(input),
+             "{\"ResourceId\":\"%s\",\"Tags\":[{\"Key\":\"env\",\"Value\":\"prod\"}]}", root);
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "TagResource", input));
+    snprintf(input, sizeof(input), "{\"ResourceId\":\"%s\"}", root);
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListTagsForResource", input);
+    assert_string_equal(s_nth_id(out, "Tags", 0, "Key"), "env");
+    json_decref(out);
+    snprintf(input, sizeof(input), "{\"ResourceId\":\"%s\",\"TagKeys\":[\"env\"]}", root);
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "UntagResource", input));
+    snprintf(input, sizeof(input), "{\"ResourceId\":\"%s\"}", root);
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListTagsForResource", input);
+    assert_int_equal(json_array_size(json_object_get(out, "Tags")), 0);
+    json_decref(out);
+    sbx_expect_error(&fx, &fx.root, "organizations", "TagResource",
+                     "{\"ResourceId\":\"ou-zzzz-zzzzzzzz\",\"Tags\":[]}", 400,
+                     "TargetNotFoundException");
+
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "DeletePolicy", del));
+    sbx_expect_error(&fx, &fx.root, "organizations", "DescribePolicy", del, 400,
+                     "PolicyNotFoundException");
+    /* Disabling SCPs detaches FullAWSAccess; enabling attaches it again. */
+    snprintf(input, sizeof(input), "{\"RootId\":\"%s\",\"PolicyType\":\"SERVICE_CONTROL_POLICY\"}",
+             root);
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "DisablePolicyType", input));
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListTargetsForPolicy",
+                 "{\"PolicyId\":\"p-FullAWSAccess\"}");
+    assert_int_equal(json_array_size(json_object_get(out, "Targets")), 0);
+    json_decref(out);
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "EnablePolicyType", input));
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListTargetsForPolicy",
+                 "{\"PolicyId\":\"p-FullAWSAccess\"}");
+    assert_int_equal(json_array_size(json_object_get(out, "Targets")), 2);
     json_decref(out);
     sbx_fixture_close(&fx);
 }
 
 CPW_TEST_MAIN("sbx_org",
               CPW_TEST(test_create_account_then_assume_role),
-              CPW_TEST(test_list_accounts_pages_roots_ous_policies))
+              CPW_TEST(test_list_accounts_pages_roots_ous_policies),
+              CPW_TEST(test_duplicate_email_fails_and_status_list),
+              CPW_TEST(test_member_refused_management_apis),
+              CPW_TEST(test_policy_lifecycle_types_and_tags))

@@ -196,8 +196,96 @@ static void test_get_session_token(void **state)
     sbx_fixture_close(&fx);
 }
 
+#define JWT_HEAD "eyJhbGciOiJSUzI1NiJ9."
+static const char s_good_jwt[] =
+  JWT_HEAD "eyJpc3MiOiJodHRwczovL2lkcC5leGFtcGxlLmNvbSIsInN1YiI6InVzZXItMSIsImF1ZCI6WyJzdHMuYW1hem9"
+           "uYXdzLmNvbSIsIngiXX0.c2ln";
+static const char s_other_jwt[] =
+  JWT_HEAD "eyJpc3MiOiJodHRwczovL2V2aWwuZXhhbXBsZS5jb20iLCJzdWIiOiJ1IiwiYXVkIjoiYSJ9.c2ln";
+static const char s_nosub_jwt[] =
+  JWT_HEAD "eyJpc3MiOiJodHRwczovL2lkcC5leGFtcGxlLmNvbSIsImF1ZCI6ImEifQ.c2ln";
+static const char s_expired_jwt[] = JWT_HEAD
+  "eyJpc3MiOiJodHRwczovL2lkcC5leGFtcGxlLmNvbSIsInN1YiI6InUiLCJhdWQiOiJhIiwiZXhwIjoxMDAwfQ.c2ln";
+static const char s_saml[] =
+  "PFJlc3BvbnNlPjxBc3NlcnRpb24+"
+  "PE5hbWVJRCBGb3JtYXQ9InAiPmFuYUBleGFtcGxlLmNvbTwvTmFtZUlEPjxBdHRyaWJ1dGUgTmFtZT0iaHR0cHM6Ly9hd3Mu"
+  "YW1hem9uLmNvbS9TQU1ML0F0dHJpYnV0ZXMvUm9sZVNlc3Npb25OYW1lIj48QXR0cmlidXRlVmFsdWU+"
+  "YW5hPC9BdHRyaWJ1dGVWYWx1ZT48L0F0dHJpYnV0ZT48L0Fzc2VydGlvbj48L1Jlc3BvbnNlPg==";
+
+static void s_web_call(struct sbx_fixture *fx, const char *token, long status, const char *code)
+{
+    char input[1024];
+    snprintf(input, sizeof(input),
+             "{\"RoleArn\":\"arn:aws:iam::123456789012:role/fed\",\"RoleSessionName\":\"web\","
+             "\"WebIdentityToken\":\"%s\"}",
+             token);
+    sbx_expect_error(fx, &fx->root, "sts", "AssumeRoleWithWebIdentity", input, status, code);
+}
+
+static void test_web_identity_and_saml(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    sbx_fixture_open(&fx, NULL);
+    json_decref(
+      sbx_ok(&fx, &fx.root, "iam", "CreateRole",
+             "{\"RoleName\":\"fed\",\"AssumeRolePolicyDocument\":\"{\\\"Statement\\\":["
+             "{\\\"Effect\\\":\\\"Allow\\\",\\\"Principal\\\":{\\\"Federated\\\":"
+             "\\\"arn:aws:iam::123456789012:oidc-provider/idp.example.com\\\"},\\\"Action\\\":"
+             "\\\"sts:AssumeRoleWithWebIdentity\\\"},{\\\"Effect\\\":\\\"Allow\\\","
+             "\\\"Principal\\\":{\\\"Federated\\\":\\\"arn:aws:iam::123456789012:saml-provider/"
+             "corp\\\"},\\\"Action\\\":\\\"sts:AssumeRoleWithSAML\\\"}]}\"}"));
+    char input[1024];
+    snprintf(input, sizeof(input),
+             "{\"RoleArn\":\"arn:aws:iam::123456789012:role/fed\",\"RoleSessionName\":\"web\","
+             "\"WebIdentityToken\":\"%s\"}",
+             s_good_jwt);
+    json_t *out = sbx_ok(&fx, &fx.root, "sts", "AssumeRoleWithWebIdentity", input);
+    assert_string_equal(sbx_str2(out, "AssumedRoleUser", "Arn"),
+                        "arn:aws:sts::123456789012:assumed-role/fed/web");
+    assert_string_equal(json_string_value(json_object_get(out, "SubjectFromWebIdentityToken")),
+                        "user-1");
+    assert_string_equal(json_string_value(json_object_get(out, "Provider")), "idp.example.com");
+    assert_string_equal(json_string_value(json_object_get(out, "Audience")), "sts.amazonaws.com");
+    struct sbx_identity web;
+    sbx_identity_for(&fx, sbx_str2(out, "Credentials", "AccessKeyId"), "us-east-1", &web);
+    json_decref(out);
+    out = sbx_ok(&fx, &web, "sts", "GetCallerIdentity", NULL);
+    assert_string_equal(json_string_value(json_object_get(out, "Arn")),
+                        "arn:aws:sts::123456789012:assumed-role/fed/web");
+    json_decref(out);
+    cpw_sbx_credentials_clean_up(&web.creds);
+
+    s_web_call(&fx, s_other_jwt, 403, "AccessDenied"); /* an issuer the role does not name */
+    s_web_call(&fx, s_nosub_jwt, 400, "InvalidIdentityToken");
+    s_web_call(&fx, "not-a-jwt", 400, "InvalidIdentityToken");
+    s_web_call(&fx, s_expired_jwt, 400, "ExpiredTokenException");
+
+    snprintf(input, sizeof(input),
+             "{\"RoleArn\":\"arn:aws:iam::123456789012:role/fed\",\"PrincipalArn\":"
+             "\"arn:aws:iam::123456789012:saml-provider/corp\",\"SAMLAssertion\":\"%s\"}",
+             s_saml);
+    out = sbx_ok(&fx, &fx.root, "sts", "AssumeRoleWithSAML", input);
+    assert_string_equal(sbx_str2(out, "AssumedRoleUser", "Arn"),
+                        "arn:aws:sts::123456789012:assumed-role/fed/ana");
+    assert_string_equal(json_string_value(json_object_get(out, "Subject")), "ana@example.com");
+    json_decref(out);
+    snprintf(input, sizeof(input),
+             "{\"RoleArn\":\"arn:aws:iam::123456789012:role/fed\",\"PrincipalArn\":"
+             "\"arn:aws:iam::123456789012:saml-provider/other\",\"SAMLAssertion\":\"%s\"}",
+             s_saml);
+    sbx_expect_error(&fx, &fx.root, "sts", "AssumeRoleWithSAML", input, 403, "AccessDenied");
+    sbx_expect_error(&fx, &fx.root, "sts", "AssumeRoleWithSAML",
+                     "{\"RoleArn\":\"arn:aws:iam::123456789012:role/fed\",\"PrincipalArn\":"
+                     "\"arn:aws:iam::123456789012:saml-provider/corp\",\"SAMLAssertion\":"
+                     "\"bm90IHNhbWw=\"}",
+                     400, "InvalidIdentityToken");
+    sbx_fixture_close(&fx);
+}
+
 CPW_TEST_MAIN("sbx_sts",
               CPW_TEST(test_caller_identity_root),
               CPW_TEST(test_assume_role_and_expiry),
               CPW_TEST(test_trust_policy_decides),
-              CPW_TEST(test_get_session_token))
+              CPW_TEST(test_get_session_token),
+              CPW_TEST(test_web_identity_and_saml))
