@@ -25,6 +25,7 @@
 #include "cpw/store.h"
 #include "cpw/time.h"
 #include "query.h"
+#include "session.h"
 
 #define RULES_MAX_BYTES (1024u * 1024u)
 #define INVENTORY_MAX   (64u * 1024u * 1024u)
@@ -102,18 +103,12 @@ static int s_accounts(const char *flag, const char *value, struct cpw_region_lis
 
 static int s_parse(int argc, char **argv, struct args *a, struct cpw_settings_options *sopts)
 {
-    optind = 0;
-    opterr = 0;
+    cpw_cli_getopt_start();
     int c;
-    while ((c = getopt_long(argc, argv, "ho:", s_long, NULL)) != -1) {
-        int handled = cpw_cli_aws_option("audit", c, optarg, sopts);
-        if (handled < 0) {
-            return CPW_EXIT_USAGE;
-        }
-        if (handled) {
-            continue;
-        }
+    while ((c = cpw_cli_getopt("audit", argc, argv, "ho:", s_long, sopts)) != -1) {
         switch (c) {
+        case CPW_CLI_OPT_INVALID:
+            return CPW_EXIT_USAGE;
         case OPT_ORG:
             a->org = true;
             break;

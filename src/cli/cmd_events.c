@@ -20,6 +20,7 @@
 #include "cpw/store.h"
 #include "cpw/time.h"
 #include "query.h"
+#include "session.h"
 
 #define DEFAULT_LOOK_BACK_S (24 * 3600)
 
@@ -81,18 +82,12 @@ static int s_since(const char *text, int64_t now_s, int64_t *out)
 
 static int s_parse(int argc, char **argv, struct args *a, struct cpw_settings_options *sopts)
 {
-    optind = 0;
-    opterr = 0;
+    cpw_cli_getopt_start();
     int c;
-    while ((c = getopt_long(argc, argv, "h", s_long, NULL)) != -1) {
-        int handled = cpw_cli_aws_option("events", c, optarg, sopts);
-        if (handled < 0) {
-            return CPW_EXIT_USAGE;
-        }
-        if (handled) {
-            continue;
-        }
+    while ((c = cpw_cli_getopt("events", argc, argv, "h", s_long, sopts)) != -1) {
         switch (c) {
+        case CPW_CLI_OPT_INVALID:
+            return CPW_EXIT_USAGE;
         case OPT_ORG:
             a->org = true;
             break;

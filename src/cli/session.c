@@ -65,12 +65,26 @@ int cpw_cli_session_protect(struct cpw_cli_session *s, const char *config_path)
 
 int cpw_cli_session_client(struct cpw_cli_session *s)
 {
+    return cpw_cli_session_client_for(s, NULL);
+}
+
+int cpw_cli_session_client_for(struct cpw_cli_session *s, const char *context)
+{
     s->client = cpw_aws_client_new(&s->client_options);
     if (!s->client) {
-        cpw_cli_print_last_error(NULL);
+        cpw_cli_print_last_error(context);
         return (int)cpw_exit_for_error();
     }
     return CPW_EXIT_OK;
+}
+
+struct cpw_store *cpw_cli_store_open(const char *dir, const char *context)
+{
+    struct cpw_store *store = cpw_store_open(&(struct cpw_store_options){ .dir = dir });
+    if (!store) {
+        cpw_cli_print_last_error(context);
+    }
+    return store;
 }
 
 int cpw_cli_session_identity(struct cpw_cli_session *s)

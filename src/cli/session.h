@@ -22,6 +22,7 @@
 #include "cpw/aws_client.h"
 #include "cpw/protect.h"
 #include "cpw/settings.h"
+#include "cpw/store.h"
 
 /* cpw_cli_getopt's answer for an AWS option with a bad value (the usage error is printed). */
 #define CPW_CLI_OPT_INVALID (-2)
@@ -65,8 +66,18 @@ int cpw_cli_session_protect(struct cpw_cli_session *s, const char *config_path);
 /** Makes the client from s->client_options. CPW_EXIT_OK, or the error's exit status (printed). */
 int cpw_cli_session_client(struct cpw_cli_session *s);
 
+/** As cpw_cli_session_client, the error printed after context (e.g. "CloudWatch"). */
+int cpw_cli_session_client_for(struct cpw_cli_session *s, const char *context);
+
 /** Makes the client and asks who the caller is (STS GetCallerIdentity). As above. */
 int cpw_cli_session_identity(struct cpw_cli_session *s);
+
+/**
+ * Opens the state store in dir (NULL: the default place). The store (the caller destroys it), or
+ * NULL after printing the error after context (NULL: the error alone); the exit status is the
+ * caller's, since a missing store means something else to each command.
+ */
+struct cpw_store *cpw_cli_store_open(const char *dir, const char *context);
 
 /** Releases everything the session holds. */
 void cpw_cli_session_clean_up(struct cpw_cli_session *s);
