@@ -224,16 +224,22 @@ static void s_scope(const struct cpw_inventory *inv, struct cpw_buf *out)
 
 /* A fresh scan, then the facts the inventory does not carry. */
 static int s_scan(const struct args *a,
-                  struct cpw_settings *settings,
+                  const struct cpw_settings_options *sopts,
                   struct cpw_audit_facts *facts,
                   struct cpw_inventory **inv_out)
 {
+    struct cpw_cli_session session;
+    cpw_cli_session_init(&session);
     struct cpw_region_list regions = { 0 };
-    struct cpw_aws_client *client = NULL;
     struct cpw_accounts *accounts = NULL;
     struct cpw_collect_result result = { 0 };
     struct cpw_inventory *inv = NULL;
-    int exit_code = CPW_EXIT_OTHER;
+    int exit_code = cpw_cli_session_settings(&session, sopts);
+    if (exit_code != CPW_EXIT_OK) {
+        goto cleanup;
+    }
+    exit_code = CPW_EXIT_OTHER;
+    const struct cpw_settings *settings = &session.settings;
     struct cpw_regions_parse_options ropts = {
         .spec = a->regions ? a->regions : "all",
         .services = (const char *const[]){ "customer-profiles", "connect" },
@@ -244,24 +250,21 @@ static int s_scan(const struct args *a,
         exit_code = cpw_cli_usage_error("audit", "%s", cpw_last_error_detail());
         goto cleanup;
     }
-    struct cpw_aws_client_options copts;
-    struct cpw_http_engine_options eopts;
-    cpw_cli_client_options(settings, &copts, &eopts);
-    if (!copts.region) {
-        copts.region = regions.names[0];
+    struct cpw_aws_client_options *copts = &session.client_options;
+    if (!copts->region) {
+        copts->region = regions.names[0];
     }
     if (settings->retry_mode_origin.source == CPW_SETTING_DEFAULT) {
-        eopts.retry.mode = CPW_RETRY_MODE_ADAPTIVE;
+        session.engine_options.retry.mode = CPW_RETRY_MODE_ADAPTIVE;
         if (settings->max_attempts_origin.source == CPW_SETTING_DEFAULT) {
-            eopts.retry.max_attempts = 0;
+            session.engine_options.retry.max_attempts = 0;
         }
     }
-    client = cpw_aws_client_new(&copts);
-    if (!client) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = cpw_cli_exit_for_error();
+    exit_code = cpw_cli_session_client(&session);
+    if (exit_code != CPW_EXIT_OK) {
         goto cleanup;
     }
+    exit_code = CPW_EXIT_OTHER;
     struct cpw_collect_options opts = {
         .org = a->org,
         .role_name = a->role_name,
@@ -273,14 +276,14 @@ static int s_scan(const struct args *a,
         .region_count = regions.count,
     };
     inv = cpw_inventory_new();
-    if (cpw_collect_inventory(client, &opts, inv, &result)) {
+    if (cpw_collect_inventory(session.client, &opts, inv, &result)) {
         cpw_cli_print_last_error(NULL);
         exit_code = cpw_cli_exit_for_error();
         goto cleanup;
     }
     struct cpw_accounts_options ao = {
-        .caller = client,
-        .client_options = &copts,
+        .caller = session.client,
+        .client_options = copts,
         .caller_account = result.caller_account,
         .caller_arn = result.identity_arn,
         .role_name = a->role_name,
@@ -290,7 +293,7 @@ static int s_scan(const struct args *a,
         cpw_cli_print_last_error(NULL);
         goto cleanup;
     }
-    (void)cpw_audit_collect_facts(accounts, inv, copts.region, facts);
+    (void)cpw_audit_collect_facts(accounts, inv, copts->region, facts);
     *inv_out = inv;
     inv = NULL;
     exit_code = 0;
@@ -298,7 +301,7 @@ cleanup:
     cpw_inventory_destroy(inv);
     cpw_accounts_destroy(accounts);
     cpw_collect_result_clean_up(&result);
-    cpw_aws_client_destroy(client);
+    cpw_cli_session_clean_up(&session); /* before the regions: the client may name one */
     cpw_region_list_clean_up(&regions);
     return exit_code;
 }
@@ -311,8 +314,6 @@ static int s_run(int argc, char **argv)
     cpw_cli_aws_options_init(&sopts);
     sopts.region_optional = true;
     int exit_code = s_parse(argc, argv, &a, &sopts);
-    struct cpw_settings settings;
-    memset(&settings, 0, sizeof(settings));
     struct cpw_audit_rules *rules = NULL;
     struct cpw_audit_facts facts = { 0 };
     struct cpw_inventory *inv = NULL;
@@ -371,9 +372,8 @@ static int s_run(int argc, char **argv)
         rules = cpw_audit_rules_default();
     }
     exit_code = CPW_EXIT_OTHER;
-    store = cpw_store_open(&(struct cpw_store_options){ .dir = a.state_dir });
+    store = cpw_cli_store_open(a.state_dir, "state store");
     if (!store) {
-        cpw_cli_print_last_error("state store");
         goto cleanup;
     }
     if (cpw_audit_read_documents(store, &facts)) {
@@ -395,12 +395,7 @@ static int s_run(int argc, char **argv)
         facts.trails_reason = "the audit ran over a stored inventory (--from-inventory): trails "
                               "are read by a fresh scan only";
     } else {
-        if (cpw_settings_resolve(&sopts, &settings)) {
-            cpw_cli_print_last_error(NULL);
-            exit_code = CPW_EXIT_CONFIG;
-            goto cleanup;
-        }
-        exit_code = s_scan(&a, &settings, &facts, &inv);
+        exit_code = s_scan(&a, &sopts, &facts, &inv);
         if (exit_code) {
             goto cleanup;
         }
@@ -476,7 +471,6 @@ cleanup:
     cpw_audit_rules_destroy(rules);
     cpw_region_list_clean_up(&a.accounts);
     cpw_region_list_clean_up(&a.exclude);
-    cpw_settings_clean_up(&settings);
     cpw_buf_clean_up(&text);
     cpw_buf_clean_up(&scope);
     return exit_code;

@@ -189,10 +189,9 @@ static int s_run(int argc, char **argv)
         return CPW_EXIT_USAGE;
     }
     exit_code = CPW_EXIT_OTHER;
-    struct cpw_settings settings;
-    memset(&settings, 0, sizeof(settings));
+    struct cpw_cli_session session;
+    cpw_cli_session_init(&session);
     struct cpw_region_list regions = { 0 };
-    struct cpw_aws_client *client = NULL;
     struct cpw_accounts *set = NULL;
     struct cpw_events_state state = { 0 };
     struct cpw_events list = { 0 };
@@ -213,37 +212,38 @@ static int s_run(int argc, char **argv)
         exit_code = CPW_EXIT_CONFIG;
         goto cleanup;
     }
-    if (cpw_settings_resolve(&sopts, &settings)) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = CPW_EXIT_CONFIG;
+    exit_code = cpw_cli_session_settings(&session, &sopts);
+    if (exit_code != CPW_EXIT_OK) {
         goto cleanup;
     }
+    exit_code = CPW_EXIT_OTHER;
     struct cpw_regions_parse_options ropts = {
         .spec = a.regions ? a.regions : "all",
         .services = (const char *const[]){ "customer-profiles", "connect" },
         .service_count = 2,
-        .current_region = settings.region ? settings.region : "us-east-1",
+        .current_region = session.settings.region ? session.settings.region : "us-east-1",
     };
     if (cpw_regions_parse(&ropts, &regions)) {
         exit_code = cpw_cli_usage_error("events", "%s", cpw_last_error_detail());
         goto cleanup;
     }
-    struct cpw_aws_client_options copts;
-    struct cpw_http_engine_options eopts;
-    cpw_cli_client_options(&settings, &copts, &eopts);
-    if (!copts.region) {
-        copts.region = CPW_EVENTS_IAM_REGION;
+    if (!session.client_options.region) {
+        session.client_options.region = CPW_EVENTS_IAM_REGION;
     }
-    client = cpw_aws_client_new(&copts);
-    if (!client ||
-        cpw_events_accounts(client, a.org, &caller_account, &caller_arn, &ids, &id_count) != 0) {
+    exit_code = cpw_cli_session_client(&session);
+    if (exit_code != CPW_EXIT_OK) {
+        goto cleanup;
+    }
+    if (cpw_events_accounts(session.client, a.org, &caller_account, &caller_arn, &ids, &id_count) !=
+        0) {
         cpw_cli_print_last_error(NULL);
         exit_code = cpw_cli_exit_for_error();
         goto cleanup;
     }
+    exit_code = CPW_EXIT_OTHER;
     struct cpw_accounts_options aopts = {
-        .caller = client,
-        .client_options = &copts,
+        .caller = session.client,
+        .client_options = &session.client_options,
         .caller_account = caller_account,
         .caller_arn = caller_arn,
         .role_name = a.role_name,
@@ -322,9 +322,8 @@ cleanup:
     cpw_journal_entries_free(steps, step_count);
     cpw_events_clean_up(&list);
     cpw_events_state_clean_up(&state);
-    cpw_aws_client_destroy(client);
     cpw_region_list_clean_up(&regions);
-    cpw_settings_clean_up(&settings);
+    cpw_cli_session_clean_up(&session);
     cpw_cli_query_clean_up(&query);
     return exit_code;
 }

@@ -313,10 +313,8 @@ static int s_run(int argc, char **argv)
     }
     exit_code = CPW_EXIT_OTHER;
     if (!a.no_save || a.diff) {
-        struct cpw_store_options store_opts = { .dir = a.state_dir };
-        store = cpw_store_open(&store_opts);
+        store = cpw_cli_store_open(a.state_dir, "state store");
         if (!store) {
-            cpw_cli_print_last_error("state store");
             exit_code = CPW_EXIT_OTHER;
             goto cleanup;
         }

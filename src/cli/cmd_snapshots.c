@@ -12,6 +12,7 @@
 #include "cpw/json.h"
 #include "cpw/store.h"
 #include "cpw/time.h"
+#include "session.h"
 
 enum {
     OPT_STATE = 1,
@@ -123,10 +124,8 @@ static int s_run(int argc, char **argv)
         return cpw_cli_usage_error("snapshots", "--output takes table, json or csv, not '%s'",
                                    output);
     }
-    struct cpw_store_options so = { .dir = state };
-    struct cpw_store *store = cpw_store_open(&so);
+    struct cpw_store *store = cpw_cli_store_open(state, NULL);
     if (!store) {
-        cpw_cli_print_last_error(NULL);
         return CPW_EXIT_CONFIG;
     }
     struct cpw_store_snapshot_info *list = NULL;

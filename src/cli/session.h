@@ -13,6 +13,8 @@
  *
  * Between the settings and the client a command may adjust s.client_options and s.engine_options
  * (filled from the settings), e.g. adaptive retries for an organization-wide scan.
+ *
+ * Commands that read or write the state store, AWS or not, open it with cpw_cli_store_open.
  */
 #ifndef CPW_CLI_SESSION_H
 #define CPW_CLI_SESSION_H
