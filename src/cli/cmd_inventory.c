@@ -70,26 +70,6 @@ struct args {
     int64_t diff_id; /* 0: the latest snapshot */
 };
 
-/* "A,B,C" into list; every entry must be a 12-digit account id. */
-static int s_accounts(const char *flag, const char *value, struct cpw_region_list *list)
-{
-    struct cpw_span rest = cpw_span_from_cstr(value);
-    struct cpw_span token;
-    while (cpw_span_next_token(&rest, ',', &token)) {
-        token = cpw_span_trim(token);
-        uint64_t ignored = 0;
-        if (token.len != 12 || cpw_span_to_u64(token, UINT64_MAX, &ignored)) {
-            return cpw_cli_usage_error("inventory", "%s takes 12-digit account ids, not '%.*s'",
-                                       flag, (int)token.len, (const char *)token.ptr);
-        }
-        char id[13];
-        memcpy(id, token.ptr, 12);
-        id[12] = '\0';
-        cpw_region_list_add(list, id);
-    }
-    return 0;
-}
-
 static bool s_digits(const char *s)
 {
     uint64_t ignored = 0;
@@ -112,12 +92,12 @@ static int s_parse(int argc, char **argv, struct args *a, struct cpw_settings_op
             a->role_name = optarg;
             break;
         case OPT_ACCOUNTS:
-            if (s_accounts("--accounts", optarg, &a->accounts)) {
+            if (cpw_cli_account_ids("inventory", "--accounts", optarg, &a->accounts)) {
                 return CPW_EXIT_USAGE;
             }
             break;
         case OPT_EXCLUDE:
-            if (s_accounts("--exclude-accounts", optarg, &a->exclude)) {
+            if (cpw_cli_account_ids("inventory", "--exclude-accounts", optarg, &a->exclude)) {
                 return CPW_EXIT_USAGE;
             }
             break;

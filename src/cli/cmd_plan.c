@@ -84,26 +84,6 @@ static void s_warning(void *user, const char *line)
     fprintf(stderr, "cpwarden plan: warning: %s\n", line);
 }
 
-/* "A,B,C" into list; every entry must be a 12-digit account id. */
-static int s_accounts(const char *value, struct cpw_region_list *list)
-{
-    struct cpw_span rest = cpw_span_from_cstr(value);
-    struct cpw_span token;
-    while (cpw_span_next_token(&rest, ',', &token)) {
-        token = cpw_span_trim(token);
-        uint64_t ignored = 0;
-        if (token.len != 12 || cpw_span_to_u64(token, UINT64_MAX, &ignored)) {
-            return cpw_cli_usage_error("plan", "--accounts takes 12-digit account ids, not '%.*s'",
-                                       (int)token.len, (const char *)token.ptr);
-        }
-        char id[13];
-        memcpy(id, token.ptr, 12);
-        id[12] = '\0';
-        cpw_region_list_add(list, id);
-    }
-    return 0;
-}
-
 static int s_parse(int argc, char **argv, struct plan_args *args, struct cpw_settings_options *so)
 {
     cpw_cli_getopt_start();
@@ -156,7 +136,7 @@ static int s_parse(int argc, char **argv, struct plan_args *args, struct cpw_set
             args->role_name = optarg;
             break;
         case OPT_ACCOUNTS:
-            if (s_accounts(optarg, &args->accounts)) {
+            if (cpw_cli_account_ids("plan", "--accounts", optarg, &args->accounts)) {
                 return -1;
             }
             break;

@@ -3,11 +3,13 @@
  */
 #include "session.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "aws_opts.h"
 #include "cli.h"
 #include "cpw/alloc.h"
+#include "cpw/buf.h"
 #include "cpw/live.h"
 
 void cpw_cli_getopt_start(void)
@@ -36,6 +38,28 @@ int cpw_cli_getopt(const char *command,
             return c;
         }
     }
+}
+
+int cpw_cli_account_ids(const char *command,
+                        const char *flag,
+                        const char *value,
+                        struct cpw_region_list *list)
+{
+    struct cpw_span rest = cpw_span_from_cstr(value);
+    struct cpw_span token;
+    while (cpw_span_next_token(&rest, ',', &token)) { /* bounded: each turn consumes a token */
+        token = cpw_span_trim(token);
+        uint64_t ignored = 0;
+        if (token.len != 12 || cpw_span_to_u64(token, UINT64_MAX, &ignored)) {
+            return cpw_cli_usage_error(command, "%s takes 12-digit account ids, not '%.*s'", flag,
+                                       (int)token.len, (const char *)token.ptr);
+        }
+        char id[13];
+        memcpy(id, token.ptr, 12);
+        id[12] = '\0';
+        cpw_region_list_add(list, id);
+    }
+    return 0;
 }
 
 void cpw_cli_session_init(struct cpw_cli_session *s)

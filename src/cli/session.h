@@ -23,6 +23,7 @@
 
 #include "cpw/aws_client.h"
 #include "cpw/protect.h"
+#include "cpw/regions.h"
 #include "cpw/settings.h"
 #include "cpw/store.h"
 
@@ -44,6 +45,15 @@ int cpw_cli_getopt(const char *command,
                    const char *shortopts,
                    const struct option *table,
                    struct cpw_settings_options *so);
+
+/**
+ * Adds the comma-separated 12-digit account ids of value (an option's argument, flag naming it,
+ * e.g. "--accounts") to list. 0, or the usage error's exit status after printing it.
+ */
+int cpw_cli_account_ids(const char *command,
+                        const char *flag,
+                        const char *value,
+                        struct cpw_region_list *list);
 
 struct cpw_cli_session {
     struct cpw_settings settings;
