@@ -139,8 +139,7 @@ static int s_run(int argc, char **argv)
     const char *output = NULL;
     const char *query_expr = NULL;
     struct cpw_journal_filter filter = { 0 };
-    optind = 0;
-    opterr = 0;
+    cpw_cli_getopt_start();
     int c;
     while ((c = getopt_long(argc, argv, "h", s_long, NULL)) != -1) {
         switch (c) {

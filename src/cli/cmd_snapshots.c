@@ -91,8 +91,7 @@ static int s_run(int argc, char **argv)
     const char *state = NULL;
     const char *output = "table";
     uint64_t limit = 0;
-    optind = 0;
-    opterr = 0;
+    cpw_cli_getopt_start();
     int c;
     while ((c = getopt_long(argc, argv, "h", s_long, NULL)) != -1) {
         switch (c) {
