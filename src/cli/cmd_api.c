@@ -475,14 +475,14 @@ static int s_run(int argc, char **argv)
       a.paginate == 1 || (a.paginate < 0 && paginator && !a.starting_token && !manual_paging);
     bool validate = a.validate;
     uint64_t max_pages = a.max_pages;
-    exit_code = cpw_cli_session_settings(&session, &sopts);
-    if (exit_code == CPW_EXIT_OK) {
-        exit_code = cpw_cli_session_client(&session);
+    int prologue = cpw_cli_session_settings(&session, &sopts);
+    if (prologue == CPW_EXIT_OK) {
+        prologue = cpw_cli_session_client(&session);
     }
-    if (exit_code != CPW_EXIT_OK) {
+    if (prologue != CPW_EXIT_OK) {
+        exit_code = prologue;
         goto cleanup;
     }
-    exit_code = CPW_EXIT_OTHER;
     struct cpw_aws_call call = {
         .service = service, .operation = operation, .input = input, .skip_validation = !validate
     };

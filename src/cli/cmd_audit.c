@@ -215,11 +215,12 @@ static int s_scan(const struct args *a,
     struct cpw_accounts *accounts = NULL;
     struct cpw_collect_result result = { 0 };
     struct cpw_inventory *inv = NULL;
-    int exit_code = cpw_cli_session_settings(&session, sopts);
-    if (exit_code != CPW_EXIT_OK) {
+    int exit_code = CPW_EXIT_OTHER;
+    int prologue = cpw_cli_session_settings(&session, sopts);
+    if (prologue != CPW_EXIT_OK) {
+        exit_code = prologue;
         goto cleanup;
     }
-    exit_code = CPW_EXIT_OTHER;
     const struct cpw_settings *settings = &session.settings;
     struct cpw_regions_parse_options ropts = {
         .spec = a->regions ? a->regions : "all",
@@ -241,11 +242,11 @@ static int s_scan(const struct args *a,
             session.engine_options.retry.max_attempts = 0;
         }
     }
-    exit_code = cpw_cli_session_client(&session);
-    if (exit_code != CPW_EXIT_OK) {
+    prologue = cpw_cli_session_client(&session);
+    if (prologue != CPW_EXIT_OK) {
+        exit_code = prologue;
         goto cleanup;
     }
-    exit_code = CPW_EXIT_OTHER;
     struct cpw_collect_options opts = {
         .org = a->org,
         .role_name = a->role_name,

@@ -212,11 +212,11 @@ static int s_run(int argc, char **argv)
         exit_code = CPW_EXIT_CONFIG;
         goto cleanup;
     }
-    exit_code = cpw_cli_session_settings(&session, &sopts);
-    if (exit_code != CPW_EXIT_OK) {
+    int prologue = cpw_cli_session_settings(&session, &sopts);
+    if (prologue != CPW_EXIT_OK) {
+        exit_code = prologue;
         goto cleanup;
     }
-    exit_code = CPW_EXIT_OTHER;
     struct cpw_regions_parse_options ropts = {
         .spec = a.regions ? a.regions : "all",
         .services = (const char *const[]){ "customer-profiles", "connect" },
@@ -230,8 +230,9 @@ static int s_run(int argc, char **argv)
     if (!session.client_options.region) {
         session.client_options.region = CPW_EVENTS_IAM_REGION;
     }
-    exit_code = cpw_cli_session_client(&session);
-    if (exit_code != CPW_EXIT_OK) {
+    prologue = cpw_cli_session_client(&session);
+    if (prologue != CPW_EXIT_OK) {
+        exit_code = prologue;
         goto cleanup;
     }
     if (cpw_events_accounts(session.client, a.org, &caller_account, &caller_arn, &ids, &id_count) !=
@@ -240,7 +241,6 @@ static int s_run(int argc, char **argv)
         exit_code = cpw_cli_exit_for_error();
         goto cleanup;
     }
-    exit_code = CPW_EXIT_OTHER;
     struct cpw_accounts_options aopts = {
         .caller = session.client,
         .client_options = &session.client_options,
