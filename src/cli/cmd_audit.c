@@ -221,27 +221,16 @@ static int s_scan(const struct args *a,
         exit_code = prologue;
         goto cleanup;
     }
-    const struct cpw_settings *settings = &session.settings;
-    struct cpw_regions_parse_options ropts = {
-        .spec = a->regions ? a->regions : "all",
-        .services = (const char *const[]){ "customer-profiles", "connect" },
-        .service_count = 2,
-        .current_region = settings->region ? settings->region : "us-east-1",
-    };
-    if (cpw_regions_parse(&ropts, &regions)) {
-        exit_code = cpw_cli_usage_error("audit", "%s", cpw_last_error_detail());
+    prologue = cpw_cli_session_regions(&session, "audit", a->regions, &regions);
+    if (prologue != CPW_EXIT_OK) {
+        exit_code = prologue;
         goto cleanup;
     }
     struct cpw_aws_client_options *copts = &session.client_options;
     if (!copts->region) {
         copts->region = regions.names[0];
     }
-    if (settings->retry_mode_origin.source == CPW_SETTING_DEFAULT) {
-        session.engine_options.retry.mode = CPW_RETRY_MODE_ADAPTIVE;
-        if (settings->max_attempts_origin.source == CPW_SETTING_DEFAULT) {
-            session.engine_options.retry.max_attempts = 0;
-        }
-    }
+    cpw_cli_session_scan_retries(&session);
     prologue = cpw_cli_session_client(&session);
     if (prologue != CPW_EXIT_OK) {
         exit_code = prologue;

@@ -217,14 +217,9 @@ static int s_run(int argc, char **argv)
         exit_code = prologue;
         goto cleanup;
     }
-    struct cpw_regions_parse_options ropts = {
-        .spec = a.regions ? a.regions : "all",
-        .services = (const char *const[]){ "customer-profiles", "connect" },
-        .service_count = 2,
-        .current_region = session.settings.region ? session.settings.region : "us-east-1",
-    };
-    if (cpw_regions_parse(&ropts, &regions)) {
-        exit_code = cpw_cli_usage_error("events", "%s", cpw_last_error_detail());
+    prologue = cpw_cli_session_regions(&session, "events", a.regions, &regions);
+    if (prologue != CPW_EXIT_OK) {
+        exit_code = prologue;
         goto cleanup;
     }
     if (!session.client_options.region) {

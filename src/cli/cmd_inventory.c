@@ -233,7 +233,6 @@ static int s_run(int argc, char **argv)
     int exit_code = s_parse(argc, argv, &a, &sopts);
     struct cpw_cli_session session;
     cpw_cli_session_init(&session);
-    const struct cpw_settings *settings = &session.settings;
     struct cpw_region_list regions = { 0 };
     struct cpw_inventory *inv = NULL;
     struct cpw_inventory *before = NULL;
@@ -262,14 +261,8 @@ static int s_run(int argc, char **argv)
     if (exit_code != CPW_EXIT_OK) {
         goto cleanup;
     }
-    struct cpw_regions_parse_options ropts = {
-        .spec = a.regions ? a.regions : "all",
-        .services = (const char *const[]){ "customer-profiles", "connect" },
-        .service_count = 2,
-        .current_region = settings->region ? settings->region : "us-east-1",
-    };
-    if (cpw_regions_parse(&ropts, &regions)) {
-        exit_code = cpw_cli_usage_error("inventory", "%s", cpw_last_error_detail());
+    exit_code = cpw_cli_session_regions(&session, "inventory", a.regions, &regions);
+    if (exit_code != CPW_EXIT_OK) {
         goto cleanup;
     }
     struct cpw_aws_client_options *copts = &session.client_options;
@@ -277,14 +270,7 @@ static int s_run(int argc, char **argv)
     if (!copts->region) {
         copts->region = regions.names[0];
     }
-    if (settings->retry_mode_origin.source == CPW_SETTING_DEFAULT) {
-        eopts->retry.mode = CPW_RETRY_MODE_ADAPTIVE; /* throttling is expected across an org */
-        /* Only the mode changes: AWS_MAX_ATTEMPTS or the profile's max_attempts still apply, as
-         * they do in the AWS CLI whatever the retry mode. */
-        if (settings->max_attempts_origin.source == CPW_SETTING_DEFAULT) {
-            eopts->retry.max_attempts = 0; /* the adaptive mode's default */
-        }
-    }
+    cpw_cli_session_scan_retries(&session);
     eopts->max_host_connections = 32;
     eopts->max_total_connections = 128;
     exit_code = cpw_cli_session_client(&session);

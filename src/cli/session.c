@@ -87,6 +87,33 @@ int cpw_cli_session_protect(struct cpw_cli_session *s, const char *config_path)
     return CPW_EXIT_OK;
 }
 
+int cpw_cli_session_regions(const struct cpw_cli_session *s,
+                            const char *command,
+                            const char *spec,
+                            struct cpw_region_list *regions)
+{
+    struct cpw_regions_parse_options ropts = {
+        .spec = spec ? spec : "all",
+        .services = (const char *const[]){ "customer-profiles", "connect" },
+        .service_count = 2,
+        .current_region = s->settings.region ? s->settings.region : "us-east-1",
+    };
+    if (cpw_regions_parse(&ropts, regions)) {
+        return cpw_cli_usage_error(command, "%s", cpw_last_error_detail());
+    }
+    return CPW_EXIT_OK;
+}
+
+void cpw_cli_session_scan_retries(struct cpw_cli_session *s)
+{
+    if (s->settings.retry_mode_origin.source == CPW_SETTING_DEFAULT) {
+        s->engine_options.retry.mode = CPW_RETRY_MODE_ADAPTIVE;
+        if (s->settings.max_attempts_origin.source == CPW_SETTING_DEFAULT) {
+            s->engine_options.retry.max_attempts = 0; /* the adaptive mode's default */
+        }
+    }
+}
+
 int cpw_cli_session_client(struct cpw_cli_session *s)
 {
     return cpw_cli_session_client_for(s, NULL);

@@ -75,6 +75,23 @@ int cpw_cli_session_settings(struct cpw_cli_session *s, const struct cpw_setting
 /** Loads the protections (config_path NULL: the default file). CPW_EXIT_OK or CPW_EXIT_CONFIG. */
 int cpw_cli_session_protect(struct cpw_cli_session *s, const char *config_path);
 
+/**
+ * Parses a --regions value (NULL: "all", every region of Customer Profiles or Connect; the
+ * current region is the settings', else us-east-1) into regions. CPW_EXIT_OK, or the usage error
+ * (printed, naming command).
+ */
+int cpw_cli_session_regions(const struct cpw_cli_session *s,
+                            const char *command,
+                            const char *spec,
+                            struct cpw_region_list *regions);
+
+/**
+ * For a scan across accounts and regions, where throttling is expected: adaptive retries in
+ * s->engine_options unless a retry mode is configured, and then the adaptive mode's own number
+ * of attempts unless one is configured (as the AWS CLI, whatever the mode).
+ */
+void cpw_cli_session_scan_retries(struct cpw_cli_session *s);
+
 /** Makes the client from s->client_options. CPW_EXIT_OK, or the error's exit status (printed). */
 int cpw_cli_session_client(struct cpw_cli_session *s);
 
