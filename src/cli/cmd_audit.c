@@ -32,12 +32,7 @@
 #define OUTPUT_MAX      (256u * 1024u * 1024u)
 
 enum {
-    OPT_ORG = 1,
-    OPT_ROLE_NAME,
-    OPT_ACCOUNTS,
-    OPT_EXCLUDE,
-    OPT_REGIONS,
-    OPT_RULES,
+    OPT_RULES = 1,
     OPT_FROM_INVENTORY,
     OPT_FAIL_ON,
     OPT_OUTPUT_FILE,
@@ -47,11 +42,11 @@ enum {
 };
 
 static const struct option s_long[] = {
-    { "org", no_argument, NULL, OPT_ORG },
-    { "role-name", required_argument, NULL, OPT_ROLE_NAME },
-    { "accounts", required_argument, NULL, OPT_ACCOUNTS },
-    { "exclude-accounts", required_argument, NULL, OPT_EXCLUDE },
-    { "regions", required_argument, NULL, OPT_REGIONS },
+    { "org", no_argument, NULL, CPW_CLI_OPT_ORG },
+    { "role-name", required_argument, NULL, CPW_CLI_OPT_ROLE_NAME },
+    { "accounts", required_argument, NULL, CPW_CLI_OPT_ACCOUNTS },
+    { "exclude-accounts", required_argument, NULL, CPW_CLI_OPT_EXCLUDE_ACCOUNTS },
+    { "regions", required_argument, NULL, CPW_CLI_OPT_REGIONS },
     { "rules", required_argument, NULL, OPT_RULES },
     { "from-inventory", required_argument, NULL, OPT_FROM_INVENTORY },
     { "fail-on", required_argument, NULL, OPT_FAIL_ON },
@@ -66,11 +61,7 @@ static const struct option s_long[] = {
 };
 
 struct args {
-    bool org;
-    const char *role_name;
-    struct cpw_region_list accounts;
-    struct cpw_region_list exclude;
-    const char *regions;
+    struct cpw_cli_scope scope;
     const char *rules_file;
     const char *from_inventory;
     bool fail_on_given;
@@ -86,29 +77,10 @@ static int s_parse(int argc, char **argv, struct args *a, struct cpw_settings_op
 {
     cpw_cli_getopt_start();
     int c;
-    while ((c = cpw_cli_getopt("audit", argc, argv, "ho:", s_long, sopts)) != -1) {
+    while ((c = cpw_cli_getopt_scope("audit", argc, argv, "ho:", s_long, sopts, &a->scope)) != -1) {
         switch (c) {
         case CPW_CLI_OPT_INVALID:
             return CPW_EXIT_USAGE;
-        case OPT_ORG:
-            a->org = true;
-            break;
-        case OPT_ROLE_NAME:
-            a->role_name = optarg;
-            break;
-        case OPT_ACCOUNTS:
-            if (cpw_cli_account_ids("audit", "--accounts", optarg, &a->accounts)) {
-                return CPW_EXIT_USAGE;
-            }
-            break;
-        case OPT_EXCLUDE:
-            if (cpw_cli_account_ids("audit", "--exclude-accounts", optarg, &a->exclude)) {
-                return CPW_EXIT_USAGE;
-            }
-            break;
-        case OPT_REGIONS:
-            a->regions = optarg;
-            break;
         case OPT_RULES:
             a->rules_file = optarg;
             break;
@@ -144,7 +116,8 @@ static int s_parse(int argc, char **argv, struct args *a, struct cpw_settings_op
     if (optind < argc) {
         return cpw_cli_usage_error("audit", "unexpected argument '%s'", argv[optind]);
     }
-    if (a->from_inventory && (a->org || a->accounts.count || a->exclude.count || a->regions)) {
+    if (a->from_inventory &&
+        (a->scope.org || a->scope.accounts.count || a->scope.exclude.count || a->scope.regions)) {
         return cpw_cli_usage_error("audit", "--from-inventory audits a stored scan: the scope "
                                             "options (--org, --accounts, --regions) do not apply");
     }
@@ -221,7 +194,7 @@ static int s_scan(const struct args *a,
         exit_code = prologue;
         goto cleanup;
     }
-    prologue = cpw_cli_session_regions(&session, "audit", a->regions, &regions);
+    prologue = cpw_cli_session_regions(&session, "audit", a->scope.regions, &regions);
     if (prologue != CPW_EXIT_OK) {
         exit_code = prologue;
         goto cleanup;
@@ -237,12 +210,12 @@ static int s_scan(const struct args *a,
         goto cleanup;
     }
     struct cpw_collect_options opts = {
-        .org = a->org,
-        .role_name = a->role_name,
-        .accounts = (const char *const *)a->accounts.names,
-        .account_count = a->accounts.count,
-        .exclude_accounts = (const char *const *)a->exclude.names,
-        .exclude_count = a->exclude.count,
+        .org = a->scope.org,
+        .role_name = a->scope.role_name,
+        .accounts = (const char *const *)a->scope.accounts.names,
+        .account_count = a->scope.accounts.count,
+        .exclude_accounts = (const char *const *)a->scope.exclude.names,
+        .exclude_count = a->scope.exclude.count,
         .regions = (const char *const *)regions.names,
         .region_count = regions.count,
     };
@@ -257,7 +230,7 @@ static int s_scan(const struct args *a,
         .client_options = copts,
         .caller_account = result.caller_account,
         .caller_arn = result.identity_arn,
-        .role_name = a->role_name,
+        .role_name = a->scope.role_name,
     };
     accounts = cpw_accounts_new(&ao);
     if (!accounts) {
@@ -440,8 +413,7 @@ cleanup:
     cpw_inventory_destroy(inv);
     cpw_audit_facts_clean_up(&facts);
     cpw_audit_rules_destroy(rules);
-    cpw_region_list_clean_up(&a.accounts);
-    cpw_region_list_clean_up(&a.exclude);
+    cpw_cli_scope_clean_up(&a.scope);
     cpw_buf_clean_up(&text);
     cpw_buf_clean_up(&scope);
     return exit_code;

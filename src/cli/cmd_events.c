@@ -25,18 +25,15 @@
 #define DEFAULT_LOOK_BACK_S (24 * 3600)
 
 enum {
-    OPT_ORG = 1,
-    OPT_ROLE_NAME,
-    OPT_REGIONS,
-    OPT_SINCE,
+    OPT_SINCE = 1,
     OPT_STATE_FILE,
     OPT_STATE,
 };
 
 static const struct option s_long[] = {
-    { "org", no_argument, NULL, OPT_ORG },
-    { "role-name", required_argument, NULL, OPT_ROLE_NAME },
-    { "regions", required_argument, NULL, OPT_REGIONS },
+    { "org", no_argument, NULL, CPW_CLI_OPT_ORG },
+    { "role-name", required_argument, NULL, CPW_CLI_OPT_ROLE_NAME },
+    { "regions", required_argument, NULL, CPW_CLI_OPT_REGIONS },
     { "since", required_argument, NULL, OPT_SINCE },
     { "state-file", required_argument, NULL, OPT_STATE_FILE },
     { "state", required_argument, NULL, OPT_STATE },
@@ -47,9 +44,7 @@ static const struct option s_long[] = {
 };
 
 struct args {
-    bool org;
-    const char *role_name;
-    const char *regions;
+    struct cpw_cli_scope scope;
     int64_t since_s; /* 0: not given */
     const char *state_file;
     const char *state_dir;
@@ -84,19 +79,10 @@ static int s_parse(int argc, char **argv, struct args *a, struct cpw_settings_op
 {
     cpw_cli_getopt_start();
     int c;
-    while ((c = cpw_cli_getopt("events", argc, argv, "h", s_long, sopts)) != -1) {
+    while ((c = cpw_cli_getopt_scope("events", argc, argv, "h", s_long, sopts, &a->scope)) != -1) {
         switch (c) {
         case CPW_CLI_OPT_INVALID:
             return CPW_EXIT_USAGE;
-        case OPT_ORG:
-            a->org = true;
-            break;
-        case OPT_ROLE_NAME:
-            a->role_name = optarg;
-            break;
-        case OPT_REGIONS:
-            a->regions = optarg;
-            break;
         case OPT_SINCE:
             if (s_since(optarg, cpw_time_now_s(), &a->since_s) != 0) {
                 return cpw_cli_usage_error("events",
@@ -217,7 +203,7 @@ static int s_run(int argc, char **argv)
         exit_code = prologue;
         goto cleanup;
     }
-    prologue = cpw_cli_session_regions(&session, "events", a.regions, &regions);
+    prologue = cpw_cli_session_regions(&session, "events", a.scope.regions, &regions);
     if (prologue != CPW_EXIT_OK) {
         exit_code = prologue;
         goto cleanup;
@@ -230,8 +216,8 @@ static int s_run(int argc, char **argv)
         exit_code = prologue;
         goto cleanup;
     }
-    if (cpw_events_accounts(session.client, a.org, &caller_account, &caller_arn, &ids, &id_count) !=
-        0) {
+    if (cpw_events_accounts(session.client, a.scope.org, &caller_account, &caller_arn, &ids,
+                            &id_count) != 0) {
         cpw_cli_print_last_error(NULL);
         exit_code = cpw_cli_exit_for_error();
         goto cleanup;
@@ -241,7 +227,7 @@ static int s_run(int argc, char **argv)
         .client_options = &session.client_options,
         .caller_account = caller_account,
         .caller_arn = caller_arn,
-        .role_name = a.role_name,
+        .role_name = a.scope.role_name,
     };
     set = cpw_accounts_new(&aopts);
     if (!set) {

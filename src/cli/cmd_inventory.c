@@ -28,12 +28,7 @@
 #define LIST_MAX 10000
 
 enum {
-    OPT_ORG = 1,
-    OPT_ROLE_NAME,
-    OPT_ACCOUNTS,
-    OPT_EXCLUDE,
-    OPT_REGIONS,
-    OPT_EVIDENCE,
+    OPT_EVIDENCE = 1,
     OPT_OUTPUT_FILE,
     OPT_STATE,
     OPT_NO_SAVE,
@@ -41,11 +36,11 @@ enum {
 };
 
 static const struct option s_long[] = {
-    { "org", no_argument, NULL, OPT_ORG },
-    { "role-name", required_argument, NULL, OPT_ROLE_NAME },
-    { "accounts", required_argument, NULL, OPT_ACCOUNTS },
-    { "exclude-accounts", required_argument, NULL, OPT_EXCLUDE },
-    { "regions", required_argument, NULL, OPT_REGIONS },
+    { "org", no_argument, NULL, CPW_CLI_OPT_ORG },
+    { "role-name", required_argument, NULL, CPW_CLI_OPT_ROLE_NAME },
+    { "accounts", required_argument, NULL, CPW_CLI_OPT_ACCOUNTS },
+    { "exclude-accounts", required_argument, NULL, CPW_CLI_OPT_EXCLUDE_ACCOUNTS },
+    { "regions", required_argument, NULL, CPW_CLI_OPT_REGIONS },
     { "evidence", required_argument, NULL, OPT_EVIDENCE },
     { "output-file", required_argument, NULL, OPT_OUTPUT_FILE },
     { "state", required_argument, NULL, OPT_STATE },
@@ -57,11 +52,7 @@ static const struct option s_long[] = {
 };
 
 struct args {
-    bool org;
-    const char *role_name;
-    struct cpw_region_list accounts; /* a plain list of strings: the region list type fits */
-    struct cpw_region_list exclude;
-    const char *regions;
+    struct cpw_cli_scope scope;
     bool evidence_cloudtrail;
     const char *output_file;
     const char *state_dir;
@@ -80,30 +71,12 @@ static int s_parse(int argc, char **argv, struct args *a, struct cpw_settings_op
 {
     cpw_cli_getopt_start();
     int c;
-    while ((c = cpw_cli_getopt("inventory", argc, argv, "ho:", s_long, sopts)) != -1) {
+    while ((c = cpw_cli_getopt_scope("inventory", argc, argv, "ho:", s_long, sopts, &a->scope)) !=
+           -1) {
         if (c == CPW_CLI_OPT_INVALID) {
             return CPW_EXIT_USAGE;
         }
         switch (c) {
-        case OPT_ORG:
-            a->org = true;
-            break;
-        case OPT_ROLE_NAME:
-            a->role_name = optarg;
-            break;
-        case OPT_ACCOUNTS:
-            if (cpw_cli_account_ids("inventory", "--accounts", optarg, &a->accounts)) {
-                return CPW_EXIT_USAGE;
-            }
-            break;
-        case OPT_EXCLUDE:
-            if (cpw_cli_account_ids("inventory", "--exclude-accounts", optarg, &a->exclude)) {
-                return CPW_EXIT_USAGE;
-            }
-            break;
-        case OPT_REGIONS:
-            a->regions = optarg;
-            break;
         case OPT_EVIDENCE:
             if (!optarg || strcmp(optarg, "cloudtrail") != 0) {
                 return cpw_cli_usage_error("inventory", "--evidence takes 'cloudtrail'");
@@ -187,9 +160,12 @@ static FILE *s_open_output(const char *path)
 
 static void s_scope(struct cpw_buf *out, const struct args *a, const struct cpw_region_list *rl)
 {
-    (void)cpw_buf_appendf(out, "accounts=%s", a->org ? "org" : a->accounts.count ? "" : "caller");
-    for (size_t i = 0; !a->org && i < a->accounts.count; i++) {
-        (void)cpw_buf_appendf(out, "%s%s", i ? "," : "", a->accounts.names[i]);
+    (void)cpw_buf_appendf(out, "accounts=%s",
+                          a->scope.org              ? "org"
+                          : a->scope.accounts.count ? ""
+                                                    : "caller");
+    for (size_t i = 0; !a->scope.org && i < a->scope.accounts.count; i++) {
+        (void)cpw_buf_appendf(out, "%s%s", i ? "," : "", a->scope.accounts.names[i]);
     }
     (void)cpw_buf_append_cstr(out, " regions=");
     for (size_t i = 0; i < rl->count; i++) {
@@ -261,7 +237,7 @@ static int s_run(int argc, char **argv)
     if (exit_code != CPW_EXIT_OK) {
         goto cleanup;
     }
-    exit_code = cpw_cli_session_regions(&session, "inventory", a.regions, &regions);
+    exit_code = cpw_cli_session_regions(&session, "inventory", a.scope.regions, &regions);
     if (exit_code != CPW_EXIT_OK) {
         goto cleanup;
     }
@@ -299,12 +275,12 @@ static int s_run(int argc, char **argv)
         }
     }
     struct cpw_collect_options opts = {
-        .org = a.org,
-        .role_name = a.role_name,
-        .accounts = (const char *const *)a.accounts.names,
-        .account_count = a.accounts.count,
-        .exclude_accounts = (const char *const *)a.exclude.names,
-        .exclude_count = a.exclude.count,
+        .org = a.scope.org,
+        .role_name = a.scope.role_name,
+        .accounts = (const char *const *)a.scope.accounts.names,
+        .account_count = a.scope.accounts.count,
+        .exclude_accounts = (const char *const *)a.scope.exclude.names,
+        .exclude_count = a.scope.exclude.count,
         .regions = (const char *const *)regions.names,
         .region_count = regions.count,
         .evidence_cloudtrail = a.evidence_cloudtrail,
@@ -363,8 +339,7 @@ cleanup:
     cpw_store_destroy(store);
     cpw_cli_session_clean_up(&session); /* before regions: the client may name one */
     cpw_region_list_clean_up(&regions);
-    cpw_region_list_clean_up(&a.accounts);
-    cpw_region_list_clean_up(&a.exclude);
+    cpw_cli_scope_clean_up(&a.scope);
     cpw_buf_clean_up(&scope);
     return exit_code;
 }

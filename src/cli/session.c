@@ -62,6 +62,48 @@ int cpw_cli_account_ids(const char *command,
     return 0;
 }
 
+int cpw_cli_getopt_scope(const char *command,
+                         int argc,
+                         char **argv,
+                         const char *shortopts,
+                         const struct option *table,
+                         struct cpw_settings_options *so,
+                         struct cpw_cli_scope *scope)
+{
+    for (;;) { /* bounded: each turn consumes an argument */
+        int c = cpw_cli_getopt(command, argc, argv, shortopts, table, so);
+        switch (c) {
+        case CPW_CLI_OPT_ORG:
+            scope->org = true;
+            break;
+        case CPW_CLI_OPT_ROLE_NAME:
+            scope->role_name = optarg;
+            break;
+        case CPW_CLI_OPT_ACCOUNTS:
+            if (cpw_cli_account_ids(command, "--accounts", optarg, &scope->accounts)) {
+                return CPW_CLI_OPT_INVALID;
+            }
+            break;
+        case CPW_CLI_OPT_EXCLUDE_ACCOUNTS:
+            if (cpw_cli_account_ids(command, "--exclude-accounts", optarg, &scope->exclude)) {
+                return CPW_CLI_OPT_INVALID;
+            }
+            break;
+        case CPW_CLI_OPT_REGIONS:
+            scope->regions = optarg;
+            break;
+        default:
+            return c;
+        }
+    }
+}
+
+void cpw_cli_scope_clean_up(struct cpw_cli_scope *scope)
+{
+    cpw_region_list_clean_up(&scope->accounts);
+    cpw_region_list_clean_up(&scope->exclude);
+}
+
 void cpw_cli_session_init(struct cpw_cli_session *s)
 {
     memset(s, 0, sizeof(*s));

@@ -55,6 +55,39 @@ int cpw_cli_account_ids(const char *command,
                         const char *value,
                         struct cpw_region_list *list);
 
+/* The options that say which accounts and regions a command covers, each command's table naming
+ * those it takes. */
+enum {
+    CPW_CLI_OPT_ORG = 1200,
+    CPW_CLI_OPT_ROLE_NAME,
+    CPW_CLI_OPT_ACCOUNTS,
+    CPW_CLI_OPT_EXCLUDE_ACCOUNTS,
+    CPW_CLI_OPT_REGIONS,
+};
+
+struct cpw_cli_scope {
+    bool org;                        /* --org: every member account of the organization */
+    const char *role_name;           /* --role-name: assumed in member accounts */
+    struct cpw_region_list accounts; /* --accounts: 12-digit ids (the list type fits) */
+    struct cpw_region_list exclude;  /* --exclude-accounts */
+    const char *regions;             /* --regions as given; NULL: not given */
+};
+
+/**
+ * cpw_cli_getopt that takes the scope options (CPW_CLI_OPT_ORG ...) into scope on the way too,
+ * an account list with a bad id answering CPW_CLI_OPT_INVALID after printing its usage error.
+ */
+int cpw_cli_getopt_scope(const char *command,
+                         int argc,
+                         char **argv,
+                         const char *shortopts,
+                         const struct option *table,
+                         struct cpw_settings_options *so,
+                         struct cpw_cli_scope *scope);
+
+/** Releases the account lists of a scope. */
+void cpw_cli_scope_clean_up(struct cpw_cli_scope *scope);
+
 struct cpw_cli_session {
     struct cpw_settings settings;
     struct cpw_aws_client_options client_options; /* borrows settings' strings */
