@@ -42,11 +42,7 @@ enum {
 };
 
 static const struct option s_long[] = {
-    { "org", no_argument, NULL, CPW_CLI_OPT_ORG },
-    { "role-name", required_argument, NULL, CPW_CLI_OPT_ROLE_NAME },
-    { "accounts", required_argument, NULL, CPW_CLI_OPT_ACCOUNTS },
-    { "exclude-accounts", required_argument, NULL, CPW_CLI_OPT_EXCLUDE_ACCOUNTS },
-    { "regions", required_argument, NULL, CPW_CLI_OPT_REGIONS },
+    CPW_CLI_SCOPE_LONG_OPTIONS,
     { "rules", required_argument, NULL, OPT_RULES },
     { "from-inventory", required_argument, NULL, OPT_FROM_INVENTORY },
     { "fail-on", required_argument, NULL, OPT_FAIL_ON },

@@ -36,11 +36,7 @@ enum {
 };
 
 static const struct option s_long[] = {
-    { "org", no_argument, NULL, CPW_CLI_OPT_ORG },
-    { "role-name", required_argument, NULL, CPW_CLI_OPT_ROLE_NAME },
-    { "accounts", required_argument, NULL, CPW_CLI_OPT_ACCOUNTS },
-    { "exclude-accounts", required_argument, NULL, CPW_CLI_OPT_EXCLUDE_ACCOUNTS },
-    { "regions", required_argument, NULL, CPW_CLI_OPT_REGIONS },
+    CPW_CLI_SCOPE_LONG_OPTIONS,
     { "evidence", required_argument, NULL, OPT_EVIDENCE },
     { "output-file", required_argument, NULL, OPT_OUTPUT_FILE },
     { "state", required_argument, NULL, OPT_STATE },

@@ -65,6 +65,16 @@ enum {
     CPW_CLI_OPT_REGIONS,
 };
 
+/* Every scope option, for the tables of the commands that take them all. */
+#define CPW_CLI_SCOPE_LONG_OPTIONS                                                                 \
+    { "org", no_argument, NULL, CPW_CLI_OPT_ORG },                                                 \
+      { "role-name", required_argument, NULL, CPW_CLI_OPT_ROLE_NAME },                             \
+      { "accounts", required_argument, NULL, CPW_CLI_OPT_ACCOUNTS },                               \
+      { "exclude-accounts", required_argument, NULL, CPW_CLI_OPT_EXCLUDE_ACCOUNTS },               \
+    {                                                                                              \
+        "regions", required_argument, NULL, CPW_CLI_OPT_REGIONS                                    \
+    }
+
 struct cpw_cli_scope {
     bool org;                        /* --org: every member account of the organization */
     const char *role_name;           /* --role-name: assumed in member accounts */
