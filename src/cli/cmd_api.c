@@ -19,6 +19,7 @@
 #include "cpw/model.h"
 #include "cpw/render.h"
 #include "query.h"
+#include "session.h"
 
 #define INPUT_MAX_BYTES  (16u * 1024u * 1024u)
 #define OUTPUT_MAX_BYTES ((size_t)256 * 1024 * 1024)
@@ -142,18 +143,12 @@ struct api_args {
 /* getopt_long over cpwarden's own words; 0, or an exit code (the usage error printed). */
 static int s_parse(int argc, char **argv, struct api_args *a, struct cpw_settings_options *sopts)
 {
-    optind = 0;
-    opterr = 0;
+    cpw_cli_getopt_start();
     int c;
-    while ((c = getopt_long(argc, argv, "h", s_long, NULL)) != -1) {
-        int handled = cpw_cli_aws_option("api", c, optarg, sopts);
-        if (handled < 0) {
-            return CPW_EXIT_USAGE;
-        }
-        if (handled) {
-            continue;
-        }
+    while ((c = cpw_cli_getopt("api", argc, argv, "h", s_long, sopts)) != -1) {
         switch (c) {
+        case CPW_CLI_OPT_INVALID:
+            return CPW_EXIT_USAGE;
         case OPT_INPUT_FILE:
             a->input_file = optarg;
             break;
@@ -433,9 +428,8 @@ static int s_run(int argc, char **argv)
     int exit_code = CPW_EXIT_OTHER;
     json_t *input = NULL;
     json_t *output = NULL;
-    struct cpw_settings settings;
-    memset(&settings, 0, sizeof(settings));
-    struct cpw_aws_client *client = NULL;
+    struct cpw_cli_session session;
+    cpw_cli_session_init(&session);
     struct cpw_aws_error aws;
     cpw_aws_error_init(&aws);
 
@@ -481,32 +475,26 @@ static int s_run(int argc, char **argv)
       a.paginate == 1 || (a.paginate < 0 && paginator && !a.starting_token && !manual_paging);
     bool validate = a.validate;
     uint64_t max_pages = a.max_pages;
-    if (cpw_settings_resolve(&sopts, &settings)) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = CPW_EXIT_CONFIG;
-        goto cleanup;
+    int prologue = cpw_cli_session_settings(&session, &sopts);
+    if (prologue == CPW_EXIT_OK) {
+        prologue = cpw_cli_session_client(&session);
     }
-    struct cpw_aws_client_options copts;
-    struct cpw_http_engine_options eopts;
-    cpw_cli_client_options(&settings, &copts, &eopts);
-    client = cpw_aws_client_new(&copts);
-    if (!client) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = cpw_cli_exit_for_error();
+    if (prologue != CPW_EXIT_OK) {
+        exit_code = prologue;
         goto cleanup;
     }
     struct cpw_aws_call call = {
         .service = service, .operation = operation, .input = input, .skip_validation = !validate
     };
-    enum cpw_output_format format = s_format(&settings);
+    enum cpw_output_format format = s_format(&session.settings);
     struct text_pages pages = { .paginator = paginator, .query = &query };
     if (format == CPW_OUTPUT_TEXT && paginate && paginator && !a.max_items) {
         call.on_page = s_text_page; /* printed as the pages arrive */
         call.page_user = &pages;
     }
-    int rc = paginate
-               ? cpw_aws_client_call_all_pages(client, &call, (unsigned)max_pages, &output, &aws)
-               : cpw_aws_client_call(client, &call, &output, &aws);
+    int rc = paginate ? cpw_aws_client_call_all_pages(session.client, &call, (unsigned)max_pages,
+                                                      &output, &aws)
+                      : cpw_aws_client_call(session.client, &call, &output, &aws);
     if (rc) {
         if (cpw_last_error() == CPW_ERR_AWS && aws.code) {
             struct cpw_buf line;
@@ -558,8 +546,7 @@ cleanup:
     json_decref(output);
     json_decref(input);
     cpw_aws_error_clean_up(&aws);
-    cpw_aws_client_destroy(client);
-    cpw_settings_clean_up(&settings);
+    cpw_cli_session_clean_up(&session);
     cpw_cli_query_clean_up(&query);
     cpw_free(own);
     cpw_free(params);

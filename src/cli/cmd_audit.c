@@ -25,18 +25,14 @@
 #include "cpw/store.h"
 #include "cpw/time.h"
 #include "query.h"
+#include "session.h"
 
 #define RULES_MAX_BYTES (1024u * 1024u)
 #define INVENTORY_MAX   (64u * 1024u * 1024u)
 #define OUTPUT_MAX      (256u * 1024u * 1024u)
 
 enum {
-    OPT_ORG = 1,
-    OPT_ROLE_NAME,
-    OPT_ACCOUNTS,
-    OPT_EXCLUDE,
-    OPT_REGIONS,
-    OPT_RULES,
+    OPT_RULES = 1,
     OPT_FROM_INVENTORY,
     OPT_FAIL_ON,
     OPT_OUTPUT_FILE,
@@ -46,11 +42,7 @@ enum {
 };
 
 static const struct option s_long[] = {
-    { "org", no_argument, NULL, OPT_ORG },
-    { "role-name", required_argument, NULL, OPT_ROLE_NAME },
-    { "accounts", required_argument, NULL, OPT_ACCOUNTS },
-    { "exclude-accounts", required_argument, NULL, OPT_EXCLUDE },
-    { "regions", required_argument, NULL, OPT_REGIONS },
+    CPW_CLI_SCOPE_LONG_OPTIONS,
     { "rules", required_argument, NULL, OPT_RULES },
     { "from-inventory", required_argument, NULL, OPT_FROM_INVENTORY },
     { "fail-on", required_argument, NULL, OPT_FAIL_ON },
@@ -65,11 +57,7 @@ static const struct option s_long[] = {
 };
 
 struct args {
-    bool org;
-    const char *role_name;
-    struct cpw_region_list accounts;
-    struct cpw_region_list exclude;
-    const char *regions;
+    struct cpw_cli_scope scope;
     const char *rules_file;
     const char *from_inventory;
     bool fail_on_given;
@@ -81,58 +69,14 @@ struct args {
     const char *query;
 };
 
-static int s_accounts(const char *flag, const char *value, struct cpw_region_list *list)
-{
-    struct cpw_span rest = cpw_span_from_cstr(value);
-    struct cpw_span token;
-    while (cpw_span_next_token(&rest, ',', &token)) {
-        token = cpw_span_trim(token);
-        uint64_t ignored = 0;
-        if (token.len != 12 || cpw_span_to_u64(token, UINT64_MAX, &ignored)) {
-            return cpw_cli_usage_error("audit", "%s takes 12-digit account ids, not '%.*s'", flag,
-                                       (int)token.len, (const char *)token.ptr);
-        }
-        char id[13];
-        memcpy(id, token.ptr, 12);
-        id[12] = '\0';
-        cpw_region_list_add(list, id);
-    }
-    return 0;
-}
-
 static int s_parse(int argc, char **argv, struct args *a, struct cpw_settings_options *sopts)
 {
-    optind = 0;
-    opterr = 0;
+    cpw_cli_getopt_start();
     int c;
-    while ((c = getopt_long(argc, argv, "ho:", s_long, NULL)) != -1) {
-        int handled = cpw_cli_aws_option("audit", c, optarg, sopts);
-        if (handled < 0) {
-            return CPW_EXIT_USAGE;
-        }
-        if (handled) {
-            continue;
-        }
+    while ((c = cpw_cli_getopt_scope("audit", argc, argv, "ho:", s_long, sopts, &a->scope)) != -1) {
         switch (c) {
-        case OPT_ORG:
-            a->org = true;
-            break;
-        case OPT_ROLE_NAME:
-            a->role_name = optarg;
-            break;
-        case OPT_ACCOUNTS:
-            if (s_accounts("--accounts", optarg, &a->accounts)) {
-                return CPW_EXIT_USAGE;
-            }
-            break;
-        case OPT_EXCLUDE:
-            if (s_accounts("--exclude-accounts", optarg, &a->exclude)) {
-                return CPW_EXIT_USAGE;
-            }
-            break;
-        case OPT_REGIONS:
-            a->regions = optarg;
-            break;
+        case CPW_CLI_OPT_INVALID:
+            return CPW_EXIT_USAGE;
         case OPT_RULES:
             a->rules_file = optarg;
             break;
@@ -168,7 +112,8 @@ static int s_parse(int argc, char **argv, struct args *a, struct cpw_settings_op
     if (optind < argc) {
         return cpw_cli_usage_error("audit", "unexpected argument '%s'", argv[optind]);
     }
-    if (a->from_inventory && (a->org || a->accounts.count || a->exclude.count || a->regions)) {
+    if (a->from_inventory &&
+        (a->scope.org || a->scope.accounts.count || a->scope.exclude.count || a->scope.regions)) {
         return cpw_cli_usage_error("audit", "--from-inventory audits a stored scan: the scope "
                                             "options (--org, --accounts, --regions) do not apply");
     }
@@ -229,73 +174,66 @@ static void s_scope(const struct cpw_inventory *inv, struct cpw_buf *out)
 
 /* A fresh scan, then the facts the inventory does not carry. */
 static int s_scan(const struct args *a,
-                  struct cpw_settings *settings,
+                  const struct cpw_settings_options *sopts,
                   struct cpw_audit_facts *facts,
                   struct cpw_inventory **inv_out)
 {
+    struct cpw_cli_session session;
+    cpw_cli_session_init(&session);
     struct cpw_region_list regions = { 0 };
-    struct cpw_aws_client *client = NULL;
     struct cpw_accounts *accounts = NULL;
     struct cpw_collect_result result = { 0 };
     struct cpw_inventory *inv = NULL;
     int exit_code = CPW_EXIT_OTHER;
-    struct cpw_regions_parse_options ropts = {
-        .spec = a->regions ? a->regions : "all",
-        .services = (const char *const[]){ "customer-profiles", "connect" },
-        .service_count = 2,
-        .current_region = settings->region ? settings->region : "us-east-1",
-    };
-    if (cpw_regions_parse(&ropts, &regions)) {
-        exit_code = cpw_cli_usage_error("audit", "%s", cpw_last_error_detail());
+    int prologue = cpw_cli_session_settings(&session, sopts);
+    if (prologue != CPW_EXIT_OK) {
+        exit_code = prologue;
         goto cleanup;
     }
-    struct cpw_aws_client_options copts;
-    struct cpw_http_engine_options eopts;
-    cpw_cli_client_options(settings, &copts, &eopts);
-    if (!copts.region) {
-        copts.region = regions.names[0];
+    prologue = cpw_cli_session_regions(&session, "audit", a->scope.regions, &regions);
+    if (prologue != CPW_EXIT_OK) {
+        exit_code = prologue;
+        goto cleanup;
     }
-    if (settings->retry_mode_origin.source == CPW_SETTING_DEFAULT) {
-        eopts.retry.mode = CPW_RETRY_MODE_ADAPTIVE;
-        if (settings->max_attempts_origin.source == CPW_SETTING_DEFAULT) {
-            eopts.retry.max_attempts = 0;
-        }
+    struct cpw_aws_client_options *copts = &session.client_options;
+    if (!copts->region) {
+        copts->region = regions.names[0];
     }
-    client = cpw_aws_client_new(&copts);
-    if (!client) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = cpw_cli_exit_for_error();
+    cpw_cli_session_scan_retries(&session);
+    prologue = cpw_cli_session_client(&session);
+    if (prologue != CPW_EXIT_OK) {
+        exit_code = prologue;
         goto cleanup;
     }
     struct cpw_collect_options opts = {
-        .org = a->org,
-        .role_name = a->role_name,
-        .accounts = (const char *const *)a->accounts.names,
-        .account_count = a->accounts.count,
-        .exclude_accounts = (const char *const *)a->exclude.names,
-        .exclude_count = a->exclude.count,
+        .org = a->scope.org,
+        .role_name = a->scope.role_name,
+        .accounts = (const char *const *)a->scope.accounts.names,
+        .account_count = a->scope.accounts.count,
+        .exclude_accounts = (const char *const *)a->scope.exclude.names,
+        .exclude_count = a->scope.exclude.count,
         .regions = (const char *const *)regions.names,
         .region_count = regions.count,
     };
     inv = cpw_inventory_new();
-    if (cpw_collect_inventory(client, &opts, inv, &result)) {
+    if (cpw_collect_inventory(session.client, &opts, inv, &result)) {
         cpw_cli_print_last_error(NULL);
         exit_code = cpw_cli_exit_for_error();
         goto cleanup;
     }
     struct cpw_accounts_options ao = {
-        .caller = client,
-        .client_options = &copts,
+        .caller = session.client,
+        .client_options = copts,
         .caller_account = result.caller_account,
         .caller_arn = result.identity_arn,
-        .role_name = a->role_name,
+        .role_name = a->scope.role_name,
     };
     accounts = cpw_accounts_new(&ao);
     if (!accounts) {
         cpw_cli_print_last_error(NULL);
         goto cleanup;
     }
-    (void)cpw_audit_collect_facts(accounts, inv, copts.region, facts);
+    (void)cpw_audit_collect_facts(accounts, inv, copts->region, facts);
     *inv_out = inv;
     inv = NULL;
     exit_code = 0;
@@ -303,7 +241,7 @@ cleanup:
     cpw_inventory_destroy(inv);
     cpw_accounts_destroy(accounts);
     cpw_collect_result_clean_up(&result);
-    cpw_aws_client_destroy(client);
+    cpw_cli_session_clean_up(&session); /* before the regions: the client may name one */
     cpw_region_list_clean_up(&regions);
     return exit_code;
 }
@@ -316,8 +254,6 @@ static int s_run(int argc, char **argv)
     cpw_cli_aws_options_init(&sopts);
     sopts.region_optional = true;
     int exit_code = s_parse(argc, argv, &a, &sopts);
-    struct cpw_settings settings;
-    memset(&settings, 0, sizeof(settings));
     struct cpw_audit_rules *rules = NULL;
     struct cpw_audit_facts facts = { 0 };
     struct cpw_inventory *inv = NULL;
@@ -376,9 +312,8 @@ static int s_run(int argc, char **argv)
         rules = cpw_audit_rules_default();
     }
     exit_code = CPW_EXIT_OTHER;
-    store = cpw_store_open(&(struct cpw_store_options){ .dir = a.state_dir });
+    store = cpw_cli_store_open(a.state_dir, "state store");
     if (!store) {
-        cpw_cli_print_last_error("state store");
         goto cleanup;
     }
     if (cpw_audit_read_documents(store, &facts)) {
@@ -400,12 +335,7 @@ static int s_run(int argc, char **argv)
         facts.trails_reason = "the audit ran over a stored inventory (--from-inventory): trails "
                               "are read by a fresh scan only";
     } else {
-        if (cpw_settings_resolve(&sopts, &settings)) {
-            cpw_cli_print_last_error(NULL);
-            exit_code = CPW_EXIT_CONFIG;
-            goto cleanup;
-        }
-        exit_code = s_scan(&a, &settings, &facts, &inv);
+        exit_code = s_scan(&a, &sopts, &facts, &inv);
         if (exit_code) {
             goto cleanup;
         }
@@ -479,9 +409,7 @@ cleanup:
     cpw_inventory_destroy(inv);
     cpw_audit_facts_clean_up(&facts);
     cpw_audit_rules_destroy(rules);
-    cpw_region_list_clean_up(&a.accounts);
-    cpw_region_list_clean_up(&a.exclude);
-    cpw_settings_clean_up(&settings);
+    cpw_cli_scope_clean_up(&a.scope);
     cpw_buf_clean_up(&text);
     cpw_buf_clean_up(&scope);
     return exit_code;

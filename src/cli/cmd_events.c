@@ -20,22 +20,20 @@
 #include "cpw/store.h"
 #include "cpw/time.h"
 #include "query.h"
+#include "session.h"
 
 #define DEFAULT_LOOK_BACK_S (24 * 3600)
 
 enum {
-    OPT_ORG = 1,
-    OPT_ROLE_NAME,
-    OPT_REGIONS,
-    OPT_SINCE,
+    OPT_SINCE = 1,
     OPT_STATE_FILE,
     OPT_STATE,
 };
 
 static const struct option s_long[] = {
-    { "org", no_argument, NULL, OPT_ORG },
-    { "role-name", required_argument, NULL, OPT_ROLE_NAME },
-    { "regions", required_argument, NULL, OPT_REGIONS },
+    { "org", no_argument, NULL, CPW_CLI_OPT_ORG },
+    { "role-name", required_argument, NULL, CPW_CLI_OPT_ROLE_NAME },
+    { "regions", required_argument, NULL, CPW_CLI_OPT_REGIONS },
     { "since", required_argument, NULL, OPT_SINCE },
     { "state-file", required_argument, NULL, OPT_STATE_FILE },
     { "state", required_argument, NULL, OPT_STATE },
@@ -46,9 +44,7 @@ static const struct option s_long[] = {
 };
 
 struct args {
-    bool org;
-    const char *role_name;
-    const char *regions;
+    struct cpw_cli_scope scope;
     int64_t since_s; /* 0: not given */
     const char *state_file;
     const char *state_dir;
@@ -81,27 +77,12 @@ static int s_since(const char *text, int64_t now_s, int64_t *out)
 
 static int s_parse(int argc, char **argv, struct args *a, struct cpw_settings_options *sopts)
 {
-    optind = 0;
-    opterr = 0;
+    cpw_cli_getopt_start();
     int c;
-    while ((c = getopt_long(argc, argv, "h", s_long, NULL)) != -1) {
-        int handled = cpw_cli_aws_option("events", c, optarg, sopts);
-        if (handled < 0) {
-            return CPW_EXIT_USAGE;
-        }
-        if (handled) {
-            continue;
-        }
+    while ((c = cpw_cli_getopt_scope("events", argc, argv, "h", s_long, sopts, &a->scope)) != -1) {
         switch (c) {
-        case OPT_ORG:
-            a->org = true;
-            break;
-        case OPT_ROLE_NAME:
-            a->role_name = optarg;
-            break;
-        case OPT_REGIONS:
-            a->regions = optarg;
-            break;
+        case CPW_CLI_OPT_INVALID:
+            return CPW_EXIT_USAGE;
         case OPT_SINCE:
             if (s_since(optarg, cpw_time_now_s(), &a->since_s) != 0) {
                 return cpw_cli_usage_error("events",
@@ -194,10 +175,9 @@ static int s_run(int argc, char **argv)
         return CPW_EXIT_USAGE;
     }
     exit_code = CPW_EXIT_OTHER;
-    struct cpw_settings settings;
-    memset(&settings, 0, sizeof(settings));
+    struct cpw_cli_session session;
+    cpw_cli_session_init(&session);
     struct cpw_region_list regions = { 0 };
-    struct cpw_aws_client *client = NULL;
     struct cpw_accounts *set = NULL;
     struct cpw_events_state state = { 0 };
     struct cpw_events list = { 0 };
@@ -218,40 +198,36 @@ static int s_run(int argc, char **argv)
         exit_code = CPW_EXIT_CONFIG;
         goto cleanup;
     }
-    if (cpw_settings_resolve(&sopts, &settings)) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = CPW_EXIT_CONFIG;
+    int prologue = cpw_cli_session_settings(&session, &sopts);
+    if (prologue != CPW_EXIT_OK) {
+        exit_code = prologue;
         goto cleanup;
     }
-    struct cpw_regions_parse_options ropts = {
-        .spec = a.regions ? a.regions : "all",
-        .services = (const char *const[]){ "customer-profiles", "connect" },
-        .service_count = 2,
-        .current_region = settings.region ? settings.region : "us-east-1",
-    };
-    if (cpw_regions_parse(&ropts, &regions)) {
-        exit_code = cpw_cli_usage_error("events", "%s", cpw_last_error_detail());
+    prologue = cpw_cli_session_regions(&session, "events", a.scope.regions, &regions);
+    if (prologue != CPW_EXIT_OK) {
+        exit_code = prologue;
         goto cleanup;
     }
-    struct cpw_aws_client_options copts;
-    struct cpw_http_engine_options eopts;
-    cpw_cli_client_options(&settings, &copts, &eopts);
-    if (!copts.region) {
-        copts.region = CPW_EVENTS_IAM_REGION;
+    if (!session.client_options.region) {
+        session.client_options.region = CPW_EVENTS_IAM_REGION;
     }
-    client = cpw_aws_client_new(&copts);
-    if (!client ||
-        cpw_events_accounts(client, a.org, &caller_account, &caller_arn, &ids, &id_count) != 0) {
+    prologue = cpw_cli_session_client(&session);
+    if (prologue != CPW_EXIT_OK) {
+        exit_code = prologue;
+        goto cleanup;
+    }
+    if (cpw_events_accounts(session.client, a.scope.org, &caller_account, &caller_arn, &ids,
+                            &id_count) != 0) {
         cpw_cli_print_last_error(NULL);
         exit_code = cpw_cli_exit_for_error();
         goto cleanup;
     }
     struct cpw_accounts_options aopts = {
-        .caller = client,
-        .client_options = &copts,
+        .caller = session.client,
+        .client_options = &session.client_options,
         .caller_account = caller_account,
         .caller_arn = caller_arn,
-        .role_name = a.role_name,
+        .role_name = a.scope.role_name,
     };
     set = cpw_accounts_new(&aopts);
     if (!set) {
@@ -327,9 +303,8 @@ cleanup:
     cpw_journal_entries_free(steps, step_count);
     cpw_events_clean_up(&list);
     cpw_events_state_clean_up(&state);
-    cpw_aws_client_destroy(client);
     cpw_region_list_clean_up(&regions);
-    cpw_settings_clean_up(&settings);
+    cpw_cli_session_clean_up(&session);
     cpw_cli_query_clean_up(&query);
     return exit_code;
 }

@@ -15,6 +15,7 @@
 #include "cpw/store.h"
 #include "cpw/time.h"
 #include "query.h"
+#include "session.h"
 
 enum {
     OPT_STATE = 1,
@@ -138,8 +139,7 @@ static int s_run(int argc, char **argv)
     const char *output = NULL;
     const char *query_expr = NULL;
     struct cpw_journal_filter filter = { 0 };
-    optind = 0;
-    opterr = 0;
+    cpw_cli_getopt_start();
     int c;
     while ((c = getopt_long(argc, argv, "h", s_long, NULL)) != -1) {
         switch (c) {
@@ -199,10 +199,8 @@ static int s_run(int argc, char **argv)
     if (query_expr && cpw_cli_query_set(&query, query_expr) != 0) {
         return CPW_EXIT_USAGE;
     }
-    struct cpw_store_options so = { .dir = state };
-    struct cpw_store *store = cpw_store_open(&so);
+    struct cpw_store *store = cpw_cli_store_open(state, NULL);
     if (!store) {
-        cpw_cli_print_last_error(NULL);
         cpw_cli_query_clean_up(&query);
         return CPW_EXIT_CONFIG;
     }

@@ -28,12 +28,7 @@
 #define LIST_MAX 10000
 
 enum {
-    OPT_ORG = 1,
-    OPT_ROLE_NAME,
-    OPT_ACCOUNTS,
-    OPT_EXCLUDE,
-    OPT_REGIONS,
-    OPT_EVIDENCE,
+    OPT_EVIDENCE = 1,
     OPT_OUTPUT_FILE,
     OPT_STATE,
     OPT_NO_SAVE,
@@ -41,11 +36,7 @@ enum {
 };
 
 static const struct option s_long[] = {
-    { "org", no_argument, NULL, OPT_ORG },
-    { "role-name", required_argument, NULL, OPT_ROLE_NAME },
-    { "accounts", required_argument, NULL, OPT_ACCOUNTS },
-    { "exclude-accounts", required_argument, NULL, OPT_EXCLUDE },
-    { "regions", required_argument, NULL, OPT_REGIONS },
+    CPW_CLI_SCOPE_LONG_OPTIONS,
     { "evidence", required_argument, NULL, OPT_EVIDENCE },
     { "output-file", required_argument, NULL, OPT_OUTPUT_FILE },
     { "state", required_argument, NULL, OPT_STATE },
@@ -57,11 +48,7 @@ static const struct option s_long[] = {
 };
 
 struct args {
-    bool org;
-    const char *role_name;
-    struct cpw_region_list accounts; /* a plain list of strings: the region list type fits */
-    struct cpw_region_list exclude;
-    const char *regions;
+    struct cpw_cli_scope scope;
     bool evidence_cloudtrail;
     const char *output_file;
     const char *state_dir;
@@ -69,26 +56,6 @@ struct args {
     bool diff;
     int64_t diff_id; /* 0: the latest snapshot */
 };
-
-/* "A,B,C" into list; every entry must be a 12-digit account id. */
-static int s_accounts(const char *flag, const char *value, struct cpw_region_list *list)
-{
-    struct cpw_span rest = cpw_span_from_cstr(value);
-    struct cpw_span token;
-    while (cpw_span_next_token(&rest, ',', &token)) {
-        token = cpw_span_trim(token);
-        uint64_t ignored = 0;
-        if (token.len != 12 || cpw_span_to_u64(token, UINT64_MAX, &ignored)) {
-            return cpw_cli_usage_error("inventory", "%s takes 12-digit account ids, not '%.*s'",
-                                       flag, (int)token.len, (const char *)token.ptr);
-        }
-        char id[13];
-        memcpy(id, token.ptr, 12);
-        id[12] = '\0';
-        cpw_region_list_add(list, id);
-    }
-    return 0;
-}
 
 static bool s_digits(const char *s)
 {
@@ -100,30 +67,12 @@ static int s_parse(int argc, char **argv, struct args *a, struct cpw_settings_op
 {
     cpw_cli_getopt_start();
     int c;
-    while ((c = cpw_cli_getopt("inventory", argc, argv, "ho:", s_long, sopts)) != -1) {
+    while ((c = cpw_cli_getopt_scope("inventory", argc, argv, "ho:", s_long, sopts, &a->scope)) !=
+           -1) {
         if (c == CPW_CLI_OPT_INVALID) {
             return CPW_EXIT_USAGE;
         }
         switch (c) {
-        case OPT_ORG:
-            a->org = true;
-            break;
-        case OPT_ROLE_NAME:
-            a->role_name = optarg;
-            break;
-        case OPT_ACCOUNTS:
-            if (s_accounts("--accounts", optarg, &a->accounts)) {
-                return CPW_EXIT_USAGE;
-            }
-            break;
-        case OPT_EXCLUDE:
-            if (s_accounts("--exclude-accounts", optarg, &a->exclude)) {
-                return CPW_EXIT_USAGE;
-            }
-            break;
-        case OPT_REGIONS:
-            a->regions = optarg;
-            break;
         case OPT_EVIDENCE:
             if (!optarg || strcmp(optarg, "cloudtrail") != 0) {
                 return cpw_cli_usage_error("inventory", "--evidence takes 'cloudtrail'");
@@ -207,9 +156,12 @@ static FILE *s_open_output(const char *path)
 
 static void s_scope(struct cpw_buf *out, const struct args *a, const struct cpw_region_list *rl)
 {
-    (void)cpw_buf_appendf(out, "accounts=%s", a->org ? "org" : a->accounts.count ? "" : "caller");
-    for (size_t i = 0; !a->org && i < a->accounts.count; i++) {
-        (void)cpw_buf_appendf(out, "%s%s", i ? "," : "", a->accounts.names[i]);
+    (void)cpw_buf_appendf(out, "accounts=%s",
+                          a->scope.org              ? "org"
+                          : a->scope.accounts.count ? ""
+                                                    : "caller");
+    for (size_t i = 0; !a->scope.org && i < a->scope.accounts.count; i++) {
+        (void)cpw_buf_appendf(out, "%s%s", i ? "," : "", a->scope.accounts.names[i]);
     }
     (void)cpw_buf_append_cstr(out, " regions=");
     for (size_t i = 0; i < rl->count; i++) {
@@ -253,7 +205,6 @@ static int s_run(int argc, char **argv)
     int exit_code = s_parse(argc, argv, &a, &sopts);
     struct cpw_cli_session session;
     cpw_cli_session_init(&session);
-    const struct cpw_settings *settings = &session.settings;
     struct cpw_region_list regions = { 0 };
     struct cpw_inventory *inv = NULL;
     struct cpw_inventory *before = NULL;
@@ -282,14 +233,8 @@ static int s_run(int argc, char **argv)
     if (exit_code != CPW_EXIT_OK) {
         goto cleanup;
     }
-    struct cpw_regions_parse_options ropts = {
-        .spec = a.regions ? a.regions : "all",
-        .services = (const char *const[]){ "customer-profiles", "connect" },
-        .service_count = 2,
-        .current_region = settings->region ? settings->region : "us-east-1",
-    };
-    if (cpw_regions_parse(&ropts, &regions)) {
-        exit_code = cpw_cli_usage_error("inventory", "%s", cpw_last_error_detail());
+    exit_code = cpw_cli_session_regions(&session, "inventory", a.scope.regions, &regions);
+    if (exit_code != CPW_EXIT_OK) {
         goto cleanup;
     }
     struct cpw_aws_client_options *copts = &session.client_options;
@@ -297,14 +242,7 @@ static int s_run(int argc, char **argv)
     if (!copts->region) {
         copts->region = regions.names[0];
     }
-    if (settings->retry_mode_origin.source == CPW_SETTING_DEFAULT) {
-        eopts->retry.mode = CPW_RETRY_MODE_ADAPTIVE; /* throttling is expected across an org */
-        /* Only the mode changes: AWS_MAX_ATTEMPTS or the profile's max_attempts still apply, as
-         * they do in the AWS CLI whatever the retry mode. */
-        if (settings->max_attempts_origin.source == CPW_SETTING_DEFAULT) {
-            eopts->retry.max_attempts = 0; /* the adaptive mode's default */
-        }
-    }
+    cpw_cli_session_scan_retries(&session);
     eopts->max_host_connections = 32;
     eopts->max_total_connections = 128;
     exit_code = cpw_cli_session_client(&session);
@@ -313,10 +251,8 @@ static int s_run(int argc, char **argv)
     }
     exit_code = CPW_EXIT_OTHER;
     if (!a.no_save || a.diff) {
-        struct cpw_store_options store_opts = { .dir = a.state_dir };
-        store = cpw_store_open(&store_opts);
+        store = cpw_cli_store_open(a.state_dir, "state store");
         if (!store) {
-            cpw_cli_print_last_error("state store");
             exit_code = CPW_EXIT_OTHER;
             goto cleanup;
         }
@@ -335,12 +271,12 @@ static int s_run(int argc, char **argv)
         }
     }
     struct cpw_collect_options opts = {
-        .org = a.org,
-        .role_name = a.role_name,
-        .accounts = (const char *const *)a.accounts.names,
-        .account_count = a.accounts.count,
-        .exclude_accounts = (const char *const *)a.exclude.names,
-        .exclude_count = a.exclude.count,
+        .org = a.scope.org,
+        .role_name = a.scope.role_name,
+        .accounts = (const char *const *)a.scope.accounts.names,
+        .account_count = a.scope.accounts.count,
+        .exclude_accounts = (const char *const *)a.scope.exclude.names,
+        .exclude_count = a.scope.exclude.count,
         .regions = (const char *const *)regions.names,
         .region_count = regions.count,
         .evidence_cloudtrail = a.evidence_cloudtrail,
@@ -399,8 +335,7 @@ cleanup:
     cpw_store_destroy(store);
     cpw_cli_session_clean_up(&session); /* before regions: the client may name one */
     cpw_region_list_clean_up(&regions);
-    cpw_region_list_clean_up(&a.accounts);
-    cpw_region_list_clean_up(&a.exclude);
+    cpw_cli_scope_clean_up(&a.scope);
     cpw_buf_clean_up(&scope);
     return exit_code;
 }

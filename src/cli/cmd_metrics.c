@@ -16,6 +16,7 @@
 #include "cpw/metrics.h"
 #include "cpw/store.h"
 #include "cpw/time.h"
+#include "session.h"
 
 enum {
     OPT_STATE = 1,
@@ -52,18 +53,12 @@ static const struct cpw_metrics_audit_source *s_audit_source(void)
 
 static int s_parse(int argc, char **argv, struct args *a, struct cpw_settings_options *sopts)
 {
-    optind = 0;
-    opterr = 0;
+    cpw_cli_getopt_start();
     int c;
-    while ((c = getopt_long(argc, argv, "ho:", s_long, NULL)) != -1) {
-        int handled = cpw_cli_aws_option("metrics", c, optarg, sopts);
-        if (handled < 0) {
-            return CPW_EXIT_USAGE;
-        }
-        if (handled) {
-            continue;
-        }
+    while ((c = cpw_cli_getopt("metrics", argc, argv, "ho:", s_long, sopts)) != -1) {
         switch (c) {
+        case CPW_CLI_OPT_INVALID:
+            return CPW_EXIT_USAGE;
         case OPT_STATE:
             a->state_dir = optarg;
             break;
@@ -144,22 +139,18 @@ static int s_publish(const struct args *a,
                      struct cpw_settings_options *sopts,
                      const struct cpw_metrics *m)
 {
-    struct cpw_settings settings;
-    memset(&settings, 0, sizeof(settings));
-    int exit_code = CPW_EXIT_OK;
-    struct cpw_aws_client *client = NULL;
-    if (cpw_settings_resolve(sopts, &settings)) {
-        cpw_cli_print_last_error(NULL);
-        exit_code = CPW_EXIT_CONFIG;
+    struct cpw_cli_session session;
+    cpw_cli_session_init(&session);
+    int exit_code = cpw_cli_session_settings(&session, sopts);
+    if (exit_code == CPW_EXIT_OK) {
+        exit_code = cpw_cli_session_client_for(&session, "CloudWatch");
+    }
+    if (exit_code != CPW_EXIT_OK) {
         goto cleanup;
     }
-    struct cpw_aws_client_options copts;
-    struct cpw_http_engine_options eopts;
-    cpw_cli_client_options(&settings, &copts, &eopts);
-    client = cpw_aws_client_new(&copts);
     size_t sent = 0;
-    if (!client ||
-        cpw_metrics_publish_cloudwatch(client, m, a->cloudwatch, cpw_time_now_s(), &sent) != 0) {
+    if (cpw_metrics_publish_cloudwatch(session.client, m, a->cloudwatch, cpw_time_now_s(), &sent) !=
+        0) {
         cpw_cli_print_last_error("CloudWatch");
         exit_code = cpw_cli_exit_for_error();
         goto cleanup;
@@ -168,8 +159,7 @@ static int s_publish(const struct args *a,
             sent, a->cloudwatch);
 
 cleanup:
-    cpw_aws_client_destroy(client);
-    cpw_settings_clean_up(&settings);
+    cpw_cli_session_clean_up(&session);
     return exit_code;
 }
 
@@ -201,10 +191,8 @@ static int s_run(int argc, char **argv)
     cpw_buf_init(&out, 256u * 1024u * 1024u);
     struct cpw_metrics_source src = { .now_s = cpw_time_now_s() };
 
-    struct cpw_store_options so = { .dir = a.state_dir };
-    store = cpw_store_open(&so);
+    store = cpw_cli_store_open(a.state_dir, "state store");
     if (!store) {
-        cpw_cli_print_last_error("state store");
         exit_code = CPW_EXIT_CONFIG;
         goto cleanup;
     }

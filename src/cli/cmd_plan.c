@@ -26,13 +26,9 @@ enum {
     OPT_DOMAIN,
     OPT_ROLE,
     OPT_INSTANCE,
-    OPT_REGIONS,
     OPT_FROM_INVENTORY,
     OPT_CONFIG,
     OPT_FORCE,
-    OPT_ORG,
-    OPT_ROLE_NAME,
-    OPT_ACCOUNTS,
 };
 
 static const struct option s_long[] = {
@@ -41,13 +37,13 @@ static const struct option s_long[] = {
     { "domain", required_argument, NULL, OPT_DOMAIN },
     { "role", required_argument, NULL, OPT_ROLE },
     { "instance", required_argument, NULL, OPT_INSTANCE },
-    { "regions", required_argument, NULL, OPT_REGIONS },
+    { "regions", required_argument, NULL, CPW_CLI_OPT_REGIONS },
     { "from-inventory", required_argument, NULL, OPT_FROM_INVENTORY },
     { "config", required_argument, NULL, OPT_CONFIG },
     { "force", no_argument, NULL, OPT_FORCE },
-    { "org", no_argument, NULL, OPT_ORG },
-    { "role-name", required_argument, NULL, OPT_ROLE_NAME },
-    { "accounts", required_argument, NULL, OPT_ACCOUNTS },
+    { "org", no_argument, NULL, CPW_CLI_OPT_ORG },
+    { "role-name", required_argument, NULL, CPW_CLI_OPT_ROLE_NAME },
+    { "accounts", required_argument, NULL, CPW_CLI_OPT_ACCOUNTS },
     { "output-file", required_argument, NULL, 'o' },
     { "out", required_argument, NULL, 'o' }, /* the earlier name, kept */
     { "help", no_argument, NULL, 'h' },
@@ -63,13 +59,10 @@ struct plan_args {
     const char *roles[MAX_NAMED];
     size_t role_count;
     const char *instance;
-    const char *regions;
+    struct cpw_cli_scope scope;
     const char *inventory_path;
     const char *config_path;
     const char *out_path;
-    bool org;                        /* every member account of the organization */
-    const char *role_name;           /* assumed in member accounts */
-    struct cpw_region_list accounts; /* --accounts: 12-digit ids (the list type fits) */
 };
 
 static void s_progress(void *user, const char *line)
@@ -84,31 +77,11 @@ static void s_warning(void *user, const char *line)
     fprintf(stderr, "cpwarden plan: warning: %s\n", line);
 }
 
-/* "A,B,C" into list; every entry must be a 12-digit account id. */
-static int s_accounts(const char *value, struct cpw_region_list *list)
-{
-    struct cpw_span rest = cpw_span_from_cstr(value);
-    struct cpw_span token;
-    while (cpw_span_next_token(&rest, ',', &token)) {
-        token = cpw_span_trim(token);
-        uint64_t ignored = 0;
-        if (token.len != 12 || cpw_span_to_u64(token, UINT64_MAX, &ignored)) {
-            return cpw_cli_usage_error("plan", "--accounts takes 12-digit account ids, not '%.*s'",
-                                       (int)token.len, (const char *)token.ptr);
-        }
-        char id[13];
-        memcpy(id, token.ptr, 12);
-        id[12] = '\0';
-        cpw_region_list_add(list, id);
-    }
-    return 0;
-}
-
 static int s_parse(int argc, char **argv, struct plan_args *args, struct cpw_settings_options *so)
 {
     cpw_cli_getopt_start();
     int c;
-    while ((c = cpw_cli_getopt("plan", argc, argv, "ho:", s_long, so)) != -1) {
+    while ((c = cpw_cli_getopt_scope("plan", argc, argv, "ho:", s_long, so, &args->scope)) != -1) {
         if (c == CPW_CLI_OPT_INVALID) {
             return -1;
         }
@@ -137,9 +110,6 @@ static int s_parse(int argc, char **argv, struct plan_args *args, struct cpw_set
         case OPT_INSTANCE:
             args->instance = optarg;
             break;
-        case OPT_REGIONS:
-            args->regions = optarg;
-            break;
         case OPT_FROM_INVENTORY:
             args->inventory_path = optarg;
             break;
@@ -148,17 +118,6 @@ static int s_parse(int argc, char **argv, struct plan_args *args, struct cpw_set
             break;
         case 'o':
             args->out_path = optarg;
-            break;
-        case OPT_ORG:
-            args->org = true;
-            break;
-        case OPT_ROLE_NAME:
-            args->role_name = optarg;
-            break;
-        case OPT_ACCOUNTS:
-            if (s_accounts(optarg, &args->accounts)) {
-                return -1;
-            }
             break;
         default:
             cpw_cli_option_error("plan", s_long, argc, argv);
@@ -169,7 +128,7 @@ static int s_parse(int argc, char **argv, struct plan_args *args, struct cpw_set
         cpw_cli_usage_error("plan", "unexpected argument '%s'", argv[optind]);
         return -1;
     }
-    if ((args->org || args->accounts.count) &&
+    if ((args->scope.org || args->scope.accounts.count) &&
         (args->domain_count || args->role_count || args->instance || args->inventory_path)) {
         cpw_cli_usage_error("plan", "--org and --accounts scan for orphans; they do not take "
                                     "--domain, --role, --instance or --from-inventory");
@@ -185,11 +144,11 @@ static int s_run(int argc, char **argv)
     struct cpw_settings_options so;
     cpw_cli_aws_options_init(&so);
     if (s_parse(argc, argv, &args, &so)) {
-        cpw_region_list_clean_up(&args.accounts);
+        cpw_cli_scope_clean_up(&args.scope);
         return CPW_EXIT_USAGE;
     }
     if (args.out_path && cpw_file_refuse_link(args.out_path)) { /* before any call, as inventory */
-        cpw_region_list_clean_up(&args.accounts);
+        cpw_cli_scope_clean_up(&args.scope);
         cpw_cli_print_last_error(NULL);
         return CPW_EXIT_USAGE;
     }
@@ -221,14 +180,14 @@ static int s_run(int argc, char **argv)
         .roles = args.roles,
         .role_count = args.role_count,
         .instance = args.instance,
-        .regions = args.regions,
+        .regions = args.scope.regions,
         .inventory_path = args.inventory_path,
         .include_possible = args.include_possible,
         .force = args.force,
-        .org = args.org,
-        .accounts = (const char *const *)args.accounts.names,
-        .account_count = args.accounts.count,
-        .role_name = args.role_name,
+        .org = args.scope.org,
+        .accounts = (const char *const *)args.scope.accounts.names,
+        .account_count = args.scope.accounts.count,
+        .role_name = args.scope.role_name,
         .client = session.client,
         .client_options = &session.client_options,
         .region = settings->region,
@@ -265,7 +224,7 @@ cleanup:
     cpw_buf_clean_up(&out);
     cpw_plan_destroy(plan);
     cpw_cli_session_clean_up(&session);
-    cpw_region_list_clean_up(&args.accounts);
+    cpw_cli_scope_clean_up(&args.scope);
     return exit_code;
 }
 

@@ -12,6 +12,7 @@
 #include "cpw/json.h"
 #include "cpw/store.h"
 #include "cpw/time.h"
+#include "session.h"
 
 enum {
     OPT_STATE = 1,
@@ -90,8 +91,7 @@ static int s_run(int argc, char **argv)
     const char *state = NULL;
     const char *output = "table";
     uint64_t limit = 0;
-    optind = 0;
-    opterr = 0;
+    cpw_cli_getopt_start();
     int c;
     while ((c = getopt_long(argc, argv, "h", s_long, NULL)) != -1) {
         switch (c) {
@@ -123,10 +123,8 @@ static int s_run(int argc, char **argv)
         return cpw_cli_usage_error("snapshots", "--output takes table, json or csv, not '%s'",
                                    output);
     }
-    struct cpw_store_options so = { .dir = state };
-    struct cpw_store *store = cpw_store_open(&so);
+    struct cpw_store *store = cpw_cli_store_open(state, NULL);
     if (!store) {
-        cpw_cli_print_last_error(NULL);
         return CPW_EXIT_CONFIG;
     }
     struct cpw_store_snapshot_info *list = NULL;
