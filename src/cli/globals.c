@@ -92,6 +92,12 @@ int cpw_cli_option_error(const char *command, const struct option *table, int ar
     for (size_t i = 0; table[i].name && count < 256; i++) {
         names[count++] = table[i].name;
     }
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp(names[i], word) == 0 && arg[2 + len] == '=') {
+            /* getopt_long's answer to --flag=value for a flag that takes none */
+            return cpw_cli_usage_error(command, "option '--%s' takes no value", word);
+        }
+    }
     const char *near = cpw_cli_nearest(word, names, count);
     if (near) {
         return cpw_cli_usage_error(command, "unknown option '--%s'; did you mean '--%s'?", word,

@@ -34,6 +34,8 @@ check "an unknown option exits 252" test "$(rc "$CPWARDEN" history --sine 2026-0
 check "...and suggests the nearest" err_has "did you mean '--since'"
 check "an option without its value is named" test "$(rc "$CPWARDEN" history --since)" = 252
 check "...as such" err_has "option '--since' needs a value"
+check "a flag given a value is a usage error" test "$(rc "$CPWARDEN" inventory --org=x)" = 252
+check "...saying it takes none" err_has "option '--org' takes no value"
 check "an unknown global option suggests the nearest" test "$(rc "$CPWARDEN" --colr on help)" = 252
 check "...with its name" err_has "did you mean '--color'"
 
