@@ -1078,7 +1078,7 @@ static int s_page_policies(sqlite3_stmt *stmt,
         }
         if ((int64_t)json_array_size(list) == max) {
             char next[32];
-            snprintf(next, sizeof(next), "%lld", (long long)(offset + max));
+            snprintf(next, sizeof(next), "%lld", (long long)offset + (long long)max);
             json_object_set_new(result, "NextToken", json_string(next));
             break;
         }
@@ -1190,7 +1190,7 @@ static int s_list_targets_for_policy(struct cpw_sbx_ctx *ctx, const json_t *inpu
     while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
         if ((int64_t)json_array_size(list) == max) {
             char next[32];
-            snprintf(next, sizeof(next), "%lld", (long long)(offset + max));
+            snprintf(next, sizeof(next), "%lld", (long long)offset + (long long)max);
             json_object_set_new(result, "NextToken", json_string(next));
             break;
         }
@@ -1253,7 +1253,7 @@ static int s_list_create_account_status(struct cpw_sbx_ctx *ctx, const json_t *i
         }
         if ((int64_t)json_array_size(list) == max) {
             char next[32];
-            snprintf(next, sizeof(next), "%lld", (long long)(offset + max));
+            snprintf(next, sizeof(next), "%lld", (long long)offset + (long long)max);
             json_object_set_new(result, "NextToken", json_string(next));
             break;
         }
@@ -1360,7 +1360,7 @@ static int s_list_tags_for_resource(struct cpw_sbx_ctx *ctx, const json_t *input
     while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
         if ((int64_t)json_array_size(list) == max) {
             char next[32];
-            snprintf(next, sizeof(next), "%lld", (long long)(offset + max));
+            snprintf(next, sizeof(next), "%lld", (long long)offset + (long long)max);
             json_object_set_new(result, "NextToken", json_string(next));
             break;
         }
