@@ -904,7 +904,7 @@ static int s_list_policies_for_target(struct cpw_sbx_ctx *ctx, const json_t *inp
       ctx->db,
       "SELECT p.policy_id, p.name, p.description, p.type, p.org_id FROM org_policies p"
       " JOIN org_policy_targets t ON t.policy_id = p.policy_id WHERE p.org_id IN (?, '*')"
-      " AND t.target_id = ? AND (? IS NULL OR p.type = ?3) ORDER BY p.policy_id",
+      " AND t.target_id = ? AND (? IS NULL OR p.type = ?3) ORDER BY p.org_id <> '*', p.policy_id",
       "sss", org.id, target, filter);
     if (stmt == NULL) {
         return -1;
