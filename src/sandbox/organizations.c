@@ -482,6 +482,14 @@ static int s_paging(struct cpw_sbx_ctx *ctx, const json_t *input, int64_t *offse
     return 0;
 }
 
+/* The NextToken of a page that stopped at max items after offset (s_paging's token). */
+static void s_set_next_token(json_t *result, int64_t offset, int64_t max)
+{
+    char next[32];
+    snprintf(next, sizeof(next), "%lld", (long long)offset + (long long)max);
+    json_object_set_new(result, "NextToken", json_string(next));
+}
+
 static int s_list_accounts(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     struct org org;
@@ -507,9 +515,7 @@ static int s_list_accounts(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     json_t *result = json_pack("{s:o}", "Accounts", accounts);
     while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
         if ((int64_t)json_array_size(accounts) == max) {
-            char next[32];
-            snprintf(next, sizeof(next), "%lld", (long long)offset + (long long)max);
-            json_object_set_new(result, "NextToken", json_string(next));
+            s_set_next_token(result, offset, max);
             break;
         }
         char arn[120];
@@ -1077,9 +1083,7 @@ static int s_page_policies(sqlite3_stmt *stmt,
             continue;
         }
         if ((int64_t)json_array_size(list) == max) {
-            char next[32];
-            snprintf(next, sizeof(next), "%lld", (long long)offset + (long long)max);
-            json_object_set_new(result, "NextToken", json_string(next));
+            s_set_next_token(result, offset, max);
             break;
         }
         json_array_append_new(list, s_policy_summary(stmt, org));
@@ -1189,9 +1193,7 @@ static int s_list_targets_for_policy(struct cpw_sbx_ctx *ctx, const json_t *inpu
     json_t *result = json_pack("{s:o}", "Targets", list);
     while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
         if ((int64_t)json_array_size(list) == max) {
-            char next[32];
-            snprintf(next, sizeof(next), "%lld", (long long)offset + (long long)max);
-            json_object_set_new(result, "NextToken", json_string(next));
+            s_set_next_token(result, offset, max);
             break;
         }
         int kind = sqlite3_column_int(stmt, 1);
@@ -1252,9 +1254,7 @@ static int s_list_create_account_status(struct cpw_sbx_ctx *ctx, const json_t *i
             continue;
         }
         if ((int64_t)json_array_size(list) == max) {
-            char next[32];
-            snprintf(next, sizeof(next), "%lld", (long long)offset + (long long)max);
-            json_object_set_new(result, "NextToken", json_string(next));
+            s_set_next_token(result, offset, max);
             break;
         }
         json_array_append_new(list, s_status_json(stmt, ctx->req->now_ms));
@@ -1359,9 +1359,7 @@ static int s_list_tags_for_resource(struct cpw_sbx_ctx *ctx, const json_t *input
     json_t *result = json_pack("{s:o}", "Tags", list);
     while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
         if ((int64_t)json_array_size(list) == max) {
-            char next[32];
-            snprintf(next, sizeof(next), "%lld", (long long)offset + (long long)max);
-            json_object_set_new(result, "NextToken", json_string(next));
+            s_set_next_token(result, offset, max);
             break;
         }
         json_array_append_new(
