@@ -16,7 +16,10 @@
 #include "cpw/ratelimit.h"
 #include "cpw/time.h"
 
-/* The events asked for, with the source that must have recorded them. */
+/* The events asked for, with the source that must have recorded them, in the order a lifecycle
+ * has them: creations, then deletions in the order an apply makes them. CloudTrail times have
+ * one-second resolution, so events of the same second are listed in this order (a create before
+ * the delete of the same second), not in the order of their random event ids. */
 struct wanted {
     const char *name;
     const char *source;
@@ -25,14 +28,14 @@ struct wanted {
 };
 
 static const struct wanted s_wanted[] = {
+    { "CreateServiceLinkedRole", "iam.amazonaws.com", "service-linked-role", true },
     { "CreateInstance", "connect.amazonaws.com", "instance", false },
-    { "DeleteInstance", "connect.amazonaws.com", "instance", false },
     { "CreateDomain", "profile.amazonaws.com", "domain", false },
     { "UpdateDomain", "profile.amazonaws.com", "domain", false },
-    { "DeleteDomain", "profile.amazonaws.com", "domain", false },
     { "PutIntegration", "profile.amazonaws.com", "integration", false },
     { "DeleteIntegration", "profile.amazonaws.com", "integration", false },
-    { "CreateServiceLinkedRole", "iam.amazonaws.com", "service-linked-role", true },
+    { "DeleteDomain", "profile.amazonaws.com", "domain", false },
+    { "DeleteInstance", "connect.amazonaws.com", "instance", false },
     { "DeleteServiceLinkedRole", "iam.amazonaws.com", "service-linked-role", true },
     { "DeleteRole", "iam.amazonaws.com", "service-linked-role", true },
 };
@@ -357,12 +360,27 @@ static int s_account(const struct cpw_events_account *acct,
     return rc < 0 ? -1 : 0;
 }
 
+/* The event's place in s_wanted (WANTED_COUNT for another name). */
+static size_t s_lifecycle_rank(const char *name)
+{
+    size_t i = 0;
+    while (i < WANTED_COUNT && !(name && strcmp(s_wanted[i].name, name) == 0)) {
+        i++;
+    }
+    return i;
+}
+
 static int s_compare(const void *a, const void *b)
 {
     const struct cpw_event *x = a;
     const struct cpw_event *y = b;
     if (x->time_s != y->time_s) {
         return x->time_s < y->time_s ? -1 : 1;
+    }
+    size_t rx = s_lifecycle_rank(x->event_name);
+    size_t ry = s_lifecycle_rank(y->event_name);
+    if (rx != ry) {
+        return rx < ry ? -1 : 1;
     }
     return strcmp(x->event_id, y->event_id);
 }
@@ -381,10 +399,16 @@ int cpw_events_collect(const struct cpw_events_options *opts, struct cpw_events 
         }
         rc = s_account(acct, opts, list);
     }
+    cpw_events_sort(list);
+    return rc;
+}
+
+void cpw_events_sort(struct cpw_events *list)
+{
     if (list->count > 1) {
         qsort(list->items, list->count, sizeof(*list->items), s_compare);
     }
-    /* An event found twice (the same id: the same time) is listed once. */
+    /* An event found twice (the same id: the same time and name) is listed once. */
     size_t kept = 0;
     for (size_t i = 0; i < list->count; i++) {
         if (kept > 0 && strcmp(list->items[kept - 1].event_id, list->items[i].event_id) == 0) {
@@ -394,7 +418,6 @@ int cpw_events_collect(const struct cpw_events_options *opts, struct cpw_events 
         }
     }
     list->count = kept;
-    return rc;
 }
 
 static int s_call(struct cpw_aws_client *client,

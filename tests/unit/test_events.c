@@ -273,7 +273,29 @@ static void test_state_file_refuses_hostile_files(void **state)
     rmdir(s_dir);
 }
 
+/* CloudTrail times have one-second resolution: within a second the lifecycle decides, whatever
+ * the (random) event ids say; a repeated id is listed once. */
+static void test_same_second_in_lifecycle_order(void **state)
+{
+    (void)state;
+    struct cpw_events list = { 0 };
+    s_push(&list, "a-delete-domain", "DeleteDomain", T0 + 5);
+    s_push(&list, "b-create-domain", "CreateDomain", T0 + 5);
+    s_push(&list, "c-delete-integration", "DeleteIntegration", T0 + 5);
+    s_push(&list, "0-earlier", "DeleteDomain", T0 + 4);
+    s_push(&list, "a-delete-domain", "DeleteDomain", T0 + 5);
+    cpw_events_sort(&list);
+    const char *want[] = { "0-earlier", "b-create-domain", "c-delete-integration",
+                           "a-delete-domain" };
+    assert_int_equal(list.count, 4);
+    for (size_t i = 0; i < 4; i++) {
+        assert_string_equal(list.items[i].event_id, want[i]);
+    }
+    cpw_events_clean_up(&list);
+}
+
 CPW_TEST_MAIN("events",
+              CPW_TEST(test_same_second_in_lifecycle_order),
               CPW_TEST(test_reads_lookup_items),
               CPW_TEST(test_join_with_journal),
               CPW_TEST(test_state_file_reports_once),

@@ -64,7 +64,7 @@ struct cpw_events_error {
 };
 
 struct cpw_events {
-    struct cpw_event *items; /* oldest first (time, then event id) after collection */
+    struct cpw_event *items; /* oldest first (time, lifecycle order, event id) after collection */
     size_t count;
     size_t cap;
     struct cpw_events_error *errors;
@@ -108,6 +108,12 @@ int cpw_events_accounts(struct cpw_aws_client *caller,
  * -1 on an internal failure (nothing about AWS answers).
  */
 int cpw_events_collect(const struct cpw_events_options *opts, struct cpw_events *list);
+
+/**
+ * Sorts list oldest first (events of the same second in lifecycle order: creations, then
+ * deletions as an apply makes them, then by event id) and drops repeated event ids.
+ */
+void cpw_events_sort(struct cpw_events *list);
 
 /**
  * Reads one LookupEvents "Events" item into ev (owned; cpw_event_clean_up), looked up in
