@@ -243,3 +243,50 @@ int cpw_audit_collect_facts(struct cpw_accounts *accounts,
     facts->instance_tags_read = true;
     return 0;
 }
+
+void cpw_audit_facts_clean_up(struct cpw_audit_facts *f)
+{
+    if (!f) {
+        return;
+    }
+    for (size_t i = 0; f->accounts && i < f->account_count; i++) {
+        struct cpw_audit_account_trails *a = &f->accounts[i];
+        for (size_t k = 0; k < a->trail_count; k++) {
+            cpw_free(a->trails[k].name);
+            cpw_free(a->trails[k].arn);
+            cpw_free(a->trails[k].home_region);
+        }
+        cpw_free(a->trails);
+        cpw_free(a->account);
+        cpw_free(a->error);
+    }
+    cpw_free(f->accounts);
+    for (size_t i = 0; f->domains && i < f->domain_count; i++) {
+        cpw_free(f->domains[i].arn);
+    }
+    cpw_free(f->domains);
+    for (size_t i = 0; f->instances && i < f->instance_count; i++) {
+        for (size_t k = 0; k < f->instances[i].tag_count; k++) {
+            cpw_free(f->instances[i].tags[k].key);
+            cpw_free(f->instances[i].tags[k].value);
+        }
+        cpw_free(f->instances[i].tags);
+        cpw_free(f->instances[i].arn);
+    }
+    cpw_free(f->instances);
+    for (size_t i = 0; f->documents && i < f->document_count; i++) {
+        cpw_free(f->documents[i].account);
+        cpw_free(f->documents[i].region);
+        cpw_free(f->documents[i].domain);
+    }
+    cpw_free(f->documents);
+    for (size_t i = 0; f->tasks && i < f->task_count; i++) {
+        cpw_free(f->tasks[i].task_id);
+        cpw_free(f->tasks[i].role_name);
+        cpw_free(f->tasks[i].role_arn);
+        cpw_free(f->tasks[i].status);
+        cpw_free(f->tasks[i].reason);
+    }
+    cpw_free(f->tasks);
+    memset(f, 0, sizeof(*f));
+}
