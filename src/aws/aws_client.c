@@ -1,6 +1,6 @@
 /*
  * aws_client.c - joins the models, codecs, endpoint resolution, credentials, SigV4 and the HTTP
- * engine into AWS API calls; pagination on top.
+ * engine into AWS API calls (pagination on top is in aws_client_pages.c).
  */
 #include "cpw/aws_client.h"
 
@@ -13,8 +13,6 @@
 #include "cpw/log.h"
 #include "cpw/model.h"
 #include "cpw/sigv4.h"
-
-#define DEFAULT_MAX_PAGES 10000u
 
 struct endpoint_entry {
     char *service;
@@ -476,161 +474,6 @@ int cpw_aws_client_call(struct cpw_aws_client *client,
                         struct cpw_aws_error *aws)
 {
     return s_call(client, call, NULL, false, output, aws);
-}
-
-/* ----- pagination --------------------------------------------------------------------------- */
-
-/* The single member name of a paginator field (a string, or a one-element list), or NULL. */
-static const char *s_single(const json_t *field)
-{
-    if (json_is_string(field)) {
-        return json_string_value(field);
-    }
-    if (json_is_array(field) && json_array_size(field) == 1) {
-        return json_string_value(json_array_get(field, 0));
-    }
-    return NULL;
-}
-
-struct paging {
-    const char *input_token;
-    const char *output_token;
-    const char *more_results;  /* NULL or "IsTruncated" */
-    const json_t *result_keys; /* string or list, from the paginator; NULL: every list member */
-};
-
-/* Finds how an operation pages: its paginator, else the NextToken / Marker conventions. */
-static bool s_paging(const struct cpw_model_service *svc, const char *operation, struct paging *pg)
-{
-    memset(pg, 0, sizeof(*pg));
-    const json_t *pag = cpw_model_paginator(svc, operation);
-    if (pag) {
-        pg->input_token = s_single(json_object_get(pag, "input_token"));
-        pg->output_token = s_single(json_object_get(pag, "output_token"));
-        pg->more_results = json_string_value(json_object_get(pag, "more_results"));
-        pg->result_keys = json_object_get(pag, "result_key");
-        if (pg->output_token && strchr(pg->output_token, '.')) {
-            return false; /* nested token paths are not used by the services we speak */
-        }
-        return pg->input_token && pg->output_token;
-    }
-    const json_t *in = json_object_get(cpw_model_input_shape(svc, operation), "members");
-    const json_t *out = json_object_get(cpw_model_output_shape(svc, operation), "members");
-    static const char *const tokens[] = { "NextToken", "nextToken", "Marker" };
-    for (size_t i = 0; i < sizeof(tokens) / sizeof(tokens[0]); i++) {
-        if (json_object_get(in, tokens[i]) && json_object_get(out, tokens[i])) {
-            pg->input_token = tokens[i];
-            pg->output_token = tokens[i];
-            if (strcmp(tokens[i], "Marker") == 0 && json_object_get(out, "IsTruncated")) {
-                pg->more_results = "IsTruncated";
-            }
-            return true;
-        }
-    }
-    return false;
-}
-
-static bool s_is_result_key(const struct paging *pg, const char *key)
-{
-    if (!pg->result_keys) {
-        return true;
-    }
-    if (json_is_string(pg->result_keys)) {
-        return strcmp(json_string_value(pg->result_keys), key) == 0;
-    }
-    size_t i;
-    const json_t *k;
-    json_array_foreach(pg->result_keys, i, k)
-    {
-        if (json_is_string(k) && strcmp(json_string_value(k), key) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
-int cpw_aws_client_call_all_pages(struct cpw_aws_client *client,
-                                  const struct cpw_aws_call *call,
-                                  unsigned max_pages,
-                                  json_t **output,
-                                  struct cpw_aws_error *aws)
-{
-    *output = NULL;
-    const struct cpw_model_service *svc = cpw_model_service_get(call->service);
-    const char *operation = svc ? cpw_model_operation_resolve(svc, call->operation) : NULL;
-    if (!operation) {
-        return -1;
-    }
-    struct paging pg;
-    if (!s_paging(svc, operation, &pg)) {
-        return cpw_aws_client_call(client, call, output, aws);
-    }
-    if (!max_pages) {
-        max_pages = DEFAULT_MAX_PAGES;
-    }
-    json_t *input = call->input ? json_deep_copy(call->input) : json_object();
-    json_t *merged = NULL;
-    char *last_token = NULL;
-    int rc = 0;
-    for (unsigned page = 0; page < max_pages; page++) {
-        struct cpw_aws_call c = *call;
-        c.input = input;
-        json_t *out = NULL;
-        if (cpw_aws_client_call(client, &c, &out, aws)) {
-            rc = -1;
-            break;
-        }
-        if (call->on_page) {
-            call->on_page(call->page_user, out);
-        }
-        const char *token = json_string_value(json_object_get(out, pg.output_token));
-        bool more = token && *token;
-        if (pg.more_results && !json_is_true(json_object_get(out, pg.more_results))) {
-            more = false;
-        }
-        char *next = more ? cpw_strdup(token) : NULL; /* out may be released below */
-        if (!merged) {
-            merged = out;
-        } else {
-            const char *key;
-            json_t *value;
-            json_object_foreach(out, key, value)
-            {
-                json_t *into = json_object_get(merged, key);
-                if (json_is_array(value) && json_is_array(into) && s_is_result_key(&pg, key)) {
-                    json_array_extend(into, value);
-                }
-            }
-            json_decref(out);
-        }
-        if (!next) {
-            break;
-        }
-        if (last_token && strcmp(last_token, next) == 0) {
-            cpw_free(next);
-            rc = cpw_raise(CPW_ERR_AWS, "%s returned the same %s twice; stopping", operation,
-                           pg.output_token);
-            break;
-        }
-        cpw_free(last_token);
-        last_token = next;
-        json_object_set_new(input, pg.input_token, json_string(last_token));
-        if (page + 1 == max_pages) {
-            rc = cpw_raise(CPW_ERR_LIMIT, "%s: more than %u pages", operation, max_pages);
-        }
-    }
-    cpw_free(last_token);
-    json_decref(input);
-    if (rc) {
-        json_decref(merged);
-        return -1;
-    }
-    json_object_del(merged, pg.output_token);
-    if (pg.more_results) {
-        json_object_del(merged, pg.more_results);
-    }
-    *output = merged;
-    return 0;
 }
 
 /* ----- calls made by credential sources ----------------------------------------------------- */

@@ -240,24 +240,60 @@ static json_t *s_input(const struct api_args *a,
     return input;
 }
 
-/* --page-size and --starting-token into the paginator's limit_key and input_token members. */
+/* --page-size into the paginator's limit_key member. */
 static int s_pagination_input(const json_t *paginator, const struct api_args *a, json_t *input)
 {
     const char *limit_key = json_string_value(json_object_get(paginator, "limit_key"));
-    const json_t *token_key = json_object_get(paginator, "input_token");
     if (a->page_size) {
         if (!limit_key) {
             return cpw_raise(CPW_ERR_INVALID_ARGUMENT, "this operation takes no page size");
         }
         json_object_set_new(input, limit_key, json_integer((json_int_t)a->page_size));
     }
-    if (a->starting_token) {
-        const char *key = json_is_array(token_key) ? json_string_value(json_array_get(token_key, 0))
-                                                   : json_string_value(token_key);
-        if (!key) {
-            return cpw_raise(CPW_ERR_INVALID_ARGUMENT, "this operation takes no starting token");
+    return 0;
+}
+
+/* Paging off (--no-paginate, or a paginator member given by hand): as the AWS CLI, --max-items,
+ * --page-size and --starting-token are then the operation's own MaxItems, PageSize and
+ * StartingToken members where it has them (IAM's MaxItems), and an error otherwise. */
+static int s_unpaged_arguments(const struct cpw_model_service *svc,
+                               const char *operation,
+                               struct api_args *a,
+                               json_t *input)
+{
+    const json_t *members = json_object_get(cpw_model_input_shape(svc, operation), "members");
+    struct {
+        const char *flag;
+        const char *member;
+        bool given;
+        json_t *value;
+    } args[] = {
+        { "--starting-token", "StartingToken", a->starting_token != NULL,
+          a->starting_token ? json_string(a->starting_token) : NULL },
+        { "--page-size", "PageSize", a->page_size != 0,
+          a->page_size ? json_integer((json_int_t)a->page_size) : NULL },
+        { "--max-items", "MaxItems", a->max_items != 0,
+          a->max_items ? json_integer((json_int_t)a->max_items) : NULL },
+    };
+    char refused[96] = "";
+    for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++) {
+        if (args[i].given && json_object_get(members, args[i].member)) {
+            cpw_json_set_take(input, args[i].member, args[i].value);
+            args[i].value = NULL;
+        } else if (args[i].given) {
+            size_t used = strlen(refused);
+            snprintf(refused + used, sizeof(refused) - used, "%s%s", used ? ", " : "",
+                     args[i].flag);
         }
-        json_object_set_new(input, key, json_string(a->starting_token));
+        json_decref(args[i].value);
+    }
+    a->starting_token = NULL;
+    a->page_size = 0;
+    a->max_items = 0;
+    if (refused[0]) {
+        return cpw_raise(CPW_ERR_INVALID_ARGUMENT,
+                         "Cannot specify --no-paginate along with pagination arguments: %s",
+                         refused);
     }
     return 0;
 }
@@ -278,21 +314,6 @@ static bool s_manual_paging(const json_t *paginator, const json_t *input)
         }
     }
     return false;
-}
-
-/* --max-items: at most max items across the paginator's result keys, in order. */
-static void s_cap_items(const json_t *paginator, uint64_t max, json_t *output)
-{
-    const json_t *keys = json_object_get(paginator, "result_key");
-    size_t count = json_is_array(keys) ? json_array_size(keys) : 1;
-    for (size_t k = 0; k < count; k++) {
-        const char *key = json_is_array(keys) ? json_string_value(json_array_get(keys, k))
-                                              : json_string_value(keys);
-        json_t *items = key ? json_object_get(output, key) : NULL;
-        while (json_is_array(items) && json_array_size(items) > max) {
-            json_array_remove(items, json_array_size(items) - 1);
-        }
-    }
 }
 
 /* The output format: --output, AWS_DEFAULT_OUTPUT or the profile's output when it is one of
@@ -467,12 +488,15 @@ static int s_run(int argc, char **argv)
     /* As the AWS CLI: the paginator's own token or limit given as a parameter (--max-results,
      * --next-token, --marker, or in the JSON input) means the caller pages by hand. */
     bool manual_paging = s_manual_paging(paginator, input);
-    if (s_pagination_input(paginator, &a, input)) {
+    bool paginate = a.paginate == 1 || (a.paginate < 0 && paginator && !manual_paging);
+    if (!paginate && s_unpaged_arguments(known, resolved, &a, input) != 0) {
         exit_code = cpw_cli_usage_error("api", "%s", cpw_last_error_detail());
         goto cleanup;
     }
-    bool paginate =
-      a.paginate == 1 || (a.paginate < 0 && paginator && !a.starting_token && !manual_paging);
+    if (paginate && s_pagination_input(paginator, &a, input)) {
+        exit_code = cpw_cli_usage_error("api", "%s", cpw_last_error_detail());
+        goto cleanup;
+    }
     bool validate = a.validate;
     uint64_t max_pages = a.max_pages;
     int prologue = cpw_cli_session_settings(&session, &sopts);
@@ -484,11 +508,16 @@ static int s_run(int argc, char **argv)
         goto cleanup;
     }
     struct cpw_aws_call call = {
-        .service = service, .operation = operation, .input = input, .skip_validation = !validate
+        .service = service,
+        .operation = operation,
+        .input = input,
+        .skip_validation = !validate,
+        .max_items = a.max_items,
+        .starting_token = a.starting_token,
     };
     enum cpw_output_format format = s_format(&session.settings);
     struct text_pages pages = { .paginator = paginator, .query = &query };
-    if (format == CPW_OUTPUT_TEXT && paginate && paginator && !a.max_items) {
+    if (format == CPW_OUTPUT_TEXT && paginate && paginator) {
         call.on_page = s_text_page; /* printed as the pages arrive */
         call.page_user = &pages;
     }
@@ -516,16 +545,16 @@ static int s_run(int argc, char **argv)
         goto cleanup;
     }
     if (pages.pages) {
+        const json_t *resume = cpw_json_get(output, "NextToken");
+        if (!pages.failed && resume && paginator) {
+            /* As the AWS CLI: after the pages, {"NextToken": {"NextToken": T}}, queried too. */
+            json_t *tail = json_pack("{s:{s:O}}", "NextToken", "NextToken", resume);
+            pages.failed = cpw_cli_query_apply(&query, &tail) != 0 ||
+                           s_print_rendered(tail, CPW_OUTPUT_TEXT, NULL) != CPW_EXIT_OK;
+            json_decref(tail);
+        }
         exit_code = pages.failed ? CPW_EXIT_OTHER : CPW_EXIT_OK;
         goto cleanup;
-    }
-    if (a.max_items) {
-        s_cap_items(paginator, a.max_items, output);
-    }
-    if (format == CPW_OUTPUT_TEXT && paginate && paginator) { /* pages merged (--max-items) */
-        json_t *view = s_text_page_view(paginator, output, true);
-        json_decref(output);
-        output = view;
     }
     /* As the AWS CLI: --query after pagination; everything but an empty object is printed. */
     if (cpw_cli_query_apply(&query, &output) != 0) {
@@ -582,8 +611,9 @@ const struct cpw_cli_command cpw_cli_cmd_api = {
       "                       pages is followed and the result lists merged, unless its own\n"
       "                       token or limit is given as a parameter; --paginate forces it)\n"
       "  --page-size N        the page size asked of the service\n"
-      "  --max-items N        at most N items in the merged result\n"
-      "  --starting-token T   start from the page token T (one page)\n"
+      "  --max-items N        at most N items; when more are left, the output's NextToken\n"
+      "                       resumes with --starting-token\n"
+      "  --starting-token T   resume where a NextToken from --max-items said\n"
       "  --max-pages N        stop after N pages (default 10000)\n"
       "  --no-validate        send input the model's constraints reject (testing)\n"
       "  --output FORMAT      json (default), text or table, as the AWS CLI writes them\n"

@@ -59,9 +59,42 @@ check "booleans as --flag and --no-flag" test \
 # Pagination: every page by default, one with --no-paginate, a cap with --max-items.
 check "--page-size 1 still gives every role (all pages)" test \
     "$(api iam list-roles --page-size 1 --query 'length(Roles)')" = "$(aws_ iam list-roles --query 'length(Roles)' --output json)"
-check "--no-paginate --page-size 1 gives one page" test \
-    "$(api iam list-roles --page-size 1 --no-paginate --query 'length(Roles)')" = 1
+check "--no-paginate --max-items 1 is IAM's own MaxItems: one page of one" test \
+    "$(api iam list-roles --max-items 1 --no-paginate --query 'length(Roles)')" = 1
 check "--max-items 2 caps the merged list" test "$(api iam list-roles --max-items 2 --query 'length(Roles)')" = 2
+# --max-items / --starting-token byte for byte as the AWS CLI: the resume token (NextToken) when
+# a page is cut or ends on the cap, resuming from it, text output's NEXTTOKEN line, the old
+# TOKEN___N form, and paging arguments refused with paging off.
+same_out() {  # same_out ARGS...: both clients' stdout and exit status identical
+    api "$@" >"$E2E_TMP/ours.out" 2>"$E2E_TMP/ours.err"; local ours=$?
+    aws_ "$@" >"$E2E_TMP/theirs.out" 2>"$E2E_TMP/theirs.err"; local theirs=$?
+    [ "$ours" = "$theirs" ] && cmp -s "$E2E_TMP/ours.out" "$E2E_TMP/theirs.out"
+}
+q='{n:Roles[].RoleName,t:NextToken}'
+check "--max-items 2 cuts a page: the same names and NextToken as the AWS CLI" \
+    same_out iam list-roles --max-items 2 --query "$q" --output json
+check "...and the resume token says so" \
+    $PY -c 'import json,sys,base64; t=json.load(open(sys.argv[1]))["t"]; d=json.loads(base64.b64decode(t)); sys.exit(d.get("boto_truncate_amount")!=2)' "$E2E_TMP/ours.out"
+check "--max-items 2 --page-size 2 ends on a page: the page's own token" \
+    same_out iam list-roles --max-items 2 --page-size 2 --query "$q" --output json
+check "--max-items 3 --page-size 2 cuts the second page" \
+    same_out iam list-roles --max-items 3 --page-size 2 --query "$q" --output json
+token=$(api iam list-roles --max-items 2 --query NextToken | tr -d '"')
+check "--starting-token resumes where the cut page left off" \
+    same_out iam list-roles --max-items 2 --starting-token "$token" --query "$q" --output json
+check "...with the items after the first two" test \
+    "$(api iam list-roles --max-items 2 --starting-token "$token" --query 'Roles[0].RoleName')" = \
+    "$(api iam list-roles --query 'Roles[2].RoleName')"
+check "text output: the pages, then NEXTTOKEN" same_out iam list-roles --max-items 2 --page-size 1 --output text
+check "...which is there" grep -q '^NEXTTOKEN' "$E2E_TMP/ours.out"
+marker=$(api iam list-roles --no-paginate --max-items 1 --query Marker --output text)
+check "the old TOKEN___N starting token, as the AWS CLI reads it" \
+    same_out iam list-roles --max-items 1 --starting-token "${marker}___1" --query "$q" --output json
+check "--no-paginate with --page-size is refused as by the AWS CLI (252)" \
+    same_out iam list-roles --no-paginate --page-size 1
+check "...saying why" grep -q "Cannot specify --no-paginate along with pagination arguments: --page-size" "$E2E_TMP/ours.err"
+check "a malformed resume token is refused before any call" \
+    test "$(rc api iam list-roles --starting-token "$(printf '{"Marker": 5}' | base64)")" = 252
 
 # Usage errors are found before any call (252), with the nearest flag suggested.
 check "an unknown parameter flag is a usage error" \

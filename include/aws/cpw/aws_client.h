@@ -71,6 +71,12 @@ struct cpw_aws_call {
      * prints page by page */
     void (*on_page)(void *user, const json_t *page);
     void *page_user;
+    /* cpw_aws_client_call_all_pages only, optional, as the AWS CLI's --max-items and
+     * --starting-token: at most max_items items of the paginator's first result key (0: all);
+     * when some are left, the output gets "NextToken", a resume token to pass back as
+     * starting_token. A starting_token that is not a resume token is the service's own. */
+    uint64_t max_items;
+    const char *starting_token;
 };
 
 /** How a call ended. Borrowed by the done callback; take output by setting it to NULL. */
@@ -110,8 +116,11 @@ int cpw_aws_client_call(struct cpw_aws_client *client,
 
 /**
  * Blocking, every page: follows the paginator's tokens (or NextToken/Marker) until the last
- * page and returns the first page's document with every result list concatenated and the
- * token members removed. Bounded by max_pages (0: 10000). Same returns as cpw_aws_client_call.
+ * page (or call->max_items) and returns the first page's document with every result list
+ * concatenated and the token members removed ("NextToken" holds the resume token when
+ * max_items left items). Bounded by max_pages (0: 10000). Same returns as cpw_aws_client_call;
+ * a malformed starting_token, or one given to an operation that does not page, is
+ * CPW_ERR_INVALID_ARGUMENT.
  */
 int cpw_aws_client_call_all_pages(struct cpw_aws_client *client,
                                   const struct cpw_aws_call *call,
