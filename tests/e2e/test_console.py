@@ -15,6 +15,7 @@ import io
 import json
 import os
 import select
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -167,6 +168,7 @@ def main():
             console.wait()
         sandbox.terminate()
         sandbox.wait(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
     print("%d passed, %d failed" % (PASSED, FAILED))
     return 1 if FAILED else 0
 
@@ -308,8 +310,8 @@ def run(env, url, tmp):
     plannable = [f for f in findings if f["plannable"]]
     domain_finding = next(f for f in plannable if f["kind"] == "domain-without-instance")
     status, doc = c.json("GET", "/api/findings/" + domain_finding["id"])
-    check("a finding with its evidence", status == 200 and doc["finding"]["evidence"] and
-          doc["finding"]["resource"] == domain_finding["resource"], doc)
+    check("a finding with its evidence", status == 200 and doc["evidence"] and
+          doc == domain_finding, doc)
     status, doc = c.json("GET", "/api/findings/0000000000000000")
     check("an unknown finding: 404", status == 404, status)
     status, doc = c.json("GET", "/api/domain?account=123456789012&region=eu-west-2"
