@@ -120,7 +120,7 @@ class Client:
         event = None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            line = resp.fp.readline()
+            line = resp.readline()  # chunked framing decoded; "" at the stream's end
             if not line:
                 break
             line = line.decode().rstrip("\r\n")
