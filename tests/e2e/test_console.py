@@ -172,7 +172,7 @@ def main():
             console.wait()
         sandbox.terminate()
         sandbox.wait(timeout=30)
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True) if not os.environ.get("KEEP") else print(tmp)
     print("%d passed, %d failed" % (PASSED, FAILED))
     return 1 if FAILED else 0
 
@@ -441,6 +441,11 @@ def run(env, url, tmp):
     status, doc = c.json("GET", "/api/snapshots")
     check("snapshots lists both scans", {snapshot, second} <= {s["id"] for s in doc["snapshots"]},
           doc)
+    # The console's store stays usable by other processes after apply opened and closed its
+    # own store on the same file in the console's process.
+    rc, out, err = cli(env, "snapshots", "--output", "json")
+    check("cpwarden snapshots (another process) sees the scan made after the apply",
+          rc == 0 and second in {s["id"] for s in json.loads(out)["snapshots"]}, (rc, out, err))
     status, doc = c.json("GET", "/api/snapshots/diff?from=%d&to=%d" % (snapshot, second))
     check("the diff shows the deleted domain", status == 200 and
           "retired-customers" in json.dumps(doc), (status, str(doc)[:200]))
@@ -450,6 +455,18 @@ def run(env, url, tmp):
     status, doc = c.json("GET", "/api/audit")
     check("no audit yet: 404 NoAudit", status == 404 and doc["error"]["code"] == "NoAudit",
           (status, doc))
+    status, report = c.json("POST", "/api/audit", {})
+    check("POST /api/audit: a report over the latest scan", status == 200 and
+          "results" in report and "rules" in report, (status, str(report)[:200]))
+    status, doc = c.json("GET", "/api/audit")
+    check("the audit is stored: GET answers it", status == 200 and doc == report)
+    rc, out, err = cli(env, "audit", "--from-inventory", "snapshot:%d" % second, "--output",
+                       "json", "--no-save")
+    cli_report = json.loads(out) if out else {}
+    check("the same violations as cpwarden audit --from-inventory snapshot:ID",
+          sorted(r["fingerprint"] for r in cli_report.get("results", [])) ==
+          sorted(r["fingerprint"] for r in report["results"]),
+          (rc, err[-300:]))
 
 
 if __name__ == "__main__":
