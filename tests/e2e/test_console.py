@@ -164,7 +164,11 @@ def main():
         except subprocess.TimeoutExpired:
             console.kill()
             rc = None
-        check("SIGTERM stops the console with exit 0", rc == 0, rc)
+        errors = console.stderr.read().decode() if rc is not None else ""
+        check("SIGTERM stops the console with exit 0", rc == 0, (rc, errors[-2000:]))
+        check("the console's stderr holds no token and no sanitizer report",
+              url.split("token=", 1)[1] not in errors and "Sanitizer" not in errors,
+              errors[-2000:])
         console = None
     finally:
         if console:
