@@ -17,6 +17,7 @@ import json
 import os
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -63,8 +64,8 @@ def start_sandbox(tmp):
     raise SystemExit("sandbox did not become ready in 10 s")
 
 
-def start_console(env):
-    proc = subprocess.Popen([CPWARDEN, "console", "--port", "0", *FAST], env=env,
+def start_console(env, *extra):
+    proc = subprocess.Popen([CPWARDEN, "console", "--port", "0", *FAST, *extra], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     ready, _, _ = select.select([proc.stdout], [], [], 30)
     if not ready:
@@ -169,6 +170,29 @@ def main():
         check("the console's stderr holds no token and no sanitizer report",
               url.split("token=", 1)[1] not in errors and "Sanitizer" not in errors,
               errors[-2000:])
+        console = None
+        # --open hands the address to xdg-open (here a stand-in that records it); SIGINT stops.
+        bindir = os.path.join(tmp, "bin")
+        os.makedirs(bindir)
+        opened = os.path.join(tmp, "opened")
+        with open(os.path.join(bindir, "xdg-open"), "w") as f:
+            f.write("#!/bin/sh\nprintf '%%s' \"$1\" > '%s'\n" % opened)
+        os.chmod(os.path.join(bindir, "xdg-open"), 0o755)
+        env2 = dict(env, PATH=bindir + os.pathsep + env.get("PATH", "/usr/bin:/bin"))
+        console, url2 = start_console(env2, "--open")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not (os.path.exists(opened) and
+                                                   os.path.getsize(opened) > 0):
+            time.sleep(0.05)
+        check("--open runs xdg-open with the address",
+              os.path.exists(opened) and open(opened).read() == url2)
+        console.send_signal(signal.SIGINT)
+        try:
+            rc = console.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            console.kill()
+            rc = None
+        check("SIGINT stops the console with exit 0", rc == 0, rc)
         console = None
     finally:
         if console:
