@@ -46,6 +46,7 @@ struct s_eval {
     const struct cpw_iam_request *request;
     struct cpw_iam_decision *out;
     struct cpw_iam_strings missing;
+    bool has_boundary; /* the caller has a permissions boundary */
 };
 
 const char *cpw_iam_decision_name(enum cpw_iam_decision_kind kind)
@@ -270,6 +271,12 @@ static void s_eval_policy(struct s_eval *ev,
         enum s_principal_match pm = S_PM_EXACT;
         if (principal_policy) {
             pm = st->has_principal ? s_principal_matches(st, &req->principal) : S_PM_NONE;
+            /* "The NotPrincipal element with a Deny effect will always deny any IAM principal
+             * that has a permissions boundary policy attached, regardless of the values
+             * specified in the NotPrincipal element" (IAM User Guide, permissions boundaries). */
+            if (st->deny && st->not_principal && ev->has_boundary) {
+                pm = S_PM_WILDCARD;
+            }
             if (pm == S_PM_NONE) {
                 continue;
             }
@@ -356,10 +363,12 @@ int cpw_iam_evaluate(const struct cpw_iam_policy_set *set,
                          "iam evaluation: a policy set, an action, a resource and a principal "
                          "account are required");
     }
-    struct s_eval ev = { .request = request, .out = out };
     const struct cpw_iam_principal *who = &request->principal;
     bool service = who->kind == CPW_IAM_PRINCIPAL_SERVICE;
     bool root = who->kind == CPW_IAM_PRINCIPAL_ROOT;
+    struct s_eval ev = { .request = request,
+                         .out = out,
+                         .has_boundary = set->has_boundary && !root && !service };
     bool scp_exempt = service || who->management_account || who->service_linked_role;
 
     struct s_result scp = { 0 }, rcp = { 0 }, res = { 0 }, id = { 0 }, pb = { 0 }, ses = { 0 };
@@ -424,7 +433,7 @@ int cpw_iam_evaluate(const struct cpw_iam_policy_set *set,
         bool res_any = res.allow;
         bool allowed;
         if (service) {
-            allowed = res.allow && res.grant == S_PM_EXACT;
+            allowed = res.allow && res.grant >= S_PM_WILDCARD; /* its name, or "*" */
         } else if (same_account) {
             bool via_identity = identity_allows && pb_ok && ses_ok;
             /* A grant that names the IAM user or the session itself is limited by neither the
