@@ -521,6 +521,13 @@ char *cpw_iam_denial_message(const struct cpw_iam_request *request,
         rc = cpw_buf_appendf(&buf, "on resource: %s ", request->resource);
     }
     const char *phrase = s_type_phrase(decision->denied_by);
+    /* A role's trust policy is the resource-based policy of sts:AssumeRole*; AWS names it so. */
+    bool trust = decision->denied_by == CPW_IAM_POLICY_RESOURCE && request->action &&
+                 strncasecmp(request->action, "sts:AssumeRole", 14) == 0;
+    if (trust) {
+        phrase = decision->decision == CPW_IAM_EXPLICIT_DENY ? "the role trust policy"
+                                                             : "a role trust policy";
+    }
     if (rc == 0 && decision->decision == CPW_IAM_EXPLICIT_DENY) {
         rc = cpw_buf_appendf(&buf, "with an explicit deny in %s", phrase);
     } else if (rc == 0) {

@@ -683,6 +683,21 @@ static void test_denial_messages(void **state)
                              "perform: organizations:ListAccounts with an explicit deny in a "
                              "service control policy");
     cpw_free(msg);
+    /* A role's trust policy is named as such. */
+    r.action = "sts:AssumeRole";
+    r.resource = "arn:aws:iam::111122223333:role/x";
+    struct cpw_iam_decision trust = { .decision = CPW_IAM_IMPLICIT_DENY,
+                                      .denied_by = CPW_IAM_POLICY_RESOURCE };
+    msg = cpw_iam_denial_message(&r, &trust);
+    assert_string_equal(msg, "User: arn:aws:iam::111122223333:user/alice is not authorized to "
+                             "perform: sts:AssumeRole on resource: arn:aws:iam::111122223333:"
+                             "role/x because no role trust policy allows the sts:AssumeRole "
+                             "action");
+    cpw_free(msg);
+    trust.decision = CPW_IAM_EXPLICIT_DENY;
+    msg = cpw_iam_denial_message(&r, &trust);
+    assert_non_null(strstr(msg, "role/x with an explicit deny in the role trust policy"));
+    cpw_free(msg);
     struct cpw_iam_decision ok = { .decision = CPW_IAM_ALLOWED };
     assert_null(cpw_iam_denial_message(&r, &ok));
     assert_string_equal(cpw_iam_decision_name(CPW_IAM_IMPLICIT_DENY), "implicitDeny");
