@@ -310,7 +310,7 @@ static struct s_result s_eval_list(struct s_eval *ev,
                                    enum cpw_iam_policy_type as_type)
 {
     struct s_result r = { .present = true };
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; list && i < n; i++) {
         if (list[i]) {
             s_eval_policy(ev, list[i], as_type, &r);
         }

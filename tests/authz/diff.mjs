@@ -463,7 +463,7 @@ const KNOWN = [
     // policy before it looks at the resource-based policy.
     name: 'session-arn-grant-not-limited-by-session-policy',
     test: (c, ours) => ours === 'allowed' && c.session && c.resource_policy &&
-      c.principal.kind === 'role_session' &&
+      (c.principal.kind === 'role_session' || c.principal.kind === 'federated') &&
       asList(c.resource_policy.Statement).some((st) => st.Effect === 'Allow' && st.Principal &&
         typeof st.Principal === 'object' && asList(st.Principal.AWS).includes(c.principal.arn)),
   },
