@@ -204,6 +204,11 @@ struct cpw_iam_policy_set {
     const struct cpw_iam_policy *const *session; /* inline Policy and PolicyArns of the session */
     size_t session_count;
     bool has_session;
+    /* The resource-based policy must allow even within one account: a role's trust policy for
+     * sts:AssumeRole* (and a KMS key policy). A grant to the caller suffices; a grant to the
+     * caller's account needs an identity-based allow as well; an identity-based allow alone is
+     * not enough. */
+    bool resource_required;
 };
 
 /* ----- decisions ----------------------------------------------------------------------------- */
