@@ -601,6 +601,38 @@ static void test_federated_user_and_wildcard_service(void **state)
     cpw_iam_policy_destroy(ses);
 }
 
+static void test_wildcard_grant_beside_role_grant(void **state)
+{
+    (void)state;
+    /* A "*" grant is not limited by the permissions boundary, also when another statement of
+     * the same policy grants to the role (which the boundary does limit). */
+    struct cpw_iam_policy *queue = fx_policy(
+      CPW_IAM_POLICY_RESOURCE, "queue",
+      "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\","
+      "\"Action\":\"sqs:DeleteQueue\",\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Principal\":{"
+      "\"AWS\":\"arn:aws:iam::111122223333:role/ops\"},\"Action\":\"sqs:*\",\"Resource\":\"*\"}]}");
+    struct cpw_iam_policy *pb = fx_simple(CPW_IAM_POLICY_BOUNDARY, "Allow", "iam:*", "*");
+    const struct cpw_iam_policy *boundary[] = { pb };
+    struct cpw_iam_policy_set set = {
+        .resource = queue, .boundary = boundary, .boundary_count = 1, .has_boundary = true
+    };
+    struct cpw_iam_request r = {
+        .principal = { .kind = CPW_IAM_PRINCIPAL_ROLE_SESSION,
+                       .arn = "arn:aws:sts::111122223333:assumed-role/ops/s1",
+                       .role_arn = "arn:aws:iam::111122223333:role/ops",
+                       .account = FX_ACCOUNT },
+        .action = "sqs:DeleteQueue",
+        .resource = "arn:aws:sqs:us-east-1:111122223333:q",
+    };
+    assert_int_equal(fx_decide(&set, &r, NULL), CPW_IAM_ALLOWED);
+    enum cpw_iam_policy_type by;
+    r.action = "sqs:SendMessage"; /* granted to the role only: the boundary limits it */
+    assert_int_equal(fx_decide(&set, &r, &by), CPW_IAM_IMPLICIT_DENY);
+    assert_int_equal(by, CPW_IAM_POLICY_BOUNDARY);
+    cpw_iam_policy_destroy(queue);
+    cpw_iam_policy_destroy(pb);
+}
+
 static void test_trust_policy_must_allow(void **state)
 {
     (void)state;
@@ -783,6 +815,7 @@ CPW_TEST_MAIN("iam_policy",
               CPW_TEST(test_trust_policy_service_principal),
               CPW_TEST(test_not_principal_deny_with_boundary),
               CPW_TEST(test_federated_user_and_wildcard_service),
+              CPW_TEST(test_wildcard_grant_beside_role_grant),
               CPW_TEST(test_trust_policy_must_allow),
               CPW_TEST(test_get_caller_identity_always_allowed),
               CPW_TEST(test_matched_statements),
