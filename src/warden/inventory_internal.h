@@ -6,6 +6,7 @@
 #define CPW_WARDEN_INVENTORY_INTERNAL_H
 
 #include <stdarg.h>
+#include <stdio.h>
 
 #include "cpw/inventory.h"
 
@@ -78,6 +79,8 @@ int cpw_inventory_parse_region_state(const char *name, enum cpw_inv_region_state
 
 /* Per-format writers (inventory_json.c, inventory_text.c, inventory_report.c). */
 int cpw_inventory_write_json(const struct cpw_inventory *inv, struct cpw_buf *out);
+/** The same JSON document written straight to stream, element by element (no whole copy). */
+int cpw_inventory_write_json_file(const struct cpw_inventory *inv, FILE *stream);
 int cpw_inventory_write_table(const struct cpw_inventory *inv, bool color, struct cpw_buf *out);
 int cpw_inventory_write_csv(const struct cpw_inventory *inv, struct cpw_buf *out);
 int cpw_inventory_write_markdown(const struct cpw_inventory *inv, struct cpw_buf *out);
