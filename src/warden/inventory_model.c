@@ -57,6 +57,32 @@ void cpw_inventory_format_time(int64_t epoch_s, char out[32])
     }
 }
 
+/*
+ * The strings an element is added with live in the element's own allocation, after the struct:
+ * one allocation per element instead of one per string (the organization's inventory is held
+ * until its analysis). s_packed_size sums what they need; s_pack copies one (NULL stays NULL).
+ */
+static size_t s_packed_size(const char *const *strings, size_t count)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++) {
+        n += strings[i] ? strlen(strings[i]) + 1 : 0;
+    }
+    return n;
+}
+
+static char *s_pack(char **cursor, const char *s)
+{
+    if (!s) {
+        return NULL;
+    }
+    size_t n = strlen(s) + 1;
+    char *at = *cursor;
+    memcpy(at, s, n);
+    *cursor += n;
+    return at;
+}
+
 static struct cpw_inv_tag *s_copy_tags(const struct cpw_inv_tag *tags, size_t count)
 {
     if (count == 0 || !tags) {
@@ -104,14 +130,7 @@ static void s_free_instance(struct cpw_inv_instance *x)
     if (!x) {
         return;
     }
-    cpw_free(x->account);
-    cpw_free(x->region);
-    cpw_free(x->id);
-    cpw_free(x->arn);
-    cpw_free(x->alias);
-    cpw_free(x->status);
-    cpw_free(x->service_role_arn);
-    cpw_free(x->domain_arn);
+    cpw_free(x->domain_arn); /* the other strings live in x's allocation */
     cpw_free(x);
 }
 
@@ -120,18 +139,8 @@ static void s_free_domain(struct cpw_inv_domain *x)
     if (!x) {
         return;
     }
-    cpw_free(x->account);
-    cpw_free(x->region);
-    cpw_free(x->name);
-    cpw_free(x->arn);
-    cpw_free(x->default_encryption_key);
-    cpw_free(x->dead_letter_queue_url);
-    s_free_tags(x->tags, x->tag_count);
-    for (size_t i = 0; i < x->integration_count; i++) {
-        cpw_free(x->integrations[i].uri);
-        cpw_free(x->integrations[i].object_type_name);
-    }
-    cpw_free(x->integrations);
+    s_free_tags(x->tags, x->tag_count); /* account ... dead_letter_queue_url live in x's */
+    cpw_free(x->integrations);          /* with its strings */
     cpw_inventory_strv_free(&x->instance_arns, &x->instance_arn_count);
     cpw_free(x->role_arn);
     cpw_free(x);
@@ -142,12 +151,7 @@ static void s_free_role(struct cpw_inv_role *x)
     if (!x) {
         return;
     }
-    cpw_free(x->account);
-    cpw_free(x->name);
-    cpw_free(x->arn);
-    cpw_free(x->path);
-    cpw_free(x->last_used_region);
-    s_free_tags(x->tags, x->tag_count);
+    s_free_tags(x->tags, x->tag_count); /* account ... last_used_region live in x's allocation */
     cpw_free(x->deletion_task_id);
     cpw_free(x->deletion_status);
     cpw_free(x->deletion_reason);
@@ -304,14 +308,19 @@ struct cpw_inv_instance *cpw_inventory_add_instance(struct cpw_inventory *inv,
     if (!s_check_account("instance", src->account)) {
         return NULL;
     }
-    struct cpw_inv_instance *x = cpw_calloc(1, sizeof(*x));
-    x->account = cpw_strdup(src->account);
-    x->region = cpw_strdup(src->region);
-    x->id = cpw_strdup(src->id);
-    x->arn = cpw_strdup(src->arn);
-    x->alias = cpw_strdup(src->alias);
-    x->status = cpw_strdup(src->status);
-    x->service_role_arn = cpw_strdup(src->service_role_arn);
+    const char *const strings[] = {
+        src->account, src->region, src->id, src->arn, src->alias, src->status, src->service_role_arn
+    };
+    struct cpw_inv_instance *x =
+      cpw_calloc(1, sizeof(*x) + s_packed_size(strings, sizeof(strings) / sizeof(strings[0])));
+    char *cursor = (char *)(x + 1);
+    x->account = s_pack(&cursor, src->account);
+    x->region = s_pack(&cursor, src->region);
+    x->id = s_pack(&cursor, src->id);
+    x->arn = s_pack(&cursor, src->arn);
+    x->alias = s_pack(&cursor, src->alias);
+    x->status = s_pack(&cursor, src->status);
+    x->service_role_arn = s_pack(&cursor, src->service_role_arn);
     x->created_at_s = src->created_at_s;
     s_unsorted(inv);
     s_push_ptr((void ***)&inv->instances, &inv->instance_count, x);
@@ -324,35 +333,51 @@ struct cpw_inv_domain *cpw_inventory_add_domain(struct cpw_inventory *inv,
     if (!s_check_account("domain", src->account)) {
         return NULL;
     }
-    struct cpw_inv_domain *x = cpw_calloc(1, sizeof(*x));
-    x->account = cpw_strdup(src->account);
-    x->region = cpw_strdup(src->region);
-    x->name = cpw_strdup(src->name);
-    if (src->arn) {
-        x->arn = cpw_strdup(src->arn);
-    } else if (src->region && src->name) {
-        struct cpw_buf arn;
-        cpw_buf_init(&arn, 4096);
-        if (cpw_inventory_domain_arn(&arn, src->account, src->region, src->name) == 0) {
-            x->arn = cpw_buf_detach(&arn);
-        }
-        cpw_buf_clean_up(&arn);
+    struct cpw_buf built;
+    cpw_buf_init(&built, 4096);
+    const char *arn = src->arn;
+    if (!arn && src->region && src->name &&
+        cpw_inventory_domain_arn(&built, src->account, src->region, src->name) == 0) {
+        arn = cpw_buf_cstr(&built);
     }
+    const char *const strings[] = { src->account,
+                                    src->region,
+                                    src->name,
+                                    arn,
+                                    src->default_encryption_key,
+                                    src->dead_letter_queue_url };
+    struct cpw_inv_domain *x =
+      cpw_calloc(1, sizeof(*x) + s_packed_size(strings, sizeof(strings) / sizeof(strings[0])));
+    char *cursor = (char *)(x + 1);
+    x->account = s_pack(&cursor, src->account);
+    x->region = s_pack(&cursor, src->region);
+    x->name = s_pack(&cursor, src->name);
+    x->arn = s_pack(&cursor, arn);
+    x->default_encryption_key = s_pack(&cursor, src->default_encryption_key);
+    x->dead_letter_queue_url = s_pack(&cursor, src->dead_letter_queue_url);
+    cpw_buf_clean_up(&built);
     x->created_at_s = src->created_at_s;
     x->updated_at_s = src->updated_at_s;
     x->profile_count = src->profile_count;
     x->object_count = src->object_count;
     x->metering_profile_count = src->metering_profile_count;
-    x->default_encryption_key = cpw_strdup(src->default_encryption_key);
-    x->dead_letter_queue_url = cpw_strdup(src->dead_letter_queue_url);
     x->matching_enabled = src->matching_enabled;
     x->tags = s_copy_tags(src->tags, src->tag_count);
     x->tag_count = x->tags ? src->tag_count : 0;
     if (src->integration_count && src->integrations) {
-        x->integrations = cpw_calloc(src->integration_count, sizeof(*x->integrations));
+        /* The list and its strings in one allocation, as the element's own strings. */
+        size_t bytes = src->integration_count * sizeof(*x->integrations);
         for (size_t i = 0; i < src->integration_count; i++) {
-            x->integrations[i].uri = cpw_strdup(src->integrations[i].uri);
-            x->integrations[i].object_type_name = cpw_strdup(src->integrations[i].object_type_name);
+            const char *const pair[] = { src->integrations[i].uri,
+                                         src->integrations[i].object_type_name };
+            bytes += s_packed_size(pair, 2);
+        }
+        x->integrations = cpw_calloc(1, bytes);
+        char *at = (char *)(x->integrations + src->integration_count);
+        for (size_t i = 0; i < src->integration_count; i++) {
+            x->integrations[i].uri = s_pack(&at, src->integrations[i].uri);
+            x->integrations[i].object_type_name =
+              s_pack(&at, src->integrations[i].object_type_name);
             x->integrations[i].created_at_s = src->integrations[i].created_at_s;
         }
         x->integration_count = src->integration_count;
@@ -379,15 +404,19 @@ struct cpw_inv_role *cpw_inventory_add_role(struct cpw_inventory *inv,
     if (!s_check_account("role", src->account)) {
         return NULL;
     }
-    struct cpw_inv_role *x = cpw_calloc(1, sizeof(*x));
-    x->account = cpw_strdup(src->account);
-    x->name = cpw_strdup(src->name);
-    x->arn = cpw_strdup(src->arn);
-    x->path = cpw_strdup(src->path);
+    const char *const strings[] = { src->account, src->name, src->arn, src->path,
+                                    src->last_used_region };
+    struct cpw_inv_role *x =
+      cpw_calloc(1, sizeof(*x) + s_packed_size(strings, sizeof(strings) / sizeof(strings[0])));
+    char *cursor = (char *)(x + 1);
+    x->account = s_pack(&cursor, src->account);
+    x->name = s_pack(&cursor, src->name);
+    x->arn = s_pack(&cursor, src->arn);
+    x->path = s_pack(&cursor, src->path);
+    x->last_used_region = s_pack(&cursor, src->last_used_region);
     x->service = s_service_from_path(src->path);
     x->created_at_s = src->created_at_s;
     x->last_used_at_s = src->last_used_at_s;
-    x->last_used_region = cpw_strdup(src->last_used_region);
     x->tags = s_copy_tags(src->tags, src->tag_count);
     x->tag_count = x->tags ? src->tag_count : 0;
     x->deletion_task_id = cpw_strdup(src->deletion_task_id);
