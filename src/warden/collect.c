@@ -224,9 +224,11 @@ static void s_limits(struct cpw_collect *scan, const char *account, const char *
     if (!region) {
         cpw_collect_key(key, sizeof(key), account, NULL, "iam", "ALL");
         cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_IAM, CPW_COLLECT_BURST_IAM, 0);
-        cpw_collect_key(key, sizeof(key), account, "us-east-1", "cloudtrail", "LookupEvents");
-        cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP,
-                          CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP, 0);
+        if (scan->opts->evidence_cloudtrail) { /* the keys stay for the scan: only when used */
+            cpw_collect_key(key, sizeof(key), account, "us-east-1", "cloudtrail", "LookupEvents");
+            cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP,
+                              CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP, 0);
+        }
         cpw_collect_key(key, sizeof(key), account, NULL, "account", "ListRegions");
         cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_ACCOUNT_REGIONS,
                           CPW_COLLECT_BURST_ACCOUNT_REGIONS, 0);
@@ -243,7 +245,7 @@ static void s_limits(struct cpw_collect *scan, const char *account, const char *
                       CPW_COLLECT_RATE_PROFILE_ACCOUNT, 0);
     cpw_collect_key(key, sizeof(key), account, region, "connect", "ALL");
     cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_CONNECT, CPW_COLLECT_BURST_CONNECT, 0);
-    if (strcmp(region, "us-east-1") != 0) {
+    if (scan->opts->evidence_cloudtrail && strcmp(region, "us-east-1") != 0) {
         cpw_collect_key(key, sizeof(key), account, region, "cloudtrail", "LookupEvents");
         cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP,
                           CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP, 0);
