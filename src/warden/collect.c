@@ -20,6 +20,11 @@
 #define DEFAULT_MAX_PAGES          1000u
 #define DEFAULT_ACCOUNTS_IN_FLIGHT 32u
 #define DEFAULT_PROGRESS_MS        200
+/* At most this many of the scan's requests are handed to the HTTP engine at once: more would
+ * only wait in libcurl for one of the host's connections (32), each holding a transfer handle
+ * and its buffers, so the scan's memory would grow with the requests its rate limits admit. */
+#define IN_FLIGHT_KEY "cpwarden-inventory/in-flight"
+#define IN_FLIGHT_CAP 96u
 
 /* ----- small helpers ------------------------------------------------------------------------ */
 
@@ -195,6 +200,11 @@ static void s_part_end(struct cpw_collect_part *part)
         scan->accounts_in_flight--;
         cpw_credentials_provider_destroy(acct->provider);
         acct->provider = NULL;
+        /* What only the account's calls needed goes with them: the inventory holds the rest. */
+        json_decref(acct->listed);
+        acct->listed = NULL;
+        cpw_free(acct->regions_error);
+        acct->regions_error = NULL;
         s_start_next_accounts(scan);
     }
     s_progress(scan, false);
@@ -214,9 +224,11 @@ static void s_limits(struct cpw_collect *scan, const char *account, const char *
     if (!region) {
         cpw_collect_key(key, sizeof(key), account, NULL, "iam", "ALL");
         cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_IAM, CPW_COLLECT_BURST_IAM, 0);
-        cpw_collect_key(key, sizeof(key), account, "us-east-1", "cloudtrail", "LookupEvents");
-        cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP,
-                          CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP, 0);
+        if (scan->opts->evidence_cloudtrail) { /* the keys stay for the scan: only when used */
+            cpw_collect_key(key, sizeof(key), account, "us-east-1", "cloudtrail", "LookupEvents");
+            cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP,
+                              CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP, 0);
+        }
         cpw_collect_key(key, sizeof(key), account, NULL, "account", "ListRegions");
         cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_ACCOUNT_REGIONS,
                           CPW_COLLECT_BURST_ACCOUNT_REGIONS, 0);
@@ -233,7 +245,7 @@ static void s_limits(struct cpw_collect *scan, const char *account, const char *
                       CPW_COLLECT_RATE_PROFILE_ACCOUNT, 0);
     cpw_collect_key(key, sizeof(key), account, region, "connect", "ALL");
     cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_CONNECT, CPW_COLLECT_BURST_CONNECT, 0);
-    if (strcmp(region, "us-east-1") != 0) {
+    if (scan->opts->evidence_cloudtrail && strcmp(region, "us-east-1") != 0) {
         cpw_collect_key(key, sizeof(key), account, region, "cloudtrail", "LookupEvents");
         cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP,
                           CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP, 0);
@@ -506,7 +518,11 @@ static void s_call_done(void *user, struct cpw_aws_result *r)
 
 static int s_call_send(struct cpw_collect_call *call)
 {
-    const char *keys[] = { call->key };
+    const char *keys[2] = { IN_FLIGHT_KEY, NULL };
+    size_t key_count = 1;
+    if (call->key[0]) {
+        keys[key_count++] = call->key;
+    }
     struct cpw_aws_call c = {
         .service = call->spec.service,
         .operation = call->spec.operation,
@@ -514,7 +530,7 @@ static int s_call_send(struct cpw_collect_call *call)
         .region = call->spec.region,
         .credentials = call->part->account->provider,
         .limit_keys = keys,
-        .limit_key_count = call->key[0] ? 1 : 0,
+        .limit_key_count = key_count,
     };
     return cpw_aws_client_submit(call->part->account->scan->client, &c, s_call_done, call);
 }
@@ -683,6 +699,7 @@ int cpw_collect_inventory(struct cpw_aws_client *client,
     char key[192];
     cpw_collect_key(key, sizeof(key), scan.caller_account, NULL, "sts", "ALL");
     cpw_ratelimit_set(scan.limits, key, CPW_COLLECT_RATE_STS, CPW_COLLECT_RATE_STS, 0);
+    cpw_ratelimit_set(scan.limits, IN_FLIGHT_KEY, 0, 0, IN_FLIGHT_CAP);
     for (size_t r = 0; r < opts->region_count; r++) {
         cpw_inventory_add_region(inv, opts->regions[r]);
     }

@@ -6,6 +6,8 @@
 #define CPW_WARDEN_INVENTORY_INTERNAL_H
 
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
 
 #include "cpw/inventory.h"
 
@@ -30,7 +32,62 @@ struct cpw_inventory {
     size_t finding_count;
     struct cpw_inv_region_status **region_statuses;
     size_t region_status_count;
+    /* Lookup aids, valid while `sorted` (set by cpw_inventory_sort, cleared by every add): the
+     * lists above except findings are then in their documented order, which is by account
+     * first, and the indexes hold the positions of the instances and roles with an ARN, ordered
+     * by ARN, then position. Without them every lookup scans the whole list, as it must. */
+    bool sorted;
+    struct cpw_inv_key *instance_by_arn;
+    size_t instance_by_arn_count;
+    struct cpw_inv_key *role_by_arn;
+    size_t role_by_arn_count;
+    /* While the role findings are computed on sorted lists: the domains by role_arn. */
+    struct cpw_inv_key *domain_by_role;
+    size_t domain_by_role_count;
 };
+
+/**
+ * The positions [*lo, *hi) of v[0..n) that can hold account's elements: its elements when the
+ * inventory is sorted (v sorted by account first; the account member at account_offset), else
+ * all of v. Callers still test each element's account: the range only skips what cannot match.
+ */
+void cpw_inventory_range(const struct cpw_inventory *inv,
+                         const void *const *v,
+                         size_t n,
+                         size_t account_offset,
+                         const char *account,
+                         size_t *lo,
+                         size_t *hi);
+
+/* cpw_inventory_range over list LIST (a member of inv) of struct TYPE elements. */
+#define CPW_INV_RANGE(inv, list, count, type, who, lo, hi)                                         \
+    cpw_inventory_range((inv), (const void *const *)(inv)->list, (inv)->count,                     \
+                        offsetof(type, account), (who), (lo), (hi))
+
+/* One entry of an index: an element's key (borrowed from the element) and its position. */
+struct cpw_inv_key {
+    const char *key;
+    size_t pos;
+};
+
+/**
+ * Builds into *idx (owned, cpw_free) an index of the elements of v[0..n) whose string at
+ * key_offset is not NULL, ordered by that string, then by position; *count receives its size.
+ */
+void cpw_inventory_index_build(const void *const *v,
+                               size_t n,
+                               size_t key_offset,
+                               struct cpw_inv_key **idx,
+                               size_t *count);
+
+/**
+ * The entries of idx[0..count) whose key equals key (NULL: none): *first receives the first
+ * one's slot; returns how many there are, in position order.
+ */
+size_t cpw_inventory_index_find(const struct cpw_inv_key *idx,
+                                size_t count,
+                                const char *key,
+                                size_t *first);
 
 /** Appends a copy of s (NULL allowed) to a string vector. */
 void cpw_inventory_strv_push(char ***v, size_t *count, const char *s);
@@ -78,6 +135,8 @@ int cpw_inventory_parse_region_state(const char *name, enum cpw_inv_region_state
 
 /* Per-format writers (inventory_json.c, inventory_text.c, inventory_report.c). */
 int cpw_inventory_write_json(const struct cpw_inventory *inv, struct cpw_buf *out);
+/** The same JSON document written straight to stream, element by element (no whole copy). */
+int cpw_inventory_write_json_file(const struct cpw_inventory *inv, FILE *stream);
 int cpw_inventory_write_table(const struct cpw_inventory *inv, bool color, struct cpw_buf *out);
 int cpw_inventory_write_csv(const struct cpw_inventory *inv, struct cpw_buf *out);
 int cpw_inventory_write_markdown(const struct cpw_inventory *inv, struct cpw_buf *out);

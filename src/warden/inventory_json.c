@@ -135,51 +135,179 @@ static json_t *s_region_status(const struct cpw_inv_region_status *x)
     return o;
 }
 
+/*
+ * The document is written element by element, as jansson would print the whole tree with
+ * JSON_INDENT(2): each element is built and dumped on its own at depth 0, then re-indented for
+ * its depth in the document (strings never hold a raw newline: jansson escapes it), so that no
+ * tree of the whole inventory and no copy of the whole text is ever held.
+ */
+
+/* Where the text goes: a buffer, or a stream through a bounded chunk. */
+struct sink {
+    struct cpw_buf *out; /* NULL: file */
+    FILE *file;
+    struct cpw_buf chunk; /* the file's pending bytes */
+    struct cpw_buf elem;  /* one element's dump, reused */
+    int failed;
+};
+
+#define SINK_CHUNK_BYTES (64u * 1024u)
+
+static void s_flush(struct sink *k)
+{
+    if (k->file && k->chunk.len > 0 && !k->failed) {
+        if (fwrite(k->chunk.data, 1, k->chunk.len, k->file) != k->chunk.len) {
+            k->failed = cpw_raise(CPW_ERR_IO, "could not write the inventory");
+        }
+    }
+    cpw_buf_reset(&k->chunk);
+}
+
+static void s_put(struct sink *k, const char *p, size_t n)
+{
+    if (k->failed) {
+        return;
+    }
+    if (!k->file) {
+        if (cpw_buf_append(k->out, cpw_span_from(p, n))) {
+            k->failed = -1;
+        }
+        return;
+    }
+    if (k->chunk.len + n > SINK_CHUNK_BYTES) {
+        s_flush(k);
+    }
+    if (n >= SINK_CHUNK_BYTES) {
+        if (!k->failed && fwrite(p, 1, n, k->file) != n) {
+            k->failed = cpw_raise(CPW_ERR_IO, "could not write the inventory");
+        }
+        return;
+    }
+    if (cpw_buf_append(&k->chunk, cpw_span_from(p, n))) {
+        k->failed = -1;
+    }
+}
+
+static void s_puts(struct sink *k, const char *s)
+{
+    s_put(k, s, strlen(s));
+}
+
+/* Dumps v (taken) at depth: every line after the first is indented by 2 * depth spaces more. */
+static void s_put_value(struct sink *k, json_t *v, unsigned depth)
+{
+    cpw_buf_reset(&k->elem);
+    int rc = v ? cpw_json_dump_with(v, CPW_JSON_DUMP_INDENT2, &k->elem) : -1;
+    json_decref(v);
+    if (rc != 0) {
+        if (!k->failed) {
+            k->failed = cpw_last_error() == CPW_ERR_LIMIT
+                          ? -1
+                          : cpw_raise(CPW_ERR_INTERNAL, "inventory JSON could not be written");
+        }
+        return;
+    }
+    static const char spaces[] = "        ";
+    const char *p = (const char *)k->elem.data;
+    size_t n = k->elem.len;
+    size_t from = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '\n') {
+            s_put(k, p + from, i + 1 - from);
+            s_put(k, spaces, 2u * depth);
+            from = i + 1;
+        }
+    }
+    s_put(k, p + from, n - from);
+}
+
+typedef json_t *(s_elem_fn)(const void *element);
+
+static json_t *s_str_elem(const void *element)
+{
+    return s_str(element);
+}
+static json_t *s_instance_elem(const void *element)
+{
+    return s_instance(element);
+}
+static json_t *s_domain_elem(const void *element)
+{
+    return s_domain(element);
+}
+static json_t *s_role_elem(const void *element)
+{
+    return s_role(element);
+}
+static json_t *s_finding_elem(const void *element)
+{
+    return s_finding(element);
+}
+static json_t *s_error_elem(const void *element)
+{
+    return s_error(element);
+}
+static json_t *s_region_status_elem(const void *element)
+{
+    return s_region_status(element);
+}
+
+/* ,\n  "key": [\n    e,\n    e\n  ]  (or [] when empty), a member of the root object. */
+static void s_put_array(struct sink *k,
+                        const char *key,
+                        const void *const *items,
+                        size_t count,
+                        s_elem_fn *fn)
+{
+    s_puts(k, ",\n  \"");
+    s_puts(k, key);
+    s_puts(k, count ? "\": [" : "\": []");
+    for (size_t i = 0; i < count && !k->failed; i++) {
+        s_puts(k, i ? ",\n    " : "\n    ");
+        s_put_value(k, fn(items[i]), 2);
+    }
+    if (count) {
+        s_puts(k, "\n  ]");
+    }
+}
+
+static int s_write_json(const struct cpw_inventory *inv, struct sink *k)
+{
+    cpw_buf_init(&k->chunk, SINK_CHUNK_BYTES);
+    cpw_buf_init(&k->elem, 256u * 1024u * 1024u);
+    char head[64];
+    snprintf(head, sizeof(head),
+             "{\n  \"format_version\": %d,\n  \"scanned_at\": ", CPW_INVENTORY_SCHEMA);
+    s_puts(k, head);
+    s_put_value(k, s_time(inv->scanned_at_s), 1);
+    s_put_array(k, "accounts", (const void *const *)inv->accounts, inv->account_count, s_str_elem);
+    s_put_array(k, "regions", (const void *const *)inv->regions, inv->region_count, s_str_elem);
+    s_put_array(k, "instances", (const void *const *)inv->instances, inv->instance_count,
+                s_instance_elem);
+    s_put_array(k, "domains", (const void *const *)inv->domains, inv->domain_count, s_domain_elem);
+    s_put_array(k, "roles", (const void *const *)inv->roles, inv->role_count, s_role_elem);
+    s_put_array(k, "findings", (const void *const *)inv->findings, inv->finding_count,
+                s_finding_elem);
+    s_put_array(k, "errors", (const void *const *)inv->errors, inv->error_count, s_error_elem);
+    s_put_array(k, "region_statuses", (const void *const *)inv->region_statuses,
+                inv->region_status_count, s_region_status_elem);
+    s_puts(k, "\n}\n");
+    s_flush(k);
+    cpw_buf_clean_up(&k->chunk);
+    cpw_buf_clean_up(&k->elem);
+    return k->failed ? -1 : 0;
+}
+
 int cpw_inventory_write_json(const struct cpw_inventory *inv, struct cpw_buf *out)
 {
-    json_t *root = json_object();
-    json_object_set_new(root, "format_version", json_integer(CPW_INVENTORY_SCHEMA));
-    json_object_set_new(root, "scanned_at", s_time(inv->scanned_at_s));
-    json_object_set_new(root, "accounts", s_strv(inv->accounts, inv->account_count));
-    json_object_set_new(root, "regions", s_strv(inv->regions, inv->region_count));
-    json_t *a = json_array();
-    for (size_t i = 0; i < inv->instance_count; i++) {
-        json_array_append_new(a, s_instance(inv->instances[i]));
-    }
-    json_object_set_new(root, "instances", a);
-    a = json_array();
-    for (size_t i = 0; i < inv->domain_count; i++) {
-        json_array_append_new(a, s_domain(inv->domains[i]));
-    }
-    json_object_set_new(root, "domains", a);
-    a = json_array();
-    for (size_t i = 0; i < inv->role_count; i++) {
-        json_array_append_new(a, s_role(inv->roles[i]));
-    }
-    json_object_set_new(root, "roles", a);
-    a = json_array();
-    for (size_t i = 0; i < inv->finding_count; i++) {
-        json_array_append_new(a, s_finding(inv->findings[i]));
-    }
-    json_object_set_new(root, "findings", a);
-    a = json_array();
-    for (size_t i = 0; i < inv->error_count; i++) {
-        json_array_append_new(a, s_error(inv->errors[i]));
-    }
-    json_object_set_new(root, "errors", a);
-    a = json_array();
-    for (size_t i = 0; i < inv->region_status_count; i++) {
-        json_array_append_new(a, s_region_status(inv->region_statuses[i]));
-    }
-    json_object_set_new(root, "region_statuses", a);
-    int rc = cpw_json_dump_with(root, CPW_JSON_DUMP_INDENT2, out);
-    json_decref(root);
-    if (rc != 0) {
-        return cpw_last_error() == CPW_ERR_LIMIT
-                 ? -1
-                 : cpw_raise(CPW_ERR_INTERNAL, "inventory JSON could not be written");
-    }
-    return cpw_buf_append_byte(out, '\n');
+    struct sink k = { .out = out };
+    return s_write_json(inv, &k);
+}
+
+int cpw_inventory_write_json_file(const struct cpw_inventory *inv, FILE *stream)
+{
+    struct sink k = { .file = stream };
+    return s_write_json(inv, &k);
 }
 
 /* ----- reading ------------------------------------------------------------------------------- */

@@ -57,6 +57,32 @@ void cpw_inventory_format_time(int64_t epoch_s, char out[32])
     }
 }
 
+/*
+ * The strings an element is added with live in the element's own allocation, after the struct:
+ * one allocation per element instead of one per string (the organization's inventory is held
+ * until its analysis). s_packed_size sums what they need; s_pack copies one (NULL stays NULL).
+ */
+static size_t s_packed_size(const char *const *strings, size_t count)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++) {
+        n += strings[i] ? strlen(strings[i]) + 1 : 0;
+    }
+    return n;
+}
+
+static char *s_pack(char **cursor, const char *s)
+{
+    if (!s) {
+        return NULL;
+    }
+    size_t n = strlen(s) + 1;
+    char *at = *cursor;
+    memcpy(at, s, n);
+    *cursor += n;
+    return at;
+}
+
 static struct cpw_inv_tag *s_copy_tags(const struct cpw_inv_tag *tags, size_t count)
 {
     if (count == 0 || !tags) {
@@ -79,6 +105,18 @@ static void s_free_tags(struct cpw_inv_tag *tags, size_t count)
     cpw_free(tags);
 }
 
+/* Forgets the lookup aids: the lists are no longer known to be in order. */
+static void s_unsorted(struct cpw_inventory *inv)
+{
+    inv->sorted = false;
+    cpw_free(inv->instance_by_arn);
+    cpw_free(inv->role_by_arn);
+    inv->instance_by_arn = NULL;
+    inv->role_by_arn = NULL;
+    inv->instance_by_arn_count = 0;
+    inv->role_by_arn_count = 0;
+}
+
 static void s_push_ptr(void ***v, size_t *count, void *p)
 {
     *v = cpw_realloc(*v, (*count + 1) * sizeof(**v));
@@ -92,14 +130,7 @@ static void s_free_instance(struct cpw_inv_instance *x)
     if (!x) {
         return;
     }
-    cpw_free(x->account);
-    cpw_free(x->region);
-    cpw_free(x->id);
-    cpw_free(x->arn);
-    cpw_free(x->alias);
-    cpw_free(x->status);
-    cpw_free(x->service_role_arn);
-    cpw_free(x->domain_arn);
+    cpw_free(x->domain_arn); /* the other strings live in x's allocation */
     cpw_free(x);
 }
 
@@ -108,18 +139,8 @@ static void s_free_domain(struct cpw_inv_domain *x)
     if (!x) {
         return;
     }
-    cpw_free(x->account);
-    cpw_free(x->region);
-    cpw_free(x->name);
-    cpw_free(x->arn);
-    cpw_free(x->default_encryption_key);
-    cpw_free(x->dead_letter_queue_url);
-    s_free_tags(x->tags, x->tag_count);
-    for (size_t i = 0; i < x->integration_count; i++) {
-        cpw_free(x->integrations[i].uri);
-        cpw_free(x->integrations[i].object_type_name);
-    }
-    cpw_free(x->integrations);
+    s_free_tags(x->tags, x->tag_count); /* account ... dead_letter_queue_url live in x's */
+    cpw_free(x->integrations);          /* with its strings */
     cpw_inventory_strv_free(&x->instance_arns, &x->instance_arn_count);
     cpw_free(x->role_arn);
     cpw_free(x);
@@ -130,12 +151,7 @@ static void s_free_role(struct cpw_inv_role *x)
     if (!x) {
         return;
     }
-    cpw_free(x->account);
-    cpw_free(x->name);
-    cpw_free(x->arn);
-    cpw_free(x->path);
-    cpw_free(x->last_used_region);
-    s_free_tags(x->tags, x->tag_count);
+    s_free_tags(x->tags, x->tag_count); /* account ... last_used_region live in x's allocation */
     cpw_free(x->deletion_task_id);
     cpw_free(x->deletion_status);
     cpw_free(x->deletion_reason);
@@ -231,6 +247,7 @@ void cpw_inventory_destroy(struct cpw_inventory *inv)
     for (size_t i = 0; i < inv->region_status_count; i++) {
         s_free_region_status(inv->region_statuses[i]);
     }
+    s_unsorted(inv);
     cpw_free(inv->region_statuses);
     cpw_free(inv->instances);
     cpw_free(inv->domains);
@@ -266,11 +283,13 @@ static void s_add_unique(char ***v, size_t *count, const char *s)
 
 void cpw_inventory_add_account(struct cpw_inventory *inv, const char *account)
 {
+    s_unsorted(inv);
     s_add_unique(&inv->accounts, &inv->account_count, account);
 }
 
 void cpw_inventory_add_region(struct cpw_inventory *inv, const char *region)
 {
+    s_unsorted(inv);
     s_add_unique(&inv->regions, &inv->region_count, region);
 }
 
@@ -289,15 +308,21 @@ struct cpw_inv_instance *cpw_inventory_add_instance(struct cpw_inventory *inv,
     if (!s_check_account("instance", src->account)) {
         return NULL;
     }
-    struct cpw_inv_instance *x = cpw_calloc(1, sizeof(*x));
-    x->account = cpw_strdup(src->account);
-    x->region = cpw_strdup(src->region);
-    x->id = cpw_strdup(src->id);
-    x->arn = cpw_strdup(src->arn);
-    x->alias = cpw_strdup(src->alias);
-    x->status = cpw_strdup(src->status);
-    x->service_role_arn = cpw_strdup(src->service_role_arn);
+    const char *const strings[] = {
+        src->account, src->region, src->id, src->arn, src->alias, src->status, src->service_role_arn
+    };
+    struct cpw_inv_instance *x =
+      cpw_calloc(1, sizeof(*x) + s_packed_size(strings, sizeof(strings) / sizeof(strings[0])));
+    char *cursor = (char *)(x + 1);
+    x->account = s_pack(&cursor, src->account);
+    x->region = s_pack(&cursor, src->region);
+    x->id = s_pack(&cursor, src->id);
+    x->arn = s_pack(&cursor, src->arn);
+    x->alias = s_pack(&cursor, src->alias);
+    x->status = s_pack(&cursor, src->status);
+    x->service_role_arn = s_pack(&cursor, src->service_role_arn);
     x->created_at_s = src->created_at_s;
+    s_unsorted(inv);
     s_push_ptr((void ***)&inv->instances, &inv->instance_count, x);
     return x;
 }
@@ -308,39 +333,56 @@ struct cpw_inv_domain *cpw_inventory_add_domain(struct cpw_inventory *inv,
     if (!s_check_account("domain", src->account)) {
         return NULL;
     }
-    struct cpw_inv_domain *x = cpw_calloc(1, sizeof(*x));
-    x->account = cpw_strdup(src->account);
-    x->region = cpw_strdup(src->region);
-    x->name = cpw_strdup(src->name);
-    if (src->arn) {
-        x->arn = cpw_strdup(src->arn);
-    } else if (src->region && src->name) {
-        struct cpw_buf arn;
-        cpw_buf_init(&arn, 4096);
-        if (cpw_inventory_domain_arn(&arn, src->account, src->region, src->name) == 0) {
-            x->arn = cpw_buf_detach(&arn);
-        }
-        cpw_buf_clean_up(&arn);
+    struct cpw_buf built;
+    cpw_buf_init(&built, 4096);
+    const char *arn = src->arn;
+    if (!arn && src->region && src->name &&
+        cpw_inventory_domain_arn(&built, src->account, src->region, src->name) == 0) {
+        arn = cpw_buf_cstr(&built);
     }
+    const char *const strings[] = { src->account,
+                                    src->region,
+                                    src->name,
+                                    arn,
+                                    src->default_encryption_key,
+                                    src->dead_letter_queue_url };
+    struct cpw_inv_domain *x =
+      cpw_calloc(1, sizeof(*x) + s_packed_size(strings, sizeof(strings) / sizeof(strings[0])));
+    char *cursor = (char *)(x + 1);
+    x->account = s_pack(&cursor, src->account);
+    x->region = s_pack(&cursor, src->region);
+    x->name = s_pack(&cursor, src->name);
+    x->arn = s_pack(&cursor, arn);
+    x->default_encryption_key = s_pack(&cursor, src->default_encryption_key);
+    x->dead_letter_queue_url = s_pack(&cursor, src->dead_letter_queue_url);
+    cpw_buf_clean_up(&built);
     x->created_at_s = src->created_at_s;
     x->updated_at_s = src->updated_at_s;
     x->profile_count = src->profile_count;
     x->object_count = src->object_count;
     x->metering_profile_count = src->metering_profile_count;
-    x->default_encryption_key = cpw_strdup(src->default_encryption_key);
-    x->dead_letter_queue_url = cpw_strdup(src->dead_letter_queue_url);
     x->matching_enabled = src->matching_enabled;
     x->tags = s_copy_tags(src->tags, src->tag_count);
     x->tag_count = x->tags ? src->tag_count : 0;
     if (src->integration_count && src->integrations) {
-        x->integrations = cpw_calloc(src->integration_count, sizeof(*x->integrations));
+        /* The list and its strings in one allocation, as the element's own strings. */
+        size_t bytes = src->integration_count * sizeof(*x->integrations);
         for (size_t i = 0; i < src->integration_count; i++) {
-            x->integrations[i].uri = cpw_strdup(src->integrations[i].uri);
-            x->integrations[i].object_type_name = cpw_strdup(src->integrations[i].object_type_name);
+            const char *const pair[] = { src->integrations[i].uri,
+                                         src->integrations[i].object_type_name };
+            bytes += s_packed_size(pair, 2);
+        }
+        x->integrations = cpw_calloc(1, bytes);
+        char *at = (char *)(x->integrations + src->integration_count);
+        for (size_t i = 0; i < src->integration_count; i++) {
+            x->integrations[i].uri = s_pack(&at, src->integrations[i].uri);
+            x->integrations[i].object_type_name =
+              s_pack(&at, src->integrations[i].object_type_name);
             x->integrations[i].created_at_s = src->integrations[i].created_at_s;
         }
         x->integration_count = src->integration_count;
     }
+    s_unsorted(inv);
     s_push_ptr((void ***)&inv->domains, &inv->domain_count, x);
     return x;
 }
@@ -362,20 +404,25 @@ struct cpw_inv_role *cpw_inventory_add_role(struct cpw_inventory *inv,
     if (!s_check_account("role", src->account)) {
         return NULL;
     }
-    struct cpw_inv_role *x = cpw_calloc(1, sizeof(*x));
-    x->account = cpw_strdup(src->account);
-    x->name = cpw_strdup(src->name);
-    x->arn = cpw_strdup(src->arn);
-    x->path = cpw_strdup(src->path);
+    const char *const strings[] = { src->account, src->name, src->arn, src->path,
+                                    src->last_used_region };
+    struct cpw_inv_role *x =
+      cpw_calloc(1, sizeof(*x) + s_packed_size(strings, sizeof(strings) / sizeof(strings[0])));
+    char *cursor = (char *)(x + 1);
+    x->account = s_pack(&cursor, src->account);
+    x->name = s_pack(&cursor, src->name);
+    x->arn = s_pack(&cursor, src->arn);
+    x->path = s_pack(&cursor, src->path);
+    x->last_used_region = s_pack(&cursor, src->last_used_region);
     x->service = s_service_from_path(src->path);
     x->created_at_s = src->created_at_s;
     x->last_used_at_s = src->last_used_at_s;
-    x->last_used_region = cpw_strdup(src->last_used_region);
     x->tags = s_copy_tags(src->tags, src->tag_count);
     x->tag_count = x->tags ? src->tag_count : 0;
     x->deletion_task_id = cpw_strdup(src->deletion_task_id);
     x->deletion_status = cpw_strdup(src->deletion_status);
     x->deletion_reason = cpw_strdup(src->deletion_reason);
+    s_unsorted(inv);
     s_push_ptr((void ***)&inv->roles, &inv->role_count, x);
     return x;
 }
@@ -398,6 +445,7 @@ struct cpw_inv_event *cpw_inventory_add_event(struct cpw_inventory *inv,
     x->invoked_by = cpw_strdup(src->invoked_by);
     x->request_parameters = s_copy_tags(src->request_parameters, src->request_parameter_count);
     x->request_parameter_count = x->request_parameters ? src->request_parameter_count : 0;
+    s_unsorted(inv);
     s_push_ptr((void ***)&inv->events, &inv->event_count, x);
     return x;
 }
@@ -428,6 +476,7 @@ struct cpw_inv_error *cpw_inventory_add_error(struct cpw_inventory *inv,
     x->operation = cpw_strdup(src->operation);
     x->code = s_printable_dup(src->code);
     x->message = s_printable_dup(src->message);
+    s_unsorted(inv);
     s_push_ptr((void ***)&inv->errors, &inv->error_count, x);
     return x;
 }
@@ -454,6 +503,7 @@ struct cpw_inv_region_status *cpw_inventory_add_region_status(
         x = cpw_calloc(1, sizeof(*x));
         x->account = cpw_strdup(src->account);
         x->region = cpw_strdup(src->region);
+        s_unsorted(inv);
         s_push_ptr((void ***)&inv->region_statuses, &inv->region_status_count, x);
     }
     x->state = src->state;
@@ -505,7 +555,7 @@ void cpw_inventory_evidence(struct cpw_inv_finding *f, const char *fmt, ...)
     (void)cpw_buf_vappendf(&text, fmt, ap); /* on failure the statement is empty, never partial */
     va_end(ap);
     f->evidence = cpw_realloc(f->evidence, (f->evidence_count + 1) * sizeof(*f->evidence));
-    f->evidence[f->evidence_count++] = cpw_buf_detach(&text);
+    f->evidence[f->evidence_count++] = cpw_strdup(cpw_buf_cstr(&text)); /* no spare capacity */
     cpw_buf_clean_up(&text);
 }
 
@@ -637,6 +687,113 @@ void cpw_inventory_sort(struct cpw_inventory *inv)
         struct cpw_inv_domain *d = inv->domains[i];
         s_sort(d->instance_arns, d->instance_arn_count, sizeof(char *), s_cmp_str);
     }
+    s_unsorted(inv);
+    cpw_inventory_index_build((const void *const *)inv->instances, inv->instance_count,
+                              offsetof(struct cpw_inv_instance, arn), &inv->instance_by_arn,
+                              &inv->instance_by_arn_count);
+    cpw_inventory_index_build((const void *const *)inv->roles, inv->role_count,
+                              offsetof(struct cpw_inv_role, arn), &inv->role_by_arn,
+                              &inv->role_by_arn_count);
+    inv->sorted = true;
+}
+
+/* ----- lookup aids --------------------------------------------------------------------------- */
+
+static const char *s_member(const void *element, size_t offset)
+{
+    const char *const *slot = (const char *const *)(const void *)((const char *)element + offset);
+    return *slot;
+}
+
+void cpw_inventory_range(const struct cpw_inventory *inv,
+                         const void *const *v,
+                         size_t n,
+                         size_t account_offset,
+                         const char *account,
+                         size_t *lo,
+                         size_t *hi)
+{
+    *lo = 0;
+    *hi = n;
+    if (!inv->sorted) {
+        return;
+    }
+    size_t a = 0;
+    size_t b = n;
+    while (a < b) { /* the first element whose account is not below account */
+        size_t m = a + (b - a) / 2;
+        if (cpw_inventory_strcmp(s_member(v[m], account_offset), account) < 0) {
+            a = m + 1;
+        } else {
+            b = m;
+        }
+    }
+    *lo = a;
+    b = n;
+    while (a < b) { /* the first element whose account is above account */
+        size_t m = a + (b - a) / 2;
+        if (cpw_inventory_strcmp(s_member(v[m], account_offset), account) <= 0) {
+            a = m + 1;
+        } else {
+            b = m;
+        }
+    }
+    *hi = a;
+}
+
+static int s_cmp_key(const void *a, const void *b)
+{
+    const struct cpw_inv_key *x = a;
+    const struct cpw_inv_key *y = b;
+    int c = strcmp(x->key, y->key);
+    if (c) {
+        return c;
+    }
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+void cpw_inventory_index_build(const void *const *v,
+                               size_t n,
+                               size_t key_offset,
+                               struct cpw_inv_key **idx,
+                               size_t *count)
+{
+    *idx = cpw_calloc(n + 1, sizeof(**idx));
+    *count = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *key = s_member(v[i], key_offset);
+        if (key) {
+            (*idx)[(*count)++] = (struct cpw_inv_key){ .key = key, .pos = i };
+        }
+    }
+    s_sort(*idx, *count, sizeof(**idx), s_cmp_key);
+}
+
+size_t cpw_inventory_index_find(const struct cpw_inv_key *idx,
+                                size_t count,
+                                const char *key,
+                                size_t *first)
+{
+    *first = 0;
+    if (!key) {
+        return 0;
+    }
+    size_t a = 0;
+    size_t b = count;
+    while (a < b) {
+        size_t m = a + (b - a) / 2;
+        if (strcmp(idx[m].key, key) < 0) {
+            a = m + 1;
+        } else {
+            b = m;
+        }
+    }
+    *first = a;
+    size_t end = a;
+    while (end < count && strcmp(idx[end].key, key) == 0) {
+        end++;
+    }
+    return end - a;
 }
 
 /* ----- reading ------------------------------------------------------------------------------- */
@@ -684,7 +841,11 @@ const struct cpw_inv_region_status *cpw_inventory_find_region_status(
   const char *account,
   const char *region)
 {
-    for (size_t i = 0; i < inv->region_status_count; i++) {
+    size_t lo = 0;
+    size_t hi = 0;
+    CPW_INV_RANGE(inv, region_statuses, region_status_count, struct cpw_inv_region_status, account,
+                  &lo, &hi);
+    for (size_t i = lo; i < hi; i++) {
         const struct cpw_inv_region_status *x = inv->region_statuses[i];
         if (cpw_inventory_streq(x->account, account) && cpw_inventory_streq(x->region, region)) {
             return x;
@@ -696,6 +857,13 @@ const struct cpw_inv_region_status *cpw_inventory_find_region_status(
 const struct cpw_inv_instance *cpw_inventory_find_instance(const struct cpw_inventory *inv,
                                                            const char *arn)
 {
+    if (inv->sorted) {
+        size_t first = 0;
+        return cpw_inventory_index_find(inv->instance_by_arn, inv->instance_by_arn_count, arn,
+                                        &first)
+                 ? inv->instances[inv->instance_by_arn[first].pos]
+                 : NULL;
+    }
     for (size_t i = 0; arn && i < inv->instance_count; i++) {
         if (cpw_inventory_streq(inv->instances[i]->arn, arn)) {
             return inv->instances[i];
@@ -717,6 +885,12 @@ const struct cpw_inv_domain *cpw_inventory_find_domain(const struct cpw_inventor
 
 const struct cpw_inv_role *cpw_inventory_find_role(const struct cpw_inventory *inv, const char *arn)
 {
+    if (inv->sorted) {
+        size_t first = 0;
+        return cpw_inventory_index_find(inv->role_by_arn, inv->role_by_arn_count, arn, &first)
+                 ? inv->roles[inv->role_by_arn[first].pos]
+                 : NULL;
+    }
     for (size_t i = 0; arn && i < inv->role_count; i++) {
         if (cpw_inventory_streq(inv->roles[i]->arn, arn)) {
             return inv->roles[i];

@@ -119,7 +119,13 @@ static void s_link_instances(struct cpw_inventory *inv)
         if (!s_live(x) || !x->service_role_arn) {
             continue;
         }
-        for (size_t r = 0; r < inv->role_count; r++) {
+        /* Every role with that ARN, in list order (the index when the lists are sorted). */
+        size_t first = 0;
+        size_t n = inv->sorted ? cpw_inventory_index_find(inv->role_by_arn, inv->role_by_arn_count,
+                                                          x->service_role_arn, &first)
+                               : inv->role_count;
+        for (size_t k = 0; k < n; k++) {
+            size_t r = inv->sorted ? inv->role_by_arn[first + k].pos : k;
             struct cpw_inv_role *role = inv->roles[r];
             if (!role->linked_arn && cpw_inventory_streq(role->arn, x->service_role_arn)) {
                 cpw_inventory_set_str(&role->linked_arn, x->arn);
@@ -184,7 +190,10 @@ static void s_link_by_cloudtrail(struct cpw_inventory *inv)
             continue;
         }
         const struct cpw_inv_event *create = NULL;
-        for (size_t j = 0; j < inv->event_count; j++) {
+        size_t lo = 0;
+        size_t hi = 0;
+        CPW_INV_RANGE(inv, events, event_count, struct cpw_inv_event, slr->account, &lo, &hi);
+        for (size_t j = lo; j < hi; j++) {
             const struct cpw_inv_event *c = inv->events[j];
             if (!cpw_inventory_streq(c->event_name, "CreateDomain") ||
                 !cpw_inventory_streq(c->account, slr->account) ||
@@ -201,7 +210,8 @@ static void s_link_by_cloudtrail(struct cpw_inventory *inv)
             continue;
         }
         struct cpw_inv_domain *dom = NULL;
-        for (size_t d = 0; d < inv->domain_count; d++) {
+        CPW_INV_RANGE(inv, domains, domain_count, struct cpw_inv_domain, create->account, &lo, &hi);
+        for (size_t d = lo; d < hi; d++) {
             struct cpw_inv_domain *x = inv->domains[d];
             if (cpw_inventory_streq(x->account, create->account) &&
                 cpw_inventory_streq(x->region, create->region) &&
@@ -209,9 +219,10 @@ static void s_link_by_cloudtrail(struct cpw_inventory *inv)
                 dom = x;
             }
         }
+        CPW_INV_RANGE(inv, roles, role_count, struct cpw_inv_role, slr->account, &lo, &hi);
         for (size_t n = 0; dom && !dom->role_arn && n < slr->resource_name_count; n++) {
             const char *res = slr->resource_names[n];
-            for (size_t r = 0; r < inv->role_count; r++) {
+            for (size_t r = lo; r < hi; r++) {
                 struct cpw_inv_role *role = inv->roles[r];
                 if (s_unlinked_profile_role(role, slr->account) &&
                     (cpw_inventory_streq(role->name, res) || cpw_inventory_streq(role->arn, res))) {
@@ -241,7 +252,10 @@ static void s_link_by_time(struct cpw_inventory *inv)
         }
         struct cpw_inv_role *only = NULL;
         size_t candidates = 0;
-        for (size_t r = 0; r < inv->role_count; r++) {
+        size_t lo = 0;
+        size_t hi = 0;
+        CPW_INV_RANGE(inv, roles, role_count, struct cpw_inv_role, dom->account, &lo, &hi);
+        for (size_t r = lo; r < hi; r++) {
             struct cpw_inv_role *role = inv->roles[r];
             if (s_unlinked_profile_role(role, dom->account) && s_in_window(dom, role)) {
                 only = role;
@@ -252,7 +266,8 @@ static void s_link_by_time(struct cpw_inventory *inv)
             continue;
         }
         size_t domains = 0;
-        for (size_t o = 0; o < inv->domain_count; o++) {
+        CPW_INV_RANGE(inv, domains, domain_count, struct cpw_inv_domain, dom->account, &lo, &hi);
+        for (size_t o = lo; o < hi; o++) {
             const struct cpw_inv_domain *other = inv->domains[o];
             if (!other->role_arn && cpw_inventory_streq(other->account, dom->account) &&
                 s_in_window(other, only)) {
@@ -281,14 +296,18 @@ static void s_link_by_last_used(struct cpw_inventory *inv)
             continue;
         }
         size_t domains = 0;
-        for (size_t o = 0; o < inv->domain_count; o++) {
+        size_t lo = 0;
+        size_t hi = 0;
+        CPW_INV_RANGE(inv, domains, domain_count, struct cpw_inv_domain, dom->account, &lo, &hi);
+        for (size_t o = lo; o < hi; o++) {
             const struct cpw_inv_domain *other = inv->domains[o];
             domains += !other->role_arn && cpw_inventory_streq(other->account, dom->account) &&
                        cpw_inventory_streq(other->region, dom->region);
         }
         struct cpw_inv_role *only = NULL;
         size_t candidates = 0;
-        for (size_t r = 0; r < inv->role_count; r++) {
+        CPW_INV_RANGE(inv, roles, role_count, struct cpw_inv_role, dom->account, &lo, &hi);
+        for (size_t r = lo; r < hi; r++) {
             struct cpw_inv_role *role = inv->roles[r];
             if (s_unlinked_profile_role(role, dom->account) &&
                 cpw_inventory_streq(role->last_used_region, dom->region)) {

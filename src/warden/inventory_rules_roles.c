@@ -64,12 +64,7 @@ static void s_account_arn(struct cpw_buf *out, const char *partition, const char
 
 static const struct cpw_inv_role *s_role_by_arn(const struct cpw_inventory *inv, const char *arn)
 {
-    for (size_t i = 0; arn && i < inv->role_count; i++) {
-        if (cpw_inventory_streq(inv->roles[i]->arn, arn)) {
-            return inv->roles[i];
-        }
-    }
-    return NULL;
+    return cpw_inventory_find_role(inv, arn); /* the first role with that ARN, or NULL */
 }
 
 /* The domain's link, when it is certain or likely and to a per-domain role. */
@@ -165,7 +160,10 @@ static size_t s_legacy_users(const struct cpw_inventory *inv,
                              struct cpw_inv_finding *f)
 {
     size_t users = 0;
-    for (size_t d = 0; d < inv->domain_count; d++) {
+    size_t lo = 0;
+    size_t hi = 0;
+    CPW_INV_RANGE(inv, domains, domain_count, struct cpw_inv_domain, account, &lo, &hi);
+    for (size_t d = lo; d < hi; d++) {
         const struct cpw_inv_domain *dom = inv->domains[d];
         if (!cpw_inventory_streq(dom->account, account) || !s_pre_per_domain(dom) ||
             (dom->role_confidence == CPW_INV_CONFIDENCE_CERTAIN && s_strong_link(inv, dom))) {
@@ -256,7 +254,10 @@ static void s_find_legacy(struct cpw_inventory *inv, const struct cpw_inv_role *
 /* The account holds the legacy role (and is not deleting it). */
 static bool s_has_legacy(const struct cpw_inventory *inv, const char *account)
 {
-    for (size_t i = 0; i < inv->role_count; i++) {
+    size_t lo = 0;
+    size_t hi = 0;
+    CPW_INV_RANGE(inv, roles, role_count, struct cpw_inv_role, account, &lo, &hi);
+    for (size_t i = lo; i < hi; i++) {
         const struct cpw_inv_role *r = inv->roles[i];
         if (s_is_legacy(r) && !s_deletion_in_flight(r) &&
             cpw_inventory_streq(r->account, account)) {
@@ -284,6 +285,15 @@ static bool s_untied_role(const struct cpw_inventory *inv, const struct cpw_inv_
     if (!r->linked_arn) {
         return true;
     }
+    if (inv->domain_by_role && r->arn) { /* the first domain whose role_arn is r's ARN */
+        size_t first = 0;
+        if (cpw_inventory_index_find(inv->domain_by_role, inv->domain_by_role_count, r->arn,
+                                     &first)) {
+            const struct cpw_inv_domain *dom = inv->domains[inv->domain_by_role[first].pos];
+            return dom->role_confidence < CPW_INV_CONFIDENCE_LIKELY;
+        }
+        return false;
+    }
     for (size_t d = 0; d < inv->domain_count; d++) {
         const struct cpw_inv_domain *dom = inv->domains[d];
         if (cpw_inventory_streq(dom->role_arn, r->arn)) {
@@ -305,7 +315,10 @@ static void s_find_leftover_role(struct cpw_inventory *inv,
                            r->account);
     cpw_inv_scope_evidence(inv, f, r->account, scope, "a domain there may own this role");
     size_t domains = 0;
-    for (size_t d = 0; d < inv->domain_count; d++) {
+    size_t lo = 0;
+    size_t hi = 0;
+    CPW_INV_RANGE(inv, domains, domain_count, struct cpw_inv_domain, r->account, &lo, &hi);
+    for (size_t d = lo; d < hi; d++) {
         const struct cpw_inv_domain *dom = inv->domains[d];
         if (!cpw_inventory_streq(dom->account, r->account)) {
             continue;
@@ -343,7 +356,10 @@ static void s_find_unsure_role(struct cpw_inventory *inv,
     cpw_inventory_evidence(f, "no Customer Profiles domain that was read can be linked to it");
     cpw_inv_scope_evidence(inv, f, r->account, scope, "a domain there may own this role");
     size_t listed = 0;
-    for (size_t d = 0; d < inv->domain_count; d++) {
+    size_t lo = 0;
+    size_t hi = 0;
+    CPW_INV_RANGE(inv, domains, domain_count, struct cpw_inv_domain, r->account, &lo, &hi);
+    for (size_t d = lo; d < hi; d++) {
         const struct cpw_inv_domain *dom = inv->domains[d];
         if (cpw_inventory_streq(dom->account, r->account) && s_untied_domain(inv, dom) &&
             listed++ < NAMES_SHOWN) {
@@ -360,7 +376,13 @@ static void s_find_profile_roles_of(struct cpw_inventory *inv, const char *accou
 {
     const struct cpw_inv_role *first = NULL;
     size_t untied_roles = 0;
-    for (size_t i = 0; i < inv->role_count; i++) {
+    size_t rlo = 0;
+    size_t rhi = 0;
+    size_t dlo = 0;
+    size_t dhi = 0;
+    CPW_INV_RANGE(inv, roles, role_count, struct cpw_inv_role, account, &rlo, &rhi);
+    CPW_INV_RANGE(inv, domains, domain_count, struct cpw_inv_domain, account, &dlo, &dhi);
+    for (size_t i = rlo; i < rhi; i++) {
         const struct cpw_inv_role *r = inv->roles[i];
         if (s_per_domain_role(r, account) && s_untied_role(inv, r)) {
             first = first ? first : r;
@@ -375,12 +397,12 @@ static void s_find_profile_roles_of(struct cpw_inventory *inv, const char *accou
     struct cpw_inv_scope scope;
     cpw_inv_scope_of(inv, account, partition[0] ? partition : NULL, "customer-profiles", &scope);
     size_t untied_domains = 0;
-    for (size_t d = 0; d < inv->domain_count; d++) {
+    for (size_t d = dlo; d < dhi; d++) {
         untied_domains += cpw_inventory_streq(inv->domains[d]->account, account) &&
                           s_untied_domain(inv, inv->domains[d]);
     }
     if (!scope.complete || untied_domains == 0) {
-        for (size_t i = 0; i < inv->role_count; i++) {
+        for (size_t i = rlo; i < rhi; i++) {
             const struct cpw_inv_role *r = inv->roles[i];
             if (!s_per_domain_role(r, account) || !s_untied_role(inv, r)) {
                 continue;
@@ -425,7 +447,7 @@ static void s_find_profile_roles_of(struct cpw_inventory *inv, const char *accou
     }
     cpw_inv_scope_evidence(inv, f, account, &scope, "");
     size_t shown = 0;
-    for (size_t i = 0; i < inv->role_count; i++) {
+    for (size_t i = rlo; i < rhi; i++) {
         const struct cpw_inv_role *r = inv->roles[i];
         if (s_per_domain_role(r, account) && s_untied_role(inv, r) && shown++ < NAMES_SHOWN) {
             char when[32];
@@ -436,7 +458,7 @@ static void s_find_profile_roles_of(struct cpw_inventory *inv, const char *accou
         }
     }
     shown = 0;
-    for (size_t d = 0; d < inv->domain_count; d++) {
+    for (size_t d = dlo; d < dhi; d++) {
         const struct cpw_inv_domain *dom = inv->domains[d];
         if (cpw_inventory_streq(dom->account, account) && s_untied_domain(inv, dom) &&
             shown++ < NAMES_SHOWN) {
@@ -466,6 +488,11 @@ static void s_find_profile_roles_of(struct cpw_inventory *inv, const char *accou
 
 void cpw_inventory_find_roles(struct cpw_inventory *inv)
 {
+    if (inv->sorted) { /* the links are made: role_arn no longer changes */
+        cpw_inventory_index_build((const void *const *)inv->domains, inv->domain_count,
+                                  offsetof(struct cpw_inv_domain, role_arn), &inv->domain_by_role,
+                                  &inv->domain_by_role_count);
+    }
     for (size_t i = 0; i < inv->role_count; i++) {
         const struct cpw_inv_role *r = inv->roles[i];
         if (r->service == CPW_INV_ROLE_OTHER) {
@@ -493,11 +520,17 @@ void cpw_inventory_find_roles(struct cpw_inventory *inv)
     for (size_t i = 0; i < inv->role_count; i++) {
         const struct cpw_inv_role *r = inv->roles[i];
         bool first = s_per_domain_role(r, r->account);
-        for (size_t j = 0; first && j < i; j++) {
+        size_t lo = 0;
+        size_t hi = 0;
+        CPW_INV_RANGE(inv, roles, role_count, struct cpw_inv_role, r->account, &lo, &hi);
+        for (size_t j = lo; first && j < i; j++) {
             first = !s_per_domain_role(inv->roles[j], r->account);
         }
         if (first) {
             s_find_profile_roles_of(inv, r->account);
         }
     }
+    cpw_free(inv->domain_by_role);
+    inv->domain_by_role = NULL;
+    inv->domain_by_role_count = 0;
 }

@@ -28,12 +28,38 @@ bool cpw_inventory_has(char *const *v, size_t count, const char *s)
     return false;
 }
 
+/* account is among the scanned accounts (a binary search when the list is sorted). */
+static bool s_scanned_account(const struct cpw_inventory *inv, const char *account)
+{
+    if (!inv->sorted) {
+        return cpw_inventory_has(inv->accounts, inv->account_count, account);
+    }
+    size_t a = 0;
+    size_t b = inv->account_count;
+    while (account && a < b) {
+        size_t m = a + (b - a) / 2;
+        int c = cpw_inventory_strcmp(inv->accounts[m], account);
+        if (c == 0) {
+            return true;
+        }
+        if (c < 0) {
+            a = m + 1;
+        } else {
+            b = m;
+        }
+    }
+    return false;
+}
+
 const struct cpw_inv_error *cpw_inventory_error_for(const struct cpw_inventory *inv,
                                                     const char *account,
                                                     const char *region,
                                                     const char *service)
 {
-    for (size_t i = 0; i < inv->error_count; i++) {
+    size_t lo = 0;
+    size_t hi = 0;
+    CPW_INV_RANGE(inv, errors, error_count, struct cpw_inv_error, account, &lo, &hi);
+    for (size_t i = lo; i < hi; i++) {
         const struct cpw_inv_error *e = inv->errors[i];
         if (!cpw_inventory_streq(e->account, account) ||
             (e->service && !cpw_inventory_streq(e->service, service))) {
@@ -62,7 +88,7 @@ enum cpw_inv_visibility cpw_inventory_visibility(const struct cpw_inventory *inv
     } else if ((e = cpw_inventory_error_for(inv, account, region, service)) != NULL ||
                (st && st->state == CPW_INV_REGION_UNKNOWN)) {
         v = CPW_INV_VIS_FAILED;
-    } else if (!cpw_inventory_has(inv->accounts, inv->account_count, account) ||
+    } else if (!s_scanned_account(inv, account) ||
                !cpw_inventory_has(inv->regions, inv->region_count, region)) {
         v = CPW_INV_VIS_UNSCANNED;
     }
@@ -125,7 +151,7 @@ void cpw_inv_scope_of(const struct cpw_inventory *inv,
     if (!out->partition) {
         out->partition = "aws";
     }
-    out->account_scanned = cpw_inventory_has(inv->accounts, inv->account_count, account);
+    out->account_scanned = s_scanned_account(inv, account);
     struct cpw_region_list offered;
     memset(&offered, 0, sizeof(offered));
     out->regions_known =
@@ -242,7 +268,7 @@ void cpw_inventory_action(struct cpw_inv_finding *f, const char *fmt, ...)
     (void)cpw_buf_vappendf(&text, fmt, ap);
     va_end(ap);
     cpw_free(f->action);
-    f->action = cpw_buf_detach(&text);
+    f->action = cpw_strdup(cpw_buf_cstr(&text)); /* no spare capacity */
     cpw_buf_clean_up(&text);
 }
 

@@ -369,6 +369,13 @@ int cpw_inventory_write_file(const struct cpw_inventory *inv,
                              const struct cpw_inventory_write_options *opts,
                              FILE *stream)
 {
+    if (format == CPW_INV_FORMAT_JSON) {
+        int rc = cpw_inventory_write_json_file(inv, stream);
+        if (rc == 0 && fflush(stream) != 0) {
+            rc = cpw_raise(CPW_ERR_IO, "could not write the inventory");
+        }
+        return rc;
+    }
     struct cpw_buf out;
     cpw_buf_init(&out, OUTPUT_MAX_BYTES);
     int rc = cpw_inventory_write(inv, format, opts, &out);

@@ -15,8 +15,11 @@
  *
  * Ownership: the inventory owns every element and string; pointers returned by accessors and
  * add functions are borrowed and stay valid until cpw_inventory_destroy() (elements are never
- * moved). Thread-safety: an inventory is not synchronised; fill it from one thread (or under the
- * caller's lock). A finished inventory may be read (and written out) from several threads.
+ * moved). The strings an element is added with (and a domain's integrations) share the element's
+ * allocation: never free or replace them; the derived fields and a role's deletion_* fields are
+ * allocations of their own. Thread-safety: an inventory is not synchronised; fill it from one
+ * thread (or under the caller's lock). A finished inventory may be read (and written out) from
+ * several threads.
  */
 #ifndef CPW_INVENTORY_H
 #define CPW_INVENTORY_H
