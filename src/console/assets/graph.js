@@ -220,11 +220,20 @@
       const y2 = b.y + NODE_H / 2;
       const dx = Math.max(40, (x2 - x1) / 2);
       const stale = a.leftover || b.leftover;
+      let d = "M" + x1 + "," + y1 + " C" + (x1 + dx) + "," + y1 + " " + (x2 - dx) + "," + y2 + " " + x2 + "," + y2;
+      if (x2 - x1 > GAP + COL_W) {
+        /* Across the middle column: run in the gap above the source's row, not behind a node. */
+        const yg = a.y - (ROW - NODE_H) / 2;
+        const m1 = x1 + GAP / 2;
+        const m2 = x2 - GAP / 2;
+        d = "M" + x1 + "," + y1 + " C" + (x1 + 30) + "," + y1 + " " + (m1 - 30) + "," + yg + " " + m1 + "," + yg +
+          " L" + m2 + "," + yg + " C" + (m2 + 30) + "," + yg + " " + (x2 - 30) + "," + y2 + " " + x2 + "," + y2;
+      }
       edges.appendChild(
         h(
           "svg:path",
           {
-            d: "M" + x1 + "," + y1 + " C" + (x1 + dx) + "," + y1 + " " + (x2 - dx) + "," + y2 + " " + x2 + "," + y2,
+            d,
             fill: "none",
             stroke: stale ? "#8a3b36" : "#5a6675",
             "stroke-width": 1.6,
@@ -248,7 +257,7 @@
       const c = conf ? CONF[conf] : null;
       const label = describe(n, f);
       const g = h("svg:g", {
-        class: "node node-" + n.kind + (n.leftover ? " leftover conf-" + conf : " live"),
+        class: "node node-" + n.kind + (n.leftover ? " leftover leftover-" + conf : " live"),
         tabindex: 0,
         role: "button",
         "aria-label": label,

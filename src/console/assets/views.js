@@ -46,7 +46,9 @@
 
   function statusWord(s) {
     const v = String(s || "").toLowerCase();
-    if (["pass", "done", "ok", "succeeded", "completed", "success"].includes(v)) return { icon: "✔", cls: "ok" };
+    if (["pass", "done", "ok", "succeeded", "completed", "success", "already"].includes(v)) return { icon: "✔", cls: "ok" };
+    if (v === "planned") return { icon: "•", cls: "planned" };
+    if (v === "started") return { icon: "▶", cls: "pending" };
     if (["fail", "failed", "error", "refused"].includes(v)) return { icon: "✘", cls: "bad" };
     if (["skipped", "skip"].includes(v)) return { icon: "–", cls: "skip" };
     return { icon: "…", cls: "pending" };
