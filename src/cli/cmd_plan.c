@@ -29,6 +29,7 @@ enum {
     OPT_FROM_INVENTORY,
     OPT_CONFIG,
     OPT_FORCE,
+    OPT_FINDING,
 };
 
 static const struct option s_long[] = {
@@ -41,6 +42,7 @@ static const struct option s_long[] = {
     { "from-inventory", required_argument, NULL, OPT_FROM_INVENTORY },
     { "config", required_argument, NULL, OPT_CONFIG },
     { "force", no_argument, NULL, OPT_FORCE },
+    { "finding", required_argument, NULL, OPT_FINDING },
     { "org", no_argument, NULL, CPW_CLI_OPT_ORG },
     { "role-name", required_argument, NULL, CPW_CLI_OPT_ROLE_NAME },
     { "accounts", required_argument, NULL, CPW_CLI_OPT_ACCOUNTS },
@@ -59,6 +61,8 @@ struct plan_args {
     const char *roles[MAX_NAMED];
     size_t role_count;
     const char *instance;
+    const char *findings[MAX_NAMED];
+    size_t finding_count;
     struct cpw_cli_scope scope;
     const char *inventory_path;
     const char *config_path;
@@ -110,6 +114,13 @@ static int s_parse(int argc, char **argv, struct plan_args *args, struct cpw_set
         case OPT_INSTANCE:
             args->instance = optarg;
             break;
+        case OPT_FINDING:
+            if (args->finding_count >= MAX_NAMED) {
+                cpw_cli_usage_error("plan", "at most %d findings", MAX_NAMED);
+                return -1;
+            }
+            args->findings[args->finding_count++] = optarg;
+            break;
         case OPT_FROM_INVENTORY:
             args->inventory_path = optarg;
             break;
@@ -126,6 +137,11 @@ static int s_parse(int argc, char **argv, struct plan_args *args, struct cpw_set
     }
     if (optind < argc) {
         cpw_cli_usage_error("plan", "unexpected argument '%s'", argv[optind]);
+        return -1;
+    }
+    if (args->finding_count && (args->domain_count || args->role_count || args->instance)) {
+        cpw_cli_usage_error("plan", "--finding selects leftovers of the inventory; it does not "
+                                    "take --domain, --role or --instance");
         return -1;
     }
     if ((args->scope.org || args->scope.accounts.count) &&
@@ -182,6 +198,8 @@ static int s_run(int argc, char **argv)
         .instance = args.instance,
         .regions = args.scope.regions,
         .inventory_path = args.inventory_path,
+        .finding_ids = args.findings,
+        .finding_id_count = args.finding_count,
         .include_possible = args.include_possible,
         .force = args.force,
         .org = args.scope.org,
@@ -234,7 +252,8 @@ const struct cpw_cli_command cpw_cli_cmd_plan = {
     .help =
       "usage: cpwarden plan [--orphans] [--include-possible] [--regions all|R1,R2]\n"
       "                     [--from-inventory FILE] [--domain NAME] [--role NAME]\n"
-      "                     [--instance ID] [--force] [--config FILE] [-o PLAN]\n"
+      "                     [--instance ID] [--finding ID] [--force] [--config FILE]\n"
+      "                     [-o PLAN]\n"
       "                     [--org] [--role-name NAME] [--accounts ID,...] [AWS options]\n"
       "\n"
       "Proposes what to delete, in order, with the runbook's checklist per domain, and writes\n"
@@ -256,6 +275,9 @@ const struct cpw_cli_command cpw_cli_cmd_plan = {
       "                        --role AWSServiceRoleForProfile_* is that domain's role\n"
       "  --role NAME           a service-linked role (repeatable)\n"
       "  --instance ID         the domain(s) integrated with Connect instance ID (id or ARN)\n"
+      "  --finding ID          only the leftover of this finding (repeatable): its id as\n"
+      "                        'cpwarden console' shows it (16 hex digits, stable across\n"
+      "                        scans); the same rules as --orphans decide what it plans\n"
       "  --org                 every ACTIVE member account of the organization, scanned as\n"
       "                        'inventory --org' does (from the management account)\n"
       "  --role-name NAME      role assumed in member accounts, for the scan, the facts and\n"

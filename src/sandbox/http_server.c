@@ -75,6 +75,7 @@ struct request_state {
     bool over_budget;
     bool bad_target;
     bool target_too_long;
+    struct cpw_http_stream stream; /* filled by a handler that streams its answer */
 };
 
 bool cpw_http_is_loopback(const char *address)
@@ -289,6 +290,48 @@ static enum MHD_Result s_send(struct MHD_Connection *connection,
     return rc;
 }
 
+static ssize_t s_stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct cpw_http_stream *stream = cls;
+    (void)pos;
+    long n = stream->next(stream->user, buf, max);
+    return n > 0 && (size_t)n <= max ? (ssize_t)n : MHD_CONTENT_READER_END_OF_STREAM;
+}
+
+static void s_stream_free(void *cls)
+{
+    struct cpw_http_stream *stream = cls;
+    if (stream->release) {
+        stream->release(stream->user);
+    }
+    cpw_free(stream);
+}
+
+/* Queues a streamed answer: the headers of resp, the body from stream (moved into the
+ * response, released with it). */
+static enum MHD_Result s_send_stream(struct MHD_Connection *connection,
+                                     const struct cpw_http_response *resp,
+                                     struct cpw_http_stream *stream)
+{
+    struct cpw_http_stream *owned = cpw_calloc(1, sizeof(*owned));
+    *owned = *stream;
+    memset(stream, 0, sizeof(*stream));
+    struct MHD_Response *response = MHD_create_response_from_callback(
+      MHD_SIZE_UNKNOWN, 4096, s_stream_read, owned, s_stream_free);
+    if (!response) {
+        s_stream_free(owned);
+        return MHD_NO;
+    }
+    for (size_t i = 0; i < resp->headers.count; i++) {
+        MHD_add_response_header(response, resp->headers.items[i].name,
+                                resp->headers.items[i].value);
+    }
+    unsigned int status = resp->status >= 100 && resp->status <= 599 ? (unsigned)resp->status : 500;
+    enum MHD_Result rc = MHD_queue_response(connection, status, response);
+    MHD_destroy_response(response);
+    return rc;
+}
+
 static enum MHD_Result s_plain_error(struct MHD_Connection *connection,
                                      long status,
                                      const char *message)
@@ -431,9 +474,9 @@ static enum MHD_Result s_access(void *cls,
     }
     char peer[64];
     s_peer_ip(connection, peer, sizeof(peer));
-    struct cpw_http_exchange exchange = { .request = &st->request,
-                                          .peer_ip = peer,
-                                          .arena = &st->arena };
+    struct cpw_http_exchange exchange = {
+        .request = &st->request, .peer_ip = peer, .arena = &st->arena, .stream = &st->stream
+    };
     struct cpw_http_response resp;
     cpw_http_response_init(&resp);
     s_mark(server, connection, 0); /* the handler's own time is not the client's */
@@ -441,8 +484,14 @@ static enum MHD_Result s_access(void *cls,
     /* The body is no longer needed: its memory and budget are free before the answer goes out. */
     cpw_buf_clean_up(&st->request.body);
     s_release_body(server, st);
+    enum MHD_Result rc;
+    if (st->stream.next) { /* a stream lasts as long as it has something to say */
+        rc = s_send_stream(connection, &resp, &st->stream);
+        cpw_http_response_clean_up(&resp);
+        return rc;
+    }
     s_mark(server, connection, cpw_time_monotonic_ms()); /* the answer must go out in time too */
-    enum MHD_Result rc = s_send(connection, &resp);
+    rc = s_send(connection, &resp);
     cpw_http_response_clean_up(&resp);
     return rc;
 }
@@ -559,6 +608,10 @@ struct cpw_http_server *cpw_http_server_start(const struct cpw_http_server_optio
     unsigned mhd_limit = server->options.max_connections + 64u + threads;
     s_raise_fd_limit(mhd_limit + 64u);
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+    if (options->thread_per_connection) {
+        flags |= MHD_USE_THREAD_PER_CONNECTION;
+        threads = 0; /* no pool: each connection has its thread */
+    }
     if (v6) {
         flags |= MHD_USE_IPv6;
     }

@@ -167,6 +167,27 @@ static void s_record_written(const struct cpw_apply_ctx *ctx, unsigned *records)
     }
 }
 
+/* Tells opts->record (when set) about a journal record just written. */
+static void s_tell(const struct cpw_apply_ctx *ctx,
+                   int64_t run_id,
+                   const struct cpw_plan_action *a,
+                   const char *target,
+                   const char *status,
+                   const char *detail)
+{
+    if (!ctx->opts->record) {
+        return;
+    }
+    struct cpw_apply_record rec = {
+        .run_id = run_id,
+        .action = a,
+        .target = target,
+        .status = status,
+        .detail = detail ? detail : "",
+    };
+    ctx->opts->record(ctx->opts->record_user, &rec);
+}
+
 static bool s_completed(enum cpw_apply_outcome o)
 {
     return o == CPW_APPLY_DONE || o == CPW_APPLY_ALREADY || o == CPW_APPLY_PREVIOUSLY;
@@ -221,6 +242,7 @@ static int s_run_step(struct cpw_apply_ctx *ctx, int64_t run_id, size_t i, unsig
         return -1;
     }
     s_record_written(ctx, records);
+    s_tell(ctx, run_id, a, target, CPW_JOURNAL_STARTED, "");
     cpw_apply_progress(ctx, "%s %s %s ...", a->id, cpw_plan_action_kind_name(a->kind), target);
     struct cpw_buf detail;
     cpw_buf_init(&detail, 64u * 1024u);
@@ -236,6 +258,7 @@ static int s_run_step(struct cpw_apply_ctx *ctx, int64_t run_id, size_t i, unsig
         return -1;
     }
     s_record_written(ctx, records);
+    s_tell(ctx, run_id, a, target, stored, step->detail);
     cpw_apply_progress(ctx, "%s %s: %s", a->id, cpw_apply_outcome_name(step->outcome),
                        step->detail);
     if (step->outcome == CPW_APPLY_FAILED) {

@@ -120,57 +120,62 @@ static int s_ask(const struct cpw_apply_file_options *opts,
     }
 }
 
-/*
- * An organization plan's confirmation: the accounts come from its planned actions; more than
- * CPW_ACCOUNTS_CONFIRM_LIST_MAX are confirmed by their count and digest (accounts.h).
- */
-static int s_confirm_org(const struct cpw_apply_file_options *opts, const struct cpw_plan *plan)
+int cpw_apply_confirmation_prompt(const struct cpw_plan *plan, struct cpw_buf *out)
 {
+    int rc = cpw_plan_render_table(plan, out);
+    if (plan->organization) {
+        /* The accounts come from the planned actions; more than CPW_ACCOUNTS_CONFIRM_LIST_MAX
+         * are confirmed by their count and digest (accounts.h). */
+        char **ids = NULL;
+        size_t n = cpw_accounts_of_plan(plan, &ids);
+        rc = rc ? rc : cpw_buf_append_cstr(out, "\n");
+        rc = rc ? rc : cpw_accounts_confirm_prompt((const char *const *)ids, n, out);
+        cpw_accounts_list_free(ids, n);
+        return rc;
+    }
+    /* plan->accounts is the set derived from the planned actions (cpw_plan_verify_trust). */
+    rc = rc ? rc : cpw_buf_append_cstr(out, "\nThis deletes resources in account(s):");
+    for (size_t i = 0; rc == 0 && i < plan->account_count; i++) {
+        rc = cpw_buf_appendf(out, " %s", plan->accounts[i]);
+    }
+    return rc ? rc : cpw_buf_append_cstr(out, "\nType the account id(s) to confirm: ");
+}
+
+bool cpw_apply_confirmation_accepts(const struct cpw_plan *plan, const char *typed)
+{
+    if (!plan->organization) {
+        return cpw_apply_confirmation_matches(plan, typed);
+    }
     char **ids = NULL;
     size_t n = cpw_accounts_of_plan(plan, &ids);
-    if (n == 0) {
-        return 0; /* nothing planned: nothing to confirm */
-    }
-    char mismatch[160];
-    snprintf(mismatch, sizeof(mismatch),
-             "what was typed does not confirm the %zu account(s) the plan acts in", n);
-    struct cpw_buf prompt;
-    cpw_buf_init(&prompt, PROMPT_MAX_BYTES);
-    (void)cpw_plan_render_table(plan, &prompt);
-    (void)cpw_buf_append_cstr(&prompt, "\n");
-    int rc = cpw_accounts_confirm_prompt((const char *const *)ids, n, &prompt);
-    char line[1024];
-    if (rc == 0) {
-        rc = s_ask(opts, cpw_buf_cstr(&prompt), line, sizeof(line), mismatch);
-    }
-    if (rc == 0 && !cpw_accounts_confirmation_matches((const char *const *)ids, n, line)) {
-        rc = cpw_raise(CPW_ERR_NOT_CONFIRMED, "%s", mismatch);
-    }
-    cpw_buf_clean_up(&prompt);
+    bool ok = cpw_accounts_confirmation_matches((const char *const *)ids, n, typed);
     cpw_accounts_list_free(ids, n);
-    return rc;
+    return ok;
 }
 
 /* Typed confirmation: 0 confirmed, else -1 with CPW_ERR_NOT_CONFIRMED. */
 static int s_confirm(const struct cpw_apply_file_options *opts, const struct cpw_plan *plan)
 {
+    char mismatch[160] = "the account ids typed do not match the plan's";
     if (plan->organization) {
-        return s_confirm_org(opts, plan);
+        char **ids = NULL;
+        size_t n = cpw_accounts_of_plan(plan, &ids);
+        cpw_accounts_list_free(ids, n);
+        if (n == 0) {
+            return 0; /* nothing planned: nothing to confirm */
+        }
+        snprintf(mismatch, sizeof(mismatch),
+                 "what was typed does not confirm the %zu account(s) the plan acts in", n);
     }
-    static const char mismatch[] = "the account ids typed do not match the plan's";
     struct cpw_buf prompt;
     cpw_buf_init(&prompt, PROMPT_MAX_BYTES);
-    (void)cpw_plan_render_table(plan, &prompt);
-    /* plan->accounts is the set derived from the planned actions (cpw_plan_verify_trust). */
-    (void)cpw_buf_append_cstr(&prompt, "\nThis deletes resources in account(s):");
-    for (size_t i = 0; i < plan->account_count; i++) {
-        (void)cpw_buf_appendf(&prompt, " %s", plan->accounts[i]);
-    }
-    (void)cpw_buf_append_cstr(&prompt, "\nType the account id(s) to confirm: ");
+    int rc = cpw_apply_confirmation_prompt(plan, &prompt);
     char line[1024];
-    int rc = s_ask(opts, cpw_buf_cstr(&prompt), line, sizeof(line), mismatch);
+    if (rc == 0 || !plan->organization) { /* a plain plan asks even when its table is cut */
+        rc = s_ask(opts, cpw_buf_cstr(&prompt), line, sizeof(line), mismatch);
+    }
     cpw_buf_clean_up(&prompt);
-    if (rc == 0 && !cpw_apply_confirmation_matches(plan, line)) {
+    if (rc == 0 && !cpw_apply_confirmation_accepts(plan, line)) {
         rc = cpw_raise(CPW_ERR_NOT_CONFIRMED, "%s", mismatch);
     }
     return rc;

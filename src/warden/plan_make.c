@@ -92,6 +92,24 @@ static struct cpw_inventory *s_inventory(const struct cpw_plan_make_options *opt
     return inv;
 }
 
+/* The first of opts->finding_ids that names no finding of inv, or NULL. */
+static const char *s_unknown_finding(const struct cpw_inventory *inv,
+                                     const struct cpw_plan_make_options *opts)
+{
+    for (size_t i = 0; i < opts->finding_id_count; i++) {
+        bool found = false;
+        for (size_t k = 0; !found && k < cpw_inventory_finding_count(inv); k++) {
+            char id[CPW_INV_FINDING_ID_LEN + 1];
+            found = cpw_inventory_finding_id(cpw_inventory_finding(inv, k), id) == 0 &&
+                    opts->finding_ids[i] && strcmp(id, opts->finding_ids[i]) == 0;
+        }
+        if (!found) {
+            return opts->finding_ids[i] ? opts->finding_ids[i] : "(null)";
+        }
+    }
+    return NULL;
+}
+
 /* Steps 1 and 2 (plan_make.h). 0 or -1. */
 static int s_targets(const struct cpw_plan_make_options *opts, struct cpw_plan_targets *targets)
 {
@@ -120,13 +138,14 @@ static int s_targets(const struct cpw_plan_make_options *opts, struct cpw_plan_t
     if (named && !opts->instance) {
         return 0;
     }
-    struct cpw_inventory *inv = s_inventory(opts);
+    struct cpw_inventory *owned = opts->inventory ? NULL : s_inventory(opts);
+    const struct cpw_inventory *inv = opts->inventory ? opts->inventory : owned;
     if (!inv) {
         return -1;
     }
     if (opts->instance) {
         if (cpw_plan_targets_for_instance(inv, account, opts->instance, targets) == 0) {
-            cpw_inventory_destroy(inv);
+            cpw_inventory_destroy(owned);
             return cpw_raise(CPW_ERR_NOT_FOUND,
                              "no Customer Profiles domain in the scanned regions has an "
                              "integration with instance %s",
@@ -135,11 +154,17 @@ static int s_targets(const struct cpw_plan_make_options *opts, struct cpw_plan_t
     } else {
         /* An organization's inventory (a scan with org or accounts, or a file that holds other
          * accounts): every account's leftovers; else the caller's. */
-        bool every = opts->org || opts->account_count || opts->inventory_path;
-        (void)cpw_plan_targets_from_inventory(inv, every ? NULL : account, opts->include_possible,
-                                              targets);
+        bool every = opts->org || opts->account_count || opts->inventory_path || opts->inventory;
+        const char *unknown = s_unknown_finding(inv, opts);
+        if (unknown) {
+            cpw_inventory_destroy(owned);
+            return cpw_raise(CPW_ERR_NOT_FOUND, "no finding %s in the inventory", unknown);
+        }
+        (void)cpw_plan_targets_from_findings(inv, every ? NULL : account, opts->include_possible,
+                                             opts->finding_id_count ? opts->finding_ids : NULL,
+                                             opts->finding_id_count, targets);
     }
-    cpw_inventory_destroy(inv);
+    cpw_inventory_destroy(owned);
     return 0;
 }
 

@@ -117,16 +117,44 @@ static void s_add_inventory_domain(const struct cpw_inventory *inv,
                                 role_name ? d->arn : NULL);
 }
 
+/* True when ids (NULL: every finding) names finding f. */
+static bool s_selected(const struct cpw_inv_finding *f, const char *const *ids, size_t id_count)
+{
+    if (!ids) {
+        return true;
+    }
+    char id[CPW_INV_FINDING_ID_LEN + 1];
+    if (cpw_inventory_finding_id(f, id)) {
+        return false;
+    }
+    for (size_t i = 0; i < id_count; i++) {
+        if (ids[i] && strcmp(ids[i], id) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 int cpw_plan_targets_from_inventory(const struct cpw_inventory *inv,
                                     const char *account,
                                     bool include_possible,
                                     struct cpw_plan_targets *t)
 {
+    return cpw_plan_targets_from_findings(inv, account, include_possible, NULL, 0, t);
+}
+
+int cpw_plan_targets_from_findings(const struct cpw_inventory *inv,
+                                   const char *account,
+                                   bool include_possible,
+                                   const char *const *ids,
+                                   size_t id_count,
+                                   struct cpw_plan_targets *t)
+{
     size_t n = cpw_inventory_finding_count(inv);
     for (size_t i = 0; i < n; i++) { /* domains first: their roles go with them */
         const struct cpw_inv_finding *f = cpw_inventory_finding(inv, i);
         if (f->kind != CPW_INV_FINDING_DOMAIN_WITHOUT_INSTANCE ||
-            (account && strcmp(f->account, account) != 0) ||
+            (account && strcmp(f->account, account) != 0) || !s_selected(f, ids, id_count) ||
             (f->confidence < CPW_INV_CONFIDENCE_LIKELY && !include_possible)) {
             continue;
         }
@@ -139,7 +167,7 @@ int cpw_plan_targets_from_inventory(const struct cpw_inventory *inv,
         const struct cpw_inv_finding *f = cpw_inventory_finding(inv, i);
         if ((f->kind != CPW_INV_FINDING_ORPHANED_CONNECT_ROLE &&
              f->kind != CPW_INV_FINDING_ORPHANED_PROFILE_ROLE) ||
-            (account && strcmp(f->account, account) != 0)) {
+            (account && strcmp(f->account, account) != 0) || !s_selected(f, ids, id_count)) {
             continue;
         }
         const struct cpw_inv_role *r = cpw_inventory_find_role(inv, f->resource_arn);

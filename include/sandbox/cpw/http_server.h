@@ -35,11 +35,29 @@ struct cpw_http_server;
 #define CPW_HTTP_DEFAULT_MAX_CONNECTIONS_PER_IP 128u
 #define CPW_HTTP_DEFAULT_MAX_INFLIGHT_BODY      ((size_t)64 * 1024 * 1024)
 
+/*
+ * A body produced while it is sent (server-sent events): instead of the response's body, the
+ * server calls next until it returns -1. next writes at most cap bytes to out and returns how
+ * many (> 0), or -1 at the end of the stream; it may block (bounded: it must come back within a
+ * few seconds, e.g. with a comment line) only on a server started with thread_per_connection.
+ * release, when set, is called once when the stream is done (finished, or the client left).
+ * The request deadline does not apply while a stream is being sent.
+ */
+typedef long(cpw_http_stream_fn)(void *user, char *out, size_t cap);
+typedef void(cpw_http_stream_release_fn)(void *user);
+
+struct cpw_http_stream {
+    cpw_http_stream_fn *next; /* NULL: the response's body is sent as usual */
+    cpw_http_stream_release_fn *release;
+    void *user;
+};
+
 /* What the handler gets besides the request. */
 struct cpw_http_exchange {
     const struct cpw_http_request *request;
-    const char *peer_ip;     /* "127.0.0.1" */
-    struct cpw_arena *arena; /* per-request pool, released after the response is sent */
+    const char *peer_ip;            /* "127.0.0.1" */
+    struct cpw_arena *arena;        /* per-request pool, released after the response is sent */
+    struct cpw_http_stream *stream; /* zeroed; the handler fills it to stream the body */
 };
 
 typedef void(cpw_http_handler_fn)(void *user,
@@ -58,6 +76,7 @@ struct cpw_http_server_options {
     unsigned max_connections;            /* open connections in total; default 512 */
     unsigned max_connections_per_client; /* open connections per client address; default 128 */
     size_t max_inflight_body_bytes;      /* request bodies held at once; default 64 MiB */
+    bool thread_per_connection; /* one thread per connection (streams may block); threads unused */
     cpw_http_handler_fn *handler;
     void *user;
 };

@@ -111,6 +111,19 @@ struct cpw_apply_report {
 
 typedef void(cpw_apply_progress_fn)(void *user, const char *line);
 
+/* One journal record of a step, told right after it is written (intent, then result). */
+struct cpw_apply_record {
+    int64_t run_id;
+    const struct cpw_plan_action *action; /* the step's action, borrowed from the plan */
+    const char *target;                   /* the target in words, as journaled */
+    const char *status; /* "started" (the intent), then the outcome as journaled: "done",
+                           "already", "failed", "refused" */
+    const char *detail; /* the result's sentence; "" for an intent */
+};
+
+/* Called on the applying thread (for an organization plan, several such threads at once). */
+typedef void(cpw_apply_record_fn)(void *user, const struct cpw_apply_record *record);
+
 struct cpw_apply_options {
     struct cpw_aws_client *client;     /* required */
     struct cpw_store *store;           /* required: the journal */
@@ -135,6 +148,8 @@ struct cpw_apply_options {
     void *progress_user;
     cpw_apply_progress_fn *notice; /* lines always worth showing (a lock taken over); may be NULL */
     void *notice_user;
+    cpw_apply_record_fn *record; /* each journal record of a step as it is written; may be NULL */
+    void *record_user;
 };
 
 /**

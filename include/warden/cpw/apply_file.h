@@ -112,6 +112,15 @@ void cpw_apply_file_problems(const struct cpw_apply_file_result *result,
                              cpw_apply_progress_fn *line,
                              void *user);
 
+/**
+ * Appends to out the confirmation cpw_apply_file asks for (step 5): the plan as a table, the
+ * accounts it deletes in and what to type. Returns 0 or -1 (buffer limit).
+ */
+int cpw_apply_confirmation_prompt(const struct cpw_plan *plan, struct cpw_buf *out);
+
+/** True when typed confirms plan as step 5 checks it (an organization plan's way too). */
+bool cpw_apply_confirmation_accepts(const struct cpw_plan *plan, const char *typed);
+
 /** Frees the reports of a result and zeroes it. */
 void cpw_apply_file_result_clean_up(struct cpw_apply_file_result *result);
 

@@ -346,6 +346,17 @@ const struct cpw_inv_finding *cpw_inventory_find_finding(const struct cpw_invent
                                                          enum cpw_inv_finding_kind kind,
                                                          const char *resource_arn);
 
+/** Length of a finding id: 16 lowercase hex digits. */
+#define CPW_INV_FINDING_ID_LEN 16
+
+/**
+ * A finding's stable id: the first 16 hex digits of SHA-256 over its kind, account, region and
+ * resource ARN, so the same leftover keeps its id from one scan to the next (`plan --finding`,
+ * the console). Returns 0, or -1 when hashing fails.
+ */
+int cpw_inventory_finding_id(const struct cpw_inv_finding *finding,
+                             char out[CPW_INV_FINDING_ID_LEN + 1]);
+
 /* ----- names ------------------------------------------------------------------------------------
  */
 

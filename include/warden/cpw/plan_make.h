@@ -6,11 +6,13 @@
  * cpw_plan_make():
  *   1. the named targets: each role (its kind from its name; with exactly one domain, a Customer
  *      Profiles role is that domain's role) and each domain in opts->region;
- *   2. unless only named targets were asked: the inventory (opts->inventory_path, else a live
- *      scan of opts->regions, "all" by default: of every member account reached through
+ *   2. unless only named targets were asked: the inventory (opts->inventory, opts->inventory_path,
+ * else a live scan of opts->regions, "all" by default: of every member account reached through
  *      opts->role_name with opts->org or opts->accounts, else of the caller's account), then the
  *      domains opts->instance integrates with (CPW_ERR_NOT_FOUND when none), or the leftovers
- *      of the inventory (every account's for an organization or a file, else the caller's);
+ *      of the inventory (every account's for an organization or a file, else the caller's),
+ *      only those of opts->finding_ids when given (CPW_ERR_NOT_FOUND naming an id that is no
+ *      finding of the inventory);
  *   3. targets in other accounts than the caller's make an organization plan: each account's
  *      client is made through the assumed role; an account that cannot be reached is left out
  *      with a warning;
@@ -25,6 +27,7 @@
 #include <stddef.h>
 
 #include "cpw/aws_client.h"
+#include "cpw/inventory.h"
 #include "cpw/plan.h"
 #include "cpw/protect.h"
 
@@ -36,13 +39,18 @@ struct cpw_plan_make_options {
     size_t domain_count;
     const char *const *roles; /* named roles */
     size_t role_count;
-    const char *instance;        /* the domains this Connect instance uses; NULL: none */
-    const char *regions;         /* the scan's regions ("all", "R1,R2"); NULL: all */
-    const char *inventory_path;  /* read this inventory instead of scanning */
-    bool include_possible;       /* act on possible findings too */
-    bool force;                  /* the plan's force flag (plan.h) */
-    bool org;                    /* every member account of the organization */
-    const char *const *accounts; /* these member accounts */
+    const char *instance;       /* the domains this Connect instance uses; NULL: none */
+    const char *regions;        /* the scan's regions ("all", "R1,R2"); NULL: all */
+    const char *inventory_path; /* read this inventory instead of scanning */
+    /* An analysed inventory to take the leftovers from instead of a file or a scan (borrowed;
+     * every account's, as a file's), e.g. the console's latest snapshot. */
+    const struct cpw_inventory *inventory;
+    const char *const *finding_ids; /* only these findings' targets (cpw_inventory_finding_id) */
+    size_t finding_id_count;        /* 0: every leftover */
+    bool include_possible;          /* act on possible findings too */
+    bool force;                     /* the plan's force flag (plan.h) */
+    bool org;                       /* every member account of the organization */
+    const char *const *accounts;    /* these member accounts */
     size_t account_count;
     const char *role_name;                               /* assumed in member accounts */
     struct cpw_aws_client *client;                       /* required: the caller's */

@@ -92,6 +92,18 @@ int cpw_plan_targets_from_inventory(const struct cpw_inventory *inv,
                                     struct cpw_plan_targets *targets);
 
 /**
+ * cpw_plan_targets_from_inventory restricted to the findings whose id (cpw_inventory_finding_id)
+ * is one of ids (ids NULL: every finding, as cpw_plan_targets_from_inventory); the same rules
+ * decide what each selected finding contributes. Returns 0.
+ */
+int cpw_plan_targets_from_findings(const struct cpw_inventory *inv,
+                                   const char *account,
+                                   bool include_possible,
+                                   const char *const *ids,
+                                   size_t id_count,
+                                   struct cpw_plan_targets *targets);
+
+/**
  * The domains of `account` in inv that have an integration whose Uri names Connect instance
  * instance_id (its id or ARN), with their linked roles. Returns the number added.
  */
