@@ -14,10 +14,10 @@
   const h = CPW.h;
 
   const COL_W = 280; /* instance and domain columns */
-  const ROLE_W = 420; /* role names run to 64 characters */
+  const ROLE_W = 400; /* role names run to 64 characters */
   const NODE_H = 56;
   const ROW = 70;
-  const GAP = 100;
+  const GAP = 80;
   const PAD = 16;
   const TOP = 40;
   const COLS = { instance: 0, domain: 1, role: 2 };
@@ -289,13 +289,13 @@
       );
       g.appendChild(
         h("svg:text", { x: 10, y: 15, "font-size": 10, "font-weight": "bold", fill: c ? c.stroke : LIVE.stroke, "letter-spacing": 0.5 },
-          (KIND_WORD[n.kind] || String(n.kind).toUpperCase()) + (n.kind === "role" ? "" : " · " + (n.region || "")))
+          (KIND_WORD[n.kind] || String(n.kind).toUpperCase()) + (n.kind === "role" ? "" : " · " + (n.region || "")) + (n.leftover ? " · LEFTOVER" : ""))
       );
       g.appendChild(h("svg:text", { x: 10, y: 32, "font-size": 13, fill: "#111" }, truncate(n.label, n.kind === "role" ? 56 : 36)));
       if (n.leftover) {
         g.appendChild(
           h("svg:text", { x: 10, y: 48, "font-size": 11, "font-weight": "bold", fill: c.stroke, class: "node-flag" },
-            "⚠ LEFTOVER: " + truncate(f ? f.kind : "leftover", 26) + ", " + c.word)
+            "⚠ " + truncate(f ? f.kind : "leftover", 28) + " · " + c.word)
         );
       } else {
         g.appendChild(h("svg:text", { x: 10, y: 48, "font-size": 11, fill: "#3d4a57" }, "✓ in use"));

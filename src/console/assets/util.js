@@ -135,7 +135,10 @@
   }
 
   function humanKey(k) {
-    return String(k).replace(/[_-]+/g, " ").replace(/^./, (c) => c.toUpperCase());
+    return String(k)
+      .split(/[_-]+/)
+      .map((w, i) => (["arn", "id", "url", "uri", "kms", "sha256"].includes(w) ? w.toUpperCase() : i ? w : w.charAt(0).toUpperCase() + w.slice(1)))
+      .join(" ");
   }
 
   /* table(rows, columns, caption): columns is [{key, label, render(row) -> node|string}]; when

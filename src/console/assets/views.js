@@ -224,7 +224,7 @@
       { class: "legend", "aria-label": "Legend" },
       h("li", null, h("span", { class: "swatch swatch-live", "aria-hidden": "true" }), "in use: solid outline, “✓ in use”"),
       ["certain", "likely", "possible"].map((c) =>
-        h("li", null, h("span", { class: "swatch swatch-" + c, "aria-hidden": "true" }), "leftover, " + c + ": hatched, dashed outline, “⚠ LEFTOVER: kind, " + c + "”")
+        h("li", null, h("span", { class: "swatch swatch-" + c, "aria-hidden": "true" }), "leftover, " + c + ": hatched, dashed outline, “LEFTOVER” and “⚠ kind · " + c + "”")
       )
     );
     page.appendChild(legend);
