@@ -13,6 +13,7 @@ Protocol, Accessibility.getFullAXTree) must give the main controls their roles a
 Screenshots of each view go to $CPW_BUILD_DIR/console-screenshots/ (docs/console.md shows
 copies). Exit 77 (skipped) when Chromium, its driver or Selenium is missing, except under CI
 (env CI set), where scripts/bootstrap installs them and their absence is a failure."""
+import base64
 import http.client
 import json
 import os
@@ -267,15 +268,16 @@ class Page:
         return els[0].text if els else ""
 
     def shot(self, name):
-        """The whole page (up to 2400 px high) as console-NAME.png."""
+        """The top of the page (up to 1200 CSS pixels high), at 3/4 scale, as console-NAME.png."""
         os.makedirs(SHOTS, exist_ok=True)
         self.js("window.scrollTo(0, 0)")
-        height = min(2400, max(700, int(self.js("return document.documentElement.scrollHeight"))))
-        self.d.set_window_size(1280, height)
-        try:
-            self.d.save_screenshot(os.path.join(SHOTS, "console-%s.png" % name))
-        finally:
-            self.d.set_window_size(1280, 900)
+        width = int(self.js("return document.documentElement.clientWidth"))
+        height = min(1200, int(self.js("return document.documentElement.scrollHeight")))
+        shot = self.d.execute_cdp_cmd("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 0.75}})
+        with open(os.path.join(SHOTS, "console-%s.png" % name), "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
 
     def keys(self, *keys):
         ActionChains(self.d).send_keys(*keys).perform()
