@@ -383,7 +383,15 @@ def run(page, base, port, jar, env, tmp):
                                                              "/api/graph?format=md", "/api/graph.dot"} <= set(hrefs), hrefs)
     st, hd, data = request(port, "GET", "/api/graph?format=csv", jar)
     check("the CSV export is an attachment", st == 200 and "attachment" in hd.get("content-disposition", ""), (st, hd))
-    ax_check(page, "graph", [("button", r"^Domain %s .*leftover.*Enter opens its finding" % ORPHAN_DOMAIN),
+    labels = "return Array.from(document.querySelectorAll('svg.graph g.node')).map(g => g.getAttribute('aria-label'))"
+    page.all("#graph-leftovers")[0].click()
+    page.wait(lambda: len(page.js(labels)) < len(nodes), "the leftovers-only filter redraws the graph")
+    shown = " ".join(page.js(labels))
+    check("graph filter: the leftovers stay, the resources in use that touch none go",
+          all(n in shown for n in LEFTOVERS) and "live-contact-center" not in shown and LIVE_DOMAIN not in shown, shown)
+    page.all("#graph-leftovers")[0].click()
+    page.wait(lambda: len(page.js(labels)) == len(nodes), "the whole graph again")
+    ax_check(page, "graph", [("checkbox", r"only leftovers"), ("combobox", r"^Account$"),("button", r"^Domain %s .*leftover.*Enter opens its finding" % ORPHAN_DOMAIN),
                              ("button", r"^Instance live-contact-center .*in use"), ("link", r"^SVG$")])
     page.shot("graph")
 

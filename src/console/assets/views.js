@@ -229,7 +229,7 @@
     );
     page.appendChild(legend);
     const info = h("div", { class: "node-info", role: "status", "aria-live": "polite" });
-    const svg = CPW.graph.render(g, byId, (n) => {
+    const activate = (n) => {
       if (n.finding_id) {
         window.location.hash = hashFor("finding", n.finding_id);
       } else if (n.kind === "domain") {
@@ -237,14 +237,58 @@
       } else {
         info.textContent = n.label + " is in use; no finding names it.";
       }
-    });
-    page.appendChild(h("figure", { class: "graph-figure" }, h("div", { class: "graph-scroll" }, svg), h("figcaption", null, g.nodes.length + " resources, " + (g.edges || []).length + " links, " + g.nodes.filter((n) => n.leftover).length + " leftovers.")));
+    };
+    /* Filters, for organizations: one account, or only the leftovers and what they touch. */
+    const accounts = Array.from(new Set(g.nodes.map((n) => n.account || ""))).sort();
+    const acctSel = h("select", { id: "graph-account" }, h("option", { value: "" }, "all accounts (" + accounts.length + ")"), accounts.map((a) => h("option", { value: a }, a)));
+    const onlyLeft = h("input", { type: "checkbox", id: "graph-leftovers" });
+    const scroll = h("div", { class: "graph-scroll" });
+    const caption = h("figcaption");
+    const svgLink = h("a", { download: "cpwarden-graph.svg", id: "export-svg", class: "export" }, "SVG");
+    let url = null;
+    const draw = () => {
+      const acct = acctSel.value;
+      let nodes = g.nodes.filter((n) => !acct || (n.account || "") === acct);
+      const keep = new Set(nodes.map((n) => n.id));
+      let edges = (g.edges || []).filter((e) => keep.has(e.from) && keep.has(e.to));
+      if (onlyLeft.checked) {
+        const near = new Set(nodes.filter((n) => n.leftover).map((n) => n.id));
+        for (const e of edges) {
+          if (near.has(e.from) || near.has(e.to)) {
+            near.add(e.from);
+            near.add(e.to);
+          }
+        }
+        nodes = nodes.filter((n) => near.has(n.id));
+        edges = edges.filter((e) => near.has(e.from) && near.has(e.to));
+      }
+      const svg = CPW.graph.render({ nodes, edges }, byId, activate);
+      scroll.replaceChildren(svg);
+      caption.textContent = nodes.length + " resources, " + edges.length + " links, " + nodes.filter((n) => n.leftover).length + " leftovers" + (nodes.length < g.nodes.length ? " (filtered from " + g.nodes.length + ")" : "") + ".";
+      if (url) URL.revokeObjectURL(url);
+      url = URL.createObjectURL(new Blob([CPW.graph.serialize(svg)], { type: "image/svg+xml" }));
+      svgLink.setAttribute("href", url);
+    };
+    acctSel.addEventListener("change", draw);
+    onlyLeft.addEventListener("change", draw);
+    page.appendChild(
+      h(
+        "div",
+        { class: "toolbar", role: "group", "aria-label": "Graph filters" },
+        h("label", { for: "graph-account" }, "Account"),
+        acctSel,
+        h("label", { for: "graph-leftovers" }, onlyLeft, " only leftovers and what they touch")
+      )
+    );
+    draw();
+    CPW.cleanup = () => {
+      if (url) URL.revokeObjectURL(url);
+    };
+    page.appendChild(h("figure", { class: "graph-figure" }, scroll, caption));
     page.appendChild(info);
-    const url = URL.createObjectURL(new Blob([CPW.graph.serialize(svg)], { type: "image/svg+xml" }));
-    CPW.cleanup = () => URL.revokeObjectURL(url);
     page.appendChild(
       exportLinks("/api/graph", "graph", [
-        h("a", { href: url, download: "cpwarden-graph.svg", id: "export-svg", class: "export" }, "SVG"),
+        svgLink,
         h("a", { href: "/api/graph.dot", download: "cpwarden-graph.dot", id: "export-dot", class: "export" }, "Graphviz DOT"),
       ])
     );
