@@ -32,6 +32,7 @@
       CPW.cleanup();
       CPW.cleanup = null;
     }
+    CPW.onShown = null;
     const main = document.getElementById("main");
     main.replaceChildren(h("p", { class: "loading" }, "Loading…"));
     main.setAttribute("aria-busy", "true");
@@ -44,6 +45,11 @@
     if (my !== generation) return; /* a newer route won */
     main.replaceChildren(page);
     main.removeAttribute("aria-busy");
+    if (CPW.onShown) {
+      const shown = CPW.onShown;
+      CPW.onShown = null;
+      shown();
+    }
     const heading = page.querySelector("h1");
     if (heading) {
       heading.setAttribute("tabindex", "-1");

@@ -291,7 +291,10 @@
         h("svg:text", { x: 10, y: 15, "font-size": 10, "font-weight": "bold", fill: c ? c.stroke : LIVE.stroke, "letter-spacing": 0.5 },
           (KIND_WORD[n.kind] || String(n.kind).toUpperCase()) + (n.kind === "role" ? "" : " · " + (n.region || "")) + (n.leftover ? " · LEFTOVER" : ""))
       );
-      g.appendChild(h("svg:text", { x: 10, y: 32, "font-size": 13, fill: "#111" }, truncate(n.label, n.kind === "role" ? 56 : 36)));
+      g.appendChild(
+        h("svg:text", { x: 10, y: 32, "font-size": 13, fill: "#111", class: "node-label", "data-max": (n.kind === "role" ? ROLE_W : COL_W) - 16 },
+          truncate(n.label, n.kind === "role" ? 60 : 40))
+      );
       if (n.leftover) {
         g.appendChild(
           h("svg:text", { x: 10, y: 48, "font-size": 11, "font-weight": "bold", fill: c.stroke, class: "node-flag" },
@@ -305,6 +308,24 @@
     return svg;
   }
 
+  /* fit(svg): once svg is in the document, squeezes each node label that is wider than its
+   * box (font metrics are only known then) so that no text runs out of its node. */
+  function fit(svg) {
+    for (const t of svg.querySelectorAll("text.node-label")) {
+      const max = Number(t.getAttribute("data-max"));
+      let w = 0;
+      try {
+        w = t.getComputedTextLength();
+      } catch (e) {
+        w = 0;
+      }
+      if (max > 0 && w > max) {
+        t.setAttribute("textLength", String(max));
+        t.setAttribute("lengthAdjust", "spacingAndGlyphs");
+      }
+    }
+  }
+
   /* serialize(svg): the live SVG as a standalone document (no focus or page styles). */
   function serialize(svg) {
     const copy = svg.cloneNode(true);
@@ -313,5 +334,5 @@
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(copy) + "\n";
   }
 
-  CPW.graph = { layout, render, serialize, CONF };
+  CPW.graph = { layout, render, fit, serialize, CONF };
 })();

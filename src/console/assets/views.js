@@ -264,6 +264,7 @@
       }
       const svg = CPW.graph.render({ nodes, edges }, byId, activate);
       scroll.replaceChildren(svg);
+      if (scroll.isConnected) CPW.graph.fit(svg);
       caption.textContent = nodes.length + " resources, " + edges.length + " links, " + nodes.filter((n) => n.leftover).length + " leftovers" + (nodes.length < g.nodes.length ? " (filtered from " + g.nodes.length + ")" : "") + ".";
       if (url) URL.revokeObjectURL(url);
       url = URL.createObjectURL(new Blob([CPW.graph.serialize(svg)], { type: "image/svg+xml" }));
@@ -281,6 +282,7 @@
       )
     );
     draw();
+    CPW.onShown = () => draw(); /* once in the document: labels measured, the export matches */
     CPW.cleanup = () => {
       if (url) URL.revokeObjectURL(url);
     };
