@@ -483,7 +483,9 @@ def run(page, base, port, jar, env, tmp):
         check("apply: a wrong confirmation is refused, nothing runs",
               "ConfirmationMismatch" in page.text("#apply-message") and page.all("#run[hidden]"), page.text("#apply-message"))
         check("apply: the field is marked invalid", page.js("return document.getElementById('confirmation').getAttribute('aria-invalid')") == "true")
-        page.js("const f = document.getElementById('confirmation'); f.value = ''; f.focus();")
+        check("apply: the focus is back in the field", page.js("return document.activeElement.id") == "confirmation")
+        ActionChains(d).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).send_keys(Keys.BACKSPACE).perform()
+        check("apply: the field is cleared from the keyboard", page.js("return document.activeElement.value") == "")
         page.keys(ACCOUNT, Keys.ENTER)
     page.wait(lambda: page.all("#outcome"), "the apply finishes", 90)
     rows = page.js("return Array.from(document.querySelectorAll('#steps tbody tr')).map(r => r.textContent)")
