@@ -112,7 +112,8 @@ set(CPW_LAYER_PROBES
     "core_includes_aws:cpw_core:fail" "store_includes_warden:cpw_store:fail"
     "warden_includes_sandbox:cpw_warden:fail" "sandbox_includes_warden:cpw_sandbox:fail"
     "cli_includes_sandbox_internal:cpw_warden,cpw_sandbox:fail"
-    "warden_includes_store:cpw_warden:pass")
+    "warden_includes_store:cpw_warden:pass" "warden_includes_console:cpw_warden:fail"
+    "console_includes_warden:cpw_console:pass")
 foreach(probe ${CPW_LAYER_PROBES})
   string(REPLACE ":" ";" parts "${probe}")
   list(GET parts 0 name)

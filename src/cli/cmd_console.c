@@ -3,6 +3,7 @@
  * settings, protections, identity), then the local web console (console.h) until SIGINT or
  * SIGTERM. The work is libcpw's; this file parses arguments.
  */
+#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -125,8 +126,8 @@ static void s_open(const char *url)
     char *const args[] = { (char *)"xdg-open", (char *)url, NULL };
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", 1, 0);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", 1, 0);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
     pid_t pid = 0;
     if (posix_spawnp(&pid, "xdg-open", &actions, NULL, args, environ) != 0) {
         fputs("cpwarden console: xdg-open is not available; open the address above\n", stderr);

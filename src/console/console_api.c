@@ -381,7 +381,7 @@ void console_api_findings(struct console_req *r, const char *id)
         console_error(r, 404, "NotFound", "no finding %.16s in the latest scan", id);
         return;
     }
-    console_reply(r, json_pack("{s:o}", "finding", one), "finding");
+    console_reply(r, one, "finding");
 }
 
 /* ----- a domain ----------------------------------------------------------------------------- */

@@ -10,11 +10,13 @@ SIGTERM stopping the console with exit 0.
 
 Run by CTest with /usr/bin/python3. Every wait is bounded."""
 import csv
+import fcntl
 import http.client
 import io
 import json
 import os
 import select
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -44,7 +46,10 @@ def start_sandbox(tmp):
     ready = os.path.join(tmp, "ready")
     proc = subprocess.Popen([CPWARDEN, "sandbox", "--port", "0", "--ready-file", ready,
                              "--scenario", "orphans", "--no-rate-limits", "--knob",
-                             "domain_role_cleanup_ms=200", "--slr-deletion-delay-ms", "100"],
+                             "domain_role_cleanup_ms=200", "--slr-deletion-delay-ms", "100",
+                             # every answer 20 ms late: an apply (dozens of calls) is still
+                             # running when the test asks for a second one
+                             "--latency-ms", "20"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -119,7 +124,7 @@ class Client:
         event = None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            line = resp.fp.readline()
+            line = resp.readline()  # chunked framing decoded; "" at the stream's end
             if not line:
                 break
             line = line.decode().rstrip("\r\n")
@@ -167,6 +172,7 @@ def main():
             console.wait()
         sandbox.terminate()
         sandbox.wait(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
     print("%d passed, %d failed" % (PASSED, FAILED))
     return 1 if FAILED else 0
 
@@ -308,8 +314,8 @@ def run(env, url, tmp):
     plannable = [f for f in findings if f["plannable"]]
     domain_finding = next(f for f in plannable if f["kind"] == "domain-without-instance")
     status, doc = c.json("GET", "/api/findings/" + domain_finding["id"])
-    check("a finding with its evidence", status == 200 and doc["finding"]["evidence"] and
-          doc["finding"]["resource"] == domain_finding["resource"], doc)
+    check("a finding with its evidence", status == 200 and doc["evidence"] and
+          doc == domain_finding, doc)
     status, doc = c.json("GET", "/api/findings/0000000000000000")
     check("an unknown finding: 404", status == 404, status)
     status, doc = c.json("GET", "/api/domain?account=123456789012&region=eu-west-2"
@@ -369,12 +375,23 @@ def run(env, url, tmp):
     status, doc = c.json("POST", "/api/apply", {"plan": name, "confirmation": "123456789012"},
                          csrf=False)
     check("apply without the CSRF token: 403", status == 403, status)
+    # `cpwarden apply` of the same plan elsewhere holds the plan's lock (flock, lock.h): 409.
+    locks = os.path.join(tmp, "state", "cpwarden", "locks")
+    os.makedirs(locks, mode=0o700, exist_ok=True)
+    held = os.open(os.path.join(locks, "plan-%s.lock" % a["checksum"]),
+                   os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    status, doc = c.json("POST", "/api/apply", {"plan": name, "confirmation": "123456789012"})
+    check("the plan being applied by another process: 409 Locked",
+          status == 409 and doc["error"]["code"] == "Locked", (status, doc))
+    fcntl.flock(held, fcntl.LOCK_UN)
+    os.close(held)
     status, doc = c.json("POST", "/api/apply", {"plan": name, "confirmation": "123456789012"})
     check("apply: 202 with its run id", status == 202 and doc.get("run_id"), (status, doc))
     run_id = doc["run_id"]
     status2, doc2 = c.json("POST", "/api/apply", {"plan": name, "confirmation": "123456789012"})
     status, ctype, events = c.events("/api/apply/%s/events" % run_id)
-    check("a second apply meanwhile: 409 Locked (unless the first had already finished)",
+    check("a second apply while the first runs: 409 Locked",
           status2 == 409 and doc2["error"]["code"] == "Locked", (status2, doc2))
     steps = [d for e, d in events if e == "step"]
     planned = [x["id"] for x in a["actions"] if x["status"] == "planned"]
