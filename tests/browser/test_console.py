@@ -403,6 +403,11 @@ def run(page, base, port, jar, env, tmp):
         check("the focused node shows a visible focus style",
               page.js("const r = document.activeElement.querySelector('rect');"
                       "return getComputedStyle(r).strokeWidth") in ("5px", "5"))
+        focused = "return document.activeElement.getAttribute('aria-label') || ''"
+        page.keys(Keys.ARROW_RIGHT)
+        check("graph: Right arrow moves to the domain's role", "OrphanDomainRole0002" in page.js(focused), page.js(focused))
+        page.keys(Keys.ARROW_LEFT)
+        check("graph: Left arrow comes back to the domain", page.js(focused).startswith("Domain " + ORPHAN_DOMAIN), page.js(focused))
         page.keys(Keys.ENTER)
     page.wait(lambda: page.js("return location.hash.startsWith('#/finding/') && document.body.dataset.view === 'finding'"),
               "Enter on the node opens its finding")

@@ -113,7 +113,31 @@
       y += 24;
     }
     const width = PAD * 4 + 2 * COL_W + ROLE_W + 2 * GAP;
-    return { nodes, byId, bands, width, height: Math.max(y, TOP + 60) };
+    return { nodes, byId, adj, bands, width, height: Math.max(y, TOP + 60) };
+  }
+
+  const ARROWS = { ArrowUp: 1, ArrowDown: 1, ArrowLeft: 1, ArrowRight: 1 };
+
+  function cssEscape(s) {
+    return window.CSS && CSS.escape ? CSS.escape(s) : String(s).replace(/["\\]/g, "\\$&");
+  }
+
+  /* The node an arrow key moves to from n: Up/Down the previous/next node of the same column;
+   * Left/Right a linked node in the neighbouring column, else the one nearest in height. */
+  function neighbour(L, n, key) {
+    const col = (m) => (COLS[m.kind] !== undefined ? COLS[m.kind] : 2);
+    const placed = L.nodes.filter((m) => m.x !== undefined);
+    if (key === "ArrowUp" || key === "ArrowDown") {
+      const same = placed.filter((m) => col(m) === col(n)).sort((a, b) => a.y - b.y);
+      const i = same.indexOf(same.find((m) => m.id === n.id));
+      return same[key === "ArrowUp" ? i - 1 : i + 1] || null;
+    }
+    const want = col(n) + (key === "ArrowRight" ? 1 : -1);
+    const cands = placed.filter((m) => col(m) === want);
+    if (!cands.length) return null;
+    const linked = cands.filter((m) => (L.adj.get(n.id) || []).includes(m.id));
+    const pool = linked.length ? linked : cands;
+    return pool.reduce((best, m) => (Math.abs(m.y - n.y) < Math.abs(best.y - n.y) ? m : best));
   }
 
   function describe(n, finding) {
@@ -271,6 +295,13 @@
           if (ev.key === "Enter" || ev.key === " ") {
             ev.preventDefault();
             onActivate(n);
+          } else if (ARROWS[ev.key]) {
+            const next = neighbour(L, n, ev.key);
+            const el = next ? svg.querySelector('g.node[data-id="' + cssEscape(next.id) + '"]') : null;
+            if (el) {
+              ev.preventDefault();
+              el.focus();
+            }
           }
         },
       });
