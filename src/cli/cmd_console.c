@@ -120,21 +120,23 @@ static int s_parse(int argc, char **argv, struct console_args *a, struct cpw_set
     return 0;
 }
 
-/* --open: xdg-open URL when it exists; never fails the command. */
-static void s_open(const char *url)
+/* --open: starts xdg-open URL when it exists, without waiting for it (it may run a browser in
+ * the foreground); never fails the command. The child's pid, or 0. */
+static pid_t s_open(const char *url)
 {
     char *const args[] = { (char *)"xdg-open", (char *)url, NULL };
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
     pid_t pid = 0;
     if (posix_spawnp(&pid, "xdg-open", &actions, NULL, args, environ) != 0) {
         fputs("cpwarden console: xdg-open is not available; open the address above\n", stderr);
-    } else {
-        (void)waitpid(pid, NULL, 0); /* xdg-open hands over to the browser and returns */
+        pid = 0;
     }
     posix_spawn_file_actions_destroy(&actions);
+    return pid;
 }
 
 static int s_run(int argc, char **argv)
@@ -206,11 +208,12 @@ static int s_run(int argc, char **argv)
     }
     printf("cpwarden console: %s\n", cpw_console_url(console));
     fflush(stdout);
-    if (a.open) {
-        s_open(cpw_console_url(console));
-    }
+    pid_t opener = a.open ? s_open(cpw_console_url(console)) : 0;
     int sig = 0;
     sigwait(&signals, &sig);
+    if (opener > 0) {
+        (void)waitpid(opener, NULL, WNOHANG); /* reaped if done; else left to finish alone */
+    }
     fprintf(stderr, "cpwarden console: %s received, stopping\n",
             sig == SIGINT ? "SIGINT" : "SIGTERM");
     exit_code = CPW_EXIT_OK;

@@ -311,8 +311,7 @@ static void s_route_api(struct console_req *r)
     } else if (get && strcmp(r->path, "/api/audit") == 0) {
         console_api_audit(r);
     } else if (s_is(r, "POST", "/api/audit")) {
-        console_error(r, 501, "NotImplemented",
-                      "run 'cpwarden audit' to make a report; the console shows the latest");
+        console_api_audit_run(r);
     } else {
         console_error(r, 404, "NotFound", "no such API");
     }

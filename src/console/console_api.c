@@ -14,6 +14,7 @@
 #include "console_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/apply_file.h"
+#include "cpw/audit.h"
 #include "cpw/document.h"
 #include "cpw/error.h"
 #include "cpw/inventory_diff.h"
@@ -760,4 +761,59 @@ void console_api_audit(struct console_req *r)
         console_reply(r, doc, "audit");
     }
     cpw_buf_clean_up(&text);
+}
+
+/* "accounts=A,B regions=R1,R2", the scope `cpwarden audit` stores a report under. */
+static void s_audit_scope(const struct cpw_inventory *inv, struct cpw_buf *out)
+{
+    (void)cpw_buf_append_cstr(out, "accounts=");
+    for (size_t i = 0; i < cpw_inventory_account_count(inv); i++) {
+        (void)cpw_buf_appendf(out, "%s%s", i ? "," : "", cpw_inventory_account(inv, i));
+    }
+    (void)cpw_buf_append_cstr(out, " regions=");
+    for (size_t i = 0; i < cpw_inventory_region_count(inv); i++) {
+        (void)cpw_buf_appendf(out, "%s%s", i ? "," : "", cpw_inventory_region(inv, i));
+    }
+}
+
+void console_api_audit_run(struct console_req *r)
+{
+    /* As `cpwarden audit --from-inventory snapshot`: the default rules over the latest scan and
+     * the documentation records, stored like every audit. */
+    struct cpw_audit_facts facts;
+    memset(&facts, 0, sizeof(facts));
+    struct cpw_audit_rules *rules = cpw_audit_rules_default();
+    if (!rules) {
+        console_error(r, 500, "InternalError", "%s", cpw_last_error_detail());
+        cpw_error_clear();
+        return;
+    }
+    if (cpw_audit_read_documents(r->console->store, &facts)) {
+        cpw_error_clear(); /* the documentation rule is then not evaluated, and says so */
+    }
+    const struct cpw_inventory *inv = s_inventory(r);
+    if (!inv) {
+        cpw_audit_facts_clean_up(&facts);
+        cpw_audit_rules_destroy(rules);
+        return;
+    }
+    facts.trails_reason = "the audit ran over a stored inventory (--from-inventory): trails "
+                          "are read by a fresh scan only";
+    json_t *report = cpw_audit_evaluate(rules, inv, &facts, cpw_time_now_s());
+    struct cpw_buf scope;
+    cpw_buf_init(&scope, 64u * 1024u);
+    s_audit_scope(inv, &scope);
+    s_release(r);
+    if (!report) {
+        console_error(r, 500, "InternalError", "%s", cpw_last_error_detail());
+        cpw_error_clear();
+    } else {
+        if (cpw_audit_save(r->console->store, report, cpw_buf_cstr(&scope), NULL)) {
+            cpw_error_clear(); /* shown, not stored */
+        }
+        console_reply(r, report, "audit");
+    }
+    cpw_buf_clean_up(&scope);
+    cpw_audit_facts_clean_up(&facts);
+    cpw_audit_rules_destroy(rules);
 }

@@ -589,7 +589,11 @@ void console_api_apply(struct console_req *r)
         goto done;
     }
     /* The check apply makes after its own (cpw_apply_file asks through s_ask and checks again). */
-    if (!cpw_apply_confirmation_accepts(plan, typed)) {
+    size_t planned = 0;
+    for (size_t i = 0; i < plan->action_count; i++) {
+        planned += plan->actions[i].status == CPW_PLAN_ACTION_PLANNED;
+    }
+    if (planned && !cpw_apply_confirmation_accepts(plan, typed)) { /* nothing planned: no ask */
         console_error(r, 400, "ConfirmationMismatch",
                       "what was typed does not confirm the account(s) the plan acts in");
         goto done;

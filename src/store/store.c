@@ -147,6 +147,14 @@ static int s_make_dirs(char *path)
 /* Creates the database file 0600 before SQLite opens it, and tightens an existing one. */
 static int s_prepare_file(const char *path)
 {
+    /* A database that is already right is not opened here: closing a descriptor of it would
+     * drop every POSIX lock this process holds on it, under the feet of another connection of
+     * the same process (SQLite's own descriptors are shared per file and closed with care). */
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+        (st.st_mode & 077) == 0) {
+        return 0;
+    }
     int fd = cpw_file_open_private(path, O_RDWR | O_CREAT); /* no symbolic link, 0600 */
     if (fd < 0) {
         return -1;

@@ -17,6 +17,7 @@ import json
 import os
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -63,8 +64,8 @@ def start_sandbox(tmp):
     raise SystemExit("sandbox did not become ready in 10 s")
 
 
-def start_console(env):
-    proc = subprocess.Popen([CPWARDEN, "console", "--port", "0", *FAST], env=env,
+def start_console(env, *extra):
+    proc = subprocess.Popen([CPWARDEN, "console", "--port", "0", *FAST, *extra], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     ready, _, _ = select.select([proc.stdout], [], [], 30)
     if not ready:
@@ -164,7 +165,34 @@ def main():
         except subprocess.TimeoutExpired:
             console.kill()
             rc = None
-        check("SIGTERM stops the console with exit 0", rc == 0, rc)
+        errors = console.stderr.read().decode() if rc is not None else ""
+        check("SIGTERM stops the console with exit 0", rc == 0, (rc, errors[-2000:]))
+        check("the console's stderr holds no token and no sanitizer report",
+              url.split("token=", 1)[1] not in errors and "Sanitizer" not in errors,
+              errors[-2000:])
+        console = None
+        # --open hands the address to xdg-open (here a stand-in that records it); SIGINT stops.
+        bindir = os.path.join(tmp, "bin")
+        os.makedirs(bindir)
+        opened = os.path.join(tmp, "opened")
+        with open(os.path.join(bindir, "xdg-open"), "w") as f:
+            f.write("#!/bin/sh\nprintf '%%s' \"$1\" > '%s'\n" % opened)
+        os.chmod(os.path.join(bindir, "xdg-open"), 0o755)
+        env2 = dict(env, PATH=bindir + os.pathsep + env.get("PATH", "/usr/bin:/bin"))
+        console, url2 = start_console(env2, "--open")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not (os.path.exists(opened) and
+                                                   os.path.getsize(opened) > 0):
+            time.sleep(0.05)
+        check("--open runs xdg-open with the address",
+              os.path.exists(opened) and open(opened).read() == url2)
+        console.send_signal(signal.SIGINT)
+        try:
+            rc = console.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            console.kill()
+            rc = None
+        check("SIGINT stops the console with exit 0", rc == 0, rc)
         console = None
     finally:
         if console:
@@ -172,7 +200,7 @@ def main():
             console.wait()
         sandbox.terminate()
         sandbox.wait(timeout=30)
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True) if not os.environ.get("KEEP") else print(tmp)
     print("%d passed, %d failed" % (PASSED, FAILED))
     return 1 if FAILED else 0
 
@@ -441,6 +469,11 @@ def run(env, url, tmp):
     status, doc = c.json("GET", "/api/snapshots")
     check("snapshots lists both scans", {snapshot, second} <= {s["id"] for s in doc["snapshots"]},
           doc)
+    # The console's store stays usable by other processes after apply opened and closed its
+    # own store on the same file in the console's process.
+    rc, out, err = cli(env, "snapshots", "--output", "json")
+    check("cpwarden snapshots (another process) sees the scan made after the apply",
+          rc == 0 and second in {s["id"] for s in json.loads(out)["snapshots"]}, (rc, out, err))
     status, doc = c.json("GET", "/api/snapshots/diff?from=%d&to=%d" % (snapshot, second))
     check("the diff shows the deleted domain", status == 200 and
           "retired-customers" in json.dumps(doc), (status, str(doc)[:200]))
@@ -450,6 +483,18 @@ def run(env, url, tmp):
     status, doc = c.json("GET", "/api/audit")
     check("no audit yet: 404 NoAudit", status == 404 and doc["error"]["code"] == "NoAudit",
           (status, doc))
+    status, report = c.json("POST", "/api/audit", {})
+    check("POST /api/audit: a report over the latest scan", status == 200 and
+          "results" in report and "rules" in report, (status, str(report)[:200]))
+    status, doc = c.json("GET", "/api/audit")
+    check("the audit is stored: GET answers it", status == 200 and doc == report)
+    rc, out, err = cli(env, "audit", "--from-inventory", "snapshot:%d" % second, "--output",
+                       "json", "--no-save")
+    cli_report = json.loads(out) if out else {}
+    check("the same violations as cpwarden audit --from-inventory snapshot:ID",
+          sorted(r["fingerprint"] for r in cli_report.get("results", [])) ==
+          sorted(r["fingerprint"] for r in report["results"]),
+          (rc, err[-300:]))
 
 
 if __name__ == "__main__":
