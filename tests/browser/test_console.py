@@ -346,7 +346,10 @@ def run(page, base, port, jar, env, tmp):
     check("overview: the live instance's region has 1 instance",
           re.search(r"us-east-1\s+1\s+1\s+0", body) is not None, body[:800])
     check("overview: the findings are listed", "domain-without-instance" in body and "orphaned-connect-role" in body)
+    check("overview: regions where nothing was found are folded", "ap-northeast-2" not in page.text("main table"))
     page.shot("overview")
+    page.all("#show-empty")[0].click()
+    check("overview: ... and shown on request", "ap-northeast-2" in page.text("main table"))
 
     # ---- the graph: leftovers marked, live resources not --------------------------------
     page.go("#/graph", "the graph loads")

@@ -155,12 +155,19 @@
       const v = Number(r[k] || 0);
       return h("span", { class: v && k === "findings" ? "count warn" : "count" }, String(v));
     };
-    page.appendChild(
-      section(
-        "Accounts and regions",
+    /* Regions where nothing was found are folded away by default (an organization scan has a
+     * row for every account and region); one checkbox shows them. */
+    const empty = (r) => !Number(r.instances || 0) && !Number(r.domains || 0) && !Number(r.roles || 0) && !Number(r.findings || 0);
+    const hidden = rows.filter(empty).length;
+    const showAll = h("input", { type: "checkbox", id: "show-empty" });
+    const box = h("div");
+    const drawRows = () => {
+      const shown = showAll.checked ? rows : rows.filter((r) => !empty(r));
+      CPW.fill(
+        box,
         rows.length
           ? table(
-              rows.concat([Object.assign({ account: "Total", region: "", total: true }, tot)]),
+              shown.concat([Object.assign({ account: "Total", region: "", total: true }, tot)]),
               [
                 { label: "Account", render: (r) => (r.total ? h("strong", null, "Total") : r.account) },
                 { label: "Region", render: (r) => r.region || (r.total ? "" : "global") },
@@ -169,9 +176,18 @@
                 { label: "Roles", render: num("roles") },
                 { label: "Findings", render: num("findings") },
               ],
-              "Resources and findings per account and region"
+              "Resources and findings per account and region" + (!showAll.checked && hidden ? " (" + hidden + " empty regions folded)" : "")
             )
           : h("p", { class: "empty" }, "The scan found no account.")
+      );
+    };
+    showAll.addEventListener("change", drawRows);
+    drawRows();
+    page.appendChild(
+      section(
+        "Accounts and regions",
+        hidden ? h("div", { class: "toolbar" }, h("label", { for: "show-empty" }, showAll, " show the " + hidden + " regions where nothing was found")) : null,
+        box
       )
     );
     page.appendChild(exportLinks("/api/overview", "overview"));
