@@ -538,6 +538,11 @@ def run(page, base, port, jar, env, tmp):
     text = page.text()
     check("audit: the latest report is shown", "violation" in text and "cloudtrail" in text, text[:500])
     page.shot("audit")
+    page.all("#run-audit")[0].click()
+    page.wait(lambda: not page.js("return document.getElementById('run-audit').disabled"), "the audit request answers", 90)
+    check("audit: after Run, a new report or the server's reason, and a report still shown",
+          (page.all("#audit-message .error") or "violation" in page.text("#audit-report"))
+          and "cloudtrail" in page.text("#audit-report"), page.text()[:500])
 
     errors = [e for e in d.get_log("browser") if e.get("level") == "SEVERE"
               and "Content Security Policy" in e.get("message", "")]

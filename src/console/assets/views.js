@@ -810,6 +810,7 @@
     const prog = progressBlock("Audit");
     btn.addEventListener("click", async () => {
       btn.disabled = true;
+      msg.replaceChildren();
       prog.el.hidden = false;
       prog.text.textContent = "Auditing: scanning and evaluating the rules…";
       try {
@@ -818,13 +819,15 @@
         announce("Audit finished.");
       } catch (e) {
         prog.text.textContent = "";
-        box.replaceChildren(errorBox(e));
+        msg.replaceChildren(errorBox(e)); /* the stored report stays shown */
       } finally {
         btn.disabled = false;
         prog.el.hidden = true;
       }
     });
+    const msg = h("div", { id: "audit-message" });
     page.appendChild(h("div", { class: "toolbar" }, btn, prog.el));
+    page.appendChild(msg);
     page.appendChild(box);
     try {
       renderAudit(box, await api("/api/audit"));
