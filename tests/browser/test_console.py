@@ -326,7 +326,7 @@ def ax_check(page, view, wanted):
     check("%s: every button, link and field has a name" % view, not unnamed, unnamed)
 
 
-def run(page, base, port, jar, env, tmp):
+def run(page, base, port, jar, env):
     d = page.d
     # ---- overview and the scan, with its progress --------------------------------------
     d.get(base)
@@ -568,7 +568,7 @@ def main():
         os.makedirs(downloads)
         drv = browser(downloads)
         page = Page(drv, url, downloads)
-        run(page, url, port, jar, env, tmp)
+        run(page, url, port, jar, env)
     finally:
         if drv:
             drv.quit()
