@@ -336,6 +336,13 @@ def run(page, base, port, jar, env):
     check("before any scan the overview says so", "No scan yet" in page.text(), page.text()[:300])
     ax_check(page, "overview", [("button", r"^Scan now$"), ("navigation", r"Views"), ("link", r"^Graph$"),
                                 ("heading", r"Organization overview")])
+    page.keys(Keys.TAB)
+    check("the first Tab stop is the skip link", page.js("return document.activeElement.className") == "skip",
+          page.js("return document.activeElement.outerHTML"))
+    page.keys(Keys.ENTER)
+    check("the skip link moves the focus to the content and keeps the view",
+          page.js("return document.activeElement.id") == "main" and page.js("return location.hash") == "#/overview",
+          page.js("return [document.activeElement.id, location.hash]"))
     page.all("#scan-button")[0].click()
     saw_progress = page.wait(lambda: page.js("const p = document.querySelector('.progress');"
                                              "return (p && !p.hidden && p.textContent.length > 0) || "

@@ -21,6 +21,7 @@
   }
 
   async function route() {
+    if (window.location.hash && !window.location.hash.startsWith("#/")) return; /* an in-page anchor */
     const my = ++generation;
     const r = parseRoute();
     const view = CPW.views[r.name] || CPW.views.notfound;
@@ -89,6 +90,13 @@
       return;
     }
     window.addEventListener("hashchange", route);
+    /* The skip link moves the focus to the content without touching the route in the hash. */
+    for (const a of document.querySelectorAll("a.skip")) {
+      a.addEventListener("click", (ev) => {
+        ev.preventDefault();
+        document.getElementById("main").focus();
+      });
+    }
     if (!window.location.hash) window.history.replaceState(null, "", "#/overview");
     await route();
   }
