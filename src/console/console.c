@@ -1,6 +1,6 @@
 /*
  * console.c - the console's life (tokens, store, server), the security checks every request
- * goes through, the routing and the answer helpers (console.h, docs/console.md).
+ * goes through, the routing and the answer functions (console.h, docs/console.md).
  */
 #include "cpw/console.h"
 

@@ -1,6 +1,6 @@
 /*
  * console_internal.h - what the console's files share: the console itself, its jobs (scans and
- * applies with their event lists), the request context and the answer helpers.
+ * applies with their event lists), the request context and the answer functions.
  */
 #ifndef CPW_CONSOLE_INTERNAL_H
 #define CPW_CONSOLE_INTERNAL_H
