@@ -59,7 +59,7 @@ try:
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 except ImportError:
     missing("Debian's python3-selenium")
 for path, package in ((CHROMIUM, "chromium"), (DRIVER, "chromium-driver")):
@@ -518,6 +518,17 @@ def run(page, base, port, jar, env):
     page.wait(lambda: page.all(".view-history table"), "the history table")
     text = page.text()
     check("history: the run's deletions are there", "delete-domain" in text and ORPHAN_DOMAIN in text, text[:600])
+    results = page.js("return Array.from(document.querySelectorAll('#history-result option')).map(o => o.value)")
+    check("history: the results recorded are offered as a filter", "done" in results, results)
+    rows_all = page.js("return document.querySelectorAll('.view-history tbody tr').length")
+    if "done" in results:
+        Select(page.all("#history-result")[0]).select_by_value("done")
+        cells = page.js("return Array.from(document.querySelectorAll('.view-history tbody tr td:nth-child(8)'))"
+                        ".map(td => td.textContent)")
+        check("history: filtered to one result", cells and all(c.endswith("done") for c in cells)
+              and (len(cells) < rows_all or len(results) == 2), (len(cells), rows_all, results))
+    ax_check(page, "history", [("combobox", r"^Run$"), ("combobox", r"^Result$")])
+    Select(page.all("#history-result")[0]).select_by_value("")
     page.shot("history")
 
     # ---- a second scan, then the snapshots and their diff ---------------------------------------

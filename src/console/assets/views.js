@@ -711,21 +711,36 @@
     page.appendChild(h("p", { class: "lead" }, "Every change cpwarden made, from the journal (", h("code", null, "cpwarden history"), "), whichever started it: the console or the command line."));
     const d = await api("/api/history");
     const changes = d.changes || [];
-    page.appendChild(
-      changes.length
-        ? table(changes, [
-            { label: "When", render: (c) => h("time", null, c.when || "") },
-            { label: "Run", render: (c) => String(c.run === undefined ? "" : c.run) },
-            { label: "Who", render: (c) => h("span", { title: c.who || "" }, CPW.arnName(c.who)) },
-            { label: "Plan", render: (c) => (c.plan && typeof c.plan === "object" ? h("code", { title: c.plan.checksum || "" }, (c.plan.path ? CPW.arnName(c.plan.path) + " " : "") + String(c.plan.checksum || "").slice(0, 8)) : CPW.scalar(c.plan)) },
-            { label: "Step", render: (c) => c.step || "" },
-            { label: "What", render: (c) => c.what || "" },
-            { label: "Target", render: (c) => c.target || "" },
-            { label: "Result", render: (c) => statusCell(c.result) },
-            { label: "Detail", render: (c) => c.detail || "" },
-          ], "Changes")
-        : h("p", { class: "empty" }, "No change recorded yet.")
-    );
+    const cols = [
+      { label: "When", render: (c) => h("time", null, c.when || "") },
+      { label: "Run", render: (c) => String(c.run === undefined ? "" : c.run) },
+      { label: "Who", render: (c) => h("span", { title: c.who || "" }, CPW.arnName(c.who)) },
+      { label: "Plan", render: (c) => (c.plan && typeof c.plan === "object" ? h("code", { title: c.plan.checksum || "" }, (c.plan.path ? CPW.arnName(c.plan.path) + " " : "") + String(c.plan.checksum || "").slice(0, 8)) : CPW.scalar(c.plan)) },
+      { label: "Step", render: (c) => c.step || "" },
+      { label: "What", render: (c) => c.what || "" },
+      { label: "Target", render: (c) => c.target || "" },
+      { label: "Result", render: (c) => statusCell(c.result) },
+      { label: "Detail", render: (c) => c.detail || "" },
+    ];
+    if (!changes.length) {
+      page.appendChild(h("p", { class: "empty" }, "No change recorded yet."));
+    } else {
+      /* Filters: one run, or one result (failed and refused steps are what one looks for). */
+      const runs = Array.from(new Set(changes.map((c) => String(c.run)))).sort((a, b) => Number(b) - Number(a));
+      const results = Array.from(new Set(changes.map((c) => String(c.result || "")))).sort();
+      const runSel = h("select", { id: "history-run" }, h("option", { value: "" }, "all runs (" + runs.length + ")"), runs.map((r) => h("option", { value: r }, "run " + r)));
+      const resSel = h("select", { id: "history-result" }, h("option", { value: "" }, "any result"), results.map((r) => h("option", { value: r }, r)));
+      const box = h("div", { "aria-live": "polite" });
+      const draw = () => {
+        const shown = changes.filter((c) => (!runSel.value || String(c.run) === runSel.value) && (!resSel.value || String(c.result || "") === resSel.value));
+        CPW.fill(box, shown.length ? table(shown, cols, shown.length + " of " + changes.length + " changes") : h("p", { class: "empty" }, "No change matches."));
+      };
+      runSel.addEventListener("change", draw);
+      resSel.addEventListener("change", draw);
+      page.appendChild(h("div", { class: "toolbar", role: "group", "aria-label": "History filters" }, h("label", { for: "history-run" }, "Run"), runSel, h("label", { for: "history-result" }, "Result"), resSel));
+      draw();
+      page.appendChild(box);
+    }
     page.appendChild(exportLinks("/api/history", "history"));
   }
 
