@@ -4,6 +4,8 @@
 #   tests/e2e/test_<name>.sh     end-to-end scripts (bash), CTest name e2e.<name>
 #   tests/e2e/test_<name>.py     end-to-end scripts (Debian's /usr/bin/python3), e2e.<name>;
 #                                exiting 77 (a client missing) fails them, except `peer` tests
+#   tests/browser/test_<name>.py the console in headless Chromium (python3-selenium), browser.<name>;
+#                                exiting 77 (Chromium missing) skips them outside CI only
 #   tests/fuzz/fuzz_<name>.c     libFuzzer targets; in every build their corpus under
 #                                tests/fuzz/corpus/<name>/ is replayed as CTest fuzz-replay.<name>
 # Every test gets CPW_SOURCE_DIR, CPW_BUILD_DIR, CPWARDEN (the binary) and CPW_SIGV4_VECTORS.
@@ -55,6 +57,18 @@ foreach(script ${e2e_scripts})
     set_tests_properties(e2e.${short} PROPERTIES ENVIRONMENT "${CPW_TEST_ENV}" TIMEOUT 600
                          LABELS e2e)
   endif()
+endforeach()
+
+# Browser tests: `cpwarden console` driven in Debian's headless Chromium through chromium-driver
+# and python3-selenium (scripts/bootstrap installs all three). The script exits 77 when one is
+# missing and CI is unset (a visible skip on a developer's machine); under CI it fails instead.
+file(GLOB browser_scripts CONFIGURE_DEPENDS tests/browser/test_*.py)
+foreach(script ${browser_scripts})
+  get_filename_component(name ${script} NAME_WE)
+  string(REGEX REPLACE "^test_" "" short ${name})
+  add_test(NAME browser.${short} COMMAND /usr/bin/python3 ${script})
+  set_tests_properties(browser.${short} PROPERTIES ENVIRONMENT "${CPW_TEST_ENV}" TIMEOUT 300
+                       LABELS browser SKIP_RETURN_CODE 77)
 endforeach()
 
 # The ground-truth safety campaign (docs/safety.md), fast variant: a few dozen seeded worlds,
