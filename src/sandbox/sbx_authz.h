@@ -15,8 +15,10 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cpw/buf.h"
+#include "cpw/iam_policy.h"
 #include "sbx.h"
 
 struct cpw_sbx_ctx;
@@ -61,5 +63,115 @@ int cpw_sbx_authz_resource(struct cpw_sbx_ctx *ctx,
                            const struct cpw_sbx_authz_row *row,
                            const json_t *input,
                            struct cpw_buf *out);
+
+/* ----- authorization (authz.c) ------------------------------------------------------------- */
+
+struct cpw_sbx_authz; /* the parsed-policy cache (opaque) */
+struct cpw_sbx;
+
+/* cpw_sbx_authz_open / cpw_sbx_authz_close: declared in sbx_service.h for state.c. */
+
+/** Documents parsed so far (the cache's misses), for tests and measurements. Thread-safe. */
+uint64_t cpw_sbx_authz_parse_count(struct cpw_sbx *sbx);
+
+/**
+ * Authorizes the request of ctx (dispatch calls it inside the request's transaction, before the
+ * handler). Returns 0 allowed (also with the authz knob off and for operations served without
+ * authorization), 1 denied with AccessDenied / AccessDeniedException in ctx->err and AWS's
+ * message, or -1 (raised).
+ */
+int cpw_sbx_authorize(struct cpw_sbx_ctx *ctx);
+
+/**
+ * Stores AssumeRole's session policies (input's Policy and PolicyArns) with the temporary
+ * credentials access_key_id. Nothing is stored when the input has neither. Returns 0 or -1.
+ */
+int cpw_sbx_authz_save_session(struct cpw_sbx_ctx *ctx,
+                               const char *access_key_id,
+                               const json_t *input);
+
+/**
+ * The document of a managed policy ARN (AWS managed or the default version of a customer
+ * managed one) appended to out: 1 found, 0 no such policy, -1 (raised).
+ */
+int cpw_sbx_authz_managed_document(struct cpw_sbx_ctx *ctx, const char *arn, struct cpw_buf *out);
+
+/* Who is evaluated: a caller, or the principal SimulatePrincipalPolicy names. */
+struct cpw_sbx_authz_subject {
+    enum cpw_iam_principal_kind kind;
+    char arn[512]; /* as AWS names the caller in messages */
+    char account[16];
+    char name[128];         /* user name or role name; "" for root */
+    char role_arn[512];     /* role sessions: the role (filled by gather); else "" */
+    char access_key_id[32]; /* the credentials (session policies); may be "" */
+};
+
+/** Fills out from a principal ARN (user, role, assumed-role session, root). Returns 0. */
+int cpw_sbx_authz_subject_parse(const char *principal_arn,
+                                const char *account,
+                                const char *access_key_id,
+                                struct cpw_sbx_authz_subject *out);
+
+#define CPW_SBX_AUTHZ_MAX_IDENTITY  64
+#define CPW_SBX_AUTHZ_MAX_BOUNDARY  1
+#define CPW_SBX_AUTHZ_MAX_SESSION   11 /* one inline policy and ten PolicyArns */
+#define CPW_SBX_AUTHZ_MAX_LEVELS    8  /* root, five levels of OUs, the account */
+#define CPW_SBX_AUTHZ_MAX_PER_LEVEL 8  /* AWS allows five SCPs per target */
+#define CPW_SBX_AUTHZ_MAX_HELD      160
+
+struct cpw_sbx_authz_entry;
+
+/* The policies that apply to a subject, held from the cache until released. */
+struct cpw_sbx_authz_set {
+    struct cpw_sbx_authz *cache;
+    struct cpw_sbx_authz_entry *held[CPW_SBX_AUTHZ_MAX_HELD];
+    size_t held_count;
+    const struct cpw_iam_policy *identity[CPW_SBX_AUTHZ_MAX_IDENTITY];
+    size_t identity_count;
+    const struct cpw_iam_policy *boundary[CPW_SBX_AUTHZ_MAX_BOUNDARY];
+    size_t boundary_count;
+    bool has_boundary;
+    const struct cpw_iam_policy *session[CPW_SBX_AUTHZ_MAX_SESSION];
+    size_t session_count;
+    bool has_session;
+    const struct cpw_iam_policy *scp[CPW_SBX_AUTHZ_MAX_LEVELS][CPW_SBX_AUTHZ_MAX_PER_LEVEL];
+    size_t scp_counts[CPW_SBX_AUTHZ_MAX_LEVELS];
+    char scp_targets[CPW_SBX_AUTHZ_MAX_LEVELS][72];
+    struct cpw_iam_org_level levels[CPW_SBX_AUTHZ_MAX_LEVELS];
+    size_t scp_level_count;
+    char org_id[64];                  /* the account's organization, "" when none */
+    bool management_account;          /* the subject's account manages the organization */
+    struct cpw_iam_policy_set engine; /* points into the arrays above */
+};
+
+/**
+ * Gathers the policies of subject (identity, groups, boundary, session, SCP levels) into set;
+ * fills subject->role_arn for role sessions. Returns 0 (release with cpw_sbx_authz_set_release)
+ * or -1 (raised; nothing held).
+ */
+int cpw_sbx_authz_gather(struct cpw_sbx_ctx *ctx,
+                         struct cpw_sbx_authz_subject *subject,
+                         struct cpw_sbx_authz_set *set);
+
+/** Releases what set holds from the cache. */
+void cpw_sbx_authz_set_release(struct cpw_sbx_authz_set *set);
+
+/** The engine's principal for subject (borrows subject's strings). */
+void cpw_sbx_authz_principal(const struct cpw_sbx_authz_subject *subject,
+                             const struct cpw_sbx_authz_set *set,
+                             struct cpw_iam_principal *out);
+
+/** Adds the principal's and the request's global condition keys (aws:PrincipalArn, ...). */
+int cpw_sbx_authz_base_context(struct cpw_sbx_ctx *ctx,
+                               const struct cpw_sbx_authz_subject *subject,
+                               const struct cpw_sbx_authz_set *set,
+                               struct cpw_iam_context *context);
+
+/** Adds the keys the input of service:operation carries (tags, iam:PolicyARN, ...). */
+int cpw_sbx_authz_request_context(struct cpw_sbx_ctx *ctx,
+                                  const char *service,
+                                  const char *operation,
+                                  const json_t *input,
+                                  struct cpw_iam_context *context);
 
 #endif

@@ -38,6 +38,7 @@ struct cpw_sbx {
     struct cpw_sbx_hook hooks[CPW_SBX_MAX_HOOKS];
     size_t hook_count;
     struct cpw_sbx_realism *realism;
+    struct cpw_sbx_authz *authz; /* authorization: the parsed-policy cache (authz.c) */
 };
 
 struct cpw_sbx_ctx {
@@ -47,6 +48,13 @@ struct cpw_sbx_ctx {
     struct cpw_sbx_error *err;
     json_t *resources; /* [{"ResourceType", "ResourceName"}] for the CloudTrail event; owned */
 };
+
+/*
+ * Authorization (authz.c, sbx_authz.h): cpw_sbx_open creates its tables and parsed-policy cache
+ * inside the schema transaction (0 or -1); cpw_sbx_close frees them (NULL-safe).
+ */
+int cpw_sbx_authz_open(struct cpw_sbx *sbx);
+void cpw_sbx_authz_close(struct cpw_sbx *sbx);
 
 /* The built-in services (one per file). */
 extern const struct cpw_sbx_service cpw_sbx_iam_service;
