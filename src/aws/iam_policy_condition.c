@@ -110,9 +110,12 @@ static bool s_negated(enum cpw_iam_cond_op op)
     }
 }
 
+/* "You can use a policy variable for Condition values in any condition that involves the
+ * string operators or the ARN operators" (IAM User Guide, policy variables); elsewhere "${...}"
+ * is literal text. */
 static bool s_uses_variables(enum cpw_iam_cond_op op)
 {
-    return op <= CPW_IAM_OP_STRING_NOT_LIKE || op == CPW_IAM_OP_BOOL ||
+    return op <= CPW_IAM_OP_STRING_NOT_LIKE ||
            (op >= CPW_IAM_OP_ARN_EQUALS && op <= CPW_IAM_OP_ARN_NOT_LIKE);
 }
 

@@ -72,26 +72,49 @@ static bool s_action_matches(const struct cpw_iam_statement *st, const char *act
     return st->not_action ? !any : any;
 }
 
-/* One Resource entry against the request's resource, after policy variables. */
-static bool s_resource_entry_matches(const struct cpw_iam_policy *policy,
-                                     const char *pattern,
-                                     const struct cpw_iam_request *request,
-                                     struct cpw_iam_strings *missing)
+/* Where the resource part of an ARN starts (after the fifth ':'), or 0 for a non-ARN. */
+static size_t s_resource_part(const char *arn)
+{
+    size_t colons = 0;
+    for (size_t i = 0; arn[i]; i++) {
+        if (arn[i] == ':' && ++colons == 5) {
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * One Resource entry against the request's resource, after policy variables. IAM expands
+ * variables only in the resource part of an ARN, after the fifth colon ("You can't use a
+ * variable to replace parts of the ARN before the fifth colon, such as the service or
+ * account"): before it "${...}" is literal text and matches no real ARN.
+ */
+static int s_resource_entry_matches(const struct cpw_iam_policy *policy,
+                                    const char *pattern,
+                                    const struct cpw_iam_request *request,
+                                    struct cpw_iam_strings *missing)
 {
     if (strcmp(pattern, "*") == 0) {
-        return true;
+        return 1;
     }
-    if (!policy->variables || !strstr(pattern, "${")) {
-        return cpw_iam_resource_matches(pattern, request->resource);
+    size_t start = s_resource_part(pattern);
+    if (!policy->variables || !strstr(pattern + start, "${")) {
+        return cpw_iam_resource_matches(pattern, request->resource) ? 1 : 0;
     }
     char *expanded = NULL;
     char *missing_key = NULL;
-    int rc = cpw_iam_expand(pattern, request->context, &expanded, &missing_key);
+    int rc = cpw_iam_expand(pattern + start, request->context, &expanded, &missing_key);
     bool ok = false;
     if (rc == 1) {
-        ok = strncmp(pattern, "arn:", 4) == 0
-               ? cpw_iam_arn_like(expanded, request->resource, true)
-               : cpw_iam_glob_escaped(expanded, request->resource, false);
+        struct cpw_buf full;
+        cpw_buf_init(&full, 2 * CPW_IAM_MAX_EXPANDED_BYTES);
+        if (cpw_buf_append(&full, cpw_span_from(pattern, start)) == 0 &&
+            cpw_buf_append_cstr(&full, expanded) == 0) {
+            ok = start > 0 ? cpw_iam_arn_like(cpw_buf_cstr(&full), request->resource, true)
+                           : cpw_iam_glob_escaped(cpw_buf_cstr(&full), request->resource, false);
+        }
+        cpw_buf_clean_up(&full);
     }
     if (missing_key && missing) {
         bool seen = false;
@@ -104,7 +127,7 @@ static bool s_resource_entry_matches(const struct cpw_iam_policy *policy,
     }
     cpw_free(missing_key);
     cpw_free(expanded);
-    return ok;
+    return rc == 1 ? (ok ? 1 : 0) : -1;
 }
 
 /*
@@ -120,12 +143,14 @@ static bool s_resource_matches(const struct cpw_iam_policy *policy,
         return true; /* trust and resource policies may leave Resource out */
     }
     bool any = false;
+    bool unresolved = false;
     for (size_t i = 0; i < st->resources.count && !any; i++) {
         const char *pattern = st->resources.items[i];
         size_t colons = 0;
         for (const char *p = pattern; *p; p++) {
             colons += *p == ':';
         }
+        int m = 0;
         if (strncmp(pattern, "arn:", 4) == 0 && colons < 5) {
             bool wild = strchr(pattern, '*') != NULL;
             if (policy->type == CPW_IAM_POLICY_RESOURCE && !wild) {
@@ -137,14 +162,18 @@ static bool s_resource_matches(const struct cpw_iam_policy *policy,
             for (size_t k = colons; k < 5 && rc == 0; k++) {
                 rc = cpw_buf_append_cstr(&padded, ":*");
             }
-            any =
-              rc == 0 && s_resource_entry_matches(policy, cpw_buf_cstr(&padded), request, missing);
+            m = rc == 0 ? s_resource_entry_matches(policy, cpw_buf_cstr(&padded), request, missing)
+                        : 0;
             cpw_buf_clean_up(&padded);
-            continue;
+        } else {
+            m = s_resource_entry_matches(policy, pattern, request, missing);
         }
-        any = s_resource_entry_matches(policy, pattern, request, missing);
+        any = m == 1;
+        unresolved = unresolved || m < 0;
     }
-    return st->not_resource ? !any : any;
+    /* A variable that does not resolve makes the entry match nothing ("any attempt to match it
+     * fails and causes the statement to be invalid"): NotResource does not hold either. */
+    return st->not_resource ? !any && !unresolved : any;
 }
 
 static bool s_is_account_principal(const char *p, const char *account)
@@ -398,7 +427,13 @@ int cpw_iam_evaluate(const struct cpw_iam_policy_set *set,
             allowed = res.allow && res.grant == S_PM_EXACT;
         } else if (same_account) {
             bool via_identity = identity_allows && pb_ok && ses_ok;
-            bool via_resource = res_grants && (res.grant == S_PM_EXACT || (pb_ok && ses_ok));
+            /* A grant that names the IAM user or the session itself is limited by neither the
+             * permissions boundary nor the session policies; a grant to every principal ("*")
+             * is not limited by the boundary but is by the session policies (which exempt only
+             * the session's ARN); a grant to the role is limited by both. */
+            bool pb_bypass = res.grant == S_PM_EXACT || res.grant == S_PM_WILDCARD;
+            bool ses_bypass = res.grant == S_PM_EXACT;
+            bool via_resource = res_grants && (pb_bypass || pb_ok) && (ses_bypass || ses_ok);
             allowed = via_identity || via_resource;
         } else {
             allowed = identity_allows && res_any && pb_ok && ses_ok;

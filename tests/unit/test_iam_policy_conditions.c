@@ -272,7 +272,9 @@ static void test_policy_variables(void **state)
     struct cpw_iam_policy *p = fx_policy(
       CPW_IAM_POLICY_IDENTITY, "vars",
       "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iam:*\","
-      "\"Resource\":\"arn:aws:iam::${aws:PrincipalAccount}:user/${aws:username}\"},"
+      "\"Resource\":\"arn:aws:iam::111122223333:user/${aws:username}\"},"
+      "{\"Effect\":\"Allow\",\"Action\":\"iam:GetRole\",\"Resource\":"
+      "\"arn:aws:iam::${aws:PrincipalAccount}:role/${aws:username}\"},"
       "{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::b/${aws:PrincipalTag/"
       "team}/"
       "*\"},{\"Effect\":\"Allow\",\"Action\":\"sqs:*\",\"Resource\":\"arn:aws:sqs:*:*:q${*}\"},"
@@ -292,6 +294,10 @@ static void test_policy_variables(void **state)
       fx_user_request("iam:GetUser", "arn:aws:iam::111122223333:user/alice", c);
     assert_int_equal(fx_decide(&set, &r, NULL), CPW_IAM_ALLOWED);
     r.resource = "arn:aws:iam::111122223333:user/bob";
+    assert_int_equal(fx_decide(&set, &r, NULL), CPW_IAM_IMPLICIT_DENY);
+    /* Variables expand only after the fifth colon: in the account segment they are literal. */
+    r.action = "iam:GetRole";
+    r.resource = "arn:aws:iam::111122223333:role/alice";
     assert_int_equal(fx_decide(&set, &r, NULL), CPW_IAM_IMPLICIT_DENY);
     r.action = "s3:GetObject";
     r.resource = "arn:aws:s3:::b/blue/x";
@@ -321,6 +327,23 @@ static void test_policy_variables(void **state)
     assert_int_equal(d.missing_key_count, 1);
     assert_string_equal(d.missing_keys[0], "aws:username");
     cpw_iam_decision_clean_up(&d);
+    /* NotResource with a variable that does not resolve does not hold either: the statement
+     * is invalid for this request, so this Deny does not apply and the Allow above does. */
+    struct cpw_iam_policy *deny_others = fx_policy(
+      CPW_IAM_POLICY_IDENTITY, "deny-others",
+      "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Deny\",\"Action\":\"sns:*\","
+      "\"NotResource\":\"arn:aws:sns:*:*:${aws:userid}\"}}");
+    const struct cpw_iam_policy *two[] = { p, deny_others };
+    struct cpw_iam_policy_set set2 = { .identity = two, .identity_count = 2 };
+    r.action = "sns:Publish";
+    r.resource = "arn:aws:sns:us-east-1:111122223333:nobody";
+    assert_int_equal(fx_decide(&set2, &r, NULL), CPW_IAM_ALLOWED);
+    assert_int_equal(cpw_iam_context_set(c, "aws:userid", "AIDA1"), 0);
+    assert_int_equal(fx_decide(&set2, &r, NULL), CPW_IAM_EXPLICIT_DENY);
+    cpw_iam_context_remove(c, "aws:userid");
+    cpw_iam_policy_destroy(deny_others);
+    r.action = "iam:GetUser";
+    r.resource = "arn:aws:iam::111122223333:user/alice";
     /* Version 2008-10-17 does not expand variables: the text is literal. */
     assert_int_equal(cpw_iam_context_set(c, "aws:username", "alice"), 0);
     list[0] = legacy;
@@ -344,6 +367,11 @@ static void test_variables_in_conditions(void **state)
     assert_true(s_allowed("{\"StringEquals\":{\"aws:ResourceTag/team\":"
                           "\"${aws:PrincipalTag/team}\"}}",
                           c));
+    /* Variables expand for string and ARN operators only: for Bool the text is literal. */
+    assert_int_equal(cpw_iam_context_set(c, "aws:SecureTransport", "true"), 0);
+    assert_int_equal(cpw_iam_context_set(c, "aws:PrincipalTag/tls", "true"), 0);
+    assert_false(s_allowed("{\"Bool\":{\"aws:SecureTransport\":\"${aws:PrincipalTag/tls}\"}}", c));
+    cpw_iam_context_remove(c, "aws:SecureTransport");
     /* An unresolved variable matches nothing, under a negated operator too. */
     assert_false(s_allowed("{\"StringNotEquals\":{\"s3:prefix\":\"${aws:userid}\"}}", c));
     /* A missing variable key is reported. */
