@@ -837,6 +837,14 @@ int cpw_sbx_authorize(struct cpw_sbx_ctx *ctx)
         goto cleanup;
     }
     rc = 0;
+    /* AssumeRole: the role's trust policy must allow on its own, whatever the caller's identity
+     * policies grant (IAM User Guide, "Cross-account policy evaluation logic" and "Granting a
+     * user permissions to switch roles"). */
+    if (role_account[0] != '\0' && decision.decision == CPW_IAM_ALLOWED &&
+        decision.per_type[CPW_IAM_POLICY_RESOURCE] != CPW_IAM_ALLOWED) {
+        decision.decision = CPW_IAM_IMPLICIT_DENY;
+        decision.denied_by = CPW_IAM_POLICY_RESOURCE;
+    }
     if (decision.decision != CPW_IAM_ALLOWED) {
         const char *code;
         long status;

@@ -245,6 +245,35 @@ int cpw_sbx_iam_update_account_password_policy(struct cpw_sbx_ctx *ctx,
 int cpw_sbx_iam_delete_account_password_policy(struct cpw_sbx_ctx *ctx,
                                                const json_t *in,
                                                json_t **out);
+/*
+ * Permissions boundaries and the policy simulator (authz_iam.c). on_create stores CreateRole's /
+ * CreateUser's PermissionsBoundary (0, 1 answered NoSuchEntity, -1) and shows it in doc;
+ * describe adds PermissionsBoundary to a GetRole / GetUser document (0 or -1).
+ */
+int cpw_sbx_iam_put_role_permissions_boundary(struct cpw_sbx_ctx *ctx,
+                                              const json_t *in,
+                                              json_t **out);
+int cpw_sbx_iam_delete_role_permissions_boundary(struct cpw_sbx_ctx *ctx,
+                                                 const json_t *in,
+                                                 json_t **out);
+int cpw_sbx_iam_put_user_permissions_boundary(struct cpw_sbx_ctx *ctx,
+                                              const json_t *in,
+                                              json_t **out);
+int cpw_sbx_iam_delete_user_permissions_boundary(struct cpw_sbx_ctx *ctx,
+                                                 const json_t *in,
+                                                 json_t **out);
+int cpw_sbx_iam_simulate_principal_policy(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_simulate_custom_policy(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_authz_boundary_on_create(struct cpw_sbx_ctx *ctx,
+                                     bool role,
+                                     const char *name,
+                                     const json_t *input,
+                                     json_t *doc);
+int cpw_sbx_authz_boundary_describe(struct cpw_sbx_ctx *ctx,
+                                    bool role,
+                                    const char *name,
+                                    json_t *doc);
+
 /** GetAccountAuthorizationDetails (iam_authz_details.c): one page with every entity. */
 int cpw_sbx_iam_get_account_authorization_details(struct cpw_sbx_ctx *ctx,
                                                   const json_t *in,
