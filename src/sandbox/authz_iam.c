@@ -60,8 +60,8 @@ int cpw_sbx_authz_boundary_on_create(struct cpw_sbx_ctx *ctx,
     int rc = s_put_boundary(ctx, role, name, arn);
     if (rc == 0 && doc != NULL) {
         json_object_set_new(doc, "PermissionsBoundary",
-                            json_pack("{s:s,s:s}", "PermissionsBoundaryType", "PermissionsBoundaryPolicy",
-                                      "PermissionsBoundaryArn", arn));
+                            json_pack("{s:s,s:s}", "PermissionsBoundaryType",
+                                      "PermissionsBoundaryPolicy", "PermissionsBoundaryArn", arn));
     }
     return rc;
 }
@@ -82,8 +82,9 @@ int cpw_sbx_authz_boundary_describe(struct cpw_sbx_ctx *ctx,
     int rc = cpw_sbx_sql_step(stmt);
     if (rc == 1) {
         json_object_set_new(doc, "PermissionsBoundary",
-                            json_pack("{s:s,s:s}", "PermissionsBoundaryType", "PermissionsBoundaryPolicy",
-                                      "PermissionsBoundaryArn", cpw_sbx_col(stmt, 0)));
+                            json_pack("{s:s,s:s}", "PermissionsBoundaryType",
+                                      "PermissionsBoundaryPolicy", "PermissionsBoundaryArn",
+                                      cpw_sbx_col(stmt, 0)));
     }
     sqlite3_finalize(stmt);
     return rc < 0 ? -1 : 0;
