@@ -15,6 +15,7 @@
  * Cost: parsed policies are cached by (type, id, text) hash, so a request costs a handful of
  * indexed SQL reads and one evaluation; nothing is parsed again while the documents stay the same.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,8 +56,19 @@ struct cpw_sbx_authz_entry {
     unsigned refs;
 };
 
+/* A prepared statement kept across requests (preparing costs more than running these reads). */
+struct stmt_slot {
+    sqlite3 *db;
+    const char *sql; /* compared by address: the SQL texts are static */
+    sqlite3_stmt *stmt;
+    bool busy;
+};
+
+#define STMT_MAX 24
+
 struct cpw_sbx_authz {
     pthread_mutex_t lock;
+    struct stmt_slot stmts[STMT_MAX];
     struct cpw_sbx_authz_entry entries[CACHE_MAX];
     size_t count;
     uint64_t parses; /* how many documents were parsed (the cache's misses) */
@@ -81,6 +93,9 @@ void cpw_sbx_authz_close(struct cpw_sbx *sbx)
     for (size_t i = 0; i < a->count; i++) {
         cpw_iam_policy_destroy(a->entries[i].policy);
     }
+    for (size_t i = 0; i < STMT_MAX; i++) {
+        sqlite3_finalize(a->stmts[i].stmt);
+    }
     pthread_mutex_destroy(&a->lock);
     cpw_free(a);
     sbx->authz = NULL;
@@ -92,6 +107,75 @@ uint64_t cpw_sbx_authz_parse_count(struct cpw_sbx *sbx)
     uint64_t n = sbx->authz->parses;
     pthread_mutex_unlock(&sbx->authz->lock);
     return n;
+}
+
+sqlite3_stmt *cpw_sbx_authz_query(struct cpw_sbx_ctx *ctx, const char *sql, const char *types, ...)
+{
+    struct cpw_sbx_authz *a = ctx->sbx->authz;
+    sqlite3_stmt *stmt = NULL;
+    pthread_mutex_lock(&a->lock);
+    for (size_t i = 0; i < STMT_MAX && stmt == NULL; i++) {
+        if (a->stmts[i].stmt != NULL && !a->stmts[i].busy && a->stmts[i].sql == sql &&
+            a->stmts[i].db == ctx->db) {
+            a->stmts[i].busy = true;
+            stmt = a->stmts[i].stmt;
+        }
+    }
+    pthread_mutex_unlock(&a->lock);
+    if (stmt == NULL) {
+        if (sqlite3_prepare_v3(ctx->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) !=
+            SQLITE_OK) {
+            cpw_raise(CPW_ERR_STORE, "prepare: %s", sqlite3_errmsg(ctx->db));
+            return NULL;
+        }
+        pthread_mutex_lock(&a->lock);
+        bool kept = false;
+        for (size_t i = 0; i < STMT_MAX && !kept; i++) {
+            if (a->stmts[i].stmt == NULL) {
+                a->stmts[i] =
+                  (struct stmt_slot){ .db = ctx->db, .sql = sql, .stmt = stmt, .busy = true };
+                kept = true;
+            }
+        }
+        pthread_mutex_unlock(&a->lock);
+    }
+    va_list ap;
+    va_start(ap, types);
+    int rc = SQLITE_OK;
+    for (int i = 0; types != NULL && types[i] != '\0' && rc == SQLITE_OK; i++) {
+        const char *v = va_arg(ap, const char *);
+        rc = v ? sqlite3_bind_text(stmt, i + 1, v, -1, SQLITE_TRANSIENT)
+               : sqlite3_bind_null(stmt, i + 1);
+    }
+    va_end(ap);
+    if (rc != SQLITE_OK) {
+        cpw_raise(CPW_ERR_STORE, "bind: %s", sqlite3_errmsg(ctx->db));
+        cpw_sbx_authz_finish(ctx, stmt);
+        return NULL;
+    }
+    return stmt;
+}
+
+void cpw_sbx_authz_finish(struct cpw_sbx_ctx *ctx, sqlite3_stmt *stmt)
+{
+    if (stmt == NULL) {
+        return;
+    }
+    struct cpw_sbx_authz *a = ctx->sbx->authz;
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    bool kept = false;
+    pthread_mutex_lock(&a->lock);
+    for (size_t i = 0; i < STMT_MAX && !kept; i++) {
+        if (a->stmts[i].stmt == stmt) {
+            a->stmts[i].busy = false;
+            kept = true;
+        }
+    }
+    pthread_mutex_unlock(&a->lock);
+    if (!kept) {
+        cpw_sbx_authz_finish(ctx, stmt);
+    }
 }
 
 /* FNV-1a over the policy type, its id and its text. */
@@ -109,12 +193,14 @@ static uint64_t s_hash(enum cpw_iam_policy_type type, const char *id, const char
 }
 
 /* The cached entry of (type, id, text), parsing on a miss; referenced until s_release. */
-static struct cpw_sbx_authz_entry *s_acquire(struct cpw_sbx_authz *a,
-                                             enum cpw_iam_policy_type type,
-                                             const char *id,
-                                             const char *text)
+static struct cpw_sbx_authz_entry *s_acquire_keyed(struct cpw_sbx_authz *a,
+                                                   enum cpw_iam_policy_type type,
+                                                   const char *id,
+                                                   const char *key,
+                                                   sqlite3_stmt *stmt,
+                                                   const char *text)
 {
-    uint64_t h = s_hash(type, id, text);
+    uint64_t h = s_hash(type, id, key);
     pthread_mutex_lock(&a->lock);
     struct cpw_sbx_authz_entry *found = NULL;
     for (size_t i = 0; i < a->count && found == NULL; i++) {
@@ -139,7 +225,9 @@ static struct cpw_sbx_authz_entry *s_acquire(struct cpw_sbx_authz *a,
         found = &a->entries[a->count++];
         found->hash = h;
         found->refs = 0;
-        found->policy = cpw_iam_policy_parse(cpw_span_from_cstr(text), &opts);
+        /* The document is read only on a miss (a column of stmt when text is NULL). */
+        found->policy = cpw_iam_policy_parse(
+          cpw_span_from_cstr(text != NULL ? text : cpw_sbx_col(stmt, 1)), &opts);
         cpw_error_clear(); /* a stored document that does not parse grants nothing */
         a->parses++;
     }
@@ -148,6 +236,15 @@ static struct cpw_sbx_authz_entry *s_acquire(struct cpw_sbx_authz *a,
     }
     pthread_mutex_unlock(&a->lock);
     return found;
+}
+
+/* The cached entry of a document keyed by its own text (inline policies, SCPs, trust). */
+static struct cpw_sbx_authz_entry *s_acquire(struct cpw_sbx_authz *a,
+                                             enum cpw_iam_policy_type type,
+                                             const char *id,
+                                             const char *text)
+{
+    return s_acquire_keyed(a, type, id, text, NULL, text);
 }
 
 static void s_release(struct cpw_sbx_authz *a, struct cpw_sbx_authz_entry *e)
@@ -168,18 +265,20 @@ void cpw_sbx_authz_set_release(struct cpw_sbx_authz_set *set)
 }
 
 /* Adds the parsed (type, id, text) to list (one of set's arrays). Unparsable texts are skipped. */
-static int s_add(struct cpw_sbx_authz_set *set,
-                 enum cpw_iam_policy_type type,
-                 const char *id,
-                 const char *text,
-                 const struct cpw_iam_policy **list,
-                 size_t *count,
-                 size_t cap)
+static int s_add_keyed(struct cpw_sbx_authz_set *set,
+                       enum cpw_iam_policy_type type,
+                       const char *id,
+                       const char *key,
+                       sqlite3_stmt *stmt,
+                       const char *text,
+                       const struct cpw_iam_policy **list,
+                       size_t *count,
+                       size_t cap)
 {
     if (*count >= cap || set->held_count >= CPW_SBX_AUTHZ_MAX_HELD) {
         return cpw_raise(CPW_ERR_LIMIT, "more than %zu policies apply to one request", cap);
     }
-    struct cpw_sbx_authz_entry *e = s_acquire(set->cache, type, id, text);
+    struct cpw_sbx_authz_entry *e = s_acquire_keyed(set->cache, type, id, key, stmt, text);
     if (e == NULL) {
         return cpw_raise(CPW_ERR_LIMIT, "policy cache full");
     }
@@ -190,18 +289,29 @@ static int s_add(struct cpw_sbx_authz_set *set,
     return 0;
 }
 
+static int s_add(struct cpw_sbx_authz_set *set,
+                 enum cpw_iam_policy_type type,
+                 const char *id,
+                 const char *text,
+                 const struct cpw_iam_policy **list,
+                 size_t *count,
+                 size_t cap)
+{
+    return s_add_keyed(set, type, id, text, NULL, text, list, count, cap);
+}
+
 int cpw_sbx_authz_managed_document(struct cpw_sbx_ctx *ctx, const char *arn, struct cpw_buf *out)
 {
     const struct cpw_sbx_aws_policy *aws = cpw_sbx_aws_policy_find(arn);
     if (aws != NULL) {
         return cpw_buf_append_cstr(out, aws->document) == 0 ? 1 : -1;
     }
-    sqlite3_stmt *stmt =
-      cpw_sbx_sql_query(ctx->db,
-                        "SELECT v.document FROM iam_policies p JOIN iam_policy_versions v ON"
-                        " v.account_id = p.account_id AND v.policy_name = p.name AND v.version_id ="
-                        " p.default_version WHERE p.arn = ?",
-                        "s", arn);
+    sqlite3_stmt *stmt = cpw_sbx_authz_query(
+      ctx,
+      "SELECT v.document FROM iam_policies p JOIN iam_policy_versions v ON"
+      " v.account_id = p.account_id AND v.policy_name = p.name AND v.version_id ="
+      " p.default_version WHERE p.arn = ?",
+      "s", arn);
     if (stmt == NULL) {
         return -1;
     }
@@ -209,11 +319,16 @@ int cpw_sbx_authz_managed_document(struct cpw_sbx_ctx *ctx, const char *arn, str
     if (rc == 1 && cpw_buf_append_cstr(out, cpw_sbx_col(stmt, 0)) != 0) {
         rc = -1;
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_authz_finish(ctx, stmt);
     return rc;
 }
 
-/* Adds the managed policy arn (skipped when it no longer exists). */
+/*
+ * Adds the managed policy arn (skipped when it no longer exists). The cache key is the policy's
+ * identity and default version, not its text: an AWS managed document is static, and a customer
+ * managed version never changes (a new document is a new version; a policy made again under the
+ * same name has a new policy id), so a hit costs one indexed read and no copy of the document.
+ */
 static int s_add_managed(struct cpw_sbx_ctx *ctx,
                          struct cpw_sbx_authz_set *set,
                          enum cpw_iam_policy_type type,
@@ -222,13 +337,24 @@ static int s_add_managed(struct cpw_sbx_ctx *ctx,
                          size_t *count,
                          size_t cap)
 {
-    struct cpw_buf doc;
-    cpw_buf_init(&doc, POLICY_TEXT_MAX);
-    int rc = cpw_sbx_authz_managed_document(ctx, arn, &doc);
-    if (rc == 1) {
-        rc = s_add(set, type, arn, cpw_buf_cstr(&doc), list, count, cap);
+    const struct cpw_sbx_aws_policy *aws = cpw_sbx_aws_policy_find(arn);
+    if (aws != NULL) {
+        return s_add_keyed(set, type, arn, aws->version_id, NULL, aws->document, list, count, cap);
     }
-    cpw_buf_clean_up(&doc);
+    sqlite3_stmt *stmt = cpw_sbx_authz_query(
+      ctx,
+      "SELECT p.policy_id || ':' || p.default_version, v.document FROM iam_policies p JOIN"
+      " iam_policy_versions v ON v.account_id = p.account_id AND v.policy_name = p.name AND"
+      " v.version_id = p.default_version WHERE p.arn = ?",
+      "s", arn);
+    if (stmt == NULL) {
+        return -1;
+    }
+    int rc = cpw_sbx_sql_step(stmt);
+    if (rc == 1) {
+        rc = s_add_keyed(set, type, arn, cpw_sbx_col(stmt, 0), stmt, NULL, list, count, cap);
+    }
+    cpw_sbx_authz_finish(ctx, stmt);
     return rc < 0 ? -1 : 0;
 }
 
@@ -246,7 +372,7 @@ static int s_add_rows(struct cpw_sbx_ctx *ctx,
                       size_t *count,
                       size_t cap)
 {
-    sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db, sql, "ss", a, b);
+    sqlite3_stmt *stmt = cpw_sbx_authz_query(ctx, sql, "ss", a, b);
     if (stmt == NULL) {
         return -1;
     }
@@ -260,7 +386,7 @@ static int s_add_rows(struct cpw_sbx_ctx *ctx,
             break;
         }
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_authz_finish(ctx, stmt);
     return rc < 0 ? -1 : 0;
 }
 
@@ -283,8 +409,8 @@ static const char s_role_identity_sql[] =
 /* The SCP levels of account (root first): none outside an organization or when SCPs are off. */
 static int s_add_scps(struct cpw_sbx_ctx *ctx, struct cpw_sbx_authz_set *set, const char *account)
 {
-    sqlite3_stmt *stmt = cpw_sbx_sql_query(
-      ctx->db,
+    sqlite3_stmt *stmt = cpw_sbx_authz_query(
+      ctx,
       "SELECT o.org_id, o.management_account_id, o.root_id, a.parent_id, o.feature_set,"
       " COALESCE((SELECT enabled FROM org_policy_types t WHERE t.org_id = o.org_id AND"
       " t.type = 'SERVICE_CONTROL_POLICY'), 1)"
@@ -305,19 +431,19 @@ static int s_add_scps(struct cpw_sbx_ctx *ctx, struct cpw_sbx_authz_set *set, co
         snprintf(path[depth++], sizeof(path[0]), "%s", account);
         snprintf(path[depth++], sizeof(path[0]), "%s", cpw_sbx_col(stmt, 3));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_authz_finish(ctx, stmt);
     if (rc <= 0 || !applies) {
         return rc < 0 ? -1 : 0;
     }
     /* Walk up from the account's parent to the root. */
     while (strncmp(path[depth - 1], "ou-", 3) == 0 && depth < OU_DEPTH_MAX + 2) {
-        stmt = cpw_sbx_sql_query(ctx->db, "SELECT parent_id FROM org_units WHERE ou_id = ?", "s",
-                                 path[depth - 1]);
+        stmt = cpw_sbx_authz_query(ctx, "SELECT parent_id FROM org_units WHERE ou_id = ?", "s",
+                                   path[depth - 1]);
         rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
         if (rc == 1) {
             snprintf(path[depth], sizeof(path[0]), "%s", cpw_sbx_col(stmt, 0));
         }
-        sqlite3_finalize(stmt);
+        cpw_sbx_authz_finish(ctx, stmt);
         if (rc <= 0) {
             return rc < 0 ? -1 : 0;
         }
@@ -327,12 +453,12 @@ static int s_add_scps(struct cpw_sbx_ctx *ctx, struct cpw_sbx_authz_set *set, co
         size_t level = set->scp_level_count++;
         snprintf(set->scp_targets[level], sizeof(set->scp_targets[0]), "%s", path[d]);
         set->scp_counts[level] = 0;
-        stmt = cpw_sbx_sql_query(ctx->db,
-                                 "SELECT p.policy_id, p.content FROM org_policy_targets t JOIN"
-                                 " org_policies p ON p.policy_id = t.policy_id WHERE"
-                                 " t.target_id = ? AND p.type = 'SERVICE_CONTROL_POLICY'"
-                                 " ORDER BY p.policy_id",
-                                 "s", path[d]);
+        stmt = cpw_sbx_authz_query(ctx,
+                                   "SELECT p.policy_id, p.content FROM org_policy_targets t JOIN"
+                                   " org_policies p ON p.policy_id = t.policy_id WHERE"
+                                   " t.target_id = ? AND p.type = 'SERVICE_CONTROL_POLICY'"
+                                   " ORDER BY p.policy_id",
+                                   "s", path[d]);
         if (stmt == NULL) {
             return -1;
         }
@@ -343,7 +469,7 @@ static int s_add_scps(struct cpw_sbx_ctx *ctx, struct cpw_sbx_authz_set *set, co
                 break;
             }
         }
-        sqlite3_finalize(stmt);
+        cpw_sbx_authz_finish(ctx, stmt);
         if (rc < 0) {
             return -1;
         }
@@ -358,8 +484,8 @@ static int s_add_boundary(struct cpw_sbx_ctx *ctx,
                           const char *account,
                           const char *name)
 {
-    sqlite3_stmt *stmt = cpw_sbx_sql_query(
-      ctx->db,
+    sqlite3_stmt *stmt = cpw_sbx_authz_query(
+      ctx,
       role ? "SELECT policy_arn FROM authz_role_boundary WHERE account_id = ? AND role_name = ?"
            : "SELECT policy_arn FROM authz_user_boundary WHERE account_id = ? AND user_name = ?",
       "ss", account, name);
@@ -371,7 +497,7 @@ static int s_add_boundary(struct cpw_sbx_ctx *ctx,
     if (rc == 1) {
         snprintf(arn, sizeof(arn), "%s", cpw_sbx_col(stmt, 0));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_authz_finish(ctx, stmt);
     if (rc == 1) {
         set->has_boundary = true;
         return s_add_managed(ctx, set, CPW_IAM_POLICY_BOUNDARY, arn, set->boundary,
@@ -383,8 +509,8 @@ static int s_add_boundary(struct cpw_sbx_ctx *ctx,
 /* The session policies stored with access_key_id. */
 static int s_add_session(struct cpw_sbx_ctx *ctx, struct cpw_sbx_authz_set *set, const char *key)
 {
-    sqlite3_stmt *stmt = cpw_sbx_sql_query(
-      ctx->db, "SELECT policy, policy_arns FROM authz_sessions WHERE access_key_id = ?", "s", key);
+    sqlite3_stmt *stmt = cpw_sbx_authz_query(
+      ctx, "SELECT policy, policy_arns FROM authz_sessions WHERE access_key_id = ?", "s", key);
     if (stmt == NULL) {
         return -1;
     }
@@ -399,7 +525,7 @@ static int s_add_session(struct cpw_sbx_ctx *ctx, struct cpw_sbx_authz_set *set,
         }
         arns = cpw_json_load_cstr(cpw_sbx_col(stmt, 1));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_authz_finish(ctx, stmt);
     size_t i;
     json_t *arn;
     json_array_foreach(arns, i, arn)
@@ -467,14 +593,14 @@ int cpw_sbx_authz_gather(struct cpw_sbx_ctx *ctx,
         }
     } else if (subject->kind == CPW_IAM_PRINCIPAL_ROLE_SESSION) {
         if (subject->role_arn[0] == '\0') {
-            sqlite3_stmt *stmt = cpw_sbx_sql_query(
-              ctx->db, "SELECT arn FROM iam_roles WHERE account_id = ? AND name = ?", "ss", account,
+            sqlite3_stmt *stmt = cpw_sbx_authz_query(
+              ctx, "SELECT arn FROM iam_roles WHERE account_id = ? AND name = ?", "ss", account,
               subject->name);
             rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
             if (rc == 1) {
                 snprintf(subject->role_arn, sizeof(subject->role_arn), "%s", cpw_sbx_col(stmt, 0));
             }
-            sqlite3_finalize(stmt);
+            cpw_sbx_authz_finish(ctx, stmt);
             rc = rc < 0 ? -1 : 0;
         }
         if (rc == 0) {
@@ -543,7 +669,7 @@ static int s_trust_policy(struct cpw_sbx_ctx *ctx,
     }
     snprintf(role_account, cap, "%.12s", arn + 13);
     sqlite3_stmt *stmt =
-      cpw_sbx_sql_query(ctx->db, "SELECT trust_policy FROM iam_roles WHERE arn = ?", "s", arn);
+      cpw_sbx_authz_query(ctx, "SELECT trust_policy FROM iam_roles WHERE arn = ?", "s", arn);
     if (stmt == NULL) {
         return -1;
     }
@@ -556,7 +682,7 @@ static int s_trust_policy(struct cpw_sbx_ctx *ctx,
             set->engine.resource = e->policy;
         }
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_authz_finish(ctx, stmt);
     return rc < 0 ? -1 : 0;
 }
 

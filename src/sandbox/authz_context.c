@@ -73,7 +73,7 @@ static int s_stored_tags(struct cpw_sbx_ctx *ctx,
     if (a == NULL || b == NULL) {
         return 0;
     }
-    sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db, sql, "ss", a, b);
+    sqlite3_stmt *stmt = cpw_sbx_authz_query(ctx, sql, "ss", a, b);
     if (stmt == NULL) {
         return -1;
     }
@@ -83,7 +83,7 @@ static int s_stored_tags(struct cpw_sbx_ctx *ctx,
         rc = s_tags_to_context(c, prefix, tags, false);
         json_decref(tags);
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_authz_finish(ctx, stmt);
     return rc < 0 ? -1 : 0;
 }
 
@@ -206,15 +206,15 @@ int cpw_sbx_authz_request_context(struct cpw_sbx_ctx *ctx,
             id = cpw_sbx_in_str(input, "TargetId");
         }
         if (id != NULL) {
-            sqlite3_stmt *stmt = cpw_sbx_sql_query(
-              ctx->db, "SELECT key, value FROM org_tags WHERE resource_id = ?", "s", id);
+            sqlite3_stmt *stmt = cpw_sbx_authz_query(
+              ctx, "SELECT key, value FROM org_tags WHERE resource_id = ?", "s", id);
             int step = stmt ? 0 : -1;
             while (stmt != NULL && (step = cpw_sbx_sql_step(stmt)) == 1) {
                 char key[300];
                 snprintf(key, sizeof(key), "aws:ResourceTag/%s", cpw_sbx_col(stmt, 0));
                 rc |= cpw_iam_context_set(c, key, cpw_sbx_col(stmt, 1));
             }
-            sqlite3_finalize(stmt);
+            cpw_sbx_authz_finish(ctx, stmt);
             rc |= step < 0 ? -1 : 0;
         }
     }

@@ -393,12 +393,12 @@ void cpw_sbx_close(struct cpw_sbx *sbx)
     if (sbx == NULL) {
         return;
     }
+    cpw_sbx_authz_close(sbx); /* finalizes its statements before the connection closes */
     if (sbx->db != NULL) {
         sqlite3_close(sbx->db);
     }
     pthread_mutex_destroy(&sbx->lock);
     cpw_sbx_realism_destroy(sbx->realism);
-    cpw_sbx_authz_close(sbx);
     cpw_free(sbx);
 }
 
