@@ -46,6 +46,7 @@ struct s_eval {
     const struct cpw_iam_request *request;
     struct cpw_iam_decision *out;
     struct cpw_iam_strings missing;
+    bool has_boundary; /* the caller has a permissions boundary */
 };
 
 const char *cpw_iam_decision_name(enum cpw_iam_decision_kind kind)
@@ -270,6 +271,12 @@ static void s_eval_policy(struct s_eval *ev,
         enum s_principal_match pm = S_PM_EXACT;
         if (principal_policy) {
             pm = st->has_principal ? s_principal_matches(st, &req->principal) : S_PM_NONE;
+            /* "The NotPrincipal element with a Deny effect will always deny any IAM principal
+             * that has a permissions boundary policy attached, regardless of the values
+             * specified in the NotPrincipal element" (IAM User Guide, permissions boundaries). */
+            if (st->deny && st->not_principal && ev->has_boundary) {
+                pm = S_PM_WILDCARD;
+            }
             if (pm == S_PM_NONE) {
                 continue;
             }
@@ -303,7 +310,7 @@ static struct s_result s_eval_list(struct s_eval *ev,
                                    enum cpw_iam_policy_type as_type)
 {
     struct s_result r = { .present = true };
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; list && i < n; i++) {
         if (list[i]) {
             s_eval_policy(ev, list[i], as_type, &r);
         }
@@ -356,10 +363,12 @@ int cpw_iam_evaluate(const struct cpw_iam_policy_set *set,
                          "iam evaluation: a policy set, an action, a resource and a principal "
                          "account are required");
     }
-    struct s_eval ev = { .request = request, .out = out };
     const struct cpw_iam_principal *who = &request->principal;
     bool service = who->kind == CPW_IAM_PRINCIPAL_SERVICE;
     bool root = who->kind == CPW_IAM_PRINCIPAL_ROOT;
+    struct s_eval ev = { .request = request,
+                         .out = out,
+                         .has_boundary = set->has_boundary && !root && !service };
     bool scp_exempt = service || who->management_account || who->service_linked_role;
 
     struct s_result scp = { 0 }, rcp = { 0 }, res = { 0 }, id = { 0 }, pb = { 0 }, ses = { 0 };
@@ -424,7 +433,7 @@ int cpw_iam_evaluate(const struct cpw_iam_policy_set *set,
         bool res_any = res.allow;
         bool allowed;
         if (service) {
-            allowed = res.allow && res.grant == S_PM_EXACT;
+            allowed = res.allow && res.grant >= S_PM_WILDCARD; /* its name, or "*" */
         } else if (same_account) {
             bool via_identity = identity_allows && pb_ok && ses_ok;
             /* A grant that names the IAM user or the session itself is limited by neither the
@@ -512,6 +521,13 @@ char *cpw_iam_denial_message(const struct cpw_iam_request *request,
         rc = cpw_buf_appendf(&buf, "on resource: %s ", request->resource);
     }
     const char *phrase = s_type_phrase(decision->denied_by);
+    /* A role's trust policy is the resource-based policy of sts:AssumeRole*; AWS names it so. */
+    bool trust = decision->denied_by == CPW_IAM_POLICY_RESOURCE && request->action &&
+                 strncasecmp(request->action, "sts:AssumeRole", 14) == 0;
+    if (trust) {
+        phrase = decision->decision == CPW_IAM_EXPLICIT_DENY ? "the role trust policy"
+                                                             : "a role trust policy";
+    }
     if (rc == 0 && decision->decision == CPW_IAM_EXPLICIT_DENY) {
         rc = cpw_buf_appendf(&buf, "with an explicit deny in %s", phrase);
     } else if (rc == 0) {

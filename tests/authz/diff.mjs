@@ -81,6 +81,17 @@ function principals() {
       role_arn: `arn:aws:iam::${B}:role/deploy`, username: null },
   ];
 }
+// Rarer callers: the root user, a federated user (GetFederationToken; role_arn carries the IAM
+// user it derives from) and an AWS service principal.
+function rarePrincipals() {
+  return [
+    { kind: 'root', arn: `arn:aws:iam::${A}:root`, account: A, username: null },
+    { kind: 'federated', arn: `arn:aws:sts::${A}:federated-user/alice`, account: A,
+      role_arn: `arn:aws:iam::${A}:user/alice`, username: null },
+    { kind: 'service', arn: 'events.amazonaws.com', service: 'events.amazonaws.com', account: A,
+      username: null },
+  ];
+}
 
 // Actions with their resource builders; `rp` says the service has resource-based policies.
 const SERVICES = [
@@ -220,6 +231,9 @@ function condition() {
 
 function principalElement(req) {
   const p = req.principal;
+  if (p.kind === 'service') {
+    return pick(['*', { Service: p.service }, { Service: 'sns.amazonaws.com' }, { AWS: A }]);
+  }
   return pick([
     '*',
     { AWS: p.arn },
@@ -229,6 +243,8 @@ function principalElement(req) {
     { AWS: `arn:aws:iam::${B}:user/carol` },
     { AWS: [p.arn, `arn:aws:iam::${A}:user/alice`] },
     { AWS: A },
+    { Service: 'events.amazonaws.com' },
+    { AWS: `arn:aws:sts::${A}:federated-user/alice` },
   ]);
 }
 
@@ -278,7 +294,8 @@ function makeCase(id) {
   const all = principals();
   const service = pick(SERVICES);
   const act = pick(service.actions);
-  let principal = pick(all);
+  let principal = chance(0.08) ? pick(rarePrincipals()) : pick(all);
+  const service_principal = principal.kind === 'service';
   const crossAccount = service.rp && chance(0.25);
   const resourceAccount = crossAccount ? (principal.account === A ? B : A) : principal.account;
   const resource = act.res(resourceAccount);
@@ -306,6 +323,11 @@ function makeCase(id) {
     boundary: null,
     session: null,
   };
+  if (service_principal) {
+    // A service acts on a resource only through that resource's policy.
+    c.resource_policy = service.rp && chance(0.8) ? policy('resource', req) : null;
+    return c;
+  }
   const nid = between(0, 3);
   for (let i = 0; i < nid; i++) c.identity.push(chance(0.1) ? FULL : policy('identity', req));
   if (chance(0.45)) {
@@ -322,8 +344,10 @@ function makeCase(id) {
     for (let l = 0; l < levels; l++) c.rcp.push(chance(0.7) ? [policy('rcp', req)] : []);
   }
   if (service.rp && chance(0.5)) c.resource_policy = policy('resource', req);
-  if (chance(0.25)) c.boundary = chance(0.2) ? FULL : policy('boundary', req);
-  if (principal.kind === 'role_session' && chance(0.25)) c.session = policy('session', req);
+  if (principal.kind !== 'root' && chance(0.25)) c.boundary = chance(0.2) ? FULL : policy('boundary', req);
+  if ((principal.kind === 'role_session' || principal.kind === 'federated') && chance(0.25)) {
+    c.session = policy('session', req);
+  }
   return c;
 }
 
@@ -439,9 +463,16 @@ const KNOWN = [
     // policy before it looks at the resource-based policy.
     name: 'session-arn-grant-not-limited-by-session-policy',
     test: (c, ours) => ours === 'allowed' && c.session && c.resource_policy &&
-      c.principal.kind === 'role_session' &&
+      (c.principal.kind === 'role_session' || c.principal.kind === 'federated') &&
       asList(c.resource_policy.Statement).some((st) => st.Effect === 'Allow' && st.Principal &&
         typeof st.Principal === 'object' && asList(st.Principal.AWS).includes(c.principal.arn)),
+  },
+  {
+    // IAM User Guide, "How AWS enforcement code logic evaluates requests": "By default, all
+    // requests are implicitly denied with the exception of the AWS account root user, which has
+    // full access." iam-simulate asks the root user for an identity-based policy like any other.
+    name: 'root-user-needs-no-identity-policy',
+    test: (c, ours, theirs) => c.principal.kind === 'root' && ours === 'allowed' && theirs === 'implicitDeny',
   },
 ];
 

@@ -531,6 +531,76 @@ static void test_trust_policy_service_principal(void **state)
     cpw_iam_policy_destroy(trust);
 }
 
+static void test_not_principal_deny_with_boundary(void **state)
+{
+    (void)state;
+    /* A Deny with NotPrincipal that leaves alice out... */
+    struct cpw_iam_policy *bucket =
+      fx_policy(CPW_IAM_POLICY_RESOURCE, "bucket",
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"NotPrincipal\":{"
+                "\"AWS\":\"" FX_USER_ARN "\"},\"Action\":\"s3:*\",\"Resource\":\"*\"},{\"Effect\":"
+                "\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}");
+    struct cpw_iam_policy *pb = fx_simple(CPW_IAM_POLICY_BOUNDARY, "Allow", "*", "*");
+    const struct cpw_iam_policy *boundary[] = { pb };
+    struct cpw_iam_policy_set set = { .resource = bucket };
+    struct cpw_iam_request r = fx_user_request("s3:GetObject", "arn:aws:s3:::b/k", NULL);
+    assert_int_equal(fx_decide(&set, &r, NULL), CPW_IAM_ALLOWED);
+    /* ...denies her anyway once she has a permissions boundary (IAM User Guide). */
+    set.boundary = boundary;
+    set.boundary_count = 1;
+    set.has_boundary = true;
+    enum cpw_iam_policy_type by;
+    assert_int_equal(fx_decide(&set, &r, &by), CPW_IAM_EXPLICIT_DENY);
+    assert_int_equal(by, CPW_IAM_POLICY_RESOURCE);
+    cpw_iam_policy_destroy(bucket);
+    cpw_iam_policy_destroy(pb);
+}
+
+static void test_federated_user_and_wildcard_service(void **state)
+{
+    (void)state;
+    /* A grant to the IAM user reaches its federated-user sessions, limited by their session
+     * policy; a grant to "*" reaches a service principal. */
+    struct cpw_iam_policy *queue =
+      fx_policy(CPW_IAM_POLICY_RESOURCE, "queue",
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{"
+                "\"AWS\":\"" FX_USER_ARN "\"},\"Action\":\"sqs:SendMessage\",\"Resource\":\"*\"},"
+                "{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sqs:ReceiveMessage\","
+                "\"Resource\":\"*\"}]}");
+    struct cpw_iam_policy *ses = fx_simple(CPW_IAM_POLICY_SESSION, "Allow", "sqs:Receive*", "*");
+    const struct cpw_iam_policy *session[] = { ses };
+    struct cpw_iam_policy_set set = { .resource = queue };
+    struct cpw_iam_request r = {
+        .principal = { .kind = CPW_IAM_PRINCIPAL_FEDERATED,
+                       .arn = "arn:aws:sts::111122223333:federated-user/alice",
+                       .role_arn = FX_USER_ARN,
+                       .account = FX_ACCOUNT },
+        .action = "sqs:SendMessage",
+        .resource = "arn:aws:sqs:us-east-1:111122223333:q",
+    };
+    assert_int_equal(fx_decide(&set, &r, NULL), CPW_IAM_ALLOWED);
+    set.session = session;
+    set.session_count = 1;
+    set.has_session = true;
+    enum cpw_iam_policy_type by;
+    assert_int_equal(fx_decide(&set, &r, &by), CPW_IAM_IMPLICIT_DENY);
+    assert_int_equal(by, CPW_IAM_POLICY_SESSION);
+    struct cpw_iam_request svc = {
+        .principal = { .kind = CPW_IAM_PRINCIPAL_SERVICE,
+                       .service = "events.amazonaws.com",
+                       .account = FX_ACCOUNT },
+        .action = "sqs:ReceiveMessage",
+        .resource = "arn:aws:sqs:us-east-1:111122223333:q",
+    };
+    set = (struct cpw_iam_policy_set){ .resource = queue };
+    assert_int_equal(fx_decide(&set, &svc, NULL), CPW_IAM_ALLOWED);
+    svc.action = "sqs:SendMessage";
+    assert_int_equal(fx_decide(&set, &svc, &by), CPW_IAM_IMPLICIT_DENY);
+    assert_int_equal(by, CPW_IAM_POLICY_RESOURCE);
+    cpw_iam_policy_destroy(queue);
+    cpw_iam_policy_destroy(ses);
+}
+
 static void test_matched_statements(void **state)
 {
     (void)state;
@@ -613,6 +683,21 @@ static void test_denial_messages(void **state)
                              "perform: organizations:ListAccounts with an explicit deny in a "
                              "service control policy");
     cpw_free(msg);
+    /* A role's trust policy is named as such. */
+    r.action = "sts:AssumeRole";
+    r.resource = "arn:aws:iam::111122223333:role/x";
+    struct cpw_iam_decision trust = { .decision = CPW_IAM_IMPLICIT_DENY,
+                                      .denied_by = CPW_IAM_POLICY_RESOURCE };
+    msg = cpw_iam_denial_message(&r, &trust);
+    assert_string_equal(msg, "User: arn:aws:iam::111122223333:user/alice is not authorized to "
+                             "perform: sts:AssumeRole on resource: arn:aws:iam::111122223333:"
+                             "role/x because no role trust policy allows the sts:AssumeRole "
+                             "action");
+    cpw_free(msg);
+    trust.decision = CPW_IAM_EXPLICIT_DENY;
+    msg = cpw_iam_denial_message(&r, &trust);
+    assert_non_null(strstr(msg, "role/x with an explicit deny in the role trust policy"));
+    cpw_free(msg);
     struct cpw_iam_decision ok = { .decision = CPW_IAM_ALLOWED };
     assert_null(cpw_iam_denial_message(&r, &ok));
     assert_string_equal(cpw_iam_decision_name(CPW_IAM_IMPLICIT_DENY), "implicitDeny");
@@ -634,5 +719,7 @@ CPW_TEST_MAIN("iam_policy",
               CPW_TEST(test_session_policies),
               CPW_TEST(test_resource_policies),
               CPW_TEST(test_trust_policy_service_principal),
+              CPW_TEST(test_not_principal_deny_with_boundary),
+              CPW_TEST(test_federated_user_and_wildcard_service),
               CPW_TEST(test_matched_statements),
               CPW_TEST(test_denial_messages))

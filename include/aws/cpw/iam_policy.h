@@ -152,13 +152,17 @@ enum cpw_iam_principal_kind {
 
 struct cpw_iam_principal {
     enum cpw_iam_principal_kind kind;
-    const char *arn;          /* the caller as AWS names it in messages */
-    const char *account;      /* 12-digit account id of the principal */
-    const char *role_arn;     /* ROLE_SESSION: arn:aws:iam::A:role/path/name; else NULL */
+    const char *arn;     /* the caller as AWS names it in messages */
+    const char *account; /* 12-digit account id of the principal */
+    /* ROLE_SESSION: arn:aws:iam::A:role/path/name; FEDERATED: the IAM user that called
+     * GetFederationToken; else NULL. A resource-based policy naming it grants to the session,
+     * limited by the permissions boundary and the session policies. */
+    const char *role_arn;
     const char *service;      /* SERVICE: "connect.amazonaws.com"; else NULL */
-    bool management_account;  /* the organization's management account: SCPs and RCPs do not
-                                 apply to its principals */
-    bool service_linked_role; /* a service-linked role's session: SCPs do not apply */
+    bool management_account;  /* a principal of the organization's management account: SCPs do
+                                 not apply (RCPs do not apply to the management account's
+                                 resources: give no rcp_levels for them) */
+    bool service_linked_role; /* a service-linked role's session: SCPs and RCPs do not apply */
 };
 
 struct cpw_iam_request {
