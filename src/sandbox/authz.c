@@ -53,7 +53,8 @@ static const char s_schema[] =
 struct cpw_sbx_authz_entry {
     uint64_t hash;
     struct cpw_iam_policy *policy; /* NULL: the document does not parse */
-    unsigned refs;
+    unsigned refs;                 /* requests holding it: it stays in place until 0 */
+    bool used;
 };
 
 /* A prepared statement kept across requests (preparing costs more than running these reads). */
@@ -90,7 +91,7 @@ void cpw_sbx_authz_close(struct cpw_sbx *sbx)
     if (a == NULL) {
         return;
     }
-    for (size_t i = 0; i < a->count; i++) {
+    for (size_t i = 0; i < CACHE_MAX; i++) {
         cpw_iam_policy_destroy(a->entries[i].policy);
     }
     for (size_t i = 0; i < STMT_MAX; i++) {
@@ -203,28 +204,33 @@ static struct cpw_sbx_authz_entry *s_acquire_keyed(struct cpw_sbx_authz *a,
     uint64_t h = s_hash(type, id, key);
     pthread_mutex_lock(&a->lock);
     struct cpw_sbx_authz_entry *found = NULL;
-    for (size_t i = 0; i < a->count && found == NULL; i++) {
-        if (a->entries[i].hash == h) {
+    struct cpw_sbx_authz_entry *free_slot = NULL;
+    for (size_t i = 0; i < CACHE_MAX && found == NULL; i++) {
+        if (a->entries[i].used && a->entries[i].hash == h) {
             found = &a->entries[i];
+        } else if (!a->entries[i].used && free_slot == NULL) {
+            free_slot = &a->entries[i];
         }
     }
-    if (found == NULL && a->count == CACHE_MAX) {
-        /* Full: keep only the entries a request in flight holds. */
-        size_t kept = 0;
-        for (size_t i = 0; i < a->count; i++) {
-            if (a->entries[i].refs > 0) {
-                a->entries[kept++] = a->entries[i];
-            } else {
+    if (found == NULL && free_slot == NULL) {
+        /* Full: drop the entries no request holds (held ones keep their place: requests in
+         * flight point at them). */
+        for (size_t i = 0; i < CACHE_MAX; i++) {
+            if (a->entries[i].refs == 0) {
                 cpw_iam_policy_destroy(a->entries[i].policy);
+                a->entries[i] = (struct cpw_sbx_authz_entry){ 0 };
+                a->count--;
+                if (free_slot == NULL) {
+                    free_slot = &a->entries[i];
+                }
             }
         }
-        a->count = kept;
     }
-    if (found == NULL && a->count < CACHE_MAX) {
+    if (found == NULL && free_slot != NULL) {
         struct cpw_iam_policy_parse_options opts = { .type = type, .id = id };
-        found = &a->entries[a->count++];
-        found->hash = h;
-        found->refs = 0;
+        found = free_slot;
+        *found = (struct cpw_sbx_authz_entry){ .hash = h, .used = true };
+        a->count++;
         /* The document is read only on a miss (a column of stmt when text is NULL). */
         found->policy = cpw_iam_policy_parse(
           cpw_span_from_cstr(text != NULL ? text : cpw_sbx_col(stmt, 1)), &opts);

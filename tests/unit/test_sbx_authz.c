@@ -357,9 +357,48 @@ static void test_simulate_custom(void **state)
     sbx_fixture_close(&fx);
 }
 
+/* More distinct policies than the cache holds: entries are dropped and parsed again, and every
+ * decision stays right. */
+static void test_cache_eviction(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    sbx_fixture_open(&fx, NULL);
+    enum { USERS = 600 };
+    struct sbx_identity first;
+    for (int i = 0; i < USERS; i++) {
+        char name[32];
+        char doc[256];
+        snprintf(name, sizeof(name), "u%d", i);
+        snprintf(doc, sizeof(doc),
+                 "{'Version':'2012-10-17','Statement':[{'Sid':'S%d','Effect':'Allow','Action':"
+                 "'iam:ListRoles','Resource':'*'}]}",
+                 i);
+        struct sbx_identity id;
+        s_user(&fx, name, &id);
+        s_user_policy(&fx, name, doc);
+        s_ok(&fx, &id, "iam", "ListRoles", json_object());
+        if (i == 0) {
+            first = id;
+        } else {
+            cpw_sbx_credentials_clean_up(&id.creds);
+        }
+    }
+    assert_true(cpw_sbx_authz_parse_count(fx.sbx) >= USERS);
+    /* The first user's policy was dropped long ago: parsed again, still allowing. */
+    uint64_t before = cpw_sbx_authz_parse_count(fx.sbx);
+    s_ok(&fx, &first, "iam", "ListRoles", json_object());
+    assert_true(cpw_sbx_authz_parse_count(fx.sbx) > before);
+    s_expect_denied(&fx, &first, "iam", "ListUsers", json_object(), "AccessDenied",
+                    "iam:ListUsers");
+    cpw_sbx_credentials_clean_up(&first.creds);
+    sbx_fixture_close(&fx);
+}
+
 CPW_TEST_MAIN("sbx_authz",
               CPW_TEST(test_user_without_policies_is_denied),
               CPW_TEST(test_boundary_and_cache),
               CPW_TEST(test_trust_condition_and_session_policy),
               CPW_TEST(test_scp_denies_member_and_knob_off),
-              CPW_TEST(test_simulate_custom))
+              CPW_TEST(test_simulate_custom),
+              CPW_TEST(test_cache_eviction))
