@@ -365,7 +365,7 @@ static void test_cache_eviction(void **state)
     struct sbx_fixture fx;
     sbx_fixture_open(&fx, NULL);
     enum { USERS = 600 };
-    struct sbx_identity first;
+    char first_key[32] = "";
     for (int i = 0; i < USERS; i++) {
         char name[32];
         char doc[256];
@@ -379,11 +379,12 @@ static void test_cache_eviction(void **state)
         s_user_policy(&fx, name, doc);
         s_ok(&fx, &id, "iam", "ListRoles", json_object());
         if (i == 0) {
-            first = id;
-        } else {
-            cpw_sbx_credentials_clean_up(&id.creds);
+            snprintf(first_key, sizeof(first_key), "%s", id.creds.access_key_id);
         }
+        cpw_sbx_credentials_clean_up(&id.creds);
     }
+    struct sbx_identity first; /* the caller borrows from its own credentials: made here */
+    sbx_identity_for(&fx, first_key, "eu-west-1", &first);
     assert_true(cpw_sbx_authz_parse_count(fx.sbx) >= USERS);
     /* The first user's policy was dropped long ago: parsed again, still allowing. */
     uint64_t before = cpw_sbx_authz_parse_count(fx.sbx);
