@@ -131,7 +131,28 @@ int cpw_sbx_authz_subject_parse(const char *principal_arn,
 #define CPW_SBX_AUTHZ_MAX_PER_LEVEL 8  /* AWS allows five SCPs per target */
 #define CPW_SBX_AUTHZ_MAX_HELD      160
 
-struct cpw_sbx_authz_entry;
+/* A cached parsed policy (authz_cache.c); policy NULL when the document does not parse. */
+struct cpw_sbx_authz_entry {
+    uint64_t hash;
+    struct cpw_iam_policy *policy; /* NULL: the document does not parse */
+    unsigned refs;                 /* requests holding it: it stays in place until 0 */
+    bool used;
+};
+
+/**
+ * The cached policy keyed by (type, id, key), parsed from text (or, when text is NULL, from
+ * column 1 of stmt) on a miss; held (refs + 1) until cpw_sbx_authz_release. NULL when every
+ * cache slot is held. Thread-safe.
+ */
+struct cpw_sbx_authz_entry *cpw_sbx_authz_acquire(struct cpw_sbx_authz *cache,
+                                                  enum cpw_iam_policy_type type,
+                                                  const char *id,
+                                                  const char *key,
+                                                  sqlite3_stmt *stmt,
+                                                  const char *text);
+
+/** Gives back an entry cpw_sbx_authz_acquire returned. Thread-safe. */
+void cpw_sbx_authz_release(struct cpw_sbx_authz *cache, struct cpw_sbx_authz_entry *entry);
 
 /* The policies that apply to a subject, held from the cache until released. */
 struct cpw_sbx_authz_set {
