@@ -16,7 +16,6 @@
  * handful of indexed SQL reads and one evaluation; nothing is parsed again while the documents
  * stay the same.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
