@@ -39,7 +39,7 @@ struct s_result {
     bool present;
     bool deny;
     bool allow;
-    enum s_principal_match grant; /* resource policies: strongest principal match of an Allow */
+    unsigned grants; /* resource policies: bit (1 << match) for each Allow's principal match */
 };
 
 struct s_eval {
@@ -297,9 +297,7 @@ static void s_eval_policy(struct s_eval *ev,
             r->deny = true;
         } else {
             r->allow = true;
-            if (pm > r->grant) {
-                r->grant = pm;
-            }
+            r->grants |= 1u << pm;
         }
     }
 }
@@ -397,6 +395,15 @@ int cpw_iam_evaluate(const struct cpw_iam_policy_set *set,
     out->per_type[CPW_IAM_POLICY_BOUNDARY] = s_kind(&pb);
     out->per_type[CPW_IAM_POLICY_SESSION] = s_kind(&ses);
 
+    /* sts:GetCallerIdentity: "No permissions are required to perform this operation [...]
+     * you can still perform this operation" even under an explicit deny (STS API reference). */
+    if (strcasecmp(request->action, "sts:GetCallerIdentity") == 0) {
+        out->decision = CPW_IAM_ALLOWED;
+        out->missing_keys = ev.missing.items;
+        out->missing_key_count = ev.missing.count;
+        return 0;
+    }
+
     /* 1. explicit deny anywhere */
     const struct {
         const struct s_result *r;
@@ -429,30 +436,37 @@ int cpw_iam_evaluate(const struct cpw_iam_policy_set *set,
         bool identity_allows = root || id.allow;
         bool pb_ok = !pb.present || pb.allow;
         bool ses_ok = !ses.present || ses.allow;
-        bool res_grants = res.allow && res.grant >= S_PM_WILDCARD;
+        bool by_exact = (res.grants >> S_PM_EXACT) & 1u;
+        bool by_wildcard = (res.grants >> S_PM_WILDCARD) & 1u;
+        bool by_role = (res.grants >> S_PM_ROLE) & 1u;
+        bool res_grants = by_exact || by_wildcard || by_role; /* not merely to the account */
         bool res_any = res.allow;
+        /* A grant that names the IAM user or the session itself is limited by neither the
+         * permissions boundary nor the session policies; a grant to every principal ("*") is
+         * not limited by the boundary but is by the session policies (which exempt only the
+         * session's ARN); a grant to the role is limited by both. */
+        bool via_resource = by_exact || (by_wildcard && ses_ok) || (by_role && pb_ok && ses_ok);
+        bool via_identity = identity_allows && pb_ok && ses_ok;
         bool allowed;
         if (service) {
-            allowed = res.allow && res.grant >= S_PM_WILDCARD; /* its name, or "*" */
+            allowed = by_exact || by_wildcard; /* its name, or "*" */
+        } else if (same_account && set->resource_required) {
+            /* Trust policies: the resource-based policy must grant, to the caller, or to its
+             * account and then an identity-based policy must allow as well. */
+            allowed = via_resource || (res_any && via_identity);
         } else if (same_account) {
-            bool via_identity = identity_allows && pb_ok && ses_ok;
-            /* A grant that names the IAM user or the session itself is limited by neither the
-             * permissions boundary nor the session policies; a grant to every principal ("*")
-             * is not limited by the boundary but is by the session policies (which exempt only
-             * the session's ARN); a grant to the role is limited by both. */
-            bool pb_bypass = res.grant == S_PM_EXACT || res.grant == S_PM_WILDCARD;
-            bool ses_bypass = res.grant == S_PM_EXACT;
-            bool via_resource = res_grants && (pb_bypass || pb_ok) && (ses_bypass || ses_ok);
             allowed = via_identity || via_resource;
         } else {
-            allowed = identity_allows && res_any && pb_ok && ses_ok;
+            allowed = via_identity && res_any;
         }
         if (allowed) {
             out->decision = CPW_IAM_ALLOWED;
         } else {
             /* The first guard on the way that did not allow names the denial. */
             enum cpw_iam_policy_type by = CPW_IAM_POLICY_RESOURCE;
-            if (!service && !identity_allows && !(same_account && res_grants)) {
+            if (set->resource_required && !res_any) {
+                by = CPW_IAM_POLICY_RESOURCE;
+            } else if (!service && !identity_allows && !(same_account && res_grants)) {
                 by = CPW_IAM_POLICY_IDENTITY;
             } else if (!service && !pb_ok) {
                 by = CPW_IAM_POLICY_BOUNDARY;

@@ -120,6 +120,10 @@ const SERVICES = [
     { name: 'GetUser', res: (acct) => `arn:aws:iam::${acct}:user/alice` },
     { name: 'ListRoles', res: () => '*' },
   ] },
+  { svc: 'sts', rp: true, actions: [
+    { name: 'AssumeRole', res: (acct) => `arn:aws:iam::${acct}:role/target` },
+    { name: 'GetCallerIdentity', res: () => '*' },
+  ] },
   { svc: 'organizations', rp: false, actions: [
     { name: 'ListAccounts', res: () => '*' },
   ] },
@@ -295,6 +299,7 @@ function makeCase(id) {
   const service = pick(SERVICES);
   const act = pick(service.actions);
   let principal = chance(0.08) ? pick(rarePrincipals()) : pick(all);
+  if (principal.kind === 'service' && service.svc === 'sts') principal = all[0];
   const service_principal = principal.kind === 'service';
   const crossAccount = service.rp && chance(0.25);
   const resourceAccount = crossAccount ? (principal.account === A ? B : A) : principal.account;
@@ -344,6 +349,12 @@ function makeCase(id) {
     for (let l = 0; l < levels; l++) c.rcp.push(chance(0.7) ? [policy('rcp', req)] : []);
   }
   if (service.rp && chance(0.5)) c.resource_policy = policy('resource', req);
+  if (c.action === 'sts:AssumeRole') {
+    // Every role has a trust policy, and it must allow even within the account.
+    c.resource_policy = policy('resource', req);
+    c.resource_required = true;
+  }
+  if (c.action === 'sts:GetCallerIdentity') c.resource_policy = null;
   if (principal.kind !== 'root' && chance(0.25)) c.boundary = chance(0.2) ? FULL : policy('boundary', req);
   if ((principal.kind === 'role_session' || principal.kind === 'federated') && chance(0.25)) {
     c.session = policy('session', req);

@@ -7,7 +7,8 @@
  *    "account": ..., "role_arn": ..., "service": ...}, "action": ..., "resource": ...,
  *    "resource_account": ..., "context": {key: "v" | ["v", ...]},
  *    "identity": [doc, ...], "scp": [[doc, ...], ...], "rcp": [[doc, ...], ...],
- *    "resource_policy": doc|null, "boundary": doc|null, "session": doc|null}
+ *    "resource_policy": doc|null, "resource_required": bool, "boundary": doc|null,
+ *    "session": doc|null}
  * and writes one line per case: {"id": N, "decision": "allowed|implicitDeny|explicitDeny",
  * "denied_by": type|null, "message": AccessDenied text|null} or {"id": N, "error": detail} when a
  * policy does not parse. Exits 0 after the last line, 1 on unreadable input.
@@ -208,6 +209,7 @@ static json_t *s_run(const json_t *in)
         set.session_count = 1;
         set.has_session = true;
     }
+    set.resource_required = json_is_true(cpw_json_get(in, "resource_required"));
     if (cpw_iam_evaluate(&set, &r, &d) != 0) {
         goto failed;
     }

@@ -601,6 +601,100 @@ static void test_federated_user_and_wildcard_service(void **state)
     cpw_iam_policy_destroy(ses);
 }
 
+static void test_wildcard_grant_beside_role_grant(void **state)
+{
+    (void)state;
+    /* A "*" grant is not limited by the permissions boundary, also when another statement of
+     * the same policy grants to the role (which the boundary does limit). */
+    struct cpw_iam_policy *queue = fx_policy(
+      CPW_IAM_POLICY_RESOURCE, "queue",
+      "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\","
+      "\"Action\":\"sqs:DeleteQueue\",\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Principal\":{"
+      "\"AWS\":\"arn:aws:iam::111122223333:role/ops\"},\"Action\":\"sqs:*\",\"Resource\":\"*\"}]}");
+    struct cpw_iam_policy *pb = fx_simple(CPW_IAM_POLICY_BOUNDARY, "Allow", "iam:*", "*");
+    const struct cpw_iam_policy *boundary[] = { pb };
+    struct cpw_iam_policy_set set = {
+        .resource = queue, .boundary = boundary, .boundary_count = 1, .has_boundary = true
+    };
+    struct cpw_iam_request r = {
+        .principal = { .kind = CPW_IAM_PRINCIPAL_ROLE_SESSION,
+                       .arn = "arn:aws:sts::111122223333:assumed-role/ops/s1",
+                       .role_arn = "arn:aws:iam::111122223333:role/ops",
+                       .account = FX_ACCOUNT },
+        .action = "sqs:DeleteQueue",
+        .resource = "arn:aws:sqs:us-east-1:111122223333:q",
+    };
+    assert_int_equal(fx_decide(&set, &r, NULL), CPW_IAM_ALLOWED);
+    enum cpw_iam_policy_type by;
+    r.action = "sqs:SendMessage"; /* granted to the role only: the boundary limits it */
+    assert_int_equal(fx_decide(&set, &r, &by), CPW_IAM_IMPLICIT_DENY);
+    assert_int_equal(by, CPW_IAM_POLICY_BOUNDARY);
+    cpw_iam_policy_destroy(queue);
+    cpw_iam_policy_destroy(pb);
+}
+
+static void test_trust_policy_must_allow(void **state)
+{
+    (void)state;
+    /* Role trust policies: even within one account the trust policy must allow. A grant to the
+     * caller suffices; a grant to the account also needs an identity-based allow. */
+    struct cpw_iam_policy *to_user =
+      fx_policy(CPW_IAM_POLICY_RESOURCE, "trust-user",
+                "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{"
+                "\"AWS\":\"" FX_USER_ARN "\"},\"Action\":\"sts:AssumeRole\"}}");
+    struct cpw_iam_policy *to_account =
+      fx_policy(CPW_IAM_POLICY_RESOURCE, "trust-account",
+                "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{"
+                "\"AWS\":\"arn:aws:iam::111122223333:root\"},\"Action\":\"sts:AssumeRole\"}}");
+    struct cpw_iam_policy *to_other =
+      fx_policy(CPW_IAM_POLICY_RESOURCE, "trust-other",
+                "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{"
+                "\"Service\":\"connect.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}}");
+    struct cpw_iam_policy *admin = fx_simple(CPW_IAM_POLICY_IDENTITY, "Allow", "*", "*");
+    const struct cpw_iam_policy *id[] = { admin };
+    struct cpw_iam_request r =
+      fx_user_request("sts:AssumeRole", "arn:aws:iam::111122223333:role/target", NULL);
+    enum cpw_iam_policy_type by;
+    struct cpw_iam_policy_set set = { .resource = to_user, .resource_required = true };
+    assert_int_equal(fx_decide(&set, &r, NULL), CPW_IAM_ALLOWED);
+    set.resource = to_account;
+    assert_int_equal(fx_decide(&set, &r, &by), CPW_IAM_IMPLICIT_DENY);
+    assert_int_equal(by, CPW_IAM_POLICY_IDENTITY);
+    set.identity = id;
+    set.identity_count = 1;
+    assert_int_equal(fx_decide(&set, &r, NULL), CPW_IAM_ALLOWED);
+    /* An administrator the trust policy does not name cannot assume the role... */
+    set.resource = to_other;
+    assert_int_equal(fx_decide(&set, &r, &by), CPW_IAM_IMPLICIT_DENY);
+    assert_int_equal(by, CPW_IAM_POLICY_RESOURCE);
+    struct cpw_iam_decision d;
+    assert_int_equal(cpw_iam_evaluate(&set, &r, &d), 0);
+    char *msg = cpw_iam_denial_message(&r, &d);
+    assert_non_null(strstr(msg, "because no role trust policy allows the sts:AssumeRole action"));
+    cpw_free(msg);
+    cpw_iam_decision_clean_up(&d);
+    /* ...while an ordinary resource-based policy would not have been needed. */
+    set.resource_required = false;
+    assert_int_equal(fx_decide(&set, &r, NULL), CPW_IAM_ALLOWED);
+    cpw_iam_policy_destroy(to_user);
+    cpw_iam_policy_destroy(to_account);
+    cpw_iam_policy_destroy(to_other);
+    cpw_iam_policy_destroy(admin);
+}
+
+static void test_get_caller_identity_always_allowed(void **state)
+{
+    (void)state;
+    struct cpw_iam_policy *deny = fx_simple(CPW_IAM_POLICY_IDENTITY, "Deny", "*", "*");
+    const struct cpw_iam_policy *id[] = { deny };
+    struct cpw_iam_policy_set set = { .identity = id, .identity_count = 1 };
+    struct cpw_iam_request r = fx_user_request("sts:GetCallerIdentity", "*", NULL);
+    assert_int_equal(fx_decide(&set, &r, NULL), CPW_IAM_ALLOWED);
+    r.action = "sts:GetSessionToken";
+    assert_int_equal(fx_decide(&set, &r, NULL), CPW_IAM_EXPLICIT_DENY);
+    cpw_iam_policy_destroy(deny);
+}
+
 static void test_matched_statements(void **state)
 {
     (void)state;
@@ -721,5 +815,8 @@ CPW_TEST_MAIN("iam_policy",
               CPW_TEST(test_trust_policy_service_principal),
               CPW_TEST(test_not_principal_deny_with_boundary),
               CPW_TEST(test_federated_user_and_wildcard_service),
+              CPW_TEST(test_wildcard_grant_beside_role_grant),
+              CPW_TEST(test_trust_policy_must_allow),
+              CPW_TEST(test_get_caller_identity_always_allowed),
               CPW_TEST(test_matched_statements),
               CPW_TEST(test_denial_messages))

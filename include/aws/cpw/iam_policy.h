@@ -204,6 +204,11 @@ struct cpw_iam_policy_set {
     const struct cpw_iam_policy *const *session; /* inline Policy and PolicyArns of the session */
     size_t session_count;
     bool has_session;
+    /* The resource-based policy must allow even within one account: a role's trust policy for
+     * sts:AssumeRole* (and a KMS key policy). A grant to the caller suffices; a grant to the
+     * caller's account needs an identity-based allow as well; an identity-based allow alone is
+     * not enough. */
+    bool resource_required;
 };
 
 /* ----- decisions ----------------------------------------------------------------------------- */
@@ -247,9 +252,16 @@ struct cpw_iam_decision {
 };
 
 /**
- * Evaluates request against set. Fills *out (which the caller later releases with
- * cpw_iam_decision_clean_up, also after a failure). Returns 0, or -1 with
- * CPW_ERR_INVALID_ARGUMENT when the request lacks an action, a resource or a principal account.
+ * Evaluates request against set, in AWS's order: an explicit Deny anywhere (denied_by names the
+ * first of SCP, RCP, resource, identity, boundary, session that denied); every SCP level, then
+ * every RCP level, must allow (management-account principals, service-linked roles and service
+ * principals are exempt from SCPs); then a grant: an identity-based Allow (the root user needs
+ * none) or, within one account, a resource-based Allow that names the caller (across accounts
+ * both); the permissions boundary and session policies must allow too, except for grants that
+ * name the user or session itself. sts:GetCallerIdentity is always allowed. Fills *out (which
+ * the caller later releases with cpw_iam_decision_clean_up, also after a failure). Returns 0, or
+ * -1 with CPW_ERR_INVALID_ARGUMENT when the request lacks an action, a resource or a principal
+ * account. Thread-safe on shared policies and contexts.
  */
 int cpw_iam_evaluate(const struct cpw_iam_policy_set *set,
                      const struct cpw_iam_request *request,
