@@ -516,9 +516,12 @@ int cpw_sbx_authorize(struct cpw_sbx_ctx *ctx)
         goto cleanup;
     }
     gathered = true;
-    if (strcmp(req->service, "sts") == 0 && strcmp(req->operation, "AssumeRole") == 0 &&
-        s_trust_policy(ctx, &set, input, role_account, sizeof(role_account)) != 0) {
-        goto cleanup;
+    /* AssumeRole: the role's trust policy must allow, even within the account. */
+    if (strcmp(req->service, "sts") == 0 && strcmp(req->operation, "AssumeRole") == 0) {
+        if (s_trust_policy(ctx, &set, input, role_account, sizeof(role_account)) != 0) {
+            goto cleanup;
+        }
+        set.engine.resource_required = true;
     }
     if (cpw_sbx_authz_base_context(ctx, &subject, &set, context) != 0 ||
         cpw_sbx_authz_request_context(ctx, req->service, req->operation, input, context) != 0) {
@@ -535,14 +538,6 @@ int cpw_sbx_authorize(struct cpw_sbx_ctx *ctx)
         goto cleanup;
     }
     rc = 0;
-    /* AssumeRole: the role's trust policy must allow on its own, whatever the caller's identity
-     * policies grant (IAM User Guide, "Cross-account policy evaluation logic" and "Granting a
-     * user permissions to switch roles"). */
-    if (role_account[0] != '\0' && decision.decision == CPW_IAM_ALLOWED &&
-        decision.per_type[CPW_IAM_POLICY_RESOURCE] != CPW_IAM_ALLOWED) {
-        decision.decision = CPW_IAM_IMPLICIT_DENY;
-        decision.denied_by = CPW_IAM_POLICY_RESOURCE;
-    }
     if (decision.decision != CPW_IAM_ALLOWED) {
         const char *code;
         long status;
