@@ -280,12 +280,29 @@ def steps():
         "SAMLAssertion": SAML})
     add("iam", "DeleteRole", lambda r: {"RoleName": "fed"})
     # --- end of STS federation ------------------------------------------------------------------
+    add("iam", "PutRolePermissionsBoundary", lambda r: minimal(
+        "iam", "PutRolePermissionsBoundary", RoleName="app",
+        PermissionsBoundary="arn:aws:iam::aws:policy/ReadOnlyAccess"))
+    add("iam", "SimulatePrincipalPolicy", lambda r: minimal(
+        "iam", "SimulatePrincipalPolicy", PolicySourceArn=f"arn:aws:iam::{ACCT}:role/e2e/app",
+        ActionNames=["iam:GetRole", "iam:CreateRole"]))
+    add("iam", "SimulateCustomPolicy", lambda r: minimal(
+        "iam", "SimulateCustomPolicy", ActionNames=["iam:GetRole"],
+        PolicyInputList=[json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "iam:Get*", "Resource": "*"}]})]))
+    add("iam", "DeleteRolePermissionsBoundary", lambda r: minimal(
+        "iam", "DeleteRolePermissionsBoundary", RoleName="app"))
     add("iam", "DeleteRolePolicy", lambda r: minimal("iam", "DeleteRolePolicy", RoleName="app", PolicyName="inline"))
     add("iam", "DetachRolePolicy", lambda r: minimal("iam", "DetachRolePolicy", RoleName="app",
                                                      PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess"))
     add("iam", "DeleteRole", lambda r: {"RoleName": "app"})
     add("iam", "CreateUser", lambda r: minimal("iam", "CreateUser", UserName="ops", Path="/"))
     add("iam", "GetUser", lambda r: {"UserName": "ops"})
+    add("iam", "PutUserPermissionsBoundary", lambda r: minimal(
+        "iam", "PutUserPermissionsBoundary", UserName="ops",
+        PermissionsBoundary="arn:aws:iam::aws:policy/ReadOnlyAccess"))
+    add("iam", "DeleteUserPermissionsBoundary", lambda r: minimal(
+        "iam", "DeleteUserPermissionsBoundary", UserName="ops"))
     add("iam", "ListUsers")
     add("iam", "CreateAccessKey", lambda r: {"UserName": "ops"})
     add("iam", "ListAccessKeys", lambda r: {"UserName": "ops"})
