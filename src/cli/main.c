@@ -31,6 +31,7 @@ static const struct cpw_cli_command *const s_commands[] = {
     &cpw_cli_cmd_history,   &cpw_cli_cmd_backup,     &cpw_cli_cmd_restore, &cpw_cli_cmd_document,
     &cpw_cli_cmd_sandbox,   &cpw_cli_cmd_api,        &cpw_cli_cmd_sign,    &cpw_cli_cmd_demo,
     &cpw_cli_cmd_snapshots, &cpw_cli_cmd_completion, &cpw_cli_cmd_metrics, &cpw_cli_cmd_events,
+    &cpw_cli_cmd_policy,
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
