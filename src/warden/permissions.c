@@ -195,6 +195,8 @@ static const struct cpw_permission s_rows[] = {
       "the domain's settings, matching and rule-based matching" },
     { "backup", "profile:ListTagsForResource", CPW_PERMISSIONS_RES_DOMAINS, NULL,
       "the domain's tags" },
+    { "backup", "profile:ListIntegrations", CPW_PERMISSIONS_RES_DOMAINS, NULL,
+      "the domain's integrations" },
     { "backup", "profile:ListProfileObjectTypes", CPW_PERMISSIONS_RES_DOMAINS, NULL,
       "the domain's object types (exported whole)" },
     { "backup", "profile:ListDomainObjectTypes", CPW_PERMISSIONS_RES_DOMAINS, NULL,
