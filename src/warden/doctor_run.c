@@ -324,7 +324,8 @@ static const struct probe s_probes[] = {
 static void s_probe(struct run *run,
                     const char *account,
                     struct cpw_aws_client *client,
-                    const char *why)
+                    const char *why,
+                    bool denied)
 {
     char detail[1024];
     snprintf(detail, sizeof(detail),
@@ -333,8 +334,12 @@ static void s_probe(struct run *run,
              why);
     cpw_doctor_add(run->report, account, "permission", CPW_DOCTOR_FAIL,
                    "iam:SimulatePrincipalPolicy", detail,
-                   "allow iam:SimulatePrincipalPolicy on the principal's own ARN (cpwarden policy "
-                   "--command doctor) so that every action can be checked");
+                   denied ? "allow iam:SimulatePrincipalPolicy on the principal's own ARN "
+                            "(cpwarden policy --command doctor) so that every action can be "
+                            "checked"
+                          : "the write actions are unchecked: compare the principal's policies "
+                            "with 'cpwarden policy' by hand, or run doctor where IAM answers "
+                            "the simulation");
     const char *region = run->o->region_count ? run->o->regions[0] : NULL;
     for (size_t i = 0; i < COUNT(s_probes); i++) {
         const struct probe *p = &s_probes[i];
@@ -417,7 +422,7 @@ static void s_permissions(struct run *run,
                            "use an IAM role with 'cpwarden policy' instead of the root user");
             return;
         }
-        s_probe(run, account, client, "the caller is neither an IAM user nor a role");
+        s_probe(run, account, client, "the caller is neither an IAM user nor a role", false);
         return;
     }
     size_t total = 0;
@@ -458,7 +463,7 @@ static void s_permissions(struct run *run,
         char why[1024];
         enum cpw_aws_outcome oc = CPW_AWS_OUTCOME_OTHER;
         if (s_simulate(client, principal, actions, n, arn, &d, &dn, why, sizeof(why), &oc)) {
-            s_probe(run, account, client, why);
+            s_probe(run, account, client, why, oc == CPW_AWS_OUTCOME_ACCESS_DENIED);
             probed = true;
             continue;
         }
