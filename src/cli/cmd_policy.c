@@ -181,13 +181,13 @@ const struct cpw_cli_command cpw_cli_cmd_policy = {
       "service-linked roles by path and name, Customer Profiles domains, Connect instances,\n"
       "trails and the role assumed in member accounts. One statement per command and kind of\n"
       "resource, its Sid naming both (ApplyProfileDomains). Nothing is called; the document\n"
-      "is what 'aws iam create-policy --policy-document' takes. Actions only some runs call\n"
-      "(with --org, --with-profiles, ...) are included; docs/permissions.md lists each action,\n"
-      "for which command, when and why.\n"
+      "is what IAM's CreatePolicy takes. Actions only some runs call (across an organization,\n"
+      "with profiles, ...) are included; docs/permissions.md lists each action, for which\n"
+      "command, when and why.\n"
       "\n"
       "  --command NAME       a command to cover (repeatable, or comma-separated)\n"
       "  --partition P        aws (default), aws-cn or aws-us-gov: the ARNs' partition\n"
-      "  --role-name NAME     the role assumed in member accounts with --org\n"
+      "  --role-name NAME     the role other commands assume in member accounts\n"
       "                       (default OrganizationAccountAccessRole)\n"
       "  --output FORMAT      json (default: the policy document), table or markdown (the\n"
       "                       action table, one row per action with its reason)\n"
@@ -197,9 +197,7 @@ const struct cpw_cli_command cpw_cli_cmd_policy = {
       "\n"
       "Examples:\n"
       "  cpwarden policy > cpwarden-policy.json\n"
-      "  cpwarden policy --command inventory,plan --output table\n"
-      "  aws iam create-policy --policy-name cpwarden-apply \\\n"
-      "      --policy-document \"$(cpwarden policy --command apply)\"\n",
+      "  cpwarden policy --command inventory,plan --output table\n",
     .run = s_run,
     .options = s_long,
     .formats = "json,table,markdown",
