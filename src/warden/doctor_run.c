@@ -160,6 +160,25 @@ static char *s_custom_decision(struct cpw_aws_client *client,
     return decision;
 }
 
+/* The organization's root id into out (node_count incremented), when ListRoots answers. */
+static void s_root(struct cpw_aws_client *mgmt, char *out, size_t out_size, size_t *node_count)
+{
+    json_t *roots = NULL;
+    struct cpw_aws_error aws;
+    cpw_aws_error_init(&aws);
+    enum cpw_aws_outcome oc;
+    if (s_call(mgmt, "organizations", "ListRoots", NULL, NULL, true, &roots, &aws, &oc) == 0) {
+        const char *id = cpw_json_get_string(json_array_get(cpw_json_get(roots, "Roots"), 0), "Id");
+        if (id) {
+            snprintf(out, out_size, "%s", id);
+            (*node_count)++;
+        }
+    }
+    cpw_error_clear();
+    cpw_json_release(roots);
+    cpw_aws_error_clean_up(&aws);
+}
+
 /*
  * Which SCPs on the path from the root to account deny action: the explicit denies, else the
  * nodes none of whose SCPs allows it. A sentence (owned) or NULL when the management account
@@ -177,6 +196,7 @@ static char *s_scp_hint(struct run *run, const char *account, const char *action
     cpw_buf_init(&none, 16u * 1024u);
     char *hint = NULL;
     bool failed = false;
+    bool walked = true;
     for (size_t depth = 0; depth <= MAX_OU_DEPTH && !failed; depth++) {
         json_t *out = NULL;
         struct cpw_aws_error aws;
@@ -185,7 +205,11 @@ static char *s_scp_hint(struct run *run, const char *account, const char *action
         if (s_call(mgmt, "organizations", "ListParents",
                    json_pack("{s:s}", "ChildId", nodes[node_count - 1]), NULL, true, &out, &aws,
                    &oc)) {
-            failed = true;
+            /* No path: the account's own SCPs and the root's still tell (an OU's are missed). */
+            cpw_error_clear();
+            s_root(mgmt, nodes[node_count], sizeof(nodes[0]), &node_count);
+            walked = false;
+            depth = MAX_OU_DEPTH + 1;
         } else {
             const json_t *parent = json_array_get(cpw_json_get(out, "Parents"), 0);
             const char *id = cpw_json_get_string(parent, "Id");
@@ -266,6 +290,11 @@ static char *s_scp_hint(struct run *run, const char *account, const char *action
                               "look at %s: it denies %s; remove that statement, or move account "
                               "%s out of its reach (the management account edits SCPs)",
                               cpw_buf_cstr(&denies), action, account);
+    } else if (!failed && !walked) {
+        (void)cpw_buf_appendf(&b,
+                              "neither the SCPs of account %s nor the root's deny %s: look at "
+                              "the SCPs of the OUs above the account (ListParents was refused)",
+                              account, action);
     } else if (!failed && none.len) {
         (void)cpw_buf_appendf(&b,
                               "no SCP allows %s at %s: attach one that allows it (FullAWSAccess, "
