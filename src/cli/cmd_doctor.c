@@ -24,6 +24,7 @@
 enum {
     OPT_COMMAND = 1,
     OPT_STATE,
+    OPT_PRINCIPAL,
 };
 
 static const struct option s_long[] = {
@@ -32,6 +33,7 @@ static const struct option s_long[] = {
     { "regions", required_argument, NULL, CPW_CLI_OPT_REGIONS },
     { "command", required_argument, NULL, OPT_COMMAND },
     { "state", required_argument, NULL, OPT_STATE },
+    { "principal", required_argument, NULL, OPT_PRINCIPAL },
     { "help", no_argument, NULL, 'h' },
     CPW_CLI_AWS_LONG_OPTIONS,
     { NULL, 0, NULL, 0 },
@@ -43,6 +45,7 @@ struct args {
     const char *commands[MAX_COMMANDS];
     size_t command_count;
     const char *state_dir;
+    const char *principal;
 };
 
 /* The last answer's Date header, for the clock check; the --debug printer still runs. */
@@ -114,6 +117,16 @@ static int s_parse(int argc, char **argv, struct args *a, struct cpw_settings_op
         }
         case OPT_STATE:
             a->state_dir = optarg;
+            break;
+        case OPT_PRINCIPAL:
+            if (strncmp(optarg, "arn:", 4) != 0 ||
+                (!strstr(optarg, ":user/") && !strstr(optarg, ":role/"))) {
+                return cpw_cli_usage_error("doctor",
+                                           "--principal takes the ARN of an IAM user or role, "
+                                           "not '%s'",
+                                           optarg);
+            }
+            a->principal = optarg;
             break;
         default:
             return cpw_cli_option_error("doctor", s_long, argc, argv);
@@ -244,6 +257,7 @@ static int s_run(int argc, char **argv)
         .identity_date = capture.date[0] ? capture.date : NULL,
         .account = id.account,
         .arn = id.arn,
+        .principal = a.principal,
         .org = a.scope.org,
         .role_name = a.scope.role_name,
         .regions = (const char *const *)regions.names,
@@ -277,7 +291,8 @@ const struct cpw_cli_command cpw_cli_cmd_doctor = {
     .summary = "troubleshoot identity, permissions, SCPs and pending deletions",
     .help =
       "usage: cpwarden doctor [--org] [--role-name NAME] [--regions all|R1,R2]\n"
-      "                       [--command NAME[,NAME...]]... [--state DIR]\n"
+      "                       [--command NAME[,NAME...]]... [--principal ARN]\n"
+      "                       [--state DIR]\n"
       "                       [--output table|json|markdown] [AWS options]\n"
       "\n"
       "Finds what would make a step fail, before it does, and says how to fix it. For the\n"
@@ -309,6 +324,9 @@ const struct cpw_cli_command cpw_cli_cmd_doctor = {
       "  --command NAME        the commands whose actions are checked (repeatable, or\n"
       "                        comma-separated; default inventory, plan, apply, backup,\n"
       "                        restore, audit)\n"
+      "  --principal ARN       simulate this IAM user or role of the caller's account\n"
+      "                        instead of the caller (an administrator checking what a\n"
+      "                        pipeline's role may do)\n"
       "  --state DIR           the state store whose journal names the deletion tasks\n"
       "                        (default $XDG_STATE_HOME/cpwarden)\n"
       "  --output FORMAT       table (default), json or markdown\n"

@@ -442,7 +442,8 @@ static void s_permissions(struct run *run,
                           const char *caller_arn,
                           bool member)
 {
-    char *principal = s_principal(caller_arn);
+    char *principal =
+      !member && run->o->principal ? cpw_strdup(run->o->principal) : s_principal(caller_arn);
     if (!principal) {
         if (strstr(caller_arn ? caller_arn : "", ":root")) {
             cpw_doctor_add(run->report, account, "permission", CPW_DOCTOR_INFO, "root",

@@ -180,6 +180,8 @@ struct cpw_doctor_options {
     const char *identity_date;      /* that answer's Date header; NULL: not seen */
     const char *account;            /* the caller's */
     const char *arn;
+    const char *principal;      /* the IAM user or role whose permissions are simulated in the
+                                   caller's account; NULL: the caller's own (an assumed role's role) */
     bool org;                   /* --org: every ACTIVE member too */
     const char *role_name;      /* assumed in members; NULL: the default */
     const char *const *regions; /* regions to check */
