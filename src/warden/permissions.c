@@ -33,7 +33,8 @@ static const struct {
 /* command, action, resource group, when (NULL: every run), why */
 static const struct cpw_permission s_rows[] = {
     { "inventory", "sts:GetCallerIdentity", CPW_PERMISSIONS_RES_ANY, NULL,
-      "the caller's account and ARN, which every report names" },
+      "the caller's account and ARN, which every report names (AWS allows it to everyone; listed "
+      "because it is called)" },
     { "inventory", "account:ListRegions", CPW_PERMISSIONS_RES_ANY, NULL,
       "which opt-in regions are enabled, so that disabled ones are not scanned" },
     { "inventory", "iam:ListRoles", CPW_PERMISSIONS_RES_ANY, NULL,
@@ -62,7 +63,8 @@ static const struct cpw_permission s_rows[] = {
     { "inventory", "sts:AssumeRole", CPW_PERMISSIONS_RES_MEMBER_ROLE, "--org",
       "the role that reaches each member account" },
     { "plan", "sts:GetCallerIdentity", CPW_PERMISSIONS_RES_ANY, NULL,
-      "the caller's account and ARN, which every report names" },
+      "the caller's account and ARN, which every report names (AWS allows it to everyone; listed "
+      "because it is called)" },
     { "plan", "account:ListRegions", CPW_PERMISSIONS_RES_ANY, NULL,
       "which opt-in regions are enabled, so that disabled ones are not scanned" },
     { "plan", "iam:ListRoles", CPW_PERMISSIONS_RES_ANY, NULL,
@@ -108,15 +110,15 @@ static const struct cpw_permission s_rows[] = {
     { "plan", "sts:AssumeRole", CPW_PERMISSIONS_RES_MEMBER_ROLE, "--org",
       "the role that reaches each member account" },
     { "apply", "sts:GetCallerIdentity", CPW_PERMISSIONS_RES_ANY, NULL,
-      "the caller's account and ARN, which every report names" },
+      "the caller's account and ARN, which every report names (AWS allows it to everyone; listed "
+      "because it is called)" },
     { "apply", "account:ListRegions", CPW_PERMISSIONS_RES_ANY, NULL,
       "which opt-in regions are enabled, so that disabled ones are not scanned" },
     { "apply", "iam:ListRoles", CPW_PERMISSIONS_RES_ANY, NULL,
       "the service-linked roles of Customer Profiles and Connect, by path" },
-    { "apply", "iam:GetRole", CPW_PERMISSIONS_RES_PROFILE_ROLES, NULL,
-      "each Customer Profiles role's last use and tags" },
-    { "apply", "iam:GetRole", CPW_PERMISSIONS_RES_CONNECT_ROLES, NULL,
-      "each Connect role's last use and tags" },
+    { "apply", "iam:GetRole", CPW_PERMISSIONS_RES_ROLES, NULL,
+      "each role's last use, and that a deleted role is gone: a deleted role has no path left "
+      "for IAM to match, so the check is allowed on any role name (read-only)" },
     { "apply", "connect:ListInstances", CPW_PERMISSIONS_RES_ANY, NULL,
       "the Connect instances of each region" },
     { "apply", "connect:DescribeInstance", CPW_PERMISSIONS_RES_INSTANCES, NULL,
@@ -192,7 +194,8 @@ static const struct cpw_permission s_rows[] = {
     { "apply", "sts:AssumeRole", CPW_PERMISSIONS_RES_MEMBER_ROLE, "a plan made with --org",
       "the role that reaches each member account" },
     { "backup", "sts:GetCallerIdentity", CPW_PERMISSIONS_RES_ANY, NULL,
-      "the account the backup file records" },
+      "the account the backup file records (AWS allows it to everyone; listed because it is "
+      "called)" },
     { "backup", "profile:GetDomain", CPW_PERMISSIONS_RES_DOMAINS, NULL,
       "the domain's settings, matching and rule-based matching" },
     { "backup", "profile:ListTagsForResource", CPW_PERMISSIONS_RES_DOMAINS, NULL,
@@ -250,7 +253,7 @@ static const struct cpw_permission s_rows[] = {
     { "backup", "profile:ListProfileObjects", CPW_PERMISSIONS_RES_DOMAINS, "--with-profiles",
       "each profile's objects" },
     { "restore", "sts:GetCallerIdentity", CPW_PERMISSIONS_RES_ANY, NULL,
-      "the account restored into" },
+      "the account restored into (AWS allows it to everyone; listed because it is called)" },
     { "restore", "profile:GetDomain", CPW_PERMISSIONS_RES_DOMAINS, NULL,
       "whether the domain exists and with which settings" },
     { "restore", "profile:CreateDomain", CPW_PERMISSIONS_RES_DOMAINS, NULL,
@@ -336,7 +339,8 @@ static const struct cpw_permission s_rows[] = {
     { "restore", "profile:PutProfileObject", CPW_PERMISSIONS_RES_DOMAINS,
       "the backup holds profile objects", "recreates each profile's objects" },
     { "audit", "sts:GetCallerIdentity", CPW_PERMISSIONS_RES_ANY, NULL,
-      "the caller's account and ARN, which every report names" },
+      "the caller's account and ARN, which every report names (AWS allows it to everyone; listed "
+      "because it is called)" },
     { "audit", "account:ListRegions", CPW_PERMISSIONS_RES_ANY, NULL,
       "which opt-in regions are enabled, so that disabled ones are not scanned" },
     { "audit", "iam:ListRoles", CPW_PERMISSIONS_RES_ANY, NULL,
@@ -374,7 +378,7 @@ static const struct cpw_permission s_rows[] = {
     { "audit", "sts:AssumeRole", CPW_PERMISSIONS_RES_MEMBER_ROLE, "--org",
       "the role that reaches each member account" },
     { "document", "sts:GetCallerIdentity", CPW_PERMISSIONS_RES_ANY, NULL,
-      "the account the document names" },
+      "the account the document names (AWS allows it to everyone; listed because it is called)" },
     { "document", "profile:ListDomains", CPW_PERMISSIONS_RES_ANY, "--all",
       "every domain of the region" },
     { "document", "profile:GetDomain", CPW_PERMISSIONS_RES_DOMAINS, NULL,
@@ -410,7 +414,8 @@ static const struct cpw_permission s_rows[] = {
     { "document", "cloudtrail:LookupEvents", CPW_PERMISSIONS_RES_ANY, NULL,
       "who created the domain and role, linking them for certain" },
     { "events", "sts:GetCallerIdentity", CPW_PERMISSIONS_RES_ANY, NULL,
-      "the caller's account, whose events are read" },
+      "the caller's account, whose events are read (AWS allows it to everyone; listed because it "
+      "is called)" },
     { "events", "cloudtrail:LookupEvents", CPW_PERMISSIONS_RES_ANY, NULL,
       "the management events of instances, domains and their roles" },
     { "events", "organizations:ListAccounts", CPW_PERMISSIONS_RES_ANY, "--org",
@@ -420,7 +425,8 @@ static const struct cpw_permission s_rows[] = {
     { "metrics", "cloudwatch:PutMetricData", CPW_PERMISSIONS_RES_ANY, "--cloudwatch",
       "publishes the metrics to CloudWatch" },
     { "doctor", "sts:GetCallerIdentity", CPW_PERMISSIONS_RES_ANY, NULL,
-      "the caller's identity, and the clock skew from the answer's Date" },
+      "the caller's identity, and the clock skew from the answer's Date (AWS allows it to "
+      "everyone; listed because it is called)" },
     { "doctor", "iam:SimulatePrincipalPolicy", CPW_PERMISSIONS_RES_ANY, NULL,
       "whether the caller may call each action every command needs" },
     { "doctor", "profile:ListDomains", CPW_PERMISSIONS_RES_ANY, NULL,

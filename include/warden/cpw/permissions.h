@@ -34,6 +34,7 @@
       "arn:${Partition}:iam::*:role/aws-service-role/connect.amazonaws.com/"                       \
       "AWSServiceRoleForAmazonConnect*")                                                           \
     X(TRAILS, "Trails", "arn:${Partition}:cloudtrail:*:*:trail/*")                                 \
+    X(ROLES, "Roles", "arn:${Partition}:iam::*:role/*")                                            \
     X(MEMBER_ROLE, "MemberRole", "arn:${Partition}:iam::*:role/${RoleName}")
 
 enum cpw_permissions_resource {
