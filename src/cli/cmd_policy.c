@@ -135,7 +135,8 @@ static int s_run(int argc, char **argv)
     struct cpw_buf out;
     cpw_buf_init(&out, 4u * 1024u * 1024u);
     json_t *doc = NULL;
-    if (exit_code) {
+    if (exit_code || !a.output) {
+        exit_code = exit_code ? exit_code : CPW_EXIT_USAGE;
         goto cleanup;
     }
     exit_code = CPW_EXIT_OTHER;
