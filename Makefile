@@ -7,10 +7,13 @@ FUZZ_SECONDS ?= 30
 WORLDS     ?= 200
 SEED       ?= 20261204
 CONTROL    ?= 20
+AUTHZ_CASES ?= 50000
+AUTHZ_SEED  ?= 20261205
 CMAKE      ?= cmake
 CTEST      ?= ctest
 
-.PHONY: deb all build test asan demo bootstrap fuzz fuzz-smoke lint format install clean safety-campaign
+.PHONY: deb all build test asan demo bootstrap fuzz fuzz-smoke lint format install clean safety-campaign \
+        authz-diff
 
 all: build
 
@@ -39,6 +42,12 @@ asan: bootstrap $(ASAN_BUILD)/build.ninja
 safety-campaign: build
 	CPWARDEN=$(BUILD)/cpwarden /usr/bin/python3 tests/safety/campaign.py --worlds $(WORLDS) \
 	  --control $(CONTROL) --seed $(SEED) --table $(BUILD)/safety-table.md
+
+# The long differential test of the IAM policy engine (docs/authorization.md): AUTHZ_CASES seeded
+# cases decided by cpwarden's engine and by @cloud-copilot/iam-simulate (installed by bootstrap).
+authz-diff: build
+	node tests/authz/diff.mjs --driver $(BUILD)/authz_iam_driver --cases $(AUTHZ_CASES) \
+	  --seed $(AUTHZ_SEED)
 
 demo: build
 	./$(BUILD)/cpwarden demo

@@ -114,3 +114,17 @@ foreach(probe ${CPW_LAYER_PROBES})
     set_tests_properties(layers.${name} PROPERTIES WILL_FAIL TRUE)
   endif()
 endforeach()
+
+# The IAM policy engine against an independent implementation (docs/authorization.md): a seeded
+# generator makes random policy sets and requests, tests/authz/iam_eval_driver.c decides them with
+# cpwarden's engine and @cloud-copilot/iam-simulate (tests/authz/package.json, installed by
+# scripts/bootstrap) with its own; every disagreement outside the documented classes fails.
+# `make authz-diff` runs the long variant.
+add_executable(authz_iam_driver tests/authz/iam_eval_driver.c)
+target_compile_options(authz_iam_driver PRIVATE ${CPW_WARNINGS})
+target_link_libraries(authz_iam_driver PRIVATE cpw)
+add_test(NAME authz.diff
+         COMMAND node ${PROJECT_SOURCE_DIR}/tests/authz/diff.mjs --cases 5000 --seed 20261205
+                 --driver $<TARGET_FILE:authz_iam_driver>)
+set_tests_properties(authz.diff PROPERTIES ENVIRONMENT "${CPW_TEST_ENV}" TIMEOUT 300
+                     LABELS authz)

@@ -38,6 +38,7 @@ enum {
     OPT_SLR_DELAY,
     OPT_SEED,
     OPT_NO_RATE_LIMITS,
+    OPT_NO_AUTHZ,
     OPT_LATENCY,
     OPT_FAULTS,
     OPT_ROLE_PERSISTS,
@@ -62,6 +63,7 @@ static const struct option s_long[] = {
     { "slr-deletion-delay-ms", required_argument, NULL, OPT_SLR_DELAY },
     { "seed", required_argument, NULL, OPT_SEED },
     { "no-rate-limits", no_argument, NULL, OPT_NO_RATE_LIMITS },
+    { "no-authz", no_argument, NULL, OPT_NO_AUTHZ },
     { "latency-ms", required_argument, NULL, OPT_LATENCY },
     { "fault-probability", required_argument, NULL, OPT_FAULTS },
     { "role-persists", no_argument, NULL, OPT_ROLE_PERSISTS },
@@ -280,6 +282,9 @@ static int s_run(int argc, char **argv)
         case OPT_NO_RATE_LIMITS:
             json_object_set_new(knobs, "rate_limits", json_false());
             break;
+        case OPT_NO_AUTHZ:
+            json_object_set_new(knobs, "authz", json_false());
+            break;
         case OPT_LATENCY:
             if (cpw_span_to_u64(cpw_span_from_cstr(optarg), 60000, &n)) {
                 exit_code = cpw_cli_usage_error("sandbox", "--latency-ms takes 0-60000");
@@ -467,6 +472,11 @@ const struct cpw_cli_command cpw_cli_cmd_sandbox = {
       "                      at once (default 128)\n"
       "  --max-inflight-body-mib N  request bodies held at once, in MiB; a request that would\n"
       "                      exceed it is answered 503 SlowDown (default 64)\n"
+      "\n"
+      "Authorization (docs/authorization.md): every signed request is evaluated as AWS does\n"
+      "(identity policies, groups, permissions boundaries, session policies, the SCPs of the\n"
+      "organization, trust policies); a denial answers AccessDenied in the service's format.\n"
+      "  --no-authz          allow every signed request (also the knob authz=false)\n"
       "\n"
       "Realism knobs (docs/sandbox.md; AWS's published rate limits apply by default):\n"
       "  --seed N            seed for faults and jitter (reproducible runs)\n"

@@ -3,11 +3,13 @@
  * transaction, refuses regional calls in regions the account cannot use (account.c), settles
  * asynchronous work that has come due, and records the CloudTrail event of every mutating call
  * (failed ones too: the handler's writes are rolled back to a savepoint, the event is kept).
+ * Every request is authorized (authz.c) in the same transaction before its handler runs.
  */
 #include <string.h>
 
 #include "cpw/error.h"
 #include "cpw/model.h"
+#include "sbx_authz.h"
 #include "sbx_contact.h"
 
 static bool s_starts_with(const char *s, const char *prefix)
@@ -90,6 +92,34 @@ static int s_not_emulated(struct cpw_sbx_ctx *ctx, const struct cpw_sbx_service 
     return rc;
 }
 
+/* Runs the handler under a savepoint: its writes are undone when it answers an AWS error. */
+static int s_call(struct cpw_sbx_ctx *ctx, cpw_sbx_op_fn fn, json_t **output)
+{
+    if (cpw_sbx_sql_exec(ctx->db, "SAVEPOINT op") != 0) {
+        return -1;
+    }
+    json_t *empty = NULL;
+    const json_t *input = ctx->req->input;
+    if (input == NULL) {
+        input = empty = json_object();
+    }
+    int rc = fn(ctx, input, output);
+    json_decref(empty);
+    if (rc != 0) {
+        json_decref(*output);
+        *output = NULL;
+    } else if (*output == NULL) {
+        *output = json_object(); /* an operation without output members */
+    }
+    if (rc == 1 && cpw_sbx_sql_exec(ctx->db, "ROLLBACK TO op") != 0) {
+        return -1;
+    }
+    if (rc >= 0 && cpw_sbx_sql_exec(ctx->db, "RELEASE op") != 0) {
+        return -1;
+    }
+    return rc;
+}
+
 static int s_run(struct cpw_sbx_ctx *ctx, const struct cpw_sbx_service *service, json_t **output)
 {
     /* A regional endpoint answers nothing in a region the account cannot use. */
@@ -114,27 +144,13 @@ static int s_run(struct cpw_sbx_ctx *ctx, const struct cpw_sbx_service *service,
     if (cpw_sbx_contact_settle(ctx, ctx->req->caller->account_id) != 0) {
         return -1;
     }
-    if (cpw_sbx_sql_exec(ctx->db, "SAVEPOINT op") != 0) {
+    /* Authorization, in this transaction: a denied call runs nothing but is still recorded. */
+    int rc = cpw_sbx_authorize(ctx);
+    if (rc < 0) {
         return -1;
     }
-    json_t *empty = NULL;
-    const json_t *input = ctx->req->input;
-    if (input == NULL) {
-        input = empty = json_object();
-    }
-    int rc = fn(ctx, input, output);
-    json_decref(empty);
-    if (rc != 0) {
-        json_decref(*output);
-        *output = NULL;
-    } else if (*output == NULL) {
-        *output = json_object(); /* an operation without output members */
-    }
-    if (rc == 1 && cpw_sbx_sql_exec(ctx->db, "ROLLBACK TO op") != 0) {
-        return -1;
-    }
-    if (rc >= 0 && cpw_sbx_sql_exec(ctx->db, "RELEASE op") != 0) {
-        return -1;
+    if (rc == 0) {
+        rc = s_call(ctx, fn, output);
     }
     if (rc >= 0 && !s_is_read_only(ctx->req->operation) &&
         cpw_sbx_record_call_event(ctx, service, rc == 0 ? *output : NULL) != 0) {

@@ -397,6 +397,11 @@ static int s_create_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
     if (json_array_size(tags) > 0) {
         json_object_set(role, "Tags", (json_t *)tags);
     }
+    rc = cpw_sbx_authz_boundary_on_create(ctx, true, name, input, role);
+    if (rc != 0) {
+        json_decref(role);
+        return rc;
+    }
     cpw_sbx_iam_add_role_resource(ctx, name);
     *output = json_pack("{s:o}", "Role", role);
     return 0;
@@ -410,7 +415,8 @@ static int s_get_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **out
         return rc;
     }
     json_t *role = cpw_sbx_iam_role_json(ctx->db, s_account(ctx), name, true);
-    if (role == NULL) {
+    if (role == NULL || cpw_sbx_authz_boundary_describe(ctx, true, name, role) != 0) {
+        json_decref(role);
         return -1;
     }
     *output = json_pack("{s:o}", "Role", role);
@@ -665,6 +671,12 @@ static const struct cpw_sbx_op s_ops[] = {
     { "GetAccountPasswordPolicy", cpw_sbx_iam_get_account_password_policy },
     { "UpdateAccountPasswordPolicy", cpw_sbx_iam_update_account_password_policy },
     { "DeleteAccountPasswordPolicy", cpw_sbx_iam_delete_account_password_policy },
+    { "PutRolePermissionsBoundary", cpw_sbx_iam_put_role_permissions_boundary },
+    { "DeleteRolePermissionsBoundary", cpw_sbx_iam_delete_role_permissions_boundary },
+    { "PutUserPermissionsBoundary", cpw_sbx_iam_put_user_permissions_boundary },
+    { "DeleteUserPermissionsBoundary", cpw_sbx_iam_delete_user_permissions_boundary },
+    { "SimulatePrincipalPolicy", cpw_sbx_iam_simulate_principal_policy },
+    { "SimulateCustomPolicy", cpw_sbx_iam_simulate_custom_policy },
     { "CreateServiceLinkedRole", cpw_sbx_iam_create_slr_op },
     { "DeleteServiceLinkedRole", cpw_sbx_iam_delete_slr_op },
     { "GetServiceLinkedRoleDeletionStatus", cpw_sbx_iam_slr_status_op },

@@ -185,6 +185,11 @@ int cpw_sbx_iam_create_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t
     if (rc < 0) {
         return -1;
     }
+    rc = cpw_sbx_authz_boundary_on_create(ctx, false, name, input, user);
+    if (rc != 0) {
+        json_decref(user);
+        return rc;
+    }
     cpw_sbx_add_resource(ctx, "AWS::IAM::User", name);
     *output = json_pack("{s:o}", "User", user);
     return 0;
@@ -208,7 +213,8 @@ int cpw_sbx_iam_get_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
     if (rc == 0) {
         return s_no_user(ctx, name);
     }
-    if (rc < 0) {
+    if (rc < 0 || cpw_sbx_authz_boundary_describe(ctx, false, name, user) != 0) {
+        json_decref(user);
         return -1;
     }
     *output = json_pack("{s:o}", "User", user);

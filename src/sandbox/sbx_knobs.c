@@ -214,6 +214,7 @@ void cpw_sbx_knobs_init(struct cpw_sbx_knobs *knobs)
 {
     memset(knobs, 0, sizeof(*knobs));
     knobs->rate_limits = true;
+    knobs->authz = true;
     knobs->rate_scale = 1.0;
     knobs->instance_activation_ms = CPW_SBX_DEFAULT_INSTANCE_ACTIVATION_MS;
     knobs->domain_role_cleanup_ms = CPW_SBX_DEFAULT_ROLE_CLEANUP_MS;
@@ -298,6 +299,8 @@ int cpw_sbx_knobs_from_json(const json_t *obj, struct cpw_sbx_knobs *k)
         bool ok = true;
         if (strcmp(key, "seed") == 0 && json_is_integer(v)) {
             k->seed = (uint64_t)json_integer_value(v);
+        } else if (strcmp(key, "authz") == 0 && json_is_boolean(v)) {
+            k->authz = json_is_true(v);
         } else if (strcmp(key, "rate_limits") == 0 && json_is_boolean(v)) {
             k->rate_limits = json_is_true(v);
         } else if (strcmp(key, "rate_scale") == 0 && json_is_number(v)) {

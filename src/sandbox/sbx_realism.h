@@ -81,6 +81,10 @@ struct cpw_sbx_knobs {
     int64_t region_disable_ms; /* DisableRegion until DISABLED (< 0: default) */
     enum cpw_sbx_opt_in_error opt_in_error;
     bool service_regions; /* refuse a service in a region its endpoints do not list */
+    /* Authorization (sbx_authz.h): every signed request is evaluated against the caller's
+     * policies, SCPs, boundary and session policies; default true, "authz": false (the
+     * sandbox's --no-authz) allows every signed request as before. */
+    bool authz;
 };
 
 /** Fills knobs with the defaults: rate limits on, everything else off, default delays. */

@@ -38,6 +38,7 @@ struct cpw_sbx {
     struct cpw_sbx_hook hooks[CPW_SBX_MAX_HOOKS];
     size_t hook_count;
     struct cpw_sbx_realism *realism;
+    struct cpw_sbx_authz *authz; /* authorization: the parsed-policy cache (authz.c) */
 };
 
 struct cpw_sbx_ctx {
@@ -47,6 +48,13 @@ struct cpw_sbx_ctx {
     struct cpw_sbx_error *err;
     json_t *resources; /* [{"ResourceType", "ResourceName"}] for the CloudTrail event; owned */
 };
+
+/*
+ * Authorization (authz.c, sbx_authz.h): cpw_sbx_open creates its tables and parsed-policy cache
+ * inside the schema transaction (0 or -1); cpw_sbx_close frees them (NULL-safe).
+ */
+int cpw_sbx_authz_open(struct cpw_sbx *sbx);
+void cpw_sbx_authz_close(struct cpw_sbx *sbx);
 
 /* The built-in services (one per file). */
 extern const struct cpw_sbx_service cpw_sbx_iam_service;
@@ -237,6 +245,35 @@ int cpw_sbx_iam_update_account_password_policy(struct cpw_sbx_ctx *ctx,
 int cpw_sbx_iam_delete_account_password_policy(struct cpw_sbx_ctx *ctx,
                                                const json_t *in,
                                                json_t **out);
+/*
+ * Permissions boundaries and the policy simulator (authz_iam.c). on_create stores CreateRole's /
+ * CreateUser's PermissionsBoundary (0, 1 answered NoSuchEntity, -1) and shows it in doc;
+ * describe adds PermissionsBoundary to a GetRole / GetUser document (0 or -1).
+ */
+int cpw_sbx_iam_put_role_permissions_boundary(struct cpw_sbx_ctx *ctx,
+                                              const json_t *in,
+                                              json_t **out);
+int cpw_sbx_iam_delete_role_permissions_boundary(struct cpw_sbx_ctx *ctx,
+                                                 const json_t *in,
+                                                 json_t **out);
+int cpw_sbx_iam_put_user_permissions_boundary(struct cpw_sbx_ctx *ctx,
+                                              const json_t *in,
+                                              json_t **out);
+int cpw_sbx_iam_delete_user_permissions_boundary(struct cpw_sbx_ctx *ctx,
+                                                 const json_t *in,
+                                                 json_t **out);
+int cpw_sbx_iam_simulate_principal_policy(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_simulate_custom_policy(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_authz_boundary_on_create(struct cpw_sbx_ctx *ctx,
+                                     bool role,
+                                     const char *name,
+                                     const json_t *input,
+                                     json_t *doc);
+int cpw_sbx_authz_boundary_describe(struct cpw_sbx_ctx *ctx,
+                                    bool role,
+                                    const char *name,
+                                    json_t *doc);
+
 /** GetAccountAuthorizationDetails (iam_authz_details.c): one page with every entity. */
 int cpw_sbx_iam_get_account_authorization_details(struct cpw_sbx_ctx *ctx,
                                                   const json_t *in,

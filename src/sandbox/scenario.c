@@ -217,6 +217,20 @@ static int s_users(struct loader *ld, const json_t *list)
                 return rc < 0 ? -1 : s_bad(kpath, "access key %s already exists", id);
             }
         }
+        /* Attached AWS managed policies, so that a user can act with authorization on. */
+        const json_t *arn;
+        json_array_foreach(json_object_get(item, "managed_policies"), k, arn)
+        {
+            if (cpw_sbx_aws_policy_find(json_string_value(arn)) == NULL) {
+                return s_bad(path, "managed_policies[%zu] must be an AWS managed policy ARN", k);
+            }
+            if (cpw_sbx_sql_do(ld->db,
+                               "INSERT OR IGNORE INTO iam_user_attached(account_id, user_name,"
+                               " policy_arn) VALUES (?, ?, ?)",
+                               "sss", account, name, json_string_value(arn)) < 0) {
+                return -1;
+            }
+        }
     }
     return 0;
 }

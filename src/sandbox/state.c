@@ -374,7 +374,7 @@ struct cpw_sbx *cpw_sbx_open(const struct cpw_sbx_options *opts)
         cpw_sbx_register_service(sbx, &cpw_sbx_cloudtrail_service) != 0 ||
         cpw_sbx_register_service(sbx, &cpw_sbx_account_service) != 0 ||
         cpw_sbx_register_service(sbx, &cpw_sbx_cloudwatch_service) != 0 ||
-        cpw_sbx_contact_register(sbx) != 0 ||
+        cpw_sbx_contact_register(sbx) != 0 || cpw_sbx_authz_open(sbx) != 0 ||
         cpw_sbx_sql_exec(sbx->db, "PRAGMA user_version = 1") != 0) {
         sqlite3_exec(sbx->db, "ROLLBACK", NULL, NULL, NULL);
         goto on_error;
@@ -393,6 +393,7 @@ void cpw_sbx_close(struct cpw_sbx *sbx)
     if (sbx == NULL) {
         return;
     }
+    cpw_sbx_authz_close(sbx); /* finalizes its statements before the connection closes */
     if (sbx->db != NULL) {
         sqlite3_close(sbx->db);
     }

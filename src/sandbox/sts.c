@@ -23,6 +23,7 @@
 #include "cpw/buf.h"
 #include "cpw/crypto.h"
 #include "cpw/error.h"
+#include "sbx_authz.h"
 #include "sbx_service.h"
 
 #define TOKEN_CHARS  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
@@ -307,7 +308,8 @@ static int s_enter_role(struct cpw_sbx_ctx *ctx,
     snprintf(user_id, sizeof(user_id), "%s:%s", role_id, session);
     int64_t expires_ms = ctx->req->now_ms + duration * 1000;
     struct temp_creds creds;
-    if (s_issue(ctx, account_id, principal, user_id, expires_ms, &creds) != 0) {
+    if (s_issue(ctx, account_id, principal, user_id, expires_ms, &creds) != 0 ||
+        cpw_sbx_authz_save_session(ctx, creds.access_key_id, input) != 0) {
         return -1;
     }
     const char *region = ctx->req->caller->region ? ctx->req->caller->region : "us-east-1";

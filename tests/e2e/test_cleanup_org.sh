@@ -116,10 +116,21 @@ rc=0
 cpw apply "$E2E_TMP/guarded.json" </dev/null >/dev/null 2>"$E2E_TMP/noconfirm.err" || rc=$?
 check "apply without a terminal and without --yes is refused (4)" test "$rc" -eq 4
 
-# The member's access role goes: AssumeRole into it now fails.
-in_member "$BROKEN" iam detach-role-policy \
+# The member's access role goes: AssumeRole into it now fails. With authorization on, a role
+# cannot remove itself after losing its policy, so a second administrator role does it.
+MGMT=$(cpw api sts get-caller-identity --query Account --output text)
+in_member "$BROKEN" iam create-role "$(/usr/bin/python3 -c 'import json,sys
+t={"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+   "Principal": {"AWS": "arn:aws:iam::%s:root" % sys.argv[1]}}]}
+print(json.dumps({"RoleName": "Breaker", "AssumeRolePolicyDocument": json.dumps(t)}))' "$MGMT")" \
+    >/dev/null
+in_member "$BROKEN" iam attach-role-policy \
+    '{"RoleName": "Breaker", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}'
+printf '[profile b%s]\nrole_arn = arn:aws:iam::%s:role/Breaker\ncredential_source = Environment\n' \
+    "$BROKEN" "$BROKEN" >>"$AWS_CONFIG_FILE"
+cpw api iam detach-role-policy --profile "b$BROKEN" \
     '{"RoleName": "OrganizationAccountAccessRole", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}'
-in_member "$BROKEN" iam delete-role '{"RoleName": "OrganizationAccountAccessRole"}'
+cpw api iam delete-role --profile "b$BROKEN" '{"RoleName": "OrganizationAccountAccessRole"}'
 check "the broken member's role is gone" not in_member "$BROKEN" sts get-caller-identity
 
 cpw plan --org --regions "$ORG_REGIONS" --output json >"$E2E_TMP/nobroken.json" \

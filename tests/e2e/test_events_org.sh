@@ -49,9 +49,21 @@ BROKEN=200000000003
 printf '[profile broken]\nrole_arn = arn:aws:iam::%s:role/OrganizationAccountAccessRole\n' \
     "$BROKEN" >>"$AWS_CONFIG_FILE"
 printf 'credential_source = Environment\n' >>"$AWS_CONFIG_FILE"
-cpw api iam detach-role-policy --profile broken '{"RoleName": "OrganizationAccountAccessRole",
+# With authorization on a role cannot delete itself once its policy is gone: a second
+# administrator role in the member removes it.
+MGMT=$(cpw api sts get-caller-identity --query Account --output text)
+cpw api iam create-role --profile broken "$(/usr/bin/python3 -c 'import json,sys
+t={"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+   "Principal": {"AWS": "arn:aws:iam::%s:root" % sys.argv[1]}}]}
+print(json.dumps({"RoleName": "Breaker", "AssumeRolePolicyDocument": json.dumps(t)}))' "$MGMT")" \
+    >/dev/null
+cpw api iam attach-role-policy --profile broken '{"RoleName": "Breaker",
     "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}' >/dev/null
-cpw api iam delete-role --profile broken '{"RoleName": "OrganizationAccountAccessRole"}' >/dev/null
+printf '[profile breaker]\nrole_arn = arn:aws:iam::%s:role/Breaker\ncredential_source = Environment\n' \
+    "$BROKEN" >>"$AWS_CONFIG_FILE"
+cpw api iam detach-role-policy --profile breaker '{"RoleName": "OrganizationAccountAccessRole",
+    "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}' >/dev/null
+cpw api iam delete-role --profile breaker '{"RoleName": "OrganizationAccountAccessRole"}' >/dev/null
 rc=0
 cpw events --org --regions us-east-1 --since 1h --output json >"$E2E_TMP/broken.json" \
     2>"$E2E_TMP/broken.err" || rc=$?

@@ -17,6 +17,13 @@ rc() { "$@" >"$E2E_TMP/out" 2>"$E2E_TMP/err"; echo $?; }
 
 # ---- changes outside cpwarden: another IAM user with the AWS CLI ------------------------------
 cpw api iam create-user '{"UserName": "alice"}' >/dev/null
+# Authorization is on: alice administers Connect and Customer Profiles (AmazonConnect_FullAccess
+# covers only domains named amazon-connect-*, so the profile actions come inline).
+cpw api iam attach-user-policy '{"UserName": "alice",
+    "PolicyArn": "arn:aws:iam::aws:policy/AmazonConnect_FullAccess"}' >/dev/null
+cpw api iam put-user-policy '{"UserName": "alice", "PolicyName": "profiles", "PolicyDocument":
+    "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"profile:*\", \"Resource\": \"*\"}]}"}' \
+    >/dev/null
 cpw api iam create-access-key '{"UserName": "alice"}' --output json >"$E2E_TMP/key.json"
 alice() {
     AWS_ACCESS_KEY_ID=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["AccessKey"]["AccessKeyId"])' "$E2E_TMP/key.json") \

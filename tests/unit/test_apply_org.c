@@ -294,10 +294,42 @@ static void test_unreachable_member_fails_alone(void **state)
     size_t n = cpw_accounts_of_plan(plan, &ids);
     assert_int_equal(n, MEMBERS);
 
-    /* The first member's access role goes. */
-    struct cpw_aws_client *member = cpw_accounts_client(set, ids[0]);
-    assert_non_null(member);
+    /* The first member's access role goes. With authorization on a role cannot delete itself
+     * once its policy is detached, so a second administrator role of the member does it. */
+    struct cpw_aws_client *admin = cpw_accounts_client(set, ids[0]);
+    assert_non_null(admin);
     json_t *out = NULL;
+    char trust[256];
+    snprintf(trust, sizeof(trust),
+             "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", "
+             "\"Principal\": {\"AWS\": \"arn:aws:iam::%s:root\"}, \"Action\": "
+             "\"sts:AssumeRole\"}]}",
+             MANAGEMENT);
+    assert_int_equal(cpw_live_call(admin, "iam", "CreateRole",
+                                   json_pack("{s:s, s:s}", "RoleName", "Breaker",
+                                             "AssumeRolePolicyDocument", trust),
+                                   NULL, false, &out, NULL),
+                     0);
+    json_decref(out);
+    out = NULL;
+    assert_int_equal(cpw_live_call(admin, "iam", "AttachRolePolicy",
+                                   json_pack("{s:s, s:s}", "RoleName", "Breaker", "PolicyArn",
+                                             "arn:aws:iam::aws:policy/AdministratorAccess"),
+                                   NULL, false, &out, NULL),
+                     0);
+    json_decref(out);
+    out = NULL;
+    struct cpw_accounts_options bo = {
+        .caller = client,
+        .client_options = &s_copts,
+        .caller_account = MANAGEMENT,
+        .caller_arn = arn,
+        .role_name = "Breaker",
+    };
+    struct cpw_accounts *breakers = cpw_accounts_new(&bo);
+    assert_non_null(breakers);
+    struct cpw_aws_client *member = cpw_accounts_client(breakers, ids[0]);
+    assert_non_null(member);
     assert_int_equal(
       cpw_live_call(member, "iam", "DetachRolePolicy",
                     json_pack("{s:s, s:s}", "RoleName", CPW_ACCOUNTS_DEFAULT_ROLE_NAME, "PolicyArn",
@@ -311,6 +343,8 @@ static void test_unreachable_member_fails_alone(void **state)
                                    NULL, false, &out, NULL),
                      0);
     json_decref(out);
+
+    cpw_accounts_destroy(breakers);
 
     /* A fresh set: the role cannot be assumed any more, and the failure is remembered. */
     struct cpw_accounts *fresh = s_accounts(client, arn);

@@ -348,6 +348,10 @@ static void test_assumed_role_identity(void **state)
                        "{\"RoleName\":\"Ops\",\"Path\":\"/teams/\",\"AssumeRolePolicyDocument\":"
                        "\"{\\\"Statement\\\":[{\\\"Effect\\\":\\\"Allow\\\",\\\"Principal\\\":"
                        "{\\\"AWS\\\":\\\"*\\\"},\\\"Action\\\":\\\"sts:AssumeRole\\\"}]}\"}"));
+    /* With authorization on, the role needs permissions of its own to create a user. */
+    json_decref(sbx_ok(&fx, &fx.root, "iam", "AttachRolePolicy",
+                       "{\"RoleName\":\"Ops\",\"PolicyArn\":"
+                       "\"arn:aws:iam::aws:policy/AdministratorAccess\"}"));
     json_t *out = sbx_ok(&fx, &fx.root, "sts", "AssumeRole",
                          "{\"RoleArn\":\"arn:aws:iam::123456789012:role/teams/Ops\","
                          "\"RoleSessionName\":\"night-shift\"}");
