@@ -100,8 +100,8 @@ PY
             check "$name without $sid fails, or reports the refused call (exit $rc)" \
                 refused "$rc"
         else
-            echo "note: $sid holds only actions of some runs ($(tr '\n' ' ' <"$E2E_TMP/removed.txt"));"
-            echo "      this run of $name does not call them, so only doctor is checked"
+            echo "note: $sid holds no action this run of $name needs a permission for"
+            echo "      ($(tr '\n' ' ' <"$E2E_TMP/removed.txt")): only doctor is checked"
         fi
         rc=0
         cpw doctor --principal "$ROLE_ARN" --command "$name" --regions us-east-1 --output json \
