@@ -114,5 +114,7 @@ extern const struct cpw_cli_command cpw_cli_cmd_audit;
 extern const struct cpw_cli_command cpw_cli_cmd_metrics;
 extern const struct cpw_cli_command cpw_cli_cmd_events;
 extern const struct cpw_cli_command cpw_cli_cmd_console;
+extern const struct cpw_cli_command cpw_cli_cmd_policy;
+extern const struct cpw_cli_command cpw_cli_cmd_doctor;
 
 #endif

@@ -291,6 +291,8 @@ static const char *const s_tail[] = {
     "locked by another apply, or a step whose preconditions no longer held (and none failed).\n"
     ".TP\n.B 5\n"
     "audit found a violation at or above \\fB\\-\\-fail\\-on\\fR.\n"
+    ".TP\n.B 6\n"
+    "doctor found a problem (a needed action denied, a failed deletion task, ...).\n"
     ".TP\n.B 130\nInterrupted (SIGINT).\n"
     ".TP\n.B 252\nInvalid syntax, an unknown command or option, or invalid input.\n"
     ".TP\n.B 253\nInvalid environment, configuration or credentials.\n"

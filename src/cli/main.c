@@ -16,22 +16,12 @@
 #include "cpw/error.h"
 #include "cpw/log.h"
 
-/* Commands that exist in the interface contract but have not landed yet. */
-struct planned {
-    const char *name;
-    const char *summary;
-};
-
-static const struct planned s_planned[] = {
-    { "doctor", "troubleshoot identity, permissions, SCPs and pending deletions" },
-};
-
 static const struct cpw_cli_command *const s_commands[] = {
     &cpw_cli_cmd_inventory, &cpw_cli_cmd_audit,      &cpw_cli_cmd_plan,    &cpw_cli_cmd_apply,
     &cpw_cli_cmd_history,   &cpw_cli_cmd_backup,     &cpw_cli_cmd_restore, &cpw_cli_cmd_document,
     &cpw_cli_cmd_sandbox,   &cpw_cli_cmd_api,        &cpw_cli_cmd_sign,    &cpw_cli_cmd_demo,
     &cpw_cli_cmd_snapshots, &cpw_cli_cmd_completion, &cpw_cli_cmd_metrics, &cpw_cli_cmd_events,
-    &cpw_cli_cmd_console,
+    &cpw_cli_cmd_console,   &cpw_cli_cmd_policy,     &cpw_cli_cmd_doctor,
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -109,10 +99,6 @@ static void s_print_overview(FILE *out)
     for (size_t i = 0; i < COUNT(s_commands); i++) {
         fprintf(out, "  %-10s %s\n", s_commands[i]->name, s_commands[i]->summary);
     }
-    fputs("\nPlanned (not in this version yet):\n", out);
-    for (size_t i = 0; i < COUNT(s_planned); i++) {
-        fprintf(out, "  %-10s %s\n", s_planned[i].name, s_planned[i].summary);
-    }
     fputc('\n', out);
     fputs(cpw_cli_global_options_help, out);
     fputs("\nRun 'cpwarden help COMMAND' for a command's options; 'man cpwarden' for the manual.\n",
@@ -129,25 +115,6 @@ static const struct cpw_cli_command *s_find(const char *name)
     return NULL;
 }
 
-static const struct planned *s_find_planned(const char *name)
-{
-    for (size_t i = 0; i < COUNT(s_planned); i++) {
-        if (strcmp(s_planned[i].name, name) == 0) {
-            return &s_planned[i];
-        }
-    }
-    return NULL;
-}
-
-static int s_not_yet(const struct planned *p)
-{
-    fprintf(stderr,
-            "cpwarden %s: not available in this version of cpwarden (%s).\n"
-            "See README.md for what works today.\n",
-            p->name, p->summary);
-    return CPW_EXIT_OTHER;
-}
-
 static int s_help(int argc, char **argv)
 {
     if (argc < 2) {
@@ -162,10 +129,6 @@ static int s_help(int argc, char **argv)
         cpw_cli_print_help(cmd, stdout);
         return CPW_EXIT_OK;
     }
-    const struct planned *p = s_find_planned(argv[1]);
-    if (p) {
-        return s_not_yet(p);
-    }
     fprintf(stderr, "cpwarden help: unknown command '%s'\n", argv[1]);
     return CPW_EXIT_USAGE;
 }
@@ -173,13 +136,10 @@ static int s_help(int argc, char **argv)
 /* "unknown command 'inventroy'; did you mean 'inventory'?" */
 static int s_unknown_command(const char *name)
 {
-    const char *names[COUNT(s_commands) + COUNT(s_planned) + 1];
+    const char *names[COUNT(s_commands) + 1];
     size_t count = 0;
     for (size_t i = 0; i < COUNT(s_commands); i++) {
         names[count++] = s_commands[i]->name;
-    }
-    for (size_t i = 0; i < COUNT(s_planned); i++) {
-        names[count++] = s_planned[i].name;
     }
     names[count++] = "help";
     const char *near = cpw_cli_nearest(name, names, count);
@@ -235,10 +195,6 @@ static int s_dispatch(int argc, char **argv)
             return CPW_EXIT_USAGE;
         }
         return cmd->run(argc - command, argv + command);
-    }
-    const struct planned *p = s_find_planned(name);
-    if (p) {
-        return s_not_yet(p);
     }
     return s_unknown_command(name);
 }

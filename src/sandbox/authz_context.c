@@ -6,7 +6,7 @@
  * carries (aws:RequestTag/KEY and aws:TagKeys from the tags it sets or removes,
  * aws:ResourceTag/KEY of the IAM role or user, or the Organizations resource, it acts on,
  * iam:AWSServiceName, iam:PolicyARN, iam:PermissionsBoundary, sts:ExternalId,
- * sts:RoleSessionName). docs/authorization-sandbox.md lists what is not modelled.
+ * sts:RoleSessionName). docs/authorization.md ("Not modelled") lists what is not modelled.
  */
 #include <stdio.h>
 #include <string.h>

@@ -87,6 +87,13 @@ static struct cpw_inventory *s_inventory(const struct cpw_plan_make_options *opt
         }
     } else {
         (void)cpw_live_scan(opts->client, opts->account, &regions, inv);
+        /* A read refused (AccessDenied) must not pass for "nothing to clean up". */
+        for (size_t i = 0; i < cpw_inventory_error_count(inv); i++) {
+            const struct cpw_inv_error *e = cpw_inventory_error(inv, i);
+            s_note(opts->warning, opts->user, "%s %s%s%s not read: %s", e->service, e->operation,
+                   e->region ? " in " : "", e->region ? e->region : "",
+                   e->message ? e->message : "");
+        }
     }
     cpw_region_list_clean_up(&regions);
     return inv;

@@ -13,6 +13,7 @@ enum cpw_exit {
     CPW_EXIT_PARTIAL = 3,    /* results printed, but part of the work failed */
     CPW_EXIT_REFUSED = 4,    /* apply refused: bad or stale plan, protected, not confirmed */
     CPW_EXIT_VIOLATIONS = 5, /* audit: a violation at or above --fail-on */
+    CPW_EXIT_PROBLEMS = 6,   /* doctor: a check found a problem (each printed with its fix) */
     CPW_EXIT_USAGE = 252,    /* invalid syntax or unknown option */
     CPW_EXIT_CONFIG = 253,   /* invalid environment, configuration or credentials */
     CPW_EXIT_SERVICE = 254,  /* an AWS service answered with an error */
