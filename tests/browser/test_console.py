@@ -26,6 +26,9 @@ import tempfile
 import time
 import urllib.parse
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+import sandbox_lib  # noqa: E402
+
 CPWARDEN = os.environ["CPWARDEN"]
 BUILD = os.environ.get("CPW_BUILD_DIR", os.getcwd())
 SHOTS = os.path.join(BUILD, "console-screenshots")
@@ -102,21 +105,11 @@ def start_sandbox(tmp, env):
     """The orphans scenario on an ephemeral port; service-linked role deletion tasks and the
     domain role's cleanup settle in a fraction of a second (as tests/e2e/cleanup_lib.sh)."""
     ready = os.path.join(tmp, "ready")
-    proc = subprocess.Popen([CPWARDEN, "sandbox", "--port", "0", "--ready-file", ready,
-                             "--scenario", "orphans", "--no-rate-limits",
-                             "--knob", "domain_role_cleanup_ms=200",
-                             "--slr-deletion-delay-ms", "100"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if os.path.exists(ready) and os.path.getsize(ready) > 0:
-            with open(ready) as f:
-                return proc, f.read().strip()
-        if proc.poll() is not None:
-            raise SystemExit("sandbox exited: " + proc.stderr.read().decode())
-        time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("sandbox did not become ready in 10 s")
+    return sandbox_lib.start_sandbox(CPWARDEN, ready, [
+        "--scenario", "orphans", "--no-rate-limits",
+        "--knob", "domain_role_cleanup_ms=200",
+        "--slr-deletion-delay-ms", "100"
+    ], env=env)
 
 
 def start_console(env, endpoint):

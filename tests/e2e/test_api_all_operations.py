@@ -21,7 +21,7 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
+import sandbox_lib
 
 try:
     import boto3
@@ -125,22 +125,12 @@ def install_models(tmp):
 
 def start_sandbox(tmp, name):
     ready = os.path.join(tmp, name + ".ready")
-    proc = subprocess.Popen([CPWARDEN, "sandbox", "--port", "0", "--ready-file", ready,
-                             "--no-rate-limits", "--slr-deletion-delay-ms", "0",
-                             "--knob", "instance_activation_ms=0", "--knob", "profile_job_ms=0",
-                             "--knob", "identity_job_ms=0", "--knob", "recommender_ms=0",
-                             "--knob", "create_account_delay_ms=0", "--seed", "7"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if os.path.exists(ready) and os.path.getsize(ready) > 0:
-            with open(ready) as f:
-                return proc, f.read().strip()
-        if proc.poll() is not None:
-            raise SystemExit("sandbox exited: " + proc.stderr.read().decode())
-        time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("sandbox did not become ready in 10 s")
+    return sandbox_lib.start_sandbox(CPWARDEN, ready, [
+        "--no-rate-limits", "--slr-deletion-delay-ms", "0",
+        "--knob", "instance_activation_ms=0", "--knob", "profile_job_ms=0",
+        "--knob", "identity_job_ms=0", "--knob", "recommender_ms=0",
+        "--knob", "create_account_delay_ms=0", "--seed", "7"
+    ])
 
 
 class CpwardenSide:

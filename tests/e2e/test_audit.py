@@ -13,8 +13,8 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 import xml.etree.ElementTree as ET
+import sandbox_lib
 
 try:
     import jsonschema
@@ -44,19 +44,9 @@ def check(name, cond, detail=""):
 
 def start_sandbox(tmp, *args):
     ready = os.path.join(tmp, "ready-" + str(len(os.listdir(tmp))))
-    proc = subprocess.Popen([CPWARDEN, "sandbox", "--port", "0", "--ready-file", ready,
-                             "--no-rate-limits", "--slr-deletion-delay-ms", "2000", *args],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if os.path.exists(ready) and os.path.getsize(ready) > 0:
-            with open(ready) as f:
-                return proc, f.read().strip()
-        if proc.poll() is not None:
-            raise SystemExit("sandbox exited: " + proc.stderr.read().decode())
-        time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("sandbox did not become ready in 10 s")
+    return sandbox_lib.start_sandbox(CPWARDEN, ready, [
+        "--no-rate-limits", "--slr-deletion-delay-ms", "2000", *args
+    ])
 
 
 def stop_sandbox(proc):

@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import sandbox_lib
 
 try:
     import boto3
@@ -59,19 +60,9 @@ def check(name, cond, detail=""):
 
 def start_sandbox(tmp):
     ready = os.path.join(tmp, "ready")
-    proc = subprocess.Popen([CPWARDEN, "sandbox", "--port", "0", "--ready-file", ready,
-                             "--no-rate-limits"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if os.path.exists(ready) and os.path.getsize(ready) > 0:
-            with open(ready) as f:
-                return proc, f.read().strip()
-        if proc.poll() is not None:
-            raise SystemExit("sandbox exited: " + proc.stderr.read().decode())
-        time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("sandbox did not become ready in 10 s")
+    return sandbox_lib.start_sandbox(CPWARDEN, ready, [
+        "--no-rate-limits"
+    ])
 
 
 def client(service, endpoint, region="us-east-1", creds=None):

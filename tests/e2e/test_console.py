@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import sandbox_lib
 
 CPWARDEN = os.environ["CPWARDEN"]
 PASSED = 0
@@ -45,23 +46,13 @@ def check(name, cond, detail=""):
 
 def start_sandbox(tmp):
     ready = os.path.join(tmp, "ready")
-    proc = subprocess.Popen([CPWARDEN, "sandbox", "--port", "0", "--ready-file", ready,
-                             "--scenario", "orphans", "--no-rate-limits", "--knob",
-                             "domain_role_cleanup_ms=200", "--slr-deletion-delay-ms", "100",
-                             # every answer 20 ms late: an apply (dozens of calls) is still
-                             # running when the test asks for a second one
-                             "--latency-ms", "20"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if os.path.exists(ready) and os.path.getsize(ready) > 0:
-            with open(ready) as f:
-                return proc, f.read().strip()
-        if proc.poll() is not None:
-            raise SystemExit("sandbox exited: " + proc.stderr.read().decode())
-        time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("sandbox did not become ready in 10 s")
+    return sandbox_lib.start_sandbox(CPWARDEN, ready, [
+        "--scenario", "orphans", "--no-rate-limits", "--knob",
+        "domain_role_cleanup_ms=200", "--slr-deletion-delay-ms", "100",
+        # every answer 20 ms late: an apply (dozens of calls) is still
+        # running when the test asks for a second one
+        "--latency-ms", "20"
+    ])
 
 
 def start_console(env, *extra):

@@ -4,10 +4,9 @@ clients with nothing lost, pagination across pages, and the modelled exceptions 
 Run by CTest with /usr/bin/python3. Exit 77 (skipped) when boto3 is not importable."""
 import concurrent.futures
 import os
-import subprocess
 import sys
 import tempfile
-import time
+import sandbox_lib
 
 try:
     import boto3
@@ -33,19 +32,9 @@ def check(name, cond):
 
 def start_sandbox(tmp):
     ready = os.path.join(tmp, "ready")
-    proc = subprocess.Popen([CPWARDEN, "sandbox", "--port", "0", "--ready-file", ready,
-                             "--slr-deletion-delay-ms", "0"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if os.path.exists(ready) and os.path.getsize(ready) > 0:
-            with open(ready) as f:
-                return proc, f.read().strip()
-        if proc.poll() is not None:
-            raise SystemExit("sandbox exited: " + proc.stderr.read().decode())
-        time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("sandbox did not become ready in 10 s")
+    return sandbox_lib.start_sandbox(CPWARDEN, ready, [
+        "--slr-deletion-delay-ms", "0"
+    ])
 
 
 def client(service, endpoint, **kw):
