@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "cpw/alloc.h"
+#include "cpw/regions.h"
 #include "inventory_internal.h"
 
 static const char *s_or(const char *s, const char *fallback)
@@ -180,16 +181,49 @@ static const char *s_created_domain_name(const struct cpw_inv_event *e)
     return domains ? domains + strlen(":domains/") : name;
 }
 
+/* True when every region of the account where Customer Profiles is offered was read without
+ * error (or is not enabled there) for `signing` ("profile": its domains; "cloudtrail": the events
+ * recorded there): no domain, and no CreateDomain, can hide in a region the scan did not read. */
+static bool s_profile_regions_read(const struct cpw_inventory *inv,
+                                   const char *account,
+                                   const char *signing)
+{
+    struct cpw_inv_scope scope;
+    cpw_inv_scope_of(inv, account, NULL, "customer-profiles", &scope);
+    bool complete = scope.account_scanned && scope.regions_known;
+    if (complete && strcmp(signing, "profile") == 0) {
+        complete = scope.complete;
+    } else if (complete) {
+        struct cpw_region_list offered;
+        memset(&offered, 0, sizeof(offered));
+        complete = cpw_regions_for_service("customer-profiles", scope.partition, &offered) == 0;
+        for (size_t i = 0; complete && i < offered.count; i++) {
+            enum cpw_inv_visibility v =
+              cpw_inventory_visibility(inv, account, offered.names[i], signing, NULL, NULL);
+            complete = v == CPW_INV_VIS_SEEN || v == CPW_INV_VIS_NOT_ENABLED;
+        }
+        cpw_region_list_clean_up(&offered);
+    }
+    cpw_inv_scope_clean_up(&scope);
+    return complete;
+}
+
 /* CloudTrail: CreateServiceLinkedRole by profile.amazonaws.com for role R, and the latest
- * CreateDomain of the same account within the window before it names domain D: certain. */
+ * CreateDomain of the same account within the window before it names domain D: certain. Only
+ * when that latest CreateDomain is the only one of its second (CloudTrail times have one-second
+ * resolution: domains created together cannot be told apart) and CloudTrail was read in every
+ * region of the account (a CreateDomain in a region not read could be the later one, and the role
+ * that domain's). */
 static void s_link_by_cloudtrail(struct cpw_inventory *inv)
 {
     for (size_t i = 0; i < inv->event_count; i++) {
         const struct cpw_inv_event *slr = inv->events[i];
-        if (!s_created_by_profile(slr)) {
+        if (!s_created_by_profile(slr) ||
+            !s_profile_regions_read(inv, slr->account, "cloudtrail")) {
             continue;
         }
         const struct cpw_inv_event *create = NULL;
+        bool tied = false; /* another CreateDomain in the same second as create */
         size_t lo = 0;
         size_t hi = 0;
         CPW_INV_RANGE(inv, events, event_count, struct cpw_inv_event, slr->account, &lo, &hi);
@@ -203,9 +237,12 @@ static void s_link_by_cloudtrail(struct cpw_inventory *inv)
             }
             if (!create || c->event_time_s > create->event_time_s) {
                 create = c;
+                tied = false;
+            } else if (c->event_time_s == create->event_time_s && c != create) {
+                tied = true;
             }
         }
-        const char *domain_name = create ? s_created_domain_name(create) : NULL;
+        const char *domain_name = create && !tied ? s_created_domain_name(create) : NULL;
         if (!domain_name) {
             continue;
         }
@@ -241,13 +278,15 @@ static bool s_in_window(const struct cpw_inv_domain *d, const struct cpw_inv_rol
 }
 
 /* Creation time: the domain has one candidate role in its window, and that role falls in the
- * window of no other unlinked domain: likely. Pairs are chosen before any is linked. */
+ * window of no other unlinked domain: likely. Pairs are chosen before any is linked. Only when
+ * Customer Profiles was read in every region of the account: a domain in a region not read could
+ * be the one whose window holds the role. */
 static void s_link_by_time(struct cpw_inventory *inv)
 {
     struct cpw_inv_role **pick = cpw_calloc(inv->domain_count + 1, sizeof(*pick));
     for (size_t d = 0; d < inv->domain_count; d++) {
         const struct cpw_inv_domain *dom = inv->domains[d];
-        if (dom->role_arn) {
+        if (dom->role_arn || !s_profile_regions_read(inv, dom->account, "profile")) {
             continue;
         }
         struct cpw_inv_role *only = NULL;

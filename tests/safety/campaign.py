@@ -1060,6 +1060,9 @@ class World:
                 verdict = "tp"
             elif res in live_arns:
                 verdict = "fp"
+                if f["confidence"] in ("certain", "likely"):
+                    self.violate("P-precision", "%s finding %s about live %s (%s)" % (
+                        f["confidence"], f["kind"], res, self.why_live(res)))
             else:
                 verdict = "unknown"
             self.scores.append((f["kind"], f["confidence"], verdict))

@@ -429,7 +429,9 @@ static void test_throttled_service_is_a_scan_error(void **state)
 }
 
 /* A domain created through the API records CreateDomain and CreateServiceLinkedRole in
- * CloudTrail; --evidence cloudtrail makes its role link certain. */
+ * CloudTrail; --evidence cloudtrail over every region where Customer Profiles is offered makes
+ * its role link certain. Over two regions it makes none: a CreateDomain in a region whose trail
+ * was not read could be the one the role was created for. */
 static void test_cloudtrail_evidence_links_certainly(void **state)
 {
     (void)state;
@@ -448,15 +450,29 @@ static void test_cloudtrail_evidence_links_certainly(void **state)
 
     struct cpw_collect_options opts = { .evidence_cloudtrail = true };
     struct cpw_collect_result result;
-    struct cpw_inventory *inv = s_scan(&opts, &result);
+    struct cpw_inventory *inv = s_scan(&opts, &result); /* two regions */
     assert_int_equal(cpw_inventory_error_count(inv), 0);
     assert_true(cpw_inventory_event_count(inv) >= 2);
     const struct cpw_inv_domain *d = s_domain(inv, MGMT, "fresh");
+    assert_non_null(d);
+    assert_null(d->role_arn);
+    cpw_collect_result_clean_up(&result);
+    cpw_inventory_destroy(inv);
+
+    struct cpw_region_list all = { 0 };
+    assert_int_equal(cpw_regions_for_service("customer-profiles", "aws", &all), 0);
+    struct cpw_collect_options every = { .evidence_cloudtrail = true,
+                                         .regions = (const char *const *)all.names,
+                                         .region_count = all.count };
+    inv = s_scan(&every, &result);
+    assert_int_equal(cpw_inventory_error_count(inv), 0);
+    d = s_domain(inv, MGMT, "fresh");
     assert_non_null(d);
     assert_non_null(d->role_arn);
     assert_int_equal(d->role_confidence, CPW_INV_CONFIDENCE_CERTAIN);
     cpw_collect_result_clean_up(&result);
     cpw_inventory_destroy(inv);
+    cpw_region_list_clean_up(&all);
     s_stop();
 }
 
