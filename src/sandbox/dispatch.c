@@ -95,6 +95,20 @@ static int s_not_emulated(struct cpw_sbx_ctx *ctx, const struct cpw_sbx_service 
     return rc;
 }
 
+static int s_settle(struct cpw_sbx_ctx *ctx, const struct cpw_sbx_service *service)
+{
+    if (strcmp(service->signing_name, "iam") == 0 &&
+        cpw_sbx_iam_settle_tasks(ctx, ctx->req->caller->account_id) != 0) {
+        return -1;
+    }
+    if ((strcmp(service->signing_name, "organizations") == 0 ||
+         strcmp(service->signing_name, "sts") == 0) &&
+        cpw_sbx_org_settle(ctx) != 0) {
+        return -1;
+    }
+    return cpw_sbx_contact_settle(ctx, ctx->req->caller->account_id);
+}
+
 static int s_run(struct cpw_sbx_ctx *ctx, const struct cpw_sbx_service *service, json_t **output)
 {
     /* A regional endpoint answers nothing in a region the account cannot use. */
@@ -106,17 +120,9 @@ static int s_run(struct cpw_sbx_ctx *ctx, const struct cpw_sbx_service *service,
     if (fn == NULL) {
         return s_not_emulated(ctx, service);
     }
-    /* Asynchronous work is evaluated lazily from timestamps, before the call sees the state. */
-    if (strcmp(service->signing_name, "iam") == 0 &&
-        cpw_sbx_iam_settle_tasks(ctx, ctx->req->caller->account_id) != 0) {
-        return -1;
-    }
-    if ((strcmp(service->signing_name, "organizations") == 0 ||
-         strcmp(service->signing_name, "sts") == 0) &&
-        cpw_sbx_org_settle(ctx) != 0) {
-        return -1;
-    }
-    if (cpw_sbx_contact_settle(ctx, ctx->req->caller->account_id) != 0) {
+    /* Asynchronous work is evaluated lazily from timestamps, before the call sees the state
+     * (on a read connection, s_work_due has found none due). */
+    if (ctx->db == ctx->sbx->db && s_settle(ctx, service) != 0) {
         return -1;
     }
     if (cpw_sbx_sql_exec(ctx->db, "SAVEPOINT op") != 0) {

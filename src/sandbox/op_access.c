@@ -19,6 +19,11 @@ static const struct {
 } s_writer_reads[] = {
     /* Key uses made on read connections wait in their ledgers until the writer applies them. */
     { "iam", "GetAccessKeyLastUsed" },
+    /* Writes the session's credentials. */
+    { "sts", "GetSessionToken" },
+    /* Gives the user its bookkeeping row on first use. */
+    { "iam", "ListUserTags" },
+    { "iam", "GetLoginProfile" },
 };
 
 static bool s_starts_with(const char *s, const char *prefix)
