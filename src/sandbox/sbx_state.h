@@ -18,7 +18,7 @@
 #include "sbx_service.h"
 
 /* Read connections per sandbox, opened on first use. */
-#define CPW_SBX_READERS 16
+#define CPW_SBX_READERS 64 /* the most worker threads the front runs */
 
 struct cpw_sbx_reader; /* one read connection, its lock and its key-use ledger (state.c) */
 

@@ -13,12 +13,14 @@
  * Also here: the small helpers every service file uses (SQL binding, identifiers, input
  * getters, accounts) and the registration tables (services, role-usage hooks).
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -322,6 +324,7 @@ struct cpw_sbx_reader {
 
 struct cpw_sbx_readers {
     char path[4096]; /* the database file */
+    int lock_fd;     /* an in-memory sandbox's directory lock (flock), or -1 */
     struct cpw_sbx_reader slot[CPW_SBX_READERS];
     atomic_uint_fast64_t key_use_seq;
     atomic_uint_fast64_t reads;
@@ -374,6 +377,67 @@ static int s_connect(const char *path, bool private_file, sqlite3 **db)
                                                 "PRAGMA synchronous = NORMAL;");
 }
 
+#define TMP_PREFIX    "cpwarden-sandbox-"
+#define TMP_SWEEP_MAX 4096 /* directory entries looked at per open */
+
+static const char *const s_tmp_files[] = { "sandbox.db", "sandbox.db-wal", "sandbox.db-shm",
+                                           "sandbox.db-journal", "lock" };
+
+/* Removes the known files of a private database directory, then the directory. */
+static void s_remove_tmp_dir(const char *dir)
+{
+    char path[4200];
+    for (size_t i = 0; i < sizeof(s_tmp_files) / sizeof(s_tmp_files[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, s_tmp_files[i]);
+        (void)unlink(path);
+    }
+    (void)rmdir(dir);
+}
+
+/*
+ * Removes the private directories of sandboxes that died without closing (SIGKILL): each live
+ * sandbox holds an flock on its directory's "lock" file, which the kernel drops with the
+ * process, so a lock that can be taken marks a dead owner (whatever its pid namespace). Only
+ * this user's 0700 directories with the prefix are considered; errors are ignored.
+ */
+static void s_sweep_tmp(const char *tmp)
+{
+    DIR *d = opendir(tmp);
+    if (d == NULL) {
+        return;
+    }
+    struct dirent *e;
+    for (int n = 0; n < TMP_SWEEP_MAX && (e = readdir(d)) != NULL; n++) {
+        if (strncmp(e->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) != 0) {
+            continue;
+        }
+        char dir[4096];
+        char lock[4200];
+        struct stat st;
+        if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", tmp, e->d_name) >= sizeof(dir) ||
+            lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() ||
+            (st.st_mode & 077) != 0) {
+            continue;
+        }
+        /* The database file is created after the lock is taken: without it, the owner may be
+         * between mkdtemp and its flock. */
+        snprintf(lock, sizeof(lock), "%s/sandbox.db", dir);
+        if (lstat(lock, &st) != 0) {
+            continue;
+        }
+        snprintf(lock, sizeof(lock), "%s/lock", dir);
+        int fd = open(lock, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+            continue;
+        }
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+            s_remove_tmp_dir(dir);
+        }
+        close(fd);
+    }
+    closedir(d);
+}
+
 static int s_open_db(struct cpw_sbx *sbx, const char *data_dir)
 {
     char *path = sbx->readers->path;
@@ -384,7 +448,8 @@ static int s_open_db(struct cpw_sbx *sbx, const char *data_dir)
         if (tmp == NULL || tmp[0] == '\0') {
             tmp = "/tmp";
         }
-        if ((size_t)snprintf(path, cap, "%s/cpwarden-sandbox-XXXXXX", tmp) >= cap) {
+        s_sweep_tmp(tmp);
+        if ((size_t)snprintf(path, cap, "%s/" TMP_PREFIX "XXXXXX", tmp) >= cap) {
             return cpw_raise(CPW_ERR_LIMIT, "TMPDIR path too long");
         }
         if (mkdtemp(path) == NULL) {
@@ -392,6 +457,13 @@ static int s_open_db(struct cpw_sbx *sbx, const char *data_dir)
         }
         sbx->tmp_dir = cpw_strdup(path);
         data_dir = sbx->tmp_dir;
+        /* Held until close: tells later sandboxes that this directory is alive. */
+        char lock[4200];
+        snprintf(lock, sizeof(lock), "%s/lock", sbx->tmp_dir);
+        sbx->readers->lock_fd = cpw_file_open_private(lock, O_RDWR | O_CREAT);
+        if (sbx->readers->lock_fd < 0 || flock(sbx->readers->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+            return cpw_raise(CPW_ERR_IO, "cannot lock %s", lock);
+        }
     }
     if ((size_t)snprintf(path, cap, "%s/sandbox.db", data_dir) >= cap) {
         return cpw_raise(CPW_ERR_LIMIT, "data directory path too long");
@@ -592,6 +664,7 @@ struct cpw_sbx *cpw_sbx_open(const struct cpw_sbx_options *opts)
     struct cpw_sbx *sbx = cpw_calloc(1, sizeof(*sbx));
     pthread_mutex_init(&sbx->lock, NULL);
     sbx->readers = cpw_calloc(1, sizeof(*sbx->readers));
+    sbx->readers->lock_fd = -1;
     for (size_t i = 0; i < CPW_SBX_READERS; i++) {
         pthread_mutex_init(&sbx->readers->slot[i].lock, NULL);
         pthread_mutex_init(&sbx->readers->slot[i].ledger_lock, NULL);
@@ -647,14 +720,11 @@ void cpw_sbx_close(struct cpw_sbx *sbx)
     /* Closed last, the writer checkpoints the WAL and removes the -wal and -shm files. */
     sqlite3_close(sbx->db);
     if (sbx->tmp_dir != NULL) {
-        char path[4200];
-        static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
-        for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-            snprintf(path, sizeof(path), "%s/sandbox.db%s", sbx->tmp_dir, suffixes[i]);
-            (void)unlink(path);
-        }
-        (void)rmdir(sbx->tmp_dir);
+        s_remove_tmp_dir(sbx->tmp_dir);
         cpw_free(sbx->tmp_dir);
+    }
+    if (sbx->readers->lock_fd >= 0) {
+        close(sbx->readers->lock_fd);
     }
     cpw_free(sbx->readers);
     pthread_mutex_destroy(&sbx->lock);
