@@ -267,8 +267,9 @@ int cpw_sbx_dispatch(struct cpw_sbx *sbx,
         req->service == NULL || req->operation == NULL) {
         return cpw_raise(CPW_ERR_INVALID_ARGUMENT, "incomplete sandbox request");
     }
-    int rc =
-      cpw_sbx_op_reads_only(req->service, req->operation) ? s_read(sbx, req, output, err) : 2;
+    int rc = cpw_sbx_op_reads_only(req->service, req->operation) && cpw_sbx_readers_enabled(sbx)
+               ? s_read(sbx, req, output, err)
+               : 2;
     if (rc != 2) {
         return rc;
     }

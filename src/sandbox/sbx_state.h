@@ -22,6 +22,10 @@
 
 struct cpw_sbx_reader; /* one read connection, its lock and its key-use ledger (state.c) */
 
+/** False when the sandbox could not make its database file (no writable $TMPDIR) and serves
+ * everything on one in-memory writer connection. */
+bool cpw_sbx_readers_enabled(const struct cpw_sbx *sbx);
+
 /**
  * Takes a read connection for the calling thread (locked for it alone until release), opening
  * it on first use. Returns NULL with CPW_ERR_STORE when it cannot be opened. Thread-safe.

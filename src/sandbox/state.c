@@ -29,6 +29,7 @@
 #include "cpw/crypto.h"
 #include "cpw/error.h"
 #include "cpw/file.h"
+#include "cpw/log.h"
 #include "cpw/time.h"
 #include "sbx_contact.h"
 #include "sbx_state.h"
@@ -325,6 +326,7 @@ struct cpw_sbx_reader {
 struct cpw_sbx_readers {
     char path[4096]; /* the database file */
     int lock_fd;     /* an in-memory sandbox's directory lock (flock), or -1 */
+    bool disabled;   /* no file could be made: everything runs on the writer */
     struct cpw_sbx_reader slot[CPW_SBX_READERS];
     atomic_uint_fast64_t key_use_seq;
     atomic_uint_fast64_t reads;
@@ -453,7 +455,14 @@ static int s_open_db(struct cpw_sbx *sbx, const char *data_dir)
             return cpw_raise(CPW_ERR_LIMIT, "TMPDIR path too long");
         }
         if (mkdtemp(path) == NULL) {
-            return cpw_raise(CPW_ERR_IO, "cannot create a private directory under %s", tmp);
+            /* No writable temporary directory: one in-memory connection serves everything, as
+             * the writer (reads then wait for writes, as before the read connections). */
+            cpw_log(CPW_LOG_WARN,
+                    "sandbox: cannot create a private directory under %s; serving every request "
+                    "on one in-memory connection",
+                    tmp);
+            sbx->readers->disabled = true;
+            return s_connect(":memory:", true, &sbx->db);
         }
         sbx->tmp_dir = cpw_strdup(path);
         data_dir = sbx->tmp_dir;
@@ -522,6 +531,11 @@ struct cpw_sbx_reader *cpw_sbx_reader_acquire(struct cpw_sbx *sbx)
         return NULL;
     }
     return reader;
+}
+
+bool cpw_sbx_readers_enabled(const struct cpw_sbx *sbx)
+{
+    return !sbx->readers->disabled;
 }
 
 void cpw_sbx_reader_release(struct cpw_sbx_reader *reader)
@@ -787,13 +801,15 @@ int cpw_sbx_credentials_lookup(struct cpw_sbx *sbx,
                                struct cpw_sbx_credentials *out)
 {
     memset(out, 0, sizeof(*out));
-    struct cpw_sbx_reader *reader = cpw_sbx_reader_acquire(sbx);
-    if (reader == NULL) {
+    struct cpw_sbx_reader *reader = NULL;
+    if (sbx->readers->disabled) {
+        pthread_mutex_lock(&sbx->lock);
+    } else if ((reader = cpw_sbx_reader_acquire(sbx)) == NULL) {
         return -1;
     }
     int result = -1;
     sqlite3_stmt *stmt = cpw_sbx_sql_query(
-      reader->db,
+      reader ? reader->db : sbx->db,
       "SELECT access_key_id, secret, session_token, expires_ms, account_id, principal_arn,"
       " user_id FROM access_keys WHERE access_key_id = ? AND status = 'Active'",
       "s", access_key_id);
@@ -819,7 +835,11 @@ int cpw_sbx_credentials_lookup(struct cpw_sbx *sbx,
     result = 0;
 cleanup:
     sqlite3_finalize(stmt);
-    cpw_sbx_reader_release(reader);
+    if (reader != NULL) {
+        cpw_sbx_reader_release(reader);
+    } else {
+        pthread_mutex_unlock(&sbx->lock);
+    }
     return result;
 }
 

@@ -5,6 +5,7 @@
  * and the read-classified ones do not write in the ordinary case.
  */
 #include <pthread.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "sandbox/sbx_state.h"
@@ -231,6 +232,34 @@ static void test_due_work_moves_a_read_to_the_writer(void **state)
     sbx_fixture_close(&fx);
 }
 
+/* Without a writable temporary directory the sandbox still serves, all on one connection. */
+static void test_no_tmpdir_serves_on_the_writer(void **state)
+{
+    (void)state;
+    const char *saved = getenv("TMPDIR");
+    char *old = saved ? cpw_strdup(saved) : NULL;
+    assert_int_equal(setenv("TMPDIR", "/nonexistent-cpwarden-test-dir", 1), 0);
+    struct sbx_fixture fx;
+    sbx_fixture_open(&fx, NULL);
+    if (old != NULL) {
+        setenv("TMPDIR", old, 1);
+        cpw_free(old);
+    } else {
+        unsetenv("TMPDIR");
+    }
+    json_decref(s_ok(&fx, "iam", "CreateRole",
+                     "{\"RoleName\":\"Solo\",\"AssumeRolePolicyDocument\":\"" TRUST "\"}"));
+    json_t *out = s_ok(&fx, "iam", "GetRole", "{\"RoleName\":\"Solo\"}");
+    assert_string_equal(sbx_str2(out, "Role", "RoleName"), "Solo");
+    json_decref(out);
+    uint64_t reads = 0;
+    uint64_t retried = 0;
+    cpw_sbx_read_stats(fx.sbx, &reads, &retried);
+    assert_int_equal(reads, 0);
+    assert_int_equal(retried, 0);
+    sbx_fixture_close(&fx);
+}
+
 static bool s_cloudtrail_read_name(const char *op)
 {
     return strncmp(op, "Get", 3) == 0 || strncmp(op, "List", 4) == 0 ||
@@ -299,4 +328,5 @@ static void test_every_operation_classified(void **state)
 CPW_TEST_MAIN("sbx_concurrency",
               CPW_TEST(test_reads_do_not_wait_on_an_open_write),
               CPW_TEST(test_due_work_moves_a_read_to_the_writer),
-              CPW_TEST(test_every_operation_classified))
+              CPW_TEST(test_every_operation_classified),
+              CPW_TEST(test_no_tmpdir_serves_on_the_writer))
