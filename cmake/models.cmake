@@ -1,6 +1,8 @@
 # Embeds the extracted service models (src/models/*.json) into libcpw at build time with the
 # assembler's .incbin, so the binary needs no model files at run time and the build needs no
-# Python. Generates models_embed.S (the bytes) and models_table.c (name -> bytes table).
+# Python. Generates models_embed.S (the bytes) and models_table.c (name -> bytes table, with
+# each model's signing name and endpoint prefix read here, so that finding a service by signing
+# name at run time parses no other model).
 enable_language(ASM)
 file(GLOB CPW_MODEL_FILES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/models/*.json)
 list(SORT CPW_MODEL_FILES)
@@ -11,12 +13,30 @@ set(entries "")
 set(index 0)
 foreach(file ${CPW_MODEL_FILES})
   get_filename_component(name ${file} NAME_WE)
+  set(meta "NULL, NULL")
+  if(NOT name STREQUAL "endpoints")
+    file(READ ${file} content)
+    string(JSON prefix ERROR_VARIABLE no_prefix GET "${content}" metadata endpointPrefix)
+    string(JSON signing ERROR_VARIABLE no_signing GET "${content}" metadata signingName)
+    if(no_prefix)
+      set(prefix_c "NULL")
+    else()
+      set(prefix_c "\"${prefix}\"")
+    endif()
+    if(no_signing)
+      set(signing_c "NULL")
+    else()
+      set(signing_c "\"${signing}\"")
+    endif()
+    set(meta "${signing_c}, ${prefix_c}")
+  endif()
   string(APPEND asm "\t.global cpw_model_blob_${index}\n\t.global cpw_model_blob_${index}_end\n"
          "\t.balign 16\ncpw_model_blob_${index}:\n\t.incbin \"${file}\"\n"
          "cpw_model_blob_${index}_end:\n\t.byte 0\n")
   string(APPEND table "extern const unsigned char cpw_model_blob_${index}[];\n"
          "extern const unsigned char cpw_model_blob_${index}_end[];\n")
-  string(APPEND entries "    {\"${name}\", cpw_model_blob_${index}, cpw_model_blob_${index}_end},\n")
+  string(APPEND entries "    {\"${name}\", cpw_model_blob_${index}, cpw_model_blob_${index}_end, "
+         "${meta}},\n")
   math(EXPR index "${index} + 1")
 endforeach()
 string(APPEND asm "\t.section .note.GNU-stack,\"\",@progbits\n")

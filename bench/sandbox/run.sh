@@ -12,6 +12,10 @@
 # not importable, its column says n/a. Everything listens on 127.0.0.1; every load is bounded
 # by -n requests and each request by a 30 s timeout.
 #
+# With BASE_BUILD=DIR in the environment, a second sandbox (DIR/cpwarden, e.g. a build of the
+# previous commit) runs in the same script between the two, and the report adds a "before"
+# column: before/after ratios then come from one run on one machine state.
+#
 # usage: bench/sandbox/run.sh BUILD_DIR [N] [CONCURRENCY]    (prints a Markdown report)
 set -euo pipefail
 BUILD=${1:?usage: run.sh BUILD_DIR [N] [CONCURRENCY]}
@@ -86,6 +90,12 @@ echo "version_ms $((floor / 1000)).$((floor % 1000 / 100))" >"$tmp/floor.res"
 
 port=$(free_port)
 run_server sandbox "http://127.0.0.1:$port" "$CPWARDEN" sandbox --port "$port" --no-rate-limits
+base=0
+if [ -n "${BASE_BUILD:-}" ]; then
+    port=$(free_port)
+    run_server before "http://127.0.0.1:$port" "$BASE_BUILD/cpwarden" sandbox --port "$port" \
+        --no-rate-limits && base=1
+fi
 moto=0
 if "$PY" -c 'import moto.server' 2>/dev/null; then
     moto_py=$("$PY" -c 'import sys; print(sys.executable)')
@@ -93,9 +103,10 @@ if "$PY" -c 'import moto.server' 2>/dev/null; then
     run_server moto "http://127.0.0.1:$port" "$moto_py" -m moto.server -H 127.0.0.1 -p "$port" && moto=1
 fi
 
-/usr/bin/python3 - "$tmp" "$moto" "$N" "$CONC" <<'PY'
+/usr/bin/python3 - "$tmp" "$moto" "$N" "$CONC" "$base" <<'PY'
 import json, os, platform, sys
 tmp, moto, n, conc = sys.argv[1], sys.argv[2] == "1", sys.argv[3], sys.argv[4]
+base = sys.argv[5] == "1"
 def read(name):
     res = {}
     for line in open(f"{tmp}/{name}.res"):
@@ -104,14 +115,20 @@ def read(name):
     return res
 s = read("sandbox")
 m = read("moto") if moto else {}
+b = read("before") if base else None
 floor = read("floor")["version_ms"]
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 print(f"Machine: {os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}, "
       f"load average {os.getloadavg()[0]:.2f} at the end.")
 print(f"{n} requests per operation, {conc} connections, the same signed requests for both "
       f"servers; sandbox with --no-rate-limits.\n")
-print("| measure | cpwarden sandbox | moto server | ratio |")
-print("|---|---|---|---|")
+print(f"Load average at the start of the report: {open('/proc/loadavg').read().strip()}\n")
+if b is not None:
+    print("| measure | sandbox (before) | cpwarden sandbox | moto server | ratio to moto | after / before |")
+    print("|---|---|---|---|---|---|")
+else:
+    print("| measure | cpwarden sandbox | moto server | ratio |")
+    print("|---|---|---|---|")
 labels = {"sts": "STS GetCallerIdentity", "iam": "IAM ListRoles", "connect": "Connect ListInstances"}
 for op in ("sts", "iam", "connect"):
     so, mo = s.get(op, {}), m.get(op, {})
@@ -122,6 +139,16 @@ for op in ("sts", "iam", "connect"):
         if sv and mv:
             ratio = f"{sv / mv:.1f}x" if better == "higher" else f"{mv / sv:.1f}x lower"
         fmt = (lambda v: f"{v:.0f}") if k == "rps" else (lambda v: f"{v:.1f}")
+        if b is not None:
+            bo = b.get(op, {})
+            bv = bo.get(k) if bo.get("errors", 1) == 0 else None
+            gain = "n/a"
+            if sv and bv:
+                gain = f"{sv / bv:.2f}x" if better == "higher" else f"{bv / sv:.2f}x lower"
+            print(f"| {labels[op]} {label} | {fmt(bv) if bv is not None else 'n/a (errors)'} | "
+                  f"{fmt(sv) if sv is not None else 'n/a (errors)'} | "
+                  f"{fmt(mv) if mv is not None else 'n/a'} | {ratio} | {gain} |")
+            continue
         print(f"| {labels[op]} {label} | {fmt(sv) if sv is not None else 'n/a (errors)'} | "
               f"{fmt(mv) if mv is not None else 'n/a'} | {ratio} |")
 for k, label in (("start_ms", "launch to first 200 answer (ms)"),
@@ -130,10 +157,16 @@ for k, label in (("start_ms", "launch to first 200 answer (ms)"),
                  ("loaded_private_kb", "private memory after the load (KiB)")):
     sv, mv = s.get(k), m.get(k)
     ratio = f"{mv / sv:.1f}x lower" if sv and mv else "n/a"
+    if b is not None:
+        bv = b.get(k)
+        f = (lambda v: f"{v:.1f}") if k == "start_ms" else (lambda v: f"{v:.0f}")
+        print(f"| {label} | {f(bv) if bv else 'n/a'} | {f(sv)} | "
+              f"{'n/a' if mv is None else f(mv)} | {ratio} | {f'{sv / bv:.2f}x' if bv else 'n/a'} |")
+        continue
     print(f"| {label} | {sv:.1f} | {'n/a' if mv is None else f'{mv:.1f}'} | {ratio} |" if k == "start_ms"
           else f"| {label} | {sv:.0f} | {'n/a' if mv is None else f'{mv:.0f}'} | {ratio} |")
 print(f"| floor: `cpwarden --version` exec to exit (ms, best of 5) | {floor:.1f} | | |")
-errs = {f"{name} {op}": d[op]["errors"] for name, d in (("sandbox", s), ("moto", m))
+errs = {f"{name} {op}": d[op]["errors"] for name, d in (("sandbox", s), ("moto", m), ("before", b or {}))
         for op in ("sts", "iam", "connect") if op in d and d[op]["errors"]}
 if errs:
     print(f"\nNon-200 answers (void cells): {errs}")

@@ -61,6 +61,11 @@ static json_t *s_parse_blob(const struct cpw_model_blob *blob)
     return doc;
 }
 
+static bool s_same(const char *a, const char *b)
+{
+    return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
 /* Parses svc's model if needed. Caller holds s_lock. */
 static int s_load_locked(struct cpw_model_service *svc)
 {
@@ -92,6 +97,13 @@ static int s_load_locked(struct cpw_model_service *svc)
     if (!svc->signing_name) {
         svc->signing_name = svc->endpoint_prefix;
     }
+    const struct cpw_model_blob *blob = svc->blob;
+    const char *table_signing = blob->signing_name ? blob->signing_name : blob->endpoint_prefix;
+    if (!s_same(table_signing, svc->signing_name) ||
+        !s_same(blob->endpoint_prefix, svc->endpoint_prefix)) {
+        json_decref(doc);
+        return cpw_raise(CPW_ERR_MODEL, "model %s: build-time metadata table is stale", blob->name);
+    }
     svc->doc = doc;
     return 0;
 }
@@ -110,11 +122,13 @@ const struct cpw_model_service *cpw_model_service_get(const char *name)
             found = &s_services[i];
         }
     }
-    /* Signing names and endpoint prefixes need the parsed metadata. */
+    /* Signing names and endpoint prefixes come from the build-time table: no other model is
+     * parsed to find this one (s_load_locked checks the table against the parsed metadata). */
     for (size_t i = 0; i < s_service_count && !found; i++) {
-        if (s_load_locked(&s_services[i]) == 0 &&
-            (strcmp(s_services[i].signing_name, name) == 0 ||
-             (s_services[i].endpoint_prefix && strcmp(s_services[i].endpoint_prefix, name) == 0))) {
+        const struct cpw_model_blob *blob = s_services[i].blob;
+        const char *signing = blob->signing_name ? blob->signing_name : blob->endpoint_prefix;
+        if ((signing && strcmp(signing, name) == 0) ||
+            (blob->endpoint_prefix && strcmp(blob->endpoint_prefix, name) == 0)) {
             found = &s_services[i];
         }
     }

@@ -153,7 +153,7 @@ void cpw_sbx_authz_finish(struct cpw_sbx_ctx *ctx, sqlite3_stmt *stmt)
     }
     pthread_mutex_unlock(&a->lock);
     if (!kept) {
-        cpw_sbx_authz_finish(ctx, stmt);
+        sqlite3_finalize(stmt); /* prepared when every slot was busy: not cached */
     }
 }
 

@@ -72,9 +72,12 @@ struct cpw_sbx_options {
  * Returns an owned object (release with cpw_sbx_close) or NULL with CPW_ERR_STORE / CPW_ERR_IO.
  * opts may be NULL (in memory, defaults).
  *
- * Thread-safety: the returned object may be used by any number of threads at once. It holds one
- * SQLite connection guarded by a mutex; every dispatch and every credentials lookup holds the
- * mutex for its whole transaction, so requests are serialised (SQLite has one writer anyway).
+ * The database is always in WAL mode; without data_dir it lives in a private 0700 directory
+ * under $TMPDIR (or /tmp), removed by cpw_sbx_close.
+ * Thread-safety: the returned object may be used by any number of threads at once. Writes run
+ * one at a time on a writer connection; reads and credentials lookups run on per-thread read
+ * connections in their own snapshots, without waiting for a write in progress (sbx_state.h). A
+ * request sees every write whose dispatch returned before it began.
  */
 struct cpw_sbx *cpw_sbx_open(const struct cpw_sbx_options *opts);
 
@@ -159,8 +162,9 @@ struct cpw_sbx_ctx;
 /**
  * An operation handler: reads input (borrowed; may be an empty object), answers 0 with *output
  * (owned, handed to dispatch), 1 after cpw_sbx_fail(), or -1 after cpw_raise(). It runs inside
- * the request's transaction, under the sandbox's mutex (it must not call back into dispatch):
- * everything it writes is undone on 1 or -1.
+ * the request's transaction (it must not call back into dispatch): everything it writes is undone
+ * on 1 or -1. Reads may run on a read connection, which refuses writes: the request then runs
+ * again on the writer, so a read handler must have no effect outside the database.
  */
 typedef int (*cpw_sbx_op_fn)(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
 

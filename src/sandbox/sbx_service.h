@@ -3,8 +3,9 @@
  *
  * The state store (state.c), the request context handed to operation handlers, SQL helpers,
  * identifier generators, CloudTrail recording and the IAM helpers other services reuse (creating
- * roles, service-linked roles). Everything here runs inside the request's transaction, under the
- * sandbox's mutex: none of it is thread-safe on its own.
+ * roles, service-linked roles). Everything here runs inside the request's transaction, on the
+ * connection in ctx->db (the writer, under the sandbox's lock, or a read connection taken for the
+ * request alone: see sbx_state.h): none of it is thread-safe on its own.
  */
 #ifndef CPW_SANDBOX_SBX_SERVICE_H
 #define CPW_SANDBOX_SBX_SERVICE_H
@@ -28,11 +29,16 @@ struct cpw_sbx_hook {
 
 struct cpw_sbx_realism; /* knobs and rate-limit state (sbx_knobs.c) */
 
+struct cpw_sbx_readers; /* the read connections (state.c, sbx_state.h) */
+
 struct cpw_sbx {
-    sqlite3 *db;
-    pthread_mutex_t lock;
-    int64_t slr_deletion_delay_ms;
-    int64_t create_account_delay_ms;
+    sqlite3 *db;          /* the writer connection */
+    pthread_mutex_t lock; /* the writer's: held for every write transaction */
+    struct cpw_sbx_readers *readers;
+    char *tmp_dir; /* the private directory of an "in-memory" sandbox's database; owned */
+    /* read by requests on read connections while cpw_sbx_set_knobs may change them */
+    _Atomic int64_t slr_deletion_delay_ms;
+    _Atomic int64_t create_account_delay_ms;
     const struct cpw_sbx_service *services[CPW_SBX_MAX_SERVICES];
     size_t service_count;
     struct cpw_sbx_hook hooks[CPW_SBX_MAX_HOOKS];

@@ -1,19 +1,26 @@
 /*
- * state.c - the sandbox's state store: one SQLite database (a file under --data DIR, or memory).
+ * state.c - the sandbox's state store: one SQLite database in WAL mode (a file under --data DIR,
+ * or, for the default "in memory" sandbox, a file in a private 0700 directory removed at close).
  *
- * Concurrency: one connection guarded by one mutex. The HTTP front calls cpw_sbx_dispatch() and
- * cpw_sbx_credentials_lookup() from several threads; each holds the mutex for its whole
- * transaction. SQLite allows one writer at a time anyway, and the sandbox's requests are short,
- * so a connection per thread would only add SQLITE_BUSY retries. WAL and busy_timeout still
- * matter for other processes reading the file (cpwarden inspecting a sandbox's data directory).
+ * Concurrency (sbx_state.h): one writer connection, guarded by the sandbox's lock, runs every
+ * transaction that may write; up to CPW_SBX_READERS read connections serve reads in their own
+ * WAL snapshots, so a read never waits on a write in progress and reads run in parallel. A read
+ * begins after every write whose answer was sent has committed, so a client always reads its own
+ * writes. Read connections refuse writes at prepare time (authorizer) and say so; dispatch then
+ * runs the request again through the writer. An in-memory database cannot be shared that way
+ * (":memory:" is per connection; a shared cache locks tables against readers), hence the file.
  *
  * Also here: the small helpers every service file uses (SQL binding, identifiers, input
  * getters, accounts) and the registration tables (services, role-usage hooks).
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,8 +29,10 @@
 #include "cpw/crypto.h"
 #include "cpw/error.h"
 #include "cpw/file.h"
+#include "cpw/log.h"
 #include "cpw/time.h"
 #include "sbx_contact.h"
+#include "sbx_state.h"
 
 static const char s_core_schema[] =
   "CREATE TABLE IF NOT EXISTS accounts("
@@ -293,41 +302,359 @@ static int s_seed_default_account(sqlite3 *db)
              : 0;
 }
 
-/* ----- open / close ------------------------------------------------------------------------ */
+/* ----- connections ------------------------------------------------------------------------ */
 
-static int s_open_db(struct cpw_sbx *sbx, const char *data_dir)
+#define LEDGER_MAX 32 /* key uses a read connection holds before its requests go to the writer */
+
+struct key_use {
+    uint64_t seq; /* request order across every ledger */
+    int64_t used_ms;
+    char access_key_id[32];
+    char service[32];
+    char region[32];
+};
+
+struct cpw_sbx_reader {
+    pthread_mutex_t lock;        /* held by the request using the connection */
+    sqlite3 *db;                 /* NULL until first used */
+    bool wanted_write;           /* the authorizer refused a write since the last reset */
+    pthread_mutex_t ledger_lock; /* the ledger's: taken by its reader and by the writer's flush */
+    struct key_use ledger[LEDGER_MAX];
+    size_t ledger_count;
+};
+
+struct cpw_sbx_readers {
+    char path[4096]; /* the database file */
+    int lock_fd;     /* an in-memory sandbox's directory lock (flock), or -1 */
+    bool disabled;   /* no file could be made: everything runs on the writer */
+    struct cpw_sbx_reader slot[CPW_SBX_READERS];
+    atomic_uint_fast64_t key_use_seq;
+    atomic_uint_fast64_t reads;
+    atomic_uint_fast64_t retried;
+    void (*write_hook)(void *user);
+    void *write_hook_user;
+};
+
+/* Statements a read connection may prepare; anything else would write and is refused. */
+static int s_read_only_authorizer(void *user,
+                                  int action,
+                                  const char *a,
+                                  const char *b,
+                                  const char *c,
+                                  const char *d)
 {
-    char path[4096];
-    if (data_dir == NULL) {
-        snprintf(path, sizeof(path), ":memory:");
-    } else {
-        if ((size_t)snprintf(path, sizeof(path), "%s/sandbox.db", data_dir) >= sizeof(path)) {
-            return cpw_raise(CPW_ERR_LIMIT, "data directory path too long");
+    (void)a;
+    (void)b;
+    (void)c;
+    (void)d;
+    switch (action) {
+    case SQLITE_SELECT:
+    case SQLITE_READ:
+    case SQLITE_FUNCTION:
+    case SQLITE_TRANSACTION:
+    case SQLITE_SAVEPOINT:
+    case SQLITE_RECURSIVE:
+        return SQLITE_OK;
+    default:
+        ((struct cpw_sbx_reader *)user)->wanted_write = true;
+        return SQLITE_DENY;
+    }
+}
+
+/* Opens path with the settings every connection shares. */
+static int s_connect(const char *path, bool private_file, sqlite3 **db)
+{
+    int flags =
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW;
+    if (sqlite3_open_v2(path, db, flags, NULL) != SQLITE_OK) {
+        return cpw_raise(CPW_ERR_STORE, "open %s: %s", path,
+                         *db ? sqlite3_errmsg(*db) : "out of memory");
+    }
+    sqlite3_busy_timeout(*db, 5000);
+    /* The private file of an in-memory sandbox dies with the process: no need to survive a
+     * power loss. */
+    return cpw_sbx_sql_exec(*db, private_file ? "PRAGMA foreign_keys = ON;"
+                                                "PRAGMA synchronous = OFF;"
+                                              : "PRAGMA foreign_keys = ON;"
+                                                "PRAGMA synchronous = NORMAL;");
+}
+
+#define TMP_PREFIX    "cpwarden-sandbox-"
+#define TMP_SWEEP_MAX 4096 /* directory entries looked at per open */
+
+static const char *const s_tmp_files[] = { "sandbox.db", "sandbox.db-wal", "sandbox.db-shm",
+                                           "sandbox.db-journal", "lock" };
+
+/* Removes the known files of a private database directory, then the directory. */
+static void s_remove_tmp_dir(const char *dir)
+{
+    char path[4200];
+    for (size_t i = 0; i < sizeof(s_tmp_files) / sizeof(s_tmp_files[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, s_tmp_files[i]);
+        (void)unlink(path);
+    }
+    (void)rmdir(dir);
+}
+
+/*
+ * Removes the private directories of sandboxes that died without closing (SIGKILL): each live
+ * sandbox holds an flock on its directory's "lock" file, which the kernel drops with the
+ * process, so a lock that can be taken marks a dead owner (whatever its pid namespace). Only
+ * this user's 0700 directories with the prefix are considered; errors are ignored.
+ */
+static void s_sweep_tmp(const char *tmp)
+{
+    DIR *d = opendir(tmp);
+    if (d == NULL) {
+        return;
+    }
+    struct dirent *e;
+    for (int n = 0; n < TMP_SWEEP_MAX && (e = readdir(d)) != NULL; n++) {
+        if (strncmp(e->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) != 0) {
+            continue;
         }
-        /* Create the file ourselves so that it is 0600 from the first byte, and never through
-         * a symbolic link planted at DIR/sandbox.db (SQLite is told the same below). */
-        int fd = cpw_file_open_private(path, O_RDWR | O_CREAT);
+        char dir[4096];
+        char lock[4200];
+        struct stat st;
+        if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", tmp, e->d_name) >= sizeof(dir) ||
+            lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() ||
+            (st.st_mode & 077) != 0) {
+            continue;
+        }
+        /* The database file is created after the lock is taken: without it, the owner may be
+         * between mkdtemp and its flock. */
+        snprintf(lock, sizeof(lock), "%s/sandbox.db", dir);
+        if (lstat(lock, &st) != 0) {
+            continue;
+        }
+        snprintf(lock, sizeof(lock), "%s/lock", dir);
+        int fd = open(lock, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) {
-            return -1;
+            continue;
+        }
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+            s_remove_tmp_dir(dir);
         }
         close(fd);
     }
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
-                (data_dir != NULL ? SQLITE_OPEN_NOFOLLOW : 0);
-    if (sqlite3_open_v2(path, &sbx->db, flags, NULL) != SQLITE_OK) {
-        return cpw_raise(CPW_ERR_STORE, "open %s: %s", path,
-                         sbx->db ? sqlite3_errmsg(sbx->db) : "out of memory");
+    closedir(d);
+}
+
+static int s_open_db(struct cpw_sbx *sbx, const char *data_dir)
+{
+    char *path = sbx->readers->path;
+    size_t cap = sizeof(sbx->readers->path);
+    if (data_dir == NULL) {
+        /* mkdtemp makes the directory 0700: nobody else can reach the file inside. */
+        const char *tmp = getenv("TMPDIR");
+        if (tmp == NULL || tmp[0] == '\0') {
+            tmp = "/tmp";
+        }
+        s_sweep_tmp(tmp);
+        if ((size_t)snprintf(path, cap, "%s/" TMP_PREFIX "XXXXXX", tmp) >= cap) {
+            return cpw_raise(CPW_ERR_LIMIT, "TMPDIR path too long");
+        }
+        if (mkdtemp(path) == NULL) {
+            /* No writable temporary directory: one in-memory connection serves everything, as
+             * the writer (reads then wait for writes, as before the read connections). */
+            cpw_log(CPW_LOG_WARN,
+                    "sandbox: cannot create a private directory under %s; serving every request "
+                    "on one in-memory connection",
+                    tmp);
+            sbx->readers->disabled = true;
+            return s_connect(":memory:", true, &sbx->db);
+        }
+        sbx->tmp_dir = cpw_strdup(path);
+        data_dir = sbx->tmp_dir;
+        /* Held until close: tells later sandboxes that this directory is alive. */
+        char lock[4200];
+        snprintf(lock, sizeof(lock), "%s/lock", sbx->tmp_dir);
+        sbx->readers->lock_fd = cpw_file_open_private(lock, O_RDWR | O_CREAT);
+        if (sbx->readers->lock_fd < 0 || flock(sbx->readers->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+            return cpw_raise(CPW_ERR_IO, "cannot lock %s", lock);
+        }
     }
-    sqlite3_busy_timeout(sbx->db, 5000);
-    if (cpw_sbx_sql_exec(sbx->db, "PRAGMA foreign_keys = ON;") != 0) {
+    if ((size_t)snprintf(path, cap, "%s/sandbox.db", data_dir) >= cap) {
+        return cpw_raise(CPW_ERR_LIMIT, "data directory path too long");
+    }
+    /* Create the file ourselves so that it is 0600 from the first byte, and never through
+     * a symbolic link planted at DIR/sandbox.db (SQLite is told the same). */
+    int fd = cpw_file_open_private(path, O_RDWR | O_CREAT);
+    if (fd < 0) {
         return -1;
     }
-    if (data_dir != NULL && cpw_sbx_sql_exec(sbx->db, "PRAGMA journal_mode = WAL;"
-                                                      "PRAGMA synchronous = NORMAL;") != 0) {
+    close(fd);
+    if (s_connect(path, sbx->tmp_dir != NULL, &sbx->db) != 0) {
         return -1;
     }
+    /* WAL: readers keep their snapshot while the writer works (and other processes, such as
+     * cpwarden inspecting a data directory, read without blocking the sandbox). */
+    return cpw_sbx_sql_exec(sbx->db, "PRAGMA journal_mode = WAL;");
+}
+
+static int s_open_reader(struct cpw_sbx *sbx, struct cpw_sbx_reader *reader)
+{
+    if (s_connect(sbx->readers->path, sbx->tmp_dir != NULL, &reader->db) != 0 ||
+        cpw_sbx_sql_exec(reader->db, "PRAGMA query_only = ON;") != 0) {
+        sqlite3_close(reader->db);
+        reader->db = NULL;
+        return -1;
+    }
+    sqlite3_set_authorizer(reader->db, s_read_only_authorizer, reader);
     return 0;
 }
+
+struct cpw_sbx_reader *cpw_sbx_reader_acquire(struct cpw_sbx *sbx)
+{
+    /* Each thread starts from its own slot, so that a fixed set of worker threads finds its
+     * connections free; a busy slot sends it to the next one, and only when every slot is in
+     * use does it wait (on its own slot, not on the writer). */
+    static atomic_uint s_next_hint;
+    static _Thread_local unsigned s_hint;
+    if (s_hint == 0) {
+        s_hint = atomic_fetch_add(&s_next_hint, 1u) + 1u;
+    }
+    struct cpw_sbx_readers *rs = sbx->readers;
+    struct cpw_sbx_reader *reader = NULL;
+    for (unsigned i = 0; i < CPW_SBX_READERS && reader == NULL; i++) {
+        struct cpw_sbx_reader *r = &rs->slot[(s_hint + i) % CPW_SBX_READERS];
+        if (pthread_mutex_trylock(&r->lock) == 0) {
+            reader = r;
+        }
+    }
+    if (reader == NULL) {
+        reader = &rs->slot[s_hint % CPW_SBX_READERS];
+        pthread_mutex_lock(&reader->lock);
+    }
+    if (reader->db == NULL && s_open_reader(sbx, reader) != 0) {
+        pthread_mutex_unlock(&reader->lock);
+        return NULL;
+    }
+    return reader;
+}
+
+bool cpw_sbx_readers_enabled(const struct cpw_sbx *sbx)
+{
+    return !sbx->readers->disabled;
+}
+
+void cpw_sbx_reader_release(struct cpw_sbx_reader *reader)
+{
+    pthread_mutex_unlock(&reader->lock);
+}
+
+sqlite3 *cpw_sbx_reader_db(struct cpw_sbx_reader *reader)
+{
+    return reader->db;
+}
+
+void cpw_sbx_reader_reset_write(struct cpw_sbx_reader *reader)
+{
+    reader->wanted_write = false;
+}
+
+bool cpw_sbx_reader_wanted_write(const struct cpw_sbx_reader *reader)
+{
+    return reader->wanted_write;
+}
+
+int cpw_sbx_reader_note_key_use(struct cpw_sbx *sbx,
+                                struct cpw_sbx_reader *reader,
+                                const struct cpw_sbx_ctx *ctx)
+{
+    const struct cpw_sbx_caller *caller = ctx->req->caller;
+    if (caller->access_key_id == NULL || ctx->req->service == NULL) {
+        return 0;
+    }
+    int rc = 1;
+    pthread_mutex_lock(&reader->ledger_lock);
+    struct key_use *use = NULL;
+    for (size_t i = 0; i < reader->ledger_count && use == NULL; i++) {
+        if (strcmp(reader->ledger[i].access_key_id, caller->access_key_id) == 0) {
+            use = &reader->ledger[i];
+        }
+    }
+    if (use == NULL && reader->ledger_count < LEDGER_MAX) {
+        use = &reader->ledger[reader->ledger_count++];
+    }
+    if (use != NULL) {
+        use->seq = atomic_fetch_add(&sbx->readers->key_use_seq, 1u);
+        use->used_ms = ctx->req->now_ms;
+        snprintf(use->access_key_id, sizeof(use->access_key_id), "%s", caller->access_key_id);
+        snprintf(use->service, sizeof(use->service), "%s", ctx->req->service);
+        snprintf(use->region, sizeof(use->region), "%s", caller->region ? caller->region : "");
+        rc = 0;
+    }
+    pthread_mutex_unlock(&reader->ledger_lock);
+    return rc;
+}
+
+static int s_key_use_order(const void *a, const void *b)
+{
+    uint64_t x = ((const struct key_use *)a)->seq;
+    uint64_t y = ((const struct key_use *)b)->seq;
+    return (x > y) - (x < y);
+}
+
+int cpw_sbx_key_uses_flush(struct cpw_sbx_ctx *ctx)
+{
+    struct cpw_sbx_readers *rs = ctx->sbx->readers;
+    struct key_use *uses = NULL;
+    size_t count = 0;
+    for (size_t i = 0; i < CPW_SBX_READERS; i++) {
+        struct cpw_sbx_reader *r = &rs->slot[i];
+        pthread_mutex_lock(&r->ledger_lock);
+        if (r->ledger_count > 0) {
+            uses = cpw_realloc(uses, (count + r->ledger_count) * sizeof(*uses));
+            memcpy(uses + count, r->ledger, r->ledger_count * sizeof(*uses));
+            count += r->ledger_count;
+            r->ledger_count = 0;
+        }
+        pthread_mutex_unlock(&r->ledger_lock);
+    }
+    if (count > 1) {
+        qsort(uses, count, sizeof(*uses), s_key_use_order);
+    }
+    int rc = 0;
+    for (size_t i = 0; i < count && rc == 0; i++) {
+        /* Replayed as the request that made it, through IAM's own bookkeeping. */
+        struct cpw_sbx_caller caller = { .access_key_id = uses[i].access_key_id,
+                                         .region = uses[i].region[0] ? uses[i].region : NULL };
+        struct cpw_sbx_request req = { .service = uses[i].service,
+                                       .caller = &caller,
+                                       .now_ms = uses[i].used_ms };
+        struct cpw_sbx_ctx replay = { .sbx = ctx->sbx, .db = ctx->db, .req = &req };
+        rc = cpw_sbx_iam_note_key_use(&replay);
+    }
+    cpw_free(uses);
+    return rc == 0 ? cpw_sbx_iam_note_key_use(ctx) : -1;
+}
+
+void cpw_sbx_set_write_hook(struct cpw_sbx *sbx, void (*fn)(void *user), void *user)
+{
+    sbx->readers->write_hook = fn;
+    sbx->readers->write_hook_user = user;
+}
+
+void cpw_sbx_read_stats(const struct cpw_sbx *sbx, uint64_t *reads, uint64_t *retried)
+{
+    *reads = atomic_load(&sbx->readers->reads);
+    *retried = atomic_load(&sbx->readers->retried);
+}
+
+void cpw_sbx_state_write_hook(struct cpw_sbx *sbx)
+{
+    if (sbx->readers->write_hook != NULL) {
+        sbx->readers->write_hook(sbx->readers->write_hook_user);
+    }
+}
+
+void cpw_sbx_state_count_read(struct cpw_sbx *sbx, bool retried)
+{
+    atomic_fetch_add(retried ? &sbx->readers->retried : &sbx->readers->reads, 1u);
+}
+
+/* ----- open / close ------------------------------------------------------------------------ */
 
 static int s_user_version(sqlite3 *db, int64_t *version)
 {
@@ -350,6 +677,12 @@ struct cpw_sbx *cpw_sbx_open(const struct cpw_sbx_options *opts)
     }
     struct cpw_sbx *sbx = cpw_calloc(1, sizeof(*sbx));
     pthread_mutex_init(&sbx->lock, NULL);
+    sbx->readers = cpw_calloc(1, sizeof(*sbx->readers));
+    sbx->readers->lock_fd = -1;
+    for (size_t i = 0; i < CPW_SBX_READERS; i++) {
+        pthread_mutex_init(&sbx->readers->slot[i].lock, NULL);
+        pthread_mutex_init(&sbx->readers->slot[i].ledger_lock, NULL);
+    }
     sbx->slr_deletion_delay_ms =
       opts->slr_deletion_delay_ms < 0 ? CPW_SBX_DEFAULT_SLR_DELETE_MS : opts->slr_deletion_delay_ms;
     sbx->create_account_delay_ms = opts->create_account_delay_ms < 0
@@ -393,10 +726,22 @@ void cpw_sbx_close(struct cpw_sbx *sbx)
     if (sbx == NULL) {
         return;
     }
-    cpw_sbx_authz_close(sbx); /* finalizes its statements before the connection closes */
-    if (sbx->db != NULL) {
-        sqlite3_close(sbx->db);
+    cpw_sbx_authz_close(sbx); /* finalizes its statements before any connection closes */
+    for (size_t i = 0; i < CPW_SBX_READERS; i++) {
+        sqlite3_close(sbx->readers->slot[i].db);
+        pthread_mutex_destroy(&sbx->readers->slot[i].lock);
+        pthread_mutex_destroy(&sbx->readers->slot[i].ledger_lock);
     }
+    /* Closed last, the writer checkpoints the WAL and removes the -wal and -shm files. */
+    sqlite3_close(sbx->db);
+    if (sbx->tmp_dir != NULL) {
+        s_remove_tmp_dir(sbx->tmp_dir);
+        cpw_free(sbx->tmp_dir);
+    }
+    if (sbx->readers->lock_fd >= 0) {
+        close(sbx->readers->lock_fd);
+    }
+    cpw_free(sbx->readers);
     pthread_mutex_destroy(&sbx->lock);
     cpw_sbx_realism_destroy(sbx->realism);
     cpw_free(sbx);
@@ -457,10 +802,15 @@ int cpw_sbx_credentials_lookup(struct cpw_sbx *sbx,
                                struct cpw_sbx_credentials *out)
 {
     memset(out, 0, sizeof(*out));
-    pthread_mutex_lock(&sbx->lock);
+    struct cpw_sbx_reader *reader = NULL;
+    if (sbx->readers->disabled) {
+        pthread_mutex_lock(&sbx->lock);
+    } else if ((reader = cpw_sbx_reader_acquire(sbx)) == NULL) {
+        return -1;
+    }
     int result = -1;
     sqlite3_stmt *stmt = cpw_sbx_sql_query(
-      sbx->db,
+      reader ? reader->db : sbx->db,
       "SELECT access_key_id, secret, session_token, expires_ms, account_id, principal_arn,"
       " user_id FROM access_keys WHERE access_key_id = ? AND status = 'Active'",
       "s", access_key_id);
@@ -486,7 +836,11 @@ int cpw_sbx_credentials_lookup(struct cpw_sbx *sbx,
     result = 0;
 cleanup:
     sqlite3_finalize(stmt);
-    pthread_mutex_unlock(&sbx->lock);
+    if (reader != NULL) {
+        cpw_sbx_reader_release(reader);
+    } else {
+        pthread_mutex_unlock(&sbx->lock);
+    }
     return result;
 }
 
