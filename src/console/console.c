@@ -312,6 +312,8 @@ static void s_route_api(struct console_req *r)
         console_api_audit(r);
     } else if (s_is(r, "POST", "/api/audit")) {
         console_api_audit_run(r);
+    } else if (get && strcmp(r->path, "/api/doctor") == 0) {
+        console_api_doctor(r);
     } else {
         console_error(r, 404, "NotFound", "no such API");
     }

@@ -107,6 +107,8 @@ void console_api_snapshots(struct console_req *r);
 void console_api_snapshots_diff(struct console_req *r);
 void console_api_audit(struct console_req *r);
 void console_api_audit_run(struct console_req *r);
+/** GET /api/doctor (console_doctor.c). */
+void console_api_doctor(struct console_req *r);
 
 /** The finding's JSON (id, kind, ..., evidence, plannable). */
 json_t *console_finding_json(const struct cpw_inv_finding *f);

@@ -555,6 +555,16 @@ def run(page, base, port, jar, env):
           (page.all("#audit-message .error") or "violation" in page.text("#audit-report"))
           and "cloudtrail" in page.text("#audit-report"), page.text()[:500])
 
+    # ---- doctor: `cpwarden doctor`'s checks, run from the page ---------------------------------
+    page.go("#/doctor", "the doctor page")
+    page.view_ready("doctor", "the doctor page")
+    page.all("#run-doctor")[0].click()
+    page.wait(lambda: page.all("#doctor-summary"), "the doctor checks answer", 90)
+    text = page.text("#doctor-report")
+    check("doctor: the checks are listed with the caller's identity",
+          "identity" in text and "permission" in text and ACCOUNT in text, text[:500])
+    page.shot("doctor")
+
     errors = [e for e in d.get_log("browser") if e.get("level") == "SEVERE"
               and "Content Security Policy" in e.get("message", "")]
     check("no Content-Security-Policy violation in the browser", not errors, errors)

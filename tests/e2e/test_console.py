@@ -486,6 +486,28 @@ def run(env, url, tmp):
           sorted(r["fingerprint"] for r in cli_report.get("results", [])) ==
           sorted(r["fingerprint"] for r in report["results"]),
           (rc, err[-300:]))
+    # doctor: `cpwarden doctor`'s checks for the console's credentials, as the CLI prints them
+    status, doc = c.json("GET", "/api/doctor")
+    checks = doc.get("checks", []) if isinstance(doc, dict) else []
+    check("GET /api/doctor: the checks and their worst status", status == 200 and
+          doc.get("status") in ("ok", "info", "warn", "fail") and len(checks) > 3,
+          (status, str(doc)[:300]))
+    check("...the identity row names the caller",
+          any(x.get("check") == "identity" and "123456789012" in (x.get("detail") or "")
+              for x in checks), checks[:3])
+    check("...and the actions each command needs were simulated",
+          any(x.get("check") == "permission" for x in checks),
+          sorted({x.get("check") for x in checks}))
+    rc, out, err = cli(env, "doctor", "--output", "json")
+    cli_doc = json.loads(out) if out else {}
+    check("the same checks as cpwarden doctor (by check and subject)",
+          sorted((x["check"], x.get("subject") or "") for x in checks if x["check"] != "clock") ==
+          sorted((x["check"], x.get("subject") or "") for x in cli_doc.get("checks", [])
+                 if x["check"] != "clock"), (rc, err[-300:]))
+    status, _, raw = c.request("GET", "/api/doctor?format=csv")
+    rows = list(csv.reader(io.StringIO(raw.decode()))) if status == 200 else []
+    check("doctor exports as CSV, one row per check", status == 200 and
+          len(rows) == len(checks) + 1, (status, len(rows), len(checks)))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 /* views.js: one function per hash route (#/overview, #/graph, #/finding/ID,
- * #/domain/ACCOUNT/REGION/NAME, #/plan, #/apply/PLAN, #/history, #/snapshots, #/audit). Each
+ * #/domain/ACCOUNT/REGION/NAME, #/plan, #/apply/PLAN, #/history, #/snapshots, #/audit, #/doctor). Each
  * fills the page element it is given, reading the JSON API (docs/console.md, "API"); the router
  * (app.js) shows the page once the view's promise settles. */
 "use strict";
@@ -853,10 +853,60 @@
     page.appendChild(exportLinks("/api/audit", "audit"));
   }
 
+  /* ---------------------------------------------------------------- doctor */
+  function renderDoctor(box, rep) {
+    const checks = Array.isArray(rep.checks) ? rep.checks : [];
+    const problems = checks.filter((c) => c.status !== "ok" && c.status !== "info").length;
+    CPW.fill(box,
+      h("p", { id: "doctor-summary" }, "Worst status: ", h("strong", null, rep.status || "?"), ", " + problems + " problem(s) in " + checks.length + " check(s)."),
+      section(
+        "Checks",
+        table(checks, [
+          { label: "Status", render: (c) => h("span", { class: c.status === "ok" || c.status === "info" ? "count" : "count warn" }, c.status || "?") },
+          { label: "Account", render: (c) => c.account || "" },
+          { label: "Check", render: (c) => c.check || "" },
+          { label: "Subject", render: (c) => c.subject || "" },
+          { label: "Detail", render: (c) => c.detail || "" },
+          { label: "Fix", render: (c) => (c.fix ? h("pre", null, c.fix) : "") },
+        ], "Doctor checks")
+      )
+    );
+  }
+
+  async function doctor(page) {
+    page.appendChild(h("h1", null, "Doctor"));
+    page.appendChild(h("p", { class: "lead" }, "Why a step would fail, before it does (", h("code", null, "cpwarden doctor"), "): the credentials, the identity, the regions, every action each command needs, pending role deletions and recent DeleteDomain failures, each problem with its fix."));
+    const box = h("div", { id: "doctor-report" });
+    const btn = h("button", { type: "button", class: "primary", id: "run-doctor" }, "Run the checks");
+    const prog = progressBlock("Doctor");
+    const msg = h("div", { id: "doctor-message" });
+    btn.addEventListener("click", async () => {
+      btn.disabled = true;
+      msg.replaceChildren();
+      prog.el.hidden = false;
+      prog.text.textContent = "Checking: simulating every action each command needs…";
+      try {
+        renderDoctor(box, await api("/api/doctor"));
+        prog.text.textContent = "Checks finished.";
+        announce("Doctor checks finished.");
+      } catch (e) {
+        prog.text.textContent = "";
+        msg.replaceChildren(errorBox(e));
+      } finally {
+        btn.disabled = false;
+        prog.el.hidden = true;
+      }
+    });
+    page.appendChild(h("div", { class: "toolbar" }, btn, prog.el));
+    page.appendChild(msg);
+    page.appendChild(box);
+    page.appendChild(exportLinks("/api/doctor", "doctor"));
+  }
+
   async function notfound(page) {
     page.appendChild(h("h1", null, "Page not found"));
     page.appendChild(h("p", null, "There is no such view. ", h("a", { href: "#/overview" }, "Go to the overview"), "."));
   }
 
-  CPW.views = { overview, graph, finding, domain, plan, apply, history, snapshots, audit, notfound };
+  CPW.views = { overview, graph, finding, domain, plan, apply, history, snapshots, audit, doctor, notfound };
 })();
