@@ -1174,7 +1174,8 @@ static int s_list_targets_for_policy(struct cpw_sbx_ctx *ctx, const json_t *inpu
     if (rc != 0) {
         return rc;
     }
-    /* Kind 0 root, 1 OU, 2 account; only targets of the caller's organization. */
+    /* Kind 0 root, 1 OU, 2 account; only targets of the caller's organization; by kind, then name
+     * (ids are random: two sandboxes built alike list them alike). */
     sqlite3_stmt *stmt = cpw_sbx_sql_query(
       ctx->db,
       "SELECT t.target_id, 0, 'Root' FROM org_policy_targets t WHERE t.policy_id = ?1 AND"
@@ -1182,7 +1183,7 @@ static int s_list_targets_for_policy(struct cpw_sbx_ctx *ctx, const json_t *inpu
       " org_units u ON u.ou_id = t.target_id WHERE t.policy_id = ?1 AND u.org_id = ?2 UNION ALL"
       " SELECT t.target_id, 2, c.name FROM org_policy_targets t JOIN org_accounts a ON"
       " a.account_id = t.target_id JOIN accounts c ON c.account_id = a.account_id WHERE"
-      " t.policy_id = ?1 AND a.org_id = ?2 ORDER BY 2, 1 LIMIT ?4 OFFSET ?5",
+      " t.policy_id = ?1 AND a.org_id = ?2 ORDER BY 2, 3, 1 LIMIT ?4 OFFSET ?5",
       "sssii", id, org.id, org.root_id, max + 1, offset);
     if (stmt == NULL) {
         return -1;

@@ -350,8 +350,9 @@ static json_t *s_build(const char *account,
                  role_note[0] ? "; " : "", role_note);
     } else {
         snprintf(how, sizeof(how),
-                 "no AWSServiceRoleForProfile_* role could be tied to this "
-                 "domain%s%s",
+                 "no AWSServiceRoleForProfile_* role could be tied to this domain%s%s (from one "
+                 "region no link is sure: a domain created elsewhere in the same minutes could own "
+                 "the role; `cpwarden inventory --regions all --evidence cloudtrail` ties it)",
                  role_note[0] ? ": " : "", role_note);
     }
     /* the backups index */
