@@ -144,6 +144,10 @@ int cpw_inventory_write_markdown(const struct cpw_inventory *inv, struct cpw_buf
 /** Appends text for a Markdown table cell ('|' and newlines escaped; NULL gives "-"). */
 int cpw_inventory_md_cell(struct cpw_buf *out, const char *s);
 
+/** Forgets the lookup aids after a change: the lists are no longer known to be in order
+ * (inventory_order.c). */
+void cpw_inventory_unsorted(struct cpw_inventory *inv);
+
 /* ----- shared by the rules (inventory_scope.c, inventory_rules.c, inventory_rules_roles.c) --- */
 
 /** True when v[0..count) holds s (NULL s: false). */
