@@ -1,0 +1,1 @@
+default_user_config = {"core": {"reset_boto3_session": False}}

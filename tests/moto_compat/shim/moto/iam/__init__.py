@@ -1,0 +1,1 @@
+iam_backends = {}  # in-process only; read by tests that skip in server mode

@@ -1,0 +1,1 @@
+DEFAULT_REGION_NAME = "us-east-1"
