@@ -143,3 +143,11 @@ add_test(NAME authz.diff
                  --driver $<TARGET_FILE:authz_iam_driver>)
 set_tests_properties(authz.diff PROPERTIES ENVIRONMENT "${CPW_TEST_ENV}" TIMEOUT 300
                      LABELS authz)
+
+# moto's own IAM, STS and Organizations test files (tests/moto_compat/README.md) in server mode
+# against a fresh sandbox per test; every test that does not pass is listed with its reason in
+# tests/moto_compat/expected/, and a failure outside that ledger (or a listed test that passes)
+# fails this test.
+add_test(NAME compat.moto COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/moto_compat/run.py)
+set_tests_properties(compat.moto PROPERTIES ENVIRONMENT "${CPW_TEST_ENV}" TIMEOUT 600
+                     LABELS compat)
