@@ -56,7 +56,7 @@ int cpw_sbx_region_status(sqlite3 *db,
         *status =
           enabled ? (settled ? "ENABLED" : "ENABLING") : (settled ? "DISABLED" : "DISABLING");
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return rc < 0 ? -1 : 0;
 }
 
@@ -98,7 +98,7 @@ static int s_management_of(struct cpw_sbx_ctx *ctx, const char *account_id, char
     if (rc == 1) {
         snprintf(out, 16, "%s", cpw_sbx_col(stmt, 0));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return rc < 0 ? -1 : 0;
 }
 

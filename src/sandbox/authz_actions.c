@@ -351,7 +351,7 @@ static int s_lookup(struct cpw_sbx_ctx *ctx,
     } else if (rc == 0) {
         rc = cpw_buf_appendf(out, fallback_fmt, cpw_sbx_ctx_partition(ctx), a, fallback_name);
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return rc;
 }
 
@@ -385,7 +385,7 @@ static int s_org_of(struct cpw_sbx_ctx *ctx, char *master, size_t master_cap, ch
         snprintf(master, master_cap, "%s", cpw_sbx_col(stmt, 0));
         snprintf(org, cap, "%s", cpw_sbx_col(stmt, 1));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return rc < 0 ? -1 : rc == 1 ? 0 : 1;
 }
 

@@ -86,7 +86,7 @@ int cpw_sbx_authz_boundary_describe(struct cpw_sbx_ctx *ctx,
                                       "PermissionsBoundaryPolicy", "PermissionsBoundaryArn",
                                       cpw_sbx_col(stmt, 0)));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return rc < 0 ? -1 : 0;
 }
 
@@ -96,7 +96,7 @@ static int s_need_user(struct cpw_sbx_ctx *ctx, const char *name)
       cpw_sbx_sql_query(ctx->db, "SELECT 1 FROM iam_users WHERE account_id = ? AND name = ?", "ss",
                         ctx->req->caller->account_id, name);
     int rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc == 0) {
         return cpw_sbx_fail(ctx, 404, "NoSuchEntity", "The user with name %s cannot be found.",
                             name ? name : "");
@@ -564,7 +564,7 @@ int cpw_sbx_iam_simulate_principal_policy(struct cpw_sbx_ctx *ctx,
            : "SELECT 1 FROM iam_users WHERE account_id = ? AND name = ? AND arn = ?",
       "sss", account, sim.subject.name, source);
     int found = stmt ? cpw_sbx_sql_step(stmt) : -1;
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (found <= 0) {
         rc = found < 0 ? -1
                        : cpw_sbx_fail(ctx, 404, "NoSuchEntity", "%s %s cannot be found.",

@@ -113,7 +113,7 @@ static void s_role_arn(sqlite3 *db, const char *account_id, const char *name, ch
     if (stmt != NULL && cpw_sbx_sql_step(stmt) == 1) {
         snprintf(out, cap, "%s", cpw_sbx_col(stmt, 0));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     cpw_error_clear();
 }
 
@@ -455,7 +455,7 @@ static int s_lookup_events(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
         last_time = sqlite3_column_int64(stmt, 5);
         json_array_append_new(events, s_event_from_row(stmt));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         json_decref(result);
         return -1;
@@ -526,11 +526,11 @@ static int s_create_trail(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
                                            " WHERE account_id = ? AND name = ?",
                                            "ss", ctx->req->caller->account_id, name);
     if (stmt == NULL || cpw_sbx_sql_step(stmt) != 1) {
-        sqlite3_finalize(stmt);
+        cpw_sbx_sql_done(stmt);
         return -1;
     }
     json_t *trail = s_trail_from_row(stmt, ctx->req->caller->account_id);
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     json_object_del(trail, "HomeRegion");
     json_object_del(trail, "HasCustomEventSelectors");
     json_object_del(trail, "HasInsightSelectors");
@@ -565,7 +565,7 @@ static int s_describe_trails(struct cpw_sbx_ctx *ctx, const json_t *input, json_
             json_array_append_new(list, s_trail_from_row(stmt, ctx->req->caller->account_id));
         }
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         json_decref(list);
         return -1;
@@ -603,7 +603,7 @@ static int s_get_trail_status(struct cpw_sbx_ctx *ctx, const json_t *input, json
         }
         *output = status;
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc == 0) {
         return s_no_trail(ctx, name);
     }
@@ -653,7 +653,7 @@ static int s_home_region(struct cpw_sbx_ctx *ctx, const char *name, char *home, 
     if (rc == 1) {
         snprintf(home, cap, "%s", cpw_sbx_col(stmt, 0));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc == 0) {
         return s_no_trail(ctx, name);
     }
@@ -715,7 +715,7 @@ static int s_get_event_selectors(struct cpw_sbx_ctx *ctx, const json_t *input, j
         json_decref(stored);
         *output = out;
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc == 0) {
         return s_no_trail(ctx, name);
     }

@@ -213,7 +213,7 @@ static int s_put_datum(struct cpw_sbx_ctx *ctx, const char *ns, const json_t *da
         sqlite3_bind_double(stmt, 10, max);
         sqlite3_bind_text(stmt, 11, unit ? unit : "None", -1, SQLITE_TRANSIENT);
         changed = cpw_sbx_sql_step(stmt);
-        sqlite3_finalize(stmt);
+        cpw_sbx_sql_done(stmt);
     }
     cpw_buf_clean_up(&dims);
     return stmt != NULL && changed >= 0 ? 0 : -1;
@@ -332,7 +332,7 @@ static int s_list_metrics(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
         }
         json_decref(dims);
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     json_decref(filter);
     if (step < 0) {
         json_decref(result);
@@ -426,7 +426,7 @@ static int s_query(struct cpw_sbx_ctx *ctx,
         json_array_append_new(times, cpw_sbx_time_json(sqlite3_column_int64(stmt, 0)));
         json_array_append_new(values, json_real(v));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (step < 0) {
         json_decref(times);
         json_decref(values);

@@ -76,7 +76,7 @@ static int s_find(struct cpw_sbx_ctx *ctx, const char *id_or_arn, sqlite3_stmt *
     }
     int rc = cpw_sbx_sql_step(stmt);
     if (rc != 1) {
-        sqlite3_finalize(stmt);
+        cpw_sbx_sql_done(stmt);
         return rc < 0 ? -1
                       : cpw_sbx_fail(ctx, 404, "ResourceNotFoundException",
                                      "Instance with id %s not found", key);
@@ -95,11 +95,11 @@ static int s_count(struct cpw_sbx_ctx *ctx, const char *where, const char *value
         ? cpw_sbx_sql_query(ctx->db, sql, "sss", ctx->req->caller->account_id, s_region(ctx), value)
         : cpw_sbx_sql_query(ctx->db, sql, "ss", ctx->req->caller->account_id, s_region(ctx));
     if (stmt == NULL || cpw_sbx_sql_step(stmt) != 1) {
-        sqlite3_finalize(stmt);
+        cpw_sbx_sql_done(stmt);
         return -1;
     }
     *n = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return 0;
 }
 
@@ -205,7 +205,7 @@ static int s_describe_instance(struct cpw_sbx_ctx *ctx, const json_t *input, jso
         return rc;
     }
     *output = json_pack("{s:o}", "Instance", s_instance_json(row, ctx->req->now_ms, true));
-    sqlite3_finalize(row);
+    cpw_sbx_sql_done(row);
     return 0;
 }
 
@@ -245,7 +245,7 @@ static int s_list_instances(struct cpw_sbx_ctx *ctx, const json_t *input, json_t
         }
         json_array_append_new(list, s_instance_json(stmt, ctx->req->now_ms, false));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         json_decref(result);
         return -1;
@@ -267,7 +267,7 @@ static int s_delete_instance(struct cpw_sbx_ctx *ctx, const json_t *input, json_
     snprintf(id, sizeof(id), "%s", cpw_sbx_col(row, 0));
     snprintf(arn, sizeof(arn), "%s", cpw_sbx_col(row, 1));
     snprintf(role_arn, sizeof(role_arn), "%s", cpw_sbx_col(row, 8));
-    sqlite3_finalize(row);
+    cpw_sbx_sql_done(row);
     cpw_sbx_add_resource(ctx, "AWS::Connect::Instance", arn);
     if (cpw_sbx_sql_do(ctx->db, "DELETE FROM connect_instances WHERE arn = ?", "s", arn) < 0) {
         return -1;
@@ -313,7 +313,7 @@ static int s_tag_target(struct cpw_sbx_ctx *ctx,
     if (*tags == NULL) {
         *tags = json_object();
     }
-    sqlite3_finalize(row);
+    cpw_sbx_sql_done(row);
     return 0;
 }
 
@@ -396,7 +396,7 @@ int cpw_connect_instance_exists(sqlite3 *db, const char *arn)
         return -1;
     }
     int rc = cpw_sbx_sql_step(stmt);
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return rc;
 }
 

@@ -132,7 +132,7 @@ int cpw_sbx_contact_settle(struct cpw_sbx_ctx *ctx, const char *account_id)
         json_array_append_new(due, json_pack("[ssI]", cpw_sbx_col(stmt, 0), cpw_sbx_col(stmt, 1),
                                              (json_int_t)sqlite3_column_int64(stmt, 2)));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     size_t i;
     json_t *row;
     json_array_foreach(due, i, row)
@@ -164,7 +164,7 @@ static int s_usage_from(sqlite3_stmt *stmt, json_t *usage)
         json_array_append_new(json_object_get(group, "Resources"),
                               json_string(cpw_sbx_col(stmt, 1)));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return rc < 0 ? -1 : 0;
 }
 

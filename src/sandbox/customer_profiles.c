@@ -150,7 +150,7 @@ int cpw_cp_need_domain(struct cpw_sbx_ctx *ctx, const char *domain)
         return -1;
     }
     int rc = cpw_sbx_sql_step(stmt);
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc == 0) {
         return cpw_cp_not_found(ctx, "Domain %s does not exist.", domain ? domain : "");
     }
@@ -188,7 +188,7 @@ int cpw_cp_item_get(struct cpw_sbx_ctx *ctx,
         *doc = s_with_times(cpw_sbx_col(stmt, 0), sqlite3_column_int64(stmt, 1),
                             sqlite3_column_int64(stmt, 2));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return rc < 0 ? -1 : 0;
 }
 
@@ -238,7 +238,7 @@ int64_t cpw_cp_item_count(struct cpw_sbx_ctx *ctx, const char *domain, const cha
     }
     int rc = cpw_sbx_sql_step(stmt);
     int64_t n = rc == 1 ? sqlite3_column_int64(stmt, 0) : -1;
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return n;
 }
 
@@ -283,7 +283,7 @@ int cpw_cp_item_list(struct cpw_sbx_ctx *ctx,
         }
         json_array_append_new(items, doc);
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         json_decref(result);
         return -1;
@@ -337,7 +337,7 @@ static int s_domain_doc(struct cpw_sbx_ctx *ctx, const char *name, json_t **doc)
                             sqlite3_column_int64(stmt, 2));
         json_object_set_new(*doc, "DomainName", json_string(name));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return rc < 0 ? -1 : 0;
 }
 
@@ -413,11 +413,11 @@ static int s_create_domain(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
       ctx->db, "SELECT count(*) FROM cp_domains WHERE account_id = ? AND region = ?", "ss",
       ctx->req->caller->account_id, cpw_cp_region(ctx));
     if (stmt == NULL || cpw_sbx_sql_step(stmt) != 1) {
-        sqlite3_finalize(stmt);
+        cpw_sbx_sql_done(stmt);
         return -1;
     }
     int64_t count = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (count >= DOMAIN_QUOTA) {
         return cpw_cp_bad(
           ctx, "You have reached the maximum number of domains (%d) in this Region.", DOMAIN_QUOTA);
@@ -465,7 +465,7 @@ static int s_get_domain(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **o
                         "sssssss", CPW_CP_PROFILE, CPW_CP_OBJECT, CPW_CP_PROFILE, CPW_CP_OBJECT,
                         ctx->req->caller->account_id, cpw_cp_region(ctx), name);
     if (stmt == NULL || cpw_sbx_sql_step(stmt) != 1) {
-        sqlite3_finalize(stmt);
+        cpw_sbx_sql_done(stmt);
         json_decref(doc);
         return -1;
     }
@@ -475,7 +475,7 @@ static int s_get_domain(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **o
                                   (json_int_t)sqlite3_column_int64(stmt, 0), "ObjectCount",
                                   (json_int_t)sqlite3_column_int64(stmt, 1), "TotalSize",
                                   (json_int_t)sqlite3_column_int64(stmt, 2)));
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     *output = doc;
     return 0;
 }
@@ -514,7 +514,7 @@ static int s_list_domains(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
         json_decref(tags);
         json_array_append_new(items, item);
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         json_decref(result);
         return -1;
@@ -575,7 +575,7 @@ static int s_used_by_live_instance(struct cpw_sbx_ctx *ctx, const char *name)
         return -1;
     }
     int rc = cpw_sbx_sql_step(stmt);
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return rc;
 }
 
@@ -598,7 +598,7 @@ static int s_delete_domain(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     if (rc == 1) {
         snprintf(role_name, sizeof(role_name), "%s", cpw_sbx_col(stmt, 0));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc <= 0) {
         return rc < 0 ? -1 : cpw_cp_not_found(ctx, "Domain %s does not exist.", name ? name : "");
     }

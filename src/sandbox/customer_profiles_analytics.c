@@ -317,7 +317,7 @@ static int s_scan(struct cpw_sbx_ctx *ctx,
         }
         cpw_json_release(object);
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return rc < 0 ? -1 : 0;
 }
 

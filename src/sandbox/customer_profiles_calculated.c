@@ -285,7 +285,7 @@ static int s_compute(struct cpw_sbx_ctx *ctx,
         }
         cpw_json_release(object);
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     cpw_json_release(type);
     if (rc < 0) {
         cpw_json_release(results);
@@ -521,7 +521,7 @@ int cpw_cp_list_calc_attrs_for_profile(struct cpw_sbx_ctx *ctx,
         cpw_json_set_take(def, "CalculatedAttributeName", json_string(cpw_sbx_col(stmt, 0)));
         cpw_json_append_take(defs, def);
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     json_t *items = json_array();
     size_t i;
     const json_t *def;

@@ -155,7 +155,7 @@ int cpw_cp_cfg_list(struct cpw_sbx_ctx *ctx,
         }
         cpw_json_append_take(items, item);
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         cpw_json_release(result);
         return -1;

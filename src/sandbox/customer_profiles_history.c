@@ -76,7 +76,7 @@ int cpw_cp_domain_doc(struct cpw_sbx_ctx *ctx, const char *domain, json_t **doc)
         cpw_error_clear();
         *doc = json_object();
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return rc < 0 ? -1 : 0;
 }
 
@@ -199,7 +199,7 @@ int cpw_cp_list_profile_history_records(struct cpw_sbx_ctx *ctx,
         cpw_json_set_take(doc, "LastUpdatedAt", cpw_sbx_time_json(sqlite3_column_int64(stmt, 2)));
         cpw_json_append_take(items, doc);
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         cpw_json_release(items);
         return -1;

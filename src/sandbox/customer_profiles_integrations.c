@@ -49,7 +49,7 @@ static int s_other_domain(struct cpw_sbx_ctx *ctx,
     if (rc == 1) {
         snprintf(other, cap, "%s", cpw_sbx_col(stmt, 0));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return rc < 0 ? -1 : 0;
 }
 
@@ -194,7 +194,7 @@ int cpw_cp_list_account_integrations(struct cpw_sbx_ctx *ctx, const json_t *inpu
         json_object_set_new(doc, "LastUpdatedAt", cpw_sbx_time_json(sqlite3_column_int64(stmt, 2)));
         json_array_append_new(items, doc);
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         json_decref(result);
         return -1;

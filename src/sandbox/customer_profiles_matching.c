@@ -251,7 +251,7 @@ static int s_graph_load(struct cpw_sbx_ctx *ctx, const char *domain, struct grap
         }
         cpw_json_append_take(g->profiles, doc);
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         return -1;
     }
@@ -481,12 +481,12 @@ static int s_settle_jobs(struct cpw_sbx_ctx *ctx, const char *domain, const json
       " AND region = ? AND domain = ? AND kind = ?",
       "ssss", ctx->req->caller->account_id, cpw_cp_region(ctx), domain, CPW_CP_IR_JOB);
     if (stmt == NULL || cpw_sbx_sql_step(stmt) != 1) {
-        sqlite3_finalize(stmt);
+        cpw_sbx_sql_done(stmt);
         return -1;
     }
     bool none = sqlite3_column_type(stmt, 0) == SQLITE_NULL;
     int64_t last = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     const json_t *matching = cpw_json_get(domain_doc, "Matching");
     int64_t start = ctx->req->now_ms;
     if (!none) {
@@ -658,7 +658,7 @@ int cpw_cp_list_identity_resolution_jobs(struct cpw_sbx_ctx *ctx,
                                               profiles, json_array_size(groups), false));
         cpw_json_release(stored);
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     cpw_json_release(groups);
     if (rc < 0) {
         cpw_json_release(jobs);
@@ -684,13 +684,13 @@ static int s_last_completed(struct cpw_sbx_ctx *ctx, const char *domain, int64_t
       "ssssi", ctx->req->caller->account_id, cpw_cp_region(ctx), domain, CPW_CP_IR_JOB,
       ctx->req->now_ms - knobs.identity_job_ms);
     if (stmt == NULL || cpw_sbx_sql_step(stmt) != 1) {
-        sqlite3_finalize(stmt);
+        cpw_sbx_sql_done(stmt);
         return -1;
     }
     if (sqlite3_column_type(stmt, 0) != SQLITE_NULL) {
         *end_ms = sqlite3_column_int64(stmt, 0) + knobs.identity_job_ms;
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return 0;
 }
 

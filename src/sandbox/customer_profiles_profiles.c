@@ -187,7 +187,7 @@ int cpw_cp_search_profiles(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
         while ((rc = cpw_sbx_sql_step(q)) == 1) {
             json_object_set_new(by_object, cpw_sbx_col(q, 0), json_true());
         }
-        sqlite3_finalize(q);
+        cpw_sbx_sql_done(q);
         if (rc < 0) {
             json_decref(by_object);
             return -1;
@@ -223,7 +223,7 @@ int cpw_cp_search_profiles(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
             break;
         }
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     json_decref(by_object);
     if (rc < 0) {
         json_decref(result);
@@ -267,7 +267,7 @@ int cpw_cp_list_profile_attribute_values(struct cpw_sbx_ctx *ctx,
                 json_array_append_new(items, json_pack("{s:s}", "Value", v));
             }
         }
-        sqlite3_finalize(q);
+        cpw_sbx_sql_done(q);
         if (rc < 0) {
             break;
         }
@@ -363,7 +363,7 @@ static int s_profile_by_key(struct cpw_sbx_ctx *ctx,
     if (rc == 1) {
         snprintf(out, 64, "%s", cpw_sbx_col(stmt, 0));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return rc < 0 ? -1 : 0;
 }
 
@@ -490,7 +490,7 @@ int cpw_cp_list_profile_objects(struct cpw_sbx_ctx *ctx, const json_t *input, js
                                         "ProfileObjectUniqueKey", cpw_sbx_col(stmt, 1), "Object",
                                         cpw_sbx_col(stmt, 2)));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         json_decref(result);
         return -1;

@@ -539,7 +539,7 @@ int cpw_cp_delete_recommender_schema(struct cpw_sbx_ctx *ctx, const json_t *inpu
     if (rc == 1) {
         rc = cpw_cp_bad(ctx, "Recommender schema %s is used by %s.", name, cpw_sbx_col(stmt, 0));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc != 0) {
         return rc < 0 ? -1 : rc;
     }
@@ -800,7 +800,7 @@ int cpw_cp_get_profile_recommendations(struct cpw_sbx_ctx *ctx,
                             json_integer(json_integer_value(json_object_get(entry, "n")) + 1));
         cpw_json_release(object);
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     for (size_t k = 0; k < filter_count; k++) {
         cpw_json_release(filters[k].values);
     }

@@ -349,7 +349,7 @@ static int s_count_members(struct cpw_sbx_ctx *ctx,
         cpw_json_release(profile);
         *count += member ? 1 : 0;
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return rc < 0 ? -1 : 0;
 }
 
@@ -496,10 +496,10 @@ int cpw_cp_delete_segment_definition(struct cpw_sbx_ctx *ctx, const json_t *inpu
     if (rc == 1) {
         rc = cpw_cp_bad(ctx, "Segment definition %s is used by event trigger %s.", name,
                         cpw_sbx_col(stmt, 0));
-        sqlite3_finalize(stmt);
+        cpw_sbx_sql_done(stmt);
         return rc;
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0 || cpw_cp_item_delete(ctx, domain, CPW_CP_SEGMENT, name) < 0) {
         return -1;
     }
@@ -681,12 +681,12 @@ int cpw_cp_create_segment_snapshot(struct cpw_sbx_ctx *ctx, const json_t *input,
                         "sssi", ctx->req->caller->account_id, cpw_cp_region(ctx),
                         CPW_CP_SEGMENT_SNAPSHOT, ctx->req->now_ms - DAY_MS);
     if (stmt == NULL || cpw_sbx_sql_step(stmt) != 1) {
-        sqlite3_finalize(stmt);
+        cpw_sbx_sql_done(stmt);
         json_decref(def);
         return -1;
     }
     int64_t today = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (today >= SNAPSHOTS_PER_DAY) {
         json_decref(def);
         return cpw_cp_bad(ctx,

@@ -95,11 +95,11 @@ static int s_tags_of(struct cpw_sbx_ctx *ctx,
           ctx->db, "SELECT doc FROM cp_domains WHERE account_id = ? AND region = ? AND name = ?",
           "sss", ctx->req->caller->account_id, cpw_cp_region(ctx), t->domain);
         if (stmt == NULL || cpw_sbx_sql_step(stmt) != 1) {
-            sqlite3_finalize(stmt);
+            cpw_sbx_sql_done(stmt);
             return -1;
         }
         doc = cpw_json_load_cstr(cpw_sbx_col(stmt, 0));
-        sqlite3_finalize(stmt);
+        cpw_sbx_sql_done(stmt);
     }
     json_t *found = json_object_get(doc, "Tags");
     *tags = json_is_object(found) ? json_deep_copy(found) : json_object();

@@ -82,7 +82,7 @@ static int s_domain_expiry(struct cpw_sbx_ctx *ctx, const char *domain, int64_t 
     if (rc == 1 && sqlite3_column_type(stmt, 0) == SQLITE_INTEGER) {
         *days = sqlite3_column_int64(stmt, 0);
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return rc < 0 ? -1 : 0;
 }
 

@@ -202,7 +202,7 @@ static int s_work_due(struct cpw_sbx_ctx *ctx)
             continue;
         }
         due = stmt ? cpw_sbx_sql_step(stmt) : -1;
-        sqlite3_finalize(stmt);
+        cpw_sbx_sql_done(stmt);
     }
     return due;
 }

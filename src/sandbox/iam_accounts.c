@@ -26,7 +26,7 @@ static int s_count(sqlite3 *db, const char *sql, const char *a, const char *b)
     sqlite3_stmt *stmt = cpw_sbx_sql_query(db, sql, "ss", a, b ? b : "");
     int rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
     int n = rc == 1 ? sqlite3_column_int(stmt, 0) : -1;
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return n;
 }
 
@@ -62,7 +62,7 @@ static json_t *s_user_tags(struct cpw_sbx_ctx *ctx, const char *name)
     if (stmt != NULL && cpw_sbx_sql_step(stmt) == 1) {
         tags = cpw_json_load_cstr(cpw_sbx_col(stmt, 0));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return json_is_array(tags) ? tags : (json_decref(tags), json_array());
 }
 
@@ -160,7 +160,7 @@ static json_t *s_password_policy(struct cpw_sbx_ctx *ctx)
     if (stmt != NULL && cpw_sbx_sql_step(stmt) == 1) {
         policy = cpw_json_load_cstr(cpw_sbx_col(stmt, 0));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return policy;
 }
 
@@ -209,7 +209,7 @@ static int s_login_created(struct cpw_sbx_ctx *ctx, const char *name, int64_t *c
         *created = sqlite3_column_int64(stmt, 0);
         *reset = sqlite3_column_int(stmt, 1) != 0;
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return rc;
 }
 
@@ -410,7 +410,7 @@ int cpw_sbx_iam_get_access_key_last_used(struct cpw_sbx_ctx *ctx, const json_t *
             json_object_set_new(*out, "UserName", json_string(cpw_sbx_col(stmt, 0)));
         }
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc == 0) {
         return cpw_sbx_fail(ctx, 404, "NoSuchEntity", "The Access Key with id %s cannot be found.",
                             key_id ? key_id : "");
@@ -433,7 +433,7 @@ static json_t *s_profile_from_row(struct cpw_sbx_ctx *ctx, sqlite3_stmt *stmt)
             json_array_append_new(roles, role);
         }
     }
-    sqlite3_finalize(r);
+    cpw_sbx_sql_done(r);
     return json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "Path", cpw_sbx_col(stmt, 1),
                      "InstanceProfileName", cpw_sbx_col(stmt, 0), "InstanceProfileId",
                      cpw_sbx_col(stmt, 2), "Arn", cpw_sbx_col(stmt, 3), "CreateDate",
@@ -453,7 +453,7 @@ static int s_profile(struct cpw_sbx_ctx *ctx, const char *name, json_t **profile
     if (rc == 1 && profile != NULL) {
         *profile = s_profile_from_row(ctx, stmt);
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc == 0) {
         return cpw_sbx_fail(ctx, 404, "NoSuchEntity", "Instance Profile %s cannot be found.",
                             name ? name : "");
@@ -587,7 +587,7 @@ static int s_list_profiles(struct cpw_sbx_ctx *ctx,
         }
         json_array_append_new(list, s_profile_from_row(ctx, stmt));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         json_decref(result);
         return -1;
@@ -734,7 +734,7 @@ int cpw_sbx_iam_get_account_summary(struct cpw_sbx_ctx *ctx, const json_t *in, j
             sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db, s_summary[i].sql, "s", s_account(ctx));
             int rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
             value = rc == 1 ? sqlite3_column_int64(stmt, 0) : 0;
-            sqlite3_finalize(stmt);
+            cpw_sbx_sql_done(stmt);
             if (rc != 1) {
                 json_decref(map);
                 return -1;

@@ -202,7 +202,7 @@ static int s_roles(struct cpw_sbx_ctx *ctx, json_t *list)
         json_decref(attached);
         json_decref(profiles);
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return stmt == NULL ? -1 : rc;
 }
 

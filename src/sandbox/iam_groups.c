@@ -25,7 +25,7 @@ static int s_count2(sqlite3 *db, const char *sql, const char *a, const char *b)
     sqlite3_stmt *stmt = cpw_sbx_sql_query(db, sql, "ss", a, b ? b : "");
     int rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
     int n = rc == 1 ? sqlite3_column_int(stmt, 0) : -1;
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return n;
 }
 
@@ -72,7 +72,7 @@ static json_t *s_group_json(struct cpw_sbx_ctx *ctx, const char *name)
     if (stmt != NULL && cpw_sbx_sql_step(stmt) == 1) {
         group = s_group_from_row(stmt);
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return group;
 }
 
@@ -149,7 +149,7 @@ int cpw_sbx_iam_get_group(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
                                                "Arn", cpw_sbx_col(stmt, 3), "CreateDate",
                                                cpw_sbx_time_json(sqlite3_column_int64(stmt, 4))));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (group == NULL || stmt == NULL || rc < 0) {
         json_decref(group);
         json_decref(users);
@@ -197,7 +197,7 @@ static int s_group_page(struct cpw_sbx_ctx *ctx,
         }
         json_array_append_new(groups, s_group_from_row(stmt));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         json_decref(result);
         return -1;
@@ -387,7 +387,7 @@ static int s_get_inline(struct cpw_sbx_ctx *ctx,
                             cpw_sbx_col(stmt, 1), "PolicyDocument",
                             cpw_sbx_iam_url_encoded(cpw_sbx_col(stmt, 2)));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc == 0) {
         return cpw_sbx_fail(ctx, 404, "NoSuchEntity", "The %s policy with name %s cannot be found.",
                             h->kind, policy ? policy : "");
@@ -440,7 +440,7 @@ static int s_list_inline(struct cpw_sbx_ctx *ctx,
     while (stmt != NULL && (rc = cpw_sbx_sql_step(stmt)) == 1) {
         json_array_append_new(names, json_string(cpw_sbx_col(stmt, 0)));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (stmt == NULL || rc < 0) {
         json_decref(names);
         return -1;

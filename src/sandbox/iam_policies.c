@@ -44,7 +44,7 @@ static int64_t s_attachments(sqlite3 *db, const char *account_id, const char *ar
                         "ss", account_id, arn);
     int rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
     int64_t n = rc == 1 ? sqlite3_column_int64(stmt, 0) : -1;
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return n;
 }
 
@@ -117,7 +117,7 @@ static int s_find_local(struct cpw_sbx_ctx *ctx,
     if (rc == 1 && name != NULL) {
         snprintf(name, cap, "%s", cpw_sbx_col(stmt, 0));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return rc;
 }
 
@@ -219,7 +219,7 @@ int cpw_sbx_iam_create_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json
       s_account(ctx), name);
     rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
     bool taken = rc == 1 && sqlite3_column_int(stmt, 0) > 0;
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         return -1;
     }
@@ -297,7 +297,7 @@ int cpw_sbx_iam_delete_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json
       "ss", s_account(ctx), name);
     rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
     int versions = rc == 1 ? sqlite3_column_int(stmt, 0) : 0;
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         return -1;
     }
@@ -388,7 +388,7 @@ int cpw_sbx_iam_list_policies(struct cpw_sbx_ctx *ctx, const json_t *input, json
             }
             json_decref(p);
         }
-        sqlite3_finalize(stmt);
+        cpw_sbx_sql_done(stmt);
         if (stmt == NULL || rc < 0) {
             json_decref(all);
             cpw_buf_clean_up(&after);
@@ -450,7 +450,7 @@ int cpw_sbx_iam_create_policy_version(struct cpw_sbx_ctx *ctx, const json_t *in,
     rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
     int versions = rc == 1 ? sqlite3_column_int(stmt, 0) : 0;
     int64_t next = rc == 1 ? sqlite3_column_int64(stmt, 1) : 0;
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc != 1) {
         return -1;
     }
@@ -516,7 +516,7 @@ int cpw_sbx_iam_get_policy_version(struct cpw_sbx_ctx *ctx, const json_t *in, js
                                         sqlite3_column_int(stmt, 2) != 0,
                                         cpw_sbx_time_json(sqlite3_column_int64(stmt, 1))));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc == 0) {
         return cpw_sbx_fail(ctx, 404, "NoSuchEntity",
                             "Policy %s version %s does not exist or is not attachable.", arn,
@@ -555,7 +555,7 @@ int cpw_sbx_iam_list_policy_versions(struct cpw_sbx_ctx *ctx, const json_t *in, 
           list, s_version_json(cpw_sbx_col(stmt, 0), NULL, sqlite3_column_int(stmt, 2) != 0,
                                cpw_sbx_time_json(sqlite3_column_int64(stmt, 1))));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (stmt == NULL || rc < 0) {
         json_decref(list);
         return -1;
@@ -579,7 +579,7 @@ int cpw_sbx_iam_delete_policy_version(struct cpw_sbx_ctx *ctx, const json_t *in,
     rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
     bool is_default =
       rc == 1 && version_id != NULL && strcmp(cpw_sbx_col(stmt, 0), version_id) == 0;
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc != 1) {
         return -1;
     }
@@ -643,7 +643,7 @@ static json_t *s_load_tags(struct cpw_sbx_ctx *ctx, const char *name)
     if (stmt != NULL && cpw_sbx_sql_step(stmt) == 1) {
         tags = cpw_json_load_cstr(cpw_sbx_col(stmt, 0));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return json_is_array(tags) ? tags : (json_decref(tags), json_array());
 }
 
@@ -765,7 +765,7 @@ static int s_need_entity(struct cpw_sbx_ctx *ctx, const struct entity *e, const 
     sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db, sql, "ss", s_account(ctx), name ? name : "");
     int rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
     bool found = rc == 1 && sqlite3_column_int(stmt, 0) > 0;
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         return -1;
     }
@@ -803,7 +803,7 @@ static int s_attach(struct cpw_sbx_ctx *ctx,
     rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
     int64_t count = rc == 1 ? sqlite3_column_int64(stmt, 0) : 0;
     bool already = rc == 1 && sqlite3_column_int64(stmt, 1) > 0;
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         return -1;
     }
@@ -870,7 +870,7 @@ static int s_list_attached(struct cpw_sbx_ctx *ctx,
         json_array_append_new(
           list, json_pack("{s:s,s:s}", "PolicyName", slash ? slash + 1 : arn, "PolicyArn", arn));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (stmt == NULL || rc < 0) {
         json_decref(list);
         return -1;
@@ -926,7 +926,7 @@ static int s_entities(struct cpw_sbx_ctx *ctx,
         json_array_append_new(list, json_pack("{s:s,s:s}", name_key, cpw_sbx_col(stmt, 0), id_key,
                                               cpw_sbx_col(stmt, 1)));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return stmt == NULL || rc < 0 ? -1 : 0;
 }
 

@@ -45,7 +45,7 @@ int cpw_sbx_iam_attach_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input,
     rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
     int64_t attached = rc == 1 ? sqlite3_column_int64(stmt, 0) : 0;
     bool already = rc == 1 && sqlite3_column_int64(stmt, 1) > 0;
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         return -1;
     }
@@ -104,7 +104,7 @@ int cpw_sbx_iam_list_attached_role_policies(struct cpw_sbx_ctx *ctx, const json_
         json_array_append_new(
           list, json_pack("{s:s,s:s}", "PolicyName", slash ? slash + 1 : arn, "PolicyArn", arn));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         json_decref(list);
         return -1;
@@ -161,7 +161,7 @@ int cpw_sbx_iam_get_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input, js
                             cpw_sbx_col(stmt, 1), "PolicyDocument",
                             cpw_sbx_iam_url_encoded(cpw_sbx_col(stmt, 2)));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc == 0) {
         return cpw_sbx_fail(ctx, 404, "NoSuchEntity",
                             "The role policy with name %s cannot be found.", policy ? policy : "");
@@ -210,7 +210,7 @@ int cpw_sbx_iam_list_role_policies(struct cpw_sbx_ctx *ctx, const json_t *input,
     while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
         json_array_append_new(names, json_string(cpw_sbx_col(stmt, 0)));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         json_decref(names);
         return -1;
@@ -233,7 +233,7 @@ static json_t *s_load_tags(struct cpw_sbx_ctx *ctx, const char *name)
     if (cpw_sbx_sql_step(stmt) == 1) {
         tags = cpw_json_load_cstr(cpw_sbx_col(stmt, 0));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return json_is_array(tags) ? tags : (json_decref(tags), json_array());
 }
 

@@ -194,7 +194,7 @@ json_t *cpw_sbx_iam_role_json(sqlite3 *db,
     } else if (rc == 0) {
         cpw_raise(CPW_ERR_NOT_FOUND, "role %s", name);
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return role;
 }
 
@@ -206,7 +206,7 @@ static int s_count(sqlite3 *db, const char *sql, const char *a, const char *b)
     }
     int rc = cpw_sbx_sql_step(stmt);
     int n = rc == 1 ? sqlite3_column_int(stmt, 0) : 0;
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return rc < 0 ? -1 : n;
 }
 
@@ -286,7 +286,7 @@ int cpw_sbx_iam_need_role(struct cpw_sbx_ctx *ctx,
     if (rc == 1 && slr_principal != NULL) {
         snprintf(slr_principal, cap, "%s", cpw_sbx_col(stmt, 0));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc == 0) {
         return cpw_sbx_fail(ctx, 404, "NoSuchEntity", "The role with name %s cannot be found.",
                             name);
@@ -485,7 +485,7 @@ static int s_list_roles(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **o
         }
         json_array_append_new(roles, s_role_from_row(stmt, false));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         json_decref(result);
         return -1;

@@ -216,7 +216,7 @@ int cpw_sbx_iam_settle_tasks(struct cpw_sbx_ctx *ctx, const char *account_id)
         json_array_append_new(due, json_pack("[ssss]", cpw_sbx_col(stmt, 0), cpw_sbx_col(stmt, 1),
                                              cpw_sbx_col(stmt, 2), cpw_sbx_col(stmt, 3)));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     size_t i;
     json_t *task;
     json_array_foreach(due, i, task)
@@ -251,7 +251,7 @@ int cpw_sbx_iam_delete_slr_as_service(struct cpw_sbx_ctx *ctx,
         snprintf(name, sizeof(name), "%s", cpw_sbx_col(stmt, 0));
         snprintf(principal, sizeof(principal), "%s", cpw_sbx_col(stmt, 1));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc <= 0) {
         return rc < 0 ? -1 : 1;
     }
@@ -297,7 +297,7 @@ int cpw_sbx_iam_delete_slr_op(struct cpw_sbx_ctx *ctx, const json_t *input, json
         snprintf(principal, sizeof(principal), "%s", cpw_sbx_col(stmt, 1));
         snprintf(arn, sizeof(arn), "%s", cpw_sbx_col(stmt, 2));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         return -1;
     }
@@ -322,7 +322,7 @@ int cpw_sbx_iam_delete_slr_op(struct cpw_sbx_ctx *ctx, const json_t *input, json
     if (rc == 1) {
         snprintf(task_id, sizeof(task_id), "%s", cpw_sbx_col(stmt, 0));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         return -1;
     }
@@ -389,7 +389,7 @@ int cpw_sbx_iam_slr_status_op(struct cpw_sbx_ctx *ctx, const json_t *input, json
         }
         *output = result;
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc == 0) {
         return cpw_sbx_fail(ctx, 404, "NoSuchEntity", "Deletion task %s does not exist.", id);
     }

@@ -42,7 +42,7 @@ static int s_find_user(sqlite3 *db, const char *account_id, const char *name, js
     if (rc == 1 && user != NULL) {
         *user = s_user_from_row(stmt);
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return rc;
 }
 
@@ -112,7 +112,7 @@ int cpw_sbx_iam_insert_access_key(sqlite3 *db,
             snprintf(principal, sizeof(principal), "%s", cpw_sbx_col(stmt, 0));
             snprintf(user_id, sizeof(user_id), "%s", cpw_sbx_col(stmt, 1));
         }
-        sqlite3_finalize(stmt);
+        cpw_sbx_sql_done(stmt);
         if (rc != 1) {
             return rc == 0 ? cpw_raise(CPW_ERR_NOT_FOUND, "user %s", user_name) : -1;
         }
@@ -255,7 +255,7 @@ int cpw_sbx_iam_list_users(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
         }
         json_array_append_new(users, s_user_from_row(stmt));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         json_decref(result);
         return -1;
@@ -276,7 +276,7 @@ static int s_key_count(sqlite3 *db, const char *account_id, const char *user_nam
     }
     int rc = cpw_sbx_sql_step(stmt);
     int n = rc == 1 ? sqlite3_column_int(stmt, 0) : -1;
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return n;
 }
 
@@ -315,7 +315,7 @@ int cpw_sbx_iam_delete_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t
           cpw_sbx_sql_query(ctx->db, blockers[i].sql, "ss", s_account(ctx), name);
         int step = stmt ? cpw_sbx_sql_step(stmt) : -1;
         int n = step == 1 ? sqlite3_column_int(stmt, 0) : 0;
-        sqlite3_finalize(stmt);
+        cpw_sbx_sql_done(stmt);
         if (step < 0) {
             return -1;
         }
@@ -396,7 +396,7 @@ int cpw_sbx_iam_list_access_keys(struct cpw_sbx_ctx *ctx, const json_t *input, j
         }
         json_array_append_new(list, meta);
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         json_decref(list);
         return -1;

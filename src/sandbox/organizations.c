@@ -97,7 +97,7 @@ static int s_find_org(struct cpw_sbx_ctx *ctx, struct org *org)
         snprintf(org->root_id, sizeof(org->root_id), "%s", cpw_sbx_col(stmt, 2));
         snprintf(org->feature_set, sizeof(org->feature_set), "%s", cpw_sbx_col(stmt, 3));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return rc;
 }
 
@@ -138,7 +138,7 @@ static json_t *s_org_json(struct cpw_sbx_ctx *ctx, const struct org *org)
     if (stmt != NULL && cpw_sbx_sql_step(stmt) == 1) {
         snprintf(email, sizeof(email), "%s", cpw_sbx_col(stmt, 0));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:[{s:s,s:s}]}", "Id", org->id, "Arn", arn,
                      "FeatureSet", org->feature_set, "MasterAccountArn", account_arn,
                      "MasterAccountId", org->management, "MasterAccountEmail", email,
@@ -164,7 +164,7 @@ int cpw_sbx_org_create(sqlite3 *db,
     sqlite3_stmt *stmt = cpw_sbx_sql_query(db, "SELECT 1 FROM org_accounts WHERE account_id = ?",
                                            "s", management_account);
     int rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc != 0) {
         return rc;
     }
@@ -247,7 +247,7 @@ int cpw_sbx_org_add_member(sqlite3 *db,
         snprintf(org_id, sizeof(org_id), "%s", cpw_sbx_col(stmt, 0));
         snprintf(root_id, sizeof(root_id), "%s", cpw_sbx_col(stmt, 1));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc <= 0) {
         return rc < 0 ? -1 : 1;
     }
@@ -353,7 +353,7 @@ static int s_status_by_id(struct cpw_sbx_ctx *ctx, const char *org_id, const cha
     if (rc == 1) {
         *st = s_status_json(stmt, ctx->req->now_ms);
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc == 0) {
         return cpw_sbx_fail(ctx, 400, "CreateAccountStatusNotFoundException",
                             "We can't find a create account request with the "
@@ -407,7 +407,7 @@ static int s_create_account(struct cpw_sbx_ctx *ctx, const json_t *input, json_t
     sqlite3_stmt *dup = cpw_sbx_sql_query(
       ctx->db, "SELECT 1 FROM accounts WHERE lower(email) = lower(?)", "s", email);
     int taken = dup ? cpw_sbx_sql_step(dup) : -1;
-    sqlite3_finalize(dup);
+    cpw_sbx_sql_done(dup);
     if (taken < 0) {
         return -1;
     }
@@ -528,7 +528,7 @@ static int s_list_accounts(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
                     "State", "ACTIVE", "JoinedMethod", cpw_sbx_col(stmt, 3), "JoinedTimestamp",
                     cpw_sbx_time_json(sqlite3_column_int64(stmt, 4))));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         json_decref(result);
         return -1;
@@ -558,7 +558,7 @@ static int s_type_enabled(struct cpw_sbx_ctx *ctx, const struct org *org, const 
     }
     int rc = cpw_sbx_sql_step(stmt);
     int enabled = rc == 1 ? sqlite3_column_int(stmt, 0) != 0 : strcmp(type, SCP) == 0;
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return rc < 0 ? -1 : enabled;
 }
 
@@ -677,7 +677,7 @@ static int s_target_exists(struct cpw_sbx_ctx *ctx,
         return -1;
     }
     int rc = cpw_sbx_sql_step(stmt);
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return rc;
 }
 
@@ -754,7 +754,7 @@ static int s_list_ous_for_parent(struct cpw_sbx_ctx *ctx, const json_t *input, j
         json_array_append_new(list, json_pack("{s:s,s:s,s:s}", "Id", cpw_sbx_col(stmt, 0), "Arn",
                                               arn, "Name", cpw_sbx_col(stmt, 1)));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         json_decref(list);
         return -1;
@@ -810,7 +810,7 @@ static int s_create_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
       cpw_sbx_sql_query(ctx->db, "SELECT 1 FROM org_policies WHERE org_id IN (?, '*') AND name = ?",
                         "ss", org.id, name ? name : "");
     rc = dup ? cpw_sbx_sql_step(dup) : -1;
-    sqlite3_finalize(dup);
+    cpw_sbx_sql_done(dup);
     if (rc != 0) {
         return rc < 0 ? -1
                       : cpw_sbx_fail(ctx, 400, "DuplicatePolicyException",
@@ -831,11 +831,11 @@ static int s_create_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
                                            " FROM org_policies WHERE policy_id = ?",
                                            "s", id);
     if (stmt == NULL || cpw_sbx_sql_step(stmt) != 1) {
-        sqlite3_finalize(stmt);
+        cpw_sbx_sql_done(stmt);
         return -1;
     }
     json_t *summary = s_policy_summary(stmt, &org);
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     cpw_sbx_add_resource(ctx, "AWS::Organizations::Policy", id);
     *output = json_pack("{s:{s:o,s:s}}", "Policy", "PolicySummary", summary, "Content", content);
     return 0;
@@ -860,7 +860,7 @@ static int s_attach_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     if (rc == 1) {
         snprintf(type, sizeof(type), "%s", cpw_sbx_col(stmt, 0));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc <= 0) {
         return rc < 0 ? -1
                       : cpw_sbx_fail(ctx, 400, "PolicyNotFoundException",
@@ -919,7 +919,7 @@ static int s_list_policies_for_target(struct cpw_sbx_ctx *ctx, const json_t *inp
     while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
         json_array_append_new(list, s_policy_summary(stmt, &org));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         json_decref(list);
         return -1;
@@ -948,7 +948,7 @@ static int s_load_policy(struct cpw_sbx_ctx *ctx,
         *policy = json_pack("{s:o,s:s}", "PolicySummary", s_policy_summary(stmt, org), "Content",
                             cpw_sbx_col(stmt, 5));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc == 0) {
         return cpw_sbx_fail(ctx, 400, "PolicyNotFoundException",
                             "We can't find a policy with the PolicyId that you specified.");
@@ -1008,7 +1008,7 @@ static int s_update_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
                                               " AND name = ? AND policy_id <> ?",
                                               "sss", org.id, name, id);
         rc = dup ? cpw_sbx_sql_step(dup) : -1;
-        sqlite3_finalize(dup);
+        cpw_sbx_sql_done(dup);
         if (rc != 0) {
             return rc < 0 ? -1
                           : cpw_sbx_fail(ctx, 400, "DuplicatePolicyException",
@@ -1049,7 +1049,7 @@ static int s_delete_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     sqlite3_stmt *stmt =
       cpw_sbx_sql_query(ctx->db, "SELECT 1 FROM org_policy_targets WHERE policy_id = ?", "s", id);
     rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc != 0) {
         return rc < 0 ? -1
                       : cpw_sbx_fail(ctx, 400, "PolicyInUseException",
@@ -1088,7 +1088,7 @@ static int s_page_policies(sqlite3_stmt *stmt,
         }
         json_array_append_new(list, s_policy_summary(stmt, org));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         json_decref(result);
         return -1;
@@ -1206,7 +1206,7 @@ static int s_list_targets_for_policy(struct cpw_sbx_ctx *ctx, const json_t *inpu
                                               "Arn", arn, "Name", cpw_sbx_col(stmt, 2), "Type",
                                               kinds[kind]));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         json_decref(result);
         return -1;
@@ -1260,7 +1260,7 @@ static int s_list_create_account_status(struct cpw_sbx_ctx *ctx, const json_t *i
         }
         json_array_append_new(list, s_status_json(stmt, ctx->req->now_ms));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         json_decref(result);
         return -1;
@@ -1280,7 +1280,7 @@ static int s_need_taggable(struct cpw_sbx_ctx *ctx, const struct org *org, const
           ctx->db, "SELECT 1 FROM org_policies WHERE policy_id = ? AND org_id = ?", "ss", id,
           org->id);
         rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
-        sqlite3_finalize(stmt);
+        cpw_sbx_sql_done(stmt);
     }
     if (rc == 0) {
         return cpw_sbx_fail(ctx, 400, "TargetNotFoundException",
@@ -1366,7 +1366,7 @@ static int s_list_tags_for_resource(struct cpw_sbx_ctx *ctx, const json_t *input
         json_array_append_new(
           list, json_pack("{s:s,s:s}", "Key", cpw_sbx_col(stmt, 0), "Value", cpw_sbx_col(stmt, 1)));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         json_decref(result);
         return -1;

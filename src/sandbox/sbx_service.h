@@ -307,9 +307,11 @@ int cpw_sbx_fail(struct cpw_sbx_ctx *ctx, long status, const char *code, const c
 
 /**
  * Prepares sql and binds the varargs by types: 's' text (NULL binds NULL), 'i' int64_t.
- * Returns the statement (finalize it) or NULL with CPW_ERR_STORE.
+ * Returns the statement (release it with cpw_sbx_sql_done) or NULL with CPW_ERR_STORE.
  */
 sqlite3_stmt *cpw_sbx_sql_query(sqlite3 *db, const char *sql, const char *types, ...);
+/** Releases a statement from cpw_sbx_sql_query (NULL is a no-op). */
+void cpw_sbx_sql_done(sqlite3_stmt *stmt);
 /** Like cpw_sbx_sql_query, then steps to completion. Returns sqlite3_changes() or -1. */
 int cpw_sbx_sql_do(sqlite3 *db, const char *sql, const char *types, ...);
 /** Steps: 1 a row, 0 done, -1 (CPW_ERR_STORE). */

@@ -303,7 +303,7 @@ static bool s_serves_live_instance(struct loader *ld, const json_t *item)
           uri ? cpw_sbx_sql_query(ld->db, "SELECT 1 FROM connect_instances WHERE arn = ?", "s", uri)
               : NULL;
         live = live || (stmt != NULL && cpw_sbx_sql_step(stmt) == 1);
-        sqlite3_finalize(stmt);
+        cpw_sbx_sql_done(stmt);
     }
     cpw_error_clear();
     return live;

@@ -79,6 +79,11 @@ static sqlite3_stmt *s_vquery(sqlite3 *db, const char *sql, const char *types, v
     return stmt;
 }
 
+void cpw_sbx_sql_done(sqlite3_stmt *stmt)
+{
+    sqlite3_finalize(stmt);
+}
+
 sqlite3_stmt *cpw_sbx_sql_query(sqlite3 *db, const char *sql, const char *types, ...)
 {
     va_list ap;

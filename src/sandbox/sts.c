@@ -265,7 +265,7 @@ static int s_enter_role(struct cpw_sbx_ctx *ctx,
     if (found) {
         snprintf(role_id, sizeof(role_id), "%s", cpw_sbx_col(stmt, 1));
     }
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         return -1;
     }
@@ -274,7 +274,7 @@ static int s_enter_role(struct cpw_sbx_ctx *ctx,
                              "SELECT 1 FROM org_accounts WHERE account_id = ? AND joined_ms > ?",
                              "si", account_id, ctx->req->now_ms);
     rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (rc < 0) {
         return -1;
     }
