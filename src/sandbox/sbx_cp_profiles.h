@@ -40,6 +40,25 @@ int cpw_cp_history_add(struct cpw_sbx_ctx *ctx,
 /** 32 lower-case hex digits of SHA-256(text) into out (33 bytes): a deterministic id. */
 int cpw_cp_digest_id(const char *text, char out[33]);
 
+/* Identity resolution, shared by customer_profiles_matching.c and _matching_jobs.c. */
+/** The domain's match groups of one kind (ML or rule-based; *groups owned) and its profile count
+ *  (profile_count may be NULL). Returns 0 or -1. */
+int cpw_cp_match_groups(struct cpw_sbx_ctx *ctx,
+                        const char *domain,
+                        bool rule_based,
+                        const json_t *domain_doc,
+                        json_t **groups,
+                        size_t *profile_count);
+/** Whether the domain document's MEMBER (Matching, RuleBasedMatching) is enabled. */
+bool cpw_cp_ir_enabled(const json_t *domain_doc, const char *member);
+/** The domain's document (owned) after answering 404: 0, 1 answered, -1. */
+int cpw_cp_ir_domain_doc(struct cpw_sbx_ctx *ctx, const char *domain, json_t **doc);
+/** Starts the identity-resolution jobs that are due, then loads the domain: 0 with *doc (owned),
+ *  1 answered, -1. */
+int cpw_cp_ir_prepare(struct cpw_sbx_ctx *ctx, const char *domain, json_t **doc);
+/** The end of the newest completed job (0 when none). Returns 0 or -1. */
+int cpw_cp_ir_last_job_end(struct cpw_sbx_ctx *ctx, const char *domain, int64_t *end_ms);
+
 /** The profile document (owned) or NULL (*doc) after answering 404; 0, 1 answered, -1. */
 int cpw_cp_need_profile(struct cpw_sbx_ctx *ctx,
                         const char *domain,
@@ -76,6 +95,7 @@ CPW_CP_OP2(cpw_cp_get_matches);
 CPW_CP_OP2(cpw_cp_list_rule_based_matches);
 CPW_CP_OP2(cpw_cp_get_similar_profiles);
 CPW_CP_OP2(cpw_cp_get_auto_merging_preview);
+/* customer_profiles_matching_jobs.c */
 CPW_CP_OP2(cpw_cp_get_identity_resolution_job);
 CPW_CP_OP2(cpw_cp_list_identity_resolution_jobs);
 /* customer_profiles_recommenders.c */
