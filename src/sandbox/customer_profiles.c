@@ -733,7 +733,7 @@ static const struct cpw_sbx_op s_ops[] = {
     { "GetObjectTypeAttributeStatistics", cpw_cp_get_attribute_statistics },
     { "ListObjectTypeAttributes", cpw_cp_list_object_type_attributes },
     { "ListObjectTypeAttributeValues", cpw_cp_list_object_type_attribute_values },
-    /* Identity resolution (customer_profiles_matching.c). */
+    /* Identity resolution (customer_profiles_matching.c, _matching_jobs.c). */
     { "GetMatches", cpw_cp_get_matches },
     { "ListRuleBasedMatches", cpw_cp_list_rule_based_matches },
     { "GetSimilarProfiles", cpw_cp_get_similar_profiles },
