@@ -146,7 +146,40 @@ int cpw_sbx_iam_list_user_tags(struct cpw_sbx_ctx *ctx, const json_t *input, jso
     if (rc != 0) {
         return rc;
     }
-    *output = json_pack("{s:o,s:b}", "Tags", s_user_tags(ctx, name), "IsTruncated", 0);
+    int64_t max_items = 0;
+    struct cpw_buf after;
+    cpw_buf_init(&after, 1024);
+    rc = cpw_sbx_iam_page_start(ctx, input, &after, &max_items);
+    if (rc != 0) {
+        cpw_buf_clean_up(&after);
+        return rc;
+    }
+    /* tags in the order they were set; the marker is the key of the next tag to return */
+    json_t *tags = s_user_tags(ctx, name);
+    json_t *page = json_array();
+    json_t *result = json_pack("{s:o}", "Tags", page);
+    bool started = after.len == 0;
+    bool truncated = false;
+    size_t i;
+    json_t *tag;
+    json_array_foreach(tags, i, tag)
+    {
+        const char *key = json_string_value(json_object_get(tag, "Key"));
+        started = started || (key != NULL && strcmp(key, cpw_buf_cstr(&after)) == 0);
+        if (!started) {
+            continue;
+        }
+        if ((int64_t)json_array_size(page) == max_items) {
+            truncated = true;
+            cpw_sbx_iam_page_marker(result, key ? key : "");
+            break;
+        }
+        json_array_append(page, tag);
+    }
+    cpw_buf_clean_up(&after);
+    json_decref(tags);
+    json_object_set_new(result, "IsTruncated", json_boolean(truncated));
+    *output = result;
     return 0;
 }
 

@@ -264,9 +264,9 @@ int cpw_sbx_iam_add_user_to_group(struct cpw_sbx_ctx *ctx, const json_t *input, 
 {
     const char *group = cpw_sbx_in_str(input, "GroupName");
     const char *user = cpw_sbx_in_str(input, "UserName");
-    int rc = s_need_group(ctx, group);
+    int rc = s_need_user(ctx, user); /* an unknown user is named first, then the group */
     if (rc == 0) {
-        rc = s_need_user(ctx, user);
+        rc = s_need_group(ctx, group);
     }
     if (rc != 0) {
         return rc;

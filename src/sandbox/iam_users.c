@@ -457,18 +457,35 @@ int cpw_sbx_iam_list_access_keys(struct cpw_sbx_ctx *ctx, const json_t *input, j
             return rc < 0 ? -1 : s_no_user(ctx, name);
         }
     }
-    sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
-                                           "SELECT access_key_id, status, created_ms FROM"
-                                           " access_keys WHERE account_id = ? AND user_name IS ?"
-                                           " AND session_token IS NULL ORDER BY created_ms,"
-                                           " access_key_id",
-                                           "ss", s_account(ctx), name);
+    int64_t max_items = 0;
+    struct cpw_buf after;
+    cpw_buf_init(&after, 1024);
+    int rc = cpw_sbx_iam_page_start(ctx, input, &after, &max_items);
+    if (rc != 0) {
+        cpw_buf_clean_up(&after);
+        return rc;
+    }
+    /* oldest first; the marker is the id of the next key to return */
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(
+      ctx->db,
+      "SELECT access_key_id, status, created_ms FROM access_keys WHERE account_id = ?1 AND"
+      " user_name IS ?2 AND session_token IS NULL AND (?3 = '' OR (created_ms, access_key_id) >="
+      " (SELECT created_ms, access_key_id FROM access_keys WHERE access_key_id = ?3))"
+      " ORDER BY created_ms, access_key_id LIMIT ?4",
+      "sssi", s_account(ctx), name, cpw_buf_cstr(&after), max_items + 1);
+    cpw_buf_clean_up(&after);
     if (stmt == NULL) {
         return -1;
     }
     json_t *list = json_array();
-    int rc;
+    json_t *result = json_pack("{s:o}", "AccessKeyMetadata", list);
+    bool truncated = false;
     while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
+        if ((int64_t)json_array_size(list) == max_items) {
+            truncated = true;
+            cpw_sbx_iam_page_marker(result, cpw_sbx_col(stmt, 0));
+            break;
+        }
         json_t *meta = json_pack("{s:s,s:s,s:o}", "AccessKeyId", cpw_sbx_col(stmt, 0), "Status",
                                  cpw_sbx_col(stmt, 1), "CreateDate",
                                  cpw_sbx_time_json(sqlite3_column_int64(stmt, 2)));
@@ -479,10 +496,11 @@ int cpw_sbx_iam_list_access_keys(struct cpw_sbx_ctx *ctx, const json_t *input, j
     }
     cpw_sbx_sql_done(stmt);
     if (rc < 0) {
-        json_decref(list);
+        json_decref(result);
         return -1;
     }
-    *output = json_pack("{s:o,s:b}", "AccessKeyMetadata", list, "IsTruncated", 0);
+    json_object_set_new(result, "IsTruncated", json_boolean(truncated));
+    *output = result;
     return 0;
 }
 

@@ -93,6 +93,18 @@ def users_and_passwords(iam):
         check("renamed key denied without policy", False)
     except botocore.exceptions.ClientError as e:
         check("renamed key signs as new arn", ":user/ops/bob" in e.response["Error"]["Message"])
+    key2 = iam.create_access_key(UserName="bob")["AccessKey"]
+    page = iam.list_access_keys(UserName="bob", MaxItems=1)
+    rest = iam.list_access_keys(UserName="bob", Marker=page["Marker"])
+    check("access key paging", page["IsTruncated"] and not rest["IsTruncated"]
+          and [k["AccessKeyId"] for k in page["AccessKeyMetadata"] + rest["AccessKeyMetadata"]]
+          == [key["AccessKeyId"], key2["AccessKeyId"]])
+    iam.delete_access_key(UserName="bob", AccessKeyId=key2["AccessKeyId"])
+    iam.tag_user(UserName="bob", Tags=[{"Key": "k%d" % i, "Value": "v"} for i in range(3)])
+    page = iam.list_user_tags(UserName="bob", MaxItems=2)
+    rest = iam.list_user_tags(UserName="bob", Marker=page["Marker"])
+    check("tag paging", page["IsTruncated"] and not rest["IsTruncated"]
+          and [t["Key"] for t in page["Tags"] + rest["Tags"]] == ["team", "k0", "k1", "k2"])
     root = iam.get_user()["User"]
     check("root user", root["Arn"].endswith(":root") and "UserName" not in root)
 
