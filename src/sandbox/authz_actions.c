@@ -109,6 +109,22 @@ static const struct cpw_sbx_authz_row s_rows[] = {
     { "iam", "GetServiceLinkedRoleDeletionStatus", NULL, "${TaskRole}" },
     { "iam", "SimulatePrincipalPolicy", NULL, "${PolicySourceArn}" },
     { "iam", "SimulateCustomPolicy", NULL, "*" },
+    /* IAM identities: renames, MFA devices, SSH public keys, the credential report */
+    { "iam", "UpdateUser", NULL, "${User}" },
+    { "iam", "UpdateGroup", NULL, "${Group}" },
+    { "iam", "CreateVirtualMFADevice", NULL, IAM "mfa${Path/}${VirtualMFADeviceName}" },
+    { "iam", "DeleteVirtualMFADevice", NULL, "${SerialNumber}" },
+    { "iam", "ListVirtualMFADevices", NULL, "*" },
+    { "iam", "EnableMFADevice", NULL, "${User}" },
+    { "iam", "DeactivateMFADevice", NULL, "${User}" },
+    { "iam", "ListMFADevices", NULL, "${User}" },
+    { "iam", "UploadSSHPublicKey", NULL, "${User}" },
+    { "iam", "GetSSHPublicKey", NULL, "${User}" },
+    { "iam", "ListSSHPublicKeys", NULL, "${User}" },
+    { "iam", "UpdateSSHPublicKey", NULL, "${User}" },
+    { "iam", "DeleteSSHPublicKey", NULL, "${User}" },
+    { "iam", "GenerateCredentialReport", NULL, "*" },
+    { "iam", "GetCredentialReport", NULL, "*" },
     /* ----- AWS STS (sts) ----- */
     /* GetCallerIdentity and GetSessionToken need no permission ("No permissions are required"
      * in the STS API Reference); AssumeRoleWith* are unsigned: the trust policy decides. */

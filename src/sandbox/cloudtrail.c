@@ -58,8 +58,9 @@ void cpw_sbx_add_resource(struct cpw_sbx_ctx *ctx, const char *type, const char 
 
 static bool s_is_secret(const char *key)
 {
-    static const char *const secrets[] = { "secretAccessKey", "sessionToken", "password",
-                                           "newPassword",     "oldPassword",  "privateKey" };
+    static const char *const secrets[] = { "secretAccessKey",  "sessionToken", "password",
+                                           "newPassword",      "oldPassword",  "privateKey",
+                                           "base32StringSeed", "qRCodePNG" };
     for (size_t i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++) {
         if (strcasecmp(key, secrets[i]) == 0) {
             return true;

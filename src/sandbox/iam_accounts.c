@@ -146,7 +146,40 @@ int cpw_sbx_iam_list_user_tags(struct cpw_sbx_ctx *ctx, const json_t *input, jso
     if (rc != 0) {
         return rc;
     }
-    *output = json_pack("{s:o,s:b}", "Tags", s_user_tags(ctx, name), "IsTruncated", 0);
+    int64_t max_items = 0;
+    struct cpw_buf after;
+    cpw_buf_init(&after, 1024);
+    rc = cpw_sbx_iam_page_start(ctx, input, &after, &max_items);
+    if (rc != 0) {
+        cpw_buf_clean_up(&after);
+        return rc;
+    }
+    /* tags in the order they were set; the marker is the key of the next tag to return */
+    json_t *tags = s_user_tags(ctx, name);
+    json_t *page = json_array();
+    json_t *result = json_pack("{s:o}", "Tags", page);
+    bool started = after.len == 0;
+    bool truncated = false;
+    size_t i;
+    json_t *tag;
+    json_array_foreach(tags, i, tag)
+    {
+        const char *key = json_string_value(json_object_get(tag, "Key"));
+        started = started || (key != NULL && strcmp(key, cpw_buf_cstr(&after)) == 0);
+        if (!started) {
+            continue;
+        }
+        if ((int64_t)json_array_size(page) == max_items) {
+            truncated = true;
+            cpw_sbx_iam_page_marker(result, key ? key : "");
+            break;
+        }
+        json_array_append(page, tag);
+    }
+    cpw_buf_clean_up(&after);
+    json_decref(tags);
+    json_object_set_new(result, "IsTruncated", json_boolean(truncated));
+    *output = result;
     return 0;
 }
 
@@ -164,7 +197,11 @@ static json_t *s_password_policy(struct cpw_sbx_ctx *ctx)
     return policy;
 }
 
-/* 0 when password satisfies the account's policy (IAM's default: 8+ characters), else 1. */
+/*
+ * 0 when password satisfies the account's policy, else 1 (PasswordPolicyViolation answered).
+ * Without a custom policy IAM applies its default one: 8 to 128 characters, mixing at least
+ * three of uppercase letters, lowercase letters, numbers and symbols.
+ */
 static int s_check_password(struct cpw_sbx_ctx *ctx, const char *password)
 {
     if (password == NULL) {
@@ -180,6 +217,9 @@ static int s_check_password(struct cpw_sbx_ctx *ctx, const char *password)
         low = low || (*p >= 'a' && *p <= 'z');
         digit = digit || (*p >= '0' && *p <= '9');
         symbol = symbol || strchr("!@#$%^&*()_+-=[]{}|'", *p) != NULL;
+    }
+    if (policy == NULL) {
+        ok = ok && (int)up + (int)low + (int)digit + (int)symbol >= 3;
     }
     ok = ok && (!json_is_true(json_object_get(policy, "RequireUppercaseCharacters")) || up);
     ok = ok && (!json_is_true(json_object_get(policy, "RequireLowercaseCharacters")) || low);
@@ -704,9 +744,11 @@ static const struct {
       "SELECT count(*) > 0 FROM access_keys WHERE account_id = ?1 AND user_name IS NULL AND"
       " session_token IS NULL",
       0 },
+    { "AccountSigningCertificatesPresent", NULL, 0 },
     { "AccountMFAEnabled", NULL, 0 },
-    { "MFADevices", NULL, 0 },
-    { "MFADevicesInUse", NULL, 0 },
+    { "MFADevices", "SELECT count(*) FROM iam_mfa_devices WHERE account_id = ?1", 0 },
+    { "MFADevicesInUse",
+      "SELECT count(*) FROM iam_mfa_devices WHERE account_id = ?1 AND user_name IS NOT NULL", 0 },
     { "AccessKeysPerUserQuota", NULL, 2 },
     { "AttachedPoliciesPerRoleQuota", NULL, 10 },
     { "AttachedPoliciesPerUserQuota", NULL, 10 },
@@ -769,24 +811,57 @@ int cpw_sbx_iam_update_account_password_policy(struct cpw_sbx_ctx *ctx,
                                          "RequireLowercaseCharacters",
                                          "AllowUsersToChangePassword",
                                          "HardExpiry" };
-    int64_t min_len = 8, max_age = 0, reuse = 0;
-    if (cpw_sbx_in_int(in, "MinimumPasswordLength", 8, &min_len) != 0 || min_len < 6 ||
-        min_len > 128 || cpw_sbx_in_int(in, "MaxPasswordAge", 0, &max_age) != 0 || max_age < 0 ||
-        max_age > 1095 || cpw_sbx_in_int(in, "PasswordReusePrevention", 0, &reuse) != 0 ||
-        reuse < 0 || reuse > 24) {
-        cpw_error_clear();
-        return cpw_sbx_fail(ctx, 400, "ValidationError",
-                            "1 validation error detected: a password policy value is out of "
-                            "range (MinimumPasswordLength 6-128, MaxPasswordAge 1-1095, "
-                            "PasswordReusePrevention 1-24)");
+    static const struct {
+        const char *key;   /* the request member */
+        const char *field; /* its name in AWS's validation message */
+        int64_t min, max, def;
+    } ranges[] = {
+        { "MinimumPasswordLength", "minimumPasswordLength", 6, 128, 6 },
+        { "PasswordReusePrevention", "passwordReusePrevention", 1, 24, 0 },
+        { "MaxPasswordAge", "maxPasswordAge", 1, 1095, 0 },
+    };
+    int64_t values[3] = { 0 };
+    struct cpw_buf errors;
+    cpw_buf_init(&errors, 4096);
+    int bad = 0;
+    for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+        if (cpw_sbx_in_int(in, ranges[i].key, ranges[i].def, &values[i]) != 0) {
+            cpw_error_clear();
+            cpw_buf_clean_up(&errors);
+            return cpw_sbx_fail(ctx, 400, "ValidationError",
+                                "1 validation error detected: Value at '%s' failed to satisfy "
+                                "constraint: Member must be an integer",
+                                ranges[i].field);
+        }
+        if (json_object_get(in, ranges[i].key) == NULL) {
+            continue;
+        }
+        bool low = values[i] < ranges[i].min;
+        if (low || values[i] > ranges[i].max) {
+            (void)cpw_buf_appendf(&errors,
+                                  "%sValue '%lld' at '%s' failed to satisfy constraint: Member "
+                                  "must have value %s or equal to %lld",
+                                  bad ? "; " : "", (long long)values[i], ranges[i].field,
+                                  low ? "greater than" : "less than",
+                                  (long long)(low ? ranges[i].min : ranges[i].max));
+            bad++;
+        }
     }
+    if (bad > 0) {
+        int rc = cpw_sbx_fail(ctx, 400, "ValidationError", "%d validation error%s detected: %s",
+                              bad, bad > 1 ? "s" : "", cpw_buf_cstr(&errors));
+        cpw_buf_clean_up(&errors);
+        return rc;
+    }
+    cpw_buf_clean_up(&errors);
+    int64_t min_len = values[0], reuse = values[1], max_age = values[2];
     json_t *policy = json_object();
     json_object_set_new(policy, "MinimumPasswordLength", json_integer(min_len));
     for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
         json_object_set_new(policy, flags[i], json_boolean(s_in_bool(in, flags[i])));
     }
     json_object_set_new(policy, "ExpirePasswords", json_boolean(max_age > 0));
-    if (max_age > 0) {
+    if (max_age > 0) { /* PasswordPolicy's MaxPasswordAge is 1-1095: absent when unset */
         json_object_set_new(policy, "MaxPasswordAge", json_integer(max_age));
     }
     if (reuse > 0) {

@@ -3,7 +3,8 @@
  * policies of groups and users (returned URL-encoded, as IAM does).
  *
  * Group names are unique per account ignoring case. DeleteGroup refuses while the group has
- * members or policies, with AWS's DeleteConflict messages. Lists order by name.
+ * members or policies, with AWS's DeleteConflict messages. Lists order by name. UpdateGroup
+ * renames in place: the group keeps its id, members and policies.
  */
 #include <stdio.h>
 #include <string.h>
@@ -263,9 +264,9 @@ int cpw_sbx_iam_add_user_to_group(struct cpw_sbx_ctx *ctx, const json_t *input, 
 {
     const char *group = cpw_sbx_in_str(input, "GroupName");
     const char *user = cpw_sbx_in_str(input, "UserName");
-    int rc = s_need_group(ctx, group);
+    int rc = s_need_user(ctx, user); /* an unknown user is named first, then the group */
     if (rc == 0) {
-        rc = s_need_user(ctx, user);
+        rc = s_need_group(ctx, group);
     }
     if (rc != 0) {
         return rc;
@@ -487,4 +488,75 @@ int cpw_sbx_iam_delete_user_policy(struct cpw_sbx_ctx *ctx, const json_t *input,
 int cpw_sbx_iam_list_user_policies(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     return s_list_inline(ctx, &s_user_h, input, output);
+}
+
+/* ----- renaming ---------------------------------------------------------------------------- */
+
+int cpw_sbx_iam_update_group(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    const char *name = cpw_sbx_in_str(input, "GroupName");
+    const char *new_name = cpw_sbx_in_str(input, "NewGroupName");
+    const char *new_path = cpw_sbx_in_str(input, "NewPath");
+    if (new_name != NULL && !cpw_sbx_name_ok(new_name, 1, GROUP_NAME_MAX)) {
+        return cpw_sbx_fail(ctx, 400, "ValidationError",
+                            "1 validation error detected: Value '%s' at 'newGroupName' failed to "
+                            "satisfy constraint: Member must satisfy regular expression pattern: "
+                            "[\\w+=,.@-]+",
+                            new_name);
+    }
+    size_t plen = new_path ? strlen(new_path) : 1;
+    if (new_path != NULL && (plen > 512 || new_path[0] != '/' || new_path[plen - 1] != '/')) {
+        return cpw_sbx_fail(ctx, 400, "ValidationError",
+                            "The specified value for path is invalid. It must begin and end with "
+                            "/ and contain only alphanumeric characters and/or / characters.");
+    }
+    int rc = s_need_group(ctx, name);
+    if (rc != 0) {
+        return rc;
+    }
+    json_t *group = s_group_json(ctx, name);
+    if (group == NULL) {
+        return -1;
+    }
+    const char *final_name =
+      new_name ? new_name : json_string_value(json_object_get(group, "GroupName"));
+    const char *final_path =
+      new_path ? new_path : json_string_value(json_object_get(group, "Path"));
+    if (new_name != NULL && sqlite3_stricmp(new_name, name) != 0) {
+        int n =
+          s_count2(ctx->db, "SELECT count(*) FROM iam_groups WHERE account_id = ? AND name = ?",
+                   s_account(ctx), new_name);
+        if (n != 0) {
+            json_decref(group);
+            return n < 0 ? -1
+                         : cpw_sbx_fail(ctx, 409, "EntityAlreadyExists",
+                                        "Group with name %s already exists.", new_name);
+        }
+    }
+    char arn[1024];
+    snprintf(arn, sizeof(arn), "arn:%s:iam::%s:group%s%s", cpw_sbx_ctx_partition(ctx),
+             s_account(ctx), final_path, final_name);
+    /* The group's key changes: its policies and members follow it inside this transaction. */
+    static const char *const moves[] = {
+        "UPDATE iam_group_attached SET group_name = ?1 WHERE account_id = ?2 AND group_name = ?3",
+        "UPDATE iam_group_members SET group_name = ?1 WHERE account_id = ?2 AND group_name = ?3",
+        "UPDATE iam_group_inline SET group_name = ?1 WHERE account_id = ?2 AND group_name = ?3",
+    };
+    rc = cpw_sbx_sql_exec(ctx->db, "PRAGMA defer_foreign_keys = ON");
+    if (rc == 0 && cpw_sbx_sql_do(ctx->db,
+                                  "UPDATE iam_groups SET name = ?, path = ?, arn = ? WHERE"
+                                  " account_id = ? AND name = ?",
+                                  "sssss", final_name, final_path, arn, s_account(ctx), name) < 0) {
+        rc = -1;
+    }
+    for (size_t i = 0; rc == 0 && i < sizeof(moves) / sizeof(moves[0]); i++) {
+        rc =
+          cpw_sbx_sql_do(ctx->db, moves[i], "sss", final_name, s_account(ctx), name) < 0 ? -1 : 0;
+    }
+    if (rc == 0) {
+        cpw_sbx_add_resource(ctx, "AWS::IAM::Group", name);
+        *output = json_object();
+    }
+    json_decref(group);
+    return rc;
 }

@@ -680,6 +680,22 @@ static const struct cpw_sbx_op s_ops[] = {
     { "CreateServiceLinkedRole", cpw_sbx_iam_create_slr_op },
     { "DeleteServiceLinkedRole", cpw_sbx_iam_delete_slr_op },
     { "GetServiceLinkedRoleDeletionStatus", cpw_sbx_iam_slr_status_op },
+    /* identities: renames, MFA devices, SSH public keys, the credential report */
+    { "UpdateUser", cpw_sbx_iam_update_user },
+    { "UpdateGroup", cpw_sbx_iam_update_group },
+    { "CreateVirtualMFADevice", cpw_sbx_iam_create_virtual_mfa_device },
+    { "DeleteVirtualMFADevice", cpw_sbx_iam_delete_virtual_mfa_device },
+    { "ListVirtualMFADevices", cpw_sbx_iam_list_virtual_mfa_devices },
+    { "EnableMFADevice", cpw_sbx_iam_enable_mfa_device },
+    { "DeactivateMFADevice", cpw_sbx_iam_deactivate_mfa_device },
+    { "ListMFADevices", cpw_sbx_iam_list_mfa_devices },
+    { "UploadSSHPublicKey", cpw_sbx_iam_upload_ssh_public_key },
+    { "GetSSHPublicKey", cpw_sbx_iam_get_ssh_public_key },
+    { "ListSSHPublicKeys", cpw_sbx_iam_list_ssh_public_keys },
+    { "UpdateSSHPublicKey", cpw_sbx_iam_update_ssh_public_key },
+    { "DeleteSSHPublicKey", cpw_sbx_iam_delete_ssh_public_key },
+    { "GenerateCredentialReport", cpw_sbx_iam_generate_credential_report },
+    { "GetCredentialReport", cpw_sbx_iam_get_credential_report },
 };
 
 const struct cpw_sbx_service cpw_sbx_iam_service = {

@@ -8,11 +8,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cpw/alloc.h"
 #include "cpw/buf.h"
 #include "cpw/error.h"
+#include "cpw/json.h"
 #include "sbx_service.h"
 
 #define KEYS_PER_USER 2
+#define TAGS_MAX      50
 #define SECRET_CHARS  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
 static const char *s_account(struct cpw_sbx_ctx *ctx)
@@ -153,6 +156,67 @@ static int s_no_user(struct cpw_sbx_ctx *ctx, const char *name)
     return cpw_sbx_fail(ctx, 404, "NoSuchEntity", "The user with name %s cannot be found.", name);
 }
 
+/* CreateUser's Tags: stored with the user and echoed in its answer (only when given). */
+static int s_store_create_tags(struct cpw_sbx_ctx *ctx,
+                               const char *name,
+                               const json_t *tags,
+                               json_t *user)
+{
+    if (json_array_size(tags) == 0) {
+        return 0;
+    }
+    if (json_array_size(tags) > TAGS_MAX) {
+        return cpw_sbx_fail(ctx, 400, "LimitExceeded",
+                            "The number of tags has reached the maximum limit.");
+    }
+    json_t *clean = json_array();
+    size_t i;
+    json_t *tag;
+    json_array_foreach(tags, i, tag)
+    {
+        const char *key = json_string_value(json_object_get(tag, "Key"));
+        const char *value = json_string_value(json_object_get(tag, "Value"));
+        if (key != NULL) {
+            json_array_append_new(clean,
+                                  json_pack("{s:s,s:s}", "Key", key, "Value", value ? value : ""));
+        }
+    }
+    char *text = cpw_json_dump_cstr(clean, CPW_JSON_DUMP_COMPACT);
+    int rc = cpw_sbx_sql_do(ctx->db,
+                            "INSERT INTO iam_user_meta(account_id, user_name, tags) VALUES"
+                            " (?, ?, ?) ON CONFLICT(account_id, user_name) DO UPDATE SET"
+                            " tags = excluded.tags",
+                            "sss", s_account(ctx), name, text);
+    cpw_free(text);
+    if (rc < 0) {
+        json_decref(clean);
+        return -1;
+    }
+    json_object_set_new(user, "Tags", clean);
+    return 0;
+}
+
+/* Adds the user's tags to user (a User document) when it has any. */
+static int s_add_tags(struct cpw_sbx_ctx *ctx, const char *name, json_t *user)
+{
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(
+      ctx->db, "SELECT tags FROM iam_user_meta WHERE account_id = ? AND user_name = ?", "ss",
+      s_account(ctx), name);
+    if (stmt == NULL) {
+        return -1;
+    }
+    int rc = cpw_sbx_sql_step(stmt);
+    if (rc == 1) {
+        json_t *tags = cpw_json_load_cstr(cpw_sbx_col(stmt, 0));
+        if (json_array_size(tags) > 0) {
+            json_object_set(user, "Tags", tags);
+        }
+        json_decref(tags);
+    }
+    cpw_sbx_sql_done(stmt);
+    return rc < 0 ? -1 : 0;
+}
+
 int cpw_sbx_iam_create_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     const char *name = cpw_sbx_in_str(input, "UserName");
@@ -186,6 +250,9 @@ int cpw_sbx_iam_create_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t
         return -1;
     }
     rc = cpw_sbx_authz_boundary_on_create(ctx, false, name, input, user);
+    if (rc == 0) {
+        rc = s_store_create_tags(ctx, name, json_object_get(input, "Tags"), user);
+    }
     if (rc != 0) {
         json_decref(user);
         return rc;
@@ -200,12 +267,21 @@ int cpw_sbx_iam_get_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
     const char *name = s_target_user(ctx, input);
     json_t *user = NULL;
     if (name == NULL) {
-        /* GetUser as root describes the account's root user. */
-        user = json_pack("{s:s,s:s,s:o}", "UserId", s_account(ctx), "Arn",
-                         ctx->req->caller->principal_arn ? ctx->req->caller->principal_arn : "",
-                         "CreateDate", cpw_sbx_time_json(0));
-        json_object_set_new(user, "Path", json_string("/"));
-        json_object_set_new(user, "UserName", json_string(""));
+        /* GetUser as root describes the account's root user: its id is the account's, its
+         * ARN the root's, created with the account; it has no user name and no path. */
+        sqlite3_stmt *stmt = cpw_sbx_sql_query(
+          ctx->db, "SELECT created_ms FROM accounts WHERE account_id = ?", "s", s_account(ctx));
+        int found = stmt ? cpw_sbx_sql_step(stmt) : -1;
+        int64_t created = found == 1 ? sqlite3_column_int64(stmt, 0) : 0;
+        cpw_sbx_sql_done(stmt);
+        if (found < 0) {
+            return -1;
+        }
+        char arn[256];
+        snprintf(arn, sizeof(arn), "arn:%s:iam::%s:root", cpw_sbx_ctx_partition(ctx),
+                 s_account(ctx));
+        user = json_pack("{s:s,s:s,s:o}", "UserId", s_account(ctx), "Arn", arn, "CreateDate",
+                         cpw_sbx_time_json(created));
         *output = json_pack("{s:o}", "User", user);
         return 0;
     }
@@ -213,7 +289,8 @@ int cpw_sbx_iam_get_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
     if (rc == 0) {
         return s_no_user(ctx, name);
     }
-    if (rc < 0 || cpw_sbx_authz_boundary_describe(ctx, false, name, user) != 0) {
+    if (rc < 0 || cpw_sbx_authz_boundary_describe(ctx, false, name, user) != 0 ||
+        s_add_tags(ctx, name, user) != 0) {
         json_decref(user);
         return -1;
     }
@@ -309,6 +386,10 @@ int cpw_sbx_iam_delete_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t
           "Cannot delete entity, must detach all policies first." },
         { "SELECT count(*) FROM iam_group_members WHERE account_id = ? AND user_name = ?",
           "Cannot delete entity, must remove user from all groups first." },
+        { "SELECT count(*) FROM iam_mfa_devices WHERE account_id = ? AND user_name = ?",
+          "Cannot delete entity, must delete MFA device first." },
+        { "SELECT count(*) FROM iam_ssh_keys WHERE account_id = ? AND user_name = ?",
+          "Cannot delete entity, must delete SSH public keys first." },
     };
     for (size_t i = 0; i < sizeof(blockers) / sizeof(blockers[0]); i++) {
         sqlite3_stmt *stmt =
@@ -376,18 +457,35 @@ int cpw_sbx_iam_list_access_keys(struct cpw_sbx_ctx *ctx, const json_t *input, j
             return rc < 0 ? -1 : s_no_user(ctx, name);
         }
     }
-    sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
-                                           "SELECT access_key_id, status, created_ms FROM"
-                                           " access_keys WHERE account_id = ? AND user_name IS ?"
-                                           " AND session_token IS NULL ORDER BY created_ms,"
-                                           " access_key_id",
-                                           "ss", s_account(ctx), name);
+    int64_t max_items = 0;
+    struct cpw_buf after;
+    cpw_buf_init(&after, 1024);
+    int rc = cpw_sbx_iam_page_start(ctx, input, &after, &max_items);
+    if (rc != 0) {
+        cpw_buf_clean_up(&after);
+        return rc;
+    }
+    /* oldest first; the marker is the id of the next key to return */
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(
+      ctx->db,
+      "SELECT access_key_id, status, created_ms FROM access_keys WHERE account_id = ?1 AND"
+      " user_name IS ?2 AND session_token IS NULL AND (?3 = '' OR (created_ms, access_key_id) >="
+      " (SELECT created_ms, access_key_id FROM access_keys WHERE access_key_id = ?3))"
+      " ORDER BY created_ms, access_key_id LIMIT ?4",
+      "sssi", s_account(ctx), name, cpw_buf_cstr(&after), max_items + 1);
+    cpw_buf_clean_up(&after);
     if (stmt == NULL) {
         return -1;
     }
     json_t *list = json_array();
-    int rc;
+    json_t *result = json_pack("{s:o}", "AccessKeyMetadata", list);
+    bool truncated = false;
     while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
+        if ((int64_t)json_array_size(list) == max_items) {
+            truncated = true;
+            cpw_sbx_iam_page_marker(result, cpw_sbx_col(stmt, 0));
+            break;
+        }
         json_t *meta = json_pack("{s:s,s:s,s:o}", "AccessKeyId", cpw_sbx_col(stmt, 0), "Status",
                                  cpw_sbx_col(stmt, 1), "CreateDate",
                                  cpw_sbx_time_json(sqlite3_column_int64(stmt, 2)));
@@ -398,10 +496,11 @@ int cpw_sbx_iam_list_access_keys(struct cpw_sbx_ctx *ctx, const json_t *input, j
     }
     cpw_sbx_sql_done(stmt);
     if (rc < 0) {
-        json_decref(list);
+        json_decref(result);
         return -1;
     }
-    *output = json_pack("{s:o,s:b}", "AccessKeyMetadata", list, "IsTruncated", 0);
+    json_object_set_new(result, "IsTruncated", json_boolean(truncated));
+    *output = result;
     return 0;
 }
 
@@ -423,4 +522,64 @@ int cpw_sbx_iam_delete_access_key(struct cpw_sbx_ctx *ctx, const json_t *input, 
     cpw_sbx_add_resource(ctx, "AWS::IAM::AccessKey", key_id);
     *output = json_object();
     return 0;
+}
+
+int cpw_sbx_iam_update_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    const char *name = cpw_sbx_in_str(input, "UserName");
+    const char *new_name = cpw_sbx_in_str(input, "NewUserName");
+    const char *new_path = cpw_sbx_in_str(input, "NewPath");
+    json_t *user = NULL;
+    int rc = name ? s_find_user(ctx->db, s_account(ctx), name, &user) : 0;
+    if (rc <= 0) {
+        return rc < 0 ? -1 : s_no_user(ctx, name ? name : "");
+    }
+    const char *final_name =
+      new_name ? new_name : json_string_value(json_object_get(user, "UserName"));
+    const char *final_path = new_path ? new_path : json_string_value(json_object_get(user, "Path"));
+    if (new_name != NULL && sqlite3_stricmp(new_name, name) != 0) {
+        rc = s_find_user(ctx->db, s_account(ctx), new_name, NULL);
+        if (rc != 0) {
+            json_decref(user);
+            return rc < 0 ? -1
+                          : cpw_sbx_fail(ctx, 409, "EntityAlreadyExists",
+                                         "User with name %s already exists.", new_name);
+        }
+    }
+    char arn[1024];
+    snprintf(arn, sizeof(arn), "arn:%s:iam::%s:user%s%s", cpw_sbx_ctx_partition(ctx),
+             s_account(ctx), final_path, final_name);
+    /* The user's key changes: everything held by name follows it inside this transaction. */
+    static const char *const moves[] = {
+        "UPDATE iam_user_meta SET user_name = ?1 WHERE account_id = ?2 AND user_name = ?3",
+        "UPDATE iam_user_attached SET user_name = ?1 WHERE account_id = ?2 AND user_name = ?3",
+        "UPDATE iam_user_inline SET user_name = ?1 WHERE account_id = ?2 AND user_name = ?3",
+        "UPDATE iam_group_members SET user_name = ?1 WHERE account_id = ?2 AND user_name = ?3",
+        "UPDATE authz_user_boundary SET user_name = ?1 WHERE account_id = ?2 AND user_name = ?3",
+        "UPDATE iam_mfa_devices SET user_name = ?1 WHERE account_id = ?2 AND user_name = ?3",
+        "UPDATE iam_ssh_keys SET user_name = ?1 WHERE account_id = ?2 AND user_name = ?3",
+    };
+    rc = cpw_sbx_sql_exec(ctx->db, "PRAGMA defer_foreign_keys = ON");
+    if (rc == 0 && cpw_sbx_sql_do(ctx->db,
+                                  "UPDATE iam_users SET name = ?, path = ?, arn = ? WHERE"
+                                  " account_id = ? AND name = ?",
+                                  "sssss", final_name, final_path, arn, s_account(ctx), name) < 0) {
+        rc = -1;
+    }
+    for (size_t i = 0; rc == 0 && i < sizeof(moves) / sizeof(moves[0]); i++) {
+        rc =
+          cpw_sbx_sql_do(ctx->db, moves[i], "sss", final_name, s_account(ctx), name) < 0 ? -1 : 0;
+    }
+    if (rc == 0 && cpw_sbx_sql_do(ctx->db,
+                                  "UPDATE access_keys SET user_name = ?, principal_arn = ? WHERE"
+                                  " account_id = ? AND user_name = ?",
+                                  "ssss", final_name, arn, s_account(ctx), name) < 0) {
+        rc = -1;
+    }
+    if (rc == 0) {
+        cpw_sbx_add_resource(ctx, "AWS::IAM::User", name);
+        *output = json_object();
+    }
+    json_decref(user);
+    return rc;
 }

@@ -252,6 +252,27 @@ int cpw_sbx_iam_delete_account_password_policy(struct cpw_sbx_ctx *ctx,
                                                const json_t *in,
                                                json_t **out);
 /*
+ * IAM identities: renaming users and groups (iam_users.c, iam_groups.c), MFA devices
+ * (iam_mfa.c), SSH public keys (iam_ssh_keys.c) and the credential report
+ * (iam_credential_report.c). cpw_sbx_iam_identity_schema creates their tables.
+ */
+extern const char cpw_sbx_iam_identity_schema[];
+int cpw_sbx_iam_update_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_update_group(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+int cpw_sbx_iam_create_virtual_mfa_device(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_delete_virtual_mfa_device(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_list_virtual_mfa_devices(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_enable_mfa_device(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_deactivate_mfa_device(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_list_mfa_devices(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_upload_ssh_public_key(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_get_ssh_public_key(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_list_ssh_public_keys(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_update_ssh_public_key(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_delete_ssh_public_key(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_generate_credential_report(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_get_credential_report(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+/*
  * Permissions boundaries and the policy simulator (authz_iam.c). on_create stores CreateRole's /
  * CreateUser's PermissionsBoundary (0, 1 answered NoSuchEntity, -1) and shows it in doc;
  * describe adds PermissionsBoundary to a GetRole / GetUser document (0 or -1).

@@ -707,6 +707,7 @@ struct cpw_sbx *cpw_sbx_open(const struct cpw_sbx_options *opts)
     }
     if (cpw_sbx_sql_exec(sbx->db, s_core_schema) != 0 || s_seed_default_account(sbx->db) != 0 ||
         cpw_sbx_register_service(sbx, &cpw_sbx_iam_service) != 0 ||
+        cpw_sbx_sql_exec(sbx->db, cpw_sbx_iam_identity_schema) != 0 ||
         cpw_sbx_register_service(sbx, &cpw_sbx_sts_service) != 0 ||
         cpw_sbx_register_service(sbx, &cpw_sbx_organizations_service) != 0 ||
         cpw_sbx_register_service(sbx, &cpw_sbx_cloudtrail_service) != 0 ||

@@ -153,6 +153,8 @@ class CpwardenSide:
 def _jsonable(value):
     if isinstance(value, datetime.datetime):
         return value.isoformat()
+    if isinstance(value, bytes):  # blobs: base64 text, as `cpwarden api` prints them
+        return base64.b64encode(value).decode()
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -187,7 +189,7 @@ class Boto3Side:
 MASKS = [
     (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)"), "<time>"),
     (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "<uuid>"),
-    (re.compile(r"\b(AROA|AIDA|ASIA|AKIA|ANPA|AGPA|AIPA)[A-Z0-9]{12,17}\b"), "<id>"),
+    (re.compile(r"\b(AROA|AIDA|ASIA|AKIA|ANPA|AGPA|AIPA|APKA)[A-Z0-9]{12,17}\b"), "<id>"),
     (re.compile(r"(AWSServiceRoleFor[A-Za-z]+_)[A-Za-z0-9]{20}\b"), r"\1<suffix>"),
     (re.compile(r"\b[0-9a-f]{64}\b"), "<hex64>"),
     (re.compile(r"\b[0-9a-f]{32}\b"), "<hex32>"),
@@ -197,7 +199,8 @@ MASKS = [
     (re.compile(r"\b(o|r|ou|p|car)-[a-z0-9]{4,32}(-[a-z0-9]{8,32})?\b"), "<org-id>"),
 ]
 MASKED_KEYS = {"NextToken", "Marker", "SecretAccessKey", "SessionToken", "userAgent",
-               "sourceIPAddress", "ProfileObjectUniqueKey"}
+               "sourceIPAddress", "ProfileObjectUniqueKey", "Base32StringSeed"}
+REPORT_B64 = base64.b64encode(b"user,arn,").decode()  # a credential report's CSV, base64
 
 
 def normalize(value, key=None):
@@ -205,6 +208,8 @@ def normalize(value, key=None):
         return "<masked>"
     if key == "CloudTrailEvent" and isinstance(value, str):
         return normalize(json.loads(value))
+    if key == "Content" and isinstance(value, str) and value.startswith(REPORT_B64):
+        return normalize(base64.b64decode(value).decode())
     if isinstance(value, dict):
         return {k: normalize(v, k) for k, v in value.items()}
     if isinstance(value, list):
@@ -358,6 +363,31 @@ def steps():
                                              "AccessKeyId": r["CreateAccessKey"]["AccessKey"]["AccessKeyId"]})
     add("iam", "DeleteAccessKey", lambda r: {"UserName": "dev1",
                                              "AccessKeyId": r["CreateAccessKey"]["AccessKey"]["AccessKeyId"]})
+    # IAM identities: renames, SSH public keys, MFA devices, the credential report
+    SSH_MODULUS = b"\x00\xc1" + bytes(i % 256 for i in range(255))  # 2048 bits
+    SSH_KEY = "ssh-rsa " + base64.b64encode(b"".join(
+        len(f).to_bytes(4, "big") + f for f in (b"ssh-rsa", b"\x01\x00\x01", SSH_MODULUS))).decode()
+    SSH_ID = (lambda r: r["UploadSSHPublicKey"]["SSHPublicKey"]["SSHPublicKeyId"])
+    MFA = (lambda r: r["CreateVirtualMFADevice"]["VirtualMFADevice"]["SerialNumber"])
+    add("iam", "UpdateUser", lambda r: {"UserName": "dev1", "NewPath": "/e2e/"})
+    add("iam", "UpdateGroup", lambda r: {"GroupName": "devs", "NewPath": "/e2e/ops/"})
+    add("iam", "UploadSSHPublicKey", lambda r: {"UserName": "dev1", "SSHPublicKeyBody": SSH_KEY})
+    add("iam", "GetSSHPublicKey", lambda r: {"UserName": "dev1", "SSHPublicKeyId": SSH_ID(r),
+                                             "Encoding": "SSH"})
+    add("iam", "ListSSHPublicKeys", lambda r: {"UserName": "dev1"})
+    add("iam", "UpdateSSHPublicKey", lambda r: {"UserName": "dev1", "SSHPublicKeyId": SSH_ID(r),
+                                                "Status": "Inactive"})
+    add("iam", "DeleteSSHPublicKey", lambda r: {"UserName": "dev1", "SSHPublicKeyId": SSH_ID(r)})
+    add("iam", "CreateVirtualMFADevice", lambda r: {"VirtualMFADeviceName": "dev1-mfa"})
+    add("iam", "EnableMFADevice", lambda r: {"UserName": "dev1", "SerialNumber": MFA(r),
+                                             "AuthenticationCode1": "123456",
+                                             "AuthenticationCode2": "654321"})
+    add("iam", "ListMFADevices", lambda r: {"UserName": "dev1"})
+    add("iam", "ListVirtualMFADevices")
+    add("iam", "GenerateCredentialReport")
+    add("iam", "GetCredentialReport")
+    add("iam", "DeactivateMFADevice", lambda r: {"UserName": "dev1", "SerialNumber": MFA(r)})
+    add("iam", "DeleteVirtualMFADevice", lambda r: {"SerialNumber": MFA(r)})
     add("iam", "CreateRole", lambda r: {"RoleName": "ec2", "AssumeRolePolicyDocument": POLICY})
     add("iam", "CreateInstanceProfile", lambda r: {"InstanceProfileName": "web", "Path": "/e2e/"})
     add("iam", "AddRoleToInstanceProfile", lambda r: {"InstanceProfileName": "web", "RoleName": "ec2"})
