@@ -326,7 +326,8 @@ int cpw_sbx_sql_do(sqlite3 *db, const char *sql, const char *types, ...);
 int cpw_sbx_sql_step(sqlite3_stmt *stmt);
 /** Column i as text ("" for NULL; borrowed until the next step). */
 const char *cpw_sbx_col(sqlite3_stmt *stmt, int i);
-/** Runs a statement list without parameters. Returns 0 or -1 (CPW_ERR_STORE). */
+/** Runs a statement list without parameters (a text without ';', one statement, through the
+ * connection's kept statements). Returns 0 or -1 (CPW_ERR_STORE). */
 int cpw_sbx_sql_exec(sqlite3 *db, const char *sql);
 
 /* ----- identifiers and times --------------------------------------------------------------- */

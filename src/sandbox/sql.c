@@ -351,6 +351,21 @@ const char *cpw_sbx_col(sqlite3_stmt *stmt, int i)
 
 int cpw_sbx_sql_exec(sqlite3 *db, const char *sql)
 {
+    if (strchr(sql, ';') == NULL) {
+        /* One statement (BEGIN, SAVEPOINT, COMMIT, ... every request runs them): kept too. */
+        sqlite3_stmt *stmt = s_acquire(db, sql);
+        if (stmt == NULL) {
+            return -1;
+        }
+        int rc;
+        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        }
+        if (rc != SQLITE_DONE) {
+            cpw_raise(CPW_ERR_STORE, "%s", sqlite3_errmsg(db));
+        }
+        cpw_sbx_sql_done(stmt);
+        return rc == SQLITE_DONE ? 0 : -1;
+    }
     char *msg = NULL;
     if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
         cpw_raise(CPW_ERR_STORE, "%s", msg ? msg : sqlite3_errmsg(db));

@@ -70,6 +70,16 @@ static void test_query_again_reuses_the_statement(void **state)
                          1);
     }
     assert_int_equal(s_stats(db).prepares - after.prepares, 1);
+    /* So does cpw_sbx_sql_exec for one statement (a transaction's BEGIN, SAVEPOINT, ...). */
+    uint64_t prepares = s_stats(db).prepares;
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(cpw_sbx_sql_exec(db, "SAVEPOINT t"), 0);
+        assert_int_equal(cpw_sbx_sql_exec(db, "RELEASE t"), 0);
+    }
+    assert_int_equal(s_stats(db).prepares - prepares, 2);
+    assert_int_equal(cpw_sbx_sql_exec(db, "RELEASE nothing"), -1); /* errors still raised */
+    assert_int_equal(cpw_last_error(), CPW_ERR_STORE);
+    cpw_error_clear();
     sbx_fixture_close(&fx);
 }
 
