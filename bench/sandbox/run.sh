@@ -14,7 +14,10 @@
 #
 # With BASE_BUILD=DIR in the environment, a second sandbox (DIR/cpwarden, e.g. a build of the
 # previous commit) runs in the same script between the two, and the report adds a "before"
-# column: before/after ratios then come from one run on one machine state.
+# column: before/after ratios then come from one run on one machine state. With ROUNDS=R (default
+# 1), the two sandboxes run R times each, alternately (after, before, after, before, ...), so that
+# a change in the machine's load falls on both; each cell is then the median of its R figures,
+# and the report gives the load average before each round.
 #
 # usage: bench/sandbox/run.sh BUILD_DIR [N] [CONCURRENCY]    (prints a Markdown report)
 set -euo pipefail
@@ -88,14 +91,20 @@ for _ in 1 2 3 4 5; do
 done
 echo "version_ms $((floor / 1000)).$((floor % 1000 / 100))" >"$tmp/floor.res"
 
-port=$(free_port)
-run_server sandbox "http://127.0.0.1:$port" "$CPWARDEN" sandbox --port "$port" --no-rate-limits
+ROUNDS=${ROUNDS:-1}
 base=0
-if [ -n "${BASE_BUILD:-}" ]; then
+: >"$tmp/rounds.txt"
+for ((r = 1; r <= ROUNDS; r++)); do
+    echo "round $r: load average $(cut -d' ' -f1-3 /proc/loadavg)" >>"$tmp/rounds.txt"
     port=$(free_port)
-    run_server before "http://127.0.0.1:$port" "$BASE_BUILD/cpwarden" sandbox --port "$port" \
-        --no-rate-limits && base=1
-fi
+    run_server "sandbox.$r" "http://127.0.0.1:$port" "$CPWARDEN" sandbox --port "$port" \
+        --no-rate-limits
+    if [ -n "${BASE_BUILD:-}" ]; then
+        port=$(free_port)
+        run_server "before.$r" "http://127.0.0.1:$port" "$BASE_BUILD/cpwarden" sandbox \
+            --port "$port" --no-rate-limits && base=1
+    fi
+done
 moto=0
 if "$PY" -c 'import moto.server' 2>/dev/null; then
     moto_py=$("$PY" -c 'import sys; print(sys.executable)')
@@ -103,26 +112,41 @@ if "$PY" -c 'import moto.server' 2>/dev/null; then
     run_server moto "http://127.0.0.1:$port" "$moto_py" -m moto.server -H 127.0.0.1 -p "$port" && moto=1
 fi
 
-/usr/bin/python3 - "$tmp" "$moto" "$N" "$CONC" "$base" <<'PY'
-import json, os, platform, sys
+/usr/bin/python3 - "$tmp" "$moto" "$N" "$CONC" "$base" "$ROUNDS" <<'PY'
+import json, os, platform, statistics, sys
 tmp, moto, n, conc = sys.argv[1], sys.argv[2] == "1", sys.argv[3], sys.argv[4]
-base = sys.argv[5] == "1"
-def read(name):
+base, rounds = sys.argv[5] == "1", int(sys.argv[6])
+def read_one(name):
     res = {}
     for line in open(f"{tmp}/{name}.res"):
         key, _, rest = line.strip().partition(" ")
         res[key] = json.loads(rest) if rest.startswith("{") else float(rest)
     return res
+def read(name):
+    # The median of each figure over the rounds; a load with errors in any round stays void.
+    runs = [read_one(f"{name}.{r}") for r in range(1, rounds + 1)]
+    res = {}
+    for key, v in runs[0].items():
+        if isinstance(v, dict):
+            res[key] = {k: statistics.median(run[key][k] for run in runs) for k in v
+                        if isinstance(v[k], (int, float))}
+            res[key]["errors"] = max(run[key].get("errors", 1) for run in runs)
+        else:
+            res[key] = statistics.median(run[key] for run in runs)
+    return res
 s = read("sandbox")
-m = read("moto") if moto else {}
+m = read_one("moto") if moto else {}
 b = read("before") if base else None
-floor = read("floor")["version_ms"]
+floor = read_one("floor")["version_ms"]
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 print(f"Machine: {os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}, "
       f"load average {os.getloadavg()[0]:.2f} at the end.")
 print(f"{n} requests per operation, {conc} connections, the same signed requests for both "
       f"servers; sandbox with --no-rate-limits.\n")
 print(f"Load average at the start of the report: {open('/proc/loadavg').read().strip()}\n")
+if rounds > 1:
+    print(f"Sandbox cells: median of {rounds} alternating rounds "
+          f"({'; '.join(l.strip() for l in open(f'{tmp}/rounds.txt'))}).\n")
 if b is not None:
     print("| measure | sandbox (before) | cpwarden sandbox | moto server | ratio to moto | after / before |")
     print("|---|---|---|---|---|---|")

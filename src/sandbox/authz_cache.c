@@ -1,8 +1,9 @@
 /*
  * authz_cache.c - what makes authorization cheap per request: parsed policies cached by a key
  * (their type, id and text, or a managed policy's identity and version) and held by reference
- * while a request evaluates them, and the authorization reads kept as prepared statements. Also
- * the authorization tables (permissions boundaries, session policies), made at open.
+ * while a request evaluates them, and the authorization reads (through the connections' kept
+ * statements, sql.c). Also the authorization tables (permissions boundaries, session policies),
+ * made at open.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,19 +36,8 @@ static const char s_schema[] =
 
 /* ----- the parsed-policy cache ------------------------------------------------------------- */
 
-/* A prepared statement kept across requests (preparing costs more than running these reads). */
-struct stmt_slot {
-    sqlite3 *db;
-    const char *sql; /* compared by address: the SQL texts are static */
-    sqlite3_stmt *stmt;
-    bool busy;
-};
-
-#define STMT_MAX 24
-
 struct cpw_sbx_authz {
     pthread_mutex_t lock;
-    struct stmt_slot stmts[STMT_MAX];
     struct cpw_sbx_authz_entry entries[CACHE_MAX];
     size_t count;
     uint64_t parses; /* how many documents were parsed (the cache's misses) */
@@ -72,9 +62,6 @@ void cpw_sbx_authz_close(struct cpw_sbx *sbx)
     for (size_t i = 0; i < CACHE_MAX; i++) {
         cpw_iam_policy_destroy(a->entries[i].policy);
     }
-    for (size_t i = 0; i < STMT_MAX; i++) {
-        sqlite3_finalize(a->stmts[i].stmt);
-    }
     pthread_mutex_destroy(&a->lock);
     cpw_free(a);
     sbx->authz = NULL;
@@ -90,71 +77,17 @@ uint64_t cpw_sbx_authz_parse_count(struct cpw_sbx *sbx)
 
 sqlite3_stmt *cpw_sbx_authz_query(struct cpw_sbx_ctx *ctx, const char *sql, const char *types, ...)
 {
-    struct cpw_sbx_authz *a = ctx->sbx->authz;
-    sqlite3_stmt *stmt = NULL;
-    pthread_mutex_lock(&a->lock);
-    for (size_t i = 0; i < STMT_MAX && stmt == NULL; i++) {
-        if (a->stmts[i].stmt != NULL && !a->stmts[i].busy && a->stmts[i].sql == sql &&
-            a->stmts[i].db == ctx->db) {
-            a->stmts[i].busy = true;
-            stmt = a->stmts[i].stmt;
-        }
-    }
-    pthread_mutex_unlock(&a->lock);
-    if (stmt == NULL) {
-        if (sqlite3_prepare_v3(ctx->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) !=
-            SQLITE_OK) {
-            cpw_raise(CPW_ERR_STORE, "prepare: %s", sqlite3_errmsg(ctx->db));
-            return NULL;
-        }
-        pthread_mutex_lock(&a->lock);
-        bool kept = false;
-        for (size_t i = 0; i < STMT_MAX && !kept; i++) {
-            if (a->stmts[i].stmt == NULL) {
-                a->stmts[i] =
-                  (struct stmt_slot){ .db = ctx->db, .sql = sql, .stmt = stmt, .busy = true };
-                kept = true;
-            }
-        }
-        pthread_mutex_unlock(&a->lock);
-    }
     va_list ap;
     va_start(ap, types);
-    int rc = SQLITE_OK;
-    for (int i = 0; types != NULL && types[i] != '\0' && rc == SQLITE_OK; i++) {
-        const char *v = va_arg(ap, const char *);
-        rc = v ? sqlite3_bind_text(stmt, i + 1, v, -1, SQLITE_TRANSIENT)
-               : sqlite3_bind_null(stmt, i + 1);
-    }
+    sqlite3_stmt *stmt = cpw_sbx_sql_vquery(ctx->db, sql, types, ap);
     va_end(ap);
-    if (rc != SQLITE_OK) {
-        cpw_raise(CPW_ERR_STORE, "bind: %s", sqlite3_errmsg(ctx->db));
-        cpw_sbx_authz_finish(ctx, stmt);
-        return NULL;
-    }
     return stmt;
 }
 
 void cpw_sbx_authz_finish(struct cpw_sbx_ctx *ctx, sqlite3_stmt *stmt)
 {
-    if (stmt == NULL) {
-        return;
-    }
-    struct cpw_sbx_authz *a = ctx->sbx->authz;
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
-    bool kept = false;
-    pthread_mutex_lock(&a->lock);
-    for (size_t i = 0; i < STMT_MAX && !kept; i++) {
-        if (a->stmts[i].stmt == stmt) {
-            a->stmts[i].busy = false;
-            kept = true;
-        }
-    }
-    pthread_mutex_unlock(&a->lock);
-    if (!kept) {
-        sqlite3_finalize(stmt); /* prepared when every slot was busy: not cached */
-    }
+    (void)ctx;
+    cpw_sbx_sql_done(stmt);
 }
 
 /* FNV-1a over the policy type, its id and its text. */

@@ -39,7 +39,11 @@
 #include "cpw/time.h"
 
 #define DEFAULT_REQUEST_MEMORY (32u * 1024u * 1024u)
-#define REAPER_PERIOD_MS       200
+/* libmicrohttpd's memory per connection: the request line and headers (up to about 63 KB;
+ * beyond, it answers 431 or 414 itself), then the answer's headers. It clears all of it between
+ * two requests of a connection, so its size is paid on every request (256 KiB was 5 % of one). */
+#define CONNECTION_MEMORY (64u * 1024u)
+#define REAPER_PERIOD_MS  200
 
 /* One open connection, as the reaper sees it. Guarded by the server's lock. */
 struct conn_entry {
@@ -621,7 +625,7 @@ struct cpw_http_server *cpw_http_server_start(const struct cpw_http_server_optio
       MHD_OPTION_UNESCAPE_CALLBACK, s_no_unescape, server, MHD_OPTION_NOTIFY_COMPLETED, s_completed,
       server, MHD_OPTION_NOTIFY_CONNECTION, s_notify_connection, server, MHD_OPTION_EXTERNAL_LOGGER,
       s_mhd_log, server, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-      (size_t)(256 * 1024), MHD_OPTION_CONNECTION_TIMEOUT,
+      (size_t)CONNECTION_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT,
       options->idle_timeout_s ? options->idle_timeout_s : 60u, MHD_OPTION_CONNECTION_LIMIT,
       mhd_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, server->options.max_connections_per_client,
       MHD_OPTION_END);

@@ -74,13 +74,12 @@ struct cpw_sbx;
 /* cpw_sbx_authz_open / cpw_sbx_authz_close: declared in sbx_service.h for state.c. */
 
 /**
- * Like cpw_sbx_sql_query (text parameters only, 's'), from a cache of prepared statements of
- * ctx's connection: sql must be a static string (the cache compares its address). Release with
+ * cpw_sbx_sql_query on ctx's connection (its kept statements). Release with
  * cpw_sbx_authz_finish, not sqlite3_finalize. Returns NULL with CPW_ERR_STORE.
  */
 sqlite3_stmt *cpw_sbx_authz_query(struct cpw_sbx_ctx *ctx, const char *sql, const char *types, ...);
 
-/** Resets stmt and gives it back to the cache (finalizes it when it was not cached). */
+/** cpw_sbx_sql_done. */
 void cpw_sbx_authz_finish(struct cpw_sbx_ctx *ctx, sqlite3_stmt *stmt);
 
 /** Documents parsed so far (the cache's misses), for tests and measurements. Thread-safe. */

@@ -12,6 +12,7 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 
 #include "cpw/buf.h"
 #include "cpw/json.h"
@@ -327,19 +328,27 @@ int cpw_sbx_fail(struct cpw_sbx_ctx *ctx, long status, const char *code, const c
 /* ----- SQL --------------------------------------------------------------------------------- */
 
 /**
- * Prepares sql and binds the varargs by types: 's' text (NULL binds NULL), 'i' int64_t.
- * Returns the statement (release it with cpw_sbx_sql_done) or NULL with CPW_ERR_STORE.
+ * A statement for sql (the first statement of the text) with the varargs bound by types: 's'
+ * text (NULL binds NULL, copied), 'i' int64_t. On the sandbox's connections the statement is
+ * the one prepared by an earlier call with the same text, kept by the connection (sql.c): do
+ * not finalize it, and release it with cpw_sbx_sql_done before the connection changes hands
+ * (the end of the request). sql may be any text (the cache keeps a copy). Used by the thread
+ * holding db. Returns the statement or NULL with CPW_ERR_STORE.
  */
 sqlite3_stmt *cpw_sbx_sql_query(sqlite3 *db, const char *sql, const char *types, ...);
-/** Releases a statement from cpw_sbx_sql_query (NULL is a no-op). */
+/** cpw_sbx_sql_query with a va_list. */
+sqlite3_stmt *cpw_sbx_sql_vquery(sqlite3 *db, const char *sql, const char *types, va_list ap);
+/** Releases a statement from cpw_sbx_sql_query: resets it and clears its bindings when the
+ * connection keeps it, finalizes it otherwise (NULL is a no-op). */
 void cpw_sbx_sql_done(sqlite3_stmt *stmt);
-/** Like cpw_sbx_sql_query, then steps to completion. Returns sqlite3_changes() or -1. */
+/** Like cpw_sbx_sql_query, steps to completion, releases. Returns sqlite3_changes() or -1. */
 int cpw_sbx_sql_do(sqlite3 *db, const char *sql, const char *types, ...);
 /** Steps: 1 a row, 0 done, -1 (CPW_ERR_STORE). */
 int cpw_sbx_sql_step(sqlite3_stmt *stmt);
 /** Column i as text ("" for NULL; borrowed until the next step). */
 const char *cpw_sbx_col(sqlite3_stmt *stmt, int i);
-/** Runs a statement list without parameters. Returns 0 or -1 (CPW_ERR_STORE). */
+/** Runs a statement list without parameters (a text without ';', one statement, through the
+ * connection's kept statements). Returns 0 or -1 (CPW_ERR_STORE). */
 int cpw_sbx_sql_exec(sqlite3 *db, const char *sql);
 
 /* ----- identifiers and times --------------------------------------------------------------- */

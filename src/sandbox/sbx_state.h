@@ -80,4 +80,27 @@ void cpw_sbx_read_stats(const struct cpw_sbx *sbx, uint64_t *reads, uint64_t *re
 void cpw_sbx_state_write_hook(struct cpw_sbx *sbx);
 void cpw_sbx_state_count_read(struct cpw_sbx *sbx, bool retried);
 
+/*
+ * Prepared statements kept per connection (sql.c; cpw_sbx_sql_query hands them out).
+ * cpw_sbx_sql_cache_attach gives db, just opened, its statement cache (without one, every query
+ * prepares its statement anew); cpw_sbx_sql_close finalizes db's kept statements and closes db
+ * (NULL-safe). Both are called by the thread that holds db; other connections may be used
+ * meanwhile.
+ */
+#define CPW_SBX_SQL_KEEP_MAX 128 /* statements a connection keeps; the least recently used go */
+void cpw_sbx_sql_cache_attach(sqlite3 *db);
+void cpw_sbx_sql_close(sqlite3 *db);
+
+/** For tests and measurements: db's statement cache since attach (zeros when it has none). */
+struct cpw_sbx_sql_cache_stats {
+    uint64_t prepares; /* statements prepared on db by cpw_sbx_sql_query and _do */
+    uint64_t reuses;   /* kept statements handed out again */
+    size_t kept;       /* statements kept now */
+};
+void cpw_sbx_sql_cache_stats(sqlite3 *db, struct cpw_sbx_sql_cache_stats *out);
+
+/** For tests and measurements: statements prepared by cpw_sbx_sql_query and _do since the
+ * process started, on every connection. Thread-safe. */
+uint64_t cpw_sbx_sql_prepare_count(void);
+
 #endif

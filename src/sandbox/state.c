@@ -10,8 +10,10 @@
  * runs the request again through the writer. An in-memory database cannot be shared that way
  * (":memory:" is per connection; a shared cache locks tables against readers), hence the file.
  *
- * Also here: the small helpers every service file uses (SQL binding, identifiers, input
- * getters, accounts) and the registration tables (services, role-usage hooks).
+ * Every connection opened here keeps its prepared statements (sql.c), finalized when it closes.
+ *
+ * Also here: the small helpers every service file uses (identifiers, input getters, accounts)
+ * and the registration tables (services, role-usage hooks).
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -51,92 +53,6 @@ static const char s_core_schema[] =
   " event_source TEXT NOT NULL, read_only TEXT NOT NULL, username TEXT, access_key_id TEXT,"
   " resources TEXT NOT NULL, body TEXT NOT NULL) STRICT;"
   "CREATE INDEX IF NOT EXISTS events_by_time ON events(account_id, region, event_time_ms);";
-
-/* ----- SQL helpers ------------------------------------------------------------------------- */
-
-static sqlite3_stmt *s_vquery(sqlite3 *db, const char *sql, const char *types, va_list ap)
-{
-    sqlite3_stmt *stmt = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-        cpw_raise(CPW_ERR_STORE, "prepare: %s", sqlite3_errmsg(db));
-        return NULL;
-    }
-    for (int i = 0; types != NULL && types[i] != '\0'; i++) {
-        int rc;
-        if (types[i] == 's') {
-            const char *v = va_arg(ap, const char *);
-            rc = v ? sqlite3_bind_text(stmt, i + 1, v, -1, SQLITE_TRANSIENT)
-                   : sqlite3_bind_null(stmt, i + 1);
-        } else {
-            rc = sqlite3_bind_int64(stmt, i + 1, va_arg(ap, int64_t));
-        }
-        if (rc != SQLITE_OK) {
-            cpw_raise(CPW_ERR_STORE, "bind: %s", sqlite3_errmsg(db));
-            sqlite3_finalize(stmt);
-            return NULL;
-        }
-    }
-    return stmt;
-}
-
-void cpw_sbx_sql_done(sqlite3_stmt *stmt)
-{
-    sqlite3_finalize(stmt);
-}
-
-sqlite3_stmt *cpw_sbx_sql_query(sqlite3 *db, const char *sql, const char *types, ...)
-{
-    va_list ap;
-    va_start(ap, types);
-    sqlite3_stmt *stmt = s_vquery(db, sql, types, ap);
-    va_end(ap);
-    return stmt;
-}
-
-int cpw_sbx_sql_step(sqlite3_stmt *stmt)
-{
-    int rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW) {
-        return 1;
-    }
-    if (rc == SQLITE_DONE) {
-        return 0;
-    }
-    return cpw_raise(CPW_ERR_STORE, "step: %s", sqlite3_errmsg(sqlite3_db_handle(stmt)));
-}
-
-int cpw_sbx_sql_do(sqlite3 *db, const char *sql, const char *types, ...)
-{
-    va_list ap;
-    va_start(ap, types);
-    sqlite3_stmt *stmt = s_vquery(db, sql, types, ap);
-    va_end(ap);
-    if (stmt == NULL) {
-        return -1;
-    }
-    int rc;
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-    }
-    sqlite3_finalize(stmt);
-    return rc < 0 ? -1 : sqlite3_changes(db);
-}
-
-const char *cpw_sbx_col(sqlite3_stmt *stmt, int i)
-{
-    const unsigned char *t = sqlite3_column_text(stmt, i);
-    return t ? (const char *)t : "";
-}
-
-int cpw_sbx_sql_exec(sqlite3 *db, const char *sql)
-{
-    char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        cpw_raise(CPW_ERR_STORE, "%s", msg ? msg : sqlite3_errmsg(db));
-        sqlite3_free(msg);
-        return -1;
-    }
-    return 0;
-}
 
 /* ----- identifiers, times, inputs ---------------------------------------------------------- */
 
@@ -272,7 +188,7 @@ int cpw_sbx_account_exists(sqlite3 *db, const char *account_id)
         return -1;
     }
     int rc = cpw_sbx_sql_step(stmt);
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return rc;
 }
 
@@ -375,6 +291,7 @@ static int s_connect(const char *path, bool private_file, sqlite3 **db)
         return cpw_raise(CPW_ERR_STORE, "open %s: %s", path,
                          *db ? sqlite3_errmsg(*db) : "out of memory");
     }
+    cpw_sbx_sql_cache_attach(*db);
     sqlite3_busy_timeout(*db, 5000);
     /* The private file of an in-memory sandbox dies with the process: no need to survive a
      * power loss. */
@@ -501,7 +418,7 @@ static int s_open_reader(struct cpw_sbx *sbx, struct cpw_sbx_reader *reader)
 {
     if (s_connect(sbx->readers->path, sbx->tmp_dir != NULL, &reader->db) != 0 ||
         cpw_sbx_sql_exec(reader->db, "PRAGMA query_only = ON;") != 0) {
-        sqlite3_close(reader->db);
+        cpw_sbx_sql_close(reader->db);
         reader->db = NULL;
         return -1;
     }
@@ -669,7 +586,7 @@ static int s_user_version(sqlite3 *db, int64_t *version)
     }
     int rc = cpw_sbx_sql_step(stmt);
     *version = rc == 1 ? sqlite3_column_int64(stmt, 0) : 0;
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     return rc < 0 ? -1 : 0;
 }
 
@@ -732,14 +649,14 @@ void cpw_sbx_close(struct cpw_sbx *sbx)
     if (sbx == NULL) {
         return;
     }
-    cpw_sbx_authz_close(sbx); /* finalizes its statements before any connection closes */
+    cpw_sbx_authz_close(sbx);
     for (size_t i = 0; i < CPW_SBX_READERS; i++) {
-        sqlite3_close(sbx->readers->slot[i].db);
+        cpw_sbx_sql_close(sbx->readers->slot[i].db);
         pthread_mutex_destroy(&sbx->readers->slot[i].lock);
         pthread_mutex_destroy(&sbx->readers->slot[i].ledger_lock);
     }
     /* Closed last, the writer checkpoints the WAL and removes the -wal and -shm files. */
-    sqlite3_close(sbx->db);
+    cpw_sbx_sql_close(sbx->db);
     if (sbx->tmp_dir != NULL) {
         s_remove_tmp_dir(sbx->tmp_dir);
         cpw_free(sbx->tmp_dir);
@@ -841,7 +758,7 @@ int cpw_sbx_credentials_lookup(struct cpw_sbx *sbx,
     snprintf(out->user_id, sizeof(out->user_id), "%s", cpw_sbx_col(stmt, 6));
     result = 0;
 cleanup:
-    sqlite3_finalize(stmt);
+    cpw_sbx_sql_done(stmt);
     if (reader != NULL) {
         cpw_sbx_reader_release(reader);
     } else {
