@@ -1,8 +1,8 @@
 /*
  * organizations.c - AWS Organizations in the sandbox: one organization per management account,
- * member accounts made by CreateAccount (asynchronous, settled from timestamps), the root,
- * organizational units, and policies (stored and attachable; service control policies are NOT
- * enforced on other services yet).
+ * member accounts made by CreateAccount (asynchronous, settled from timestamps), the root, and the
+ * operation table of the service (OUs, policies, tags, accounts and delegated administration live
+ * in the organizations_*.c files, sbx_org.h).
  *
  * CreateAccount makes the account and its OrganizationAccountAccessRole (trusting the
  * management account's root, AdministratorAccess attached) at once; the request reports
@@ -14,12 +14,17 @@
  * AccessDeniedException (delegated administrators are not modelled). DescribeOrganization is
  * open to every account of the organization, as on AWS.
  *
- * AWS's managed SCP FullAWSAccess (p-FullAWSAccess) exists in every organization and is attached
- * to the root, the management account and every OU and account made later.
+ * AWS's managed SCP FullAWSAccess (p-FullAWSAccess) and RCP RCPFullAWSAccess (p-RCPFullAWSAccess)
+ * exist in every organization. An organization made by CreateOrganization starts with no policy
+ * type enabled in its root, as on AWS; EnablePolicyType attaches the type's managed policy to the
+ * root, every OU and every account, and to every OU and account made later. An organization a
+ * scenario loads starts with SERVICE_CONTROL_POLICY enabled (no org_policy_types row).
+ * ARNs are in the partition of the caller's signing region (aws-cn, aws-us-gov, ...).
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "cpw/aws_error.h"
 #include "cpw/buf.h"
 #include "cpw/error.h"
 #include "sbx_org.h"
@@ -30,6 +35,9 @@
 #define FULL_ACCESS_DOC                                                                            \
     "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\","           \
     "\"Resource\":\"*\"}]}"
+#define RCP_FULL_ACCESS_DOC                                                                        \
+    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\","        \
+    "\"Action\":\"*\",\"Resource\":\"*\"}]}"
 
 static const char s_schema[] =
   "CREATE TABLE IF NOT EXISTS org_organizations("
@@ -57,7 +65,7 @@ static const char s_schema[] =
   "CREATE TABLE IF NOT EXISTS org_create_failures("
   " request_id TEXT PRIMARY KEY, reason TEXT NOT NULL) STRICT;"
   /* Policy types of the root: SERVICE_CONTROL_POLICY is enabled unless a row says 0, any other
-   * type only when a row says 1. */
+   * type only when a row says 1 (CreateOrganization writes SERVICE_CONTROL_POLICY 0). */
   "CREATE TABLE IF NOT EXISTS org_policy_types("
   " org_id TEXT NOT NULL, type TEXT NOT NULL, enabled INTEGER NOT NULL,"
   " PRIMARY KEY(org_id, type)) STRICT;"
@@ -67,7 +75,20 @@ static const char s_schema[] =
   /* AWS's managed FullAWSAccess SCP, shared by every organization (org_id '*'). */
   "INSERT OR IGNORE INTO org_policies(policy_id, org_id, name, description, type, content)"
   " VALUES ('" CPW_ORG_FULL_ACCESS_ID "', '*', 'FullAWSAccess', 'Allows access to every operation',"
-  " 'SERVICE_CONTROL_POLICY', '" FULL_ACCESS_DOC "');";
+  " 'SERVICE_CONTROL_POLICY', '" FULL_ACCESS_DOC "');"
+  "INSERT OR IGNORE INTO org_policies(policy_id, org_id, name, description, type, content)"
+  " VALUES ('" CPW_ORG_RCP_FULL_ID "', '*', 'RCPFullAWSAccess', 'Allows access to every"
+  " operation', 'RESOURCE_CONTROL_POLICY', '" RCP_FULL_ACCESS_DOC "');"
+  /* CloseAccount: the account is PENDING_CLOSURE until closed_ms, SUSPENDED after. */
+  "CREATE TABLE IF NOT EXISTS org_closures("
+  " account_id TEXT PRIMARY KEY, closed_ms INTEGER NOT NULL) STRICT;"
+  /* EnableAWSServiceAccess, RegisterDelegatedAdministrator. */
+  "CREATE TABLE IF NOT EXISTS org_service_access("
+  " org_id TEXT NOT NULL, principal TEXT NOT NULL, enabled_ms INTEGER NOT NULL,"
+  " PRIMARY KEY(org_id, principal)) STRICT;"
+  "CREATE TABLE IF NOT EXISTS org_delegated_admins("
+  " org_id TEXT NOT NULL, account_id TEXT NOT NULL, principal TEXT NOT NULL,"
+  " enabled_ms INTEGER NOT NULL, PRIMARY KEY(account_id, principal)) STRICT;";
 /* The caller's organization: 1 found, 0 none, -1. */
 int cpw_org_find(struct cpw_sbx_ctx *ctx, struct cpw_org *org)
 {
@@ -111,14 +132,71 @@ int cpw_org_need_management(struct cpw_sbx_ctx *ctx, struct cpw_org *org)
     return rc;
 }
 
+void cpw_org_arn(struct cpw_sbx_ctx *ctx,
+                 const struct cpw_org *org,
+                 const char *kind,
+                 const char *id,
+                 char *out,
+                 size_t cap)
+{
+    const char *p = cpw_sbx_ctx_partition(ctx);
+    if (id == NULL) {
+        snprintf(out, cap, "arn:%s:organizations::%s:%s/%s", p, org->management, kind, org->id);
+    } else {
+        snprintf(out, cap, "arn:%s:organizations::%s:%s/%s/%s", p, org->management, kind, org->id,
+                 id);
+    }
+}
+
+void cpw_sbx_org_validation_message(const char *service, struct cpw_aws_error *err)
+{
+    if (service == NULL || strcmp(service, "organizations") != 0 || err->code == NULL ||
+        strcmp(err->code, "InvalidInputException") != 0 || err->message == NULL) {
+        return;
+    }
+    /* The first violation decides, as AWS reports one reason. */
+    static const struct {
+        const char *needle;
+        const char *text;
+    } reasons[] = {
+        { "at 'targetId' failed to satisfy constraint: Member must satisfy regular expression",
+          "You specified a policy target ID that doesn't match the required pattern." },
+        { "Member must satisfy enum value set", CPW_ORG_INVALID_ENUM },
+        { "Member must satisfy regular expression pattern", CPW_ORG_INVALID_PATTERN },
+        { "Member must have length less than or equal",
+          "You provided a string parameter that is longer than allowed." },
+        { "Member must have length greater than or equal",
+          "You provided a string parameter that is shorter than allowed." },
+        { "Member must have value less than or equal",
+          "You provided a numeric parameter that has a larger value than allowed." },
+        { "Member must have value greater than or equal",
+          "You provided a numeric parameter that has a smaller value than allowed." },
+    };
+    const char *first = NULL;
+    const char *text = NULL;
+    for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+        const char *at = strstr(err->message, reasons[i].needle);
+        if (at != NULL && (first == NULL || at < first)) {
+            first = at;
+            text = reasons[i].text;
+        }
+    }
+    if (text != NULL) {
+        cpw_aws_error_set_field(&err->message, text);
+    }
+}
+
+int cpw_org_invalid(struct cpw_sbx_ctx *ctx, const char *text)
+{
+    return cpw_sbx_fail(ctx, 400, "InvalidInputException", "%s", text);
+}
+
 static json_t *s_org_json(struct cpw_sbx_ctx *ctx, const struct cpw_org *org)
 {
     char arn[200];
     char account_arn[200];
-    snprintf(arn, sizeof(arn), "arn:aws:organizations::%s:organization/%s", org->management,
-             org->id);
-    snprintf(account_arn, sizeof(account_arn), "arn:aws:organizations::%s:account/%s/%s",
-             org->management, org->id, org->management);
+    cpw_org_arn(ctx, org, "organization", NULL, arn, sizeof(arn));
+    cpw_org_arn(ctx, org, "account", org->management, account_arn, sizeof(account_arn));
     char email[320] = "";
     sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
                                            "SELECT email FROM accounts WHERE"
@@ -134,13 +212,17 @@ static json_t *s_org_json(struct cpw_sbx_ctx *ctx, const struct cpw_org *org)
                      "AvailablePolicyTypes", "Type", "SERVICE_CONTROL_POLICY", "Status", "ENABLED");
 }
 
-/* Attaches FullAWSAccess to a new root, OU or account. */
-int cpw_org_attach_full_access(sqlite3 *db, const char *target)
+int cpw_org_attach_full_access(sqlite3 *db, const char *org_id, const char *target)
 {
-    return cpw_sbx_sql_do(db,
-                          "INSERT OR IGNORE INTO org_policy_targets(policy_id, target_id)"
-                          " VALUES ('" CPW_ORG_FULL_ACCESS_ID "', ?)",
-                          "s", target) < 0
+    return cpw_sbx_sql_do(
+             db,
+             "INSERT OR IGNORE INTO org_policy_targets(policy_id, target_id)"
+             " SELECT '" CPW_ORG_FULL_ACCESS_ID "', ?2 WHERE COALESCE((SELECT"
+             " enabled FROM org_policy_types WHERE org_id = ?1 AND type = '" CPW_ORG_SCP
+             "'), 1) = 1 UNION ALL SELECT '" CPW_ORG_RCP_FULL_ID "', ?2 WHERE"
+             " COALESCE((SELECT enabled FROM org_policy_types WHERE org_id = ?1 AND"
+             " type = '" CPW_ORG_RCP "'), 0) = 1",
+             "ss", org_id, target) < 0
              ? -1
              : 0;
 }
@@ -172,8 +254,8 @@ int cpw_sbx_org_create(sqlite3 *db,
                        "INSERT INTO org_accounts(account_id, org_id, joined_ms, method, parent_id)"
                        " VALUES (?, ?, ?, 'INVITED', ?)",
                        "ssis", management_account, org_id, now_ms, root_id) < 0 ||
-        cpw_org_attach_full_access(db, root_id) != 0 ||
-        cpw_org_attach_full_access(db, management_account) != 0) {
+        cpw_org_attach_full_access(db, org_id, root_id) != 0 ||
+        cpw_org_attach_full_access(db, org_id, management_account) != 0) {
         return -1;
     }
     return 0;
@@ -205,7 +287,7 @@ static int s_add_member(sqlite3 *db,
                        "INSERT INTO org_accounts(account_id, org_id, joined_ms, method, parent_id)"
                        " VALUES (?, ?, ?, ?, ?)",
                        "ssiss", account_id, org_id, joined_ms, method, root_id) < 0 ||
-        cpw_org_attach_full_access(db, account_id) != 0) {
+        cpw_org_attach_full_access(db, org_id, account_id) != 0) {
         return -1;
     }
     int rc = cpw_sbx_iam_insert_role(db, &spec);
@@ -256,6 +338,15 @@ static int s_create_organization(struct cpw_sbx_ctx *ctx, const json_t *input, j
     struct cpw_org org;
     if (cpw_org_find(ctx, &org) != 1) {
         return cpw_raise(CPW_ERR_INTERNAL, "organization not found after creation");
+    }
+    /* No policy type is enabled in the root of a new organization: EnablePolicyType does it. */
+    if (cpw_sbx_sql_do(ctx->db,
+                       "INSERT OR REPLACE INTO org_policy_types(org_id, type, enabled)"
+                       " VALUES (?, '" CPW_ORG_SCP "', 0)",
+                       "s", org.id) < 0 ||
+        cpw_sbx_sql_do(ctx->db, "DELETE FROM org_policy_targets WHERE target_id IN (?, ?)", "ss",
+                       org.root_id, org.management) < 0) {
+        return -1;
     }
     *output = json_pack("{s:o}", "Organization", s_org_json(ctx, &org));
     return 0;
@@ -461,53 +552,6 @@ void cpw_org_set_next_token(json_t *result, int64_t offset, int64_t max)
     json_object_set_new(result, "NextToken", json_string(next));
 }
 
-static int s_list_accounts(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
-{
-    struct cpw_org org;
-    int64_t offset = 0;
-    int64_t max = CPW_ORG_LIST_MAX;
-    int rc = cpw_org_need_management(ctx, &org);
-    if (rc == 0) {
-        rc = cpw_org_paging(ctx, input, &offset, &max);
-    }
-    if (rc != 0) {
-        return rc;
-    }
-    sqlite3_stmt *stmt = cpw_sbx_sql_query(
-      ctx->db,
-      "SELECT a.account_id, c.name, c.email, a.method, a.joined_ms FROM org_accounts a"
-      " JOIN accounts c ON c.account_id = a.account_id WHERE a.org_id = ? AND a.joined_ms <= ?"
-      " ORDER BY a.joined_ms, a.account_id LIMIT ? OFFSET ?",
-      "siii", org.id, ctx->req->now_ms, max + 1, offset);
-    if (stmt == NULL) {
-        return -1;
-    }
-    json_t *accounts = json_array();
-    json_t *result = json_pack("{s:o}", "Accounts", accounts);
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        if ((int64_t)json_array_size(accounts) == max) {
-            cpw_org_set_next_token(result, offset, max);
-            break;
-        }
-        char arn[120];
-        snprintf(arn, sizeof(arn), "arn:aws:organizations::%s:account/%s/%s", org.management,
-                 org.id, cpw_sbx_col(stmt, 0));
-        json_array_append_new(
-          accounts,
-          json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "Id", cpw_sbx_col(stmt, 0), "Arn", arn,
-                    "Email", cpw_sbx_col(stmt, 2), "Name", cpw_sbx_col(stmt, 1), "Status", "ACTIVE",
-                    "State", "ACTIVE", "JoinedMethod", cpw_sbx_col(stmt, 3), "JoinedTimestamp",
-                    cpw_sbx_time_json(sqlite3_column_int64(stmt, 4))));
-    }
-    cpw_sbx_sql_done(stmt);
-    if (rc < 0) {
-        json_decref(result);
-        return -1;
-    }
-    *output = result;
-    return 0;
-}
-
 static int s_list_roots(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     (void)input;
@@ -577,7 +621,7 @@ static const struct cpw_sbx_op s_ops[] = {
     { "DescribeOrganization", s_describe_organization },
     { "CreateAccount", s_create_account },
     { "DescribeCreateAccountStatus", s_describe_create_account_status },
-    { "ListAccounts", s_list_accounts },
+    { "ListAccounts", cpw_org_list_accounts },
     { "ListRoots", s_list_roots },
     { "CreateOrganizationalUnit", cpw_org_create_ou },
     { "ListOrganizationalUnitsForParent", cpw_org_list_ous_for_parent },
@@ -596,6 +640,24 @@ static const struct cpw_sbx_op s_ops[] = {
     { "TagResource", cpw_org_tag_resource },
     { "UntagResource", cpw_org_untag_resource },
     { "ListTagsForResource", cpw_org_list_tags_for_resource },
+    { "DescribeOrganizationalUnit", cpw_org_describe_ou },
+    { "UpdateOrganizationalUnit", cpw_org_update_ou },
+    { "DeleteOrganizationalUnit", cpw_org_delete_ou },
+    { "ListParents", cpw_org_list_parents },
+    { "ListChildren", cpw_org_list_children },
+    { "ListAccountsForParent", cpw_org_list_accounts_for_parent },
+    { "DescribeAccount", cpw_org_describe_account },
+    { "CloseAccount", cpw_org_close_account },
+    { "MoveAccount", cpw_org_move_account },
+    { "RemoveAccountFromOrganization", cpw_org_remove_account },
+    { "DeleteOrganization", cpw_org_delete_organization },
+    { "EnableAWSServiceAccess", cpw_org_enable_service_access },
+    { "DisableAWSServiceAccess", cpw_org_disable_service_access },
+    { "ListAWSServiceAccessForOrganization", cpw_org_list_service_access },
+    { "RegisterDelegatedAdministrator", cpw_org_register_admin },
+    { "DeregisterDelegatedAdministrator", cpw_org_deregister_admin },
+    { "ListDelegatedAdministrators", cpw_org_list_admins },
+    { "ListDelegatedServicesForAccount", cpw_org_list_delegated_services },
 };
 
 const struct cpw_sbx_service cpw_sbx_organizations_service = {

@@ -20,7 +20,40 @@ static const char *const s_policy_types[] = {
     "AISERVICES_OPT_OUT_POLICY",
     "CHATBOT_POLICY",
     "DECLARATIVE_POLICY_EC2",
+    "SECURITYHUB_POLICY",
+    "INSPECTOR_POLICY",
+    "UPGRADE_ROLLOUT_POLICY",
+    "BEDROCK_POLICY",
+    "S3_POLICY",
+    "NETWORK_SECURITY_DIRECTOR_POLICY",
 };
+
+static int s_page_policies(struct cpw_sbx_ctx *ctx,
+                           sqlite3_stmt *stmt,
+                           const struct cpw_org *org,
+                           int64_t offset,
+                           int64_t max,
+                           const char *key,
+                           json_t **out);
+
+static int s_target_not_found(struct cpw_sbx_ctx *ctx)
+{
+    return cpw_sbx_fail(ctx, 400, "TargetNotFoundException",
+                        "We can't find a root, OU, account, or email with the TargetId that you "
+                        "specified.");
+}
+
+/* 0 when type is a policy type, else 1 answered (InvalidInputException, INVALID_ENUM). */
+static int s_need_type(struct cpw_sbx_ctx *ctx, const char *type)
+{
+    for (size_t i = 0; type != NULL && i < sizeof(s_policy_types) / sizeof(s_policy_types[0]);
+         i++) {
+        if (strcmp(type, s_policy_types[i]) == 0) {
+            return 0;
+        }
+    }
+    return cpw_org_invalid(ctx, CPW_ORG_INVALID_ENUM);
+}
 
 /* 1 when the root has the policy type enabled, 0 not, -1. */
 int cpw_org_type_enabled(struct cpw_sbx_ctx *ctx, const struct cpw_org *org, const char *type)
@@ -39,9 +72,8 @@ int cpw_org_type_enabled(struct cpw_sbx_ctx *ctx, const struct cpw_org *org, con
 
 json_t *cpw_org_root_json(struct cpw_sbx_ctx *ctx, const struct cpw_org *org)
 {
-    char arn[160];
-    snprintf(arn, sizeof(arn), "arn:aws:organizations::%s:root/%s/%s", org->management, org->id,
-             org->root_id);
+    char arn[200];
+    cpw_org_arn(ctx, org, "root", org->root_id, arn, sizeof(arn));
     json_t *types = json_array();
     for (size_t i = 0; i < sizeof(s_policy_types) / sizeof(s_policy_types[0]); i++) {
         if (cpw_org_type_enabled(ctx, org, s_policy_types[i]) == 1) {
@@ -52,6 +84,15 @@ json_t *cpw_org_root_json(struct cpw_sbx_ctx *ctx, const struct cpw_org *org)
     return json_pack("{s:s,s:s,s:s,s:o}", "Id", org->root_id, "Arn", arn, "Name", "Root",
                      "PolicyTypes", types);
 }
+/* The AWS managed policy EnablePolicyType attaches everywhere for type ("": none). */
+static const char *s_managed_policy(const char *type)
+{
+    if (strcmp(type, CPW_ORG_SCP) == 0) {
+        return CPW_ORG_FULL_ACCESS_ID;
+    }
+    return strcmp(type, CPW_ORG_RCP) == 0 ? CPW_ORG_RCP_FULL_ID : "";
+}
+
 /* EnablePolicyType / DisablePolicyType on the root. */
 static int s_set_policy_type(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output, bool on)
 {
@@ -66,9 +107,9 @@ static int s_set_policy_type(struct cpw_sbx_ctx *ctx, const json_t *input, json_
         return cpw_sbx_fail(ctx, 400, "RootNotFoundException",
                             "We can't find a root with the RootId that you specified.");
     }
-    if (type == NULL) {
-        return cpw_sbx_fail(ctx, 400, "InvalidInputException",
-                            "You provided a value that does not match the required pattern.");
+    rc = s_need_type(ctx, type);
+    if (rc != 0) {
+        return rc;
     }
     rc = cpw_org_type_enabled(ctx, &org, type);
     if (rc < 0) {
@@ -94,14 +135,13 @@ static int s_set_policy_type(struct cpw_sbx_ctx *ctx, const json_t *input, json_
                                " org_units WHERE org_id = ?1 UNION SELECT account_id FROM"
                                " org_accounts WHERE org_id = ?1)",
                                "sss", org.id, type, org.root_id) < 0) ||
-        (on && strcmp(type, CPW_ORG_SCP) == 0 &&
-         cpw_sbx_sql_do(
-           ctx->db,
-           "INSERT OR IGNORE INTO org_policy_targets(policy_id, target_id)"
-           " SELECT '" CPW_ORG_FULL_ACCESS_ID "', ?2 UNION SELECT '" CPW_ORG_FULL_ACCESS_ID
-           "', ou_id FROM org_units WHERE org_id = ?1 UNION SELECT '" CPW_ORG_FULL_ACCESS_ID
-           "', account_id FROM org_accounts WHERE org_id = ?1",
-           "ss", org.id, org.root_id) < 0)) {
+        (on && s_managed_policy(type)[0] != '\0' &&
+         cpw_sbx_sql_do(ctx->db,
+                        "INSERT OR IGNORE INTO org_policy_targets(policy_id, target_id)"
+                        " SELECT ?3, ?2 UNION SELECT ?3, ou_id FROM org_units WHERE"
+                        " org_id = ?1 UNION SELECT ?3, account_id FROM org_accounts WHERE"
+                        " org_id = ?1",
+                        "sss", org.id, org.root_id, s_managed_policy(type)) < 0)) {
         return -1;
     }
     *output = json_pack("{s:o}", "Root", cpw_org_root_json(ctx, &org));
@@ -119,8 +159,11 @@ int cpw_org_disable_policy_type(struct cpw_sbx_ctx *ctx, const json_t *input, js
 }
 /* ----- policies (stored, not enforced) ----------------------------------------------------- */
 
-static json_t *s_policy_summary(sqlite3_stmt *stmt, const struct cpw_org *org)
+static json_t *s_policy_summary(struct cpw_sbx_ctx *ctx,
+                                sqlite3_stmt *stmt,
+                                const struct cpw_org *org)
 {
+    const char *p = cpw_sbx_ctx_partition(ctx);
     char arn[300];
     const char *type = cpw_sbx_col(stmt, 3);
     char type_lower[64];
@@ -131,10 +174,10 @@ static json_t *s_policy_summary(sqlite3_stmt *stmt, const struct cpw_org *org)
     type_lower[i] = '\0';
     bool aws_managed = strcmp(cpw_sbx_col(stmt, 4), "*") == 0;
     if (aws_managed) {
-        snprintf(arn, sizeof(arn), "arn:aws:organizations::aws:policy/%s/%s", type_lower,
+        snprintf(arn, sizeof(arn), "arn:%s:organizations::aws:policy/%s/%s", p, type_lower,
                  cpw_sbx_col(stmt, 0));
     } else {
-        snprintf(arn, sizeof(arn), "arn:aws:organizations::%s:policy/%s/%s/%s", org->management,
+        snprintf(arn, sizeof(arn), "arn:%s:organizations::%s:policy/%s/%s/%s", p, org->management,
                  org->id, type_lower, cpw_sbx_col(stmt, 0));
     }
     return json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "Id", cpw_sbx_col(stmt, 0), "Arn", arn, "Name",
@@ -188,7 +231,7 @@ int cpw_org_create_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
         cpw_sbx_sql_done(stmt);
         return -1;
     }
-    json_t *summary = s_policy_summary(stmt, &org);
+    json_t *summary = s_policy_summary(ctx, stmt, &org);
     cpw_sbx_sql_done(stmt);
     cpw_sbx_add_resource(ctx, "AWS::Organizations::Policy", id);
     *output = json_pack("{s:{s:o,s:s}}", "Policy", "PolicySummary", summary, "Content", content);
@@ -254,32 +297,31 @@ int cpw_org_attach_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
 int cpw_org_list_policies_for_target(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **out)
 {
     struct cpw_org org;
+    int64_t offset = 0;
+    int64_t max = CPW_ORG_LIST_MAX;
+    const char *target = cpw_sbx_in_str(input, "TargetId");
+    const char *filter = cpw_sbx_in_str(input, "Filter");
     int rc = cpw_org_need_management(ctx, &org);
+    if (rc == 0) {
+        rc = s_need_type(ctx, filter);
+    }
+    if (rc == 0) {
+        rc = cpw_org_paging(ctx, input, &offset, &max);
+    }
     if (rc != 0) {
         return rc;
     }
-    const char *target = cpw_sbx_in_str(input, "TargetId");
-    const char *filter = cpw_sbx_in_str(input, "Filter");
+    rc = cpw_org_target_exists(ctx, &org, target, true);
+    if (rc <= 0) {
+        return rc < 0 ? -1 : s_target_not_found(ctx);
+    }
     sqlite3_stmt *stmt = cpw_sbx_sql_query(
       ctx->db,
       "SELECT p.policy_id, p.name, p.description, p.type, p.org_id FROM org_policies p"
       " JOIN org_policy_targets t ON t.policy_id = p.policy_id WHERE p.org_id IN (?, '*')"
-      " AND t.target_id = ? AND (? IS NULL OR p.type = ?3) ORDER BY p.org_id <> '*', p.policy_id",
+      " AND t.target_id = ? AND p.type = ? ORDER BY p.org_id <> '*', p.rowid",
       "sss", org.id, target, filter);
-    if (stmt == NULL) {
-        return -1;
-    }
-    json_t *list = json_array();
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        json_array_append_new(list, s_policy_summary(stmt, &org));
-    }
-    cpw_sbx_sql_done(stmt);
-    if (rc < 0) {
-        json_decref(list);
-        return -1;
-    }
-    *out = json_pack("{s:o}", "Policies", list);
-    return 0;
+    return stmt == NULL ? -1 : s_page_policies(ctx, stmt, &org, offset, max, "Policies", out);
 }
 
 #define POLICY_SELECT "SELECT policy_id, name, description, type, org_id, content FROM org_policies"
@@ -299,8 +341,8 @@ static int s_load_policy(struct cpw_sbx_ctx *ctx,
     int rc = cpw_sbx_sql_step(stmt);
     if (rc == 1) {
         *aws_managed = strcmp(cpw_sbx_col(stmt, 4), "*") == 0;
-        *policy = json_pack("{s:o,s:s}", "PolicySummary", s_policy_summary(stmt, org), "Content",
-                            cpw_sbx_col(stmt, 5));
+        *policy = json_pack("{s:o,s:s}", "PolicySummary", s_policy_summary(ctx, stmt, org),
+                            "Content", cpw_sbx_col(stmt, 5));
     }
     cpw_sbx_sql_done(stmt);
     if (rc == 0) {
@@ -421,7 +463,8 @@ int cpw_org_delete_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
 }
 
 /* Runs stmt (summary columns) into {Key: [...], NextToken} from offset, at most max items. */
-static int s_page_policies(sqlite3_stmt *stmt,
+static int s_page_policies(struct cpw_sbx_ctx *ctx,
+                           sqlite3_stmt *stmt,
                            const struct cpw_org *org,
                            int64_t offset,
                            int64_t max,
@@ -440,7 +483,7 @@ static int s_page_policies(sqlite3_stmt *stmt,
             cpw_org_set_next_token(result, offset, max);
             break;
         }
-        json_array_append_new(list, s_policy_summary(stmt, org));
+        json_array_append_new(list, s_policy_summary(ctx, stmt, org));
     }
     cpw_sbx_sql_done(stmt);
     if (rc < 0) {
@@ -458,17 +501,18 @@ int cpw_org_list_policies(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
     int64_t max = CPW_ORG_LIST_MAX;
     int rc = cpw_org_need_management(ctx, &org);
     if (rc == 0) {
+        rc = s_need_type(ctx, cpw_sbx_in_str(input, "Filter"));
+    }
+    if (rc == 0) {
         rc = cpw_org_paging(ctx, input, &offset, &max);
     }
     if (rc != 0) {
         return rc;
     }
     sqlite3_stmt *stmt = cpw_sbx_sql_query(
-      ctx->db,
-      POLICY_SELECT " WHERE org_id IN (?, '*') AND type = ? ORDER BY org_id <> '*',"
-                    " policy_id",
+      ctx->db, POLICY_SELECT " WHERE org_id IN (?, '*') AND type = ? ORDER BY org_id <> '*', rowid",
       "ss", org.id, cpw_sbx_in_str(input, "Filter"));
-    return stmt == NULL ? -1 : s_page_policies(stmt, &org, offset, max, "Policies", output);
+    return stmt == NULL ? -1 : s_page_policies(ctx, stmt, &org, offset, max, "Policies", output);
 }
 
 int cpw_org_detach_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
@@ -554,8 +598,7 @@ int cpw_org_list_targets_for_policy(struct cpw_sbx_ctx *ctx, const json_t *input
         int kind = sqlite3_column_int(stmt, 1);
         kind = kind < 0 || kind > 2 ? 2 : kind;
         char arn[300];
-        snprintf(arn, sizeof(arn), "arn:aws:organizations::%s:%s/%s/%s", org.management,
-                 arn_kinds[kind], org.id, cpw_sbx_col(stmt, 0));
+        cpw_org_arn(ctx, &org, arn_kinds[kind], cpw_sbx_col(stmt, 0), arn, sizeof(arn));
         json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s}", "TargetId", cpw_sbx_col(stmt, 0),
                                               "Arn", arn, "Name", cpw_sbx_col(stmt, 2), "Type",
                                               kinds[kind]));

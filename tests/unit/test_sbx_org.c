@@ -126,6 +126,10 @@ static void test_list_accounts_pages_roots_ous_policies(void **state)
     json_decref(out);
     assert_memory_equal(root, "r-", 2);
     char input[512];
+    /* A new organization has no policy type enabled: SCPs attach only once enabled. */
+    snprintf(input, sizeof(input), "{\"RootId\":\"%s\",\"PolicyType\":\"SERVICE_CONTROL_POLICY\"}",
+             root);
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "EnablePolicyType", input));
     snprintf(input, sizeof(input), "{\"ParentId\":\"%s\",\"Name\":\"Workloads\"}", root);
     json_decref(sbx_ok(&fx, &fx.root, "organizations", "CreateOrganizationalUnit", input));
     snprintf(input, sizeof(input), "{\"ParentId\":\"%s\"}", root);
@@ -270,13 +274,33 @@ static void test_policy_lifecycle_types_and_tags(void **state)
     json_decref(out);
     char input[512];
 
-    /* FullAWSAccess exists, is AWS managed, and is attached to the root. */
+    /* FullAWSAccess exists and is AWS managed; no policy type is enabled in a new root, so it is
+     * attached nowhere and SCPs cannot be attached. */
     out = sbx_ok(&fx, &fx.root, "organizations", "ListPolicies",
                  "{\"Filter\":\"SERVICE_CONTROL_POLICY\"}");
     assert_int_equal(json_array_size(json_object_get(out, "Policies")), 1);
     assert_string_equal(s_nth_id(out, "Policies", 0, "Id"), "p-FullAWSAccess");
     assert_true(json_is_true(
       json_object_get(json_array_get(json_object_get(out, "Policies"), 0), "AwsManaged")));
+    json_decref(out);
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListRoots", NULL);
+    assert_int_equal(json_array_size(json_object_get(
+                       json_array_get(json_object_get(out, "Roots"), 0), "PolicyTypes")),
+                     0);
+    json_decref(out);
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListTargetsForPolicy",
+                 "{\"PolicyId\":\"p-FullAWSAccess\"}");
+    assert_int_equal(json_array_size(json_object_get(out, "Targets")), 0);
+    json_decref(out);
+    snprintf(input, sizeof(input), "{\"PolicyId\":\"p-FullAWSAccess\",\"TargetId\":\"%s\"}", root);
+    sbx_expect_error(&fx, &fx.root, "organizations", "AttachPolicy", input, 400,
+                     "PolicyTypeNotEnabledException");
+    /* Enabling SCPs attaches FullAWSAccess to the root and every account. */
+    snprintf(input, sizeof(input), "{\"RootId\":\"%s\",\"PolicyType\":\"SERVICE_CONTROL_POLICY\"}",
+             root);
+    out = sbx_ok(&fx, &fx.root, "organizations", "EnablePolicyType", input);
+    assert_int_equal(json_array_size(json_object_get(json_object_get(out, "Root"), "PolicyTypes")),
+                     1);
     json_decref(out);
     out = sbx_ok(&fx, &fx.root, "organizations", "ListTargetsForPolicy",
                  "{\"PolicyId\":\"p-FullAWSAccess\"}");
