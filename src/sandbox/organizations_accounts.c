@@ -298,7 +298,11 @@ int cpw_org_delete_organization(struct cpw_sbx_ctx *ctx, const json_t *input, js
                        "DELETE FROM org_tags WHERE resource_id IN (SELECT ou_id FROM org_units"
                        " WHERE org_id = ?1 UNION ALL SELECT policy_id FROM org_policies WHERE"
                        " org_id = ?1) OR resource_id = ?2 OR resource_id = ?3",
-                       "sss", org.id, org.root_id, org.management) < 0) {
+                       "sss", org.id, org.root_id, org.management) < 0 ||
+        cpw_sbx_sql_do(ctx->db,
+                       "DELETE FROM org_create_failures WHERE request_id IN (SELECT request_id"
+                       " FROM org_create_requests WHERE org_id = ?)",
+                       "s", org.id) < 0) {
         return -1;
     }
     static const char *const sql[] = {
@@ -307,8 +311,6 @@ int cpw_org_delete_organization(struct cpw_sbx_ctx *ctx, const json_t *input, js
         "DELETE FROM org_policy_types WHERE org_id = ?",
         "DELETE FROM org_service_access WHERE org_id = ?",
         "DELETE FROM org_delegated_admins WHERE org_id = ?",
-        "DELETE FROM org_create_failures WHERE request_id IN (SELECT request_id FROM"
-        " org_create_requests WHERE org_id = ?)",
         "DELETE FROM org_create_requests WHERE org_id = ?",
         "DELETE FROM org_accounts WHERE org_id = ?",
         "DELETE FROM org_organizations WHERE org_id = ?",
