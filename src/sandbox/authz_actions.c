@@ -159,6 +159,7 @@ static const struct cpw_sbx_authz_row s_rows[] = {
     { "organizations", "DeregisterDelegatedAdministrator", NULL, "${OrgTarget:AccountId}" },
     { "organizations", "ListDelegatedAdministrators", NULL, "*" },
     { "organizations", "ListDelegatedServicesForAccount", NULL, "${OrgTarget:AccountId}" },
+    { "organizations", "DescribeEffectivePolicy", NULL, "${OrgTarget:TargetId}" },
     /* ----- AWS CloudTrail (cloudtrail) ----- */
     { "cloudtrail", "LookupEvents", NULL, "*" },
     { "cloudtrail", "DescribeTrails", NULL, "*" },

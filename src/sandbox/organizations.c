@@ -658,6 +658,7 @@ static const struct cpw_sbx_op s_ops[] = {
     { "DeregisterDelegatedAdministrator", cpw_org_deregister_admin },
     { "ListDelegatedAdministrators", cpw_org_list_admins },
     { "ListDelegatedServicesForAccount", cpw_org_list_delegated_services },
+    { "DescribeEffectivePolicy", cpw_org_describe_effective_policy },
 };
 
 const struct cpw_sbx_service cpw_sbx_organizations_service = {

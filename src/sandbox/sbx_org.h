@@ -9,6 +9,7 @@
  * organizations_tags.c      tags of roots, OUs, accounts and policies
  * organizations_accounts.c  member accounts: describe, close, move, remove, list by parent
  * organizations_admin.c     trusted service access and delegated administrators
+ * organizations_effective.c DescribeEffectivePolicy (management policies' inheritance)
  *
  * Every handler follows cpw_sbx_op_fn: 0 with *output, 1 after cpw_sbx_fail(), -1 raised.
  */
@@ -116,6 +117,12 @@ int cpw_org_list_policies_for_target(struct cpw_sbx_ctx *ctx, const json_t *inpu
 int cpw_org_list_targets_for_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **out);
 int cpw_org_enable_policy_type(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
 int cpw_org_disable_policy_type(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+
+/* ----- organizations_effective.c ----------------------------------------------------------- */
+
+int cpw_org_describe_effective_policy(struct cpw_sbx_ctx *ctx,
+                                      const json_t *input,
+                                      json_t **output);
 
 /* ----- organizations_units.c --------------------------------------------------------------- */
 

@@ -693,6 +693,12 @@ def steps():
     add("organizations", "ListDelegatedServicesForAccount", lambda r: {"AccountId": MEMBER(r)})
     add("organizations", "DeregisterDelegatedAdministrator", lambda r: {"AccountId": MEMBER(r),
                                                                         "ServicePrincipal": "ssm.amazonaws.com"})
+    add("organizations", "EnablePolicyType", lambda r: {"RootId": ROOT(r), "PolicyType": "AISERVICES_OPT_OUT_POLICY"})
+    add("organizations", "CreatePolicy", lambda r: {
+        "Name": "ai-opt-out", "Description": "d", "Type": "AISERVICES_OPT_OUT_POLICY",
+        "Content": json.dumps({"services": {"default": {"opt_out_policy": {"@@assign": "optOut"}}}})})
+    add("organizations", "AttachPolicy", lambda r: {"PolicyId": PID(r), "TargetId": ROOT(r)})
+    add("organizations", "DescribeEffectivePolicy", lambda r: {"PolicyType": "AISERVICES_OPT_OUT_POLICY"})
     add("organizations", "CloseAccount", lambda r: {"AccountId": MEMBER(r)})
     add("organizations", "RemoveAccountFromOrganization", lambda r: {"AccountId": MEMBER(r)})
     add("organizations", "DeleteOrganizationalUnit", lambda r: {"OrganizationalUnitId": OU(r)})

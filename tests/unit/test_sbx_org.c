@@ -552,6 +552,55 @@ static void test_service_access_admins_and_partition(void **state)
     sbx_fixture_close(&fx);
 }
 
+static void test_effective_tag_policy(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    struct cpw_sbx_options opts = { .slr_deletion_delay_ms = -1, .create_account_delay_ms = 0 };
+    sbx_fixture_open(&fx, &opts);
+    char root[32];
+    char member[16];
+    s_org_with_member(&fx, root, member);
+    char input[512];
+    snprintf(input, sizeof(input), "{\"PolicyType\":\"TAG_POLICY\",\"TargetId\":\"%s\"}", member);
+    sbx_expect_error(&fx, &fx.root, "organizations", "DescribeEffectivePolicy", input, 400,
+                     "EffectivePolicyNotFoundException");
+    snprintf(input, sizeof(input), "{\"RootId\":\"%s\",\"PolicyType\":\"TAG_POLICY\"}", root);
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "EnablePolicyType", input));
+    /* The root's policy names the key, the account's policy adds the values. */
+    const char *docs[2] = {
+        "{\\\"tags\\\":{\\\"cc\\\":{\\\"tag_key\\\":{\\\"@@assign\\\":\\\"CostCenter\\\"}}}}",
+        "{\\\"tags\\\":{\\\"cc\\\":{\\\"tag_value\\\":{\\\"@@assign\\\":[\\\"a\\\"]}}}}",
+    };
+    const char *targets[2] = { root, member };
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(input, sizeof(input),
+                 "{\"Name\":\"tags-%zu\",\"Description\":\"d\",\"Type\":\"TAG_POLICY\","
+                 "\"Content\":\"%s\"}",
+                 i, docs[i]);
+        json_t *out = sbx_ok(&fx, &fx.root, "organizations", "CreatePolicy", input);
+        snprintf(input, sizeof(input), "{\"PolicyId\":\"%s\",\"TargetId\":\"%s\"}",
+                 sbx_str2(json_object_get(out, "Policy"), "PolicySummary", "Id"), targets[i]);
+        json_decref(out);
+        json_decref(sbx_ok(&fx, &fx.root, "organizations", "AttachPolicy", input));
+    }
+    snprintf(input, sizeof(input), "{\"PolicyType\":\"TAG_POLICY\",\"TargetId\":\"%s\"}", member);
+    json_t *out = sbx_ok(&fx, &fx.root, "organizations", "DescribeEffectivePolicy", input);
+    assert_string_equal(sbx_str2(out, "EffectivePolicy", "PolicyContent"),
+                        "{\"tags\":{\"cc\":{\"tag_key\":\"CostCenter\",\"tag_value\":[\"a\"]}}}");
+    json_decref(out);
+    /* The management account inherits only the root's. */
+    out = sbx_ok(&fx, &fx.root, "organizations", "DescribeEffectivePolicy",
+                 "{\"PolicyType\":\"TAG_POLICY\"}");
+    assert_string_equal(sbx_str2(out, "EffectivePolicy", "PolicyContent"),
+                        "{\"tags\":{\"cc\":{\"tag_key\":\"CostCenter\"}}}");
+    json_decref(out);
+    snprintf(input, sizeof(input), "{\"PolicyType\":\"TAG_POLICY\",\"TargetId\":\"%s\"}", root);
+    sbx_expect_error(&fx, &fx.root, "organizations", "DescribeEffectivePolicy", input, 400,
+                     "TargetNotFoundException");
+    sbx_fixture_close(&fx);
+}
+
 CPW_TEST_MAIN("sbx_org",
               CPW_TEST(test_create_account_then_assume_role),
               CPW_TEST(test_list_accounts_pages_roots_ous_policies),
@@ -559,4 +608,5 @@ CPW_TEST_MAIN("sbx_org",
               CPW_TEST(test_member_refused_management_apis),
               CPW_TEST(test_policy_lifecycle_types_and_tags),
               CPW_TEST(test_tree_of_ous_and_accounts),
-              CPW_TEST(test_service_access_admins_and_partition))
+              CPW_TEST(test_service_access_admins_and_partition),
+              CPW_TEST(test_effective_tag_policy))
