@@ -421,6 +421,7 @@ static void s_handle(void *user, const struct cpw_http_exchange *ex, struct cpw_
     }
     if (cpw_codec_parse_request(svc, operation, req, &input, &aws) ||
         cpw_validate_input(svc, operation, input, &aws)) {
+        cpw_sbx_org_validation_message(cpw_model_signing_name(svc), &aws);
         cpw_aws_error_set_field(&aws.request_id, request_id);
         s_answer_aws_error(svc, &aws, request_id, resp);
         goto cleanup;

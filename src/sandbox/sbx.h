@@ -103,6 +103,16 @@ int cpw_sbx_dispatch(struct cpw_sbx *sbx,
  */
 bool cpw_sbx_emulates(const struct cpw_sbx *sbx, const char *service, const char *operation);
 
+struct cpw_aws_error;
+
+/**
+ * Rewords a request-validation error of service (its signing name) as the service words it:
+ * Organizations answers InvalidInputException with the text of the reason (INVALID_ENUM,
+ * INVALID_PATTERN, ...) instead of the generic "N validation errors detected" list. Other
+ * services' errors are left as they are. Never fails.
+ */
+void cpw_sbx_org_validation_message(const char *service, struct cpw_aws_error *err);
+
 /** True for the operations AWS serves without a signature (sts:AssumeRoleWithWebIdentity,
  * sts:AssumeRoleWithSAML); the HTTP front end dispatches them unsigned. */
 bool cpw_sbx_unsigned_operation(const char *service, const char *operation);

@@ -677,6 +677,9 @@ def steps():
     add("organizations", "CreatePolicy", lambda r: minimal(
         "organizations", "CreatePolicy", Name="deny-nothing", Description="d", Type="SERVICE_CONTROL_POLICY",
         Content=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})))
+    # A new organization has no policy type enabled in its root (as on AWS).
+    add("organizations", "EnablePolicyType", lambda r: {"RootId": r["ListRoots"]["Roots"][0]["Id"],
+                                                        "PolicyType": "SERVICE_CONTROL_POLICY"})
     add("organizations", "AttachPolicy", lambda r: {
         "PolicyId": r["CreatePolicy"]["Policy"]["PolicySummary"]["Id"],
         "TargetId": r["CreateOrganizationalUnit"]["OrganizationalUnit"]["Id"]})
@@ -700,6 +703,36 @@ def steps():
     add("organizations", "DeletePolicy", lambda r: {"PolicyId": PID(r)})
     add("organizations", "CreateAccount", lambda r: {"Email": "dev@example.com", "AccountName": "dev2"})
     add("organizations", "ListCreateAccountStatus", lambda r: {"States": ["IN_PROGRESS", "FAILED"]})
+    # --- Organizations: OUs, accounts, trusted access, delegated administrators -----------------
+    MEMBER = lambda r: r["ListAccounts"]["Accounts"][-1]["Id"]  # noqa: E731
+    add("organizations", "DescribeOrganizationalUnit", lambda r: {"OrganizationalUnitId": OU(r)})
+    add("organizations", "UpdateOrganizationalUnit", lambda r: {"OrganizationalUnitId": OU(r), "Name": "apps2"})
+    add("organizations", "ListParents", lambda r: {"ChildId": OU(r)})
+    add("organizations", "ListChildren", lambda r: {"ParentId": ROOT(r), "ChildType": "ORGANIZATIONAL_UNIT"})
+    add("organizations", "ListAccounts")
+    add("organizations", "DescribeAccount", lambda r: {"AccountId": MEMBER(r)})
+    add("organizations", "MoveAccount", lambda r: {"AccountId": MEMBER(r), "SourceParentId": ROOT(r),
+                                                   "DestinationParentId": OU(r)})
+    add("organizations", "ListAccountsForParent", lambda r: {"ParentId": OU(r)})
+    add("organizations", "EnableAWSServiceAccess", lambda r: {"ServicePrincipal": "config.amazonaws.com"})
+    add("organizations", "ListAWSServiceAccessForOrganization")
+    add("organizations", "DisableAWSServiceAccess", lambda r: {"ServicePrincipal": "config.amazonaws.com"})
+    add("organizations", "RegisterDelegatedAdministrator", lambda r: {"AccountId": MEMBER(r),
+                                                                      "ServicePrincipal": "ssm.amazonaws.com"})
+    add("organizations", "ListDelegatedAdministrators")
+    add("organizations", "ListDelegatedServicesForAccount", lambda r: {"AccountId": MEMBER(r)})
+    add("organizations", "DeregisterDelegatedAdministrator", lambda r: {"AccountId": MEMBER(r),
+                                                                        "ServicePrincipal": "ssm.amazonaws.com"})
+    add("organizations", "EnablePolicyType", lambda r: {"RootId": ROOT(r), "PolicyType": "AISERVICES_OPT_OUT_POLICY"})
+    add("organizations", "CreatePolicy", lambda r: {
+        "Name": "ai-opt-out", "Description": "d", "Type": "AISERVICES_OPT_OUT_POLICY",
+        "Content": json.dumps({"services": {"default": {"opt_out_policy": {"@@assign": "optOut"}}}})})
+    add("organizations", "AttachPolicy", lambda r: {"PolicyId": PID(r), "TargetId": ROOT(r)})
+    add("organizations", "DescribeEffectivePolicy", lambda r: {"PolicyType": "AISERVICES_OPT_OUT_POLICY"})
+    add("organizations", "CloseAccount", lambda r: {"AccountId": MEMBER(r)})
+    add("organizations", "RemoveAccountFromOrganization", lambda r: {"AccountId": MEMBER(r)})
+    add("organizations", "DeleteOrganizationalUnit", lambda r: {"OrganizationalUnitId": OU(r)})
+    add("organizations", "DeleteOrganization")
     # --- end of Organizations policy types, policies, tags, statuses ----------------------------
     # --- CloudTrail -----------------------------------------------------------------------------
     add("cloudtrail", "CreateTrail", lambda r: minimal("cloudtrail", "CreateTrail", Name="trail-1", S3BucketName="cpw-trail-bucket"))

@@ -1,7 +1,10 @@
 /*
  * test_sbx_org.c - the sandbox's Organizations: creating the organization, CreateAccount as an
  * asynchronous request, stepping into the new account through OrganizationAccountAccessRole,
- * listing with pagination, organizational units and (stored) policies.
+ * listing with pagination, organizational units and (stored) policies; the tree of OUs and
+ * accounts (ListParents, ListChildren, MoveAccount, CloseAccount, RemoveAccountFromOrganization,
+ * DeleteOrganization), trusted access and delegated administrators, and ARNs in the partition of
+ * the signing region.
  */
 #include "sbx_test.h"
 
@@ -126,6 +129,10 @@ static void test_list_accounts_pages_roots_ous_policies(void **state)
     json_decref(out);
     assert_memory_equal(root, "r-", 2);
     char input[512];
+    /* A new organization has no policy type enabled: SCPs attach only once enabled. */
+    snprintf(input, sizeof(input), "{\"RootId\":\"%s\",\"PolicyType\":\"SERVICE_CONTROL_POLICY\"}",
+             root);
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "EnablePolicyType", input));
     snprintf(input, sizeof(input), "{\"ParentId\":\"%s\",\"Name\":\"Workloads\"}", root);
     json_decref(sbx_ok(&fx, &fx.root, "organizations", "CreateOrganizationalUnit", input));
     snprintf(input, sizeof(input), "{\"ParentId\":\"%s\"}", root);
@@ -270,13 +277,33 @@ static void test_policy_lifecycle_types_and_tags(void **state)
     json_decref(out);
     char input[512];
 
-    /* FullAWSAccess exists, is AWS managed, and is attached to the root. */
+    /* FullAWSAccess exists and is AWS managed; no policy type is enabled in a new root, so it is
+     * attached nowhere and SCPs cannot be attached. */
     out = sbx_ok(&fx, &fx.root, "organizations", "ListPolicies",
                  "{\"Filter\":\"SERVICE_CONTROL_POLICY\"}");
     assert_int_equal(json_array_size(json_object_get(out, "Policies")), 1);
     assert_string_equal(s_nth_id(out, "Policies", 0, "Id"), "p-FullAWSAccess");
     assert_true(json_is_true(
       json_object_get(json_array_get(json_object_get(out, "Policies"), 0), "AwsManaged")));
+    json_decref(out);
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListRoots", NULL);
+    assert_int_equal(json_array_size(json_object_get(
+                       json_array_get(json_object_get(out, "Roots"), 0), "PolicyTypes")),
+                     0);
+    json_decref(out);
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListTargetsForPolicy",
+                 "{\"PolicyId\":\"p-FullAWSAccess\"}");
+    assert_int_equal(json_array_size(json_object_get(out, "Targets")), 0);
+    json_decref(out);
+    snprintf(input, sizeof(input), "{\"PolicyId\":\"p-FullAWSAccess\",\"TargetId\":\"%s\"}", root);
+    sbx_expect_error(&fx, &fx.root, "organizations", "AttachPolicy", input, 400,
+                     "PolicyTypeNotEnabledException");
+    /* Enabling SCPs attaches FullAWSAccess to the root and every account. */
+    snprintf(input, sizeof(input), "{\"RootId\":\"%s\",\"PolicyType\":\"SERVICE_CONTROL_POLICY\"}",
+             root);
+    out = sbx_ok(&fx, &fx.root, "organizations", "EnablePolicyType", input);
+    assert_int_equal(json_array_size(json_object_get(json_object_get(out, "Root"), "PolicyTypes")),
+                     1);
     json_decref(out);
     out = sbx_ok(&fx, &fx.root, "organizations", "ListTargetsForPolicy",
                  "{\"PolicyId\":\"p-FullAWSAccess\"}");
@@ -376,9 +403,210 @@ static void test_policy_lifecycle_types_and_tags(void **state)
     sbx_fixture_close(&fx);
 }
 
+/* The member account of a one-member organization made with create_account_delay_ms 0. */
+static void s_org_with_member(struct sbx_fixture *fx, char root[32], char member[16])
+{
+    json_decref(sbx_ok(fx, &fx->root, "organizations", "CreateOrganization", NULL));
+    json_t *out = sbx_ok(fx, &fx->root, "organizations", "ListRoots", NULL);
+    snprintf(root, 32, "%s", s_nth_id(out, "Roots", 0, "Id"));
+    json_decref(out);
+    out = sbx_ok(fx, &fx->root, "organizations", "CreateAccount",
+                 "{\"AccountName\":\"dev\",\"Email\":\"dev@example.com\"}");
+    snprintf(member, 16, "%s", sbx_str2(out, "CreateAccountStatus", "AccountId"));
+    json_decref(out);
+    assert_int_equal(strlen(member), 12);
+}
+
+static void test_tree_of_ous_and_accounts(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    struct cpw_sbx_options opts = { .slr_deletion_delay_ms = -1, .create_account_delay_ms = 0 };
+    sbx_fixture_open(&fx, &opts);
+    char root[32];
+    char member[16];
+    s_org_with_member(&fx, root, member);
+    char input[512];
+    snprintf(input, sizeof(input), "{\"ParentId\":\"%s\",\"Name\":\"apps\"}", root);
+    json_t *out = sbx_ok(&fx, &fx.root, "organizations", "CreateOrganizationalUnit", input);
+    char ou[64];
+    snprintf(ou, sizeof(ou), "%s", sbx_str2(out, "OrganizationalUnit", "Id"));
+    json_decref(out);
+
+    /* Move the member under the OU: ListParents and ListChildren follow. */
+    snprintf(input, sizeof(input),
+             "{\"AccountId\":\"%s\",\"SourceParentId\":\"%s\",\"DestinationParentId\":\"%s\"}",
+             member, root, ou);
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "MoveAccount", input));
+    sbx_expect_error(&fx, &fx.root, "organizations", "MoveAccount", input, 400,
+                     "DuplicateAccountException");
+    snprintf(input, sizeof(input), "{\"ChildId\":\"%s\"}", member);
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListParents", input);
+    assert_string_equal(s_nth_id(out, "Parents", 0, "Id"), ou);
+    assert_string_equal(s_nth_id(out, "Parents", 0, "Type"), "ORGANIZATIONAL_UNIT");
+    json_decref(out);
+    snprintf(input, sizeof(input), "{\"ChildId\":\"%s\"}", ou);
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListParents", input);
+    assert_string_equal(s_nth_id(out, "Parents", 0, "Type"), "ROOT");
+    json_decref(out);
+    snprintf(input, sizeof(input), "{\"ParentId\":\"%s\",\"ChildType\":\"ACCOUNT\"}", root);
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListChildren", input);
+    assert_int_equal(json_array_size(json_object_get(out, "Children")), 1); /* management only */
+    assert_string_equal(s_nth_id(out, "Children", 0, "Id"), "123456789012");
+    json_decref(out);
+    snprintf(input, sizeof(input), "{\"ParentId\":\"%s\"}", ou);
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListAccountsForParent", input);
+    assert_string_equal(s_nth_id(out, "Accounts", 0, "Id"), member);
+    json_decref(out);
+
+    /* An OU with an account in it cannot go; renaming it to a sibling's name is refused. */
+    snprintf(input, sizeof(input), "{\"OrganizationalUnitId\":\"%s\"}", ou);
+    sbx_expect_error(&fx, &fx.root, "organizations", "DeleteOrganizationalUnit", input, 400,
+                     "OrganizationalUnitNotEmptyException");
+    snprintf(input, sizeof(input), "{\"ParentId\":\"%s\",\"Name\":\"data\"}", root);
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "CreateOrganizationalUnit", input));
+    snprintf(input, sizeof(input), "{\"OrganizationalUnitId\":\"%s\",\"Name\":\"data\"}", ou);
+    sbx_expect_error(&fx, &fx.root, "organizations", "UpdateOrganizationalUnit", input, 400,
+                     "DuplicateOrganizationalUnitException");
+
+    /* CloseAccount is asynchronous: PENDING_CLOSURE, then SUSPENDED once the delay has passed. */
+    snprintf(input, sizeof(input), "{\"AccountId\":\"%s\"}", member);
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "CloseAccount", input));
+    out = sbx_ok(&fx, &fx.root, "organizations", "DescribeAccount", input);
+    assert_string_equal(sbx_str2(out, "Account", "Status"), "SUSPENDED");
+    json_decref(out);
+    sbx_expect_error(&fx, &fx.root, "organizations", "CloseAccount", input, 400,
+                     "AccountAlreadyClosedException");
+    sbx_expect_error(&fx, &fx.root, "organizations", "CloseAccount",
+                     "{\"AccountId\":\"123456789012\"}", 400, "ConstraintViolationException");
+
+    /* The organization goes only once no member is left. */
+    sbx_expect_error(&fx, &fx.root, "organizations", "DeleteOrganization", NULL, 400,
+                     "OrganizationNotEmptyException");
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "RemoveAccountFromOrganization", input));
+    sbx_expect_error(&fx, &fx.root, "organizations", "DescribeAccount", input, 400,
+                     "AccountNotFoundException");
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "DeleteOrganization", NULL));
+    sbx_expect_error(&fx, &fx.root, "organizations", "DescribeOrganization", NULL, 400,
+                     "AWSOrganizationsNotInUseException");
+    sbx_fixture_close(&fx);
+}
+
+static void test_service_access_admins_and_partition(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    struct cpw_sbx_options opts = { .slr_deletion_delay_ms = -1, .create_account_delay_ms = 0 };
+    sbx_fixture_open(&fx, &opts);
+    char root[32];
+    char member[16];
+    s_org_with_member(&fx, root, member);
+
+    const char *config = "{\"ServicePrincipal\":\"config.amazonaws.com\"}";
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "EnableAWSServiceAccess", config));
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "EnableAWSServiceAccess", config));
+    json_t *out =
+      sbx_ok(&fx, &fx.root, "organizations", "ListAWSServiceAccessForOrganization", NULL);
+    assert_int_equal(json_array_size(json_object_get(out, "EnabledServicePrincipals")), 1);
+    json_decref(out);
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "DisableAWSServiceAccess", config));
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListAWSServiceAccessForOrganization", NULL);
+    assert_int_equal(json_array_size(json_object_get(out, "EnabledServicePrincipals")), 0);
+    json_decref(out);
+    sbx_expect_error(&fx, &fx.root, "organizations", "EnableAWSServiceAccess",
+                     "{\"ServicePrincipal\":\"nothing.amazonaws.com\"}", 400,
+                     "InvalidInputException");
+    assert_string_equal(fx.err.message, "You specified a service principal that isn't recognized.");
+
+    char input[256];
+    snprintf(input, sizeof(input),
+             "{\"AccountId\":\"%s\",\"ServicePrincipal\":\"ssm.amazonaws.com\"}", member);
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "RegisterDelegatedAdministrator", input));
+    sbx_expect_error(&fx, &fx.root, "organizations", "RegisterDelegatedAdministrator", input, 400,
+                     "AccountAlreadyRegisteredException");
+    sbx_expect_error(&fx, &fx.root, "organizations", "RegisterDelegatedAdministrator",
+                     "{\"AccountId\":\"123456789012\",\"ServicePrincipal\":\"ssm.amazonaws.com\"}",
+                     400, "ConstraintViolationException");
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListDelegatedAdministrators",
+                 "{\"ServicePrincipal\":\"ssm.amazonaws.com\"}");
+    assert_string_equal(s_nth_id(out, "DelegatedAdministrators", 0, "Id"), member);
+    assert_non_null(json_object_get(
+      json_array_get(json_object_get(out, "DelegatedAdministrators"), 0), "DelegationEnabledDate"));
+    json_decref(out);
+    char account_only[64];
+    snprintf(account_only, sizeof(account_only), "{\"AccountId\":\"%s\"}", member);
+    out = sbx_ok(&fx, &fx.root, "organizations", "ListDelegatedServicesForAccount", account_only);
+    assert_string_equal(s_nth_id(out, "DelegatedServices", 0, "ServicePrincipal"),
+                        "ssm.amazonaws.com");
+    json_decref(out);
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "DeregisterDelegatedAdministrator", input));
+    sbx_expect_error(&fx, &fx.root, "organizations", "DeregisterDelegatedAdministrator", input, 400,
+                     "AccountNotRegisteredException");
+
+    /* Signed for a China region, the ARNs are in the aws-cn partition. */
+    struct sbx_identity cn;
+    sbx_identity_for(&fx, CPW_SBX_ROOT_ACCESS_KEY_ID, "cn-north-1", &cn);
+    out = sbx_ok(&fx, &cn, "organizations", "ListRoots", NULL);
+    assert_memory_equal(s_nth_id(out, "Roots", 0, "Arn"), "arn:aws-cn:organizations::", 26);
+    json_decref(out);
+    sbx_fixture_close(&fx);
+}
+
+static void test_effective_tag_policy(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    struct cpw_sbx_options opts = { .slr_deletion_delay_ms = -1, .create_account_delay_ms = 0 };
+    sbx_fixture_open(&fx, &opts);
+    char root[32];
+    char member[16];
+    s_org_with_member(&fx, root, member);
+    char input[512];
+    snprintf(input, sizeof(input), "{\"PolicyType\":\"TAG_POLICY\",\"TargetId\":\"%s\"}", member);
+    sbx_expect_error(&fx, &fx.root, "organizations", "DescribeEffectivePolicy", input, 400,
+                     "EffectivePolicyNotFoundException");
+    snprintf(input, sizeof(input), "{\"RootId\":\"%s\",\"PolicyType\":\"TAG_POLICY\"}", root);
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "EnablePolicyType", input));
+    /* The root's policy names the key, the account's policy adds the values. */
+    const char *docs[2] = {
+        "{\\\"tags\\\":{\\\"cc\\\":{\\\"tag_key\\\":{\\\"@@assign\\\":\\\"CostCenter\\\"}}}}",
+        "{\\\"tags\\\":{\\\"cc\\\":{\\\"tag_value\\\":{\\\"@@assign\\\":[\\\"a\\\"]}}}}",
+    };
+    const char *targets[2] = { root, member };
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(input, sizeof(input),
+                 "{\"Name\":\"tags-%zu\",\"Description\":\"d\",\"Type\":\"TAG_POLICY\","
+                 "\"Content\":\"%s\"}",
+                 i, docs[i]);
+        json_t *out = sbx_ok(&fx, &fx.root, "organizations", "CreatePolicy", input);
+        snprintf(input, sizeof(input), "{\"PolicyId\":\"%s\",\"TargetId\":\"%s\"}",
+                 sbx_str2(json_object_get(out, "Policy"), "PolicySummary", "Id"), targets[i]);
+        json_decref(out);
+        json_decref(sbx_ok(&fx, &fx.root, "organizations", "AttachPolicy", input));
+    }
+    snprintf(input, sizeof(input), "{\"PolicyType\":\"TAG_POLICY\",\"TargetId\":\"%s\"}", member);
+    json_t *out = sbx_ok(&fx, &fx.root, "organizations", "DescribeEffectivePolicy", input);
+    assert_string_equal(sbx_str2(out, "EffectivePolicy", "PolicyContent"),
+                        "{\"tags\":{\"cc\":{\"tag_key\":\"CostCenter\",\"tag_value\":[\"a\"]}}}");
+    json_decref(out);
+    /* The management account inherits only the root's. */
+    out = sbx_ok(&fx, &fx.root, "organizations", "DescribeEffectivePolicy",
+                 "{\"PolicyType\":\"TAG_POLICY\"}");
+    assert_string_equal(sbx_str2(out, "EffectivePolicy", "PolicyContent"),
+                        "{\"tags\":{\"cc\":{\"tag_key\":\"CostCenter\"}}}");
+    json_decref(out);
+    snprintf(input, sizeof(input), "{\"PolicyType\":\"TAG_POLICY\",\"TargetId\":\"%s\"}", root);
+    sbx_expect_error(&fx, &fx.root, "organizations", "DescribeEffectivePolicy", input, 400,
+                     "TargetNotFoundException");
+    sbx_fixture_close(&fx);
+}
+
 CPW_TEST_MAIN("sbx_org",
               CPW_TEST(test_create_account_then_assume_role),
               CPW_TEST(test_list_accounts_pages_roots_ous_policies),
               CPW_TEST(test_duplicate_email_fails_and_status_list),
               CPW_TEST(test_member_refused_management_apis),
-              CPW_TEST(test_policy_lifecycle_types_and_tags))
+              CPW_TEST(test_policy_lifecycle_types_and_tags),
+              CPW_TEST(test_tree_of_ous_and_accounts),
+              CPW_TEST(test_service_access_admins_and_partition),
+              CPW_TEST(test_effective_tag_policy))
