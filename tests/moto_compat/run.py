@@ -6,6 +6,8 @@ Every test that does not pass must be listed there, as `TEST | OUTCOME | REASON`
   aws   it fails because it expects something AWS does not do; REASON cites the AWS documentation
         (or the AWS behaviour on record in docs/aws-facts.md) that shows it
   gap   it fails because the sandbox does not emulate that yet; REASON says what is missing
+  internal  it calls moto's own Python code in-process (no AWS operation), so no server can
+        make it pass; REASON names what it calls
   skip  it skips itself in moto's server mode (it reads moto's in-process backends), exactly as
         it does against moto's own server The run fails when a
 test fails or skips without an entry, when a listed test now passes (the ledger is stale), or when
@@ -33,8 +35,8 @@ def load_ledger():
                     continue
                 parts = [p.strip() for p in line.split("|", 2)]
                 where = "%s:%d" % (os.path.relpath(path, HERE), lineno)
-                if len(parts) != 3 or parts[1] not in ("aws", "gap", "skip") or not parts[2]:
-                    problems.append("%s: want 'TEST | aws|gap|skip | reason'" % where)
+                if len(parts) != 3 or parts[1] not in ("aws", "gap", "internal", "skip") or not parts[2]:
+                    problems.append("%s: want 'TEST | aws|gap|internal|skip | reason'" % where)
                     continue
                 if parts[0] in ledger:
                     problems.append("%s: %s listed twice" % (where, parts[0]))
@@ -86,11 +88,13 @@ def main():
     failed = [t for t, o in got.items() if o == "fail"]
     aws = sum(1 for t in failed if ledger.get(t, ("",))[0] == "aws")
     gap = sum(1 for t in failed if ledger.get(t, ("",))[0] == "gap")
+    internal = sum(1 for t in failed if ledger.get(t, ("",))[0] == "internal")
     skipped = sum(1 for o in got.values() if o == "skip")
     run = len(got) - skipped
     print("moto compat: %d of %d tests pass against the sandbox; %d fail expecting what AWS does "
-          "not do, %d fail on what the sandbox does not emulate yet, %d unexplained; %d skip in "
-          "server mode" % (passed, run, aws, gap, len(failed) - aws - gap, skipped))
+          "not do, %d fail on what the sandbox does not emulate yet, %d test moto's own code "
+          "in-process, %d unexplained; %d skip in server mode"
+          % (passed, run, aws, gap, internal, len(failed) - aws - gap - internal, skipped))
     for p in problems:
         print("  " + p)
     sys.exit(1 if problems or not got else 0)
