@@ -859,6 +859,28 @@ static int s_check(struct check *c, const json_t *doc)
     return 0;
 }
 
+/*
+ * A trust policy without statements ("{}", "Statement": []) grants nobody anything. IAM refuses
+ * it (the grammar requires a statement); the sandbox keeps accepting it, as it always has, since
+ * scripts and tests create placeholder roles with it. Every statement present is checked.
+ */
+static bool s_statementless(const struct check *c, const json_t *doc)
+{
+    if (c->kind != CPW_SBX_POLICY_TRUST || !json_is_object(doc)) {
+        return false;
+    }
+    const char *key;
+    const json_t *item;
+    json_object_foreach((json_t *)doc, key, item)
+    {
+        if (!s_in(key, s_top_keys)) {
+            return false;
+        }
+    }
+    const json_t *statement = json_object_get(doc, "Statement");
+    return statement == NULL || (json_is_array(statement) && json_array_size(statement) == 0);
+}
+
 int cpw_sbx_iam_policy_problem(const char *document,
                                enum cpw_sbx_policy_kind kind,
                                struct cpw_buf *message)
@@ -875,7 +897,7 @@ int cpw_sbx_iam_policy_problem(const char *document,
                                                       : S_SYNTAX);
         goto cleanup;
     }
-    rc = s_check(c, doc);
+    rc = s_statementless(c, doc) ? 0 : s_check(c, doc);
 cleanup:
     json_decref(doc);
     return rc;
