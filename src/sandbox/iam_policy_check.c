@@ -18,7 +18,6 @@
  * Trust policies are a role's resource-based policy: a Principal is required and Resource is
  * prohibited; IAM keeps accepting the older Version there.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -63,6 +62,23 @@ static bool s_in(const char *s, const char *const *list)
         }
     }
     return false;
+}
+
+/* ASCII classes: IAM's grammar is ASCII, whatever the locale. */
+static bool s_digit(char ch)
+{
+    return ch >= '0' && ch <= '9';
+}
+
+static bool s_blank(char ch)
+{
+    return ch == ' ' || (ch >= '\t' && ch <= '\r');
+}
+
+static bool s_vendor_char(char ch)
+{
+    return s_digit(ch) || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '-' ||
+           ch == '.';
 }
 
 /* ----- pass 1: syntax ---------------------------------------------------------------------- */
@@ -303,11 +319,11 @@ static bool s_syntax_ok(const json_t *doc, struct check *c)
 static bool s_int_in(const char *text, size_t len, long long lo, long long hi)
 {
     char digits[32];
-    while (len > 0 && isspace((unsigned char)*text)) {
+    while (len > 0 && s_blank(*text)) {
         text++;
         len--;
     }
-    while (len > 0 && isspace((unsigned char)text[len - 1])) {
+    while (len > 0 && s_blank(text[len - 1])) {
         len--;
     }
     size_t start = len > 0 && (text[0] == '+' || text[0] == '-') ? 1 : 0;
@@ -315,7 +331,7 @@ static bool s_int_in(const char *text, size_t len, long long lo, long long hi)
         return false;
     }
     for (size_t i = start; i < len; i++) {
-        if (!isdigit((unsigned char)text[i])) {
+        if (!s_digit(text[i])) {
             return false;
         }
     }
@@ -388,13 +404,14 @@ static bool s_time_ok(const char *time)
 /* A Date condition value: an ISO 8601 date-time ("-" or "T" in it) or epoch seconds. */
 static bool s_date_ok(const char *value)
 {
-    char lower[128];
+    char lower[128] = { 0 };
     size_t len = strlen(value);
     if (len >= sizeof(lower)) {
         return false;
     }
-    for (size_t i = 0; i <= len; i++) {
-        lower[i] = (char)tolower((unsigned char)value[i]);
+    for (size_t i = 0; i < len; i++) {
+        char ch = value[i];
+        lower[i] = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
     }
     if (strchr(lower, 't') == NULL && strchr(lower, '-') == NULL) {
         return s_int_in(lower, len, 0, INT64_MAX);
@@ -725,8 +742,7 @@ static int s_action_vendor(const struct check *c, const char *action)
         return 0;
     }
     for (size_t i = 0; i < vendor_len; i++) {
-        unsigned char ch = (unsigned char)action[i];
-        if (!isalnum(ch) && ch != '-' && ch != '.') {
+        if (!s_vendor_char(action[i])) {
             cpw_buf_reset(c->message);
             return cpw_buf_appendf(c->message, "Vendor %.*s is not valid",
                                    (int)(vendor_len < S_QUOTE_MAX ? vendor_len : S_QUOTE_MAX),
