@@ -26,6 +26,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cpw/alloc.h"
 #include "cpw/error.h"
 #include "iam_policy_check.h"
 
@@ -682,18 +683,29 @@ static bool s_has(const json_t *st, const char *element, const char *not_element
     return v != NULL && (!json_is_array(v) || json_array_size(v) > 0);
 }
 
+static int s_compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sorted, so that a document of many statements costs n log n. */
 static int s_sids_unique(const struct check *c)
 {
+    const char **sids = cpw_calloc(c->count, sizeof(*sids));
+    size_t n = 0;
     for (size_t i = 0; i < c->count; i++) {
         const char *sid = json_string_value(json_object_get(s_statement(c, i), "Sid"));
-        for (size_t j = 0; sid != NULL && sid[0] != '\0' && j < i; j++) {
-            const char *other = json_string_value(json_object_get(s_statement(c, j), "Sid"));
-            if (other != NULL && strcmp(other, sid) == 0) {
-                return s_refuse(c, "Statement IDs (SID) in a single policy must be unique.");
-            }
+        if (sid != NULL && sid[0] != '\0') {
+            sids[n++] = sid;
         }
     }
-    return 0;
+    qsort(sids, n, sizeof(*sids), s_compare_strings);
+    bool unique = true;
+    for (size_t i = 1; i < n && unique; i++) {
+        unique = strcmp(sids[i - 1], sids[i]) != 0;
+    }
+    cpw_free(sids);
+    return unique ? 0 : s_refuse(c, "Statement IDs (SID) in a single policy must be unique.");
 }
 
 static int s_principals(const struct check *c)
