@@ -7,6 +7,8 @@
 #ifndef CPW_SBX_IAM_POLICY_CHECK_H
 #define CPW_SBX_IAM_POLICY_CHECK_H
 
+#include <stdbool.h>
+
 #include "cpw/buf.h"
 #include "sbx_service.h"
 
@@ -23,5 +25,12 @@
 int cpw_sbx_iam_policy_problem(const char *document,
                                enum cpw_sbx_policy_kind kind,
                                struct cpw_buf *message);
+
+/**
+ * Whether IAM's legacy parser reads value (NUL-terminated) as a Date condition value: ISO 8601
+ * ([-]YYYY[-MM[-DD]][THH[:MM[:SS[.fraction][Z|+HH[:MM]]]]], case-insensitive) when it holds a
+ * "-" or a "T", else whole epoch seconds from 0 to 2^63-1. Pure (iam_policy_dates.c).
+ */
+bool cpw_sbx_iam_policy_date_ok(const char *value);
 
 #endif

@@ -195,6 +195,45 @@ static void test_trust_policies(void **state)
              "Syntax errors in policy.");
 }
 
+static void test_date_values(void **state)
+{
+    (void)state;
+    const char *read[] = { "2019-07-01T13:20:15Z",
+                           "2016-12-13T21:20:37.593194+00:00",
+                           "2016-12-13t2:00:00.593194+23",
+                           "-292275054",
+                           "01T",
+                           "0",
+                           "9223372036854775807",
+                           "2017",
+                           "2017-02",
+                           "2017-02-28T10" };
+    for (size_t i = 0; i < sizeof(read) / sizeof(read[0]); i++) {
+        if (!cpw_sbx_iam_policy_date_ok(read[i])) {
+            print_error("refused: %s\n", read[i]);
+        }
+        assert_true(cpw_sbx_iam_policy_date_ok(read[i]));
+    }
+    const char *unread[] = { "sdfdsf",
+                             "234-13",
+                             "2016-12-13t2:00:00.593194+1",
+                             "2016-12-13t2:00:00.1999999999+10:59",
+                             "9223372036854775808",
+                             "2017-01-32",
+                             "2017-01-01T24:00",
+                             "2017-01-01T10:60",
+                             "2017-01-01T10:00:00Zx",
+                             "1-1-1-1",
+                             "",
+                             "-292275055" };
+    for (size_t i = 0; i < sizeof(unread) / sizeof(unread[0]); i++) {
+        if (cpw_sbx_iam_policy_date_ok(unread[i])) {
+            print_error("read: %s\n", unread[i]);
+        }
+        assert_false(cpw_sbx_iam_policy_date_ok(unread[i]));
+    }
+}
+
 static void test_message_buffer_too_small(void **state)
 {
     (void)state;
@@ -209,4 +248,5 @@ CPW_TEST_MAIN("sbx_iam_policy_check",
               CPW_TEST(test_identity_accepts),
               CPW_TEST(test_identity_refuses_with_iam_messages),
               CPW_TEST(test_trust_policies),
+              CPW_TEST(test_date_values),
               CPW_TEST(test_message_buffer_too_small))
