@@ -346,7 +346,7 @@ static int s_put_inline(struct cpw_sbx_ctx *ctx,
     const char *document = cpw_sbx_in_str(input, "PolicyDocument");
     int rc = h->need(ctx, name);
     if (rc == 0) {
-        rc = cpw_sbx_iam_check_policy(ctx, document);
+        rc = cpw_sbx_iam_check_policy(ctx, document, CPW_SBX_POLICY_IDENTITY);
     }
     if (rc != 0) {
         return rc;

@@ -160,7 +160,7 @@ static int s_need_local(struct cpw_sbx_ctx *ctx, const char *arn, char *name, si
 
 static int s_check_document(struct cpw_sbx_ctx *ctx, const char *document)
 {
-    int rc = cpw_sbx_iam_check_policy(ctx, document);
+    int rc = cpw_sbx_iam_check_policy(ctx, document, CPW_SBX_POLICY_IDENTITY);
     if (rc != 0) {
         return rc;
     }

@@ -120,7 +120,7 @@ int cpw_sbx_iam_put_role_policy(struct cpw_sbx_ctx *ctx, const json_t *input, js
     const char *document = cpw_sbx_in_str(input, "PolicyDocument");
     int rc = cpw_sbx_iam_need_modifiable_role(ctx, name);
     if (rc == 0) {
-        rc = cpw_sbx_iam_check_policy(ctx, document);
+        rc = cpw_sbx_iam_check_policy(ctx, document, CPW_SBX_POLICY_IDENTITY);
     }
     if (rc != 0) {
         return rc;

@@ -311,16 +311,6 @@ int cpw_sbx_iam_need_modifiable_role(struct cpw_sbx_ctx *ctx, const char *name)
     return 0;
 }
 
-int cpw_sbx_iam_check_policy(struct cpw_sbx_ctx *ctx, const char *document)
-{
-    json_t *doc = document ? cpw_json_load_cstr(document) : NULL;
-    bool ok = json_is_object(doc);
-    json_decref(doc);
-    return ok ? 0
-              : cpw_sbx_fail(ctx, 400, "MalformedPolicyDocument",
-                             "This policy contains invalid Json");
-}
-
 void cpw_sbx_iam_add_role_resource(struct cpw_sbx_ctx *ctx, const char *name)
 {
     cpw_sbx_add_resource(ctx, "AWS::IAM::Role", name);
@@ -358,7 +348,7 @@ static int s_create_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
                             "The requested MaxSessionDuration is invalid: it must be between "
                             "3600 and 43200 seconds.");
     }
-    int rc = cpw_sbx_iam_check_policy(ctx, trust);
+    int rc = cpw_sbx_iam_check_policy(ctx, trust, CPW_SBX_POLICY_TRUST);
     if (rc != 0) {
         return rc;
     }

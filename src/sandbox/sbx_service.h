@@ -109,8 +109,18 @@ int cpw_sbx_iam_need_role(struct cpw_sbx_ctx *ctx,
                           size_t cap);
 /** Like cpw_sbx_iam_need_role, and answers UnmodifiableEntity for service-linked roles. */
 int cpw_sbx_iam_need_modifiable_role(struct cpw_sbx_ctx *ctx, const char *name);
-/** 0 when document is a JSON object, else 1 with MalformedPolicyDocument answered. */
-int cpw_sbx_iam_check_policy(struct cpw_sbx_ctx *ctx, const char *document);
+/** Which IAM grammar a policy document is held to (iam_policy_check.c). */
+enum cpw_sbx_policy_kind {
+    CPW_SBX_POLICY_IDENTITY = 0, /* a managed or inline permissions policy: no Principal */
+    CPW_SBX_POLICY_TRUST,        /* a role's trust policy: Principal required, no Resource */
+};
+/**
+ * 0 when IAM accepts document as a policy of kind, else 1 with MalformedPolicyDocument answered
+ * in IAM's words (cpw_sbx_iam_policy_problem), or -1.
+ */
+int cpw_sbx_iam_check_policy(struct cpw_sbx_ctx *ctx,
+                             const char *document,
+                             enum cpw_sbx_policy_kind kind);
 /** text URL-encoded as IAM returns policy documents, as a new json string (owned). */
 json_t *cpw_sbx_iam_url_encoded(const char *text);
 /**

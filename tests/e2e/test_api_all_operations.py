@@ -242,7 +242,8 @@ def steps():
                                                      PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess"))
     add("iam", "ListAttachedRolePolicies", lambda r: minimal("iam", "ListAttachedRolePolicies", RoleName="app"))
     add("iam", "PutRolePolicy", lambda r: minimal("iam", "PutRolePolicy", RoleName="app", PolicyName="inline",
-                                                  PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []})))
+                                                  PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]})))
     add("iam", "GetRolePolicy", lambda r: minimal("iam", "GetRolePolicy", RoleName="app", PolicyName="inline"))
     add("iam", "ListRolePolicies", lambda r: minimal("iam", "ListRolePolicies", RoleName="app"))
     add("iam", "TagRole", lambda r: minimal("iam", "TagRole", RoleName="app",

@@ -74,9 +74,11 @@ static void test_create_and_get_role(void **state)
     /* Trust policies are limited to 2,048 characters. */
     char big[3000];
     int len = snprintf(big, sizeof(big),
-                       "{\"RoleName\":\"Big\",\"AssumeRolePolicyDocument\":\"{\\\"Sid\\\":\\\"");
+                       "{\"RoleName\":\"Big\",\"AssumeRolePolicyDocument\":\"{\\\"Statement\\\":"
+                       "{\\\"Effect\\\":\\\"Allow\\\",\\\"Principal\\\":\\\"*\\\","
+                       "\\\"Action\\\":\\\"sts:AssumeRole\\\",\\\"Sid\\\":\\\"");
     memset(big + len, 'x', 2100);
-    snprintf(big + len + 2100, sizeof(big) - (size_t)len - 2100, "\\\"}\"}");
+    snprintf(big + len + 2100, sizeof(big) - (size_t)len - 2100, "\\\"}}\"}");
     sbx_expect_error(&fx, &fx.root, "iam", "CreateRole", big, 409, "LimitExceeded");
     assert_string_equal(fx.err.message, "Cannot exceed quota for ACLSizePerRole: 2048");
 
@@ -187,7 +189,8 @@ static void test_policies_tags_and_delete_conflict(void **state)
         char create[256];
         snprintf(create, sizeof(create),
                  "{\"PolicyName\":\"P%d\",\"PolicyDocument\":\"{\\\"Version\\\":"
-                 "\\\"2012-10-17\\\",\\\"Statement\\\":[]}\"}",
+                 "\\\"2012-10-17\\\",\\\"Statement\\\":{\\\"Effect\\\":\\\"Allow\\\","
+                 "\\\"Action\\\":\\\"s3:ListBucket\\\",\\\"Resource\\\":\\\"*\\\"}}\"}",
                  i);
         json_decref(sbx_ok(&fx, &fx.root, "iam", "CreatePolicy", create));
     }
@@ -212,7 +215,8 @@ static void test_policies_tags_and_delete_conflict(void **state)
 
     json_decref(sbx_ok(&fx, &fx.root, "iam", "PutRolePolicy",
                        "{\"RoleName\":\"R\",\"PolicyName\":\"inline\",\"PolicyDocument\":"
-                       "\"{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":[]}\"}"));
+                       "\"{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":{\\\"Effect\\\":"
+                       "\\\"Deny\\\",\\\"Action\\\":\\\"*\\\",\\\"Resource\\\":\\\"*\\\"}}\"}"));
     out = sbx_ok(&fx, &fx.root, "iam", "GetRolePolicy",
                  "{\"RoleName\":\"R\",\"PolicyName\":\"inline\"}");
     assert_non_null(strstr(json_string_value(json_object_get(out, "PolicyDocument")), "%22"));
