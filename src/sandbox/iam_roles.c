@@ -359,6 +359,9 @@ static int s_create_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
                             "3600 and 43200 seconds.");
     }
     int rc = cpw_sbx_iam_check_policy(ctx, trust);
+    if (rc == 0) {
+        rc = cpw_sbx_iam_tags_check(ctx, json_object_get(input, "Tags"));
+    }
     if (rc != 0) {
         return rc;
     }
