@@ -254,19 +254,6 @@ int cpw_sbx_iam_update_login_profile(struct cpw_sbx_ctx *ctx, const json_t *in, 
 int cpw_sbx_iam_delete_login_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
 int cpw_sbx_iam_update_access_key(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
 int cpw_sbx_iam_get_access_key_last_used(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
-int cpw_sbx_iam_create_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
-int cpw_sbx_iam_get_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
-int cpw_sbx_iam_delete_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
-int cpw_sbx_iam_list_instance_profiles(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
-int cpw_sbx_iam_add_role_to_instance_profile(struct cpw_sbx_ctx *ctx,
-                                             const json_t *in,
-                                             json_t **out);
-int cpw_sbx_iam_remove_role_from_instance_profile(struct cpw_sbx_ctx *ctx,
-                                                  const json_t *in,
-                                                  json_t **out);
-int cpw_sbx_iam_list_instance_profiles_for_role(struct cpw_sbx_ctx *ctx,
-                                                const json_t *in,
-                                                json_t **out);
 int cpw_sbx_iam_get_account_summary(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
 int cpw_sbx_iam_get_account_password_policy(struct cpw_sbx_ctx *ctx,
                                             const json_t *in,
@@ -305,6 +292,29 @@ int cpw_sbx_authz_boundary_describe(struct cpw_sbx_ctx *ctx,
                                     bool role,
                                     const char *name,
                                     json_t *doc);
+
+/* Instance profiles (iam_instance_profiles.c) and SAML providers (iam_saml_providers.c). */
+int cpw_sbx_iam_create_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_get_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_delete_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_list_instance_profiles(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_add_role_to_instance_profile(struct cpw_sbx_ctx *ctx,
+                                             const json_t *in,
+                                             json_t **out);
+int cpw_sbx_iam_remove_role_from_instance_profile(struct cpw_sbx_ctx *ctx,
+                                                  const json_t *in,
+                                                  json_t **out);
+int cpw_sbx_iam_list_instance_profiles_for_role(struct cpw_sbx_ctx *ctx,
+                                                const json_t *in,
+                                                json_t **out);
+int cpw_sbx_iam_tag_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_untag_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_list_instance_profile_tags(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_create_saml_provider(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_get_saml_provider(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_update_saml_provider(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_list_saml_providers(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_delete_saml_provider(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
 
 /** GetAccountAuthorizationDetails (iam_authz_details.c): one page with every entity. */
 int cpw_sbx_iam_get_account_authorization_details(struct cpw_sbx_ctx *ctx,
