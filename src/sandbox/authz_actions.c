@@ -27,6 +27,7 @@ static const struct cpw_sbx_authz_row s_rows[] = {
     { "iam", "ListRoles", NULL, "*" },
     { "iam", "UpdateRole", NULL, "${Role}" },
     { "iam", "UpdateRoleDescription", NULL, "${Role}" },
+    { "iam", "UpdateAssumeRolePolicy", NULL, "${Role}" },
     { "iam", "DeleteRole", NULL, "${Role}" },
     { "iam", "AttachRolePolicy", NULL, "${Role}" },
     { "iam", "DetachRolePolicy", NULL, "${Role}" },

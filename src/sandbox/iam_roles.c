@@ -332,6 +332,41 @@ int cpw_sbx_iam_check_policy(struct cpw_sbx_ctx *ctx, const char *document)
                              "This policy contains invalid Json");
 }
 
+/*
+ * What IAM asks of a trust policy beyond JSON: every statement names its Principal (or
+ * NotPrincipal) and no Resource (the role is the resource). 0, or 1 with
+ * MalformedPolicyDocument answered.
+ */
+static int s_check_trust(struct cpw_sbx_ctx *ctx, const char *document)
+{
+    json_t *doc = cpw_json_load_cstr(document);
+    json_t *statements = json_object_get(doc, "Statement");
+    json_t *one = json_is_object(statements) ? json_pack("[O]", statements) : NULL;
+    json_t *list = one ? one : statements;
+    const char *problem = NULL;
+    size_t i;
+    json_t *st;
+    json_array_foreach(list, i, st)
+    {
+        if (!json_is_object(st)) {
+            problem = "Syntax errors in policy.";
+        } else if (json_object_get(st, "Resource") != NULL) {
+            problem = "Has prohibited field Resource";
+        } else if (json_object_get(st, "NotResource") != NULL) {
+            problem = "Has prohibited field NotResource";
+        } else if (json_object_get(st, "Principal") == NULL &&
+                   json_object_get(st, "NotPrincipal") == NULL) {
+            problem = "Missing required field Principal";
+        }
+        if (problem != NULL) {
+            break;
+        }
+    }
+    json_decref(one);
+    json_decref(doc);
+    return problem ? cpw_sbx_fail(ctx, 400, "MalformedPolicyDocument", "%s", problem) : 0;
+}
+
 void cpw_sbx_iam_add_role_resource(struct cpw_sbx_ctx *ctx, const char *name)
 {
     cpw_sbx_add_resource(ctx, "AWS::IAM::Role", name);
@@ -370,6 +405,9 @@ static int s_create_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
                             "3600 and 43200 seconds.");
     }
     int rc = cpw_sbx_iam_check_policy(ctx, trust);
+    if (rc == 0) {
+        rc = s_check_trust(ctx, trust);
+    }
     if (rc == 0) {
         rc = cpw_sbx_iam_tags_check(ctx, json_object_get(input, "Tags"));
     }
@@ -543,6 +581,34 @@ static int s_update_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
     return 0;
 }
 
+static int s_update_assume_role_policy(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out)
+{
+    const char *name = cpw_sbx_in_str(in, "RoleName");
+    const char *trust = cpw_sbx_in_str(in, "PolicyDocument");
+    int rc = cpw_sbx_iam_need_modifiable_role(ctx, name);
+    if (rc == 0) {
+        rc = cpw_sbx_iam_check_policy(ctx, trust);
+    }
+    if (rc == 0) {
+        rc = s_check_trust(ctx, trust);
+    }
+    if (rc != 0) {
+        return rc;
+    }
+    if (strlen(trust) > TRUST_POLICY_MAX) {
+        return cpw_sbx_fail(ctx, 409, "LimitExceeded", "Cannot exceed quota for ACLSizePerRole: %d",
+                            TRUST_POLICY_MAX);
+    }
+    if (cpw_sbx_sql_do(ctx->db,
+                       "UPDATE iam_roles SET trust_policy = ? WHERE account_id = ? AND name = ?",
+                       "sss", trust, s_account(ctx), name) < 0) {
+        return -1;
+    }
+    cpw_sbx_iam_add_role_resource(ctx, name);
+    *out = json_object();
+    return 0;
+}
+
 static int s_update_role_description(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **out)
 {
     json_t *ignored = NULL;
@@ -612,6 +678,7 @@ static const struct cpw_sbx_op s_ops[] = {
     { "ListRoles", s_list_roles },
     { "UpdateRole", s_update_role },
     { "UpdateRoleDescription", s_update_role_description },
+    { "UpdateAssumeRolePolicy", s_update_assume_role_policy },
     { "DeleteRole", s_delete_role },
     { "AttachRolePolicy", cpw_sbx_iam_attach_role_policy },
     { "DetachRolePolicy", cpw_sbx_iam_detach_role_policy },
