@@ -246,16 +246,6 @@ static int s_store_tags(struct cpw_sbx_ctx *ctx, const char *name, json_t *tags)
     return rc < 0 ? -1 : 0;
 }
 
-static void s_remove_tag(json_t *tags, const char *key)
-{
-    for (size_t i = json_array_size(tags); i-- > 0;) {
-        const char *k = json_string_value(json_object_get(json_array_get(tags, i), "Key"));
-        if (k != NULL && strcmp(k, key) == 0) {
-            json_array_remove(tags, i);
-        }
-    }
-}
-
 int cpw_sbx_iam_tag_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     const char *name = cpw_sbx_in_str(input, "RoleName");
@@ -264,27 +254,20 @@ int cpw_sbx_iam_tag_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
         return rc;
     }
     json_t *tags = s_load_tags(ctx, name);
-    size_t i;
-    json_t *tag;
-    json_array_foreach(json_object_get(input, "Tags"), i, tag)
-    {
-        const char *key = json_string_value(json_object_get(tag, "Key"));
-        if (key != NULL) {
-            s_remove_tag(tags, key);
-            json_array_append(tags, tag);
-        }
+    if (tags == NULL) {
+        return -1;
     }
-    if (json_array_size(tags) > 50) {
-        json_decref(tags);
-        return cpw_sbx_fail(ctx, 409, "LimitExceeded",
-                            "The number of tags has reached the "
-                            "maximum limit.");
+    rc = cpw_sbx_iam_tags_merge(ctx, tags, json_object_get(input, "Tags"));
+    if (rc == 0) {
+        rc = s_store_tags(ctx, name, tags);
     }
-    rc = s_store_tags(ctx, name, tags);
     json_decref(tags);
+    if (rc != 0) {
+        return rc;
+    }
     cpw_sbx_iam_add_role_resource(ctx, name);
-    *output = rc == 0 ? json_object() : NULL;
-    return rc;
+    *output = json_object();
+    return 0;
 }
 
 int cpw_sbx_iam_untag_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
@@ -295,19 +278,18 @@ int cpw_sbx_iam_untag_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
         return rc;
     }
     json_t *tags = s_load_tags(ctx, name);
-    size_t i;
-    json_t *key;
-    json_array_foreach(json_object_get(input, "TagKeys"), i, key)
-    {
-        if (json_is_string(key)) {
-            s_remove_tag(tags, json_string_value(key));
-        }
+    if (tags == NULL) {
+        return -1;
     }
+    cpw_sbx_iam_tags_remove(tags, json_object_get(input, "TagKeys"));
     rc = s_store_tags(ctx, name, tags);
     json_decref(tags);
+    if (rc != 0) {
+        return rc;
+    }
     cpw_sbx_iam_add_role_resource(ctx, name);
-    *output = rc == 0 ? json_object() : NULL;
-    return rc;
+    *output = json_object();
+    return 0;
 }
 
 int cpw_sbx_iam_list_role_tags(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
@@ -317,41 +299,11 @@ int cpw_sbx_iam_list_role_tags(struct cpw_sbx_ctx *ctx, const json_t *input, jso
     if (rc != 0) {
         return rc;
     }
-    int64_t max_items = 100;
-    struct cpw_buf after;
-    cpw_buf_init(&after, 1024);
-    rc = cpw_sbx_iam_page_start(ctx, input, &after, &max_items);
-    if (rc != 0) {
-        cpw_buf_clean_up(&after);
-        return rc;
-    }
-    /* The marker names the key of the next tag to return, in stored order. */
     json_t *tags = s_load_tags(ctx, name);
-    json_t *page = json_array();
-    json_t *result = json_pack("{s:o}", "Tags", page);
-    bool started = cpw_buf_cstr(&after)[0] == '\0';
-    bool truncated = false;
-    size_t i;
-    json_t *tag;
-    json_array_foreach(tags, i, tag)
-    {
-        const char *key = json_string_value(json_object_get(tag, "Key"));
-        if (!started && key != NULL && strcmp(key, cpw_buf_cstr(&after)) == 0) {
-            started = true;
-        }
-        if (!started) {
-            continue;
-        }
-        if ((int64_t)json_array_size(page) == max_items) {
-            truncated = true;
-            cpw_sbx_iam_page_marker(result, key ? key : "");
-            break;
-        }
-        json_array_append(page, tag);
+    if (tags == NULL) {
+        return -1;
     }
+    rc = cpw_sbx_iam_tags_page(ctx, tags, input, output);
     json_decref(tags);
-    cpw_buf_clean_up(&after);
-    json_object_set_new(result, "IsTruncated", json_boolean(truncated));
-    *output = result;
-    return 0;
+    return rc;
 }

@@ -74,7 +74,8 @@ static const char s_schema[] =
   " account_id TEXT PRIMARY KEY REFERENCES accounts(account_id) ON DELETE CASCADE,"
   " policy TEXT NOT NULL) STRICT;";
 
-/* Managed policies, groups and the inline policies of groups and users. */
+/* Managed policies, groups, the inline policies of groups and users, instance profile tags and
+ * SAML providers. */
 static const char s_schema_more[] =
   "CREATE TABLE IF NOT EXISTS iam_policies("
   " account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,"
@@ -120,7 +121,17 @@ static const char s_schema_more[] =
   " policy_name TEXT NOT NULL COLLATE NOCASE, document TEXT NOT NULL,"
   " PRIMARY KEY(account_id, user_name, policy_name),"
   " FOREIGN KEY(account_id, user_name) REFERENCES iam_users(account_id, name)"
-  " ON DELETE CASCADE) STRICT;";
+  " ON DELETE CASCADE) STRICT;"
+  "CREATE TABLE IF NOT EXISTS iam_instance_profile_tags("
+  " account_id TEXT NOT NULL, profile_name TEXT NOT NULL COLLATE NOCASE, tags TEXT NOT NULL,"
+  " PRIMARY KEY(account_id, profile_name),"
+  " FOREIGN KEY(account_id, profile_name) REFERENCES iam_instance_profiles(account_id, name)"
+  " ON DELETE CASCADE) STRICT;"
+  "CREATE TABLE IF NOT EXISTS iam_saml_providers("
+  " account_id TEXT NOT NULL REFERENCES accounts(account_id) ON DELETE CASCADE,"
+  " name TEXT NOT NULL, arn TEXT NOT NULL, uuid TEXT NOT NULL, metadata TEXT NOT NULL,"
+  " created_ms INTEGER NOT NULL, valid_until TEXT, tags TEXT NOT NULL DEFAULT '[]',"
+  " PRIMARY KEY(account_id, name)) STRICT;";
 
 #define ROLE_COLUMNS                                                                               \
     "name, path, role_id, arn, created_ms, trust_policy, description, max_session_s, tags,"        \
@@ -349,6 +360,9 @@ static int s_create_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
                             "3600 and 43200 seconds.");
     }
     int rc = cpw_sbx_iam_check_policy(ctx, trust, CPW_SBX_POLICY_TRUST);
+    if (rc == 0) {
+        rc = cpw_sbx_iam_tags_check(ctx, json_object_get(input, "Tags"));
+    }
     if (rc != 0) {
         return rc;
     }
@@ -519,6 +533,31 @@ static int s_update_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
     return 0;
 }
 
+static int s_update_assume_role_policy(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out)
+{
+    const char *name = cpw_sbx_in_str(in, "RoleName");
+    const char *trust = cpw_sbx_in_str(in, "PolicyDocument");
+    int rc = cpw_sbx_iam_need_modifiable_role(ctx, name);
+    if (rc == 0) {
+        rc = cpw_sbx_iam_check_policy(ctx, trust, CPW_SBX_POLICY_TRUST);
+    }
+    if (rc != 0) {
+        return rc;
+    }
+    if (strlen(trust) > TRUST_POLICY_MAX) {
+        return cpw_sbx_fail(ctx, 409, "LimitExceeded", "Cannot exceed quota for ACLSizePerRole: %d",
+                            TRUST_POLICY_MAX);
+    }
+    if (cpw_sbx_sql_do(ctx->db,
+                       "UPDATE iam_roles SET trust_policy = ? WHERE account_id = ? AND name = ?",
+                       "sss", trust, s_account(ctx), name) < 0) {
+        return -1;
+    }
+    cpw_sbx_iam_add_role_resource(ctx, name);
+    *out = json_object();
+    return 0;
+}
+
 static int s_update_role_description(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **out)
 {
     json_t *ignored = NULL;
@@ -588,6 +627,7 @@ static const struct cpw_sbx_op s_ops[] = {
     { "ListRoles", s_list_roles },
     { "UpdateRole", s_update_role },
     { "UpdateRoleDescription", s_update_role_description },
+    { "UpdateAssumeRolePolicy", s_update_assume_role_policy },
     { "DeleteRole", s_delete_role },
     { "AttachRolePolicy", cpw_sbx_iam_attach_role_policy },
     { "DetachRolePolicy", cpw_sbx_iam_detach_role_policy },
@@ -656,6 +696,14 @@ static const struct cpw_sbx_op s_ops[] = {
     { "AddRoleToInstanceProfile", cpw_sbx_iam_add_role_to_instance_profile },
     { "RemoveRoleFromInstanceProfile", cpw_sbx_iam_remove_role_from_instance_profile },
     { "ListInstanceProfilesForRole", cpw_sbx_iam_list_instance_profiles_for_role },
+    { "TagInstanceProfile", cpw_sbx_iam_tag_instance_profile },
+    { "UntagInstanceProfile", cpw_sbx_iam_untag_instance_profile },
+    { "ListInstanceProfileTags", cpw_sbx_iam_list_instance_profile_tags },
+    { "CreateSAMLProvider", cpw_sbx_iam_create_saml_provider },
+    { "GetSAMLProvider", cpw_sbx_iam_get_saml_provider },
+    { "UpdateSAMLProvider", cpw_sbx_iam_update_saml_provider },
+    { "ListSAMLProviders", cpw_sbx_iam_list_saml_providers },
+    { "DeleteSAMLProvider", cpw_sbx_iam_delete_saml_provider },
     { "GetAccountSummary", cpw_sbx_iam_get_account_summary },
     { "GetAccountAuthorizationDetails", cpw_sbx_iam_get_account_authorization_details },
     { "GetAccountPasswordPolicy", cpw_sbx_iam_get_account_password_policy },

@@ -46,6 +46,24 @@ static const struct slr_naming s_namings[] = {
     { "trustedadvisor.amazonaws.com", "TrustedAdvisor", false, false, NULL },
     { "cloudtrail.amazonaws.com", "CloudTrail", false, false, NULL },
     { "rds.amazonaws.com", "RDS", false, false, NULL },
+    /* Elastic Beanstalk User Guide, "Using service-linked roles for Elastic Beanstalk". */
+    { "elasticbeanstalk.amazonaws.com", "ElasticBeanstalk", false, false, NULL },
+    /* Application Auto Scaling User Guide, "Service-linked roles for Application Auto Scaling":
+     * one role per scalable resource type. */
+    { "appstream.application-autoscaling.amazonaws.com", "ApplicationAutoScaling_AppStreamFleet",
+      false, false, NULL },
+    { "dynamodb.application-autoscaling.amazonaws.com", "ApplicationAutoScaling_DynamoDBTable",
+      false, false, NULL },
+    { "ec2.application-autoscaling.amazonaws.com", "ApplicationAutoScaling_EC2SpotFleetRequest",
+      false, false, NULL },
+    { "ecs.application-autoscaling.amazonaws.com", "ApplicationAutoScaling_ECSService", false,
+      false, NULL },
+    { "rds.application-autoscaling.amazonaws.com", "ApplicationAutoScaling_RDSCluster", false,
+      false, NULL },
+    { "sagemaker.application-autoscaling.amazonaws.com", "ApplicationAutoScaling_SageMakerEndpoint",
+      false, false, NULL },
+    { "custom-resource.application-autoscaling.amazonaws.com",
+      "ApplicationAutoScaling_CustomResource", false, false, NULL },
 };
 
 static const struct slr_naming *s_naming(const char *principal)

@@ -136,6 +136,23 @@ void cpw_sbx_iam_page_marker(json_t *result, const char *next_name);
 /** Adds the role to the CloudTrail resources of the request. */
 void cpw_sbx_iam_add_role_resource(struct cpw_sbx_ctx *ctx, const char *name);
 
+/*
+ * Tags of roles, managed policies and instance profiles (iam_tags.c), a JSON array of
+ * {"Key","Value"} in stored order. Keys are case-insensitive, as in IAM.
+ * tags_check answers InvalidInput when a request names a key twice: 0, or 1 answered.
+ * tags_merge adds add to tags (an existing key is replaced in place) and answers LimitExceeded
+ * past 50 tags: 0, or 1 answered (tags then partly merged: discard it).
+ * tags_remove drops the tags whose keys are in keys. tags_page answers a List*Tags page of tags
+ * (MaxItems, Marker) in *output (owned): 0, or 1 answered.
+ */
+int cpw_sbx_iam_tags_check(struct cpw_sbx_ctx *ctx, const json_t *tags);
+int cpw_sbx_iam_tags_merge(struct cpw_sbx_ctx *ctx, json_t *tags, const json_t *add);
+void cpw_sbx_iam_tags_remove(json_t *tags, const json_t *keys);
+int cpw_sbx_iam_tags_page(struct cpw_sbx_ctx *ctx,
+                          const json_t *tags,
+                          const json_t *input,
+                          json_t **output);
+
 /** Inserts an IAM user (0, 1 name taken, -1); *user (owned) gets the User document if asked. */
 int cpw_sbx_iam_insert_user(sqlite3 *db,
                             const char *account_id,
@@ -181,10 +198,19 @@ const struct cpw_sbx_aws_policy *cpw_sbx_aws_policy_find(const char *arn);
  * managed policy of the caller's account: 0 exists, 1 answered, -1.
  */
 int cpw_sbx_iam_need_policy(struct cpw_sbx_ctx *ctx, const char *arn);
+/** The customer managed policy arn of the caller's account: 1 found (name copied), 0, -1. */
+int cpw_sbx_iam_find_local_policy(struct cpw_sbx_ctx *ctx, const char *arn, char *name, size_t cap);
+/** Like need_policy, for customer managed policies only (AWS ones are read-only): 0, 1, -1. */
+int cpw_sbx_iam_need_local_policy(struct cpw_sbx_ctx *ctx, const char *arn, char *name, size_t cap);
+/** Answers NoSuchEntity for the policy arn; returns 1. */
+int cpw_sbx_iam_no_policy(struct cpw_sbx_ctx *ctx, const char *arn);
+/** A managed policy document: JSON and within IAM's size quota. 0, or 1 answered. */
+int cpw_sbx_iam_check_policy_document(struct cpw_sbx_ctx *ctx, const char *document);
 int cpw_sbx_iam_create_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
 int cpw_sbx_iam_get_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
 int cpw_sbx_iam_delete_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
 int cpw_sbx_iam_list_policies(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
+/* Policy versions (iam_policy_versions.c). */
 int cpw_sbx_iam_create_policy_version(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
 int cpw_sbx_iam_get_policy_version(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
 int cpw_sbx_iam_list_policy_versions(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
@@ -239,19 +265,6 @@ int cpw_sbx_iam_update_login_profile(struct cpw_sbx_ctx *ctx, const json_t *in, 
 int cpw_sbx_iam_delete_login_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
 int cpw_sbx_iam_update_access_key(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
 int cpw_sbx_iam_get_access_key_last_used(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
-int cpw_sbx_iam_create_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
-int cpw_sbx_iam_get_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
-int cpw_sbx_iam_delete_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
-int cpw_sbx_iam_list_instance_profiles(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
-int cpw_sbx_iam_add_role_to_instance_profile(struct cpw_sbx_ctx *ctx,
-                                             const json_t *in,
-                                             json_t **out);
-int cpw_sbx_iam_remove_role_from_instance_profile(struct cpw_sbx_ctx *ctx,
-                                                  const json_t *in,
-                                                  json_t **out);
-int cpw_sbx_iam_list_instance_profiles_for_role(struct cpw_sbx_ctx *ctx,
-                                                const json_t *in,
-                                                json_t **out);
 int cpw_sbx_iam_get_account_summary(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
 int cpw_sbx_iam_get_account_password_policy(struct cpw_sbx_ctx *ctx,
                                             const json_t *in,
@@ -311,6 +324,29 @@ int cpw_sbx_authz_boundary_describe(struct cpw_sbx_ctx *ctx,
                                     bool role,
                                     const char *name,
                                     json_t *doc);
+
+/* Instance profiles (iam_instance_profiles.c) and SAML providers (iam_saml_providers.c). */
+int cpw_sbx_iam_create_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_get_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_delete_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_list_instance_profiles(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_add_role_to_instance_profile(struct cpw_sbx_ctx *ctx,
+                                             const json_t *in,
+                                             json_t **out);
+int cpw_sbx_iam_remove_role_from_instance_profile(struct cpw_sbx_ctx *ctx,
+                                                  const json_t *in,
+                                                  json_t **out);
+int cpw_sbx_iam_list_instance_profiles_for_role(struct cpw_sbx_ctx *ctx,
+                                                const json_t *in,
+                                                json_t **out);
+int cpw_sbx_iam_tag_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_untag_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_list_instance_profile_tags(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_create_saml_provider(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_get_saml_provider(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_update_saml_provider(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_list_saml_providers(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
+int cpw_sbx_iam_delete_saml_provider(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out);
 
 /** GetAccountAuthorizationDetails (iam_authz_details.c): one page with every entity. */
 int cpw_sbx_iam_get_account_authorization_details(struct cpw_sbx_ctx *ctx,

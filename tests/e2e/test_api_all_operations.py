@@ -393,6 +393,20 @@ def steps():
     add("iam", "CreateInstanceProfile", lambda r: {"InstanceProfileName": "web", "Path": "/e2e/"})
     add("iam", "AddRoleToInstanceProfile", lambda r: {"InstanceProfileName": "web", "RoleName": "ec2"})
     add("iam", "GetInstanceProfile", lambda r: {"InstanceProfileName": "web"})
+    add("iam", "UpdateAssumeRolePolicy", lambda r: {"RoleName": "ec2", "PolicyDocument": POLICY})
+    add("iam", "TagInstanceProfile", lambda r: {"InstanceProfileName": "web",
+                                                "Tags": [{"Key": "team", "Value": "a"}]})
+    add("iam", "ListInstanceProfileTags", lambda r: {"InstanceProfileName": "web"})
+    add("iam", "UntagInstanceProfile", lambda r: {"InstanceProfileName": "web", "TagKeys": ["team"]})
+    SAML_METADATA = ('<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.e2e">'
+                     '<IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"/>'
+                     '</EntityDescriptor><!--' + " " * 1000 + "-->")
+    add("iam", "CreateSAMLProvider", lambda r: {"Name": "e2e-idp", "SAMLMetadataDocument": SAML_METADATA})
+    add("iam", "GetSAMLProvider", lambda r: {"SAMLProviderArn": r["CreateSAMLProvider"]["SAMLProviderArn"]})
+    add("iam", "UpdateSAMLProvider", lambda r: {"SAMLMetadataDocument": SAML_METADATA,
+                                                "SAMLProviderArn": r["CreateSAMLProvider"]["SAMLProviderArn"]})
+    add("iam", "ListSAMLProviders")
+    add("iam", "DeleteSAMLProvider", lambda r: {"SAMLProviderArn": r["CreateSAMLProvider"]["SAMLProviderArn"]})
     add("iam", "ListInstanceProfiles", lambda r: {"PathPrefix": "/e2e/"})
     add("iam", "ListInstanceProfilesForRole", lambda r: {"RoleName": "ec2"})
     add("iam", "RemoveRoleFromInstanceProfile", lambda r: {"InstanceProfileName": "web", "RoleName": "ec2"})

@@ -322,8 +322,10 @@ static void test_not_emulated_operation(void **state)
     (void)state;
     struct sbx_fixture fx;
     sbx_fixture_open(&fx, NULL);
-    sbx_expect_error(&fx, &fx.root, "iam", "CreateSAMLProvider", "{}", 501, "NotImplemented");
-    assert_string_equal(fx.err.message, "The sandbox does not emulate iam:CreateSAMLProvider yet");
+    sbx_expect_error(&fx, &fx.root, "iam", "CreateOpenIDConnectProvider", "{}", 501,
+                     "NotImplemented");
+    assert_string_equal(fx.err.message,
+                        "The sandbox does not emulate iam:CreateOpenIDConnectProvider yet");
     sbx_expect_error(&fx, &fx.root, "iam", "NoSuchOperation", "{}", 400, "InvalidAction");
     sbx_fixture_close(&fx);
 }
