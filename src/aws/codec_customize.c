@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "codec_internal.h"
 #include "cpw/buf.h"
 #include "cpw/codec.h"
 #include "cpw/error.h"
@@ -25,7 +26,9 @@ static json_t *s_decode_policy(const char *value)
     cpw_buf_init(&text, POLICY_MAX_BYTES);
     json_t *doc = NULL;
     if (cpw_uri_decode(&text, cpw_span_from_cstr(value), CPW_URI_DECODE_DEFAULT) == 0) {
-        (void)cpw_json_load(cpw_buf_span(&text), POLICY_MAX_BYTES, &doc);
+        if (cpw_codec_json_read(NULL, NULL, cpw_buf_span(&text), 0, &doc)) {
+            (void)cpw_json_load(cpw_buf_span(&text), POLICY_MAX_BYTES, &doc); /* the reference */
+        }
     }
     cpw_buf_clean_up(&text);
     return doc;
