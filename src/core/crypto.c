@@ -2,7 +2,8 @@
  * crypto.c - SHA-256, HMAC-SHA256, hex, base64 and constant-time compare on OpenSSL 3.
  *
  * The EVP_MD and EVP_MAC objects are fetched once (OpenSSL 3's implicit fetches take locks on
- * every call; pre-fetching is the maintainers' advice) and shared by all threads.
+ * every call; pre-fetching is the maintainers' advice) and shared by all threads; HMAC contexts
+ * are kept for reuse (see cpw_hmac_sha256).
  */
 #include "cpw/crypto.h"
 
@@ -35,8 +36,11 @@ static int s_ready(void)
     return 0;
 }
 
+static void s_hmac_pool_clean_up(void);
+
 void cpw_crypto_clean_up(void)
 {
+    s_hmac_pool_clean_up();
     EVP_MD_free(s_sha256);
     EVP_MAC_free(s_hmac);
     s_sha256 = NULL;
@@ -114,24 +118,88 @@ void cpw_sha256_destroy(struct cpw_sha256_ctx *ctx)
     cpw_free(ctx);
 }
 
-int cpw_hmac_sha256(struct cpw_span key, struct cpw_span data, uint8_t out[CPW_SHA256_LEN])
+/*
+ * HMAC contexts are reused: EVP_MAC_CTX_new plus setting the digest by name costs a digest fetch
+ * (a lock and a property query) per call, more than the MAC of a short message. A context made
+ * once with its digest set only needs EVP_MAC_init with the new key. Idle contexts wait in a
+ * small pool under a mutex (one per thread in use at most; the rest are freed).
+ */
+#define HMAC_POOL_MAX 8
+
+static pthread_mutex_t s_hmac_lock = PTHREAD_MUTEX_INITIALIZER;
+static EVP_MAC_CTX *s_hmac_pool[HMAC_POOL_MAX];
+static size_t s_hmac_idle;
+
+static EVP_MAC_CTX *s_hmac_take(void)
 {
-    if (s_ready()) {
-        return -1;
+    EVP_MAC_CTX *ctx = NULL;
+    pthread_mutex_lock(&s_hmac_lock);
+    if (s_hmac_idle) {
+        ctx = s_hmac_pool[--s_hmac_idle];
+    }
+    pthread_mutex_unlock(&s_hmac_lock);
+    if (ctx) {
+        return ctx;
     }
     OSSL_PARAM params[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
         OSSL_PARAM_construct_end(),
     };
-    EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(s_hmac);
+    ctx = EVP_MAC_CTX_new(s_hmac);
+    if (ctx && !EVP_MAC_CTX_set_params(ctx, params)) {
+        EVP_MAC_CTX_free(ctx);
+        ctx = NULL;
+    }
+    return ctx;
+}
+
+static void s_hmac_give_back(EVP_MAC_CTX *ctx)
+{
+    /* The provider keeps a copy of the last key in the context: replace it with the empty key
+     * (the old one is cleansed) so that no secret waits in the pool. */
+    if (!EVP_MAC_init(ctx, (const uint8_t *)"", 0, NULL)) {
+        EVP_MAC_CTX_free(ctx);
+        return;
+    }
+    pthread_mutex_lock(&s_hmac_lock);
+    if (s_hmac_idle < HMAC_POOL_MAX) {
+        s_hmac_pool[s_hmac_idle++] = ctx;
+        ctx = NULL;
+    }
+    pthread_mutex_unlock(&s_hmac_lock);
+    EVP_MAC_CTX_free(ctx); /* the pool is full: NULL is a no-op */
+}
+
+static void s_hmac_pool_clean_up(void)
+{
+    pthread_mutex_lock(&s_hmac_lock);
+    for (size_t i = 0; i < s_hmac_idle; i++) {
+        EVP_MAC_CTX_free(s_hmac_pool[i]);
+        s_hmac_pool[i] = NULL;
+    }
+    s_hmac_idle = 0;
+    pthread_mutex_unlock(&s_hmac_lock);
+}
+
+int cpw_hmac_sha256(struct cpw_span key, struct cpw_span data, uint8_t out[CPW_SHA256_LEN])
+{
+    if (s_ready()) {
+        return -1;
+    }
+    EVP_MAC_CTX *ctx = s_hmac_take();
     size_t out_len = 0;
     int rc = 0;
-    if (!ctx || !EVP_MAC_init(ctx, key.len ? key.ptr : (const uint8_t *)"", key.len, params) ||
+    /* A NULL key to EVP_MAC_init means "keep the previous key": always pass a pointer. */
+    if (!ctx || !EVP_MAC_init(ctx, key.len ? key.ptr : (const uint8_t *)"", key.len, NULL) ||
         !EVP_MAC_update(ctx, data.len ? data.ptr : (const uint8_t *)"", data.len) ||
         !EVP_MAC_final(ctx, out, &out_len, CPW_SHA256_LEN) || out_len != CPW_SHA256_LEN) {
         rc = cpw_raise(CPW_ERR_CRYPTO, "HMAC-SHA256 failed");
+        EVP_MAC_CTX_free(ctx); /* a context in an unknown state is not pooled */
+        ctx = NULL;
     }
-    EVP_MAC_CTX_free(ctx);
+    if (ctx) {
+        s_hmac_give_back(ctx);
+    }
     return rc;
 }
 
