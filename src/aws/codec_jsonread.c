@@ -29,6 +29,17 @@
 #define STRUCT_MAX_SEEN   128  /* members present in one object; more go the reference way */
 #define NUMBER_MAX_CHARS  64
 
+#define MEMO_SLOTS 64
+
+/* What a member reference leads to, remembered for the call (lists repeat the same members). */
+struct memo {
+    const json_t *ref;
+    const json_t *shape; /* the target shape; NULL: not resolved */
+    int kind;            /* enum kind of shape */
+    const char *wire;    /* locationName or NULL */
+    bool located;        /* bound to a header, the URI, the query string or the status */
+};
+
 struct reader {
     const uint8_t *p;
     const uint8_t *end;
@@ -36,6 +47,7 @@ struct reader {
     char *scratch; /* decoded strings with escapes: scratch_inline, or owned when larger */
     size_t scratch_cap;
     char scratch_inline[8192];
+    struct memo memo[MEMO_SLOTS];
 };
 
 /* A decoded string: either a span of the body or of the scratch buffer (valid until the next
@@ -134,17 +146,45 @@ static size_t s_put_utf8(char *dst, uint32_t cp)
     return 4;
 }
 
-/* Makes room for 4 more decoded bytes after n: the first string that outgrows the reader's own
- * buffer moves to the heap, sized by the rest of the body (decoded text is never longer than its
- * raw form). */
-static void s_scratch_room(struct reader *r, const uint8_t *start, size_t n)
+/* Bytes from p (at most up to end) that need no decoding: printable ASCII other than '"' and
+ * '\\'. Eight at a time while it can (the "has a zero byte" bit trick on each condition). */
+static size_t s_plain_run(const uint8_t *p, const uint8_t *end)
 {
-    if (n + 4 <= r->scratch_cap) {
+    const uint64_t ones = 0x0101010101010101ull;
+    const uint64_t highs = 0x8080808080808080ull;
+    const uint8_t *q = p;
+    while (end - q >= 8) {
+        uint64_t v;
+        memcpy(&v, q, sizeof(v));
+        uint64_t quote = v ^ (ones * '"');
+        uint64_t slash = v ^ (ones * '\\');
+        uint64_t special =
+          ((quote - ones) & ~quote) | ((slash - ones) & ~slash) | (v - ones * 0x20) | v;
+        if (special & highs) {
+            break;
+        }
+        q += 8;
+    }
+    while (q < end && *q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\') {
+        q++;
+    }
+    return (size_t)(q - p);
+}
+
+/* Makes room for need decoded bytes, keeping the first keep: the first string that outgrows the
+ * reader's own buffer moves to the heap, sized by the rest of the body from its start (decoded
+ * text is never longer than its raw form). */
+static void s_scratch_room(struct reader *r, const uint8_t *start, size_t keep, size_t need)
+{
+    if (need <= r->scratch_cap) {
         return;
     }
     size_t cap = (size_t)(r->end - start) + 4;
+    if (cap < need) {
+        cap = need;
+    }
     char *heap = cpw_malloc(cap);
-    memcpy(heap, r->scratch, n);
+    memcpy(heap, r->scratch, keep);
     if (r->scratch != r->scratch_inline) {
         cpw_free(r->scratch);
     }
@@ -160,14 +200,10 @@ static int s_string_slow(struct reader *r, const uint8_t *start, struct text *ou
         r->scratch = r->scratch_inline;
         r->scratch_cap = sizeof(r->scratch_inline);
     }
-    if (n + 4 > r->scratch_cap) {
-        s_scratch_room(r, start, n);
-    }
+    s_scratch_room(r, start, 0, n + 4);
     memcpy(r->scratch, start, n);
     while (r->p < r->end) {
-        if (n + 4 > r->scratch_cap) {
-            s_scratch_room(r, start, n);
-        }
+        s_scratch_room(r, start, n, n + 4);
         char *dst = r->scratch;
         uint8_t c = *r->p;
         if (c == '"') {
@@ -190,6 +226,15 @@ static int s_string_slow(struct reader *r, const uint8_t *start, struct text *ou
             continue;
         }
         if (c != '\\') {
+            size_t run = s_plain_run(r->p, r->end);
+            if (run > 1) {
+                s_scratch_room(r, start, n, n + run + 4);
+                dst = r->scratch;
+                memcpy(dst + n, r->p, run);
+                n += run;
+                r->p += run;
+                continue;
+            }
             dst[n++] = (char)c;
             r->p++;
             continue;
@@ -255,20 +300,14 @@ static int s_string(struct reader *r, struct text *out)
 {
     r->p++;
     const uint8_t *start = r->p;
-    while (r->p < r->end) {
-        uint8_t c = *r->p;
-        if (c == '"') {
-            out->ptr = (const char *)start;
-            out->len = (size_t)(r->p - start);
-            r->p++;
-            return 0;
-        }
-        if (c < 0x20 || c == '\\' || c >= 0x80) {
-            return s_string_slow(r, start, out);
-        }
+    r->p += s_plain_run(r->p, r->end);
+    if (r->p < r->end && *r->p == '"') {
+        out->ptr = (const char *)start;
+        out->len = (size_t)(r->p - start);
         r->p++;
+        return 0;
     }
-    return -1;
+    return s_string_slow(r, start, out);
 }
 
 struct number {
@@ -547,7 +586,21 @@ static enum kind s_kind(const json_t *shape)
     }
 }
 
-static int s_value(struct reader *r, const json_t *shape, int depth, json_t **out);
+/* The memo of ref (its .shape NULL when the model lacks the target). */
+static struct memo s_ref(struct reader *r, const json_t *ref)
+{
+    struct memo *m = &r->memo[((uintptr_t)ref >> 4) % MEMO_SLOTS];
+    if (m->ref != ref || !ref) {
+        m->ref = ref;
+        m->shape = cpw_model_resolve_ref(r->svc, ref);
+        m->kind = m->shape ? (int)s_kind(m->shape) : KIND_OTHER;
+        m->wire = cpw_codec_str(ref, "locationName");
+        m->located = json_object_get(ref, "location") != NULL;
+    }
+    return *m;
+}
+
+static int s_value(struct reader *r, const json_t *shape, int kind, int depth, json_t **out);
 
 /* Skips the value at r->p after checking it as jansson would. */
 static int s_skip(struct reader *r, int depth)
@@ -558,16 +611,9 @@ static int s_skip(struct reader *r, int depth)
     return rc;
 }
 
-/* The member of a structure whose wire name is key (its locationName, else its name). */
-static const json_t *s_member(const json_t *members, const char *key, size_t len)
+/* The member of a structure renamed to key on the wire (its locationName), or NULL. */
+static const json_t *s_renamed(const json_t *members, const char *key, size_t len)
 {
-    const json_t *mref = json_object_getn(members, key, len);
-    if (mref) {
-        const char *wire = cpw_codec_str(mref, "locationName");
-        if (!wire || (strlen(wire) == len && memcmp(wire, key, len) == 0)) {
-            return mref;
-        }
-    }
     const char *member;
     json_t *ref;
     json_object_foreach((json_t *)members, member, ref)
@@ -610,8 +656,25 @@ static int s_structure(struct reader *r,
         if (s_string(r, &key)) {
             goto done;
         }
-        const json_t *mref = s_member(members, key.ptr, key.len);
-        if (mref && (flags & CPW_CODEC_JSON_BODY_ONLY) && json_object_get(mref, "location")) {
+        /* The member whose wire name is key: its locationName, else its name. */
+        const json_t *mref = json_object_getn(members, key.ptr, key.len);
+        struct memo m = { 0 };
+        if (mref) {
+            m = s_ref(r, mref);
+            if (m.wire && !(strlen(m.wire) == key.len && memcmp(m.wire, key.ptr, key.len) == 0)) {
+                mref = NULL;
+            }
+        }
+        if (!mref) {
+            mref = s_renamed(members, key.ptr, key.len);
+            if (mref) {
+                m = s_ref(r, mref);
+            }
+        }
+        if (mref && !m.shape) {
+            goto done; /* the model lacks the member's shape: the reference path says so */
+        }
+        if (mref && (flags & CPW_CODEC_JSON_BODY_ONLY) && m.located) {
             mref = NULL;
         }
         s_ws(r);
@@ -645,8 +708,7 @@ static int s_structure(struct reader *r,
                     goto done;
                 }
             } else {
-                const json_t *mshape = cpw_model_resolve_ref(r->svc, mref);
-                if (!mshape || s_value(r, mshape, depth + 1, &value)) {
+                if (s_value(r, m.shape, m.kind, depth + 1, &value)) {
                     goto done;
                 }
             }
@@ -709,8 +771,8 @@ static int s_list(struct reader *r, const json_t *shape, int depth, json_t **out
     if (r->p >= r->end || *r->p != '[') {
         return -1;
     }
-    const json_t *mshape = cpw_model_resolve_ref(r->svc, json_object_get(shape, "member"));
-    if (!mshape) {
+    struct memo m = s_ref(r, json_object_get(shape, "member"));
+    if (!m.shape) {
         return -1;
     }
     json_t *arr = json_array();
@@ -728,7 +790,7 @@ static int s_list(struct reader *r, const json_t *shape, int depth, json_t **out
                 break;
             }
             value = json_null();
-        } else if (s_value(r, mshape, depth + 1, &value)) {
+        } else if (s_value(r, m.shape, m.kind, depth + 1, &value)) {
             break;
         }
         json_array_append_new(arr, value);
@@ -754,8 +816,8 @@ static int s_map(struct reader *r, const json_t *shape, int depth, json_t **out)
     if (r->p >= r->end || *r->p != '{') {
         return -1;
     }
-    const json_t *vshape = cpw_model_resolve_ref(r->svc, json_object_get(shape, "value"));
-    if (!vshape) {
+    struct memo m = s_ref(r, json_object_get(shape, "value"));
+    if (!m.shape) {
         return -1;
     }
     json_t *obj = json_object();
@@ -783,7 +845,7 @@ static int s_map(struct reader *r, const json_t *shape, int depth, json_t **out)
             json_t *value = NULL;
             if (r->p < r->end && *r->p == 'n') {
                 value = s_literal(r, "null") ? NULL : json_null();
-            } else if (s_value(r, vshape, depth + 1, &value)) {
+            } else if (s_value(r, m.shape, m.kind, depth + 1, &value)) {
                 value = NULL;
             }
             rc = value ? json_object_setn_new_nocheck(obj, copy, key.len, value) : -1;
@@ -811,13 +873,13 @@ static int s_map(struct reader *r, const json_t *shape, int depth, json_t **out)
     return -1;
 }
 
-static int s_value(struct reader *r, const json_t *shape, int depth, json_t **out)
+static int s_value(struct reader *r, const json_t *shape, int kind, int depth, json_t **out)
 {
     *out = NULL;
     if (depth > CPW_CODEC_MAX_DEPTH || r->p >= r->end) {
         return -1;
     }
-    switch (s_kind(shape)) {
+    switch ((enum kind)kind) {
     case KIND_STRUCTURE:
         return s_structure(r, shape, 0, depth, out);
     case KIND_LIST:
@@ -864,7 +926,7 @@ static int s_value(struct reader *r, const json_t *shape, int depth, json_t **ou
             *out = json_integer((json_int_t)num.integer);
             return 0;
         }
-        if (s_kind(shape) == KIND_INTEGER) {
+        if (kind == KIND_INTEGER) {
             return -1;
         }
         *out = json_real(num.real);
@@ -901,6 +963,7 @@ int cpw_codec_json_read(const struct cpw_model_service *svc,
     r.svc = svc;
     r.scratch = NULL;
     r.scratch_cap = 0;
+    memset(r.memo, 0, sizeof(r.memo));
     json_t *doc = NULL;
     int rc = -1;
     s_ws(&r);
@@ -912,7 +975,7 @@ int cpw_codec_json_read(const struct cpw_model_service *svc,
     } else if (s_kind(shape) == KIND_STRUCTURE) {
         rc = s_structure(&r, shape, flags, 0, &doc);
     } else {
-        rc = s_value(&r, shape, 0, &doc);
+        rc = s_value(&r, shape, (int)s_kind(shape), 0, &doc);
     }
     if (rc == 0) {
         s_ws(&r);

@@ -282,6 +282,29 @@ static void test_edge_cases(void **state)
     cpw_model_clean_up();
 }
 
+/* Strings longer than the reader's own buffer, escaped at the start, the middle and the end. */
+static void test_long_strings(void **state)
+{
+    (void)state;
+    const struct cpw_model_service *svc = cpw_model_service_get("cloudtrail");
+    const json_t *shape = s_output_shape("cloudtrail", "LookupEvents");
+    static const char *const pieces[] = { "abcdefgh", "\\\"q\\\"", "\\u00e9\xc3\xa9", "\\n\\t" };
+    for (size_t variant = 0; variant < 4; variant++) {
+        struct cpw_buf body;
+        cpw_buf_init(&body, 1u << 20);
+        assert_int_equal(cpw_buf_append_cstr(&body, "{\"Events\": [{\"CloudTrailEvent\": \""), 0);
+        for (size_t i = 0; i < 3000; i++) {
+            /* variant 0: plain; 1..3: one kind of escape every 7 pieces */
+            const char *piece = variant && i % 7 == 0 ? pieces[variant] : pieces[0];
+            assert_int_equal(cpw_buf_append_cstr(&body, piece), 0);
+        }
+        assert_int_equal(cpw_buf_append_cstr(&body, "\"}], \"NextToken\": \"\\u00e9\"}"), 0);
+        assert_true(s_same(svc, shape, cpw_buf_span(&body), 0, "long string"));
+        cpw_buf_clean_up(&body);
+    }
+    cpw_model_clean_up();
+}
+
 /* Every kind of damage at many offsets of a real reply: never an answer the reference lacks. */
 static void test_mutations(void **state)
 {
@@ -340,4 +363,5 @@ CPW_TEST_MAIN("codec_jsonread",
               CPW_TEST(test_golden_bodies),
               CPW_TEST(test_bench_responses),
               CPW_TEST(test_edge_cases),
+              CPW_TEST(test_long_strings),
               CPW_TEST(test_mutations))
