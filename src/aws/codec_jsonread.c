@@ -148,7 +148,7 @@ static size_t s_put_utf8(char *dst, uint32_t cp)
 
 /* Bytes from p (at most up to end) that need no decoding: printable ASCII other than '"' and
  * '\\'. Eight at a time while it can (the "has a zero byte" bit trick on each condition). */
-static size_t s_plain_run(const uint8_t *p, const uint8_t *end)
+static inline size_t s_plain_run(const uint8_t *p, const uint8_t *end)
 {
     const uint64_t ones = 0x0101010101010101ull;
     const uint64_t highs = 0x8080808080808080ull;
@@ -201,10 +201,13 @@ static int s_string_slow(struct reader *r, const uint8_t *start, struct text *ou
         r->scratch_cap = sizeof(r->scratch_inline);
     }
     s_scratch_room(r, start, 0, n + 4);
-    memcpy(r->scratch, start, n);
+    char *dst = r->scratch;
+    memcpy(dst, start, n);
     while (r->p < r->end) {
-        s_scratch_room(r, start, n, n + 4);
-        char *dst = r->scratch;
+        if (n + 4 > r->scratch_cap) {
+            s_scratch_room(r, start, n, n + 4);
+            dst = r->scratch;
+        }
         uint8_t c = *r->p;
         if (c == '"') {
             r->p++;
@@ -226,17 +229,19 @@ static int s_string_slow(struct reader *r, const uint8_t *start, struct text *ou
             continue;
         }
         if (c != '\\') {
-            size_t run = s_plain_run(r->p, r->end);
-            if (run > 1) {
-                s_scratch_room(r, start, n, n + run + 4);
-                dst = r->scratch;
-                memcpy(dst + n, r->p, run);
-                n += run;
-                r->p += run;
-                continue;
+            /* Locals: a store through dst may alias the reader, which would be reloaded. */
+            const uint8_t *from = r->p;
+            const uint8_t *stop = from + s_plain_run(from, r->end);
+            if (stop == from) {
+                stop++;
             }
-            dst[n++] = (char)c;
-            r->p++;
+            if (n + (size_t)(stop - from) + 4 > r->scratch_cap) {
+                s_scratch_room(r, start, n, n + (size_t)(stop - from) + 4);
+                dst = r->scratch;
+            }
+            memcpy(dst + n, from, (size_t)(stop - from));
+            n += (size_t)(stop - from);
+            r->p = stop;
             continue;
         }
         if (r->end - r->p < 2) {
