@@ -358,7 +358,55 @@ static void test_document_timestamps(void **state)
     }
 }
 
+/* A ListRoles page: every role's trust policy decoded to an object; a role's tags (a shape
+ * without policies, which the walk now skips) and a policy document nested in a list still
+ * handled. */
+static void test_iam_policies_decoded(void **state)
+{
+    (void)state;
+    const struct cpw_model_service *iam = cpw_model_service_get("iam");
+    char *path = cpw_test_source_path("bench/client/data/ListRoles.xml");
+    struct cpw_http_response resp;
+    cpw_http_response_init(&resp);
+    resp.status = 200;
+    assert_int_equal(cpw_buf_read_file(&resp.body, path), 0);
+    json_t *out = NULL;
+    struct cpw_aws_error err;
+    cpw_aws_error_init(&err);
+    assert_int_equal(cpw_codec_parse_response(iam, "ListRoles", &resp, &out, &err), 0);
+    assert_int_equal(cpw_codec_customize_output(iam, "ListRoles", out), 0);
+    const json_t *roles = json_object_get(out, "Roles");
+    assert_int_equal(json_array_size(roles), 20);
+    size_t i;
+    const json_t *role;
+    json_array_foreach(roles, i, role)
+    {
+        const json_t *policy = json_object_get(role, "AssumeRolePolicyDocument");
+        assert_true(json_is_object(policy));
+        assert_non_null(json_object_get(policy, "Statement"));
+    }
+    json_decref(out);
+
+    /* GetAccountAuthorizationDetails: policy documents inside lists of structures. */
+    out = json_pack("{s:[{s:s,s:[{s:s}],s:[{s:s,s:s}]}]}", "RoleDetailList", "RoleName", "r",
+                    "RolePolicyList", "PolicyDocument", "%7B%22a%22%3A1%7D", "Tags", "Key", "k",
+                    "Value", "%7B%7D");
+    assert_int_equal(cpw_codec_customize_output(iam, "GetAccountAuthorizationDetails", out), 0);
+    const json_t *detail = json_array_get(json_object_get(out, "RoleDetailList"), 0);
+    const json_t *inline_policy = json_object_get(
+      json_array_get(json_object_get(detail, "RolePolicyList"), 0), "PolicyDocument");
+    assert_int_equal(json_integer_value(json_object_get(inline_policy, "a")), 1);
+    const json_t *tag = json_array_get(json_object_get(detail, "Tags"), 0);
+    assert_string_equal(json_string_value(json_object_get(tag, "Value")), "%7B%7D");
+    json_decref(out);
+    cpw_aws_error_clean_up(&err);
+    cpw_http_response_clean_up(&resp);
+    cpw_free(path);
+    cpw_model_clean_up();
+}
+
 CPW_TEST_MAIN("codec_jsonread",
+              CPW_TEST(test_iam_policies_decoded),
               CPW_TEST(test_document_timestamps),
               CPW_TEST(test_golden_bodies),
               CPW_TEST(test_bench_responses),
