@@ -210,8 +210,10 @@ static int s_xml_in(struct xml_in *x,
         *out = map;
         return 0;
     }
-    char *text = cpw_xml_text(node);
-    int rc = cpw_codec_scalar_parse(shape, cpw_span_from_cstr(text), out);
+    /* Most elements hold one text node: read it in place rather than through a copy. */
+    struct cpw_span borrowed;
+    char *text = cpw_xml_text_span(node, &borrowed) ? NULL : cpw_xml_text(node);
+    int rc = cpw_codec_scalar_parse(shape, text ? cpw_span_from_cstr(text) : borrowed, out);
     if (rc) {
         rc = cpw_raise(CPW_ERR_PARSE, "<%s>: not a valid %s", cpw_xml_name(node), t);
     }
