@@ -25,8 +25,8 @@
 #include "cpw/codec.h"
 #include "cpw/json.h"
 
-#define GENERIC_MAX_DEPTH 1024 /* under jansson's 2048: deeper bodies go the reference way */
-#define STRUCT_MAX_SEEN   128  /* members present in one object; more go the reference way */
+#define GENERIC_MAX_DEPTH 256 /* under jansson's 2048: deeper bodies go the reference way */
+#define STRUCT_MAX_SEEN   128 /* members present in one object; more go the reference way */
 #define NUMBER_MAX_CHARS  64
 
 #define MEMO_SLOTS 64
@@ -46,7 +46,7 @@ struct reader {
     const struct cpw_model_service *svc;
     char *scratch; /* decoded strings with escapes: scratch_inline, or owned when larger */
     size_t scratch_cap;
-    char scratch_inline[8192];
+    char scratch_inline[16384];
     struct memo memo[MEMO_SLOTS];
 };
 
@@ -195,60 +195,51 @@ static void s_scratch_room(struct reader *r, const uint8_t *start, size_t keep, 
 /* The escaped remainder of a string whose first raw bytes [start, r->p) need no decoding. */
 static int s_string_slow(struct reader *r, const uint8_t *start, struct text *out)
 {
-    size_t n = (size_t)(r->p - start);
+    /* Locals rather than r->p: a store through dst may alias the reader, which the compiler
+     * would then reload for every byte. */
+    const uint8_t *p = r->p;
+    const uint8_t *end = r->end;
+    size_t n = (size_t)(p - start);
     if (!r->scratch) {
         r->scratch = r->scratch_inline;
         r->scratch_cap = sizeof(r->scratch_inline);
     }
-    s_scratch_room(r, start, 0, n + 4);
+    /* Decoded text is never longer than its raw form: room for the rest of the body means no
+     * room checks below (bodies past the reader's own buffer move it to the heap, once). */
+    s_scratch_room(r, start, 0, (size_t)(end - start) + 4);
     char *dst = r->scratch;
     memcpy(dst, start, n);
-    while (r->p < r->end) {
-        if (n + 4 > r->scratch_cap) {
-            s_scratch_room(r, start, n, n + 4);
-            dst = r->scratch;
-        }
-        uint8_t c = *r->p;
+    while (p < end) {
+        uint8_t c = *p;
         if (c == '"') {
-            r->p++;
-            out->ptr = r->scratch;
+            r->p = p + 1;
+            out->ptr = dst;
             out->len = n;
             return 0;
+        }
+        if (c >= 0x20 && c < 0x80 && c != '\\') {
+            dst[n++] = (char)c;
+            p++;
+            continue;
         }
         if (c < 0x20) {
             return -1;
         }
         if (c >= 0x80) {
-            size_t len = s_utf8_len(r->p, r->end);
+            size_t len = s_utf8_len(p, end);
             if (!len) {
                 return -1;
             }
-            memcpy(dst + n, r->p, len);
+            memcpy(dst + n, p, len);
             n += len;
-            r->p += len;
+            p += len;
             continue;
         }
-        if (c != '\\') {
-            /* Locals: a store through dst may alias the reader, which would be reloaded. */
-            const uint8_t *from = r->p;
-            const uint8_t *stop = from + s_plain_run(from, r->end);
-            if (stop == from) {
-                stop++;
-            }
-            if (n + (size_t)(stop - from) + 4 > r->scratch_cap) {
-                s_scratch_room(r, start, n, n + (size_t)(stop - from) + 4);
-                dst = r->scratch;
-            }
-            memcpy(dst + n, from, (size_t)(stop - from));
-            n += (size_t)(stop - from);
-            r->p = stop;
-            continue;
-        }
-        if (r->end - r->p < 2) {
+        if (end - p < 2) {
             return -1;
         }
-        uint8_t e = r->p[1];
-        r->p += 2;
+        uint8_t e = p[1];
+        p += 2;
         switch (e) {
         case '"':
         case '\\':
@@ -276,20 +267,20 @@ static int s_string_slow(struct reader *r, const uint8_t *start, struct text *ou
             return -1;
         }
         uint32_t cp = 0;
-        if (r->end - r->p < 4 || s_hex4(r->p, &cp)) {
+        if (end - p < 4 || s_hex4(p, &cp)) {
             return -1;
         }
-        r->p += 4;
+        p += 4;
         if (cp >= 0xDC00 && cp <= 0xDFFF) {
             return -1; /* a lone low surrogate */
         }
         if (cp >= 0xD800 && cp <= 0xDBFF) {
             uint32_t low = 0;
-            if (r->end - r->p < 6 || r->p[0] != '\\' || r->p[1] != 'u' || s_hex4(r->p + 2, &low) ||
-                low < 0xDC00 || low > 0xDFFF) {
+            if (end - p < 6 || p[0] != '\\' || p[1] != 'u' || s_hex4(p + 2, &low) || low < 0xDC00 ||
+                low > 0xDFFF) {
                 return -1;
             }
-            r->p += 6;
+            p += 6;
             cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
         }
         if (cp == 0) {
