@@ -156,11 +156,14 @@ json_t *cpw_codec_time_doc_new(int64_t epoch_ms)
         out[n++] = (char)('0' + ms / 100);
         s_two(out + n, ms % 100);
         n += 2;
-        memcpy(out + n, "000", 3);
-        n += 3;
+        out[n++] = '0'; /* microseconds: botocore's datetime prints six digits */
+        out[n++] = '0';
+        out[n++] = '0';
     }
-    memcpy(out + n, "+00:00", 6);
-    n += 6;
+    static const char utc[] = "+00:00";
+    for (size_t i = 0; i + 1 < sizeof(utc); i++) {
+        out[n++] = utc[i];
+    }
     return json_stringn_nocheck(out, n);
 }
 
