@@ -6,7 +6,9 @@ signing key derived every call on both sides), prepare the final request, and pa
 representative response (bench/client/data/) into the output document (with IAM's policy
 documents decoded, as boto3's after-call handler and libcpw's client both do). No network on either
 side. The C side is cpw-bench-client (bench/client/bench_client.c), run from here so that both
-measurements share one run on one machine. Prints a Markdown table with ops/s and the ratio.
+measurements share one run on one machine. Both sides count CPU time (not wall time), so that
+other work on a shared machine skews the figures less. Prints a Markdown table with ops/s and the
+ratio, with the load average before and after.
 
 usage: /usr/bin/python3 bench/client/run.py BUILD_DIR [C_ITERATIONS] [PY_ITERATIONS]
 """
@@ -86,10 +88,10 @@ def botocore_ops_per_s(session, case, iterations):
     assert "Error" not in out or not out["Error"].get("Code"), out
     timings = {}
     for name, fn in (("all", one), ("request", request_half), ("response", response_half)):
-        t0 = time.perf_counter()
+        t0 = time.process_time()  # CPU time, as cpw-bench-client measures
         for _ in range(iterations):
             fn()
-        timings[name] = (time.perf_counter() - t0) / iterations
+        timings[name] = (time.process_time() - t0) / iterations
     return 1 / timings["all"], timings["request"] * 1e6, timings["response"] * 1e6
 
 
@@ -97,13 +99,14 @@ def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     build = sys.argv[1]
+    load_before = os.getloadavg()[0]
     c_iterations = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
     py_iterations = int(sys.argv[3]) if len(sys.argv) > 3 else 1000
     proc = subprocess.run([os.path.join(build, "cpw-bench-client"), DATA, str(c_iterations)],
                           check=True, capture_output=True, text=True)
     c_results = {r["operation"]: r for r in map(json.loads, proc.stdout.splitlines())}
     session = botocore.session.get_session()
-    print(f"Machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; botocore "
+    print(f"Machine: {os.cpu_count()} CPUs, load average {load_before:.2f}; botocore "
           f"{botocore.__version__}; {c_iterations} C iterations, {py_iterations} botocore "
           f"iterations per operation, one thread each.\n")
     print("| operation | libcpw ops/s | botocore ops/s | ratio | request half µs (libcpw / botocore) "
@@ -120,7 +123,8 @@ def main():
     geo = 1.0
     for r in ratios:
         geo *= r
-    print(f"\nGeometric mean of the ratios: {geo ** (1 / len(ratios)):.1f}x")
+    print(f"\nGeometric mean of the ratios: {geo ** (1 / len(ratios)):.1f}x "
+          f"(load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after)")
 
 
 if __name__ == "__main__":

@@ -90,7 +90,15 @@ int cpw_codec_doc_time(const json_t *value, int64_t *epoch_ms)
     return cpw_raise(CPW_ERR_VALIDATION, "a timestamp must be an ISO 8601 string or a number");
 }
 
-json_t *cpw_codec_time_doc_new(int64_t epoch_ms)
+/* Two decimal digits of v (0..99) at out. */
+static void s_two(char *out, int v)
+{
+    out[0] = (char)('0' + v / 10);
+    out[1] = (char)('0' + v % 10);
+}
+
+/* The general form, through strftime: the years the fast form below leaves out. */
+static json_t *s_time_doc_general(int64_t epoch_ms)
 {
     char iso[CPW_TIME_ISO8601_LEN + 1];
     int64_t secs = s_floor_div(epoch_ms, 1000);
@@ -106,6 +114,57 @@ json_t *cpw_codec_time_doc_new(int64_t epoch_ms)
         snprintf(out, sizeof(out), "%s+00:00", iso);
     }
     return json_string(out);
+}
+
+json_t *cpw_codec_time_doc_new(int64_t epoch_ms)
+{
+    /* Written by hand rather than through strftime/snprintf: every timestamp of every reply
+     * passes here. Four-digit years only; the others take the general form. */
+    int64_t secs = s_floor_div(epoch_ms, 1000);
+    int ms = (int)(epoch_ms - secs * 1000);
+    int64_t days = s_floor_div(secs, 86400);
+    int sod = (int)(secs - days * 86400);
+    /* civil_from_days (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms") */
+    int64_t z = days + 719468;
+    int64_t era = s_floor_div(z, 146097);
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int day = (int)(doy - (153 * mp + 2) / 5 + 1);
+    int month = (int)(mp < 10 ? mp + 3 : mp - 9);
+    int64_t year = yoe + era * 400 + (month <= 2);
+    if (year < 1000 || year > 9999) {
+        return s_time_doc_general(epoch_ms);
+    }
+    char out[40];
+    s_two(out, (int)(year / 100));
+    s_two(out + 2, (int)(year % 100));
+    out[4] = '-';
+    s_two(out + 5, month);
+    out[7] = '-';
+    s_two(out + 8, day);
+    out[10] = 'T';
+    s_two(out + 11, sod / 3600);
+    out[13] = ':';
+    s_two(out + 14, sod / 60 % 60);
+    out[16] = ':';
+    s_two(out + 17, sod % 60);
+    size_t n = 19;
+    if (ms) {
+        out[n++] = '.';
+        out[n++] = (char)('0' + ms / 100);
+        s_two(out + n, ms % 100);
+        n += 2;
+        out[n++] = '0'; /* microseconds: botocore's datetime prints six digits */
+        out[n++] = '0';
+        out[n++] = '0';
+    }
+    static const char utc[] = "+00:00";
+    for (size_t i = 0; i + 1 < sizeof(utc); i++) {
+        out[n++] = utc[i];
+    }
+    return json_stringn_nocheck(out, n);
 }
 
 int cpw_codec_time_text(int64_t epoch_ms, const char *fmt, struct cpw_buf *out)

@@ -92,6 +92,20 @@ int cpw_codec_json_from_wire(const struct cpw_model_service *svc,
                              int depth,
                              json_t **out);
 
+/**
+ * Reads a JSON body straight into a new document for shape (a structure read with flags as
+ * cpw_codec_json_from_wire reads it; NULL shape: any JSON value, as cpw_json_load reads it), in
+ * one pass. Returns 0 with *out set (a new reference), or -1 with nothing raised and *out NULL
+ * when the body is not one it takes (malformed JSON, a type mismatch, a duplicate key, ...): the
+ * caller then runs the reference path (cpw_json_load + cpw_codec_json_from_wire), which gives the
+ * same document or raises the error it always raised.
+ */
+int cpw_codec_json_read(const struct cpw_model_service *svc,
+                        const json_t *shape,
+                        struct cpw_span body,
+                        unsigned flags,
+                        json_t **out);
+
 /* ----- key/value pairs --------------------------------------------------------------------- */
 
 struct cpw_codec_pair {

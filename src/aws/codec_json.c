@@ -66,6 +66,9 @@ static int s_body_to_doc(const struct cpw_model_service *svc,
         *doc = json_object();
         return 0;
     }
+    if (cpw_codec_json_read(svc, shape, body, 0, doc) == 0) {
+        return 0;
+    }
     json_t *wire = NULL;
     if (cpw_json_load(body, CPW_JSON_MAX_TEXT_BYTES, &wire)) {
         return -1;

@@ -36,14 +36,61 @@ static const char *s_xml_name(const struct cpw_model_service *svc,
 
 /* ----- reading ----------------------------------------------------------------------------- */
 
-static int s_xml_in(const struct cpw_model_service *svc,
+#define XML_MEMO_SLOTS 64
+
+enum xml_member_kind {
+    XML_MEMBER_NESTED, /* an element holding the value */
+    XML_MEMBER_FLAT_LIST,
+    XML_MEMBER_FLAT_MAP,
+};
+
+/* What a structure member resolves to, remembered for one reply (lists repeat members). */
+struct xml_memo {
+    const json_t *mref;
+    const json_t *mshape;
+    const char *xml_name;
+    enum xml_member_kind kind;
+};
+
+/* One reply being read: the model, and the members already resolved. */
+struct xml_in {
+    const struct cpw_model_service *svc;
+    struct xml_memo memo[XML_MEMO_SLOTS];
+};
+
+/* The memo of member mref called name, or NULL with CPW_ERR_MODEL for a shape not in the
+ * model. */
+static const struct xml_memo *s_member(struct xml_in *x, const json_t *mref, const char *name)
+{
+    struct xml_memo *m = &x->memo[((uintptr_t)mref >> 4) % XML_MEMO_SLOTS];
+    if (m->mref == mref && mref) {
+        return m;
+    }
+    const json_t *mshape = cpw_codec_target(x->svc, mref);
+    if (!mshape) {
+        return NULL;
+    }
+    m->mref = mref;
+    m->mshape = mshape;
+    m->xml_name = s_xml_name(x->svc, mref, name);
+    const char *mt = cpw_codec_type(mshape);
+    m->kind = XML_MEMBER_NESTED;
+    if (s_flattened(mref, mshape)) {
+        m->kind = strcmp(mt, "list") == 0  ? XML_MEMBER_FLAT_LIST
+                  : strcmp(mt, "map") == 0 ? XML_MEMBER_FLAT_MAP
+                                           : XML_MEMBER_NESTED;
+    }
+    return m;
+}
+
+static int s_xml_in(struct xml_in *x,
                     const json_t *ref,
                     const json_t *shape,
                     const struct cpw_xml_node *node,
                     int depth,
                     json_t **out);
 
-static int s_list_items(const struct cpw_model_service *svc,
+static int s_list_items(struct xml_in *x,
                         const json_t *shape,
                         const struct cpw_xml_node *first,
                         const char *only_name,
@@ -51,7 +98,7 @@ static int s_list_items(const struct cpw_model_service *svc,
                         json_t **out)
 {
     const json_t *iref = json_object_get(shape, "member");
-    const json_t *ishape = cpw_codec_target(svc, iref);
+    const json_t *ishape = cpw_codec_target(x->svc, iref);
     if (!ishape) {
         return -1;
     }
@@ -61,7 +108,7 @@ static int s_list_items(const struct cpw_model_service *svc,
             continue;
         }
         json_t *item = NULL;
-        if (s_xml_in(svc, iref, ishape, c, depth + 1, &item)) {
+        if (s_xml_in(x, iref, ishape, c, depth + 1, &item)) {
             json_decref(arr);
             return -1;
         }
@@ -71,7 +118,7 @@ static int s_list_items(const struct cpw_model_service *svc,
     return 0;
 }
 
-static int s_map_entry(const struct cpw_model_service *svc,
+static int s_map_entry(struct xml_in *x,
                        const json_t *shape,
                        const struct cpw_xml_node *entry,
                        int depth,
@@ -79,14 +126,14 @@ static int s_map_entry(const struct cpw_model_service *svc,
 {
     const json_t *kref = json_object_get(shape, "key");
     const json_t *vref = json_object_get(shape, "value");
-    const json_t *vshape = cpw_codec_target(svc, vref);
+    const json_t *vshape = cpw_codec_target(x->svc, vref);
     const struct cpw_xml_node *k = cpw_xml_child(entry, cpw_codec_wire_name(kref, "key"));
     const struct cpw_xml_node *v = cpw_xml_child(entry, cpw_codec_wire_name(vref, "value"));
     if (!vshape || !k || !v) {
         return cpw_raise(CPW_ERR_PARSE, "a map entry lacks its key or value");
     }
     json_t *value = NULL;
-    if (s_xml_in(svc, vref, vshape, v, depth + 1, &value)) {
+    if (s_xml_in(x, vref, vshape, v, depth + 1, &value)) {
         return -1;
     }
     char *key = cpw_xml_text(k);
@@ -95,7 +142,7 @@ static int s_map_entry(const struct cpw_model_service *svc,
     return 0;
 }
 
-static int s_xml_in(const struct cpw_model_service *svc,
+static int s_xml_in(struct xml_in *x,
                     const json_t *ref,
                     const json_t *shape,
                     const struct cpw_xml_node *node,
@@ -113,31 +160,31 @@ static int s_xml_in(const struct cpw_model_service *svc,
         json_t *mref;
         json_object_foreach(json_object_get(shape, "members"), name, mref)
         {
-            const json_t *mshape = cpw_codec_target(svc, mref);
-            const char *xml_name = s_xml_name(svc, mref, name);
-            const struct cpw_xml_node *child = cpw_xml_child(node, xml_name);
-            if (!mshape) {
+            const struct xml_memo *m = s_member(x, mref, name);
+            if (!m) {
                 json_decref(obj);
                 return -1;
             }
+            const json_t *mshape = m->mshape;
+            const char *xml_name = m->xml_name;
+            const struct cpw_xml_node *child = cpw_xml_child(node, xml_name);
             if (!child) {
                 continue;
             }
             json_t *value = NULL;
             int rc;
-            const char *mt = cpw_codec_type(mshape);
-            if (strcmp(mt, "list") == 0 && s_flattened(mref, mshape)) {
-                rc = s_list_items(svc, mshape, child, xml_name, depth + 1, &value);
-            } else if (strcmp(mt, "map") == 0 && s_flattened(mref, mshape)) {
+            if (m->kind == XML_MEMBER_FLAT_LIST) {
+                rc = s_list_items(x, mshape, child, xml_name, depth + 1, &value);
+            } else if (m->kind == XML_MEMBER_FLAT_MAP) {
                 value = json_object();
                 rc = 0;
                 for (const struct cpw_xml_node *c = child; c && rc == 0; c = cpw_xml_next(c)) {
                     if (cpw_xml_is(c, xml_name)) {
-                        rc = s_map_entry(svc, mshape, c, depth + 1, value);
+                        rc = s_map_entry(x, mshape, c, depth + 1, value);
                     }
                 }
             } else {
-                rc = s_xml_in(svc, mref, mshape, child, depth + 1, &value);
+                rc = s_xml_in(x, mref, mshape, child, depth + 1, &value);
             }
             if (rc) {
                 json_decref(value);
@@ -150,12 +197,12 @@ static int s_xml_in(const struct cpw_model_service *svc,
         return 0;
     }
     if (strcmp(t, "list") == 0) {
-        return s_list_items(svc, shape, cpw_xml_first_child(node), NULL, depth, out);
+        return s_list_items(x, shape, cpw_xml_first_child(node), NULL, depth, out);
     }
     if (strcmp(t, "map") == 0) {
         json_t *map = json_object();
         for (const struct cpw_xml_node *e = cpw_xml_first_child(node); e; e = cpw_xml_next(e)) {
-            if (s_map_entry(svc, shape, e, depth, map)) {
+            if (s_map_entry(x, shape, e, depth, map)) {
                 json_decref(map);
                 return -1;
             }
@@ -163,8 +210,10 @@ static int s_xml_in(const struct cpw_model_service *svc,
         *out = map;
         return 0;
     }
-    char *text = cpw_xml_text(node);
-    int rc = cpw_codec_scalar_parse(shape, cpw_span_from_cstr(text), out);
+    /* Most elements hold one text node: read it in place rather than through a copy. */
+    struct cpw_span borrowed;
+    char *text = cpw_xml_text_span(node, &borrowed) ? NULL : cpw_xml_text(node);
+    int rc = cpw_codec_scalar_parse(shape, text ? cpw_span_from_cstr(text) : borrowed, out);
     if (rc) {
         rc = cpw_raise(CPW_ERR_PARSE, "<%s>: not a valid %s", cpw_xml_name(node), t);
     }
@@ -200,7 +249,10 @@ int cpw_codec_query_parse_output(const struct cpw_model_service *svc,
         if (!start) {
             rc = cpw_raise(CPW_ERR_PARSE, "the %s reply has no <%s> element", operation, wrapper);
         } else {
-            rc = s_xml_in(svc, oref, shape, start, 0, output);
+            struct xml_in x;
+            memset(&x, 0, sizeof(x));
+            x.svc = svc;
+            rc = s_xml_in(&x, oref, shape, start, 0, output);
         }
     }
     cpw_xml_doc_destroy(doc);

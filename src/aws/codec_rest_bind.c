@@ -338,16 +338,20 @@ int cpw_codec_rest_body_in(const struct cpw_model_service *svc,
     if (body.len == 0) {
         return 0;
     }
-    json_t *wire = NULL;
-    if (cpw_json_load(body, CPW_JSON_MAX_TEXT_BYTES, &wire)) {
-        return -1;
-    }
+    unsigned flags = payload ? 0 : CPW_CODEC_JSON_BODY_ONLY;
     json_t *parsed = NULL;
-    int rc = cpw_codec_json_from_wire(svc, pref, pshape, wire,
-                                      payload ? 0 : CPW_CODEC_JSON_BODY_ONLY, 0, &parsed);
-    json_decref(wire);
-    if (rc) {
-        return -1;
+    if (cpw_codec_json_read(svc, pshape, body, flags, &parsed)) {
+        /* Not taken by the one-pass reader: the reference path gives the document or the
+         * error. */
+        json_t *wire = NULL;
+        if (cpw_json_load(body, CPW_JSON_MAX_TEXT_BYTES, &wire)) {
+            return -1;
+        }
+        int rc = cpw_codec_json_from_wire(svc, pref, pshape, wire, flags, 0, &parsed);
+        json_decref(wire);
+        if (rc) {
+            return -1;
+        }
     }
     if (payload) {
         json_object_set_new(doc, payload, parsed);

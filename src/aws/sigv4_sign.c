@@ -155,7 +155,10 @@ int cpw_sigv4_sign(struct cpw_http_request *req,
     if (cpw_time_format_amz(when, amz_date) || cpw_time_format_date(when, date)) {
         goto cleanup;
     }
-    if (cpw_buf_appendf(&scope, "%s/%s/%s/aws4_request", date, options->region, options->service)) {
+    if (cpw_buf_append_cstr(&scope, date) || cpw_buf_append_byte(&scope, '/') ||
+        cpw_buf_append_cstr(&scope, options->region) || cpw_buf_append_byte(&scope, '/') ||
+        cpw_buf_append_cstr(&scope, options->service) ||
+        cpw_buf_append_cstr(&scope, "/aws4_request")) {
         goto cleanup;
     }
 
@@ -238,11 +241,13 @@ int cpw_sigv4_sign(struct cpw_http_request *req,
     } else {
         struct cpw_buf auth;
         cpw_buf_init(&auth, 8192);
-        if (cpw_buf_appendf(&auth,
-                            CPW_SIGV4_ALGORITHM " Credential=%s/%s, SignedHeaders=%s, "
-                                                "Signature=%s",
-                            creds->access_key_id, cpw_buf_cstr(&scope),
-                            cpw_buf_cstr(&signed_headers), sig->signature)) {
+        if (cpw_buf_append_cstr(&auth, CPW_SIGV4_ALGORITHM " Credential=") ||
+            cpw_buf_append_cstr(&auth, creds->access_key_id) || cpw_buf_append_byte(&auth, '/') ||
+            cpw_buf_append(&auth, cpw_buf_span(&scope)) ||
+            cpw_buf_append_cstr(&auth, ", SignedHeaders=") ||
+            cpw_buf_append(&auth, cpw_buf_span(&signed_headers)) ||
+            cpw_buf_append_cstr(&auth, ", Signature=") ||
+            cpw_buf_append_cstr(&auth, sig->signature)) {
             goto cleanup;
         }
         cpw_headers_add_cstr(&req->headers, "Authorization", cpw_buf_cstr(&auth));

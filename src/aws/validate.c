@@ -221,14 +221,21 @@ static void s_string(struct s_report *r, const json_t *shape, const json_t *valu
         bool found = false;
         size_t i;
         const json_t *e;
-        struct cpw_buf list;
-        cpw_buf_init(&list, 1024);
         json_array_foreach(values, i, e)
         {
-            found |= json_is_string(e) && strcmp(json_string_value(e), text) == 0;
-            (void)cpw_buf_appendf(&list, "%s%s", i ? ", " : "", json_string_value(e));
+            if (json_is_string(e) && strcmp(json_string_value(e), text) == 0) {
+                found = true;
+                break;
+            }
         }
+        /* The list of valid values is written only for the report of a value not in it. */
+        struct cpw_buf list;
+        cpw_buf_init(&list, 1024);
         if (!found) {
+            json_array_foreach(values, i, e)
+            {
+                (void)cpw_buf_appendf(&list, "%s%s", i ? ", " : "", json_string_value(e));
+            }
             snprintf(line, sizeof(line),
                      "Invalid value for parameter %s, value: %s, valid values: %s", s_name(path),
                      s_shown(shape, text), cpw_buf_cstr(&list));

@@ -1,12 +1,12 @@
 /*
  * crypto.c - SHA-256, HMAC-SHA256, hex, base64 and constant-time compare on OpenSSL 3.
  *
- * The EVP_MD and EVP_MAC objects are fetched once (OpenSSL 3's implicit fetches take locks on
- * every call; pre-fetching is the maintainers' advice) and shared by all threads.
+ * The SHA-256 EVP_MD is fetched once (OpenSSL 3's implicit fetches take locks on
+ * every call; pre-fetching is the maintainers' advice) and shared by all threads; digest
+ * contexts are kept for reuse (see cpw_hmac_sha256).
  */
 #include "cpw/crypto.h"
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -18,29 +18,31 @@
 
 static pthread_once_t s_once = PTHREAD_ONCE_INIT;
 static EVP_MD *s_sha256;
-static EVP_MAC *s_hmac;
 
 static void s_fetch(void)
 {
     s_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-    s_hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
 }
 
 static int s_ready(void)
 {
     pthread_once(&s_once, s_fetch);
-    if (!s_sha256 || !s_hmac) {
+    if (!s_sha256) {
         return cpw_raise(CPW_ERR_CRYPTO, "OpenSSL could not provide SHA256/HMAC");
     }
     return 0;
 }
 
+static EVP_MD_CTX *s_md_take(void);
+static void s_md_give_back(EVP_MD_CTX *ctx);
+static void s_md_pool_clean_up(void);
+static bool s_sha256_two(EVP_MD_CTX *ctx, struct cpw_span a, struct cpw_span b, uint8_t *out);
+
 void cpw_crypto_clean_up(void)
 {
+    s_md_pool_clean_up();
     EVP_MD_free(s_sha256);
-    EVP_MAC_free(s_hmac);
     s_sha256 = NULL;
-    s_hmac = NULL;
 }
 
 int cpw_sha256(struct cpw_span data, uint8_t out[CPW_SHA256_LEN])
@@ -48,12 +50,12 @@ int cpw_sha256(struct cpw_span data, uint8_t out[CPW_SHA256_LEN])
     if (s_ready()) {
         return -1;
     }
-    unsigned int out_len = 0;
-    if (!EVP_Digest(data.len ? data.ptr : (const uint8_t *)"", data.len, out, &out_len, s_sha256,
-                    NULL) ||
-        out_len != CPW_SHA256_LEN) {
+    EVP_MD_CTX *ctx = s_md_take();
+    if (!ctx || !s_sha256_two(ctx, data, cpw_span_from(NULL, 0), out)) {
+        EVP_MD_CTX_free(ctx);
         return cpw_raise(CPW_ERR_CRYPTO, "SHA-256 failed");
     }
+    s_md_give_back(ctx);
     return 0;
 }
 
@@ -114,25 +116,101 @@ void cpw_sha256_destroy(struct cpw_sha256_ctx *ctx)
     cpw_free(ctx);
 }
 
+/*
+ * SHA-256 digest contexts are reused: EVP_Digest makes and frees one per call, and an HMAC
+ * through EVP_MAC costs a context, a digest fetch by name and a copy of the key kept inside
+ * OpenSSL. Idle contexts wait in a small pool under a mutex (one per thread in use at most; the
+ * rest are freed). HMAC-SHA256 is RFC 2104 over such a context, so that its key pads live on
+ * this stack only, and are wiped there.
+ */
+#define MD_POOL_MAX 8
+
+static pthread_mutex_t s_md_lock = PTHREAD_MUTEX_INITIALIZER;
+static EVP_MD_CTX *s_md_pool[MD_POOL_MAX];
+static size_t s_md_idle;
+
+static EVP_MD_CTX *s_md_take(void)
+{
+    EVP_MD_CTX *ctx = NULL;
+    pthread_mutex_lock(&s_md_lock);
+    if (s_md_idle) {
+        ctx = s_md_pool[--s_md_idle];
+    }
+    pthread_mutex_unlock(&s_md_lock);
+    return ctx ? ctx : EVP_MD_CTX_new();
+}
+
+static void s_md_give_back(EVP_MD_CTX *ctx)
+{
+    if (!ctx) {
+        return;
+    }
+    pthread_mutex_lock(&s_md_lock);
+    if (s_md_idle < MD_POOL_MAX) {
+        s_md_pool[s_md_idle++] = ctx;
+        ctx = NULL;
+    }
+    pthread_mutex_unlock(&s_md_lock);
+    EVP_MD_CTX_free(ctx); /* the pool is full: NULL is a no-op */
+}
+
+static void s_md_pool_clean_up(void)
+{
+    pthread_mutex_lock(&s_md_lock);
+    for (size_t i = 0; i < s_md_idle; i++) {
+        EVP_MD_CTX_free(s_md_pool[i]);
+        s_md_pool[i] = NULL;
+    }
+    s_md_idle = 0;
+    pthread_mutex_unlock(&s_md_lock);
+}
+
+/* SHA-256 of the concatenation of two spans on ctx. */
+static bool s_sha256_two(EVP_MD_CTX *ctx, struct cpw_span a, struct cpw_span b, uint8_t *out)
+{
+    unsigned int out_len = 0;
+    return EVP_DigestInit_ex2(ctx, s_sha256, NULL) &&
+           (!a.len || EVP_DigestUpdate(ctx, a.ptr, a.len)) &&
+           (!b.len || EVP_DigestUpdate(ctx, b.ptr, b.len)) &&
+           EVP_DigestFinal_ex(ctx, out, &out_len) && out_len == CPW_SHA256_LEN;
+}
+
+#define HMAC_BLOCK 64 /* SHA-256's block size */
+
 int cpw_hmac_sha256(struct cpw_span key, struct cpw_span data, uint8_t out[CPW_SHA256_LEN])
 {
     if (s_ready()) {
         return -1;
     }
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
-        OSSL_PARAM_construct_end(),
-    };
-    EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(s_hmac);
-    size_t out_len = 0;
-    int rc = 0;
-    if (!ctx || !EVP_MAC_init(ctx, key.len ? key.ptr : (const uint8_t *)"", key.len, params) ||
-        !EVP_MAC_update(ctx, data.len ? data.ptr : (const uint8_t *)"", data.len) ||
-        !EVP_MAC_final(ctx, out, &out_len, CPW_SHA256_LEN) || out_len != CPW_SHA256_LEN) {
-        rc = cpw_raise(CPW_ERR_CRYPTO, "HMAC-SHA256 failed");
+    EVP_MD_CTX *ctx = s_md_take();
+    uint8_t k0[HMAC_BLOCK] = { 0 };
+    uint8_t pad[HMAC_BLOCK];
+    uint8_t inner[CPW_SHA256_LEN];
+    bool ok = ctx != NULL;
+    /* RFC 2104: K0 is the key, hashed first when longer than a block, then zero-padded. */
+    if (ok && key.len > HMAC_BLOCK) {
+        ok = s_sha256_two(ctx, key, cpw_span_from(NULL, 0), k0);
+    } else if (key.len) {
+        memcpy(k0, key.ptr, key.len);
     }
-    EVP_MAC_CTX_free(ctx);
-    return rc;
+    for (size_t i = 0; i < HMAC_BLOCK; i++) {
+        pad[i] = (uint8_t)(k0[i] ^ 0x36);
+    }
+    ok = ok && s_sha256_two(ctx, cpw_span_from(pad, sizeof(pad)), data, inner);
+    for (size_t i = 0; i < HMAC_BLOCK; i++) {
+        pad[i] = (uint8_t)(k0[i] ^ 0x5c);
+    }
+    ok = ok && s_sha256_two(ctx, cpw_span_from(pad, sizeof(pad)),
+                            cpw_span_from(inner, sizeof(inner)), out);
+    cpw_secure_zero(k0, sizeof(k0));
+    cpw_secure_zero(pad, sizeof(pad));
+    cpw_secure_zero(inner, sizeof(inner));
+    if (!ok) {
+        EVP_MD_CTX_free(ctx); /* a context in an unknown state is not pooled */
+        return cpw_raise(CPW_ERR_CRYPTO, "HMAC-SHA256 failed");
+    }
+    s_md_give_back(ctx);
+    return 0;
 }
 
 static const char s_hex_lower[] = "0123456789abcdef";

@@ -153,6 +153,24 @@ char *cpw_xml_text(const struct cpw_xml_node *node)
     return copy;
 }
 
+bool cpw_xml_text_span(const struct cpw_xml_node *node, struct cpw_span *out)
+{
+    const xmlNode *n = (const xmlNode *)node;
+    if (!n || n->type != XML_ELEMENT_NODE) {
+        return false;
+    }
+    if (!n->children) {
+        *out = cpw_span_from("", 0);
+        return true;
+    }
+    const xmlNode *text = n->children;
+    if (text->next || text->type != XML_TEXT_NODE || !text->content) {
+        return false;
+    }
+    *out = cpw_span_from_cstr((const char *)text->content);
+    return true;
+}
+
 /* ----- writing ----------------------------------------------------------------------------- */
 
 struct cpw_xml_writer *cpw_xml_writer_new(void)

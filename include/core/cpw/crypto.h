@@ -1,8 +1,9 @@
 /*
- * crypto.h - the hashing libcpw needs, on OpenSSL 3 (EVP_MD / EVP_MAC fetched once).
+ * crypto.h - the hashing libcpw needs, on OpenSSL 3 (SHA-256 fetched once, contexts reused).
  *
  * Thread-safety: every function is thread-safe; the algorithms are fetched on first use under
- * pthread_once and kept for the process lifetime (released by cpw_crypto_clean_up at exit).
+ * pthread_once and kept for the process lifetime, and idle digest contexts in a small pool (both
+ * released by cpw_crypto_clean_up at exit).
  */
 #ifndef CPW_CRYPTO_H
 #define CPW_CRYPTO_H

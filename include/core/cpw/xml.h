@@ -52,6 +52,13 @@ bool cpw_xml_has_children(const struct cpw_xml_node *node);
 /** The element's text content, owned by the caller (cpw_free); "" for an empty element. */
 char *cpw_xml_text(const struct cpw_xml_node *node);
 
+/**
+ * The element's text without a copy, when its content is a single text node or nothing (the
+ * common case): true with *out borrowed from the document (valid until it is destroyed). False
+ * for any other content (several nodes, CDATA, child elements): use cpw_xml_text.
+ */
+bool cpw_xml_text_span(const struct cpw_xml_node *node, struct cpw_span *out);
+
 /* ----- writing ----------------------------------------------------------------------------- */
 
 struct cpw_xml_writer; /* opaque */
