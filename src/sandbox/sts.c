@@ -611,6 +611,13 @@ static int s_get_federation_token(struct cpw_sbx_ctx *ctx, const json_t *input, 
         cpw_sbx_authz_save_session(ctx, creds.access_key_id, input) != 0) {
         return -1;
     }
+    /* The session's permissions are its user's intersected with the session policies (authz). */
+    const char *user = strstr(arn, ":user/") ? strrchr(arn, '/') + 1 : NULL;
+    if (cpw_sbx_sql_do(ctx->db,
+                       "INSERT INTO sts_federated_users(access_key_id, user_name) VALUES (?, ?)",
+                       "ss", creds.access_key_id, user) < 0) {
+        return -1;
+    }
     cpw_sbx_add_resource(ctx, "AWS::IAM::AccessKey", creds.access_key_id);
     *output = json_pack("{s:o,s:{s:s,s:s}}", "Credentials", s_credentials_json(&creds, expires_ms),
                         "FederatedUser", "FederatedUserId", user_id, "Arn", principal);
@@ -647,6 +654,10 @@ static int s_get_access_key_info(struct cpw_sbx_ctx *ctx, const json_t *input, j
     return 0;
 }
 
+/* The IAM user behind each GetFederationToken session (NULL: the account's root). */
+static const char s_schema[] = "CREATE TABLE IF NOT EXISTS sts_federated_users("
+                               " access_key_id TEXT PRIMARY KEY, user_name TEXT) STRICT;";
+
 static const struct cpw_sbx_op s_ops[] = {
     { "GetCallerIdentity", s_get_caller_identity },
     { "AssumeRole", s_assume_role },
@@ -664,5 +675,5 @@ const struct cpw_sbx_service cpw_sbx_sts_service = {
     .global = true,
     .ops = s_ops,
     .op_count = sizeof(s_ops) / sizeof(s_ops[0]),
-    .schema_sql = NULL,
+    .schema_sql = s_schema,
 };

@@ -100,6 +100,18 @@ AWS_ACCESS_KEY_ID=$TK AWS_SECRET_ACCESS_KEY=$TS AWS_SESSION_TOKEN=$TT aws_ sts g
     --query Arn --output text >"$E2E_TMP/fed-who.txt"
 check "the federated user's get-caller-identity is its federated-user ARN" \
     grep -qx "arn:aws:sts::123456789012:federated-user/Bob" "$E2E_TMP/fed-who.txt"
+AWS_ACCESS_KEY_ID=$TK AWS_SECRET_ACCESS_KEY=$TS AWS_SESSION_TOKEN=$TT aws_ iam list-users \
+    --query 'Users[].UserName' --output text >"$E2E_TMP/fed-users.txt"
+check "the federated user may do what both its user and its session policy allow" \
+    grep -qx "fed" "$E2E_TMP/fed-users.txt"
+set +e
+AWS_ACCESS_KEY_ID=$TK AWS_SECRET_ACCESS_KEY=$TS AWS_SESSION_TOKEN=$TT aws_ iam list-roles \
+    >/dev/null 2>"$E2E_TMP/fed-roles.err"
+RC=$?
+set -e
+check "but not what only its user allows" test "$RC" -ne 0
+check "with AccessDenied naming the session policy" \
+    grep -q "AccessDenied.*federated-user/Bob.*no session policy allows" "$E2E_TMP/fed-roles.err"
 set +e
 AWS_ACCESS_KEY_ID=$TK AWS_SECRET_ACCESS_KEY=$TS AWS_SESSION_TOKEN=$TT aws_ sts get-federation-token \
     --name Again >/dev/null 2>"$E2E_TMP/again.err"
