@@ -300,7 +300,7 @@ static bool s_handle_unsigned(struct cpw_sandbox *sandbox,
             strlen(role_arn) > at + 12) {
             snprintf(account_id, sizeof(account_id), "%.12s", role_arn + at);
         }
-        region = cpw_sbx_partition_region(partition);
+        region = strcmp(partition, "aws") == 0 ? NULL : cpw_sbx_partition_region(partition);
     }
     struct cpw_sbx_caller caller = {
         .access_key_id = NULL, /* no key: CloudTrail records none */
