@@ -316,6 +316,39 @@ static int s_add_session(struct cpw_sbx_ctx *ctx, struct cpw_sbx_authz_set *set,
     return rc < 0 ? -1 : 0;
 }
 
+/*
+ * A GetFederationToken session (sts.c records its user): the user's policies and boundary,
+ * limited by the session policies, which are always a guard (none given: no permissions, as
+ * AWS documents). A root user's session gets no identity policy here, so it is refused.
+ */
+static int s_add_federated(struct cpw_sbx_ctx *ctx,
+                           struct cpw_sbx_authz_set *set,
+                           const struct cpw_sbx_authz_subject *subject)
+{
+    set->has_session = true;
+    sqlite3_stmt *stmt =
+      cpw_sbx_authz_query(ctx, "SELECT user_name FROM sts_federated_users WHERE access_key_id = ?",
+                          "s", subject->access_key_id);
+    int rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
+    char user[128] = "";
+    if (rc == 1 && sqlite3_column_type(stmt, 0) != SQLITE_NULL) {
+        snprintf(user, sizeof(user), "%s", cpw_sbx_col(stmt, 0));
+    }
+    cpw_sbx_authz_finish(ctx, stmt);
+    rc = rc < 0 ? -1 : 0;
+    if (rc == 0 && user[0] != '\0') {
+        rc = s_add_rows(ctx, set, CPW_IAM_POLICY_IDENTITY, s_user_identity_sql, subject->account,
+                        user, set->identity, &set->identity_count, CPW_SBX_AUTHZ_MAX_IDENTITY);
+    }
+    if (rc == 0 && user[0] != '\0') {
+        rc = s_add_boundary(ctx, set, false, subject->account, user);
+    }
+    if (rc == 0) {
+        rc = s_add_session(ctx, set, subject->access_key_id);
+    }
+    return rc;
+}
+
 int cpw_sbx_authz_subject_parse(const char *principal_arn,
                                 const char *account,
                                 const char *access_key_id,
@@ -390,6 +423,9 @@ int cpw_sbx_authz_gather(struct cpw_sbx_ctx *ctx,
         if (rc == 0 && subject->access_key_id[0] != '\0') {
             rc = s_add_session(ctx, set, subject->access_key_id);
         }
+    }
+    if (subject->kind == CPW_IAM_PRINCIPAL_FEDERATED) {
+        rc = s_add_federated(ctx, set, subject);
     }
     if (rc == 0) {
         rc = s_add_scps(ctx, set, account);

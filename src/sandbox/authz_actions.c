@@ -142,6 +142,9 @@ static const struct cpw_sbx_authz_row s_rows[] = {
     { "sts", "AssumeRole", NULL, "${RoleArn}" },
     { "sts", "AssumeRoleWithWebIdentity", NULL, NULL },
     { "sts", "AssumeRoleWithSAML", NULL, NULL },
+    /* GetFederationToken: resource type user (the calling IAM user); GetAccessKeyInfo: none. */
+    { "sts", "GetFederationToken", NULL, "${User}" },
+    { "sts", "GetAccessKeyInfo", NULL, "*" },
     /* ----- AWS Organizations (organizations) ----- */
     { "organizations", "CreateOrganization", NULL, "*" },
     { "organizations", "DescribeOrganization", NULL, "*" },

@@ -288,16 +288,24 @@ static bool s_handle_unsigned(struct cpw_sandbox *sandbox,
         s_answer_aws_error(svc, &aws, request_id, resp);
         goto cleanup;
     }
-    /* The call is the role's account's (CloudTrail records it there, as AWS does). */
+    /* The call is the role's account's (CloudTrail records it there, as AWS does), in the role's
+     * partition: an unsigned request names no region, the endpoint it reaches does on AWS. */
     const char *role_arn = json_string_value(json_object_get(input, "RoleArn"));
     char account_id[16] = "000000000000";
-    if (role_arn != NULL && strncmp(role_arn, "arn:aws:iam::", 13) == 0 && strlen(role_arn) > 25) {
-        snprintf(account_id, sizeof(account_id), "%.12s", role_arn + 13);
+    char partition[32] = "aws";
+    const char *region = NULL;
+    if (cpw_sbx_arn_partition(role_arn, partition, sizeof(partition))) {
+        size_t at = 4 + strlen(partition) + strlen(":iam::");
+        if (strncmp(role_arn + 4 + strlen(partition), ":iam::", 6) == 0 &&
+            strlen(role_arn) > at + 12) {
+            snprintf(account_id, sizeof(account_id), "%.12s", role_arn + at);
+        }
+        region = strcmp(partition, "aws") == 0 ? NULL : cpw_sbx_partition_region(partition);
     }
     struct cpw_sbx_caller caller = {
         .access_key_id = NULL, /* no key: CloudTrail records none */
         .account_id = account_id,
-        .region = "us-east-1",
+        .region = region ? region : "us-east-1",
         .source_ip = ex->peer_ip,
         .user_agent = cpw_headers_get(&req->headers, "User-Agent"),
     };

@@ -117,6 +117,12 @@ void cpw_sbx_org_validation_message(const char *service, struct cpw_aws_error *e
  * sts:AssumeRoleWithSAML); the HTTP front end dispatches them unsigned. */
 bool cpw_sbx_unsigned_operation(const char *service, const char *operation);
 
+/* The HTTP front end places an unsigned request in its role's partition (partition.c). */
+/** The partition of arn ("arn:aws-cn:..." -> "aws-cn") into out, or false when not an ARN. */
+bool cpw_sbx_arn_partition(const char *arn, char *out, size_t cap);
+/** A region of partition (its first listed one: "cn-north-1" for "aws-cn"), or NULL. Static. */
+const char *cpw_sbx_partition_region(const char *partition);
+
 /* ----- credentials, for the SigV4 verifier ------------------------------------------------- */
 
 struct cpw_sbx_credentials {

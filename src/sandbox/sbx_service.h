@@ -364,6 +364,12 @@ int cpw_sbx_iam_note_key_use(struct cpw_sbx_ctx *ctx);
 const char *cpw_sbx_partition(const char *region);
 /** The ARN partition of the request's signing region. Static. */
 const char *cpw_sbx_ctx_partition(const struct cpw_sbx_ctx *ctx);
+/**
+ * arn with its partition replaced by partition ("arn:aws:iam::A:root" -> "arn:aws-cn:iam::A:root"),
+ * into out (cap bytes). An ARN is answered in the partition of the request that asks for it.
+ * Returns 0, or -1 (CPW_ERR_INVALID_ARGUMENT) when arn is not "arn:PARTITION:..." or does not fit.
+ */
+int cpw_sbx_partition_arn(const char *partition, const char *arn, char *out, size_t cap);
 
 /* ----- errors ------------------------------------------------------------------------------ */
 

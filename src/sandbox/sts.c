@@ -1,6 +1,11 @@
 /*
  * sts.c - STS in the sandbox: GetCallerIdentity, AssumeRole (trust policy checked, temporary
- * credentials that the credentials lookup expires), GetSessionToken.
+ * credentials that the credentials lookup expires), GetSessionToken, GetFederationToken,
+ * GetAccessKeyInfo, AssumeRoleWithWebIdentity and AssumeRoleWithSAML.
+ *
+ * Every ARN an answer holds is in the partition of the request's signing region (arn:aws-cn: for
+ * cn-north-1, arn:aws-us-gov: for us-gov-west-1): the caller's own, assumed-role and
+ * federated-user ARNs alike; a RoleArn of another partition is invalid there.
  *
  * Trust policies are evaluated for Principal.AWS only (account ids, ...:root, user and role
  * ARNs, "*"), with Deny statements winning; Condition blocks and the caller's own IAM
@@ -35,18 +40,40 @@ struct temp_creds {
     char token[400];
 };
 
-/* arn:aws:sts::A:assumed-role/R/s -> does the role pattern arn:aws:iam::A:role/.../R match? */
-static bool s_assumed_role_matches(const char *pattern, const char *caller_arn)
+/* The caller's ARN in the partition of the request (out, cap bytes); "" when it has none. */
+static void s_caller_arn(const struct cpw_sbx_ctx *ctx, char *out, size_t cap)
 {
+    const char *arn = ctx->req->caller->principal_arn;
+    out[0] = '\0';
+    if (arn != NULL && cpw_sbx_partition_arn(cpw_sbx_ctx_partition(ctx), arn, out, cap) != 0) {
+        cpw_error_clear();
+        snprintf(out, cap, "%s", arn);
+    }
+}
+
+/* The prefix "arn:P:SERVICE::" of partition P, into out; its length. */
+static size_t s_prefix(char *out, size_t cap, const char *partition, const char *service)
+{
+    int n = snprintf(out, cap, "arn:%s:%s::", partition, service);
+    return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+}
+
+/* arn:P:sts::A:assumed-role/R/s -> does the role pattern arn:P:iam::A:role/.../R match? */
+static bool s_assumed_role_matches(const char *pattern, const char *caller_arn, const char *part)
+{
+    char iam[48];
+    char sts[48];
+    size_t iam_len = s_prefix(iam, sizeof(iam), part, "iam");
+    size_t sts_len = s_prefix(sts, sizeof(sts), part, "sts");
     const char *marker = strstr(caller_arn, ":assumed-role/");
     const char *pat_role = strstr(pattern, ":role/");
-    if (marker == NULL || pat_role == NULL || strncmp(pattern, "arn:aws:iam::", 13) != 0 ||
-        strncmp(caller_arn, "arn:aws:sts::", 13) != 0) {
+    if (marker == NULL || pat_role == NULL || iam_len == 0 || sts_len == 0 ||
+        strncmp(pattern, iam, iam_len) != 0 || strncmp(caller_arn, sts, sts_len) != 0) {
         return false;
     }
-    size_t account_len = (size_t)(marker - (caller_arn + 13));
-    if ((size_t)(pat_role - (pattern + 13)) != account_len ||
-        strncmp(pattern + 13, caller_arn + 13, account_len) != 0) {
+    size_t account_len = (size_t)(marker - (caller_arn + sts_len));
+    if ((size_t)(pat_role - (pattern + iam_len)) != account_len ||
+        strncmp(pattern + iam_len, caller_arn + sts_len, account_len) != 0) {
         return false;
     }
     const char *role = marker + strlen(":assumed-role/");
@@ -56,10 +83,19 @@ static bool s_assumed_role_matches(const char *pattern, const char *caller_arn)
     return strlen(pat_name) == role_len && strncmp(pat_name, role, role_len) == 0;
 }
 
-static bool s_principal_matches(const char *pattern, const struct cpw_sbx_caller *caller)
+/* The caller of AssumeRole, with its ARN in the partition of the request. */
+struct caller_view {
+    const char *account_id;
+    const char *arn; /* "" when none */
+    const char *partition;
+};
+
+/* Principal.AWS names the caller: "*", its account id, its account's root in the request's
+ * partition (an ARN of another partition names nobody here), its own ARN, or its role. */
+static bool s_principal_matches(const char *pattern, const struct caller_view *caller)
 {
-    char root[64];
-    snprintf(root, sizeof(root), "arn:aws:iam::%s:root", caller->account_id);
+    char root[80];
+    snprintf(root, sizeof(root), "arn:%s:iam::%s:root", caller->partition, caller->account_id);
     if (strcmp(pattern, "*") == 0) {
         return true;
     }
@@ -69,10 +105,11 @@ static bool s_principal_matches(const char *pattern, const struct cpw_sbx_caller
     if (strcmp(pattern, root) == 0) {
         return true;
     }
-    if (caller->principal_arn != NULL && strcmp(pattern, caller->principal_arn) == 0) {
+    if (caller->arn[0] != '\0' && strcmp(pattern, caller->arn) == 0) {
         return true;
     }
-    return caller->principal_arn != NULL && s_assumed_role_matches(pattern, caller->principal_arn);
+    return caller->arn[0] != '\0' &&
+           s_assumed_role_matches(pattern, caller->arn, caller->partition);
 }
 
 /* A string or a list of strings, any of which matches. */
@@ -118,8 +155,8 @@ static bool s_federated_matches(const char *pattern, const void *provider)
 /* The principal the request speaks for: a caller (AssumeRole) or a federated provider. */
 struct trustee {
     const char *action;
-    const struct cpw_sbx_caller *caller; /* AssumeRole */
-    const char *federated;               /* web identity issuer or SAML provider ARN */
+    const struct caller_view *caller; /* AssumeRole */
+    const char *federated;            /* web identity issuer or SAML provider ARN */
 };
 
 static bool s_statement_applies(const json_t *st, const struct trustee *who)
@@ -206,9 +243,10 @@ static int s_get_caller_identity(struct cpw_sbx_ctx *ctx, const json_t *input, j
 {
     (void)input;
     const struct cpw_sbx_caller *caller = ctx->req->caller;
-    *output =
-      json_pack("{s:s,s:s,s:s}", "UserId", caller->user_id ? caller->user_id : "", "Account",
-                caller->account_id, "Arn", caller->principal_arn ? caller->principal_arn : "");
+    char arn[1024];
+    s_caller_arn(ctx, arn, sizeof(arn));
+    *output = json_pack("{s:s,s:s,s:s}", "UserId", caller->user_id ? caller->user_id : "",
+                        "Account", caller->account_id, "Arn", arn);
     return 0;
 }
 
@@ -218,10 +256,9 @@ static int s_denied(struct cpw_sbx_ctx *ctx, const struct trustee *trustee, cons
         return cpw_sbx_fail(ctx, 403, "AccessDenied", "Not authorized to perform %s",
                             trustee->action);
     }
-    const char *who = ctx->req->caller->principal_arn;
     return cpw_sbx_fail(ctx, 403, "AccessDenied",
-                        "User: %s is not authorized to perform: %s on resource: %s", who ? who : "",
-                        trustee->action, role_arn);
+                        "User: %s is not authorized to perform: %s on resource: %s",
+                        trustee->caller ? trustee->caller->arn : "", trustee->action, role_arn);
 }
 
 /*
@@ -234,9 +271,13 @@ static int s_enter_role(struct cpw_sbx_ctx *ctx,
                         const struct trustee *trustee,
                         json_t **output)
 {
+    /* A role of the request's partition: arn:P:iam::ACCOUNT:role/... */
+    const char *partition = cpw_sbx_ctx_partition(ctx);
     const char *role_arn = cpw_sbx_in_str(input, "RoleArn");
-    if (role_arn == NULL || strncmp(role_arn, "arn:aws:iam::", 13) != 0 ||
-        strlen(role_arn) < 13 + 12 + 7 || strncmp(role_arn + 25, ":role/", 6) != 0) {
+    char iam[48];
+    size_t plen = s_prefix(iam, sizeof(iam), partition, "iam");
+    if (role_arn == NULL || plen == 0 || strncmp(role_arn, iam, plen) != 0 ||
+        strlen(role_arn) < plen + 12 + 7 || strncmp(role_arn + plen + 12, ":role/", 6) != 0) {
         return cpw_sbx_fail(ctx, 400, "ValidationError", "%s is invalid",
                             role_arn ? role_arn : "RoleArn");
     }
@@ -248,7 +289,7 @@ static int s_enter_role(struct cpw_sbx_ctx *ctx,
                             session ? session : "");
     }
     char account_id[16];
-    snprintf(account_id, sizeof(account_id), "%.12s", role_arn + 13);
+    snprintf(account_id, sizeof(account_id), "%.12s", role_arn + plen);
     const char *name = strrchr(role_arn, '/') + 1;
     sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
                                            "SELECT arn, role_id, trust_policy, max_session_s"
@@ -290,7 +331,7 @@ static int s_enter_role(struct cpw_sbx_ctx *ctx,
                             "to 900");
     }
     /* Role chaining (a role session assuming a role) is limited to one hour. */
-    const char *caller_arn = trustee->federated ? NULL : ctx->req->caller->principal_arn;
+    const char *caller_arn = trustee->caller ? trustee->caller->arn : NULL;
     if (caller_arn != NULL && strstr(caller_arn, ":assumed-role/") != NULL && duration > 3600) {
         return cpw_sbx_fail(ctx, 400, "ValidationError",
                             "The requested DurationSeconds exceeds the 1 hour session limit for "
@@ -303,8 +344,8 @@ static int s_enter_role(struct cpw_sbx_ctx *ctx,
     }
     char principal[512];
     char user_id[160];
-    snprintf(principal, sizeof(principal), "arn:aws:sts::%s:assumed-role/%s/%s", account_id, name,
-             session);
+    snprintf(principal, sizeof(principal), "arn:%s:sts::%s:assumed-role/%s/%s", partition,
+             account_id, name, session);
     snprintf(user_id, sizeof(user_id), "%s:%s", role_id, session);
     int64_t expires_ms = ctx->req->now_ms + duration * 1000;
     struct temp_creds creds;
@@ -328,7 +369,12 @@ static int s_enter_role(struct cpw_sbx_ctx *ctx,
 
 static int s_assume_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
-    struct trustee trustee = { .action = "sts:AssumeRole", .caller = ctx->req->caller };
+    char arn[1024];
+    s_caller_arn(ctx, arn, sizeof(arn));
+    struct caller_view caller = { .account_id = ctx->req->caller->account_id,
+                                  .arn = arn,
+                                  .partition = cpw_sbx_ctx_partition(ctx) };
+    struct trustee trustee = { .action = "sts:AssumeRole", .caller = &caller };
     return s_enter_role(ctx, input, cpw_sbx_in_str(input, "RoleSessionName"), &trustee, output);
 }
 
@@ -472,22 +518,43 @@ static int s_assume_role_with_saml(struct cpw_sbx_ctx *ctx, const json_t *input,
     return rc;
 }
 
-static int s_get_session_token(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+/* Session credentials (an assumed role, a federated user, GetSessionToken's) cannot get more. */
+static bool s_is_session(const struct cpw_sbx_caller *caller)
 {
-    const struct cpw_sbx_caller *caller = ctx->req->caller;
     const char *arn = caller->principal_arn ? caller->principal_arn : "";
-    if (strstr(arn, ":assumed-role/") != NULL || strncmp(arn, "arn:aws:sts::", 13) == 0) {
-        return cpw_sbx_fail(ctx, 403, "AccessDenied",
-                            "Cannot call GetSessionToken with session credentials");
-    }
-    bool root = strstr(arn, ":root") != NULL;
-    int64_t max = root ? 3600 : 129600;
-    int64_t duration = 0;
-    if (cpw_sbx_in_int(input, "DurationSeconds", root ? 3600 : 43200, &duration) != 0 ||
-        duration < 900 || duration > max) {
+    const char *key = caller->access_key_id ? caller->access_key_id : "";
+    return strstr(arn, ":sts::") != NULL || strncmp(key, "ASIA", 4) == 0;
+}
+
+/* DurationSeconds between 900 and max (default def); 0, or 1 answered. */
+static int s_duration(struct cpw_sbx_ctx *ctx,
+                      const json_t *input,
+                      int64_t def,
+                      int64_t max,
+                      int64_t *duration)
+{
+    if (cpw_sbx_in_int(input, "DurationSeconds", def, duration) != 0 || *duration < 900 ||
+        *duration > max) {
         cpw_error_clear();
         return cpw_sbx_fail(ctx, 400, "ValidationError",
                             "DurationSeconds must be between 900 and %lld seconds", (long long)max);
+    }
+    return 0;
+}
+
+static int s_get_session_token(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    const struct cpw_sbx_caller *caller = ctx->req->caller;
+    if (s_is_session(caller)) {
+        return cpw_sbx_fail(ctx, 403, "AccessDenied",
+                            "Cannot call GetSessionToken with session credentials");
+    }
+    const char *arn = caller->principal_arn ? caller->principal_arn : "";
+    bool root = strstr(arn, ":root") != NULL;
+    int64_t duration = 0;
+    int rc = s_duration(ctx, input, root ? 3600 : 43200, root ? 3600 : 129600, &duration);
+    if (rc != 0) {
+        return rc;
     }
     int64_t expires_ms = ctx->req->now_ms + duration * 1000;
     struct temp_creds creds;
@@ -499,12 +566,106 @@ static int s_get_session_token(struct cpw_sbx_ctx *ctx, const json_t *input, jso
     return 0;
 }
 
+/*
+ * GetFederationToken: a federated user session of the calling IAM user (or root, for at most an
+ * hour), arn:P:sts::ACCOUNT:federated-user/NAME. Its permissions are the session policies passed
+ * here intersected with the caller's (recorded like AssumeRole's); PackedPolicySize is the
+ * session policy's share of the 2,048-character limit, in percent.
+ */
+static int s_get_federation_token(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    const struct cpw_sbx_caller *caller = ctx->req->caller;
+    if (s_is_session(caller)) {
+        return cpw_sbx_fail(ctx, 403, "AccessDenied",
+                            "Cannot call GetFederationToken with session credentials");
+    }
+    const char *name = cpw_sbx_in_str(input, "Name");
+    if (!cpw_sbx_name_ok(name, 2, 32)) {
+        return cpw_sbx_fail(ctx, 400, "ValidationError",
+                            "1 validation error detected: Value '%s' at 'name' failed to satisfy "
+                            "constraint: Member must satisfy regular expression pattern: "
+                            "[\\w+=,.@-]*",
+                            name ? name : "");
+    }
+    const char *policy = cpw_sbx_in_str(input, "Policy");
+    if (policy != NULL && strlen(policy) > 2048) {
+        return cpw_sbx_fail(ctx, 400, "ValidationError",
+                            "1 validation error detected: Value at 'policy' failed to satisfy "
+                            "constraint: Member must have length less than or equal to 2048");
+    }
+    const char *arn = caller->principal_arn ? caller->principal_arn : "";
+    bool root = strstr(arn, ":root") != NULL;
+    int64_t duration = 0;
+    int rc = s_duration(ctx, input, root ? 3600 : 43200, root ? 3600 : 129600, &duration);
+    if (rc != 0) {
+        return rc;
+    }
+    char principal[256];
+    char user_id[64];
+    snprintf(principal, sizeof(principal), "arn:%s:sts::%s:federated-user/%s",
+             cpw_sbx_ctx_partition(ctx), caller->account_id, name);
+    snprintf(user_id, sizeof(user_id), "%s:%s", caller->account_id, name);
+    int64_t expires_ms = ctx->req->now_ms + duration * 1000;
+    struct temp_creds creds;
+    if (s_issue(ctx, caller->account_id, principal, user_id, expires_ms, &creds) != 0 ||
+        cpw_sbx_authz_save_session(ctx, creds.access_key_id, input) != 0) {
+        return -1;
+    }
+    /* The session's permissions are its user's intersected with the session policies (authz). */
+    const char *user = strstr(arn, ":user/") ? strrchr(arn, '/') + 1 : NULL;
+    if (cpw_sbx_sql_do(ctx->db,
+                       "INSERT INTO sts_federated_users(access_key_id, user_name) VALUES (?, ?)",
+                       "ss", creds.access_key_id, user) < 0) {
+        return -1;
+    }
+    cpw_sbx_add_resource(ctx, "AWS::IAM::AccessKey", creds.access_key_id);
+    *output = json_pack("{s:o,s:{s:s,s:s}}", "Credentials", s_credentials_json(&creds, expires_ms),
+                        "FederatedUser", "FederatedUserId", user_id, "Arn", principal);
+    size_t policy_len = policy ? strlen(policy) : 0;
+    if (policy != NULL || json_array_size(json_object_get(input, "PolicyArns")) > 0) {
+        json_object_set_new(*output, "PackedPolicySize",
+                            json_integer((json_int_t)((policy_len * 100 + 2047) / 2048)));
+    }
+    return 0;
+}
+
+/* GetAccessKeyInfo: the account an access key (long-term or temporary) belongs to. */
+static int s_get_access_key_info(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    const char *key = cpw_sbx_in_str(input, "AccessKeyId");
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(
+      ctx->db, "SELECT account_id FROM access_keys WHERE access_key_id = ?", "s", key ? key : "");
+    if (stmt == NULL) {
+        return -1;
+    }
+    int rc = cpw_sbx_sql_step(stmt);
+    if (rc == 1) {
+        *output = json_pack("{s:s}", "Account", cpw_sbx_col(stmt, 0));
+    }
+    cpw_sbx_sql_done(stmt);
+    if (rc < 0) {
+        return -1;
+    }
+    if (rc == 0) {
+        /* AWS reads the account out of any key id; the sandbox knows only the keys it issued. */
+        return cpw_sbx_fail(ctx, 400, "ValidationError",
+                            "The access key ID %s was not issued by this sandbox", key ? key : "");
+    }
+    return 0;
+}
+
+/* The IAM user behind each GetFederationToken session (NULL: the account's root). */
+static const char s_schema[] = "CREATE TABLE IF NOT EXISTS sts_federated_users("
+                               " access_key_id TEXT PRIMARY KEY, user_name TEXT) STRICT;";
+
 static const struct cpw_sbx_op s_ops[] = {
     { "GetCallerIdentity", s_get_caller_identity },
     { "AssumeRole", s_assume_role },
     { "GetSessionToken", s_get_session_token },
     { "AssumeRoleWithWebIdentity", s_assume_role_with_web_identity },
     { "AssumeRoleWithSAML", s_assume_role_with_saml },
+    { "GetFederationToken", s_get_federation_token },
+    { "GetAccessKeyInfo", s_get_access_key_info },
 };
 
 const struct cpw_sbx_service cpw_sbx_sts_service = {
@@ -514,5 +675,5 @@ const struct cpw_sbx_service cpw_sbx_sts_service = {
     .global = true,
     .ops = s_ops,
     .op_count = sizeof(s_ops) / sizeof(s_ops[0]),
-    .schema_sql = NULL,
+    .schema_sql = s_schema,
 };

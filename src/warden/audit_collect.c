@@ -2,8 +2,9 @@
  * audit_collect.c - the facts a fresh audit reads beside the inventory, account by account:
  * the trails (CloudTrail DescribeTrails, then GetTrailStatus and GetEventSelectors in each trail's
  * home region), each domain's GetDomain (DefaultExpirationDays) and each instance's tags
- * (Connect DescribeInstance). A failure stays in the facts, so the rule that needs the fact
- * reports it instead of passing.
+ * (Connect DescribeInstance), and each account's IAM GetAccountAuthorizationDetails for the
+ * least-privilege rule (audit_authz.c). A failure stays in the facts, so the rule that needs the
+ * fact reports it instead of passing.
  */
 #include <stdio.h>
 #include <string.h>
@@ -209,16 +210,21 @@ int cpw_audit_collect_facts(struct cpw_accounts *accounts,
     facts->accounts = cpw_calloc(n + 1, sizeof(*facts->accounts));
     facts->domains = cpw_calloc(cpw_inventory_domain_count(inv) + 1, sizeof(*facts->domains));
     facts->instances = cpw_calloc(cpw_inventory_instance_count(inv) + 1, sizeof(*facts->instances));
+    facts->authz = cpw_calloc(n + 1, sizeof(*facts->authz));
     for (size_t i = 0; i < n; i++) {
         const char *account = cpw_inventory_account(inv, i);
         struct cpw_audit_account_trails *t = &facts->accounts[facts->account_count++];
         t->account = cpw_strdup(account);
         struct cpw_aws_client *client = cpw_accounts_client(accounts, account);
+        struct cpw_audit_account_authz *az = &facts->authz[facts->authz_count++];
         if (!client) {
             t->error = s_error_text("no client");
+            az->account = cpw_strdup(account);
+            az->error = cpw_strdup(t->error);
             continue;
         }
         s_trails(client, region, t);
+        cpw_audit_read_authz(client, account, az);
         for (size_t k = 0; k < cpw_inventory_domain_count(inv); k++) {
             const struct cpw_inv_domain *d = cpw_inventory_domain(inv, k);
             if (strcmp(d->account, account) == 0) {
@@ -241,6 +247,10 @@ int cpw_audit_collect_facts(struct cpw_accounts *accounts,
     facts->trails_read = true;
     facts->domain_details_read = true;
     facts->instance_tags_read = true;
+    if (!facts->authorizer) {
+        facts->iam_engine = cpw_audit_iam_authorizer(facts);
+        facts->authorizer = &facts->iam_engine;
+    }
     return 0;
 }
 
@@ -288,5 +298,11 @@ void cpw_audit_facts_clean_up(struct cpw_audit_facts *f)
         cpw_free(f->tasks[i].reason);
     }
     cpw_free(f->tasks);
+    for (size_t i = 0; f->authz && i < f->authz_count; i++) {
+        cpw_free(f->authz[i].account);
+        cpw_free(f->authz[i].error);
+        json_decref(f->authz[i].details);
+    }
+    cpw_free(f->authz);
     memset(f, 0, sizeof(*f));
 }

@@ -588,22 +588,32 @@ static const char *s_least_privilege(struct eval *ev)
     const struct cpw_audit_rule_config *c = s_cfg(ev);
     const struct cpw_audit_authorizer *az = ev->facts ? ev->facts->authorizer : NULL;
     if (!az || !az->allowed_principals) {
-        return "no authorization engine: IAM policy simulation (SimulatePrincipalPolicy) is not "
-               "available to this build, so who may delete domains or service-linked roles on * "
-               "is unknown";
+        return "no authorization engine: the IAM policies were not read (a stored inventory "
+               "keeps none), so who may delete domains or service-linked roles on * is unknown";
     }
-    static const char *const actions[] = { "profile:DeleteDomain", "iam:DeleteServiceLinkedRole" };
+    /* "*": an unrestricted grant (Action "*" on "*"), which covers every action cpwarden's own
+     * least-privilege policy lists and all others. */
+    static const char *const actions[] = { "profile:DeleteDomain", "iam:DeleteServiceLinkedRole",
+                                           "*" };
+    static _Thread_local char reason[700];
+    reason[0] = '\0';
     for (size_t i = 0; i < cpw_inventory_account_count(ev->inv); i++) {
         const char *account = cpw_inventory_account(ev->inv, i);
         struct subject s = { .type = "account", .account = account, .name = account };
         if (!s_selects(ev, &s)) {
             continue;
         }
-        for (size_t a = 0; a < 2; a++) {
+        for (size_t a = 0; a < sizeof(actions) / sizeof(actions[0]); a++) {
             json_t *principals = json_array();
             if (az->allowed_principals(az->ctx, account, actions[a], principals)) {
                 json_decref(principals);
-                return cpw_last_error_detail();
+                if (reason[0] == '\0') { /* the first account that failed; the others go on */
+                    snprintf(reason, sizeof(reason), "%s", cpw_last_error_detail());
+                }
+                cpw_error_clear();
+                /* not checked after all (s_selects recorded it) */
+                json_array_remove(ev->checked, json_array_size(ev->checked) - 1);
+                break;
             }
             size_t k;
             json_t *p;
@@ -616,7 +626,15 @@ static const char *s_least_privilege(struct eval *ev)
                 struct subject ps = { .type = "principal", .arn = arn, .account = account };
                 char key[600];
                 snprintf(key, sizeof(key), "%s", actions[a]);
-                s_violation(ev, &ps, key, json_pack("[s+]", "simulated by ", az->name),
+                if (strcmp(actions[a], "*") == 0) {
+                    s_violation(ev, &ps, "admin", json_pack("[s+]", "evaluated by ", az->name),
+                                "replace the Action \"*\" grant with the actions the principal "
+                                "needs (cpwarden policy prints cpwarden's own), or add the "
+                                "principal to least-privilege.allow",
+                                "%s may call every action on * (administrator access)", arn);
+                    continue;
+                }
+                s_violation(ev, &ps, key, json_pack("[s+]", "evaluated by ", az->name),
                             "scope the policy to named resources, or add the principal to "
                             "least-privilege.allow",
                             "%s may call %s on *", arn, actions[a]);
@@ -624,7 +642,7 @@ static const char *s_least_privilege(struct eval *ev)
             json_decref(principals);
         }
     }
-    return NULL;
+    return reason[0] ? reason : NULL;
 }
 
 static const char *s_documentation(struct eval *ev)

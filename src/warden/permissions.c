@@ -373,6 +373,8 @@ static const struct cpw_permission s_rows[] = {
     { "audit", "iam:GetServiceLinkedRoleDeletionStatus", CPW_PERMISSIONS_RES_CONNECT_ROLES,
       "the journal holds deletion tasks",
       "the status of each deletion task cpwarden apply submitted" },
+    { "audit", "iam:GetAccountAuthorizationDetails", CPW_PERMISSIONS_RES_ANY, NULL,
+      "every user, group, role and policy of each account (rule least-privilege)" },
     { "audit", "organizations:ListAccounts", CPW_PERMISSIONS_RES_ANY, "--org",
       "the member accounts to cover" },
     { "audit", "sts:AssumeRole", CPW_PERMISSIONS_RES_MEMBER_ROLE, "--org",

@@ -232,6 +232,9 @@ def steps():
     # --- STS, IAM -------------------------------------------------------------------------------
     add("sts", "GetCallerIdentity")
     add("sts", "GetSessionToken", lambda r: {"DurationSeconds": 900})
+    add("sts", "GetFederationToken", lambda r: {"Name": "e2e", "DurationSeconds": 900, "Policy": json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*"}]})})
+    add("sts", "GetAccessKeyInfo", lambda r: {"AccessKeyId": KEY})
     add("iam", "CreateRole", lambda r: minimal("iam", "CreateRole", RoleName="app", Path="/e2e/",
                                                AssumeRolePolicyDocument=POLICY, Description="d"))
     add("iam", "GetRole", lambda r: {"RoleName": "app"})

@@ -1,6 +1,8 @@
 """cpwarden audit against `cpwarden sandbox`: every built-in rule triggered by a scenario (the
 org: generator's audit knobs, and a scenario file for naming, empty domains and expiration) and
-silent on the tidy twin of that scenario; the SARIF output validated against the official SARIF
+silent on the tidy twin of that scenario; least-privilege judged by the IAM policy engine over
+each account's policies (a role allowed DeleteDomain on *, one scoped to a domain, an
+administrator user, the members' access roles); the SARIF output validated against the official SARIF
 2.1.0 JSON schema (vendored in tests/vectors/sarif/) with Debian's python3-jsonschema; the JUnit
 XML parsed with Python's xml and checked for the structure Jenkins and GitLab read; --fail-on
 exit codes; --diff after a fix and a new resource; --query; --from-inventory (a file and a
@@ -92,6 +94,29 @@ def main():
     for name, p, s, l in (("bad", 1, 1, 1), ("good", 0, 0, 0)):
         proc, ep = start_sandbox(tmp, "--scenario", spec.format(p=p, s=s, l=l))
         try:
+            if name == "bad":
+                # least-privilege: a role that may delete every domain, one scoped to a single
+                # domain, and the management account's own administrator user
+                trust = json.dumps({"Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                    "Action": "sts:AssumeRole"}]})
+                for role, resource in (("domain-janitor", "*"),
+                                       ("domain-keeper", "arn:aws:profile:us-east-1:"
+                                        "123456789012:domains/kept")):
+                    doc = json.dumps({"Version": "2012-10-17", "Statement": [{
+                        "Effect": "Allow", "Action": "profile:DeleteDomain",
+                        "Resource": resource}]})
+                    for args in (("iam", "create-role", "--role-name", role,
+                                  "--assume-role-policy-document", trust),
+                                 ("iam", "put-role-policy", "--role-name", role,
+                                  "--policy-name", "domains", "--policy-document", doc)):
+                        rc, _, err = cpw(env, "api", "--endpoint-url", ep, *args)
+                        check("least-privilege setup: " + " ".join(args[:2]), rc == 0, err)
+                for args in (("iam", "create-user", "--user-name", "ops-admin"),
+                             ("iam", "attach-user-policy", "--user-name", "ops-admin",
+                              "--policy-arn", "arn:aws:iam::aws:policy/AdministratorAccess")):
+                    rc, _, err = cpw(env, "api", "--endpoint-url", ep, *args)
+                    check("least-privilege setup: " + " ".join(args[:2]), rc == 0, err)
             state = os.path.join(tmp, "state-" + name)
             rc, out, err = cpw(env, "audit", "--endpoint-url", ep, "--org", "--regions",
                                "us-east-1", "--rules", rules_file, "--state", state,
@@ -126,8 +151,21 @@ def main():
         check("the tidy org does not trigger " + rule, good.get(rule, 0) == 0, good)
     check("trails_off=1: every member account fails cloudtrail (the management account "
           "logs)", bad.get("cloudtrail") == 2, bad)
-    check("least-privilege is not evaluated, with the reason",
-          rule_status(reports["bad"], "least-privilege") == "not-evaluated")
+    check("least-privilege is evaluated (the IAM policy engine over each account's policies)",
+          rule_status(reports["bad"], "least-privilege") == "evaluated")
+    lp = [r["message"] for r in reports["bad"]["results"] if r["rule"] == "least-privilege"]
+    check("least-privilege: a role allowed profile:DeleteDomain on * is reported",
+          any("role/domain-janitor may call profile:DeleteDomain on *" in m for m in lp), lp)
+    check("least-privilege: ...but not for what it was not granted",
+          not any("domain-janitor" in m and "DeleteDomain" not in m for m in lp), lp)
+    check("least-privilege: a role scoped to one domain is not",
+          not any("domain-keeper" in m for m in lp), lp)
+    check("least-privilege: a user with AdministratorAccess has administrator access",
+          any("user/ops-admin may call every action on * (administrator access)" in m
+              for m in lp), lp)
+    check("least-privilege: each member's OrganizationAccountAccessRole (AdministratorAccess) "
+          "too", sum("role/OrganizationAccountAccessRole may call every action" in m
+                     for m in lp) == 2, lp)
     check("the report's summary counts its results",
           reports["bad"]["summary"]["violations"] == len(reports["bad"]["results"]))
 
@@ -161,8 +199,9 @@ def main():
               int(s.get("failures")) == len(s.findall("testcase/failure")) and
               int(s.get("skipped")) == len(s.findall("testcase/skipped")) for s in suites) and
           int(root.get("failures")) == len(failures))
-    check("JUnit: the rule not evaluated is <skipped>",
-          root.find("testsuite[@name='least-privilege']/testcase/skipped") is not None)
+    check("JUnit: least-privilege's violations are <failure>s",
+          len(root.findall("testsuite[@name='least-privilege']/testcase/failure")) ==
+          sum(r["rule"] == "least-privilege" for r in reports["bad"]["results"]))
     check("JUnit: every failure has a message and a type",
           all(f.get("message") and f.get("type") for f in failures))
 

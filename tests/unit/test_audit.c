@@ -531,14 +531,130 @@ static void test_rule_least_privilege(void **state)
     json_t *report = s_eval_text(&w, NULL);
     const json_t *entry = s_rule_entry(report, "least-privilege");
     assert_string_equal(cpw_json_get_string(entry, "status"), "not-evaluated");
-    assert_non_null(strstr(cpw_json_get_string(entry, "reason"), "SimulatePrincipalPolicy"));
+    assert_non_null(strstr(cpw_json_get_string(entry, "reason"), "IAM policies were not read"));
     json_decref(report);
     struct cpw_audit_authorizer az = { .name = "fake", .allowed_principals = s_fake_authorizer };
     w.facts.authorizer = &az;
     report = s_eval_text(&w, "rules:\n  least-privilege: {allow: ['*:role/cpwarden-*']}\n");
-    /* Admin in both accounts, for both actions; the allowlisted role never */
-    assert_int_equal(s_count(report, "least-privilege", "role/Admin"), 4);
+    /* Admin in both accounts, for both actions and as administrator; the allowlisted role
+     * never */
+    assert_int_equal(s_count(report, "least-privilege", "role/Admin"), 6);
+    assert_int_equal(s_count(report, "least-privilege", "administrator access"), 2);
     assert_int_equal(s_count(report, "least-privilege", "cpwarden-cleanup"), 0);
+    json_decref(report);
+    s_world_free(&w);
+}
+
+/* GetAccountAuthorizationDetails of ACC as IAM answers it (documents percent-encoded or not). */
+static const char s_details[] =
+  "{\"UserDetailList\": [ "
+  "{\"UserName\": \"admin\", \"Arn\": \"arn:aws:iam::111111111111:user/admin\", "
+  "\"UserPolicyList\": [{\"PolicyName\": \"all\", \"PolicyDocument\": "
+  "\"%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%"
+  "22Action%22%3A%22*%22%2C%22Resource%22%3A%22*%22%7D%5D%7D\"}], "
+  "\"AttachedManagedPolicies\": [], \"GroupList\": []}, "
+  "{\"UserName\": \"bounded\", \"Arn\": \"arn:aws:iam::111111111111:user/bounded\", \"GroupList\": "
+  "[\"ops\"], \"AttachedManagedPolicies\": [], "
+  "\"PermissionsBoundary\": {\"PermissionsBoundaryType\": \"Policy\", \"PermissionsBoundaryArn\": "
+  "\"arn:aws:iam::111111111111:policy/s3-only\"}}, "
+  "{\"UserName\": \"grouped\", \"Arn\": \"arn:aws:iam::111111111111:user/grouped\", \"GroupList\": "
+  "[\"ops\"], \"AttachedManagedPolicies\": []}], "
+  "\"GroupDetailList\": [{\"GroupName\": \"ops\", \"GroupPolicyList\": [], "
+  "\"AttachedManagedPolicies\": [{\"PolicyName\": \"AdministratorAccess\", \"PolicyArn\": "
+  "\"arn:aws:iam::aws:policy/AdministratorAccess\"}]}], "
+  "\"RoleDetailList\": [ "
+  "{\"RoleName\": \"scoped\", \"Path\": \"/\", \"Arn\": \"arn:aws:iam::111111111111:role/scoped\", "
+  "\"RolePolicyList\": [{\"PolicyName\": \"one\", \"PolicyDocument\": {\"Version\": "
+  "\"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": [\"profile:DeleteDomain\", "
+  "\"iam:DeleteServiceLinkedRole\"], \"Resource\": "
+  "\"arn:aws:profile:us-east-1:111111111111:domains/good-one\"}]}}], "
+  "\"AttachedManagedPolicies\": []}, "
+  "{\"RoleName\": \"deleter\", \"Path\": \"/\", \"Arn\": "
+  "\"arn:aws:iam::111111111111:role/deleter\", \"RolePolicyList\": [], "
+  "\"AttachedManagedPolicies\": [{\"PolicyName\": \"delete-domains\", \"PolicyArn\": "
+  "\"arn:aws:iam::111111111111:policy/delete-domains\"}]}, "
+  "{\"RoleName\": \"denier\", \"Path\": \"/\", \"Arn\": \"arn:aws:iam::111111111111:role/denier\", "
+  "\"RolePolicyList\": [{\"PolicyName\": \"most\", \"PolicyDocument\": {\"Version\": "
+  "\"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": "
+  "\"*\"}, {\"Effect\": \"Deny\", \"Action\": \"profile:*\", \"Resource\": \"*\"}]}}], "
+  "\"AttachedManagedPolicies\": []}, "
+  "{\"RoleName\": \"AWSServiceRoleForX\", \"Path\": \"/aws-service-role/x.amazonaws.com/\", "
+  "\"Arn\": "
+  "\"arn:aws:iam::111111111111:role/aws-service-role/x.amazonaws.com/AWSServiceRoleForX\", "
+  "\"RolePolicyList\": [], \"AttachedManagedPolicies\": [{\"PolicyName\": \"AdministratorAccess\", "
+  "\"PolicyArn\": \"arn:aws:iam::aws:policy/AdministratorAccess\"}]}], "
+  "\"Policies\": [ "
+  "{\"Arn\": \"arn:aws:iam::aws:policy/AdministratorAccess\", \"DefaultVersionId\": \"v1\", "
+  "\"PolicyVersionList\": [{\"VersionId\": \"v1\", \"IsDefaultVersion\": true, \"Document\": "
+  "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", "
+  "\"Resource\": \"*\"}]}}]}, "
+  "{\"Arn\": \"arn:aws:iam::111111111111:policy/s3-only\", \"DefaultVersionId\": \"v1\", "
+  "\"PolicyVersionList\": [{\"VersionId\": \"v1\", \"IsDefaultVersion\": true, \"Document\": "
+  "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:*\", "
+  "\"Resource\": \"*\"}]}}]}, "
+  "{\"Arn\": \"arn:aws:iam::111111111111:policy/delete-domains\", \"DefaultVersionId\": \"v2\", "
+  "\"PolicyVersionList\": [ "
+  "{\"VersionId\": \"v1\", \"IsDefaultVersion\": false, \"Document\": {\"Version\": "
+  "\"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": "
+  "\"*\"}]}}, "
+  "{\"VersionId\": \"v2\", \"IsDefaultVersion\": true, \"Document\": {\"Version\": \"2012-10-17\", "
+  "\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"profile:DeleteDomain\", \"Resource\": "
+  "\"*\"}]}}]}]} ";
+
+/* The IAM policy engine over GetAccountAuthorizationDetails: who is flagged and who is not. */
+static void test_rule_least_privilege_engine(void **state)
+{
+    (void)state;
+    struct world w;
+    s_world(&w);
+    w.facts.authz = cpw_calloc(2, sizeof(*w.facts.authz));
+    w.facts.authz_count = 2;
+    w.facts.authz[0].account = cpw_strdup(ACC);
+    w.facts.authz[0].details = cpw_json_load_cstr(s_details);
+    assert_non_null(w.facts.authz[0].details);
+    w.facts.authz[1].account = cpw_strdup(ACC2);
+    w.facts.authz[1].error = cpw_strdup("GetAccountAuthorizationDetails: AccessDenied");
+    w.facts.iam_engine = cpw_audit_iam_authorizer(&w.facts);
+    w.facts.authorizer = &w.facts.iam_engine;
+
+    /* ACC2's details could not be read: the rule says so, and still judges ACC */
+    json_t *report = s_eval_text(&w, NULL);
+    const json_t *entry = s_rule_entry(report, "least-privilege");
+    assert_non_null(strstr(cpw_json_get_string(entry, "reason"), "AccessDenied"));
+    assert_int_equal(s_count(report, "least-privilege", "user/admin "), 3);
+    json_decref(report);
+    report = s_eval_text(&w, "filters:\n  accounts: ['222222222222']\n");
+    entry = s_rule_entry(report, "least-privilege");
+    assert_string_equal(cpw_json_get_string(entry, "status"), "not-evaluated");
+    assert_non_null(strstr(cpw_json_get_string(entry, "reason"), "AccessDenied"));
+    json_decref(report);
+
+    report = s_eval_text(&w, "filters:\n  accounts: ['111111111111']\n");
+    entry = s_rule_entry(report, "least-privilege");
+    assert_string_equal(cpw_json_get_string(entry, "status"), "evaluated");
+    /* Action "*" (a percent-encoded inline policy): both actions and administrator access */
+    assert_int_equal(s_count(report, "least-privilege", "user/admin "), 3);
+    /* AdministratorAccess through a group */
+    assert_int_equal(s_count(report, "least-privilege", "user/grouped "), 3);
+    /* the same group, but a permissions boundary allowing only s3:* */
+    assert_int_equal(s_count(report, "least-privilege", "user/bounded"), 0);
+    /* the grant names one domain, not * */
+    assert_int_equal(s_count(report, "least-privilege", "role/scoped"), 0);
+    /* the default version (v2) of a managed policy: DeleteDomain on *, nothing else */
+    assert_int_equal(s_count(report, "least-privilege", "role/deleter"), 1);
+    assert_int_equal(s_count(report, "least-privilege", "deleter may call profile:DeleteDomain"),
+                     1);
+    /* Action "*" with profile:* denied: administrator, and DeleteServiceLinkedRole */
+    assert_int_equal(s_count(report, "least-privilege", "role/denier"), 2);
+    assert_int_equal(s_count(report, "least-privilege", "denier may call profile"), 0);
+    /* service-linked roles are AWS's to scope */
+    assert_int_equal(s_count(report, "least-privilege", "AWSServiceRoleForX"), 0);
+    json_decref(report);
+
+    report = s_eval_text(&w, "filters:\n  accounts: ['111111111111']\n"
+                             "rules:\n  least-privilege: {allow: ['*:user/*']}\n");
+    assert_int_equal(s_count(report, "least-privilege", "user/"), 0);
+    assert_int_equal(s_count(report, "least-privilege", "role/deleter"), 1);
     json_decref(report);
     s_world_free(&w);
 }
@@ -643,6 +759,7 @@ CPW_TEST_MAIN("audit",
               CPW_TEST(test_rules_domains),
               CPW_TEST(test_rules_roles),
               CPW_TEST(test_rule_least_privilege),
+              CPW_TEST(test_rule_least_privilege_engine),
               CPW_TEST(test_rule_documentation),
               CPW_TEST(test_outputs_and_diff),
               CPW_TEST(test_regex))

@@ -185,6 +185,14 @@ struct cpw_audit_authorizer {
                               json_t *principals);
 };
 
+/** An account's IAM users, groups, roles and managed policies (GetAccountAuthorizationDetails,
+ * every page), or why they could not be read. */
+struct cpw_audit_account_authz {
+    char *account;
+    json_t *details; /* UserDetailList, GroupDetailList, RoleDetailList, Policies; NULL: error */
+    char *error;
+};
+
 struct cpw_audit_facts {
     bool trails_read; /* false: the cloudtrail rule is not evaluated (why: trails_reason) */
     const char *trails_reason;
@@ -203,12 +211,35 @@ struct cpw_audit_facts {
     struct cpw_audit_document_record *documents;
     size_t document_count;
     const struct cpw_audit_authorizer *authorizer; /* borrowed; NULL: none */
+    /* Read by cpw_audit_collect_facts, which then points authorizer at iam_engine: the IAM policy
+     * engine (iam_policy.h) over these details (cpw_audit_iam_authorizer). */
+    struct cpw_audit_account_authz *authz;
+    size_t authz_count;
+    struct cpw_audit_authorizer iam_engine;
 };
+
+/**
+ * Reads account's GetAccountAuthorizationDetails (every page) through client into out (owned
+ * strings and document; a failure is kept in out->error, never returned).
+ */
+struct cpw_aws_client;
+void cpw_audit_read_authz(struct cpw_aws_client *client,
+                          const char *account,
+                          struct cpw_audit_account_authz *out);
+
+/**
+ * The authorizer that evaluates facts->authz with the IAM policy engine: a user or role (service-
+ * linked roles excepted: AWS owns their policies) is allowed action on "*" when its inline and
+ * attached policies, its groups' for a user, and its permissions boundary allow it with no
+ * condition keys known (a grant under a Condition is not counted; a Deny under one is not
+ * either). action "*" asks for an unrestricted grant: only Action "*" (or a NotAction Allow)
+ * gives it. ctx is facts, borrowed; an account without details fails with its read error.
+ */
+struct cpw_audit_authorizer cpw_audit_iam_authorizer(const struct cpw_audit_facts *facts);
 
 /** Frees what facts owns and zeroes it (the authorizer is borrowed). */
 void cpw_audit_facts_clean_up(struct cpw_audit_facts *facts);
 
-struct cpw_aws_client;
 struct cpw_accounts;
 
 /**
