@@ -61,6 +61,7 @@ def outcomes(junit):
 def main():
     if not os.environ.get("CPWARDEN"):
         sys.exit("run.py: set CPWARDEN to the cpwarden binary")
+    os.environ["CPWARDEN"] = os.path.abspath(os.environ["CPWARDEN"])  # pytest runs from HERE
     ledger, problems = load_ledger()
     with tempfile.TemporaryDirectory() as tmp:
         junit = os.path.join(tmp, "junit.xml")
