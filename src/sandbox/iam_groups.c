@@ -160,6 +160,12 @@ int cpw_sbx_iam_get_group(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
     return 0;
 }
 
+static json_t *s_group_row(sqlite3_stmt *stmt, void *arg)
+{
+    (void)arg;
+    return s_group_from_row(stmt);
+}
+
 static int s_group_page(struct cpw_sbx_ctx *ctx,
                         const json_t *input,
                         const char *user,
@@ -184,28 +190,7 @@ static int s_group_page(struct cpw_sbx_ctx *ctx,
       " AND m.user_name = ?4)) ORDER BY name LIMIT ?5",
       "ssssi", s_account(ctx), prefix, cpw_buf_cstr(&after), user, max_items + 1);
     cpw_buf_clean_up(&after);
-    if (stmt == NULL) {
-        return -1;
-    }
-    json_t *groups = json_array();
-    json_t *result = json_pack("{s:o}", list_key, groups);
-    bool truncated = false;
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        if ((int64_t)json_array_size(groups) == max_items) {
-            truncated = true;
-            cpw_sbx_iam_page_marker(result, cpw_sbx_col(stmt, 0));
-            break;
-        }
-        json_array_append_new(groups, s_group_from_row(stmt));
-    }
-    cpw_sbx_sql_done(stmt);
-    if (rc < 0) {
-        json_decref(result);
-        return -1;
-    }
-    json_object_set_new(result, "IsTruncated", json_boolean(truncated));
-    *output = result;
-    return 0;
+    return cpw_sbx_iam_page_answer(stmt, list_key, max_items, 0, s_group_row, NULL, output);
 }
 
 int cpw_sbx_iam_list_groups(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)

@@ -183,6 +183,11 @@ int cpw_sbx_iam_delete_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *i
     return 0;
 }
 
+static json_t *s_profile_row(sqlite3_stmt *stmt, void *ctx)
+{
+    return s_profile_from_row(ctx, stmt);
+}
+
 static int s_list_profiles(struct cpw_sbx_ctx *ctx,
                            const json_t *in,
                            const char *role,
@@ -206,28 +211,7 @@ static int s_list_profiles(struct cpw_sbx_ctx *ctx,
       " AND r.role_name = ?4)) ORDER BY name LIMIT ?5",
       "ssssi", s_account(ctx), prefix, cpw_buf_cstr(&after), role, max_items + 1);
     cpw_buf_clean_up(&after);
-    if (stmt == NULL) {
-        return -1;
-    }
-    json_t *list = json_array();
-    json_t *result = json_pack("{s:o}", "InstanceProfiles", list);
-    bool truncated = false;
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        if ((int64_t)json_array_size(list) == max_items) {
-            truncated = true;
-            cpw_sbx_iam_page_marker(result, cpw_sbx_col(stmt, 0));
-            break;
-        }
-        json_array_append_new(list, s_profile_from_row(ctx, stmt));
-    }
-    cpw_sbx_sql_done(stmt);
-    if (rc < 0) {
-        json_decref(result);
-        return -1;
-    }
-    json_object_set_new(result, "IsTruncated", json_boolean(truncated));
-    *out = result;
-    return 0;
+    return cpw_sbx_iam_page_answer(stmt, "InstanceProfiles", max_items, 0, s_profile_row, ctx, out);
 }
 
 int cpw_sbx_iam_list_instance_profiles(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out)

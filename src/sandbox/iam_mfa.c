@@ -184,6 +184,23 @@ static json_t *s_device_user(sqlite3_stmt *stmt)
     return user;
 }
 
+/* A ListVirtualMFADevices element: serial, user and enable date when assigned, tags. */
+static json_t *s_virtual_row(sqlite3_stmt *stmt, void *arg)
+{
+    (void)arg;
+    json_t *device = json_pack("{s:s}", "SerialNumber", cpw_sbx_col(stmt, 0));
+    if (sqlite3_column_type(stmt, 2) != SQLITE_NULL) {
+        json_object_set_new(device, "User", s_device_user(stmt));
+        json_object_set_new(device, "EnableDate", cpw_sbx_time_json(sqlite3_column_int64(stmt, 1)));
+    }
+    json_t *tags = cpw_json_load_cstr(cpw_sbx_col(stmt, 3));
+    if (json_array_size(tags) > 0) {
+        json_object_set(device, "Tags", tags);
+    }
+    json_decref(tags);
+    return device;
+}
+
 int cpw_sbx_iam_list_virtual_mfa_devices(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out)
 {
     const char *status = cpw_sbx_in_str(in, "AssignmentStatus");
@@ -214,39 +231,8 @@ int cpw_sbx_iam_list_virtual_mfa_devices(struct cpw_sbx_ctx *ctx, const json_t *
       " ORDER BY d.serial LIMIT ?4",
       "sssi", s_account(ctx), cpw_buf_cstr(&after), status, max_items + 1);
     cpw_buf_clean_up(&after);
-    if (stmt == NULL) {
-        return -1;
-    }
-    json_t *list = json_array();
-    json_t *result = json_pack("{s:o}", "VirtualMFADevices", list);
-    bool truncated = false;
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        if ((int64_t)json_array_size(list) == max_items) {
-            truncated = true;
-            cpw_sbx_iam_page_marker(result, cpw_sbx_col(stmt, 0));
-            break;
-        }
-        json_t *device = json_pack("{s:s}", "SerialNumber", cpw_sbx_col(stmt, 0));
-        if (sqlite3_column_type(stmt, 2) != SQLITE_NULL) {
-            json_object_set_new(device, "User", s_device_user(stmt));
-            json_object_set_new(device, "EnableDate",
-                                cpw_sbx_time_json(sqlite3_column_int64(stmt, 1)));
-        }
-        json_t *tags = cpw_json_load_cstr(cpw_sbx_col(stmt, 3));
-        if (json_array_size(tags) > 0) {
-            json_object_set(device, "Tags", tags);
-        }
-        json_decref(tags);
-        json_array_append_new(list, device);
-    }
-    cpw_sbx_sql_done(stmt);
-    if (rc < 0) {
-        json_decref(result);
-        return -1;
-    }
-    json_object_set_new(result, "IsTruncated", json_boolean(truncated));
-    *out = result;
-    return 0;
+    return cpw_sbx_iam_page_answer(stmt, "VirtualMFADevices", max_items, 0, s_virtual_row, NULL,
+                                   out);
 }
 
 static bool s_code_ok(const char *code)
@@ -356,6 +342,15 @@ int cpw_sbx_iam_deactivate_mfa_device(struct cpw_sbx_ctx *ctx, const json_t *in,
     return 0;
 }
 
+/* A ListMFADevices element. */
+static json_t *s_assigned_row(sqlite3_stmt *stmt, void *arg)
+{
+    (void)arg;
+    return json_pack("{s:s,s:s,s:o}", "UserName", cpw_sbx_col(stmt, 2), "SerialNumber",
+                     cpw_sbx_col(stmt, 0), "EnableDate",
+                     cpw_sbx_time_json(sqlite3_column_int64(stmt, 1)));
+}
+
 int cpw_sbx_iam_list_mfa_devices(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out)
 {
     const char *user = s_target_user(ctx, in);
@@ -381,28 +376,5 @@ int cpw_sbx_iam_list_mfa_devices(struct cpw_sbx_ctx *ctx, const json_t *in, json
                         " ORDER BY serial LIMIT ?",
                         "sssi", s_account(ctx), user, cpw_buf_cstr(&after), max_items + 1);
     cpw_buf_clean_up(&after);
-    if (stmt == NULL) {
-        return -1;
-    }
-    json_t *list = json_array();
-    json_t *result = json_pack("{s:o}", "MFADevices", list);
-    bool truncated = false;
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        if ((int64_t)json_array_size(list) == max_items) {
-            truncated = true;
-            cpw_sbx_iam_page_marker(result, cpw_sbx_col(stmt, 0));
-            break;
-        }
-        json_array_append_new(list, json_pack("{s:s,s:s,s:o}", "UserName", cpw_sbx_col(stmt, 2),
-                                              "SerialNumber", cpw_sbx_col(stmt, 0), "EnableDate",
-                                              cpw_sbx_time_json(sqlite3_column_int64(stmt, 1))));
-    }
-    cpw_sbx_sql_done(stmt);
-    if (rc < 0) {
-        json_decref(result);
-        return -1;
-    }
-    json_object_set_new(result, "IsTruncated", json_boolean(truncated));
-    *out = result;
-    return 0;
+    return cpw_sbx_iam_page_answer(stmt, "MFADevices", max_items, 0, s_assigned_row, NULL, out);
 }

@@ -457,6 +457,45 @@ void cpw_sbx_iam_page_marker(json_t *result, const char *next_name)
     cpw_buf_clean_up(&marker);
 }
 
+int cpw_sbx_iam_page_answer(sqlite3_stmt *stmt,
+                            const char *list_key,
+                            int64_t max_items,
+                            int marker_col,
+                            cpw_sbx_iam_row_fn row,
+                            void *arg,
+                            json_t **out)
+{
+    if (stmt == NULL) {
+        return -1;
+    }
+    json_t *list = json_array();
+    json_t *result = json_pack("{s:o}", list_key, list);
+    bool truncated = false;
+    int rc;
+    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
+        if ((int64_t)json_array_size(list) == max_items) {
+            truncated = true;
+            cpw_sbx_iam_page_marker(result, cpw_sbx_col(stmt, marker_col));
+            break;
+        }
+        json_array_append_new(list, row(stmt, arg));
+    }
+    cpw_sbx_sql_done(stmt);
+    if (rc < 0) {
+        json_decref(result);
+        return -1;
+    }
+    json_object_set_new(result, "IsTruncated", json_boolean(truncated));
+    *out = result;
+    return 0;
+}
+
+static json_t *s_role_row(sqlite3_stmt *stmt, void *arg)
+{
+    (void)arg;
+    return s_role_from_row(stmt, false);
+}
+
 static int s_list_roles(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     const char *prefix = cpw_sbx_in_str(input, "PathPrefix");
@@ -475,28 +514,7 @@ static int s_list_roles(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **o
       " AND substr(path, 1, length(?)) = ? AND name >= ? ORDER BY name LIMIT ?",
       "ssssi", s_account(ctx), prefix, prefix, cpw_buf_cstr(&after), max_items + 1);
     cpw_buf_clean_up(&after);
-    if (stmt == NULL) {
-        return -1;
-    }
-    json_t *roles = json_array();
-    json_t *result = json_pack("{s:o}", "Roles", roles);
-    bool truncated = false;
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        if ((int64_t)json_array_size(roles) == max_items) {
-            truncated = true;
-            cpw_sbx_iam_page_marker(result, cpw_sbx_col(stmt, 0));
-            break;
-        }
-        json_array_append_new(roles, s_role_from_row(stmt, false));
-    }
-    cpw_sbx_sql_done(stmt);
-    if (rc < 0) {
-        json_decref(result);
-        return -1;
-    }
-    json_object_set_new(result, "IsTruncated", json_boolean(truncated));
-    *output = result;
-    return 0;
+    return cpw_sbx_iam_page_answer(stmt, "Roles", max_items, 0, s_role_row, NULL, output);
 }
 
 static int s_update_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)

@@ -252,6 +252,12 @@ int cpw_sbx_iam_get_ssh_public_key(struct cpw_sbx_ctx *ctx, const json_t *in, js
     return 0;
 }
 
+static json_t *s_key_row(sqlite3_stmt *stmt, void *arg)
+{
+    (void)arg;
+    return s_key_json(stmt, false);
+}
+
 int cpw_sbx_iam_list_ssh_public_keys(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out)
 {
     const char *user = cpw_sbx_in_str(in, "UserName");
@@ -279,28 +285,7 @@ int cpw_sbx_iam_list_ssh_public_keys(struct cpw_sbx_ctx *ctx, const json_t *in, 
       " account_id = ?1 AND key_id = ?3)) ORDER BY uploaded_ms, key_id LIMIT ?4",
       "sssi", s_account(ctx), user, cpw_buf_cstr(&after), max_items + 1);
     cpw_buf_clean_up(&after);
-    if (stmt == NULL) {
-        return -1;
-    }
-    json_t *list = json_array();
-    json_t *result = json_pack("{s:o}", "SSHPublicKeys", list);
-    bool truncated = false;
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        if ((int64_t)json_array_size(list) == max_items) {
-            truncated = true;
-            cpw_sbx_iam_page_marker(result, cpw_sbx_col(stmt, 1));
-            break;
-        }
-        json_array_append_new(list, s_key_json(stmt, false));
-    }
-    cpw_sbx_sql_done(stmt);
-    if (rc < 0) {
-        json_decref(result);
-        return -1;
-    }
-    json_object_set_new(result, "IsTruncated", json_boolean(truncated));
-    *out = result;
-    return 0;
+    return cpw_sbx_iam_page_answer(stmt, "SSHPublicKeys", max_items, 1, s_key_row, NULL, out);
 }
 
 int cpw_sbx_iam_update_ssh_public_key(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out)

@@ -298,6 +298,12 @@ int cpw_sbx_iam_get_user(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
     return 0;
 }
 
+static json_t *s_user_row(sqlite3_stmt *stmt, void *arg)
+{
+    (void)arg;
+    return s_user_from_row(stmt);
+}
+
 int cpw_sbx_iam_list_users(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     const char *prefix = cpw_sbx_in_str(input, "PathPrefix");
@@ -318,28 +324,7 @@ int cpw_sbx_iam_list_users(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
                                            "ssssi", s_account(ctx), prefix, prefix,
                                            cpw_buf_cstr(&after), max_items + 1);
     cpw_buf_clean_up(&after);
-    if (stmt == NULL) {
-        return -1;
-    }
-    json_t *users = json_array();
-    json_t *result = json_pack("{s:o}", "Users", users);
-    bool truncated = false;
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        if ((int64_t)json_array_size(users) == max_items) {
-            truncated = true;
-            cpw_sbx_iam_page_marker(result, cpw_sbx_col(stmt, 0));
-            break;
-        }
-        json_array_append_new(users, s_user_from_row(stmt));
-    }
-    cpw_sbx_sql_done(stmt);
-    if (rc < 0) {
-        json_decref(result);
-        return -1;
-    }
-    json_object_set_new(result, "IsTruncated", json_boolean(truncated));
-    *output = result;
-    return 0;
+    return cpw_sbx_iam_page_answer(stmt, "Users", max_items, 0, s_user_row, NULL, output);
 }
 
 static int s_key_count(sqlite3 *db, const char *account_id, const char *user_name)
@@ -448,6 +433,24 @@ int cpw_sbx_iam_create_access_key(struct cpw_sbx_ctx *ctx, const json_t *input, 
     return 0;
 }
 
+/* Whose keys a ListAccessKeys page lists (NULL: the root user's). */
+struct key_owner {
+    const char *user_name;
+};
+
+/* A ListAccessKeys element. */
+static json_t *s_key_row(sqlite3_stmt *stmt, void *arg)
+{
+    const struct key_owner *owner = arg;
+    json_t *meta = json_pack("{s:s,s:s,s:o}", "AccessKeyId", cpw_sbx_col(stmt, 0), "Status",
+                             cpw_sbx_col(stmt, 1), "CreateDate",
+                             cpw_sbx_time_json(sqlite3_column_int64(stmt, 2)));
+    if (owner->user_name != NULL) {
+        json_object_set_new(meta, "UserName", json_string(owner->user_name));
+    }
+    return meta;
+}
+
 int cpw_sbx_iam_list_access_keys(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     const char *name = s_target_user(ctx, input);
@@ -474,34 +477,9 @@ int cpw_sbx_iam_list_access_keys(struct cpw_sbx_ctx *ctx, const json_t *input, j
       " ORDER BY created_ms, access_key_id LIMIT ?4",
       "sssi", s_account(ctx), name, cpw_buf_cstr(&after), max_items + 1);
     cpw_buf_clean_up(&after);
-    if (stmt == NULL) {
-        return -1;
-    }
-    json_t *list = json_array();
-    json_t *result = json_pack("{s:o}", "AccessKeyMetadata", list);
-    bool truncated = false;
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        if ((int64_t)json_array_size(list) == max_items) {
-            truncated = true;
-            cpw_sbx_iam_page_marker(result, cpw_sbx_col(stmt, 0));
-            break;
-        }
-        json_t *meta = json_pack("{s:s,s:s,s:o}", "AccessKeyId", cpw_sbx_col(stmt, 0), "Status",
-                                 cpw_sbx_col(stmt, 1), "CreateDate",
-                                 cpw_sbx_time_json(sqlite3_column_int64(stmt, 2)));
-        if (name != NULL) {
-            json_object_set_new(meta, "UserName", json_string(name));
-        }
-        json_array_append_new(list, meta);
-    }
-    cpw_sbx_sql_done(stmt);
-    if (rc < 0) {
-        json_decref(result);
-        return -1;
-    }
-    json_object_set_new(result, "IsTruncated", json_boolean(truncated));
-    *output = result;
-    return 0;
+    struct key_owner owner = { name };
+    return cpw_sbx_iam_page_answer(stmt, "AccessKeyMetadata", max_items, 0, s_key_row, &owner,
+                                   output);
 }
 
 int cpw_sbx_iam_delete_access_key(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)

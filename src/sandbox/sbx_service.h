@@ -133,6 +133,21 @@ int cpw_sbx_iam_page_start(struct cpw_sbx_ctx *ctx,
                            int64_t *max_items);
 /** Sets result's Marker to the opaque form of the next name to return. */
 void cpw_sbx_iam_page_marker(json_t *result, const char *next_name);
+/** One element of a list page (owned) from the current row; arg is the caller's. */
+typedef json_t *(*cpw_sbx_iam_row_fn)(sqlite3_stmt *stmt, void *arg);
+/**
+ * The page an IAM Marker/MaxItems list answers: steps stmt (ordered by its column marker_col,
+ * LIMIT max_items + 1), puts row(stmt, arg) of the first max_items rows in a list under
+ * list_key, and the next row's Marker and IsTruncated beside it. Releases stmt (NULL: -1).
+ * Returns 0 with *out (owned) or -1.
+ */
+int cpw_sbx_iam_page_answer(sqlite3_stmt *stmt,
+                            const char *list_key,
+                            int64_t max_items,
+                            int marker_col,
+                            cpw_sbx_iam_row_fn row,
+                            void *arg,
+                            json_t **out);
 /** Adds the role to the CloudTrail resources of the request. */
 void cpw_sbx_iam_add_role_resource(struct cpw_sbx_ctx *ctx, const char *name);
 
