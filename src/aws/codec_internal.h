@@ -168,6 +168,8 @@ int cpw_codec_rest_serialize_request(const struct cpw_model_service *svc,
 int cpw_codec_rest_route(const struct cpw_model_service *svc,
                          const struct cpw_http_request *req,
                          const char **operation);
+/** Frees the routes cpw_codec_rest_route builds per model on first use (cpw_model_clean_up). */
+void cpw_codec_rest_routes_clean_up(void);
 int cpw_codec_rest_parse_request(const struct cpw_model_service *svc,
                                  const char *operation,
                                  const struct cpw_http_request *req,

@@ -4,6 +4,7 @@
  * the status code, a payload member or the JSON body (botocore BaseRestSerializer /
  * RestJSONSerializer / BaseRestParser).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -294,10 +295,99 @@ static long s_static_query_score(struct cpw_span static_query, const struct cpw_
     return score;
 }
 
+/* ----- server: route a request ------------------------------------------------------------ */
+
+/* One operation's route, read from the model once (strings borrowed from the model document). */
+struct route {
+    const char *name;
+    const char *method;
+    struct cpw_span tpl;
+    struct cpw_span static_query;
+    struct cpw_span first; /* the template's first segment when literal; empty for a label */
+};
+
+/* The routes of one REST model, in the model's operation order (ties go to the first). */
+struct routes {
+    const struct cpw_model_service *svc;
+    struct route *items;
+    size_t count;
+};
+
+#define ROUTE_MODELS 16
+
+static pthread_mutex_t s_routes_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct routes s_routes[ROUTE_MODELS];
+
+/* The first segment of a path or template ("/instance/{Id}" -> "instance"). */
+static struct cpw_span s_first_segment(struct cpw_span path)
+{
+    struct cpw_span rest = path;
+    struct cpw_span seg = cpw_span_from("", 0);
+    if (cpw_span_next_token(&rest, '/', &seg) && seg.len == 0) {
+        (void)cpw_span_next_token(&rest, '/', &seg);
+    }
+    return seg;
+}
+
+static void s_routes_build(struct routes *r, const struct cpw_model_service *svc)
+{
+    const json_t *ops = json_object_get(cpw_model_document(svc), "operations");
+    r->svc = svc;
+    r->items = cpw_calloc(json_object_size(ops) + 1, sizeof(*r->items));
+    r->count = 0;
+    const char *name;
+    json_t *op;
+    json_object_foreach((json_t *)ops, name, op)
+    {
+        const json_t *http = json_object_get(op, "http");
+        const char *method = cpw_codec_str(http, "method");
+        if (!method) {
+            continue;
+        }
+        struct route *route = &r->items[r->count++];
+        route->name = name;
+        route->method = method;
+        s_split_uri(cpw_codec_str(http, "requestUri"), &route->tpl, &route->static_query);
+        struct cpw_span first = s_first_segment(route->tpl);
+        bool label = first.len >= 1 && first.ptr[0] == '{';
+        route->first = label ? cpw_span_from("", 0) : first;
+    }
+}
+
+/* The model's routes, built on first use; they live until cpw_codec_rest_routes_clean_up. */
+static const struct routes *s_routes_of(const struct cpw_model_service *svc)
+{
+    const struct routes *found = NULL;
+    pthread_mutex_lock(&s_routes_lock);
+    for (size_t i = 0; i < ROUTE_MODELS && !found; i++) {
+        if (s_routes[i].svc == svc) {
+            found = &s_routes[i];
+        } else if (s_routes[i].svc == NULL) {
+            s_routes_build(&s_routes[i], svc);
+            found = &s_routes[i];
+        }
+    }
+    pthread_mutex_unlock(&s_routes_lock);
+    return found;
+}
+void cpw_codec_rest_routes_clean_up(void)
+{
+    pthread_mutex_lock(&s_routes_lock);
+    for (size_t i = 0; i < ROUTE_MODELS; i++) {
+        cpw_free(s_routes[i].items);
+        memset(&s_routes[i], 0, sizeof(s_routes[i]));
+    }
+    pthread_mutex_unlock(&s_routes_lock);
+}
+
 int cpw_codec_rest_route(const struct cpw_model_service *svc,
                          const struct cpw_http_request *req,
                          const char **operation)
 {
+    const struct routes *routes = s_routes_of(svc);
+    if (!routes) {
+        return cpw_raise(CPW_ERR_MODEL, "no room for the routes of %s", cpw_model_name(svc));
+    }
     struct cpw_codec_pairs query;
     cpw_codec_pairs_init(&query);
     if (cpw_codec_pairs_decode(cpw_buf_span(&req->query), &query)) {
@@ -306,30 +396,26 @@ int cpw_codec_rest_route(const struct cpw_model_service *svc,
         cpw_codec_pairs_init(&query);
         cpw_error_clear();
     }
+    struct cpw_span path = cpw_buf_span(&req->path);
+    struct cpw_span first = s_first_segment(path);
     long best = 0;
-    const char *name;
-    json_t *op;
-    json_object_foreach(json_object_get(cpw_model_document(svc), "operations"), name, op)
-    {
-        const json_t *http = json_object_get(op, "http");
-        const char *method = cpw_codec_str(http, "method");
-        if (!method || !req->method || strcmp(method, req->method) != 0) {
-            continue;
+    for (size_t i = 0; i < routes->count; i++) {
+        const struct route *route = &routes->items[i];
+        if (!req->method || strcmp(route->method, req->method) != 0 ||
+            (route->first.len && !cpw_span_eq(route->first, first))) {
+            continue; /* a literal first segment that differs cannot match */
         }
-        struct cpw_span tpl;
-        struct cpw_span static_query;
-        s_split_uri(cpw_codec_str(http, "requestUri"), &tpl, &static_query);
-        long score = cpw_codec_rest_match(tpl, cpw_buf_span(&req->path), NULL);
+        long score = cpw_codec_rest_match(route->tpl, path, NULL);
         if (score <= 0) {
             continue;
         }
-        long q = s_static_query_score(static_query, &query);
+        long q = s_static_query_score(route->static_query, &query);
         if (q < 0) {
             continue;
         }
         if (score + q > best) {
             best = score + q;
-            *operation = name;
+            *operation = route->name;
         }
     }
     cpw_codec_pairs_clean_up(&query);

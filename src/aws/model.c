@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "codec_internal.h"
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 #include "embedded.h"
@@ -326,4 +327,5 @@ void cpw_model_clean_up(void)
     s_endpoints = NULL;
     pthread_mutex_unlock(&s_lock);
     cpw_validate_pattern_cache_clean_up(); /* compiled from the models' patterns */
+    cpw_codec_rest_routes_clean_up();      /* borrowed the models' requestUri strings */
 }
