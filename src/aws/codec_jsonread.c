@@ -69,14 +69,11 @@ static int s_generic_object(struct reader *r, int depth, json_t **out)
         if (rc) {
             break;
         }
-        cpw_jr_ws(r);
-        if (r->p < r->end && *r->p == ',') {
-            r->p++;
-            cpw_jr_ws(r);
+        int next = cpw_jr_next(r, '}');
+        if (next > 0) {
             continue;
         }
-        if (r->p < r->end && *r->p == '}') {
-            r->p++;
+        if (next == 0) {
             *out = obj;
             return 0;
         }
@@ -102,14 +99,11 @@ static int s_generic_array(struct reader *r, int depth, json_t **out)
             break;
         }
         json_array_append_new(arr, value);
-        cpw_jr_ws(r);
-        if (r->p < r->end && *r->p == ',') {
-            r->p++;
-            cpw_jr_ws(r);
+        int next = cpw_jr_next(r, ']');
+        if (next > 0) {
             continue;
         }
-        if (r->p < r->end && *r->p == ']') {
-            r->p++;
+        if (next == 0) {
             *out = arr;
             return 0;
         }
@@ -331,16 +325,11 @@ static int s_structure(struct reader *r,
             }
             seen[n_seen++] = (struct seen){ .mref = mref, .value = value };
         }
-        cpw_jr_ws(r);
-        if (r->p < r->end && *r->p == ',') {
-            r->p++;
-            cpw_jr_ws(r);
+        int next = cpw_jr_next(r, '}');
+        if (next > 0) {
             continue;
         }
-        if (r->p < r->end && *r->p == '}') {
-            r->p++;
-            rc = 0;
-        }
+        rc = next;
         break;
     }
 done:
@@ -411,14 +400,11 @@ static int s_list(struct reader *r, const json_t *shape, int depth, json_t **out
             break;
         }
         json_array_append_new(arr, value);
-        cpw_jr_ws(r);
-        if (r->p < r->end && *r->p == ',') {
-            r->p++;
-            cpw_jr_ws(r);
+        int next = cpw_jr_next(r, ']');
+        if (next > 0) {
             continue;
         }
-        if (r->p < r->end && *r->p == ']') {
-            r->p++;
+        if (next == 0) {
             *out = arr;
             return 0;
         }
@@ -473,14 +459,11 @@ static int s_map(struct reader *r, const json_t *shape, int depth, json_t **out)
         if (rc) {
             break;
         }
-        cpw_jr_ws(r);
-        if (r->p < r->end && *r->p == ',') {
-            r->p++;
-            cpw_jr_ws(r);
+        int next = cpw_jr_next(r, '}');
+        if (next > 0) {
             continue;
         }
-        if (r->p < r->end && *r->p == '}') {
-            r->p++;
+        if (next == 0) {
             *out = obj;
             return 0;
         }

@@ -56,5 +56,8 @@ int cpw_jr_string(struct reader *r, struct text *out);
 int cpw_jr_number(struct reader *r, struct number *out);
 /** The literal WORD (true, false, null) at r->p. */
 int cpw_jr_literal(struct reader *r, const char *word);
+/** After a member or an element: skips whitespace, then 1 at ',' (more follow; the whitespace
+ *  after it skipped), 0 at CLOSE ('}' or ']', consumed), -1 at anything else. */
+int cpw_jr_next(struct reader *r, char close);
 
 #endif

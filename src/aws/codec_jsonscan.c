@@ -356,3 +356,18 @@ int cpw_jr_literal(struct reader *r, const char *word)
     r->p += n;
     return 0;
 }
+
+int cpw_jr_next(struct reader *r, char close)
+{
+    cpw_jr_ws(r);
+    if (r->p < r->end && *r->p == ',') {
+        r->p++;
+        cpw_jr_ws(r);
+        return 1;
+    }
+    if (r->p < r->end && *r->p == (uint8_t)close) {
+        r->p++;
+        return 0;
+    }
+    return -1;
+}
