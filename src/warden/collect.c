@@ -604,61 +604,119 @@ static void s_add_account(struct cpw_collect *scan, const char *id)
     scan->accounts[scan->account_count++] = acct;
 }
 
-static int s_identity(struct cpw_collect *scan)
+/* Once the caller is known: the caller's own account when no list was asked for, or when the
+ * organization's could not be read (with that failure as a scan error), then as many accounts as
+ * may run. Called again whenever a page of the organization's accounts arrives. */
+static void s_begin(struct cpw_collect *scan)
 {
+    if (!scan->caller_account) {
+        return; /* GetCallerIdentity has not answered yet */
+    }
+    if (!scan->began) {
+        scan->began = true;
+        char key[192];
+        cpw_collect_key(key, sizeof(key), scan->caller_account, NULL, "sts", "ALL");
+        cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_STS, CPW_COLLECT_RATE_STS, 0);
+        if (!scan->opts->org && !scan->opts->account_count) {
+            s_add_account(scan, scan->caller_account);
+        }
+    }
+    if (scan->list_error_code) {
+        cpw_collect_error(scan, scan->caller_account, NULL, "organizations", "ListAccounts",
+                          scan->list_error_code, scan->list_error_message);
+        cpw_free(scan->list_error_code);
+        cpw_free(scan->list_error_message);
+        scan->list_error_code = scan->list_error_message = NULL;
+        s_add_account(scan, scan->caller_account); /* what can be read without the list */
+    }
+    scan->progress.accounts_total = scan->account_count;
+    scan->progress.parts_total = scan->account_count * (scan->opts->region_count + 1);
+    scan->progress.regions_total = scan->account_count * scan->opts->region_count;
+    s_start_next_accounts(scan);
+}
+
+static void s_identity_done(void *user, struct cpw_aws_result *r)
+{
+    struct cpw_collect *scan = user;
     struct cpw_aws_identity who;
-    struct cpw_aws_error aws;
-    cpw_aws_error_init(&aws);
-    int rc = cpw_aws_caller_identity(scan->client, NULL, &who, &aws);
-    if (rc == 0) {
+    memset(&who, 0, sizeof(who));
+    if (r->status == 0 && cpw_aws_identity_from_output(r->output, &who) == 0) {
         scan->caller_account = who.account;
         scan->caller_arn = who.arn;
         scan->partition = who.partition;
         who.account = who.arn = who.partition = NULL;
         cpw_aws_identity_clean_up(&who);
-    } else if ((cpw_last_error() == CPW_ERR_AWS || cpw_last_error() == CPW_ERR_NOT_FOUND) &&
-               aws.code) {
+        s_begin(scan);
+        return;
+    }
+    struct cpw_buf what;
+    cpw_buf_init(&what, 4096);
+    if (r->status != 0 && r->aws.code) {
         /* Unknown or expired keys are a credentials problem, as the AWS CLI reports them. */
-        cpw_raise(CPW_ERR_CREDENTIALS, "sts GetCallerIdentity: %s: %s", aws.code,
-                  aws.message ? aws.message : "");
+        scan->identity_error = CPW_ERR_CREDENTIALS;
+        (void)cpw_buf_appendf(&what, "sts GetCallerIdentity: %s: %s", r->aws.code,
+                              r->aws.message ? r->aws.message : "");
+    } else {
+        scan->identity_error = r->status != 0 ? r->error : cpw_last_error();
+        (void)cpw_buf_append_cstr(&what, r->status != 0 ? r->detail : cpw_last_error_detail());
     }
-    if (!scan->partition) {
-        scan->partition = cpw_strdup("aws");
-    }
-    cpw_aws_error_clean_up(&aws);
-    return rc;
+    scan->identity_detail = cpw_strdup(cpw_buf_cstr(&what));
+    cpw_buf_clean_up(&what);
 }
 
-static void s_organization(struct cpw_collect *scan)
+static int s_list_accounts(struct cpw_collect *scan, const char *token);
+
+/* One page of the organization's accounts: the active ones in scope join the scan (and start,
+ * once the caller is known) while the next page is asked for. */
+static void s_accounts_page(void *user, struct cpw_aws_result *r)
 {
-    json_t *out = NULL;
-    struct cpw_aws_error aws;
-    cpw_aws_error_init(&aws);
-    struct cpw_aws_call call = { .service = "organizations", .operation = "ListAccounts" };
-    if (cpw_aws_client_call_all_pages(scan->client, &call, 0, &out, &aws)) {
-        cpw_collect_error(scan, scan->caller_account, NULL, "organizations", "ListAccounts",
-                          aws.code ? aws.code : s_local_code(cpw_last_error()),
-                          aws.code && aws.message ? aws.message : cpw_last_error_detail());
-        s_add_account(scan, scan->caller_account); /* what can be read without the list */
-    } else {
-        size_t i;
-        const json_t *a;
-        json_array_foreach(json_object_get(out, "Accounts"), i, a)
-        {
-            const char *id = cpw_json_get_string(a, "Id");
-            const char *status = cpw_json_get_string(a, "Status");
-            if (!id || (status && strcmp(status, "ACTIVE") != 0)) {
-                continue;
-            }
-            if (scan->opts->account_count &&
-                !s_listed(scan->opts->accounts, scan->opts->account_count, id)) {
-                continue;
-            }
-            s_add_account(scan, id);
+    struct cpw_collect *scan = user;
+    if (r->status != 0) {
+        scan->list_error_code = cpw_strdup(r->aws.code ? r->aws.code : s_local_code(r->error));
+        scan->list_error_message =
+          cpw_strdup(r->aws.code && r->aws.message ? r->aws.message : r->detail);
+        s_begin(scan);
+        return;
+    }
+    size_t i;
+    const json_t *a;
+    json_array_foreach(json_object_get(r->output, "Accounts"), i, a)
+    {
+        const char *id = cpw_json_get_string(a, "Id");
+        const char *status = cpw_json_get_string(a, "Status");
+        if (!id || (status && strcmp(status, "ACTIVE") != 0)) {
+            continue;
+        }
+        if (scan->opts->account_count &&
+            !s_listed(scan->opts->accounts, scan->opts->account_count, id)) {
+            continue;
+        }
+        s_add_account(scan, id);
+    }
+    const char *token = cpw_json_get_string(r->output, "NextToken");
+    if (token && *token) {
+        if (++scan->list_pages >= DEFAULT_MAX_PAGES) {
+            cpw_raise(CPW_ERR_LIMIT, "the organization lists more than %u pages of accounts",
+                      DEFAULT_MAX_PAGES);
+        }
+        if (scan->list_pages >= DEFAULT_MAX_PAGES || s_list_accounts(scan, token)) {
+            scan->list_error_code = cpw_strdup(s_local_code(cpw_last_error()));
+            scan->list_error_message = cpw_strdup(cpw_last_error_detail());
         }
     }
-    json_decref(out);
-    cpw_aws_error_clean_up(&aws);
+    s_begin(scan);
+}
+
+/* Asks for one page of the organization's accounts (token NULL: the first). */
+static int s_list_accounts(struct cpw_collect *scan, const char *token)
+{
+    json_t *input = token ? json_pack("{s:s}", "NextToken", token) : NULL;
+    struct cpw_aws_call call = { .service = "organizations",
+                                 .operation = "ListAccounts",
+                                 .input = input };
+    int rc = cpw_aws_client_submit(scan->client, &call, s_accounts_page, scan);
+    json_decref(input);
+    return rc;
 }
 
 /* ----- entry point -------------------------------------------------------------------------- */
@@ -691,34 +749,35 @@ int cpw_collect_inventory(struct cpw_aws_client *client,
     };
     int rc = -1;
     cpw_inventory_set_scanned_at(inv, cpw_time_now_s());
-    if (s_identity(&scan)) {
-        goto cleanup;
-    }
-    result->identity_arn = cpw_strdup(scan.caller_arn);
-    result->caller_account = cpw_strdup(scan.caller_account);
-    char key[192];
-    cpw_collect_key(key, sizeof(key), scan.caller_account, NULL, "sts", "ALL");
-    cpw_ratelimit_set(scan.limits, key, CPW_COLLECT_RATE_STS, CPW_COLLECT_RATE_STS, 0);
     cpw_ratelimit_set(scan.limits, IN_FLIGHT_KEY, 0, 0, IN_FLIGHT_CAP);
     for (size_t r = 0; r < opts->region_count; r++) {
         cpw_inventory_add_region(inv, opts->regions[r]);
     }
-    if (opts->org) {
-        s_organization(&scan);
-    } else if (opts->account_count) {
+    /* Who is calling and which accounts the organization has are asked at once; the accounts
+     * start once the caller is known, each page's while the next is read. */
+    struct cpw_aws_call who = { .service = "sts", .operation = "GetCallerIdentity" };
+    if (cpw_aws_client_submit(client, &who, s_identity_done, &scan)) {
+        goto cleanup;
+    }
+    if (opts->org && s_list_accounts(&scan, NULL)) {
+        scan.list_error_code = cpw_strdup(s_local_code(cpw_last_error()));
+        scan.list_error_message = cpw_strdup(cpw_last_error_detail());
+    } else if (!opts->org) {
         for (size_t i = 0; i < opts->account_count; i++) {
             s_add_account(&scan, opts->accounts[i]);
         }
-    } else {
-        s_add_account(&scan, scan.caller_account);
     }
-    scan.progress.accounts_total = scan.account_count;
-    scan.progress.parts_total = scan.account_count * (opts->region_count + 1);
-    scan.progress.regions_total = scan.account_count * opts->region_count;
-    s_start_next_accounts(&scan);
     if (cpw_aws_client_run(client)) {
         cpw_log(CPW_LOG_WARN, "inventory: the HTTP engine stopped: %s", cpw_last_error_detail());
     }
+    if (!scan.caller_account) {
+        cpw_raise(scan.identity_detail ? scan.identity_error : CPW_ERR_INTERNAL, "%s",
+                  scan.identity_detail ? scan.identity_detail
+                                       : "sts GetCallerIdentity did not answer");
+        goto cleanup;
+    }
+    result->identity_arn = cpw_strdup(scan.caller_arn);
+    result->caller_account = cpw_strdup(scan.caller_account);
     s_progress(&scan, true);
     for (size_t i = 0; i < scan.account_count; i++) {
         if (!scan.accounts[i]->started || scan.accounts[i]->parts_left) {
@@ -757,5 +816,8 @@ cleanup:
     cpw_free(scan.caller_account);
     cpw_free(scan.caller_arn);
     cpw_free(scan.partition);
+    cpw_free(scan.identity_detail);
+    cpw_free(scan.list_error_code);
+    cpw_free(scan.list_error_message);
     return rc;
 }
