@@ -252,23 +252,34 @@ static void s_limits(struct cpw_collect *scan, const char *account, const char *
     }
 }
 
-/* Starts the regional parts (held open by s_scan_account) once the enabled regions are known:
- * a region the account has not enabled ends without a call. */
+/* Submits the calls of one regional part. */
+static void s_start_region(struct cpw_collect_part *part)
+{
+    struct cpw_collect *scan = part->account->scan;
+    part->started = true;
+    s_limits(scan, part->account->id, part->region);
+    cpw_collect_start_connect(part);
+    cpw_collect_start_profile(part);
+    if (scan->opts->evidence_cloudtrail) {
+        cpw_collect_start_regional_evidence(part);
+    }
+}
+
+/* Once the enabled regions are known, starts the opt-in regions the account has enabled (one
+ * it has not enabled ends without a call), and lets every regional part (held open by
+ * s_scan_account) end, so that each region's status is recorded with ListRegions' answer. */
 static void s_start_regions(struct cpw_collect_account *acct)
 {
     struct cpw_collect *scan = acct->scan;
     for (size_t r = 0; r < scan->opts->region_count; r++) {
         struct cpw_collect_part *part = &acct->parts[r];
         const char *listed = json_string_value(json_object_get(acct->listed, part->region));
-        if (listed && cpw_collect_region_unusable(listed)) {
+        if (part->started) {
+            /* started with the account: not an opt-in region, which AWS never lists as unusable */
+        } else if (listed && cpw_collect_region_unusable(listed)) {
             part->not_enabled = true;
         } else {
-            s_limits(scan, acct->id, part->region);
-            cpw_collect_start_connect(part);
-            cpw_collect_start_profile(part);
-            if (scan->opts->evidence_cloudtrail) {
-                cpw_collect_start_regional_evidence(part);
-            }
+            s_start_region(part);
         }
         s_part_release(part);
     }
@@ -323,6 +334,13 @@ static void s_scan_account(struct cpw_collect_account *acct)
     }
     s_limits(scan, acct->id, NULL);
     cpw_collect_start_iam(&acct->parts[regions]);
+    /* A region enabled by default needs no answer from ListRegions to be read: its calls go
+     * now, beside ListRegions (an opt-in region waits for it). */
+    for (size_t r = 0; r < regions; r++) {
+        if (!cpw_region_is_opt_in(acct->parts[r].region)) {
+            s_start_region(&acct->parts[r]);
+        }
+    }
     if (!cpw_region_offers("account", scan->opts->regions[0])) {
         acct->regions_error = cpw_strdup("AWS Account Management is not offered in this partition");
         s_start_regions(acct);

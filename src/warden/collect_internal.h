@@ -29,6 +29,7 @@ struct cpw_collect_part {
     json_t *domains;    /* name -> {"get": GetDomain output, "list": item, "integrations": [...]} */
     json_t *account_integrations; /* ListAccountIntegrations items */
     bool not_enabled;             /* regional: ListRegions said the account cannot use it */
+    bool started;                 /* regional: its calls are submitted */
     unsigned errors;              /* scan errors recorded for this part */
     char *unrecognized;           /* first UnrecognizedClientException of the part (owned) */
 };
