@@ -170,6 +170,7 @@ static void s_progress(struct cpw_collect *scan, bool finished)
 /* ----- parts and accounts ------------------------------------------------------------------- */
 
 static void s_start_next_accounts(struct cpw_collect *scan);
+static void s_limits(struct cpw_collect *scan, const char *account, const char *region, bool set);
 
 static void s_part_end(struct cpw_collect_part *part)
 {
@@ -205,6 +206,9 @@ static void s_part_end(struct cpw_collect_part *part)
         acct->listed = NULL;
         cpw_free(acct->regions_error);
         acct->regions_error = NULL;
+        for (size_t r = 0; r <= scan->opts->region_count; r++) {
+            s_limits(scan, acct->id, acct->parts[r].region, false);
+        }
         s_start_next_accounts(scan);
     }
     s_progress(scan, false);
@@ -217,38 +221,48 @@ static void s_part_release(struct cpw_collect_part *part)
     }
 }
 
-/* Sets the account's rate limits for one region (NULL: the global services). */
-static void s_limits(struct cpw_collect *scan, const char *account, const char *region)
+/* One rate limit of an account: set (rate, burst) when set is true, else removed. */
+static void s_limit(struct cpw_collect *scan, const char *key, double rate, double burst, bool set)
+{
+    if (set) {
+        cpw_ratelimit_set(scan->limits, key, rate, burst, 0);
+    } else {
+        (void)cpw_ratelimit_remove(scan->limits, key);
+    }
+}
+
+/* Sets (set true) or removes the account's rate limits for one region (NULL: the global
+ * services). They are removed when the account ends, so that the registry holds only the
+ * accounts in flight, whatever the organization's size. */
+static void s_limits(struct cpw_collect *scan, const char *account, const char *region, bool set)
 {
     char key[192];
     if (!region) {
         cpw_collect_key(key, sizeof(key), account, NULL, "iam", "ALL");
-        cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_IAM, CPW_COLLECT_BURST_IAM, 0);
-        if (scan->opts->evidence_cloudtrail) { /* the keys stay for the scan: only when used */
+        s_limit(scan, key, CPW_COLLECT_RATE_IAM, CPW_COLLECT_BURST_IAM, set);
+        if (scan->opts->evidence_cloudtrail) {
             cpw_collect_key(key, sizeof(key), account, "us-east-1", "cloudtrail", "LookupEvents");
-            cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP,
-                              CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP, 0);
+            s_limit(scan, key, CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP,
+                    CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP, set);
         }
         cpw_collect_key(key, sizeof(key), account, NULL, "account", "ListRegions");
-        cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_ACCOUNT_REGIONS,
-                          CPW_COLLECT_BURST_ACCOUNT_REGIONS, 0);
+        s_limit(scan, key, CPW_COLLECT_RATE_ACCOUNT_REGIONS, CPW_COLLECT_BURST_ACCOUNT_REGIONS,
+                set);
         return;
     }
     static const char *const list_ops[] = { "ListDomains", "GetDomain", "ListIntegrations" };
     for (size_t i = 0; i < sizeof(list_ops) / sizeof(list_ops[0]); i++) {
         cpw_collect_key(key, sizeof(key), account, region, "profile", list_ops[i]);
-        cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_PROFILE_LIST,
-                          CPW_COLLECT_RATE_PROFILE_LIST, 0);
+        s_limit(scan, key, CPW_COLLECT_RATE_PROFILE_LIST, CPW_COLLECT_RATE_PROFILE_LIST, set);
     }
     cpw_collect_key(key, sizeof(key), account, region, "profile", "ListAccountIntegrations");
-    cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_PROFILE_ACCOUNT,
-                      CPW_COLLECT_RATE_PROFILE_ACCOUNT, 0);
+    s_limit(scan, key, CPW_COLLECT_RATE_PROFILE_ACCOUNT, CPW_COLLECT_RATE_PROFILE_ACCOUNT, set);
     cpw_collect_key(key, sizeof(key), account, region, "connect", "ALL");
-    cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_CONNECT, CPW_COLLECT_BURST_CONNECT, 0);
+    s_limit(scan, key, CPW_COLLECT_RATE_CONNECT, CPW_COLLECT_BURST_CONNECT, set);
     if (scan->opts->evidence_cloudtrail && strcmp(region, "us-east-1") != 0) {
         cpw_collect_key(key, sizeof(key), account, region, "cloudtrail", "LookupEvents");
-        cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP,
-                          CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP, 0);
+        s_limit(scan, key, CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP, CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP,
+                set);
     }
 }
 
@@ -257,7 +271,7 @@ static void s_start_region(struct cpw_collect_part *part)
 {
     struct cpw_collect *scan = part->account->scan;
     part->started = true;
-    s_limits(scan, part->account->id, part->region);
+    s_limits(scan, part->account->id, part->region, true);
     cpw_collect_start_connect(part);
     cpw_collect_start_profile(part);
     if (scan->opts->evidence_cloudtrail) {
@@ -332,7 +346,7 @@ static void s_scan_account(struct cpw_collect_account *acct)
     for (size_t r = 0; r <= regions; r++) {
         acct->parts[r].pending++;
     }
-    s_limits(scan, acct->id, NULL);
+    s_limits(scan, acct->id, NULL, true);
     cpw_collect_start_iam(&acct->parts[regions]);
     /* A region enabled by default needs no answer from ListRegions to be read: its calls go
      * now, beside ListRegions (an opt-in region waits for it). */
