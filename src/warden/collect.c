@@ -288,11 +288,10 @@ static void s_start_regions(struct cpw_collect_account *acct)
     for (size_t r = 0; r < scan->opts->region_count; r++) {
         struct cpw_collect_part *part = &acct->parts[r];
         const char *listed = json_string_value(json_object_get(acct->listed, part->region));
-        if (part->started) {
-            /* started with the account: not an opt-in region, which AWS never lists as unusable */
-        } else if (listed && cpw_collect_region_unusable(listed)) {
+        /* A part started with the account is not an opt-in region: never listed unusable. */
+        if (!part->started && listed && cpw_collect_region_unusable(listed)) {
             part->not_enabled = true;
-        } else {
+        } else if (!part->started) {
             s_start_region(part);
         }
         s_part_release(part);
