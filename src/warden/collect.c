@@ -4,6 +4,7 @@
  * of every account and region, one paginated AWS call with its scan error on failure, the parts
  * (account x region) and their completion, and the progress counters.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 #include "cpw/error.h"
 #include "cpw/json.h"
 #include "cpw/log.h"
+#include "cpw/model.h"
 #include "cpw/ratelimit.h"
 #include "cpw/regions.h"
 #include "cpw/time.h"
@@ -752,6 +754,22 @@ static int s_list_accounts(struct cpw_collect *scan, const char *token)
 
 /* ----- entry point -------------------------------------------------------------------------- */
 
+/* Parses the service models the accounts' calls use, on a thread of its own while the first
+ * calls (who is calling, the organization's accounts, AssumeRole) are in flight: parsed on first
+ * use instead, they held up every answer that needed them (Connect's model alone is 570 KB). */
+static void *s_preload_models(void *arg)
+{
+    const struct cpw_collect *scan = arg;
+    static const char *const models[] = { "account", "iam", "connect", "customer-profiles" };
+    for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++) {
+        (void)cpw_model_service_get(models[i]);
+    }
+    if (scan->opts->evidence_cloudtrail) {
+        (void)cpw_model_service_get("cloudtrail");
+    }
+    return NULL;
+}
+
 void cpw_collect_result_clean_up(struct cpw_collect_result *result)
 {
     if (!result) {
@@ -798,8 +816,13 @@ int cpw_collect_inventory(struct cpw_aws_client *client,
             s_add_account(&scan, opts->accounts[i]);
         }
     }
+    pthread_t preload;
+    bool preloading = pthread_create(&preload, NULL, s_preload_models, &scan) == 0;
     if (cpw_aws_client_run(client)) {
         cpw_log(CPW_LOG_WARN, "inventory: the HTTP engine stopped: %s", cpw_last_error_detail());
+    }
+    if (preloading) {
+        pthread_join(preload, NULL);
     }
     if (!scan.caller_account) {
         cpw_raise(scan.identity_detail ? scan.identity_error : CPW_ERR_INTERNAL, "%s",
