@@ -141,6 +141,25 @@ static bool s_account_id(const char *s)
     return true;
 }
 
+int cpw_aws_identity_from_output(const json_t *doc, struct cpw_aws_identity *out)
+{
+    memset(out, 0, sizeof(*out));
+    const char *account = cpw_json_get_string(doc, "Account");
+    const char *arn = cpw_json_get_string(doc, "Arn");
+    const char *user_id = cpw_json_get_string(doc, "UserId");
+    if (!s_account_id(account) || !arn) {
+        return cpw_raise(CPW_ERR_AWS, "GetCallerIdentity answered without a 12-digit Account or "
+                                      "without an Arn");
+    }
+    out->account = cpw_strdup(account);
+    out->arn = cpw_strdup(arn);
+    out->user_id = user_id ? cpw_strdup(user_id) : NULL;
+    const char *colon = strncmp(arn, "arn:", 4) == 0 ? strchr(arn + 4, ':') : NULL;
+    out->partition = colon && colon > arn + 4 ? cpw_strndup(arn + 4, (size_t)(colon - arn - 4))
+                                              : cpw_strdup("aws");
+    return 0;
+}
+
 int cpw_aws_caller_identity(struct cpw_aws_client *client,
                             const char *region,
                             struct cpw_aws_identity *out,
@@ -155,21 +174,7 @@ int cpw_aws_caller_identity(struct cpw_aws_client *client,
     if (cpw_aws_call_classified(client, &call, false, &doc, aws, &outcome)) {
         return -1;
     }
-    const char *account = cpw_json_get_string(doc, "Account");
-    const char *arn = cpw_json_get_string(doc, "Arn");
-    const char *user_id = cpw_json_get_string(doc, "UserId");
-    int rc = 0;
-    if (!s_account_id(account) || !arn) {
-        rc = cpw_raise(CPW_ERR_AWS, "GetCallerIdentity answered without a 12-digit Account or "
-                                    "without an Arn");
-    } else {
-        out->account = cpw_strdup(account);
-        out->arn = cpw_strdup(arn);
-        out->user_id = user_id ? cpw_strdup(user_id) : NULL;
-        const char *colon = strncmp(arn, "arn:", 4) == 0 ? strchr(arn + 4, ':') : NULL;
-        out->partition = colon && colon > arn + 4 ? cpw_strndup(arn + 4, (size_t)(colon - arn - 4))
-                                                  : cpw_strdup("aws");
-    }
+    int rc = cpw_aws_identity_from_output(doc, out);
     cpw_json_release(doc);
     return rc;
 }

@@ -11,7 +11,7 @@
 #include "cpw/alloc.h"
 #include "cpw/error.h"
 
-#define S_BUCKET_COUNT 256u
+#define S_BUCKET_COUNT 1024u
 
 struct s_limit {
     struct s_limit *next;
@@ -98,6 +98,29 @@ int cpw_ratelimit_set(struct cpw_ratelimit *rl,
     l->tokens = l->burst;
     l->refilled_once = false;
     l->max_in_flight = max_in_flight;
+    return 0;
+}
+
+int cpw_ratelimit_remove(struct cpw_ratelimit *rl, const char *key)
+{
+    if (!rl || !key) {
+        return 0;
+    }
+    struct s_limit **at = &rl->buckets[s_hash(key) % S_BUCKET_COUNT];
+    while (*at && strcmp((*at)->key, key) != 0) {
+        at = &(*at)->next;
+    }
+    struct s_limit *l = *at;
+    if (!l) {
+        return 0;
+    }
+    if (l->in_flight > 0) {
+        return cpw_raise(CPW_ERR_INVALID_ARGUMENT, "rate limit '%s' has %u call(s) in flight", key,
+                         l->in_flight);
+    }
+    *at = l->next;
+    cpw_free(l->key);
+    cpw_free(l);
     return 0;
 }
 

@@ -15,6 +15,13 @@
  * hang-up. The time the handler itself runs is not counted. Request bodies are reserved against
  * a server-wide in-flight budget when their headers arrive (the declared Content-Length) or as
  * chunks arrive (chunked encoding), and released when the request is done.
+ *
+ * Held answers: a handler may ask for its answer to go out some milliseconds later (the sandbox's
+ * latency knob). The connection is then suspended with its answer ready, and the reaper thread,
+ * which wakes at the earliest such time, resumes it; libmicrohttpd calls the access handler again
+ * and the answer is queued. No worker thread waits meanwhile, so one slow answer never delays the
+ * other connections a worker serves (as a sleeping worker did). A thread-per-connection server
+ * simply sleeps in the connection's own thread.
  */
 #include "cpw/http_server.h"
 
@@ -52,6 +59,8 @@ struct conn_entry {
     int fd;
     int64_t since_ms; /* the current request began (monotonic); 0: the handler is running */
     bool reaped;      /* shut down already */
+    struct MHD_Connection *held; /* suspended with its answer ready, until resume_at_ms */
+    int64_t resume_at_ms;        /* monotonic */
 };
 
 struct cpw_http_server {
@@ -63,6 +72,7 @@ struct cpw_http_server {
     pthread_cond_t wake;
     struct conn_entry *conns; /* every open connection */
     unsigned conn_count;      /* entries in conns */
+    unsigned held_count;      /* entries whose connection is held (suspended) */
     bool stopping;
     bool reaper_started;
     pthread_t reaper;
@@ -80,6 +90,8 @@ struct request_state {
     bool bad_target;
     bool target_too_long;
     struct cpw_http_stream stream; /* filled by a handler that streams its answer */
+    struct MHD_Response *held;     /* the answer, while the connection is held */
+    unsigned held_status;
 };
 
 bool cpw_http_is_loopback(const char *address)
@@ -204,25 +216,68 @@ static void s_notify_connection(void *cls,
     *socket_context = NULL;
 }
 
-/* Shuts down every connection whose current request has outlived the deadline. */
+/* Resumes the held connections due by now (every one when all is set), at most RESUME_BATCH
+ * per call; returns how many. Called with the lock held; releases it while resuming (a held
+ * connection is never closed by libmicrohttpd, so its entry stays valid). */
+#define RESUME_BATCH 64
+static unsigned s_resume_due(struct cpw_http_server *server, int64_t now, bool all)
+{
+    struct MHD_Connection *due[RESUME_BATCH];
+    unsigned n = 0;
+    for (struct conn_entry *e = server->conns; e && n < RESUME_BATCH; e = e->next) {
+        if (e->held && (all || e->resume_at_ms <= now)) {
+            due[n++] = e->held;
+            e->held = NULL;
+            server->held_count--;
+        }
+    }
+    pthread_mutex_unlock(&server->lock);
+    for (unsigned i = 0; i < n; i++) {
+        MHD_resume_connection(due[i]);
+    }
+    pthread_mutex_lock(&server->lock);
+    return n;
+}
+
+/* When the reaper wakes next: REAPER_PERIOD_MS from now, or the earliest held answer's time. */
+static int64_t s_next_wake(const struct cpw_http_server *server, int64_t now)
+{
+    int64_t next = now + REAPER_PERIOD_MS;
+    for (const struct conn_entry *e = server->held_count ? server->conns : NULL; e; e = e->next) {
+        if (e->held && e->resume_at_ms < next) {
+            next = e->resume_at_ms;
+        }
+    }
+    return next;
+}
+
+/* Shuts down every connection whose current request has outlived the deadline, and resumes the
+ * held connections as their time comes (all of them once the server stops). */
 static void *s_reaper(void *arg)
 {
     struct cpw_http_server *server = arg;
     int64_t deadline_ms = (int64_t)server->options.request_timeout_s * 1000;
     pthread_mutex_lock(&server->lock);
     while (!server->stopping) {
+        int64_t now = cpw_time_monotonic_ms();
+        int64_t wait_ms = s_next_wake(server, now) - now;
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += REAPER_PERIOD_MS * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
+        if (wait_ms > 0) {
+            until.tv_sec += (time_t)(wait_ms / 1000);
+            until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+            if (until.tv_nsec >= 1000000000L) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000L;
+            }
+            int rc = pthread_cond_timedwait(&server->wake, &server->lock, &until);
+            if (server->stopping || (rc != 0 && rc != ETIMEDOUT)) {
+                break;
+            }
         }
-        int rc = pthread_cond_timedwait(&server->wake, &server->lock, &until);
-        if (server->stopping || (rc != 0 && rc != ETIMEDOUT)) {
-            break;
+        now = cpw_time_monotonic_ms();
+        while (server->held_count && s_resume_due(server, now, false) == RESUME_BATCH) {
         }
-        int64_t now = cpw_time_monotonic_ms();
         unsigned reaped = 0;
         for (struct conn_entry *e = server->conns; e; e = e->next) {
             if (!e->reaped && e->since_ms && e->fd >= 0 && now - e->since_ms > deadline_ms) {
@@ -235,6 +290,10 @@ static void *s_reaper(void *arg)
             cpw_log(CPW_LOG_DEBUG, "http server: closed %u connection(s) past the %us deadline",
                     reaped, server->options.request_timeout_s);
         }
+    }
+    /* Stopping: every held connection is resumed, so that none is left suspended when
+     * libmicrohttpd stops (it would refuse to); the handlers hold nothing new from now on. */
+    while (server->held_count && s_resume_due(server, 0, true)) {
     }
     pthread_mutex_unlock(&server->lock);
     return NULL;
@@ -276,21 +335,78 @@ static void s_peer_ip(struct MHD_Connection *connection, char *out, size_t out_s
     }
 }
 
-static enum MHD_Result s_send(struct MHD_Connection *connection,
-                              const struct cpw_http_response *resp)
+/* libmicrohttpd's copy of resp (NULL when out of memory), and its status code. */
+static struct MHD_Response *s_response(const struct cpw_http_response *resp, unsigned *status)
 {
     struct MHD_Response *response = MHD_create_response_from_buffer(
       resp->body.len, resp->body.data ? resp->body.data : (void *)"", MHD_RESPMEM_MUST_COPY);
     if (!response) {
-        return MHD_NO;
+        return NULL;
     }
     for (size_t i = 0; i < resp->headers.count; i++) {
         MHD_add_response_header(response, resp->headers.items[i].name,
                                 resp->headers.items[i].value);
     }
-    unsigned int status = resp->status >= 100 && resp->status <= 599 ? (unsigned)resp->status : 500;
+    *status = resp->status >= 100 && resp->status <= 599 ? (unsigned)resp->status : 500;
+    return response;
+}
+
+static enum MHD_Result s_send(struct MHD_Connection *connection,
+                              const struct cpw_http_response *resp)
+{
+    unsigned status = 500;
+    struct MHD_Response *response = s_response(resp, &status);
+    if (!response) {
+        return MHD_NO;
+    }
     enum MHD_Result rc = MHD_queue_response(connection, status, response);
     MHD_destroy_response(response);
+    return rc;
+}
+
+/* Holds resp back for delay_ms: the connection is suspended with the answer ready, and the
+ * reaper resumes it when the time comes. Returns false (nothing held) when the server is
+ * stopping or the answer cannot be built; the caller then sends it at once. */
+static bool s_hold(struct cpw_http_server *server,
+                   struct MHD_Connection *connection,
+                   struct request_state *st,
+                   const struct cpw_http_response *resp,
+                   int64_t delay_ms)
+{
+    struct conn_entry *e = s_entry_of(connection);
+    if (!e) {
+        return false;
+    }
+    st->held = s_response(resp, &st->held_status);
+    if (!st->held) {
+        return false;
+    }
+    /* Suspended before the reaper can see it, so that it never resumes a running connection. */
+    MHD_suspend_connection(connection);
+    pthread_mutex_lock(&server->lock);
+    bool stopping = server->stopping;
+    if (!stopping) {
+        e->held = connection;
+        e->resume_at_ms = cpw_time_monotonic_ms() + delay_ms;
+        server->held_count++;
+        pthread_cond_signal(&server->wake); /* it may be due before the reaper's next wake */
+    }
+    pthread_mutex_unlock(&server->lock);
+    if (stopping) {
+        MHD_resume_connection(connection); /* answered as soon as libmicrohttpd calls again */
+    }
+    return true;
+}
+
+/* Queues the answer held for this request, now that its connection is resumed. */
+static enum MHD_Result s_send_held(struct cpw_http_server *server,
+                                   struct MHD_Connection *connection,
+                                   struct request_state *st)
+{
+    s_mark(server, connection, cpw_time_monotonic_ms()); /* the answer must go out in time too */
+    enum MHD_Result rc = MHD_queue_response(connection, st->held_status, st->held);
+    MHD_destroy_response(st->held);
+    st->held = NULL;
     return rc;
 }
 
@@ -439,6 +555,9 @@ static enum MHD_Result s_access(void *cls,
     if (!st) {
         return MHD_NO; /* cannot happen: the URI-log callback always creates it */
     }
+    if (st->held) {
+        return s_send_held(server, connection, st);
+    }
     if (!st->headers_done) {
         st->headers_done = true;
         cpw_http_request_set_method(&st->request, method);
@@ -478,9 +597,12 @@ static enum MHD_Result s_access(void *cls,
     }
     char peer[64];
     s_peer_ip(connection, peer, sizeof(peer));
-    struct cpw_http_exchange exchange = {
-        .request = &st->request, .peer_ip = peer, .arena = &st->arena, .stream = &st->stream
-    };
+    int64_t delay_ms = 0;
+    struct cpw_http_exchange exchange = { .request = &st->request,
+                                          .peer_ip = peer,
+                                          .arena = &st->arena,
+                                          .stream = &st->stream,
+                                          .delay_ms = &delay_ms };
     struct cpw_http_response resp;
     cpw_http_response_init(&resp);
     s_mark(server, connection, 0); /* the handler's own time is not the client's */
@@ -493,6 +615,14 @@ static enum MHD_Result s_access(void *cls,
         rc = s_send_stream(connection, &resp, &st->stream);
         cpw_http_response_clean_up(&resp);
         return rc;
+    }
+    if (delay_ms > 0 && server->options.thread_per_connection) {
+        struct timespec ts = { .tv_sec = (time_t)(delay_ms / 1000),
+                               .tv_nsec = (long)(delay_ms % 1000) * 1000000L };
+        nanosleep(&ts, NULL); /* the connection's own thread: nobody else waits */
+    } else if (delay_ms > 0 && s_hold(server, connection, st, &resp, delay_ms)) {
+        cpw_http_response_clean_up(&resp);
+        return MHD_YES;
     }
     s_mark(server, connection, cpw_time_monotonic_ms()); /* the answer must go out in time too */
     rc = s_send(connection, &resp);
@@ -511,6 +641,9 @@ static void s_completed(void *cls,
     s_mark(server, connection, cpw_time_monotonic_ms());
     struct request_state *st = *con_cls;
     if (st) {
+        if (st->held) {
+            MHD_destroy_response(st->held);
+        }
         s_release_body(server, st);
         cpw_http_request_clean_up(&st->request);
         cpw_arena_clean_up(&st->arena);
@@ -615,6 +748,8 @@ struct cpw_http_server *cpw_http_server_start(const struct cpw_http_server_optio
     if (options->thread_per_connection) {
         flags |= MHD_USE_THREAD_PER_CONNECTION;
         threads = 0; /* no pool: each connection has its thread */
+    } else {
+        flags |= MHD_ALLOW_SUSPEND_RESUME; /* held answers (s_hold) */
     }
     if (v6) {
         flags |= MHD_USE_IPv6;

@@ -457,11 +457,9 @@ static void s_handle(void *user, const struct cpw_http_exchange *ex, struct cpw_
         s_answer_error(svc, serr.status, serr.code, serr.message, serr.receiver, request_id, resp);
         goto cleanup;
     }
-    if (delay_ms > 0) {
-        /* The latency knob: the answer is meant to take this long. */
-        struct timespec ts = { .tv_sec = delay_ms / 1000, .tv_nsec = (delay_ms % 1000) * 1000000 };
-        nanosleep(&ts, NULL);
-    }
+    /* The latency knob: the answer is meant to take this long. It goes out that much later,
+     * without a worker waiting for it (a worker serves other connections meanwhile). */
+    *ex->delay_ms = delay_ms;
     int rc = cpw_sbx_dispatch(sandbox->sbx, &sreq, &output, &serr);
     if (rc == 1) {
         s_answer_error(svc, serr.status, serr.code, serr.message, serr.receiver, request_id, resp);

@@ -4,6 +4,7 @@
  * of every account and region, one paginated AWS call with its scan error on failure, the parts
  * (account x region) and their completion, and the progress counters.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 #include "cpw/error.h"
 #include "cpw/json.h"
 #include "cpw/log.h"
+#include "cpw/model.h"
 #include "cpw/ratelimit.h"
 #include "cpw/regions.h"
 #include "cpw/time.h"
@@ -170,6 +172,7 @@ static void s_progress(struct cpw_collect *scan, bool finished)
 /* ----- parts and accounts ------------------------------------------------------------------- */
 
 static void s_start_next_accounts(struct cpw_collect *scan);
+static void s_limits(struct cpw_collect *scan, const char *account, const char *region, bool set);
 
 static void s_part_end(struct cpw_collect_part *part)
 {
@@ -205,6 +208,9 @@ static void s_part_end(struct cpw_collect_part *part)
         acct->listed = NULL;
         cpw_free(acct->regions_error);
         acct->regions_error = NULL;
+        for (size_t r = 0; r <= scan->opts->region_count; r++) {
+            s_limits(scan, acct->id, acct->parts[r].region, false);
+        }
         s_start_next_accounts(scan);
     }
     s_progress(scan, false);
@@ -217,58 +223,78 @@ static void s_part_release(struct cpw_collect_part *part)
     }
 }
 
-/* Sets the account's rate limits for one region (NULL: the global services). */
-static void s_limits(struct cpw_collect *scan, const char *account, const char *region)
+/* One rate limit of an account: set (rate, burst) when set is true, else removed. */
+static void s_limit(struct cpw_collect *scan, const char *key, double rate, double burst, bool set)
+{
+    if (set) {
+        cpw_ratelimit_set(scan->limits, key, rate, burst, 0);
+    } else {
+        (void)cpw_ratelimit_remove(scan->limits, key);
+    }
+}
+
+/* Sets (set true) or removes the account's rate limits for one region (NULL: the global
+ * services). They are removed when the account ends, so that the registry holds only the
+ * accounts in flight, whatever the organization's size. */
+static void s_limits(struct cpw_collect *scan, const char *account, const char *region, bool set)
 {
     char key[192];
     if (!region) {
         cpw_collect_key(key, sizeof(key), account, NULL, "iam", "ALL");
-        cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_IAM, CPW_COLLECT_BURST_IAM, 0);
-        if (scan->opts->evidence_cloudtrail) { /* the keys stay for the scan: only when used */
+        s_limit(scan, key, CPW_COLLECT_RATE_IAM, CPW_COLLECT_BURST_IAM, set);
+        if (scan->opts->evidence_cloudtrail) {
             cpw_collect_key(key, sizeof(key), account, "us-east-1", "cloudtrail", "LookupEvents");
-            cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP,
-                              CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP, 0);
+            s_limit(scan, key, CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP,
+                    CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP, set);
         }
         cpw_collect_key(key, sizeof(key), account, NULL, "account", "ListRegions");
-        cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_ACCOUNT_REGIONS,
-                          CPW_COLLECT_BURST_ACCOUNT_REGIONS, 0);
+        s_limit(scan, key, CPW_COLLECT_RATE_ACCOUNT_REGIONS, CPW_COLLECT_BURST_ACCOUNT_REGIONS,
+                set);
         return;
     }
     static const char *const list_ops[] = { "ListDomains", "GetDomain", "ListIntegrations" };
     for (size_t i = 0; i < sizeof(list_ops) / sizeof(list_ops[0]); i++) {
         cpw_collect_key(key, sizeof(key), account, region, "profile", list_ops[i]);
-        cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_PROFILE_LIST,
-                          CPW_COLLECT_RATE_PROFILE_LIST, 0);
+        s_limit(scan, key, CPW_COLLECT_RATE_PROFILE_LIST, CPW_COLLECT_RATE_PROFILE_LIST, set);
     }
     cpw_collect_key(key, sizeof(key), account, region, "profile", "ListAccountIntegrations");
-    cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_PROFILE_ACCOUNT,
-                      CPW_COLLECT_RATE_PROFILE_ACCOUNT, 0);
+    s_limit(scan, key, CPW_COLLECT_RATE_PROFILE_ACCOUNT, CPW_COLLECT_RATE_PROFILE_ACCOUNT, set);
     cpw_collect_key(key, sizeof(key), account, region, "connect", "ALL");
-    cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_CONNECT, CPW_COLLECT_BURST_CONNECT, 0);
+    s_limit(scan, key, CPW_COLLECT_RATE_CONNECT, CPW_COLLECT_BURST_CONNECT, set);
     if (scan->opts->evidence_cloudtrail && strcmp(region, "us-east-1") != 0) {
         cpw_collect_key(key, sizeof(key), account, region, "cloudtrail", "LookupEvents");
-        cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP,
-                          CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP, 0);
+        s_limit(scan, key, CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP, CPW_COLLECT_RATE_CLOUDTRAIL_LOOKUP,
+                set);
     }
 }
 
-/* Starts the regional parts (held open by s_scan_account) once the enabled regions are known:
- * a region the account has not enabled ends without a call. */
+/* Submits the calls of one regional part. */
+static void s_start_region(struct cpw_collect_part *part)
+{
+    struct cpw_collect *scan = part->account->scan;
+    part->started = true;
+    s_limits(scan, part->account->id, part->region, true);
+    cpw_collect_start_connect(part);
+    cpw_collect_start_profile(part);
+    if (scan->opts->evidence_cloudtrail) {
+        cpw_collect_start_regional_evidence(part);
+    }
+}
+
+/* Once the enabled regions are known, starts the opt-in regions the account has enabled (one
+ * it has not enabled ends without a call), and lets every regional part (held open by
+ * s_scan_account) end, so that each region's status is recorded with ListRegions' answer. */
 static void s_start_regions(struct cpw_collect_account *acct)
 {
     struct cpw_collect *scan = acct->scan;
     for (size_t r = 0; r < scan->opts->region_count; r++) {
         struct cpw_collect_part *part = &acct->parts[r];
         const char *listed = json_string_value(json_object_get(acct->listed, part->region));
-        if (listed && cpw_collect_region_unusable(listed)) {
+        /* A part started with the account is not an opt-in region: never listed unusable. */
+        if (!part->started && listed && cpw_collect_region_unusable(listed)) {
             part->not_enabled = true;
-        } else {
-            s_limits(scan, acct->id, part->region);
-            cpw_collect_start_connect(part);
-            cpw_collect_start_profile(part);
-            if (scan->opts->evidence_cloudtrail) {
-                cpw_collect_start_regional_evidence(part);
-            }
+        } else if (!part->started) {
+            s_start_region(part);
         }
         s_part_release(part);
     }
@@ -321,8 +347,15 @@ static void s_scan_account(struct cpw_collect_account *acct)
     for (size_t r = 0; r <= regions; r++) {
         acct->parts[r].pending++;
     }
-    s_limits(scan, acct->id, NULL);
+    s_limits(scan, acct->id, NULL, true);
     cpw_collect_start_iam(&acct->parts[regions]);
+    /* A region enabled by default needs no answer from ListRegions to be read: its calls go
+     * now, beside ListRegions (an opt-in region waits for it). */
+    for (size_t r = 0; r < regions; r++) {
+        if (!cpw_region_is_opt_in(acct->parts[r].region)) {
+            s_start_region(&acct->parts[r]);
+        }
+    }
     if (!cpw_region_offers("account", scan->opts->regions[0])) {
         acct->regions_error = cpw_strdup("AWS Account Management is not offered in this partition");
         s_start_regions(acct);
@@ -604,64 +637,138 @@ static void s_add_account(struct cpw_collect *scan, const char *id)
     scan->accounts[scan->account_count++] = acct;
 }
 
-static int s_identity(struct cpw_collect *scan)
+/* Once the caller is known: the caller's own account when no list was asked for, or when the
+ * organization's could not be read (with that failure as a scan error), then as many accounts as
+ * may run. Called again whenever a page of the organization's accounts arrives. */
+static void s_begin(struct cpw_collect *scan)
 {
+    if (!scan->caller_account) {
+        return; /* GetCallerIdentity has not answered yet */
+    }
+    if (!scan->began) {
+        scan->began = true;
+        char key[192];
+        cpw_collect_key(key, sizeof(key), scan->caller_account, NULL, "sts", "ALL");
+        cpw_ratelimit_set(scan->limits, key, CPW_COLLECT_RATE_STS, CPW_COLLECT_RATE_STS, 0);
+        if (!scan->opts->org && !scan->opts->account_count) {
+            s_add_account(scan, scan->caller_account);
+        }
+    }
+    if (scan->list_error_code) {
+        cpw_collect_error(scan, scan->caller_account, NULL, "organizations", "ListAccounts",
+                          scan->list_error_code, scan->list_error_message);
+        cpw_free(scan->list_error_code);
+        cpw_free(scan->list_error_message);
+        scan->list_error_code = scan->list_error_message = NULL;
+        s_add_account(scan, scan->caller_account); /* what can be read without the list */
+    }
+    scan->progress.accounts_total = scan->account_count;
+    scan->progress.parts_total = scan->account_count * (scan->opts->region_count + 1);
+    scan->progress.regions_total = scan->account_count * scan->opts->region_count;
+    s_start_next_accounts(scan);
+}
+
+static void s_identity_done(void *user, struct cpw_aws_result *r)
+{
+    struct cpw_collect *scan = user;
     struct cpw_aws_identity who;
-    struct cpw_aws_error aws;
-    cpw_aws_error_init(&aws);
-    int rc = cpw_aws_caller_identity(scan->client, NULL, &who, &aws);
-    if (rc == 0) {
+    memset(&who, 0, sizeof(who));
+    if (r->status == 0 && cpw_aws_identity_from_output(r->output, &who) == 0) {
         scan->caller_account = who.account;
         scan->caller_arn = who.arn;
         scan->partition = who.partition;
         who.account = who.arn = who.partition = NULL;
         cpw_aws_identity_clean_up(&who);
-    } else if ((cpw_last_error() == CPW_ERR_AWS || cpw_last_error() == CPW_ERR_NOT_FOUND) &&
-               aws.code) {
+        s_begin(scan);
+        return;
+    }
+    struct cpw_buf what;
+    cpw_buf_init(&what, 4096);
+    if (r->status != 0 && r->aws.code) {
         /* Unknown or expired keys are a credentials problem, as the AWS CLI reports them. */
-        cpw_raise(CPW_ERR_CREDENTIALS, "sts GetCallerIdentity: %s: %s", aws.code,
-                  aws.message ? aws.message : "");
+        scan->identity_error = CPW_ERR_CREDENTIALS;
+        (void)cpw_buf_appendf(&what, "sts GetCallerIdentity: %s: %s", r->aws.code,
+                              r->aws.message ? r->aws.message : "");
+    } else {
+        scan->identity_error = r->status != 0 ? r->error : cpw_last_error();
+        (void)cpw_buf_append_cstr(&what, r->status != 0 ? r->detail : cpw_last_error_detail());
     }
-    if (!scan->partition) {
-        scan->partition = cpw_strdup("aws");
+    scan->identity_detail = cpw_strdup(cpw_buf_cstr(&what));
+    cpw_buf_clean_up(&what);
+}
+
+static int s_list_accounts(struct cpw_collect *scan, const char *token);
+
+/* One page of the organization's accounts: the active ones in scope join the scan (and start,
+ * once the caller is known) while the next page is asked for. */
+static void s_accounts_page(void *user, struct cpw_aws_result *r)
+{
+    struct cpw_collect *scan = user;
+    if (r->status != 0) {
+        scan->list_error_code = cpw_strdup(r->aws.code ? r->aws.code : s_local_code(r->error));
+        scan->list_error_message =
+          cpw_strdup(r->aws.code && r->aws.message ? r->aws.message : r->detail);
+        s_begin(scan);
+        return;
     }
-    cpw_aws_error_clean_up(&aws);
+    size_t i;
+    const json_t *a;
+    json_array_foreach(json_object_get(r->output, "Accounts"), i, a)
+    {
+        const char *id = cpw_json_get_string(a, "Id");
+        const char *status = cpw_json_get_string(a, "Status");
+        if (!id || (status && strcmp(status, "ACTIVE") != 0)) {
+            continue;
+        }
+        if (scan->opts->account_count &&
+            !s_listed(scan->opts->accounts, scan->opts->account_count, id)) {
+            continue;
+        }
+        s_add_account(scan, id);
+    }
+    const char *token = cpw_json_get_string(r->output, "NextToken");
+    if (token && *token) {
+        if (++scan->list_pages >= DEFAULT_MAX_PAGES) {
+            cpw_raise(CPW_ERR_LIMIT, "the organization lists more than %u pages of accounts",
+                      DEFAULT_MAX_PAGES);
+        }
+        if (scan->list_pages >= DEFAULT_MAX_PAGES || s_list_accounts(scan, token)) {
+            scan->list_error_code = cpw_strdup(s_local_code(cpw_last_error()));
+            scan->list_error_message = cpw_strdup(cpw_last_error_detail());
+        }
+    }
+    s_begin(scan);
+}
+
+/* Asks for one page of the organization's accounts (token NULL: the first). */
+static int s_list_accounts(struct cpw_collect *scan, const char *token)
+{
+    json_t *input = token ? json_pack("{s:s}", "NextToken", token) : NULL;
+    struct cpw_aws_call call = { .service = "organizations",
+                                 .operation = "ListAccounts",
+                                 .input = input };
+    int rc = cpw_aws_client_submit(scan->client, &call, s_accounts_page, scan);
+    json_decref(input);
     return rc;
 }
 
-static void s_organization(struct cpw_collect *scan)
-{
-    json_t *out = NULL;
-    struct cpw_aws_error aws;
-    cpw_aws_error_init(&aws);
-    struct cpw_aws_call call = { .service = "organizations", .operation = "ListAccounts" };
-    if (cpw_aws_client_call_all_pages(scan->client, &call, 0, &out, &aws)) {
-        cpw_collect_error(scan, scan->caller_account, NULL, "organizations", "ListAccounts",
-                          aws.code ? aws.code : s_local_code(cpw_last_error()),
-                          aws.code && aws.message ? aws.message : cpw_last_error_detail());
-        s_add_account(scan, scan->caller_account); /* what can be read without the list */
-    } else {
-        size_t i;
-        const json_t *a;
-        json_array_foreach(json_object_get(out, "Accounts"), i, a)
-        {
-            const char *id = cpw_json_get_string(a, "Id");
-            const char *status = cpw_json_get_string(a, "Status");
-            if (!id || (status && strcmp(status, "ACTIVE") != 0)) {
-                continue;
-            }
-            if (scan->opts->account_count &&
-                !s_listed(scan->opts->accounts, scan->opts->account_count, id)) {
-                continue;
-            }
-            s_add_account(scan, id);
-        }
-    }
-    json_decref(out);
-    cpw_aws_error_clean_up(&aws);
-}
-
 /* ----- entry point -------------------------------------------------------------------------- */
+
+/* Parses the service models the accounts' calls use, on a thread of its own while the first
+ * calls (who is calling, the organization's accounts, AssumeRole) are in flight: parsed on first
+ * use instead, they held up every answer that needed them (Connect's model alone is 570 KB). */
+static void *s_preload_models(void *arg)
+{
+    const struct cpw_collect *scan = arg;
+    static const char *const models[] = { "account", "iam", "connect", "customer-profiles" };
+    for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++) {
+        (void)cpw_model_service_get(models[i]);
+    }
+    if (scan->opts->evidence_cloudtrail) {
+        (void)cpw_model_service_get("cloudtrail");
+    }
+    return NULL;
+}
 
 void cpw_collect_result_clean_up(struct cpw_collect_result *result)
 {
@@ -691,34 +798,40 @@ int cpw_collect_inventory(struct cpw_aws_client *client,
     };
     int rc = -1;
     cpw_inventory_set_scanned_at(inv, cpw_time_now_s());
-    if (s_identity(&scan)) {
-        goto cleanup;
-    }
-    result->identity_arn = cpw_strdup(scan.caller_arn);
-    result->caller_account = cpw_strdup(scan.caller_account);
-    char key[192];
-    cpw_collect_key(key, sizeof(key), scan.caller_account, NULL, "sts", "ALL");
-    cpw_ratelimit_set(scan.limits, key, CPW_COLLECT_RATE_STS, CPW_COLLECT_RATE_STS, 0);
     cpw_ratelimit_set(scan.limits, IN_FLIGHT_KEY, 0, 0, IN_FLIGHT_CAP);
     for (size_t r = 0; r < opts->region_count; r++) {
         cpw_inventory_add_region(inv, opts->regions[r]);
     }
-    if (opts->org) {
-        s_organization(&scan);
-    } else if (opts->account_count) {
+    /* Who is calling and which accounts the organization has are asked at once; the accounts
+     * start once the caller is known, each page's while the next is read. */
+    struct cpw_aws_call who = { .service = "sts", .operation = "GetCallerIdentity" };
+    if (cpw_aws_client_submit(client, &who, s_identity_done, &scan)) {
+        goto cleanup;
+    }
+    if (opts->org && s_list_accounts(&scan, NULL)) {
+        scan.list_error_code = cpw_strdup(s_local_code(cpw_last_error()));
+        scan.list_error_message = cpw_strdup(cpw_last_error_detail());
+    } else if (!opts->org) {
         for (size_t i = 0; i < opts->account_count; i++) {
             s_add_account(&scan, opts->accounts[i]);
         }
-    } else {
-        s_add_account(&scan, scan.caller_account);
     }
-    scan.progress.accounts_total = scan.account_count;
-    scan.progress.parts_total = scan.account_count * (opts->region_count + 1);
-    scan.progress.regions_total = scan.account_count * opts->region_count;
-    s_start_next_accounts(&scan);
+    pthread_t preload;
+    bool preloading = pthread_create(&preload, NULL, s_preload_models, &scan) == 0;
     if (cpw_aws_client_run(client)) {
         cpw_log(CPW_LOG_WARN, "inventory: the HTTP engine stopped: %s", cpw_last_error_detail());
     }
+    if (preloading) {
+        pthread_join(preload, NULL);
+    }
+    if (!scan.caller_account) {
+        cpw_raise(scan.identity_detail ? scan.identity_error : CPW_ERR_INTERNAL, "%s",
+                  scan.identity_detail ? scan.identity_detail
+                                       : "sts GetCallerIdentity did not answer");
+        goto cleanup;
+    }
+    result->identity_arn = cpw_strdup(scan.caller_arn);
+    result->caller_account = cpw_strdup(scan.caller_account);
     s_progress(&scan, true);
     for (size_t i = 0; i < scan.account_count; i++) {
         if (!scan.accounts[i]->started || scan.accounts[i]->parts_left) {
@@ -757,5 +870,8 @@ cleanup:
     cpw_free(scan.caller_account);
     cpw_free(scan.caller_arn);
     cpw_free(scan.partition);
+    cpw_free(scan.identity_detail);
+    cpw_free(scan.list_error_code);
+    cpw_free(scan.list_error_message);
     return rc;
 }

@@ -29,6 +29,7 @@ struct cpw_collect_part {
     json_t *domains;    /* name -> {"get": GetDomain output, "list": item, "integrations": [...]} */
     json_t *account_integrations; /* ListAccountIntegrations items */
     bool not_enabled;             /* regional: ListRegions said the account cannot use it */
+    bool started;                 /* regional: its calls are submitted */
     unsigned errors;              /* scan errors recorded for this part */
     char *unrecognized;           /* first UnrecognizedClientException of the part (owned) */
 };
@@ -57,6 +58,12 @@ struct cpw_collect {
     size_t account_count;
     size_t next_account; /* the next one to start */
     size_t accounts_in_flight;
+    bool began;                    /* the caller is known and the scan's accounts may start */
+    enum cpw_error identity_error; /* GetCallerIdentity failed: why (with identity_detail) */
+    char *identity_detail;
+    unsigned list_pages;   /* pages of ListAccounts asked for after the first */
+    char *list_error_code; /* ListAccounts failed, not yet recorded (the caller unknown) */
+    char *list_error_message;
     struct cpw_collect_progress progress;
     int64_t started_ms;
     int64_t last_progress_ms;

@@ -1,11 +1,18 @@
 /*
  * test_http_server.c - the sandbox's HTTP front: raw targets, headers, bodies, limits,
- * keep-alive, concurrency. A libcurl client talks to a server on 127.0.0.1:<ephemeral>.
+ * keep-alive, concurrency, held (delayed) answers. A libcurl client, or a raw socket, talks to a
+ * server on 127.0.0.1:<ephemeral>.
  */
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include "cpw/alloc.h"
 #include "cpw/buf.h"
@@ -204,8 +211,131 @@ static void test_concurrent_clients_lose_nothing(void **state)
     cpw_http_server_stop(server);
 }
 
+/* ----- held answers ------------------------------------------------------------------------ */
+
+static pthread_mutex_t s_held_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t s_held_seen = PTHREAD_COND_INITIALIZER;
+static int s_slow_seen;
+static int64_t s_slow_delay_ms;
+
+/* "/slow" asks for its answer to go out s_slow_delay_ms later; anything else answers at once. */
+static void s_delaying(void *user,
+                       const struct cpw_http_exchange *ex,
+                       struct cpw_http_response *resp)
+{
+    (void)user;
+    bool slow = strcmp(cpw_buf_cstr(&ex->request->path), "/slow") == 0;
+    resp->status = 200;
+    (void)cpw_buf_append_cstr(&resp->body, slow ? "slow" : "fast");
+    if (slow) {
+        *ex->delay_ms = s_slow_delay_ms;
+        pthread_mutex_lock(&s_held_lock);
+        s_slow_seen++;
+        pthread_cond_signal(&s_held_seen);
+        pthread_mutex_unlock(&s_held_lock);
+    }
+}
+
+static int s_connect_send(uint16_t port, const char *path)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct timeval tv = { .tv_sec = 20 };
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+    char req[128];
+    int n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: t\r\n\r\n", path);
+    assert_int_equal(send(fd, req, (size_t)n, 0), n);
+    return fd;
+}
+
+/* Reads one whole answer (headers and its 4-byte body) into out; returns its length, or what
+ * recv last returned (0: closed, -1: error) when the connection ends first. */
+static ssize_t s_read_answer(int fd, char *out, size_t cap)
+{
+    size_t len = 0;
+    while (len + 1 < cap) {
+        ssize_t n = recv(fd, out + len, cap - 1 - len, 0);
+        if (n <= 0) {
+            return n;
+        }
+        len += (size_t)n;
+        out[len] = '\0';
+        const char *end = strstr(out, "\r\n\r\n");
+        if (end && strlen(end + 4) >= 4) {
+            return (ssize_t)len;
+        }
+    }
+    return (ssize_t)len;
+}
+
+static void s_wait_slow_seen(int count)
+{
+    pthread_mutex_lock(&s_held_lock);
+    while (s_slow_seen < count) {
+        pthread_cond_wait(&s_held_seen, &s_held_lock);
+    }
+    pthread_mutex_unlock(&s_held_lock);
+}
+
+/* One worker thread serves both connections: while the first one's answer is held, the second
+ * is answered, and the first answer still arrives whole afterwards. A worker that slept through
+ * the delay would answer the second only after the first. */
+static void test_held_answer_does_not_block_the_worker(void **state)
+{
+    (void)state;
+    s_slow_seen = 0;
+    s_slow_delay_ms = 2000;
+    struct cpw_http_server_options opts = { .threads = 1, .handler = s_delaying };
+    struct cpw_http_server *server = cpw_http_server_start(&opts);
+    assert_non_null(server);
+    uint16_t port = cpw_http_server_port(server);
+    int slow = s_connect_send(port, "/slow");
+    s_wait_slow_seen(1); /* its answer is being held now */
+    int fast = s_connect_send(port, "/fast");
+    char buf[1024];
+    assert_true(s_read_answer(fast, buf, sizeof(buf)) > 0);
+    assert_non_null(strstr(buf, "HTTP/1.1 200"));
+    assert_non_null(strstr(buf, "fast"));
+    struct pollfd p = { .fd = slow, .events = POLLIN };
+    assert_int_equal(poll(&p, 1, 0), 0); /* still held */
+    assert_true(s_read_answer(slow, buf, sizeof(buf)) > 0);
+    assert_non_null(strstr(buf, "HTTP/1.1 200"));
+    assert_non_null(strstr(buf, "\r\n\r\nslow"));
+    close(fast);
+    close(slow);
+    cpw_http_server_stop(server);
+}
+
+/* A server stopped while an answer is held (for ten minutes) stops now, frees it, and closes
+ * the connection (the test's own timeout catches a stop that waits). */
+static void test_stop_releases_held_answers(void **state)
+{
+    (void)state;
+    s_slow_seen = 0;
+    s_slow_delay_ms = 600000;
+    struct cpw_http_server_options opts = { .threads = 2, .handler = s_delaying };
+    struct cpw_http_server *server = cpw_http_server_start(&opts);
+    assert_non_null(server);
+    uint16_t port = cpw_http_server_port(server);
+    int a = s_connect_send(port, "/slow");
+    int b = s_connect_send(port, "/slow");
+    s_wait_slow_seen(2);
+    cpw_http_server_stop(server);
+    char buf[1024];
+    /* Closed, or answered on the way out: never left hanging. */
+    assert_true(s_read_answer(a, buf, sizeof(buf)) >= 0);
+    assert_true(s_read_answer(b, buf, sizeof(buf)) >= 0);
+    close(a);
+    close(b);
+}
+
 CPW_TEST_MAIN("http_server",
               CPW_TEST(test_raw_target_headers_body),
               CPW_TEST(test_body_limit_answers_413),
               CPW_TEST(test_remote_bind_needs_consent),
-              CPW_TEST(test_concurrent_clients_lose_nothing))
+              CPW_TEST(test_concurrent_clients_lose_nothing),
+              CPW_TEST(test_held_answer_does_not_block_the_worker),
+              CPW_TEST(test_stop_releases_held_answers))

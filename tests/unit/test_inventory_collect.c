@@ -391,6 +391,44 @@ static void test_generated_org_is_read_whole(void **state)
     s_stop();
 }
 
+/* An organization listed over three pages (20 accounts a page): every account of every page is
+ * read, each page's accounts started while the next page is asked for. When ListAccounts fails,
+ * the caller's own account is read and the failure is a scan error. */
+static void test_org_listed_over_pages(void **state)
+{
+    (void)state;
+    s_start(s_builtin("org:accounts=44,regions=1,leftover=0,seed=5"), NULL);
+    static const char *const regions[] = { "us-east-1" };
+    struct cpw_collect_options opts = { .org = true, .regions = regions, .region_count = 1 };
+    struct cpw_collect_result result;
+    struct cpw_inventory *inv = s_scan(&opts, &result);
+    assert_int_equal(cpw_inventory_error_count(inv), 0);
+    assert_int_equal(cpw_inventory_account_count(inv), 45);
+    assert_int_equal(result.final.accounts_done, 45);
+    assert_int_equal(result.final.accounts_total, 45);
+    assert_int_equal(cpw_inventory_domain_count(inv), 44);
+    assert_string_equal(result.caller_account, MGMT);
+    cpw_collect_result_clean_up(&result);
+    cpw_inventory_destroy(inv);
+    s_stop();
+
+    s_start(s_builtin("org:accounts=44,regions=1,leftover=0,seed=5"),
+            "{\"fault_probability\": 1, \"fault_kind\": \"throttle\","
+            " \"fault_operation\": \"ListAccounts\"}");
+    inv = s_scan(&opts, &result);
+    assert_int_equal(cpw_inventory_account_count(inv), 1);
+    assert_int_equal(result.final.accounts_done, 1);
+    assert_int_equal(cpw_inventory_error_count(inv), 1);
+    const struct cpw_inv_error *e = cpw_inventory_error(inv, 0);
+    assert_string_equal(e->account, MGMT);
+    assert_string_equal(e->service, "organizations");
+    assert_string_equal(e->operation, "ListAccounts");
+    assert_string_equal(e->code, "TooManyRequestsException");
+    cpw_collect_result_clean_up(&result);
+    cpw_inventory_destroy(inv);
+    s_stop();
+}
+
 /* Customer Profiles throttles every request: scan errors per region, the rest still read, and
  * no orphan certain where a domain might have been missed. */
 static void test_throttled_service_is_a_scan_error(void **state)
@@ -632,6 +670,7 @@ int main(void)
         COLLECT_TEST(test_disabled_region_is_not_called),
         COLLECT_TEST(test_list_regions_denied),
         COLLECT_TEST(test_live_scan_skips_disabled_region),
+        COLLECT_TEST(test_org_listed_over_pages),
         COLLECT_TEST(test_throttled_service_is_a_scan_error),
         COLLECT_TEST(test_cloudtrail_evidence_links_certainly),
         COLLECT_TEST(test_assume_role_provider),

@@ -66,6 +66,46 @@ static void test_concurrency_cap(void **state)
     cpw_ratelimit_destroy(rl);
 }
 
+/* A removed key is gone (acquiring it is unlimited again); one with calls in flight stays. */
+static void test_remove(void **state)
+{
+    (void)state;
+    struct cpw_ratelimit *rl = cpw_ratelimit_new();
+    assert_int_equal(cpw_ratelimit_set(rl, "a", 0, 0, 1), 0);
+    assert_int_equal(cpw_ratelimit_set(rl, "b", 1, 1, 0), 0);
+    const char *a[] = { "a" };
+    const char *b[] = { "b" };
+    int64_t wait = -1;
+    assert_int_equal(cpw_ratelimit_acquire(rl, a, 1, 0, &wait), CPW_RATELIMIT_ADMIT);
+    assert_int_equal(cpw_ratelimit_remove(rl, "a"), -1);
+    assert_int_equal(cpw_last_error(), CPW_ERR_INVALID_ARGUMENT);
+    assert_int_equal(cpw_ratelimit_acquire(rl, a, 1, 0, &wait), CPW_RATELIMIT_WAIT_SLOT);
+    cpw_ratelimit_release(rl, a, 1);
+    assert_int_equal(cpw_ratelimit_remove(rl, "a"), 0);
+    assert_int_equal(cpw_ratelimit_remove(rl, "a"), 0); /* absent: nothing to do */
+    assert_int_equal(cpw_ratelimit_acquire(rl, a, 1, 0, &wait), CPW_RATELIMIT_ADMIT);
+    assert_int_equal(cpw_ratelimit_acquire(rl, a, 1, 0, &wait), CPW_RATELIMIT_ADMIT);
+    assert_int_equal(cpw_ratelimit_in_flight(rl, "a"), 0);
+    /* The other key in its chain is untouched: its bucket is still empty. */
+    assert_int_equal(cpw_ratelimit_acquire(rl, b, 1, 0, &wait), CPW_RATELIMIT_ADMIT);
+    cpw_ratelimit_release(rl, b, 1);
+    assert_int_equal(cpw_ratelimit_acquire(rl, b, 1, 0, &wait), CPW_RATELIMIT_WAIT_TIME);
+    /* Many keys in and out: the registry ends with none of them. */
+    char key[32];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(key, sizeof(key), "k%d", i);
+        assert_int_equal(cpw_ratelimit_set(rl, key, 0, 0, 1), 0);
+    }
+    for (int i = 0; i < 5000; i++) {
+        snprintf(key, sizeof(key), "k%d", i);
+        assert_int_equal(cpw_ratelimit_remove(rl, key), 0);
+        const char *k[] = { key };
+        assert_int_equal(cpw_ratelimit_acquire(rl, k, 1, 0, &wait), CPW_RATELIMIT_ADMIT);
+        assert_int_equal(cpw_ratelimit_in_flight(rl, key), 0);
+    }
+    cpw_ratelimit_destroy(rl);
+}
+
 static void test_all_keys_or_nothing(void **state)
 {
     (void)state;
@@ -134,5 +174,6 @@ static void test_set_validation_and_replace(void **state)
 CPW_TEST_MAIN("ratelimit",
               CPW_TEST(test_bucket_burst_then_rate),
               CPW_TEST(test_concurrency_cap),
+              CPW_TEST(test_remove),
               CPW_TEST(test_all_keys_or_nothing),
               CPW_TEST(test_set_validation_and_replace))

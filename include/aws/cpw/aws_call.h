@@ -86,6 +86,12 @@ int cpw_aws_caller_identity(struct cpw_aws_client *client,
                             struct cpw_aws_identity *out,
                             struct cpw_aws_error *aws);
 
+/**
+ * Reads GetCallerIdentity's output document (a call made some other way, e.g. submitted): 0 with
+ * *out filled, or -1 (CPW_ERR_AWS) when it has no 12-digit Account or no Arn.
+ */
+int cpw_aws_identity_from_output(const json_t *doc, struct cpw_aws_identity *out);
+
 /** Frees the strings and zeroes the identity. NULL is a no-op. */
 void cpw_aws_identity_clean_up(struct cpw_aws_identity *identity);
 

@@ -62,6 +62,13 @@ enum cpw_ratelimit_verdict cpw_ratelimit_acquire(struct cpw_ratelimit *rl,
 /** Gives back the concurrency slots taken by an ADMIT for the same keys. */
 void cpw_ratelimit_release(struct cpw_ratelimit *rl, const char *const *keys, size_t count);
 
+/**
+ * Forgets the limit called key, so that a long run's registry holds only the keys still in use
+ * (a key acquired afterwards is unlimited, as an unknown key is). Returns 0 (also when there is
+ * no such key), or -1 with CPW_ERR_INVALID_ARGUMENT while calls are in flight under it (it stays).
+ */
+int cpw_ratelimit_remove(struct cpw_ratelimit *rl, const char *key);
+
 /** Calls in flight under key (0 for an unknown key). */
 unsigned cpw_ratelimit_in_flight(const struct cpw_ratelimit *rl, const char *key);
 

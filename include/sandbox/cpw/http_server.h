@@ -58,6 +58,8 @@ struct cpw_http_exchange {
     const char *peer_ip;            /* "127.0.0.1" */
     struct cpw_arena *arena;        /* per-request pool, released after the response is sent */
     struct cpw_http_stream *stream; /* zeroed; the handler fills it to stream the body */
+    int64_t *delay_ms; /* 0; the handler sets it to have its answer go out that many ms later,
+                          without a worker thread waiting meanwhile (not with a stream) */
 };
 
 typedef void(cpw_http_handler_fn)(void *user,
