@@ -708,8 +708,21 @@ static int s_user_version(sqlite3 *db, int64_t *version)
     return rc < 0 ? -1 : 0;
 }
 
+/*
+ * SQLite counts the memory it allocates under one process-wide mutex, taken by every
+ * allocation and free of every connection: with workers on their own read connections that
+ * mutex was most of the sandbox's lock waits. Nothing here reads those counters. Possible only
+ * before SQLite's first use in the process; later it is refused, harmlessly.
+ */
+static void s_sqlite_config(void)
+{
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 struct cpw_sbx *cpw_sbx_open(const struct cpw_sbx_options *opts)
 {
+    static pthread_once_t s_config_once = PTHREAD_ONCE_INIT;
+    (void)pthread_once(&s_config_once, s_sqlite_config);
     struct cpw_sbx_options defaults = { .slr_deletion_delay_ms = -1,
                                         .create_account_delay_ms = -1 };
     if (opts == NULL) {
