@@ -315,8 +315,8 @@ struct cpw_sbx_reader {
     pthread_mutex_t ledger_lock; /* the ledger's: taken by its reader and by the writer's flush */
     struct key_use ledger[LEDGER_MAX];
     size_t ledger_count;
-    struct cred_entry creds[CRED_KEEP]; /* under lock; wiped at close */
-    unsigned creds_next;                /* the entry the next miss replaces */
+    struct cred_entry *creds; /* CRED_KEEP entries, with db; under lock; wiped */
+    unsigned creds_next;      /* the entry the next miss replaces */
 };
 
 struct cpw_sbx_readers {
@@ -541,6 +541,9 @@ static int s_open_reader(struct cpw_sbx *sbx, struct cpw_sbx_reader *reader)
         return -1;
     }
     sqlite3_set_authorizer(reader->db, s_read_only_authorizer, reader);
+    if (reader->creds == NULL) {
+        reader->creds = cpw_calloc(CRED_KEEP, sizeof(*reader->creds));
+    }
     return 0;
 }
 
@@ -791,7 +794,10 @@ void cpw_sbx_close(struct cpw_sbx *sbx)
     }
     cpw_sbx_authz_close(sbx);
     for (size_t i = 0; i < CPW_SBX_READERS; i++) {
-        cpw_secure_zero(sbx->readers->slot[i].creds, sizeof(sbx->readers->slot[i].creds));
+        if (sbx->readers->slot[i].creds != NULL) {
+            cpw_secure_zero(sbx->readers->slot[i].creds, CRED_KEEP * sizeof(struct cred_entry));
+            cpw_free(sbx->readers->slot[i].creds);
+        }
         cpw_sbx_sql_close(sbx->readers->slot[i].db);
         pthread_mutex_destroy(&sbx->readers->slot[i].lock);
         pthread_mutex_destroy(&sbx->readers->slot[i].ledger_lock);
