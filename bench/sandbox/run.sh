@@ -17,7 +17,8 @@
 # column: before/after ratios then come from one run on one machine state. With ROUNDS=R (default
 # 1), the two sandboxes run R times each, alternately (after, before, after, before, ...), so that
 # a change in the machine's load falls on both; each cell is then the median of its R figures,
-# and the report gives the load average before each round.
+# and the report gives the load average before each round. Latencies: p50 and p99 per operation,
+# in ms with two decimals (sub-millisecond medians would otherwise all read 0.5).
 #
 # usage: bench/sandbox/run.sh BUILD_DIR [N] [CONCURRENCY]    (prints a Markdown report)
 set -euo pipefail
@@ -156,13 +157,14 @@ else:
 labels = {"sts": "STS GetCallerIdentity", "iam": "IAM ListRoles", "connect": "Connect ListInstances"}
 for op in ("sts", "iam", "connect"):
     so, mo = s.get(op, {}), m.get(op, {})
-    for k, label, better in (("rps", "req/s", "higher"), ("p99_ms", "p99 ms", "lower")):
+    for k, label, better in (("rps", "req/s", "higher"), ("p50_ms", "p50 ms", "lower"),
+                             ("p99_ms", "p99 ms", "lower")):
         sv = so.get(k) if so.get("errors", 1) == 0 else None
         mv = mo.get(k) if mo.get("errors", 1) == 0 else None
         ratio = "n/a"
         if sv and mv:
             ratio = f"{sv / mv:.1f}x" if better == "higher" else f"{mv / sv:.1f}x lower"
-        fmt = (lambda v: f"{v:.0f}") if k == "rps" else (lambda v: f"{v:.1f}")
+        fmt = (lambda v: f"{v:.0f}") if k == "rps" else (lambda v: f"{v:.2f}")
         if b is not None:
             bo = b.get(op, {})
             bv = bo.get(k) if bo.get("errors", 1) == 0 else None

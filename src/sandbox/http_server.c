@@ -46,10 +46,12 @@
 #include "cpw/time.h"
 
 #define DEFAULT_REQUEST_MEMORY (32u * 1024u * 1024u)
-/* libmicrohttpd's memory per connection: the request line and headers (up to about 63 KB;
- * beyond, it answers 431 or 414 itself), then the answer's headers. It clears all of it between
- * two requests of a connection, so its size is paid on every request (256 KiB was 5 % of one). */
-#define CONNECTION_MEMORY (64u * 1024u)
+/* libmicrohttpd's memory per connection: the request line and headers (up to about 31 KB, many
+ * times what a signed AWS request carries, session token included; beyond, it answers 431 or
+ * 414 itself), then the answer's headers. It clears all of it between two requests of a connection,
+ * so its size is paid on every request (256 KiB was 5 % of one, 64 KiB still 5 % once the rest got
+ * cheaper). */
+#define CONNECTION_MEMORY (32u * 1024u)
 #define REAPER_PERIOD_MS  200
 
 /* One open connection, as the reaper sees it. Guarded by the server's lock. */

@@ -23,6 +23,7 @@
 #include "cpw/uri.h"
 #include "sbx.h"
 #include "sbx_realism.h"
+#include "sbx_state.h"
 
 struct cpw_sandbox {
     struct cpw_sbx *sbx;
@@ -51,19 +52,6 @@ static int s_lookup(const char *access_key_id, struct cpw_sigv4_secret *out, voi
     out->secret_access_key = ctx->creds.secret_access_key;
     out->session_token = ctx->creds.session_token[0] ? ctx->creds.session_token : NULL;
     return 0;
-}
-
-static void s_request_id(char out[37])
-{
-    uint8_t b[16];
-    if (cpw_random_bytes(b, sizeof(b))) {
-        memset(b, 0, sizeof(b));
-    }
-    b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
-    b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
-    char hex[33];
-    cpw_hex_encode_to(hex, b, sizeof(b));
-    snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
 }
 
 /* The service a request is for, from its credential scope (header or presigned query). */
@@ -344,7 +332,7 @@ static void s_handle(void *user, const struct cpw_http_exchange *ex, struct cpw_
     const struct cpw_http_request *req = ex->request;
     atomic_fetch_add(&sandbox->requests, 1);
     char request_id[37];
-    s_request_id(request_id);
+    cpw_sbx_request_id(request_id);
     int64_t real_ms = cpw_time_now_ms();
     /* Signatures are checked against real time (clients sign with it); the services' clock
      * (asynchronous tasks, credential expiry, rate limits) can be moved ahead for tests. */

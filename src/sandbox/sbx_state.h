@@ -6,7 +6,8 @@
  * own WAL snapshot, so that reads never wait on a write in progress. A read connection refuses
  * every write at prepare time (SQLite authorizer) and remembers that it did: dispatch then
  * discards the read attempt and runs the request again through the writer. Credentials lookups
- * use the read connections too.
+ * use the read connections too, and each read connection keeps the last few it made until the
+ * next commit that writes anything (the writer's WAL hook moves a generation on).
  *
  * Access-key last use (GetAccessKeyLastUsed) is bookkeeping every signed request makes: on a
  * read connection it goes to the connection's small in-memory ledger, which the writer applies
@@ -75,6 +76,17 @@ void cpw_sbx_set_write_hook(struct cpw_sbx *sbx, void (*fn)(void *user), void *u
 /** Counters since open, for tests and benchmarks: requests served by a read connection, and
  * read attempts that had to run again through the writer. */
 void cpw_sbx_read_stats(const struct cpw_sbx *sbx, uint64_t *reads, uint64_t *retried);
+
+/**
+ * A request id in UUID version 4 form ("xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx") into out.
+ * Unique, not secret: a per-thread generator seeded once from the system's randomness; a thread
+ * never repeats an id. Thread-safe, no lock, no system call after a thread's first id.
+ */
+void cpw_sbx_request_id(char out[37]);
+
+/** For tests and measurements: credentials lookups answered from a read connection's kept
+ * entries (state.c keeps them until the next commit that writes). Thread-safe. */
+uint64_t cpw_sbx_credentials_cache_hits(const struct cpw_sbx *sbx);
 
 /* For dispatch: runs the write hook, if any; counts a read served (or retried on the writer). */
 void cpw_sbx_state_write_hook(struct cpw_sbx *sbx);

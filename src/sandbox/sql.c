@@ -157,14 +157,25 @@ uint64_t cpw_sbx_sql_prepare_count(void)
     return atomic_load(&s_prepares_total);
 }
 
-/* FNV-1a. */
+/* The text's hash, eight bytes at a step (FNV-1a's byte steps were a visible share of each
+ * query on texts of a few hundred bytes), then SplitMix64's finalizer so that the low bits
+ * the buckets use depend on every byte. */
 static uint64_t s_hash(const char *s, size_t len)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < len; i++) {
-        h = (h ^ (uint8_t)s[i]) * 0x100000001b3ULL;
+    uint64_t h = 0xcbf29ce484222325ULL ^ len;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, sizeof(w));
+        h = (h ^ w) * 0x100000001b3ULL;
+        h ^= h >> 29;
     }
-    return h;
+    uint64_t tail = 0;
+    memcpy(&tail, s + i, len - i);
+    h = (h ^ tail) * 0x100000001b3ULL;
+    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+    return h ^ (h >> 31);
 }
 
 static sqlite3_stmt *s_prepare(sqlite3 *db, struct stmt_cache *c, const char *sql, bool keep)

@@ -84,6 +84,64 @@ int cpw_sbx_uuid(char out[37])
     return 0;
 }
 
+/* SplitMix64's finalizer: a bijection on 64 bits that scatters consecutive inputs. */
+static uint64_t s_mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+void cpw_sbx_request_id(char out[37])
+{
+    /* Per thread: two 64-bit keys drawn once, and a counter. x = mix(k1 + n) differs for every
+     * n of the thread (mix is a bijection) and fills 64 of the bits the version and variant
+     * leave alone, so a thread never repeats an id; the keys make threads' ids unrelated. */
+    static _Thread_local struct {
+        uint64_t k1, k2, n;
+        bool seeded;
+    } s_gen;
+    if (!s_gen.seeded) {
+        uint8_t seed[16];
+        if (cpw_random_bytes(seed, sizeof(seed)) != 0) {
+            /* No randomness: time and this thread's state address still tell threads apart. */
+            uint64_t t = (uint64_t)cpw_time_now_ms();
+            uint64_t a = (uint64_t)(uintptr_t)&s_gen;
+            memcpy(seed, &t, sizeof(t));
+            memcpy(seed + 8, &a, sizeof(a));
+            cpw_error_clear();
+        }
+        memcpy(&s_gen.k1, seed, 8);
+        memcpy(&s_gen.k2, seed + 8, 8);
+        cpw_secure_zero(seed, sizeof(seed));
+        s_gen.seeded = true;
+    }
+    s_gen.n++;
+    uint64_t x = s_mix64(s_gen.k1 + s_gen.n);
+    uint64_t y = s_mix64(s_gen.k2 ^ (s_gen.n * 0x9e3779b97f4a7c15ull));
+    uint8_t b[16];
+    for (int i = 0; i < 6; i++) {
+        b[i] = (uint8_t)(x >> (8 * i));
+    }
+    b[7] = (uint8_t)(x >> 48);
+    b[9] = (uint8_t)(x >> 56);
+    b[6] = (uint8_t)(0x40 | (y & 0x0f));        /* version 4 */
+    b[8] = (uint8_t)(0x80 | ((y >> 4) & 0x3f)); /* variant 10 */
+    for (int i = 10; i < 16; i++) {
+        b[i] = (uint8_t)(y >> (8 * (i - 8)));
+    }
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+    for (size_t i = 0; i < sizeof(b); i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) {
+            out[o++] = '-';
+        }
+        out[o++] = hex[b[i] >> 4];
+        out[o++] = hex[b[i] & 0x0f];
+    }
+    out[o] = '\0';
+}
+
 json_t *cpw_sbx_time_json(int64_t epoch_ms)
 {
     char text[CPW_TIME_ISO8601_LEN + 1] = "";
@@ -235,6 +293,21 @@ struct key_use {
     char region[32];
 };
 
+/*
+ * Credentials a read connection looked up, kept for the next requests its thread serves. An
+ * entry holds as long as the database has not changed since the lookup that made it began: it
+ * carries the commit generation read before that lookup's snapshot, and the writer's commit hook
+ * (s_wal_committed, run after every commit that wrote, before COMMIT returns and therefore
+ * before the write's answer is sent) moves the generation on. A key deleted, deactivated or
+ * replaced is thus refused from the next request on; expiry is judged at each lookup.
+ */
+#define CRED_KEEP 4 /* entries per read connection */
+
+struct cred_entry {
+    uint64_t generation; /* 0: empty */
+    struct cpw_sbx_credentials creds;
+};
+
 struct cpw_sbx_reader {
     pthread_mutex_t lock;        /* held by the request using the connection */
     sqlite3 *db;                 /* NULL until first used */
@@ -242,6 +315,8 @@ struct cpw_sbx_reader {
     pthread_mutex_t ledger_lock; /* the ledger's: taken by its reader and by the writer's flush */
     struct key_use ledger[LEDGER_MAX];
     size_t ledger_count;
+    struct cred_entry *creds; /* CRED_KEEP entries, with db; under lock; wiped */
+    unsigned creds_next;      /* the entry the next miss replaces */
 };
 
 struct cpw_sbx_readers {
@@ -252,6 +327,10 @@ struct cpw_sbx_readers {
     atomic_uint_fast64_t key_use_seq;
     atomic_uint_fast64_t reads;
     atomic_uint_fast64_t retried;
+    /* Commits that wrote, plus one (s_wal_committed); 0 while credentials are not kept (not
+     * in WAL mode on a private file: another process could change the keys unseen). */
+    atomic_uint_fast64_t generation;
+    atomic_uint_fast64_t cred_hits; /* lookups answered from a kept entry */
     void (*write_hook)(void *user);
     void *write_hook_user;
 };
@@ -362,6 +441,42 @@ static void s_sweep_tmp(const char *tmp)
     closedir(d);
 }
 
+/*
+ * The writer's WAL hook: SQLite calls it after each commit that wrote, once the commit is done
+ * and before the COMMIT statement returns. Moves the credentials generation on, and checkpoints
+ * as SQLite's default hook (which this one replaces) would: passively, from 1000 pages.
+ */
+static int s_wal_committed(void *user, sqlite3 *db, const char *name, int pages)
+{
+    struct cpw_sbx_readers *rs = user;
+    atomic_fetch_add(&rs->generation, 1u);
+    if (pages >= 1000) {
+        (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    }
+    return SQLITE_OK;
+}
+
+/* Keeps looked-up credentials when the writer is the only one that can change the file: a
+ * private file in WAL mode, whose commits s_wal_committed sees. */
+static int s_enable_cred_cache(struct cpw_sbx *sbx)
+{
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(sbx->db, "PRAGMA journal_mode", NULL);
+    if (stmt == NULL) {
+        return -1;
+    }
+    int rc = cpw_sbx_sql_step(stmt);
+    bool wal = rc == 1 && strcmp(cpw_sbx_col(stmt, 0), "wal") == 0;
+    cpw_sbx_sql_done(stmt);
+    if (rc < 0) {
+        return -1;
+    }
+    if (wal && sbx->tmp_dir != NULL) {
+        atomic_store(&sbx->readers->generation, 1u);
+        sqlite3_wal_hook(sbx->db, s_wal_committed, sbx->readers);
+    }
+    return 0;
+}
+
 static int s_open_db(struct cpw_sbx *sbx, const char *data_dir)
 {
     char *path = sbx->readers->path;
@@ -411,7 +526,10 @@ static int s_open_db(struct cpw_sbx *sbx, const char *data_dir)
     }
     /* WAL: readers keep their snapshot while the writer works (and other processes, such as
      * cpwarden inspecting a data directory, read without blocking the sandbox). */
-    return cpw_sbx_sql_exec(sbx->db, "PRAGMA journal_mode = WAL;");
+    if (cpw_sbx_sql_exec(sbx->db, "PRAGMA journal_mode = WAL;") != 0) {
+        return -1;
+    }
+    return s_enable_cred_cache(sbx);
 }
 
 static int s_open_reader(struct cpw_sbx *sbx, struct cpw_sbx_reader *reader)
@@ -423,6 +541,9 @@ static int s_open_reader(struct cpw_sbx *sbx, struct cpw_sbx_reader *reader)
         return -1;
     }
     sqlite3_set_authorizer(reader->db, s_read_only_authorizer, reader);
+    if (reader->creds == NULL) {
+        reader->creds = cpw_calloc(CRED_KEEP, sizeof(*reader->creds));
+    }
     return 0;
 }
 
@@ -480,6 +601,15 @@ bool cpw_sbx_reader_wanted_write(const struct cpw_sbx_reader *reader)
     return reader->wanted_write;
 }
 
+/* src into out (cap bytes), cut to fit and terminated: snprintf's "%s" without its cost on
+ * every request. */
+static void s_copy(char *out, size_t cap, const char *src)
+{
+    size_t len = strnlen(src, cap - 1);
+    memcpy(out, src, len);
+    out[len] = '\0';
+}
+
 int cpw_sbx_reader_note_key_use(struct cpw_sbx *sbx,
                                 struct cpw_sbx_reader *reader,
                                 const struct cpw_sbx_ctx *ctx)
@@ -502,9 +632,9 @@ int cpw_sbx_reader_note_key_use(struct cpw_sbx *sbx,
     if (use != NULL) {
         use->seq = atomic_fetch_add(&sbx->readers->key_use_seq, 1u);
         use->used_ms = ctx->req->now_ms;
-        snprintf(use->access_key_id, sizeof(use->access_key_id), "%s", caller->access_key_id);
-        snprintf(use->service, sizeof(use->service), "%s", ctx->req->service);
-        snprintf(use->region, sizeof(use->region), "%s", caller->region ? caller->region : "");
+        s_copy(use->access_key_id, sizeof(use->access_key_id), caller->access_key_id);
+        s_copy(use->service, sizeof(use->service), ctx->req->service);
+        s_copy(use->region, sizeof(use->region), caller->region ? caller->region : "");
         rc = 0;
     }
     pthread_mutex_unlock(&reader->ledger_lock);
@@ -590,8 +720,21 @@ static int s_user_version(sqlite3 *db, int64_t *version)
     return rc < 0 ? -1 : 0;
 }
 
+/*
+ * SQLite counts the memory it allocates under one process-wide mutex, taken by every
+ * allocation and free of every connection: with workers on their own read connections that
+ * mutex was most of the sandbox's lock waits. Nothing here reads those counters. Possible only
+ * before SQLite's first use in the process; later it is refused, harmlessly.
+ */
+static void s_sqlite_config(void)
+{
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 struct cpw_sbx *cpw_sbx_open(const struct cpw_sbx_options *opts)
 {
+    static pthread_once_t s_config_once = PTHREAD_ONCE_INIT;
+    (void)pthread_once(&s_config_once, s_sqlite_config);
     struct cpw_sbx_options defaults = { .slr_deletion_delay_ms = -1,
                                         .create_account_delay_ms = -1 };
     if (opts == NULL) {
@@ -651,6 +794,10 @@ void cpw_sbx_close(struct cpw_sbx *sbx)
     }
     cpw_sbx_authz_close(sbx);
     for (size_t i = 0; i < CPW_SBX_READERS; i++) {
+        if (sbx->readers->slot[i].creds != NULL) {
+            cpw_secure_zero(sbx->readers->slot[i].creds, CRED_KEEP * sizeof(struct cred_entry));
+            cpw_free(sbx->readers->slot[i].creds);
+        }
         cpw_sbx_sql_close(sbx->readers->slot[i].db);
         pthread_mutex_destroy(&sbx->readers->slot[i].lock);
         pthread_mutex_destroy(&sbx->readers->slot[i].ledger_lock);
@@ -719,6 +866,37 @@ int cpw_sbx_register_role_usage_hook(struct cpw_sbx *sbx,
 
 /* ----- credentials ------------------------------------------------------------------------- */
 
+/* reader's kept entry for access_key_id (current or not), or NULL. */
+static struct cred_entry *s_cred_find(struct cpw_sbx_reader *reader, const char *access_key_id)
+{
+    for (size_t i = 0; i < CRED_KEEP; i++) {
+        struct cred_entry *e = &reader->creds[i];
+        if (e->generation != 0 && strcmp(e->creds.access_key_id, access_key_id) == 0) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
+/* Keeps creds, read at generation, in slot (the key's stale entry) or the next entry. */
+static void s_cred_keep(struct cpw_sbx_reader *reader,
+                        struct cred_entry *slot,
+                        uint64_t generation,
+                        const struct cpw_sbx_credentials *creds)
+{
+    if (slot == NULL) {
+        slot = &reader->creds[reader->creds_next];
+        reader->creds_next = (reader->creds_next + 1u) % CRED_KEEP;
+    }
+    slot->generation = generation;
+    slot->creds = *creds;
+}
+
+uint64_t cpw_sbx_credentials_cache_hits(const struct cpw_sbx *sbx)
+{
+    return atomic_load(&sbx->readers->cred_hits);
+}
+
 int cpw_sbx_credentials_lookup(struct cpw_sbx *sbx,
                                const char *access_key_id,
                                int64_t now_ms,
@@ -731,6 +909,17 @@ int cpw_sbx_credentials_lookup(struct cpw_sbx *sbx,
     } else if ((reader = cpw_sbx_reader_acquire(sbx)) == NULL) {
         return -1;
     }
+    /* Read before the lookup's snapshot begins: a commit after this read makes the entry this
+     * lookup fills stale, whether or not the snapshot saw it. */
+    uint64_t generation = reader ? atomic_load(&sbx->readers->generation) : 0;
+    struct cred_entry *kept = generation ? s_cred_find(reader, access_key_id) : NULL;
+    if (kept != NULL && kept->generation == generation) {
+        *out = kept->creds;
+        out->expired = out->expires_ms != 0 && now_ms >= out->expires_ms;
+        atomic_fetch_add(&sbx->readers->cred_hits, 1u);
+        cpw_sbx_reader_release(reader);
+        return 0;
+    }
     int result = -1;
     sqlite3_stmt *stmt = cpw_sbx_sql_query(
       reader ? reader->db : sbx->db,
@@ -742,6 +931,9 @@ int cpw_sbx_credentials_lookup(struct cpw_sbx *sbx,
     }
     int rc = cpw_sbx_sql_step(stmt);
     if (rc == 0) {
+        if (kept != NULL) {
+            cpw_secure_zero(kept, sizeof(*kept)); /* gone or inactive: keep no secret of it */
+        }
         cpw_raise(CPW_ERR_SIGV4_UNKNOWN_KEY, "access key %s is not known", access_key_id);
         goto cleanup;
     }
@@ -756,6 +948,9 @@ int cpw_sbx_credentials_lookup(struct cpw_sbx *sbx,
     snprintf(out->account_id, sizeof(out->account_id), "%s", cpw_sbx_col(stmt, 4));
     snprintf(out->principal_arn, sizeof(out->principal_arn), "%s", cpw_sbx_col(stmt, 5));
     snprintf(out->user_id, sizeof(out->user_id), "%s", cpw_sbx_col(stmt, 6));
+    if (generation != 0) {
+        s_cred_keep(reader, kept, generation, out);
+    }
     result = 0;
 cleanup:
     cpw_sbx_sql_done(stmt);

@@ -140,6 +140,49 @@ static void test_body_limit_answers_413(void **state)
     cpw_http_server_stop(server);
 }
 
+/* Request headers up to the per-connection memory's bound (CONNECTION_MEMORY): a 24 KB header
+ * reaches the handler whole, a 48 KB one is answered 431 without reaching it. */
+static void test_large_request_headers(void **state)
+{
+    (void)state;
+    atomic_store(&s_calls, 0);
+    struct cpw_http_server *server = s_start(0);
+    char *line = cpw_malloc(48 * 1024 + 16);
+    size_t sizes[] = { 24 * 1024, 48 * 1024 };
+    long expect[] = { 200, 431 };
+    for (size_t i = 0; i < 2; i++) {
+        memcpy(line, "X-Test: ", 8);
+        memset(line + 8, 'v', sizes[i]);
+        line[8 + sizes[i]] = '\0';
+        CURL *curl = curl_easy_init();
+        char url[64];
+        snprintf(url, sizeof(url), "http://127.0.0.1:%u/big",
+                 (unsigned)cpw_http_server_port(server));
+        struct curl_slist *headers = curl_slist_append(NULL, line);
+        struct cpw_buf body;
+        cpw_buf_init(&body, 1 << 20);
+        curl_easy_setopt(curl, CURLOPT_URL, url);
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, s_collect);
+        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
+        assert_int_equal(curl_easy_perform(curl), CURLE_OK);
+        long status = 0;
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+        assert_int_equal(status, expect[i]);
+        if (status == 200) {
+            assert_non_null(strstr(cpw_buf_cstr(&body), line + 8)); /* echoed whole */
+        }
+        cpw_buf_clean_up(&body);
+        curl_slist_free_all(headers);
+        curl_easy_cleanup(curl);
+    }
+    assert_int_equal(atomic_load(&s_calls), 1);
+    cpw_free(line);
+    cpw_http_server_stop(server);
+}
+
 static void test_remote_bind_needs_consent(void **state)
 {
     (void)state;
@@ -335,6 +378,7 @@ static void test_stop_releases_held_answers(void **state)
 CPW_TEST_MAIN("http_server",
               CPW_TEST(test_raw_target_headers_body),
               CPW_TEST(test_body_limit_answers_413),
+              CPW_TEST(test_large_request_headers),
               CPW_TEST(test_remote_bind_needs_consent),
               CPW_TEST(test_concurrent_clients_lose_nothing),
               CPW_TEST(test_held_answer_does_not_block_the_worker),
