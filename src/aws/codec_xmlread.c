@@ -23,9 +23,10 @@
 #include "cpw/codec.h"
 #include "cpw/xml.h"
 
-#define XR_MAX_MEMBERS 64 /* members of one structure; larger ones go the reference way */
-#define XR_MAX_SHAPES  32 /* structures resolved per reply */
+#define XR_MAX_MEMBERS 128 /* members of one structure; larger ones go the reference way */
+#define XR_MAX_SHAPES  32  /* structures resolved per reply */
 #define XR_MAX_FRAMES  (CPW_CODEC_MAX_DEPTH + 8)
+#define XR_MAX_SLOTS   512 /* member values of the open structures; more go the reference way */
 
 enum xr_kind {
     XR_OTHER, /* maps and anything unknown: the reference path reads them */
@@ -46,7 +47,7 @@ struct xr_member {
 struct xr_struct {
     const json_t *shape;
     size_t count;
-    struct xr_member members[XR_MAX_MEMBERS];
+    struct xr_member *members; /* owned */
 };
 
 enum xr_frame_kind {
@@ -78,7 +79,8 @@ struct xr {
     size_t skip; /* open elements inside a FRAME_SKIP */
     size_t n_frames;
     struct xr_frame frames[XR_MAX_FRAMES];
-    json_t *slots[XR_MAX_FRAMES][XR_MAX_MEMBERS];
+    json_t *slots[XR_MAX_SLOTS]; /* the open structures' values, a stack of runs */
+    size_t n_slots;
     size_t n_structs;
     struct xr_struct structs[XR_MAX_SHAPES];
     struct cpw_buf text; /* the open scalar's text */
@@ -116,15 +118,21 @@ static const struct xr_struct *s_struct(struct xr *x, const json_t *shape)
     if (x->n_structs >= XR_MAX_SHAPES) {
         return NULL;
     }
+    const json_t *members = json_object_get(shape, "members");
+    if (json_object_size(members) > XR_MAX_MEMBERS) {
+        return NULL;
+    }
     struct xr_struct *st = &x->structs[x->n_structs];
-    st->shape = shape;
+    st->shape = NULL;
     st->count = 0;
+    st->members = cpw_malloc((json_object_size(members) + 1) * sizeof(st->members[0]));
+    x->n_structs++; /* released with the reader, complete or not */
     const char *name;
     json_t *mref;
-    json_object_foreach(json_object_get(shape, "members"), name, mref)
+    json_object_foreach((json_t *)members, name, mref)
     {
         const json_t *mshape = cpw_codec_target(x->svc, mref);
-        if (!mshape || st->count >= XR_MAX_MEMBERS) {
+        if (!mshape) {
             return NULL;
         }
         struct xr_member *m = &st->members[st->count];
@@ -150,7 +158,7 @@ static const struct xr_struct *s_struct(struct xr *x, const json_t *shape)
         }
         st->count++;
     }
-    x->n_structs++;
+    st->shape = shape; /* usable: found by the next lookup */
     return st;
 }
 
@@ -172,7 +180,11 @@ static int s_push(struct xr *x, const json_t *shape, enum xr_kind kind, int dept
         if (!f->st) {
             return -1;
         }
-        f->values = x->slots[x->n_frames];
+        if (XR_MAX_SLOTS - x->n_slots < f->st->count) {
+            return -1;
+        }
+        f->values = x->slots + x->n_slots;
+        x->n_slots += f->st->count;
         memset(f->values, 0, f->st->count * sizeof(f->values[0]));
         break;
     case XR_LIST:
@@ -314,6 +326,7 @@ static int s_end(void *user)
                 f->values[i] = NULL;
             }
         }
+        x->n_slots -= f->st->count;
         break;
     }
     case FRAME_LIST:
@@ -373,7 +386,10 @@ int cpw_codec_xml_read(const struct cpw_model_service *svc,
     if (!shape || s_kind(shape) != XR_STRUCTURE) {
         return -1;
     }
-    struct xr *x = cpw_malloc(sizeof(*x));
+    /* On the stack (about 9 KB): a large allocation per reply would make malloc consolidate
+     * the small blocks the previous reply's document freed. */
+    struct xr reader;
+    struct xr *x = &reader;
     x->svc = svc;
     x->shape = shape;
     x->wrapper = wrapper;
@@ -381,6 +397,7 @@ int cpw_codec_xml_read(const struct cpw_model_service *svc,
     x->result = NULL;
     x->skip = 0;
     x->n_frames = 0;
+    x->n_slots = 0;
     x->n_structs = 0;
     cpw_buf_init(&x->text, CPW_HTTP_MAX_BODY_BYTES);
     static const struct cpw_xml_events events = {
@@ -398,6 +415,8 @@ int cpw_codec_xml_read(const struct cpw_model_service *svc,
         rc = -1;
     }
     cpw_buf_clean_up(&x->text);
-    cpw_free(x);
+    for (size_t i = 0; i < x->n_structs; i++) {
+        cpw_free(x->structs[i].members);
+    }
     return rc;
 }
