@@ -17,9 +17,15 @@
 #include "cpw/json.h"
 
 static const char *const s_ops[][2] = {
-    { "iam", "ListRoles" },         { "iam", "GetRole" },      { "iam", "CreateServiceLinkedRole" },
-    { "iam", "GetAccountSummary" }, { "iam", "ListRoleTags" }, { "sts", "AssumeRole" },
+    { "iam", "ListRoles" },
+    { "iam", "GetRole" },
+    { "iam", "CreateServiceLinkedRole" },
+    { "iam", "GetAccountSummary" },
+    { "iam", "ListRoleTags" },
+    { "sts", "AssumeRole" },
     { "sts", "GetCallerIdentity" },
+    { "cloudwatch", "GetMetricData" },
+    { "cloudwatch", "DescribeAlarms" },
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

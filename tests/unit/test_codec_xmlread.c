@@ -255,6 +255,34 @@ static void test_edge_cases(void **state)
     cpw_model_clean_up();
 }
 
+/* CloudWatch, the other query service: lists of doubles and timestamps. */
+static void test_cloudwatch(void **state)
+{
+    (void)state;
+    static const char *const bodies[] = {
+        "<GetMetricDataResponse xmlns=\"http://monitoring.amazonaws.com/doc/2010-08-01/\">"
+        "<GetMetricDataResult><MetricDataResults><member><Id>m1</Id><Label>Calls</Label>"
+        "<StatusCode>Complete</StatusCode><Timestamps><member>2024-01-01T00:00:00Z</member>"
+        "<member>2024-01-01T00:05:00.250Z</member></Timestamps><Values><member>1.5</member>"
+        "<member>2</member><member> 1e3 </member><member>-0.0</member></Values></member>"
+        "</MetricDataResults><Messages/><NextToken>t</NextToken></GetMetricDataResult>"
+        "<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetMetricDataResponse>",
+        "<GetMetricDataResponse><GetMetricDataResult><MetricDataResults><member><Values>"
+        "<member>nan</member></Values></member></MetricDataResults></GetMetricDataResult>"
+        "</GetMetricDataResponse>",
+        "<GetMetricDataResponse><GetMetricDataResult><MetricDataResults><member><Values>"
+        "<member>1e999</member></Values></member></MetricDataResults></GetMetricDataResult>"
+        "</GetMetricDataResponse>",
+    };
+    const struct cpw_model_service *svc = cpw_model_service_get("cloudwatch");
+    assert_non_null(svc);
+    assert_true(s_same(svc, "GetMetricData", cpw_span_from_cstr(bodies[0]), bodies[0]));
+    for (size_t i = 1; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+        (void)s_same(svc, "GetMetricData", cpw_span_from_cstr(bodies[i]), bodies[i]);
+    }
+    cpw_model_clean_up();
+}
+
 /* Deep nesting: the reader and the walk stop at the same depth, or the reader gives up first. */
 static void test_deep_nesting(void **state)
 {
@@ -306,5 +334,6 @@ CPW_TEST_MAIN("codec_xmlread",
               CPW_TEST(test_golden_bodies),
               CPW_TEST(test_bench_responses),
               CPW_TEST(test_edge_cases),
+              CPW_TEST(test_cloudwatch),
               CPW_TEST(test_deep_nesting),
               CPW_TEST(test_mutations))
