@@ -93,10 +93,12 @@ foreach(src ${fuzz_targets})
   string(REGEX REPLACE "^fuzz_" "" short ${name})
   if(CPW_FUZZ)
     add_executable(${name} ${src})
+    target_include_directories(${name} PRIVATE src)
     target_link_libraries(${name} PRIVATE cpw)
     target_link_options(${name} PRIVATE -fsanitize=fuzzer)
   else()
     add_executable(${name}_replay ${src} tests/fuzz/replay_main.c)
+    target_include_directories(${name}_replay PRIVATE src) # targets of a layer's private API
     target_compile_options(${name}_replay PRIVATE ${CPW_WARNINGS})
     target_link_libraries(${name}_replay PRIVATE cpw)
     add_test(NAME fuzz-replay.${short}

@@ -106,6 +106,45 @@ int cpw_codec_json_read(const struct cpw_model_service *svc,
                         unsigned flags,
                         json_t **out);
 
+/**
+ * Appends the JSON body of doc for shape (a json-protocol input or output; flags as
+ * cpw_codec_json_to_wire takes them, with "unixTimestamp" as the default timestamp format) to
+ * out, byte for byte as cpw_codec_json_to_wire then cpw_json_dump would write it, without the
+ * wire tree. Returns 0, or -1 with out as it was when doc is not one it writes (an unknown
+ * member, a type mismatch, a real number, another timestamp format, ...): the caller then runs
+ * the reference path, which writes the same bytes or raises the error it always raised.
+ */
+int cpw_codec_json_write(const struct cpw_model_service *svc,
+                         const json_t *shape,
+                         const json_t *doc,
+                         unsigned flags,
+                         struct cpw_buf *out);
+
+/**
+ * Reads a query-protocol XML reply straight into a new document for the output structure shape
+ * (wrapper: the result element's name under the root, or NULL when the root holds the result),
+ * in one pass, as cpw_codec_query_parse_output's walk over cpw_xml_parse's tree reads it.
+ * Returns 0 with *out set (a new reference), or -1 with *out NULL when the reply is not one it
+ * takes (malformed XML, a scalar that does not convert, a map, mixed content, ...): the caller
+ * then runs the reference path, which gives the same document or raises the error it always
+ * raised. Nothing it raises on -1 is meant for the caller.
+ */
+int cpw_codec_xml_read(const struct cpw_model_service *svc,
+                       const json_t *shape,
+                       const char *wrapper,
+                       struct cpw_span body,
+                       json_t **out);
+
+/**
+ * The reference path of cpw_codec_query_parse_output: the reply parsed into libxml2's tree
+ * (cpw_xml_parse), then walked by the model. Returns 0 with *output set (a new reference), or -1
+ * with CPW_ERR_PARSE or CPW_ERR_MODEL.
+ */
+int cpw_codec_query_read_tree(const struct cpw_model_service *svc,
+                              const char *operation,
+                              struct cpw_span body,
+                              json_t **output);
+
 /* ----- key/value pairs --------------------------------------------------------------------- */
 
 struct cpw_codec_pair {

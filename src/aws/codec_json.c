@@ -38,6 +38,9 @@ int cpw_codec_json_serialize_request(const struct cpw_model_service *svc,
 
     const json_t *shape = cpw_model_input_shape(svc, operation);
     json_t *body = NULL;
+    if (shape && cpw_codec_json_write(svc, shape, input, 0, &out->body) == 0) {
+        return 0; /* written directly; else the wire tree below, for its bytes or its error */
+    }
     if (shape) {
         if (cpw_codec_json_to_wire(svc, NULL, shape, input, "unixTimestamp", 0, 0, &body)) {
             return -1;
@@ -102,6 +105,14 @@ int cpw_codec_json_serialize_response(const struct cpw_model_service *svc,
                                       struct cpw_http_response *out)
 {
     const json_t *shape = cpw_model_output_shape(svc, operation);
+    char content_type[64];
+    s_content_type(svc, content_type, sizeof(content_type));
+    if (shape &&
+        cpw_codec_json_write(svc, shape, output, CPW_CODEC_JSON_FRACTIONS, &out->body) == 0) {
+        out->status = 200;
+        cpw_headers_set(&out->headers, "Content-Type", content_type);
+        return 0;
+    }
     json_t *body = NULL;
     if (shape) {
         if (cpw_codec_json_to_wire(svc, NULL, shape, output, "unixTimestamp",
@@ -111,8 +122,6 @@ int cpw_codec_json_serialize_response(const struct cpw_model_service *svc,
     } else {
         body = json_object();
     }
-    char content_type[64];
-    s_content_type(svc, content_type, sizeof(content_type));
     out->status = 200;
     cpw_headers_set(&out->headers, "Content-Type", content_type);
     int rc = cpw_json_dump(body, &out->body);

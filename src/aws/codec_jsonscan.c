@@ -102,26 +102,56 @@ static size_t s_put_utf8(char *dst, uint32_t cp)
     return 4;
 }
 
+#define ONES  0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* The high bit of each byte of v (eight bytes of a string, little-endian or not) that may need
+ * decoding: '"', '\\', a control byte or a byte >= 0x80 (the "has a zero byte" bit trick on each
+ * condition). A borrow can also mark a byte above a marked one, never below: the lowest mark is
+ * exact. */
+static inline uint64_t s_special(uint64_t v)
+{
+    uint64_t quote = v ^ (ONES * '"');
+    uint64_t slash = v ^ (ONES * '\\');
+    return (((quote - ONES) & ~quote) | ((slash - ONES) & ~slash) | (v - ONES * 0x20) | v) & HIGHS;
+}
+
+/* The index (0-7) in memory order of the first byte marked in special (not 0). */
+static inline size_t s_first_marked(uint64_t special)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+    return (size_t)__builtin_ctzll(special) >> 3;
+#else
+    size_t i = 0;
+    uint8_t bytes[8];
+    memcpy(bytes, &special, sizeof(bytes));
+    while (i < 7 && !bytes[i]) {
+        i++;
+    }
+    return i;
+#endif
+}
+
+static inline bool s_plain(uint8_t c)
+{
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
 /* Bytes from p (at most up to end) that need no decoding: printable ASCII other than '"' and
- * '\\'. Eight at a time while it can (the "has a zero byte" bit trick on each condition). */
+ * '\\'. Eight at a time while it can. */
 static inline size_t s_plain_run(const uint8_t *p, const uint8_t *end)
 {
-    const uint64_t ones = 0x0101010101010101ull;
-    const uint64_t highs = 0x8080808080808080ull;
     const uint8_t *q = p;
     while (end - q >= 8) {
         uint64_t v;
         memcpy(&v, q, sizeof(v));
-        uint64_t quote = v ^ (ones * '"');
-        uint64_t slash = v ^ (ones * '\\');
-        uint64_t special =
-          ((quote - ones) & ~quote) | ((slash - ones) & ~slash) | (v - ones * 0x20) | v;
-        if (special & highs) {
-            break;
+        uint64_t special = s_special(v);
+        if (special) {
+            return (size_t)(q - p) + s_first_marked(special);
         }
         q += 8;
     }
-    while (q < end && *q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\') {
+    while (q < end && s_plain(*q)) {
         q++;
     }
     return (size_t)(q - p);
@@ -174,8 +204,33 @@ static int s_string_slow(struct reader *r, const uint8_t *start, struct text *ou
             return 0;
         }
         if (c >= 0x20 && c < 0x80 && c != '\\') {
-            dst[n++] = (char)c;
-            p++;
+            /* A run between escapes, eight bytes at a time: the store may pass the run's end
+             * (within the room reserved above, since p + 8 <= end); the bytes after it are
+             * overwritten next. */
+            while (end - p >= 8) {
+                uint64_t v;
+                memcpy(&v, p, sizeof(v));
+                memcpy(dst + n, &v, sizeof(v));
+                uint64_t special = s_special(v);
+                if (!special) {
+                    n += 8;
+                    p += 8;
+                    continue;
+                }
+                size_t k = s_first_marked(special);
+                n += k;
+                p += k;
+                /* \" and \\ (most escapes in JSON held in a string) without leaving the run */
+                if (p[0] == '\\' && end - p >= 2 && (p[1] == '"' || p[1] == '\\')) {
+                    dst[n++] = (char)p[1];
+                    p += 2;
+                    continue;
+                }
+                break;
+            }
+            while (p < end && s_plain(*p)) {
+                dst[n++] = (char)*p++;
+            }
             continue;
         }
         if (c < 0x20) {

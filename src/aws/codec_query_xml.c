@@ -222,14 +222,14 @@ static int s_xml_in(struct xml_in *x,
     return rc;
 }
 
-int cpw_codec_query_parse_output(const struct cpw_model_service *svc,
-                                 const char *operation,
-                                 const struct cpw_http_response *resp,
-                                 json_t **output)
+int cpw_codec_query_read_tree(const struct cpw_model_service *svc,
+                              const char *operation,
+                              struct cpw_span body,
+                              json_t **output)
 {
     *output = NULL;
     const json_t *shape = cpw_model_output_shape(svc, operation);
-    struct cpw_xml_doc *doc = cpw_xml_parse(cpw_buf_span(&resp->body));
+    struct cpw_xml_doc *doc = cpw_xml_parse(body);
     if (!doc) {
         char detail[400];
         snprintf(detail, sizeof(detail), "%s", cpw_last_error_detail());
@@ -257,6 +257,24 @@ int cpw_codec_query_parse_output(const struct cpw_model_service *svc,
     }
     cpw_xml_doc_destroy(doc);
     return rc;
+}
+
+int cpw_codec_query_parse_output(const struct cpw_model_service *svc,
+                                 const char *operation,
+                                 const struct cpw_http_response *resp,
+                                 json_t **output)
+{
+    *output = NULL;
+    const json_t *shape = cpw_model_output_shape(svc, operation);
+    if (shape) {
+        /* One pass when the reply allows it; else the tree, for its document or its error. */
+        const json_t *oref = json_object_get(cpw_model_operation(svc, operation), "output");
+        if (cpw_codec_xml_read(svc, shape, cpw_codec_str(oref, "resultWrapper"),
+                               cpw_buf_span(&resp->body), output) == 0) {
+            return 0;
+        }
+    }
+    return cpw_codec_query_read_tree(svc, operation, cpw_buf_span(&resp->body), output);
 }
 
 /* ----- writing ----------------------------------------------------------------------------- */

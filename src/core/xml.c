@@ -5,6 +5,7 @@
 #include "cpw/xml.h"
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlwriter.h>
@@ -86,6 +87,150 @@ struct cpw_xml_doc *cpw_xml_parse(struct cpw_span text)
     xmlFreeParserCtxt(ctxt);
     xmlSetStructuredErrorFunc(NULL, NULL);
     return out;
+}
+
+/* One streamed parse: the caller's events, and whether anything made the text unacceptable. */
+struct stream {
+    const struct cpw_xml_events *ev;
+    void *user;
+    xmlParserCtxtPtr ctxt;
+    bool refused; /* a callback stopped, or a form cpw_xml_parse refuses (a DTD) */
+};
+
+static void s_stream_stop(struct stream *st)
+{
+    st->refused = true;
+    xmlStopParser(st->ctxt);
+}
+
+static void s_stream_start(void *ctx,
+                           const xmlChar *localname,
+                           const xmlChar *prefix,
+                           const xmlChar *uri,
+                           int n_namespaces,
+                           const xmlChar **namespaces,
+                           int n_attributes,
+                           int n_defaulted,
+                           const xmlChar **attributes)
+{
+    struct stream *st = ((xmlParserCtxtPtr)ctx)->_private;
+    (void)prefix;
+    (void)uri;
+    (void)n_namespaces;
+    (void)namespaces;
+    (void)n_attributes;
+    (void)n_defaulted;
+    (void)attributes;
+    if (!st->refused && st->ev->start(st->user, (const char *)localname)) {
+        s_stream_stop(st);
+    }
+}
+
+static void s_stream_end(void *ctx,
+                         const xmlChar *localname,
+                         const xmlChar *prefix,
+                         const xmlChar *uri)
+{
+    struct stream *st = ((xmlParserCtxtPtr)ctx)->_private;
+    (void)localname;
+    (void)prefix;
+    (void)uri;
+    if (!st->refused && st->ev->end(st->user)) {
+        s_stream_stop(st);
+    }
+}
+
+static void s_stream_text(void *ctx, const xmlChar *text, int len)
+{
+    struct stream *st = ((xmlParserCtxtPtr)ctx)->_private;
+    if (!st->refused && st->ev->text(st->user, (const char *)text, (size_t)len)) {
+        s_stream_stop(st);
+    }
+}
+
+static void s_stream_other(struct stream *st)
+{
+    if (!st->refused && st->ev->other(st->user)) {
+        s_stream_stop(st);
+    }
+}
+
+static void s_stream_cdata(void *ctx, const xmlChar *text, int len)
+{
+    (void)text;
+    (void)len;
+    s_stream_other(((xmlParserCtxtPtr)ctx)->_private);
+}
+
+static void s_stream_comment(void *ctx, const xmlChar *text)
+{
+    (void)text;
+    s_stream_other(((xmlParserCtxtPtr)ctx)->_private);
+}
+
+static void s_stream_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+    (void)target;
+    (void)data;
+    s_stream_other(((xmlParserCtxtPtr)ctx)->_private);
+}
+
+static void s_stream_reference(void *ctx, const xmlChar *name)
+{
+    (void)name;
+    s_stream_other(((xmlParserCtxtPtr)ctx)->_private);
+}
+
+/* cpw_xml_parse refuses a document type declaration. */
+static void s_stream_subset(void *ctx, const xmlChar *name, const xmlChar *id, const xmlChar *sys)
+{
+    struct stream *st = ((xmlParserCtxtPtr)ctx)->_private;
+    (void)name;
+    (void)id;
+    (void)sys;
+    s_stream_stop(st);
+}
+
+int cpw_xml_stream(struct cpw_span text, const struct cpw_xml_events *ev, void *user)
+{
+    pthread_once(&s_init_once, s_init);
+    if (text.len == 0 || text.len > S_MAX_XML_BYTES) {
+        return -1;
+    }
+    xmlSetStructuredErrorFunc(NULL, s_silent);
+    xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt((const char *)text.ptr, (int)text.len);
+    if (!ctxt) {
+        xmlSetStructuredErrorFunc(NULL, NULL);
+        return -1;
+    }
+    (void)xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
+                                    XML_PARSE_NOWARNING);
+    struct stream st = { .ev = ev, .user = user, .ctxt = ctxt, .refused = false };
+    ctxt->_private = &st;
+    /* Everything else keeps libxml2's SAX2 defaults (entities, the document node), which build
+     * no element. Whitespace is reported as text: without a tree libxml2 cannot tell blanks
+     * cpw_xml_parse would drop, and only an element's own text is ever read. */
+    xmlSAXHandlerPtr sax = ctxt->sax;
+    sax->startElementNs = s_stream_start;
+    sax->endElementNs = s_stream_end;
+    sax->characters = s_stream_text;
+    sax->ignorableWhitespace = s_stream_text;
+    sax->cdataBlock = s_stream_cdata;
+    sax->comment = s_stream_comment;
+    sax->processingInstruction = s_stream_pi;
+    sax->reference = s_stream_reference;
+    sax->internalSubset = s_stream_subset;
+    sax->startElement = NULL;
+    sax->endElement = NULL;
+    int rc = xmlParseDocument(ctxt);
+    bool ok = rc == 0 && ctxt->wellFormed && !st.refused;
+    if (ctxt->myDoc) {
+        xmlFreeDoc(ctxt->myDoc);
+        ctxt->myDoc = NULL;
+    }
+    xmlFreeParserCtxt(ctxt);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    return ok ? 0 : -1;
 }
 
 void cpw_xml_doc_destroy(struct cpw_xml_doc *doc)

@@ -288,13 +288,15 @@ static void test_long_strings(void **state)
     (void)state;
     const struct cpw_model_service *svc = cpw_model_service_get("cloudtrail");
     const json_t *shape = s_output_shape("cloudtrail", "LookupEvents");
-    static const char *const pieces[] = { "abcdefgh", "\\\"q\\\"", "\\u00e9\xc3\xa9", "\\n\\t" };
-    for (size_t variant = 0; variant < 4; variant++) {
+    /* the last: escaped quotes and backslashes back to back, decoded within a plain run */
+    static const char *const pieces[] = { "abcdefgh", "\\\"q\\\"", "\\u00e9\xc3\xa9", "\\n\\t",
+                                          "\\\\\\\"\\\\x\\\"" };
+    for (size_t variant = 0; variant < 5; variant++) {
         struct cpw_buf body;
         cpw_buf_init(&body, 1u << 20);
         assert_int_equal(cpw_buf_append_cstr(&body, "{\"Events\": [{\"CloudTrailEvent\": \""), 0);
         for (size_t i = 0; i < 3000; i++) {
-            /* variant 0: plain; 1..3: one kind of escape every 7 pieces */
+            /* variant 0: plain; 1..4: one kind of escape every 7 pieces */
             const char *piece = variant && i % 7 == 0 ? pieces[variant] : pieces[0];
             assert_int_equal(cpw_buf_append_cstr(&body, piece), 0);
         }

@@ -59,6 +59,30 @@ char *cpw_xml_text(const struct cpw_xml_node *node);
  */
 bool cpw_xml_text_span(const struct cpw_xml_node *node, struct cpw_span *out);
 
+/* ----- streaming ---------------------------------------------------------------------------- */
+
+/*
+ * Callbacks of cpw_xml_stream; each returns 0 to go on or -1 to stop the parse. start: an
+ * element opens (its local name, valid during the call); end: the innermost open element
+ * closes; text: character data of the innermost element (references resolved; one element's
+ * text may come in several calls); other: anything else inside an element (a comment, a
+ * processing instruction, a CDATA section), which cpw_xml_text_span would not read in place.
+ */
+struct cpw_xml_events {
+    int (*start)(void *user, const char *name);
+    int (*end)(void *user);
+    int (*text)(void *user, const char *text, size_t len);
+    int (*other)(void *user);
+};
+
+/**
+ * Reads text as cpw_xml_parse does (same options, limits and refusals) without building a
+ * document, reporting each event to ev with user. Returns 0 when the text is a document that
+ * cpw_xml_parse would accept and no callback stopped; -1 otherwise, with nothing raised (use
+ * cpw_xml_parse for the error).
+ */
+int cpw_xml_stream(struct cpw_span text, const struct cpw_xml_events *ev, void *user);
+
 /* ----- writing ----------------------------------------------------------------------------- */
 
 struct cpw_xml_writer; /* opaque */
