@@ -159,27 +159,61 @@ int cpw_org_disable_policy_type(struct cpw_sbx_ctx *ctx, const json_t *input, js
 }
 /* ----- policies (stored, not enforced) ----------------------------------------------------- */
 
-static json_t *s_policy_summary(struct cpw_sbx_ctx *ctx,
-                                sqlite3_stmt *stmt,
-                                const struct cpw_org *org)
+void cpw_org_policy_arn(struct cpw_sbx_ctx *ctx,
+                        const struct cpw_org *org,
+                        const char *type,
+                        const char *id,
+                        bool aws_managed,
+                        char *out,
+                        size_t cap)
 {
     const char *p = cpw_sbx_ctx_partition(ctx);
-    char arn[300];
-    const char *type = cpw_sbx_col(stmt, 3);
     char type_lower[64];
     size_t i = 0;
     for (; type[i] != '\0' && i + 1 < sizeof(type_lower); i++) {
         type_lower[i] = (char)(type[i] >= 'A' && type[i] <= 'Z' ? type[i] + 32 : type[i]);
     }
     type_lower[i] = '\0';
-    bool aws_managed = strcmp(cpw_sbx_col(stmt, 4), "*") == 0;
     if (aws_managed) {
-        snprintf(arn, sizeof(arn), "arn:%s:organizations::aws:policy/%s/%s", p, type_lower,
-                 cpw_sbx_col(stmt, 0));
+        snprintf(out, cap, "arn:%s:organizations::aws:policy/%s/%s", p, type_lower, id);
     } else {
-        snprintf(arn, sizeof(arn), "arn:%s:organizations::%s:policy/%s/%s/%s", p, org->management,
-                 org->id, type_lower, cpw_sbx_col(stmt, 0));
+        snprintf(out, cap, "arn:%s:organizations::%s:policy/%s/%s/%s", p, org->management, org->id,
+                 type_lower, id);
     }
+}
+
+int cpw_org_policy_arn_of(struct cpw_sbx_ctx *ctx,
+                          const struct cpw_org *org,
+                          const char *id,
+                          char *out,
+                          size_t cap)
+{
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
+                                           "SELECT type, org_id = '*' FROM org_policies WHERE"
+                                           " policy_id = ? AND org_id IN (?, '*')",
+                                           "ss", id, org->id);
+    if (stmt == NULL) {
+        return -1;
+    }
+    int rc = cpw_sbx_sql_step(stmt);
+    if (rc == 1) {
+        cpw_org_policy_arn(ctx, org, cpw_sbx_col(stmt, 0), id, sqlite3_column_int(stmt, 1) != 0,
+                           out, cap);
+    } else {
+        cpw_org_policy_arn(ctx, org, CPW_ORG_SCP, id, false, out, cap);
+    }
+    cpw_sbx_sql_done(stmt);
+    return rc;
+}
+
+static json_t *s_policy_summary(struct cpw_sbx_ctx *ctx,
+                                sqlite3_stmt *stmt,
+                                const struct cpw_org *org)
+{
+    char arn[300];
+    const char *type = cpw_sbx_col(stmt, 3);
+    bool aws_managed = strcmp(cpw_sbx_col(stmt, 4), "*") == 0;
+    cpw_org_policy_arn(ctx, org, type, cpw_sbx_col(stmt, 0), aws_managed, arn, sizeof(arn));
     return json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "Id", cpw_sbx_col(stmt, 0), "Arn", arn, "Name",
                      cpw_sbx_col(stmt, 1), "Description", cpw_sbx_col(stmt, 2), "Type", type,
                      "AwsManaged", aws_managed);

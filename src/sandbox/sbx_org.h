@@ -106,6 +106,30 @@ int cpw_org_type_enabled(struct cpw_sbx_ctx *ctx, const struct cpw_org *org, con
 /** The Root object of org (owned), with its enabled policy types. */
 json_t *cpw_org_root_json(struct cpw_sbx_ctx *ctx, const struct cpw_org *org);
 
+/**
+ * The ARN of the Organizations policy id of type (as stored: "TAG_POLICY") into out (cap bytes),
+ * in the partition of the caller's signing region, the type in lower case:
+ * arn:P:organizations::aws:policy/TYPE/ID for an AWS managed policy (org unused),
+ * arn:P:organizations::MANAGEMENT:policy/ORG/TYPE/ID for a policy of org.
+ */
+void cpw_org_policy_arn(struct cpw_sbx_ctx *ctx,
+                        const struct cpw_org *org,
+                        const char *type,
+                        const char *id,
+                        bool aws_managed,
+                        char *out,
+                        size_t cap);
+
+/**
+ * The ARN (cpw_org_policy_arn) of the policy id that org can see, of its stored type: 1 found,
+ * 0 no such policy (out then holds the ARN id would have as a service control policy of org), -1.
+ */
+int cpw_org_policy_arn_of(struct cpw_sbx_ctx *ctx,
+                          const struct cpw_org *org,
+                          const char *id,
+                          char *out,
+                          size_t cap);
+
 int cpw_org_create_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
 int cpw_org_describe_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
 int cpw_org_update_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
