@@ -5,10 +5,10 @@
  * in the organizations_*.c files, sbx_org.h).
  *
  * CreateAccount makes the account and its OrganizationAccountAccessRole (trusting the
- * management account's root, AdministratorAccess attached) at once; the request reports
- * IN_PROGRESS and ListAccounts hides the account until create_account_delay_ms has passed. An
- * email address another sandbox account already uses makes the request end FAILED with
- * EMAIL_ALREADY_EXISTS (no account is made), as on AWS.
+ * management account's root, AdministratorAccess attached, all in the partition of the request)
+ * at once; the request reports IN_PROGRESS and ListAccounts hides the account until
+ * create_account_delay_ms has passed. An email address another sandbox account already uses
+ * makes the request end FAILED with EMAIL_ALREADY_EXISTS (no account is made), as on AWS.
  *
  * Only the management account may call the organization-management operations; a member gets
  * AccessDeniedException (delegated administrators are not modelled). DescribeOrganization is
@@ -29,8 +29,7 @@
 #include "cpw/error.h"
 #include "sbx_org.h"
 
-#define ACCESS_ROLE  "OrganizationAccountAccessRole"
-#define ADMIN_POLICY "arn:aws:iam::aws:policy/AdministratorAccess"
+#define ACCESS_ROLE "OrganizationAccountAccessRole"
 
 #define FULL_ACCESS_DOC                                                                            \
     "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\","           \
@@ -261,8 +260,13 @@ int cpw_sbx_org_create(sqlite3 *db,
     return 0;
 }
 
-/* Inserts the member row and its access role; joined_ms may lie in the future (CreateAccount). */
+/*
+ * Inserts the member row and its access role, whose ARN, trusted management root and attached
+ * AdministratorAccess are in partition (NULL: "aws"); joined_ms may lie in the future
+ * (CreateAccount).
+ */
 static int s_add_member(sqlite3 *db,
+                        const char *partition,
                         const char *management,
                         const char *org_id,
                         const char *root_id,
@@ -272,16 +276,20 @@ static int s_add_member(sqlite3 *db,
                         int64_t now_ms,
                         int64_t joined_ms)
 {
+    const char *p = partition ? partition : "aws";
     char trust[300];
+    char admin[100];
     snprintf(trust, sizeof(trust),
              "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":"
-             "{\"AWS\":\"arn:aws:iam::%s:root\"},\"Action\":\"sts:AssumeRole\"}]}",
-             management);
+             "{\"AWS\":\"arn:%s:iam::%s:root\"},\"Action\":\"sts:AssumeRole\"}]}",
+             p, management);
+    snprintf(admin, sizeof(admin), "arn:%s:iam::aws:policy/AdministratorAccess", p);
     struct cpw_sbx_role_spec spec = {
         .account_id = account_id,
         .name = role_name ? role_name : ACCESS_ROLE,
         .trust_policy = trust,
         .now_ms = now_ms,
+        .partition = p,
     };
     if (cpw_sbx_sql_do(db,
                        "INSERT INTO org_accounts(account_id, org_id, joined_ms, method, parent_id)"
@@ -291,8 +299,7 @@ static int s_add_member(sqlite3 *db,
         return -1;
     }
     int rc = cpw_sbx_iam_insert_role(db, &spec);
-    if (rc < 0 ||
-        (rc == 0 && cpw_sbx_iam_attach_policy(db, account_id, spec.name, ADMIN_POLICY) != 0)) {
+    if (rc < 0 || (rc == 0 && cpw_sbx_iam_attach_policy(db, account_id, spec.name, admin) != 0)) {
         return -1;
     }
     return 0; /* an existing role of that name is kept as it is */
@@ -322,7 +329,7 @@ int cpw_sbx_org_add_member(sqlite3 *db,
     if (rc <= 0) {
         return rc < 0 ? -1 : 1;
     }
-    return s_add_member(db, management_account, org_id, root_id, account_id, NULL, "CREATED",
+    return s_add_member(db, NULL, management_account, org_id, root_id, account_id, NULL, "CREATED",
                         now_ms, now_ms);
 }
 
@@ -485,8 +492,8 @@ static int s_create_account(struct cpw_sbx_ctx *ctx, const json_t *input, json_t
             return -1;
         }
     } else if (cpw_sbx_account_create(ctx->db, account_id, name, email, now) != 0 ||
-               s_add_member(ctx->db, org.management, org.id, org.root_id, account_id, role,
-                            "CREATED", now, done) != 0 ||
+               s_add_member(ctx->db, cpw_sbx_ctx_partition(ctx), org.management, org.id,
+                            org.root_id, account_id, role, "CREATED", now, done) != 0 ||
                cpw_sbx_sql_do(ctx->db,
                               "INSERT INTO org_create_requests(request_id, org_id, account_name,"
                               " account_id, requested_ms, completed_ms, state)"

@@ -601,6 +601,51 @@ static void test_effective_tag_policy(void **state)
     sbx_fixture_close(&fx);
 }
 
+/* CreateAccount signed for a China region: the member's OrganizationAccountAccessRole, the root
+ * it trusts and its AdministratorAccess are aws-cn ARNs, so the management account steps in. */
+static void test_access_role_in_the_partition(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    struct cpw_sbx_options opts = { .slr_deletion_delay_ms = -1, .create_account_delay_ms = 0 };
+    sbx_fixture_open(&fx, &opts);
+    struct sbx_identity cn;
+    sbx_identity_for(&fx, CPW_SBX_ROOT_ACCESS_KEY_ID, "cn-north-1", &cn);
+    json_decref(sbx_ok(&fx, &cn, "organizations", "CreateOrganization", NULL));
+    json_t *out = sbx_ok(&fx, &cn, "organizations", "CreateAccount",
+                         "{\"AccountName\":\"cn\",\"Email\":\"cn@example.com\"}");
+    char account[16];
+    snprintf(account, sizeof(account), "%s", sbx_str2(out, "CreateAccountStatus", "AccountId"));
+    json_decref(out);
+    assert_int_equal(strlen(account), 12);
+    char input[256];
+    snprintf(input, sizeof(input),
+             "{\"RoleArn\":\"arn:aws-cn:iam::%s:role/OrganizationAccountAccessRole\","
+             "\"RoleSessionName\":\"admin\"}",
+             account);
+    out = sbx_ok(&fx, &cn, "sts", "AssumeRole", input);
+    struct sbx_identity member;
+    sbx_identity_for(&fx, sbx_str2(out, "Credentials", "AccessKeyId"), "cn-north-1", &member);
+    json_decref(out);
+    out =
+      sbx_ok(&fx, &member, "iam", "GetRole", "{\"RoleName\":\"OrganizationAccountAccessRole\"}");
+    char want[160];
+    snprintf(want, sizeof(want), "arn:aws-cn:iam::%s:role/OrganizationAccountAccessRole", account);
+    assert_string_equal(sbx_str2(out, "Role", "Arn"), want);
+    assert_non_null(strstr(sbx_str2(out, "Role", "AssumeRolePolicyDocument"),
+                           "arn%3Aaws-cn%3Aiam%3A%3A123456789012%3Aroot"));
+    json_decref(out);
+    out = sbx_ok(&fx, &member, "iam", "ListAttachedRolePolicies",
+                 "{\"RoleName\":\"OrganizationAccountAccessRole\"}");
+    assert_string_equal(
+      json_string_value(
+        json_object_get(json_array_get(json_object_get(out, "AttachedPolicies"), 0), "PolicyArn")),
+      "arn:aws-cn:iam::aws:policy/AdministratorAccess");
+    json_decref(out);
+    cpw_sbx_credentials_clean_up(&member.creds);
+    sbx_fixture_close(&fx);
+}
+
 CPW_TEST_MAIN("sbx_org",
               CPW_TEST(test_create_account_then_assume_role),
               CPW_TEST(test_list_accounts_pages_roots_ous_policies),
@@ -609,4 +654,5 @@ CPW_TEST_MAIN("sbx_org",
               CPW_TEST(test_policy_lifecycle_types_and_tags),
               CPW_TEST(test_tree_of_ous_and_accounts),
               CPW_TEST(test_service_access_admins_and_partition),
-              CPW_TEST(test_effective_tag_policy))
+              CPW_TEST(test_effective_tag_policy),
+              CPW_TEST(test_access_role_in_the_partition))
