@@ -11,8 +11,10 @@
  * makes the request end FAILED with EMAIL_ALREADY_EXISTS (no account is made), as on AWS.
  *
  * Only the management account may call the organization-management operations; a member gets
- * AccessDeniedException (delegated administrators are not modelled). DescribeOrganization is
- * open to every account of the organization, as on AWS.
+ * AccessDeniedException. A member registered as a delegated administrator (for any service) may
+ * call the read operations AWS opens to delegated administrators (cpw_org_need_reader); every
+ * write stays with the management account. DescribeOrganization is open to every account of the
+ * organization, as on AWS.
  *
  * AWS's managed SCP FullAWSAccess (p-FullAWSAccess) and RCP RCPFullAWSAccess (p-RCPFullAWSAccess)
  * exist in every organization. An organization made by CreateOrganization starts with no policy
@@ -121,14 +123,40 @@ int cpw_org_need(struct cpw_sbx_ctx *ctx, struct cpw_org *org)
     return rc < 0 ? -1 : 0;
 }
 
+static int s_access_denied(struct cpw_sbx_ctx *ctx)
+{
+    return cpw_sbx_fail(ctx, 400, "AccessDeniedException",
+                        "You don't have permissions to access this resource.");
+}
+
 int cpw_org_need_management(struct cpw_sbx_ctx *ctx, struct cpw_org *org)
 {
     int rc = cpw_org_need(ctx, org);
     if (rc == 0 && strcmp(org->management, ctx->req->caller->account_id) != 0) {
-        return cpw_sbx_fail(ctx, 400, "AccessDeniedException",
-                            "You don't have permissions to access this resource.");
+        return s_access_denied(ctx);
     }
     return rc;
+}
+
+int cpw_org_is_delegated_admin(struct cpw_sbx_ctx *ctx, const struct cpw_org *org)
+{
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
+                                           "SELECT 1 FROM org_delegated_admins WHERE org_id = ?"
+                                           " AND account_id = ? LIMIT 1",
+                                           "ss", org->id, ctx->req->caller->account_id);
+    int rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
+    cpw_sbx_sql_done(stmt);
+    return rc;
+}
+
+int cpw_org_need_reader(struct cpw_sbx_ctx *ctx, struct cpw_org *org)
+{
+    int rc = cpw_org_need(ctx, org);
+    if (rc != 0 || strcmp(org->management, ctx->req->caller->account_id) == 0) {
+        return rc;
+    }
+    rc = cpw_org_is_delegated_admin(ctx, org);
+    return rc < 0 ? -1 : rc == 0 ? s_access_denied(ctx) : 0;
 }
 
 void cpw_org_arn(struct cpw_sbx_ctx *ctx,
@@ -518,7 +546,7 @@ static int s_create_account(struct cpw_sbx_ctx *ctx, const json_t *input, json_t
 static int s_describe_create_account_status(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out)
 {
     struct cpw_org org;
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc != 0) {
         return rc;
     }
@@ -563,7 +591,7 @@ static int s_list_roots(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **o
 {
     (void)input;
     struct cpw_org org;
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc != 0) {
         return rc;
     }
@@ -577,7 +605,7 @@ static int s_list_create_account_status(struct cpw_sbx_ctx *ctx, const json_t *i
     struct cpw_org org;
     int64_t offset = 0;
     int64_t max = CPW_ORG_LIST_MAX;
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc == 0) {
         rc = cpw_org_paging(ctx, input, &offset, &max);
     }

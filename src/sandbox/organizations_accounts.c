@@ -71,7 +71,7 @@ static int s_list(struct cpw_sbx_ctx *ctx, const json_t *input, const char *pare
     struct cpw_org org;
     int64_t offset = 0;
     int64_t max = CPW_ORG_LIST_MAX;
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc == 0 && parent != NULL) {
         rc = cpw_org_need_parent(ctx, &org, parent);
     }
@@ -125,7 +125,7 @@ int cpw_org_describe_account(struct cpw_sbx_ctx *ctx, const json_t *input, json_
 {
     struct cpw_org org;
     const char *id = cpw_sbx_in_str(input, "AccountId");
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc == 0) {
         rc = cpw_org_need_account(ctx, &org, id);
     }

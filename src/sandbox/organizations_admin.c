@@ -8,8 +8,8 @@
  * Organizations User Guide, "AWS services that you can use with AWS Organizations"); another
  * answers InvalidInputException (UNRECOGNIZED_SERVICE_PRINCIPAL). Enabling access twice is not an
  * error and keeps the first DateEnabled; disabling access that is not enabled is not one either.
- * The management account cannot be a delegated administrator. Delegated administrators are
- * recorded only: they do not widen what the account may call yet.
+ * The management account cannot be a delegated administrator. A delegated administrator may call
+ * the organization's read operations (cpw_org_need_reader), these lists among them.
  */
 #include <stdio.h>
 #include <string.h>
@@ -66,10 +66,13 @@ static int s_need_principal(struct cpw_sbx_ctx *ctx, const char *principal)
     return cpw_org_invalid(ctx, "You specified a service principal that isn't recognized.");
 }
 
-/* Management account, organization and (when principal is not NULL) a known principal. */
-static int s_prepare(struct cpw_sbx_ctx *ctx, struct cpw_org *org, const char *principal)
+/*
+ * The organization, the management account (or, for a read, a delegated administrator:
+ * cpw_org_need_reader) and, when principal is not NULL, a known principal.
+ */
+static int s_prepare(struct cpw_sbx_ctx *ctx, struct cpw_org *org, const char *principal, bool read)
 {
-    int rc = cpw_org_need_management(ctx, org);
+    int rc = read ? cpw_org_need_reader(ctx, org) : cpw_org_need_management(ctx, org);
     if (rc == 0 && principal != NULL) {
         rc = s_need_principal(ctx, principal);
     }
@@ -80,7 +83,7 @@ int cpw_org_enable_service_access(struct cpw_sbx_ctx *ctx, const json_t *input, 
 {
     struct cpw_org org;
     const char *principal = cpw_sbx_in_str(input, "ServicePrincipal");
-    int rc = s_prepare(ctx, &org, principal ? principal : "");
+    int rc = s_prepare(ctx, &org, principal ? principal : "", false);
     if (rc != 0) {
         return rc;
     }
@@ -98,7 +101,7 @@ int cpw_org_disable_service_access(struct cpw_sbx_ctx *ctx, const json_t *input,
 {
     struct cpw_org org;
     const char *principal = cpw_sbx_in_str(input, "ServicePrincipal");
-    int rc = s_prepare(ctx, &org, principal ? principal : "");
+    int rc = s_prepare(ctx, &org, principal ? principal : "", false);
     if (rc != 0) {
         return rc;
     }
@@ -115,7 +118,7 @@ int cpw_org_list_service_access(struct cpw_sbx_ctx *ctx, const json_t *input, js
     struct cpw_org org;
     int64_t offset = 0;
     int64_t max = CPW_ORG_LIST_MAX;
-    int rc = s_prepare(ctx, &org, NULL);
+    int rc = s_prepare(ctx, &org, NULL, true);
     if (rc == 0) {
         rc = cpw_org_paging(ctx, input, &offset, &max);
     }
@@ -188,7 +191,7 @@ int cpw_org_register_admin(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     struct cpw_org org;
     const char *account = cpw_sbx_in_str(input, "AccountId");
     const char *principal = cpw_sbx_in_str(input, "ServicePrincipal");
-    int rc = s_prepare(ctx, &org, principal ? principal : "");
+    int rc = s_prepare(ctx, &org, principal ? principal : "", false);
     if (rc == 0) {
         rc = s_need_member(ctx, &org, account);
     }
@@ -218,7 +221,7 @@ int cpw_org_deregister_admin(struct cpw_sbx_ctx *ctx, const json_t *input, json_
     struct cpw_org org;
     const char *account = cpw_sbx_in_str(input, "AccountId");
     const char *principal = cpw_sbx_in_str(input, "ServicePrincipal");
-    int rc = s_prepare(ctx, &org, principal ? principal : "");
+    int rc = s_prepare(ctx, &org, principal ? principal : "", false);
     if (rc == 0) {
         rc = s_need_member(ctx, &org, account);
     }
@@ -243,7 +246,7 @@ int cpw_org_list_admins(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **o
     int64_t offset = 0;
     int64_t max = CPW_ORG_LIST_MAX;
     const char *principal = cpw_sbx_in_str(input, "ServicePrincipal");
-    int rc = s_prepare(ctx, &org, principal);
+    int rc = s_prepare(ctx, &org, principal, true);
     if (rc == 0) {
         rc = cpw_org_paging(ctx, input, &offset, &max);
     }
@@ -289,7 +292,7 @@ int cpw_org_list_delegated_services(struct cpw_sbx_ctx *ctx, const json_t *input
     int64_t offset = 0;
     int64_t max = CPW_ORG_LIST_MAX;
     const char *account = cpw_sbx_in_str(input, "AccountId");
-    int rc = s_prepare(ctx, &org, NULL);
+    int rc = s_prepare(ctx, &org, NULL, true);
     if (rc == 0) {
         rc = cpw_org_need_account(ctx, &org, account);
     }

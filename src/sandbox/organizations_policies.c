@@ -335,7 +335,7 @@ int cpw_org_list_policies_for_target(struct cpw_sbx_ctx *ctx, const json_t *inpu
     int64_t max = CPW_ORG_LIST_MAX;
     const char *target = cpw_sbx_in_str(input, "TargetId");
     const char *filter = cpw_sbx_in_str(input, "Filter");
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc == 0) {
         rc = s_need_type(ctx, filter);
     }
@@ -391,7 +391,7 @@ int cpw_org_describe_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t
     struct cpw_org org;
     bool managed = false;
     json_t *policy = NULL;
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc == 0) {
         rc = s_load_policy(ctx, &org, cpw_sbx_in_str(input, "PolicyId"), &policy, &managed);
     }
@@ -533,7 +533,7 @@ int cpw_org_list_policies(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
     struct cpw_org org;
     int64_t offset = 0;
     int64_t max = CPW_ORG_LIST_MAX;
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc == 0) {
         rc = s_need_type(ctx, cpw_sbx_in_str(input, "Filter"));
     }
@@ -595,7 +595,7 @@ int cpw_org_list_targets_for_policy(struct cpw_sbx_ctx *ctx, const json_t *input
     int64_t offset = 0;
     int64_t max = CPW_ORG_LIST_MAX;
     const char *id = cpw_sbx_in_str(input, "PolicyId");
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc == 0) {
         rc = s_load_policy(ctx, &org, id, &policy, &managed);
     }

@@ -96,7 +96,7 @@ int cpw_org_list_tags_for_resource(struct cpw_sbx_ctx *ctx, const json_t *input,
     const char *id = cpw_sbx_in_str(input, "ResourceId");
     int64_t offset = 0;
     int64_t max = CPW_ORG_LIST_MAX;
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc == 0) {
         rc = s_need_taggable(ctx, &org, id);
     }

@@ -96,7 +96,7 @@ int cpw_org_list_ous_for_parent(struct cpw_sbx_ctx *ctx, const json_t *input, js
     int64_t offset = 0;
     int64_t max = CPW_ORG_LIST_MAX;
     const char *parent = cpw_sbx_in_str(input, "ParentId");
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc == 0) {
         rc = cpw_org_need_parent(ctx, &org, parent);
     }
@@ -164,7 +164,7 @@ int cpw_org_describe_ou(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **o
     char name[256];
     char parent[64];
     const char *id = cpw_sbx_in_str(input, "OrganizationalUnitId");
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc == 0) {
         rc = s_need_ou(ctx, &org, id, name, parent);
     }
@@ -254,7 +254,7 @@ int cpw_org_list_parents(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
 {
     struct cpw_org org;
     const char *child = cpw_sbx_in_str(input, "ChildId");
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc != 0) {
         return rc;
     }
@@ -287,7 +287,7 @@ int cpw_org_list_children(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
     int64_t max = CPW_ORG_LIST_MAX;
     const char *parent = cpw_sbx_in_str(input, "ParentId");
     const char *type = cpw_sbx_in_str(input, "ChildType");
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc == 0) {
         rc = cpw_org_need_parent(ctx, &org, parent);
     }

@@ -47,6 +47,16 @@ int cpw_org_need(struct cpw_sbx_ctx *ctx, struct cpw_org *org);
 /** As cpw_org_need, and 1 (AccessDeniedException) unless the caller is the management account. */
 int cpw_org_need_management(struct cpw_sbx_ctx *ctx, struct cpw_org *org);
 
+/** 1 when the caller is a delegated administrator of org (for any service), 0 not, -1. */
+int cpw_org_is_delegated_admin(struct cpw_sbx_ctx *ctx, const struct cpw_org *org);
+
+/**
+ * The check of the read operations AWS opens to delegated administrators (ListAccounts,
+ * DescribeAccount, ListRoots, ListChildren, DescribePolicy, ...): as cpw_org_need_management,
+ * and a member account registered as a delegated administrator for any service passes too.
+ */
+int cpw_org_need_reader(struct cpw_sbx_ctx *ctx, struct cpw_org *org);
+
 /**
  * Attaches AWS's managed FullAWSAccess (SCP) and RCPFullAWSAccess (RCP) policies to target (a
  * new OU or account of org_id), each when its policy type is enabled in the root. 0 or -1.

@@ -646,6 +646,88 @@ static void test_access_role_in_the_partition(void **state)
     sbx_fixture_close(&fx);
 }
 
+/* A member registered as a delegated administrator reads the organization as AWS lets it (the
+ * read operations), still cannot change it, and loses the reads once deregistered. */
+static void test_delegated_admin_reads(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    struct cpw_sbx_options opts = { .slr_deletion_delay_ms = -1, .create_account_delay_ms = 0 };
+    sbx_fixture_open(&fx, &opts);
+    char root[32];
+    char member[16];
+    s_org_with_member(&fx, root, member);
+    char input[512];
+    snprintf(input, sizeof(input), "{\"ParentId\":\"%s\",\"Name\":\"apps\"}", root);
+    json_t *out = sbx_ok(&fx, &fx.root, "organizations", "CreateOrganizationalUnit", input);
+    char ou[64];
+    snprintf(ou, sizeof(ou), "%s", sbx_str2(out, "OrganizationalUnit", "Id"));
+    json_decref(out);
+    snprintf(input, sizeof(input),
+             "{\"RoleArn\":\"arn:aws:iam::%s:role/OrganizationAccountAccessRole\","
+             "\"RoleSessionName\":\"admin\"}",
+             member);
+    out = sbx_ok(&fx, &fx.root, "sts", "AssumeRole", input);
+    struct sbx_identity admin;
+    sbx_identity_for(&fx, sbx_str2(out, "Credentials", "AccessKeyId"), "us-east-1", &admin);
+    json_decref(out);
+    char reg[128];
+    snprintf(reg, sizeof(reg), "{\"AccountId\":\"%s\",\"ServicePrincipal\":\"ssm.amazonaws.com\"}",
+             member);
+    char account_in[64];
+    char root_in[64];
+    char ou_in[96];
+    char child_in[64];
+    snprintf(account_in, sizeof(account_in), "{\"AccountId\":\"%s\"}", member);
+    snprintf(root_in, sizeof(root_in), "{\"ParentId\":\"%s\"}", root);
+    snprintf(ou_in, sizeof(ou_in), "{\"OrganizationalUnitId\":\"%s\"}", ou);
+    snprintf(child_in, sizeof(child_in), "{\"ChildId\":\"%s\"}", member);
+    const struct {
+        const char *op;
+        const char *input;
+    } reads[] = {
+        { "ListAccounts", NULL },
+        { "ListRoots", NULL },
+        { "DescribeAccount", account_in },
+        { "ListOrganizationalUnitsForParent", root_in },
+        { "DescribeOrganizationalUnit", ou_in },
+        { "ListParents", child_in },
+        { "ListAccountsForParent", root_in },
+        { "ListDelegatedAdministrators", NULL },
+        { "ListDelegatedServicesForAccount", account_in },
+        { "ListAWSServiceAccessForOrganization", NULL },
+        { "ListCreateAccountStatus", NULL },
+        { "ListPolicies", "{\"Filter\":\"SERVICE_CONTROL_POLICY\"}" },
+        { "DescribePolicy", "{\"PolicyId\":\"p-FullAWSAccess\"}" },
+    };
+    size_t n = sizeof(reads) / sizeof(reads[0]);
+    for (size_t i = 0; i < n; i++) {
+        sbx_expect_error(&fx, &admin, "organizations", reads[i].op, reads[i].input, 400,
+                         "AccessDeniedException");
+    }
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "RegisterDelegatedAdministrator", reg));
+    for (size_t i = 0; i < n; i++) {
+        json_decref(sbx_ok(&fx, &admin, "organizations", reads[i].op, reads[i].input));
+    }
+    out = sbx_ok(&fx, &admin, "organizations", "ListAccounts", NULL);
+    assert_int_equal(json_array_size(json_object_get(out, "Accounts")), 2);
+    json_decref(out);
+    /* Writes stay with the management account. */
+    snprintf(input, sizeof(input), "{\"ParentId\":\"%s\",\"Name\":\"x\"}", root);
+    sbx_expect_error(&fx, &admin, "organizations", "CreateOrganizationalUnit", input, 400,
+                     "AccessDeniedException");
+    sbx_expect_error(&fx, &admin, "organizations", "RegisterDelegatedAdministrator", reg, 400,
+                     "AccessDeniedException");
+    sbx_expect_error(&fx, &admin, "organizations", "CreateAccount",
+                     "{\"AccountName\":\"x\",\"Email\":\"x@example.com\"}", 400,
+                     "AccessDeniedException");
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "DeregisterDelegatedAdministrator", reg));
+    sbx_expect_error(&fx, &admin, "organizations", "ListAccounts", NULL, 400,
+                     "AccessDeniedException");
+    cpw_sbx_credentials_clean_up(&admin.creds);
+    sbx_fixture_close(&fx);
+}
+
 CPW_TEST_MAIN("sbx_org",
               CPW_TEST(test_create_account_then_assume_role),
               CPW_TEST(test_list_accounts_pages_roots_ous_policies),
@@ -655,4 +737,5 @@ CPW_TEST_MAIN("sbx_org",
               CPW_TEST(test_tree_of_ous_and_accounts),
               CPW_TEST(test_service_access_admins_and_partition),
               CPW_TEST(test_effective_tag_policy),
-              CPW_TEST(test_access_role_in_the_partition))
+              CPW_TEST(test_access_role_in_the_partition),
+              CPW_TEST(test_delegated_admin_reads))
