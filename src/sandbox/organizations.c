@@ -587,6 +587,37 @@ void cpw_org_set_next_token(json_t *result, int64_t offset, int64_t max)
     json_object_set_new(result, "NextToken", json_string(next));
 }
 
+int cpw_org_page(struct cpw_sbx_ctx *ctx,
+                 const struct cpw_org *org,
+                 sqlite3_stmt *stmt,
+                 int64_t offset,
+                 int64_t max,
+                 const char *key,
+                 cpw_org_row_fn *row,
+                 json_t **out)
+{
+    if (stmt == NULL) {
+        return -1;
+    }
+    json_t *list = json_array();
+    json_t *result = json_pack("{s:o}", key, list);
+    int rc;
+    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
+        if ((int64_t)json_array_size(list) == max) {
+            cpw_org_set_next_token(result, offset, max);
+            break;
+        }
+        json_array_append_new(list, row(ctx, org, stmt));
+    }
+    cpw_sbx_sql_done(stmt);
+    if (rc < 0) {
+        json_decref(result);
+        return -1;
+    }
+    *out = result;
+    return 0;
+}
+
 static int s_list_roots(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     (void)input;

@@ -113,6 +113,39 @@ int cpw_org_disable_service_access(struct cpw_sbx_ctx *ctx, const json_t *input,
     return 0;
 }
 
+/* {ServicePrincipal, date_key} of a (principal, enabled_ms) row. */
+static json_t *s_principal_row(sqlite3_stmt *stmt, const char *date_key)
+{
+    return json_pack("{s:s,s:o}", "ServicePrincipal", cpw_sbx_col(stmt, 0), date_key,
+                     cpw_sbx_time_json(sqlite3_column_int64(stmt, 1)));
+}
+
+static json_t *s_access_row(struct cpw_sbx_ctx *ctx, const struct cpw_org *org, sqlite3_stmt *stmt)
+{
+    (void)ctx;
+    (void)org;
+    return s_principal_row(stmt, "DateEnabled");
+}
+
+static json_t *s_delegated_row(struct cpw_sbx_ctx *ctx,
+                               const struct cpw_org *org,
+                               sqlite3_stmt *stmt)
+{
+    (void)ctx;
+    (void)org;
+    return s_principal_row(stmt, "DelegationEnabledDate");
+}
+
+static json_t *s_admin_row(struct cpw_sbx_ctx *ctx, const struct cpw_org *org, sqlite3_stmt *stmt)
+{
+    json_t *admin = cpw_org_account_json(ctx, org, cpw_sbx_col(stmt, 0), cpw_sbx_col(stmt, 1),
+                                         cpw_sbx_col(stmt, 2), cpw_sbx_col(stmt, 3),
+                                         sqlite3_column_int64(stmt, 4));
+    json_object_set_new(admin, "DelegationEnabledDate",
+                        cpw_sbx_time_json(sqlite3_column_int64(stmt, 5)));
+    return admin;
+}
+
 int cpw_org_list_service_access(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     struct cpw_org org;
@@ -129,27 +162,8 @@ int cpw_org_list_service_access(struct cpw_sbx_ctx *ctx, const json_t *input, js
                                            "SELECT principal, enabled_ms FROM org_service_access"
                                            " WHERE org_id = ? ORDER BY principal LIMIT ? OFFSET ?",
                                            "sii", org.id, max + 1, offset);
-    if (stmt == NULL) {
-        return -1;
-    }
-    json_t *list = json_array();
-    json_t *result = json_pack("{s:o}", "EnabledServicePrincipals", list);
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        if ((int64_t)json_array_size(list) == max) {
-            cpw_org_set_next_token(result, offset, max);
-            break;
-        }
-        json_array_append_new(list, json_pack("{s:s,s:o}", "ServicePrincipal", cpw_sbx_col(stmt, 0),
-                                              "DateEnabled",
-                                              cpw_sbx_time_json(sqlite3_column_int64(stmt, 1))));
-    }
-    cpw_sbx_sql_done(stmt);
-    if (rc < 0) {
-        json_decref(result);
-        return -1;
-    }
-    *output = result;
-    return 0;
+    return cpw_org_page(ctx, &org, stmt, offset, max, "EnabledServicePrincipals", s_access_row,
+                        output);
 }
 
 /* 1 when account is a delegated administrator for principal (any, when NULL), 0 not, -1. */
@@ -260,30 +274,8 @@ int cpw_org_list_admins(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **o
       " ON c.account_id = a.account_id WHERE d.org_id = ?1 AND (?2 IS NULL OR d.principal = ?2)"
       " GROUP BY a.account_id ORDER BY min(d.enabled_ms), a.account_id LIMIT ?3 OFFSET ?4",
       "ssii", org.id, principal, max + 1, offset);
-    if (stmt == NULL) {
-        return -1;
-    }
-    json_t *list = json_array();
-    json_t *result = json_pack("{s:o}", "DelegatedAdministrators", list);
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        if ((int64_t)json_array_size(list) == max) {
-            cpw_org_set_next_token(result, offset, max);
-            break;
-        }
-        json_t *admin = cpw_org_account_json(ctx, &org, cpw_sbx_col(stmt, 0), cpw_sbx_col(stmt, 1),
-                                             cpw_sbx_col(stmt, 2), cpw_sbx_col(stmt, 3),
-                                             sqlite3_column_int64(stmt, 4));
-        json_object_set_new(admin, "DelegationEnabledDate",
-                            cpw_sbx_time_json(sqlite3_column_int64(stmt, 5)));
-        json_array_append_new(list, admin);
-    }
-    cpw_sbx_sql_done(stmt);
-    if (rc < 0) {
-        json_decref(result);
-        return -1;
-    }
-    *output = result;
-    return 0;
+    return cpw_org_page(ctx, &org, stmt, offset, max, "DelegatedAdministrators", s_admin_row,
+                        output);
 }
 
 int cpw_org_list_delegated_services(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **out)
@@ -311,25 +303,5 @@ int cpw_org_list_delegated_services(struct cpw_sbx_ctx *ctx, const json_t *input
                                            " WHERE account_id = ? ORDER BY principal LIMIT ?"
                                            " OFFSET ?",
                                            "sii", account, max + 1, offset);
-    if (stmt == NULL) {
-        return -1;
-    }
-    json_t *list = json_array();
-    json_t *result = json_pack("{s:o}", "DelegatedServices", list);
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        if ((int64_t)json_array_size(list) == max) {
-            cpw_org_set_next_token(result, offset, max);
-            break;
-        }
-        json_array_append_new(list, json_pack("{s:s,s:o}", "ServicePrincipal", cpw_sbx_col(stmt, 0),
-                                              "DelegationEnabledDate",
-                                              cpw_sbx_time_json(sqlite3_column_int64(stmt, 1))));
-    }
-    cpw_sbx_sql_done(stmt);
-    if (rc < 0) {
-        json_decref(result);
-        return -1;
-    }
-    *out = result;
-    return 0;
+    return cpw_org_page(ctx, &org, stmt, offset, max, "DelegatedServices", s_delegated_row, out);
 }

@@ -28,14 +28,6 @@ static const char *const s_policy_types[] = {
     "NETWORK_SECURITY_DIRECTOR_POLICY",
 };
 
-static int s_page_policies(struct cpw_sbx_ctx *ctx,
-                           sqlite3_stmt *stmt,
-                           const struct cpw_org *org,
-                           int64_t offset,
-                           int64_t max,
-                           const char *key,
-                           json_t **out);
-
 static int s_target_not_found(struct cpw_sbx_ctx *ctx)
 {
     return cpw_sbx_fail(ctx, 400, "TargetNotFoundException",
@@ -206,9 +198,10 @@ int cpw_org_policy_arn_of(struct cpw_sbx_ctx *ctx,
     return rc;
 }
 
+/* The PolicySummary of a row (policy_id, name, description, type, org_id); a cpw_org_row_fn. */
 static json_t *s_policy_summary(struct cpw_sbx_ctx *ctx,
-                                sqlite3_stmt *stmt,
-                                const struct cpw_org *org)
+                                const struct cpw_org *org,
+                                sqlite3_stmt *stmt)
 {
     char arn[300];
     const char *type = cpw_sbx_col(stmt, 3);
@@ -265,7 +258,7 @@ int cpw_org_create_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
         cpw_sbx_sql_done(stmt);
         return -1;
     }
-    json_t *summary = s_policy_summary(ctx, stmt, &org);
+    json_t *summary = s_policy_summary(ctx, &org, stmt);
     cpw_sbx_sql_done(stmt);
     cpw_sbx_add_resource(ctx, "AWS::Organizations::Policy", id);
     *output = json_pack("{s:{s:o,s:s}}", "Policy", "PolicySummary", summary, "Content", content);
@@ -353,9 +346,9 @@ int cpw_org_list_policies_for_target(struct cpw_sbx_ctx *ctx, const json_t *inpu
       ctx->db,
       "SELECT p.policy_id, p.name, p.description, p.type, p.org_id FROM org_policies p"
       " JOIN org_policy_targets t ON t.policy_id = p.policy_id WHERE p.org_id IN (?, '*')"
-      " AND t.target_id = ? AND p.type = ? ORDER BY p.org_id <> '*', p.rowid",
-      "sss", org.id, target, filter);
-    return stmt == NULL ? -1 : s_page_policies(ctx, stmt, &org, offset, max, "Policies", out);
+      " AND t.target_id = ? AND p.type = ? ORDER BY p.org_id <> '*', p.rowid LIMIT ? OFFSET ?",
+      "sssii", org.id, target, filter, max + 1, offset);
+    return cpw_org_page(ctx, &org, stmt, offset, max, "Policies", s_policy_summary, out);
 }
 
 #define POLICY_SELECT "SELECT policy_id, name, description, type, org_id, content FROM org_policies"
@@ -375,7 +368,7 @@ static int s_load_policy(struct cpw_sbx_ctx *ctx,
     int rc = cpw_sbx_sql_step(stmt);
     if (rc == 1) {
         *aws_managed = strcmp(cpw_sbx_col(stmt, 4), "*") == 0;
-        *policy = json_pack("{s:o,s:s}", "PolicySummary", s_policy_summary(ctx, stmt, org),
+        *policy = json_pack("{s:o,s:s}", "PolicySummary", s_policy_summary(ctx, org, stmt),
                             "Content", cpw_sbx_col(stmt, 5));
     }
     cpw_sbx_sql_done(stmt);
@@ -496,38 +489,6 @@ int cpw_org_delete_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
     return 0;
 }
 
-/* Runs stmt (summary columns) into {Key: [...], NextToken} from offset, at most max items. */
-static int s_page_policies(struct cpw_sbx_ctx *ctx,
-                           sqlite3_stmt *stmt,
-                           const struct cpw_org *org,
-                           int64_t offset,
-                           int64_t max,
-                           const char *key,
-                           json_t **out)
-{
-    json_t *list = json_array();
-    json_t *result = json_pack("{s:o}", key, list);
-    int rc;
-    int64_t seen = 0;
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        if (seen++ < offset) {
-            continue;
-        }
-        if ((int64_t)json_array_size(list) == max) {
-            cpw_org_set_next_token(result, offset, max);
-            break;
-        }
-        json_array_append_new(list, s_policy_summary(ctx, stmt, org));
-    }
-    cpw_sbx_sql_done(stmt);
-    if (rc < 0) {
-        json_decref(result);
-        return -1;
-    }
-    *out = result;
-    return 0;
-}
-
 int cpw_org_list_policies(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     struct cpw_org org;
@@ -544,9 +505,11 @@ int cpw_org_list_policies(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
         return rc;
     }
     sqlite3_stmt *stmt = cpw_sbx_sql_query(
-      ctx->db, POLICY_SELECT " WHERE org_id IN (?, '*') AND type = ? ORDER BY org_id <> '*', rowid",
-      "ss", org.id, cpw_sbx_in_str(input, "Filter"));
-    return stmt == NULL ? -1 : s_page_policies(ctx, stmt, &org, offset, max, "Policies", output);
+      ctx->db,
+      POLICY_SELECT " WHERE org_id IN (?, '*') AND type = ? ORDER BY org_id <> '*', rowid"
+                    " LIMIT ? OFFSET ?",
+      "ssii", org.id, cpw_sbx_in_str(input, "Filter"), max + 1, offset);
+    return cpw_org_page(ctx, &org, stmt, offset, max, "Policies", s_policy_summary, output);
 }
 
 int cpw_org_detach_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
@@ -587,6 +550,19 @@ int cpw_org_detach_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
     return 0;
 }
 
+/* A (target_id, kind 0 root / 1 OU / 2 account, name) row as a PolicyTargetSummary. */
+static json_t *s_target_row(struct cpw_sbx_ctx *ctx, const struct cpw_org *org, sqlite3_stmt *stmt)
+{
+    static const char *const kinds[] = { "ROOT", "ORGANIZATIONAL_UNIT", "ACCOUNT" };
+    static const char *const arn_kinds[] = { "root", "ou", "account" };
+    int kind = sqlite3_column_int(stmt, 1);
+    kind = kind < 0 || kind > 2 ? 2 : kind;
+    char arn[300];
+    cpw_org_arn(ctx, org, arn_kinds[kind], cpw_sbx_col(stmt, 0), arn, sizeof(arn));
+    return json_pack("{s:s,s:s,s:s,s:s}", "TargetId", cpw_sbx_col(stmt, 0), "Arn", arn, "Name",
+                     cpw_sbx_col(stmt, 2), "Type", kinds[kind]);
+}
+
 int cpw_org_list_targets_for_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **out)
 {
     struct cpw_org org;
@@ -617,31 +593,5 @@ int cpw_org_list_targets_for_policy(struct cpw_sbx_ctx *ctx, const json_t *input
       " a.account_id = t.target_id JOIN accounts c ON c.account_id = a.account_id WHERE"
       " t.policy_id = ?1 AND a.org_id = ?2 ORDER BY 2, 3, 1 LIMIT ?4 OFFSET ?5",
       "sssii", id, org.id, org.root_id, max + 1, offset);
-    if (stmt == NULL) {
-        return -1;
-    }
-    static const char *const kinds[] = { "ROOT", "ORGANIZATIONAL_UNIT", "ACCOUNT" };
-    static const char *const arn_kinds[] = { "root", "ou", "account" };
-    json_t *list = json_array();
-    json_t *result = json_pack("{s:o}", "Targets", list);
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        if ((int64_t)json_array_size(list) == max) {
-            cpw_org_set_next_token(result, offset, max);
-            break;
-        }
-        int kind = sqlite3_column_int(stmt, 1);
-        kind = kind < 0 || kind > 2 ? 2 : kind;
-        char arn[300];
-        cpw_org_arn(ctx, &org, arn_kinds[kind], cpw_sbx_col(stmt, 0), arn, sizeof(arn));
-        json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s}", "TargetId", cpw_sbx_col(stmt, 0),
-                                              "Arn", arn, "Name", cpw_sbx_col(stmt, 2), "Type",
-                                              kinds[kind]));
-    }
-    cpw_sbx_sql_done(stmt);
-    if (rc < 0) {
-        json_decref(result);
-        return -1;
-    }
-    *out = result;
-    return 0;
+    return cpw_org_page(ctx, &org, stmt, offset, max, "Targets", s_target_row, out);
 }

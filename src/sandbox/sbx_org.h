@@ -108,6 +108,24 @@ int cpw_org_paging(struct cpw_sbx_ctx *ctx, const json_t *input, int64_t *offset
 /** Sets NextToken on result for a page that stopped at max items after offset. */
 void cpw_org_set_next_token(json_t *result, int64_t offset, int64_t max);
 
+/** One list item (owned) from the current row of stmt. */
+typedef json_t *cpw_org_row_fn(struct cpw_sbx_ctx *ctx,
+                               const struct cpw_org *org,
+                               sqlite3_stmt *stmt);
+
+/**
+ * A list page: steps stmt, whose query ends in LIMIT max + 1 OFFSET offset (NULL: -1; finalized
+ * here), into {key: [row() of each row], NextToken when a row is left over}. 0 with *out, or -1.
+ */
+int cpw_org_page(struct cpw_sbx_ctx *ctx,
+                 const struct cpw_org *org,
+                 sqlite3_stmt *stmt,
+                 int64_t offset,
+                 int64_t max,
+                 const char *key,
+                 cpw_org_row_fn *row,
+                 json_t **out);
+
 /* ----- organizations_policies.c ------------------------------------------------------------ */
 
 /** 1 when the root of org has the policy type enabled, 0 not, -1. */

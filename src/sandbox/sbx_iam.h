@@ -1,0 +1,16 @@
+/*
+ * sbx_iam.h - what the IAM files of the sandbox share beyond sbx_service.h (internal to
+ * src/sandbox/): small store queries their handlers repeat.
+ */
+#ifndef CPW_SBX_IAM_H
+#define CPW_SBX_IAM_H
+
+#include "sbx_service.h"
+
+/**
+ * The count(*) that sql (binding two strings: a, and b where NULL binds "") answers, or -1
+ * raised (CPW_ERR_STORE).
+ */
+int cpw_sbx_iam_count(sqlite3 *db, const char *sql, const char *a, const char *b);
+
+#endif
