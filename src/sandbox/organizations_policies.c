@@ -395,15 +395,18 @@ int cpw_org_describe_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t
     return 0;
 }
 
-int cpw_org_update_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+/*
+ * The management account's customer policy id, about to change: 0 with *org filled, 1 answered
+ * (AccessDeniedException, PolicyNotFoundException, or PolicyChangesNotAllowedException for an
+ * AWS managed policy), -1.
+ */
+static int s_need_changeable(struct cpw_sbx_ctx *ctx, struct cpw_org *org, const char *id)
 {
-    struct cpw_org org;
     bool managed = false;
     json_t *policy = NULL;
-    const char *id = cpw_sbx_in_str(input, "PolicyId");
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_management(ctx, org);
     if (rc == 0) {
-        rc = s_load_policy(ctx, &org, id, &policy, &managed);
+        rc = s_load_policy(ctx, org, id, &policy, &managed);
     }
     if (rc != 0) {
         return rc;
@@ -412,6 +415,17 @@ int cpw_org_update_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
     if (managed) {
         return cpw_sbx_fail(ctx, 400, "PolicyChangesNotAllowedException",
                             "Changes to the specified policy are not allowed.");
+    }
+    return 0;
+}
+
+int cpw_org_update_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    struct cpw_org org;
+    const char *id = cpw_sbx_in_str(input, "PolicyId");
+    int rc = s_need_changeable(ctx, &org, id);
+    if (rc != 0) {
+        return rc;
     }
     const char *content = cpw_sbx_in_str(input, "Content");
     if (content != NULL) {
@@ -438,6 +452,8 @@ int cpw_org_update_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
                                          "A policy with the same name already exists.");
         }
     }
+    bool managed = false;
+    json_t *policy = NULL;
     if (cpw_sbx_sql_do(ctx->db,
                        "UPDATE org_policies SET name = coalesce(?, name), description ="
                        " coalesce(?, description), content = coalesce(?, content)"
@@ -454,20 +470,10 @@ int cpw_org_update_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
 int cpw_org_delete_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     struct cpw_org org;
-    bool managed = false;
-    json_t *policy = NULL;
     const char *id = cpw_sbx_in_str(input, "PolicyId");
-    int rc = cpw_org_need_management(ctx, &org);
-    if (rc == 0) {
-        rc = s_load_policy(ctx, &org, id, &policy, &managed);
-    }
+    int rc = s_need_changeable(ctx, &org, id);
     if (rc != 0) {
         return rc;
-    }
-    json_decref(policy);
-    if (managed) {
-        return cpw_sbx_fail(ctx, 400, "PolicyChangesNotAllowedException",
-                            "Changes to the specified policy are not allowed.");
     }
     sqlite3_stmt *stmt =
       cpw_sbx_sql_query(ctx->db, "SELECT 1 FROM org_policy_targets WHERE policy_id = ?", "s", id);

@@ -8,6 +8,24 @@
  */
 #include "sbx_test.h"
 
+/* Steps from via into account through its OrganizationAccountAccessRole, signing for region. */
+static void s_step_into(struct sbx_fixture *fx,
+                        const struct sbx_identity *via,
+                        const char *account,
+                        const char *region,
+                        struct sbx_identity *out)
+{
+    char input[256];
+    snprintf(input, sizeof(input),
+             "{\"RoleArn\":\"arn:%s:iam::%s:role/OrganizationAccountAccessRole\","
+             "\"RoleSessionName\":\"admin\"}",
+             strncmp(region, "cn-", 3) == 0 ? "aws-cn" : "aws", account);
+    json_t *assumed = sbx_ok(fx, via, "sts", "AssumeRole", input);
+    sbx_identity_for(fx, sbx_str2(assumed, "Credentials", "AccessKeyId"), region, out);
+    json_decref(assumed);
+    assert_string_equal(out->creds.account_id, account);
+}
+
 static void test_create_account_then_assume_role(void **state)
 {
     (void)state;
@@ -240,15 +258,9 @@ static void test_member_refused_management_apis(void **state)
     json_decref(sbx_ok(&fx, &fx.root, "organizations", "CreateOrganization", NULL));
     json_t *out = sbx_ok(&fx, &fx.root, "organizations", "CreateAccount",
                          "{\"AccountName\":\"m\",\"Email\":\"m@example.com\"}");
-    char input[256];
-    snprintf(input, sizeof(input),
-             "{\"RoleArn\":\"arn:aws:iam::%s:role/OrganizationAccountAccessRole\","
-             "\"RoleSessionName\":\"member\"}",
-             sbx_str2(out, "CreateAccountStatus", "AccountId"));
-    json_decref(out);
-    out = sbx_ok(&fx, &fx.root, "sts", "AssumeRole", input);
     struct sbx_identity member;
-    sbx_identity_for(&fx, sbx_str2(out, "Credentials", "AccessKeyId"), "us-east-1", &member);
+    s_step_into(&fx, &fx.root, sbx_str2(out, "CreateAccountStatus", "AccountId"), "us-east-1",
+                &member);
     json_decref(out);
     static const char *const ops[] = { "ListAccounts", "ListRoots", "ListCreateAccountStatus",
                                        "ListPolicies" };
@@ -618,15 +630,8 @@ static void test_access_role_in_the_partition(void **state)
     snprintf(account, sizeof(account), "%s", sbx_str2(out, "CreateAccountStatus", "AccountId"));
     json_decref(out);
     assert_int_equal(strlen(account), 12);
-    char input[256];
-    snprintf(input, sizeof(input),
-             "{\"RoleArn\":\"arn:aws-cn:iam::%s:role/OrganizationAccountAccessRole\","
-             "\"RoleSessionName\":\"admin\"}",
-             account);
-    out = sbx_ok(&fx, &cn, "sts", "AssumeRole", input);
     struct sbx_identity member;
-    sbx_identity_for(&fx, sbx_str2(out, "Credentials", "AccessKeyId"), "cn-north-1", &member);
-    json_decref(out);
+    s_step_into(&fx, &cn, account, "cn-north-1", &member);
     out =
       sbx_ok(&fx, &member, "iam", "GetRole", "{\"RoleName\":\"OrganizationAccountAccessRole\"}");
     char want[160];
@@ -663,14 +668,8 @@ static void test_delegated_admin_reads(void **state)
     char ou[64];
     snprintf(ou, sizeof(ou), "%s", sbx_str2(out, "OrganizationalUnit", "Id"));
     json_decref(out);
-    snprintf(input, sizeof(input),
-             "{\"RoleArn\":\"arn:aws:iam::%s:role/OrganizationAccountAccessRole\","
-             "\"RoleSessionName\":\"admin\"}",
-             member);
-    out = sbx_ok(&fx, &fx.root, "sts", "AssumeRole", input);
     struct sbx_identity admin;
-    sbx_identity_for(&fx, sbx_str2(out, "Credentials", "AccessKeyId"), "us-east-1", &admin);
-    json_decref(out);
+    s_step_into(&fx, &fx.root, member, "us-east-1", &admin);
     char reg[128];
     snprintf(reg, sizeof(reg), "{\"AccountId\":\"%s\",\"ServicePrincipal\":\"ssm.amazonaws.com\"}",
              member);
