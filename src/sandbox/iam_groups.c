@@ -35,19 +35,6 @@ static int s_need_group(struct cpw_sbx_ctx *ctx, const char *name)
                                 name ? name : "");
 }
 
-static int s_need_user(struct cpw_sbx_ctx *ctx, const char *name)
-{
-    int n =
-      cpw_sbx_iam_count(ctx->db, "SELECT count(*) FROM iam_users WHERE account_id = ? AND name = ?",
-                        s_account(ctx), name);
-    if (n < 0) {
-        return -1;
-    }
-    return n > 0 ? 0
-                 : cpw_sbx_fail(ctx, 404, "NoSuchEntity", "The user with name %s cannot be found.",
-                                name ? name : "");
-}
-
 #define GROUP_COLUMNS "name, path, group_id, arn, created_ms"
 
 static json_t *s_group_from_row(sqlite3_stmt *stmt)
@@ -196,7 +183,7 @@ int cpw_sbx_iam_list_groups(struct cpw_sbx_ctx *ctx, const json_t *input, json_t
 int cpw_sbx_iam_list_groups_for_user(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out)
 {
     const char *user = cpw_sbx_in_str(in, "UserName");
-    int rc = s_need_user(ctx, user);
+    int rc = cpw_sbx_iam_need_user(ctx, user);
     return rc != 0 ? rc : s_group_page(ctx, in, user, "Groups", out);
 }
 
@@ -244,7 +231,7 @@ int cpw_sbx_iam_add_user_to_group(struct cpw_sbx_ctx *ctx, const json_t *input, 
 {
     const char *group = cpw_sbx_in_str(input, "GroupName");
     const char *user = cpw_sbx_in_str(input, "UserName");
-    int rc = s_need_user(ctx, user); /* an unknown user is named first, then the group */
+    int rc = cpw_sbx_iam_need_user(ctx, user); /* an unknown user is named first, then the group */
     if (rc == 0) {
         rc = s_need_group(ctx, group);
     }
@@ -279,7 +266,7 @@ int cpw_sbx_iam_remove_user_from_group(struct cpw_sbx_ctx *ctx, const json_t *in
     const char *user = cpw_sbx_in_str(in, "UserName");
     int rc = s_need_group(ctx, group);
     if (rc == 0) {
-        rc = s_need_user(ctx, user);
+        rc = cpw_sbx_iam_need_user(ctx, user);
     }
     if (rc != 0) {
         return rc;
@@ -314,7 +301,7 @@ struct holder {
 static const struct holder s_group_h = { "GroupName", "iam_group_inline", "group_name",
                                          "group",     "GroupName",        s_need_group };
 static const struct holder s_user_h = { "UserName", "iam_user_inline", "user_name",
-                                        "user",     "UserName",        s_need_user };
+                                        "user",     "UserName",        cpw_sbx_iam_need_user };
 
 static int s_put_inline(struct cpw_sbx_ctx *ctx,
                         const struct holder *h,
