@@ -13,6 +13,7 @@
 
 #include "cpw/error.h"
 #include "sbx_authz.h"
+#include "sbx_org.h"
 #include "sbx_service.h"
 
 #define IAM     "arn:${Partition}:iam::${Account}:"
@@ -454,24 +455,21 @@ static int s_org_target(struct cpw_sbx_ctx *ctx, const char *id, struct cpw_buf 
     return cpw_buf_appendf(out, "arn:%s:organizations::%s:account/%s/%s", p, master, org, id);
 }
 
+/* A policy's ARN of its stored type (cpw_org_policy_arn_of): tag_policy, backup_policy, ... */
 static int s_org_policy(struct cpw_sbx_ctx *ctx, const char *id, struct cpw_buf *out)
 {
-    const char *p = cpw_sbx_ctx_partition(ctx);
     if (id == NULL) {
         return cpw_buf_append_cstr(out, "*");
     }
-    if (strcmp(id, "p-FullAWSAccess") == 0) {
-        return cpw_buf_appendf(out, "arn:%s:organizations::aws:policy/service_control_policy/%s", p,
-                               id);
+    struct cpw_org org = { 0 };
+    int in_org = s_org_of(ctx, org.management, sizeof(org.management), org.id, sizeof(org.id));
+    char arn[300];
+    int found = in_org < 0 ? -1 : cpw_org_policy_arn_of(ctx, &org, id, arn, sizeof(arn));
+    if (found < 0) {
+        return -1;
     }
-    char master[16] = "";
-    char org[64] = "";
-    int rc = s_org_of(ctx, master, sizeof(master), org, sizeof(org));
-    if (rc != 0) {
-        return rc < 0 ? -1 : cpw_buf_append_cstr(out, "*");
-    }
-    return cpw_buf_appendf(out, "arn:%s:organizations::%s:policy/%s/service_control_policy/%s", p,
-                           master, org, id);
+    /* Outside an organization only AWS's managed policies have an ARN. */
+    return cpw_buf_append_cstr(out, in_org == 0 || found == 1 ? arn : "*");
 }
 
 /* A trail's ARN from a name or an ARN. */

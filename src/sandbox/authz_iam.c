@@ -20,6 +20,7 @@
 #include "cpw/error.h"
 #include "cpw/iam_policy.h"
 #include "sbx_authz.h"
+#include "sbx_iam.h"
 #include "sbx_service.h"
 
 #define SIM_MAX_ACTIONS   1000
@@ -90,20 +91,6 @@ int cpw_sbx_authz_boundary_describe(struct cpw_sbx_ctx *ctx,
     return rc < 0 ? -1 : 0;
 }
 
-static int s_need_user(struct cpw_sbx_ctx *ctx, const char *name)
-{
-    sqlite3_stmt *stmt =
-      cpw_sbx_sql_query(ctx->db, "SELECT 1 FROM iam_users WHERE account_id = ? AND name = ?", "ss",
-                        ctx->req->caller->account_id, name);
-    int rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
-    cpw_sbx_sql_done(stmt);
-    if (rc == 0) {
-        return cpw_sbx_fail(ctx, 404, "NoSuchEntity", "The user with name %s cannot be found.",
-                            name ? name : "");
-    }
-    return rc < 0 ? -1 : 0;
-}
-
 int cpw_sbx_iam_put_role_permissions_boundary(struct cpw_sbx_ctx *ctx,
                                               const json_t *input,
                                               json_t **output)
@@ -144,7 +131,7 @@ int cpw_sbx_iam_put_user_permissions_boundary(struct cpw_sbx_ctx *ctx,
                                               json_t **output)
 {
     const char *name = cpw_sbx_in_str(input, "UserName");
-    int rc = s_need_user(ctx, name);
+    int rc = cpw_sbx_iam_need_user(ctx, name);
     if (rc == 0) {
         rc = s_put_boundary(ctx, false, name, cpw_sbx_in_str(input, "PermissionsBoundary"));
     }
@@ -160,7 +147,7 @@ int cpw_sbx_iam_delete_user_permissions_boundary(struct cpw_sbx_ctx *ctx,
                                                  json_t **output)
 {
     const char *name = cpw_sbx_in_str(input, "UserName");
-    int rc = s_need_user(ctx, name);
+    int rc = cpw_sbx_iam_need_user(ctx, name);
     if (rc != 0) {
         return rc;
     }

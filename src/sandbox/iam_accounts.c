@@ -13,6 +13,7 @@
 #include "cpw/alloc.h"
 #include "cpw/buf.h"
 #include "cpw/error.h"
+#include "sbx_iam.h"
 #include "sbx_service.h"
 
 #define TAGS_MAX 50
@@ -22,19 +23,11 @@ static const char *s_account(struct cpw_sbx_ctx *ctx)
     return ctx->req->caller->account_id;
 }
 
-static int s_count(sqlite3 *db, const char *sql, const char *a, const char *b)
-{
-    sqlite3_stmt *stmt = cpw_sbx_sql_query(db, sql, "ss", a, b ? b : "");
-    int rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
-    int n = rc == 1 ? sqlite3_column_int(stmt, 0) : -1;
-    cpw_sbx_sql_done(stmt);
-    return n;
-}
-
 static int s_need_user(struct cpw_sbx_ctx *ctx, const char *name)
 {
-    int n = s_count(ctx->db, "SELECT count(*) FROM iam_users WHERE account_id = ? AND name = ?",
-                    s_account(ctx), name);
+    int n =
+      cpw_sbx_iam_count(ctx->db, "SELECT count(*) FROM iam_users WHERE account_id = ? AND name = ?",
+                        s_account(ctx), name);
     if (n < 0) {
         return -1;
     }

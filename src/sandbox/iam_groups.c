@@ -11,6 +11,7 @@
 
 #include "cpw/buf.h"
 #include "cpw/error.h"
+#include "sbx_iam.h"
 #include "sbx_service.h"
 
 #define GROUP_NAME_MAX  128
@@ -21,36 +22,16 @@ static const char *s_account(struct cpw_sbx_ctx *ctx)
     return ctx->req->caller->account_id;
 }
 
-static int s_count2(sqlite3 *db, const char *sql, const char *a, const char *b)
-{
-    sqlite3_stmt *stmt = cpw_sbx_sql_query(db, sql, "ss", a, b ? b : "");
-    int rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
-    int n = rc == 1 ? sqlite3_column_int(stmt, 0) : -1;
-    cpw_sbx_sql_done(stmt);
-    return n;
-}
-
 static int s_need_group(struct cpw_sbx_ctx *ctx, const char *name)
 {
-    int n = s_count2(ctx->db, "SELECT count(*) FROM iam_groups WHERE account_id = ? AND name = ?",
-                     s_account(ctx), name);
+    int n = cpw_sbx_iam_count(ctx->db,
+                              "SELECT count(*) FROM iam_groups WHERE account_id = ? AND name = ?",
+                              s_account(ctx), name);
     if (n < 0) {
         return -1;
     }
     return n > 0 ? 0
                  : cpw_sbx_fail(ctx, 404, "NoSuchEntity", "The group with name %s cannot be found.",
-                                name ? name : "");
-}
-
-static int s_need_user(struct cpw_sbx_ctx *ctx, const char *name)
-{
-    int n = s_count2(ctx->db, "SELECT count(*) FROM iam_users WHERE account_id = ? AND name = ?",
-                     s_account(ctx), name);
-    if (n < 0) {
-        return -1;
-    }
-    return n > 0 ? 0
-                 : cpw_sbx_fail(ctx, 404, "NoSuchEntity", "The user with name %s cannot be found.",
                                 name ? name : "");
 }
 
@@ -97,8 +78,9 @@ int cpw_sbx_iam_create_group(struct cpw_sbx_ctx *ctx, const json_t *input, json_
                             "The specified value for path is invalid. It must begin and end with "
                             "/ and contain only alphanumeric characters and/or / characters.");
     }
-    int n = s_count2(ctx->db, "SELECT count(*) FROM iam_groups WHERE account_id = ? AND name = ?",
-                     s_account(ctx), name);
+    int n = cpw_sbx_iam_count(ctx->db,
+                              "SELECT count(*) FROM iam_groups WHERE account_id = ? AND name = ?",
+                              s_account(ctx), name);
     if (n < 0) {
         return -1;
     }
@@ -201,7 +183,7 @@ int cpw_sbx_iam_list_groups(struct cpw_sbx_ctx *ctx, const json_t *input, json_t
 int cpw_sbx_iam_list_groups_for_user(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out)
 {
     const char *user = cpw_sbx_in_str(in, "UserName");
-    int rc = s_need_user(ctx, user);
+    int rc = cpw_sbx_iam_need_user(ctx, user);
     return rc != 0 ? rc : s_group_page(ctx, in, user, "Groups", out);
 }
 
@@ -212,13 +194,13 @@ int cpw_sbx_iam_delete_group(struct cpw_sbx_ctx *ctx, const json_t *input, json_
     if (rc != 0) {
         return rc;
     }
-    int members = s_count2(
+    int members = cpw_sbx_iam_count(
       ctx->db, "SELECT count(*) FROM iam_group_members WHERE account_id = ? AND group_name = ?",
       s_account(ctx), name);
-    int attached = s_count2(
+    int attached = cpw_sbx_iam_count(
       ctx->db, "SELECT count(*) FROM iam_group_attached WHERE account_id = ? AND group_name = ?",
       s_account(ctx), name);
-    int inline_n = s_count2(
+    int inline_n = cpw_sbx_iam_count(
       ctx->db, "SELECT count(*) FROM iam_group_inline WHERE account_id = ? AND group_name = ?",
       s_account(ctx), name);
     if (members < 0 || attached < 0 || inline_n < 0) {
@@ -249,14 +231,14 @@ int cpw_sbx_iam_add_user_to_group(struct cpw_sbx_ctx *ctx, const json_t *input, 
 {
     const char *group = cpw_sbx_in_str(input, "GroupName");
     const char *user = cpw_sbx_in_str(input, "UserName");
-    int rc = s_need_user(ctx, user); /* an unknown user is named first, then the group */
+    int rc = cpw_sbx_iam_need_user(ctx, user); /* an unknown user is named first, then the group */
     if (rc == 0) {
         rc = s_need_group(ctx, group);
     }
     if (rc != 0) {
         return rc;
     }
-    int n = s_count2(
+    int n = cpw_sbx_iam_count(
       ctx->db, "SELECT count(*) FROM iam_group_members WHERE account_id = ? AND user_name = ?",
       s_account(ctx), user);
     if (n < 0) {
@@ -284,7 +266,7 @@ int cpw_sbx_iam_remove_user_from_group(struct cpw_sbx_ctx *ctx, const json_t *in
     const char *user = cpw_sbx_in_str(in, "UserName");
     int rc = s_need_group(ctx, group);
     if (rc == 0) {
-        rc = s_need_user(ctx, user);
+        rc = cpw_sbx_iam_need_user(ctx, user);
     }
     if (rc != 0) {
         return rc;
@@ -319,7 +301,7 @@ struct holder {
 static const struct holder s_group_h = { "GroupName", "iam_group_inline", "group_name",
                                          "group",     "GroupName",        s_need_group };
 static const struct holder s_user_h = { "UserName", "iam_user_inline", "user_name",
-                                        "user",     "UserName",        s_need_user };
+                                        "user",     "UserName",        cpw_sbx_iam_need_user };
 
 static int s_put_inline(struct cpw_sbx_ctx *ctx,
                         const struct holder *h,
@@ -508,9 +490,9 @@ int cpw_sbx_iam_update_group(struct cpw_sbx_ctx *ctx, const json_t *input, json_
     const char *final_path =
       new_path ? new_path : json_string_value(json_object_get(group, "Path"));
     if (new_name != NULL && sqlite3_stricmp(new_name, name) != 0) {
-        int n =
-          s_count2(ctx->db, "SELECT count(*) FROM iam_groups WHERE account_id = ? AND name = ?",
-                   s_account(ctx), new_name);
+        int n = cpw_sbx_iam_count(
+          ctx->db, "SELECT count(*) FROM iam_groups WHERE account_id = ? AND name = ?",
+          s_account(ctx), new_name);
         if (n != 0) {
             json_decref(group);
             return n < 0 ? -1

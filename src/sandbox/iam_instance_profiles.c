@@ -12,20 +12,12 @@
 
 #include "cpw/alloc.h"
 #include "cpw/buf.h"
+#include "sbx_iam.h"
 #include "sbx_service.h"
 
 static const char *s_account(struct cpw_sbx_ctx *ctx)
 {
     return ctx->req->caller->account_id;
-}
-
-static int s_count(sqlite3 *db, const char *sql, const char *a, const char *b)
-{
-    sqlite3_stmt *stmt = cpw_sbx_sql_query(db, sql, "ss", a, b ? b : "");
-    int rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
-    int n = rc == 1 ? sqlite3_column_int(stmt, 0) : -1;
-    cpw_sbx_sql_done(stmt);
-    return n;
 }
 
 static int s_store_tags(struct cpw_sbx_ctx *ctx, const char *name, const json_t *tags)
@@ -111,9 +103,9 @@ int cpw_sbx_iam_create_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *i
     if (rc != 0) {
         return rc;
     }
-    int n = s_count(ctx->db,
-                    "SELECT count(*) FROM iam_instance_profiles WHERE account_id = ? AND name = ?",
-                    s_account(ctx), name);
+    int n = cpw_sbx_iam_count(
+      ctx->db, "SELECT count(*) FROM iam_instance_profiles WHERE account_id = ? AND name = ?",
+      s_account(ctx), name);
     if (n < 0) {
         return -1;
     }
@@ -162,7 +154,7 @@ int cpw_sbx_iam_delete_instance_profile(struct cpw_sbx_ctx *ctx, const json_t *i
     if (rc != 0) {
         return rc;
     }
-    int roles = s_count(
+    int roles = cpw_sbx_iam_count(
       ctx->db,
       "SELECT count(*) FROM iam_instance_profile_roles WHERE account_id = ? AND profile_name = ?",
       s_account(ctx), name);
@@ -241,7 +233,7 @@ int cpw_sbx_iam_add_role_to_instance_profile(struct cpw_sbx_ctx *ctx,
     if (rc != 0) {
         return rc;
     }
-    int n = s_count(
+    int n = cpw_sbx_iam_count(
       ctx->db,
       "SELECT count(*) FROM iam_instance_profile_roles WHERE account_id = ? AND profile_name = ?",
       s_account(ctx), name);

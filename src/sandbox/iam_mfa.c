@@ -17,6 +17,7 @@
 #include "cpw/crypto.h"
 #include "cpw/error.h"
 #include "cpw/json.h"
+#include "sbx_iam.h"
 #include "sbx_service.h"
 
 #define MFA_PER_USER 8
@@ -47,20 +48,6 @@ const char cpw_sbx_iam_identity_schema[] =
 static const char *s_account(struct cpw_sbx_ctx *ctx)
 {
     return ctx->req->caller->account_id;
-}
-
-static int s_need_user(struct cpw_sbx_ctx *ctx, const char *name)
-{
-    sqlite3_stmt *stmt =
-      cpw_sbx_sql_query(ctx->db, "SELECT 1 FROM iam_users WHERE account_id = ? AND name = ?", "ss",
-                        s_account(ctx), name ? name : "");
-    int rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
-    cpw_sbx_sql_done(stmt);
-    if (rc == 0) {
-        return cpw_sbx_fail(ctx, 404, "NoSuchEntity", "The user with name %s cannot be found.",
-                            name ? name : "");
-    }
-    return rc < 0 ? -1 : 0;
 }
 
 /* UserName, else the calling IAM user; NULL for the root user. */
@@ -252,7 +239,7 @@ int cpw_sbx_iam_enable_mfa_device(struct cpw_sbx_ctx *ctx, const json_t *in, jso
 {
     const char *user = cpw_sbx_in_str(in, "UserName");
     const char *serial = cpw_sbx_in_str(in, "SerialNumber");
-    int rc = s_need_user(ctx, user);
+    int rc = cpw_sbx_iam_need_user(ctx, user);
     if (rc != 0) {
         return rc;
     }
@@ -310,7 +297,7 @@ int cpw_sbx_iam_deactivate_mfa_device(struct cpw_sbx_ctx *ctx, const json_t *in,
     const char *user = s_target_user(ctx, in);
     const char *serial = cpw_sbx_in_str(in, "SerialNumber");
     if (user != NULL) {
-        int rc = s_need_user(ctx, user);
+        int rc = cpw_sbx_iam_need_user(ctx, user);
         if (rc != 0) {
             return rc;
         }
@@ -355,7 +342,7 @@ int cpw_sbx_iam_list_mfa_devices(struct cpw_sbx_ctx *ctx, const json_t *in, json
 {
     const char *user = s_target_user(ctx, in);
     if (user != NULL) {
-        int rc = s_need_user(ctx, user);
+        int rc = cpw_sbx_iam_need_user(ctx, user);
         if (rc != 0) {
             return rc;
         }

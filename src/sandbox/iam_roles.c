@@ -15,6 +15,7 @@
 #include "cpw/crypto.h"
 #include "cpw/error.h"
 #include "cpw/uri.h"
+#include "sbx_iam.h"
 #include "sbx_service.h"
 
 #define ROLE_QUOTA       1000
@@ -209,9 +210,9 @@ json_t *cpw_sbx_iam_role_json(sqlite3 *db,
     return role;
 }
 
-static int s_count(sqlite3 *db, const char *sql, const char *a, const char *b)
+int cpw_sbx_iam_count(sqlite3 *db, const char *sql, const char *a, const char *b)
 {
-    sqlite3_stmt *stmt = cpw_sbx_sql_query(db, sql, "ss", a, b);
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(db, sql, "ss", a, b ? b : "");
     if (stmt == NULL) {
         return -1;
     }
@@ -223,16 +224,16 @@ static int s_count(sqlite3 *db, const char *sql, const char *a, const char *b)
 
 int cpw_sbx_iam_insert_role(sqlite3 *db, const struct cpw_sbx_role_spec *spec)
 {
-    int n = s_count(db, "SELECT count(*) FROM iam_roles WHERE account_id = ?1 AND ?2 = ''",
-                    spec->account_id, "");
+    int n = cpw_sbx_iam_count(
+      db, "SELECT count(*) FROM iam_roles WHERE account_id = ?1 AND ?2 = ''", spec->account_id, "");
     if (n < 0) {
         return -1;
     }
     if (n >= ROLE_QUOTA) {
         return 2;
     }
-    n = s_count(db, "SELECT count(*) FROM iam_roles WHERE account_id = ? AND name = ?",
-                spec->account_id, spec->name);
+    n = cpw_sbx_iam_count(db, "SELECT count(*) FROM iam_roles WHERE account_id = ? AND name = ?",
+                          spec->account_id, spec->name);
     if (n != 0) {
         return n < 0 ? -1 : 1;
     }
@@ -600,16 +601,16 @@ static int s_delete_role(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
     if (rc != 0) {
         return rc;
     }
-    int attached =
-      s_count(ctx->db, "SELECT count(*) FROM iam_role_attached WHERE account_id=? AND role_name=?",
-              s_account(ctx), name);
-    int inline_n =
-      s_count(ctx->db, "SELECT count(*) FROM iam_role_inline WHERE account_id=? AND role_name=?",
-              s_account(ctx), name);
+    int attached = cpw_sbx_iam_count(
+      ctx->db, "SELECT count(*) FROM iam_role_attached WHERE account_id=? AND role_name=?",
+      s_account(ctx), name);
+    int inline_n = cpw_sbx_iam_count(
+      ctx->db, "SELECT count(*) FROM iam_role_inline WHERE account_id=? AND role_name=?",
+      s_account(ctx), name);
     if (attached < 0 || inline_n < 0) {
         return -1;
     }
-    int profiles = s_count(
+    int profiles = cpw_sbx_iam_count(
       ctx->db, "SELECT count(*) FROM iam_instance_profile_roles WHERE account_id=? AND role_name=?",
       s_account(ctx), name);
     if (profiles < 0) {

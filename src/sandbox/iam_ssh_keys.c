@@ -14,6 +14,7 @@
 #include "cpw/buf.h"
 #include "cpw/crypto.h"
 #include "cpw/error.h"
+#include "sbx_iam.h"
 #include "sbx_service.h"
 
 #define KEYS_PER_USER 5
@@ -23,20 +24,6 @@
 static const char *s_account(struct cpw_sbx_ctx *ctx)
 {
     return ctx->req->caller->account_id;
-}
-
-static int s_need_user(struct cpw_sbx_ctx *ctx, const char *name)
-{
-    sqlite3_stmt *stmt =
-      cpw_sbx_sql_query(ctx->db, "SELECT 1 FROM iam_users WHERE account_id = ? AND name = ?", "ss",
-                        s_account(ctx), name ? name : "");
-    int rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
-    cpw_sbx_sql_done(stmt);
-    if (rc == 0) {
-        return cpw_sbx_fail(ctx, 404, "NoSuchEntity", "The user with name %s cannot be found.",
-                            name ? name : "");
-    }
-    return rc < 0 ? -1 : 0;
 }
 
 /* Reads a 4-byte big-endian length and that many bytes at *pos of der; 0, or -1 past the end. */
@@ -169,7 +156,7 @@ int cpw_sbx_iam_upload_ssh_public_key(struct cpw_sbx_ctx *ctx, const json_t *in,
 {
     const char *user = cpw_sbx_in_str(in, "UserName");
     const char *body = cpw_sbx_in_str(in, "SSHPublicKeyBody");
-    int rc = s_need_user(ctx, user);
+    int rc = cpw_sbx_iam_need_user(ctx, user);
     if (rc != 0) {
         return rc;
     }
@@ -240,7 +227,7 @@ int cpw_sbx_iam_get_ssh_public_key(struct cpw_sbx_ctx *ctx, const json_t *in, js
                             "satisfy constraint: Member must satisfy enum value set: [SSH, PEM]",
                             encoding ? encoding : "");
     }
-    int rc = s_need_user(ctx, user);
+    int rc = cpw_sbx_iam_need_user(ctx, user);
     json_t *key = NULL;
     if (rc == 0) {
         rc = s_find(ctx, user, cpw_sbx_in_str(in, "SSHPublicKeyId"), &key);
@@ -265,7 +252,7 @@ int cpw_sbx_iam_list_ssh_public_keys(struct cpw_sbx_ctx *ctx, const json_t *in, 
     if (user == NULL && arn != NULL && strstr(arn, ":user/") != NULL) {
         user = strrchr(arn, '/') + 1;
     }
-    int rc = user ? s_need_user(ctx, user) : 0;
+    int rc = user ? cpw_sbx_iam_need_user(ctx, user) : 0;
     if (rc != 0) {
         return rc;
     }
@@ -299,7 +286,7 @@ int cpw_sbx_iam_update_ssh_public_key(struct cpw_sbx_ctx *ctx, const json_t *in,
                             "constraint: Member must satisfy enum value set: [Active, Inactive]",
                             status ? status : "");
     }
-    int rc = s_need_user(ctx, user);
+    int rc = cpw_sbx_iam_need_user(ctx, user);
     json_t *key = NULL;
     if (rc == 0) {
         rc = s_find(ctx, user, id, &key);
@@ -322,7 +309,7 @@ int cpw_sbx_iam_delete_ssh_public_key(struct cpw_sbx_ctx *ctx, const json_t *in,
 {
     const char *user = cpw_sbx_in_str(in, "UserName");
     const char *id = cpw_sbx_in_str(in, "SSHPublicKeyId");
-    int rc = s_need_user(ctx, user);
+    int rc = cpw_sbx_iam_need_user(ctx, user);
     json_t *key = NULL;
     if (rc == 0) {
         rc = s_find(ctx, user, id, &key);

@@ -12,6 +12,7 @@
 #include "cpw/buf.h"
 #include "cpw/error.h"
 #include "cpw/json.h"
+#include "sbx_iam.h"
 #include "sbx_service.h"
 
 #define KEYS_PER_USER 2
@@ -21,6 +22,20 @@
 static const char *s_account(struct cpw_sbx_ctx *ctx)
 {
     return ctx->req->caller->account_id;
+}
+
+int cpw_sbx_iam_need_user(struct cpw_sbx_ctx *ctx, const char *name)
+{
+    sqlite3_stmt *stmt =
+      cpw_sbx_sql_query(ctx->db, "SELECT 1 FROM iam_users WHERE account_id = ? AND name = ?", "ss",
+                        s_account(ctx), name ? name : "");
+    int rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
+    cpw_sbx_sql_done(stmt);
+    if (rc == 0) {
+        return cpw_sbx_fail(ctx, 404, "NoSuchEntity", "The user with name %s cannot be found.",
+                            name ? name : "");
+    }
+    return rc < 0 ? -1 : 0;
 }
 
 static json_t *s_user_from_row(sqlite3_stmt *stmt)

@@ -5,14 +5,16 @@
  * in the organizations_*.c files, sbx_org.h).
  *
  * CreateAccount makes the account and its OrganizationAccountAccessRole (trusting the
- * management account's root, AdministratorAccess attached) at once; the request reports
- * IN_PROGRESS and ListAccounts hides the account until create_account_delay_ms has passed. An
- * email address another sandbox account already uses makes the request end FAILED with
- * EMAIL_ALREADY_EXISTS (no account is made), as on AWS.
+ * management account's root, AdministratorAccess attached, all in the partition of the request)
+ * at once; the request reports IN_PROGRESS and ListAccounts hides the account until
+ * create_account_delay_ms has passed. An email address another sandbox account already uses
+ * makes the request end FAILED with EMAIL_ALREADY_EXISTS (no account is made), as on AWS.
  *
  * Only the management account may call the organization-management operations; a member gets
- * AccessDeniedException (delegated administrators are not modelled). DescribeOrganization is
- * open to every account of the organization, as on AWS.
+ * AccessDeniedException. A member registered as a delegated administrator (for any service) may
+ * call the read operations AWS opens to delegated administrators (cpw_org_need_reader); every
+ * write stays with the management account. DescribeOrganization is open to every account of the
+ * organization, as on AWS.
  *
  * AWS's managed SCP FullAWSAccess (p-FullAWSAccess) and RCP RCPFullAWSAccess (p-RCPFullAWSAccess)
  * exist in every organization. An organization made by CreateOrganization starts with no policy
@@ -29,8 +31,7 @@
 #include "cpw/error.h"
 #include "sbx_org.h"
 
-#define ACCESS_ROLE  "OrganizationAccountAccessRole"
-#define ADMIN_POLICY "arn:aws:iam::aws:policy/AdministratorAccess"
+#define ACCESS_ROLE "OrganizationAccountAccessRole"
 
 #define FULL_ACCESS_DOC                                                                            \
     "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\","           \
@@ -122,14 +123,40 @@ int cpw_org_need(struct cpw_sbx_ctx *ctx, struct cpw_org *org)
     return rc < 0 ? -1 : 0;
 }
 
+static int s_access_denied(struct cpw_sbx_ctx *ctx)
+{
+    return cpw_sbx_fail(ctx, 400, "AccessDeniedException",
+                        "You don't have permissions to access this resource.");
+}
+
 int cpw_org_need_management(struct cpw_sbx_ctx *ctx, struct cpw_org *org)
 {
     int rc = cpw_org_need(ctx, org);
     if (rc == 0 && strcmp(org->management, ctx->req->caller->account_id) != 0) {
-        return cpw_sbx_fail(ctx, 400, "AccessDeniedException",
-                            "You don't have permissions to access this resource.");
+        return s_access_denied(ctx);
     }
     return rc;
+}
+
+int cpw_org_is_delegated_admin(struct cpw_sbx_ctx *ctx, const struct cpw_org *org)
+{
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
+                                           "SELECT 1 FROM org_delegated_admins WHERE org_id = ?"
+                                           " AND account_id = ? LIMIT 1",
+                                           "ss", org->id, ctx->req->caller->account_id);
+    int rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
+    cpw_sbx_sql_done(stmt);
+    return rc;
+}
+
+int cpw_org_need_reader(struct cpw_sbx_ctx *ctx, struct cpw_org *org)
+{
+    int rc = cpw_org_need(ctx, org);
+    if (rc != 0 || strcmp(org->management, ctx->req->caller->account_id) == 0) {
+        return rc;
+    }
+    rc = cpw_org_is_delegated_admin(ctx, org);
+    return rc < 0 ? -1 : rc == 0 ? s_access_denied(ctx) : 0;
 }
 
 void cpw_org_arn(struct cpw_sbx_ctx *ctx,
@@ -261,8 +288,13 @@ int cpw_sbx_org_create(sqlite3 *db,
     return 0;
 }
 
-/* Inserts the member row and its access role; joined_ms may lie in the future (CreateAccount). */
+/*
+ * Inserts the member row and its access role, whose ARN, trusted management root and attached
+ * AdministratorAccess are in partition (NULL: "aws"); joined_ms may lie in the future
+ * (CreateAccount).
+ */
 static int s_add_member(sqlite3 *db,
+                        const char *partition,
                         const char *management,
                         const char *org_id,
                         const char *root_id,
@@ -272,16 +304,20 @@ static int s_add_member(sqlite3 *db,
                         int64_t now_ms,
                         int64_t joined_ms)
 {
+    const char *p = partition ? partition : "aws";
     char trust[300];
+    char admin[100];
     snprintf(trust, sizeof(trust),
              "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":"
-             "{\"AWS\":\"arn:aws:iam::%s:root\"},\"Action\":\"sts:AssumeRole\"}]}",
-             management);
+             "{\"AWS\":\"arn:%s:iam::%s:root\"},\"Action\":\"sts:AssumeRole\"}]}",
+             p, management);
+    snprintf(admin, sizeof(admin), "arn:%s:iam::aws:policy/AdministratorAccess", p);
     struct cpw_sbx_role_spec spec = {
         .account_id = account_id,
         .name = role_name ? role_name : ACCESS_ROLE,
         .trust_policy = trust,
         .now_ms = now_ms,
+        .partition = p,
     };
     if (cpw_sbx_sql_do(db,
                        "INSERT INTO org_accounts(account_id, org_id, joined_ms, method, parent_id)"
@@ -291,8 +327,7 @@ static int s_add_member(sqlite3 *db,
         return -1;
     }
     int rc = cpw_sbx_iam_insert_role(db, &spec);
-    if (rc < 0 ||
-        (rc == 0 && cpw_sbx_iam_attach_policy(db, account_id, spec.name, ADMIN_POLICY) != 0)) {
+    if (rc < 0 || (rc == 0 && cpw_sbx_iam_attach_policy(db, account_id, spec.name, admin) != 0)) {
         return -1;
     }
     return 0; /* an existing role of that name is kept as it is */
@@ -322,7 +357,7 @@ int cpw_sbx_org_add_member(sqlite3 *db,
     if (rc <= 0) {
         return rc < 0 ? -1 : 1;
     }
-    return s_add_member(db, management_account, org_id, root_id, account_id, NULL, "CREATED",
+    return s_add_member(db, NULL, management_account, org_id, root_id, account_id, NULL, "CREATED",
                         now_ms, now_ms);
 }
 
@@ -485,8 +520,8 @@ static int s_create_account(struct cpw_sbx_ctx *ctx, const json_t *input, json_t
             return -1;
         }
     } else if (cpw_sbx_account_create(ctx->db, account_id, name, email, now) != 0 ||
-               s_add_member(ctx->db, org.management, org.id, org.root_id, account_id, role,
-                            "CREATED", now, done) != 0 ||
+               s_add_member(ctx->db, cpw_sbx_ctx_partition(ctx), org.management, org.id,
+                            org.root_id, account_id, role, "CREATED", now, done) != 0 ||
                cpw_sbx_sql_do(ctx->db,
                               "INSERT INTO org_create_requests(request_id, org_id, account_name,"
                               " account_id, requested_ms, completed_ms, state)"
@@ -511,7 +546,7 @@ static int s_create_account(struct cpw_sbx_ctx *ctx, const json_t *input, json_t
 static int s_describe_create_account_status(struct cpw_sbx_ctx *ctx, const json_t *in, json_t **out)
 {
     struct cpw_org org;
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc != 0) {
         return rc;
     }
@@ -552,11 +587,42 @@ void cpw_org_set_next_token(json_t *result, int64_t offset, int64_t max)
     json_object_set_new(result, "NextToken", json_string(next));
 }
 
+int cpw_org_page(struct cpw_sbx_ctx *ctx,
+                 const struct cpw_org *org,
+                 sqlite3_stmt *stmt,
+                 int64_t offset,
+                 int64_t max,
+                 const char *key,
+                 cpw_org_row_fn *row,
+                 json_t **out)
+{
+    if (stmt == NULL) {
+        return -1;
+    }
+    json_t *list = json_array();
+    json_t *result = json_pack("{s:o}", key, list);
+    int rc;
+    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
+        if ((int64_t)json_array_size(list) == max) {
+            cpw_org_set_next_token(result, offset, max);
+            break;
+        }
+        json_array_append_new(list, row(ctx, org, stmt));
+    }
+    cpw_sbx_sql_done(stmt);
+    if (rc < 0) {
+        json_decref(result);
+        return -1;
+    }
+    *out = result;
+    return 0;
+}
+
 static int s_list_roots(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     (void)input;
     struct cpw_org org;
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc != 0) {
         return rc;
     }
@@ -570,7 +636,7 @@ static int s_list_create_account_status(struct cpw_sbx_ctx *ctx, const json_t *i
     struct cpw_org org;
     int64_t offset = 0;
     int64_t max = CPW_ORG_LIST_MAX;
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc == 0) {
         rc = cpw_org_paging(ctx, input, &offset, &max);
     }

@@ -66,12 +66,19 @@ int cpw_org_need_account(struct cpw_sbx_ctx *ctx, const struct cpw_org *org, con
 }
 
 /* The settled accounts of org (under parent, when not NULL), paged. */
+static json_t *s_account_row(struct cpw_sbx_ctx *ctx, const struct cpw_org *org, sqlite3_stmt *stmt)
+{
+    return cpw_org_account_json(ctx, org, cpw_sbx_col(stmt, 0), cpw_sbx_col(stmt, 1),
+                                cpw_sbx_col(stmt, 2), cpw_sbx_col(stmt, 3),
+                                sqlite3_column_int64(stmt, 4));
+}
+
 static int s_list(struct cpw_sbx_ctx *ctx, const json_t *input, const char *parent, json_t **out)
 {
     struct cpw_org org;
     int64_t offset = 0;
     int64_t max = CPW_ORG_LIST_MAX;
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc == 0 && parent != NULL) {
         rc = cpw_org_need_parent(ctx, &org, parent);
     }
@@ -86,28 +93,7 @@ static int s_list(struct cpw_sbx_ctx *ctx, const json_t *input, const char *pare
       ACCOUNT_SELECT " WHERE a.org_id = ? AND a.joined_ms <= ? AND (?3 IS NULL OR a.parent_id = ?3)"
                      " ORDER BY a.joined_ms, a.account_id LIMIT ? OFFSET ?",
       "sisii", org.id, ctx->req->now_ms, parent, max + 1, offset);
-    if (stmt == NULL) {
-        return -1;
-    }
-    json_t *accounts = json_array();
-    json_t *result = json_pack("{s:o}", "Accounts", accounts);
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        if ((int64_t)json_array_size(accounts) == max) {
-            cpw_org_set_next_token(result, offset, max);
-            break;
-        }
-        json_array_append_new(
-          accounts, cpw_org_account_json(ctx, &org, cpw_sbx_col(stmt, 0), cpw_sbx_col(stmt, 1),
-                                         cpw_sbx_col(stmt, 2), cpw_sbx_col(stmt, 3),
-                                         sqlite3_column_int64(stmt, 4)));
-    }
-    cpw_sbx_sql_done(stmt);
-    if (rc < 0) {
-        json_decref(result);
-        return -1;
-    }
-    *out = result;
-    return 0;
+    return cpw_org_page(ctx, &org, stmt, offset, max, "Accounts", s_account_row, out);
 }
 
 int cpw_org_list_accounts(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
@@ -125,7 +111,7 @@ int cpw_org_describe_account(struct cpw_sbx_ctx *ctx, const json_t *input, json_
 {
     struct cpw_org org;
     const char *id = cpw_sbx_in_str(input, "AccountId");
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc == 0) {
         rc = cpw_org_need_account(ctx, &org, id);
     }

@@ -8,8 +8,8 @@
  * Organizations User Guide, "AWS services that you can use with AWS Organizations"); another
  * answers InvalidInputException (UNRECOGNIZED_SERVICE_PRINCIPAL). Enabling access twice is not an
  * error and keeps the first DateEnabled; disabling access that is not enabled is not one either.
- * The management account cannot be a delegated administrator. Delegated administrators are
- * recorded only: they do not widen what the account may call yet.
+ * The management account cannot be a delegated administrator. A delegated administrator may call
+ * the organization's read operations (cpw_org_need_reader), these lists among them.
  */
 #include <stdio.h>
 #include <string.h>
@@ -66,10 +66,13 @@ static int s_need_principal(struct cpw_sbx_ctx *ctx, const char *principal)
     return cpw_org_invalid(ctx, "You specified a service principal that isn't recognized.");
 }
 
-/* Management account, organization and (when principal is not NULL) a known principal. */
-static int s_prepare(struct cpw_sbx_ctx *ctx, struct cpw_org *org, const char *principal)
+/*
+ * The organization, the management account (or, for a read, a delegated administrator:
+ * cpw_org_need_reader) and, when principal is not NULL, a known principal.
+ */
+static int s_prepare(struct cpw_sbx_ctx *ctx, struct cpw_org *org, const char *principal, bool read)
 {
-    int rc = cpw_org_need_management(ctx, org);
+    int rc = read ? cpw_org_need_reader(ctx, org) : cpw_org_need_management(ctx, org);
     if (rc == 0 && principal != NULL) {
         rc = s_need_principal(ctx, principal);
     }
@@ -80,7 +83,7 @@ int cpw_org_enable_service_access(struct cpw_sbx_ctx *ctx, const json_t *input, 
 {
     struct cpw_org org;
     const char *principal = cpw_sbx_in_str(input, "ServicePrincipal");
-    int rc = s_prepare(ctx, &org, principal ? principal : "");
+    int rc = s_prepare(ctx, &org, principal ? principal : "", false);
     if (rc != 0) {
         return rc;
     }
@@ -98,7 +101,7 @@ int cpw_org_disable_service_access(struct cpw_sbx_ctx *ctx, const json_t *input,
 {
     struct cpw_org org;
     const char *principal = cpw_sbx_in_str(input, "ServicePrincipal");
-    int rc = s_prepare(ctx, &org, principal ? principal : "");
+    int rc = s_prepare(ctx, &org, principal ? principal : "", false);
     if (rc != 0) {
         return rc;
     }
@@ -110,12 +113,45 @@ int cpw_org_disable_service_access(struct cpw_sbx_ctx *ctx, const json_t *input,
     return 0;
 }
 
+/* {ServicePrincipal, date_key} of a (principal, enabled_ms) row. */
+static json_t *s_principal_row(sqlite3_stmt *stmt, const char *date_key)
+{
+    return json_pack("{s:s,s:o}", "ServicePrincipal", cpw_sbx_col(stmt, 0), date_key,
+                     cpw_sbx_time_json(sqlite3_column_int64(stmt, 1)));
+}
+
+static json_t *s_access_row(struct cpw_sbx_ctx *ctx, const struct cpw_org *org, sqlite3_stmt *stmt)
+{
+    (void)ctx;
+    (void)org;
+    return s_principal_row(stmt, "DateEnabled");
+}
+
+static json_t *s_delegated_row(struct cpw_sbx_ctx *ctx,
+                               const struct cpw_org *org,
+                               sqlite3_stmt *stmt)
+{
+    (void)ctx;
+    (void)org;
+    return s_principal_row(stmt, "DelegationEnabledDate");
+}
+
+static json_t *s_admin_row(struct cpw_sbx_ctx *ctx, const struct cpw_org *org, sqlite3_stmt *stmt)
+{
+    json_t *admin = cpw_org_account_json(ctx, org, cpw_sbx_col(stmt, 0), cpw_sbx_col(stmt, 1),
+                                         cpw_sbx_col(stmt, 2), cpw_sbx_col(stmt, 3),
+                                         sqlite3_column_int64(stmt, 4));
+    json_object_set_new(admin, "DelegationEnabledDate",
+                        cpw_sbx_time_json(sqlite3_column_int64(stmt, 5)));
+    return admin;
+}
+
 int cpw_org_list_service_access(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     struct cpw_org org;
     int64_t offset = 0;
     int64_t max = CPW_ORG_LIST_MAX;
-    int rc = s_prepare(ctx, &org, NULL);
+    int rc = s_prepare(ctx, &org, NULL, true);
     if (rc == 0) {
         rc = cpw_org_paging(ctx, input, &offset, &max);
     }
@@ -126,27 +162,8 @@ int cpw_org_list_service_access(struct cpw_sbx_ctx *ctx, const json_t *input, js
                                            "SELECT principal, enabled_ms FROM org_service_access"
                                            " WHERE org_id = ? ORDER BY principal LIMIT ? OFFSET ?",
                                            "sii", org.id, max + 1, offset);
-    if (stmt == NULL) {
-        return -1;
-    }
-    json_t *list = json_array();
-    json_t *result = json_pack("{s:o}", "EnabledServicePrincipals", list);
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        if ((int64_t)json_array_size(list) == max) {
-            cpw_org_set_next_token(result, offset, max);
-            break;
-        }
-        json_array_append_new(list, json_pack("{s:s,s:o}", "ServicePrincipal", cpw_sbx_col(stmt, 0),
-                                              "DateEnabled",
-                                              cpw_sbx_time_json(sqlite3_column_int64(stmt, 1))));
-    }
-    cpw_sbx_sql_done(stmt);
-    if (rc < 0) {
-        json_decref(result);
-        return -1;
-    }
-    *output = result;
-    return 0;
+    return cpw_org_page(ctx, &org, stmt, offset, max, "EnabledServicePrincipals", s_access_row,
+                        output);
 }
 
 /* 1 when account is a delegated administrator for principal (any, when NULL), 0 not, -1. */
@@ -188,7 +205,7 @@ int cpw_org_register_admin(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     struct cpw_org org;
     const char *account = cpw_sbx_in_str(input, "AccountId");
     const char *principal = cpw_sbx_in_str(input, "ServicePrincipal");
-    int rc = s_prepare(ctx, &org, principal ? principal : "");
+    int rc = s_prepare(ctx, &org, principal ? principal : "", false);
     if (rc == 0) {
         rc = s_need_member(ctx, &org, account);
     }
@@ -218,7 +235,7 @@ int cpw_org_deregister_admin(struct cpw_sbx_ctx *ctx, const json_t *input, json_
     struct cpw_org org;
     const char *account = cpw_sbx_in_str(input, "AccountId");
     const char *principal = cpw_sbx_in_str(input, "ServicePrincipal");
-    int rc = s_prepare(ctx, &org, principal ? principal : "");
+    int rc = s_prepare(ctx, &org, principal ? principal : "", false);
     if (rc == 0) {
         rc = s_need_member(ctx, &org, account);
     }
@@ -243,7 +260,7 @@ int cpw_org_list_admins(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **o
     int64_t offset = 0;
     int64_t max = CPW_ORG_LIST_MAX;
     const char *principal = cpw_sbx_in_str(input, "ServicePrincipal");
-    int rc = s_prepare(ctx, &org, principal);
+    int rc = s_prepare(ctx, &org, principal, true);
     if (rc == 0) {
         rc = cpw_org_paging(ctx, input, &offset, &max);
     }
@@ -257,30 +274,8 @@ int cpw_org_list_admins(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **o
       " ON c.account_id = a.account_id WHERE d.org_id = ?1 AND (?2 IS NULL OR d.principal = ?2)"
       " GROUP BY a.account_id ORDER BY min(d.enabled_ms), a.account_id LIMIT ?3 OFFSET ?4",
       "ssii", org.id, principal, max + 1, offset);
-    if (stmt == NULL) {
-        return -1;
-    }
-    json_t *list = json_array();
-    json_t *result = json_pack("{s:o}", "DelegatedAdministrators", list);
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        if ((int64_t)json_array_size(list) == max) {
-            cpw_org_set_next_token(result, offset, max);
-            break;
-        }
-        json_t *admin = cpw_org_account_json(ctx, &org, cpw_sbx_col(stmt, 0), cpw_sbx_col(stmt, 1),
-                                             cpw_sbx_col(stmt, 2), cpw_sbx_col(stmt, 3),
-                                             sqlite3_column_int64(stmt, 4));
-        json_object_set_new(admin, "DelegationEnabledDate",
-                            cpw_sbx_time_json(sqlite3_column_int64(stmt, 5)));
-        json_array_append_new(list, admin);
-    }
-    cpw_sbx_sql_done(stmt);
-    if (rc < 0) {
-        json_decref(result);
-        return -1;
-    }
-    *output = result;
-    return 0;
+    return cpw_org_page(ctx, &org, stmt, offset, max, "DelegatedAdministrators", s_admin_row,
+                        output);
 }
 
 int cpw_org_list_delegated_services(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **out)
@@ -289,7 +284,7 @@ int cpw_org_list_delegated_services(struct cpw_sbx_ctx *ctx, const json_t *input
     int64_t offset = 0;
     int64_t max = CPW_ORG_LIST_MAX;
     const char *account = cpw_sbx_in_str(input, "AccountId");
-    int rc = s_prepare(ctx, &org, NULL);
+    int rc = s_prepare(ctx, &org, NULL, true);
     if (rc == 0) {
         rc = cpw_org_need_account(ctx, &org, account);
     }
@@ -308,25 +303,5 @@ int cpw_org_list_delegated_services(struct cpw_sbx_ctx *ctx, const json_t *input
                                            " WHERE account_id = ? ORDER BY principal LIMIT ?"
                                            " OFFSET ?",
                                            "sii", account, max + 1, offset);
-    if (stmt == NULL) {
-        return -1;
-    }
-    json_t *list = json_array();
-    json_t *result = json_pack("{s:o}", "DelegatedServices", list);
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        if ((int64_t)json_array_size(list) == max) {
-            cpw_org_set_next_token(result, offset, max);
-            break;
-        }
-        json_array_append_new(list, json_pack("{s:s,s:o}", "ServicePrincipal", cpw_sbx_col(stmt, 0),
-                                              "DelegationEnabledDate",
-                                              cpw_sbx_time_json(sqlite3_column_int64(stmt, 1))));
-    }
-    cpw_sbx_sql_done(stmt);
-    if (rc < 0) {
-        json_decref(result);
-        return -1;
-    }
-    *out = result;
-    return 0;
+    return cpw_org_page(ctx, &org, stmt, offset, max, "DelegatedServices", s_delegated_row, out);
 }

@@ -123,9 +123,13 @@ int cpw_org_describe_effective_policy(struct cpw_sbx_ctx *ctx, const json_t *inp
     if (target == NULL) {
         target = caller;
     }
-    if (strcmp(target, caller) != 0 && strcmp(caller, org.management) != 0) {
-        return cpw_sbx_fail(ctx, 400, "AccessDeniedException",
-                            "You don't have permissions to access this resource.");
+    /* A member may ask about itself; other targets are for the management account and the
+     * delegated administrators. */
+    if (strcmp(target, caller) != 0) {
+        rc = cpw_org_need_reader(ctx, &org);
+        if (rc != 0) {
+            return rc;
+        }
     }
     if (strncmp(target, "r-", 2) == 0 || strncmp(target, "ou-", 3) == 0 ||
         cpw_org_target_exists(ctx, &org, target, true) != 1) {

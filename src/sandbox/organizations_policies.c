@@ -28,14 +28,6 @@ static const char *const s_policy_types[] = {
     "NETWORK_SECURITY_DIRECTOR_POLICY",
 };
 
-static int s_page_policies(struct cpw_sbx_ctx *ctx,
-                           sqlite3_stmt *stmt,
-                           const struct cpw_org *org,
-                           int64_t offset,
-                           int64_t max,
-                           const char *key,
-                           json_t **out);
-
 static int s_target_not_found(struct cpw_sbx_ctx *ctx)
 {
     return cpw_sbx_fail(ctx, 400, "TargetNotFoundException",
@@ -159,27 +151,62 @@ int cpw_org_disable_policy_type(struct cpw_sbx_ctx *ctx, const json_t *input, js
 }
 /* ----- policies (stored, not enforced) ----------------------------------------------------- */
 
-static json_t *s_policy_summary(struct cpw_sbx_ctx *ctx,
-                                sqlite3_stmt *stmt,
-                                const struct cpw_org *org)
+void cpw_org_policy_arn(struct cpw_sbx_ctx *ctx,
+                        const struct cpw_org *org,
+                        const char *type,
+                        const char *id,
+                        bool aws_managed,
+                        char *out,
+                        size_t cap)
 {
     const char *p = cpw_sbx_ctx_partition(ctx);
-    char arn[300];
-    const char *type = cpw_sbx_col(stmt, 3);
     char type_lower[64];
     size_t i = 0;
     for (; type[i] != '\0' && i + 1 < sizeof(type_lower); i++) {
         type_lower[i] = (char)(type[i] >= 'A' && type[i] <= 'Z' ? type[i] + 32 : type[i]);
     }
     type_lower[i] = '\0';
-    bool aws_managed = strcmp(cpw_sbx_col(stmt, 4), "*") == 0;
     if (aws_managed) {
-        snprintf(arn, sizeof(arn), "arn:%s:organizations::aws:policy/%s/%s", p, type_lower,
-                 cpw_sbx_col(stmt, 0));
+        snprintf(out, cap, "arn:%s:organizations::aws:policy/%s/%s", p, type_lower, id);
     } else {
-        snprintf(arn, sizeof(arn), "arn:%s:organizations::%s:policy/%s/%s/%s", p, org->management,
-                 org->id, type_lower, cpw_sbx_col(stmt, 0));
+        snprintf(out, cap, "arn:%s:organizations::%s:policy/%s/%s/%s", p, org->management, org->id,
+                 type_lower, id);
     }
+}
+
+int cpw_org_policy_arn_of(struct cpw_sbx_ctx *ctx,
+                          const struct cpw_org *org,
+                          const char *id,
+                          char *out,
+                          size_t cap)
+{
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
+                                           "SELECT type, org_id = '*' FROM org_policies WHERE"
+                                           " policy_id = ? AND org_id IN (?, '*')",
+                                           "ss", id, org->id);
+    if (stmt == NULL) {
+        return -1;
+    }
+    int rc = cpw_sbx_sql_step(stmt);
+    if (rc == 1) {
+        cpw_org_policy_arn(ctx, org, cpw_sbx_col(stmt, 0), id, sqlite3_column_int(stmt, 1) != 0,
+                           out, cap);
+    } else {
+        cpw_org_policy_arn(ctx, org, CPW_ORG_SCP, id, false, out, cap);
+    }
+    cpw_sbx_sql_done(stmt);
+    return rc;
+}
+
+/* The PolicySummary of a row (policy_id, name, description, type, org_id); a cpw_org_row_fn. */
+static json_t *s_policy_summary(struct cpw_sbx_ctx *ctx,
+                                const struct cpw_org *org,
+                                sqlite3_stmt *stmt)
+{
+    char arn[300];
+    const char *type = cpw_sbx_col(stmt, 3);
+    bool aws_managed = strcmp(cpw_sbx_col(stmt, 4), "*") == 0;
+    cpw_org_policy_arn(ctx, org, type, cpw_sbx_col(stmt, 0), aws_managed, arn, sizeof(arn));
     return json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "Id", cpw_sbx_col(stmt, 0), "Arn", arn, "Name",
                      cpw_sbx_col(stmt, 1), "Description", cpw_sbx_col(stmt, 2), "Type", type,
                      "AwsManaged", aws_managed);
@@ -231,7 +258,7 @@ int cpw_org_create_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
         cpw_sbx_sql_done(stmt);
         return -1;
     }
-    json_t *summary = s_policy_summary(ctx, stmt, &org);
+    json_t *summary = s_policy_summary(ctx, &org, stmt);
     cpw_sbx_sql_done(stmt);
     cpw_sbx_add_resource(ctx, "AWS::Organizations::Policy", id);
     *output = json_pack("{s:{s:o,s:s}}", "Policy", "PolicySummary", summary, "Content", content);
@@ -301,7 +328,7 @@ int cpw_org_list_policies_for_target(struct cpw_sbx_ctx *ctx, const json_t *inpu
     int64_t max = CPW_ORG_LIST_MAX;
     const char *target = cpw_sbx_in_str(input, "TargetId");
     const char *filter = cpw_sbx_in_str(input, "Filter");
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc == 0) {
         rc = s_need_type(ctx, filter);
     }
@@ -319,9 +346,9 @@ int cpw_org_list_policies_for_target(struct cpw_sbx_ctx *ctx, const json_t *inpu
       ctx->db,
       "SELECT p.policy_id, p.name, p.description, p.type, p.org_id FROM org_policies p"
       " JOIN org_policy_targets t ON t.policy_id = p.policy_id WHERE p.org_id IN (?, '*')"
-      " AND t.target_id = ? AND p.type = ? ORDER BY p.org_id <> '*', p.rowid",
-      "sss", org.id, target, filter);
-    return stmt == NULL ? -1 : s_page_policies(ctx, stmt, &org, offset, max, "Policies", out);
+      " AND t.target_id = ? AND p.type = ? ORDER BY p.org_id <> '*', p.rowid LIMIT ? OFFSET ?",
+      "sssii", org.id, target, filter, max + 1, offset);
+    return cpw_org_page(ctx, &org, stmt, offset, max, "Policies", s_policy_summary, out);
 }
 
 #define POLICY_SELECT "SELECT policy_id, name, description, type, org_id, content FROM org_policies"
@@ -341,7 +368,7 @@ static int s_load_policy(struct cpw_sbx_ctx *ctx,
     int rc = cpw_sbx_sql_step(stmt);
     if (rc == 1) {
         *aws_managed = strcmp(cpw_sbx_col(stmt, 4), "*") == 0;
-        *policy = json_pack("{s:o,s:s}", "PolicySummary", s_policy_summary(ctx, stmt, org),
+        *policy = json_pack("{s:o,s:s}", "PolicySummary", s_policy_summary(ctx, org, stmt),
                             "Content", cpw_sbx_col(stmt, 5));
     }
     cpw_sbx_sql_done(stmt);
@@ -357,7 +384,7 @@ int cpw_org_describe_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t
     struct cpw_org org;
     bool managed = false;
     json_t *policy = NULL;
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc == 0) {
         rc = s_load_policy(ctx, &org, cpw_sbx_in_str(input, "PolicyId"), &policy, &managed);
     }
@@ -368,15 +395,18 @@ int cpw_org_describe_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t
     return 0;
 }
 
-int cpw_org_update_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+/*
+ * The management account's customer policy id, about to change: 0 with *org filled, 1 answered
+ * (AccessDeniedException, PolicyNotFoundException, or PolicyChangesNotAllowedException for an
+ * AWS managed policy), -1.
+ */
+static int s_need_changeable(struct cpw_sbx_ctx *ctx, struct cpw_org *org, const char *id)
 {
-    struct cpw_org org;
     bool managed = false;
     json_t *policy = NULL;
-    const char *id = cpw_sbx_in_str(input, "PolicyId");
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_management(ctx, org);
     if (rc == 0) {
-        rc = s_load_policy(ctx, &org, id, &policy, &managed);
+        rc = s_load_policy(ctx, org, id, &policy, &managed);
     }
     if (rc != 0) {
         return rc;
@@ -385,6 +415,17 @@ int cpw_org_update_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
     if (managed) {
         return cpw_sbx_fail(ctx, 400, "PolicyChangesNotAllowedException",
                             "Changes to the specified policy are not allowed.");
+    }
+    return 0;
+}
+
+int cpw_org_update_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
+{
+    struct cpw_org org;
+    const char *id = cpw_sbx_in_str(input, "PolicyId");
+    int rc = s_need_changeable(ctx, &org, id);
+    if (rc != 0) {
+        return rc;
     }
     const char *content = cpw_sbx_in_str(input, "Content");
     if (content != NULL) {
@@ -411,6 +452,8 @@ int cpw_org_update_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
                                          "A policy with the same name already exists.");
         }
     }
+    bool managed = false;
+    json_t *policy = NULL;
     if (cpw_sbx_sql_do(ctx->db,
                        "UPDATE org_policies SET name = coalesce(?, name), description ="
                        " coalesce(?, description), content = coalesce(?, content)"
@@ -427,20 +470,10 @@ int cpw_org_update_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
 int cpw_org_delete_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     struct cpw_org org;
-    bool managed = false;
-    json_t *policy = NULL;
     const char *id = cpw_sbx_in_str(input, "PolicyId");
-    int rc = cpw_org_need_management(ctx, &org);
-    if (rc == 0) {
-        rc = s_load_policy(ctx, &org, id, &policy, &managed);
-    }
+    int rc = s_need_changeable(ctx, &org, id);
     if (rc != 0) {
         return rc;
-    }
-    json_decref(policy);
-    if (managed) {
-        return cpw_sbx_fail(ctx, 400, "PolicyChangesNotAllowedException",
-                            "Changes to the specified policy are not allowed.");
     }
     sqlite3_stmt *stmt =
       cpw_sbx_sql_query(ctx->db, "SELECT 1 FROM org_policy_targets WHERE policy_id = ?", "s", id);
@@ -462,44 +495,12 @@ int cpw_org_delete_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
     return 0;
 }
 
-/* Runs stmt (summary columns) into {Key: [...], NextToken} from offset, at most max items. */
-static int s_page_policies(struct cpw_sbx_ctx *ctx,
-                           sqlite3_stmt *stmt,
-                           const struct cpw_org *org,
-                           int64_t offset,
-                           int64_t max,
-                           const char *key,
-                           json_t **out)
-{
-    json_t *list = json_array();
-    json_t *result = json_pack("{s:o}", key, list);
-    int rc;
-    int64_t seen = 0;
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        if (seen++ < offset) {
-            continue;
-        }
-        if ((int64_t)json_array_size(list) == max) {
-            cpw_org_set_next_token(result, offset, max);
-            break;
-        }
-        json_array_append_new(list, s_policy_summary(ctx, stmt, org));
-    }
-    cpw_sbx_sql_done(stmt);
-    if (rc < 0) {
-        json_decref(result);
-        return -1;
-    }
-    *out = result;
-    return 0;
-}
-
 int cpw_org_list_policies(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     struct cpw_org org;
     int64_t offset = 0;
     int64_t max = CPW_ORG_LIST_MAX;
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc == 0) {
         rc = s_need_type(ctx, cpw_sbx_in_str(input, "Filter"));
     }
@@ -510,9 +511,11 @@ int cpw_org_list_policies(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
         return rc;
     }
     sqlite3_stmt *stmt = cpw_sbx_sql_query(
-      ctx->db, POLICY_SELECT " WHERE org_id IN (?, '*') AND type = ? ORDER BY org_id <> '*', rowid",
-      "ss", org.id, cpw_sbx_in_str(input, "Filter"));
-    return stmt == NULL ? -1 : s_page_policies(ctx, stmt, &org, offset, max, "Policies", output);
+      ctx->db,
+      POLICY_SELECT " WHERE org_id IN (?, '*') AND type = ? ORDER BY org_id <> '*', rowid"
+                    " LIMIT ? OFFSET ?",
+      "ssii", org.id, cpw_sbx_in_str(input, "Filter"), max + 1, offset);
+    return cpw_org_page(ctx, &org, stmt, offset, max, "Policies", s_policy_summary, output);
 }
 
 int cpw_org_detach_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
@@ -553,6 +556,19 @@ int cpw_org_detach_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
     return 0;
 }
 
+/* A (target_id, kind 0 root / 1 OU / 2 account, name) row as a PolicyTargetSummary. */
+static json_t *s_target_row(struct cpw_sbx_ctx *ctx, const struct cpw_org *org, sqlite3_stmt *stmt)
+{
+    static const char *const kinds[] = { "ROOT", "ORGANIZATIONAL_UNIT", "ACCOUNT" };
+    static const char *const arn_kinds[] = { "root", "ou", "account" };
+    int kind = sqlite3_column_int(stmt, 1);
+    kind = kind < 0 || kind > 2 ? 2 : kind;
+    char arn[300];
+    cpw_org_arn(ctx, org, arn_kinds[kind], cpw_sbx_col(stmt, 0), arn, sizeof(arn));
+    return json_pack("{s:s,s:s,s:s,s:s}", "TargetId", cpw_sbx_col(stmt, 0), "Arn", arn, "Name",
+                     cpw_sbx_col(stmt, 2), "Type", kinds[kind]);
+}
+
 int cpw_org_list_targets_for_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **out)
 {
     struct cpw_org org;
@@ -561,7 +577,7 @@ int cpw_org_list_targets_for_policy(struct cpw_sbx_ctx *ctx, const json_t *input
     int64_t offset = 0;
     int64_t max = CPW_ORG_LIST_MAX;
     const char *id = cpw_sbx_in_str(input, "PolicyId");
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc == 0) {
         rc = s_load_policy(ctx, &org, id, &policy, &managed);
     }
@@ -583,31 +599,5 @@ int cpw_org_list_targets_for_policy(struct cpw_sbx_ctx *ctx, const json_t *input
       " a.account_id = t.target_id JOIN accounts c ON c.account_id = a.account_id WHERE"
       " t.policy_id = ?1 AND a.org_id = ?2 ORDER BY 2, 3, 1 LIMIT ?4 OFFSET ?5",
       "sssii", id, org.id, org.root_id, max + 1, offset);
-    if (stmt == NULL) {
-        return -1;
-    }
-    static const char *const kinds[] = { "ROOT", "ORGANIZATIONAL_UNIT", "ACCOUNT" };
-    static const char *const arn_kinds[] = { "root", "ou", "account" };
-    json_t *list = json_array();
-    json_t *result = json_pack("{s:o}", "Targets", list);
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        if ((int64_t)json_array_size(list) == max) {
-            cpw_org_set_next_token(result, offset, max);
-            break;
-        }
-        int kind = sqlite3_column_int(stmt, 1);
-        kind = kind < 0 || kind > 2 ? 2 : kind;
-        char arn[300];
-        cpw_org_arn(ctx, &org, arn_kinds[kind], cpw_sbx_col(stmt, 0), arn, sizeof(arn));
-        json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s}", "TargetId", cpw_sbx_col(stmt, 0),
-                                              "Arn", arn, "Name", cpw_sbx_col(stmt, 2), "Type",
-                                              kinds[kind]));
-    }
-    cpw_sbx_sql_done(stmt);
-    if (rc < 0) {
-        json_decref(result);
-        return -1;
-    }
-    *out = result;
-    return 0;
+    return cpw_org_page(ctx, &org, stmt, offset, max, "Targets", s_target_row, out);
 }

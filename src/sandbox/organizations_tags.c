@@ -90,13 +90,20 @@ int cpw_org_untag_resource(struct cpw_sbx_ctx *ctx, const json_t *input, json_t 
     return 0;
 }
 
+static json_t *s_tag_row(struct cpw_sbx_ctx *ctx, const struct cpw_org *org, sqlite3_stmt *stmt)
+{
+    (void)ctx;
+    (void)org;
+    return json_pack("{s:s,s:s}", "Key", cpw_sbx_col(stmt, 0), "Value", cpw_sbx_col(stmt, 1));
+}
+
 int cpw_org_list_tags_for_resource(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     struct cpw_org org;
     const char *id = cpw_sbx_in_str(input, "ResourceId");
     int64_t offset = 0;
     int64_t max = CPW_ORG_LIST_MAX;
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc == 0) {
         rc = s_need_taggable(ctx, &org, id);
     }
@@ -110,24 +117,5 @@ int cpw_org_list_tags_for_resource(struct cpw_sbx_ctx *ctx, const json_t *input,
                                            "SELECT key, value FROM org_tags WHERE resource_id = ?"
                                            " ORDER BY key LIMIT ? OFFSET ?",
                                            "sii", id, max + 1, offset);
-    if (stmt == NULL) {
-        return -1;
-    }
-    json_t *list = json_array();
-    json_t *result = json_pack("{s:o}", "Tags", list);
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        if ((int64_t)json_array_size(list) == max) {
-            cpw_org_set_next_token(result, offset, max);
-            break;
-        }
-        json_array_append_new(
-          list, json_pack("{s:s,s:s}", "Key", cpw_sbx_col(stmt, 0), "Value", cpw_sbx_col(stmt, 1)));
-    }
-    cpw_sbx_sql_done(stmt);
-    if (rc < 0) {
-        json_decref(result);
-        return -1;
-    }
-    *output = result;
-    return 0;
+    return cpw_org_page(ctx, &org, stmt, offset, max, "Tags", s_tag_row, output);
 }

@@ -90,13 +90,18 @@ static json_t *s_ou_json(struct cpw_sbx_ctx *ctx,
     return json_pack("{s:s,s:s,s:s}", "Id", id, "Arn", arn, "Name", name);
 }
 
+static json_t *s_ou_row(struct cpw_sbx_ctx *ctx, const struct cpw_org *org, sqlite3_stmt *stmt)
+{
+    return s_ou_json(ctx, org, cpw_sbx_col(stmt, 0), cpw_sbx_col(stmt, 1));
+}
+
 int cpw_org_list_ous_for_parent(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     struct cpw_org org;
     int64_t offset = 0;
     int64_t max = CPW_ORG_LIST_MAX;
     const char *parent = cpw_sbx_in_str(input, "ParentId");
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc == 0) {
         rc = cpw_org_need_parent(ctx, &org, parent);
     }
@@ -110,26 +115,7 @@ int cpw_org_list_ous_for_parent(struct cpw_sbx_ctx *ctx, const json_t *input, js
                                            "SELECT ou_id, name FROM org_units WHERE org_id = ?"
                                            " AND parent_id = ? ORDER BY rowid LIMIT ? OFFSET ?",
                                            "ssii", org.id, parent, max + 1, offset);
-    if (stmt == NULL) {
-        return -1;
-    }
-    json_t *list = json_array();
-    json_t *result = json_pack("{s:o}", "OrganizationalUnits", list);
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        if ((int64_t)json_array_size(list) == max) {
-            cpw_org_set_next_token(result, offset, max);
-            break;
-        }
-        json_array_append_new(list,
-                              s_ou_json(ctx, &org, cpw_sbx_col(stmt, 0), cpw_sbx_col(stmt, 1)));
-    }
-    cpw_sbx_sql_done(stmt);
-    if (rc < 0) {
-        json_decref(result);
-        return -1;
-    }
-    *output = result;
-    return 0;
+    return cpw_org_page(ctx, &org, stmt, offset, max, "OrganizationalUnits", s_ou_row, output);
 }
 
 /* The OU id of org: 0 with its name and parent, 1 answered (OrganizationalUnitNotFound), -1. */
@@ -164,7 +150,7 @@ int cpw_org_describe_ou(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **o
     char name[256];
     char parent[64];
     const char *id = cpw_sbx_in_str(input, "OrganizationalUnitId");
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc == 0) {
         rc = s_need_ou(ctx, &org, id, name, parent);
     }
@@ -254,7 +240,7 @@ int cpw_org_list_parents(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
 {
     struct cpw_org org;
     const char *child = cpw_sbx_in_str(input, "ChildId");
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc != 0) {
         return rc;
     }
@@ -280,6 +266,29 @@ int cpw_org_list_parents(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **
     return 0;
 }
 
+static json_t *s_child_row(sqlite3_stmt *stmt, const char *type)
+{
+    return json_pack("{s:s,s:s}", "Id", cpw_sbx_col(stmt, 0), "Type", type);
+}
+
+static json_t *s_account_child_row(struct cpw_sbx_ctx *ctx,
+                                   const struct cpw_org *org,
+                                   sqlite3_stmt *stmt)
+{
+    (void)ctx;
+    (void)org;
+    return s_child_row(stmt, "ACCOUNT");
+}
+
+static json_t *s_ou_child_row(struct cpw_sbx_ctx *ctx,
+                              const struct cpw_org *org,
+                              sqlite3_stmt *stmt)
+{
+    (void)ctx;
+    (void)org;
+    return s_child_row(stmt, "ORGANIZATIONAL_UNIT");
+}
+
 int cpw_org_list_children(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     struct cpw_org org;
@@ -287,7 +296,7 @@ int cpw_org_list_children(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
     int64_t max = CPW_ORG_LIST_MAX;
     const char *parent = cpw_sbx_in_str(input, "ParentId");
     const char *type = cpw_sbx_in_str(input, "ChildType");
-    int rc = cpw_org_need_management(ctx, &org);
+    int rc = cpw_org_need_reader(ctx, &org);
     if (rc == 0) {
         rc = cpw_org_need_parent(ctx, &org, parent);
     }
@@ -305,24 +314,6 @@ int cpw_org_list_children(struct cpw_sbx_ctx *ctx, const json_t *input, json_t *
                : "SELECT ou_id FROM org_units WHERE org_id = ? AND parent_id = ? AND ? IS NOT"
                  " NULL ORDER BY rowid LIMIT ? OFFSET ?",
       "ssiii", org.id, parent, ctx->req->now_ms, max + 1, offset);
-    if (stmt == NULL) {
-        return -1;
-    }
-    json_t *list = json_array();
-    json_t *result = json_pack("{s:o}", "Children", list);
-    while ((rc = cpw_sbx_sql_step(stmt)) == 1) {
-        if ((int64_t)json_array_size(list) == max) {
-            cpw_org_set_next_token(result, offset, max);
-            break;
-        }
-        json_array_append_new(list, json_pack("{s:s,s:s}", "Id", cpw_sbx_col(stmt, 0), "Type",
-                                              accounts ? "ACCOUNT" : "ORGANIZATIONAL_UNIT"));
-    }
-    cpw_sbx_sql_done(stmt);
-    if (rc < 0) {
-        json_decref(result);
-        return -1;
-    }
-    *output = result;
-    return 0;
+    return cpw_org_page(ctx, &org, stmt, offset, max, "Children",
+                        accounts ? s_account_child_row : s_ou_child_row, output);
 }

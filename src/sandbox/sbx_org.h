@@ -47,6 +47,16 @@ int cpw_org_need(struct cpw_sbx_ctx *ctx, struct cpw_org *org);
 /** As cpw_org_need, and 1 (AccessDeniedException) unless the caller is the management account. */
 int cpw_org_need_management(struct cpw_sbx_ctx *ctx, struct cpw_org *org);
 
+/** 1 when the caller is a delegated administrator of org (for any service), 0 not, -1. */
+int cpw_org_is_delegated_admin(struct cpw_sbx_ctx *ctx, const struct cpw_org *org);
+
+/**
+ * The check of the read operations AWS opens to delegated administrators (ListAccounts,
+ * DescribeAccount, ListRoots, ListChildren, DescribePolicy, ...): as cpw_org_need_management,
+ * and a member account registered as a delegated administrator for any service passes too.
+ */
+int cpw_org_need_reader(struct cpw_sbx_ctx *ctx, struct cpw_org *org);
+
 /**
  * Attaches AWS's managed FullAWSAccess (SCP) and RCPFullAWSAccess (RCP) policies to target (a
  * new OU or account of org_id), each when its policy type is enabled in the root. 0 or -1.
@@ -98,6 +108,24 @@ int cpw_org_paging(struct cpw_sbx_ctx *ctx, const json_t *input, int64_t *offset
 /** Sets NextToken on result for a page that stopped at max items after offset. */
 void cpw_org_set_next_token(json_t *result, int64_t offset, int64_t max);
 
+/** One list item (owned) from the current row of stmt. */
+typedef json_t *cpw_org_row_fn(struct cpw_sbx_ctx *ctx,
+                               const struct cpw_org *org,
+                               sqlite3_stmt *stmt);
+
+/**
+ * A list page: steps stmt, whose query ends in LIMIT max + 1 OFFSET offset (NULL: -1; finalized
+ * here), into {key: [row() of each row], NextToken when a row is left over}. 0 with *out, or -1.
+ */
+int cpw_org_page(struct cpw_sbx_ctx *ctx,
+                 const struct cpw_org *org,
+                 sqlite3_stmt *stmt,
+                 int64_t offset,
+                 int64_t max,
+                 const char *key,
+                 cpw_org_row_fn *row,
+                 json_t **out);
+
 /* ----- organizations_policies.c ------------------------------------------------------------ */
 
 /** 1 when the root of org has the policy type enabled, 0 not, -1. */
@@ -105,6 +133,30 @@ int cpw_org_type_enabled(struct cpw_sbx_ctx *ctx, const struct cpw_org *org, con
 
 /** The Root object of org (owned), with its enabled policy types. */
 json_t *cpw_org_root_json(struct cpw_sbx_ctx *ctx, const struct cpw_org *org);
+
+/**
+ * The ARN of the Organizations policy id of type (as stored: "TAG_POLICY") into out (cap bytes),
+ * in the partition of the caller's signing region, the type in lower case:
+ * arn:P:organizations::aws:policy/TYPE/ID for an AWS managed policy (org unused),
+ * arn:P:organizations::MANAGEMENT:policy/ORG/TYPE/ID for a policy of org.
+ */
+void cpw_org_policy_arn(struct cpw_sbx_ctx *ctx,
+                        const struct cpw_org *org,
+                        const char *type,
+                        const char *id,
+                        bool aws_managed,
+                        char *out,
+                        size_t cap);
+
+/**
+ * The ARN (cpw_org_policy_arn) of the policy id that org can see, of its stored type: 1 found,
+ * 0 no such policy (out then holds the ARN id would have as a service control policy of org), -1.
+ */
+int cpw_org_policy_arn_of(struct cpw_sbx_ctx *ctx,
+                          const struct cpw_org *org,
+                          const char *id,
+                          char *out,
+                          size_t cap);
 
 int cpw_org_create_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);
 int cpw_org_describe_policy(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output);

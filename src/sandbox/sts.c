@@ -18,8 +18,9 @@
  * exp has not passed; the signature is NOT verified and no OIDC provider has to exist. The
  * role's trust policy must allow sts:AssumeRoleWithWebIdentity to a Principal.Federated naming
  * the issuer (the provider ARN ...:oidc-provider/ISSUER or the bare issuer, without https://).
- * Of a SAML assertion: it is base64 of a document holding an Assertion, and the trust policy
- * names PrincipalArn under Principal.Federated; the session name is the assertion's
+ * Of a SAML assertion: it is base64 of a document holding an Assertion, PrincipalArn names an
+ * IAM SAML provider that exists (else InvalidIdentityToken), and the trust policy names
+ * PrincipalArn under Principal.Federated; the session name is the assertion's
  * RoleSessionName attribute (else its NameID). Conditions are not evaluated.
  */
 #include <stdio.h>
@@ -482,6 +483,27 @@ static bool s_xml_text_after(const char *xml,
     return out[0] != '\0';
 }
 
+/*
+ * Whether the IAM SAML provider PrincipalArn names exists in the account of that ARN (any
+ * partition: its name decides): 1, 0, -1.
+ */
+static int s_saml_provider_exists(struct cpw_sbx_ctx *ctx, const char *principal_arn)
+{
+    static const char marker[] = ":saml-provider/";
+    const char *name = strstr(principal_arn, marker);
+    char account[16] = "";
+    if (name == NULL || sscanf(principal_arn, "arn:%*[^:]:iam::%12[0-9]:", account) != 1) {
+        return 0;
+    }
+    sqlite3_stmt *stmt = cpw_sbx_sql_query(ctx->db,
+                                           "SELECT 1 FROM iam_saml_providers WHERE account_id = ?"
+                                           " AND substr(arn, instr(arn, ':saml-provider/')) = ?",
+                                           "ss", account, name);
+    int rc = stmt ? cpw_sbx_sql_step(stmt) : -1;
+    cpw_sbx_sql_done(stmt);
+    return rc;
+}
+
 static int s_assume_role_with_saml(struct cpw_sbx_ctx *ctx, const json_t *input, json_t **output)
 {
     const char *assertion = cpw_sbx_in_str(input, "SAMLAssertion");
@@ -507,6 +529,13 @@ static int s_assume_role_with_saml(struct cpw_sbx_ctx *ctx, const json_t *input,
     if (!ok) {
         return cpw_sbx_fail(ctx, 400, "InvalidIdentityToken",
                             "The SAML assertion is not base64 of a SAML response.");
+    }
+    /* The provider's metadata holds the keys that verify the assertion: it must exist. */
+    int exists = s_saml_provider_exists(ctx, provider);
+    if (exists <= 0) {
+        return exists < 0 ? -1
+                          : cpw_sbx_fail(ctx, 400, "InvalidIdentityToken",
+                                         "SAML provider %s does not exist.", provider);
     }
     struct trustee trustee = { .action = "sts:AssumeRoleWithSAML", .federated = provider };
     int rc = s_enter_role(ctx, input, session, &trustee, output);

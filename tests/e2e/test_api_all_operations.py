@@ -256,10 +256,15 @@ def steps():
     add("sts", "AssumeRole", lambda r: minimal("sts", "AssumeRole", RoleArn=f"arn:aws:iam::{ACCT}:role/e2e/app",
                                                RoleSessionName="s1"))
     # --- STS federation: unsigned on AWS (boto3 sends them unsigned, cpwarden api signs) -------
+    # AssumeRoleWithSAML needs the IAM SAML provider its PrincipalArn names.
+    SAML_METADATA = ('<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.e2e">'
+                     '<IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"/>'
+                     '</EntityDescriptor><!--' + " " * 1000 + "-->")
+    add("iam", "CreateSAMLProvider", lambda r: {"Name": "e2e-idp", "SAMLMetadataDocument": SAML_METADATA})
     FED = json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"Federated": f"arn:aws:iam::{ACCT}:oidc-provider/idp.example.com"},
          "Action": "sts:AssumeRoleWithWebIdentity"},
-        {"Effect": "Allow", "Principal": {"Federated": f"arn:aws:iam::{ACCT}:saml-provider/corp"},
+        {"Effect": "Allow", "Principal": {"Federated": f"arn:aws:iam::{ACCT}:saml-provider/e2e-idp"},
          "Action": "sts:AssumeRoleWithSAML"}]})
 
     def b64url(doc):
@@ -275,7 +280,7 @@ def steps():
     add("sts", "AssumeRoleWithWebIdentity", lambda r: {
         "RoleArn": f"arn:aws:iam::{ACCT}:role/e2e/fed", "RoleSessionName": "web", "WebIdentityToken": JWT})
     add("sts", "AssumeRoleWithSAML", lambda r: {
-        "RoleArn": f"arn:aws:iam::{ACCT}:role/e2e/fed", "PrincipalArn": f"arn:aws:iam::{ACCT}:saml-provider/corp",
+        "RoleArn": f"arn:aws:iam::{ACCT}:role/e2e/fed", "PrincipalArn": f"arn:aws:iam::{ACCT}:saml-provider/e2e-idp",
         "SAMLAssertion": SAML})
     add("iam", "DeleteRole", lambda r: {"RoleName": "fed"})
     # --- end of STS federation ------------------------------------------------------------------
@@ -401,10 +406,6 @@ def steps():
                                                 "Tags": [{"Key": "team", "Value": "a"}]})
     add("iam", "ListInstanceProfileTags", lambda r: {"InstanceProfileName": "web"})
     add("iam", "UntagInstanceProfile", lambda r: {"InstanceProfileName": "web", "TagKeys": ["team"]})
-    SAML_METADATA = ('<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.e2e">'
-                     '<IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"/>'
-                     '</EntityDescriptor><!--' + " " * 1000 + "-->")
-    add("iam", "CreateSAMLProvider", lambda r: {"Name": "e2e-idp", "SAMLMetadataDocument": SAML_METADATA})
     add("iam", "GetSAMLProvider", lambda r: {"SAMLProviderArn": r["CreateSAMLProvider"]["SAMLProviderArn"]})
     add("iam", "UpdateSAMLProvider", lambda r: {"SAMLMetadataDocument": SAML_METADATA,
                                                 "SAMLProviderArn": r["CreateSAMLProvider"]["SAMLProviderArn"]})

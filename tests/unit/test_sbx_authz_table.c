@@ -112,6 +112,43 @@ static void test_actions_and_resources(void **state)
     sbx_fixture_close(&fx);
 }
 
+/* An Organizations policy is authorized on the ARN of its own type, the one CreatePolicy answers
+ * (a tag policy is .../tag_policy/p-..., not .../service_control_policy/p-...). */
+static void test_org_policy_arns_follow_the_type(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    sbx_fixture_open(&fx, NULL);
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "CreateOrganization", NULL));
+    json_t *out = sbx_ok(&fx, &fx.root, "organizations", "CreatePolicy",
+                         "{\"Name\": \"tags\", \"Type\": \"TAG_POLICY\", \"Description\": \"d\","
+                         " \"Content\": \"{\\\"tags\\\": {}}\"}");
+    char id[32];
+    char arn[256];
+    snprintf(id, sizeof(id), "%s",
+             json_string_value(json_object_get(
+               json_object_get(json_object_get(out, "Policy"), "PolicySummary"), "Id")));
+    snprintf(arn, sizeof(arn), "%s",
+             json_string_value(json_object_get(
+               json_object_get(json_object_get(out, "Policy"), "PolicySummary"), "Arn")));
+    json_decref(out);
+    assert_non_null(strstr(arn, ":policy/o-"));
+    assert_non_null(strstr(arn, "/tag_policy/"));
+    char input[128];
+    snprintf(input, sizeof(input), "{\"PolicyId\": \"%s\"}", id);
+    s_expect(&fx, "organizations", "DescribePolicy", input, "organizations:DescribePolicy", arn);
+    s_expect(&fx, "organizations", "DeletePolicy", input, "organizations:DeletePolicy", arn);
+    /* AWS's managed policies: arn:aws:organizations::aws:policy/TYPE/ID. */
+    s_expect(&fx, "organizations", "DescribePolicy", "{\"PolicyId\": \"p-RCPFullAWSAccess\"}",
+             "organizations:DescribePolicy",
+             "arn:aws:organizations::aws:policy/resource_control_policy/p-RCPFullAWSAccess");
+    s_expect(&fx, "organizations", "DescribePolicy", "{\"PolicyId\": \"p-FullAWSAccess\"}",
+             "organizations:DescribePolicy",
+             "arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess");
+    sbx_fixture_close(&fx);
+}
+
 CPW_TEST_MAIN("sbx_authz_table",
               CPW_TEST(test_every_routed_operation_has_a_row),
-              CPW_TEST(test_actions_and_resources))
+              CPW_TEST(test_actions_and_resources),
+              CPW_TEST(test_org_policy_arns_follow_the_type))

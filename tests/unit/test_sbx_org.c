@@ -8,6 +8,24 @@
  */
 #include "sbx_test.h"
 
+/* Steps from via into account through its OrganizationAccountAccessRole, signing for region. */
+static void s_step_into(struct sbx_fixture *fx,
+                        const struct sbx_identity *via,
+                        const char *account,
+                        const char *region,
+                        struct sbx_identity *out)
+{
+    char input[256];
+    snprintf(input, sizeof(input),
+             "{\"RoleArn\":\"arn:%s:iam::%s:role/OrganizationAccountAccessRole\","
+             "\"RoleSessionName\":\"admin\"}",
+             strncmp(region, "cn-", 3) == 0 ? "aws-cn" : "aws", account);
+    json_t *assumed = sbx_ok(fx, via, "sts", "AssumeRole", input);
+    sbx_identity_for(fx, sbx_str2(assumed, "Credentials", "AccessKeyId"), region, out);
+    json_decref(assumed);
+    assert_string_equal(out->creds.account_id, account);
+}
+
 static void test_create_account_then_assume_role(void **state)
 {
     (void)state;
@@ -240,15 +258,9 @@ static void test_member_refused_management_apis(void **state)
     json_decref(sbx_ok(&fx, &fx.root, "organizations", "CreateOrganization", NULL));
     json_t *out = sbx_ok(&fx, &fx.root, "organizations", "CreateAccount",
                          "{\"AccountName\":\"m\",\"Email\":\"m@example.com\"}");
-    char input[256];
-    snprintf(input, sizeof(input),
-             "{\"RoleArn\":\"arn:aws:iam::%s:role/OrganizationAccountAccessRole\","
-             "\"RoleSessionName\":\"member\"}",
-             sbx_str2(out, "CreateAccountStatus", "AccountId"));
-    json_decref(out);
-    out = sbx_ok(&fx, &fx.root, "sts", "AssumeRole", input);
     struct sbx_identity member;
-    sbx_identity_for(&fx, sbx_str2(out, "Credentials", "AccessKeyId"), "us-east-1", &member);
+    s_step_into(&fx, &fx.root, sbx_str2(out, "CreateAccountStatus", "AccountId"), "us-east-1",
+                &member);
     json_decref(out);
     static const char *const ops[] = { "ListAccounts", "ListRoots", "ListCreateAccountStatus",
                                        "ListPolicies" };
@@ -601,6 +613,120 @@ static void test_effective_tag_policy(void **state)
     sbx_fixture_close(&fx);
 }
 
+/* CreateAccount signed for a China region: the member's OrganizationAccountAccessRole, the root
+ * it trusts and its AdministratorAccess are aws-cn ARNs, so the management account steps in. */
+static void test_access_role_in_the_partition(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    struct cpw_sbx_options opts = { .slr_deletion_delay_ms = -1, .create_account_delay_ms = 0 };
+    sbx_fixture_open(&fx, &opts);
+    struct sbx_identity cn;
+    sbx_identity_for(&fx, CPW_SBX_ROOT_ACCESS_KEY_ID, "cn-north-1", &cn);
+    json_decref(sbx_ok(&fx, &cn, "organizations", "CreateOrganization", NULL));
+    json_t *out = sbx_ok(&fx, &cn, "organizations", "CreateAccount",
+                         "{\"AccountName\":\"cn\",\"Email\":\"cn@example.com\"}");
+    char account[16];
+    snprintf(account, sizeof(account), "%s", sbx_str2(out, "CreateAccountStatus", "AccountId"));
+    json_decref(out);
+    assert_int_equal(strlen(account), 12);
+    struct sbx_identity member;
+    s_step_into(&fx, &cn, account, "cn-north-1", &member);
+    out =
+      sbx_ok(&fx, &member, "iam", "GetRole", "{\"RoleName\":\"OrganizationAccountAccessRole\"}");
+    char want[160];
+    snprintf(want, sizeof(want), "arn:aws-cn:iam::%s:role/OrganizationAccountAccessRole", account);
+    assert_string_equal(sbx_str2(out, "Role", "Arn"), want);
+    assert_non_null(strstr(sbx_str2(out, "Role", "AssumeRolePolicyDocument"),
+                           "arn%3Aaws-cn%3Aiam%3A%3A123456789012%3Aroot"));
+    json_decref(out);
+    out = sbx_ok(&fx, &member, "iam", "ListAttachedRolePolicies",
+                 "{\"RoleName\":\"OrganizationAccountAccessRole\"}");
+    assert_string_equal(
+      json_string_value(
+        json_object_get(json_array_get(json_object_get(out, "AttachedPolicies"), 0), "PolicyArn")),
+      "arn:aws-cn:iam::aws:policy/AdministratorAccess");
+    json_decref(out);
+    cpw_sbx_credentials_clean_up(&member.creds);
+    sbx_fixture_close(&fx);
+}
+
+/* A member registered as a delegated administrator reads the organization as AWS lets it (the
+ * read operations), still cannot change it, and loses the reads once deregistered. */
+static void test_delegated_admin_reads(void **state)
+{
+    (void)state;
+    struct sbx_fixture fx;
+    struct cpw_sbx_options opts = { .slr_deletion_delay_ms = -1, .create_account_delay_ms = 0 };
+    sbx_fixture_open(&fx, &opts);
+    char root[32];
+    char member[16];
+    s_org_with_member(&fx, root, member);
+    char input[512];
+    snprintf(input, sizeof(input), "{\"ParentId\":\"%s\",\"Name\":\"apps\"}", root);
+    json_t *out = sbx_ok(&fx, &fx.root, "organizations", "CreateOrganizationalUnit", input);
+    char ou[64];
+    snprintf(ou, sizeof(ou), "%s", sbx_str2(out, "OrganizationalUnit", "Id"));
+    json_decref(out);
+    struct sbx_identity admin;
+    s_step_into(&fx, &fx.root, member, "us-east-1", &admin);
+    char reg[128];
+    snprintf(reg, sizeof(reg), "{\"AccountId\":\"%s\",\"ServicePrincipal\":\"ssm.amazonaws.com\"}",
+             member);
+    char account_in[64];
+    char root_in[64];
+    char ou_in[96];
+    char child_in[64];
+    snprintf(account_in, sizeof(account_in), "{\"AccountId\":\"%s\"}", member);
+    snprintf(root_in, sizeof(root_in), "{\"ParentId\":\"%s\"}", root);
+    snprintf(ou_in, sizeof(ou_in), "{\"OrganizationalUnitId\":\"%s\"}", ou);
+    snprintf(child_in, sizeof(child_in), "{\"ChildId\":\"%s\"}", member);
+    const struct {
+        const char *op;
+        const char *input;
+    } reads[] = {
+        { "ListAccounts", NULL },
+        { "ListRoots", NULL },
+        { "DescribeAccount", account_in },
+        { "ListOrganizationalUnitsForParent", root_in },
+        { "DescribeOrganizationalUnit", ou_in },
+        { "ListParents", child_in },
+        { "ListAccountsForParent", root_in },
+        { "ListDelegatedAdministrators", NULL },
+        { "ListDelegatedServicesForAccount", account_in },
+        { "ListAWSServiceAccessForOrganization", NULL },
+        { "ListCreateAccountStatus", NULL },
+        { "ListPolicies", "{\"Filter\":\"SERVICE_CONTROL_POLICY\"}" },
+        { "DescribePolicy", "{\"PolicyId\":\"p-FullAWSAccess\"}" },
+    };
+    size_t n = sizeof(reads) / sizeof(reads[0]);
+    for (size_t i = 0; i < n; i++) {
+        sbx_expect_error(&fx, &admin, "organizations", reads[i].op, reads[i].input, 400,
+                         "AccessDeniedException");
+    }
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "RegisterDelegatedAdministrator", reg));
+    for (size_t i = 0; i < n; i++) {
+        json_decref(sbx_ok(&fx, &admin, "organizations", reads[i].op, reads[i].input));
+    }
+    out = sbx_ok(&fx, &admin, "organizations", "ListAccounts", NULL);
+    assert_int_equal(json_array_size(json_object_get(out, "Accounts")), 2);
+    json_decref(out);
+    /* Writes stay with the management account. */
+    snprintf(input, sizeof(input), "{\"ParentId\":\"%s\",\"Name\":\"x\"}", root);
+    sbx_expect_error(&fx, &admin, "organizations", "CreateOrganizationalUnit", input, 400,
+                     "AccessDeniedException");
+    sbx_expect_error(&fx, &admin, "organizations", "RegisterDelegatedAdministrator", reg, 400,
+                     "AccessDeniedException");
+    sbx_expect_error(&fx, &admin, "organizations", "CreateAccount",
+                     "{\"AccountName\":\"x\",\"Email\":\"x@example.com\"}", 400,
+                     "AccessDeniedException");
+    json_decref(sbx_ok(&fx, &fx.root, "organizations", "DeregisterDelegatedAdministrator", reg));
+    sbx_expect_error(&fx, &admin, "organizations", "ListAccounts", NULL, 400,
+                     "AccessDeniedException");
+    cpw_sbx_credentials_clean_up(&admin.creds);
+    sbx_fixture_close(&fx);
+}
+
 CPW_TEST_MAIN("sbx_org",
               CPW_TEST(test_create_account_then_assume_role),
               CPW_TEST(test_list_accounts_pages_roots_ous_policies),
@@ -609,4 +735,6 @@ CPW_TEST_MAIN("sbx_org",
               CPW_TEST(test_policy_lifecycle_types_and_tags),
               CPW_TEST(test_tree_of_ous_and_accounts),
               CPW_TEST(test_service_access_admins_and_partition),
-              CPW_TEST(test_effective_tag_policy))
+              CPW_TEST(test_effective_tag_policy),
+              CPW_TEST(test_access_role_in_the_partition),
+              CPW_TEST(test_delegated_admin_reads))

@@ -261,10 +261,17 @@ static void test_web_identity_and_saml(void **state)
     s_web_call(&fx, "not-a-jwt", 400, "InvalidIdentityToken");
     s_web_call(&fx, s_expired_jwt, 400, "ExpiredTokenException");
 
+    /* The SAML provider PrincipalArn names must exist in IAM: its metadata verifies assertions. */
     snprintf(input, sizeof(input),
              "{\"RoleArn\":\"arn:aws:iam::123456789012:role/fed\",\"PrincipalArn\":"
              "\"arn:aws:iam::123456789012:saml-provider/corp\",\"SAMLAssertion\":\"%s\"}",
              s_saml);
+    sbx_expect_error(&fx, &fx.root, "sts", "AssumeRoleWithSAML", input, 400,
+                     "InvalidIdentityToken");
+    json_decref(sbx_ok(&fx, &fx.root, "iam", "CreateSAMLProvider",
+                       "{\"Name\":\"corp\",\"SAMLMetadataDocument\":"
+                       "\"<EntityDescriptor entityID=\\\"https://idp.example.com\\\">"
+                       "</EntityDescriptor>\"}"));
     out = sbx_ok(&fx, &fx.root, "sts", "AssumeRoleWithSAML", input);
     assert_string_equal(sbx_str2(out, "AssumedRoleUser", "Arn"),
                         "arn:aws:sts::123456789012:assumed-role/fed/ana");
@@ -274,6 +281,12 @@ static void test_web_identity_and_saml(void **state)
              "{\"RoleArn\":\"arn:aws:iam::123456789012:role/fed\",\"PrincipalArn\":"
              "\"arn:aws:iam::123456789012:saml-provider/other\",\"SAMLAssertion\":\"%s\"}",
              s_saml);
+    sbx_expect_error(&fx, &fx.root, "sts", "AssumeRoleWithSAML", input, 400,
+                     "InvalidIdentityToken"); /* no such provider */
+    json_decref(sbx_ok(&fx, &fx.root, "iam", "CreateSAMLProvider",
+                       "{\"Name\":\"other\",\"SAMLMetadataDocument\":"
+                       "\"<EntityDescriptor></EntityDescriptor>\"}"));
+    /* A provider that exists but that the role does not trust. */
     sbx_expect_error(&fx, &fx.root, "sts", "AssumeRoleWithSAML", input, 403, "AccessDenied");
     sbx_expect_error(&fx, &fx.root, "sts", "AssumeRoleWithSAML",
                      "{\"RoleArn\":\"arn:aws:iam::123456789012:role/fed\",\"PrincipalArn\":"
