@@ -1,3 +1,4 @@
+#!/usr/bin/env bash
 # test_apply_inflight_resume.sh - apply killed (SIGKILL) while its DeleteServiceLinkedRole call is
 # in flight, then resumed: every successful deletion call must end up recorded by exactly one
 # `done` or `already` record of its step (invariant I2, docs/safety.md), and the resume must make
@@ -199,12 +200,12 @@ fault_role_deletion
 resume pending r1
 check "pending: the resume says its poll is still waiting (exit 1)" test "$RESUME_RC" -eq 1
 check "pending: after the resume, the interrupted deletion is journaled once, with its task" \
-    judged pending r1 done 1 "not submitted again"
+    judged pending r1 "done" 1 "not submitted again"
 advance_clock 7200000
 resume pending r2
 check "pending: once the task succeeds, the next run completes (exit 0)" test "$RESUME_RC" -eq 0
 check "pending: the role is gone" not role_exists "$ORPHAN_DOMAIN_ROLE"
-check "pending: still one record, one call, one task" judged pending r2 done 1 "not submitted again"
+check "pending: still one record, one call, one task" judged pending r2 "done" 1 "not submitted again"
 
 # ---- the deletion already SUCCEEDED (role gone) at resume ------------------------------------
 interrupted_run succeeded reach
@@ -222,7 +223,7 @@ check "dropped: the role is untouched after the kill" role_exists "$ORPHAN_DOMAI
 resume dropped r1
 check "dropped: the resume ends waiting on the task it submitted (exit 1)" test "$RESUME_RC" -eq 1
 check "dropped: the resume's own deletion is journaled once, saying CloudTrail shows none before" \
-    judged dropped r1 done 1 \
+    judged dropped r1 "done" 1 \
     "CloudTrail shows no successful DeleteServiceLinkedRole of $ORPHAN_DOMAIN_ROLE); deletion task"
 
 stop_relay
