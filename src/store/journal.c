@@ -193,6 +193,50 @@ void cpw_journal_done_free(struct cpw_journal_done *list, size_t count)
     cpw_free(list);
 }
 
+int cpw_journal_interrupted_list(struct cpw_store *store,
+                                 const char *plan_checksum,
+                                 struct cpw_journal_interrupted **out,
+                                 size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    sqlite3_stmt *stmt = s_prepare(store,
+                                   "SELECT s.action_id, s.run_id, s.intent_at FROM journal_steps s"
+                                   " JOIN journal_runs r ON s.run_id = r.id"
+                                   " WHERE r.plan_checksum = ? AND s.outcome = 'started'"
+                                   " ORDER BY s.id",
+                                   "preparing to read the journal's interrupted steps");
+    if (!stmt) {
+        return -1;
+    }
+    sqlite3_bind_text(stmt, 1, plan_checksum, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        *out = cpw_realloc(*out, (*count + 1) * sizeof(**out));
+        struct cpw_journal_interrupted *x = &(*out)[(*count)++];
+        x->action_id = s_col(stmt, 0);
+        x->run_id = sqlite3_column_int64(stmt, 1);
+        x->intent_at = s_col(stmt, 2);
+    }
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_DONE) {
+        cpw_journal_interrupted_free(*out, *count);
+        *out = NULL;
+        *count = 0;
+        return cpw_store_raise(store, "reading the journal's interrupted steps");
+    }
+    return 0;
+}
+
+void cpw_journal_interrupted_free(struct cpw_journal_interrupted *list, size_t count)
+{
+    for (size_t i = 0; list && i < count; i++) {
+        cpw_free(list[i].action_id);
+        cpw_free(list[i].intent_at);
+    }
+    cpw_free(list);
+}
+
 int64_t cpw_journal_run_count(struct cpw_store *store, const char *plan_checksum)
 {
     sqlite3_stmt *stmt =

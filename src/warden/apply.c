@@ -356,6 +356,10 @@ int cpw_apply_run(const struct cpw_apply_options *opts, struct cpw_apply_report 
     }
     s_mark_previous(r, done, done_count);
     cpw_journal_done_free(done, done_count);
+    if (cpw_journal_interrupted_list(opts->store, opts->plan_checksum, &ctx.interrupted,
+                                     &ctx.interrupted_count)) {
+        goto on_error;
+    }
     struct cpw_journal_run_info info = {
         .plan_checksum = opts->plan_checksum,
         .plan_path = opts->plan_path,

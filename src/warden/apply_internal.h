@@ -9,6 +9,7 @@
 #include "cpw/apply.h"
 #include "cpw/buf.h"
 #include "cpw/inventory.h"
+#include "cpw/journal.h"
 
 /* Every Connect instance of one account in every region of one partition where Connect is
  * offered, read once per run (the scope a Connect role's usage is judged in). */
@@ -37,6 +38,10 @@ struct cpw_apply_ctx {
     int max_retries;
     struct cpw_apply_connect_scope connect;
     struct cpw_apply_account_scan scan;
+    /* The intents earlier runs of this plan left without a result (owned): their calls may
+     * have reached AWS, and a deletion step among them is reconciled before it acts again. */
+    struct cpw_journal_interrupted *interrupted;
+    size_t interrupted_count;
 };
 
 /**
@@ -49,7 +54,7 @@ enum cpw_apply_outcome cpw_apply_precheck(struct cpw_apply_ctx *ctx,
                                           const struct cpw_plan_action *a,
                                           struct cpw_buf *detail);
 
-/** Frees the context's caches. */
+/** Frees the context's caches and its list of interrupted intents. */
 void cpw_apply_ctx_clean_up(struct cpw_apply_ctx *ctx);
 
 /**

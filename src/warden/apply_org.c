@@ -80,13 +80,32 @@ static int s_check(struct job *job, bool resuming)
     return cpw_apply_check(job->client, &job->part, job->opts->protect, resuming);
 }
 
-/* Whether an earlier run of the plan finished a step of this account. */
+/* The account's action with id, if it is a deletion (a call that changes the account). */
+static bool s_is_deletion(const struct job *job, const char *id)
+{
+    for (size_t i = 0; i < job->part.action_count; i++) {
+        const struct cpw_plan_action *a = &job->part.actions[i];
+        if (strcmp(a->id, id) == 0) {
+            return a->kind == CPW_PLAN_DELETE_INTEGRATION || a->kind == CPW_PLAN_DELETE_DOMAIN ||
+                   a->kind == CPW_PLAN_DELETE_SERVICE_LINKED_ROLE;
+        }
+    }
+    return false;
+}
+
+/* Whether an earlier run of the plan finished a step of this account, or stopped during one of
+ * its deletions (whose call may have reached AWS: the account may have moved on since the plan,
+ * by design, and the resumed step reconciles it; its preconditions are checked live anyway). */
 static int s_resuming(struct job *job, struct cpw_store *store, bool *resuming)
 {
     struct cpw_journal_done *done = NULL;
     size_t done_count = 0;
+    struct cpw_journal_interrupted *cut = NULL;
+    size_t cut_count = 0;
     *resuming = false;
-    if (cpw_journal_done_list(store, job->opts->run->plan_checksum, &done, &done_count)) {
+    if (cpw_journal_done_list(store, job->opts->run->plan_checksum, &done, &done_count) ||
+        cpw_journal_interrupted_list(store, job->opts->run->plan_checksum, &cut, &cut_count)) {
+        cpw_journal_done_free(done, done_count);
         return -1;
     }
     for (size_t k = 0; k < done_count && !*resuming; k++) {
@@ -97,7 +116,11 @@ static int s_resuming(struct job *job, struct cpw_store *store, bool *resuming)
             }
         }
     }
+    for (size_t k = 0; k < cut_count && !*resuming; k++) {
+        *resuming = s_is_deletion(job, cut[k].action_id);
+    }
     cpw_journal_done_free(done, done_count);
+    cpw_journal_interrupted_free(cut, cut_count);
     return 0;
 }
 

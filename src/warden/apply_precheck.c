@@ -54,6 +54,9 @@ void cpw_apply_ctx_clean_up(struct cpw_apply_ctx *ctx)
     cpw_free(ctx->scan.error);
     cpw_inventory_destroy(ctx->scan.inv);
     memset(&ctx->scan, 0, sizeof(ctx->scan));
+    cpw_journal_interrupted_free(ctx->interrupted, ctx->interrupted_count);
+    ctx->interrupted = NULL;
+    ctx->interrupted_count = 0;
 }
 
 /* ----- domains ---------------------------------------------------------------------------- */

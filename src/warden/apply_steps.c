@@ -19,7 +19,8 @@
 #include "cpw/live.h"
 #include "cpw/time.h"
 
-#define POLL_CAP_MS 30000
+#define POLL_CAP_MS  30000
+#define TRAIL_SKEW_S 300 /* how far the local clock may be ahead of CloudTrail's */
 
 void cpw_apply_sleep_ms(int64_t ms)
 {
@@ -358,12 +359,175 @@ static enum cpw_apply_outcome s_wait_role(struct cpw_apply_ctx *ctx,
     }
 }
 
+/* The intent of action a that an earlier run left without a result, latest (last) or
+ * earliest (first), or NULL. */
+static const struct cpw_journal_interrupted *s_interrupted(const struct cpw_apply_ctx *ctx,
+                                                           const struct cpw_plan_action *a,
+                                                           bool last)
+{
+    const struct cpw_journal_interrupted *found = NULL;
+    for (size_t i = 0; i < ctx->interrupted_count; i++) {
+        if (strcmp(ctx->interrupted[i].action_id, a->id) == 0) {
+            found = &ctx->interrupted[i];
+            if (!last) {
+                break;
+            }
+        }
+    }
+    return found;
+}
+
+/* The region whose CloudTrail holds IAM's events in the partition of arn. */
+static const char *s_iam_trail_region(const char *arn)
+{
+    if (arn && strncmp(arn, "arn:aws-cn:", 11) == 0) {
+        return "cn-north-1";
+    }
+    if (arn && strncmp(arn, "arn:aws-us-gov:", 15) == 0) {
+        return "us-gov-west-1";
+    }
+    return "us-east-1";
+}
+
+/* The latest successful DeleteServiceLinkedRole of role a->name in CloudTrail since the first
+ * interrupted intent of a (less TRAIL_SKEW_S for the clocks' difference): its deletion task id
+ * (owned) and, in when, the event's time; NULL when CloudTrail shows none or cannot be read (why,
+ * in note). */
+static char *s_trail_task(struct cpw_apply_ctx *ctx,
+                          const struct cpw_plan_action *a,
+                          char *when,
+                          size_t when_size,
+                          struct cpw_buf *note)
+{
+    const struct cpw_journal_interrupted *it = s_interrupted(ctx, a, false);
+    int64_t since_ms = 0;
+    char start[CPW_TIME_ISO8601_LEN + 1];
+    if (cpw_time_parse_iso8601_ms(cpw_span_from_cstr(it->intent_at), &since_ms) ||
+        cpw_time_format_iso8601(since_ms / 1000 - TRAIL_SKEW_S, start)) {
+        (void)cpw_buf_appendf(note, "the intent's time %s does not read", it->intent_at);
+        cpw_error_clear();
+        return NULL;
+    }
+    json_t *out = NULL;
+    json_t *input =
+      json_pack("{s:[{s:s, s:s}], s:s}", "LookupAttributes", "AttributeKey", "EventName",
+                "AttributeValue", "DeleteServiceLinkedRole", "StartTime", start);
+    if (cpw_live_call(s_client(ctx), "cloudtrail", "LookupEvents", input,
+                      s_iam_trail_region(a->arn), true, &out, NULL)) {
+        (void)cpw_buf_appendf(note, "CloudTrail cannot be read: %s", cpw_last_error_detail());
+        cpw_error_clear();
+        return NULL;
+    }
+    char *task = NULL;
+    size_t i;
+    json_t *e;
+    json_array_foreach(cpw_json_get(out, "Events"), i, e)
+    {
+        json_t *body = cpw_json_load_cstr(cpw_json_get_string(e, "CloudTrailEvent"));
+        const char *role = cpw_json_get_string(cpw_json_get(body, "requestParameters"), "roleName");
+        const char *id =
+          cpw_json_get_string(cpw_json_get(body, "responseElements"), "deletionTaskId");
+        const char *time = cpw_json_get_string(body, "eventTime");
+        if (!task && role && strcmp(role, a->name) == 0 && !cpw_json_get(body, "errorCode") && id &&
+            *id) { /* newest first: the latest task of the role */
+            task = cpw_strdup(id);
+            snprintf(when, when_size, "%s", time ? time : "?");
+        }
+        json_decref(body);
+    }
+    cpw_error_clear(); /* an event body that does not parse is no evidence */
+    json_decref(out);
+    if (!task) {
+        (void)cpw_buf_appendf(note, "CloudTrail shows no successful DeleteServiceLinkedRole of %s",
+                              a->name);
+    }
+    return task;
+}
+
+/*
+ * A deletion step that an earlier run left with an intent and no result: that run stopped with
+ * its DeleteServiceLinkedRole call possibly in flight, and IAM may have started the deletion
+ * without the answer ever being recorded. Only reads: GetRole, CloudTrail and the deletion
+ * task's status. True when it settles the step (*outcome, detail and *data set): the role is
+ * gone (already), or the interrupted call's task is pending or FAILED (done with that task, not
+ * submitted again, so the poll step that follows reports how it ends). False: nothing shows the
+ * interrupted call reached IAM, and the step goes on as any other, its preconditions checked
+ * before any call.
+ */
+static bool s_reconcile_role(struct cpw_apply_ctx *ctx,
+                             const struct cpw_plan_action *a,
+                             const struct cpw_journal_interrupted *it,
+                             struct cpw_buf *detail,
+                             char **data,
+                             enum cpw_apply_outcome *outcome)
+{
+    struct cpw_buf note;
+    cpw_buf_init(&note, 8192);
+    bool settled = false;
+    enum presence presence = s_role_presence(ctx, a->name, &note);
+    if (presence == PRESENCE_GONE) {
+        (void)cpw_buf_appendf(detail,
+                              "role %s is already gone: run %lld stopped during this step (intent "
+                              "at %s), its DeleteServiceLinkedRole call possibly in flight; that "
+                              "call's deletion, whose answer was never recorded, or the service "
+                              "removed it",
+                              a->name, (long long)it->run_id, it->intent_at);
+        *outcome = CPW_APPLY_ALREADY;
+        settled = true;
+    }
+    char when[64] = "";
+    char *task =
+      presence == PRESENCE_PRESENT ? s_trail_task(ctx, a, when, sizeof(when), &note) : NULL;
+    json_t *out = NULL;
+    bool exists = false;
+    if (task &&
+        cpw_live_call(s_client(ctx), "iam", "GetServiceLinkedRoleDeletionStatus",
+                      json_pack("{s:s}", "DeletionTaskId", task), NULL, false, &out, &exists)) {
+        (void)cpw_buf_appendf(&note, "deletion task %s cannot be read: %s", task,
+                              cpw_last_error_detail());
+        cpw_error_clear();
+    }
+    const char *status = exists ? cpw_json_get_string(out, "Status") : NULL;
+    if (status && (strcmp(status, "IN_PROGRESS") == 0 || strcmp(status, "NOT_STARTED") == 0 ||
+                   strcmp(status, "FAILED") == 0)) {
+        (void)cpw_buf_appendf(detail,
+                              "run %lld stopped during this step (intent at %s) with its "
+                              "DeleteServiceLinkedRole call in flight, and the call reached IAM: "
+                              "CloudTrail shows it at %s, deletion task %s, now %s; recorded "
+                              "here, not submitted again",
+                              (long long)it->run_id, it->intent_at, when, task, status);
+        *data = cpw_strdup(task);
+        *outcome = CPW_APPLY_DONE;
+        settled = true;
+    } else if (task && status) {
+        (void)cpw_buf_appendf(&note, "its latest deletion task %s is %s while the role exists",
+                              task, status);
+    }
+    if (!settled) { /* the evidence the step goes on from, before its own */
+        (void)cpw_buf_appendf(detail,
+                              "run %lld stopped during this step (intent at %s), and nothing shows "
+                              "its DeleteServiceLinkedRole call reached IAM (%s); ",
+                              (long long)it->run_id, it->intent_at, cpw_buf_cstr(&note));
+    }
+    json_decref(out);
+    cpw_free(task);
+    cpw_buf_clean_up(&note);
+    return settled;
+}
+
 static enum cpw_apply_outcome s_delete_role(struct cpw_apply_ctx *ctx,
                                             const struct cpw_plan_action *a,
                                             struct cpw_buf *detail,
                                             char **data)
 {
-    enum cpw_apply_outcome o = cpw_apply_precheck(ctx, a, detail);
+    /* Reconciled only in the run's own account: another account's role is refused below. */
+    const struct cpw_journal_interrupted *it =
+      strcmp(a->account, ctx->opts->account) == 0 ? s_interrupted(ctx, a, true) : NULL;
+    enum cpw_apply_outcome o = CPW_APPLY_FAILED;
+    if (it && s_reconcile_role(ctx, a, it, detail, data, &o)) {
+        return o;
+    }
+    o = cpw_apply_precheck(ctx, a, detail);
     if (o != CPW_APPLY_DONE) {
         return o;
     }

@@ -23,6 +23,7 @@
 #include "cpw/regions.h"
 #include "cpw/sandbox.h"
 #include "cpw/store.h"
+#include "cpw/time.h"
 #include "harness.h"
 #include "sandbox/sbx_realism.h"
 
@@ -459,6 +460,17 @@ static void test_journal_records_and_queries(void **state)
     assert_string_equal(done[0].data, "/b");
     cpw_journal_done_free(done, n);
     assert_int_equal(cpw_journal_run_count(store, "feedbeef"), 1);
+    /* the lone intent is listed for a resume to reconcile; finished steps and other plans not */
+    struct cpw_journal_interrupted *cut = NULL;
+    assert_int_equal(cpw_journal_interrupted_list(store, "feedbeef", &cut, &n), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(cut[0].action_id, "a03");
+    assert_int_equal(cut[0].run_id, run);
+    assert_int_equal(strlen(cut[0].intent_at), CPW_TIME_ISO8601_LEN);
+    cpw_journal_interrupted_free(cut, n);
+    assert_int_equal(cpw_journal_interrupted_list(store, "beef", &cut, &n), 0);
+    assert_int_equal(n, 0);
+    assert_null(cut);
 
     struct cpw_journal_entry *entries = NULL;
     assert_int_equal(cpw_journal_list(store, NULL, &entries, &n), 0);

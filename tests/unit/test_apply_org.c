@@ -427,6 +427,102 @@ static void test_unreachable_member_fails_alone(void **state)
     cpw_aws_client_destroy(client);
 }
 
+/* An account whose only earlier record is the intent of a deletion whose call reached AWS (the
+ * run was killed with it in flight): the account moved on since the plan, by design, so it is
+ * resumed, not refused by a first run's fresh-plan check, and the deletion is journaled once. */
+static void test_resume_after_deletion_in_flight(void **state)
+{
+    (void)state;
+    struct cpw_aws_client *client = cpw_aws_client_new(&s_copts);
+    assert_non_null(client);
+    char *account = NULL;
+    char *arn = NULL;
+    assert_int_equal(cpw_live_identity(client, &account, &arn), 0);
+    struct cpw_accounts *set = s_accounts(client, arn);
+    struct cpw_plan *plan = s_org_plan(client, set, arn);
+    char *checksum = s_checksum_of(plan);
+    const struct cpw_plan_action *del = NULL;
+    for (size_t i = 0; i < plan->action_count && !del; i++) {
+        del = plan->actions[i].kind == CPW_PLAN_DELETE_DOMAIN ? &plan->actions[i] : NULL;
+    }
+    assert_non_null(del);
+    char state_dir[128];
+    char backups[160];
+    snprintf(state_dir, sizeof(state_dir), "%s/state", s_dir);
+    snprintf(backups, sizeof(backups), "%s/backups", state_dir);
+
+    /* The killed run: the deletion's intent on disk, no result; DeleteDomain reached AWS. */
+    struct cpw_store_options so = { .dir = state_dir };
+    struct cpw_store *store = cpw_store_open(&so);
+    assert_non_null(store);
+    struct cpw_journal_run_info info = { .plan_checksum = checksum, .caller_arn = arn };
+    int64_t run_id = 0;
+    int64_t step_id = 0;
+    assert_int_equal(cpw_journal_run_start(store, &info, &run_id), 0);
+    assert_int_equal(
+      cpw_journal_step_intent(store, run_id, del->id, "delete-domain", del->name, &step_id), 0);
+    cpw_store_destroy(store);
+    struct cpw_aws_client *member = cpw_accounts_client(set, del->account);
+    assert_non_null(member);
+    json_t *out = NULL;
+    assert_int_equal(cpw_live_call(member, "customer-profiles", "DeleteDomain",
+                                   json_pack("{s:s}", "DomainName", del->name), del->region, false,
+                                   &out, NULL),
+                     0);
+    json_decref(out);
+
+    struct cpw_apply_options run = {
+        .plan = plan,
+        .plan_checksum = checksum,
+        .plan_path = "org.json",
+        .caller_arn = arn,
+        .backup_dir = backups,
+        .lock_dir = state_dir,
+        .wait_ms = 2000,
+        .poll_interval_ms = 10,
+        .max_retries = 0,
+    };
+    struct cpw_protect *protect = cpw_protect_load("/dev/null");
+    assert_non_null(protect);
+    struct cpw_apply_org_options oo = {
+        .accounts = set,
+        .state_dir = state_dir,
+        .protect = protect,
+        .run = &run,
+        .max_parallel = 3,
+    };
+    struct cpw_apply_org_report *report = NULL;
+    assert_int_equal(cpw_apply_org_run(&oo, &report), 0);
+    for (size_t i = 0; i < report->account_count; i++) {
+        assert_int_equal(report->accounts[i].status, CPW_APPLY_ORG_APPLIED);
+    }
+    assert_int_equal(report->report->failed, 0);
+    const struct cpw_apply_step *s = &report->report->steps[del - plan->actions];
+    assert_int_equal(s->outcome, CPW_APPLY_ALREADY);
+    cpw_apply_org_report_destroy(report);
+    store = cpw_store_open(&so);
+    assert_non_null(store);
+    struct cpw_journal_done *done = NULL;
+    size_t n = 0;
+    assert_int_equal(cpw_journal_done_list(store, checksum, &done, &n), 0);
+    size_t recorded = 0;
+    for (size_t i = 0; i < n; i++) {
+        recorded += strcmp(done[i].action_id, del->id) == 0;
+    }
+    assert_int_equal(recorded, 1);
+    cpw_journal_done_free(done, n);
+    cpw_store_destroy(store);
+
+    cpw_protect_destroy(protect);
+    cpw_free(checksum);
+    cpw_plan_destroy(plan);
+    cpw_accounts_destroy(set);
+    cpw_free(account);
+    cpw_free(arn);
+    cpw_aws_client_destroy(client);
+}
+
 CPW_TEST_MAIN("apply_org",
               SANDBOX_TEST(test_org_plan_and_apply),
-              SANDBOX_TEST(test_unreachable_member_fails_alone))
+              SANDBOX_TEST(test_unreachable_member_fails_alone),
+              SANDBOX_TEST(test_resume_after_deletion_in_flight))

@@ -89,6 +89,26 @@ int cpw_journal_done_list(struct cpw_store *store,
 /** Frees a list from cpw_journal_done_list. NULL is a no-op. */
 void cpw_journal_done_free(struct cpw_journal_done *list, size_t count);
 
+/** One intent an earlier run of a plan left without a result: its run stopped during the step. */
+struct cpw_journal_interrupted {
+    char *action_id;
+    int64_t run_id;
+    char *intent_at; /* ISO 8601, the local clock's, written before the step's AWS call */
+};
+
+/**
+ * Lists the intents that runs of the plan with plan_checksum left without a result (the run was
+ * killed or lost its store during the step: its AWS call may or may not have reached AWS), oldest
+ * first. *out is owned (cpw_journal_interrupted_free). Returns 0 or -1 with CPW_ERR_STORE.
+ */
+int cpw_journal_interrupted_list(struct cpw_store *store,
+                                 const char *plan_checksum,
+                                 struct cpw_journal_interrupted **out,
+                                 size_t *count);
+
+/** Frees a list from cpw_journal_interrupted_list. NULL is a no-op. */
+void cpw_journal_interrupted_free(struct cpw_journal_interrupted *list, size_t count);
+
 /** Number of runs recorded for a plan (0: never applied). -1 on error. */
 int64_t cpw_journal_run_count(struct cpw_store *store, const char *plan_checksum);
 
