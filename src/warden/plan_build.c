@@ -164,8 +164,10 @@ struct cpw_plan_builder *cpw_plan_builder_new(const struct cpw_plan_builder_opti
                   "a plan needs the caller's identity: a 12-digit account and an ARN");
         return NULL;
     }
-    char now[CPW_TIME_ISO8601_LEN + 1];
-    if (cpw_time_format_iso8601(cpw_time_now_s(), now)) {
+    /* To the millisecond: the journal knows a plan by its checksum, so two plans of the same
+     * world made within one second must still differ (the second is not a resume of the first). */
+    char now[CPW_TIME_ISO8601_MS_LEN + 1];
+    if (cpw_time_format_iso8601_ms(cpw_time_now_ms(), now)) {
         return NULL;
     }
     struct cpw_plan_builder *b = cpw_calloc(1, sizeof(*b));

@@ -192,7 +192,7 @@ static void test_runbook_order(void **state)
     assert_string_equal(cpw_plan_action_fact(&a[8], "role.service"), "connect.amazonaws.com");
 
     /* Header and checklist. */
-    assert_string_equal(plan->created_at, "2026-11-18T11:06:40Z");
+    assert_string_equal(plan->created_at, "2026-11-18T11:06:40.000Z");
     assert_int_equal(plan->account_count, 1);
     assert_string_equal(plan->accounts[0], ACCOUNT);
     assert_int_equal(plan->checklist_count, 1);
@@ -370,6 +370,40 @@ static char *s_to_json(const struct cpw_plan *plan)
     cpw_buf_init(&out, CPW_PLAN_MAX_BYTES);
     assert_int_equal(cpw_plan_to_json(plan, &out), 0);
     return cpw_buf_detach(&out);
+}
+
+/* Two plans of the same world made within one second are two plans: the journal knows a plan by
+ * its checksum, and the second must not be taken for a resume of the first. */
+static void test_plans_made_in_one_second_differ(void **state)
+{
+    (void)state;
+    struct cpw_plan_domain_input domain = s_domain("retired");
+    struct cpw_plan *a = s_build(NULL, false, &domain, NULL); /* at 1795000000000 ms */
+    cpw_time_pin_ms(1795000000400LL);
+    struct cpw_plan_builder_options opts = { .caller_account = ACCOUNT, .caller_arn = CALLER };
+    struct cpw_plan_builder *builder = cpw_plan_builder_new(&opts);
+    assert_non_null(builder);
+    assert_int_equal(cpw_plan_builder_add_domain(builder, &domain), 0);
+    struct cpw_plan *b = cpw_plan_builder_finish(builder);
+    assert_non_null(b);
+    cpw_plan_builder_destroy(builder);
+    assert_string_equal(a->created_at, "2026-11-18T11:06:40.000Z");
+    assert_string_equal(b->created_at, "2026-11-18T11:06:40.400Z");
+    char *ja = s_to_json(a);
+    char *jb = s_to_json(b);
+    json_t *da = json_loads(ja, 0, NULL);
+    json_t *db = json_loads(jb, 0, NULL);
+    assert_non_null(da);
+    assert_non_null(db);
+    assert_string_not_equal(json_string_value(json_object_get(da, "checksum")),
+                            json_string_value(json_object_get(db, "checksum")));
+    json_decref(da);
+    json_decref(db);
+    cpw_free(ja);
+    cpw_free(jb);
+    cpw_plan_destroy(a);
+    cpw_plan_destroy(b);
+    cpw_time_pin_ms(-1);
 }
 
 static void test_round_trip_file_is_private(void **state)
@@ -788,6 +822,7 @@ CPW_TEST_MAIN("plan",
               CPW_TEST(test_protected_targets_are_skipped),
               CPW_TEST(test_possible_orphans_need_include_possible),
               CPW_TEST(test_builder_rejects_bad_input),
+              CPW_TEST(test_plans_made_in_one_second_differ),
               CPW_TEST(test_round_trip_file_is_private),
               CPW_TEST(test_bad_plans_refused),
               CPW_TEST(test_accounts_derived_not_trusted))
